@@ -1,0 +1,116 @@
+#!/usr/bin/env node
+/**
+ * `npm start`: the whole product on one machine. Starts an embedded Redis when REDIS_URL is not
+ * set (redis-server from PATH, data under DATA_DIR), builds the client when it is missing, then
+ * runs the server and the builder as child processes and stops them together.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync } from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const DATA_DIR = path.resolve(ROOT, process.env.DATA_DIR ?? './data');
+/** How long to wait for the embedded redis-server to answer before giving up. */
+const REDIS_START_TIMEOUT_MS = 10_000;
+
+const children = [];
+function run(name, args, env) {
+  const child = spawn(process.execPath, args, { cwd: ROOT, env: { ...process.env, ...env }, stdio: 'inherit' });
+  child.on('exit', (code, signal) => {
+    if (!stopping) {
+      console.error(`[start] ${name} exited (${signal ?? code}); stopping everything`);
+      stop(code ?? 1);
+    }
+  });
+  children.push(child);
+  return child;
+}
+
+let stopping = false;
+function stop(code = 0) {
+  if (stopping) return;
+  stopping = true;
+  for (const c of children) c.kill('SIGTERM');
+  setTimeout(() => process.exit(code), 12_000).unref();
+  Promise.all(children.map((c) => new Promise((r) => (c.exitCode !== null ? r() : c.on('exit', r))))).then(() =>
+    process.exit(code),
+  );
+}
+process.on('SIGINT', () => stop(0));
+process.on('SIGTERM', () => stop(0));
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address();
+      srv.close(() => resolve(port));
+    });
+    srv.on('error', reject);
+  });
+}
+
+async function waitForPort(port, timeoutMs) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const ok = await new Promise((resolve) => {
+      const s = net.connect(port, '127.0.0.1', () => {
+        s.end();
+        resolve(true);
+      });
+      s.on('error', () => resolve(false));
+    });
+    if (ok) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`redis-server did not answer on port ${port}`);
+}
+
+async function embeddedRedis() {
+  const found = spawnSync('sh', ['-c', 'command -v redis-server'], { encoding: 'utf8' });
+  if (found.status !== 0) {
+    console.error(
+      [
+        'Boardroom needs Redis for its build queue, and none is configured.',
+        '  Either install one (Debian/Ubuntu: `sudo apt-get install redis-server`; macOS: `brew install redis`)',
+        '  so `npm start` can run it under DATA_DIR, or point REDIS_URL at a running Redis,',
+        '  e.g. REDIS_URL=redis://127.0.0.1:6379 npm start',
+      ].join('\n'),
+    );
+    process.exit(1);
+  }
+  const dir = path.join(DATA_DIR, 'redis');
+  mkdirSync(dir, { recursive: true });
+  const port = await freePort();
+  const redis = spawn(
+    found.stdout.trim(),
+    ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--appendonly', 'yes', '--save', ''],
+    { stdio: ['ignore', 'ignore', 'inherit'] },
+  );
+  children.push(redis);
+  await waitForPort(port, REDIS_START_TIMEOUT_MS);
+  console.log(`[start] embedded redis-server on 127.0.0.1:${port} (data in ${dir})`);
+  return `redis://127.0.0.1:${port}`;
+}
+
+mkdirSync(DATA_DIR, { recursive: true });
+const redisUrl = process.env.REDIS_URL || (await embeddedRedis());
+
+const clientIndex = path.join(ROOT, 'dist', 'client', 'index.html');
+if (existsSync(path.join(ROOT, 'client', 'index.html')) && !existsSync(clientIndex)) {
+  console.log('[start] building the client (first start)…');
+  const build = spawnSync(process.execPath, [path.join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js'), 'build'], {
+    cwd: ROOT,
+    stdio: 'inherit',
+  });
+  if (build.status !== 0) process.exit(build.status ?? 1);
+}
+
+// PGlite is one process's database: with the embedded default the builder runs inside the
+// server process; with a real Postgres it is its own process, as in production.
+const inlineBuilder = !process.env.DATABASE_URL;
+const env = { REDIS_URL: redisUrl, DATA_DIR, BUILDER_MODE: inlineBuilder ? 'inline' : 'none' };
+run('server', ['--import', 'tsx', 'server/main.ts'], env);
+if (!inlineBuilder) run('builder', ['--import', 'tsx', 'builder/main.ts'], env);

@@ -1,0 +1,47 @@
+/**
+ * REST errors: `{ error: { code, message, details? } }` with the right status (DESIGN.md, "REST").
+ */
+import type { Context } from 'hono';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+
+export interface ErrorDetail {
+  path: string;
+  message: string;
+  keyword: string;
+}
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: ContentfulStatusCode,
+    readonly code: string,
+    message: string,
+    readonly details?: unknown,
+  ) {
+    super(message);
+  }
+}
+
+export const notFound = (what = 'configuration') => new ApiError(404, 'not_found', `unknown ${what}`);
+export const badRequest = (message: string, details?: unknown) => new ApiError(400, 'bad_request', message, details);
+export const unprocessable = (message: string, details: ErrorDetail[]) =>
+  new ApiError(422, 'validation_failed', message, details);
+
+export function errorBody(code: string, message: string, details?: unknown) {
+  return { error: details === undefined ? { code, message } : { code, message, details } };
+}
+
+export function sendError(c: Context, error: ApiError) {
+  return c.json(errorBody(error.code, error.message, error.details), error.status);
+}
+
+/** Parses a JSON body, answering 400 (not 500) for anything that is not a JSON object. */
+export async function readJsonObject(c: Context): Promise<Record<string, unknown>> {
+  let body: unknown;
+  try {
+    body = await c.req.json();
+  } catch {
+    throw badRequest('request body must be JSON');
+  }
+  if (!body || typeof body !== 'object' || Array.isArray(body)) throw badRequest('request body must be a JSON object');
+  return body as Record<string, unknown>;
+}

@@ -1,0 +1,75 @@
+/**
+ * `/api/configs`: create, list, get, rename, delete.
+ */
+import { Hono } from 'hono';
+import { Limits } from '../../shared/protocol.ts';
+import { initialState, readConfigJson } from '../config-doc.ts';
+import { badRequest, notFound, readJsonObject } from '../http-errors.ts';
+import type { DocStorage } from '../storage/types.ts';
+import type { RoomManager } from '../sync/room-manager.ts';
+import type { ConfigHooks } from './config-hooks.ts';
+
+export interface ConfigRoutesDeps {
+  storage: DocStorage;
+  manager: RoomManager;
+  hooks: ConfigHooks;
+}
+
+export function readName(body: Record<string, unknown>, required: boolean): string | undefined {
+  const { name } = body;
+  if (name === undefined && !required) return undefined;
+  if (typeof name !== 'string' || name.trim().length === 0) throw badRequest('name must be a non-empty string');
+  if (name.length > Limits.maxNameLength) throw badRequest(`name is longer than ${Limits.maxNameLength} characters`);
+  return name.trim();
+}
+
+export function configRoutes(deps: ConfigRoutesDeps): Hono {
+  const { storage, manager, hooks } = deps;
+  const app = new Hono();
+
+  app.get('/', async (c) => {
+    const list = await storage.listConfigs();
+    return c.json(list.map((r) => ({ id: r.id, name: r.name, createdAt: r.createdAt, updatedAt: r.updatedAt })));
+  });
+
+  app.post('/', async (c) => {
+    const body = await readJsonObject(c);
+    const name = readName(body, true)!;
+    if (body.data !== undefined && (typeof body.data !== 'object' || body.data === null || Array.isArray(body.data))) {
+      throw badRequest('data must be a JSON object');
+    }
+    const data = hooks.prepareNewData((body.data as Record<string, unknown> | undefined) ?? {});
+    const record = await storage.createConfig({ name, initialState: initialState(data) });
+    return c.json({ id: record.id, name: record.name, createdAt: record.createdAt, updatedAt: record.updatedAt }, 201);
+  });
+
+  app.get('/:id', async (c) => {
+    const record = await storage.getConfig(c.req.param('id'));
+    if (!record) throw notFound();
+    const { data } = await readConfigJson(record.id, { storage, manager });
+    return c.json({
+      id: record.id,
+      name: record.name,
+      data,
+      ...hooks.describe(record.id, data),
+      updatedAt: record.updatedAt,
+    });
+  });
+
+  app.patch('/:id', async (c) => {
+    const body = await readJsonObject(c);
+    const name = readName(body, true)!;
+    const record = await storage.renameConfig(c.req.param('id'), name);
+    if (!record) throw notFound();
+    return c.json({ id: record.id, name: record.name, updatedAt: record.updatedAt });
+  });
+
+  app.delete('/:id', async (c) => {
+    const id = c.req.param('id');
+    if (!(await storage.deleteConfig(id))) throw notFound();
+    hooks.onDeleted(id);
+    return c.body(null, 204);
+  });
+
+  return app;
+}

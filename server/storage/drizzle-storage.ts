@@ -1,0 +1,159 @@
+/**
+ * DocStorage on drizzle-orm. The same code runs on postgres.js and on PGlite.
+ */
+import { and, asc, desc, eq, inArray, isNull, sql } from 'drizzle-orm';
+import { configs, docSnapshots, docUpdates } from '../../shared/db/schema.ts';
+import type { Db } from '../db/connect.ts';
+import type { CompactionResult, ConfigRecord, DocStorage, PendingUpdate, StoredDoc } from './types.ts';
+
+const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Ids come from URLs; anything that is not a UUID cannot name a config (and would make Postgres throw). */
+export function isConfigId(id: string): boolean {
+  return UUID_RE.test(id);
+}
+
+const configColumns = {
+  id: configs.id,
+  name: configs.name,
+  createdAt: configs.createdAt,
+  updatedAt: configs.updatedAt,
+};
+
+export function createDrizzleStorage(db: Db): DocStorage {
+  const live = (id: string) => and(eq(configs.id, id), isNull(configs.deletedAt));
+
+  return {
+    async createConfig({ name, initialState }) {
+      return db.transaction(async (tx) => {
+        const [row] = await tx.insert(configs).values({ name }).returning(configColumns);
+        if (initialState) {
+          await tx.insert(docSnapshots).values({ configId: row.id, state: initialState });
+        }
+        return row as ConfigRecord;
+      });
+    },
+
+    async getConfig(id) {
+      if (!isConfigId(id)) return null;
+      const [row] = await db.select(configColumns).from(configs).where(live(id));
+      return (row as ConfigRecord | undefined) ?? null;
+    },
+
+    async listConfigs() {
+      const rows = await db
+        .select(configColumns)
+        .from(configs)
+        .where(isNull(configs.deletedAt))
+        .orderBy(desc(configs.updatedAt));
+      return rows as ConfigRecord[];
+    },
+
+    async renameConfig(id, name) {
+      if (!isConfigId(id)) return null;
+      const [row] = await db
+        .update(configs)
+        .set({ name, updatedAt: new Date() })
+        .where(live(id))
+        .returning(configColumns);
+      return (row as ConfigRecord | undefined) ?? null;
+    },
+
+    async deleteConfig(id) {
+      if (!isConfigId(id)) return false;
+      const rows = await db
+        .update(configs)
+        .set({ deletedAt: new Date() })
+        .where(live(id))
+        .returning({ id: configs.id });
+      return rows.length > 0;
+    },
+
+    async loadDoc(configId): Promise<StoredDoc> {
+      // One transaction so a compaction committing between the two reads cannot hide rows:
+      // we would see either the old snapshot with its rows, or the new snapshot without them.
+      return db.transaction(async (tx) => {
+        await tx.execute(sql`set transaction isolation level repeatable read`);
+        const [snap] = await tx
+          .select({ state: docSnapshots.state })
+          .from(docSnapshots)
+          .where(eq(docSnapshots.configId, configId));
+        const rows = await tx
+          .select({ update: docUpdates.update })
+          .from(docUpdates)
+          .where(eq(docUpdates.configId, configId))
+          .orderBy(asc(docUpdates.id));
+        return { snapshot: snap?.state ?? null, updates: rows.map((r) => r.update) };
+      });
+    },
+
+    async appendUpdates(batch: PendingUpdate[]) {
+      if (batch.length === 0) return;
+      // A single multi-row INSERT is its own transaction: one round trip on the commit path,
+      // which is what every edit waits for before it is fanned out.
+      await db.insert(docUpdates).values(batch.map((b) => ({ configId: b.configId, update: b.update })));
+    },
+
+    async touchConfigs(ids) {
+      if (ids.length === 0) return;
+      // Lock rows in id order so concurrent touchers (other processes) cannot deadlock.
+      const sorted = [...ids].sort();
+      await db.execute(
+        sql`update configs set updated_at = now() where id in (select id from configs where id in (${sql.join(
+          sorted.map((id) => sql`${id}::uuid`),
+          sql`, `,
+        )}) order by id for update)`,
+      );
+    },
+
+    async tailSize(configId) {
+      const [row] = await db
+        .select({
+          count: sql<number>`count(*)::int`,
+          bytes: sql<number>`coalesce(sum(octet_length(${docUpdates.update})), 0)::int`,
+        })
+        .from(docUpdates)
+        .where(eq(docUpdates.configId, configId));
+      return { count: Number(row?.count ?? 0), bytes: Number(row?.bytes ?? 0) };
+    },
+
+    async compact(configId, merge): Promise<CompactionResult> {
+      return db.transaction(async (tx) => {
+        // Serialise compactions of one config (across processes): the config row lock is held
+        // until commit, and the reads below happen after it is granted, so they see the latest rows.
+        await tx.execute(sql`select id from configs where id = ${configId} for update`);
+        const [snap] = await tx
+          .select({ state: docSnapshots.state, folded: docSnapshots.foldedUpdates })
+          .from(docSnapshots)
+          .where(eq(docSnapshots.configId, configId));
+        const rows = await tx
+          .select({ id: docUpdates.id, update: docUpdates.update })
+          .from(docUpdates)
+          .where(eq(docUpdates.configId, configId))
+          .orderBy(asc(docUpdates.id));
+        if (rows.length === 0) return { folded: 0, snapshotBytes: snap?.state.length ?? 0 };
+        const state = merge({ snapshot: snap?.state ?? null, updates: rows.map((r) => r.update) });
+        const folded = (snap?.folded ?? 0) + rows.length;
+        await tx
+          .insert(docSnapshots)
+          .values({ configId, state, foldedUpdates: folded })
+          .onConflictDoUpdate({
+            target: docSnapshots.configId,
+            set: { state, foldedUpdates: folded, updatedAt: new Date() },
+          });
+        // Delete exactly the rows merged above; rows committed meanwhile stay in the log.
+        await tx.delete(docUpdates).where(
+          inArray(
+            docUpdates.id,
+            rows.map((r) => r.id),
+          ),
+        );
+        return { folded: rows.length, snapshotBytes: state.length };
+      });
+    },
+
+    async ping() {
+      await db.execute(sql`select 1`);
+    },
+  };
+}

@@ -1,0 +1,51 @@
+/**
+ * What the sync core needs from storage, and nothing more. One contract test suite
+ * (`tests/storage-contract.test.ts`) runs against every implementation.
+ */
+
+export interface ConfigRecord {
+  id: string;
+  name: string;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+/** Everything needed to rebuild a document: apply the snapshot, then every tail update. */
+export interface StoredDoc {
+  snapshot: Uint8Array | null;
+  updates: Uint8Array[];
+}
+
+export interface PendingUpdate {
+  configId: string;
+  update: Uint8Array;
+}
+
+export interface CompactionResult {
+  /** Log rows folded into the snapshot and deleted. */
+  folded: number;
+  snapshotBytes: number;
+}
+
+export interface DocStorage {
+  createConfig(input: { name: string; initialState?: Uint8Array }): Promise<ConfigRecord>;
+  getConfig(id: string): Promise<ConfigRecord | null>;
+  listConfigs(): Promise<ConfigRecord[]>;
+  renameConfig(id: string, name: string): Promise<ConfigRecord | null>;
+  /** Soft delete: the row stays for audit, the config disappears from lists and loads. */
+  deleteConfig(id: string): Promise<boolean>;
+  /** Loads snapshot and log tail. Throws on storage failure: callers must never treat that as empty. */
+  loadDoc(configId: string): Promise<StoredDoc>;
+  /** Appends many updates (any configs) in ONE transaction: all are durable or none is. */
+  appendUpdates(batch: PendingUpdate[]): Promise<void>;
+  /** Marks configs as modified now. Kept off the commit path: callers throttle it per config. */
+  touchConfigs(ids: string[]): Promise<void>;
+  /** Number of log rows and their bytes not yet folded into the snapshot. */
+  tailSize(configId: string): Promise<{ count: number; bytes: number }>;
+  /**
+   * Folds the log into the snapshot in one transaction, serialised per config. `merge` turns the
+   * stored snapshot plus updates into the new snapshot; only the rows it was given are deleted.
+   */
+  compact(configId: string, merge: (doc: StoredDoc) => Uint8Array): Promise<CompactionResult>;
+  ping(): Promise<void>;
+}

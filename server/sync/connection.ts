@@ -1,0 +1,58 @@
+import { randomBytes } from 'node:crypto';
+
+/**
+ * One client connection, independent of the transport: anything with `send` and `close` will do
+ * (a `ws` socket through Hono's helper in production, an in-memory pair in unit tests).
+ */
+
+export interface SyncSocket {
+  send(data: Uint8Array): void;
+  close(code: number, reason: string): void;
+}
+
+export type Role = 'owner' | 'editor' | 'commenter' | 'viewer';
+
+export interface Principal {
+  /** Stable id of the person (user id, or a guest id for link visitors). */
+  userId: string;
+  name: string;
+  color: string;
+  role: Role;
+  /** Share link this session came through, if any (revoking it ends the session). */
+  shareId?: string;
+}
+
+export class Connection {
+  readonly id: string;
+  /** Awareness client ids this connection has announced; removed when it closes. */
+  readonly awarenessIds = new Set<number>();
+  /** Document messages received from this connection (sync step 2 and updates). */
+  received = 0;
+  closed = false;
+  /** Set once we told a read-only client that its edits are dropped (we tell it only once). */
+  toldReadOnly = false;
+
+  constructor(
+    readonly socket: SyncSocket,
+    readonly principal: Principal,
+    /** Wants extension messages (type ≥ 100). The stock provider must never get one. */
+    readonly ext: boolean,
+  ) {
+    this.id = randomBytes(6).toString('base64url');
+  }
+
+  get canWrite(): boolean {
+    return this.principal.role === 'owner' || this.principal.role === 'editor';
+  }
+
+  send(data: Uint8Array): void {
+    if (this.closed) return;
+    this.socket.send(data);
+  }
+
+  close(close: { code: number; reason: string }): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.socket.close(close.code, close.reason);
+  }
+}

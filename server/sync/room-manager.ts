@@ -1,0 +1,213 @@
+/**
+ * Loads rooms on first connection, unloads them after the last one leaves (plus an idle delay),
+ * and folds their update logs into snapshots when the logs pass named thresholds.
+ */
+import type { Logger } from 'pino';
+import * as Y from 'yjs';
+import { CloseCode, Limits, Timeouts } from '../../shared/protocol.ts';
+import type { DocStorage, StoredDoc } from '../storage/types.ts';
+import type { Connection } from './connection.ts';
+import type { GroupCommitter } from './group-committer.ts';
+import { Room, type RoomHooks } from './room.ts';
+
+/** Compact when this many log rows pile up: loads stay fast (a load replays the whole tail). */
+export const COMPACT_AFTER_UPDATES = 500;
+/** …or when the tail reaches this many bytes (a few large pastes). */
+export const COMPACT_AFTER_BYTES = 1024 * 1024;
+/** On unload, fold any tail longer than this so the next load is a single snapshot read. */
+const COMPACT_ON_UNLOAD_MIN_UPDATES = 20;
+/** `updated_at` of a config is refreshed at most this often while it is edited: it is for lists,
+ * not for durability, so it stays off the commit path. */
+const TOUCH_INTERVAL_MS = 5_000;
+
+export class RoomLoadError extends Error {
+  constructor(
+    readonly code: 'not_found' | 'load_failed',
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export interface RoomManagerOptions {
+  storage: DocStorage;
+  committer: GroupCommitter;
+  logger: Logger;
+  hooks?: RoomHooks;
+  idleUnloadMs?: number;
+  compactAfterUpdates?: number;
+  compactAfterBytes?: number;
+}
+
+/** Builds a snapshot from stored state; also used by the storage contract tests. */
+export function mergeStored(stored: StoredDoc): Uint8Array {
+  const doc = new Y.Doc();
+  try {
+    if (stored.snapshot) Y.applyUpdate(doc, stored.snapshot);
+    for (const u of stored.updates) Y.applyUpdate(doc, u);
+    return Y.encodeStateAsUpdate(doc);
+  } finally {
+    doc.destroy();
+  }
+}
+
+export class RoomManager {
+  readonly rooms = new Map<string, Room>();
+  private readonly loading = new Map<string, Promise<Room>>();
+  private readonly touchPending = new Set<string>();
+  private touchTimer: NodeJS.Timeout | null = null;
+  private readonly idleUnloadMs: number;
+  private readonly compactAfterUpdates: number;
+  private readonly compactAfterBytes: number;
+  private hooks: RoomHooks;
+
+  constructor(private readonly options: RoomManagerOptions) {
+    this.idleUnloadMs = options.idleUnloadMs ?? Timeouts.roomIdleUnloadMs;
+    this.compactAfterUpdates = options.compactAfterUpdates ?? COMPACT_AFTER_UPDATES;
+    this.compactAfterBytes = options.compactAfterBytes ?? COMPACT_AFTER_BYTES;
+    this.hooks = options.hooks ?? {};
+  }
+
+  /** Hooks are set after construction because they usually need the manager themselves. */
+  setHooks(hooks: RoomHooks): void {
+    this.hooks = hooks;
+  }
+
+  /** The loaded room, or null. Never loads. */
+  peek(configId: string): Room | null {
+    return this.rooms.get(configId) ?? null;
+  }
+
+  /** Returns the room, loading it if needed. A failed load throws and leaves nothing behind, so
+   * the configuration is never served (or overwritten) as an empty document. */
+  async get(configId: string): Promise<Room> {
+    const loaded = this.rooms.get(configId);
+    if (loaded) return loaded;
+    const pending = this.loading.get(configId);
+    if (pending) return pending;
+    const promise = this.load(configId).finally(() => this.loading.delete(configId));
+    this.loading.set(configId, promise);
+    return promise;
+  }
+
+  private async load(configId: string): Promise<Room> {
+    const { storage, logger } = this.options;
+    let stored: StoredDoc;
+    try {
+      const config = await storage.getConfig(configId);
+      if (!config) throw new RoomLoadError('not_found', 'unknown configuration');
+      stored = await storage.loadDoc(configId);
+    } catch (error) {
+      if (error instanceof RoomLoadError) throw error;
+      logger.error({ err: error, configId }, 'room load failed');
+      throw new RoomLoadError('load_failed', 'configuration could not be loaded');
+    }
+    const room = new Room(configId, {
+      committer: this.options.committer,
+      logger: logger.child({ configId }),
+      hooks: {
+        afterClientChange: (r, c) => this.hooks.afterClientChange?.(r, c),
+        afterCommit: (r) => this.hooks.afterCommit?.(r),
+        onJoin: (r, c) => this.hooks.onJoin?.(r, c),
+      },
+      onCommitted: (r) => this.afterCommit(r),
+    });
+    try {
+      room.loadStored(stored.snapshot, stored.updates);
+    } catch (error) {
+      room.destroy();
+      logger.error({ err: error, configId }, 'stored state could not be applied');
+      throw new RoomLoadError('load_failed', 'stored state could not be applied');
+    }
+    this.rooms.set(configId, room);
+    this.scheduleIdleCheck(room);
+    return room;
+  }
+
+  /** Adds a connection, enforcing the per-room connection limit. */
+  join(room: Room, conn: Connection): boolean {
+    if (room.connections.size >= Limits.maxConnectionsPerRoom) {
+      conn.close(CloseCode.roomFull);
+      return false;
+    }
+    room.addConnection(conn);
+    return true;
+  }
+
+  leave(room: Room, conn: Connection): void {
+    room.removeConnection(conn);
+    if (room.connections.size === 0) this.scheduleIdleCheck(room);
+  }
+
+  private scheduleIdleCheck(room: Room): void {
+    if (room.idleTimer) clearTimeout(room.idleTimer);
+    room.idleTimer = setTimeout(() => {
+      room.idleTimer = null;
+      void this.unloadIfIdle(room);
+    }, this.idleUnloadMs);
+    room.idleTimer.unref();
+  }
+
+  private async unloadIfIdle(room: Room): Promise<void> {
+    if (room.connections.size > 0 || this.rooms.get(room.configId) !== room) return;
+    if (room.unsaved > 0) {
+      // Still committing (maybe Postgres is away): keep it in memory and look again later.
+      this.scheduleIdleCheck(room);
+      return;
+    }
+    this.rooms.delete(room.configId);
+    room.destroy();
+    if (room.tailCount >= COMPACT_ON_UNLOAD_MIN_UPDATES) await this.compact(room);
+  }
+
+  private afterCommit(room: Room): void {
+    this.touch(room.configId);
+    if (room.tailCount >= this.compactAfterUpdates || room.tailBytes >= this.compactAfterBytes) {
+      void this.compact(room);
+    }
+  }
+
+  /** Folds the stored log of a room into its snapshot. Safe to call any time. */
+  async compact(room: Room): Promise<void> {
+    if (room.compacting) return;
+    room.compacting = true;
+    try {
+      const result = await this.options.storage.compact(room.configId, mergeStored);
+      room.tailCount = Math.max(0, room.tailCount - result.folded);
+      room.tailBytes = room.tailCount === 0 ? 0 : room.tailBytes;
+      room.approxBytes = result.snapshotBytes + room.tailBytes;
+    } catch (error) {
+      // The log is untouched when the transaction fails; we simply try again at the next threshold.
+      this.options.logger.error({ err: error, configId: room.configId }, 'compaction failed');
+    } finally {
+      room.compacting = false;
+    }
+  }
+
+  private touch(configId: string): void {
+    this.touchPending.add(configId);
+    if (this.touchTimer) return;
+    this.touchTimer = setTimeout(() => {
+      this.touchTimer = null;
+      const ids = [...this.touchPending];
+      this.touchPending.clear();
+      this.options.storage.touchConfigs(ids).catch((error) => {
+        this.options.logger.warn({ err: error }, 'could not refresh updated_at');
+      });
+    }, TOUCH_INTERVAL_MS);
+    this.touchTimer.unref();
+  }
+
+  /** Closes every connection (with `close`) and waits for pending commits. */
+  async closeAll(close: { code: number; reason: string }, flushTimeoutMs: number): Promise<void> {
+    for (const room of this.rooms.values()) {
+      for (const conn of [...room.connections]) conn.close(close);
+    }
+    await this.options.committer.flushed(flushTimeoutMs);
+    if (this.touchTimer) clearTimeout(this.touchTimer);
+    const ids = [...this.touchPending];
+    if (ids.length > 0) await this.options.storage.touchConfigs(ids).catch(() => {});
+    for (const room of this.rooms.values()) room.destroy();
+    this.rooms.clear();
+  }
+}

@@ -1,0 +1,353 @@
+/**
+ * A room: the in-memory Y.Doc of one open configuration and the connections editing it.
+ *
+ * Durability rule (DESIGN.md principle 1): a change is applied to the room's document at once
+ * (so the server can validate and repair it), but nothing derived from it leaves the server —
+ * neither the fan-out to other clients nor a sync step 2 that contains it — until the group
+ * committer has made it durable. The author's own "saved" ack follows the same commit.
+ */
+import * as decoding from 'lib0/decoding';
+import * as encoding from 'lib0/encoding';
+import type { Logger } from 'pino';
+import * as awarenessProtocol from 'y-protocols/awareness';
+import * as syncProtocol from 'y-protocols/sync';
+import * as Y from 'yjs';
+import { encodeExt, type SavedAck } from '../../shared/ext-messages.ts';
+import { AuthMessage, CloseCode, Limits, MessageType, SyncStep } from '../../shared/protocol.ts';
+import type { Connection } from './connection.ts';
+import type { GroupCommitter } from './group-committer.ts';
+import { checkClientUpdate } from './update-check.ts';
+
+/** Origin of transactions the server itself makes (repairs, REST writes, restores). */
+export const SERVER_ORIGIN = Symbol('server');
+
+export type UpdateOrigin = Connection | typeof SERVER_ORIGIN;
+
+/** One change as it travels to storage and then to the other clients. */
+interface ChangeGroup {
+  author: Connection | null;
+  updates: Array<{ update: Uint8Array; origin: UpdateOrigin }>;
+}
+
+export interface RoomHooks {
+  /** Runs synchronously after a client's change is applied and before anything is committed:
+   * the place for schema shape repair, so other clients never receive an invalid shape. */
+  afterClientChange?(room: Room, author: Connection): void;
+  /** Runs after any committed change (debounced work like rule validation hangs off this). */
+  afterCommit?(room: Room): void;
+  /** A connection joined (after the initial sync messages were queued). */
+  onJoin?(room: Room, conn: Connection): void;
+}
+
+export interface RoomDeps {
+  committer: GroupCommitter;
+  logger: Logger;
+  hooks: RoomHooks;
+  /** Called when the room's tail grew; the manager decides whether to compact. */
+  onCommitted?: (room: Room, updates: number, bytes: number) => void;
+}
+
+export class Room {
+  readonly doc = new Y.Doc({ gc: true });
+  readonly awareness: awarenessProtocol.Awareness;
+  readonly connections = new Set<Connection>();
+  /** Sequence numbers of document changes: applied in memory, and durable. */
+  private appliedSeq = 0;
+  private committedSeq = 0;
+  private waiters: Array<{ seq: number; run: () => void }> = [];
+  /** While a client message is being applied, its changes (and repairs) are gathered here. */
+  private collecting: ChangeGroup | null = null;
+  /** Approximate encoded size: loaded state plus every update since. Refreshed on compaction. */
+  approxBytes = 0;
+  /** Log rows in storage not yet folded into the snapshot. */
+  tailCount = 0;
+  tailBytes = 0;
+  idleTimer: NodeJS.Timeout | null = null;
+  compacting = false;
+
+  constructor(
+    readonly configId: string,
+    private readonly deps: RoomDeps,
+  ) {
+    // Fix the root types up front so a client update cannot decide what they are.
+    this.doc.getMap('config');
+    this.doc.getXmlFragment('notes');
+    this.awareness = new awarenessProtocol.Awareness(this.doc);
+    // The server has no presence of its own.
+    this.awareness.setLocalState(null);
+    this.doc.on('update', this.onDocUpdate);
+    this.awareness.on('update', this.onAwarenessUpdate);
+  }
+
+  /** Applies stored state. Origin 'load': these updates are already durable. */
+  loadStored(snapshot: Uint8Array | null, updates: Uint8Array[]): void {
+    this.doc.off('update', this.onDocUpdate);
+    try {
+      Y.transact(
+        this.doc,
+        () => {
+          if (snapshot) Y.applyUpdate(this.doc, snapshot);
+          for (const u of updates) Y.applyUpdate(this.doc, u);
+        },
+        'load',
+      );
+    } finally {
+      this.doc.on('update', this.onDocUpdate);
+    }
+    this.tailCount = updates.length;
+    this.tailBytes = updates.reduce((n, u) => n + u.length, 0);
+    this.approxBytes = (snapshot?.length ?? 0) + this.tailBytes;
+  }
+
+  get unsaved(): number {
+    return this.appliedSeq - this.committedSeq;
+  }
+
+  /** Resolves once every change applied so far is durable. */
+  whenSaved(): Promise<void> {
+    return new Promise((resolve) => this.afterCommitOf(this.appliedSeq, resolve));
+  }
+
+  /** Runs `fn` as a server transaction (REST writes, restores, repairs outside client messages). */
+  transactAsServer(fn: () => void): void {
+    Y.transact(this.doc, fn, SERVER_ORIGIN);
+  }
+
+  addConnection(conn: Connection): void {
+    this.connections.add(conn);
+    if (this.idleTimer) {
+      clearTimeout(this.idleTimer);
+      this.idleTimer = null;
+    }
+    // Sync step 1: ask the client for what the server lacks.
+    const encoder = encoding.createEncoder();
+    encoding.writeVarUint(encoder, MessageType.sync);
+    syncProtocol.writeSyncStep1(encoder, this.doc);
+    conn.send(encoding.toUint8Array(encoder));
+    const states = this.awareness.getStates();
+    if (states.size > 0) {
+      conn.send(
+        encodeAwareness(awarenessProtocol.encodeAwarenessUpdate(this.awareness, [...states.keys()])),
+      );
+    }
+    this.deps.hooks.onJoin?.(this, conn);
+  }
+
+  removeConnection(conn: Connection): void {
+    if (!this.connections.delete(conn)) return;
+    if (conn.awarenessIds.size > 0) {
+      awarenessProtocol.removeAwarenessStates(this.awareness, [...conn.awarenessIds], null);
+    }
+  }
+
+  /** Entry point for every frame a client sends. Never throws: bad input closes that connection. */
+  handleMessage(conn: Connection, data: Uint8Array): void {
+    if (conn.closed) return;
+    if (data.length > Limits.maxMessageBytes) {
+      conn.close(CloseCode.messageTooLarge);
+      return;
+    }
+    try {
+      const decoder = decoding.createDecoder(data);
+      const type = decoding.readVarUint(decoder);
+      switch (type) {
+        case MessageType.sync:
+          this.handleSync(conn, decoder);
+          break;
+        case MessageType.awareness:
+          this.handleAwareness(conn, decoding.readVarUint8Array(decoder));
+          break;
+        case MessageType.queryAwareness:
+          conn.send(
+            encodeAwareness(
+              awarenessProtocol.encodeAwarenessUpdate(this.awareness, [...this.awareness.getStates().keys()]),
+            ),
+          );
+          break;
+        case MessageType.auth:
+          // Clients have nothing to say on this channel; permission is decided by the server.
+          break;
+        default:
+          conn.close(CloseCode.malformed);
+      }
+    } catch (error) {
+      this.deps.logger.warn({ err: error, conn: conn.id, configId: this.configId }, 'malformed message');
+      conn.close(CloseCode.malformed);
+    }
+  }
+
+  /** Sends a message to every connection that asked for extension messages. */
+  broadcastExt(message: Uint8Array): void {
+    for (const c of this.connections) if (c.ext) c.send(message);
+  }
+
+  private handleSync(conn: Connection, decoder: decoding.Decoder): void {
+    const step = decoding.readVarUint(decoder);
+    if (step === SyncStep.step1) {
+      const stateVector = decoding.readVarUint8Array(decoder);
+      const encoder = encoding.createEncoder();
+      encoding.writeVarUint(encoder, MessageType.sync);
+      encoding.writeVarUint(encoder, SyncStep.step2);
+      encoding.writeVarUint8Array(encoder, Y.encodeStateAsUpdate(this.doc, stateVector));
+      const reply = encoding.toUint8Array(encoder);
+      // The state may hold changes still being committed: hold the reply until they are durable.
+      this.afterCommitOf(this.appliedSeq, () => conn.send(reply));
+      return;
+    }
+    if (step !== SyncStep.step2 && step !== SyncStep.update) {
+      conn.close(CloseCode.malformed);
+      return;
+    }
+    const update = decoding.readVarUint8Array(decoder);
+    if (!conn.canWrite) {
+      this.refuseReadOnly(conn);
+      return;
+    }
+    const check = checkClientUpdate(update);
+    if (!check.ok) {
+      this.deps.logger.warn({ conn: conn.id, configId: this.configId, reason: check.reason }, 'update refused');
+      conn.close({ code: CloseCode.malformed.code, reason: check.reason });
+      return;
+    }
+    if (this.approxBytes + update.length > Limits.maxDocumentBytes) {
+      conn.close(CloseCode.documentTooLarge);
+      return;
+    }
+    if (this.unsaved >= Limits.maxUnsavedUpdatesPerRoom) {
+      conn.close(CloseCode.unsavedBacklog);
+      return;
+    }
+    conn.received += 1;
+    const seqOfMessage = conn.received;
+    this.collecting = { author: conn, updates: [] };
+    try {
+      Y.applyUpdate(this.doc, update, conn);
+      this.deps.hooks.afterClientChange?.(this, conn);
+    } finally {
+      const group = this.collecting;
+      this.collecting = null;
+      this.commitGroup(group);
+    }
+    // Acknowledge once everything up to and including this message is durable (also when the
+    // message changed nothing because the server already had it).
+    if (conn.ext) {
+      this.afterCommitOf(this.appliedSeq, () => {
+        const ack: SavedAck = { seq: seqOfMessage, clocks: check.clocks };
+        conn.send(encodeExt(MessageType.saved, ack));
+      });
+    }
+  }
+
+  private refuseReadOnly(conn: Connection): void {
+    if (conn.toldReadOnly) return;
+    conn.toldReadOnly = true;
+    const encoder = encoding.createEncoder();
+    encoding.writeVarUint(encoder, MessageType.auth);
+    encoding.writeVarUint(encoder, AuthMessage.permissionDenied);
+    encoding.writeVarString(encoder, `read-only: your role is ${conn.principal.role}`);
+    conn.send(encoding.toUint8Array(encoder));
+  }
+
+  private handleAwareness(conn: Connection, payload: Uint8Array): void {
+    if (payload.length > Limits.maxAwarenessBytes) {
+      conn.close(CloseCode.messageTooLarge);
+      return;
+    }
+    awarenessProtocol.applyAwarenessUpdate(this.awareness, payload, conn);
+  }
+
+  private readonly onDocUpdate = (update: Uint8Array, origin: unknown): void => {
+    const from: UpdateOrigin = origin && typeof origin === 'object' ? (origin as Connection) : SERVER_ORIGIN;
+    if (this.collecting) {
+      this.collecting.updates.push({ update, origin: from });
+      return;
+    }
+    this.commitGroup({ author: null, updates: [{ update, origin: from }] });
+  };
+
+  private commitGroup(group: ChangeGroup): void {
+    if (group.updates.length === 0) return;
+    let bytes = 0;
+    for (const u of group.updates) bytes += u.update.length;
+    this.approxBytes += bytes;
+    const seq = (this.appliedSeq += group.updates.length);
+    group.updates.forEach((u, i) => {
+      const last = i === group.updates.length - 1;
+      this.deps.committer.enqueue(this.configId, u.update, () => {
+        if (!last) return;
+        // The committer is strictly ordered, so this is the highest durable sequence.
+        this.committedSeq = seq;
+        this.tailCount += group.updates.length;
+        this.tailBytes += bytes;
+        this.fanOut(group);
+        this.runWaiters();
+        this.deps.onCommitted?.(this, group.updates.length, bytes);
+        this.deps.hooks.afterCommit?.(this);
+      });
+    });
+  }
+
+  private fanOut(group: ChangeGroup): void {
+    const all = encodeSyncUpdate(
+      group.updates.length === 1 ? group.updates[0].update : Y.mergeUpdates(group.updates.map((u) => u.update)),
+    );
+    const author = group.author ?? (group.updates.length === 1 ? group.updates[0].origin : null);
+    for (const c of this.connections) {
+      if (c !== author) c.send(all);
+    }
+    // The author already has its own change; it still needs what the server did on top (repairs).
+    if (author && author !== SERVER_ORIGIN && group.updates.length > 1) {
+      const others = group.updates.filter((u) => u.origin !== author).map((u) => u.update);
+      if (others.length > 0) author.send(encodeSyncUpdate(others.length === 1 ? others[0] : Y.mergeUpdates(others)));
+    }
+  }
+
+  private afterCommitOf(seq: number, run: () => void): void {
+    if (this.committedSeq >= seq) run();
+    else this.waiters.push({ seq, run });
+  }
+
+  private runWaiters(): void {
+    if (this.waiters.length === 0) return;
+    const ready = this.waiters.filter((w) => w.seq <= this.committedSeq);
+    this.waiters = this.waiters.filter((w) => w.seq > this.committedSeq);
+    for (const w of ready) w.run();
+  }
+
+  private readonly onAwarenessUpdate = (
+    { added, updated, removed }: { added: number[]; updated: number[]; removed: number[] },
+    origin: unknown,
+  ): void => {
+    const changed = [...added, ...updated, ...removed];
+    if (origin && typeof origin === 'object' && this.connections.has(origin as Connection)) {
+      const conn = origin as Connection;
+      for (const id of added) conn.awarenessIds.add(id);
+      for (const id of updated) conn.awarenessIds.add(id);
+      for (const id of removed) conn.awarenessIds.delete(id);
+    }
+    const message = encodeAwareness(awarenessProtocol.encodeAwarenessUpdate(this.awareness, changed));
+    for (const c of this.connections) c.send(message);
+  };
+
+  destroy(): void {
+    this.doc.off('update', this.onDocUpdate);
+    this.awareness.off('update', this.onAwarenessUpdate);
+    this.awareness.destroy();
+    this.doc.destroy();
+    if (this.idleTimer) clearTimeout(this.idleTimer);
+  }
+}
+
+function encodeSyncUpdate(update: Uint8Array): Uint8Array {
+  const encoder = encoding.createEncoder();
+  encoding.writeVarUint(encoder, MessageType.sync);
+  syncProtocol.writeUpdate(encoder, update);
+  return encoding.toUint8Array(encoder);
+}
+
+function encodeAwareness(update: Uint8Array): Uint8Array {
+  const encoder = encoding.createEncoder();
+  encoding.writeVarUint(encoder, MessageType.awareness);
+  encoding.writeVarUint8Array(encoder, update);
+  return encoding.toUint8Array(encoder);
+}

@@ -1,0 +1,95 @@
+/**
+ * The whole wire protocol in one place: message types, close codes and limits.
+ *
+ * Message types 0–3 are the y-websocket protocol (the stock `WebsocketProvider` speaks them).
+ * Types ≥ 100 are Boardroom extensions, sent only to connections opened with `?ext=1`:
+ * the stock provider would log an error for an unknown type.
+ */
+
+export const MessageType = {
+  sync: 0,
+  awareness: 1,
+  auth: 2,
+  queryAwareness: 3,
+  /** server → client: every update this connection sent up to `seq` is committed to Postgres. */
+  saved: 100,
+  /** server → client: JSON, the document's authoritative validation result. */
+  validation: 101,
+  /** server → client: JSON, a compensating transaction reverted this client's change. */
+  repaired: 102,
+  /** server → client: JSON, a live event (build, review, comment, access change). */
+  event: 103,
+} as const;
+export type MessageTypeName = keyof typeof MessageType;
+
+/** y-protocols sync sub-messages. */
+export const SyncStep = { step1: 0, step2: 1, update: 2 } as const;
+
+/** y-protocols auth sub-message: permission denied, followed by a reason string. */
+export const AuthMessage = { permissionDenied: 0 } as const;
+
+/**
+ * WebSocket close codes. 4000–4999 is the range RFC 6455 leaves to applications.
+ * Codes in the 44xx block mean "do not retry with the same credentials"; 45xx mean
+ * "server-side trouble, retrying later may work"; 1013 asks the client to reconnect elsewhere.
+ */
+export const CloseCode = {
+  normal: { code: 1000, reason: 'closing' },
+  goingAway: { code: 1001, reason: 'server shutting down, reconnect' },
+  malformed: { code: 4400, reason: 'malformed message' },
+  unauthorized: { code: 4401, reason: 'authentication required' },
+  forbidden: { code: 4403, reason: 'access denied' },
+  notFound: { code: 4404, reason: 'unknown configuration' },
+  /** 1009 is RFC 6455's own "message too big"; `ws` uses it too when a frame passes maxPayload. */
+  messageTooLarge: { code: 1009, reason: 'message too large' },
+  documentTooLarge: { code: 4414, reason: 'document size limit reached' },
+  roomFull: { code: 4429, reason: 'too many connections to this configuration' },
+  rateLimited: { code: 4430, reason: 'too many messages, slow down' },
+  accessRevoked: { code: 4431, reason: 'access revoked' },
+  loadFailed: { code: 4500, reason: 'configuration could not be loaded, try again later' },
+  unsavedBacklog: { code: 4503, reason: 'storage unavailable, too many unsaved changes' },
+  slowConsumer: { code: 4504, reason: 'connection too slow to keep up, reconnect' },
+} as const;
+export type CloseCodeName = keyof typeof CloseCode;
+
+export const Limits = {
+  /** One WebSocket frame. A config edit is bytes; a pasted customize-image.sh is kilobytes. 1 MiB
+   * leaves room for a whole-document sync step 2 of a large config while stopping floods. */
+  maxMessageBytes: 1024 * 1024,
+  /** Encoded Yjs state of one configuration. Board configs are small; 8 MiB means runaway notes. */
+  maxDocumentBytes: 8 * 1024 * 1024,
+  /** Open connections to one configuration, across all users, on one server process. */
+  maxConnectionsPerRoom: 500,
+  /** Updates received but not yet committed in one room. If Postgres is away for long this stops
+   * memory growth: new edits are refused (close 4503) rather than held without bound. */
+  maxUnsavedUpdatesPerRoom: 10_000,
+  /** Configuration name length (characters). */
+  maxNameLength: 200,
+  /** REST request body. An imported config with a large customize script fits easily. */
+  maxRequestBodyBytes: 2 * 1024 * 1024,
+  /** Bytes queued to one slow client. Past this it is disconnected (it resyncs on reconnect)
+   * rather than growing server memory without bound. */
+  maxBufferedBytesPerConnection: 16 * 1024 * 1024,
+  /** Awareness state of one client (JSON bytes): a name, a colour, a focus path and a cursor. */
+  maxAwarenessBytes: 8 * 1024,
+} as const;
+
+/** Timeouts, each with why it is that long. */
+export const Timeouts = {
+  /** A room stays loaded this long after its last connection leaves, so a reload or a flaky
+   * network does not pay for a fresh load from Postgres. */
+  roomIdleUnloadMs: 30_000,
+  /** Group commit window: updates arriving within it share one transaction. Short enough to be
+   * invisible to people, long enough to merge a burst of keystrokes from many clients. */
+  commitWindowMs: 2,
+  /** First retry delay after a failed commit; doubles up to the max. Postgres restarts take
+   * seconds, so we keep trying without hammering it. */
+  commitRetryBaseMs: 100,
+  commitRetryMaxMs: 5_000,
+} as const;
+
+/** Extension messages carry JSON after the type byte. */
+export interface SavedMessage {
+  /** Number of updates from this connection that are now durable. */
+  seq: number;
+}

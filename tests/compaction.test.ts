@@ -1,0 +1,52 @@
+/**
+ * Compaction while people edit: the log is folded into a snapshot once it passes the threshold,
+ * and the document loaded afterwards (snapshot + tail) is exactly what the clients have.
+ */
+import { afterAll, describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import { connectClient, synced, type TestClient } from './helpers/clients.ts';
+import { createConfig, startTestServer, type TestServer } from './helpers/server.ts';
+import { eventually } from './helpers/wait.ts';
+
+const THRESHOLD = 25;
+
+describe('compaction during editing', () => {
+  let server: TestServer;
+  const clients: TestClient[] = [];
+  afterAll(async () => {
+    for (const c of clients) c.destroy();
+    await server?.cleanup();
+  });
+
+  it('folds the log past the threshold and loses nothing', async () => {
+    server = await startTestServer({ compactAfterUpdates: THRESHOLD });
+    const id = await createConfig(server.url, { name: 'compaction', data: { extraPackages: [] } });
+    const a = connectClient(server.url, id);
+    const b = connectClient(server.url, id);
+    clients.push(a, b);
+    await Promise.all([synced(a), synced(b)]);
+    const list = (c: TestClient) => c.doc.getMap('config').get('extraPackages') as Y.Array<string>;
+    for (let i = 0; i < 200; i++) {
+      list(i % 2 ? a : b).push([`p${i}`]);
+      if (i % 20 === 0) await new Promise((r) => setTimeout(r, 5));
+    }
+    await eventually(() => expect(list(b).length).toBe(200));
+    await eventually(() => expect(list(a).length).toBe(200));
+    await eventually(async () => {
+      const tail = await server.storage.tailSize(id);
+      expect(tail.count).toBeLessThan(THRESHOLD + 5);
+      const stored = await server.storage.loadDoc(id);
+      expect(stored.snapshot).not.toBeNull();
+    });
+    const expected = JSON.stringify(a.doc.getMap('config').toJSON());
+    for (const c of clients) c.destroy();
+    clients.length = 0;
+    const testDb = server.testDb;
+    await server.stop();
+    server = await startTestServer({ testDb });
+    const reader = connectClient(server.url, id);
+    clients.push(reader);
+    await synced(reader);
+    expect(JSON.stringify(reader.doc.getMap('config').toJSON())).toBe(expected);
+  });
+});

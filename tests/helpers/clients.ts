@@ -1,0 +1,39 @@
+/**
+ * Stock y-websocket clients for tests, on Node's side of the wire (`ws` as the WebSocket).
+ */
+import { WebSocket } from 'ws';
+import { WebsocketProvider } from 'y-websocket';
+import * as Y from 'yjs';
+import { eventually } from './wait.ts';
+
+export interface TestClient {
+  doc: Y.Doc;
+  provider: WebsocketProvider;
+  destroy(): void;
+}
+
+export function connectClient(baseUrl: string, configId: string, params: Record<string, string> = {}): TestClient {
+  const doc = new Y.Doc();
+  const provider = new WebsocketProvider(baseUrl.replace(/^http/, 'ws') + '/sync', configId, doc, {
+    WebSocketPolyfill: WebSocket as unknown as typeof globalThis.WebSocket,
+    params,
+    disableBc: true,
+  });
+  return {
+    doc,
+    provider,
+    destroy() {
+      provider.destroy();
+      doc.destroy();
+    },
+  };
+}
+
+export async function synced(client: TestClient, timeoutMs = 10_000): Promise<void> {
+  await eventually(
+    () => {
+      if (!client.provider.synced) throw new Error('not synced yet');
+    },
+    { timeoutMs },
+  );
+}

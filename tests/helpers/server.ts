@@ -1,0 +1,51 @@
+/**
+ * A real server on port 0 against a fresh Postgres database, torn down by the test.
+ */
+import { openDatabase, type Database } from '../../server/db/connect.ts';
+import { startServer, type RunningServer, type ServerOptions } from '../../server/server.ts';
+import { testLogger } from './logger.ts';
+import { createTestDatabase, type TestDatabase } from './postgres.ts';
+
+export interface TestServer extends RunningServer {
+  database: Database;
+  testDb: TestDatabase;
+  /** Stops the server but keeps the database (for restart tests). */
+  stop(): Promise<void>;
+  /** Stops everything and drops the database. */
+  cleanup(): Promise<void>;
+}
+
+export async function startTestServer(
+  options: Partial<Omit<ServerOptions, 'database' | 'logger'>> & { testDb?: TestDatabase } = {},
+): Promise<TestServer> {
+  const testDb = options.testDb ?? (await createTestDatabase());
+  const database = await openDatabase({ databaseUrl: testDb.url, dataDir: 'memory://' });
+  const server = await startServer({ database, logger: testLogger(), port: 0, ...options });
+  let stopped = false;
+  const stop = async () => {
+    if (stopped) return;
+    stopped = true;
+    await server.close();
+    await database.close();
+  };
+  return {
+    ...server,
+    database,
+    testDb,
+    stop,
+    async cleanup() {
+      await stop();
+      await testDb.drop();
+    },
+  };
+}
+
+export async function createConfig(baseUrl: string, body: Record<string, unknown> = { name: 'test' }): Promise<string> {
+  const res = await fetch(`${baseUrl}/api/configs`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  if (res.status !== 201) throw new Error(`create config: ${res.status} ${await res.text()}`);
+  return ((await res.json()) as { id: string }).id;
+}

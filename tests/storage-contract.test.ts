@@ -1,0 +1,156 @@
+/**
+ * One contract, every storage engine: the same assertions on PGlite and on a real Postgres.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import { openDatabase, type Database } from '../server/db/connect.ts';
+import { createDrizzleStorage } from '../server/storage/drizzle-storage.ts';
+import type { DocStorage } from '../server/storage/types.ts';
+import { mergeStored } from '../server/sync/room-manager.ts';
+import { createTestDatabase, type TestDatabase } from './helpers/postgres.ts';
+
+function docFrom(stored: { snapshot: Uint8Array | null; updates: Uint8Array[] }): Y.Doc {
+  const doc = new Y.Doc();
+  if (stored.snapshot) Y.applyUpdate(doc, stored.snapshot);
+  for (const u of stored.updates) Y.applyUpdate(doc, u);
+  return doc;
+}
+
+/** Makes `n` successive updates to a list, as separate Yjs updates. */
+function makeUpdates(n: number, prefix: string): Uint8Array[] {
+  const doc = new Y.Doc();
+  const out: Uint8Array[] = [];
+  doc.on('update', (u: Uint8Array) => out.push(u));
+  for (let i = 0; i < n; i++) doc.getMap('config').set(`${prefix}${i}`, i);
+  return out;
+}
+
+const engines: Array<{ name: string; open: () => Promise<{ db: Database; done: () => Promise<void> }> }> = [
+  {
+    name: 'pglite',
+    open: async () => {
+      const db = await openDatabase({ dataDir: 'memory://' });
+      return { db, done: () => db.close() };
+    },
+  },
+  {
+    name: 'postgres',
+    open: async () => {
+      const t: TestDatabase = await createTestDatabase('storage');
+      const db = await openDatabase({ databaseUrl: t.url, dataDir: 'unused' });
+      return {
+        db,
+        done: async () => {
+          await db.close();
+          await t.drop();
+        },
+      };
+    },
+  },
+];
+
+describe.each(engines)('storage contract on $name', ({ open }) => {
+  let storage: DocStorage;
+  let done: () => Promise<void>;
+
+  beforeAll(async () => {
+    const opened = await open();
+    storage = createDrizzleStorage(opened.db.db);
+    done = opened.done;
+  });
+  afterAll(() => done());
+
+  it('creates, lists, renames and soft-deletes configurations', async () => {
+    const a = await storage.createConfig({ name: 'Alpha' });
+    const b = await storage.createConfig({ name: 'Beta' });
+    expect((await storage.getConfig(a.id))?.name).toBe('Alpha');
+    expect((await storage.listConfigs()).map((c) => c.id)).toEqual(expect.arrayContaining([a.id, b.id]));
+    expect((await storage.renameConfig(a.id, 'Alpha 2'))?.name).toBe('Alpha 2');
+    expect(await storage.deleteConfig(b.id)).toBe(true);
+    expect(await storage.getConfig(b.id)).toBeNull();
+    expect((await storage.listConfigs()).map((c) => c.id)).not.toContain(b.id);
+    expect(await storage.deleteConfig(b.id)).toBe(false);
+  });
+
+  it('answers null for ids that are not UUIDs instead of failing', async () => {
+    expect(await storage.getConfig('../../etc/passwd')).toBeNull();
+    expect(await storage.renameConfig('nope', 'x')).toBeNull();
+  });
+
+  it('stores the initial state as a snapshot and appends updates in one batch', async () => {
+    const init = new Y.Doc();
+    init.getMap('config').set('board', 'rock-5b');
+    const cfg = await storage.createConfig({ name: 'c', initialState: Y.encodeStateAsUpdate(init) });
+    const updates = makeUpdates(10, 'k');
+    await storage.appendUpdates(updates.map((update) => ({ configId: cfg.id, update })));
+    const stored = await storage.loadDoc(cfg.id);
+    expect(stored.snapshot).not.toBeNull();
+    expect(stored.updates).toHaveLength(10);
+    const doc = docFrom(stored);
+    expect(doc.getMap('config').get('board')).toBe('rock-5b');
+    expect(doc.getMap('config').get('k9')).toBe(9);
+    expect(await storage.tailSize(cfg.id)).toMatchObject({ count: 10 });
+  });
+
+  it('a batch spanning several configs is all-or-nothing', async () => {
+    const a = await storage.createConfig({ name: 'a' });
+    const updates = makeUpdates(3, 'x');
+    // The second entry names a config that does not exist: the foreign key fails the transaction.
+    await expect(
+      storage.appendUpdates([
+        { configId: a.id, update: updates[0] },
+        { configId: '00000000-0000-4000-8000-000000000000', update: updates[1] },
+      ]),
+    ).rejects.toThrow();
+    expect((await storage.loadDoc(a.id)).updates).toHaveLength(0);
+  });
+
+  it('compaction folds the log into the snapshot: load = snapshot + tail, nothing lost', async () => {
+    const cfg = await storage.createConfig({ name: 'compact' });
+    const first = makeUpdates(50, 'a');
+    await storage.appendUpdates(first.map((update) => ({ configId: cfg.id, update })));
+    const result = await storage.compact(cfg.id, mergeStored);
+    expect(result.folded).toBe(50);
+    const second = makeUpdates(5, 'b');
+    await storage.appendUpdates(second.map((update) => ({ configId: cfg.id, update })));
+    const stored = await storage.loadDoc(cfg.id);
+    expect(stored.updates).toHaveLength(5);
+    const map = docFrom(stored).getMap('config');
+    expect(map.get('a49')).toBe(49);
+    expect(map.get('b4')).toBe(4);
+    expect(map.size).toBe(55);
+  });
+
+  it('an interrupted compaction changes nothing', async () => {
+    const cfg = await storage.createConfig({ name: 'interrupted' });
+    const updates = makeUpdates(20, 'z');
+    await storage.appendUpdates(updates.map((update) => ({ configId: cfg.id, update })));
+    // The merge dies half-way (as a crash would): the transaction must roll back whole.
+    await expect(
+      storage.compact(cfg.id, () => {
+        throw new Error('crash during compaction');
+      }),
+    ).rejects.toThrow('crash during compaction');
+    const stored = await storage.loadDoc(cfg.id);
+    expect(stored.snapshot).toBeNull();
+    expect(stored.updates).toHaveLength(20);
+    expect(docFrom(stored).getMap('config').size).toBe(20);
+  });
+
+  it('updates committed while a compaction runs are kept', async () => {
+    const cfg = await storage.createConfig({ name: 'race' });
+    const early = makeUpdates(10, 'e');
+    await storage.appendUpdates(early.map((update) => ({ configId: cfg.id, update })));
+    const late = makeUpdates(3, 'l');
+    let appended: Promise<void> | null = null;
+    await storage.compact(cfg.id, (stored) => {
+      // Another writer appends while the merge runs; the compaction must not delete its rows.
+      appended = storage.appendUpdates(late.map((update) => ({ configId: cfg.id, update })));
+      return mergeStored(stored);
+    });
+    await appended;
+    const map = docFrom(await storage.loadDoc(cfg.id)).getMap('config');
+    expect(map.get('e9')).toBe(9);
+    expect(map.get('l2')).toBe(2);
+  });
+});

@@ -1,0 +1,88 @@
+/**
+ * Three stock y-websocket clients edit one configuration at once and end up identical; a late
+ * joiner and a client after a server restart receive the same state.
+ */
+import { afterAll, describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import { connectClient, synced, type TestClient } from './helpers/clients.ts';
+import { seededRandom } from './helpers/random.ts';
+import { createConfig, startTestServer, type TestServer } from './helpers/server.ts';
+import { eventually } from './helpers/wait.ts';
+
+const EDITS_PER_CLIENT = 150;
+
+/** Random edits on the parts of the layout every editor touches: a list, a script and a map. */
+function randomEdit(doc: Y.Doc, rnd: ReturnType<typeof seededRandom>, who: number): void {
+  const config = doc.getMap('config');
+  doc.transact(() => {
+    const packages = config.get('extraPackages') as Y.Array<string>;
+    const script = config.get('customizeScript') as Y.Text;
+    switch (rnd.int(5)) {
+      case 0:
+        packages.insert(rnd.int(packages.length + 1), [`pkg-${who}-${rnd.int(1000)}`]);
+        break;
+      case 1:
+        if (packages.length > 0) packages.delete(rnd.int(packages.length), 1);
+        break;
+      case 2:
+        script.insert(rnd.int(script.length + 1), `echo ${who}-${rnd.int(100)}\n`);
+        break;
+      case 3:
+        if (script.length > 2) script.delete(rnd.int(script.length - 1), 1 + rnd.int(2));
+        break;
+      default:
+        config.set('release', ['bookworm', 'trixie', 'noble', 'jammy'][rnd.int(4)]);
+    }
+  });
+}
+
+describe('sync convergence', () => {
+  let server: TestServer;
+  const clients: TestClient[] = [];
+
+  afterAll(async () => {
+    for (const c of clients) c.destroy();
+    await server?.cleanup();
+  });
+
+  it('converges three stock clients, a late joiner, and a client after restart', async () => {
+    server = await startTestServer();
+    const id = await createConfig(server.url, {
+      name: 'convergence',
+      data: { extraPackages: ['htop'], customizeScript: '#!/bin/bash\n', release: 'bookworm' },
+    });
+    const rnd = seededRandom('sync-convergence');
+    for (let i = 0; i < 3; i++) clients.push(connectClient(server.url, id));
+    await Promise.all(clients.map((c) => synced(c)));
+    expect((clients[0].doc.getMap('config').get('extraPackages') as Y.Array<string>).toArray()).toEqual(['htop']);
+
+    // Interleave edits from all three without waiting for round trips: real concurrency.
+    for (let round = 0; round < EDITS_PER_CLIENT; round++) {
+      clients.forEach((c, who) => randomEdit(c.doc, rnd, who));
+      if (round % 10 === 0) await new Promise((r) => setImmediate(r));
+    }
+    const states = () => clients.map((c) => JSON.stringify(c.doc.getMap('config').toJSON()));
+    await eventually(() => {
+      const s = states();
+      expect(s[1]).toEqual(s[0]);
+      expect(s[2]).toEqual(s[0]);
+    });
+    const finalState = states()[0];
+
+    const late = connectClient(server.url, id);
+    clients.push(late);
+    await synced(late);
+    await eventually(() => expect(JSON.stringify(late.doc.getMap('config').toJSON())).toEqual(finalState));
+
+    // Restart: a new process state loads from Postgres only.
+    for (const c of clients) c.destroy();
+    clients.length = 0;
+    const testDb = server.testDb;
+    await server.stop();
+    server = await startTestServer({ testDb });
+    const after = connectClient(server.url, id);
+    clients.push(after);
+    await synced(after);
+    await eventually(() => expect(JSON.stringify(after.doc.getMap('config').toJSON())).toEqual(finalState));
+  });
+});

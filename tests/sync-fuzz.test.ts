@@ -1,0 +1,153 @@
+/**
+ * Random and mutated frames against the sync endpoint: the server stays up, well-behaved clients
+ * are unaffected, and the stored document stays loadable.
+ */
+import * as encoding from 'lib0/encoding';
+import { afterAll, describe, expect, it } from 'vitest';
+import { WebSocket } from 'ws';
+import * as syncProtocol from 'y-protocols/sync';
+import * as Y from 'yjs';
+import { CloseCode, Limits, MessageType } from '../shared/protocol.ts';
+import { connectClient, synced, type TestClient } from './helpers/clients.ts';
+import { seededRandom } from './helpers/random.ts';
+import { createConfig, startTestServer, type TestServer } from './helpers/server.ts';
+import { eventually } from './helpers/wait.ts';
+
+const FUZZ_CONNECTIONS = 60;
+const FRAMES_PER_CONNECTION = 20;
+const KNOWN_CLOSE_CODES = new Set<number>([1005, 1006, 1002, ...Object.values(CloseCode).map((c) => c.code)]);
+
+/** A valid update message from a throwaway doc, to mutate. */
+function validUpdateFrame(text: string): Uint8Array {
+  const doc = new Y.Doc();
+  let captured: Uint8Array = new Uint8Array();
+  doc.on('update', (u: Uint8Array) => (captured = u));
+  doc.getMap('config').set('description', text);
+  const e = encoding.createEncoder();
+  encoding.writeVarUint(e, MessageType.sync);
+  syncProtocol.writeUpdate(e, captured);
+  return encoding.toUint8Array(e);
+}
+
+function openRaw(url: string): Promise<WebSocket> {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(url);
+    ws.binaryType = 'nodebuffer';
+    ws.once('open', () => resolve(ws));
+    ws.once('error', reject);
+  });
+}
+
+function closed(ws: WebSocket): Promise<number> {
+  return new Promise((resolve) => {
+    if (ws.readyState === WebSocket.CLOSED) resolve(1006);
+    ws.once('close', (code) => resolve(code));
+  });
+}
+
+describe('sync endpoint under hostile input', () => {
+  let server: TestServer;
+  const clients: TestClient[] = [];
+  afterAll(async () => {
+    for (const c of clients) c.destroy();
+    await server?.cleanup();
+  });
+
+  it('survives random and mutated frames without harming others', async () => {
+    server = await startTestServer();
+    const id = await createConfig(server.url, { name: 'fuzz' });
+    const wsUrl = `${server.url.replace('http', 'ws')}/sync/${id}`;
+    const a = connectClient(server.url, id);
+    const b = connectClient(server.url, id);
+    clients.push(a, b);
+    await Promise.all([synced(a), synced(b)]);
+
+    const rnd = seededRandom('sync-fuzz');
+    const base = validUpdateFrame('fuzz base');
+    const codes: number[] = [];
+    for (let i = 0; i < FUZZ_CONNECTIONS; i++) {
+      const ws = await openRaw(wsUrl);
+      const done = closed(ws);
+      for (let f = 0; f < FRAMES_PER_CONNECTION && ws.readyState === WebSocket.OPEN; f++) {
+        let frame: Uint8Array;
+        const kind = rnd.int(4);
+        if (kind === 0) {
+          frame = Uint8Array.from({ length: 1 + rnd.int(64) }, () => rnd.int(256));
+        } else if (kind === 1) {
+          frame = Uint8Array.from(base);
+          for (let k = 0; k < 1 + rnd.int(4); k++) frame[rnd.int(frame.length)] = rnd.int(256);
+        } else if (kind === 2) {
+          frame = base.slice(0, rnd.int(base.length));
+        } else {
+          frame = Uint8Array.from(base);
+          frame[0] = rnd.int(256);
+        }
+        ws.send(frame);
+      }
+      // A clean goodbye if the server kept it open; either way it must end with a known code.
+      if (ws.readyState === WebSocket.OPEN) ws.close(1000);
+      codes.push(await done);
+      // Meanwhile the honest clients keep working.
+      if (i % 10 === 0) {
+        a.doc.getMap('config').set('description', `round ${i}`);
+        await eventually(() => expect(b.doc.getMap('config').get('description')).toBe(`round ${i}`));
+      }
+    }
+    for (const code of codes) expect(KNOWN_CLOSE_CODES.has(code) || code === 1000).toBe(true);
+    expect(codes.some((c) => c === CloseCode.malformed.code)).toBe(true);
+
+    // Oversized frame: closed with "message too large", nothing else touched.
+    const big = await openRaw(wsUrl);
+    const bigClosed = closed(big);
+    big.send(new Uint8Array(Limits.maxMessageBytes + 10));
+    expect(await bigClosed).toBe(CloseCode.messageTooLarge.code);
+
+    // Text frame: not our protocol.
+    const text = await openRaw(wsUrl);
+    const textClosed = closed(text);
+    text.send('hello');
+    expect(await textClosed).toBe(CloseCode.malformed.code);
+
+    // A well-formed update that writes to a root type the layout does not have is refused whole.
+    const rogue = new Y.Doc();
+    let rogueUpdate: Uint8Array = new Uint8Array();
+    rogue.on('update', (u: Uint8Array) => (rogueUpdate = u));
+    rogue.getMap('sneaky').set('x', 1);
+    const e = encoding.createEncoder();
+    encoding.writeVarUint(e, MessageType.sync);
+    syncProtocol.writeUpdate(e, rogueUpdate);
+    const rogueWs = await openRaw(wsUrl);
+    const rogueClosed = closed(rogueWs);
+    rogueWs.send(encoding.toUint8Array(e));
+    expect(await rogueClosed).toBe(CloseCode.malformed.code);
+
+    const health = await fetch(`${server.url}/health`);
+    expect(health.status).toBe(200);
+    a.doc.getMap('config').set('description', 'still fine');
+    await eventually(() => expect(b.doc.getMap('config').get('description')).toBe('still fine'));
+
+    // Stored state loads after a restart and matches what the clients have.
+    const expected = JSON.stringify(a.doc.getMap('config').toJSON());
+    for (const c of clients) c.destroy();
+    clients.length = 0;
+    const testDb = server.testDb;
+    await server.stop();
+    server = await startTestServer({ testDb });
+    const stored = await server.storage.loadDoc(id);
+    const doc = new Y.Doc();
+    if (stored.snapshot) Y.applyUpdate(doc, stored.snapshot);
+    for (const u of stored.updates) Y.applyUpdate(doc, u);
+    expect(doc.share.has('sneaky')).toBe(false);
+    const after = connectClient(server.url, id);
+    clients.push(after);
+    await synced(after);
+    expect(JSON.stringify(after.doc.getMap('config').toJSON())).toBe(expected);
+  });
+
+  it('answers an unknown configuration with a close code, not an empty document', async () => {
+    const ws = await openRaw(`${server.url.replace('http', 'ws')}/sync/00000000-0000-4000-8000-000000000000`);
+    expect(await closed(ws)).toBe(CloseCode.notFound.code);
+    const bad = await openRaw(`${server.url.replace('http', 'ws')}/sync/not-a-uuid`);
+    expect(await closed(bad)).toBe(CloseCode.notFound.code);
+  });
+});

@@ -1,0 +1,86 @@
+/**
+ * Room lifecycle and the extension channel: saved acks after commit, extension messages only for
+ * `?ext=1`, awareness cleanup on close, idle unload, and the per-room connection limit.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { WebSocket } from 'ws';
+import * as Y from 'yjs';
+import { installExtHandlers, type SavedAck } from '../shared/ext-messages.ts';
+import { MessageType } from '../shared/protocol.ts';
+import { connectClient, synced, type TestClient } from './helpers/clients.ts';
+import { createConfig, startTestServer, type TestServer } from './helpers/server.ts';
+import { eventually } from './helpers/wait.ts';
+
+const IDLE_UNLOAD_MS = 200;
+
+describe('rooms', () => {
+  let server: TestServer;
+  const clients: TestClient[] = [];
+  beforeAll(async () => {
+    server = await startTestServer({ idleUnloadMs: IDLE_UNLOAD_MS });
+  });
+  afterAll(async () => {
+    for (const c of clients) c.destroy();
+    await server.cleanup();
+  });
+
+  it('acknowledges an ext client\'s edit only after it is in Postgres', async () => {
+    const id = await createConfig(server.url);
+    const client = connectClient(server.url, id, { ext: '1' });
+    clients.push(client);
+    const acks: SavedAck[] = [];
+    installExtHandlers(client.provider as never, (type, payload) => {
+      if (type === MessageType.saved) acks.push(payload as SavedAck);
+    });
+    await synced(client);
+    client.doc.getMap('config').set('board', 'rock-5b');
+    const clock = Y.getState(client.doc.store, client.doc.clientID);
+    await eventually(() => expect(acks.some((a) => (a.clocks[String(client.doc.clientID)] ?? 0) >= clock)).toBe(true));
+    const stored = await server.storage.loadDoc(id);
+    expect(stored.updates.length).toBeGreaterThan(0);
+  });
+
+  it('never sends extension messages to a stock client', async () => {
+    const id = await createConfig(server.url);
+    const raw = new WebSocket(`${server.url.replace('http', 'ws')}/sync/${id}`);
+    raw.binaryType = 'nodebuffer';
+    const types: number[] = [];
+    raw.on('message', (data: Buffer) => types.push(data[0]));
+    await new Promise((r) => raw.once('open', r));
+    const writer = connectClient(server.url, id);
+    clients.push(writer);
+    await synced(writer);
+    writer.doc.getMap('config').set('board', 'orangepi5');
+    await eventually(() => expect(types.filter((t) => t === MessageType.sync).length).toBeGreaterThan(1));
+    raw.close();
+    expect(types.every((t) => t < 100)).toBe(true);
+  });
+
+  it('removes a client\'s awareness when its connection closes', async () => {
+    const id = await createConfig(server.url);
+    const a = connectClient(server.url, id);
+    const b = connectClient(server.url, id);
+    clients.push(a, b);
+    await Promise.all([synced(a), synced(b)]);
+    a.provider.awareness.setLocalStateField('focus', { path: '/board' });
+    await eventually(() => expect(b.provider.awareness.getStates().get(a.doc.clientID)).toBeDefined());
+    // Drop the socket without a goodbye, as a crashed browser would.
+    (a.provider.ws as unknown as WebSocket).close();
+    a.provider.shouldConnect = false;
+    await eventually(() => expect(b.provider.awareness.getStates().get(a.doc.clientID)).toBeUndefined());
+  });
+
+  it('unloads a room after its last connection leaves and the idle delay passes', async () => {
+    const id = await createConfig(server.url);
+    const c = connectClient(server.url, id);
+    await synced(c);
+    c.doc.getMap('config').set('board', 'rock-5b');
+    expect(server.manager.peek(id)).not.toBeNull();
+    c.destroy();
+    await eventually(() => expect(server.manager.peek(id)).toBeNull(), { timeoutMs: 5_000 });
+    const again = connectClient(server.url, id);
+    clients.push(again);
+    await synced(again);
+    await eventually(() => expect(again.doc.getMap('config').get('board')).toBe('rock-5b'));
+  });
+});
