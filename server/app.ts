@@ -7,6 +7,7 @@ import type { Logger } from 'pino';
 import { Limits } from '../shared/protocol.ts';
 import { ApiError, errorBody, sendError } from './http-errors.ts';
 import type { ConfigHooks } from './routes/config-hooks.ts';
+import { configDataRoutes, schemaRoute } from './routes/config-data.ts';
 import { configRoutes } from './routes/configs.ts';
 import { healthRoutes, type ReadinessCheck } from './routes/health.ts';
 import type { DocStorage } from './storage/types.ts';
@@ -40,6 +41,9 @@ export function createApp(deps: AppDeps): Hono {
   );
 
   app.route('/health', healthRoutes(deps.readiness));
+  app.route('/api/schema', schemaRoute());
+  // Data routes first: `/import` must not be taken for a config id.
+  app.route('/api/configs', configDataRoutes({ ...deps, hooks: deps.configHooks }));
   app.route('/api/configs', configRoutes({ ...deps, hooks: deps.configHooks }));
   return app;
 }

@@ -5,19 +5,7 @@
 import * as Y from 'yjs';
 import type { DocStorage } from './storage/types.ts';
 import type { RoomManager } from './sync/room-manager.ts';
-// TEMP until shared/doc-binding.ts lands
-const configToJson = (doc: Y.Doc) => doc.getMap('config').toJSON() as Record<string, unknown>;
-function toY(v: unknown): unknown {
-  if (Array.isArray(v)) { const a = new Y.Array(); a.push(v.map(toY)); return a; }
-  if (v && typeof v === 'object') { const m = new Y.Map(); for (const [k, x] of Object.entries(v)) m.set(k, toY(x)); return m; }
-  if (typeof v === 'string' && v.includes('\n')) return new Y.Text(v);
-  return v;
-}
-function writeConfig(doc: Y.Doc, data: Record<string, unknown>) {
-  const m = doc.getMap('config');
-  doc.transact(() => { for (const [k, v] of Object.entries(data)) m.set(k, toY(v)); });
-}
-
+import { configToJson, writeConfig } from '../shared/doc-binding.ts';
 /** The Yjs state of a brand-new configuration holding `data` (defaults already merged in). */
 export function initialState(data: Record<string, unknown>): Uint8Array {
   const doc = new Y.Doc();

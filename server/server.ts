@@ -14,7 +14,8 @@ import type { DocStorage } from './storage/types.ts';
 import { GroupCommitter } from './sync/group-committer.ts';
 import { RoomManager } from './sync/room-manager.ts';
 import { ConnectionRegistry, createSyncEndpoint, type AuthorizeSync } from './ws-transport.ts';
-import { defaultConfigHooks } from './validation-hooks.ts';
+import { createConfigHooks } from './config-hooks.ts';
+import { createSchemaAuthority } from './schema-authority.ts';
 
 /** On shutdown, wait this long for unsaved updates to commit before giving up. */
 const SHUTDOWN_FLUSH_TIMEOUT_MS = 10_000;
@@ -56,7 +57,9 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     compactAfterUpdates: options.compactAfterUpdates,
   });
   const registry = new ConnectionRegistry();
-  const configHooks: ConfigHooks = defaultConfigHooks({ manager, registry });
+  const authority = createSchemaAuthority({ logger });
+  manager.setHooks(authority.hooks);
+  const configHooks: ConfigHooks = createConfigHooks({ manager, registry, authority });
   const app = createApp({
     storage,
     manager,

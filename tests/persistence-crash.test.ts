@@ -15,9 +15,10 @@ const WRITERS = 4;
 const EDITS_PER_TICK = 25;
 const TICK_MS = 5;
 
+/** Each edit appends one line to the customize script; a line is a token naming its writer. */
 function tokens(doc: Y.Doc): string[] {
-  const list = doc.getMap('config').get('extraPackages');
-  return list instanceof Y.Array ? (list.toArray() as string[]) : [];
+  const text = doc.getMap('config').get('customizeScript');
+  return text instanceof Y.Text ? text.toString().split('\n').filter((t) => t.startsWith('w')) : [];
 }
 
 describe('persistence under SIGKILL', () => {
@@ -34,7 +35,7 @@ describe('persistence under SIGKILL', () => {
   it('every update another client received is present after restart', async () => {
     testDb = await createTestDatabase('crash');
     server = await startChildServer({ DATABASE_URL: testDb.url });
-    const id = await createConfig(server.url, { name: 'crash', data: { extraPackages: [] } });
+    const id = await createConfig(server.url, { name: 'crash', data: { customizeScript: '' } });
     for (let i = 0; i < WRITERS; i++) clients.push(connectClient(server.url, id));
     await Promise.all(clients.map((c) => synced(c)));
 
@@ -42,8 +43,8 @@ describe('persistence under SIGKILL', () => {
     let counter = 0;
     const timer = setInterval(() => {
       clients.forEach((c, who) => {
-        const list = c.doc.getMap('config').get('extraPackages') as Y.Array<string>;
-        for (let k = 0; k < EDITS_PER_TICK; k++) list.push([`w${who}-${counter++}`]);
+        const script = c.doc.getMap('config').get('customizeScript') as Y.Text;
+        for (let k = 0; k < EDITS_PER_TICK; k++) script.insert(script.length, `w${who}-${counter++}\n`);
       });
     }, TICK_MS);
 

@@ -41,15 +41,15 @@ describe('REST /api/configs', () => {
   });
 
   it('GET returns the live document, including edits made over sync', async () => {
-    const id = await createConfig(server.url, { name: 'live', data: { board: 'rock-5b' } });
+    const id = await createConfig(server.url, { name: 'live', data: { BOARD: 'rock-5b' } });
     const client = connectClient(server.url, id);
     try {
       await synced(client);
-      client.doc.getMap('config').set('release', 'trixie');
+      client.doc.getMap('config').set('RELEASE', 'trixie');
       await eventually(async () => {
         const body = (await (await api(`/api/configs/${id}`)).json()) as { data: Record<string, unknown> };
-        expect(body.data.board).toBe('rock-5b');
-        expect(body.data.release).toBe('trixie');
+        expect(body.data.BOARD).toBe('rock-5b');
+        expect(body.data.RELEASE).toBe('trixie');
       });
     } finally {
       client.destroy();
@@ -88,7 +88,7 @@ describe('REST /api/configs', () => {
   });
 
   it('a created configuration starts with the data it was given', async () => {
-    const id = await createConfig(server.url, { name: 'seeded', data: { board: 'orangepi5', extraPackages: ['htop'] } });
+    const id = await createConfig(server.url, { name: 'seeded', data: { BOARD: 'orangepi5', extraPackages: ['htop'] } });
     const client = connectClient(server.url, id);
     try {
       await synced(client);

@@ -31,7 +31,7 @@ function randomEdit(doc: Y.Doc, rnd: ReturnType<typeof seededRandom>, who: numbe
         if (script.length > 2) script.delete(rnd.int(script.length - 1), 1 + rnd.int(2));
         break;
       default:
-        config.set('release', ['bookworm', 'trixie', 'noble', 'jammy'][rnd.int(4)]);
+        config.set('RELEASE', ['bookworm', 'trixie', 'noble', 'jammy'][rnd.int(4)]);
     }
   });
 }
@@ -49,7 +49,7 @@ describe('sync convergence', () => {
     server = await startTestServer();
     const id = await createConfig(server.url, {
       name: 'convergence',
-      data: { extraPackages: ['htop'], customizeScript: '#!/bin/bash\n', release: 'bookworm' },
+      data: { extraPackages: ['htop'], customizeScript: '#!/bin/bash\n', RELEASE: 'bookworm' },
     });
     const rnd = seededRandom('sync-convergence');
     for (let i = 0; i < 3; i++) clients.push(connectClient(server.url, id));

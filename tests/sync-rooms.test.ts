@@ -33,7 +33,7 @@ describe('rooms', () => {
       if (type === MessageType.saved) acks.push(payload as SavedAck);
     });
     await synced(client);
-    client.doc.getMap('config').set('board', 'rock-5b');
+    client.doc.getMap('config').set('BOARD', 'rock-5b');
     const clock = Y.getState(client.doc.store, client.doc.clientID);
     await eventually(() => expect(acks.some((a) => (a.clocks[String(client.doc.clientID)] ?? 0) >= clock)).toBe(true));
     const stored = await server.storage.loadDoc(id);
@@ -50,7 +50,7 @@ describe('rooms', () => {
     const writer = connectClient(server.url, id);
     clients.push(writer);
     await synced(writer);
-    writer.doc.getMap('config').set('board', 'orangepi5');
+    writer.doc.getMap('config').set('BOARD', 'orangepi5');
     await eventually(() => expect(types.filter((t) => t === MessageType.sync).length).toBeGreaterThan(1));
     raw.close();
     expect(types.every((t) => t < 100)).toBe(true);
@@ -74,13 +74,13 @@ describe('rooms', () => {
     const id = await createConfig(server.url);
     const c = connectClient(server.url, id);
     await synced(c);
-    c.doc.getMap('config').set('board', 'rock-5b');
+    c.doc.getMap('config').set('BOARD', 'rock-5b');
     expect(server.manager.peek(id)).not.toBeNull();
     c.destroy();
     await eventually(() => expect(server.manager.peek(id)).toBeNull(), { timeoutMs: 5_000 });
     const again = connectClient(server.url, id);
     clients.push(again);
     await synced(again);
-    await eventually(() => expect(again.doc.getMap('config').get('board')).toBe('rock-5b'));
+    await eventually(() => expect(again.doc.getMap('config').get('BOARD')).toBe('rock-5b'));
   });
 });

@@ -1,0 +1,33 @@
+/**
+ * The schema layer's answers to the config routes: defaults for new configurations, the
+ * validation result for GET, and closing live sessions of a deleted configuration.
+ */
+import { defaultConfig } from '../shared/doc-binding.ts';
+import { CloseCode } from '../shared/protocol.ts';
+import { validateConfig } from '../shared/validation/index.ts';
+import type { ConfigHooks } from './routes/config-hooks.ts';
+import { requireWellShaped } from './routes/config-data.ts';
+import type { SchemaAuthority } from './schema-authority.ts';
+import type { RoomManager } from './sync/room-manager.ts';
+import type { ConnectionRegistry } from './ws-transport.ts';
+
+export function createConfigHooks(deps: {
+  manager: RoomManager;
+  registry: ConnectionRegistry;
+  authority: SchemaAuthority;
+}): ConfigHooks {
+  return {
+    prepareNewData(data) {
+      // Defaults are applied once, here, on the server: a client seeding them would create the
+      // Y.Text and Y.Array values twice when two people open a new configuration at once.
+      return { ...defaultConfig(), ...requireWellShaped(data) };
+    },
+    describe(configId, data) {
+      const room = deps.manager.peek(configId);
+      return { validation: room ? deps.authority.resultFor(room) : validateConfig(data) };
+    },
+    onDeleted(configId) {
+      for (const conn of deps.registry.byConfig.get(configId) ?? []) conn.close(CloseCode.notFound);
+    },
+  };
+}

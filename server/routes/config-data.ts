@@ -1,0 +1,113 @@
+/**
+ * Whole-configuration writes and file formats: `PUT /api/configs/:id/data`, import, export, and
+ * `GET /api/schema`. Every write goes through the room as a server transaction, so live clients
+ * see it; invalid input is refused with 422 and path-level details before anything changes.
+ */
+import { Hono } from 'hono';
+import { configToConf, parseConf } from '../../shared/conf-format.ts';
+import { writeConfig } from '../../shared/doc-binding.ts';
+import { checkShape, configSchema, type ValidationIssue } from '../../shared/validation/index.ts';
+import { readConfigJson, initialState } from '../config-doc.ts';
+import { ApiError, badRequest, notFound, readJsonObject, unprocessable } from '../http-errors.ts';
+import type { DocStorage } from '../storage/types.ts';
+import { SERVER_ORIGIN } from '../sync/room.ts';
+import type { RoomManager } from '../sync/room-manager.ts';
+import type { ConfigHooks } from './config-hooks.ts';
+import { readName } from './configs.ts';
+
+export interface ConfigDataDeps {
+  storage: DocStorage;
+  manager: RoomManager;
+  hooks: ConfigHooks;
+}
+
+/** File name characters we allow in Content-Disposition; the rest become '-'. */
+const SAFE_FILENAME_RE = /[^a-z0-9._-]+/gi;
+
+const details = (issues: ValidationIssue[]) => issues.map(({ path, message, keyword }) => ({ path, message, keyword }));
+
+/** Data must be a JSON object of the right shape; rule problems (an empty board) are fine here. */
+export function requireWellShaped(data: unknown): Record<string, unknown> {
+  if (typeof data !== 'object' || data === null || Array.isArray(data)) {
+    throw unprocessable('the configuration must be a JSON object', [
+      { path: '', message: 'expected a JSON object', keyword: 'type' },
+    ]);
+  }
+  const issues = checkShape(data);
+  if (issues.length > 0) throw unprocessable('the configuration does not match the schema', details(issues));
+  return data as Record<string, unknown>;
+}
+
+export function configDataRoutes(deps: ConfigDataDeps): Hono {
+  const { storage, manager, hooks } = deps;
+  const app = new Hono();
+
+  app.put('/:id/data', async (c) => {
+    const record = await storage.getConfig(c.req.param('id'));
+    if (!record) throw notFound();
+    const body = await readJsonObject(c);
+    // Accept both the bare configuration and the `{ data }` envelope GET returns.
+    const data = requireWellShaped('data' in body && Object.keys(body).length <= 2 && typeof body.data === 'object' ? body.data : body);
+    const room = await manager.get(record.id);
+    writeConfig(room.doc, data, SERVER_ORIGIN);
+    await room.whenSaved();
+    const current = await readConfigJson(record.id, { storage, manager });
+    return c.json({ id: record.id, name: record.name, data: current.data, ...hooks.describe(record.id, current.data) });
+  });
+
+  app.post('/import', async (c) => {
+    const type = c.req.header('content-type') ?? '';
+    let name: string;
+    let data: Record<string, unknown>;
+    if (type.startsWith('application/json')) {
+      const body = await readJsonObject(c);
+      name = readName(body, true)!;
+      data = requireWellShaped(body.data ?? {});
+    } else {
+      const text = await c.req.text();
+      const parsed = parseConf(configSchema, text);
+      if (parsed.issues.length > 0) throw unprocessable('the config file has lines Boardroom cannot import', details(parsed.issues));
+      name = readName({ name: c.req.query('name') ?? nameFromConf(text) }, true)!;
+      data = requireWellShaped(parsed.data);
+    }
+    const prepared = hooks.prepareNewData(data);
+    const record = await storage.createConfig({ name, initialState: initialState(prepared) });
+    return c.json({ id: record.id, name: record.name, createdAt: record.createdAt, updatedAt: record.updatedAt }, 201);
+  });
+
+  app.get('/:id/export', async (c) => {
+    const record = await storage.getConfig(c.req.param('id'));
+    if (!record) throw notFound();
+    const format = c.req.query('format') ?? 'json';
+    const { data } = await readConfigJson(record.id, { storage, manager });
+    const base = record.name.replace(SAFE_FILENAME_RE, '-').toLowerCase() || 'config';
+    if (format === 'json') {
+      c.header('content-disposition', `attachment; filename="${base}.json"`);
+      return c.json({ name: record.name, schemaVersion: configSchema['x-schema-version'], data });
+    }
+    if (format === 'conf') {
+      c.header('content-disposition', `attachment; filename="config-${base}.conf"`);
+      c.header('content-type', 'text/plain; charset=utf-8');
+      return c.body(configToConf(configSchema, record.name, data));
+    }
+    throw badRequest('format must be json or conf', [{ path: 'format', message: `unknown format ${format}`, keyword: 'enum' }]);
+  });
+
+  return app;
+}
+
+/** `# Boardroom configuration "<name>"` heads our own exports; otherwise call it "Imported". */
+function nameFromConf(text: string): string {
+  return /^# Boardroom configuration "(.+)"$/m.exec(text)?.[1] ?? 'Imported configuration';
+}
+
+export function schemaRoute(): Hono {
+  const app = new Hono();
+  app.get('/', (c) => {
+    c.header('cache-control', 'public, max-age=300');
+    return c.json(configSchema);
+  });
+  return app;
+}
+
+export { ApiError };
