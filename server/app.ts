@@ -10,6 +10,9 @@ import type { ConfigHooks } from './routes/config-hooks.ts';
 import { configDataRoutes, schemaRoute } from './routes/config-data.ts';
 import { configRoutes } from './routes/configs.ts';
 import { healthRoutes, type ReadinessCheck } from './routes/health.ts';
+import type { Db } from './db/connect.ts';
+import { layoutRoutes, type UserIdOf } from './routes/layout.ts';
+import { mountClient } from './static-client.ts';
 import type { DocStorage } from './storage/types.ts';
 import type { RoomManager } from './sync/room-manager.ts';
 
@@ -19,6 +22,10 @@ export interface AppDeps {
   logger: Logger;
   configHooks: ConfigHooks;
   readiness: Record<string, ReadinessCheck>;
+  db: Db;
+  userIdOf: UserIdOf;
+  /** Folder of the built client (`dist/client`); not served when absent. */
+  clientDir?: string;
 }
 
 export function createApp(deps: AppDeps): Hono {
@@ -45,5 +52,7 @@ export function createApp(deps: AppDeps): Hono {
   // Data routes first: `/import` must not be taken for a config id.
   app.route('/api/configs', configDataRoutes({ ...deps, hooks: deps.configHooks }));
   app.route('/api/configs', configRoutes({ ...deps, hooks: deps.configHooks }));
+  app.route('/api/layout', layoutRoutes(deps));
+  if (deps.clientDir) mountClient(app, deps.clientDir);
   return app;
 }

@@ -4,6 +4,7 @@
  */
 import { serve, type ServerType } from '@hono/node-server';
 import type { AddressInfo } from 'node:net';
+import { fileURLToPath } from 'node:url';
 import type { Logger } from 'pino';
 import { CloseCode } from '../shared/protocol.ts';
 import { createApp } from './app.ts';
@@ -17,6 +18,8 @@ import { ConnectionRegistry, createSyncEndpoint, type AuthorizeSync } from './ws
 import { createConfigHooks } from './config-hooks.ts';
 import { createSchemaAuthority } from './schema-authority.ts';
 
+const DEFAULT_CLIENT_DIR = fileURLToPath(new URL('../dist/client', import.meta.url));
+
 /** On shutdown, wait this long for unsaved updates to commit before giving up. */
 const SHUTDOWN_FLUSH_TIMEOUT_MS = 10_000;
 
@@ -27,6 +30,8 @@ export interface ServerOptions {
   host?: string;
   idleUnloadMs?: number;
   compactAfterUpdates?: number;
+  /** Folder of the built client; default `dist/client` next to the sources. */
+  clientDir?: string;
 }
 
 export interface RunningServer {
@@ -66,6 +71,9 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     logger,
     configHooks,
     readiness: { postgres: () => database.ping() },
+    db: database.db,
+    userIdOf: () => 'anonymous',
+    clientDir: options.clientDir ?? DEFAULT_CLIENT_DIR,
   });
   const sync = createSyncEndpoint({ app, manager, authorize: openAccess, logger, registry });
 

@@ -2,7 +2,7 @@
  * Tables of the sync core. Every DDL statement is generated from these by drizzle-kit into
  * `migrations/`; nothing creates tables at run time.
  */
-import { bigserial, index, integer, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { bigserial, index, integer, jsonb, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 import { bytea } from './bytea.ts';
 
 export const configs = pgTable('configs', {
@@ -38,5 +38,12 @@ export const docSnapshots = pgTable('doc_snapshots', {
   state: bytea('state').notNull(),
   /** How many log rows have been folded into this snapshot over its life (for metrics). */
   foldedUpdates: integer('folded_updates').notNull().default(0),
+  updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+});
+
+/** Each person's saved workspace layout (golden-layout's LayoutConfig as JSON). */
+export const userLayouts = pgTable('user_layouts', {
+  userId: text('user_id').primaryKey(),
+  layout: jsonb('layout').notNull(),
   updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
 });

@@ -1,0 +1,52 @@
+/**
+ * `GET/PUT /api/layout`: the caller's saved workspace layout. The client stores
+ * `LayoutConfig.fromResolved(goldenLayout.saveLayout())`; the server only bounds its size and
+ * checks it is a JSON object (its inner shape is golden-layout's business).
+ */
+import { eq } from 'drizzle-orm';
+import { Hono, type Context } from 'hono';
+import { userLayouts } from '../../shared/db/schema.ts';
+import type { Db } from '../db/connect.ts';
+import { ApiError, readJsonObject } from '../http-errors.ts';
+
+/** A layout with a dozen panels is a few KB; 64 KB means something else is being stored. */
+export const MAX_LAYOUT_BYTES = 64 * 1024;
+
+/** Who is asking. Until accounts exist everyone shares one layout; sessions replace this. */
+export type UserIdOf = (c: Context) => string | null;
+
+export function layoutRoutes(deps: { db: Db; userIdOf: UserIdOf }): Hono {
+  const app = new Hono();
+  const requireUser = (c: Context) => {
+    const id = deps.userIdOf(c);
+    if (!id) throw new ApiError(401, 'unauthorized', 'sign in to save a layout');
+    return id;
+  };
+
+  app.get('/', async (c) => {
+    const userId = requireUser(c);
+    const [row] = await deps.db.select({ layout: userLayouts.layout }).from(userLayouts).where(eq(userLayouts.userId, userId));
+    if (!row) return c.json({ layout: null });
+    return c.json({ layout: row.layout });
+  });
+
+  app.put('/', async (c) => {
+    const userId = requireUser(c);
+    const body = await readJsonObject(c);
+    const layout = body.layout;
+    if (typeof layout !== 'object' || layout === null || Array.isArray(layout)) {
+      throw new ApiError(422, 'validation_failed', 'layout must be a JSON object', [
+        { path: '/layout', message: 'expected a JSON object', keyword: 'type' },
+      ]);
+    }
+    if (JSON.stringify(layout).length > MAX_LAYOUT_BYTES) {
+      throw new ApiError(413, 'payload_too_large', `a layout is at most ${MAX_LAYOUT_BYTES} bytes`);
+    }
+    await deps.db
+      .insert(userLayouts)
+      .values({ userId, layout })
+      .onConflictDoUpdate({ target: userLayouts.userId, set: { layout, updatedAt: new Date() } });
+    return c.body(null, 204);
+  });
+  return app;
+}

@@ -1,0 +1,28 @@
+/**
+ * The saved workspace layout: stored per user, bounded, and validated.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MAX_LAYOUT_BYTES } from '../server/routes/layout.ts';
+import { startTestServer, type TestServer } from './helpers/server.ts';
+
+describe('REST /api/layout', () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startTestServer();
+  });
+  afterAll(() => server.cleanup());
+  const put = (body: unknown) =>
+    fetch(`${server.url}/api/layout`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+
+  it('returns null before anything is saved, then the saved layout', async () => {
+    expect(await (await fetch(`${server.url}/api/layout`)).json()).toEqual({ layout: null });
+    const layout = { root: { type: 'row', content: [{ type: 'component', componentType: 'form' }] } };
+    expect((await put({ layout })).status).toBe(204);
+    expect(await (await fetch(`${server.url}/api/layout`)).json()).toEqual({ layout });
+  });
+
+  it('refuses a layout that is not an object, or too large', async () => {
+    expect((await put({ layout: 'row' })).status).toBe(422);
+    expect((await put({ layout: { blob: 'x'.repeat(MAX_LAYOUT_BYTES) } })).status).toBe(413);
+  });
+});
