@@ -32,6 +32,11 @@ describe('limits the server enforces', () => {
 });
 
 describe('form annotations', () => {
+  it('cannot be changed in place by an importer (sorting an enum for display throws)', () => {
+    expect(() => (configSchema.properties.RELEASE.enum as string[]).sort()).toThrow(TypeError);
+    expect(configSchema.properties.RELEASE.enum?.[0]).toBe('buster');
+  });
+
   it('carries the schema version', () => {
     expect(configSchema['x-schema-version']).toBe(SCHEMA_VERSION);
   });

@@ -19,5 +19,5 @@ export interface StandaloneValidateFunction {
 /** Shape, enum, pattern and required checks of one configuration; all errors are collected. */
 export declare const validateConfigSchema: StandaloneValidateFunction;
 
-/** The schema, x-boards and x-releases included. Treat as read-only. */
+/** The schema, x-boards and x-releases included. Deeply frozen: copy before changing anything. */
 export declare const configSchema: ConfigSchema;

@@ -2,8 +2,16 @@
 // A test (tests/validators-fresh.test.ts) fails when this file is stale.
 /* eslint-disable */
 
+function deepFreeze(value) {
+  if (value !== null && typeof value === "object" && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const key of Object.keys(value)) deepFreeze(value[key]);
+  }
+  return value;
+}
+
 /** The configuration schema the validator was compiled from (identical to GET /api/schema). */
-export const configSchema = {
+export const configSchema = deepFreeze({
  "$schema": "https://json-schema.org/draft/2020-12/schema",
  "$id": "urn:boardroom:schema:board-config",
  "title": "Board configuration",
@@ -8337,7 +8345,7 @@ export const configSchema = {
   "RELEASE"
  ],
  "additionalProperties": false
-};
+});
 
 export const validateConfigSchema = validate20;
 const schema31 = configSchema;
