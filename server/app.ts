@@ -1,7 +1,13 @@
 /**
  * The HTTP surface: REST under /api, health, the sync endpoint and the built client.
  */
-import { Hono } from 'hono';
+import { Hono, type MiddlewareHandler } from 'hono';
+import type { AccessEvents } from './access-control.ts';
+import type { AccessStore } from './auth/access-store.ts';
+import type { Accounts } from './auth/accounts.ts';
+import { resolveActor, type AppEnv } from './auth/actor.ts';
+import { accessRoutes } from './routes/access.ts';
+import { authRoutes } from './routes/auth.ts';
 import { bodyLimit } from 'hono/body-limit';
 import type { Logger } from 'pino';
 import { Limits } from '../shared/protocol.ts';
@@ -11,7 +17,7 @@ import { configDataRoutes, schemaRoute } from './routes/config-data.ts';
 import { configRoutes } from './routes/configs.ts';
 import { healthRoutes, type ReadinessCheck } from './routes/health.ts';
 import type { Db } from './db/connect.ts';
-import { layoutRoutes, type UserIdOf } from './routes/layout.ts';
+import { layoutRoutes } from './routes/layout.ts';
 import { mountClient } from './static-client.ts';
 import type { DocStorage } from './storage/types.ts';
 import type { RoomManager } from './sync/room-manager.ts';
@@ -23,13 +29,18 @@ export interface AppDeps {
   configHooks: ConfigHooks;
   readiness: Record<string, ReadinessCheck>;
   db: Db;
-  userIdOf: UserIdOf;
+  accounts: Accounts;
+  access: AccessStore;
+  accessEvents: AccessEvents;
+  /** Base URL people reach this server at (share links are built from it). */
+  publicUrl: string;
+  secureCookies: boolean;
   /** Folder of the built client (`dist/client`); not served when absent. */
   clientDir?: string;
 }
 
-export function createApp(deps: AppDeps): Hono {
-  const app = new Hono();
+export function createApp(deps: AppDeps): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
 
   app.onError((error, c) => {
     if (error instanceof ApiError) return sendError(c, error);
@@ -47,12 +58,22 @@ export function createApp(deps: AppDeps): Hono {
     }),
   );
 
+  // Every API request and sync upgrade learns who is calling, once.
+  const identify: MiddlewareHandler<AppEnv> = async (c, next) => {
+    c.set('actor', await resolveActor(c, deps.accounts));
+    await next();
+  };
+  app.use('/api/*', identify);
+  app.use('/sync/*', identify);
+
   app.route('/health', healthRoutes(deps.readiness));
+  app.route('/api/auth', authRoutes({ accounts: deps.accounts, secureCookies: deps.secureCookies, onSessionRevoked: deps.accessEvents.sessionRevoked }));
+  app.route('/api', accessRoutes({ ...deps, events: deps.accessEvents }));
   app.route('/api/schema', schemaRoute());
   // Data routes first: `/import` must not be taken for a config id.
   app.route('/api/configs', configDataRoutes({ ...deps, hooks: deps.configHooks }));
   app.route('/api/configs', configRoutes({ ...deps, hooks: deps.configHooks }));
-  app.route('/api/layout', layoutRoutes(deps));
+  app.route('/api/layout', layoutRoutes({ db: deps.db, userIdOf: (c) => c.get('actor').session?.user.id ?? null }));
   if (deps.clientDir) mountClient(app, deps.clientDir);
   return app;
 }

@@ -3,18 +3,17 @@
  * validation result for GET, and closing live sessions of a deleted configuration.
  */
 import { defaultConfig } from '../shared/doc-binding.ts';
-import { CloseCode } from '../shared/protocol.ts';
 import { validateConfig } from '../shared/validation/index.ts';
 import type { ConfigHooks } from './routes/config-hooks.ts';
 import { requireWellShaped } from './routes/config-data.ts';
 import type { SchemaAuthority } from './schema-authority.ts';
 import type { RoomManager } from './sync/room-manager.ts';
-import type { ConnectionRegistry } from './ws-transport.ts';
+import type { AccessEvents } from './access-control.ts';
 
 export function createConfigHooks(deps: {
   manager: RoomManager;
-  registry: ConnectionRegistry;
   authority: SchemaAuthority;
+  events: AccessEvents;
 }): ConfigHooks {
   return {
     prepareNewData(data) {
@@ -27,7 +26,7 @@ export function createConfigHooks(deps: {
       return { validation: room ? deps.authority.resultFor(room) : validateConfig(data) };
     },
     onDeleted(configId) {
-      for (const conn of deps.registry.byConfig.get(configId) ?? []) conn.close(CloseCode.notFound);
+      deps.events.configDeleted(configId);
     },
   };
 }

@@ -14,7 +14,11 @@ import { createDrizzleStorage } from './storage/drizzle-storage.ts';
 import type { DocStorage } from './storage/types.ts';
 import { GroupCommitter } from './sync/group-committer.ts';
 import { RoomManager } from './sync/room-manager.ts';
-import { ConnectionRegistry, createSyncEndpoint, type AuthorizeSync } from './ws-transport.ts';
+import { createAccessControl } from './access-control.ts';
+import { createAccessStore } from './auth/access-store.ts';
+import { createAccounts } from './auth/accounts.ts';
+import { createSyncAuthorizer } from './auth/sync-authorizer.ts';
+import { ConnectionRegistry, createSyncEndpoint } from './ws-transport.ts';
 import { createConfigHooks } from './config-hooks.ts';
 import { createSchemaAuthority } from './schema-authority.ts';
 
@@ -32,6 +36,9 @@ export interface ServerOptions {
   compactAfterUpdates?: number;
   /** Folder of the built client; default `dist/client` next to the sources. */
   clientDir?: string;
+  /** Base URL for links this server hands out; default its own address. */
+  publicUrl?: string;
+  secureCookies?: boolean;
 }
 
 export interface RunningServer {
@@ -44,11 +51,6 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-/** Until accounts exist every caller may edit; this is where the session check plugs in. */
-const openAccess: AuthorizeSync = async () => ({
-  ok: true,
-  principal: { userId: 'anonymous', name: 'Anonymous', color: '#888888', role: 'editor' },
-});
 
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
   const { database, logger } = options;
@@ -62,9 +64,13 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     compactAfterUpdates: options.compactAfterUpdates,
   });
   const registry = new ConnectionRegistry();
+  const accounts = createAccounts(database.db);
+  const access = createAccessStore(database.db);
+  const control = createAccessControl({ registry, manager });
   const authority = createSchemaAuthority({ logger });
   manager.setHooks(authority.hooks);
-  const configHooks: ConfigHooks = createConfigHooks({ manager, registry, authority });
+  const configHooks: ConfigHooks = createConfigHooks({ manager, authority, events: control.events });
+  const publicUrl = { value: options.publicUrl ?? '' };
   const app = createApp({
     storage,
     manager,
@@ -72,16 +78,23 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     configHooks,
     readiness: { postgres: () => database.ping() },
     db: database.db,
-    userIdOf: () => 'anonymous',
+    accounts,
+    access,
+    accessEvents: control.events,
+    get publicUrl() {
+      return publicUrl.value;
+    },
+    secureCookies: options.secureCookies ?? false,
     clientDir: options.clientDir ?? DEFAULT_CLIENT_DIR,
   });
-  const sync = createSyncEndpoint({ app, manager, authorize: openAccess, logger, registry });
+  const sync = createSyncEndpoint({ app, manager, authorize: createSyncAuthorizer({ storage, access }), logger, registry });
 
   const server: ServerType = await new Promise((resolve) => {
     const s = serve({ fetch: app.fetch, port: options.port, hostname: options.host ?? '127.0.0.1' }, () => resolve(s));
   });
   sync.injectWebSocket(server);
   const port = (server.address() as AddressInfo).port;
+  if (!publicUrl.value) publicUrl.value = `http://${options.host ?? '127.0.0.1'}:${port}`;
   logger.info({ port, db: database.kind }, 'server listening');
 
   return {
@@ -93,6 +106,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     registry,
     async close() {
       server.close();
+      control.close();
       await manager.closeAll(CloseCode.goingAway, SHUTDOWN_FLUSH_TIMEOUT_MS);
       committer.close();
       sync.wss.close();

@@ -6,6 +6,7 @@ import { serveStatic } from '@hono/node-server/serve-static';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Hono } from 'hono';
+import type { AppEnv } from './auth/actor.ts';
 
 /** No eval anywhere (ajv runs as standalone code): scripts only from ourselves. Inline styles are
  * allowed because golden-layout and the editors position elements with style attributes. */
@@ -22,7 +23,7 @@ export const CONTENT_SECURITY_POLICY = [
 /** Hashed asset file names never change content: cache them for a year. */
 const ASSET_MAX_AGE_S = 31_536_000;
 
-export function mountClient(app: Hono, clientDir: string): boolean {
+export function mountClient(app: Hono<AppEnv>, clientDir: string): boolean {
   const indexPath = path.join(clientDir, 'index.html');
   if (!existsSync(indexPath)) return false;
   const root = path.relative(process.cwd(), clientDir) || '.';

@@ -4,6 +4,7 @@
  */
 import { createNodeWebSocket } from '@hono/node-ws';
 import type { Context, Hono } from 'hono';
+import type { AppEnv } from './auth/actor.ts';
 import type { Logger } from 'pino';
 import type { WebSocket } from 'ws';
 import { CloseCode, Limits } from '../shared/protocol.ts';
@@ -17,10 +18,10 @@ const WS_MAX_PAYLOAD = Limits.maxMessageBytes;
 export type AuthorizeResult = { ok: true; principal: Principal } | { ok: false; close: { code: number; reason: string } };
 
 /** The seam where accounts and share links plug in: who is this, and what may they do here? */
-export type AuthorizeSync = (c: Context, configId: string) => Promise<AuthorizeResult>;
+export type AuthorizeSync = (c: Context<AppEnv>, configId: string) => Promise<AuthorizeResult>;
 
 export interface SyncEndpointDeps {
-  app: Hono;
+  app: Hono<AppEnv>;
   manager: RoomManager;
   authorize: AuthorizeSync;
   logger: Logger;

@@ -20,9 +20,9 @@ describe('compaction during editing', () => {
 
   it('folds the log past the threshold and loses nothing', async () => {
     server = await startTestServer({ compactAfterUpdates: THRESHOLD });
-    const id = await createConfig(server.url, { name: 'compaction', data: { extraPackages: [] } });
-    const a = connectClient(server.url, id);
-    const b = connectClient(server.url, id);
+    const id = await createConfig(server, { name: 'compaction', data: { extraPackages: [] } });
+    const a = connectClient(server, id);
+    const b = connectClient(server, id);
     clients.push(a, b);
     await Promise.all([synced(a), synced(b)]);
     const list = (c: TestClient) => c.doc.getMap('config').get('extraPackages') as Y.Array<string>;
@@ -41,10 +41,10 @@ describe('compaction during editing', () => {
     const expected = JSON.stringify(a.doc.getMap('config').toJSON());
     for (const c of clients) c.destroy();
     clients.length = 0;
-    const testDb = server.testDb;
+    const { testDb, owner } = server;
     await server.stop();
-    server = await startTestServer({ testDb });
-    const reader = connectClient(server.url, id);
+    server = await startTestServer({ testDb, owner });
+    const reader = connectClient(server, id);
     clients.push(reader);
     await synced(reader);
     expect(JSON.stringify(reader.doc.getMap('config').toJSON())).toBe(expected);

@@ -5,6 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { startChildServer, type ChildServer } from './helpers/child-server.ts';
 import { connectClient, synced, type TestClient } from './helpers/clients.ts';
+import { signUp } from './helpers/auth.ts';
 import { createTestDatabase, type TestDatabase } from './helpers/postgres.ts';
 import { seededRandom } from './helpers/random.ts';
 import { createConfig } from './helpers/server.ts';
@@ -35,8 +36,9 @@ describe('persistence under SIGKILL', () => {
   it('every update another client received is present after restart', async () => {
     testDb = await createTestDatabase('crash');
     server = await startChildServer({ DATABASE_URL: testDb.url });
-    const id = await createConfig(server.url, { name: 'crash', data: { customizeScript: '' } });
-    for (let i = 0; i < WRITERS; i++) clients.push(connectClient(server.url, id));
+    const { token } = await signUp(server.url);
+    const id = await createConfig({ url: server.url, token }, { name: 'crash', data: { customizeScript: '' } });
+    for (let i = 0; i < WRITERS; i++) clients.push(connectClient({ url: server.url, token }, id));
     await Promise.all(clients.map((c) => synced(c)));
 
     const rnd = seededRandom('persistence-crash');
@@ -62,7 +64,7 @@ describe('persistence under SIGKILL', () => {
     expect(seenFromOthers.some((s) => s.length > 0)).toBe(true);
 
     server = await startChildServer({ DATABASE_URL: testDb.url });
-    const reader = connectClient(server.url, id);
+    const reader = connectClient({ url: server.url, token }, id);
     clients.push(reader);
     await synced(reader);
     const stored = new Set(tokens(reader.doc));

@@ -18,14 +18,13 @@ describe('REST config data', () => {
   });
   afterAll(() => server.cleanup());
 
-  const json = (path: string, method: string, body: unknown) =>
-    fetch(`${server.url}${path}`, { method, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const json = (path: string, method: string, body: unknown) => server.api(path, { method, body: JSON.stringify(body) });
   const get = async (id: string) =>
-    (await (await fetch(`${server.url}/api/configs/${id}`)).json()) as { data: Record<string, unknown>; validation: ValidationResult };
+    (await (await server.api(`/api/configs/${id}`)).json()) as { data: Record<string, unknown>; validation: ValidationResult };
 
   it('PUT data replaces the configuration and live clients see it', async () => {
-    const id = await createConfig(server.url, { name: 'put' });
-    const client = connectClient(server.url, id);
+    const id = await createConfig(server, { name: 'put' });
+    const client = connectClient(server, id);
     try {
       await synced(client);
       const res = await json(`/api/configs/${id}/data`, 'PUT', VALID);
@@ -40,7 +39,7 @@ describe('REST config data', () => {
   });
 
   it('PUT data with a wrong shape is 422 with JSON Pointer details, and changes nothing', async () => {
-    const id = await createConfig(server.url, { name: 'put-bad', data: VALID });
+    const id = await createConfig(server, { name: 'put-bad', data: VALID });
     const before = await server.storage.loadDoc(id);
     const res = await json(`/api/configs/${id}/data`, 'PUT', { ...VALID, BOARD: 7, bogus: true });
     expect(res.status).toBe(422);
@@ -54,8 +53,8 @@ describe('REST config data', () => {
   });
 
   it('exports JSON and .conf and imports both back', async () => {
-    const id = await createConfig(server.url, { name: 'Orange Pi 5 NAS', data: VALID });
-    const jsonRes = await fetch(`${server.url}/api/configs/${id}/export?format=json`);
+    const id = await createConfig(server, { name: 'Orange Pi 5 NAS', data: VALID });
+    const jsonRes = await server.api(`/api/configs/${id}/export?format=json`);
     expect(jsonRes.headers.get('content-disposition')).toContain('orange-pi-5-nas.json');
     const exported = (await jsonRes.json()) as { name: string; data: Record<string, unknown> };
     const reimported = await json('/api/configs/import', 'POST', exported);
@@ -63,19 +62,19 @@ describe('REST config data', () => {
     const copy = await get(((await reimported.json()) as { id: string }).id);
     expect(copy.data).toEqual((await get(id)).data);
 
-    const confRes = await fetch(`${server.url}/api/configs/${id}/export?format=conf`);
+    const confRes = await server.api(`/api/configs/${id}/export?format=conf`);
     const conf = await confRes.text();
     expect(confRes.headers.get('content-disposition')).toContain('config-orange-pi-5-nas.conf');
     expect(conf).toContain('BOARD="orangepi5"');
     expect(conf).toContain('BRANCH="vendor"');
-    const confImport = await fetch(`${server.url}/api/configs/import`, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: conf });
+    const confImport = await server.api(`/api/configs/import`, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: conf });
     expect(confImport.status).toBe(201);
     const fromConf = await get(((await confImport.json()) as { id: string }).id);
     expect(fromConf.data).toMatchObject({ BOARD: 'orangepi5', BRANCH: 'vendor', RELEASE: 'bookworm', BUILD_MINIMAL: 'yes' });
   });
 
   it('refuses a .conf with unknown options or broken lines, naming the line', async () => {
-    const res = await fetch(`${server.url}/api/configs/import?name=x`, {
+    const res = await server.api(`/api/configs/import?name=x`, {
       method: 'POST',
       headers: { 'content-type': 'text/plain' },
       body: 'BOARD="rock-5b"\nMY_SECRET_SWITCH=yes\nthis is not bash\n',
@@ -87,8 +86,8 @@ describe('REST config data', () => {
   });
 
   it('refuses an unknown export format', async () => {
-    const id = await createConfig(server.url, { name: 'fmt' });
-    expect((await fetch(`${server.url}/api/configs/${id}/export?format=yaml`)).status).toBe(400);
+    const id = await createConfig(server, { name: 'fmt' });
+    expect((await server.api(`/api/configs/${id}/export?format=yaml`)).status).toBe(400);
   });
 
   it('serves the schema with board and release facts', async () => {
@@ -108,7 +107,7 @@ describe('REST config data', () => {
       { BOARD: 'orangepizero', BRANCH: 'current', RELEASE: 'buster', BTRFS_COMPRESSION: 'zstd' },
       {},
     ];
-    const id = await createConfig(server.url, { name: 'parity' });
+    const id = await createConfig(server, { name: 'parity' });
     for (const data of cases) {
       const res = await json(`/api/configs/${id}/data`, 'PUT', data);
       expect(res.status).toBe(200);

@@ -15,8 +15,7 @@ describe('REST /api/configs', () => {
   });
   afterAll(() => server.cleanup());
 
-  const api = (path: string, init: RequestInit = {}) =>
-    fetch(`${server.url}${path}`, { ...init, headers: { 'content-type': 'application/json', ...init.headers } });
+  const api = (path: string, init: RequestInit = {}) => server.api(path, init);
 
   it('creates, lists, gets, renames and deletes', async () => {
     const created = await api('/api/configs', { method: 'POST', body: JSON.stringify({ name: 'Rock 5B server' }) });
@@ -41,8 +40,8 @@ describe('REST /api/configs', () => {
   });
 
   it('GET returns the live document, including edits made over sync', async () => {
-    const id = await createConfig(server.url, { name: 'live', data: { BOARD: 'rock-5b' } });
-    const client = connectClient(server.url, id);
+    const id = await createConfig(server, { name: 'live', data: { BOARD: 'rock-5b' } });
+    const client = connectClient(server, id);
     try {
       await synced(client);
       client.doc.getMap('config').set('RELEASE', 'trixie');
@@ -88,8 +87,8 @@ describe('REST /api/configs', () => {
   });
 
   it('a created configuration starts with the data it was given', async () => {
-    const id = await createConfig(server.url, { name: 'seeded', data: { BOARD: 'orangepi5', extraPackages: ['htop'] } });
-    const client = connectClient(server.url, id);
+    const id = await createConfig(server, { name: 'seeded', data: { BOARD: 'orangepi5', extraPackages: ['htop'] } });
+    const client = connectClient(server, id);
     try {
       await synced(client);
       const packages = client.doc.getMap('config').get('extraPackages');

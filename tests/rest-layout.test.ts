@@ -11,14 +11,13 @@ describe('REST /api/layout', () => {
     server = await startTestServer();
   });
   afterAll(() => server.cleanup());
-  const put = (body: unknown) =>
-    fetch(`${server.url}/api/layout`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const put = (body: unknown) => server.api('/api/layout', { method: 'PUT', body: JSON.stringify(body) });
 
   it('returns null before anything is saved, then the saved layout', async () => {
-    expect(await (await fetch(`${server.url}/api/layout`)).json()).toEqual({ layout: null });
+    expect(await (await server.api('/api/layout')).json()).toEqual({ layout: null });
     const layout = { root: { type: 'row', content: [{ type: 'component', componentType: 'form' }] } };
     expect((await put({ layout })).status).toBe(204);
-    expect(await (await fetch(`${server.url}/api/layout`)).json()).toEqual({ layout });
+    expect(await (await server.api('/api/layout')).json()).toEqual({ layout });
   });
 
   it('refuses a layout that is not an object, or too large', async () => {

@@ -19,7 +19,7 @@ interface ExtLog {
 }
 
 function extClient(server: TestServer, id: string): TestClient & { log: ExtLog } {
-  const client = connectClient(server.url, id, { ext: '1' });
+  const client = connectClient(server, id, { ext: '1' });
   const log: ExtLog = { repaired: [], validation: [] };
   installExtHandlers(client.provider as never, (type, payload) => {
     if (type === MessageType.repaired) log.repaired.push(payload as ExtLog['repaired'][number]);
@@ -40,9 +40,9 @@ describe('schema authority over sync', () => {
   });
 
   it('reverts wrong types, unknown keys and over-size values; others never hold them', async () => {
-    const id = await createConfig(server.url, { name: 'shape', data: { BOARD: 'rock-5b', BRANCH: 'current', RELEASE: 'bookworm' } });
+    const id = await createConfig(server, { name: 'shape', data: { BOARD: 'rock-5b', BRANCH: 'current', RELEASE: 'bookworm' } });
     const author = extClient(server, id);
-    const other = connectClient(server.url, id);
+    const other = connectClient(server, id);
     clients.push(author, other);
     await Promise.all([synced(author), synced(other)]);
 
@@ -73,14 +73,14 @@ describe('schema authority over sync', () => {
     expect(seenShapes.every((paths) => paths.length === 0)).toBe(true);
 
     // And the stored state is the repaired one.
-    const res = await fetch(`${server.url}/api/configs/${id}`);
+    const res = await server.api(`/api/configs/${id}`);
     const body = (await res.json()) as { data: Record<string, unknown> };
     expect(body.data.notAnOption).toBeUndefined();
     expect(typeof body.data.VENDOR === 'string' ? (body.data.VENDOR as string).length : 0).toBeLessThanOrEqual(128);
   });
 
   it('reports rule violations without reverting them, and pushes validation changes', async () => {
-    const id = await createConfig(server.url, { name: 'rules', data: { BOARD: 'rock-5b', BRANCH: 'current', RELEASE: 'bookworm' } });
+    const id = await createConfig(server, { name: 'rules', data: { BOARD: 'rock-5b', BRANCH: 'current', RELEASE: 'bookworm' } });
     const client = extClient(server, id);
     clients.push(client);
     await synced(client);
@@ -96,7 +96,7 @@ describe('schema authority over sync', () => {
     expect(client.doc.getMap('config').get('BRANCH')).toBe('legacy');
     expect(client.log.repaired).toEqual([]);
 
-    const res = (await (await fetch(`${server.url}/api/configs/${id}`)).json()) as {
+    const res = (await (await server.api(`/api/configs/${id}`)).json()) as {
       validation: ValidationResult;
       data: Record<string, unknown>;
     };
@@ -106,7 +106,7 @@ describe('schema authority over sync', () => {
   });
 
   it('bursts of edits are validated once settled, ending with the right result', async () => {
-    const id = await createConfig(server.url, { name: 'burst', data: { BOARD: 'rock-5b', BRANCH: 'current', RELEASE: 'bookworm' } });
+    const id = await createConfig(server, { name: 'burst', data: { BOARD: 'rock-5b', BRANCH: 'current', RELEASE: 'bookworm' } });
     const client = extClient(server, id);
     clients.push(client);
     await synced(client);

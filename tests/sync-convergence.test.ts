@@ -47,12 +47,12 @@ describe('sync convergence', () => {
 
   it('converges three stock clients, a late joiner, and a client after restart', async () => {
     server = await startTestServer();
-    const id = await createConfig(server.url, {
+    const id = await createConfig(server, {
       name: 'convergence',
       data: { extraPackages: ['htop'], customizeScript: '#!/bin/bash\n', RELEASE: 'bookworm' },
     });
     const rnd = seededRandom('sync-convergence');
-    for (let i = 0; i < 3; i++) clients.push(connectClient(server.url, id));
+    for (let i = 0; i < 3; i++) clients.push(connectClient(server, id));
     await Promise.all(clients.map((c) => synced(c)));
     expect((clients[0].doc.getMap('config').get('extraPackages') as Y.Array<string>).toArray()).toEqual(['htop']);
 
@@ -69,7 +69,7 @@ describe('sync convergence', () => {
     });
     const finalState = states()[0];
 
-    const late = connectClient(server.url, id);
+    const late = connectClient(server, id);
     clients.push(late);
     await synced(late);
     await eventually(() => expect(JSON.stringify(late.doc.getMap('config').toJSON())).toEqual(finalState));
@@ -77,10 +77,10 @@ describe('sync convergence', () => {
     // Restart: a new process state loads from Postgres only.
     for (const c of clients) c.destroy();
     clients.length = 0;
-    const testDb = server.testDb;
+    const { testDb, owner } = server;
     await server.stop();
-    server = await startTestServer({ testDb });
-    const after = connectClient(server.url, id);
+    server = await startTestServer({ testDb, owner });
+    const after = connectClient(server, id);
     clients.push(after);
     await synced(after);
     await eventually(() => expect(JSON.stringify(after.doc.getMap('config').toJSON())).toEqual(finalState));

@@ -55,10 +55,10 @@ describe('sync endpoint under hostile input', () => {
 
   it('survives random and mutated frames without harming others', async () => {
     server = await startTestServer();
-    const id = await createConfig(server.url, { name: 'fuzz' });
-    const wsUrl = `${server.url.replace('http', 'ws')}/sync/${id}`;
-    const a = connectClient(server.url, id);
-    const b = connectClient(server.url, id);
+    const id = await createConfig(server, { name: 'fuzz' });
+    const wsUrl = `${server.url.replace('http', 'ws')}/sync/${id}?token=${server.token}`;
+    const a = connectClient(server, id);
+    const b = connectClient(server, id);
     clients.push(a, b);
     await Promise.all([synced(a), synced(b)]);
 
@@ -130,24 +130,24 @@ describe('sync endpoint under hostile input', () => {
     const expected = JSON.stringify(a.doc.getMap('config').toJSON());
     for (const c of clients) c.destroy();
     clients.length = 0;
-    const testDb = server.testDb;
+    const { testDb, owner } = server;
     await server.stop();
-    server = await startTestServer({ testDb });
+    server = await startTestServer({ testDb, owner });
     const stored = await server.storage.loadDoc(id);
     const doc = new Y.Doc();
     if (stored.snapshot) Y.applyUpdate(doc, stored.snapshot);
     for (const u of stored.updates) Y.applyUpdate(doc, u);
     expect(doc.share.has('sneaky')).toBe(false);
-    const after = connectClient(server.url, id);
+    const after = connectClient(server, id);
     clients.push(after);
     await synced(after);
     expect(JSON.stringify(after.doc.getMap('config').toJSON())).toBe(expected);
   });
 
   it('answers an unknown configuration with a close code, not an empty document', async () => {
-    const ws = await openRaw(`${server.url.replace('http', 'ws')}/sync/00000000-0000-4000-8000-000000000000`);
+    const ws = await openRaw(`${server.url.replace('http', 'ws')}/sync/00000000-0000-4000-8000-000000000000?token=${server.token}`);
     expect(await closed(ws)).toBe(CloseCode.notFound.code);
-    const bad = await openRaw(`${server.url.replace('http', 'ws')}/sync/not-a-uuid`);
+    const bad = await openRaw(`${server.url.replace('http', 'ws')}/sync/not-a-uuid?token=${server.token}`);
     expect(await closed(bad)).toBe(CloseCode.notFound.code);
   });
 });

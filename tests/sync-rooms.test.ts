@@ -25,8 +25,8 @@ describe('rooms', () => {
   });
 
   it('acknowledges an ext client\'s edit only after it is in Postgres', async () => {
-    const id = await createConfig(server.url);
-    const client = connectClient(server.url, id, { ext: '1' });
+    const id = await createConfig(server);
+    const client = connectClient(server, id, { ext: '1' });
     clients.push(client);
     const acks: SavedAck[] = [];
     installExtHandlers(client.provider as never, (type, payload) => {
@@ -41,13 +41,13 @@ describe('rooms', () => {
   });
 
   it('never sends extension messages to a stock client', async () => {
-    const id = await createConfig(server.url);
-    const raw = new WebSocket(`${server.url.replace('http', 'ws')}/sync/${id}`);
+    const id = await createConfig(server);
+    const raw = new WebSocket(`${server.url.replace('http', 'ws')}/sync/${id}?token=${server.token}`);
     raw.binaryType = 'nodebuffer';
     const types: number[] = [];
     raw.on('message', (data: Buffer) => types.push(data[0]));
     await new Promise((r) => raw.once('open', r));
-    const writer = connectClient(server.url, id);
+    const writer = connectClient(server, id);
     clients.push(writer);
     await synced(writer);
     writer.doc.getMap('config').set('BOARD', 'orangepi5');
@@ -57,9 +57,9 @@ describe('rooms', () => {
   });
 
   it('removes a client\'s awareness when its connection closes', async () => {
-    const id = await createConfig(server.url);
-    const a = connectClient(server.url, id);
-    const b = connectClient(server.url, id);
+    const id = await createConfig(server);
+    const a = connectClient(server, id);
+    const b = connectClient(server, id);
     clients.push(a, b);
     await Promise.all([synced(a), synced(b)]);
     a.provider.awareness.setLocalStateField('focus', { path: '/board' });
@@ -71,14 +71,14 @@ describe('rooms', () => {
   });
 
   it('unloads a room after its last connection leaves and the idle delay passes', async () => {
-    const id = await createConfig(server.url);
-    const c = connectClient(server.url, id);
+    const id = await createConfig(server);
+    const c = connectClient(server, id);
     await synced(c);
     c.doc.getMap('config').set('BOARD', 'rock-5b');
     expect(server.manager.peek(id)).not.toBeNull();
     c.destroy();
     await eventually(() => expect(server.manager.peek(id)).toBeNull(), { timeoutMs: 5_000 });
-    const again = connectClient(server.url, id);
+    const again = connectClient(server, id);
     clients.push(again);
     await synced(again);
     await eventually(() => expect(again.doc.getMap('config').get('BOARD')).toBe('rock-5b'));

@@ -4,6 +4,8 @@
  * see it; invalid input is refused with 422 and path-level details before anything changes.
  */
 import { Hono } from 'hono';
+import type { AccessStore } from '../auth/access-store.ts';
+import { requireAccess, requireSession, type AppEnv } from '../auth/actor.ts';
 import { configToConf, parseConf } from '../../shared/conf-format.ts';
 import { writeConfig } from '../../shared/doc-binding.ts';
 import { checkShape, configSchema, type ValidationIssue } from '../../shared/validation/index.ts';
@@ -19,6 +21,7 @@ export interface ConfigDataDeps {
   storage: DocStorage;
   manager: RoomManager;
   hooks: ConfigHooks;
+  access: AccessStore;
 }
 
 /** File name characters we allow in Content-Disposition; the rest become '-'. */
@@ -38,11 +41,12 @@ export function requireWellShaped(data: unknown): Record<string, unknown> {
   return data as Record<string, unknown>;
 }
 
-export function configDataRoutes(deps: ConfigDataDeps): Hono {
+export function configDataRoutes(deps: ConfigDataDeps): Hono<AppEnv> {
   const { storage, manager, hooks } = deps;
-  const app = new Hono();
+  const app = new Hono<AppEnv>();
 
   app.put('/:id/data', async (c) => {
+    await requireAccess(deps, c.get('actor'), c.req.param('id'), 'edit');
     const record = await storage.getConfig(c.req.param('id'));
     if (!record) throw notFound();
     const body = await readJsonObject(c);
@@ -56,6 +60,7 @@ export function configDataRoutes(deps: ConfigDataDeps): Hono {
   });
 
   app.post('/import', async (c) => {
+    const session = requireSession(c.get('actor'));
     const type = c.req.header('content-type') ?? '';
     let name: string;
     let data: Record<string, unknown>;
@@ -71,11 +76,12 @@ export function configDataRoutes(deps: ConfigDataDeps): Hono {
       data = requireWellShaped(parsed.data);
     }
     const prepared = hooks.prepareNewData(data);
-    const record = await storage.createConfig({ name, initialState: initialState(prepared) });
+    const record = await storage.createConfig({ name, initialState: initialState(prepared), ownerId: session.user.id });
     return c.json({ id: record.id, name: record.name, createdAt: record.createdAt, updatedAt: record.updatedAt }, 201);
   });
 
   app.get('/:id/export', async (c) => {
+    await requireAccess(deps, c.get('actor'), c.req.param('id'), 'read');
     const record = await storage.getConfig(c.req.param('id'));
     if (!record) throw notFound();
     const format = c.req.query('format') ?? 'json';
@@ -101,8 +107,8 @@ function nameFromConf(text: string): string {
   return /^# Boardroom configuration "(.+)"$/m.exec(text)?.[1] ?? 'Imported configuration';
 }
 
-export function schemaRoute(): Hono {
-  const app = new Hono();
+export function schemaRoute(): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
   app.get('/', (c) => {
     c.header('cache-control', 'public, max-age=300');
     return c.json(configSchema);

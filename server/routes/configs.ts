@@ -2,6 +2,8 @@
  * `/api/configs`: create, list, get, rename, delete.
  */
 import { Hono } from 'hono';
+import type { AccessStore } from '../auth/access-store.ts';
+import { requireAccess, requireSession, type AppEnv } from '../auth/actor.ts';
 import { Limits } from '../../shared/protocol.ts';
 import { initialState, readConfigJson } from '../config-doc.ts';
 import { badRequest, notFound, readJsonObject } from '../http-errors.ts';
@@ -13,6 +15,7 @@ export interface ConfigRoutesDeps {
   storage: DocStorage;
   manager: RoomManager;
   hooks: ConfigHooks;
+  access: AccessStore;
 }
 
 export function readName(body: Record<string, unknown>, required: boolean): string | undefined {
@@ -23,27 +26,31 @@ export function readName(body: Record<string, unknown>, required: boolean): stri
   return name.trim();
 }
 
-export function configRoutes(deps: ConfigRoutesDeps): Hono {
-  const { storage, manager, hooks } = deps;
-  const app = new Hono();
+export function configRoutes(deps: ConfigRoutesDeps): Hono<AppEnv> {
+  const { storage, manager, hooks, access } = deps;
+  const app = new Hono<AppEnv>();
 
   app.get('/', async (c) => {
-    const list = await storage.listConfigs();
+    const session = requireSession(c.get('actor'));
+    const visible = await access.visibleConfigIds(session.user);
+    const list = (await storage.listConfigs()).filter((r) => visible === 'all' || visible.has(r.id));
     return c.json(list.map((r) => ({ id: r.id, name: r.name, createdAt: r.createdAt, updatedAt: r.updatedAt })));
   });
 
   app.post('/', async (c) => {
+    const session = requireSession(c.get('actor'));
     const body = await readJsonObject(c);
     const name = readName(body, true)!;
     if (body.data !== undefined && (typeof body.data !== 'object' || body.data === null || Array.isArray(body.data))) {
       throw badRequest('data must be a JSON object');
     }
     const data = hooks.prepareNewData((body.data as Record<string, unknown> | undefined) ?? {});
-    const record = await storage.createConfig({ name, initialState: initialState(data) });
+    const record = await storage.createConfig({ name, initialState: initialState(data), ownerId: session.user.id });
     return c.json({ id: record.id, name: record.name, createdAt: record.createdAt, updatedAt: record.updatedAt }, 201);
   });
 
   app.get('/:id', async (c) => {
+    const { role } = await requireAccess(deps, c.get('actor'), c.req.param('id'), 'read');
     const record = await storage.getConfig(c.req.param('id'));
     if (!record) throw notFound();
     const { data } = await readConfigJson(record.id, { storage, manager });
@@ -52,11 +59,13 @@ export function configRoutes(deps: ConfigRoutesDeps): Hono {
       name: record.name,
       data,
       ...hooks.describe(record.id, data),
+      role,
       updatedAt: record.updatedAt,
     });
   });
 
   app.patch('/:id', async (c) => {
+    await requireAccess(deps, c.get('actor'), c.req.param('id'), 'edit');
     const body = await readJsonObject(c);
     const name = readName(body, true)!;
     const record = await storage.renameConfig(c.req.param('id'), name);
@@ -66,6 +75,7 @@ export function configRoutes(deps: ConfigRoutesDeps): Hono {
 
   app.delete('/:id', async (c) => {
     const id = c.req.param('id');
+    await requireAccess(deps, c.get('actor'), id, 'delete');
     if (!(await storage.deleteConfig(id))) throw notFound();
     hooks.onDeleted(id);
     return c.body(null, 204);

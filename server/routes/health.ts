@@ -2,14 +2,15 @@
  * `/health` answers while the process lives; `/health/ready` only when every dependency answers.
  */
 import { Hono } from 'hono';
+import type { AppEnv } from '../auth/actor.ts';
 
 /** A dependency that does not answer within this long counts as down: load balancers poll often. */
 const READY_CHECK_TIMEOUT_MS = 2_000;
 
 export type ReadinessCheck = () => Promise<void>;
 
-export function healthRoutes(checks: Record<string, ReadinessCheck>): Hono {
-  const app = new Hono();
+export function healthRoutes(checks: Record<string, ReadinessCheck>): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
   app.get('/', (c) => c.json({ status: 'ok' }));
   app.get('/ready', async (c) => {
     const results: Record<string, string> = {};

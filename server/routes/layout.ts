@@ -5,6 +5,7 @@
  */
 import { eq } from 'drizzle-orm';
 import { Hono, type Context } from 'hono';
+import type { AppEnv } from '../auth/actor.ts';
 import { userLayouts } from '../../shared/db/schema.ts';
 import type { Db } from '../db/connect.ts';
 import { ApiError, readJsonObject } from '../http-errors.ts';
@@ -12,12 +13,12 @@ import { ApiError, readJsonObject } from '../http-errors.ts';
 /** A layout with a dozen panels is a few KB; 64 KB means something else is being stored. */
 export const MAX_LAYOUT_BYTES = 64 * 1024;
 
-/** Who is asking. Until accounts exist everyone shares one layout; sessions replace this. */
-export type UserIdOf = (c: Context) => string | null;
+/** Who is asking: the signed-in user's id, or null. */
+export type UserIdOf = (c: Context<AppEnv>) => string | null;
 
-export function layoutRoutes(deps: { db: Db; userIdOf: UserIdOf }): Hono {
-  const app = new Hono();
-  const requireUser = (c: Context) => {
+export function layoutRoutes(deps: { db: Db; userIdOf: UserIdOf }): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+  const requireUser = (c: Context<AppEnv>) => {
     const id = deps.userIdOf(c);
     if (!id) throw new ApiError(401, 'unauthorized', 'sign in to save a layout');
     return id;

@@ -24,9 +24,9 @@ export function createDrizzleStorage(db: Db): DocStorage {
   const live = (id: string) => and(eq(configs.id, id), isNull(configs.deletedAt));
 
   return {
-    async createConfig({ name, initialState }) {
+    async createConfig({ name, initialState, ownerId }) {
       return db.transaction(async (tx) => {
-        const [row] = await tx.insert(configs).values({ name }).returning(configColumns);
+        const [row] = await tx.insert(configs).values({ name, ownerId }).returning(configColumns);
         if (initialState) {
           await tx.insert(docSnapshots).values({ configId: row.id, state: initialState });
         }

@@ -28,7 +28,7 @@ export interface CompactionResult {
 }
 
 export interface DocStorage {
-  createConfig(input: { name: string; initialState?: Uint8Array }): Promise<ConfigRecord>;
+  createConfig(input: { name: string; initialState?: Uint8Array; ownerId?: string }): Promise<ConfigRecord>;
   getConfig(id: string): Promise<ConfigRecord | null>;
   listConfigs(): Promise<ConfigRecord[]>;
   renameConfig(id: string, name: string): Promise<ConfigRecord | null>;

@@ -10,16 +10,23 @@ export interface SyncSocket {
   close(code: number, reason: string): void;
 }
 
-export type Role = 'owner' | 'editor' | 'commenter' | 'viewer';
+import type { Role } from '../../shared/roles.ts';
+
+export type { Role };
 
 export interface Principal {
-  /** Stable id of the person (user id, or a guest id for link visitors). */
+  /** Stable id of the person (user id, or `guest:<id>` for link visitors). */
   userId: string;
   name: string;
   color: string;
+  /** Mutable: lowered or raised live when a link's or membership's role changes. */
   role: Role;
   /** Share link this session came through, if any (revoking it ends the session). */
   shareId?: string;
+  /** Session this connection authenticated with (signing out ends the connection). */
+  sessionId?: string;
+  /** Epoch ms after which the credential (link or session) is no longer valid. */
+  expiresAt?: number;
 }
 
 export class Connection {

@@ -16,6 +16,7 @@ import { encodeExt, type SavedAck } from '../../shared/ext-messages.ts';
 import { AuthMessage, CloseCode, Limits, MessageType, SyncStep } from '../../shared/protocol.ts';
 import type { Connection } from './connection.ts';
 import type { GroupCommitter } from './group-committer.ts';
+import { stampAwarenessUpdate } from './presence.ts';
 import { checkClientUpdate } from './update-check.ts';
 
 /** Origin of transactions the server itself makes (repairs, REST writes, restores). */
@@ -51,6 +52,8 @@ export class Room {
   readonly doc = new Y.Doc({ gc: true });
   readonly awareness: awarenessProtocol.Awareness;
   readonly connections = new Set<Connection>();
+  /** Which connection announced each awareness client id: only it may update that entry. */
+  readonly awarenessOwners = new Map<number, Connection>();
   /** Sequence numbers of document changes: applied in memory, and durable. */
   private appliedSeq = 0;
   private committedSeq = 0;
@@ -137,6 +140,7 @@ export class Room {
     if (!this.connections.delete(conn)) return;
     if (conn.awarenessIds.size > 0) {
       awarenessProtocol.removeAwarenessStates(this.awareness, [...conn.awarenessIds], null);
+      for (const id of conn.awarenessIds) this.awarenessOwners.delete(id);
     }
   }
 
@@ -253,7 +257,8 @@ export class Room {
       conn.close(CloseCode.messageTooLarge);
       return;
     }
-    awarenessProtocol.applyAwarenessUpdate(this.awareness, payload, conn);
+    const stamped = stampAwarenessUpdate(payload, conn, (id) => this.awarenessOwners.get(id));
+    if (stamped) awarenessProtocol.applyAwarenessUpdate(this.awareness, stamped, conn);
   }
 
   private readonly onDocUpdate = (update: Uint8Array, origin: unknown): void => {
@@ -321,9 +326,14 @@ export class Room {
     const changed = [...added, ...updated, ...removed];
     if (origin && typeof origin === 'object' && this.connections.has(origin as Connection)) {
       const conn = origin as Connection;
-      for (const id of added) conn.awarenessIds.add(id);
-      for (const id of updated) conn.awarenessIds.add(id);
-      for (const id of removed) conn.awarenessIds.delete(id);
+      for (const id of [...added, ...updated]) {
+        conn.awarenessIds.add(id);
+        this.awarenessOwners.set(id, conn);
+      }
+      for (const id of removed) {
+        conn.awarenessIds.delete(id);
+        this.awarenessOwners.delete(id);
+      }
     }
     const message = encodeAwareness(awarenessProtocol.encodeAwarenessUpdate(this.awareness, changed));
     for (const c of this.connections) c.send(message);

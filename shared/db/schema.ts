@@ -2,12 +2,16 @@
  * Tables of the sync core. Every DDL statement is generated from these by drizzle-kit into
  * `migrations/`; nothing creates tables at run time.
  */
-import { bigserial, index, integer, jsonb, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { bigserial, boolean, index, integer, jsonb, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 import { bytea } from './bytea.ts';
 
 export const configs = pgTable('configs', {
   id: uuid('id').primaryKey().defaultRandom(),
   name: text('name').notNull(),
+  /** The person who created it; null only for configurations made before accounts existed. */
+  ownerId: uuid('owner_id'),
+  /** Builds of this configuration need an approved review of the exact state (issue: reviews). */
+  requireApproval: boolean('require_approval').notNull().default(false),
   createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
   updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
   deletedAt: timestamp('deleted_at', { withTimezone: true, mode: 'date' }),

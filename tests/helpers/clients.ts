@@ -12,7 +12,14 @@ export interface TestClient {
   destroy(): void;
 }
 
-export function connectClient(baseUrl: string, configId: string, params: Record<string, string> = {}): TestClient {
+/** A stock provider. `who` is a base URL (credentials in `params`) or `{ url, token }`. */
+export function connectClient(
+  who: string | { url: string; token: string },
+  configId: string,
+  params: Record<string, string> = {},
+): TestClient {
+  const baseUrl = typeof who === 'string' ? who : who.url;
+  if (typeof who !== 'string') params = { token: who.token, ...params };
   const doc = new Y.Doc();
   const provider = new WebsocketProvider(baseUrl.replace(/^http/, 'ws') + '/sync', configId, doc, {
     WebSocketPolyfill: WebSocket as unknown as typeof globalThis.WebSocket,

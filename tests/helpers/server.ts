@@ -3,12 +3,18 @@
  */
 import { openDatabase, type Database } from '../../server/db/connect.ts';
 import { startServer, type RunningServer, type ServerOptions } from '../../server/server.ts';
+import { authed, signUp, type TestUser } from './auth.ts';
 import { testLogger } from './logger.ts';
 import { createTestDatabase, type TestDatabase } from './postgres.ts';
 
 export interface TestServer extends RunningServer {
   database: Database;
   testDb: TestDatabase;
+  /** The first account (instance admin) made at start. */
+  owner: TestUser;
+  token: string;
+  /** fetch as the owner */
+  api: ReturnType<typeof authed>;
   /** Stops the server but keeps the database (for restart tests). */
   stop(): Promise<void>;
   /** Stops everything and drops the database. */
@@ -16,7 +22,7 @@ export interface TestServer extends RunningServer {
 }
 
 export async function startTestServer(
-  options: Partial<Omit<ServerOptions, 'database' | 'logger'>> & { testDb?: TestDatabase } = {},
+  options: Partial<Omit<ServerOptions, 'database' | 'logger'>> & { testDb?: TestDatabase; owner?: TestUser } = {},
 ): Promise<TestServer> {
   const testDb = options.testDb ?? (await createTestDatabase());
   const database = await openDatabase({ databaseUrl: testDb.url, dataDir: 'memory://' });
@@ -28,10 +34,14 @@ export async function startTestServer(
     await server.close();
     await database.close();
   };
+  const owner = options.owner ?? (await signUp(server.url, 'Owner'));
   return {
     ...server,
     database,
     testDb,
+    owner,
+    token: owner.token,
+    api: authed(server.url, owner.token),
     stop,
     async cleanup() {
       await stop();
@@ -40,12 +50,12 @@ export async function startTestServer(
   };
 }
 
-export async function createConfig(baseUrl: string, body: Record<string, unknown> = { name: 'test' }): Promise<string> {
-  const res = await fetch(`${baseUrl}/api/configs`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(body),
-  });
+/** Creates a configuration as `who` (a server started by startTestServer, or { url, token }). */
+export async function createConfig(
+  who: { url: string; token: string },
+  body: Record<string, unknown> = { name: 'test' },
+): Promise<string> {
+  const res = await authed(who.url, who.token)('/api/configs', { method: 'POST', body: JSON.stringify(body) });
   if (res.status !== 201) throw new Error(`create config: ${res.status} ${await res.text()}`);
   return ((await res.json()) as { id: string }).id;
 }

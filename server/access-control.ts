@@ -1,0 +1,69 @@
+/**
+ * Live enforcement of access changes: a revoked or expired link, a removed member or a signed-out
+ * session ends its WebSocket sessions at once; a lowered role is applied to them live (edits
+ * start being dropped, presence shows the new role).
+ */
+import { CloseCode } from '../shared/protocol.ts';
+import type { Role } from '../shared/roles.ts';
+import type { Connection } from './sync/connection.ts';
+import { restampConnection } from './sync/presence.ts';
+import type { RoomManager } from './sync/room-manager.ts';
+import type { ConnectionRegistry } from './ws-transport.ts';
+
+/** How often expiry of links and sessions is checked for live connections: the issue asks for
+ * "within a second", so half of that. */
+export const EXPIRY_SWEEP_MS = 500;
+
+export interface AccessEvents {
+  shareRevoked(configId: string, shareId: string): void;
+  shareRoleChanged(configId: string, shareId: string, role: Role, expiresAt: Date | null): void;
+  memberChanged(configId: string, userId: string, role: Role | null): void;
+  sessionRevoked(sessionId: string): void;
+  configDeleted(configId: string): void;
+}
+
+export function createAccessControl(deps: { registry: ConnectionRegistry; manager: RoomManager }) {
+  const { registry, manager } = deps;
+  const each = (configId: string | null, match: (c: Connection) => boolean, act: (c: Connection) => void) => {
+    const sets = configId ? [registry.byConfig.get(configId) ?? new Set<Connection>()] : [...registry.byConfig.values()];
+    for (const set of sets) for (const conn of [...set]) if (match(conn)) act(conn);
+  };
+  const setRole = (configId: string, conn: Connection, role: Role) => {
+    conn.principal.role = role;
+    conn.toldReadOnly = false;
+    const room = manager.peek(configId);
+    if (room) restampConnection(room.awareness, conn);
+  };
+
+  const events: AccessEvents = {
+    shareRevoked(configId, shareId) {
+      each(configId, (c) => c.principal.shareId === shareId, (c) => c.close(CloseCode.accessRevoked));
+    },
+    shareRoleChanged(configId, shareId, role, expiresAt) {
+      each(configId, (c) => c.principal.shareId === shareId, (c) => {
+        c.principal.expiresAt = expiresAt?.getTime();
+        setRole(configId, c, role);
+      });
+    },
+    memberChanged(configId, userId, role) {
+      each(configId, (c) => c.principal.userId === userId && !c.principal.shareId, (c) => {
+        if (role) setRole(configId, c, role);
+        else c.close(CloseCode.accessRevoked);
+      });
+    },
+    sessionRevoked(sessionId) {
+      each(null, (c) => c.principal.sessionId === sessionId, (c) => c.close(CloseCode.accessRevoked));
+    },
+    configDeleted(configId) {
+      each(configId, () => true, (c) => c.close(CloseCode.notFound));
+    },
+  };
+
+  const timer = setInterval(() => {
+    const now = Date.now();
+    each(null, (c) => c.principal.expiresAt !== undefined && c.principal.expiresAt <= now, (c) => c.close(CloseCode.accessRevoked));
+  }, EXPIRY_SWEEP_MS);
+  timer.unref();
+
+  return { events, close: () => clearInterval(timer) };
+}

@@ -1,0 +1,239 @@
+/**
+ * Who may do what on a configuration: owners, members and share links, in Postgres.
+ */
+import { and, desc, eq, isNull, or, sql } from 'drizzle-orm';
+import { configInvitations, configMembers, shareLinks, users } from '../../shared/db/auth-schema.ts';
+import { configs } from '../../shared/db/schema.ts';
+import { isConfigId } from '../storage/drizzle-storage.ts';
+import type { Role, ShareRole } from '../../shared/roles.ts';
+import type { Db } from '../db/connect.ts';
+import { hashToken, newToken, plausibleToken, tokenMatches } from './tokens.ts';
+
+/** last_used_at is refreshed at most this often per link, so busy links do not write on every request. */
+const SHARE_TOUCH_INTERVAL_MS = 60_000;
+
+export interface ShareLink {
+  id: string;
+  configId: string;
+  role: ShareRole;
+  kind: 'live' | 'snapshot';
+  label: string | null;
+  expiresAt: Date | null;
+  createdAt: Date;
+  lastUsedAt: Date | null;
+  uses: number;
+  revokedAt: Date | null;
+}
+
+export interface Member {
+  userId: string | null;
+  email: string;
+  name: string | null;
+  role: Role;
+  pending: boolean;
+}
+
+const shareColumns = {
+  id: shareLinks.id,
+  configId: shareLinks.configId,
+  role: shareLinks.role,
+  kind: shareLinks.kind,
+  label: shareLinks.label,
+  expiresAt: shareLinks.expiresAt,
+  createdAt: shareLinks.createdAt,
+  lastUsedAt: shareLinks.lastUsedAt,
+  uses: shareLinks.uses,
+  revokedAt: shareLinks.revokedAt,
+};
+
+export function isLinkActive(link: Pick<ShareLink, 'revokedAt' | 'expiresAt'>, now = Date.now()): boolean {
+  return !link.revokedAt && (!link.expiresAt || link.expiresAt.getTime() > now);
+}
+
+export function createAccessStore(db: Db) {
+  return {
+    /** The role a signed-in user holds on a config through ownership or membership (admins own all). */
+    async memberRole(configId: string, user: { id: string; isAdmin: boolean }): Promise<Role | null> {
+      if (!isConfigId(configId)) return null;
+      const [row] = await db
+        .select({ ownerId: configs.ownerId, role: configMembers.role })
+        .from(configs)
+        .leftJoin(configMembers, and(eq(configMembers.configId, configs.id), eq(configMembers.userId, user.id)))
+        .where(and(eq(configs.id, configId), isNull(configs.deletedAt)));
+      if (!row) return null;
+      if (row.ownerId === user.id || user.isAdmin) return 'owner';
+      return (row.role as Role | null) ?? null;
+    },
+
+    /** Ids of configs a user owns or is a member of (admins: all). */
+    async visibleConfigIds(user: { id: string; isAdmin: boolean }): Promise<Set<string> | 'all'> {
+      if (user.isAdmin) return 'all';
+      const rows = await db
+        .select({ id: configs.id })
+        .from(configs)
+        .leftJoin(configMembers, and(eq(configMembers.configId, configs.id), eq(configMembers.userId, user.id)))
+        .where(and(isNull(configs.deletedAt), or(eq(configs.ownerId, user.id), eq(configMembers.userId, user.id))));
+      return new Set(rows.map((r) => r.id));
+    },
+
+    async setOwner(configId: string, userId: string): Promise<void> {
+      await db.update(configs).set({ ownerId: userId }).where(eq(configs.id, configId));
+    },
+
+    async listMembers(configId: string): Promise<Member[]> {
+      const [owner] = await db
+        .select({ userId: users.id, email: users.email, name: users.name })
+        .from(configs)
+        .innerJoin(users, eq(users.id, configs.ownerId))
+        .where(eq(configs.id, configId));
+      const members = await db
+        .select({ userId: users.id, email: users.email, name: users.name, role: configMembers.role })
+        .from(configMembers)
+        .innerJoin(users, eq(users.id, configMembers.userId))
+        .where(eq(configMembers.configId, configId))
+        .orderBy(users.email);
+      const invited = await db
+        .select({ email: configInvitations.email, role: configInvitations.role })
+        .from(configInvitations)
+        .where(eq(configInvitations.configId, configId))
+        .orderBy(configInvitations.email);
+      return [
+        ...(owner ? [{ ...owner, role: 'owner' as Role, pending: false }] : []),
+        ...members.filter((m) => m.userId !== owner?.userId).map((m) => ({ ...m, role: m.role as Role, pending: false })),
+        ...invited.map((i) => ({ userId: null, email: i.email, name: null, role: i.role as Role, pending: true })),
+      ];
+    },
+
+    /** Adds a member by email, or records an invitation if nobody has that email yet. */
+    async invite(configId: string, email: string, role: Role, invitedBy: string): Promise<Member> {
+      const [user] = await db.select({ id: users.id, name: users.name, email: users.email }).from(users).where(eq(users.email, email));
+      if (user) {
+        await db
+          .insert(configMembers)
+          .values({ configId, userId: user.id, role, invitedBy })
+          .onConflictDoUpdate({ target: [configMembers.configId, configMembers.userId], set: { role } });
+        return { userId: user.id, email: user.email, name: user.name, role, pending: false };
+      }
+      await db
+        .insert(configInvitations)
+        .values({ configId, email, role, invitedBy })
+        .onConflictDoUpdate({ target: [configInvitations.configId, configInvitations.email], set: { role } });
+      return { userId: null, email, name: null, role, pending: true };
+    },
+
+    async setMemberRole(configId: string, userId: string, role: Role): Promise<boolean> {
+      const rows = await db
+        .update(configMembers)
+        .set({ role })
+        .where(and(eq(configMembers.configId, configId), eq(configMembers.userId, userId)))
+        .returning({ userId: configMembers.userId });
+      return rows.length > 0;
+    },
+
+    async removeMember(configId: string, userIdOrEmail: string): Promise<boolean> {
+      if (userIdOrEmail.includes('@')) {
+        const rows = await db
+          .delete(configInvitations)
+          .where(and(eq(configInvitations.configId, configId), eq(configInvitations.email, userIdOrEmail)))
+          .returning({ email: configInvitations.email });
+        return rows.length > 0;
+      }
+      if (!isConfigId(userIdOrEmail)) return false;
+      const rows = await db
+        .delete(configMembers)
+        .where(and(eq(configMembers.configId, configId), eq(configMembers.userId, userIdOrEmail)))
+        .returning({ userId: configMembers.userId });
+      return rows.length > 0;
+    },
+
+    async createShare(input: {
+      configId: string;
+      role: ShareRole;
+      kind: 'live' | 'snapshot';
+      label: string | null;
+      expiresAt: Date | null;
+      createdBy: string;
+      snapshot?: { json: unknown; state: Uint8Array };
+    }): Promise<{ link: ShareLink; token: string }> {
+      const token = newToken();
+      const [row] = await db
+        .insert(shareLinks)
+        .values({
+          configId: input.configId,
+          tokenHash: hashToken(token),
+          role: input.role,
+          kind: input.kind,
+          label: input.label,
+          expiresAt: input.expiresAt,
+          createdBy: input.createdBy,
+          snapshotJson: input.snapshot?.json ?? null,
+          snapshotState: input.snapshot?.state ?? null,
+        })
+        .returning(shareColumns);
+      return { link: row as ShareLink, token };
+    },
+
+    async listShares(configId: string): Promise<ShareLink[]> {
+      const rows = await db
+        .select(shareColumns)
+        .from(shareLinks)
+        .where(and(eq(shareLinks.configId, configId), isNull(shareLinks.revokedAt)))
+        .orderBy(desc(shareLinks.createdAt));
+      return rows as ShareLink[];
+    },
+
+    async getShare(configId: string, shareId: string): Promise<ShareLink | null> {
+      if (!isConfigId(shareId)) return null;
+      const [row] = await db
+        .select(shareColumns)
+        .from(shareLinks)
+        .where(and(eq(shareLinks.configId, configId), eq(shareLinks.id, shareId)));
+      return (row as ShareLink | undefined) ?? null;
+    },
+
+    async updateShare(configId: string, shareId: string, patch: { role?: ShareRole; label?: string | null; expiresAt?: Date | null }): Promise<ShareLink | null> {
+      if (!isConfigId(shareId)) return null;
+      const [row] = await db
+        .update(shareLinks)
+        .set(patch)
+        .where(and(eq(shareLinks.configId, configId), eq(shareLinks.id, shareId), isNull(shareLinks.revokedAt)))
+        .returning(shareColumns);
+      return (row as ShareLink | undefined) ?? null;
+    },
+
+    async revokeShare(configId: string, shareId: string): Promise<boolean> {
+      if (!isConfigId(shareId)) return false;
+      const rows = await db
+        .update(shareLinks)
+        .set({ revokedAt: new Date() })
+        .where(and(eq(shareLinks.configId, configId), eq(shareLinks.id, shareId), isNull(shareLinks.revokedAt)))
+        .returning({ id: shareLinks.id });
+      return rows.length > 0;
+    },
+
+    /** Resolves a presented token to an active link (not revoked, not expired), or null. */
+    async resolveShare(token: string): Promise<(ShareLink & { snapshotJson: unknown; snapshotState: Uint8Array | null }) | null> {
+      if (!plausibleToken(token)) return null;
+      const [row] = await db
+        .select({ ...shareColumns, tokenHash: shareLinks.tokenHash, snapshotJson: shareLinks.snapshotJson, snapshotState: shareLinks.snapshotState })
+        .from(shareLinks)
+        .innerJoin(configs, and(eq(configs.id, shareLinks.configId), isNull(configs.deletedAt)))
+        .where(eq(shareLinks.tokenHash, hashToken(token)));
+      if (!row || !tokenMatches(token, row.tokenHash)) return null;
+      const { tokenHash: _hash, ...link } = row;
+      return isLinkActive(link as ShareLink) ? (link as ShareLink & { snapshotJson: unknown; snapshotState: Uint8Array | null }) : null;
+    },
+
+    /** Counts a use (a session opened through the link) and refreshes last use, throttled. */
+    async recordShareUse(link: ShareLink, countUse: boolean): Promise<void> {
+      const stale = !link.lastUsedAt || Date.now() - link.lastUsedAt.getTime() > SHARE_TOUCH_INTERVAL_MS;
+      if (!countUse && !stale) return;
+      await db
+        .update(shareLinks)
+        .set({ lastUsedAt: new Date(), uses: countUse ? sql`${shareLinks.uses} + 1` : shareLinks.uses })
+        .where(eq(shareLinks.id, link.id));
+    },
+  };
+}
+
+export type AccessStore = ReturnType<typeof createAccessStore>;

@@ -1,0 +1,105 @@
+/**
+ * Accounts and sessions in Postgres. The first account created becomes the instance admin;
+ * pending invitations for an email turn into memberships when that email signs up.
+ */
+import { and, eq, gt, isNull, sql } from 'drizzle-orm';
+import { configInvitations, configMembers, sessions, users } from '../../shared/db/auth-schema.ts';
+import type { Db } from '../db/connect.ts';
+import { hashToken, newToken, tokenMatches } from './tokens.ts';
+
+/** Sessions last two weeks: long enough not to annoy, short enough that a lost laptop's cookie dies. */
+export const SESSION_TTL_MS = 14 * 24 * 3600 * 1000;
+
+export interface User {
+  id: string;
+  email: string;
+  name: string;
+  isAdmin: boolean;
+}
+
+export interface Session {
+  id: string;
+  user: User;
+  expiresAt: Date;
+}
+
+const userColumns = { id: users.id, email: users.email, name: users.name, isAdmin: users.isAdmin };
+
+export function normalizeEmail(email: string): string {
+  return email.trim().toLowerCase();
+}
+
+export function createAccounts(db: Db) {
+  return {
+    async findByEmail(email: string): Promise<(User & { passwordHash: string | null }) | null> {
+      const [row] = await db
+        .select({ ...userColumns, passwordHash: users.passwordHash })
+        .from(users)
+        .where(eq(users.email, normalizeEmail(email)));
+      return row ?? null;
+    },
+
+    async findByGithubId(githubId: string): Promise<User | null> {
+      const [row] = await db.select(userColumns).from(users).where(eq(users.githubId, githubId));
+      return row ?? null;
+    },
+
+    async getUser(id: string): Promise<User | null> {
+      const [row] = await db.select(userColumns).from(users).where(eq(users.id, id));
+      return row ?? null;
+    },
+
+    /** Creates an account; returns null when the email is taken. */
+    async createUser(input: { email: string; name: string; passwordHash: string | null; githubId?: string }): Promise<User | null> {
+      const email = normalizeEmail(input.email);
+      return db.transaction(async (tx) => {
+        // Serialise sign-ups so exactly one "first account" becomes admin.
+        await tx.execute(sql`select pg_advisory_xact_lock(hashtext('boardroom:signup'))`);
+        const [taken] = await tx.select({ id: users.id }).from(users).where(eq(users.email, email));
+        if (taken) return null;
+        const [{ count }] = await tx.select({ count: sql<number>`count(*)::int` }).from(users);
+        const [user] = await tx
+          .insert(users)
+          .values({ email, name: input.name, passwordHash: input.passwordHash, githubId: input.githubId, isAdmin: Number(count) === 0 })
+          .returning(userColumns);
+        const invitations = await tx.select().from(configInvitations).where(eq(configInvitations.email, email));
+        if (invitations.length > 0) {
+          await tx
+            .insert(configMembers)
+            .values(invitations.map((i) => ({ configId: i.configId, userId: user.id, role: i.role, invitedBy: i.invitedBy })))
+            .onConflictDoNothing();
+          await tx.delete(configInvitations).where(eq(configInvitations.email, email));
+        }
+        return user;
+      });
+    },
+
+    async createSession(userId: string): Promise<{ token: string; session: { id: string; expiresAt: Date } }> {
+      const token = newToken();
+      const expiresAt = new Date(Date.now() + SESSION_TTL_MS);
+      const [row] = await db
+        .insert(sessions)
+        .values({ userId, tokenHash: hashToken(token), expiresAt })
+        .returning({ id: sessions.id, expiresAt: sessions.expiresAt });
+      return { token, session: row };
+    },
+
+    /** The live session a token names, or null (unknown, expired or revoked). */
+    async sessionFor(token: string): Promise<Session | null> {
+      const hash = hashToken(token);
+      const [row] = await db
+        .select({ id: sessions.id, tokenHash: sessions.tokenHash, expiresAt: sessions.expiresAt, user: userColumns })
+        .from(sessions)
+        .innerJoin(users, eq(users.id, sessions.userId))
+        .where(and(eq(sessions.tokenHash, hash), isNull(sessions.revokedAt), gt(sessions.expiresAt, new Date())));
+      if (!row || !tokenMatches(token, row.tokenHash)) return null;
+      return { id: row.id, user: row.user, expiresAt: row.expiresAt };
+    },
+
+    async revokeSession(id: string): Promise<void> {
+      await db.update(sessions).set({ revokedAt: new Date() }).where(eq(sessions.id, id));
+    },
+  };
+}
+
+export type Accounts = ReturnType<typeof createAccounts>;

@@ -1,0 +1,110 @@
+/**
+ * Who is calling, from whatever credential came with the request: the session cookie, a bearer
+ * token (`Authorization: Bearer`, or `?token=` on the WebSocket), and/or a share token
+ * (`?share=` or the `X-Share-Token` header). Then: what may they do on a given configuration.
+ */
+import { createHash } from 'node:crypto';
+import type { Context } from 'hono';
+import { getCookie } from 'hono/cookie';
+import { can, maxRole, type Action, type Role } from '../../shared/roles.ts';
+import { ApiError } from '../http-errors.ts';
+import type { Principal } from '../sync/connection.ts';
+import type { AccessStore, ShareLink } from './access-store.ts';
+import type { Accounts, Session } from './accounts.ts';
+import { plausibleToken } from './tokens.ts';
+
+export const SESSION_COOKIE = 'br_session';
+/** Guest names are shown to everyone; keep them short and printable. */
+export const MAX_GUEST_NAME_LENGTH = 40;
+
+/** Presence colours: distinguishable on light and dark backgrounds. */
+const PALETTE = ['#e6194b', '#3cb44b', '#4363d8', '#f58231', '#911eb4', '#008080', '#f032e6', '#9a6324', '#800000', '#469990', '#000075', '#bf7f00'];
+
+export function colorFor(id: string): string {
+  const n = createHash('sha1').update(id).digest()[0];
+  return PALETTE[n % PALETTE.length];
+}
+
+export interface Actor {
+  session: Session | null;
+  shareToken: string | null;
+}
+
+export type AppEnv = { Variables: { actor: Actor } };
+
+export interface Access {
+  role: Role;
+  session: Session | null;
+  share: ShareLink | null;
+}
+
+export function bearerToken(c: Context): string | null {
+  const header = c.req.header('authorization');
+  if (header?.startsWith('Bearer ')) return header.slice(7).trim();
+  return c.req.query('token') ?? getCookie(c, SESSION_COOKIE) ?? null;
+}
+
+export async function resolveActor(c: Context, accounts: Accounts): Promise<Actor> {
+  const token = bearerToken(c);
+  const session = plausibleToken(token) ? await accounts.sessionFor(token) : null;
+  const share = c.req.query('share') ?? c.req.header('x-share-token') ?? null;
+  return { session, shareToken: plausibleToken(share) ? share : null };
+}
+
+export function requireSession(actor: Actor): Session {
+  if (!actor.session) throw new ApiError(401, 'unauthorized', 'sign in first');
+  return actor.session;
+}
+
+/**
+ * The caller's access to `configId`, or an ApiError: 401 with no credential at all, 404 when the
+ * credential gives no access (existence is not revealed), 403 when the role is too low.
+ */
+export async function requireAccess(
+  deps: { access: AccessStore },
+  actor: Actor,
+  configId: string,
+  action: Action,
+): Promise<Access> {
+  const found = await accessFor(deps, actor, configId);
+  if (!found) {
+    if (!actor.session && !actor.shareToken) throw new ApiError(401, 'unauthorized', 'sign in or use a share link');
+    throw new ApiError(404, 'not_found', 'unknown configuration');
+  }
+  if (!can(found.role, action)) {
+    throw new ApiError(403, 'forbidden', `your role (${found.role}) may not ${action} this configuration`);
+  }
+  return found;
+}
+
+export async function accessFor(deps: { access: AccessStore }, actor: Actor, configId: string): Promise<Access | null> {
+  const memberRole = actor.session ? await deps.access.memberRole(configId, actor.session.user) : null;
+  let share: ShareLink | null = null;
+  if (actor.shareToken) {
+    const link = await deps.access.resolveShare(actor.shareToken);
+    // A snapshot link never opens the live configuration.
+    if (link && link.configId === configId && link.kind === 'live') share = link;
+  }
+  const role = maxRole(memberRole, share?.role ?? null);
+  if (!role) return null;
+  // Report the link only when it is what grants the role (revoking it must then end the session).
+  const viaShare = share && (!memberRole || maxRole(memberRole, share.role) !== memberRole) ? share : null;
+  return { role, session: actor.session, share: viaShare };
+}
+
+export function sanitizeGuestName(raw: string | undefined): string {
+  const cleaned = (raw ?? '').replace(/[\u0000-\u001f\u007f<>]/g, '').trim().slice(0, MAX_GUEST_NAME_LENGTH);
+  return cleaned || 'Guest';
+}
+
+/** The identity stamped on presence and the change log for this access. */
+export function principalFor(access: Access, guest: { id: string; name?: string }): Principal {
+  const expiries = [access.share?.expiresAt?.getTime(), access.session?.expiresAt.getTime()].filter((t): t is number => !!t);
+  const base = { role: access.role, shareId: access.share?.id, sessionId: access.session?.id, expiresAt: expiries.length ? Math.min(...expiries) : undefined };
+  if (access.session) {
+    const { user } = access.session;
+    return { ...base, userId: user.id, name: user.name, color: colorFor(user.id) };
+  }
+  const userId = `guest:${guest.id}`;
+  return { ...base, userId, name: `${sanitizeGuestName(guest.name)} (guest)`, color: colorFor(userId) };
+}

@@ -1,0 +1,186 @@
+/**
+ * Members (`/api/configs/:id/members`) and share links (`/api/configs/:id/shares`), owner only;
+ * plus `GET /api/shares/:token`, which tells the `/s/<token>` page what a link opens.
+ */
+import { Hono } from 'hono';
+import * as Y from 'yjs';
+import { isRole, isShareRole, type Role, type ShareRole } from '../../shared/roles.ts';
+import { configToJson } from '../../shared/doc-binding.ts';
+import type { AccessStore, ShareLink } from '../auth/access-store.ts';
+import { normalizeEmail } from '../auth/accounts.ts';
+import { requireAccess, type AppEnv } from '../auth/actor.ts';
+import type { AccessEvents } from '../access-control.ts';
+import { ApiError, notFound, readJsonObject } from '../http-errors.ts';
+import type { DocStorage } from '../storage/types.ts';
+import type { RoomManager } from '../sync/room-manager.ts';
+
+export const MAX_SHARE_LABEL_LENGTH = 100;
+/** Links live at most a year; "forever" links are how old access lingers unnoticed. */
+export const MAX_SHARE_LIFETIME_MS = 365 * 24 * 3600 * 1000;
+
+export interface AccessRouteDeps {
+  access: AccessStore;
+  storage: DocStorage;
+  manager: RoomManager;
+  events: AccessEvents;
+  publicUrl: string;
+}
+
+const invalid = (path: string, message: string, keyword = 'enum') =>
+  new ApiError(422, 'validation_failed', message, [{ path, message, keyword }]);
+
+const shareView = (l: ShareLink) => ({
+  id: l.id,
+  role: l.role,
+  kind: l.kind,
+  label: l.label,
+  expiresAt: l.expiresAt,
+  createdAt: l.createdAt,
+  lastUsedAt: l.lastUsedAt,
+  uses: l.uses,
+});
+
+function readExpiry(body: Record<string, unknown>): Date | null | undefined {
+  if (body.expiresAt === undefined) return undefined;
+  if (body.expiresAt === null) return null;
+  const when = typeof body.expiresAt === 'string' ? new Date(body.expiresAt) : new Date(NaN);
+  if (Number.isNaN(when.getTime())) throw invalid('/expiresAt', 'expiresAt must be an ISO date-time or null', 'format');
+  if (when.getTime() <= Date.now()) throw invalid('/expiresAt', 'expiresAt must be in the future', 'minimum');
+  if (when.getTime() - Date.now() > MAX_SHARE_LIFETIME_MS) throw invalid('/expiresAt', 'a link may live at most a year', 'maximum');
+  return when;
+}
+
+function readLabel(body: Record<string, unknown>): string | null | undefined {
+  if (body.label === undefined) return undefined;
+  if (body.label === null || body.label === '') return null;
+  if (typeof body.label !== 'string' || body.label.length > MAX_SHARE_LABEL_LENGTH) {
+    throw invalid('/label', `label must be text of at most ${MAX_SHARE_LABEL_LENGTH} characters`, 'maxLength');
+  }
+  return body.label;
+}
+
+export function accessRoutes(deps: AccessRouteDeps): Hono<AppEnv> {
+  const { access, events } = deps;
+  const app = new Hono<AppEnv>();
+  const owner = (c: { get(k: 'actor'): AppEnv['Variables']['actor'] }, id: string) => requireAccess(deps, c.get('actor'), id, 'manageAccess');
+
+  app.get('/configs/:id/members', async (c) => {
+    const id = c.req.param('id');
+    await owner(c, id);
+    return c.json(await access.listMembers(id));
+  });
+
+  app.post('/configs/:id/members', async (c) => {
+    const id = c.req.param('id');
+    const me = await owner(c, id);
+    const body = await readJsonObject(c);
+    const email = typeof body.email === 'string' ? normalizeEmail(body.email) : '';
+    if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email)) throw invalid('/email', 'email must be an address', 'format');
+    if (!isRole(body.role) || body.role === 'owner') throw invalid('/role', 'role must be editor, commenter or viewer');
+    const member = await access.invite(id, email, body.role, me.session!.user.id);
+    if (member.userId) events.memberChanged(id, member.userId, member.role);
+    return c.json(member, 201);
+  });
+
+  app.patch('/configs/:id/members/:userId', async (c) => {
+    const id = c.req.param('id');
+    await owner(c, id);
+    const body = await readJsonObject(c);
+    if (!isRole(body.role) || body.role === 'owner') throw invalid('/role', 'role must be editor, commenter or viewer');
+    const userId = c.req.param('userId');
+    if (!(await access.setMemberRole(id, userId, body.role as Role))) throw notFound('member');
+    events.memberChanged(id, userId, body.role as Role);
+    return c.json({ userId, role: body.role });
+  });
+
+  app.delete('/configs/:id/members/:userId', async (c) => {
+    const id = c.req.param('id');
+    await owner(c, id);
+    const userId = decodeURIComponent(c.req.param('userId'));
+    if (!(await access.removeMember(id, userId))) throw notFound('member');
+    if (!userId.includes('@')) events.memberChanged(id, userId, null);
+    return c.body(null, 204);
+  });
+
+  app.get('/configs/:id/shares', async (c) => {
+    const id = c.req.param('id');
+    await owner(c, id);
+    return c.json((await access.listShares(id)).map(shareView));
+  });
+
+  app.post('/configs/:id/shares', async (c) => {
+    const id = c.req.param('id');
+    const me = await owner(c, id);
+    const body = await readJsonObject(c);
+    const kind = body.kind ?? 'live';
+    if (kind !== 'live' && kind !== 'snapshot') throw invalid('/kind', 'kind must be live or snapshot');
+    const role = (body.role ?? 'viewer') as ShareRole;
+    if (!isShareRole(role)) throw invalid('/role', 'role must be viewer, commenter or editor');
+    if (kind === 'snapshot' && role !== 'viewer') throw invalid('/role', 'a snapshot link is read-only: role must be viewer');
+    let snapshot: { json: unknown; state: Uint8Array } | undefined;
+    if (kind === 'snapshot') snapshot = await freeze(deps, id);
+    const { link, token } = await access.createShare({
+      configId: id,
+      role,
+      kind,
+      label: readLabel(body) ?? null,
+      expiresAt: readExpiry(body) ?? null,
+      createdBy: me.session!.user.id,
+      snapshot,
+    });
+    return c.json({ ...shareView(link), token, url: `${deps.publicUrl}/s/${token}` }, 201);
+  });
+
+  app.patch('/configs/:id/shares/:shareId', async (c) => {
+    const id = c.req.param('id');
+    await owner(c, id);
+    const body = await readJsonObject(c);
+    const current = await access.getShare(id, c.req.param('shareId'));
+    if (!current || current.revokedAt) throw notFound('share link');
+    if (body.role !== undefined && (!isShareRole(body.role) || (current.kind === 'snapshot' && body.role !== 'viewer'))) {
+      throw invalid('/role', 'role must be viewer, commenter or editor (viewer for snapshot links)');
+    }
+    const updated = await access.updateShare(id, current.id, {
+      role: body.role as ShareRole | undefined,
+      label: readLabel(body),
+      expiresAt: readExpiry(body),
+    });
+    if (!updated) throw notFound('share link');
+    events.shareRoleChanged(id, updated.id, updated.role, updated.expiresAt);
+    return c.json(shareView(updated));
+  });
+
+  app.delete('/configs/:id/shares/:shareId', async (c) => {
+    const id = c.req.param('id');
+    await owner(c, id);
+    const shareId = c.req.param('shareId');
+    if (!(await access.revokeShare(id, shareId))) throw notFound('share link');
+    events.shareRevoked(id, shareId);
+    return c.body(null, 204);
+  });
+
+  /** What a link opens. Counts as a use. Snapshot links return their frozen copy here. */
+  app.get('/shares/:token', async (c) => {
+    const link = await access.resolveShare(c.req.param('token'));
+    if (!link) throw new ApiError(404, 'link_invalid', 'this link is unknown, expired or revoked');
+    await access.recordShareUse(link, true);
+    const config = await deps.storage.getConfig(link.configId);
+    const base = { configId: link.configId, name: config?.name ?? '', role: link.role, kind: link.kind, label: link.label, expiresAt: link.expiresAt };
+    if (link.kind === 'snapshot') return c.json({ ...base, data: link.snapshotJson, frozenAt: link.createdAt });
+    return c.json(base);
+  });
+
+  return app;
+}
+
+/** A frozen copy of the configuration as it is now (for snapshot links). */
+async function freeze(deps: AccessRouteDeps, configId: string): Promise<{ json: unknown; state: Uint8Array }> {
+  const room = await deps.manager.get(configId);
+  await room.whenSaved();
+  const doc = new Y.Doc();
+  const state = Y.encodeStateAsUpdate(room.doc);
+  Y.applyUpdate(doc, state);
+  const json = configToJson(doc);
+  doc.destroy();
+  return { json, state };
+}

@@ -1,0 +1,106 @@
+/**
+ * Accounts, sessions, per-configuration roles and share links. Secrets (session tokens, share
+ * tokens) are stored only as sha256 hashes: a copied row lets nobody in.
+ */
+import { sql } from 'drizzle-orm';
+import { boolean, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { bytea } from './bytea.ts';
+import { configs } from './schema.ts';
+
+const ts = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
+
+export const users = pgTable(
+  'users',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    /** Lower-cased; unique. */
+    email: text('email').notNull(),
+    name: text('name').notNull(),
+    /** `scrypt$N$r$p$salt$hash` (base64url); null for accounts that only sign in with GitHub. */
+    passwordHash: text('password_hash'),
+    githubId: text('github_id'),
+    isAdmin: boolean('is_admin').notNull().default(false),
+    createdAt: ts('created_at').notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex('users_email_idx').on(t.email), uniqueIndex('users_github_idx').on(t.githubId)],
+);
+
+export const sessions = pgTable(
+  'sessions',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    /** sha256 (hex) of the bearer token; the token itself is never stored. */
+    tokenHash: text('token_hash').notNull(),
+    createdAt: ts('created_at').notNull().defaultNow(),
+    expiresAt: ts('expires_at').notNull(),
+    revokedAt: ts('revoked_at'),
+  },
+  (t) => [uniqueIndex('sessions_token_idx').on(t.tokenHash)],
+);
+
+export const configMembers = pgTable(
+  'config_members',
+  {
+    configId: uuid('config_id')
+      .notNull()
+      .references(() => configs.id, { onDelete: 'cascade' }),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    /** owner | editor | commenter | viewer */
+    role: text('role').notNull(),
+    invitedBy: uuid('invited_by'),
+    createdAt: ts('created_at').notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.configId, t.userId] }), index('config_members_user_idx').on(t.userId)],
+);
+
+/** Invitations to an email with no account yet; turned into memberships at sign-up. */
+export const configInvitations = pgTable(
+  'config_invitations',
+  {
+    configId: uuid('config_id')
+      .notNull()
+      .references(() => configs.id, { onDelete: 'cascade' }),
+    email: text('email').notNull(),
+    role: text('role').notNull(),
+    invitedBy: uuid('invited_by'),
+    createdAt: ts('created_at').notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.configId, t.email] })],
+);
+
+export const shareLinks = pgTable(
+  'share_links',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    configId: uuid('config_id')
+      .notNull()
+      .references(() => configs.id, { onDelete: 'cascade' }),
+    /** sha256 (hex) of the token. */
+    tokenHash: text('token_hash').notNull(),
+    /** viewer | commenter | editor */
+    role: text('role').notNull(),
+    /** live: the configuration as it changes; snapshot: a frozen copy, read-only. */
+    kind: text('kind').notNull().default('live'),
+    label: text('label'),
+    expiresAt: ts('expires_at'),
+    createdBy: uuid('created_by'),
+    createdAt: ts('created_at').notNull().defaultNow(),
+    revokedAt: ts('revoked_at'),
+    lastUsedAt: ts('last_used_at'),
+    uses: integer('uses').notNull().default(0),
+    /** For snapshot links: the frozen configuration and notes. */
+    snapshotJson: jsonb('snapshot_json'),
+    snapshotState: bytea('snapshot_state'),
+  },
+  (t) => [
+    uniqueIndex('share_links_token_idx').on(t.tokenHash),
+    index('share_links_config_idx')
+      .on(t.configId)
+      .where(sql`revoked_at is null`),
+  ],
+);
