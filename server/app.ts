@@ -33,7 +33,7 @@ export interface AppDeps {
   access: AccessStore;
   accessEvents: AccessEvents;
   /** Base URL people reach this server at (share links are built from it). */
-  publicUrl: string;
+  publicUrl: () => string;
   secureCookies: boolean;
   /** Folder of the built client (`dist/client`); not served when absent. */
   clientDir?: string;

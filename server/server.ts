@@ -81,9 +81,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     accounts,
     access,
     accessEvents: control.events,
-    get publicUrl() {
-      return publicUrl.value;
-    },
+    publicUrl: () => publicUrl.value,
     secureCookies: options.secureCookies ?? false,
     clientDir: options.clientDir ?? DEFAULT_CLIENT_DIR,
   });

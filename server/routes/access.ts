@@ -23,7 +23,8 @@ export interface AccessRouteDeps {
   storage: DocStorage;
   manager: RoomManager;
   events: AccessEvents;
-  publicUrl: string;
+  /** Base URL people reach this server at; a function because it is known only once listening. */
+  publicUrl: () => string;
 }
 
 const invalid = (path: string, message: string, keyword = 'enum') =>
@@ -128,7 +129,7 @@ export function accessRoutes(deps: AccessRouteDeps): Hono<AppEnv> {
       createdBy: me.session!.user.id,
       snapshot,
     });
-    return c.json({ ...shareView(link), token, url: `${deps.publicUrl}/s/${token}` }, 201);
+    return c.json({ ...shareView(link), token, url: `${deps.publicUrl()}/s/${token}` }, 201);
   });
 
   app.patch('/configs/:id/shares/:shareId', async (c) => {
