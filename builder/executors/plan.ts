@@ -1,0 +1,41 @@
+/**
+ * The default executor: no root, no network, no Armbian checkout. It writes what a real build
+ * would be run with (conf file, customize script, command line) plus a manifest and checksums.
+ */
+import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { ArmbianFacts } from '../plan/armbian-facts.ts';
+import { PlanError, renderPlan } from '../plan/render-plan.ts';
+import { ExecutorError, type Executor } from './types.ts';
+
+export function createPlanExecutor(deps: { facts: ArmbianFacts; builderVersion: string }): Executor {
+  return {
+    name: 'plan',
+    async run(ctx) {
+      ctx.progress('plan', 0);
+      let plan;
+      try {
+        plan = renderPlan(ctx.snapshot, deps.facts, deps.builderVersion);
+      } catch (err) {
+        if (err instanceof PlanError) throw new ExecutorError('invalid_config', err.message);
+        throw err;
+      }
+      const m = plan.manifest;
+      ctx.log(`board ${m.board} (${m.boardName}), family ${m.family}, ${m.architecture}`, 'system');
+      ctx.log(`branch ${m.branch}, kernel ${m.kernelVersion ?? 'unknown'}, release ${m.release}`, 'system');
+      for (const warning of m.warnings) ctx.log(`warning: ${warning}`, 'system');
+      ctx.log(`command: ${m.command}`, 'system');
+      let done = 0;
+      for (const file of plan.files) {
+        if (ctx.signal.aborted) throw new ExecutorError('aborted', String(ctx.signal.reason ?? 'aborted'));
+        const target = path.join(ctx.workDir, file.name);
+        await writeFile(target, file.content, 'utf8');
+        await ctx.addArtifact(file.name, target);
+        done += 1;
+        ctx.log(`wrote ${file.name}${file.installTo ? ` (for ${file.installTo})` : ''}`, 'system');
+        ctx.progress('plan', Math.round((done / plan.files.length) * 100));
+      }
+      ctx.log(`predicted image: ${m.predictedImageName}`, 'system');
+    },
+  };
+}

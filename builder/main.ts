@@ -1,0 +1,64 @@
+/**
+ * Entry point of a standalone builder process (`node --import tsx builder/main.ts`;
+ * docker-compose's `builder` service). The only place the builder reads its environment. `npm
+ * start` may instead run `createBuilderFromSettings` inside the server process with the server's
+ * database handle (required with PGlite, which one process owns).
+ *
+ *   DATABASE_URL  Postgres URL (required here: PGlite cannot be shared between processes)
+ *   REDIS_URL     default redis://127.0.0.1:6379
+ *   DATA_DIR      default ./data (artifacts default to <DATA_DIR>/artifacts)
+ *   LOG_LEVEL     pino level, default info
+ *   and the build settings listed in builder/settings.ts (KEY_PREFIX, ARTIFACTS_DIR,
+ *   BUILD_EXECUTOR, ARMBIAN_DIR, BUILD_CONCURRENCY, BUILD_TIMEOUT_MS, BUILD_WORK_DIR).
+ */
+import { drizzle } from 'drizzle-orm/postgres-js';
+import { Redis } from 'ioredis';
+import { pino } from 'pino';
+import postgres from 'postgres';
+import type { BuildsDb } from '../shared/builds/db.ts';
+import { createBuilderFromSettings, readBuilderSettings } from './settings.ts';
+
+/** Running builds, the sweep and the cancel poll share these; each build holds one only briefly. */
+const POSTGRES_POOL_SIZE = 10;
+/** On shutdown, give Postgres this long to finish in-flight queries before closing the pool. */
+const POSTGRES_CLOSE_TIMEOUT_S = 5;
+
+async function main(): Promise<void> {
+  const logger = pino({ level: process.env.LOG_LEVEL ?? 'info' });
+  const databaseUrl = process.env.DATABASE_URL;
+  if (!databaseUrl) {
+    throw new Error(
+      'DATABASE_URL is required for a standalone builder (PGlite cannot be shared between processes); ' +
+        '`npm start` without DATABASE_URL runs the builder inside the server process instead',
+    );
+  }
+  const settings = readBuilderSettings(process.env, process.env.DATA_DIR || './data');
+  const sqlClient = postgres(databaseUrl, { max: POSTGRES_POOL_SIZE, onnotice: () => {} });
+  const redis = new Redis(process.env.REDIS_URL || 'redis://127.0.0.1:6379');
+  const builder = createBuilderFromSettings(
+    { db: drizzle(sqlClient) as unknown as BuildsDb, redis, logger, env: process.env },
+    settings,
+  );
+  let stopping = false;
+  const stop = (signal: string): void => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'stopping builder');
+    builder
+      .close()
+      .then(() => Promise.all([redis.quit(), sqlClient.end({ timeout: POSTGRES_CLOSE_TIMEOUT_S })]))
+      .then(() => process.exit(0))
+      .catch((err: unknown) => {
+        logger.error({ err }, 'builder did not stop cleanly');
+        process.exit(1);
+      });
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+  await builder.start();
+}
+
+main().catch((err: unknown) => {
+  console.error(err instanceof Error ? err.message : err);
+  process.exit(1);
+});

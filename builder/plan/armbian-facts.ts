@@ -1,0 +1,63 @@
+/**
+ * The Armbian facts a plan needs (boards, families, build options, releases), read from the
+ * project's copy of the framework data in `shared/data/`. Loaded once by the entry point and
+ * passed to the plan executor: the same facts give the same plan.
+ */
+import rawBoards from '../../shared/data/armbian-boards.json' with { type: 'json' };
+import rawFamilies from '../../shared/data/armbian-families.json' with { type: 'json' };
+import rawOptions from '../../shared/data/armbian-build-options.json' with { type: 'json' };
+
+export interface BoardRecord {
+  board: string;
+  name: string;
+  support: string;
+  family: string;
+  arch: string;
+  kernelTargets: string[];
+  hasVideo?: boolean;
+}
+
+export interface FamilyRecord {
+  family: string;
+  arch: string;
+  branches: Record<string, string | null>;
+  kernelMajorMinor: string | null;
+}
+
+export interface OptionRecord {
+  name: string;
+  type: 'string' | 'enum' | 'list' | 'integer';
+  default: string | number | null;
+  separator?: string;
+  recommended?: string;
+  requiredNonInteractive?: boolean | string;
+  status?: string;
+  replacedBy?: string;
+  valueDetails?: Array<{ value: string; support?: string; architectures?: string[] }>;
+}
+
+export interface ArmbianFacts {
+  boards: ReadonlyMap<string, BoardRecord>;
+  families: ReadonlyMap<string, FamilyRecord>;
+  /** In the data file's order, which is the order of every generated file. */
+  options: readonly OptionRecord[];
+}
+
+export function loadArmbianFacts(): ArmbianFacts {
+  return {
+    boards: new Map((rawBoards as unknown as BoardRecord[]).map((b) => [b.board, b])),
+    families: new Map((rawFamilies as unknown as FamilyRecord[]).map((f) => [f.family, f])),
+    options: rawOptions as unknown as OptionRecord[],
+  };
+}
+
+/**
+ * Kernel major.minor for a family and branch: the family's `case $BRANCH` entry, or its single
+ * top-level KERNEL_MAJOR_MINOR when it has no per-branch versions. Null when neither says: the
+ * framework fails such a build late, and the plan warns about it.
+ */
+export function resolveKernelVersion(facts: ArmbianFacts, family: string, branch: string): string | null {
+  const record = facts.families.get(family);
+  if (!record) return null;
+  return record.branches[branch] ?? record.kernelMajorMinor ?? null;
+}

@@ -1,0 +1,93 @@
+/**
+ * The one place that knows how a Boardroom configuration maps onto the Armbian framework
+ * (see shared/schema/config-properties.ts): an UPPER_CASE property is the framework variable of
+ * that name; camelCase `timezone`, `extraPackages` and `customizeScript` become
+ * `customize-image.sh`; `description` stays metadata. Anything else is not exported.
+ */
+import type { ArmbianFacts, OptionRecord } from './armbian-facts.ts';
+
+export interface ArmbianAssignment {
+  name: string;
+  value: string;
+  /** True when the plan filled it in (the config left it unset). */
+  implied: boolean;
+}
+
+export interface ScriptInputs {
+  timezone: string | null;
+  extraPackages: string[];
+  customizeScript: string;
+}
+
+export interface MappedConfig {
+  /** In the framework data's option order. */
+  assignments: ArmbianAssignment[];
+  script: ScriptInputs;
+  warnings: string[];
+}
+
+/** Framework variables that must be set for a build without a terminal, and the value a
+ * Boardroom build uses when the configuration leaves them unset (the framework's default, or
+ * its recommendation when it has none and would ask in a dialog). */
+function impliedValue(option: OptionRecord, chosen: ReadonlyMap<string, string>): string | null {
+  const required = option.requiredNonInteractive;
+  if (required === undefined || required === false) return null;
+  if (typeof required === 'string') {
+    // e.g. "when BUILD_DESKTOP=yes": only needed in that case.
+    const match = /^when ([A-Z_]+)=(\S+)$/.exec(required);
+    if (!match || chosen.get(match[1]!) !== match[2]) return null;
+  }
+  const fallback = option.default ?? option.recommended ?? null;
+  return fallback === null ? null : String(fallback);
+}
+
+function toValue(option: OptionRecord, raw: unknown): string | null {
+  if (raw === undefined || raw === null) return null;
+  if (Array.isArray(raw)) {
+    const items = raw.filter((item): item is string | number => typeof item === 'string' || typeof item === 'number');
+    return items.length === 0 ? null : items.map(String).join(option.separator ?? ',');
+  }
+  if (typeof raw === 'boolean') return raw ? 'yes' : 'no';
+  if (typeof raw === 'number') return Number.isFinite(raw) ? String(raw) : null;
+  if (typeof raw === 'string') return raw.length === 0 ? null : raw;
+  return null;
+}
+
+export function mapConfig(config: Record<string, unknown>, facts: ArmbianFacts): MappedConfig {
+  const warnings: string[] = [];
+  const chosen = new Map<string, string>();
+  const known = new Set(facts.options.map((option) => option.name));
+  for (const option of facts.options) {
+    const value = toValue(option, config[option.name]);
+    if (value !== null) chosen.set(option.name, value);
+  }
+  const assignments: ArmbianAssignment[] = [];
+  for (const option of facts.options) {
+    const value = chosen.get(option.name);
+    if (value !== undefined) {
+      assignments.push({ name: option.name, value, implied: false });
+      if (option.status?.startsWith('legacy')) {
+        warnings.push(
+          `${option.name} is a legacy switch${option.replacedBy ? `; use ${option.replacedBy} instead` : ''}`,
+        );
+      }
+      continue;
+    }
+    const implied = impliedValue(option, chosen);
+    if (implied !== null) {
+      chosen.set(option.name, implied);
+      assignments.push({ name: option.name, value: implied, implied: true });
+    }
+  }
+  for (const key of Object.keys(config).sort()) {
+    if (/^[A-Z][A-Z0-9_]*$/.test(key) && !known.has(key)) {
+      warnings.push(`${key} is not a known Armbian build option and was left out`);
+    }
+  }
+  const timezone = typeof config.timezone === 'string' && config.timezone !== '' ? config.timezone : null;
+  const extraPackages = Array.isArray(config.extraPackages)
+    ? config.extraPackages.filter((p): p is string => typeof p === 'string' && p !== '')
+    : [];
+  const customizeScript = typeof config.customizeScript === 'string' ? config.customizeScript : '';
+  return { assignments, script: { timezone, extraPackages, customizeScript }, warnings };
+}

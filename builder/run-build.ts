@@ -1,0 +1,226 @@
+/**
+ * One attempt at one build, as the BullMQ processor runs it: claim the row, run the executor on
+ * the frozen snapshot with logs, progress, artifacts, a timeout and cancellation, then record how
+ * it ended. Failures of the build itself end it (failed, no retry); failures of the builder
+ * (Postgres, Redis, disk, a bug) put it back to queued and let BullMQ retry it.
+ */
+import { mkdir, rm } from 'node:fs/promises';
+import path from 'node:path';
+import { UnrecoverableError, type Job } from 'bullmq';
+import { eq, max, sql } from 'drizzle-orm';
+import type { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import type { ArtifactStorage } from '../shared/builds/artifact-storage.ts';
+import type { BuildsDb } from '../shared/builds/db.ts';
+import type { BuildJobData } from '../shared/builds/job.ts';
+import type { BuildKeys } from '../shared/builds/keys.ts';
+import { getBuildSnapshot } from '../shared/builds/read.ts';
+import type { BuildStatus } from '../shared/builds/status.ts';
+import {
+  DB_NOW,
+  publishBuildEvent,
+  statusEvent,
+  transitionBuild,
+  type BuildState,
+  type TransitionPatch,
+} from '../shared/builds/transition.ts';
+import { buildLogs } from '../shared/db/builds-schema.ts';
+import { BuildAbort, abortKindOf } from './abort-reason.ts';
+import { clearArtifacts, recordArtifact } from './artifact-recorder.ts';
+import { ExecutorError, type Executor } from './executors/types.ts';
+import { createLogSink, type LogSink } from './log-sink.ts';
+import { createProgressReporter } from './progress-reporter.ts';
+
+export interface RunBuildDeps {
+  db: BuildsDb;
+  redis: Redis;
+  keys: BuildKeys;
+  logger: Logger;
+  executor: Executor;
+  storage: ArtifactStorage;
+  /** Parent of every attempt's private work directory. */
+  workRoot: string;
+  timeoutMs: number;
+  artifactTtlMs: number;
+  workerName: string;
+  builderVersion: string;
+  /** Running builds of this process, so cancel messages and shutdown can reach them. */
+  running: Map<string, AbortController>;
+}
+
+export type BuildOutcome = 'succeeded' | 'failed' | 'cancelled' | 'skipped';
+
+export async function runBuild(deps: RunBuildDeps, job: Job<BuildJobData>): Promise<BuildOutcome> {
+  const buildId = job.data.buildId;
+  const log = deps.logger.child({ buildId, jobAttempt: job.attemptsStarted });
+  const controller = new AbortController();
+  // Registered before the claim: a cancel published after the claim's read of the flag finds it.
+  deps.running.set(buildId, controller);
+  try {
+    const snapshot = await getBuildSnapshot(deps.db, buildId);
+    if (!snapshot) throw new UnrecoverableError(`build ${buildId} does not exist`);
+    const startSeq = await lastLogSeq(deps.db, buildId);
+    const sink = createLogSink({ ...deps, logger: log, buildId, startSeq });
+
+    // BullMQ hands a job to one worker at a time; a row still `running` means the worker that had
+    // it died or lost its lock. Record that before taking it over.
+    const lost = await transitionBuild(deps.db, buildId, 'queued', { error: 'the previous attempt was lost (builder stopped)' }, ['running']);
+    if (lost) {
+      sink.append(`attempt ${lost.attempts} was lost (its builder stopped); running it again`, 'system');
+      await publish(deps, lost);
+    }
+    const claimed = await transitionBuild(
+      deps.db,
+      buildId,
+      'running',
+      {
+        startedAt: DB_NOW,
+        finishedAt: null,
+        attempts: sql`${sql.identifier('attempts')} + 1`,
+        executor: deps.executor.name,
+        error: null,
+        stage: 'starting',
+        progress: 0,
+      },
+      ['queued'],
+    );
+    if (!claimed) {
+      // Cancelled (or finished by a sweep) before we got here: nothing to run.
+      await sink.close();
+      log.info('build is no longer queued; skipped');
+      return 'skipped';
+    }
+    await publish(deps, claimed);
+    if (claimed.cancelRequested) controller.abort(new BuildAbort('cancel', 'cancelled'));
+    return await runClaimed(deps, job, claimed, snapshot, sink, controller, log);
+  } finally {
+    deps.running.delete(buildId);
+  }
+}
+
+async function runClaimed(
+  deps: RunBuildDeps,
+  job: Job<BuildJobData>,
+  claimed: BuildState,
+  snapshot: NonNullable<Awaited<ReturnType<typeof getBuildSnapshot>>>,
+  sink: LogSink,
+  controller: AbortController,
+  log: Logger,
+): Promise<BuildOutcome> {
+  const buildId = claimed.id;
+  const progress = createProgressReporter({ ...deps, logger: log, buildId });
+  sink.append(
+    `attempt ${claimed.attempts}: executor ${deps.executor.name} on ${deps.workerName}, builder ${deps.builderVersion}`,
+    'system',
+  );
+  if (snapshot.builderVersion !== deps.builderVersion) {
+    sink.append(
+      `warning: requested with builder ${snapshot.builderVersion}, running on ${deps.builderVersion}; outputs may differ`,
+      'system',
+    );
+  }
+  const timeout = setTimeout(
+    () => controller.abort(new BuildAbort('timeout', `timed out after ${Math.round(deps.timeoutMs / 1000)} s`)),
+    deps.timeoutMs,
+  );
+  const workDir = path.join(deps.workRoot, `${buildId}-${claimed.attempts}`);
+  let failure: unknown = null;
+  try {
+    if (claimed.attempts > 1) await clearArtifacts({ ...deps, ttlMs: deps.artifactTtlMs }, buildId);
+    await rm(workDir, { recursive: true, force: true });
+    await mkdir(workDir, { recursive: true });
+    if (!controller.signal.aborted) {
+      await deps.executor.run({
+        buildId,
+        snapshot,
+        workDir,
+        signal: controller.signal,
+        logger: log,
+        log: (line, stream = 'stdout') => sink.append(line, stream),
+        progress: (stage, pct) => progress.report(stage, pct),
+        addArtifact: async (name, filePath) => {
+          const info = await recordArtifact({ ...deps, ttlMs: deps.artifactTtlMs }, buildId, name, filePath);
+          sink.append(`artifact ${info.name}: ${info.size} bytes, sha256 ${info.sha256}`, 'system');
+        },
+      });
+    }
+  } catch (err) {
+    failure = err;
+  } finally {
+    clearTimeout(timeout);
+    await progress.close();
+    await rm(workDir, { recursive: true, force: true }).catch((err: unknown) =>
+      log.warn({ err, workDir }, 'could not remove the work directory'),
+    );
+  }
+  return finish(deps, job, buildId, sink, controller.signal, failure, log);
+}
+
+async function finish(
+  deps: RunBuildDeps,
+  job: Job<BuildJobData>,
+  buildId: string,
+  sink: LogSink,
+  signal: AbortSignal,
+  failure: unknown,
+  log: Logger,
+): Promise<BuildOutcome> {
+  const abort = abortKindOf(signal);
+  const now = DB_NOW;
+  const end = async (to: BuildStatus, patch: TransitionPatch, line: string): Promise<void> => {
+    sink.append(line, 'system');
+    // Every line is stored before viewers learn that the build ended.
+    await sink.close();
+    const state = await transitionBuild(deps.db, buildId, to, patch, ['running']);
+    if (state) await publish(deps, state);
+    else log.warn({ to }, 'build was no longer running when it ended; status left as is');
+  };
+
+  if (abort === 'cancel') {
+    await end('cancelled', { finishedAt: now, error: null }, 'cancelled');
+    return 'cancelled';
+  }
+  if (abort === 'timeout') {
+    const reason = String(signal.reason);
+    await end('failed', { finishedAt: now, error: reason }, `failed: ${reason}`);
+    throw new UnrecoverableError(reason);
+  }
+  if (abort === 'shutdown') {
+    await end('queued', { error: 'the builder shut down; queued again' }, 'builder shutting down; the build will run again');
+    throw new Error('builder shut down during the build');
+  }
+  if (failure === null) {
+    await end('succeeded', { finishedAt: now, error: null, stage: 'done', progress: 100 }, 'succeeded');
+    return 'succeeded';
+  }
+  if (failure instanceof ExecutorError) {
+    await end('failed', { finishedAt: now, error: failure.message }, `failed: ${failure.message}`);
+    throw new UnrecoverableError(failure.message);
+  }
+  // A builder-side fault. BullMQ retries while attempts remain; the row says which way it went.
+  const message = failure instanceof Error ? failure.message : String(failure);
+  log.error({ err: failure }, 'build attempt failed');
+  const retrying = job.attemptsMade + 1 < (job.opts.attempts ?? 1);
+  try {
+    if (retrying) await end('queued', { error: `attempt failed: ${message}; retrying` }, `attempt failed: ${message}; retrying`);
+    else await end('failed', { finishedAt: now, error: message }, `failed: ${message}`);
+  } catch (err) {
+    // The store is what failed; the sweep or the next attempt settles the row.
+    log.error({ err }, 'could not record the failed attempt');
+  }
+  throw failure;
+}
+
+async function publish(deps: RunBuildDeps, state: BuildState): Promise<void> {
+  try {
+    await publishBuildEvent(deps.redis, deps.keys, statusEvent(state));
+  } catch (err) {
+    // The row is the truth; a viewer that missed the event sees the status on its next read.
+    deps.logger.warn({ err, buildId: state.id }, 'could not publish build status');
+  }
+}
+
+async function lastLogSeq(db: BuildsDb, buildId: string): Promise<number> {
+  const rows = await db.select({ last: max(buildLogs.seq) }).from(buildLogs).where(eq(buildLogs.buildId, buildId));
+  return rows[0]?.last ?? 0;
+}

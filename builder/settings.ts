@@ -1,0 +1,96 @@
+/**
+ * Builder settings from environment variables, and a builder made from them. The environment is
+ * passed in by an entry file (`builder/main.ts`, or `npm start`'s launcher running the builder in
+ * the server process); nothing here reads `process.env`.
+ *
+ *   KEY_PREFIX         prefix of every Redis key and channel, default "boardroom:"
+ *   ARTIFACTS_DIR      where artifacts are stored, default <dataDir>/artifacts (share it with the server)
+ *   BUILD_EXECUTOR     plan (default) | armbian
+ *   ARMBIAN_DIR        Armbian build checkout, required for BUILD_EXECUTOR=armbian
+ *   BUILD_CONCURRENCY  builds at once, default 4 for plan, 1 for armbian
+ *   BUILD_TIMEOUT_MS   default 10 minutes for plan, 6 hours for armbian
+ *   BUILD_WORK_DIR     scratch space for running builds, default <tmpdir>/boardroom-builds
+ */
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import { createLocalArtifactStorage } from '../shared/builds/artifact-storage-local.ts';
+import type { BuildsDb } from '../shared/builds/db.ts';
+import { buildKeys } from '../shared/builds/keys.ts';
+import { BUILDER_VERSION } from '../shared/builds/version.ts';
+import { createExecutor } from './executors/index.ts';
+import { loadArmbianFacts } from './plan/armbian-facts.ts';
+import { DEFAULT_BUILDER_TUNING, createBuilder, type Builder } from './worker.ts';
+
+/** Real Armbian builds compile a kernel and a rootfs: hours, not minutes. */
+const ARMBIAN_DEFAULT_TIMEOUT_MS = 6 * 3600_000;
+/** One framework run per checkout (it shares caches and output between runs). */
+const ARMBIAN_DEFAULT_CONCURRENCY = 1;
+/** Plan builds take the builder's defaults (see DEFAULT_BUILDER_TUNING for why). */
+export const PLAN_DEFAULT_CONCURRENCY = DEFAULT_BUILDER_TUNING.concurrency;
+const PLAN_DEFAULT_TIMEOUT_MS = DEFAULT_BUILDER_TUNING.timeoutMs;
+export const DEFAULT_KEY_PREFIX = 'boardroom:';
+
+export type Env = Readonly<Record<string, string | undefined>>;
+
+export interface BuilderSettings {
+  keyPrefix: string;
+  artifactsDir: string;
+  executor: string;
+  armbianDir: string | undefined;
+  concurrency: number;
+  timeoutMs: number;
+  workDir: string;
+}
+
+function positiveInt(env: Env, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value <= 0) throw new Error(`${name} must be a positive integer, got ${JSON.stringify(raw)}`);
+  return value;
+}
+
+/** `dataDir` is where the deployment keeps its files (DATA_DIR, default ./data). */
+export function readBuilderSettings(env: Env, dataDir = './data'): BuilderSettings {
+  const executor = env.BUILD_EXECUTOR || 'plan';
+  const armbian = executor === 'armbian';
+  return {
+    keyPrefix: env.KEY_PREFIX ?? DEFAULT_KEY_PREFIX,
+    artifactsDir: path.resolve(env.ARTIFACTS_DIR || path.join(dataDir, 'artifacts')),
+    executor,
+    armbianDir: env.ARMBIAN_DIR || undefined,
+    concurrency: positiveInt(env, 'BUILD_CONCURRENCY', armbian ? ARMBIAN_DEFAULT_CONCURRENCY : PLAN_DEFAULT_CONCURRENCY),
+    timeoutMs: positiveInt(env, 'BUILD_TIMEOUT_MS', armbian ? ARMBIAN_DEFAULT_TIMEOUT_MS : PLAN_DEFAULT_TIMEOUT_MS),
+    workDir: path.resolve(env.BUILD_WORK_DIR || path.join(tmpdir(), 'boardroom-builds')),
+  };
+}
+
+export interface BuilderRuntime {
+  db: BuildsDb;
+  /** A normal connection (not in subscriber mode); not closed by the builder. */
+  redis: Redis;
+  logger: Logger;
+  /** Environment handed to compile.sh by the armbian executor. */
+  env: Env;
+}
+
+export function createBuilderFromSettings(runtime: BuilderRuntime, settings: BuilderSettings): Builder {
+  return createBuilder({
+    db: runtime.db,
+    redis: runtime.redis,
+    keys: buildKeys(settings.keyPrefix),
+    logger: runtime.logger,
+    executor: createExecutor({
+      name: settings.executor,
+      facts: loadArmbianFacts(),
+      builderVersion: BUILDER_VERSION,
+      armbianDir: settings.armbianDir,
+      env: runtime.env,
+    }),
+    storage: createLocalArtifactStorage(settings.artifactsDir),
+    workRoot: settings.workDir,
+    tuning: { concurrency: settings.concurrency, timeoutMs: settings.timeoutMs },
+  });
+}

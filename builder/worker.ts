@@ -1,0 +1,239 @@
+/**
+ * The builder: a BullMQ worker on the build queue plus the housekeeping around it (cancel
+ * channel, stuck-build sweep, expired-artifact cleanup). `npm start` runs it in the same process
+ * as the server or as its own process; docker-compose scales it as a service.
+ */
+import { hostname } from 'node:os';
+import { Worker } from 'bullmq';
+import { inArray, and, eq } from 'drizzle-orm';
+import type { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import { deleteExpiredArtifacts } from '../shared/builds/artifact-cleanup.ts';
+import type { ArtifactStorage } from '../shared/builds/artifact-storage.ts';
+import type { BuildsDb } from '../shared/builds/db.ts';
+import type { BuildCancelMessage } from '../shared/builds/events.ts';
+import type { BuildJobData } from '../shared/builds/job.ts';
+import { BUILD_QUEUE_NAME, type BuildKeys } from '../shared/builds/keys.ts';
+import { createBuildQueue } from '../shared/builds/queue.ts';
+import { DB_NOW, publishBuildEvent, statusEvent, transitionBuild } from '../shared/builds/transition.ts';
+import { BUILDER_VERSION } from '../shared/builds/version.ts';
+import { buildJobs } from '../shared/db/builds-schema.ts';
+import { BuildAbort } from './abort-reason.ts';
+import type { Executor } from './executors/types.ts';
+import { runBuild, type BuildOutcome } from './run-build.ts';
+import { sweepBuilds } from './sweep.ts';
+
+export interface BuilderTuning {
+  /** Builds run at once by this process. Plan builds are milliseconds of CPU each; real Armbian
+   * builds want one per checkout (and per machine, really). */
+  concurrency: number;
+  /** A build running longer than this is stopped and failed. */
+  timeoutMs: number;
+  /** Artifacts are kept this long after the build stored them. */
+  artifactTtlMs: number;
+  /** BullMQ lock on a running job, renewed at half this period. A builder killed mid-build gives up
+   * its job after at most this long plus `stalledIntervalMs`. */
+  lockDurationMs: number;
+  /** How often this builder looks for jobs whose builder died. */
+  stalledIntervalMs: number;
+  /** Times a build may lose its builder and be given to another before it is failed: a build
+   * that keeps killing its builder (out of memory) must not take the fleet down in turn. */
+  maxStalledCount: number;
+  /** Period of the Postgres/queue reconciliation (see sweep.ts). */
+  sweepIntervalMs: number;
+  /** Period of the expired-artifact cleanup. */
+  cleanupIntervalMs: number;
+  /** Period of the `cancel_requested` poll, the fallback for a cancel message that pub/sub lost. */
+  cancelPollIntervalMs: number;
+  /** On close, running builds get this long to finish before they are stopped and requeued. */
+  shutdownGraceMs: number;
+}
+
+export const DEFAULT_BUILDER_TUNING: BuilderTuning = {
+  // A plan build is a few ms of CPU and a dozen small writes; four overlap the waits on
+  // Postgres and Redis without crowding a two-core machine that also runs the server.
+  concurrency: 4,
+  // A plan build takes milliseconds; ten minutes means something is wedged.
+  timeoutMs: 10 * 60_000,
+  // A week: long enough to download after a weekend, short enough that images do not pile up.
+  artifactTtlMs: 7 * 24 * 3600_000,
+  lockDurationMs: 30_000,
+  stalledIntervalMs: 15_000,
+  maxStalledCount: 1,
+  sweepIntervalMs: 60_000,
+  // Expiry is measured in days; checking every ten minutes frees disk soon enough.
+  cleanupIntervalMs: 10 * 60_000,
+  // A lost cancel is noticed within two seconds, at one indexed query per period per builder.
+  cancelPollIntervalMs: 2_000,
+  shutdownGraceMs: 10_000,
+};
+
+export interface BuilderDeps {
+  db: BuildsDb;
+  /** A normal connection; the builder duplicates it for BullMQ and for its subscriber, and
+   * closes only those duplicates. */
+  redis: Redis;
+  keys: BuildKeys;
+  logger: Logger;
+  executor: Executor;
+  storage: ArtifactStorage;
+  workRoot: string;
+  workerName?: string;
+  tuning?: Partial<BuilderTuning>;
+}
+
+export interface Builder {
+  start(): Promise<void>;
+  close(): Promise<void>;
+  /** Builds running in this process right now (ids). */
+  running(): string[];
+}
+
+export function createBuilder(deps: BuilderDeps): Builder {
+  const tuning: BuilderTuning = { ...DEFAULT_BUILDER_TUNING, ...deps.tuning };
+  const logger = deps.logger.child({ component: 'builder' });
+  const workerName = deps.workerName ?? `${hostname()}:${process.pid}`;
+  const running = new Map<string, AbortController>();
+  const timers: NodeJS.Timeout[] = [];
+  // BullMQ's worker blocks on its connection and needs commands to wait out Redis restarts.
+  const workerRedis = deps.redis.duplicate({ maxRetriesPerRequest: null });
+  const subscriber = deps.redis.duplicate();
+  const queue = createBuildQueue(deps.redis, deps.keys);
+  let worker: Worker<BuildJobData, BuildOutcome> | null = null;
+  let closing: Promise<void> | null = null;
+
+  const runDeps = {
+    db: deps.db,
+    redis: deps.redis,
+    keys: deps.keys,
+    logger,
+    executor: deps.executor,
+    storage: deps.storage,
+    workRoot: deps.workRoot,
+    timeoutMs: tuning.timeoutMs,
+    artifactTtlMs: tuning.artifactTtlMs,
+    workerName,
+    builderVersion: BUILDER_VERSION,
+    running,
+  };
+
+  const cancelLocal = (buildId: string): void => {
+    const controller = running.get(buildId);
+    if (controller && !controller.signal.aborted) {
+      logger.info({ buildId }, 'cancelling build');
+      controller.abort(new BuildAbort('cancel', 'cancelled'));
+    }
+  };
+
+  const onCancelMessage = (channel: string, message: string): void => {
+    if (channel !== deps.keys.cancelChannel) return;
+    try {
+      const parsed = JSON.parse(message) as Partial<BuildCancelMessage>;
+      if (typeof parsed.buildId === 'string') cancelLocal(parsed.buildId);
+    } catch (err) {
+      logger.warn({ err, message }, 'ignored a malformed cancel message');
+    }
+  };
+
+  const pollCancels = async (): Promise<void> => {
+    if (running.size === 0) return;
+    const rows = await deps.db
+      .select({ id: buildJobs.id })
+      .from(buildJobs)
+      .where(and(inArray(buildJobs.id, [...running.keys()]), eq(buildJobs.cancelRequested, true)));
+    for (const row of rows) cancelLocal(row.id);
+  };
+
+  const every = (periodMs: number, name: string, task: () => Promise<unknown>): void => {
+    let busy = false;
+    const timer = setInterval(() => {
+      if (busy) return;
+      busy = true;
+      task()
+        .catch((err: unknown) => logger.error({ err }, `${name} failed`))
+        .finally(() => {
+          busy = false;
+        });
+    }, periodMs);
+    timer.unref();
+    timers.push(timer);
+  };
+
+  const settleIfFailed = (jobId: string, reason?: string): void => {
+    void (async () => {
+      const job = await queue.getJob(jobId);
+      if (!job || (await job.getState()) !== 'failed') return;
+      const failed = await transitionBuild(deps.db, job.data.buildId, 'failed', {
+        finishedAt: DB_NOW,
+        error: reason || job.failedReason || 'the build job failed',
+      });
+      if (failed) await publishBuildEvent(deps.redis, deps.keys, statusEvent(failed));
+    })().catch((err: unknown) => logger.error({ err, buildId: jobId }, 'could not close a failed build'));
+  };
+
+  const sweep = () => sweepBuilds({ db: deps.db, queue, redis: deps.redis, keys: deps.keys, logger });
+  const cleanup = () => deleteExpiredArtifacts({ db: deps.db, storage: deps.storage, logger });
+
+  return {
+    async start() {
+      if (worker) return;
+      subscriber.on('message', onCancelMessage);
+      await subscriber.subscribe(deps.keys.cancelChannel);
+      worker = new Worker<BuildJobData, BuildOutcome>(BUILD_QUEUE_NAME, (job) => runBuild(runDeps, job), {
+        connection: workerRedis,
+        prefix: deps.keys.bullPrefix,
+        name: workerName,
+        concurrency: tuning.concurrency,
+        lockDuration: tuning.lockDurationMs,
+        stalledInterval: tuning.stalledIntervalMs,
+        maxStalledCount: tuning.maxStalledCount,
+        autorun: false,
+      });
+      worker.on('error', (err) => logger.error({ err }, 'build worker error'));
+      // BullMQ gave up on a job (attempts used up, or a stalled job over the stall limit, which
+      // BullMQ fails when a worker next picks it up): close its row, which the processor could
+      // not do if its builder died. 'failed' also fires for attempts that will be retried, so
+      // the job's state decides.
+      worker.on('failed', (job, err) => {
+        if (job) settleIfFailed(job.id ?? job.data.buildId, err.message);
+      });
+      worker.on('stalled', (jobId) => logger.warn({ buildId: jobId }, 'a build lost its builder; BullMQ requeued it'));
+      void worker.run().catch((err: unknown) => logger.error({ err }, 'build worker stopped'));
+      await worker.waitUntilReady();
+      // Builds stranded while no builder was up are settled before new work starts piling on.
+      await sweep().catch((err: unknown) => logger.error({ err }, 'startup sweep failed'));
+      every(tuning.sweepIntervalMs, 'build sweep', sweep);
+      every(tuning.cleanupIntervalMs, 'artifact cleanup', cleanup);
+      every(tuning.cancelPollIntervalMs, 'cancel poll', pollCancels);
+      void cleanup().catch((err: unknown) => logger.error({ err }, 'artifact cleanup failed'));
+      logger.info(
+        { executor: deps.executor.name, concurrency: tuning.concurrency, workerName, version: BUILDER_VERSION },
+        'builder started',
+      );
+    },
+
+    close() {
+      closing ??= (async () => {
+        for (const timer of timers) clearInterval(timer);
+        const stopping = worker?.close() ?? Promise.resolve();
+        const grace = setTimeout(() => {
+          for (const controller of running.values()) {
+            controller.abort(new BuildAbort('shutdown', 'builder shutting down'));
+          }
+        }, tuning.shutdownGraceMs);
+        try {
+          await stopping;
+        } finally {
+          clearTimeout(grace);
+        }
+        subscriber.off('message', onCancelMessage);
+        await queue.close();
+        await Promise.allSettled([subscriber.quit(), workerRedis.quit()]);
+        logger.info('builder stopped');
+      })();
+      return closing;
+    },
+
+    running: () => [...running.keys()],
+  };
+}

@@ -1,0 +1,83 @@
+/**
+ * A viewer's view of a build's log: the stored lines first, then live ones, without a gap or a
+ * repeat. The live channel is joined before the store is read; live lines already delivered
+ * from the store are dropped by `seq`, and a gap (a missed message) is filled from the store.
+ */
+import type { BuildsDb } from './db.ts';
+import type { BuildEventHub } from './event-hub.ts';
+import type { BuildEvent, BuildLogLine } from './events.ts';
+import { BUILD_LOG_PAGE_LINES, readBuildLog } from './read.ts';
+
+export interface FollowBuildLogOptions {
+  /** Lines with seq ≤ afterSeq are skipped (a reconnecting viewer passes the last seq it has). */
+  afterSeq?: number;
+  /** Called with lines in seq order, each exactly once. */
+  onLines(lines: BuildLogLine[]): void;
+  /** Every other event (status, progress, artifact), as it arrives. */
+  onEvent?(event: BuildEvent): void;
+  /** A store read failed; lines may be missing until the viewer follows again from its last seq. */
+  onError?(err: unknown): void;
+}
+
+export async function followBuildLog(
+  deps: { db: BuildsDb; hub: BuildEventHub },
+  buildId: string,
+  options: FollowBuildLogOptions,
+): Promise<() => Promise<void>> {
+  let lastSeq = options.afterSeq ?? 0;
+  let catchingUp = true;
+  let closed = false;
+  const pending: BuildLogLine[] = [];
+  // Serialises catch-up and gap fills so lines are delivered in order.
+  let chain: Promise<void> = Promise.resolve();
+
+  const deliver = (lines: BuildLogLine[]): void => {
+    const fresh = lines.filter((line) => line.seq > lastSeq).sort((a, b) => a.seq - b.seq);
+    if (fresh.length === 0 || closed) return;
+    lastSeq = fresh[fresh.length - 1]!.seq;
+    options.onLines(fresh);
+  };
+
+  const fillFromStore = async (): Promise<void> => {
+    for (;;) {
+      const page = await readBuildLog(deps.db, buildId, { afterSeq: lastSeq });
+      if (page.length === 0 || closed) return;
+      deliver(page);
+      if (page.length < BUILD_LOG_PAGE_LINES) return;
+    }
+  };
+
+  const deliverLive = async (lines: BuildLogLine[]): Promise<void> => {
+    const first = lines.reduce((min, line) => Math.min(min, line.seq), Number.POSITIVE_INFINITY);
+    // Lines are stored before they are published, so anything missing is in the store.
+    if (first > lastSeq + 1 && first !== Number.POSITIVE_INFINITY) await fillFromStore();
+    deliver(lines);
+  };
+
+  const enqueue = (step: () => Promise<void>): Promise<void> => {
+    chain = chain.then(step).catch((err: unknown) => options.onError?.(err));
+    return chain;
+  };
+
+  const unsubscribe = await deps.hub.follow(buildId, (event) => {
+    if (event.type === 'log') {
+      if (catchingUp) pending.push(...event.lines);
+      else void enqueue(() => deliverLive(event.lines));
+    } else {
+      options.onEvent?.(event);
+    }
+  });
+  try {
+    await fillFromStore();
+  } catch (err) {
+    // The viewer gets an error instead of a log with a hole in it.
+    await unsubscribe();
+    throw err;
+  }
+  catchingUp = false;
+  await enqueue(() => deliverLive(pending.splice(0)));
+  return async () => {
+    closed = true;
+    await unsubscribe();
+  };
+}
