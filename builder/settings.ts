@@ -17,7 +17,7 @@ import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { createLocalArtifactStorage } from '../shared/builds/artifact-storage-local.ts';
 import type { BuildsDb } from '../shared/builds/db.ts';
-import { buildKeys } from '../shared/builds/keys.ts';
+import { buildKeys, DEFAULT_KEY_PREFIX } from '../shared/builds/keys.ts';
 import { BUILDER_VERSION } from '../shared/builds/version.ts';
 import { createExecutor } from './executors/index.ts';
 import { loadArmbianFacts } from './plan/armbian-facts.ts';
@@ -30,7 +30,7 @@ const ARMBIAN_DEFAULT_CONCURRENCY = 1;
 /** Plan builds take the builder's defaults (see DEFAULT_BUILDER_TUNING for why). */
 export const PLAN_DEFAULT_CONCURRENCY = DEFAULT_BUILDER_TUNING.concurrency;
 const PLAN_DEFAULT_TIMEOUT_MS = DEFAULT_BUILDER_TUNING.timeoutMs;
-export const DEFAULT_KEY_PREFIX = 'boardroom:';
+export { DEFAULT_KEY_PREFIX };
 
 export type Env = Readonly<Record<string, string | undefined>>;
 

@@ -8,6 +8,8 @@ import type { Accounts } from './auth/accounts.ts';
 import { resolveActor, type AppEnv } from './auth/actor.ts';
 import { accessRoutes } from './routes/access.ts';
 import { authRoutes } from './routes/auth.ts';
+import { buildRoutes, type BuildGate } from './routes/builds.ts';
+import type { BuildsContext } from './builds-context.ts';
 import { bodyLimit } from 'hono/body-limit';
 import type { Logger } from 'pino';
 import { Limits } from '../shared/protocol.ts';
@@ -35,6 +37,8 @@ export interface AppDeps {
   /** Base URL people reach this server at (share links are built from it). */
   publicUrl: () => string;
   secureCookies: boolean;
+  builds: BuildsContext | null;
+  buildGate?: BuildGate;
   /** Folder of the built client (`dist/client`); not served when absent. */
   clientDir?: string;
 }
@@ -69,6 +73,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.route('/health', healthRoutes(deps.readiness));
   app.route('/api/auth', authRoutes({ accounts: deps.accounts, secureCookies: deps.secureCookies, onSessionRevoked: deps.accessEvents.sessionRevoked }));
   app.route('/api', accessRoutes({ ...deps, events: deps.accessEvents }));
+  app.route('/api', buildRoutes({ ...deps, gate: deps.buildGate }));
   app.route('/api/schema', schemaRoute());
   // Data routes first: `/import` must not be taken for a config id.
   app.route('/api/configs', configDataRoutes({ ...deps, hooks: deps.configHooks }));

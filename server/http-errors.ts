@@ -38,7 +38,8 @@ export function sendError(c: Context, error: ApiError) {
 export async function readJsonObject(c: Context): Promise<Record<string, unknown>> {
   let body: unknown;
   try {
-    body = await c.req.json();
+    // Parsed from text so a route may have peeked at the raw body first (Hono caches it).
+    body = JSON.parse(await c.req.text());
   } catch {
     throw badRequest('request body must be JSON');
   }

@@ -1,21 +1,43 @@
 /**
  * Server entry point: the only place (with builder/main.ts and scripts/) that reads the environment.
+ * With BUILDER_MODE=inline (what `npm start` uses with the embedded PGlite, which only one process
+ * can open) the builder runs inside this process.
  */
+import { Redis } from 'ioredis';
 import pino from 'pino';
+import { createBuilderFromSettings, readBuilderSettings } from '../builder/settings.ts';
 import { openDatabase } from './db/connect.ts';
 import { startServer } from './server.ts';
 
 const logger = pino({ level: process.env.LOG_LEVEL ?? 'info' });
-const database = await openDatabase({
-  databaseUrl: process.env.DATABASE_URL || undefined,
-  dataDir: process.env.DATA_DIR ?? './data',
-});
+const dataDir = process.env.DATA_DIR ?? './data';
+const redisUrl = process.env.REDIS_URL || undefined;
+const buildSettings = readBuilderSettings(process.env, dataDir);
+
+const database = await openDatabase({ databaseUrl: process.env.DATABASE_URL || undefined, dataDir });
 const server = await startServer({
   database,
   logger,
   port: Number(process.env.PORT ?? 8080),
   host: process.env.HOST ?? '127.0.0.1',
+  publicUrl: process.env.PUBLIC_URL || undefined,
+  secureCookies: process.env.SECURE_COOKIES === 'true',
+  redisUrl,
+  keyPrefix: buildSettings.keyPrefix,
+  artifactsDir: buildSettings.artifactsDir,
 });
+if (!redisUrl) logger.warn('REDIS_URL is not set: editing works, builds answer 503 until a Redis is configured');
+
+let builder: { start(): Promise<void> | void; close(): Promise<void> } | null = null;
+let builderRedis: Redis | null = null;
+if (process.env.BUILDER_MODE === 'inline' && redisUrl) {
+  // BullMQ workers need blocking commands without a retry limit.
+  builderRedis = new Redis(redisUrl, { maxRetriesPerRequest: null });
+  builderRedis.on('error', (err) => logger.warn({ err: err.message }, 'builder redis error'));
+  builder = createBuilderFromSettings({ db: database.db, redis: builderRedis, logger: logger.child({ service: 'builder' }), env: process.env }, buildSettings);
+  await builder.start();
+  logger.info({ executor: buildSettings.executor }, 'builder running in the server process');
+}
 
 let stopping = false;
 async function stop(signal: string) {
@@ -23,6 +45,8 @@ async function stop(signal: string) {
   stopping = true;
   logger.info({ signal }, 'shutting down');
   try {
+    await builder?.close();
+    builderRedis?.disconnect();
     await server.close();
     await database.close();
   } catch (error) {

@@ -15,6 +15,8 @@ import type { DocStorage } from './storage/types.ts';
 import { GroupCommitter } from './sync/group-committer.ts';
 import { RoomManager } from './sync/room-manager.ts';
 import { createAccessControl } from './access-control.ts';
+import { createBuildsContext, type BuildsContext } from './builds-context.ts';
+import { DEFAULT_KEY_PREFIX } from '../shared/builds/keys.ts';
 import { createAccessStore } from './auth/access-store.ts';
 import { createAccounts } from './auth/accounts.ts';
 import { createSyncAuthorizer } from './auth/sync-authorizer.ts';
@@ -39,6 +41,11 @@ export interface ServerOptions {
   /** Base URL for links this server hands out; default its own address. */
   publicUrl?: string;
   secureCookies?: boolean;
+  /** Redis for the build queue and events; without it build routes answer 503. */
+  redisUrl?: string;
+  /** Prefix of every Redis key and channel (tests and deployments sharing a Redis stay apart). */
+  keyPrefix?: string;
+  artifactsDir?: string;
 }
 
 export interface RunningServer {
@@ -48,6 +55,7 @@ export interface RunningServer {
   manager: RoomManager;
   committer: GroupCommitter;
   registry: ConnectionRegistry;
+  builds: BuildsContext | null;
   close(): Promise<void>;
 }
 
@@ -71,12 +79,29 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   manager.setHooks(authority.hooks);
   const configHooks: ConfigHooks = createConfigHooks({ manager, authority, events: control.events });
   const publicUrl = { value: options.publicUrl ?? '' };
+  const builds = options.redisUrl
+    ? createBuildsContext({
+        db: database.db,
+        redisUrl: options.redisUrl,
+        keyPrefix: options.keyPrefix ?? DEFAULT_KEY_PREFIX,
+        artifactsDir: options.artifactsDir ?? 'data/artifacts',
+        logger,
+      })
+    : null;
+  const readiness: Record<string, () => Promise<void>> = { postgres: () => database.ping() };
+  if (builds) {
+    readiness.redis = async () => {
+      await builds.redis.ping();
+    };
+    readiness.builder = () => builds.builderReachable();
+  }
   const app = createApp({
     storage,
     manager,
     logger,
     configHooks,
-    readiness: { postgres: () => database.ping() },
+    readiness,
+    builds,
     db: database.db,
     accounts,
     access,
@@ -102,9 +127,11 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     manager,
     committer,
     registry,
+    builds,
     async close() {
       server.close();
       control.close();
+      await builds?.close();
       await manager.closeAll(CloseCode.goingAway, SHUTDOWN_FLUSH_TIMEOUT_MS);
       committer.close();
       sync.wss.close();

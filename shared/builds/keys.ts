@@ -3,6 +3,9 @@
  * test runs sharing a Redis never see each other's queues or events.
  */
 
+/** Key prefix when a deployment sets none (KEY_PREFIX). */
+export const DEFAULT_KEY_PREFIX = 'boardroom:';
+
 /** BullMQ queue name; the full Redis keys are `<bullPrefix>:builds:*`. */
 export const BUILD_QUEUE_NAME = 'builds';
 

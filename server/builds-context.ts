@@ -1,0 +1,71 @@
+/**
+ * The server's side of the build pipeline: Redis connections, the queue it produces to, the event
+ * hub it follows builds through, and the artifact storage it serves downloads from.
+ */
+import { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import {
+  buildKeys,
+  createBuildEventHub,
+  createBuildQueue,
+  createLocalArtifactStorage,
+  type ArtifactStorage,
+  type BuildEventHub,
+  type BuildKeys,
+  type BuildQueue,
+} from '../shared/builds/index.ts';
+import type { Db } from './db/connect.ts';
+
+/** A Redis command that has not answered in this long fails, so requests answer 503 instead of hanging. */
+const REDIS_COMMAND_TIMEOUT_MS = 2_000;
+
+export interface BuildsContext {
+  db: Db;
+  redis: Redis;
+  subscriber: Redis;
+  queue: BuildQueue;
+  hub: BuildEventHub;
+  keys: BuildKeys;
+  storage: ArtifactStorage;
+  logger: Logger;
+  /** Is at least one builder process listening on the queue? */
+  builderReachable(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export function createBuildsContext(options: {
+  db: Db;
+  redisUrl: string;
+  keyPrefix: string;
+  artifactsDir: string;
+  logger: Logger;
+}): BuildsContext {
+  const redis = new Redis(options.redisUrl, { commandTimeout: REDIS_COMMAND_TIMEOUT_MS, lazyConnect: false });
+  const subscriber = new Redis(options.redisUrl);
+  // ioredis reports connection trouble as 'error' events; without listeners they would crash us.
+  for (const r of [redis, subscriber]) r.on('error', (err) => options.logger.warn({ err: err.message }, 'redis connection error'));
+  const keys = buildKeys(options.keyPrefix);
+  const queue = createBuildQueue(redis, keys);
+  queue.on('error', (err) => options.logger.warn({ err: err.message }, 'build queue error'));
+  const hub = createBuildEventHub(subscriber, keys, options.logger);
+  return {
+    db: options.db,
+    redis,
+    subscriber,
+    queue,
+    hub,
+    keys,
+    storage: createLocalArtifactStorage(options.artifactsDir),
+    logger: options.logger,
+    async builderReachable() {
+      const workers = await queue.getWorkers();
+      if (workers.length === 0) throw new Error('no builder is listening on the build queue');
+    },
+    async close() {
+      await hub.close();
+      await queue.close();
+      redis.disconnect();
+      subscriber.disconnect();
+    },
+  };
+}

@@ -1,0 +1,190 @@
+/**
+ * Builds: request one for a configuration's current state (`POST /api/configs/:id/builds`), list
+ * them, follow one (status, live log stream), cancel, retry, and download its artifacts.
+ */
+import { Hono, type Context } from 'hono';
+import { stream, streamSSE } from 'hono/streaming';
+import * as Y from 'yjs';
+import { configToJson } from '../../shared/doc-binding.ts';
+import {
+  BuildError,
+  cancelBuild,
+  checkArtifactName,
+  enqueueBuild,
+  followBuildLog,
+  getArtifact,
+  getBuild,
+  listBuilds,
+  readBuildLog,
+  retryBuild,
+} from '../../shared/builds/index.ts';
+import { contentHash } from '../../shared/content-hash.ts';
+import { SCHEMA_VERSION } from '../../shared/schema/index.ts';
+import { validateConfig } from '../../shared/validation/index.ts';
+import type { AccessStore } from '../auth/access-store.ts';
+import { requireAccess, type AppEnv } from '../auth/actor.ts';
+import type { BuildsContext } from '../builds-context.ts';
+import { ApiError, notFound, readJsonObject, unprocessable } from '../http-errors.ts';
+import type { DocStorage } from '../storage/types.ts';
+import type { RoomManager } from '../sync/room-manager.ts';
+
+/** The checksum of a download travels in this header so a client can verify what it saved. */
+export const CHECKSUM_HEADER = 'x-checksum-sha256';
+/** SSE comment sent this often so proxies do not close an idle log stream. */
+const LOG_STREAM_KEEPALIVE_MS = 15_000;
+
+export interface BuildGate {
+  /** Called before a build is accepted; refuse by returning a reason (e.g. approval required). */
+  check(configId: string, contentHash: string): Promise<{ ok: true } | { ok: false; reason: string }>;
+  /** Called after a build was accepted (e.g. to record a version). */
+  accepted?(info: { configId: string; buildId: string; contentHash: string; configJson: unknown; yjsState: Uint8Array; userId: string | null }): Promise<void>;
+}
+
+export interface BuildRouteDeps {
+  storage: DocStorage;
+  manager: RoomManager;
+  access: AccessStore;
+  /** Null when no Redis is configured: build routes answer 503. */
+  builds: BuildsContext | null;
+  gate?: BuildGate;
+}
+
+function mapBuildError(error: unknown): never {
+  if (error instanceof BuildError) {
+    const status = ({ not_found: 404, build_active: 409, enqueue_failed: 503, invalid_request: 400 } as const)[error.code];
+    throw new ApiError(status, error.code, error.message);
+  }
+  throw error;
+}
+
+export function buildRoutes(deps: BuildRouteDeps): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+  const ctx = (): BuildsContext => {
+    if (!deps.builds) throw new ApiError(503, 'queue_unavailable', 'the build queue is not configured (set REDIS_URL)');
+    return deps.builds;
+  };
+  const service = () => {
+    const b = ctx();
+    return { db: b.db, queue: b.queue, redis: b.redis, keys: b.keys, logger: b.logger };
+  };
+  /** Loads a build and checks the caller's role on its configuration. */
+  const buildFor = async (c: Context<AppEnv>, action: 'read' | 'build') => {
+    const build = await getBuild(ctx().db, c.req.param('buildId') ?? '').catch(() => null);
+    if (!build) throw notFound('build');
+    await requireAccess(deps, c.get('actor'), build.configId, action);
+    return build;
+  };
+
+  app.post('/configs/:id/builds', async (c) => {
+    const id = c.req.param('id');
+    const access = await requireAccess(deps, c.get('actor'), id, 'build');
+    const body = (await c.req.text()).trim() === '' ? {} : await readJsonObject(c);
+    const record = await deps.storage.getConfig(id);
+    if (!record) throw notFound();
+    const room = await deps.manager.get(id);
+    // Freeze exactly what is durable now: JSON and Yjs state from the same moment.
+    await room.whenSaved();
+    const configJson = configToJson(room.doc);
+    const yjsState = Y.encodeStateAsUpdate(room.doc);
+    const validation = validateConfig(configJson);
+    if (!validation.valid) {
+      throw unprocessable(
+        'the configuration has errors; fix them before building',
+        validation.errors.map(({ path, message, keyword }) => ({ path, message, keyword })),
+      );
+    }
+    const hash = contentHash(configJson);
+    const gate = await (deps.gate?.check(id, hash) ?? { ok: true as const });
+    if (!gate.ok) throw new ApiError(409, 'approval_required', gate.reason);
+    const result = await enqueueBuild(service(), {
+      configId: id,
+      configName: record.name,
+      configJson,
+      yjsState,
+      schemaVersion: SCHEMA_VERSION,
+      contentHash: hash,
+      force: body.force === true,
+      requestedBy: access.session?.user.id ?? null,
+    }).catch(mapBuildError);
+    if (!result.deduplicated) {
+      await deps.gate?.accepted?.({ configId: id, buildId: result.id, contentHash: hash, configJson, yjsState, userId: access.session?.user.id ?? null });
+    }
+    return c.json({ ...result, contentHash: hash, warnings: validation.warnings }, 202);
+  });
+
+  app.get('/configs/:id/builds', async (c) => {
+    const id = c.req.param('id');
+    await requireAccess(deps, c.get('actor'), id, 'read');
+    return c.json(await listBuilds(ctx().db, id));
+  });
+
+  app.get('/builds/:buildId', async (c) => c.json(await buildFor(c, 'read')));
+
+  /** The log: JSON lines by default; `Accept: text/event-stream` follows it live (stored lines
+   * first, then new ones, each exactly once; `Last-Event-ID` resumes after a seq). */
+  app.get('/builds/:buildId/logs', async (c) => {
+    const build = await buildFor(c, 'read');
+    const afterSeq = Number(c.req.header('last-event-id') ?? c.req.query('after') ?? 0) || 0;
+    if (!(c.req.header('accept') ?? '').includes('text/event-stream')) {
+      return c.json(await readBuildLog(ctx().db, build.id, { afterSeq }));
+    }
+    const b = ctx();
+    return streamSSE(c, async (sse) => {
+      let done: () => void = () => {};
+      const finished = new Promise<void>((resolve) => (done = resolve));
+      const stop = await followBuildLog({ db: b.db, hub: b.hub }, build.id, {
+        afterSeq,
+        onLines: (lines) => {
+          for (const line of lines) void sse.writeSSE({ id: String(line.seq), event: 'log', data: JSON.stringify(line) });
+        },
+        onEvent: (event) => {
+          void sse.writeSSE({ event: event.type, data: JSON.stringify(event) });
+          if (event.type === 'status' && ['succeeded', 'failed', 'cancelled'].includes((event as { status: string }).status)) done();
+        },
+        onError: (err) => b.logger.warn({ err, buildId: build.id }, 'log stream store read failed'),
+      });
+      // A build that already ended: send what is stored and close.
+      const current = await getBuild(b.db, build.id);
+      if (current && ['succeeded', 'failed', 'cancelled'].includes(current.status)) {
+        await sse.writeSSE({ event: 'status', data: JSON.stringify({ type: 'status', buildId: build.id, status: current.status }) });
+        done();
+      }
+      const keepalive = setInterval(() => void sse.write(': keepalive\n\n'), LOG_STREAM_KEEPALIVE_MS);
+      sse.onAbort(() => done());
+      await finished;
+      clearInterval(keepalive);
+      await stop();
+    });
+  });
+
+  app.post('/builds/:buildId/cancel', async (c) => {
+    const build = await buildFor(c, 'build');
+    return c.json(await cancelBuild(service(), build.id).catch(mapBuildError));
+  });
+
+  app.post('/builds/:buildId/retry', async (c) => {
+    const build = await buildFor(c, 'build');
+    const requestedBy = c.get('actor').session?.user.id ?? null;
+    return c.json(await retryBuild(service(), build.id, { requestedBy }).catch(mapBuildError), 202);
+  });
+
+  app.get('/builds/:buildId/artifacts/:name', async (c) => {
+    const build = await buildFor(c, 'read');
+    const name = c.req.param('name');
+    const check = checkArtifactName(name);
+    if (!check.ok) throw new ApiError(400, 'invalid_name', `artifact name refused: ${check.message}`);
+    const artifact = await getArtifact(ctx().db, build.id, name);
+    if (!artifact) throw notFound('artifact');
+    const body = await ctx().storage.get(artifact.storageKey).catch(() => null);
+    if (!body) throw new ApiError(410, 'artifact_gone', 'the artifact file is no longer stored');
+    c.header(CHECKSUM_HEADER, artifact.sha256);
+    c.header('content-length', String(artifact.size));
+    c.header('content-type', 'application/octet-stream');
+    c.header('content-disposition', `attachment; filename="${name}"`);
+    return stream(c, async (s) => {
+      for await (const chunk of body) await s.write(chunk as Uint8Array);
+    });
+  });
+
+  return app;
+}
