@@ -50,8 +50,9 @@ describe('persistence under SIGKILL', () => {
       });
     }, TICK_MS);
 
-    // Let edits flow, then kill at a random moment.
-    await eventually(() => expect(tokens(clients[0].doc).length).toBeGreaterThan(200), { timeoutMs: 20_000 });
+    // Let edits flow between clients (not just locally), then kill at a random moment.
+    const fromOthers = (who: number) => tokens(clients[who].doc).filter((t) => !t.startsWith(`w${who}-`)).length;
+    await eventually(() => expect(fromOthers(0)).toBeGreaterThan(200), { timeoutMs: 20_000 });
     await new Promise((r) => setTimeout(r, rnd.int(300)));
     server.child.kill('SIGKILL');
     await server.exited;
