@@ -22,7 +22,13 @@ export interface AccessEvents {
   configDeleted(configId: string): void;
 }
 
-export function createAccessControl(deps: { registry: ConnectionRegistry; manager: RoomManager }) {
+/** Carries access events to every server process (their live sessions must end too). */
+export interface AccessEventBus {
+  publish(event: { type: keyof AccessEvents; args: unknown[] }): void;
+  subscribe(handler: (event: { type: keyof AccessEvents; args: unknown[] }) => void): void;
+}
+
+export function createAccessControl(deps: { registry: ConnectionRegistry; manager: RoomManager; bus?: AccessEventBus }) {
   const { registry, manager } = deps;
   const each = (configId: string | null, match: (c: Connection) => boolean, act: (c: Connection) => void) => {
     const sets = configId ? [registry.byConfig.get(configId) ?? new Set<Connection>()] : [...registry.byConfig.values()];
@@ -59,11 +65,31 @@ export function createAccessControl(deps: { registry: ConnectionRegistry; manage
     },
   };
 
+  // Events apply here and are published to the other processes, which apply them to theirs.
+  const local = events;
+  const shared: AccessEvents = {
+    shareRevoked: (...args) => fan('shareRevoked', args),
+    shareRoleChanged: (...args) => fan('shareRoleChanged', args),
+    memberChanged: (...args) => fan('memberChanged', args),
+    sessionRevoked: (...args) => fan('sessionRevoked', args),
+    configDeleted: (...args) => fan('configDeleted', args),
+  };
+  function fan(type: keyof AccessEvents, args: unknown[]): void {
+    (local[type] as (...a: unknown[]) => void)(...args);
+    deps.bus?.publish({ type, args: args.map((a) => (a instanceof Date ? a.toISOString() : a)) });
+  }
+  deps.bus?.subscribe(({ type, args }) => {
+    if (!(type in local)) return;
+    // Dates travel as ISO strings (only shareRoleChanged carries one).
+    const revived = type === 'shareRoleChanged' && typeof args[3] === 'string' ? [...args.slice(0, 3), new Date(args[3])] : args;
+    (local[type] as (...a: unknown[]) => void)(...revived);
+  });
+
   const timer = setInterval(() => {
     const now = Date.now();
     each(null, (c) => c.principal.expiresAt !== undefined && c.principal.expiresAt <= now, (c) => c.close(CloseCode.accessRevoked));
   }, EXPIRY_SWEEP_MS);
   timer.unref();
 
-  return { events, close: () => clearInterval(timer) };
+  return { events: shared, close: () => clearInterval(timer) };
 }

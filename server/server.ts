@@ -15,6 +15,7 @@ import type { DocStorage } from './storage/types.ts';
 import { GroupCommitter } from './sync/group-committer.ts';
 import { RoomManager } from './sync/room-manager.ts';
 import { createAccessControl } from './access-control.ts';
+import { createCluster } from './cluster.ts';
 import { createBuildsContext, type BuildsContext } from './builds-context.ts';
 import { DEFAULT_KEY_PREFIX } from '../shared/builds/keys.ts';
 import { createAccessStore } from './auth/access-store.ts';
@@ -64,7 +65,11 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const { database, logger } = options;
   const storage = createDrizzleStorage(database.db);
   const committer = new GroupCommitter({ storage, logger });
+  const cluster = options.redisUrl
+    ? createCluster({ redisUrl: options.redisUrl, prefix: options.keyPrefix ?? DEFAULT_KEY_PREFIX, logger })
+    : null;
   const manager = new RoomManager({
+    bus: cluster?.roomBus,
     storage,
     committer,
     logger,
@@ -74,7 +79,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const registry = new ConnectionRegistry();
   const accounts = createAccounts(database.db);
   const access = createAccessStore(database.db);
-  const control = createAccessControl({ registry, manager });
+  const control = createAccessControl({ registry, manager, bus: cluster?.accessBus });
   const authority = createSchemaAuthority({ logger });
   manager.setHooks(authority.hooks);
   const configHooks: ConfigHooks = createConfigHooks({ manager, authority, events: control.events });
@@ -132,6 +137,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       server.close();
       control.close();
       await builds?.close();
+      await cluster?.close();
       await manager.closeAll(CloseCode.goingAway, SHUTDOWN_FLUSH_TIMEOUT_MS);
       committer.close();
       sync.wss.close();

@@ -8,7 +8,8 @@ import { CloseCode, Limits, Timeouts } from '../../shared/protocol.ts';
 import type { DocStorage, StoredDoc } from '../storage/types.ts';
 import type { Connection } from './connection.ts';
 import type { GroupCommitter } from './group-committer.ts';
-import { Room, type RoomHooks } from './room.ts';
+import { REMOTE_ORIGIN, Room, type RoomHooks } from './room.ts';
+import type { BusMessage, RoomBus } from './room-bus.ts';
 
 /** Compact when this many log rows pile up: loads stay fast (a load replays the whole tail). */
 export const COMPACT_AFTER_UPDATES = 500;
@@ -37,6 +38,8 @@ export interface RoomManagerOptions {
   idleUnloadMs?: number;
   compactAfterUpdates?: number;
   compactAfterBytes?: number;
+  /** Other server processes, through Redis; absent when this process is alone. */
+  bus?: RoomBus;
 }
 
 /** Builds a snapshot from stored state; also used by the storage contract tests. */
@@ -55,6 +58,7 @@ export class RoomManager {
   readonly rooms = new Map<string, Room>();
   private readonly loading = new Map<string, Promise<Room>>();
   private readonly touchPending = new Set<string>();
+  private readonly unsubscribers = new Map<Room, () => Promise<void>>();
   private touchTimer: NodeJS.Timeout | null = null;
   private readonly idleUnloadMs: number;
   private readonly compactAfterUpdates: number;
@@ -66,6 +70,24 @@ export class RoomManager {
     this.compactAfterUpdates = options.compactAfterUpdates ?? COMPACT_AFTER_UPDATES;
     this.compactAfterBytes = options.compactAfterBytes ?? COMPACT_AFTER_BYTES;
     this.hooks = options.hooks ?? {};
+    options.bus?.onReconnect(() => {
+      for (const room of this.rooms.values()) void this.catchUp(room);
+    });
+  }
+
+  /** Re-reads a room's stored state and applies it (idempotent): fills any gap in what the bus
+   * delivered while Redis was away. */
+  async catchUp(room: Room): Promise<void> {
+    try {
+      const stored = await this.options.storage.loadDoc(room.configId);
+      if (room.doc.isDestroyed) return;
+      room.doc.transact(() => {
+        if (stored.snapshot) Y.applyUpdate(room.doc, stored.snapshot);
+        for (const u of stored.updates) Y.applyUpdate(room.doc, u);
+      }, REMOTE_ORIGIN);
+    } catch (error) {
+      this.options.logger.warn({ err: error, configId: room.configId }, 'catch-up from storage failed');
+    }
   }
 
   /** Hooks are set after construction because they usually need the manager themselves. */
@@ -91,34 +113,56 @@ export class RoomManager {
   }
 
   private async load(configId: string): Promise<Room> {
-    const { storage, logger } = this.options;
+    const { storage, logger, bus } = this.options;
+    // Subscribe before reading storage: anything committed elsewhere after our read arrives on
+    // the channel, anything before it is in the read. Messages are held until the room exists.
+    let early: BusMessage[] | null = [];
+    let room: Room | null = null;
+    const unsubscribe = bus
+      ? await bus
+          .subscribe(configId, (message) => {
+            if (room) room.applyRemote(message);
+            else early?.push(message);
+          })
+          .catch((error: unknown) => {
+            logger.warn({ err: error, configId }, 'bus unavailable: room serves this process only');
+            return null;
+          })
+      : null;
     let stored: StoredDoc;
     try {
       const config = await storage.getConfig(configId);
       if (!config) throw new RoomLoadError('not_found', 'unknown configuration');
       stored = await storage.loadDoc(configId);
     } catch (error) {
+      await unsubscribe?.();
       if (error instanceof RoomLoadError) throw error;
       logger.error({ err: error, configId }, 'room load failed');
       throw new RoomLoadError('load_failed', 'configuration could not be loaded');
     }
-    const room = new Room(configId, {
+    room = new Room(configId, {
       committer: this.options.committer,
       logger: logger.child({ configId }),
       hooks: {
         afterClientChange: (r, c) => this.hooks.afterClientChange?.(r, c),
         afterCommit: (r) => this.hooks.afterCommit?.(r),
         onJoin: (r, c) => this.hooks.onJoin?.(r, c),
+        afterTransaction: (r, t) => this.hooks.afterTransaction?.(r, t),
       },
       onCommitted: (r) => this.afterCommit(r),
+      publish: bus && unsubscribe ? (kind, payload) => bus.publish(configId, kind, payload) : undefined,
     });
     try {
       room.loadStored(stored.snapshot, stored.updates);
     } catch (error) {
       room.destroy();
+      await unsubscribe?.();
       logger.error({ err: error, configId }, 'stored state could not be applied');
       throw new RoomLoadError('load_failed', 'stored state could not be applied');
     }
+    for (const message of early ?? []) room.applyRemote(message);
+    early = null;
+    if (unsubscribe) this.unsubscribers.set(room, unsubscribe);
     this.rooms.set(configId, room);
     this.scheduleIdleCheck(room);
     return room;
@@ -157,6 +201,8 @@ export class RoomManager {
     }
     this.rooms.delete(room.configId);
     room.destroy();
+    await this.unsubscribers.get(room)?.();
+    this.unsubscribers.delete(room);
     if (room.tailCount >= COMPACT_ON_UNLOAD_MIN_UPDATES) await this.compact(room);
   }
 
@@ -206,8 +252,14 @@ export class RoomManager {
     await this.options.committer.flushed(flushTimeoutMs);
     if (this.touchTimer) clearTimeout(this.touchTimer);
     const ids = [...this.touchPending];
-    if (ids.length > 0) await this.options.storage.touchConfigs(ids).catch(() => {});
-    for (const room of this.rooms.values()) room.destroy();
+    if (ids.length > 0) {
+      await this.options.storage.touchConfigs(ids).catch((error: unknown) => this.options.logger.warn({ err: error }, 'final touch failed'));
+    }
+    for (const room of this.rooms.values()) {
+      room.destroy();
+      await this.unsubscribers.get(room)?.();
+    }
+    this.unsubscribers.clear();
     this.rooms.clear();
   }
 }

@@ -14,13 +14,25 @@ import * as syncProtocol from 'y-protocols/sync';
 import * as Y from 'yjs';
 import { encodeExt, type SavedAck } from '../../shared/ext-messages.ts';
 import { AuthMessage, CloseCode, Limits, MessageType, SyncStep } from '../../shared/protocol.ts';
-import type { Connection } from './connection.ts';
+import { Connection } from './connection.ts';
 import type { GroupCommitter } from './group-committer.ts';
 import { stampAwarenessUpdate } from './presence.ts';
+import { BusKind, type BusKindValue, type BusMessage } from './room-bus.ts';
 import { checkClientUpdate } from './update-check.ts';
 
 /** Origin of transactions the server itself makes (repairs, REST writes, restores). */
 export const SERVER_ORIGIN = Symbol('server');
+/** Origin of changes another server process committed and published: already durable. */
+export const REMOTE_ORIGIN = Symbol('remote');
+
+/** A server transaction made for a person (a REST write, a restore): it travels like any server
+ * change, and the change log credits `actor` with it. `source` says how it was made. */
+export class ActingOrigin {
+  constructor(
+    readonly actor: { userId: string; name: string },
+    readonly source: string,
+  ) {}
+}
 
 export type UpdateOrigin = Connection | typeof SERVER_ORIGIN;
 
@@ -38,6 +50,10 @@ export interface RoomHooks {
   afterCommit?(room: Room): void;
   /** A connection joined (after the initial sync messages were queued). */
   onJoin?(room: Room, conn: Connection): void;
+  /** Runs after every transaction on the document, the stored state's load (origin 'load')
+   * included; the origin is a Connection, SERVER_ORIGIN or an ActingOrigin. The change log
+   * hangs off this: it must stay cheap and synchronous. */
+  afterTransaction?(room: Room, transaction: Y.Transaction): void;
 }
 
 export interface RoomDeps {
@@ -46,6 +62,8 @@ export interface RoomDeps {
   hooks: RoomHooks;
   /** Called when the room's tail grew; the manager decides whether to compact. */
   onCommitted?: (room: Room, updates: number, bytes: number) => void;
+  /** Sends to the other server processes holding this room (absent in a single process). */
+  publish?: (kind: BusKindValue, payload: Uint8Array) => void;
 }
 
 export class Room {
@@ -79,6 +97,7 @@ export class Room {
     // The server has no presence of its own.
     this.awareness.setLocalState(null);
     this.doc.on('update', this.onDocUpdate);
+    this.doc.on('afterTransaction', this.onAfterTransaction);
     this.awareness.on('update', this.onAwarenessUpdate);
   }
 
@@ -111,9 +130,10 @@ export class Room {
     return new Promise((resolve) => this.afterCommitOf(this.appliedSeq, resolve));
   }
 
-  /** Runs `fn` as a server transaction (REST writes, restores, repairs outside client messages). */
-  transactAsServer(fn: () => void): void {
-    Y.transact(this.doc, fn, SERVER_ORIGIN);
+  /** Runs `fn` as a server transaction (REST writes, restores, repairs outside client messages),
+   * made for the person in `origin` when there is one. */
+  transactAsServer(fn: () => void, origin: typeof SERVER_ORIGIN | ActingOrigin = SERVER_ORIGIN): void {
+    Y.transact(this.doc, fn, origin);
   }
 
   addConnection(conn: Connection): void {
@@ -139,7 +159,7 @@ export class Room {
   removeConnection(conn: Connection): void {
     if (!this.connections.delete(conn)) return;
     if (conn.awarenessIds.size > 0) {
-      awarenessProtocol.removeAwarenessStates(this.awareness, [...conn.awarenessIds], null);
+      awarenessProtocol.removeAwarenessStates(this.awareness, [...conn.awarenessIds], conn);
       for (const id of conn.awarenessIds) this.awarenessOwners.delete(id);
     }
   }
@@ -262,7 +282,15 @@ export class Room {
   }
 
   private readonly onDocUpdate = (update: Uint8Array, origin: unknown): void => {
-    const from: UpdateOrigin = origin && typeof origin === 'object' ? (origin as Connection) : SERVER_ORIGIN;
+    if (origin === REMOTE_ORIGIN) {
+      // Committed by the process that received it: straight to our clients, never stored again.
+      this.approxBytes += update.length;
+      const message = encodeSyncUpdate(update);
+      for (const c of this.connections) c.send(message);
+      this.deps.hooks.afterCommit?.(this);
+      return;
+    }
+    const from: UpdateOrigin = origin instanceof Connection ? origin : SERVER_ORIGIN;
     if (this.collecting) {
       this.collecting.updates.push({ update, origin: from });
       return;
@@ -293,9 +321,9 @@ export class Room {
   }
 
   private fanOut(group: ChangeGroup): void {
-    const all = encodeSyncUpdate(
-      group.updates.length === 1 ? group.updates[0].update : Y.mergeUpdates(group.updates.map((u) => u.update)),
-    );
+    const merged = group.updates.length === 1 ? group.updates[0].update : Y.mergeUpdates(group.updates.map((u) => u.update));
+    this.deps.publish?.(BusKind.update, merged);
+    const all = encodeSyncUpdate(merged);
     const author = group.author ?? (group.updates.length === 1 ? group.updates[0].origin : null);
     for (const c of this.connections) {
       if (c !== author) c.send(all);
@@ -319,6 +347,16 @@ export class Room {
     for (const w of ready) w.run();
   }
 
+  private readonly onAfterTransaction = (transaction: Y.Transaction): void => {
+    try {
+      this.deps.hooks.afterTransaction?.(this, transaction);
+    } catch (error) {
+      // Thrown inside Yjs' transaction cleanup it would abort the message that made the change;
+      // the change itself is applied and must still be committed and fanned out.
+      this.deps.logger.error({ err: error, configId: this.configId }, 'afterTransaction hook failed');
+    }
+  };
+
   private readonly onAwarenessUpdate = (
     { added, updated, removed }: { added: number[]; updated: number[]; removed: number[] },
     origin: unknown,
@@ -335,12 +373,29 @@ export class Room {
         this.awarenessOwners.delete(id);
       }
     }
-    const message = encodeAwareness(awarenessProtocol.encodeAwarenessUpdate(this.awareness, changed));
+    const update = awarenessProtocol.encodeAwarenessUpdate(this.awareness, changed);
+    if (origin !== REMOTE_ORIGIN) this.deps.publish?.(BusKind.awareness, update);
+    const message = encodeAwareness(update);
     for (const c of this.connections) c.send(message);
   };
 
+  /** A message from another server process holding this room. */
+  applyRemote(message: BusMessage): void {
+    if (this.doc.isDestroyed) return;
+    if (message.kind === BusKind.update) Y.applyUpdate(this.doc, message.payload, REMOTE_ORIGIN);
+    else if (message.kind === BusKind.awareness) awarenessProtocol.applyAwarenessUpdate(this.awareness, message.payload, REMOTE_ORIGIN);
+    else if (message.kind === BusKind.ext) this.broadcastExt(message.payload);
+  }
+
+  /** Sends an extension message to this room's ext clients on every server process. */
+  publishExt(message: Uint8Array): void {
+    this.broadcastExt(message);
+    this.deps.publish?.(BusKind.ext, message);
+  }
+
   destroy(): void {
     this.doc.off('update', this.onDocUpdate);
+    this.doc.off('afterTransaction', this.onAfterTransaction);
     this.awareness.off('update', this.onAwarenessUpdate);
     this.awareness.destroy();
     this.doc.destroy();
