@@ -10,6 +10,10 @@ import { accessRoutes } from './routes/access.ts';
 import { authRoutes } from './routes/auth.ts';
 import { buildRoutes, type BuildGate } from './routes/builds.ts';
 import type { BuildsContext } from './builds-context.ts';
+import { getConnInfo } from '@hono/node-server/conninfo';
+import { randomBytes } from 'node:crypto';
+import type { AbuseGuard } from './abuse-limits.ts';
+import type { Metrics } from './metrics.ts';
 import { bodyLimit } from 'hono/body-limit';
 import type { Logger } from 'pino';
 import { Limits } from '../shared/protocol.ts';
@@ -39,6 +43,10 @@ export interface AppDeps {
   secureCookies: boolean;
   builds: BuildsContext | null;
   buildGate?: BuildGate;
+  metrics: Metrics;
+  guard: AbuseGuard;
+  /** Refreshes gauges that are read at scrape time (rooms, queue depth, build durations). */
+  beforeScrape: () => Promise<void>;
   /** Folder of the built client (`dist/client`); not served when absent. */
   clientDir?: string;
 }
@@ -67,8 +75,30 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
     c.set('actor', await resolveActor(c, deps.accounts));
     await next();
   };
+  // Request id and one log line per API request; the id is echoed so reports can cite it.
+  app.use('/api/*', async (c, next) => {
+    const requestId = c.req.header('x-request-id')?.slice(0, 64) || randomBytes(6).toString('base64url');
+    const started = performance.now();
+    c.header('x-request-id', requestId);
+    await next();
+    deps.metrics.httpRequests.inc({ status: `${Math.floor(c.res.status / 100)}xx` });
+    deps.logger.info({ reqId: requestId, method: c.req.method, path: c.req.path, status: c.res.status, ms: Math.round(performance.now() - started) }, 'request');
+  });
   app.use('/api/*', identify);
   app.use('/sync/*', identify);
+  app.use('/api/*', async (c, next) => {
+    const wait = deps.guard.request(c.get('actor').session?.user.id ?? null, getConnInfo(c).remote.address ?? 'unknown');
+    if (wait > 0) {
+      c.header('retry-after', String(wait));
+      return c.json(errorBody('rate_limited', `too many requests; try again in ${wait} s`), 429);
+    }
+    await next();
+  });
+  app.get('/metrics', async (c) => {
+    await deps.beforeScrape();
+    c.header('content-type', deps.metrics.registry.contentType);
+    return c.body(await deps.metrics.registry.metrics());
+  });
 
   app.route('/health', healthRoutes(deps.readiness));
   app.route('/api/auth', authRoutes({ accounts: deps.accounts, secureCookies: deps.secureCookies, onSessionRevoked: deps.accessEvents.sessionRevoked }));

@@ -16,6 +16,9 @@ import { GroupCommitter } from './sync/group-committer.ts';
 import { RoomManager } from './sync/room-manager.ts';
 import { createAccessControl } from './access-control.ts';
 import { createCluster } from './cluster.ts';
+import { createAbuseGuard } from './abuse-limits.ts';
+import { createMetrics } from './metrics.ts';
+import { refreshGauges } from './metrics-gauges.ts';
 import { createBuildsContext, type BuildsContext } from './builds-context.ts';
 import { DEFAULT_KEY_PREFIX } from '../shared/builds/keys.ts';
 import { createAccessStore } from './auth/access-store.ts';
@@ -64,12 +67,23 @@ export interface RunningServer {
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
   const { database, logger } = options;
   const storage = createDrizzleStorage(database.db);
-  const committer = new GroupCommitter({ storage, logger });
+  const metrics = createMetrics();
+  const guard = createAbuseGuard();
+  const committer = new GroupCommitter({
+    storage,
+    logger,
+    onBatch: ({ batchSize, durationMs }) => {
+      metrics.commitBatch.observe(batchSize);
+      metrics.commitLatency.observe(durationMs / 1000);
+    },
+    onFailure: () => metrics.commitFailures.inc(),
+  });
   const cluster = options.redisUrl
     ? createCluster({ redisUrl: options.redisUrl, prefix: options.keyPrefix ?? DEFAULT_KEY_PREFIX, logger })
     : null;
   const manager = new RoomManager({
     bus: cluster?.roomBus,
+    observer: metrics.observer,
     storage,
     committer,
     logger,
@@ -80,7 +94,13 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const accounts = createAccounts(database.db);
   const access = createAccessStore(database.db);
   const control = createAccessControl({ registry, manager, bus: cluster?.accessBus });
-  const authority = createSchemaAuthority({ logger });
+  const authority = createSchemaAuthority({
+    logger,
+    onValidated: (_id, result) => {
+      if (!result.valid) metrics.validationFailures.inc();
+    },
+    onRepaired: (_id, paths) => metrics.repairs.inc(paths),
+  });
   manager.setHooks(authority.hooks);
   const configHooks: ConfigHooks = createConfigHooks({ manager, authority, events: control.events });
   const publicUrl = { value: options.publicUrl ?? '' };
@@ -107,6 +127,9 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     configHooks,
     readiness,
     builds,
+    metrics,
+    guard,
+    beforeScrape: () => refreshGauges({ metrics, manager, committer, registry, builds, compactAfterUpdates: options.compactAfterUpdates }),
     db: database.db,
     accounts,
     access,
@@ -115,7 +138,15 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     secureCookies: options.secureCookies ?? false,
     clientDir: options.clientDir ?? DEFAULT_CLIENT_DIR,
   });
-  const sync = createSyncEndpoint({ app, manager, authorize: createSyncAuthorizer({ storage, access }), logger, registry });
+  const sync = createSyncEndpoint({
+    app,
+    manager,
+    authorize: createSyncAuthorizer({ storage, access }),
+    logger,
+    registry,
+    guard,
+    observer: metrics.observer,
+  });
 
   const server: ServerType = await new Promise((resolve) => {
     const s = serve({ fetch: app.fetch, port: options.port, hostname: options.host ?? '127.0.0.1' }, () => resolve(s));

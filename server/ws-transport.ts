@@ -2,7 +2,10 @@
  * The only file that knows Hono's WebSocket helper. It turns an upgrade on `GET /sync/:configId`
  * into a `Connection` in a `Room`; everything past that is transport-free.
  */
+import { getConnInfo } from '@hono/node-server/conninfo';
 import { createNodeWebSocket } from '@hono/node-ws';
+import type { AbuseGuard } from './abuse-limits.ts';
+import type { SyncObserver } from './metrics.ts';
 import type { Context, Hono } from 'hono';
 import type { AppEnv } from './auth/actor.ts';
 import type { Logger } from 'pino';
@@ -27,6 +30,8 @@ export interface SyncEndpointDeps {
   logger: Logger;
   /** Called with every live connection, so access changes can find and close them. */
   registry?: ConnectionRegistry;
+  guard?: AbuseGuard;
+  observer?: SyncObserver;
 }
 
 /** Live connections by config, for revocations and shutdown. */
@@ -64,13 +69,22 @@ export function createSyncEndpoint(deps: SyncEndpointDeps) {
     const configId = c.req.param('configId');
     const ext = c.req.query('ext') === '1';
     const auth = await deps.authorize(c, configId);
+    const address = getConnInfo(c).remote.address ?? 'unknown';
     return nodeWs.upgradeWebSocket(c, {
       onOpen(_event, ctx) {
         const ws = ctx.raw as WebSocket;
         if (!auth.ok) {
+          deps.observer?.rejected(`auth:${auth.close.code}`);
           ws.close(auth.close.code, auth.close.reason);
           return;
         }
+        const release = deps.guard ? deps.guard.openConnection(auth.principal.userId, address) : () => {};
+        if (!release) {
+          deps.observer?.rejected('tooManyConnections');
+          ws.close(CloseCode.tooManyConnections.code, CloseCode.tooManyConnections.reason);
+          return;
+        }
+        ws.once('close', release);
         const conn = new Connection(
           {
             send: (data) => {
@@ -98,6 +112,11 @@ export function createSyncEndpoint(deps: SyncEndpointDeps) {
     ws.on('message', (data, isBinary) => {
       if (!isBinary) {
         conn.close(CloseCode.malformed);
+        return;
+      }
+      if (deps.guard && !deps.guard.message(conn.principal.userId)) {
+        deps.observer?.rejected('rateLimited');
+        conn.close(CloseCode.rateLimited);
         return;
       }
       const bytes = toBytes(data);

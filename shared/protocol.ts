@@ -45,6 +45,7 @@ export const CloseCode = {
   documentTooLarge: { code: 4414, reason: 'document size limit reached' },
   roomFull: { code: 4429, reason: 'too many connections to this configuration' },
   rateLimited: { code: 4430, reason: 'too many messages, slow down' },
+  tooManyConnections: { code: 4432, reason: 'too many open connections from you' },
   accessRevoked: { code: 4431, reason: 'access revoked' },
   loadFailed: { code: 4500, reason: 'configuration could not be loaded, try again later' },
   unsavedBacklog: { code: 4503, reason: 'storage unavailable, too many unsaved changes' },

@@ -12,7 +12,7 @@ import { checkShape, configSchema, type ValidationIssue } from '../../shared/val
 import { readConfigJson, initialState } from '../config-doc.ts';
 import { ApiError, badRequest, notFound, readJsonObject, unprocessable } from '../http-errors.ts';
 import type { DocStorage } from '../storage/types.ts';
-import { SERVER_ORIGIN } from '../sync/room.ts';
+import { actingOrigin } from '../history/people.ts';
 import type { RoomManager } from '../sync/room-manager.ts';
 import type { ConfigHooks } from './config-hooks.ts';
 import { readName } from './configs.ts';
@@ -46,14 +46,15 @@ export function configDataRoutes(deps: ConfigDataDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
 
   app.put('/:id/data', async (c) => {
-    await requireAccess(deps, c.get('actor'), c.req.param('id'), 'edit');
+    const access = await requireAccess(deps, c.get('actor'), c.req.param('id'), 'edit');
     const record = await storage.getConfig(c.req.param('id'));
     if (!record) throw notFound();
     const body = await readJsonObject(c);
     // Accept both the bare configuration and the `{ data }` envelope GET returns.
     const data = requireWellShaped('data' in body && Object.keys(body).length <= 2 && typeof body.data === 'object' ? body.data : body);
     const room = await manager.get(record.id);
-    writeConfig(room.doc, data, SERVER_ORIGIN);
+    // Credited to the caller in the change log.
+    writeConfig(room.doc, data, actingOrigin(access, 'rest'));
     await room.whenSaved();
     const current = await readConfigJson(record.id, { storage, manager });
     return c.json({ id: record.id, name: record.name, data: current.data, ...hooks.describe(record.id, current.data) });

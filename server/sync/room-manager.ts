@@ -10,6 +10,7 @@ import type { Connection } from './connection.ts';
 import type { GroupCommitter } from './group-committer.ts';
 import { REMOTE_ORIGIN, Room, type RoomHooks } from './room.ts';
 import type { BusMessage, RoomBus } from './room-bus.ts';
+import type { SyncObserver } from '../metrics.ts';
 
 /** Compact when this many log rows pile up: loads stay fast (a load replays the whole tail). */
 export const COMPACT_AFTER_UPDATES = 500;
@@ -40,6 +41,7 @@ export interface RoomManagerOptions {
   compactAfterBytes?: number;
   /** Other server processes, through Redis; absent when this process is alone. */
   bus?: RoomBus;
+  observer?: SyncObserver;
 }
 
 /** Builds a snapshot from stored state; also used by the storage contract tests. */
@@ -150,6 +152,7 @@ export class RoomManager {
         afterTransaction: (r, t) => this.hooks.afterTransaction?.(r, t),
       },
       onCommitted: (r) => this.afterCommit(r),
+      observer: this.options.observer,
       publish: bus && unsubscribe ? (kind, payload) => bus.publish(configId, kind, payload) : undefined,
     });
     try {

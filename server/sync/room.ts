@@ -16,6 +16,7 @@ import { encodeExt, type SavedAck } from '../../shared/ext-messages.ts';
 import { AuthMessage, CloseCode, Limits, MessageType, SyncStep } from '../../shared/protocol.ts';
 import { Connection } from './connection.ts';
 import type { GroupCommitter } from './group-committer.ts';
+import type { SyncObserver } from '../metrics.ts';
 import { stampAwarenessUpdate } from './presence.ts';
 import { BusKind, type BusKindValue, type BusMessage } from './room-bus.ts';
 import { checkClientUpdate } from './update-check.ts';
@@ -39,6 +40,8 @@ export type UpdateOrigin = Connection | typeof SERVER_ORIGIN;
 /** One change as it travels to storage and then to the other clients. */
 interface ChangeGroup {
   author: Connection | null;
+  /** performance.now() when the client message arrived (for the fan-out latency figure). */
+  receivedAt?: number;
   updates: Array<{ update: Uint8Array; origin: UpdateOrigin }>;
 }
 
@@ -64,6 +67,7 @@ export interface RoomDeps {
   onCommitted?: (room: Room, updates: number, bytes: number) => void;
   /** Sends to the other server processes holding this room (absent in a single process). */
   publish?: (kind: BusKindValue, payload: Uint8Array) => void;
+  observer?: SyncObserver;
 }
 
 export class Room {
@@ -168,7 +172,7 @@ export class Room {
   handleMessage(conn: Connection, data: Uint8Array): void {
     if (conn.closed) return;
     if (data.length > Limits.maxMessageBytes) {
-      conn.close(CloseCode.messageTooLarge);
+      this.reject(conn, 'messageTooLarge', CloseCode.messageTooLarge);
       return;
     }
     try {
@@ -192,12 +196,17 @@ export class Room {
           // Clients have nothing to say on this channel; permission is decided by the server.
           break;
         default:
-          conn.close(CloseCode.malformed);
+          this.reject(conn, 'malformed', CloseCode.malformed);
       }
     } catch (error) {
       this.deps.logger.warn({ err: error, conn: conn.id, configId: this.configId }, 'malformed message');
-      conn.close(CloseCode.malformed);
+      this.reject(conn, 'malformed', CloseCode.malformed);
     }
+  }
+
+  private reject(conn: Connection, reason: string, close: { code: number; reason: string }): void {
+    this.deps.observer?.rejected(reason);
+    conn.close(close);
   }
 
   /** Sends a message to every connection that asked for extension messages. */
@@ -219,7 +228,7 @@ export class Room {
       return;
     }
     if (step !== SyncStep.step2 && step !== SyncStep.update) {
-      conn.close(CloseCode.malformed);
+      this.reject(conn, 'malformed', CloseCode.malformed);
       return;
     }
     const update = decoding.readVarUint8Array(decoder);
@@ -230,20 +239,21 @@ export class Room {
     const check = checkClientUpdate(update);
     if (!check.ok) {
       this.deps.logger.warn({ conn: conn.id, configId: this.configId, reason: check.reason }, 'update refused');
-      conn.close({ code: CloseCode.malformed.code, reason: check.reason });
+      this.reject(conn, 'malformed', { code: CloseCode.malformed.code, reason: check.reason });
       return;
     }
     if (this.approxBytes + update.length > Limits.maxDocumentBytes) {
-      conn.close(CloseCode.documentTooLarge);
+      this.reject(conn, 'documentTooLarge', CloseCode.documentTooLarge);
       return;
     }
     if (this.unsaved >= Limits.maxUnsavedUpdatesPerRoom) {
-      conn.close(CloseCode.unsavedBacklog);
+      this.reject(conn, 'unsavedBacklog', CloseCode.unsavedBacklog);
       return;
     }
+    this.deps.observer?.applied();
     conn.received += 1;
     const seqOfMessage = conn.received;
-    this.collecting = { author: conn, updates: [] };
+    this.collecting = { author: conn, updates: [], receivedAt: performance.now() };
     try {
       Y.applyUpdate(this.doc, update, conn);
       this.deps.hooks.afterClientChange?.(this, conn);
@@ -263,6 +273,7 @@ export class Room {
   }
 
   private refuseReadOnly(conn: Connection): void {
+    this.deps.observer?.rejected('readOnly');
     if (conn.toldReadOnly) return;
     conn.toldReadOnly = true;
     const encoder = encoding.createEncoder();
@@ -274,7 +285,7 @@ export class Room {
 
   private handleAwareness(conn: Connection, payload: Uint8Array): void {
     if (payload.length > Limits.maxAwarenessBytes) {
-      conn.close(CloseCode.messageTooLarge);
+      this.reject(conn, 'messageTooLarge', CloseCode.messageTooLarge);
       return;
     }
     const stamped = stampAwarenessUpdate(payload, conn, (id) => this.awarenessOwners.get(id));
@@ -321,6 +332,7 @@ export class Room {
   }
 
   private fanOut(group: ChangeGroup): void {
+    if (group.receivedAt !== undefined) this.deps.observer?.fannedOut((performance.now() - group.receivedAt) / 1000);
     const merged = group.updates.length === 1 ? group.updates[0].update : Y.mergeUpdates(group.updates.map((u) => u.update));
     this.deps.publish?.(BusKind.update, merged);
     const all = encodeSyncUpdate(merged);

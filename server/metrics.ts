@@ -1,0 +1,63 @@
+/**
+ * Prometheus metrics (`GET /metrics`), on a registry of this server's own (no global default
+ * registry: two servers in one test process must not share counters). Names and meanings are
+ * documented in docs/operations.md.
+ */
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+/** Fan-out latency buckets (seconds): a commit is ~1–5 ms, anything past a second is an incident. */
+const LATENCY_BUCKETS = [0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1, 2.5];
+const BATCH_BUCKETS = [1, 2, 5, 10, 20, 50, 100, 500, 1000, 5000];
+
+export interface SyncObserver {
+  /** A client's change reached the other clients this long after it arrived (commit included). */
+  fannedOut(seconds: number): void;
+  /** A client message was refused; `reason` is a close-code name or a short word. */
+  rejected(reason: string): void;
+  applied(): void;
+}
+
+export function createMetrics() {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry, prefix: 'boardroom_' });
+  const m = {
+    registry,
+    connections: new Gauge({ name: 'boardroom_connections', help: 'Open sync WebSocket connections', registers: [registry] }),
+    roomsLoaded: new Gauge({ name: 'boardroom_rooms_loaded', help: 'Configurations held in memory', registers: [registry] }),
+    updates: new Counter({ name: 'boardroom_updates_total', help: 'Document updates applied from clients (rate() gives updates/s)', registers: [registry] }),
+    fanout: new Histogram({
+      name: 'boardroom_fanout_latency_seconds',
+      help: 'From a client update arriving to it being sent to the other clients (includes the commit)',
+      buckets: LATENCY_BUCKETS,
+      registers: [registry],
+    }),
+    commitLatency: new Histogram({ name: 'boardroom_commit_duration_seconds', help: 'Group commit transaction time', buckets: LATENCY_BUCKETS, registers: [registry] }),
+    commitBatch: new Histogram({ name: 'boardroom_commit_batch_size', help: 'Updates per group commit', buckets: BATCH_BUCKETS, registers: [registry] }),
+    commitFailures: new Counter({ name: 'boardroom_commit_failures_total', help: 'Group commits that failed (retried)', registers: [registry] }),
+    unsavedAge: new Gauge({ name: 'boardroom_unsaved_age_seconds', help: 'Age of the oldest update not yet committed (0 when all saved)', registers: [registry] }),
+    unsaved: new Gauge({ name: 'boardroom_unsaved_updates', help: 'Updates waiting for commit', registers: [registry] }),
+    docBytes: new Gauge({ name: 'boardroom_document_bytes', help: 'Approximate encoded size of each loaded configuration', labelNames: ['config'], registers: [registry] }),
+    logLength: new Gauge({ name: 'boardroom_update_log_length', help: 'Update log rows not yet folded into the snapshot, per loaded configuration', labelNames: ['config'], registers: [registry] }),
+    compactionBacklog: new Gauge({ name: 'boardroom_compaction_backlog', help: 'Loaded configurations whose log is past the compaction threshold', registers: [registry] }),
+    validationFailures: new Counter({ name: 'boardroom_validation_failures_total', help: 'Validations that found errors', registers: [registry] }),
+    repairs: new Counter({ name: 'boardroom_shape_repairs_total', help: 'Paths repaired by compensating transactions', registers: [registry] }),
+    rejected: new Counter({ name: 'boardroom_rejected_messages_total', help: 'Client messages or connections refused, by reason', labelNames: ['reason'], registers: [registry] }),
+    httpRequests: new Counter({ name: 'boardroom_http_requests_total', help: 'REST requests by status class', labelNames: ['status'], registers: [registry] }),
+    queueReachable: new Gauge({ name: 'boardroom_build_queue_reachable', help: '1 when the build queue answered the last scrape, else 0', registers: [registry] }),
+    queueDepth: new Gauge({ name: 'boardroom_build_queue_depth', help: 'Build jobs waiting or running, by state', labelNames: ['state'], registers: [registry] }),
+    buildDuration: new Gauge({
+      name: 'boardroom_build_duration_seconds',
+      help: 'Duration of the last 100 finished builds, by quantile',
+      labelNames: ['quantile'],
+      registers: [registry],
+    }),
+  };
+  const observer: SyncObserver = {
+    fannedOut: (s) => m.fanout.observe(s),
+    rejected: (reason) => m.rejected.inc({ reason }),
+    applied: () => m.updates.inc(),
+  };
+  return { ...m, observer };
+}
+
+export type Metrics = ReturnType<typeof createMetrics>;

@@ -1,0 +1,181 @@
+/**
+ * Comment threads: anchored to a field (JSON Pointer plus schema version) or to the whole
+ * configuration, with replies and resolve/reopen. A thread whose field is gone stays, marked
+ * detached; that is worked out when threads are read (`shared/comment-anchor.ts`), against the
+ * configuration as it is then, so a field that comes back re-attaches its threads.
+ */
+import { randomUUID } from 'node:crypto';
+import { and, asc, count, desc, eq, inArray, isNull, isNotNull, sql } from 'drizzle-orm';
+import { anchorStatus, type CommentAnchor, type DetachedReason } from '../../shared/comment-anchor.ts';
+import { comments } from '../../shared/db/review-schema.ts';
+import { configSchema } from '../../shared/validation/index.ts';
+import type { Db } from '../db/connect.ts';
+import { personView, type Person } from '../history/people.ts';
+
+/** A comment is a remark, not a document: 10,000 characters is several screens. */
+export const MAX_COMMENT_BODY_LENGTH = 10_000;
+/** Threads per configuration: far more than any review produces, small enough to list at once. */
+export const MAX_THREADS_PER_CONFIG = 2_000;
+/** Replies per thread: past this, a thread has become a chat; start another. */
+export const MAX_COMMENTS_PER_THREAD = 200;
+/** `GET …/comments` returns at most this many threads (newest first). */
+export const THREADS_PAGE_MAX = 500;
+/** Schema versions are short tokens ("1"). */
+export const MAX_SCHEMA_VERSION_LENGTH = 32;
+
+type Row = typeof comments.$inferSelect;
+
+export interface CommentView {
+  id: string;
+  author: Person;
+  body: string;
+  createdAt: string;
+  editedAt: string | null;
+}
+
+export interface ThreadView {
+  id: string;
+  anchor: CommentAnchor | null;
+  reviewId: string | null;
+  detached: boolean;
+  detachedReason?: DetachedReason;
+  resolved: boolean;
+  resolvedBy: Person | null;
+  resolvedAt: string | null;
+  createdAt: string;
+  /** Time of the newest comment. */
+  updatedAt: string;
+  comments: CommentView[];
+}
+
+const commentView = (r: Row): CommentView => ({
+  id: r.id,
+  author: personView(r.authorId, r.authorName),
+  body: r.body,
+  createdAt: r.createdAt.toISOString(),
+  editedAt: r.editedAt?.toISOString() ?? null,
+});
+
+/** `rows`: the thread's comments, first one first. `config`: the configuration now. */
+export function threadView(rows: Row[], config: Record<string, unknown>): ThreadView {
+  const root = rows[0];
+  const anchor = root.anchorPath === null ? null : { path: root.anchorPath, schemaVersion: root.anchorSchemaVersion ?? '' };
+  const status = anchor ? anchorStatus(configSchema, config, anchor.path) : ({ detached: false } as const);
+  return {
+    id: root.id,
+    anchor,
+    reviewId: root.reviewId,
+    detached: status.detached,
+    ...(status.detached ? { detachedReason: status.reason } : {}),
+    resolved: root.resolvedAt !== null,
+    resolvedBy: root.resolvedAt ? personView(root.resolvedById, root.resolvedByName ?? '') : null,
+    resolvedAt: root.resolvedAt?.toISOString() ?? null,
+    createdAt: root.createdAt.toISOString(),
+    updatedAt: rows[rows.length - 1].createdAt.toISOString(),
+    comments: rows.map(commentView),
+  };
+}
+
+function groupThreads(rows: Row[], config: Record<string, unknown>, order: string[]): ThreadView[] {
+  const byThread = new Map<string, Row[]>();
+  for (const r of rows) {
+    const list = byThread.get(r.threadId) ?? [];
+    list.push(r);
+    byThread.set(r.threadId, list);
+  }
+  return order.filter((id) => byThread.has(id)).map((id) => threadView(byThread.get(id)!, config));
+}
+
+export interface ThreadFilter {
+  path?: string;
+  reviewId?: string;
+  resolved?: boolean;
+}
+
+/** Threads of a configuration, newest first. */
+export async function listThreads(db: Db, configId: string, config: Record<string, unknown>, filter: ThreadFilter): Promise<ThreadView[]> {
+  const conditions = [eq(comments.configId, configId), sql`${comments.threadId} = ${comments.id}`];
+  if (filter.path !== undefined) conditions.push(eq(comments.anchorPath, filter.path));
+  if (filter.reviewId !== undefined) conditions.push(eq(comments.reviewId, filter.reviewId));
+  if (filter.resolved !== undefined) conditions.push(filter.resolved ? isNotNull(comments.resolvedAt) : isNull(comments.resolvedAt));
+  const roots = await db
+    .select({ id: comments.id })
+    .from(comments)
+    .where(and(...conditions))
+    .orderBy(desc(comments.createdAt))
+    .limit(THREADS_PAGE_MAX);
+  if (roots.length === 0) return [];
+  const ids = roots.map((r) => r.id);
+  const rows = await db
+    .select()
+    .from(comments)
+    .where(and(eq(comments.configId, configId), inArray(comments.threadId, ids)))
+    .orderBy(asc(comments.createdAt), asc(comments.id));
+  // The first comment sorts first even when a reply has the same millisecond.
+  rows.sort((a, b) => Number(b.id === b.threadId) - Number(a.id === a.threadId) || a.createdAt.getTime() - b.createdAt.getTime());
+  return groupThreads(rows, config, ids);
+}
+
+export async function getThread(db: Db, configId: string, threadId: string, config: Record<string, unknown>): Promise<ThreadView | null> {
+  const rows = await db
+    .select()
+    .from(comments)
+    .where(and(eq(comments.configId, configId), eq(comments.threadId, threadId)))
+    .orderBy(asc(comments.createdAt));
+  rows.sort((a, b) => Number(b.id === b.threadId) - Number(a.id === a.threadId) || a.createdAt.getTime() - b.createdAt.getTime());
+  return rows.length > 0 ? threadView(rows, config) : null;
+}
+
+export async function getComment(db: Db, configId: string, commentId: string): Promise<Row | null> {
+  const [row] = await db
+    .select()
+    .from(comments)
+    .where(and(eq(comments.configId, configId), eq(comments.id, commentId)));
+  return row ?? null;
+}
+
+export async function countThreads(db: Db, configId: string): Promise<number> {
+  const [row] = await db
+    .select({ n: count() })
+    .from(comments)
+    .where(and(eq(comments.configId, configId), sql`${comments.threadId} = ${comments.id}`));
+  return Number(row?.n ?? 0);
+}
+
+export async function countInThread(db: Db, threadId: string): Promise<number> {
+  const [row] = await db.select({ n: count() }).from(comments).where(eq(comments.threadId, threadId));
+  return Number(row?.n ?? 0);
+}
+
+export async function insertComment(
+  db: Db,
+  input: { configId: string; threadId?: string; anchor?: CommentAnchor | null; reviewId?: string | null; author: Person; body: string },
+): Promise<string> {
+  const id = randomUUID();
+  const threadId = input.threadId ?? id;
+  const root = threadId === id;
+  await db.insert(comments).values({
+    id,
+    configId: input.configId,
+    threadId,
+    anchorPath: root ? (input.anchor?.path ?? null) : null,
+    anchorSchemaVersion: root ? (input.anchor?.schemaVersion ?? null) : null,
+    reviewId: root ? (input.reviewId ?? null) : null,
+    authorId: input.author.id,
+    authorName: input.author.name,
+    body: input.body,
+    createdAt: new Date(),
+  });
+  return threadId;
+}
+
+export async function setResolved(db: Db, threadId: string, by: Person | null): Promise<void> {
+  await db
+    .update(comments)
+    .set(by ? { resolvedAt: new Date(), resolvedById: by.id, resolvedByName: by.name } : { resolvedAt: null, resolvedById: null, resolvedByName: null })
+    .where(eq(comments.id, threadId));
+}
+
+export async function editBody(db: Db, commentId: string, body: string): Promise<void> {
+  await db.update(comments).set({ body, editedAt: new Date() }).where(eq(comments.id, commentId));
+}

@@ -1,0 +1,275 @@
+/**
+ * Review sessions. A review is of one exact state: opening it freezes the configuration as a
+ * version and pins its content hash. Reviewers compare it with the last approved state (or, when
+ * nothing was approved yet, the last built one), comment, and approve or request changes. An
+ * approval is of that hash only: when the configuration changes afterwards the review says so,
+ * with the diff, and a build that requires approval is refused until the new state is approved.
+ *
+ * Status: each reviewer's latest decision counts. Any "request changes" among them makes the
+ * review `changes_requested`; otherwise one approval makes it `approved`; otherwise it is `open`.
+ */
+import { and, desc, eq, inArray } from 'drizzle-orm';
+import { diffConfigs, type DiffEntry } from '../../shared/config-diff.ts';
+import { configVersions, reviewDecisions, reviews } from '../../shared/db/review-schema.ts';
+import { configs } from '../../shared/db/schema.ts';
+import { configSchema } from '../../shared/validation/index.ts';
+import type { Db } from '../db/connect.ts';
+import { personView, type Person } from '../history/people.ts';
+import { isUuid } from '../history/versions.ts';
+
+export const MAX_REVIEW_TITLE_LENGTH = 200;
+/** The note that goes with a decision ("LGTM", or what to change). */
+export const MAX_DECISION_COMMENT_LENGTH = 10_000;
+export const REVIEWS_PAGE_DEFAULT = 20;
+export const REVIEWS_PAGE_MAX = 100;
+/** How far back the base of a new review (the last approved state) is looked for. */
+const BASE_LOOKBACK_REVIEWS = 200;
+
+export const DECISIONS = ['approve', 'request_changes'] as const;
+export type Decision = (typeof DECISIONS)[number];
+export type ReviewStatus = 'open' | 'approved' | 'changes_requested';
+
+type ReviewRow = typeof reviews.$inferSelect;
+type DecisionRow = typeof reviewDecisions.$inferSelect;
+
+export interface DecisionView {
+  by: Person;
+  decision: Decision;
+  comment: string | null;
+  at: string;
+  contentHash: string;
+}
+
+export interface ReviewView {
+  id: string;
+  configId: string;
+  title: string;
+  contentHash: string;
+  versionId: string;
+  baseVersionId: string | null;
+  status: ReviewStatus;
+  openedBy: Person;
+  openedAt: string;
+  decisions: DecisionView[];
+  /** The configuration now, compared with the reviewed state. */
+  current: { contentHash: string; changed: boolean };
+  /** Approved, and the configuration changed since: the approval does not cover what is there now. */
+  changedSinceApproval: boolean;
+  /** Reviewed state → now (empty when unchanged). */
+  changesSinceReview: DiffEntry[];
+  /** Base → reviewed state: what the reviewers are asked to look at (single review only). */
+  diff?: DiffEntry[];
+}
+
+const reviewerKey = (d: DecisionRow) => d.byId ?? `name:${d.byName}`;
+
+export function statusOf(decisions: DecisionRow[]): ReviewStatus {
+  const latest = new Map<string, DecisionRow>();
+  for (const d of [...decisions].sort((a, b) => a.at.getTime() - b.at.getTime())) latest.set(reviewerKey(d), d);
+  const finals = [...latest.values()].map((d) => d.decision);
+  if (finals.includes('request_changes')) return 'changes_requested';
+  return finals.includes('approve') ? 'approved' : 'open';
+}
+
+async function decisionsOf(db: Db, reviewIds: string[]): Promise<Map<string, DecisionRow[]>> {
+  const byReview = new Map<string, DecisionRow[]>(reviewIds.map((id) => [id, []]));
+  if (reviewIds.length === 0) return byReview;
+  const rows = await db.select().from(reviewDecisions).where(inArray(reviewDecisions.reviewId, reviewIds)).orderBy(reviewDecisions.at);
+  for (const r of rows) byReview.get(r.reviewId)?.push(r);
+  return byReview;
+}
+
+async function versionJson(db: Db, versionIds: string[]): Promise<Map<string, Record<string, unknown>>> {
+  if (versionIds.length === 0) return new Map();
+  const rows = await db
+    .select({ id: configVersions.id, json: configVersions.configJson })
+    .from(configVersions)
+    .where(inArray(configVersions.id, versionIds));
+  return new Map(rows.map((r) => [r.id, r.json as Record<string, unknown>]));
+}
+
+export interface CurrentState {
+  json: Record<string, unknown>;
+  contentHash: string;
+}
+
+async function views(db: Db, rows: ReviewRow[], current: CurrentState, withDiff: boolean): Promise<ReviewView[]> {
+  const decisions = await decisionsOf(db, rows.map((r) => r.id));
+  const ids = new Set(rows.map((r) => r.versionId));
+  if (withDiff) for (const r of rows) if (r.baseVersionId) ids.add(r.baseVersionId);
+  const json = await versionJson(db, [...ids]);
+  return rows.map((r) => {
+    const ds = decisions.get(r.id) ?? [];
+    const status = statusOf(ds);
+    const reviewed = json.get(r.versionId) ?? {};
+    const changed = current.contentHash !== r.contentHash;
+    const view: ReviewView = {
+      id: r.id,
+      configId: r.configId,
+      title: r.title,
+      contentHash: r.contentHash,
+      versionId: r.versionId,
+      baseVersionId: r.baseVersionId,
+      status,
+      openedBy: personView(r.openedById, r.openedByName),
+      openedAt: r.openedAt.toISOString(),
+      decisions: ds.map((d) => ({
+        by: personView(d.byId, d.byName),
+        decision: d.decision as Decision,
+        comment: d.comment,
+        at: d.at.toISOString(),
+        contentHash: d.contentHash,
+      })),
+      current: { contentHash: current.contentHash, changed },
+      changedSinceApproval: status === 'approved' && changed,
+      changesSinceReview: changed ? diffConfigs(reviewed, current.json, configSchema) : [],
+    };
+    if (withDiff) view.diff = diffConfigs(r.baseVersionId ? (json.get(r.baseVersionId) ?? {}) : {}, reviewed, configSchema);
+    return view;
+  });
+}
+
+export async function listReviews(db: Db, configId: string, current: CurrentState, limit: number): Promise<ReviewView[]> {
+  const rows = await db.select().from(reviews).where(eq(reviews.configId, configId)).orderBy(desc(reviews.openedAt)).limit(limit);
+  return views(db, rows, current, false);
+}
+
+export async function getReview(db: Db, configId: string, reviewId: string, current: CurrentState): Promise<ReviewView | null> {
+  if (!isUuid(reviewId)) return null;
+  const rows = await db.select().from(reviews).where(and(eq(reviews.configId, configId), eq(reviews.id, reviewId)));
+  if (rows.length === 0) return null;
+  return (await views(db, rows, current, true))[0];
+}
+
+/** The version new reviews compare against: the last approved review's state, else the last build's. */
+export async function baseVersionFor(db: Db, configId: string): Promise<string | null> {
+  const recent = await db
+    .select()
+    .from(reviews)
+    .where(eq(reviews.configId, configId))
+    .orderBy(desc(reviews.openedAt))
+    .limit(BASE_LOOKBACK_REVIEWS);
+  const decisions = await decisionsOf(db, recent.map((r) => r.id));
+  const approved = recent.find((r) => statusOf(decisions.get(r.id) ?? []) === 'approved');
+  if (approved) return approved.versionId;
+  const [built] = await db
+    .select({ id: configVersions.id })
+    .from(configVersions)
+    .where(and(eq(configVersions.configId, configId), eq(configVersions.kind, 'build')))
+    .orderBy(desc(configVersions.createdAt))
+    .limit(1);
+  return built?.id ?? null;
+}
+
+export async function insertReview(
+  db: Db,
+  input: { configId: string; contentHash: string; versionId: string; baseVersionId: string | null; title: string; openedBy: Person },
+): Promise<string> {
+  const [row] = await db
+    .insert(reviews)
+    .values({
+      configId: input.configId,
+      contentHash: input.contentHash,
+      versionId: input.versionId,
+      baseVersionId: input.baseVersionId,
+      title: input.title,
+      openedById: input.openedBy.id,
+      openedByName: input.openedBy.name,
+      openedAt: new Date(),
+    })
+    .returning({ id: reviews.id });
+  return row.id;
+}
+
+export async function insertDecision(
+  db: Db,
+  input: { reviewId: string; by: Person; decision: Decision; comment: string | null; contentHash: string },
+): Promise<void> {
+  await db.insert(reviewDecisions).values({
+    reviewId: input.reviewId,
+    byId: input.by.id,
+    byName: input.by.name,
+    decision: input.decision,
+    comment: input.comment,
+    contentHash: input.contentHash,
+    at: new Date(),
+  });
+}
+
+export async function reviewRow(db: Db, configId: string, reviewId: string): Promise<ReviewRow | null> {
+  if (!isUuid(reviewId)) return null;
+  const [row] = await db.select().from(reviews).where(and(eq(reviews.configId, configId), eq(reviews.id, reviewId)));
+  return row ?? null;
+}
+
+export type ApprovalCheck =
+  | { ok: true; required: boolean; reviewId?: string }
+  | { ok: false; code: 'approval_required' | 'not_found'; reason: string; reviewId?: string };
+
+const short = (hash: string) => hash.slice(0, 12);
+
+/**
+ * May the state with `contentHash` be built? Always yes when the configuration does not require
+ * approval; otherwise only when a review of exactly that hash is approved. The refusal's `reason`
+ * is a sentence for the Build button ("why is this disabled").
+ */
+export async function checkBuildApproval(deps: { db: Db }, configId: string, contentHash: string): Promise<ApprovalCheck> {
+  const { db } = deps;
+  if (!isUuid(configId)) return { ok: false, code: 'not_found', reason: 'unknown configuration' };
+  const [config] = await db.select({ requireApproval: configs.requireApproval }).from(configs).where(eq(configs.id, configId));
+  if (!config) return { ok: false, code: 'not_found', reason: 'unknown configuration' };
+  if (!config.requireApproval) return { ok: true, required: false };
+  const ofHash = await db
+    .select()
+    .from(reviews)
+    .where(and(eq(reviews.configId, configId), eq(reviews.contentHash, contentHash)))
+    .orderBy(desc(reviews.openedAt));
+  const decisions = await decisionsOf(db, ofHash.map((r) => r.id));
+  const status = (r: ReviewRow) => statusOf(decisions.get(r.id) ?? []);
+  const approved = ofHash.find((r) => status(r) === 'approved');
+  if (approved) return { ok: true, required: true, reviewId: approved.id };
+  const blocked = ofHash.find((r) => status(r) === 'changes_requested');
+  if (blocked) {
+    const who = [...new Set((decisions.get(blocked.id) ?? []).filter((d) => d.decision === 'request_changes').map((d) => d.byName))];
+    return {
+      ok: false,
+      code: 'approval_required',
+      reason: `Changes were requested in the review "${blocked.title}" (by ${who.join(', ')}); this state needs an approval before it is built.`,
+      reviewId: blocked.id,
+    };
+  }
+  if (ofHash[0]) {
+    return {
+      ok: false,
+      code: 'approval_required',
+      reason: `The review "${ofHash[0].title}" of this state is waiting for an approval.`,
+      reviewId: ofHash[0].id,
+    };
+  }
+  const lastApproved = await baseVersionFor(db, configId);
+  const [approvedReview] = lastApproved
+    ? await db.select().from(reviews).where(and(eq(reviews.configId, configId), eq(reviews.versionId, lastApproved)))
+    : [];
+  if (approvedReview) {
+    return {
+      ok: false,
+      code: 'approval_required',
+      reason: `The configuration changed since it was approved (review "${approvedReview.title}" approved ${short(approvedReview.contentHash)}…, this state is ${short(contentHash)}…). Open a review of this state and get it approved.`,
+      reviewId: approvedReview.id,
+    };
+  }
+  return {
+    ok: false,
+    code: 'approval_required',
+    reason: 'Builds of this configuration need an approved review of the exact state, and this state has not been reviewed. Open a review and get it approved.',
+  };
+}
+
+export async function getRequireApproval(db: Db, configId: string): Promise<boolean> {
+  const [row] = await db.select({ v: configs.requireApproval }).from(configs).where(eq(configs.id, configId));
+  return row?.v ?? false;
+}
+
+export async function setRequireApproval(db: Db, configId: string, value: boolean): Promise<void> {
+  await db.update(configs).set({ requireApproval: value }).where(eq(configs.id, configId));
+}

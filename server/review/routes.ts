@@ -1,0 +1,251 @@
+/**
+ * Review REST, under `/api/configs/:id`:
+ *
+ * - `GET   /comments?path=&reviewId=&resolved=`  threads, newest first (read)
+ * - `POST  /comments` `{ body, anchor?: { path, schemaVersion? } | null, threadId?, reviewId? }`
+ *          a new thread, or with `threadId` a reply (comment)
+ * - `PATCH /comments/:commentId` `{ resolved?, body? }`  resolve/reopen its thread (comment);
+ *          edit the text (its author only)
+ * - `GET   /reviews?limit=`, `GET /reviews/:reviewId`  (read)
+ * - `POST  /reviews` `{ title? }`                     review the current state (review: editors)
+ * - `POST  /reviews/:reviewId/decision` `{ decision: approve|request_changes, comment?, contentHash? }`
+ *          (comment: commenters review too, that is what a commenter link is for)
+ * - `GET   /approval`                                may the current state be built? (read)
+ * - `GET/PUT /settings` `{ requireApproval }`        (read / owner)
+ *
+ * Every change is pushed to the configuration's `?ext=1` clients as an `event` message.
+ */
+import { Hono, type Context } from 'hono';
+import { contentHash } from '../../shared/content-hash.ts';
+import { anchorStatus, type CommentAnchor } from '../../shared/comment-anchor.ts';
+import { SCHEMA_VERSION } from '../../shared/schema/version.ts';
+import { configSchema } from '../../shared/validation/index.ts';
+import type { AccessStore } from '../auth/access-store.ts';
+import { requireAccess, type AppEnv } from '../auth/actor.ts';
+import { readConfigJson } from '../config-doc.ts';
+import type { Db } from '../db/connect.ts';
+import { readLimit, readText } from '../history/params.ts';
+import { personOf } from '../history/people.ts';
+import { MAX_PATH_LENGTH } from '../history/routes.ts';
+import { freezeRoom, insertVersion, isUuid } from '../history/versions.ts';
+import { ApiError, badRequest, notFound, readJsonObject, unprocessable } from '../http-errors.ts';
+import type { DocStorage } from '../storage/types.ts';
+import type { RoomManager } from '../sync/room-manager.ts';
+import {
+  countInThread,
+  countThreads,
+  editBody,
+  getComment,
+  getThread,
+  insertComment,
+  listThreads,
+  MAX_COMMENT_BODY_LENGTH,
+  MAX_COMMENTS_PER_THREAD,
+  MAX_SCHEMA_VERSION_LENGTH,
+  MAX_THREADS_PER_CONFIG,
+  setResolved,
+} from './comments.ts';
+import {
+  baseVersionFor,
+  checkBuildApproval,
+  DECISIONS,
+  getRequireApproval,
+  getReview,
+  insertDecision,
+  insertReview,
+  listReviews,
+  MAX_DECISION_COMMENT_LENGTH,
+  MAX_REVIEW_TITLE_LENGTH,
+  reviewRow,
+  REVIEWS_PAGE_DEFAULT,
+  REVIEWS_PAGE_MAX,
+  setRequireApproval,
+  type Decision,
+} from './reviews.ts';
+
+export interface ReviewRouteDeps {
+  db: Db;
+  storage: DocStorage;
+  manager: RoomManager;
+  access: AccessStore;
+  push: (configId: string, payload: unknown) => void;
+}
+
+const invalid = (path: string, message: string, keyword: string) => unprocessable(message, [{ path, message, keyword }]);
+
+function readAnchor(raw: unknown, config: Record<string, unknown>): CommentAnchor | null {
+  if (raw === undefined || raw === null) return null;
+  if (typeof raw !== 'object' || Array.isArray(raw)) throw invalid('/anchor', 'anchor must be { path, schemaVersion } or null', 'type');
+  const { path, schemaVersion } = raw as Record<string, unknown>;
+  if (typeof path !== 'string' || !path.startsWith('/') || path.length > MAX_PATH_LENGTH) {
+    throw invalid('/anchor/path', `anchor.path must be a JSON Pointer such as /BOARD (at most ${MAX_PATH_LENGTH} characters)`, 'format');
+  }
+  if (schemaVersion !== undefined && (typeof schemaVersion !== 'string' || schemaVersion.length > MAX_SCHEMA_VERSION_LENGTH)) {
+    throw invalid('/anchor/schemaVersion', 'anchor.schemaVersion must be a short string', 'type');
+  }
+  const status = anchorStatus(configSchema, config, path);
+  if (status.detached && status.reason === 'removed') throw invalid('/anchor/path', `there is no field at ${path}`, 'anchor');
+  return { path, schemaVersion: (schemaVersion as string | undefined) ?? SCHEMA_VERSION };
+}
+
+export function reviewRoutes(deps: ReviewRouteDeps): Hono<AppEnv> {
+  const { db, push } = deps;
+  const app = new Hono<AppEnv>();
+  const allow = (c: Context<AppEnv>, action: 'read' | 'comment' | 'review' | 'manageAccess') =>
+    requireAccess(deps, c.get('actor'), c.req.param('id')!, action);
+  const currentJson = async (id: string) => (await readConfigJson(id, deps)).data;
+  const current = async (id: string) => {
+    const json = await currentJson(id);
+    return { json, contentHash: contentHash(json) };
+  };
+
+  app.get('/:id/comments', async (c) => {
+    const id = c.req.param('id');
+    await allow(c, 'read');
+    const resolved = c.req.query('resolved');
+    if (resolved !== undefined && resolved !== 'true' && resolved !== 'false') {
+      throw badRequest('resolved must be true or false', [{ path: 'resolved', message: `not a boolean: ${resolved}`, keyword: 'type' }]);
+    }
+    const reviewId = c.req.query('reviewId');
+    if (reviewId !== undefined && !isUuid(reviewId)) throw notFound('review');
+    const path = c.req.query('path');
+    if (path !== undefined && path.length > MAX_PATH_LENGTH) throw badRequest(`path is longer than ${MAX_PATH_LENGTH} characters`);
+    const filter = { path, reviewId, resolved: resolved === undefined ? undefined : resolved === 'true' };
+    return c.json(await listThreads(db, id, await currentJson(id), filter));
+  });
+
+  app.post('/:id/comments', async (c) => {
+    const id = c.req.param('id');
+    const access = await allow(c, 'comment');
+    const body = await readJsonObject(c);
+    const text = readText(body, 'body', { max: MAX_COMMENT_BODY_LENGTH, required: true })!;
+    const config = await currentJson(id);
+    const author = personOf(access);
+    let threadId: string;
+    if (body.threadId !== undefined) {
+      if (typeof body.threadId !== 'string' || !isUuid(body.threadId)) throw notFound('thread');
+      const root = await getComment(db, id, body.threadId);
+      if (!root || root.threadId !== root.id) throw notFound('thread');
+      if ((await countInThread(db, root.id)) >= MAX_COMMENTS_PER_THREAD) {
+        throw new ApiError(409, 'limit_reached', `a thread holds at most ${MAX_COMMENTS_PER_THREAD} comments; start a new one`);
+      }
+      threadId = await insertComment(db, { configId: id, threadId: root.id, author, body: text });
+    } else {
+      const anchor = readAnchor(body.anchor, config);
+      let reviewId: string | null = null;
+      if (body.reviewId !== undefined && body.reviewId !== null) {
+        if (typeof body.reviewId !== 'string' || !(await reviewRow(db, id, body.reviewId))) throw notFound('review');
+        reviewId = body.reviewId;
+      }
+      if ((await countThreads(db, id)) >= MAX_THREADS_PER_CONFIG) {
+        throw new ApiError(409, 'limit_reached', `a configuration holds at most ${MAX_THREADS_PER_CONFIG} comment threads`);
+      }
+      threadId = await insertComment(db, { configId: id, anchor, reviewId, author, body: text });
+    }
+    const thread = (await getThread(db, id, threadId, config))!;
+    push(id, { type: 'comment', action: 'created', thread });
+    return c.json(thread, 201);
+  });
+
+  app.patch('/:id/comments/:commentId', async (c) => {
+    const id = c.req.param('id');
+    const access = await allow(c, 'comment');
+    const commentId = c.req.param('commentId');
+    const comment = isUuid(commentId) ? await getComment(db, id, commentId) : null;
+    if (!comment) throw notFound('comment');
+    const body = await readJsonObject(c);
+    if (body.resolved === undefined && body.body === undefined) {
+      throw invalid('', 'send resolved (true or false) and/or body', 'required');
+    }
+    const me = personOf(access);
+    if (body.body !== undefined) {
+      const text = readText(body, 'body', { max: MAX_COMMENT_BODY_LENGTH, required: true })!;
+      if (comment.authorId !== me.id) throw new ApiError(403, 'forbidden', 'only its author may edit a comment');
+      await editBody(db, comment.id, text);
+    }
+    if (body.resolved !== undefined) {
+      if (typeof body.resolved !== 'boolean') throw invalid('/resolved', 'resolved must be true or false', 'type');
+      await setResolved(db, comment.threadId, body.resolved ? me : null);
+    }
+    const thread = (await getThread(db, id, comment.threadId, await currentJson(id)))!;
+    push(id, { type: 'comment', action: 'updated', thread });
+    return c.json(thread);
+  });
+
+  app.get('/:id/reviews', async (c) => {
+    const id = c.req.param('id');
+    await allow(c, 'read');
+    const limit = readLimit(c.req.query('limit'), REVIEWS_PAGE_DEFAULT, REVIEWS_PAGE_MAX);
+    return c.json(await listReviews(db, id, await current(id), limit));
+  });
+
+  app.get('/:id/reviews/:reviewId', async (c) => {
+    const id = c.req.param('id');
+    await allow(c, 'read');
+    const review = await getReview(db, id, c.req.param('reviewId'), await current(id));
+    if (!review) throw notFound('review');
+    return c.json(review);
+  });
+
+  app.post('/:id/reviews', async (c) => {
+    const id = c.req.param('id');
+    const access = await allow(c, 'review');
+    const body = await readJsonObject(c);
+    const title = readText(body, 'title', { max: MAX_REVIEW_TITLE_LENGTH }) || 'Review';
+    const openedBy = personOf(access);
+    const baseVersionId = await baseVersionFor(db, id);
+    const state = await freezeRoom(await deps.manager.get(id));
+    const version = await insertVersion(db, { configId: id, kind: 'review', label: title, createdBy: openedBy, state });
+    const reviewId = await insertReview(db, { configId: id, contentHash: state.contentHash, versionId: version.id, baseVersionId, title, openedBy });
+    const review = (await getReview(db, id, reviewId, await current(id)))!;
+    push(id, { type: 'review', action: 'opened', review: { ...review, diff: undefined } });
+    return c.json(review, 201);
+  });
+
+  app.post('/:id/reviews/:reviewId/decision', async (c) => {
+    const id = c.req.param('id');
+    const access = await allow(c, 'comment');
+    const row = await reviewRow(db, id, c.req.param('reviewId'));
+    if (!row) throw notFound('review');
+    const body = await readJsonObject(c);
+    if (!DECISIONS.includes(body.decision as Decision)) throw invalid('/decision', 'decision must be approve or request_changes', 'enum');
+    const comment = readText(body, 'comment', { max: MAX_DECISION_COMMENT_LENGTH }) || null;
+    if (body.contentHash !== undefined && body.contentHash !== row.contentHash) {
+      throw new ApiError(409, 'review_stale', `this review is of ${String(row.contentHash).slice(0, 12)}…, not of the state you sent; open a new review of it`, {
+        reviewed: row.contentHash,
+      });
+    }
+    await insertDecision(db, { reviewId: row.id, by: personOf(access), decision: body.decision as Decision, comment, contentHash: row.contentHash });
+    const review = (await getReview(db, id, row.id, await current(id)))!;
+    push(id, { type: 'review', action: 'decided', review: { ...review, diff: undefined } });
+    return c.json(review);
+  });
+
+  app.get('/:id/approval', async (c) => {
+    const id = c.req.param('id');
+    await allow(c, 'read');
+    const { contentHash: hash } = await current(id);
+    const check = await checkBuildApproval({ db }, id, hash);
+    return c.json({ ...check, required: check.ok ? check.required : true, contentHash: hash });
+  });
+
+  app.get('/:id/settings', async (c) => {
+    const id = c.req.param('id');
+    await allow(c, 'read');
+    return c.json({ requireApproval: await getRequireApproval(db, id) });
+  });
+
+  app.put('/:id/settings', async (c) => {
+    const id = c.req.param('id');
+    await allow(c, 'manageAccess');
+    const body = await readJsonObject(c);
+    const unknown = Object.keys(body).filter((k) => k !== 'requireApproval');
+    if (unknown.length > 0) throw invalid(`/${unknown[0]}`, `unknown setting ${unknown[0]}`, 'additionalProperties');
+    if (typeof body.requireApproval !== 'boolean') throw invalid('/requireApproval', 'requireApproval must be true or false', 'type');
+    await setRequireApproval(db, id, body.requireApproval);
+    push(id, { type: 'settings', requireApproval: body.requireApproval });
+    return c.json({ requireApproval: body.requireApproval });
+  });
+
+  return app;
+}

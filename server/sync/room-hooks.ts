@@ -1,0 +1,14 @@
+/**
+ * Several features hook into rooms (the schema authority, the change log); the manager holds one
+ * set of hooks, so they are composed here: every hook of every set runs, in the given order.
+ */
+import type { RoomHooks } from './room.ts';
+
+export function composeRoomHooks(...sets: RoomHooks[]): RoomHooks {
+  return {
+    afterClientChange: (room, author) => sets.forEach((h) => h.afterClientChange?.(room, author)),
+    afterCommit: (room) => sets.forEach((h) => h.afterCommit?.(room)),
+    onJoin: (room, conn) => sets.forEach((h) => h.onJoin?.(room, conn)),
+    afterTransaction: (room, transaction) => sets.forEach((h) => h.afterTransaction?.(room, transaction)),
+  };
+}
