@@ -19,6 +19,21 @@ import type { Db } from './db/connect.ts';
 /** A Redis command that has not answered in this long fails, so requests answer 503 instead of hanging. */
 const REDIS_COMMAND_TIMEOUT_MS = 2_000;
 
+/** Shutdown waits this long for the queue to close cleanly before cutting its connections. */
+const CLOSE_DEADLINE_MS = 2_000;
+
+async function withDeadline(work: Promise<unknown>, ms: number, logger: Logger): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<void>((resolve) => {
+    timer = setTimeout(() => {
+      logger.warn({ ms }, 'build queue did not close in time; disconnecting');
+      resolve();
+    }, ms);
+  });
+  await Promise.race([work.then(() => undefined, (error: unknown) => logger.warn({ err: error }, 'build queue close failed')), deadline]);
+  clearTimeout(timer);
+}
+
 export interface BuildsContext {
   db: Db;
   redis: Redis;
@@ -62,8 +77,8 @@ export function createBuildsContext(options: {
       if (workers.length === 0) throw new Error('no builder is listening on the build queue');
     },
     async close() {
-      await hub.close();
-      await queue.close();
+      // With Redis away, a polite close would wait forever; bound it and cut the connections.
+      await withDeadline(Promise.all([hub.close(), queue.close()]), CLOSE_DEADLINE_MS, options.logger);
       redis.disconnect();
       subscriber.disconnect();
     },

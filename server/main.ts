@@ -39,11 +39,19 @@ if (process.env.BUILDER_MODE === 'inline' && redisUrl) {
   logger.info({ executor: buildSettings.executor }, 'builder running in the server process');
 }
 
+/** SIGTERM to exit: orchestrators wait about 30 s before SIGKILL; we aim well inside that. Past
+ * this, whatever is still unsaved stays with the clients, which re-send it to another process. */
+const SHUTDOWN_DEADLINE_MS = 15_000;
+
 let stopping = false;
 async function stop(signal: string) {
   if (stopping) return;
   stopping = true;
-  logger.info({ signal }, 'shutting down');
+  logger.info({ signal }, 'shutting down: no new connections, flushing commits, clients told to reconnect');
+  setTimeout(() => {
+    logger.error({ deadlineMs: SHUTDOWN_DEADLINE_MS }, 'shutdown deadline passed; exiting');
+    process.exit(1);
+  }, SHUTDOWN_DEADLINE_MS).unref();
   try {
     await builder?.close();
     builderRedis?.disconnect();

@@ -27,6 +27,8 @@ import { createSyncAuthorizer } from './auth/sync-authorizer.ts';
 import { ConnectionRegistry, createSyncEndpoint } from './ws-transport.ts';
 import { createConfigHooks } from './config-hooks.ts';
 import { createSchemaAuthority } from './schema-authority.ts';
+import { createHistoryAndReview } from './review/features.ts';
+import { composeRoomHooks } from './sync/room-hooks.ts';
 
 const DEFAULT_CLIENT_DIR = fileURLToPath(new URL('../dist/client', import.meta.url));
 
@@ -101,7 +103,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     },
     onRepaired: (_id, paths) => metrics.repairs.inc(paths),
   });
-  manager.setHooks(authority.hooks);
+  const history = createHistoryAndReview({ db: database.db, storage, manager, access, logger });
+  manager.setHooks(composeRoomHooks(authority.hooks, history.hooks));
   const configHooks: ConfigHooks = createConfigHooks({ manager, authority, events: control.events });
   const publicUrl = { value: options.publicUrl ?? '' };
   const builds = options.redisUrl
@@ -137,6 +140,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     publicUrl: () => publicUrl.value,
     secureCookies: options.secureCookies ?? false,
     clientDir: options.clientDir ?? DEFAULT_CLIENT_DIR,
+    historyRoutes: history.routes,
+    buildGate: history.buildGate,
   });
   const sync = createSyncEndpoint({
     app,
@@ -165,11 +170,14 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     registry,
     builds,
     async close() {
+      // Stop accepting, then flush and publish what is pending before leaving the cluster, so
+      // the other processes have every committed update.
       server.close();
       control.close();
+      await manager.closeAll(CloseCode.goingAway, SHUTDOWN_FLUSH_TIMEOUT_MS);
+      await history.close();
       await builds?.close();
       await cluster?.close();
-      await manager.closeAll(CloseCode.goingAway, SHUTDOWN_FLUSH_TIMEOUT_MS);
       committer.close();
       sync.wss.close();
       await new Promise<void>((resolve) => {
