@@ -8,6 +8,7 @@ import type { Accounts } from './auth/accounts.ts';
 import { resolveActor, type AppEnv } from './auth/actor.ts';
 import { accessRoutes } from './routes/access.ts';
 import { authRoutes } from './routes/auth.ts';
+import { githubAuthRoutes, type GithubSettings } from './routes/github-auth.ts';
 import { buildRoutes, type BuildGate } from './routes/builds.ts';
 import type { BuildsContext } from './builds-context.ts';
 import { getConnInfo } from '@hono/node-server/conninfo';
@@ -43,6 +44,9 @@ export interface AppDeps {
   secureCookies: boolean;
   builds: BuildsContext | null;
   buildGate?: BuildGate;
+  github: GithubSettings | null;
+  /** History and review routes (server/history, server/review), mounted under /api/configs. */
+  historyRoutes?: Hono<AppEnv>;
   metrics: Metrics;
   guard: AbuseGuard;
   /** Refreshes gauges that are read at scrape time (rooms, queue depth, build durations). */
@@ -101,6 +105,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   });
 
   app.route('/health', healthRoutes(deps.readiness));
+  app.route('/api/auth/github', githubAuthRoutes({ accounts: deps.accounts, settings: deps.github, publicUrl: deps.publicUrl, secureCookies: deps.secureCookies }));
   app.route('/api/auth', authRoutes({ accounts: deps.accounts, secureCookies: deps.secureCookies, onSessionRevoked: deps.accessEvents.sessionRevoked }));
   app.route('/api', accessRoutes({ ...deps, events: deps.accessEvents }));
   app.route('/api', buildRoutes({ ...deps, gate: deps.buildGate }));
@@ -108,6 +113,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   // Data routes first: `/import` must not be taken for a config id.
   app.route('/api/configs', configDataRoutes({ ...deps, hooks: deps.configHooks }));
   app.route('/api/configs', configRoutes({ ...deps, hooks: deps.configHooks }));
+  if (deps.historyRoutes) app.route('/api/configs', deps.historyRoutes);
   app.route('/api/layout', layoutRoutes({ db: deps.db, userIdOf: (c) => c.get('actor').session?.user.id ?? null }));
   if (deps.clientDir) mountClient(app, deps.clientDir);
   return app;

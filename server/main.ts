@@ -25,6 +25,15 @@ const server = await startServer({
   redisUrl,
   keyPrefix: buildSettings.keyPrefix,
   artifactsDir: buildSettings.artifactsDir,
+  github:
+    process.env.GITHUB_CLIENT_ID && process.env.GITHUB_CLIENT_SECRET
+      ? {
+          clientId: process.env.GITHUB_CLIENT_ID,
+          clientSecret: process.env.GITHUB_CLIENT_SECRET,
+          oauthBase: process.env.GITHUB_OAUTH_URL || 'https://github.com',
+          apiBase: process.env.GITHUB_API_URL || 'https://api.github.com',
+        }
+      : null,
 });
 if (!redisUrl) logger.warn('REDIS_URL is not set: editing works, builds answer 503 until a Redis is configured');
 

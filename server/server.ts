@@ -16,6 +16,7 @@ import { GroupCommitter } from './sync/group-committer.ts';
 import { RoomManager } from './sync/room-manager.ts';
 import { createAccessControl } from './access-control.ts';
 import { createCluster } from './cluster.ts';
+import type { GithubSettings } from './routes/github-auth.ts';
 import { createAbuseGuard } from './abuse-limits.ts';
 import { createMetrics } from './metrics.ts';
 import { refreshGauges } from './metrics-gauges.ts';
@@ -52,6 +53,8 @@ export interface ServerOptions {
   /** Prefix of every Redis key and channel (tests and deployments sharing a Redis stay apart). */
   keyPrefix?: string;
   artifactsDir?: string;
+  /** Enables "Sign in with GitHub". */
+  github?: GithubSettings | null;
 }
 
 export interface RunningServer {
@@ -132,6 +135,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     builds,
     metrics,
     guard,
+    github: options.github ?? null,
     beforeScrape: () => refreshGauges({ metrics, manager, committer, registry, builds, compactAfterUpdates: options.compactAfterUpdates }),
     db: database.db,
     accounts,

@@ -74,6 +74,10 @@ export function createAccounts(db: Db) {
       });
     },
 
+    async linkGithub(userId: string, githubId: string): Promise<void> {
+      await db.update(users).set({ githubId }).where(eq(users.id, userId));
+    },
+
     async createSession(userId: string): Promise<{ token: string; session: { id: string; expiresAt: Date } }> {
       const token = newToken();
       const expiresAt = new Date(Date.now() + SESSION_TTL_MS);

@@ -1,0 +1,109 @@
+/**
+ * Optional "Sign in with GitHub" (OAuth web flow). Enabled only when a client id and secret are
+ * configured. The GitHub base URLs are settings so the flow can be exercised against a local
+ * stand-in in tests (this machine has no route to github.com).
+ */
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { Hono, type Context } from 'hono';
+import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
+import type { Accounts, User } from '../auth/accounts.ts';
+import { SESSION_COOKIE, type AppEnv } from '../auth/actor.ts';
+import { SESSION_TTL_MS } from '../auth/accounts.ts';
+import { ApiError } from '../http-errors.ts';
+
+export interface GithubSettings {
+  clientId: string;
+  clientSecret: string;
+  /** https://github.com unless testing. */
+  oauthBase: string;
+  /** https://api.github.com unless testing. */
+  apiBase: string;
+}
+
+const STATE_COOKIE = 'br_oauth_state';
+/** The round trip through GitHub's consent page takes seconds; ten minutes is generous. */
+const STATE_TTL_S = 600;
+/** GitHub answers in well under a second; do not hold a sign-in open longer than this. */
+const GITHUB_TIMEOUT_MS = 10_000;
+
+interface GithubUser {
+  id: number;
+  login: string;
+  name: string | null;
+}
+
+async function githubJson<T>(url: string, init: RequestInit): Promise<T> {
+  const res = await fetch(url, { ...init, signal: AbortSignal.timeout(GITHUB_TIMEOUT_MS) });
+  if (!res.ok) throw new ApiError(502, 'github_failed', `GitHub answered ${res.status}`);
+  return (await res.json()) as T;
+}
+
+export function githubAuthRoutes(deps: {
+  accounts: Accounts;
+  settings: GithubSettings | null;
+  publicUrl: () => string;
+  secureCookies: boolean;
+}): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+  const settings = (): GithubSettings => {
+    if (!deps.settings) throw new ApiError(404, 'github_disabled', 'GitHub sign-in is not configured on this server');
+    return deps.settings;
+  };
+  const callbackUrl = () => `${deps.publicUrl()}/api/auth/github/callback`;
+
+  app.get('/', (c) => {
+    const s = settings();
+    const state = randomBytes(24).toString('base64url');
+    setCookie(c, STATE_COOKIE, state, { httpOnly: true, sameSite: 'Lax', secure: deps.secureCookies, path: '/api/auth/github', maxAge: STATE_TTL_S });
+    const url = new URL('/login/oauth/authorize', s.oauthBase);
+    url.search = new URLSearchParams({ client_id: s.clientId, redirect_uri: callbackUrl(), state, scope: 'read:user user:email' }).toString();
+    return c.redirect(url.toString(), 302);
+  });
+
+  app.get('/callback', async (c) => {
+    const s = settings();
+    const expected = getCookie(c, STATE_COOKIE) ?? '';
+    const state = c.req.query('state') ?? '';
+    deleteCookie(c, STATE_COOKIE, { path: '/api/auth/github' });
+    if (!expected || expected.length !== state.length || !timingSafeEqual(Buffer.from(expected), Buffer.from(state))) {
+      throw new ApiError(400, 'oauth_state_mismatch', 'sign-in link expired or was not started here; try again');
+    }
+    const code = c.req.query('code');
+    if (!code) throw new ApiError(400, 'oauth_denied', 'GitHub did not grant access');
+    const token = await githubJson<{ access_token?: string }>(new URL('/login/oauth/access_token', s.oauthBase).toString(), {
+      method: 'POST',
+      headers: { accept: 'application/json', 'content-type': 'application/json' },
+      body: JSON.stringify({ client_id: s.clientId, client_secret: s.clientSecret, code, redirect_uri: callbackUrl() }),
+    });
+    if (!token.access_token) throw new ApiError(502, 'github_failed', 'GitHub gave no access token');
+    const auth = { headers: { authorization: `Bearer ${token.access_token}`, accept: 'application/vnd.github+json' } };
+    const profile = await githubJson<GithubUser>(new URL('/user', s.apiBase).toString(), auth);
+    const user = await findOrCreate(deps.accounts, s, profile, auth);
+    await startSession(c, deps, user);
+    return c.redirect('/', 302);
+  });
+  return app;
+}
+
+async function findOrCreate(accounts: Accounts, s: GithubSettings, profile: GithubUser, auth: RequestInit): Promise<User> {
+  const githubId = String(profile.id);
+  const known = await accounts.findByGithubId(githubId);
+  if (known) return known;
+  const emails = await githubJson<Array<{ email: string; primary: boolean; verified: boolean }>>(new URL('/user/emails', s.apiBase).toString(), auth);
+  const primary = emails.find((e) => e.primary && e.verified) ?? emails.find((e) => e.verified);
+  if (!primary) throw new ApiError(403, 'github_no_email', 'your GitHub account has no verified email');
+  // An existing password account with the same verified email is the same person: link it.
+  const byEmail = await accounts.findByEmail(primary.email);
+  if (byEmail) {
+    await accounts.linkGithub(byEmail.id, githubId);
+    return byEmail;
+  }
+  const created = await accounts.createUser({ email: primary.email, name: profile.name || profile.login, passwordHash: null, githubId });
+  if (!created) throw new ApiError(409, 'email_taken', 'an account with this email exists');
+  return created;
+}
+
+async function startSession(c: Context, deps: { accounts: Accounts; secureCookies: boolean }, user: User): Promise<void> {
+  const { token } = await deps.accounts.createSession(user.id);
+  setCookie(c, SESSION_COOKIE, token, { httpOnly: true, sameSite: 'Lax', secure: deps.secureCookies, path: '/', maxAge: Math.floor(SESSION_TTL_MS / 1000) });
+}
