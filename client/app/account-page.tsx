@@ -1,0 +1,82 @@
+/** Sign in and sign up: a small form, errors as the server words them, then back where you were. */
+import { createSignal, Show, type JSX } from 'solid-js';
+import { ApiRequestError, type Api, type User } from './api.ts';
+
+export function AccountPage(props: { api: Api; mode: 'login' | 'signup'; next: string; onSignedIn: (user: User) => void; onSwitch: (mode: 'login' | 'signup') => void }): JSX.Element {
+  const [error, setError] = createSignal<string | null>(null);
+  const [busy, setBusy] = createSignal(false);
+  let name!: HTMLInputElement;
+  let email!: HTMLInputElement;
+  let password!: HTMLInputElement;
+
+  const submit = async (event: Event) => {
+    event.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      const user =
+        props.mode === 'login'
+          ? await props.api.login(email.value, password.value)
+          : await props.api.signup(name.value, email.value, password.value);
+      props.onSignedIn(user);
+    } catch (e) {
+      if (e instanceof ApiRequestError) setError([e.message, ...e.details.map((d) => d.message)].join(': '));
+      else setError(e instanceof Error ? e.message : String(e));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <div class="account-page">
+      <form class="account-card" onSubmit={(e) => void submit(e)} aria-labelledby="account-title">
+        <div class="brand">
+          <span class="brand-mark" aria-hidden="true">▣</span> Boardroom
+        </div>
+        <h1 id="account-title">{props.mode === 'login' ? 'Sign in' : 'Create an account'}</h1>
+        <Show when={props.mode === 'signup'}>
+          <label class="account-field">
+            <span>Name</span>
+            <input ref={name} class="input" name="name" autocomplete="name" required maxLength={100} />
+          </label>
+        </Show>
+        <label class="account-field">
+          <span>Email</span>
+          <input ref={email} class="input" name="email" type="email" autocomplete="email" required autofocus />
+        </label>
+        <label class="account-field">
+          <span>Password</span>
+          <input
+            ref={password}
+            class="input"
+            name="password"
+            type="password"
+            autocomplete={props.mode === 'login' ? 'current-password' : 'new-password'}
+            required
+          />
+        </label>
+        <Show when={error()}>
+          <p class="field-issue field-issue--error" role="alert">
+            {error()}
+          </p>
+        </Show>
+        <button class="button button--primary" type="submit" disabled={busy()}>
+          {props.mode === 'login' ? 'Sign in' : 'Create account'}
+        </button>
+        <p class="muted account-switch">
+          {props.mode === 'login' ? 'No account yet? ' : 'Have an account? '}
+          <a
+            class="link"
+            href={`/${props.mode === 'login' ? 'signup' : 'login'}?next=${encodeURIComponent(props.next)}`}
+            onClick={(e) => {
+              e.preventDefault();
+              props.onSwitch(props.mode === 'login' ? 'signup' : 'login');
+            }}
+          >
+            {props.mode === 'login' ? 'Create one' : 'Sign in'}
+          </a>
+        </p>
+      </form>
+    </div>
+  );
+}

@@ -1,0 +1,149 @@
+/**
+ * The REST API as the client uses it. Errors come back as `ApiRequestError` with the server's
+ * `{ error: { code, message, details } }` so panels can show the message as given.
+ */
+import type { Role } from '../../shared/roles.ts';
+import type { ValidationResult } from '../../shared/validation/issue.ts';
+
+export interface ConfigSummary {
+  id: string;
+  name: string;
+  createdAt?: string;
+  updatedAt: string;
+}
+
+export interface ConfigRecord extends ConfigSummary {
+  data: Record<string, unknown>;
+  validation: ValidationResult;
+  role: Role;
+}
+
+export interface User {
+  id: string;
+  email: string;
+  name: string;
+  isAdmin: boolean;
+}
+
+/** What `GET /api/shares/:token` says a link opens. */
+export interface ShareInfo {
+  configId: string;
+  name: string;
+  role: Role;
+  kind: 'live' | 'snapshot';
+  label: string | null;
+  expiresAt: string | null;
+  /** Snapshot links: the frozen configuration. */
+  data?: Record<string, unknown>;
+  frozenAt?: string;
+}
+
+export interface ErrorDetail {
+  path: string;
+  message: string;
+  keyword: string;
+}
+
+export class ApiRequestError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly details: ErrorDetail[] = [],
+  ) {
+    super(message);
+    this.name = 'ApiRequestError';
+  }
+}
+
+export interface Api {
+  me(): Promise<User | null>;
+  login(email: string, password: string): Promise<User>;
+  signup(name: string, email: string, password: string): Promise<User>;
+  logout(): Promise<void>;
+  resolveShare(token: string): Promise<ShareInfo>;
+  /** The same API, sending a share token with every request (for people who came by a link). */
+  withShareToken(token: string): Api;
+  listConfigs(): Promise<ConfigSummary[]>;
+  getConfig(id: string): Promise<ConfigRecord>;
+  createConfig(name: string, data?: Record<string, unknown>): Promise<ConfigSummary>;
+  renameConfig(id: string, name: string): Promise<ConfigSummary>;
+  importConfig(fileName: string, text: string): Promise<ConfigSummary>;
+  exportUrl(id: string, format: 'json' | 'conf'): string;
+  getLayout(): Promise<unknown>;
+  putLayout(layout: unknown): Promise<void>;
+}
+
+async function request<T>(method: string, url: string, body?: { json?: unknown; text?: string }, shareToken?: string): Promise<T> {
+  const headers: Record<string, string> = { accept: 'application/json' };
+  if (shareToken) headers['x-share-token'] = shareToken;
+  let payload: string | undefined;
+  if (body?.json !== undefined) {
+    headers['content-type'] = 'application/json';
+    payload = JSON.stringify(body.json);
+  } else if (body?.text !== undefined) {
+    headers['content-type'] = 'text/plain; charset=utf-8';
+    payload = body.text;
+  }
+  const res = await fetch(url, { method, headers, body: payload, credentials: 'same-origin' });
+  if (res.status === 204) return undefined as T;
+  const json = (await res.json().catch(() => null)) as Record<string, unknown> | null;
+  if (!res.ok) {
+    const error = (json?.error ?? {}) as { code?: string; message?: string; details?: ErrorDetail[] };
+    throw new ApiRequestError(res.status, error.code ?? 'http_error', error.message ?? `${method} ${url}: ${res.status}`, error.details ?? []);
+  }
+  return json as T;
+}
+
+/** Name for an imported file: its base name without the extension ("config-orangepi5.conf" → "orangepi5"). */
+export function nameFromFile(fileName: string): string {
+  const base = fileName.replace(/^.*[\\/]/, '').replace(/\.(json|conf)$/i, '').replace(/^config-/, '');
+  return base.trim() || 'Imported configuration';
+}
+
+export function createApi(base = '', shareToken?: string): Api {
+  const call = <T>(method: string, path: string, body?: { json?: unknown; text?: string }) =>
+    request<T>(method, `${base}${path}`, body, shareToken);
+  const config = (id: string) => `/api/configs/${encodeURIComponent(id)}`;
+  return {
+    async me() {
+      try {
+        return (await call<{ user: User }>('GET', '/api/auth/me')).user;
+      } catch (e) {
+        if (e instanceof ApiRequestError && e.status === 401) return null;
+        throw e;
+      }
+    },
+    async login(email, password) {
+      return (await call<{ user: User }>('POST', '/api/auth/login', { json: { email, password } })).user;
+    },
+    async signup(name, email, password) {
+      return (await call<{ user: User }>('POST', '/api/auth/signup', { json: { name, email, password } })).user;
+    },
+    logout: () => call('POST', '/api/auth/logout'),
+    resolveShare: (token) => call('GET', `/api/shares/${encodeURIComponent(token)}`),
+    withShareToken: (token) => createApi(base, token),
+    listConfigs: () => call('GET', '/api/configs'),
+    getConfig: (id) => call('GET', config(id)),
+    createConfig: (name, data) => call('POST', '/api/configs', { json: data ? { name, data } : { name } }),
+    renameConfig: (id, name) => call('PATCH', config(id), { json: { name } }),
+    importConfig(fileName, text) {
+      const name = nameFromFile(fileName);
+      if (/\.json$/i.test(fileName) || text.trimStart().startsWith('{')) {
+        const parsed = JSON.parse(text) as Record<string, unknown>;
+        // Accept both a bare configuration and the `{ name, data }` shape GET returns.
+        const data = (parsed.data && typeof parsed.data === 'object' ? parsed.data : parsed) as Record<string, unknown>;
+        const chosen = typeof parsed.name === 'string' && parsed.data ? parsed.name : name;
+        return call('POST', '/api/configs/import', { json: { name: chosen, data } });
+      }
+      return call('POST', `/api/configs/import?name=${encodeURIComponent(name)}`, { text });
+    },
+    exportUrl: (id, format) =>
+      `${base}${config(id)}/export?format=${format}${shareToken ? `&share=${encodeURIComponent(shareToken)}` : ''}`,
+    async getLayout() {
+      const body = await call<{ layout: unknown }>('GET', '/api/layout');
+      return body.layout;
+    },
+    putLayout: (layout) => call('PUT', '/api/layout', { json: { layout } }),
+  };
+}

@@ -1,0 +1,102 @@
+/**
+ * The application: who you are (session cookie), then the page for the URL — sign-in and
+ * sign-up, a share link, or the workbench with the configuration in the URL open.
+ */
+import { createMemo, createSignal, Match, onCleanup, onMount, Switch, type JSX } from 'solid-js';
+import { createApi, type User } from './api.ts';
+import { AccountPage } from './account-page.tsx';
+import { parseRoute, type Route } from './routes.ts';
+import { ShareGate } from './share-gate.tsx';
+import { Workbench } from './workbench.tsx';
+
+type Auth = { state: 'loading' } | { state: 'ready'; user: User | null } | { state: 'failed'; message: string };
+
+/** Only same-site paths are followed after sign-in; anything else goes to the start page. */
+function safeNext(next: string | null): string {
+  return next && next.startsWith('/') && !next.startsWith('//') ? next : '/';
+}
+
+export function App(): JSX.Element {
+  const api = createApi();
+  const [location_, setLocation] = createSignal({ path: location.pathname, search: location.search });
+  const route = createMemo<Route>(() => parseRoute(location_().path));
+  const [auth, setAuth] = createSignal<Auth>({ state: 'loading' });
+
+  const navigate = (path: string) => {
+    if (path !== location.pathname + location.search) history.pushState(null, '', path);
+    setLocation({ path: location.pathname, search: location.search });
+  };
+  const onPopState = () => setLocation({ path: location.pathname, search: location.search });
+  window.addEventListener('popstate', onPopState);
+  onCleanup(() => window.removeEventListener('popstate', onPopState));
+
+  // Ask for the saved layout together with "who am I": the workspace needs both before the form
+  // can show, and one round trip is cheaper than two in a row. Signed out, it is a 401: no layout.
+  let layout = api.getLayout().catch(() => null);
+  onMount(() => {
+    api.me().then(
+      (user) => setAuth({ state: 'ready', user }),
+      (e: unknown) => setAuth({ state: 'failed', message: e instanceof Error ? e.message : String(e) }),
+    );
+  });
+
+  const user = () => {
+    const a = auth();
+    return a.state === 'ready' ? a.user : null;
+  };
+  const signOut = () => {
+    void api.logout().finally(() => {
+      setAuth({ state: 'ready', user: null });
+      navigate('/login');
+    });
+  };
+  const configId = createMemo(() => {
+    const r = route();
+    return r.name === 'config' ? r.configId : null;
+  });
+  const next = () => {
+    const r = route();
+    if (r.name === 'account') return safeNext(new URLSearchParams(location_().search).get('next'));
+    return location_().path;
+  };
+  const accountMode = (): 'login' | 'signup' => {
+    const r = route();
+    return r.name === 'account' ? r.page : 'login';
+  };
+  const share = () => {
+    const r = route();
+    return r.name === 'share' ? r.token : null;
+  };
+
+  return (
+    <Switch>
+      <Match when={auth().state === 'loading'}>
+        <div class="splash">Loading…</div>
+      </Match>
+      <Match when={auth().state === 'failed'}>
+        <div class="splash" role="alert">
+          The server did not answer: {(auth() as { message: string }).message}. Reload to try again.
+        </div>
+      </Match>
+      <Match when={share()}>
+        {(token) => <ShareGate api={api} token={token()} user={user()} navigate={navigate} onSignOut={signOut} />}
+      </Match>
+      <Match when={route().name === 'account' || !user()}>
+        <AccountPage
+          api={api}
+          mode={accountMode()}
+          next={next()}
+          onSignedIn={(u) => {
+            layout = api.getLayout().catch(() => null);
+            setAuth({ state: 'ready', user: u });
+            navigate(next());
+          }}
+          onSwitch={(mode) => navigate(`/${mode}?next=${encodeURIComponent(next())}`)}
+        />
+      </Match>
+      <Match when={user()}>
+        {(u) => <Workbench api={api} user={u()} configId={configId} navigate={navigate} onSignOut={signOut} initialLayout={layout} />}
+      </Match>
+    </Switch>
+  );
+}

@@ -1,0 +1,20 @@
+/** The app's URLs: `/` (start), `/c/:configId` (a configuration), `/s/:token` (a share link). */
+
+export type Route =
+  | { name: 'home' }
+  | { name: 'config'; configId: string }
+  | { name: 'share'; token: string }
+  | { name: 'account'; page: 'login' | 'signup' };
+
+export function parseRoute(pathname: string): Route {
+  const config = /^\/c\/([^/]+)\/?$/.exec(pathname);
+  if (config) return { name: 'config', configId: decodeURIComponent(config[1]) };
+  const share = /^\/s\/([^/]+)\/?$/.exec(pathname);
+  if (share) return { name: 'share', token: decodeURIComponent(share[1]) };
+  if (pathname === '/login' || pathname === '/signup') return { name: 'account', page: pathname.slice(1) as 'login' | 'signup' };
+  return { name: 'home' };
+}
+
+export function configPath(configId: string): string {
+  return `/c/${encodeURIComponent(configId)}`;
+}

@@ -1,0 +1,59 @@
+/** The status line: connection, "Saving… / Saved" from the server's acks, and the problem count. */
+import { Show, type JSX } from 'solid-js';
+import type { ConfigSession } from '../session/config-session.ts';
+import type { SaveState } from '../session/save-tracker.ts';
+import type { ConnectionState } from '../session/sync-connection.ts';
+import type { Identity } from './identity.ts';
+import { plural } from './words.ts';
+
+const CONNECTION_WORDS: Record<ConnectionState, string> = {
+  connecting: 'Connecting…',
+  connected: 'Connected',
+  offline: 'Offline — your edits are kept and merge when you reconnect',
+  closed: 'Disconnected',
+};
+
+function saveWords(state: SaveState, connection: ConnectionState): string {
+  if (state === 'saved') return 'Saved';
+  if (state === 'saving') return 'Saving…';
+  return connection === 'connected' ? 'Saving…' : 'Unsaved changes';
+}
+
+export function StatusBar(props: { session: ConfigSession | null; identity: Identity; message: string | null }): JSX.Element {
+  return (
+    <footer class="status-bar" role="contentinfo">
+      <Show when={props.session} fallback={<span class="muted">No configuration open</span>}>
+        {(session) => (
+          <>
+            <span class={`status status--${session().connection()}`} data-testid="connection-status" data-state={session().connection()}>
+              <span class="status-dot" aria-hidden="true" />
+              {CONNECTION_WORDS[session().connection()]}
+              <Show when={session().connection() === 'closed' && session().closeReason()}>: {session().closeReason()}</Show>
+            </span>
+            <span class={`status status--save-${session().saveState()}`} data-testid="save-status" data-state={session().saveState()} aria-live="polite">
+              {saveWords(session().saveState(), session().connection())}
+            </span>
+            <span class="status">
+              <span classList={{ 'count--error': session().validation().result.errors.length > 0 }}>
+                {plural(session().validation().result.errors.length, 'error')}
+              </span>
+              {' · '}
+              <span classList={{ 'count--warning': session().validation().result.warnings.length > 0 }}>
+                {plural(session().validation().result.warnings.length, 'warning')}
+              </span>
+            </span>
+          </>
+        )}
+      </Show>
+      <Show when={props.message}>
+        <span class="status status--message" role="status">
+          {props.message}
+        </span>
+      </Show>
+      <span class="status-spacer" />
+      <span class="status muted">
+        You are <strong style={{ color: props.identity.color }}>{props.identity.name}</strong>
+      </span>
+    </footer>
+  );
+}

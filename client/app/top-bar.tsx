@@ -1,0 +1,107 @@
+/** The top bar: product, open configuration, who is here, panel menu and layout reset. */
+import { createSignal, For, onCleanup, Show, type JSX } from 'solid-js';
+import { Avatar } from '../panels/participants-panel.tsx';
+import type { ConfigSession } from '../session/config-session.ts';
+import { peopleOf } from '../session/presence.ts';
+import type { User } from './api.ts';
+import { PANEL_TITLES, type PanelType } from '../workspace/panel-types.ts';
+
+/** Avatars shown before the stack collapses into "+n". */
+const MAX_AVATARS = 6;
+
+export function TopBar(props: {
+  session: ConfigSession | null;
+  user: User | null;
+  openPanels: ReadonlySet<string>;
+  onReveal: (type: PanelType) => void;
+  onResetLayout: () => void;
+  onHome: () => void;
+  onSignOut: () => void;
+}): JSX.Element {
+  const [menuOpen, setMenuOpen] = createSignal(false);
+  let menu: HTMLDivElement | undefined;
+  const closeOnOutside = (event: MouseEvent) => {
+    if (menu && !menu.contains(event.target as Node)) setMenuOpen(false);
+  };
+  document.addEventListener('mousedown', closeOnOutside);
+  onCleanup(() => document.removeEventListener('mousedown', closeOnOutside));
+
+  return (
+    <header class="top-bar">
+      <a
+        class="brand"
+        href="/"
+        onClick={(event) => {
+          event.preventDefault();
+          props.onHome();
+        }}
+      >
+        <span class="brand-mark" aria-hidden="true">▣</span> Boardroom
+      </a>
+      <Show when={props.session}>
+        {(session) => {
+          const people = () => peopleOf(session().participants());
+          return (
+          <>
+            <span class="top-sep" aria-hidden="true">/</span>
+            <span class="top-config" data-testid="top-config-name">{session().name() || '…'}</span>
+            <div class="avatar-stack" data-testid="avatar-stack" aria-label={`${people().length} people here`}>
+              <For each={people().slice(0, MAX_AVATARS)}>{(p) => <Avatar participant={p} />}</For>
+              <Show when={people().length > MAX_AVATARS}>
+                <span class="avatar avatar--more">+{people().length - MAX_AVATARS}</span>
+              </Show>
+            </div>
+          </>
+          );
+        }}
+      </Show>
+      <span class="top-spacer" />
+      <div class="menu" ref={menu}>
+        <button
+          type="button"
+          class="button button--small"
+          aria-haspopup="menu"
+          aria-expanded={menuOpen()}
+          onClick={() => setMenuOpen((v) => !v)}
+          onKeyDown={(e) => e.key === 'Escape' && setMenuOpen(false)}
+        >
+          Panels ▾
+        </button>
+        <Show when={menuOpen()}>
+          <div class="menu-list" role="menu" onKeyDown={(e) => e.key === 'Escape' && setMenuOpen(false)}>
+            <For each={Object.keys(PANEL_TITLES) as PanelType[]}>
+              {(type) => (
+                <button
+                  type="button"
+                  role="menuitemcheckbox"
+                  aria-checked={props.openPanels.has(type)}
+                  class="menu-item"
+                  onClick={() => {
+                    props.onReveal(type);
+                    setMenuOpen(false);
+                  }}
+                >
+                  <span class="menu-check">{props.openPanels.has(type) ? '✓' : ''}</span>
+                  {PANEL_TITLES[type]}
+                </button>
+              )}
+            </For>
+          </div>
+        </Show>
+      </div>
+      <button type="button" class="button button--small" onClick={() => props.onResetLayout()} data-testid="reset-layout">
+        Reset layout
+      </button>
+      <Show when={props.user} fallback={<a class="button button--small" href={`/login?next=${encodeURIComponent(location.pathname)}`}>Sign in</a>}>
+        {(user) => (
+          <span class="user-chip">
+            <span class="user-name" title={user().email}>{user().name}</span>
+            <button type="button" class="button button--small" onClick={() => props.onSignOut()}>
+              Sign out
+            </button>
+          </span>
+        )}
+      </Show>
+    </header>
+  );
+}

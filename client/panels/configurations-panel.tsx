@@ -1,0 +1,136 @@
+/** The configurations you can open: list, create, import a .json or Armbian .conf, export. */
+import { createSignal, For, onMount, Show, type JSX } from 'solid-js';
+import { ApiRequestError } from '../app/api.ts';
+import type { AppContext } from '../app/app-context.ts';
+import { configPath } from '../app/routes.ts';
+
+function describeError(error: unknown): string {
+  if (error instanceof ApiRequestError) {
+    const details = error.details.slice(0, 3).map((d) => `${d.path || '/'}: ${d.message}`);
+    return [error.message, ...details].join(' — ');
+  }
+  if (error instanceof SyntaxError) return `Not valid JSON: ${error.message}`;
+  return error instanceof Error ? error.message : String(error);
+}
+
+function relativeTime(iso: string, now = Date.now()): string {
+  const seconds = Math.round((now - Date.parse(iso)) / 1000);
+  if (!Number.isFinite(seconds)) return '';
+  if (seconds < 60) return 'just now';
+  if (seconds < 3600) return `${Math.floor(seconds / 60)} min ago`;
+  if (seconds < 86_400) return `${Math.floor(seconds / 3600)} h ago`;
+  return new Date(iso).toLocaleDateString();
+}
+
+export function ConfigurationsPanel(props: { ctx: AppContext }): JSX.Element {
+  const { ctx } = props;
+  const [name, setName] = createSignal('');
+  const [busy, setBusy] = createSignal(false);
+  const [error, setError] = createSignal<string | null>(null);
+  let fileInput!: HTMLInputElement;
+  onMount(() => {
+    if (ctx.user) void ctx.configs.refresh();
+  });
+
+  const run = async (action: () => Promise<{ id: string }>) => {
+    setBusy(true);
+    setError(null);
+    try {
+      const created = await action();
+      await ctx.configs.refresh();
+      ctx.navigate(configPath(created.id));
+    } catch (e) {
+      setError(describeError(e));
+    } finally {
+      setBusy(false);
+    }
+  };
+  const create = (event: Event) => {
+    event.preventDefault();
+    const chosen = name().trim();
+    if (!chosen) return;
+    void run(() => ctx.api.createConfig(chosen)).then(() => setName(''));
+  };
+  const importFile = async () => {
+    const file = fileInput.files?.[0];
+    fileInput.value = '';
+    if (file) await run(async () => ctx.api.importConfig(file.name, await file.text()));
+  };
+  const openId = () => ctx.session()?.configId ?? null;
+
+  if (!ctx.user) {
+    return (
+      <div class="panel panel--configs">
+        <p class="panel-empty">
+          You opened a shared configuration as a guest.{' '}
+          <a class="link" href={`/login?next=${encodeURIComponent(location.pathname)}`}>
+            Sign in
+          </a>{' '}
+          to see and create your own.
+        </p>
+      </div>
+    );
+  }
+  return (
+    <div class="panel panel--configs">
+      <form class="new-config" onSubmit={create}>
+        <input
+          class="input"
+          aria-label="New configuration name"
+          placeholder="New configuration name"
+          value={name()}
+          maxLength={200}
+          onInput={(e) => setName(e.currentTarget.value)}
+        />
+        <button class="button button--primary" type="submit" disabled={busy() || name().trim() === ''}>
+          Create
+        </button>
+      </form>
+      <div class="panel-toolbar">
+        <button type="button" class="button button--small" disabled={busy()} onClick={() => fileInput.click()}>
+          Import .json / .conf…
+        </button>
+        <input ref={fileInput} type="file" accept=".json,.conf,application/json,text/plain" hidden onChange={() => void importFile()} />
+        <button type="button" class="button button--small" onClick={() => void ctx.configs.refresh()} disabled={ctx.configs.loading()}>
+          Refresh
+        </button>
+      </div>
+      <Show when={error() ?? ctx.configs.error()}>
+        <p class="field-issue field-issue--error" role="alert">
+          {error() ?? ctx.configs.error()}
+        </p>
+      </Show>
+      <ul class="config-list" aria-label="Configurations">
+        <For each={ctx.configs.items()} fallback={<li class="panel-empty">{ctx.configs.loading() ? 'Loading…' : 'No configurations yet.'}</li>}>
+          {(item) => (
+            <li class="config-item" classList={{ 'config-item--open': item.id === openId() }}>
+              <a
+                class="config-link"
+                href={configPath(item.id)}
+                aria-current={item.id === openId() ? 'page' : undefined}
+                onClick={(event) => {
+                  if (event.metaKey || event.ctrlKey || event.shiftKey || event.button !== 0) return;
+                  event.preventDefault();
+                  ctx.navigate(configPath(item.id));
+                }}
+              >
+                <span class="config-item-name">{item.name}</span>
+                <span class="muted">{relativeTime(item.updatedAt)}</span>
+              </a>
+              <Show when={item.id === openId()}>
+                <span class="config-exports">
+                  <a class="link" href={ctx.api.exportUrl(item.id, 'json')} download="">
+                    .json
+                  </a>
+                  <a class="link" href={ctx.api.exportUrl(item.id, 'conf')} download="">
+                    .conf
+                  </a>
+                </span>
+              </Show>
+            </li>
+          )}
+        </For>
+      </ul>
+    </div>
+  );
+}

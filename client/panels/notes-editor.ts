@@ -1,0 +1,53 @@
+/**
+ * The Tiptap editor of the notes, on `doc.getXmlFragment('notes')`, with collaboration carets.
+ * Tiptap's own undo is off: the collaboration extension's undo (Yjs UndoManager) undoes only your
+ * own changes, never someone else's. Loaded on demand: Tiptap is the largest part of the bundle.
+ */
+import { Editor } from '@tiptap/core';
+import Collaboration from '@tiptap/extension-collaboration';
+import CollaborationCaret from '@tiptap/extension-collaboration-caret';
+import StarterKit from '@tiptap/starter-kit';
+import type { Awareness } from 'y-protocols/awareness';
+import type * as Y from 'yjs';
+import type { Identity } from '../app/identity.ts';
+
+/** Name of the document's rich-text root (DESIGN.md, "Document layout"). */
+export const NOTES_FRAGMENT = 'notes';
+
+function renderCaret(user: Record<string, unknown>): HTMLElement {
+  const caret = document.createElement('span');
+  caret.classList.add('collaboration-carets__caret');
+  caret.style.borderColor = String(user.color ?? '#6b7280');
+  const label = document.createElement('div');
+  label.classList.add('collaboration-carets__label');
+  label.style.backgroundColor = String(user.color ?? '#6b7280');
+  label.textContent = String(user.name ?? 'Someone');
+  caret.append(label);
+  return caret;
+}
+
+export function createNotesEditor(options: {
+  element: HTMLElement;
+  doc: Y.Doc;
+  provider: { awareness: Awareness };
+  identity: Identity;
+  /** Every transaction (content or selection): toolbar states follow it. */
+  onChange(editor: Editor): void;
+}): Editor {
+  return new Editor({
+    element: options.element,
+    extensions: [
+      StarterKit.configure({ undoRedo: false }),
+      Collaboration.configure({ fragment: options.doc.getXmlFragment(NOTES_FRAGMENT) }),
+      CollaborationCaret.configure({
+        provider: options.provider,
+        user: { name: options.identity.name, color: options.identity.color },
+        render: renderCaret,
+      }),
+    ],
+    editorProps: {
+      attributes: { class: 'notes-editor', 'aria-label': 'Notes', 'aria-multiline': 'true', role: 'textbox', 'data-testid': 'notes-editor' },
+    },
+    onTransaction: ({ editor }) => options.onChange(editor),
+  });
+}

@@ -1,0 +1,96 @@
+/** The Notes panel: collaborative rich text with everyone's carets, and a small toolbar. */
+import type { Editor } from '@tiptap/core';
+import { createEffect, createSignal, For, on, onCleanup, onMount, Show, type JSX } from 'solid-js';
+import type { AppContext } from '../app/app-context.ts';
+import type { ConfigSession } from '../session/config-session.ts';
+import { SessionGate } from './session-gate.tsx';
+
+interface ToolbarItem {
+  label: string;
+  title: string;
+  active: (editor: Editor) => boolean;
+  run: (editor: Editor) => void;
+}
+
+const TOOLBAR: ToolbarItem[] = [
+  { label: 'B', title: 'Bold (Ctrl+B)', active: (e) => e.isActive('bold'), run: (e) => e.chain().focus().toggleBold().run() },
+  { label: 'I', title: 'Italic (Ctrl+I)', active: (e) => e.isActive('italic'), run: (e) => e.chain().focus().toggleItalic().run() },
+  { label: 'H', title: 'Heading', active: (e) => e.isActive('heading', { level: 3 }), run: (e) => e.chain().focus().toggleHeading({ level: 3 }).run() },
+  { label: '•', title: 'Bulleted list', active: (e) => e.isActive('bulletList'), run: (e) => e.chain().focus().toggleBulletList().run() },
+  { label: '1.', title: 'Numbered list', active: (e) => e.isActive('orderedList'), run: (e) => e.chain().focus().toggleOrderedList().run() },
+  { label: '</>', title: 'Code block', active: (e) => e.isActive('codeBlock'), run: (e) => e.chain().focus().toggleCodeBlock().run() },
+];
+
+function Notes(props: { ctx: AppContext; session: ConfigSession }): JSX.Element {
+  const [editor, setEditor] = createSignal<Editor | null>(null, { equals: false });
+  const [failed, setFailed] = createSignal<string | null>(null);
+  const [ready, setReady] = createSignal(false);
+  let host!: HTMLDivElement;
+  let disposed = false;
+
+  onMount(() => {
+    import('./notes-editor.ts').then(
+      ({ createNotesEditor }) => {
+        if (disposed) return;
+        const instance = createNotesEditor({
+          element: host,
+          doc: props.session.doc,
+          provider: props.session.provider,
+          identity: props.ctx.identity,
+          onChange: (e) => setEditor(e),
+        });
+        setEditor(instance);
+        setReady(true);
+      },
+      (error: unknown) => setFailed(error instanceof Error ? error.message : String(error)),
+    );
+  });
+  // Viewers and commenters may read the notes but not change them (the server drops such edits).
+  createEffect(
+    on([ready, () => props.session.canEdit()], ([isReady, canEdit]) => {
+      const instance = editor();
+      if (isReady && instance && instance.isEditable !== canEdit) instance.setEditable(canEdit, false);
+    }),
+  );
+  onCleanup(() => {
+    disposed = true;
+    editor()?.destroy();
+  });
+
+  return (
+    <>
+      <div class="panel-toolbar notes-toolbar" role="toolbar" aria-label="Formatting">
+        <For each={TOOLBAR}>
+          {(item) => (
+            <button
+              type="button"
+              class="button button--small button--tool"
+              classList={{ 'button--active': editor() !== null && item.active(editor()!) }}
+              title={item.title}
+              aria-label={item.title}
+              aria-pressed={editor() !== null && item.active(editor()!)}
+              disabled={editor() === null || !props.session.canEdit()}
+              onClick={() => editor() && item.run(editor()!)}
+            >
+              {item.label}
+            </button>
+          )}
+        </For>
+      </div>
+      <Show when={failed()}>
+        <p class="panel-empty panel-empty--error">The notes editor did not load: {failed()}</p>
+      </Show>
+      <div class="notes-host" ref={host} />
+    </>
+  );
+}
+
+export function NotesPanel(props: { ctx: AppContext }): JSX.Element {
+  return (
+    <div class="panel panel--notes">
+      <SessionGate ctx={props.ctx}>
+        {(session) => <Notes ctx={props.ctx} session={session} />}
+      </SessionGate>
+    </div>
+  );
+}

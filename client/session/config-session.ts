@@ -1,0 +1,221 @@
+/**
+ * Everything about one open configuration: its Y.Doc and connection, the field store the form
+ * binds to, validation (local first, the server's authoritative result when it arrives), save
+ * state, presence and the configuration's name. Created when a configuration is opened and
+ * destroyed when another one is; nothing here outlives it.
+ */
+import { createSignal, type Accessor } from 'solid-js';
+import { Awareness } from 'y-protocols/awareness';
+import * as Y from 'yjs';
+import type { ExtType } from '../../shared/ext-messages.ts';
+import { MessageType } from '../../shared/protocol.ts';
+import { configSchema, validateConfig } from '../../shared/validation/index.ts';
+import type { RepairedIssue, ValidationResult } from '../../shared/validation/issue.ts';
+import type { ConfigSchema } from '../../shared/schema/types.ts';
+import { can, isRole, type Role } from '../../shared/roles.ts';
+import { ApiRequestError, type Api } from '../app/api.ts';
+import type { Identity } from '../app/identity.ts';
+import { createFieldStore, type FieldStore } from '../form/field-store.ts';
+import { sameResult } from '../form/issues.ts';
+import { participantsOf, type Participant } from './presence.ts';
+import type { SaveState } from './save-tracker.ts';
+import { openSyncConnection, type ConnectionState } from './sync-connection.ts';
+
+export interface ShownValidation {
+  result: ValidationResult;
+  /** `server`: the server's pushed result (authoritative); `local`: computed here since. */
+  source: 'local' | 'server';
+}
+
+export interface FocusRequest {
+  pointer: string;
+  /** Increments so that asking for the same field twice focuses it twice. */
+  serial: number;
+}
+
+export interface ConfigSession {
+  readonly configId: string;
+  readonly schema: ConfigSchema;
+  readonly doc: Y.Doc;
+  readonly awareness: Awareness;
+  /** The provider, for the notes editor's caret extension (it reads `provider.awareness`). */
+  readonly provider: { awareness: Awareness };
+  readonly fields: FieldStore;
+  /** Origin of this client's own form transactions. */
+  readonly origin: object;
+  name: Accessor<string>;
+  /** Your role here (from the server: the REST answer, then live from your stamped presence). */
+  role: Accessor<Role | null>;
+  canEdit: Accessor<boolean>;
+  /** Who the others see: your name and colour as the server stamped them. */
+  self: Accessor<Identity>;
+  rename(name: string): Promise<void>;
+  /** null while loading or when found; the message when the configuration cannot be opened. */
+  loadError: Accessor<string | null>;
+  connection: Accessor<ConnectionState>;
+  closeReason: Accessor<string | null>;
+  synced: Accessor<boolean>;
+  saveState: Accessor<SaveState>;
+  validation: Accessor<ShownValidation>;
+  repaired: Accessor<RepairedIssue[]>;
+  dismissRepaired(): void;
+  participants: Accessor<Participant[]>;
+  setFocus(pointer: string | null): void;
+  focusRequest: Accessor<FocusRequest | null>;
+  requestFocus(pointer: string): void;
+  destroy(): void;
+}
+
+export interface SessionOptions {
+  configId: string;
+  wsUrl: string;
+  /** Your name and colour until the server's stamp arrives. */
+  identity: Identity;
+  /** Share-aware when you came by a link. */
+  api: Api;
+  /** Came by a share link: its token, and the name you give as a guest. */
+  share?: { token: string; guestName: string };
+}
+
+export function createConfigSession(options: SessionOptions): ConfigSession {
+  const { configId, api } = options;
+  const doc = new Y.Doc();
+  const fields = createFieldStore(doc);
+  const origin = { kind: 'boardroom-form' };
+
+  const [name, setName] = createSignal('');
+  const [role, setRole] = createSignal<Role | null>(null);
+  const [self, setSelf] = createSignal<Identity>(options.identity);
+  const [loadError, setLoadError] = createSignal<string | null>(null);
+  const [connection, setConnection] = createSignal<ConnectionState>('connecting');
+  const [closeReason, setCloseReason] = createSignal<string | null>(null);
+  const [synced, setSynced] = createSignal(false);
+  const [repaired, setRepaired] = createSignal<RepairedIssue[]>([]);
+  const [focusRequest, setFocusRequest] = createSignal<FocusRequest | null>(null);
+
+  const local = (): ValidationResult => validateConfig(fields.snapshot());
+  const [validation, setValidation] = createSignal<ShownValidation>({ result: local(), source: 'local' });
+  let lastServer: ValidationResult | null = null;
+
+  const onExt = (type: ExtType, payload: unknown): void => {
+    if (type === MessageType.validation) {
+      lastServer = payload as ValidationResult;
+      // While our own edits are unacknowledged the result may predate them: keep the local one.
+      if (sync.save.state === 'saved') setValidation({ result: lastServer, source: 'server' });
+    } else if (type === MessageType.repaired) {
+      setRepaired((payload as { issues: RepairedIssue[] }).issues ?? []);
+    }
+  };
+
+  const sync = openSyncConnection({
+    wsUrl: options.wsUrl,
+    configId,
+    doc,
+    params: options.share ? { share: options.share.token, name: options.share.guestName } : undefined,
+    onSelfStamp(user) {
+      if (typeof user.name === 'string' && typeof user.color === 'string') {
+        const current = self();
+        if (current.name !== user.name || current.color !== user.color) {
+          setSelf({ name: user.name, color: user.color });
+          setParticipants(withSelf(participantsOf(awareness)));
+        }
+      }
+      if (isRole(user.role)) setRole(user.role);
+    },
+    onState(state, reason) {
+      setConnection(state);
+      if (reason) setCloseReason(reason);
+      // Without a connection nothing the server said is current any more.
+      if (state !== 'connected' && validation().source === 'server') setValidation({ result: validation().result, source: 'local' });
+    },
+    onSynced: () => setSynced(true),
+    onExt,
+  });
+  const [saveState, setSaveState] = createSignal<SaveState>(sync.save.state);
+  sync.save.onChange(setSaveState);
+
+  fields.onChange(() => {
+    const result = local();
+    // The server pushes only when its result changes: the same issues mean it agrees.
+    if (lastServer && connection() === 'connected' && sameResult(result, lastServer)) {
+      setValidation({ result: lastServer, source: 'server' });
+    } else {
+      setValidation({ result, source: 'local' });
+    }
+  });
+
+  const awareness = sync.provider.awareness;
+  awareness.setLocalStateField('user', { name: options.identity.name, color: options.identity.color });
+  awareness.setLocalStateField('focus', null);
+  // Others see us as the server stamped us; show ourselves the same way.
+  const withSelf = (list: Participant[]): Participant[] =>
+    list.map((p) => (p.isLocal ? { ...p, name: self().name, color: self().color } : p));
+  const [participants, setParticipants] = createSignal<Participant[]>(withSelf(participantsOf(awareness)));
+  const onAwareness = (): void => {
+    setParticipants(withSelf(participantsOf(awareness)));
+  };
+  awareness.on('change', onAwareness);
+
+  let destroyed = false;
+  api.getConfig(configId).then(
+    (record) => {
+      if (destroyed) return;
+      setName(record.name);
+      if (role() === null && isRole(record.role)) setRole(record.role);
+    },
+    (error: unknown) => {
+      if (destroyed) return;
+      setLoadError(
+        error instanceof ApiRequestError && error.status === 404
+          ? 'This configuration does not exist, or you have no access to it.'
+          : error instanceof Error
+            ? error.message
+            : String(error),
+      );
+    },
+  );
+
+  let serial = 0;
+  return {
+    configId,
+    schema: configSchema,
+    doc,
+    awareness,
+    provider: sync.provider,
+    fields,
+    origin,
+    name,
+    role,
+    // A closed connection (access revoked, configuration deleted) takes no more edits.
+    canEdit: () => can(role(), 'edit') && connection() !== 'closed',
+    self,
+    async rename(next) {
+      const record = await api.renameConfig(configId, next);
+      setName(record.name);
+    },
+    loadError,
+    connection,
+    closeReason,
+    synced,
+    saveState,
+    validation,
+    repaired,
+    dismissRepaired: () => setRepaired([]),
+    participants,
+    setFocus(pointer) {
+      const current = (awareness.getLocalState()?.focus as { path?: string } | null | undefined)?.path ?? null;
+      if (current !== pointer) awareness.setLocalStateField('focus', pointer === null ? null : { path: pointer });
+    },
+    focusRequest,
+    requestFocus(pointer) {
+      setFocusRequest({ pointer, serial: ++serial });
+    },
+    destroy() {
+      destroyed = true;
+      awareness.off('change', onAwareness);
+      fields.destroy();
+      sync.destroy();
+      doc.destroy();
+    },
+  };
+}

@@ -1,0 +1,135 @@
+/**
+ * One stock y-websocket `WebsocketProvider` per open configuration, opened with `?ext=1` and
+ * taught our extension messages. It reconnects by itself (exponential backoff); the browser's
+ * online/offline events make it stop and retry at once instead of waiting out a dead socket.
+ * Edits made while offline stay in the Y.Doc and reach the server in the sync step 2 that
+ * answers the server's step 1 on reconnect.
+ */
+import * as decoding from 'lib0/decoding';
+import { WebsocketProvider } from 'y-websocket';
+import type * as Y from 'yjs';
+import { installExtHandlers, type ExtType, type SavedAck } from '../../shared/ext-messages.ts';
+import { MessageType, SyncStep } from '../../shared/protocol.ts';
+import { createSaveTracker, type SaveTracker } from './save-tracker.ts';
+
+export type ConnectionState = 'connecting' | 'connected' | 'offline' | 'closed';
+
+export interface SyncConnection {
+  provider: WebsocketProvider;
+  save: SaveTracker;
+  destroy(): void;
+}
+
+export interface SyncConnectionOptions {
+  wsUrl: string;
+  configId: string;
+  doc: Y.Doc;
+  /** Extra query parameters: a share token and the guest name people who came by link give. */
+  params?: Record<string, string>;
+  /** The server stamps our presence entry with who it knows we are (name, colour, role). */
+  onSelfStamp(user: Record<string, unknown>): void;
+  onState(state: ConnectionState, reason?: string): void;
+  onSynced(): void;
+  onExt(type: ExtType, payload: unknown): void;
+}
+
+/** Cap of y-websocket's reconnect backoff: after a server restart, clients return within 2.5 s
+ * without all retrying in the same instant. */
+const MAX_RECONNECT_BACKOFF_MS = 2_500;
+
+type Handler = WebsocketProvider['messageHandlers'][number];
+
+/** The `user` of our own entry in an awareness message, if the message has one. */
+function ownEntry(decoder: decoding.Decoder, clientId: number): Record<string, unknown> | null {
+  try {
+    const update = decoding.createDecoder(decoding.readVarUint8Array(decoder));
+    const count = decoding.readVarUint(update);
+    for (let i = 0; i < count; i++) {
+      const id = decoding.readVarUint(update);
+      decoding.readVarUint(update); // clock
+      const state = decoding.readVarString(update);
+      if (id !== clientId) continue;
+      const parsed = JSON.parse(state) as { user?: unknown } | null;
+      return parsed && typeof parsed.user === 'object' && parsed.user !== null ? (parsed.user as Record<string, unknown>) : null;
+    }
+  } catch (error) {
+    console.warn('unreadable awareness message', error);
+  }
+  return null;
+}
+
+export function openSyncConnection(options: SyncConnectionOptions): SyncConnection {
+  const { doc } = options;
+  const provider = new WebsocketProvider(options.wsUrl, options.configId, doc, {
+    params: { ...options.params, ext: '1' },
+    connect: false,
+    // Tabs of one browser talk to the server each, so every tab gets its own acknowledgements.
+    disableBc: true,
+    maxBackoffTime: MAX_RECONNECT_BACKOFF_MS,
+  });
+  const save = createSaveTracker();
+
+  installExtHandlers(provider as unknown as { messageHandlers: Parameters<typeof installExtHandlers>[0]['messageHandlers'] }, (type, payload) => {
+    if (type === MessageType.saved) save.acked((payload as SavedAck).seq);
+    options.onExt(type, payload);
+  });
+
+  // The provider answers the server's sync step 1 with a step 2: count it like the server does.
+  const syncHandler: Handler = provider.messageHandlers[MessageType.sync];
+  provider.messageHandlers[MessageType.sync] = (encoder, decoder, p, emitSynced, messageType) => {
+    const step = decoding.peekVarUint(decoder);
+    syncHandler(encoder, decoder, p, emitSynced, messageType);
+    if (step === SyncStep.step1) save.sentSyncStep2();
+  };
+
+  // Our own presence entry comes back stamped by the server: that is who everyone else sees.
+  const awarenessHandler: Handler = provider.messageHandlers[MessageType.awareness];
+  provider.messageHandlers[MessageType.awareness] = (encoder, decoder, p, emitSynced, messageType) => {
+    const stamped = ownEntry(decoding.clone(decoder), doc.clientID);
+    awarenessHandler(encoder, decoder, p, emitSynced, messageType);
+    if (stamped) options.onSelfStamp(stamped);
+  };
+
+  // Registered after the provider's own update handler, so the message has gone out already.
+  const onUpdate = (_update: Uint8Array, origin: unknown): void => {
+    if (origin === provider) return;
+    const ws = provider.ws;
+    save.localEdit(provider.wsconnected && ws !== null && ws.readyState === ws.OPEN);
+  };
+  doc.on('update', onUpdate);
+
+  provider.on('status', ({ status }) => {
+    if (status === 'connected') save.connected();
+    if (status === 'disconnected') save.disconnected();
+    if (!navigator.onLine) options.onState('offline');
+    else options.onState(status === 'connected' ? 'connected' : 'connecting');
+  });
+  provider.on('sync', (synced: boolean) => {
+    if (synced) options.onSynced();
+  });
+  provider.on('closed', ({ code, reason }) => options.onState('closed', `${reason || 'connection refused'} (${code})`));
+
+  const goOffline = (): void => {
+    provider.disconnect();
+    options.onState('offline');
+  };
+  const goOnline = (): void => {
+    options.onState('connecting');
+    provider.connect();
+  };
+  window.addEventListener('offline', goOffline);
+  window.addEventListener('online', goOnline);
+  if (navigator.onLine) provider.connect();
+  else options.onState('offline');
+
+  return {
+    provider,
+    save,
+    destroy() {
+      window.removeEventListener('offline', goOffline);
+      window.removeEventListener('online', goOnline);
+      doc.off('update', onUpdate);
+      provider.destroy();
+    },
+  };
+}

@@ -1,0 +1,109 @@
+/**
+ * The workspace layout is saved per user on the server (`PUT /api/layout`) a moment after each
+ * change, and restored on the next visit. A layout that no longer loads (a panel type renamed in
+ * a newer version) falls back to the default rather than leaving an empty screen.
+ */
+import type { LayoutConfig } from 'golden-layout';
+import { defaultLayout, isPanelType } from './panel-types.ts';
+import type { Workspace } from './workspace.ts';
+
+/** Dragging a splitter fires many changes; one save after the hand stops is enough. */
+export const LAYOUT_SAVE_DEBOUNCE_MS = 400;
+
+/** True when every component in the saved layout is a panel this client knows. */
+function knowsAllPanels(node: unknown): boolean {
+  if (node === null || typeof node !== 'object') return true;
+  const item = node as { type?: unknown; componentType?: unknown; content?: unknown; root?: unknown };
+  if (item.type === 'component' && !isPanelType(item.componentType)) return false;
+  if (item.root !== undefined && !knowsAllPanels(item.root)) return false;
+  return !Array.isArray(item.content) || item.content.every(knowsAllPanels);
+}
+
+/** Where a layout is kept: the server for people with an account, this browser for guests. */
+export interface LayoutStore {
+  get(): Promise<unknown>;
+  put(layout: unknown): Promise<void>;
+}
+
+/** Guests (who came by a share link) have no account to save to: keep the layout in this browser. */
+export function browserLayoutStore(storage: Pick<Storage, 'getItem' | 'setItem'>, key = 'boardroom.layout'): LayoutStore {
+  return {
+    async get() {
+      return JSON.parse(storage.getItem(key) ?? 'null') as unknown;
+    },
+    async put(layout) {
+      storage.setItem(key, JSON.stringify(layout));
+    },
+  };
+}
+
+export interface LayoutPersistence {
+  /** Loads the saved layout (or the default) into the workspace. */
+  restore(): Promise<'saved' | 'default'>;
+  /** Back to the default layout, saved at once. */
+  reset(): Promise<void>;
+  /** Resolves when no save is waiting or running (tests and page unload). */
+  flush(): Promise<void>;
+  destroy(): void;
+}
+
+export function createLayoutPersistence(store: LayoutStore, workspace: Workspace, onError: (message: string) => void): LayoutPersistence {
+  let timer: ReturnType<typeof setTimeout> | null = null;
+  let restoring = false;
+  let inflight: Promise<void> = Promise.resolve();
+
+  const saveNow = (): Promise<void> => {
+    if (timer) clearTimeout(timer);
+    timer = null;
+    const layout = workspace.save();
+    inflight = inflight
+      .then(() => store.put(layout))
+      .catch((e: unknown) => onError(`Could not save the layout: ${e instanceof Error ? e.message : String(e)}`));
+    return inflight;
+  };
+
+  workspace.onChanged(() => {
+    if (restoring) return;
+    if (timer) clearTimeout(timer);
+    timer = setTimeout(() => void saveNow(), LAYOUT_SAVE_DEBOUNCE_MS);
+  });
+
+  const loadDefault = () => workspace.load(defaultLayout());
+
+  return {
+    async restore() {
+      restoring = true;
+      try {
+        let saved: unknown = null;
+        try {
+          saved = await store.get();
+        } catch (e) {
+          onError(`Could not load your saved layout: ${e instanceof Error ? e.message : String(e)}`);
+        }
+        if (saved && typeof saved === 'object' && knowsAllPanels(saved)) {
+          try {
+            workspace.load(saved as LayoutConfig);
+            return 'saved';
+          } catch (e) {
+            console.warn('saved layout did not load; using the default', e);
+          }
+        }
+        loadDefault();
+        return 'default';
+      } finally {
+        restoring = false;
+      }
+    },
+    async reset() {
+      loadDefault();
+      await saveNow();
+    },
+    async flush() {
+      if (timer) await saveNow();
+      await inflight;
+    },
+    destroy() {
+      if (timer) clearTimeout(timer);
+    },
+  };
+}

@@ -1,0 +1,25 @@
+/** Which component renders which panel type; unknown types (from a newer layout) say so. */
+import type { JSX } from 'solid-js';
+import type { AppContext } from '../app/app-context.ts';
+import { ConfigurationsPanel } from '../panels/configurations-panel.tsx';
+import { FormPanel } from '../panels/form-panel.tsx';
+import { JsonPanel } from '../panels/json-panel.tsx';
+import { NotesPanel } from '../panels/notes-panel.tsx';
+import { ParticipantsPanel } from '../panels/participants-panel.tsx';
+import { ProblemsPanel } from '../panels/problems-panel.tsx';
+import type { PanelType } from './panel-types.ts';
+
+const PANELS: Record<PanelType, (props: { ctx: AppContext }) => JSX.Element> = {
+  configurations: ConfigurationsPanel,
+  form: FormPanel,
+  notes: NotesPanel,
+  problems: ProblemsPanel,
+  json: JsonPanel,
+  participants: ParticipantsPanel,
+};
+
+export function Panel(props: { type: string; ctx: AppContext }): JSX.Element {
+  const Component = PANELS[props.type as PanelType];
+  if (!Component) return <p class="panel-empty">This panel ({props.type}) is not available in this version.</p>;
+  return <Component ctx={props.ctx} />;
+}
