@@ -106,7 +106,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
 
   app.route('/health', healthRoutes(deps.readiness));
   app.route('/api/auth/github', githubAuthRoutes({ accounts: deps.accounts, settings: deps.github, publicUrl: deps.publicUrl, secureCookies: deps.secureCookies }));
-  app.route('/api/auth', authRoutes({ accounts: deps.accounts, secureCookies: deps.secureCookies, onSessionRevoked: deps.accessEvents.sessionRevoked }));
+  app.route('/api/auth', authRoutes({ accounts: deps.accounts, providers: { github: !!deps.github }, secureCookies: deps.secureCookies, onSessionRevoked: deps.accessEvents.sessionRevoked }));
   app.route('/api', accessRoutes({ ...deps, events: deps.accessEvents }));
   app.route('/api', buildRoutes({ ...deps, gate: deps.buildGate }));
   app.route('/api/schema', schemaRoute());

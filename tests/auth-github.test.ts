@@ -43,13 +43,16 @@ describe('GitHub sign-in', () => {
   });
 
   it('redirects to GitHub with a state, and the callback signs the person in', async () => {
-    const start = await fetch(`${server.url}/api/auth/github`, { redirect: 'manual' });
+    const start = await fetch(`${server.url}/api/auth/github?next=${encodeURIComponent('/c/abc')}`, { redirect: 'manual' });
     expect(start.status).toBe(302);
     const location = new URL(start.headers.get('location')!);
     expect(location.origin + location.pathname).toBe(`${fakeUrl}/login/oauth/authorize`);
     expect(location.searchParams.get('client_id')).toBe('cid');
     const state = location.searchParams.get('state')!;
-    const stateCookie = (start.headers.get('set-cookie') ?? '').split(';')[0];
+    const stateCookie = start.headers
+      .getSetCookie()
+      .map((c) => c.split(';')[0])
+      .join('; ');
 
     // A callback whose state does not match is refused.
     const forged = await fetch(`${server.url}/api/auth/github/callback?code=abc&state=${'x'.repeat(state.length)}`, {
@@ -60,10 +63,19 @@ describe('GitHub sign-in', () => {
 
     const done = await fetch(`${server.url}/api/auth/github/callback?code=abc&state=${state}`, { headers: { cookie: stateCookie }, redirect: 'manual' });
     expect(done.status).toBe(302);
+    expect(done.headers.get('location')).toBe('/c/abc');
     expect(seen.tokenRequests.at(-1)).toMatchObject({ client_id: 'cid', client_secret: 'secret', code: 'abc' });
     const session = (done.headers.getSetCookie?.() ?? [done.headers.get('set-cookie') ?? '']).find((c) => c.startsWith('br_session='))!;
     const me = (await (await fetch(`${server.url}/api/auth/me`, { headers: { cookie: session.split(';')[0] } })).json()) as { user: { email: string; name: string } };
     expect(me.user).toMatchObject({ email: 'octo@example.test', name: 'Octo Cat' });
+  });
+
+  it('tells the sign-in page which providers exist, and refuses open redirects', async () => {
+    expect(await (await fetch(`${server.url}/api/auth/providers`)).json()).toEqual({ github: true });
+    const { safeNext } = await import('../server/routes/github-auth.ts');
+    expect(safeNext('https://evil.example/')).toBe('/');
+    expect(safeNext('//evil.example/')).toBe('/');
+    expect(safeNext('/c/123')).toBe('/c/123');
   });
 
   it('says it is disabled when not configured', async () => {

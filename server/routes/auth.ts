@@ -6,7 +6,7 @@ import { getConnInfo } from '@hono/node-server/conninfo';
 import { Hono, type Context } from 'hono';
 import { deleteCookie, setCookie } from 'hono/cookie';
 import { normalizeEmail, SESSION_TTL_MS, type Accounts, type User } from '../auth/accounts.ts';
-import { requireSession, SESSION_COOKIE, type AppEnv } from '../auth/actor.ts';
+import { colorFor, requireSession, SESSION_COOKIE, type AppEnv } from '../auth/actor.ts';
 import { dummyVerify, hashPassword, PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH, verifyPassword } from '../auth/passwords.ts';
 import { FixedWindowLimiter } from '../auth/rate-limit.ts';
 import { ApiError, readJsonObject } from '../http-errors.ts';
@@ -20,12 +20,14 @@ const EMAIL_RE = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 export interface AuthRouteDeps {
   accounts: Accounts;
+  /** Which optional sign-in methods this server offers (the sign-in page shows only those). */
+  providers: { github: boolean };
   /** Set the cookie's Secure flag (behind HTTPS). */
   secureCookies: boolean;
   onSessionRevoked: (sessionId: string) => void;
 }
 
-const publicUser = (u: User) => ({ id: u.id, email: u.email, name: u.name, isAdmin: u.isAdmin });
+const publicUser = (u: User) => ({ id: u.id, email: u.email, name: u.name, isAdmin: u.isAdmin, color: colorFor(u.id) });
 
 function field(body: Record<string, unknown>, name: string, max: number, min = 1): string {
   const value = body[name];
@@ -98,6 +100,8 @@ export function authRoutes(deps: AuthRouteDeps): Hono<AppEnv> {
     deleteCookie(c, SESSION_COOKIE, { path: '/' });
     return c.body(null, 204);
   });
+
+  app.get('/providers', (c) => c.json(deps.providers));
 
   app.get('/me', (c) => c.json({ user: publicUser(requireSession(c.get('actor')).user) }));
   return app;

@@ -21,6 +21,13 @@ export interface GithubSettings {
 }
 
 const STATE_COOKIE = 'br_oauth_state';
+const NEXT_COOKIE = 'br_oauth_next';
+
+/** Only same-site paths may be returned to after sign-in (no open redirect). */
+export function safeNext(next: string | undefined): string {
+  if (!next || !next.startsWith('/') || next.startsWith('//') || next.includes('\\') || next.length > 512) return '/';
+  return next;
+}
 /** The round trip through GitHub's consent page takes seconds; ten minutes is generous. */
 const STATE_TTL_S = 600;
 /** GitHub answers in well under a second; do not hold a sign-in open longer than this. */
@@ -54,7 +61,9 @@ export function githubAuthRoutes(deps: {
   app.get('/', (c) => {
     const s = settings();
     const state = randomBytes(24).toString('base64url');
-    setCookie(c, STATE_COOKIE, state, { httpOnly: true, sameSite: 'Lax', secure: deps.secureCookies, path: '/api/auth/github', maxAge: STATE_TTL_S });
+    const cookie = { httpOnly: true, sameSite: 'Lax' as const, secure: deps.secureCookies, path: '/api/auth/github', maxAge: STATE_TTL_S };
+    setCookie(c, STATE_COOKIE, state, cookie);
+    setCookie(c, NEXT_COOKIE, safeNext(c.req.query('next')), cookie);
     const url = new URL('/login/oauth/authorize', s.oauthBase);
     url.search = new URLSearchParams({ client_id: s.clientId, redirect_uri: callbackUrl(), state, scope: 'read:user user:email' }).toString();
     return c.redirect(url.toString(), 302);
@@ -64,7 +73,9 @@ export function githubAuthRoutes(deps: {
     const s = settings();
     const expected = getCookie(c, STATE_COOKIE) ?? '';
     const state = c.req.query('state') ?? '';
+    const next = safeNext(getCookie(c, NEXT_COOKIE));
     deleteCookie(c, STATE_COOKIE, { path: '/api/auth/github' });
+    deleteCookie(c, NEXT_COOKIE, { path: '/api/auth/github' });
     if (!expected || expected.length !== state.length || !timingSafeEqual(Buffer.from(expected), Buffer.from(state))) {
       throw new ApiError(400, 'oauth_state_mismatch', 'sign-in link expired or was not started here; try again');
     }
@@ -80,7 +91,7 @@ export function githubAuthRoutes(deps: {
     const profile = await githubJson<GithubUser>(new URL('/user', s.apiBase).toString(), auth);
     const user = await findOrCreate(deps.accounts, s, profile, auth);
     await startSession(c, deps, user);
-    return c.redirect('/', 302);
+    return c.redirect(next, 302);
   });
   return app;
 }
