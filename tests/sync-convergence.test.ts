@@ -2,6 +2,8 @@
  * Three stock y-websocket clients edit one configuration at once and end up identical; a late
  * joiner and a client after a server restart receive the same state.
  */
+// Compared as canonical JSON: map key order depends on the order updates were integrated.
+import { canonicalJson } from '../shared/canonical-json.ts';
 import { afterAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { connectClient, synced, type TestClient } from './helpers/clients.ts';
@@ -61,7 +63,7 @@ describe('sync convergence', () => {
       clients.forEach((c, who) => randomEdit(c.doc, rnd, who));
       if (round % 10 === 0) await new Promise((r) => setImmediate(r));
     }
-    const states = () => clients.map((c) => JSON.stringify(c.doc.getMap('config').toJSON()));
+    const states = () => clients.map((c) => canonicalJson(c.doc.getMap('config').toJSON()));
     await eventually(() => {
       const s = states();
       expect(s[1]).toEqual(s[0]);
@@ -72,7 +74,7 @@ describe('sync convergence', () => {
     const late = connectClient(server, id);
     clients.push(late);
     await synced(late);
-    await eventually(() => expect(JSON.stringify(late.doc.getMap('config').toJSON())).toEqual(finalState));
+    await eventually(() => expect(canonicalJson(late.doc.getMap('config').toJSON())).toEqual(finalState));
 
     // Restart: a new process state loads from Postgres only.
     for (const c of clients) c.destroy();
@@ -83,6 +85,6 @@ describe('sync convergence', () => {
     const after = connectClient(server, id);
     clients.push(after);
     await synced(after);
-    await eventually(() => expect(JSON.stringify(after.doc.getMap('config').toJSON())).toEqual(finalState));
+    await eventually(() => expect(canonicalJson(after.doc.getMap('config').toJSON())).toEqual(finalState));
   });
 });
