@@ -6,11 +6,14 @@
  */
 import { randomUUID } from 'node:crypto';
 import { and, asc, count, desc, eq, inArray, isNull, isNotNull, sql } from 'drizzle-orm';
-import { anchorStatus, type CommentAnchor, type DetachedReason } from '../../shared/comment-anchor.ts';
+import { anchorStatus, type CommentAnchor } from '../../shared/comment-anchor.ts';
 import { comments } from '../../shared/db/review-schema.ts';
 import { configSchema } from '../../shared/validation/index.ts';
 import type { Db } from '../db/connect.ts';
+import type { CommentView, ThreadView } from '../../shared/history-types.ts';
 import { personView, type Person } from '../history/people.ts';
+
+export type { CommentView, ThreadView };
 
 /** A comment is a remark, not a document: 10,000 characters is several screens. */
 export const MAX_COMMENT_BODY_LENGTH = 10_000;
@@ -24,29 +27,6 @@ export const THREADS_PAGE_MAX = 500;
 export const MAX_SCHEMA_VERSION_LENGTH = 32;
 
 type Row = typeof comments.$inferSelect;
-
-export interface CommentView {
-  id: string;
-  author: Person;
-  body: string;
-  createdAt: string;
-  editedAt: string | null;
-}
-
-export interface ThreadView {
-  id: string;
-  anchor: CommentAnchor | null;
-  reviewId: string | null;
-  detached: boolean;
-  detachedReason?: DetachedReason;
-  resolved: boolean;
-  resolvedBy: Person | null;
-  resolvedAt: string | null;
-  createdAt: string;
-  /** Time of the newest comment. */
-  updatedAt: string;
-  comments: CommentView[];
-}
 
 const commentView = (r: Row): CommentView => ({
   id: r.id,

@@ -11,6 +11,7 @@ import { Hono } from 'hono';
 import type { Logger } from 'pino';
 import { encodeExt } from '../../shared/ext-messages.ts';
 import { users } from '../../shared/db/auth-schema.ts';
+import type { HistoryEvent } from '../../shared/history-types.ts';
 import { MessageType } from '../../shared/protocol.ts';
 import { SCHEMA_VERSION } from '../../shared/schema/version.ts';
 import type { AccessStore } from '../auth/access-store.ts';
@@ -48,7 +49,7 @@ export function createHistoryAndReview(deps: {
 }): HistoryAndReview {
   // Live events go to the room's ext clients on every server process (through the room bus) when
   // the room is loaded here; a configuration nobody has open has nobody to tell.
-  const push = (configId: string, payload: unknown) => deps.manager.peek(configId)?.publishExt(encodeExt(MessageType.event, payload));
+  const push = (configId: string, payload: HistoryEvent) => deps.manager.peek(configId)?.publishExt(encodeExt(MessageType.event, payload));
   const changeLog = new ChangeLog({ db: deps.db, logger: deps.logger.child({ part: 'change-log' }), push });
   const routes = new Hono<AppEnv>();
   routes.route('/', historyRoutes({ ...deps, changeLog, push }));

@@ -9,12 +9,15 @@
  * review `changes_requested`; otherwise one approval makes it `approved`; otherwise it is `open`.
  */
 import { and, desc, eq, inArray } from 'drizzle-orm';
-import { diffConfigs, type DiffEntry } from '../../shared/config-diff.ts';
+import { diffConfigs } from '../../shared/config-diff.ts';
 import { configVersions, reviewDecisions, reviews } from '../../shared/db/review-schema.ts';
 import { configs } from '../../shared/db/schema.ts';
 import { configSchema } from '../../shared/validation/index.ts';
 import type { Db } from '../db/connect.ts';
+import type { Decision, DecisionView, ReviewStatus, ReviewView } from '../../shared/history-types.ts';
 import { personView, type Person } from '../history/people.ts';
+
+export type { Decision, DecisionView, ReviewStatus, ReviewView };
 import { isUuid } from '../history/versions.ts';
 
 export const MAX_REVIEW_TITLE_LENGTH = 200;
@@ -25,41 +28,10 @@ export const REVIEWS_PAGE_MAX = 100;
 /** How far back the base of a new review (the last approved state) is looked for. */
 const BASE_LOOKBACK_REVIEWS = 200;
 
-export const DECISIONS = ['approve', 'request_changes'] as const;
-export type Decision = (typeof DECISIONS)[number];
-export type ReviewStatus = 'open' | 'approved' | 'changes_requested';
+export const DECISIONS = ['approve', 'request_changes'] as const satisfies readonly Decision[];
 
 type ReviewRow = typeof reviews.$inferSelect;
 type DecisionRow = typeof reviewDecisions.$inferSelect;
-
-export interface DecisionView {
-  by: Person;
-  decision: Decision;
-  comment: string | null;
-  at: string;
-  contentHash: string;
-}
-
-export interface ReviewView {
-  id: string;
-  configId: string;
-  title: string;
-  contentHash: string;
-  versionId: string;
-  baseVersionId: string | null;
-  status: ReviewStatus;
-  openedBy: Person;
-  openedAt: string;
-  decisions: DecisionView[];
-  /** The configuration now, compared with the reviewed state. */
-  current: { contentHash: string; changed: boolean };
-  /** Approved, and the configuration changed since: the approval does not cover what is there now. */
-  changedSinceApproval: boolean;
-  /** Reviewed state → now (empty when unchanged). */
-  changesSinceReview: DiffEntry[];
-  /** Base → reviewed state: what the reviewers are asked to look at (single review only). */
-  diff?: DiffEntry[];
-}
 
 const reviewerKey = (d: DecisionRow) => d.byId ?? `name:${d.byName}`;
 

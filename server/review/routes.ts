@@ -18,6 +18,7 @@
 import { Hono, type Context } from 'hono';
 import { contentHash } from '../../shared/content-hash.ts';
 import { anchorStatus, type CommentAnchor } from '../../shared/comment-anchor.ts';
+import type { HistoryEvent } from '../../shared/history-types.ts';
 import { SCHEMA_VERSION } from '../../shared/schema/version.ts';
 import { configSchema } from '../../shared/validation/index.ts';
 import type { AccessStore } from '../auth/access-store.ts';
@@ -68,7 +69,7 @@ export interface ReviewRouteDeps {
   storage: DocStorage;
   manager: RoomManager;
   access: AccessStore;
-  push: (configId: string, payload: unknown) => void;
+  push: (configId: string, event: HistoryEvent) => void;
 }
 
 const invalid = (path: string, message: string, keyword: string) => unprocessable(message, [{ path, message, keyword }]);

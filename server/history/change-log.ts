@@ -1,0 +1,372 @@
+/**
+ * The change log: who changed which field, from what to what, and when.
+ *
+ * Every applied transaction is turned into field changes (`change-capture.ts`) and attributed to
+ * its origin: the connection's person for live edits, the REST caller for writes and restores
+ * (an ActingOrigin), the server for repairs. A burst of changes to one field by one person is
+ * coalesced into one entry (typing a word is one change, not one per key) while it stays open;
+ * closed entries are written in batches off the sync commit path, like the group committer does
+ * for updates. Reads merge the entries still in memory, so the log is current on this process.
+ *
+ * Trade-off: entries not yet written (at most COALESCE_MAX_MS + FLUSH_INTERVAL_MS old) are lost
+ * if the process is killed. The document itself is not: this is an account of changes, not the
+ * changes; shutdown flushes everything.
+ */
+import { randomUUID } from 'node:crypto';
+import { and, desc, eq, lt } from 'drizzle-orm';
+import type { Logger } from 'pino';
+import type * as Y from 'yjs';
+import { changeLog } from '../../shared/db/review-schema.ts';
+import type { HistoryEvent } from '../../shared/history-types.ts';
+import { toPointer } from '../../shared/json-pointer.ts';
+import type { Db } from '../db/connect.ts';
+import { REMOTE_ORIGIN, type Room, type RoomHooks } from '../sync/room.ts';
+import { FieldTracker, NOTES_PATH } from './change-capture.ts';
+import { entryView, rowView, stored, type ChangeEntry, type ChangeView, type LastChange } from './change-entry.ts';
+import { authorOfOrigin, personView, type Person } from './people.ts';
+
+export { MAX_LOGGED_VALUE_CHARS, textExcerpt, type ChangeEntry, type ChangeView, type LastChange } from './change-entry.ts';
+
+/** A burst ends after this long without a change to its field: a pause in typing longer than a
+ * breath starts a new entry, so the log shows the separate edits a person would remember. */
+export const COALESCE_IDLE_MS = 5_000;
+/** …and is closed after this long whatever happens, so a long typing session is not one entry and
+ * nothing waits in memory for long. */
+export const COALESCE_MAX_MS = 60_000;
+/** More changes of hands than this per second on one field is people typing into it at the same
+ * time (or a bot): from then on their bursts are one entry with co-authors, because cutting an
+ * entry at every change of hands would read the whole field each time and flood the log. */
+export const MAX_AUTHOR_SWITCHES_PER_SECOND = 10;
+/** Closed entries are written this often: one INSERT per second at most, whatever the edit rate. */
+export const FLUSH_INTERVAL_MS = 1_000;
+/** Rows per INSERT: 17,000 parameters, far below Postgres' limit of 65,535. */
+const MAX_BATCH_ROWS = 1_000;
+/** If Postgres is away, at most this many entries wait in memory; the oldest are dropped (and
+ * logged) beyond it, rather than growing memory without bound. */
+export const MAX_UNWRITTEN_ENTRIES = 50_000;
+/** A batch that keeps failing (e.g. its configuration was purged) is dropped after this many tries. */
+const MAX_WRITE_ATTEMPTS = 5;
+export const HISTORY_PAGE_DEFAULT = 50;
+export const HISTORY_PAGE_MAX = 200;
+
+export interface ChangeLogDeps {
+  db: Db;
+  logger: Logger;
+  /** Sends a live event to the `?ext=1` clients of a loaded configuration. */
+  push: (configId: string, event: HistoryEvent) => void;
+}
+
+export class ChangeLog {
+  private readonly trackers = new WeakMap<Room, FieldTracker>();
+  /** The open entry of each (configuration, path). */
+  private readonly open = new Map<string, ChangeEntry>();
+  private closed: ChangeEntry[] = [];
+  /** The batch being written, and its promise. */
+  private writing: ChangeEntry[] = [];
+  private inFlight: Promise<boolean> | null = null;
+  private lastSeq = 0;
+  /** Changes of hands per field in the current second. */
+  private readonly switches = new Map<string, { since: number; count: number }>();
+  private readonly timer: NodeJS.Timeout;
+
+  readonly hooks: RoomHooks = {
+    afterTransaction: (room, transaction) => this.onTransaction(room, transaction),
+  };
+
+  constructor(private readonly deps: ChangeLogDeps) {
+    this.timer = setInterval(() => void this.tick(), FLUSH_INTERVAL_MS);
+    this.timer.unref();
+  }
+
+  private onTransaction(room: Room, transaction: Y.Transaction): void {
+    let tracker = this.trackers.get(room);
+    if (transaction.origin === 'load' || !tracker) {
+      // The stored state is history already; from here on every field's value is known.
+      this.trackers.set(room, new FieldTracker(room.doc));
+      return;
+    }
+    if (transaction.changed.size === 0) return;
+    const { fields, notes } = tracker.touched(transaction);
+    if (transaction.origin === REMOTE_ORIGIN) {
+      // Another server process committed it and logged it: here it only moves the tracker along.
+      for (const key of fields) tracker.advance(key);
+      return;
+    }
+    const { author, source } = authorOfOrigin(transaction.origin);
+    const now = Date.now();
+    const opened: ChangeEntry[] = [];
+    for (const key of fields) {
+      const entry = this.record(room.configId, tracker, key, transaction, author, source, now);
+      if (entry) opened.push(entry);
+    }
+    if (notes) {
+      const entry = this.recordNotes(room.configId, author, source, now);
+      if (entry) opened.push(entry);
+    }
+    if (opened.length === 0) return;
+    // An entry reveals its change: like the change itself, it leaves only once that is durable.
+    // Without values: a text field is read when its burst ends ('closed' carries them).
+    void room.whenSaved().then(() => {
+      for (const e of opened) {
+        const entry = { id: e.id, seq: e.seq, path: e.path, author: e.author, source: e.source, startedAt: new Date(e.startedAt).toISOString() };
+        this.deps.push(room.configId, { type: 'change', action: 'started', entry });
+      }
+    });
+  }
+
+  private nextSeq(now: number): number {
+    this.lastSeq = Math.max(now * 1000, this.lastSeq + 1);
+    return this.lastSeq;
+  }
+
+  /** The open entry of a field that this change continues: same person, same way, in the window;
+   * or anyone's, when hands change faster than MAX_AUTHOR_SWITCHES_PER_SECOND (people typing at
+   * once, or the server repairing every keystroke of an over-long text). */
+  private continued(key: string, author: Person, source: string, now: number): ChangeEntry | null {
+    const current = this.open.get(key);
+    if (!current || now - current.at > COALESCE_IDLE_MS || now - current.startedAt > COALESCE_MAX_MS) return null;
+    const same = (p: Person) => p.id === author.id && p.name === author.name;
+    if (!same(current.lastAuthor) || current.source !== source) {
+      if (!this.handsChangeFast(key, now)) return null;
+      if (!same(current.author) && !current.coauthors.some(same)) current.coauthors.push(author);
+    }
+    current.at = now;
+    current.seq = this.nextSeq(now);
+    current.changes += 1;
+    current.lastAuthor = author;
+    return current;
+  }
+
+  /** Counts a change of hands on a field; true once they change too fast to cut entries. */
+  private handsChangeFast(key: string, now: number): boolean {
+    let window = this.switches.get(key);
+    if (!window || now - window.since > 1_000) this.switches.set(key, (window = { since: now, count: 0 }));
+    window.count += 1;
+    return window.count > MAX_AUTHOR_SWITCHES_PER_SECOND;
+  }
+
+  /** Folds a field's change into its open entry, or opens a new entry (returned). */
+  private record(configId: string, tracker: FieldTracker, field: string, transaction: Y.Transaction, author: Person, source: string, now: number): ChangeEntry | null {
+    const path = toPointer([field]);
+    const key = `${configId}\u0000${path}`;
+    // Multi-line text is read when the burst ends (or someone looks), never per keystroke.
+    const follow = (entry: ChangeEntry) => {
+      if (tracker.isText(field)) {
+        entry.text = true;
+        entry.readAfter ??= () => {
+          const value = tracker.current(field);
+          tracker.settle(field, value);
+          return value;
+        };
+      } else {
+        entry.readAfter = null;
+        entry.after = tracker.current(field);
+      }
+    };
+    const continuing = this.continued(key, author, source, now);
+    if (continuing) {
+      tracker.advance(field);
+      follow(continuing);
+      return null;
+    }
+    const before = tracker.before(field, transaction);
+    // Another person (or another way of changing) ends the burst, so the order of authors stays true.
+    const previous = this.open.get(key);
+    if (previous) {
+      previous.readAfter = null;
+      previous.after = before;
+      this.closeEntry(key, previous);
+    }
+    tracker.advance(field);
+    const entry: ChangeEntry = {
+      id: randomUUID(),
+      configId,
+      seq: this.nextSeq(now),
+      path,
+      before,
+      after: undefined,
+      readAfter: null,
+      text: false,
+      author,
+      coauthors: [],
+      lastAuthor: author,
+      source,
+      changes: 1,
+      startedAt: now,
+      at: now,
+      attempts: 0,
+    };
+    follow(entry);
+    this.open.set(key, entry);
+    return entry;
+  }
+
+  private recordNotes(configId: string, author: Person, source: string, now: number): ChangeEntry | null {
+    const key = `${configId}\u0000${NOTES_PATH}`;
+    if (this.continued(key, author, source, now)) return null;
+    const previous = this.open.get(key);
+    if (previous) this.closeEntry(key, previous);
+    const entry: ChangeEntry = {
+      id: randomUUID(),
+      configId,
+      seq: this.nextSeq(now),
+      path: NOTES_PATH,
+      before: undefined,
+      after: undefined,
+      readAfter: null,
+      text: false,
+      author,
+      coauthors: [],
+      lastAuthor: author,
+      source,
+      changes: 1,
+      startedAt: now,
+      at: now,
+      attempts: 0,
+    };
+    this.open.set(key, entry);
+    return entry;
+  }
+
+  private closeEntry(key: string, entry: ChangeEntry): void {
+    this.open.delete(key);
+    if (entry.readAfter) {
+      // Read once, now, and never again: the entry is final.
+      try {
+        entry.after = entry.readAfter();
+      } catch (error) {
+        this.deps.logger.warn({ err: error, configId: entry.configId, path: entry.path }, 'could not read the value after a change');
+      }
+      entry.readAfter = null;
+    }
+    const view = entryView(entry);
+    if (!view) return;
+    this.closed.push(entry);
+    this.deps.push(entry.configId, { type: 'change', action: 'closed', entry: view });
+    if (this.closed.length > MAX_UNWRITTEN_ENTRIES) {
+      const dropped = this.closed.splice(0, this.closed.length - MAX_UNWRITTEN_ENTRIES);
+      this.deps.logger.error({ dropped: dropped.length }, 'change log backlog too long: oldest entries dropped');
+    }
+  }
+
+  private closeDue(now: number, all: boolean): void {
+    for (const [key, entry] of this.open) {
+      if (all || now - entry.at > COALESCE_IDLE_MS || now - entry.startedAt > COALESCE_MAX_MS) this.closeEntry(key, entry);
+    }
+  }
+
+  private async tick(): Promise<void> {
+    const now = Date.now();
+    this.closeDue(now, false);
+    for (const [key, window] of this.switches) if (now - window.since > 1_000) this.switches.delete(key);
+    await this.write();
+  }
+
+  /** Writes one batch of closed entries (or joins the write under way); false when it failed. */
+  private write(): Promise<boolean> {
+    if (this.inFlight) return this.inFlight;
+    if (this.closed.length === 0) return Promise.resolve(true);
+    this.inFlight = this.writeBatch().finally(() => {
+      this.inFlight = null;
+    });
+    return this.inFlight;
+  }
+
+  private async writeBatch(): Promise<boolean> {
+    this.writing = this.closed.splice(0, MAX_BATCH_ROWS);
+    const batch = this.writing;
+    try {
+      await this.deps.db.insert(changeLog).values(
+        batch.map((e) => ({
+          id: e.id,
+          configId: e.configId,
+          seq: e.seq,
+          path: e.path,
+          ...stored(e),
+          authorId: e.author.id,
+          authorName: e.author.name,
+          authorKind: e.author.kind,
+          coauthors: e.coauthors.length > 0 ? e.coauthors : null,
+          source: e.source,
+          changes: e.changes,
+          startedAt: new Date(e.startedAt),
+          at: new Date(e.at),
+        })),
+      );
+      return true;
+    } catch (error) {
+      const retry = batch.filter((e) => ++e.attempts < MAX_WRITE_ATTEMPTS);
+      this.deps.logger.error({ err: error, entries: batch.length, dropped: batch.length - retry.length }, 'change log write failed');
+      this.closed.unshift(...retry);
+      return false;
+    } finally {
+      this.writing = [];
+    }
+  }
+
+  /** Closes every open entry and writes everything (shutdown, tests). */
+  async flush(): Promise<void> {
+    this.closeDue(Date.now(), true);
+    for (;;) {
+      if (this.inFlight) await this.inFlight;
+      if (this.closed.length === 0) return;
+      if (!(await this.write())) return;
+    }
+  }
+
+  async close(): Promise<void> {
+    clearInterval(this.timer);
+    await this.flush();
+  }
+
+  /** Entries of a configuration not yet in Postgres, as shown (no-op bursts left out). */
+  private pendingOf(configId: string): Array<ChangeView & { lastAuthor: Person }> {
+    const mine = (e: ChangeEntry) => e.configId === configId;
+    const views: Array<ChangeView & { lastAuthor: Person }> = [];
+    for (const e of [...this.writing.filter(mine), ...this.closed.filter(mine), ...[...this.open.values()].filter(mine)]) {
+      const view = entryView(e);
+      if (view) views.push({ ...view, lastAuthor: e.lastAuthor });
+    }
+    return views;
+  }
+
+  /** The timeline of a configuration, newest first; `path` narrows it to one field. */
+  async list(configId: string, options: { path?: string; limit: number; before?: number }): Promise<{ entries: ChangeView[]; next: number | null }> {
+    const conditions = [eq(changeLog.configId, configId)];
+    if (options.path !== undefined) conditions.push(eq(changeLog.path, options.path));
+    if (options.before !== undefined) conditions.push(lt(changeLog.seq, options.before));
+    const rows = await this.deps.db
+      .select()
+      .from(changeLog)
+      .where(and(...conditions))
+      .orderBy(desc(changeLog.seq))
+      .limit(options.limit);
+    const byId = new Map(rows.map((r) => [r.id, rowView(r)]));
+    for (const e of this.pendingOf(configId)) {
+      if (options.path !== undefined && e.path !== options.path) continue;
+      if (options.before !== undefined && e.seq >= options.before) continue;
+      const { lastAuthor: _, ...view } = e;
+      byId.set(e.id, view);
+    }
+    const entries = [...byId.values()].sort((a, b) => b.seq - a.seq).slice(0, options.limit);
+    return { entries, next: entries.length === options.limit ? entries[entries.length - 1].seq : null };
+  }
+
+  /** For each path, who changed it last and when (the form's hover). */
+  async lastByPath(configId: string): Promise<Record<string, LastChange>> {
+    const rows = await this.deps.db
+      .selectDistinctOn([changeLog.path])
+      .from(changeLog)
+      .where(eq(changeLog.configId, configId))
+      .orderBy(changeLog.path, desc(changeLog.seq));
+    const last = new Map<string, { seq: number; view: LastChange }>();
+    for (const r of rows) {
+      last.set(r.path, { seq: r.seq, view: { author: personView(r.authorId, r.authorName, r.authorKind), at: r.at.toISOString(), source: r.source } });
+    }
+    for (const e of this.pendingOf(configId)) {
+      const known = last.get(e.path);
+      if (!known || known.seq < e.seq) last.set(e.path, { seq: e.seq, view: { author: e.lastAuthor, at: e.at, source: e.source } });
+    }
+    return Object.fromEntries([...last].map(([path, { view }]) => [path, view]));
+  }
+}

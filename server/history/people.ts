@@ -1,0 +1,53 @@
+/**
+ * Who did something, as history and review record it: the id and the name shown at the time.
+ * A user is their user id; a guest who came through a share link is `share:<link id>` over REST
+ * and `guest:<connection id>` over sync; the server itself (shape repairs) has no id.
+ */
+import type { Access } from '../auth/actor.ts';
+import { Connection } from '../sync/connection.ts';
+import { ActingOrigin } from '../sync/room.ts';
+import type { Person, PersonKind } from '../../shared/history-types.ts';
+
+export type { Person, PersonKind };
+
+export const SERVER_PERSON: Person = { id: null, name: 'Boardroom', kind: 'server' };
+
+/** The person behind a REST request. */
+export function personOf(access: Access): Person {
+  if (access.session) return { id: access.session.user.id, name: access.session.user.name, kind: 'user' };
+  const share = access.share;
+  return {
+    id: share ? `share:${share.id}` : null,
+    name: share?.label ? `Guest (${share.label})` : 'Guest',
+    kind: 'guest',
+  };
+}
+
+/** A server transaction made for the REST caller, credited to them in the change log. */
+export function actingOrigin(access: Access, source: string): ActingOrigin {
+  const person = personOf(access);
+  return new ActingOrigin({ userId: person.id ?? 'guest', name: person.name }, source);
+}
+
+/** Who made a document transaction, and how (sync, rest, restore, server). */
+export function authorOfOrigin(origin: unknown): { author: Person; source: string } {
+  if (origin instanceof Connection) {
+    const p = origin.principal;
+    const guest = p.userId.startsWith('guest:');
+    return { author: { id: p.userId, name: p.name, kind: guest ? 'guest' : 'user' }, source: 'sync' };
+  }
+  if (origin instanceof ActingOrigin) {
+    const { userId, name } = origin.actor;
+    const guest = userId === 'guest' || userId.startsWith('share:') || userId.startsWith('guest:');
+    return { author: { id: userId, name, kind: guest ? 'guest' : 'user' }, source: origin.source };
+  }
+  // SERVER_ORIGIN (repairs) and anything else the server did on its own.
+  return { author: SERVER_PERSON, source: 'server' };
+}
+
+/** The JSON form of a recorded person. */
+export const personView = (id: string | null, name: string, kind?: string): Person => ({
+  id,
+  name,
+  kind: (kind as PersonKind | undefined) ?? (id === null ? 'server' : id.startsWith('share:') || id.startsWith('guest:') ? 'guest' : 'user'),
+});

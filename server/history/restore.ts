@@ -1,0 +1,71 @@
+/**
+ * Restoring a version, whole or one subtree, as a new change on top of the current state: the
+ * history stays as it was, everyone sees the restore live, and it is credited to the person who
+ * asked for it. The write is the smallest diff (`writeConfig`), taken synchronously against the
+ * room's document as it is at that instant, so fields the restore does not touch keep whatever
+ * collaborators wrote, including edits that arrive concurrently.
+ */
+import { diffConfigs, type DiffEntry } from '../../shared/config-diff.ts';
+import { valueAt } from '../../shared/comment-anchor.ts';
+import { configToJson, writeConfig } from '../../shared/doc-binding.ts';
+import { parsePointer, asIndex } from '../../shared/json-pointer.ts';
+import { configSchema } from '../../shared/validation/index.ts';
+import { ApiError } from '../http-errors.ts';
+import { requireWellShaped } from '../routes/config-data.ts';
+import type { ActingOrigin, Room } from '../sync/room.ts';
+
+const unprocessable = (path: string, message: string, keyword: string) =>
+  new ApiError(422, 'validation_failed', message, [{ path, message, keyword }]);
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+/** `current` with the value at `segments` replaced by `value` (removed when undefined). */
+function withValueAt(current: Record<string, unknown>, segments: string[], value: unknown, pointer: string): Record<string, unknown> {
+  const next = structuredClone(current);
+  const parent = valueAt(next, segments.slice(0, -1));
+  const last = segments[segments.length - 1];
+  if (isObject(parent)) {
+    if (value === undefined) delete parent[last];
+    else parent[last] = structuredClone(value);
+    return next;
+  }
+  if (Array.isArray(parent)) {
+    const index = asIndex(last);
+    if (index !== undefined && index < parent.length && value !== undefined) {
+      parent[index] = structuredClone(value);
+      return next;
+    }
+    throw unprocessable(pointer, 'this list entry no longer lines up with the version: restore the whole list instead', 'restore');
+  }
+  throw unprocessable(pointer, 'the place this path is in no longer exists: restore its parent instead', 'restore');
+}
+
+/**
+ * Writes `version` (or, with `path`, only its value at that JSON Pointer) into the room as one
+ * transaction made by `origin`. Returns what changed. Throws ApiError 422 when the result would
+ * not fit the current schema (a version from an older schema) or the path cannot be restored.
+ */
+export function restoreVersion(room: Room, version: Record<string, unknown>, path: string | undefined, origin: ActingOrigin): DiffEntry[] {
+  const before = configToJson(room.doc);
+  let target: Record<string, unknown>;
+  if (path === undefined || path === '') {
+    target = version;
+  } else {
+    let segments: string[];
+    try {
+      segments = parsePointer(path);
+    } catch {
+      throw unprocessable('/path', 'path must be a JSON Pointer such as /BOARD', 'format');
+    }
+    const then = valueAt(version, segments);
+    if (then === undefined && valueAt(before, segments) === undefined) {
+      throw unprocessable(path, 'neither the version nor the configuration has a value here', 'restore');
+    }
+    target = withValueAt(before, segments, then, path);
+  }
+  requireWellShaped(target);
+  writeConfig(room.doc, target, origin);
+  return diffConfigs(before, configToJson(room.doc), configSchema);
+}

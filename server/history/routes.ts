@@ -1,0 +1,167 @@
+/**
+ * History REST, under `/api/configs/:id`:
+ *
+ * - `GET  /history?path=&limit=&before=`  the change log, newest first (one field with `path`)
+ * - `GET  /history/last`                   per path: who changed it last, and when
+ * - `GET  /versions?limit=&before=&kind=`  named versions, newest first
+ * - `POST /versions` `{ label }`           freeze the current state
+ * - `GET  /versions/:versionId`            one version with its JSON (`?state=1` adds the Yjs state)
+ * - `POST /versions/:versionId/restore` `{ path? }`  restore it, whole or one subtree
+ * - `GET  /diff?from=&to=`                 field-level diff; from/to are version ids or `current`
+ *
+ * Reading needs `read`; creating and restoring versions need `edit`.
+ */
+import { Hono } from 'hono';
+import { diffConfigs } from '../../shared/config-diff.ts';
+import type { HistoryEvent } from '../../shared/history-types.ts';
+import { configSchema } from '../../shared/validation/index.ts';
+import type { AccessStore } from '../auth/access-store.ts';
+import { requireAccess, type AppEnv } from '../auth/actor.ts';
+import { readConfigJson } from '../config-doc.ts';
+import { ApiError, badRequest, notFound, readJsonObject, unprocessable } from '../http-errors.ts';
+import type { Db } from '../db/connect.ts';
+import type { DocStorage } from '../storage/types.ts';
+import type { RoomManager } from '../sync/room-manager.ts';
+import { HISTORY_PAGE_DEFAULT, HISTORY_PAGE_MAX, type ChangeLog } from './change-log.ts';
+import { readLimit, readText } from './params.ts';
+import { actingOrigin, personOf } from './people.ts';
+import { restoreVersion } from './restore.ts';
+import {
+  countManualVersions,
+  freezeRoom,
+  getVersion,
+  insertVersion,
+  listVersions,
+  MAX_MANUAL_VERSIONS_PER_CONFIG,
+  MAX_VERSION_LABEL_LENGTH,
+  VERSIONS_PAGE_DEFAULT,
+  VERSIONS_PAGE_MAX,
+  type VersionKind,
+} from './versions.ts';
+
+/** Paths are JSON Pointers into a configuration: a property name and maybe a list index. */
+export const MAX_PATH_LENGTH = 512;
+
+export interface HistoryRouteDeps {
+  db: Db;
+  storage: DocStorage;
+  manager: RoomManager;
+  access: AccessStore;
+  changeLog: ChangeLog;
+  push: (configId: string, event: HistoryEvent) => void;
+}
+
+function readPath(raw: string | undefined, name = 'path'): string | undefined {
+  if (raw === undefined) return undefined;
+  if (raw.length > MAX_PATH_LENGTH || (raw !== '' && !raw.startsWith('/') && raw !== '#notes')) {
+    throw badRequest(`${name} must be a JSON Pointer of at most ${MAX_PATH_LENGTH} characters`, [
+      { path: name, message: 'expected a JSON Pointer such as /BOARD', keyword: 'format' },
+    ]);
+  }
+  return raw;
+}
+
+export function historyRoutes(deps: HistoryRouteDeps): Hono<AppEnv> {
+  const { db, changeLog } = deps;
+  const app = new Hono<AppEnv>();
+  const allow = (c: { get(k: 'actor'): AppEnv['Variables']['actor'] }, id: string, action: 'read' | 'edit') =>
+    requireAccess(deps, c.get('actor'), id, action);
+
+  /** A version's JSON, or the configuration as it is now. */
+  const stateOf = async (configId: string, ref: string, param: string): Promise<Record<string, unknown>> => {
+    if (ref === 'current') return (await readConfigJson(configId, deps)).data;
+    const version = await getVersion(db, configId, ref);
+    if (!version) throw new ApiError(404, 'not_found', `unknown version ${ref} (${param})`);
+    return version.data;
+  };
+
+  app.get('/:id/history', async (c) => {
+    const id = c.req.param('id');
+    await allow(c, id, 'read');
+    const path = readPath(c.req.query('path'));
+    const limit = readLimit(c.req.query('limit'), HISTORY_PAGE_DEFAULT, HISTORY_PAGE_MAX);
+    const rawBefore = c.req.query('before');
+    const before = rawBefore === undefined ? undefined : Number(rawBefore);
+    if (before !== undefined && !Number.isSafeInteger(before)) {
+      throw badRequest('before must be the seq of an entry (the `next` of the previous page)', [
+        { path: 'before', message: 'expected an integer', keyword: 'type' },
+      ]);
+    }
+    return c.json(await changeLog.list(id, { path, limit, before }));
+  });
+
+  app.get('/:id/history/last', async (c) => {
+    const id = c.req.param('id');
+    await allow(c, id, 'read');
+    return c.json(await changeLog.lastByPath(id));
+  });
+
+  app.get('/:id/versions', async (c) => {
+    const id = c.req.param('id');
+    await allow(c, id, 'read');
+    const limit = readLimit(c.req.query('limit'), VERSIONS_PAGE_DEFAULT, VERSIONS_PAGE_MAX);
+    const rawBefore = c.req.query('before');
+    const before = rawBefore ? new Date(rawBefore) : undefined;
+    if (before && Number.isNaN(before.getTime())) {
+      throw badRequest('before must be the createdAt of a version', [{ path: 'before', message: 'expected a date-time', keyword: 'format' }]);
+    }
+    const kind = c.req.query('kind');
+    if (kind !== undefined && !['manual', 'build', 'review'].includes(kind)) {
+      throw badRequest('kind must be manual, build or review', [{ path: 'kind', message: `unknown kind ${kind}`, keyword: 'enum' }]);
+    }
+    return c.json(await listVersions(db, id, { limit, before, kind: kind as VersionKind | undefined }));
+  });
+
+  app.post('/:id/versions', async (c) => {
+    const id = c.req.param('id');
+    const access = await allow(c, id, 'edit');
+    const body = await readJsonObject(c);
+    const label = readText(body, 'label', { max: MAX_VERSION_LABEL_LENGTH, required: true })!;
+    if ((await countManualVersions(db, id)) >= MAX_MANUAL_VERSIONS_PER_CONFIG) {
+      throw new ApiError(409, 'limit_reached', `a configuration keeps at most ${MAX_MANUAL_VERSIONS_PER_CONFIG} named versions`);
+    }
+    const state = await freezeRoom(await deps.manager.get(id));
+    const version = await insertVersion(db, { configId: id, kind: 'manual', label, createdBy: personOf(access), state });
+    deps.push(id, { type: 'version', action: 'created', version });
+    return c.json(version, 201);
+  });
+
+  app.get('/:id/versions/:versionId', async (c) => {
+    const id = c.req.param('id');
+    await allow(c, id, 'read');
+    const version = await getVersion(db, id, c.req.param('versionId'));
+    if (!version) throw notFound('version');
+    const { yjsState, ...rest } = version;
+    return c.json(c.req.query('state') === '1' ? { ...rest, yjsState: Buffer.from(yjsState).toString('base64') } : rest);
+  });
+
+  app.post('/:id/versions/:versionId/restore', async (c) => {
+    const id = c.req.param('id');
+    const access = await allow(c, id, 'edit');
+    const body = await readJsonObject(c);
+    if (body.path !== undefined && body.path !== null && typeof body.path !== 'string') {
+      throw unprocessable('path must be a JSON Pointer', [{ path: '/path', message: 'expected a string', keyword: 'type' }]);
+    }
+    const path = readPath((body.path as string | null | undefined) ?? undefined);
+    const version = await getVersion(db, id, c.req.param('versionId'));
+    if (!version) throw notFound('version');
+    const room = await deps.manager.get(id);
+    const changes = restoreVersion(room, version.data, path || undefined, actingOrigin(access, 'restore'));
+    await room.whenSaved();
+    const restored = { versionId: version.id, label: version.label, path: path || null, changes };
+    deps.push(id, { type: 'version', action: 'restored', ...restored, by: personOf(access) });
+    return c.json(restored);
+  });
+
+  app.get('/:id/diff', async (c) => {
+    const id = c.req.param('id');
+    await allow(c, id, 'read');
+    const from = c.req.query('from');
+    const to = c.req.query('to') ?? 'current';
+    if (!from) throw badRequest('from is required: a version id or current', [{ path: 'from', message: 'missing', keyword: 'required' }]);
+    const [before, after] = await Promise.all([stateOf(id, from, 'from'), stateOf(id, to, 'to')]);
+    return c.json(diffConfigs(before, after, configSchema));
+  });
+
+  return app;
+}

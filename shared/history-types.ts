@@ -1,0 +1,150 @@
+/**
+ * The JSON the history and review API answers with, and the live events it pushes to `?ext=1`
+ * clients (`MessageType.event`, payloads with `type` change | version | comment | review |
+ * settings). Types only: the server builds these, the History and Review panels read them.
+ */
+import type { CommentAnchor, DetachedReason } from './comment-anchor.ts';
+import type { DiffEntry } from './config-diff.ts';
+
+export type PersonKind = 'user' | 'guest' | 'server';
+
+/** Who did something, as recorded then: a user id, `share:<link id>` / `guest:<id>` for guests,
+ * null for the server itself (shape repairs). */
+export interface Person {
+  id: string | null;
+  name: string;
+  kind: PersonKind;
+}
+
+export type ChangeOp = 'add' | 'remove' | 'change';
+
+/** One change-log entry (`GET /api/configs/:id/history`). */
+export interface ChangeView {
+  id: string;
+  /** Cursor: pass as `before` to get older entries. */
+  seq: number;
+  /** JSON Pointer of the field, or `#notes` for the rich-text notes (no values). */
+  path: string;
+  op: ChangeOp;
+  /** The value before and after (null: absent). For multi-line text, only the part that changed,
+   * starting at character `offset` of the text (the rest was the same before and after). A value
+   * too long to keep is `{ "$omitted": <characters> }`. */
+  before: unknown;
+  after: unknown;
+  offset?: number;
+  author: Person;
+  /** Present when several people typed into the field at the same time. */
+  coauthors?: Person[];
+  /** sync (a live edit) | rest (PUT data) | restore | server (a repair) */
+  source: string;
+  /** Transactions folded into this entry. */
+  changes: number;
+  startedAt: string;
+  at: string;
+}
+
+/** `GET /api/configs/:id/history/last`: per path. */
+export interface LastChange {
+  author: Person;
+  at: string;
+  source: string;
+}
+
+export type VersionKind = 'manual' | 'build' | 'review';
+
+export interface VersionMeta {
+  id: string;
+  configId: string;
+  kind: VersionKind;
+  label: string;
+  buildId: string | null;
+  createdBy: Person;
+  createdAt: string;
+  /** sha256 (hex) of the canonical JSON of the version's configuration. */
+  contentHash: string;
+  schemaVersion: string;
+}
+
+export interface CommentView {
+  id: string;
+  author: Person;
+  body: string;
+  createdAt: string;
+  editedAt: string | null;
+}
+
+/** A thread: its first comment's id, anchor and resolved state, and every comment in order. */
+export interface ThreadView {
+  id: string;
+  /** null: the configuration as a whole. */
+  anchor: CommentAnchor | null;
+  reviewId: string | null;
+  /** Worked out against the configuration when the thread was read or pushed. */
+  detached: boolean;
+  detachedReason?: DetachedReason;
+  resolved: boolean;
+  resolvedBy: Person | null;
+  resolvedAt: string | null;
+  createdAt: string;
+  /** Time of the newest comment. */
+  updatedAt: string;
+  comments: CommentView[];
+}
+
+export type Decision = 'approve' | 'request_changes';
+export type ReviewStatus = 'open' | 'approved' | 'changes_requested';
+
+export interface DecisionView {
+  by: Person;
+  decision: Decision;
+  comment: string | null;
+  at: string;
+  /** The state decided on: always the review's content hash. */
+  contentHash: string;
+}
+
+export interface ReviewView {
+  id: string;
+  configId: string;
+  title: string;
+  /** The reviewed state, frozen as version `versionId`. */
+  contentHash: string;
+  versionId: string;
+  /** What it is compared with: the last approved state, else the last built one, else nothing. */
+  baseVersionId: string | null;
+  status: ReviewStatus;
+  openedBy: Person;
+  openedAt: string;
+  decisions: DecisionView[];
+  /** The configuration now, compared with the reviewed state. */
+  current: { contentHash: string; changed: boolean };
+  /** Approved, and the configuration changed since: the approval does not cover what is there now. */
+  changedSinceApproval: boolean;
+  /** Reviewed state → now (empty when unchanged). */
+  changesSinceReview: DiffEntry[];
+  /** Base → reviewed state: what the reviewers are asked to look at (`GET …/reviews/:reviewId`). */
+  diff?: DiffEntry[];
+}
+
+/** `GET /api/configs/:id/approval`: may the current state be built, and if not, why (the Build
+ * button's tooltip). */
+export interface ApprovalView {
+  ok: boolean;
+  required: boolean;
+  contentHash: string;
+  code?: 'approval_required' | 'not_found';
+  reason?: string;
+  reviewId?: string;
+}
+
+/** Live events (`MessageType.event`) of history and review. */
+export type HistoryEvent =
+  /** A burst of changes to a field started (no values yet) or ended (final entry). */
+  | { type: 'change'; action: 'started'; entry: Pick<ChangeView, 'id' | 'seq' | 'path' | 'author' | 'source' | 'startedAt'> }
+  | { type: 'change'; action: 'closed'; entry: ChangeView }
+  | { type: 'version'; action: 'created'; version: VersionMeta }
+  | { type: 'version'; action: 'restored'; versionId: string; label: string; path: string | null; changes: DiffEntry[]; by: Person }
+  | { type: 'comment'; action: 'created' | 'updated'; thread: ThreadView }
+  /** `review.diff` is left out of events; fetch the review for it. */
+  | { type: 'review'; action: 'opened' | 'decided'; review: ReviewView }
+  | { type: 'settings'; requireApproval: boolean };

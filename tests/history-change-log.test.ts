@@ -1,0 +1,228 @@
+/**
+ * The change log ("who changed what"): concurrent live edits by two people are credited to the
+ * right person and field, a burst of keystrokes is one entry, REST writes and repairs are credited
+ * to their caller and to the server, the log survives a restart, and ext clients hear of changes.
+ */
+import { eq } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import { MAX_AUTHOR_SWITCHES_PER_SECOND } from '../server/history/change-log.ts';
+import { ActingOrigin } from '../server/sync/room.ts';
+import { changeLog } from '../shared/db/review-schema.ts';
+import { installExtHandlers } from '../shared/ext-messages.ts';
+import { MessageType } from '../shared/protocol.ts';
+import { authed, signUp, type TestUser } from './helpers/auth.ts';
+import { connectClient, synced, type TestClient } from './helpers/clients.ts';
+import { createConfig, startTestServer, type TestServer } from './helpers/server.ts';
+import { eventually } from './helpers/wait.ts';
+
+interface Entry {
+  id: string;
+  seq: number;
+  path: string;
+  op: string;
+  before: unknown;
+  after: unknown;
+  offset?: number;
+  author: { id: string | null; name: string; kind: string };
+  coauthors?: Array<{ name: string }>;
+  source: string;
+  changes: number;
+  at: string;
+}
+
+describe('change log', () => {
+  let server: TestServer;
+  let alice: TestUser;
+  let bob: TestUser;
+  let vera: TestUser;
+  const clients: TestClient[] = [];
+
+  beforeAll(async () => {
+    server = await startTestServer();
+    alice = await signUp(server.url, 'Alice');
+    bob = await signUp(server.url, 'Bob');
+    vera = await signUp(server.url, 'Vera');
+  });
+  afterAll(async () => {
+    for (const c of clients) c.destroy();
+    await server.cleanup();
+  });
+
+  const invite = async (id: string, user: TestUser, role: string) => {
+    const res = await server.api(`/api/configs/${id}/members`, { method: 'POST', body: JSON.stringify({ email: user.user.email, role }) });
+    expect(res.status).toBe(201);
+  };
+  const join = async (user: TestUser, id: string, params: Record<string, string> = {}) => {
+    const client = connectClient({ url: server.url, token: user.token }, id, params);
+    clients.push(client);
+    await synced(client);
+    return client;
+  };
+  const history = async (id: string, query = '', as: TestUser | null = null) => {
+    const res = await (as ? authed(server.url, as.token) : server.api)(`/api/configs/${id}/history${query}`);
+    expect(res.status).toBe(200);
+    return (await res.json()) as { entries: Entry[]; next: number | null };
+  };
+  const type = (client: TestClient, field: string, text: string) => {
+    const ytext = client.doc.getMap('config').get(field) as Y.Text;
+    // One transaction per character, as keystrokes arrive.
+    for (const ch of text) ytext.insert(ytext.length, ch);
+  };
+  const textOf = (client: TestClient, field: string) => String(client.doc.getMap('config').get(field));
+
+  it('credits concurrent edits by two people to the right person and field', async () => {
+    const id = await createConfig(server, { name: 'two authors', data: { BOARD: 'rock-5b' } });
+    await invite(id, alice, 'editor');
+    await invite(id, bob, 'editor');
+    const a = await join(alice, id);
+    const b = await join(bob, id);
+
+    // At the same moment, each changes a different field.
+    a.doc.getMap('config').set('VENDOR', 'Alice Corp');
+    b.doc.getMap('config').set('DEST_LANG', 'de_DE.UTF-8');
+    // Then they take turns typing into the same script: Alice, Bob, Alice.
+    type(a, 'customizeScript', 'abc');
+    await eventually(() => expect(textOf(b, 'customizeScript')).toBe('abc'));
+    type(b, 'customizeScript', 'xyz');
+    await eventually(() => expect(textOf(a, 'customizeScript')).toBe('abcxyz'));
+    type(a, 'customizeScript', 'def');
+    await eventually(() => expect(textOf(b, 'customizeScript')).toBe('abcxyzdef'));
+    await eventually(() => expect(b.doc.getMap('config').get('VENDOR')).toBe('Alice Corp'));
+
+    const { entries } = await history(id);
+    const of = (path: string) => entries.filter((e) => e.path === path);
+    expect(of('/VENDOR')).toEqual([
+      expect.objectContaining({ op: 'change', before: 'Armbian-unofficial', after: 'Alice Corp', source: 'sync', author: { id: alice.user.id, name: 'Alice', kind: 'user' } }),
+    ]);
+    expect(of('/DEST_LANG')).toEqual([
+      expect.objectContaining({ before: 'en_US.UTF-8', after: 'de_DE.UTF-8', author: expect.objectContaining({ id: bob.user.id, name: 'Bob' }) }),
+    ]);
+    // Three keystrokes are one entry; another person's turn starts a new one; newest first. For
+    // multi-line text the entry holds what that person changed, and where.
+    expect(of('/customizeScript').map((e) => [e.author.name, e.before, e.after, e.offset, e.changes])).toEqual([
+      ['Alice', '', 'def', 6, 3],
+      ['Bob', '', 'xyz', 3, 3],
+      ['Alice', '', 'abc', 0, 3],
+    ]);
+    // Nothing else was touched, so nothing else is in the log.
+    expect(new Set(entries.map((e) => e.path))).toEqual(new Set(['/VENDOR', '/DEST_LANG', '/customizeScript']));
+
+    // Per field, and what the form shows on hover.
+    const script = await history(id, `?path=${encodeURIComponent('/customizeScript')}&limit=2`);
+    expect(script.entries.map((e) => e.author.name)).toEqual(['Alice', 'Bob']);
+    const older = await history(id, `?path=${encodeURIComponent('/customizeScript')}&before=${script.next}`);
+    expect(older.entries.map((e) => [e.author.name, e.after])).toEqual([['Alice', 'abc']]);
+    const last = (await (await server.api(`/api/configs/${id}/history/last`)).json()) as Record<string, { author: { name: string }; at: string }>;
+    expect(last['/VENDOR'].author.name).toBe('Alice');
+    expect(last['/DEST_LANG'].author.name).toBe('Bob');
+    expect(last['/customizeScript'].author.name).toBe('Alice');
+    expect(Date.parse(last['/customizeScript'].at)).toBeGreaterThan(Date.now() - 60_000);
+
+    // Replacing text in the middle records just the replaced part.
+    const ytext = b.doc.getMap('config').get('customizeScript') as Y.Text;
+    b.doc.transact(() => {
+      ytext.delete(3, 3);
+      ytext.insert(3, 'XY');
+    });
+    await eventually(() => expect(textOf(a, 'customizeScript')).toBe('abcXYdef'));
+    const [latest] = (await history(id, `?path=${encodeURIComponent('/customizeScript')}&limit=1`)).entries;
+    expect(latest).toMatchObject({ author: { name: 'Bob' }, before: 'xyz', after: 'XY', offset: 3 });
+  });
+
+  it('credits a REST write to its caller and a shape repair to the server', async () => {
+    const id = await createConfig(server, { name: 'rest and repair', data: { BOARD: 'rock-5b' } });
+    await invite(id, alice, 'editor');
+    const res = await authed(server.url, alice.token)(`/api/configs/${id}/data`, {
+      method: 'PUT',
+      body: JSON.stringify({ BOARD: 'orangepi5', VENDOR: 'Put Inc', BOOTSIZE: 512 }),
+    });
+    expect(res.status).toBe(200);
+    const a = await join(alice, id);
+    // A wrong type: the server puts it back.
+    a.doc.getMap('config').set('BOOTSIZE', 'huge');
+    await eventually(() => expect(typeof a.doc.getMap('config').get('BOOTSIZE')).not.toBe('string'));
+    const repaired = a.doc.getMap('config').get('BOOTSIZE') ?? null;
+
+    const { entries } = await history(id);
+    const board = entries.find((e) => e.path === '/BOARD')!;
+    expect(board).toMatchObject({ before: 'rock-5b', after: 'orangepi5', source: 'rest', author: { id: alice.user.id, name: 'Alice' } });
+    // PUT replaced the whole configuration: what it dropped is logged as removed, by Alice.
+    expect(entries.find((e) => e.path === '/DEST_LANG')).toMatchObject({ op: 'remove', before: 'en_US.UTF-8', after: null, source: 'rest' });
+    const bootsize = entries.filter((e) => e.path === '/BOOTSIZE');
+    expect(bootsize.map((e) => [e.author.kind, e.source, e.before, e.after])).toEqual([
+      ['server', 'server', 'huge', repaired],
+      ['user', 'sync', 512, 'huge'],
+      ['user', 'rest', 256, 512],
+    ]);
+  });
+
+  it('folds people typing into one field at the same moment into one entry with co-authors', async () => {
+    const id = await createConfig(server, { name: 'typing at once' });
+    const room = await server.manager.get(id);
+    const text = room.doc.getMap('config').get('description') as Y.Text;
+    const people = [new ActingOrigin({ userId: alice.user.id, name: 'Alice' }, 'sync'), new ActingOrigin({ userId: bob.user.id, name: 'Bob' }, 'sync')];
+    // Hands change with every keystroke, far faster than anyone takes turns.
+    for (let i = 0; i < 40; i++) room.transactAsServer(() => text.insert(text.length, String(i % 10)), people[i % 2]);
+    const { entries } = await history(id, `?path=${encodeURIComponent('/description')}`);
+    expect(entries.length).toBe(MAX_AUTHOR_SWITCHES_PER_SECOND + 1);
+    const [shared, ...turns] = entries;
+    expect([shared.author.name, shared.coauthors?.map((p) => p.name)]).toEqual([people[MAX_AUTHOR_SWITCHES_PER_SECOND % 2].actor.name, [people[(MAX_AUTHOR_SWITCHES_PER_SECOND + 1) % 2].actor.name]]);
+    expect(shared.changes).toBe(40 - MAX_AUTHOR_SWITCHES_PER_SECOND);
+    // The turns before that are exact: one keystroke each, by the right person.
+    expect(turns.reverse().map((e) => [e.author.name, e.after])).toEqual(
+      Array.from({ length: MAX_AUTHOR_SWITCHES_PER_SECOND }, (_, i) => [people[i % 2].actor.name, String(i % 10)]),
+    );
+    expect(String(text)).toBe(Array.from({ length: 40 }, (_, i) => i % 10).join(''));
+  });
+
+  it('lets viewers read the log and hides it from people without access', async () => {
+    const id = await createConfig(server, { name: 'readers' });
+    await invite(id, vera, 'viewer');
+    await server.api(`/api/configs/${id}/data`, { method: 'PUT', body: JSON.stringify({ BOARD: 'rock-5b' }) });
+    const seen = await history(id, '', vera);
+    expect(seen.entries.map((e) => e.path)).toContain('/BOARD');
+    expect((await authed(server.url, bob.token)(`/api/configs/${id}/history`)).status).toBe(404);
+    expect((await fetch(`${server.url}/api/configs/${id}/history`)).status).toBe(401);
+    expect((await server.api(`/api/configs/${id}/history?limit=5000`)).status).toBe(400);
+    expect((await server.api(`/api/configs/${id}/history?path=BOARD`)).status).toBe(400);
+  });
+
+  it('tells ext clients live who started changing which field', async () => {
+    // ('closed', with the values, follows when the burst ends: COALESCE_IDLE_MS later.)
+    const id = await createConfig(server, { name: 'live', data: { BOARD: 'rock-5b' } });
+    await invite(id, alice, 'editor');
+    await invite(id, vera, 'viewer');
+    const watcher = connectClient({ url: server.url, token: vera.token }, id, { ext: '1' });
+    clients.push(watcher);
+    const events: Array<{ type: string; action: string; entry: Entry }> = [];
+    installExtHandlers(watcher.provider as never, (t, payload) => {
+      if (t === MessageType.event && (payload as { type: string }).type === 'change') events.push(payload as (typeof events)[number]);
+    });
+    await synced(watcher);
+    const a = await join(alice, id);
+    a.doc.getMap('config').set('VENDOR', 'Live Ltd');
+    await eventually(() =>
+      expect(events).toContainEqual(
+        expect.objectContaining({ action: 'started', entry: expect.objectContaining({ path: '/VENDOR', source: 'sync', author: expect.objectContaining({ name: 'Alice' }) }) }),
+      ),
+    );
+  });
+
+  it('keeps the log in Postgres across a restart', async () => {
+    const id = await createConfig(server, { name: 'durable', data: { BOARD: 'rock-5b' } });
+    await invite(id, bob, 'editor');
+    const b = await join(bob, id);
+    b.doc.getMap('config').set('VENDOR', 'Bob Builds');
+    await eventually(async () => expect((await history(id)).entries.map((e) => e.path)).toContain('/VENDOR'));
+    b.destroy();
+
+    const { testDb, owner } = server;
+    await server.stop();
+    server = await startTestServer({ testDb, owner });
+    const rows = await server.database.db.select().from(changeLog).where(eq(changeLog.configId, id));
+    expect(rows.find((r) => r.path === '/VENDOR')).toMatchObject({ authorId: bob.user.id, authorName: 'Bob', after: 'Bob Builds' });
+    const { entries } = await history(id);
+    expect(entries.find((e) => e.path === '/VENDOR')).toMatchObject({ author: { name: 'Bob' }, before: 'Armbian-unofficial', after: 'Bob Builds' });
+  });
+});

@@ -1,0 +1,138 @@
+/**
+ * Restoring a version, whole or one subtree: applied as a new change on top (history and versions
+ * stay as they were), seen live by everyone, credited to the person who restored, and edits made
+ * concurrently by a collaborator who was offline during the restore survive it.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import { authed, signUp, type TestUser } from './helpers/auth.ts';
+import { connectClient, synced, type TestClient } from './helpers/clients.ts';
+import { createConfig, startTestServer, type TestServer } from './helpers/server.ts';
+import { eventually } from './helpers/wait.ts';
+
+describe('restoring versions', () => {
+  let server: TestServer;
+  let alice: TestUser;
+  let bob: TestUser;
+  const clients: TestClient[] = [];
+
+  beforeAll(async () => {
+    server = await startTestServer();
+    alice = await signUp(server.url, 'Alice');
+    bob = await signUp(server.url, 'Bob');
+  });
+  afterAll(async () => {
+    for (const c of clients) c.destroy();
+    await server.cleanup();
+  });
+
+  const post = (path: string, body: unknown, as: TestUser | null = null) =>
+    (as ? authed(server.url, as.token) : server.api)(path, { method: 'POST', body: JSON.stringify(body) });
+  const setup = async (name: string, data: Record<string, unknown>) => {
+    const id = await createConfig(server, { name, data });
+    for (const [user, role] of [[alice, 'editor'], [bob, 'editor']] as const) {
+      expect((await post(`/api/configs/${id}/members`, { email: user.user.email, role })).status).toBe(201);
+    }
+    const v1 = (await (await post(`/api/configs/${id}/versions`, { label: 'v1' })).json()) as { id: string };
+    const a = connectClient({ url: server.url, token: alice.token }, id);
+    const b = connectClient({ url: server.url, token: bob.token }, id);
+    clients.push(a, b);
+    await Promise.all([synced(a), synced(b)]);
+    return { id, v1: v1.id, a, b, ca: a.doc.getMap('config'), cb: b.doc.getMap('config') };
+  };
+  const serverData = async (id: string) => ((await (await server.api(`/api/configs/${id}`)).json()) as { data: Record<string, unknown> }).data;
+  const appendText = (map: Y.Map<unknown>, key: string, text: string) => {
+    const t = map.get(key) as Y.Text;
+    t.insert(t.length, text);
+  };
+
+  it('restores a whole version live, credited to the restorer, keeping concurrent edits elsewhere', async () => {
+    const { id, v1, a, b, ca, cb } = await setup('whole', { BOARD: 'rock-5b', BRANCH: 'current', VENDOR: 'v1', customizeScript: 'line1\n' });
+    ca.set('VENDOR', 'v2');
+    ca.set('BRANCH', 'edge');
+    ca.set('DEST_LANG', 'de_DE.UTF-8');
+    await eventually(async () => expect((await serverData(id)).VENDOR).toBe('v2'));
+    await eventually(() => expect(cb.get('DEST_LANG')).toBe('de_DE.UTF-8'));
+
+    // Bob goes offline and keeps working on fields the restore does not touch.
+    b.provider.disconnect();
+    appendText(cb, 'customizeScript', 'line2\n');
+    (cb.get('extraPackages') as Y.Array<string>).push(['vim']);
+
+    const res = await post(`/api/configs/${id}/versions/${v1}/restore`, {}, alice);
+    expect(res.status).toBe(200);
+    const restored = (await res.json()) as { path: string | null; changes: Array<{ path: string; before: unknown; after: unknown }> };
+    expect(restored.path).toBeNull();
+    expect(restored.changes.map((c) => [c.path, c.before, c.after])).toEqual([
+      ['/BRANCH', 'edge', 'current'],
+      ['/VENDOR', 'v2', 'v1'],
+      ['/DEST_LANG', 'de_DE.UTF-8', 'en_US.UTF-8'],
+    ]);
+    // Alice, online, sees it at once.
+    await eventually(() => expect([ca.get('VENDOR'), ca.get('BRANCH'), ca.get('DEST_LANG')]).toEqual(['v1', 'current', 'en_US.UTF-8']));
+
+    // Bob comes back: his edits and the restore both stand, everywhere.
+    b.provider.connect();
+    await eventually(async () => {
+      const data = await serverData(id);
+      expect(data).toMatchObject({ VENDOR: 'v1', BRANCH: 'current', DEST_LANG: 'en_US.UTF-8', customizeScript: 'line1\nline2\n', extraPackages: ['vim'] });
+      expect(String(ca.get('customizeScript'))).toBe('line1\nline2\n');
+      expect(cb.get('VENDOR')).toBe('v1');
+    });
+
+    // A new change on top: the version is untouched, earlier history is still there, and the
+    // restore is credited to Alice.
+    const version = (await (await server.api(`/api/configs/${id}/versions/${v1}`)).json()) as { data: Record<string, unknown> };
+    expect(version.data.VENDOR).toBe('v1');
+    const { entries } = (await (await server.api(`/api/configs/${id}/history?path=%2FVENDOR`)).json()) as {
+      entries: Array<{ author: { name: string }; source: string; before: unknown; after: unknown }>;
+    };
+    expect(entries.map((e) => [e.author.name, e.source, e.before, e.after])).toEqual([
+      ['Alice', 'restore', 'v2', 'v1'],
+      ['Alice', 'sync', 'v1', 'v2'],
+    ]);
+  });
+
+  it('restores one subtree and leaves everything else as it is now', async () => {
+    const { id, v1, b, ca, cb } = await setup('subtree', { BOARD: 'rock-5b', VENDOR: 'v1', extraPackages: ['htop', 'curl'] });
+    const packages = ca.get('extraPackages') as Y.Array<string>;
+    packages.delete(1, 1);
+    ca.set('VENDOR', 'v2');
+    ca.set('DESKTOP_ENVIRONMENT', 'xfce');
+    appendText(ca, 'customizeScript', 'echo hi\n');
+    await eventually(async () => expect((await serverData(id)).VENDOR).toBe('v2'));
+    await eventually(() => expect(cb.get('VENDOR')).toBe('v2'));
+    b.provider.disconnect();
+    appendText(cb, 'description', 'Bob was here');
+
+    const res = await post(`/api/configs/${id}/versions/${v1}/restore`, { path: '/extraPackages' }, alice);
+    expect(res.status).toBe(200);
+    expect(((await res.json()) as { changes: unknown[] }).changes).toEqual([
+      { path: '/extraPackages', op: 'change', before: ['htop'], after: ['htop', 'curl'] },
+    ]);
+    await eventually(() => expect(packages.toJSON()).toEqual(['htop', 'curl']));
+    // A field the version did not have is removed by restoring it.
+    expect((await post(`/api/configs/${id}/versions/${v1}/restore`, { path: '/DESKTOP_ENVIRONMENT' }, alice)).status).toBe(200);
+    await eventually(() => expect(ca.has('DESKTOP_ENVIRONMENT')).toBe(false));
+
+    b.provider.connect();
+    await eventually(async () => {
+      const data = await serverData(id);
+      expect(data).toMatchObject({ VENDOR: 'v2', extraPackages: ['htop', 'curl'], customizeScript: 'echo hi\n', description: 'Bob was here' });
+      expect(data.DESKTOP_ENVIRONMENT).toBeUndefined();
+    });
+  });
+
+  it('refuses restores that cannot be done, and people who may not edit', async () => {
+    const { id, v1 } = await setup('refusals', { BOARD: 'rock-5b', extraPackages: ['htop'] });
+    const restore = (body: unknown, as: TestUser | null = alice) => post(`/api/configs/${id}/versions/${v1}/restore`, body, as);
+    expect((await restore({ path: '/NOTHING_HERE' })).status).toBe(422);
+    expect((await restore({ path: '/extraPackages/5' })).status).toBe(422);
+    expect((await restore({ path: 'extraPackages' })).status).toBe(400);
+    expect((await restore({ path: 42 })).status).toBe(422);
+    expect((await post(`/api/configs/${id}/versions/00000000-0000-0000-0000-000000000000/restore`, {}, alice)).status).toBe(404);
+    const carol = await signUp(server.url, 'Carol');
+    await post(`/api/configs/${id}/members`, { email: carol.user.email, role: 'commenter' });
+    expect((await restore({}, carol)).status).toBe(403);
+  });
+});
