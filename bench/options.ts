@@ -1,0 +1,199 @@
+/**
+ * Scenario sizes and durations of `npm run bench:sync`. Every figure can be set by a flag
+ * (`--measure 30`) or an environment variable (`BENCH_MEASURE=30`); flags win. `--quick` is a
+ * small smoke run.
+ */
+import { parseArgs } from 'node:util';
+
+export const SCENARIOS = ['fanout', 'idle', 'room'] as const;
+export type ScenarioName = (typeof SCENARIOS)[number];
+export const TARGETS = ['boardroom', 'hocuspocus', 'y-websocket', 'boardroom-async-commit'] as const;
+export type TargetName = (typeof TARGETS)[number];
+/** `boardroom-async-commit` (Postgres `synchronous_commit = off`) is a diagnostic, not a default:
+ * it shows what the WAL flush of each group commit costs. */
+const DEFAULT_TARGETS: TargetName[] = ['boardroom', 'hocuspocus', 'y-websocket'];
+
+export interface FanoutScenario {
+  kind: 'fanout';
+  name: ScenarioName;
+  title: string;
+  clients: number;
+  docs: number;
+  /** Updates per second, all writers together. */
+  rate: number;
+  /** Writers per document (the other clients only receive). */
+  writersPerDoc: number;
+  warmupS: number;
+  measureS: number;
+  drainS: number;
+  generators: number;
+}
+
+export interface IdleScenario {
+  kind: 'idle';
+  name: ScenarioName;
+  title: string;
+  connections: number;
+  docs: number;
+  settleS: number;
+  generators: number;
+}
+
+export type Scenario = FanoutScenario | IdleScenario;
+
+export interface BenchOptions {
+  scenarios: Scenario[];
+  targets: TargetName[];
+  adminUrl: string;
+  connectConcurrency: number;
+  connectTimeoutS: number;
+  jsonPath: string | null;
+  quick: boolean;
+  /** Extra node flags for the servers under test (`BENCH_SERVER_NODE_FLAGS`, e.g. `--cpu-prof`). */
+  serverNodeFlags: string[];
+  /** Each scenario runs this many times over all targets (order rotated per round); tables
+   * then add the median per target. Shared machines are noisy; three rounds tame that. */
+  rounds: number;
+  /** Before each target, wait at most this long for the machine to be quiet (0: do not wait). */
+  quietWaitS: number;
+}
+
+/** Sockets one generator holds at most: well inside this machine's open-files hard limit (20,000),
+ * and spreading 15,000 over two processes keeps each event loop's connect storm short. */
+const SOCKETS_PER_GENERATOR = 8_000;
+
+const FLAGS = {
+  quick: { type: 'boolean' },
+  scenarios: { type: 'string' },
+  targets: { type: 'string' },
+  clients: { type: 'string' },
+  docs: { type: 'string' },
+  rate: { type: 'string' },
+  'writers-per-doc': { type: 'string' },
+  warmup: { type: 'string' },
+  measure: { type: 'string' },
+  drain: { type: 'string' },
+  'idle-conns': { type: 'string' },
+  'idle-docs': { type: 'string' },
+  'idle-settle': { type: 'string' },
+  'room-clients': { type: 'string' },
+  'room-rate': { type: 'string' },
+  'room-measure': { type: 'string' },
+  generators: { type: 'string' },
+  'connect-concurrency': { type: 'string' },
+  'connect-timeout': { type: 'string' },
+  json: { type: 'string' },
+  rounds: { type: 'string' },
+  'quiet-wait': { type: 'string' },
+  help: { type: 'boolean' },
+} as const;
+
+export const USAGE = `npm run bench:sync [-- flags]   (every flag also as BENCH_<FLAG>, e.g. BENCH_MEASURE=30)
+  --quick                      small smoke run (seconds, not minutes)
+  --scenarios fanout,idle,room which scenarios (default: all three)
+  --targets boardroom,hocuspocus,y-websocket   (also: boardroom-async-commit, a diagnostic)
+  --clients N --docs N --rate N --writers-per-doc N     fan-out scenario (100, 10, 100, all)
+  --warmup S --measure S --drain S                       phases of the load scenarios (5, 20, 3)
+  --idle-conns N --idle-docs N --idle-settle S           idle scenario (15000, 1500, 5)
+  --room-clients N --room-rate N --room-measure S        one-room scenario (100, 100, 10)
+  --generators N               load generator processes for the load scenarios (1)
+  --connect-concurrency N      connections opening at once, per generator (200)
+  --connect-timeout S          give up on the connect phase after S seconds (120)
+  --rounds N                   run each scenario N times, target order rotated; adds medians (1)
+  --quiet-wait S               before each target, wait up to S s for other load to calm down (30)
+  --json PATH                  also write the results as JSON (default bench/results/sync-<time>.json)
+  BENCH_SERVER_NODE_FLAGS      extra node flags for the servers under test, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof"`;
+
+export function parseOptions(argv: string[], env: NodeJS.ProcessEnv): BenchOptions | null {
+  const { values } = parseArgs({ args: argv, options: FLAGS, allowPositionals: false });
+  if (values.help) return null;
+  const get = (flag: keyof typeof FLAGS): string | undefined => {
+    const v = values[flag];
+    if (typeof v === 'string') return v;
+    return env[`BENCH_${flag.toUpperCase().replaceAll('-', '_')}`];
+  };
+  const quick = values.quick === true || env.BENCH_QUICK === '1';
+  const num = (flag: keyof typeof FLAGS, normal: number, small: number): number => {
+    const raw = get(flag);
+    const n = raw === undefined ? (quick ? small : normal) : Number(raw);
+    if (!Number.isFinite(n) || n < 0) throw new Error(`--${flag} must be a non-negative number, got ${raw}`);
+    return n;
+  };
+  const list = <T extends string>(flag: keyof typeof FLAGS, all: readonly T[], defaults: readonly T[] = all): T[] => {
+    const raw = get(flag);
+    if (!raw) return [...defaults];
+    const items = raw.split(',').map((s) => s.trim()) as T[];
+    for (const item of items) if (!all.includes(item)) throw new Error(`--${flag}: unknown "${item}" (one of ${all.join(', ')})`);
+    return items;
+  };
+
+  const warmupS = num('warmup', 5, 2);
+  const drainS = num('drain', 3, 2);
+  const generators = Math.max(1, Math.round(num('generators', 1, 1)));
+  const clients = num('clients', 100, 20);
+  const docs = num('docs', 10, 4);
+  const fanout: FanoutScenario = {
+    kind: 'fanout',
+    name: 'fanout',
+    title: '',
+    clients,
+    docs,
+    rate: num('rate', 100, 40),
+    writersPerDoc: num('writers-per-doc', Math.ceil(clients / docs), Math.ceil(clients / docs)),
+    warmupS,
+    measureS: num('measure', 20, 5),
+    drainS,
+    generators,
+  };
+  const roomClients = num('room-clients', 100, 20);
+  const room: FanoutScenario = {
+    kind: 'fanout',
+    name: 'room',
+    title: '',
+    clients: roomClients,
+    docs: 1,
+    rate: num('room-rate', 100, 40),
+    writersPerDoc: roomClients,
+    warmupS,
+    measureS: num('room-measure', 10, 5),
+    drainS,
+    generators: 1,
+  };
+  const idleConns = num('idle-conns', 15_000, 1_000);
+  const idle: IdleScenario = {
+    kind: 'idle',
+    name: 'idle',
+    title: '',
+    connections: idleConns,
+    docs: num('idle-docs', 1_500, 100),
+    settleS: num('idle-settle', 5, 2),
+    generators: Math.max(1, Math.ceil(idleConns / SOCKETS_PER_GENERATOR)),
+  };
+  for (const s of [fanout, room]) {
+    s.writersPerDoc = Math.min(s.writersPerDoc, Math.ceil(s.clients / s.docs));
+    s.title =
+      `${s.name}: ${s.clients} clients over ${s.docs} doc${s.docs === 1 ? '' : 's'}, ` +
+      `${s.rate} updates/s total, ${s.writersPerDoc} writer${s.writersPerDoc === 1 ? '' : 's'} per doc, ` +
+      `${s.measureS} s measured after ${s.warmupS} s warm-up`;
+  }
+  idle.title = `idle: ${idle.connections} connections over ${idle.docs} docs, all synced, RSS after ${idle.settleS} s + GC`;
+  const byName: Record<ScenarioName, Scenario> = { fanout, idle, room };
+  for (const s of [fanout, room, idle]) {
+    if (s.docs < 1 || (s.kind === 'fanout' ? s.clients : s.connections) < s.docs) {
+      throw new Error(`${s.name}: needs at least one doc and at least as many clients as docs`);
+    }
+  }
+
+  return {
+    scenarios: list('scenarios', SCENARIOS).map((n) => byName[n]),
+    targets: list('targets', TARGETS, DEFAULT_TARGETS),
+    adminUrl: env.BENCH_ADMIN_URL ?? env.TEST_DATABASE_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres',
+    connectConcurrency: Math.max(1, Math.round(num('connect-concurrency', 200, 100))),
+    connectTimeoutS: num('connect-timeout', 120, 60),
+    jsonPath: get('json') ?? null,
+    quick,
+    serverNodeFlags: (env.BENCH_SERVER_NODE_FLAGS ?? '').split(' ').filter(Boolean),
+    rounds: Math.max(1, Math.round(num('rounds', 1, 1))),
+    quietWaitS: num('quiet-wait', 30, 5),
+  };
+}

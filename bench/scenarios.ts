@@ -1,0 +1,190 @@
+/**
+ * One scenario against one target: start it, load it, measure it, stop it.
+ */
+import { setTimeout as sleep } from 'node:timers/promises';
+import { GeneratorPool } from './load/pool.ts';
+import type { BenchOptions, FanoutScenario, IdleScenario } from './options.ts';
+import { CpuWindow, memory, resetPeak } from './proc-stats.ts';
+import { mb, percentile, type FanoutResult, type IdleResult } from './report.ts';
+import type { Target } from './targets/target.ts';
+
+/** Script capacity per writer on top of its share of warm-up + window: sends never run dry. */
+const SCRIPT_HEADROOM = 1.25;
+
+export type Log = (line: string) => void;
+
+function rssOf(target: Target): { rss: number; peak: number } {
+  let rss = 0;
+  let peak = 0;
+  for (const p of target.processes()) {
+    const m = memory(p.pid);
+    if (m) {
+      rss += m.rssBytes;
+      peak += m.peakBytes;
+    }
+  }
+  return { rss, peak };
+}
+
+/** Peak RSS from here on: set-up (accounts hash passwords with scrypt, 32 MiB each) is not what
+ * the scenario measures. */
+function resetPeaks(target: Target): void {
+  for (const p of target.processes()) resetPeak(p.pid);
+}
+
+/** Stops the target however the run ends, also when it failed half-way through starting (its
+ * database may already exist, its process may be up). */
+async function withTarget<T>(target: Target, run: () => Promise<T>): Promise<T> {
+  try {
+    await target.start();
+    return await run();
+  } finally {
+    await target.stop();
+  }
+}
+
+export async function runFanout(
+  target: Target,
+  s: FanoutScenario,
+  options: BenchOptions,
+  log: Log,
+): Promise<FanoutResult> {
+  return withTarget(target, async () => {
+    const docs = await target.setUp({ docs: s.docs, clients: s.clients });
+    const writers = Math.min(s.clients, s.docs * s.writersPerDoc);
+    const updatesPerWriter = Math.ceil(((s.rate * (s.warmupS + s.measureS)) / writers) * SCRIPT_HEADROOM) + 10;
+    const pool = await GeneratorPool.start(
+      s.generators,
+      {
+        dialect: target.dialect,
+        docs,
+        clients: s.clients,
+        writersPerDoc: s.writersPerDoc,
+        updatesPerWriter,
+        endpointFor: (i, doc) => target.endpointFor(i, doc),
+        connectConcurrency: options.connectConcurrency,
+        connectTimeoutMs: options.connectTimeoutS * 1000,
+      },
+      () => {},
+    );
+    try {
+      resetPeaks(target);
+      const connected = await pool.connect();
+      log(`  ${target.name}: ${connected.synced}/${s.clients} synced in ${(connected.ms / 1000).toFixed(1)} s`);
+      if (connected.failed > 0) log(`  ${target.name}: connect failures: ${connected.errors.join('; ')}`);
+
+      pool.write(s.rate);
+      await sleep(s.warmupS * 1000);
+      const serverCpu = new CpuWindow();
+      const pgCpu = new CpuWindow();
+      const pgPids = await target.supportPids();
+      serverCpu.begin(target.processes().map((p) => p.pid));
+      pgCpu.begin(pgPids);
+      pool.measureStart();
+      await sleep(s.measureS * 1000);
+      pool.measureEnd();
+      const cpu = serverCpu.end();
+      const pg = pgCpu.end();
+      const mem = rssOf(target);
+      await sleep(s.drainS * 1000);
+      const reports = await pool.reports();
+
+      const all = new Float64Array(reports.reduce((n, r) => n + r.latencies.length, 0));
+      let at = 0;
+      for (const r of reports) {
+        all.set(r.latencies, at);
+        at += r.latencies.length;
+      }
+      all.sort();
+      const expected = reports.reduce((n, r) => n + r.expected, 0);
+      const received = reports.reduce((n, r) => n + r.received, 0);
+      const sent = reports.reduce((n, r) => n + r.sent, 0);
+      return {
+        kind: 'fanout',
+        target: target.name,
+        key: target.name,
+        round: 0,
+        p50: percentile(all, 50),
+        p95: percentile(all, 95),
+        p99: percentile(all, 99),
+        max: all.length > 0 ? all[all.length - 1] : NaN,
+        samples: all.length,
+        deliveredRatio: expected > 0 ? received / expected : 0,
+        sentPerS: sent / cpu.seconds,
+        synced: connected.synced,
+        clients: s.clients,
+        unexpectedCloses: reports.reduce((n, r) => n + r.unexpectedCloses, 0),
+        duplicates: reports.reduce((n, r) => n + r.duplicates, 0),
+        cpuPercent: cpu.percent,
+        rssEndMb: mb(mem.rss),
+        rssPeakMb: mb(mem.peak),
+        pgCpuPercent: pgPids.length > 0 ? pg.percent : null,
+        genCpuPercent: reports.reduce((n, r) => n + r.cpuPercent, 0),
+        genLoopP99Ms: Math.max(...reports.map((r) => r.loopDelayP99Ms)),
+        otherCpuPercent: Math.max(
+          0,
+          cpu.machinePercent - cpu.percent - (pgPids.length > 0 ? pg.percent : 0) - reports.reduce((n, r) => n + r.cpuPercent, 0),
+        ),
+      };
+    } finally {
+      await pool.close();
+    }
+  });
+}
+
+export async function runIdle(target: Target, s: IdleScenario, options: BenchOptions, log: Log): Promise<IdleResult> {
+  return withTarget(target, async () => {
+    const docs = await target.setUp({ docs: s.docs, clients: s.connections });
+    // The baseline is taken at rest too: after the docs exist, before any socket, after a GC.
+    const heapBase = await target.collectGarbage();
+    const base = rssOf(target);
+    resetPeaks(target);
+    const pool = await GeneratorPool.start(
+      s.generators,
+      {
+        dialect: target.dialect,
+        docs,
+        clients: s.connections,
+        writersPerDoc: 0,
+        updatesPerWriter: 0,
+        endpointFor: (i, doc) => target.endpointFor(i, doc),
+        connectConcurrency: options.connectConcurrency,
+        connectTimeoutMs: options.connectTimeoutS * 1000,
+      },
+      (synced) => log(`  ${target.name}: ${synced}/${s.connections} synced…`),
+    );
+    try {
+      const cpu = new CpuWindow();
+      cpu.begin(target.processes().map((p) => p.pid));
+      const connected = await pool.connect();
+      const connectCpu = cpu.end();
+      log(`  ${target.name}: ${connected.synced}/${s.connections} synced in ${(connected.ms / 1000).toFixed(1)} s`);
+      if (connected.failed > 0) log(`  ${target.name}: connect failures (${connected.failed}): ${connected.errors.join('; ')}`);
+      await sleep(s.settleS * 1000);
+      const heapRest = await target.collectGarbage();
+      const rest = rssOf(target);
+      return {
+        kind: 'idle',
+        target: target.name,
+        key: target.name,
+        round: 0,
+        connections: s.connections,
+        synced: connected.synced,
+        failed: connected.failed,
+        connectS: connected.ms / 1000,
+        connectCpuS: (connectCpu.percent / 100) * connectCpu.seconds,
+        rssBaseMb: mb(base.rss),
+        rssPeakMb: mb(rest.peak),
+        rssRestMb: mb(rest.rss),
+        kbPerConnection: connected.synced > 0 ? (rest.rss - base.rss) / 1024 / connected.synced : NaN,
+        heapBaseMb: heapBase === null ? NaN : mb(heapBase.heapUsed),
+        heapRestMb: heapRest === null ? NaN : mb(heapRest.heapUsed),
+        heapTotalRestMb: heapRest === null ? NaN : mb(heapRest.heapTotal),
+        externalRestMb: heapRest === null ? NaN : mb(heapRest.external),
+        errors: connected.errors,
+      };
+    } finally {
+      await pool.close();
+    }
+  });
+}

@@ -1,0 +1,197 @@
+/**
+ * `npm run bench:sync`: Boardroom's sync server against @hocuspocus/server and the y-websocket
+ * reference server, in the same run, each with its own light clients. Prints one table per
+ * scenario and writes the results as JSON under bench/results/ (git-ignored).
+ *
+ * Servers run one at a time, each in its own process, so each gets the machine to itself and its
+ * CPU and RSS come from its own /proc entry. All traffic stays on 127.0.0.1.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { ROOT } from './child-process.ts';
+import { parseOptions, USAGE, type BenchOptions, type Scenario, type TargetName } from './options.ts';
+import { machineBusySeconds } from './proc-stats.ts';
+import { markdownTable, medians, textTable, type Result } from './report.ts';
+import { runFanout, runIdle } from './scenarios.ts';
+import { BoardroomTarget } from './targets/boardroom.ts';
+import { hocuspocusTarget, referenceTarget } from './targets/in-memory.ts';
+import type { Target } from './targets/target.ts';
+
+/** Progress lines of long connect phases, at most this often. */
+const PROGRESS_LOG_INTERVAL_MS = 5_000;
+/** Other load above this (% of one core) during a measured window is called out: on 2 cores it
+ * competes with the server, Postgres and the generator, and latencies grow with it. */
+const OTHER_LOAD_WARN_PERCENT = 25;
+
+/** "Quiet" for --quiet-wait: the whole machine busy below this, % of one core, over one second. */
+const QUIET_PERCENT = 30;
+const QUIET_SAMPLE_MS = 1_000;
+
+/** Waits (bounded) until other work on the machine calms down; says how long it waited. */
+async function waitForQuiet(maxS: number): Promise<void> {
+  const until = Date.now() + maxS * 1000;
+  let waited = false;
+  while (Date.now() < until) {
+    const before = machineBusySeconds();
+    await new Promise((r) => setTimeout(r, QUIET_SAMPLE_MS));
+    const busy = ((machineBusySeconds() - before) * 1000 * 100) / QUIET_SAMPLE_MS;
+    if (busy < QUIET_PERCENT) {
+      if (waited) log(`  machine quiet again (${busy.toFixed(0)} % of a core busy)`);
+      return;
+    }
+    if (!waited) log(`  waiting for other load to calm down (${busy.toFixed(0)} % of a core busy)…`);
+    waited = true;
+  }
+  if (waited) log(`  still busy after ${maxS} s; running anyway`);
+}
+
+/** The target being run, so Ctrl-C can still stop its processes and drop its database. */
+let current: Target | null = null;
+
+function makeTarget(name: TargetName, options: BenchOptions): Target {
+  switch (name) {
+    case 'boardroom':
+      return new BoardroomTarget({ adminUrl: options.adminUrl, nodeFlags: options.serverNodeFlags });
+    case 'boardroom-async-commit':
+      return new BoardroomTarget({ adminUrl: options.adminUrl, nodeFlags: options.serverNodeFlags, synchronousCommit: 'off' });
+    case 'hocuspocus':
+      return hocuspocusTarget(options.serverNodeFlags);
+    case 'y-websocket':
+      return referenceTarget(options.serverNodeFlags);
+  }
+}
+
+function log(line: string): void {
+  process.stderr.write(line + '\n');
+}
+
+let lastProgress = 0;
+function progressLog(line: string): void {
+  if (line.includes('synced…')) {
+    if (Date.now() - lastProgress < PROGRESS_LOG_INTERVAL_MS) return;
+    lastProgress = Date.now();
+  }
+  log(line);
+}
+
+/** Targets from the issue, judged on the figures of this run. */
+function verdicts(scenario: Scenario, results: Result[]): string[] {
+  const by = (key: TargetName) => results.find((r) => r.key === key);
+  const ours = by('boardroom');
+  const theirs = by('hocuspocus');
+  if (!ours || !theirs) return [];
+  if (scenario.name === 'fanout' && ours.kind === 'fanout' && theirs.kind === 'fanout') {
+    const met = ours.p99 < theirs.p99 && ours.deliveredRatio >= 0.999;
+    return [
+      `target (p99 below Hocuspocus' while persisting every update): ${met ? 'MET' : 'MISSED'} — ` +
+        `boardroom p99 ${ours.p99.toFixed(1)} ms vs hocuspocus ${theirs.p99.toFixed(1)} ms, ` +
+        `delivered ${(ours.deliveredRatio * 100).toFixed(2)} %`,
+    ];
+  }
+  if (scenario.name === 'idle' && ours.kind === 'idle' && theirs.kind === 'idle') {
+    const met = ours.synced === ours.connections && ours.rssRestMb < theirs.rssRestMb;
+    return [
+      `target (all synced, RSS below Hocuspocus'): ${met ? 'MET' : 'MISSED'} — ` +
+        `boardroom ${ours.synced}/${ours.connections} synced, ${ours.rssRestMb.toFixed(0)} MB at rest vs ` +
+        `hocuspocus ${theirs.rssRestMb.toFixed(0)} MB`,
+    ];
+  }
+  return [];
+}
+
+function notes(results: Result[]): string[] {
+  const out: string[] = [];
+  for (const r of results) {
+    const who = r.round > 0 ? `${r.target} #${r.round}` : r.target;
+    if (r.kind === 'fanout') {
+      if (r.synced < r.clients) out.push(`${who}: only ${r.synced}/${r.clients} clients synced`);
+      if (r.unexpectedCloses > 0) out.push(`${who}: ${r.unexpectedCloses} connections closed by the server`);
+      if (r.duplicates > 0) out.push(`${who}: ${r.duplicates} duplicate receipts`);
+      if (r.otherCpuPercent > OTHER_LOAD_WARN_PERCENT) {
+        out.push(`${who}: other work used ${r.otherCpuPercent.toFixed(0)} % of a core during the window; figures disturbed`);
+      }
+      if (r.genLoopP99Ms > 20) out.push(`${who}: generator event-loop p99 ${r.genLoopP99Ms.toFixed(0)} ms (client-side delay in the figures)`);
+    } else if (r.failed > 0) {
+      out.push(`${who}: ${r.failed} connections failed: ${r.errors.join('; ')}`);
+    }
+  }
+  return out;
+}
+
+async function main(): Promise<void> {
+  const options = parseOptions(process.argv.slice(2), process.env);
+  if (!options) {
+    console.log(USAGE);
+    return;
+  }
+  const started = new Date();
+  const machine = `${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, ${os.type()} ${os.release()}, Node ${process.version}`;
+  const command = `npm run bench:sync${process.argv.length > 2 ? ' -- ' + process.argv.slice(2).join(' ') : ''}`;
+  const load = () => os.loadavg().map((n) => n.toFixed(2)).join(' ');
+  console.log(`# bench:sync  ${started.toISOString()}\n# ${machine}\n# ${command}\n# load average at start: ${load()}\n`);
+  process.once('SIGINT', () => {
+    log('interrupted: stopping the current target');
+    void (current?.stop() ?? Promise.resolve()).finally(() => process.exit(130));
+  });
+
+  const sections: Array<{ scenario: Scenario; results: Result[]; summary: Result[]; verdicts: string[]; notes: string[] }> = [];
+  for (const scenario of options.scenarios) {
+    log(`\n== ${scenario.title}`);
+    const results: Result[] = [];
+    for (let round = 0; round < options.rounds; round++) {
+      // Rotate the order so no target always runs first (cold caches) or last (warm machine).
+      const order = options.targets.map((_, i) => options.targets[(i + round) % options.targets.length]);
+      if (options.rounds > 1) log(`  round ${round + 1}/${options.rounds}`);
+      for (const name of order) {
+        const target = makeTarget(name, options);
+        current = target;
+        if (options.quietWaitS > 0) await waitForQuiet(options.quietWaitS);
+        log(`  ${target.name}: starting (${target.description})`);
+        try {
+          const result =
+            scenario.kind === 'fanout'
+              ? await runFanout(target, scenario, options, progressLog)
+              : await runIdle(target, scenario, options, progressLog);
+          results.push({ ...result, key: name, round: options.rounds > 1 ? round + 1 : 0 });
+        } catch (error) {
+          log(`  ${target.name}: FAILED: ${(error as Error).stack ?? error}`);
+        } finally {
+          current = null;
+        }
+      }
+    }
+    // Rows in target order, rounds together.
+    const rank = (r: Result) => options.targets.indexOf(r.key as TargetName);
+    results.sort((a, b) => rank(a) - rank(b) || a.round - b.round);
+    const summary = options.rounds > 1 ? medians(results) : results;
+    const section = { scenario, results, summary, verdicts: verdicts(scenario, summary), notes: notes(results) };
+    sections.push(section);
+    console.log(`## ${scenario.title}\n${textTable(results)}`);
+    if (options.rounds > 1) console.log(`\nmedians:\n${textTable(summary)}`);
+    for (const line of [...section.verdicts, ...section.notes]) console.log(line);
+    console.log('');
+  }
+
+  const jsonPath =
+    options.jsonPath ?? path.join(ROOT, 'bench', 'results', `sync-${started.toISOString().replaceAll(':', '-')}.json`);
+  mkdirSync(path.dirname(jsonPath), { recursive: true });
+  writeFileSync(jsonPath, JSON.stringify({ started, machine, command, options, sections }, null, 2));
+  console.log(`# load average at end: ${load()}`);
+  console.log(`# results: ${path.relative(ROOT, jsonPath)}\n`);
+  console.log('# markdown\n');
+  for (const s of sections) {
+    console.log(`**${s.scenario.title}**\n\n${markdownTable(s.results)}\n`);
+    if (options.rounds > 1) console.log(`${markdownTable(s.summary)}\n`);
+    for (const line of [...s.verdicts, ...s.notes]) console.log(`- ${line}`);
+    console.log('');
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    log(`bench:sync failed: ${(error as Error).stack ?? error}`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,61 @@
+/**
+ * A target is the server set under test: it starts and stops its processes, creates documents and
+ * tells each client where to connect. The load generator and the report only see this interface,
+ * so a set of several processes (two Boardroom processes behind Redis, say) is one more class.
+ */
+import type { Population } from '../population.ts';
+import type { Dialect } from '../wire.ts';
+
+export interface ServerProcessInfo {
+  /** Shown in the report when a target has more than one process. */
+  label: string;
+  pid: number;
+}
+
+/** Time a signalled full GC (two passes) gets to finish and report. */
+export const GC_REPORT_WAIT_MS = 5_000;
+
+export interface HeapFigures {
+  /** JS heap in use, and committed (V8 keeps freed pages for a while; they count in RSS). */
+  heapUsed: number;
+  heapTotal: number;
+  /** Memory of Buffers and other native objects tied to JS objects. */
+  external: number;
+}
+
+export interface Endpoint {
+  url: string;
+  localAddress: string;
+}
+
+export interface Target {
+  /** Short name for tables ("boardroom", "hocuspocus", "y-websocket@1.5"). */
+  readonly name: string;
+  /** What its clients speak. */
+  readonly dialect: Dialect;
+  /** One-line description for the report (engine, persistence). */
+  readonly description: string;
+  /** Starts every process of the set; resolves when each one listens. */
+  start(): Promise<void>;
+  /** Makes the population's documents (and whatever accounts and access its clients need) and
+   * returns the documents' names (Boardroom: config ids), index = doc number. */
+  setUp(population: Population): Promise<string[]>;
+  /** Where client number `clientIndex` connects for `doc`, and from which local address. */
+  endpointFor(clientIndex: number, doc: string): Endpoint;
+  /** The server processes whose CPU and memory are reported. */
+  processes(): ServerProcessInfo[];
+  /** Processes that do work for the target but are not it (Postgres backends), reported apart. */
+  supportPids(): Promise<number[]>;
+  /** Runs a full GC in every server process (before an "RSS at rest" reading) and returns what
+   * they report afterwards, summed (null if a process did not report). */
+  collectGarbage(): Promise<HeapFigures | null>;
+  /** Stops every process and removes what `start` created (a database). */
+  stop(): Promise<void>;
+}
+
+/** Node flags for every server under test: the same for all, so memory figures compare. `tsx` is
+ * loaded by all three (Boardroom needs it; loading it everywhere keeps its cost out of the gap).
+ * `extra` comes from `BENCH_SERVER_NODE_FLAGS` (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`). */
+export function serverNodeFlags(extra: string[]): string[] {
+  return ['--expose-gc', '--import', 'tsx', '--import', './bench/servers/gc-on-signal.ts', ...extra];
+}
