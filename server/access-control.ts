@@ -28,7 +28,13 @@ export interface AccessEventBus {
   subscribe(handler: (event: { type: keyof AccessEvents; args: unknown[] }) => void): void;
 }
 
-export function createAccessControl(deps: { registry: ConnectionRegistry; manager: RoomManager; bus?: AccessEventBus }) {
+export function createAccessControl(deps: {
+  registry: ConnectionRegistry;
+  manager: RoomManager;
+  bus?: AccessEventBus;
+  /** A session ended (here or on another process): drop any cached copy of it. */
+  forgetSession?: (sessionId: string) => void;
+}) {
   const { registry, manager } = deps;
   const each = (configId: string | null, match: (c: Connection) => boolean, act: (c: Connection) => void) => {
     const sets = configId ? [registry.byConfig.get(configId) ?? new Set<Connection>()] : [...registry.byConfig.values()];
@@ -58,6 +64,7 @@ export function createAccessControl(deps: { registry: ConnectionRegistry; manage
       });
     },
     sessionRevoked(sessionId) {
+      deps.forgetSession?.(sessionId);
       each(null, (c) => c.principal.sessionId === sessionId, (c) => c.close(CloseCode.accessRevoked));
     },
     configDeleted(configId) {

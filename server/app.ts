@@ -105,6 +105,8 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   });
 
   app.route('/health', healthRoutes(deps.readiness));
+  // Upgrades never get here (the sync endpoint takes them from the HTTP server); plain GETs do.
+  app.get('/sync/:configId', (c) => c.json(errorBody('upgrade_required', 'this endpoint speaks WebSocket'), 426));
   app.route('/api/auth/github', githubAuthRoutes({ accounts: deps.accounts, settings: deps.github, publicUrl: deps.publicUrl, secureCookies: deps.secureCookies }));
   app.route('/api/auth', authRoutes({ accounts: deps.accounts, providers: { github: !!deps.github }, secureCookies: deps.secureCookies, onSessionRevoked: deps.accessEvents.sessionRevoked }));
   app.route('/api', accessRoutes({ ...deps, events: deps.accessEvents }));

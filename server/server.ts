@@ -3,6 +3,7 @@
  * this; tests call it directly with their own database and port 0.
  */
 import { serve, type ServerType } from '@hono/node-server';
+import type { Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import type { Logger } from 'pino';
@@ -71,7 +72,7 @@ export interface RunningServer {
 
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
   const { database, logger } = options;
-  const storage = createDrizzleStorage(database.db);
+  const storage = createDrizzleStorage(database.db, { appendUpdates: database.appendUpdates });
   const metrics = createMetrics();
   const guard = createAbuseGuard();
   const committer = new GroupCommitter({
@@ -98,7 +99,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const registry = new ConnectionRegistry();
   const accounts = createAccounts(database.db);
   const access = createAccessStore(database.db);
-  const control = createAccessControl({ registry, manager, bus: cluster?.accessBus });
+  const control = createAccessControl({ registry, manager, bus: cluster?.accessBus, forgetSession: (id) => accounts.forgetSession(id) });
   const authority = createSchemaAuthority({
     logger,
     onValidated: (_id, result) => {
@@ -148,9 +149,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     buildGate: history.buildGate,
   });
   const sync = createSyncEndpoint({
-    app,
     manager,
-    authorize: createSyncAuthorizer({ storage, access }),
+    authorize: createSyncAuthorizer({ storage, access, accounts }),
     logger,
     registry,
     guard,
@@ -160,7 +160,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const server: ServerType = await new Promise((resolve) => {
     const s = serve({ fetch: app.fetch, port: options.port, hostname: options.host ?? '127.0.0.1' }, () => resolve(s));
   });
-  sync.injectWebSocket(server);
+  sync.attach(server as HttpServer);
   const port = (server.address() as AddressInfo).port;
   if (!publicUrl.value) publicUrl.value = `http://${options.host ?? '127.0.0.1'}:${port}`;
   logger.info({ port, db: database.kind }, 'server listening');
@@ -176,6 +176,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     async close() {
       // Stop accepting, then flush and publish what is pending before leaving the cluster, so
       // the other processes have every committed update.
+      sync.stopAccepting();
       server.close();
       control.close();
       await manager.closeAll(CloseCode.goingAway, SHUTDOWN_FLUSH_TIMEOUT_MS);

@@ -1,34 +1,42 @@
 /**
- * The only file that knows Hono's WebSocket helper. It turns an upgrade on `GET /sync/:configId`
- * into a `Connection` in a `Room`; everything past that is transport-free.
+ * The only file that knows the WebSocket transport. It takes HTTP upgrades on
+ * `GET /sync/:configId` straight from Node's server (plain `ws`, no framework objects per
+ * socket: at 15,000 connections every retained byte counts) and turns each into a `Connection`
+ * in a `Room`; everything past that is transport-free. Plain GETs on the same path are answered
+ * by the Hono app (426).
  */
-import { getConnInfo } from '@hono/node-server/conninfo';
-import { createNodeWebSocket } from '@hono/node-ws';
+import type { IncomingHttpHeaders, IncomingMessage, Server } from 'node:http';
+import type { Duplex } from 'node:stream';
+import type { Logger } from 'pino';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { CloseCode, Limits } from '../shared/protocol.ts';
 import type { AbuseGuard } from './abuse-limits.ts';
 import type { SyncObserver } from './metrics.ts';
-import type { Context, Hono } from 'hono';
-import type { AppEnv } from './auth/actor.ts';
-import type { Logger } from 'pino';
-import type { WebSocket } from 'ws';
-import { CloseCode, Limits } from '../shared/protocol.ts';
 import { Connection, type Principal } from './sync/connection.ts';
 import type { Room } from './sync/room.ts';
 import { RoomLoadError, type RoomManager } from './sync/room-manager.ts';
 
 /** Frames larger than this never reach our code: `ws` closes with 1009 before buffering them. */
 const WS_MAX_PAYLOAD = Limits.maxMessageBytes;
+const SYNC_PATH_RE = /^\/sync\/([^/?#]+)$/;
 
 export type AuthorizeResult = { ok: true; principal: Principal } | { ok: false; close: { code: number; reason: string } };
 
+export interface UpgradeRequest {
+  configId: string;
+  url: URL;
+  headers: IncomingHttpHeaders;
+  address: string;
+}
+
 /** The seam where accounts and share links plug in: who is this, and what may they do here? */
-export type AuthorizeSync = (c: Context<AppEnv>, configId: string) => Promise<AuthorizeResult>;
+export type AuthorizeSync = (request: UpgradeRequest) => Promise<AuthorizeResult>;
 
 export interface SyncEndpointDeps {
-  app: Hono<AppEnv>;
   manager: RoomManager;
   authorize: AuthorizeSync;
   logger: Logger;
-  /** Called with every live connection, so access changes can find and close them. */
+  /** Every live connection, so access changes and shutdown can find them. */
   registry?: ConnectionRegistry;
   guard?: AbuseGuard;
   observer?: SyncObserver;
@@ -56,59 +64,66 @@ export class ConnectionRegistry {
 }
 
 export function createSyncEndpoint(deps: SyncEndpointDeps) {
-  const { app, manager, logger } = deps;
+  const { manager, logger } = deps;
   const registry = deps.registry ?? new ConnectionRegistry();
-  const nodeWs = createNodeWebSocket({ app });
-  // @hono/node-ws creates its WebSocketServer with ws' 100 MiB default; bound it to our limit.
-  (nodeWs.wss.options as { maxPayload?: number }).maxPayload = WS_MAX_PAYLOAD;
+  const wss = new WebSocketServer({ noServer: true, maxPayload: WS_MAX_PAYLOAD, perMessageDeflate: false });
+  let accepting = true;
 
-  app.get('/sync/:configId', async (c) => {
-    if (c.req.header('upgrade')?.toLowerCase() !== 'websocket') {
-      return c.json({ error: { code: 'upgrade_required', message: 'this endpoint speaks WebSocket' } }, 426);
+  async function onUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const match = SYNC_PATH_RE.exec(url.pathname);
+    if (!match || !accepting) {
+      socket.end(`HTTP/1.1 ${accepting ? 404 : 503} ${accepting ? 'Not Found' : 'Service Unavailable'}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+      return;
     }
-    const configId = c.req.param('configId');
-    const ext = c.req.query('ext') === '1';
-    const auth = await deps.authorize(c, configId);
-    const address = getConnInfo(c).remote.address ?? 'unknown';
-    return nodeWs.upgradeWebSocket(c, {
-      onOpen(_event, ctx) {
-        const ws = ctx.raw as WebSocket;
-        if (!auth.ok) {
-          deps.observer?.rejected(`auth:${auth.close.code}`);
-          ws.close(auth.close.code, auth.close.reason);
-          return;
-        }
-        const release = deps.guard ? deps.guard.openConnection(auth.principal.userId, address) : () => {};
-        if (!release) {
-          deps.observer?.rejected('tooManyConnections');
-          ws.close(CloseCode.tooManyConnections.code, CloseCode.tooManyConnections.reason);
-          return;
-        }
-        ws.once('close', release);
-        const conn = new Connection(
-          {
-            send: (data) => {
-              if (ws.bufferedAmount > Limits.maxBufferedBytesPerConnection) {
-                conn.close(CloseCode.slowConsumer);
-                return;
-              }
-              ws.send(data);
-            },
-            close: (code, reason) => ws.close(code, reason),
-          },
-          auth.principal,
-          ext,
-        );
-        attach(ws, conn, configId);
+    socket.on('error', () => socket.destroy());
+    const configId = decodeURIComponent(match[1]);
+    const address = req.socket.remoteAddress ?? 'unknown';
+    let auth: AuthorizeResult;
+    try {
+      auth = await deps.authorize({ configId, url, headers: req.headers, address });
+    } catch (error) {
+      logger.error({ err: error, configId }, 'sync authorization failed');
+      auth = { ok: false, close: CloseCode.loadFailed };
+    }
+    const ext = url.searchParams.get('ext') === '1';
+    // Accept, then close with a reason: a WebSocket client cannot read an HTTP error status.
+    wss.handleUpgrade(req, socket, head, (ws) => open(ws, configId, ext, address, auth));
+  }
+
+  function open(ws: WebSocket, configId: string, ext: boolean, address: string, auth: AuthorizeResult): void {
+    if (!auth.ok) {
+      deps.observer?.rejected(`auth:${auth.close.code}`);
+      ws.close(auth.close.code, auth.close.reason);
+      return;
+    }
+    const release = deps.guard ? deps.guard.openConnection(auth.principal.userId, address) : () => {};
+    if (!release) {
+      deps.observer?.rejected('tooManyConnections');
+      ws.close(CloseCode.tooManyConnections.code, CloseCode.tooManyConnections.reason);
+      return;
+    }
+    const conn: Connection = new Connection(
+      {
+        send: (data) => {
+          if (ws.bufferedAmount > Limits.maxBufferedBytesPerConnection) {
+            conn.close(CloseCode.slowConsumer);
+            return;
+          }
+          ws.send(data);
+        },
+        close: (code, reason) => ws.close(code, reason),
       },
-    });
-  });
+      auth.principal,
+      ext,
+    );
+    attach(ws, conn, configId, release);
+  }
 
   /** Wires a socket to its room. Frames that arrive while the room loads are kept in order. */
-  function attach(ws: WebSocket, conn: Connection, configId: string): void {
-    const log = logger.child({ conn: conn.id, configId });
+  function attach(ws: WebSocket, conn: Connection, configId: string, release: () => void): void {
     let room: Room | null = null;
-    const early: Uint8Array[] = [];
+    let early: Uint8Array[] | null = [];
     ws.on('message', (data, isBinary) => {
       if (!isBinary) {
         conn.close(CloseCode.malformed);
@@ -121,21 +136,24 @@ export function createSyncEndpoint(deps: SyncEndpointDeps) {
       }
       const bytes = toBytes(data);
       if (room) room.handleMessage(conn, bytes);
-      else early.push(bytes);
+      else early?.push(bytes);
     });
     ws.on('close', () => {
       conn.closed = true;
+      release();
       registry.remove(configId, conn);
       if (room) manager.leave(room, conn);
     });
-    ws.on('error', (error) => log.warn({ err: error }, 'socket error'));
+    // Created only when there is something to say: a child logger per socket costs memory.
+    ws.on('error', (error) => logger.warn({ err: error, conn: conn.id, configId }, 'socket error'));
     manager.get(configId).then(
       (loaded) => {
         if (conn.closed) return;
         if (!manager.join(loaded, conn)) return;
         room = loaded;
         registry.add(configId, conn);
-        for (const bytes of early.splice(0)) loaded.handleMessage(conn, bytes);
+        for (const bytes of early ?? []) loaded.handleMessage(conn, bytes);
+        early = null;
       },
       (error: unknown) => {
         if (error instanceof RoomLoadError && error.code === 'not_found') conn.close(CloseCode.notFound);
@@ -144,7 +162,20 @@ export function createSyncEndpoint(deps: SyncEndpointDeps) {
     );
   }
 
-  return { injectWebSocket: nodeWs.injectWebSocket, wss: nodeWs.wss, registry };
+  return {
+    wss,
+    registry,
+    /** Routes `/sync/*` upgrades of `server` here. */
+    attach(server: Server): void {
+      server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+        void onUpgrade(req, socket, head);
+      });
+    },
+    /** Stops taking new sync connections (shutdown). */
+    stopAccepting(): void {
+      accepting = false;
+    },
+  };
 }
 
 function toBytes(data: unknown): Uint8Array {

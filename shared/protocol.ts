@@ -30,8 +30,11 @@ export const AuthMessage = { permissionDenied: 0 } as const;
 
 /**
  * WebSocket close codes. 4000–4999 is the range RFC 6455 leaves to applications.
- * Codes in the 44xx block mean "do not retry with the same credentials"; 45xx mean
- * "server-side trouble, retrying later may work"; 1013 asks the client to reconnect elsewhere.
+ * 44xx means "retrying will not help" — the stock y-websocket provider stops reconnecting on
+ * 4400–4499 — so only refusals that stay true (bad credentials, revoked access, a broken or
+ * oversized document) use it. 45xx means "retry later", with the provider's backoff: server
+ * trouble and load shedding (rate and connection limits). 1001 asks the client to reconnect,
+ * landing on another process.
  */
 export const CloseCode = {
   normal: { code: 1000, reason: 'closing' },
@@ -43,9 +46,9 @@ export const CloseCode = {
   /** 1009 is RFC 6455's own "message too big"; `ws` uses it too when a frame passes maxPayload. */
   messageTooLarge: { code: 1009, reason: 'message too large' },
   documentTooLarge: { code: 4414, reason: 'document size limit reached' },
-  roomFull: { code: 4429, reason: 'too many connections to this configuration' },
-  rateLimited: { code: 4430, reason: 'too many messages, slow down' },
-  tooManyConnections: { code: 4432, reason: 'too many open connections from you' },
+  roomFull: { code: 4509, reason: 'too many connections to this configuration, retrying later' },
+  rateLimited: { code: 4508, reason: 'too many messages, slow down' },
+  tooManyConnections: { code: 4510, reason: 'too many open connections from you' },
   accessRevoked: { code: 4431, reason: 'access revoked' },
   loadFailed: { code: 4500, reason: 'configuration could not be loaded, try again later' },
   unsavedBacklog: { code: 4503, reason: 'storage unavailable, too many unsaved changes' },

@@ -55,7 +55,7 @@ describe.each(engines)('storage contract on $name', ({ open }) => {
 
   beforeAll(async () => {
     const opened = await open();
-    storage = createDrizzleStorage(opened.db.db);
+    storage = createDrizzleStorage(opened.db.db, { appendUpdates: opened.db.appendUpdates });
     done = opened.done;
   });
   afterAll(() => done());
@@ -90,6 +90,23 @@ describe.each(engines)('storage contract on $name', ({ open }) => {
     expect(doc.getMap('config').get('board')).toBe('rock-5b');
     expect(doc.getMap('config').get('k9')).toBe(9);
     expect(await storage.tailSize(cfg.id)).toMatchObject({ count: 10 });
+  });
+
+  it('loads a config\'s document in one statement, and null for unknown or deleted configs', async () => {
+    const cfg = await storage.createConfig({ name: 'one-shot', initialState: Y.encodeStateAsUpdate(new Y.Doc()) });
+    const updates = makeUpdates(4, 'o');
+    await storage.appendUpdates(updates.map((update) => ({ configId: cfg.id, update })));
+    const one = await storage.loadConfigDoc(cfg.id);
+    const classic = await storage.loadDoc(cfg.id);
+    expect(one).not.toBeNull();
+    expect(one!.updates.map((u) => Buffer.from(u).toString('hex'))).toEqual(classic.updates.map((u) => Buffer.from(u).toString('hex')));
+    expect(Buffer.from(one!.snapshot!).equals(Buffer.from(classic.snapshot!))).toBe(true);
+    expect(docFrom(one!).getMap('config').get('o3')).toBe(3);
+    const empty = await storage.createConfig({ name: 'empty' });
+    expect(await storage.loadConfigDoc(empty.id)).toEqual({ snapshot: null, updates: [] });
+    expect(await storage.loadConfigDoc('00000000-0000-4000-8000-000000000000')).toBeNull();
+    await storage.deleteConfig(cfg.id);
+    expect(await storage.loadConfigDoc(cfg.id)).toBeNull();
   });
 
   it('a batch spanning several configs is all-or-nothing', async () => {

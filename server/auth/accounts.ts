@@ -29,8 +29,21 @@ export function normalizeEmail(email: string): string {
   return email.trim().toLowerCase();
 }
 
+/** A session seen in the last few seconds is not looked up again: a browser opening a workspace
+ * makes a burst of requests and sockets with one token. Sign-out empties the entry at once (on
+ * every process, through the access-event channel); expiry is checked on every use. */
+export const SESSION_CACHE_TTL_MS = 5_000;
+/** Past this many cached sessions the cache starts over, bounding its memory. */
+const SESSION_CACHE_MAX = 10_000;
+
 export function createAccounts(db: Db) {
+  const cache = new Map<string, { session: Session; until: number }>();
   return {
+    /** Drops a session from the cache (it was revoked). */
+    forgetSession(sessionId: string): void {
+      for (const [hash, entry] of cache) if (entry.session.id === sessionId) cache.delete(hash);
+    },
+
     async findByEmail(email: string): Promise<(User & { passwordHash: string | null }) | null> {
       const [row] = await db
         .select({ ...userColumns, passwordHash: users.passwordHash })
@@ -91,17 +104,24 @@ export function createAccounts(db: Db) {
     /** The live session a token names, or null (unknown, expired or revoked). */
     async sessionFor(token: string): Promise<Session | null> {
       const hash = hashToken(token);
+      const now = Date.now();
+      const cached = cache.get(hash);
+      if (cached && cached.until > now && cached.session.expiresAt.getTime() > now) return cached.session;
       const [row] = await db
         .select({ id: sessions.id, tokenHash: sessions.tokenHash, expiresAt: sessions.expiresAt, user: userColumns })
         .from(sessions)
         .innerJoin(users, eq(users.id, sessions.userId))
         .where(and(eq(sessions.tokenHash, hash), isNull(sessions.revokedAt), gt(sessions.expiresAt, new Date())));
       if (!row || !tokenMatches(token, row.tokenHash)) return null;
-      return { id: row.id, user: row.user, expiresAt: row.expiresAt };
+      const session = { id: row.id, user: row.user, expiresAt: row.expiresAt };
+      if (cache.size >= SESSION_CACHE_MAX) cache.clear();
+      cache.set(hash, { session, until: now + SESSION_CACHE_TTL_MS });
+      return session;
     },
 
     async revokeSession(id: string): Promise<void> {
       await db.update(sessions).set({ revokedAt: new Date() }).where(eq(sessions.id, id));
+      this.forgetSession(id);
     },
   };
 }

@@ -38,17 +38,52 @@ export interface Access {
   share: ShareLink | null;
 }
 
-export function bearerToken(c: Context): string | null {
-  const header = c.req.header('authorization');
-  if (header?.startsWith('Bearer ')) return header.slice(7).trim();
-  return c.req.query('token') ?? getCookie(c, SESSION_COOKIE) ?? null;
+/** The credentials a request carries, whatever the transport (Hono request or raw upgrade). */
+export interface Credentials {
+  authorization?: string | null;
+  /** Value of the session cookie. */
+  cookie?: string | null;
+  /** `?token=` */
+  token?: string | null;
+  /** `?share=` or `X-Share-Token` */
+  share?: string | null;
 }
 
-export async function resolveActor(c: Context, accounts: Accounts): Promise<Actor> {
-  const token = bearerToken(c);
+export function bearerOf(creds: Credentials): string | null {
+  if (creds.authorization?.startsWith('Bearer ')) return creds.authorization.slice(7).trim();
+  return creds.token ?? creds.cookie ?? null;
+}
+
+export async function actorFrom(creds: Credentials, accounts: Accounts): Promise<Actor> {
+  const token = bearerOf(creds);
   const session = plausibleToken(token) ? await accounts.sessionFor(token) : null;
-  const share = c.req.query('share') ?? c.req.header('x-share-token') ?? null;
-  return { session, shareToken: plausibleToken(share) ? share : null };
+  return { session, shareToken: plausibleToken(creds.share) ? creds.share : null };
+}
+
+export function bearerToken(c: Context): string | null {
+  return bearerOf({ authorization: c.req.header('authorization'), token: c.req.query('token'), cookie: getCookie(c, SESSION_COOKIE) });
+}
+
+export function resolveActor(c: Context, accounts: Accounts): Promise<Actor> {
+  return actorFrom(
+    {
+      authorization: c.req.header('authorization'),
+      cookie: getCookie(c, SESSION_COOKIE),
+      token: c.req.query('token'),
+      share: c.req.query('share') ?? c.req.header('x-share-token'),
+    },
+    accounts,
+  );
+}
+
+/** Reads one cookie from a raw Cookie header. */
+export function cookieValue(header: string | undefined, name: string): string | null {
+  if (!header) return null;
+  for (const part of header.split(';')) {
+    const eq = part.indexOf('=');
+    if (eq > 0 && part.slice(0, eq).trim() === name) return decodeURIComponent(part.slice(eq + 1).trim());
+  }
+  return null;
 }
 
 export function requireSession(actor: Actor): Session {

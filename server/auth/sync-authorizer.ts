@@ -1,22 +1,35 @@
 /**
- * Who may open `GET /sync/:configId`, with which role and which stamped identity.
+ * Who may open `GET /sync/:configId`, with which role and which stamped identity. Works on the raw
+ * upgrade request (no framework objects are kept alive per connection).
  */
 import { randomBytes } from 'node:crypto';
 import { CloseCode } from '../../shared/protocol.ts';
 import type { DocStorage } from '../storage/types.ts';
 import type { AuthorizeSync } from '../ws-transport.ts';
 import type { AccessStore } from './access-store.ts';
-import { accessFor, principalFor, type Actor } from './actor.ts';
+import type { Accounts } from './accounts.ts';
+import { accessFor, actorFrom, cookieValue, principalFor, SESSION_COOKIE } from './actor.ts';
 
-export function createSyncAuthorizer(deps: { storage: DocStorage; access: AccessStore }): AuthorizeSync {
-  return async (c, configId) => {
-    const actor = c.get('actor') as Actor;
+export function createSyncAuthorizer(deps: { storage: DocStorage; access: AccessStore; accounts: Accounts }): AuthorizeSync {
+  return async (request) => {
+    const { url, headers, configId } = request;
+    const actor = await actorFrom(
+      {
+        authorization: headers.authorization,
+        cookie: cookieValue(headers.cookie, SESSION_COOKIE),
+        token: url.searchParams.get('token'),
+        share: url.searchParams.get('share') ?? (headers['x-share-token'] as string | undefined),
+      },
+      deps.accounts,
+    );
     if (!actor.session && !actor.shareToken) return { ok: false, close: CloseCode.unauthorized };
-    if (!(await deps.storage.getConfig(configId))) return { ok: false, close: CloseCode.notFound };
     const access = await accessFor(deps, actor, configId);
-    if (!access) return { ok: false, close: CloseCode.forbidden };
+    if (!access) {
+      // Only the refusal path pays for telling "no such configuration" from "not yours".
+      return { ok: false, close: (await deps.storage.getConfig(configId)) ? CloseCode.forbidden : CloseCode.notFound };
+    }
     if (access.share) await deps.access.recordShareUse(access.share, true);
-    const principal = principalFor(access, { id: randomBytes(6).toString('base64url'), name: c.req.query('name') });
+    const principal = principalFor(access, { id: randomBytes(6).toString('base64url'), name: url.searchParams.get('name') ?? undefined });
     return { ok: true, principal };
   };
 }

@@ -36,6 +36,9 @@ export interface DocStorage {
   deleteConfig(id: string): Promise<boolean>;
   /** Loads snapshot and log tail. Throws on storage failure: callers must never treat that as empty. */
   loadDoc(configId: string): Promise<StoredDoc>;
+  /** Like loadDoc, in one statement, and null when the configuration does not exist (or was
+   * deleted): what a room load needs, in one round trip. */
+  loadConfigDoc(configId: string): Promise<StoredDoc | null>;
   /** Appends many updates (any configs) in ONE transaction: all are durable or none is. */
   appendUpdates(batch: PendingUpdate[]): Promise<void>;
   /** Marks configs as modified now. Kept off the commit path: callers throttle it per config. */

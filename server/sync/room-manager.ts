@@ -133,9 +133,9 @@ export class RoomManager {
       : null;
     let stored: StoredDoc;
     try {
-      const config = await storage.getConfig(configId);
-      if (!config) throw new RoomLoadError('not_found', 'unknown configuration');
-      stored = await storage.loadDoc(configId);
+      const found = await storage.loadConfigDoc(configId);
+      if (!found) throw new RoomLoadError('not_found', 'unknown configuration');
+      stored = found;
     } catch (error) {
       await unsubscribe?.();
       if (error instanceof RoomLoadError) throw error;
@@ -146,7 +146,7 @@ export class RoomManager {
       committer: this.options.committer,
       logger: logger.child({ configId }),
       hooks: {
-        afterClientChange: (r, c) => this.hooks.afterClientChange?.(r, c),
+        afterClientChange: (r, c, change) => this.hooks.afterClientChange?.(r, c, change),
         afterCommit: (r) => this.hooks.afterCommit?.(r),
         onJoin: (r, c) => this.hooks.onJoin?.(r, c),
         afterTransaction: (r, t) => this.hooks.afterTransaction?.(r, t),

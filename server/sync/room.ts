@@ -45,10 +45,26 @@ interface ChangeGroup {
   updates: Array<{ update: Uint8Array; origin: UpdateOrigin }>;
 }
 
+/** What a client's message changed, as far as the hooks need to know. */
+export interface ClientChange {
+  /** The configuration map (not only the notes) was touched. */
+  touchedConfig: boolean;
+}
+
+/** Did the transaction change anything inside `root`? (Walks each changed type up to its root.) */
+function changedUnder(tr: Y.Transaction, root: Y.AbstractType<unknown>): boolean {
+  for (const type of tr.changed.keys()) {
+    let t: Y.AbstractType<unknown> = type as Y.AbstractType<unknown>;
+    while (t._item) t = t._item.parent as Y.AbstractType<unknown>;
+    if (t === root) return true;
+  }
+  return false;
+}
+
 export interface RoomHooks {
   /** Runs synchronously after a client's change is applied and before anything is committed:
    * the place for schema shape repair, so other clients never receive an invalid shape. */
-  afterClientChange?(room: Room, author: Connection): void;
+  afterClientChange?(room: Room, author: Connection, change: ClientChange): void;
   /** Runs after any committed change (debounced work like rule validation hangs off this). */
   afterCommit?(room: Room): void;
   /** A connection joined (after the initial sync messages were queued). */
@@ -255,8 +271,13 @@ export class Room {
     const seqOfMessage = conn.received;
     this.collecting = { author: conn, updates: [], receivedAt: performance.now() };
     try {
-      Y.applyUpdate(this.doc, update, conn);
-      this.deps.hooks.afterClientChange?.(this, conn);
+      let touchedConfig = false;
+      // One transaction around the apply, so we can see what it changed before it closes.
+      this.doc.transact((tr) => {
+        Y.applyUpdate(this.doc, update, conn);
+        touchedConfig = changedUnder(tr, this.doc.getMap('config') as unknown as Y.AbstractType<unknown>);
+      }, conn);
+      this.deps.hooks.afterClientChange?.(this, conn, { touchedConfig });
     } finally {
       const group = this.collecting;
       this.collecting = null;
