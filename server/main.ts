@@ -3,16 +3,18 @@
  * With BUILDER_MODE=inline (what `npm start` uses with the embedded PGlite, which only one process
  * can open) the builder runs inside this process.
  */
-import { Redis } from 'ioredis';
+import path from 'node:path';
 import pino from 'pino';
-import { createBuilderFromSettings, readBuilderSettings } from '../builder/settings.ts';
+import { DEFAULT_KEY_PREFIX } from '../shared/builds/keys.ts';
 import { openDatabase } from './db/connect.ts';
 import { startServer } from './server.ts';
 
 const logger = pino({ level: process.env.LOG_LEVEL ?? 'info' });
 const dataDir = process.env.DATA_DIR ?? './data';
 const redisUrl = process.env.REDIS_URL || undefined;
-const buildSettings = readBuilderSettings(process.env, dataDir);
+// Same defaults as builder/settings.ts (read there too), without loading the builder here.
+const keyPrefix = process.env.KEY_PREFIX ?? DEFAULT_KEY_PREFIX;
+const artifactsDir = path.resolve(process.env.ARTIFACTS_DIR || path.join(dataDir, 'artifacts'));
 
 const database = await openDatabase({ databaseUrl: process.env.DATABASE_URL || undefined, dataDir });
 const server = await startServer({
@@ -23,8 +25,8 @@ const server = await startServer({
   publicUrl: process.env.PUBLIC_URL || undefined,
   secureCookies: process.env.SECURE_COOKIES === 'true',
   redisUrl,
-  keyPrefix: buildSettings.keyPrefix,
-  artifactsDir: buildSettings.artifactsDir,
+  keyPrefix,
+  artifactsDir,
   github:
     process.env.GITHUB_CLIENT_ID && process.env.GITHUB_CLIENT_SECRET
       ? {
@@ -38,12 +40,16 @@ const server = await startServer({
 if (!redisUrl) logger.warn('REDIS_URL is not set: editing works, builds answer 503 until a Redis is configured');
 
 let builder: { start(): Promise<void> | void; close(): Promise<void> } | null = null;
-let builderRedis: Redis | null = null;
+let builderRedis: { disconnect(): void } | null = null;
 if (process.env.BUILDER_MODE === 'inline' && redisUrl) {
+  const { Redis } = await import('ioredis');
+  const { createBuilderFromSettings, readBuilderSettings } = await import('../builder/settings.ts');
+  const buildSettings = readBuilderSettings(process.env, dataDir);
   // BullMQ workers need blocking commands without a retry limit.
-  builderRedis = new Redis(redisUrl, { maxRetriesPerRequest: null });
-  builderRedis.on('error', (err) => logger.warn({ err: err.message }, 'builder redis error'));
-  builder = createBuilderFromSettings({ db: database.db, redis: builderRedis, logger: logger.child({ service: 'builder' }), env: process.env }, buildSettings);
+  const redis = new Redis(redisUrl, { maxRetriesPerRequest: null });
+  builderRedis = redis;
+  redis.on('error', (err) => logger.warn({ err: err.message }, 'builder redis error'));
+  builder = createBuilderFromSettings({ db: database.db, redis, logger: logger.child({ service: 'builder' }), env: process.env }, buildSettings);
   await builder.start();
   logger.info({ executor: buildSettings.executor }, 'builder running in the server process');
 }

@@ -16,12 +16,11 @@ import type { DocStorage } from './storage/types.ts';
 import { GroupCommitter } from './sync/group-committer.ts';
 import { RoomManager } from './sync/room-manager.ts';
 import { createAccessControl } from './access-control.ts';
-import { createCluster } from './cluster.ts';
 import type { GithubSettings } from './routes/github-auth.ts';
 import { createAbuseGuard } from './abuse-limits.ts';
 import { createMetrics } from './metrics.ts';
 import { refreshGauges } from './metrics-gauges.ts';
-import { createBuildsContext, type BuildsContext } from './builds-context.ts';
+import type { BuildsContext } from './builds-context.ts';
 import { DEFAULT_KEY_PREFIX } from '../shared/builds/keys.ts';
 import { createAccessStore } from './auth/access-store.ts';
 import { createAccounts } from './auth/accounts.ts';
@@ -84,8 +83,9 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     },
     onFailure: () => metrics.commitFailures.inc(),
   });
+  // Redis-backed parts load only when a Redis is configured (ioredis and BullMQ cost memory).
   const cluster = options.redisUrl
-    ? createCluster({ redisUrl: options.redisUrl, prefix: options.keyPrefix ?? DEFAULT_KEY_PREFIX, logger })
+    ? (await import('./cluster.ts')).createCluster({ redisUrl: options.redisUrl, prefix: options.keyPrefix ?? DEFAULT_KEY_PREFIX, logger })
     : null;
   const manager = new RoomManager({
     bus: cluster?.roomBus,
@@ -112,7 +112,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const configHooks: ConfigHooks = createConfigHooks({ manager, authority, events: control.events });
   const publicUrl = { value: options.publicUrl ?? '' };
   const builds = options.redisUrl
-    ? createBuildsContext({
+    ? (await import('./builds-context.ts')).createBuildsContext({
         db: database.db,
         redisUrl: options.redisUrl,
         keyPrefix: options.keyPrefix ?? DEFAULT_KEY_PREFIX,
