@@ -7,11 +7,19 @@ import { parseArgs } from 'node:util';
 
 export const SCENARIOS = ['fanout', 'idle', 'room'] as const;
 export type ScenarioName = (typeof SCENARIOS)[number];
-export const TARGETS = ['boardroom', 'hocuspocus', 'y-websocket', 'boardroom-async-commit'] as const;
+export const TARGETS = ['boardroom', 'boardroom-2proc', 'hocuspocus', 'y-websocket', 'boardroom-async-commit', 'boardroom-redis'] as const;
 export type TargetName = (typeof TARGETS)[number];
-/** `boardroom-async-commit` (Postgres `synchronous_commit = off`) is a diagnostic, not a default:
- * it shows what the WAL flush of each group commit costs. */
-const DEFAULT_TARGETS: TargetName[] = ['boardroom', 'hocuspocus', 'y-websocket'];
+/** Per scenario, when `--targets` is not given. `boardroom-2proc` (two Boardroom processes on one
+ * Postgres and one Redis, each room's clients alternating between them) runs in the fan-out
+ * scenario, next to the one-process row. `boardroom-async-commit` (Postgres
+ * `synchronous_commit = off`) and `boardroom-redis` (one process publishing every update to the
+ * Redis room bus) are diagnostics, not defaults: what the WAL flush of each group commit costs,
+ * and what the bus costs without any process across. */
+const DEFAULT_TARGETS: Record<ScenarioName, TargetName[]> = {
+  fanout: ['boardroom', 'boardroom-2proc', 'hocuspocus', 'y-websocket'],
+  idle: ['boardroom', 'hocuspocus', 'y-websocket'],
+  room: ['boardroom', 'hocuspocus', 'y-websocket'],
+};
 
 export interface FanoutScenario {
   kind: 'fanout';
@@ -43,7 +51,10 @@ export type Scenario = FanoutScenario | IdleScenario;
 
 export interface BenchOptions {
   scenarios: Scenario[];
-  targets: TargetName[];
+  /** Targets per scenario: `--targets` for all of them, else DEFAULT_TARGETS. */
+  targets: Record<ScenarioName, TargetName[]>;
+  /** The Redis of the multi-process targets (`REDIS_URL`, default redis://127.0.0.1:6379). */
+  redisUrl: string;
   adminUrl: string;
   connectConcurrency: number;
   connectTimeoutS: number;
@@ -56,6 +67,9 @@ export interface BenchOptions {
   rounds: number;
   /** Before each target, wait at most this long for the machine to be quiet (0: do not wait). */
   quietWaitS: number;
+  /** A load-scenario run whose window other work disturbed (other CPU above 25 % of a core) is
+   * repeated up to this many times; the least disturbed attempt is kept. */
+  retryDisturbed: number;
 }
 
 /** Sockets one generator holds at most: well inside this machine's open-files hard limit (20,000),
@@ -85,13 +99,16 @@ const FLAGS = {
   json: { type: 'string' },
   rounds: { type: 'string' },
   'quiet-wait': { type: 'string' },
+  'retry-disturbed': { type: 'string' },
   help: { type: 'boolean' },
 } as const;
 
 export const USAGE = `npm run bench:sync [-- flags]   (every flag also as BENCH_<FLAG>, e.g. BENCH_MEASURE=30)
   --quick                      small smoke run (seconds, not minutes)
   --scenarios fanout,idle,room which scenarios (default: all three)
-  --targets boardroom,hocuspocus,y-websocket   (also: boardroom-async-commit, a diagnostic)
+  --targets boardroom,boardroom-2proc,hocuspocus,y-websocket   for every scenario (default: these four
+                               for fanout, without boardroom-2proc for idle and room; diagnostics:
+                               boardroom-async-commit, boardroom-redis)
   --clients N --docs N --rate N --writers-per-doc N     fan-out scenario (100, 10, 100, all)
   --warmup S --measure S --drain S                       phases of the load scenarios (5, 20, 3)
   --idle-conns N --idle-docs N --idle-settle S           idle scenario (15000, 1500, 5)
@@ -101,7 +118,10 @@ export const USAGE = `npm run bench:sync [-- flags]   (every flag also as BENCH_
   --connect-timeout S          give up on the connect phase after S seconds (120)
   --rounds N                   run each scenario N times, target order rotated; adds medians (1)
   --quiet-wait S               before each target, wait up to S s for other load to calm down (30)
+  --retry-disturbed N          repeat a fan-out/room run whose window other work disturbed, up to N
+                               times, keeping the least disturbed one (0)
   --json PATH                  also write the results as JSON (default bench/results/sync-<time>.json)
+  REDIS_URL                    Redis of boardroom-2proc / boardroom-redis (redis://127.0.0.1:6379)
   BENCH_SERVER_NODE_FLAGS      extra node flags for the servers under test, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof"`;
 
 export function parseOptions(argv: string[], env: NodeJS.ProcessEnv): BenchOptions | null {
@@ -186,7 +206,10 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv): BenchOptio
 
   return {
     scenarios: list('scenarios', SCENARIOS).map((n) => byName[n]),
-    targets: list('targets', TARGETS, DEFAULT_TARGETS),
+    targets: get('targets')
+      ? { fanout: list('targets', TARGETS), idle: list('targets', TARGETS), room: list('targets', TARGETS) }
+      : DEFAULT_TARGETS,
+    redisUrl: env.REDIS_URL || 'redis://127.0.0.1:6379',
     adminUrl: env.BENCH_ADMIN_URL ?? env.TEST_DATABASE_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres',
     connectConcurrency: Math.max(1, Math.round(num('connect-concurrency', 200, 100))),
     connectTimeoutS: num('connect-timeout', 120, 60),
@@ -195,5 +218,6 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv): BenchOptio
     serverNodeFlags: (env.BENCH_SERVER_NODE_FLAGS ?? '').split(' ').filter(Boolean),
     rounds: Math.max(1, Math.round(num('rounds', 1, 1))),
     quietWaitS: num('quiet-wait', 30, 5),
+    retryDisturbed: Math.round(num('retry-disturbed', 0, 0)),
   };
 }

@@ -56,7 +56,7 @@ export function machineBusySeconds(): number {
   return busy / CLOCK_TICKS_PER_S;
 }
 
-/** CPU use of a set of processes over a window, as a percentage of one core. */
+/** CPU use of a set of processes over a window, as a percentage of one core (sum, and per pid). */
 export class CpuWindow {
   private readonly start = new Map<number, number>();
   private startedAt = 0;
@@ -74,15 +74,18 @@ export class CpuWindow {
 
   /** Sums the processes that lived through the whole window; `machinePercent` is every process
    * of the machine over the same window. */
-  end(): { percent: number; seconds: number; machinePercent: number } {
+  end(): { percent: number; seconds: number; machinePercent: number; perPid: Map<number, number> } {
     const wall = (performance.now() - this.startedAt) / 1000;
     const machine = machineBusySeconds() - this.machineAtStart;
+    const pct = (x: number) => (wall > 0 ? (100 * x) / wall : 0);
     let used = 0;
+    const perPid = new Map<number, number>();
     for (const [pid, s0] of this.start) {
       const s1 = cpuSeconds(pid);
-      if (s1 !== null) used += s1 - s0;
+      if (s1 === null) continue;
+      used += s1 - s0;
+      perPid.set(pid, pct(s1 - s0));
     }
-    const pct = (x: number) => (wall > 0 ? (100 * x) / wall : 0);
-    return { percent: pct(used), seconds: wall, machinePercent: pct(machine) };
+    return { percent: pct(used), seconds: wall, machinePercent: pct(machine), perPid };
   }
 }

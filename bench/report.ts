@@ -10,6 +10,15 @@ export interface RowIdentity {
   round: number;
 }
 
+/** One server process of a multi-process target (CPU and RSS columns are their sums). */
+export interface ProcessFigures {
+  label: string;
+  /** % of one core over the measured window (fan-out) or CPU seconds of the connect phase (idle). */
+  cpu: number;
+  rssMb: number;
+  rssPeakMb: number;
+}
+
 export interface FanoutResult extends RowIdentity {
   kind: 'fanout';
   p50: number;
@@ -17,6 +26,15 @@ export interface FanoutResult extends RowIdentity {
   p99: number;
   max: number;
   samples: number;
+  /** Receipts whose receiver is on another server process than the author: their percentiles and
+   * their share of all receipts (NaN for a single-process target). */
+  crossP50: number;
+  crossP99: number;
+  crossShare: number;
+  /** Receipts of an update by its own author (normal for Hocuspocus and the reference server). */
+  echoes: number;
+  /** Update-log rows holding an update another row holds too (null: the target does not persist). */
+  storedTwice: number | null;
   /** Receipts seen / receipts expected (each update once per other client of its room). */
   deliveredRatio: number;
   /** Updates actually sent per second in the window (the asked rate, unless the generator fell behind). */
@@ -30,6 +48,10 @@ export interface FanoutResult extends RowIdentity {
   rssPeakMb: number;
   /** Postgres backends of the bench database (Boardroom only), % of one core. */
   pgCpuPercent: number | null;
+  /** The redis-server of the room bus (multi-process Boardroom only; it may serve other work too). */
+  busCpuPercent: number | null;
+  /** Per server process; CPU is % of one core over the window, RSS at its end. */
+  processes: ProcessFigures[];
   genCpuPercent: number;
   genLoopP99Ms: number;
   /** Machine CPU in the window not used by the server, its Postgres backends or the generators
@@ -58,6 +80,8 @@ export interface IdleResult extends RowIdentity {
   /** Buffers and other native memory tied to JS objects, at rest. */
   externalRestMb: number;
   errors: string[];
+  /** Per server process; CPU is seconds of the connect phase, RSS at rest. */
+  processes: ProcessFigures[];
 }
 
 export type Result = FanoutResult | IdleResult;
@@ -71,13 +95,23 @@ export function medians(results: Result[]): Result[] {
     const out: Record<string, unknown> = { ...runs[0], target: `${runs[0].target} (median of ${runs.length})` };
     for (const [k, v] of Object.entries(runs[0])) {
       if (typeof v !== 'number' || k === 'round') continue;
-      const xs = runs.map((r) => (r as unknown as Record<string, number>)[k]).sort((a, b) => a - b);
-      const m = xs.length / 2;
-      out[k] = xs.length % 2 ? xs[Math.floor(m)] : (xs[m - 1] + xs[m]) / 2;
+      out[k] = median(runs.map((r) => (r as unknown as Record<string, number>)[k]));
     }
+    out.processes = runs[0].processes.map((p, i) => ({
+      label: p.label,
+      cpu: median(runs.map((r) => r.processes[i]?.cpu ?? NaN)),
+      rssMb: median(runs.map((r) => r.processes[i]?.rssMb ?? NaN)),
+      rssPeakMb: median(runs.map((r) => r.processes[i]?.rssPeakMb ?? NaN)),
+    }));
     out.round = 0;
     return out as unknown as Result;
   });
+}
+
+function median(values: number[]): number {
+  const xs = [...values].sort((a, b) => a - b);
+  const m = xs.length / 2;
+  return xs.length % 2 ? xs[Math.floor(m)] : (xs[m - 1] + xs[m]) / 2;
 }
 
 /** Nearest-rank percentile of an ascending array. */
@@ -96,24 +130,28 @@ const f = (n: number | null, digits = 1) => (n === null || Number.isNaN(n) ? 'â€
 type Row = string[];
 
 function fanoutRows(results: FanoutResult[]): { head: Row; rows: Row[] } {
-  return {
-    head: ['server', 'p50 ms', 'p95 ms', 'p99 ms', 'max ms', 'delivered', 'sent/s', 'CPU %', 'RSS end MB', 'RSS peak MB', 'pg CPU %', 'gen CPU %', 'other CPU %'],
-    rows: results.map((r) => [
-      label(r),
-      f(r.p50),
-      f(r.p95),
-      f(r.p99),
-      f(r.max),
-      `${(r.deliveredRatio * 100).toFixed(2)} %`,
-      f(r.sentPerS),
-      f(r.cpuPercent, 0),
-      f(r.rssEndMb, 0),
-      f(r.rssPeakMb, 0),
-      f(r.pgCpuPercent, 0),
-      f(r.genCpuPercent, 0),
-      f(r.otherCpuPercent, 0),
-    ]),
-  };
+  // The cross-process column only when a multi-process target is in the table.
+  const cross = results.some((r) => !Number.isNaN(r.crossShare));
+  const head = ['server', 'p50 ms', 'p95 ms', 'p99 ms', 'max ms', 'cross-process p50/p99 ms (share)', 'delivered', 'sent/s', 'CPU %', 'RSS end MB', 'RSS peak MB', 'pg CPU %', 'gen CPU %', 'other CPU %'];
+  const rows = results.map((r) => [
+    label(r),
+    f(r.p50),
+    f(r.p95),
+    f(r.p99),
+    f(r.max),
+    Number.isNaN(r.crossShare) ? 'â€“' : `${f(r.crossP50)}/${f(r.crossP99)} (${(r.crossShare * 100).toFixed(0)} %)`,
+    `${(r.deliveredRatio * 100).toFixed(2)} %`,
+    f(r.sentPerS),
+    f(r.cpuPercent, 0),
+    f(r.rssEndMb, 0),
+    f(r.rssPeakMb, 0),
+    f(r.pgCpuPercent, 0),
+    f(r.genCpuPercent, 0),
+    f(r.otherCpuPercent, 0),
+  ]);
+  const CROSS = 5;
+  const keep = (row: Row) => (cross ? row : row.filter((_, i) => i !== CROSS));
+  return { head: keep(head), rows: rows.map(keep) };
 }
 
 function idleRows(results: IdleResult[]): { head: Row; rows: Row[] } {
@@ -145,6 +183,24 @@ export function textTable(results: Result[]): string {
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
   const line = (r: Row) => r.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
   return [line(head), ...rows.map(line)].join('\n');
+}
+
+/** One line per multi-process target: each process' CPU and RSS (the table has their sums), and
+ * the Redis of the room bus. Empty when every target is one process. */
+export function processLines(results: Result[]): string[] {
+  const out: string[] = [];
+  for (const r of results) {
+    if (r.processes.length < 2) continue;
+    const each = r.processes.map((p) =>
+      r.kind === 'fanout'
+        ? `${p.label} CPU ${f(p.cpu, 0)} %, RSS end ${f(p.rssMb, 0)} MB (peak ${f(p.rssPeakMb, 0)})`
+        : `${p.label} connect CPU ${f(p.cpu)} s, RSS at rest ${f(p.rssMb, 0)} MB (peak ${f(p.rssPeakMb, 0)})`,
+    );
+    const bus = r.kind === 'fanout' && r.busCpuPercent !== null ? `; redis-server CPU ${f(r.busCpuPercent, 0)} % (shared)` : '';
+    const once = r.kind === 'fanout' && r.storedTwice !== null ? `; updates stored twice: ${r.storedTwice}` : '';
+    out.push(`${label(r)} per process: ${each.join('; ')}${bus}${once}`);
+  }
+  return out;
 }
 
 export function markdownTable(results: Result[]): string {

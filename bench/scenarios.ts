@@ -2,6 +2,7 @@
  * One scenario against one target: start it, load it, measure it, stop it.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
+import type { GeneratorReport } from './load/messages.ts';
 import { GeneratorPool } from './load/pool.ts';
 import type { BenchOptions, FanoutScenario, IdleScenario } from './options.ts';
 import { CpuWindow, memory, resetPeak } from './proc-stats.ts';
@@ -13,17 +14,31 @@ const SCRIPT_HEADROOM = 1.25;
 
 export type Log = (line: string) => void;
 
-function rssOf(target: Target): { rss: number; peak: number } {
+/** RSS and peak RSS of the target's processes: summed, and each. */
+function rssOf(target: Target): { rss: number; peak: number; each: Array<{ label: string; pid: number; rss: number; peak: number }> } {
   let rss = 0;
   let peak = 0;
+  const each = [];
   for (const p of target.processes()) {
     const m = memory(p.pid);
+    each.push({ label: p.label, pid: p.pid, rss: m?.rssBytes ?? NaN, peak: m?.peakBytes ?? NaN });
     if (m) {
       rss += m.rssBytes;
       peak += m.peakBytes;
     }
   }
-  return { rss, peak };
+  return { rss, peak, each };
+}
+
+/** Sorted copy of the latencies of every generator report (`pick` chooses which list). */
+function merged(reports: GeneratorReport[], pick: (r: GeneratorReport) => Float64Array): Float64Array {
+  const all = new Float64Array(reports.reduce((n, r) => n + pick(r).length, 0));
+  let at = 0;
+  for (const r of reports) {
+    all.set(pick(r), at);
+    at += pick(r).length;
+  }
+  return all.sort();
 }
 
 /** Peak RSS from here on: set-up (accounts hash passwords with scrypt, 32 MiB each) is not what
@@ -77,25 +92,29 @@ export async function runFanout(
       await sleep(s.warmupS * 1000);
       const serverCpu = new CpuWindow();
       const pgCpu = new CpuWindow();
+      const busCpu = new CpuWindow();
       const pgPids = await target.supportPids();
+      const busPids = (await target.busPids?.()) ?? [];
       serverCpu.begin(target.processes().map((p) => p.pid));
       pgCpu.begin(pgPids);
+      busCpu.begin(busPids);
       pool.measureStart();
       await sleep(s.measureS * 1000);
       pool.measureEnd();
       const cpu = serverCpu.end();
       const pg = pgCpu.end();
+      const bus = busCpu.end();
       const mem = rssOf(target);
       await sleep(s.drainS * 1000);
       const reports = await pool.reports();
+      const storedTwice = target.storedTwice ? await target.storedTwice() : null;
 
-      const all = new Float64Array(reports.reduce((n, r) => n + r.latencies.length, 0));
-      let at = 0;
-      for (const r of reports) {
-        all.set(r.latencies, at);
-        at += r.latencies.length;
-      }
-      all.sort();
+      const all = merged(reports, (r) => r.latencies);
+      const cross = merged(reports, (r) => r.crossLatencies);
+      const multi = target.processes().length > 1;
+      const pgPercent = pgPids.length > 0 ? pg.percent : null;
+      const busPercent = busPids.length > 0 ? bus.percent : null;
+      const genPercent = reports.reduce((n, r) => n + r.cpuPercent, 0);
       const expected = reports.reduce((n, r) => n + r.expected, 0);
       const received = reports.reduce((n, r) => n + r.received, 0);
       const sent = reports.reduce((n, r) => n + r.sent, 0);
@@ -109,6 +128,11 @@ export async function runFanout(
         p99: percentile(all, 99),
         max: all.length > 0 ? all[all.length - 1] : NaN,
         samples: all.length,
+        crossP50: multi ? percentile(cross, 50) : NaN,
+        crossP99: multi ? percentile(cross, 99) : NaN,
+        crossShare: multi && all.length > 0 ? cross.length / all.length : NaN,
+        echoes: reports.reduce((n, r) => n + r.echoes, 0),
+        storedTwice,
         deliveredRatio: expected > 0 ? received / expected : 0,
         sentPerS: sent / cpu.seconds,
         synced: connected.synced,
@@ -118,13 +142,12 @@ export async function runFanout(
         cpuPercent: cpu.percent,
         rssEndMb: mb(mem.rss),
         rssPeakMb: mb(mem.peak),
-        pgCpuPercent: pgPids.length > 0 ? pg.percent : null,
-        genCpuPercent: reports.reduce((n, r) => n + r.cpuPercent, 0),
+        pgCpuPercent: pgPercent,
+        busCpuPercent: busPercent,
+        processes: mem.each.map((p) => ({ label: p.label, cpu: cpu.perPid.get(p.pid) ?? NaN, rssMb: mb(p.rss), rssPeakMb: mb(p.peak) })),
+        genCpuPercent: genPercent,
         genLoopP99Ms: Math.max(...reports.map((r) => r.loopDelayP99Ms)),
-        otherCpuPercent: Math.max(
-          0,
-          cpu.machinePercent - cpu.percent - (pgPids.length > 0 ? pg.percent : 0) - reports.reduce((n, r) => n + r.cpuPercent, 0),
-        ),
+        otherCpuPercent: Math.max(0, cpu.machinePercent - cpu.percent - (pgPercent ?? 0) - (busPercent ?? 0) - genPercent),
       };
     } finally {
       await pool.close();
@@ -182,6 +205,12 @@ export async function runIdle(target: Target, s: IdleScenario, options: BenchOpt
         heapTotalRestMb: heapRest === null ? NaN : mb(heapRest.heapTotal),
         externalRestMb: heapRest === null ? NaN : mb(heapRest.external),
         errors: connected.errors,
+        processes: rest.each.map((p) => ({
+          label: p.label,
+          cpu: ((connectCpu.perPid.get(p.pid) ?? NaN) / 100) * connectCpu.seconds,
+          rssMb: mb(p.rss),
+          rssPeakMb: mb(p.peak),
+        })),
       };
     } finally {
       await pool.close();

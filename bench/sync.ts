@@ -3,8 +3,9 @@
  * reference server, in the same run, each with its own light clients. Prints one table per
  * scenario and writes the results as JSON under bench/results/ (git-ignored).
  *
- * Servers run one at a time, each in its own process, so each gets the machine to itself and its
- * CPU and RSS come from its own /proc entry. All traffic stays on 127.0.0.1.
+ * Targets run one at a time, each in its own process (or processes: `boardroom-2proc` is two
+ * Boardroom processes on one Postgres and one Redis), so each gets the machine to itself and its
+ * CPU and RSS come from its own /proc entries. All traffic stays on 127.0.0.1.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -12,7 +13,7 @@ import path from 'node:path';
 import { ROOT } from './child-process.ts';
 import { parseOptions, USAGE, type BenchOptions, type Scenario, type TargetName } from './options.ts';
 import { machineBusySeconds } from './proc-stats.ts';
-import { markdownTable, medians, textTable, type Result } from './report.ts';
+import { markdownTable, medians, processLines, textTable, type Result } from './report.ts';
 import { runFanout, runIdle } from './scenarios.ts';
 import { BoardroomTarget } from './targets/boardroom.ts';
 import { hocuspocusTarget, referenceTarget } from './targets/in-memory.ts';
@@ -53,6 +54,10 @@ function makeTarget(name: TargetName, options: BenchOptions): Target {
   switch (name) {
     case 'boardroom':
       return new BoardroomTarget({ adminUrl: options.adminUrl, nodeFlags: options.serverNodeFlags });
+    case 'boardroom-2proc':
+      return new BoardroomTarget({ adminUrl: options.adminUrl, nodeFlags: options.serverNodeFlags, processes: 2, redisUrl: options.redisUrl });
+    case 'boardroom-redis':
+      return new BoardroomTarget({ adminUrl: options.adminUrl, nodeFlags: options.serverNodeFlags, redis: true, redisUrl: options.redisUrl });
     case 'boardroom-async-commit':
       return new BoardroomTarget({ adminUrl: options.adminUrl, nodeFlags: options.serverNodeFlags, synchronousCommit: 'off' });
     case 'hocuspocus':
@@ -80,13 +85,26 @@ function verdicts(scenario: Scenario, results: Result[]): string[] {
   const by = (key: TargetName) => results.find((r) => r.key === key);
   const ours = by('boardroom');
   const theirs = by('hocuspocus');
-  if (!ours || !theirs) return [];
+  const two = by('boardroom-2proc');
+  // Two processes against one, at the same load: a comparison, not a target of its own.
+  const scaleOut =
+    two?.kind === 'fanout' && ours?.kind === 'fanout'
+      ? [
+          `two processes vs one at the same load: p99 ${two.p99.toFixed(1)} ms ` +
+            `(cross-process receipts ${two.crossP99.toFixed(1)} ms, ${(two.crossShare * 100).toFixed(0)} % of them) ` +
+            `vs ${ours.p99.toFixed(1)} ms; delivered ${(two.deliveredRatio * 100).toFixed(2)} % vs ` +
+            `${(ours.deliveredRatio * 100).toFixed(2)} %; server CPU ${two.cpuPercent.toFixed(0)} % (both processes) vs ` +
+            `${ours.cpuPercent.toFixed(0)} %; RSS ${two.rssEndMb.toFixed(0)} MB vs ${ours.rssEndMb.toFixed(0)} MB`,
+        ]
+      : [];
+  if (!ours || !theirs) return scaleOut;
   if (scenario.name === 'fanout' && ours.kind === 'fanout' && theirs.kind === 'fanout') {
     const met = ours.p99 < theirs.p99 && ours.deliveredRatio >= 0.999;
     return [
       `target (p99 below Hocuspocus' while persisting every update): ${met ? 'MET' : 'MISSED'} — ` +
         `boardroom p99 ${ours.p99.toFixed(1)} ms vs hocuspocus ${theirs.p99.toFixed(1)} ms, ` +
         `delivered ${(ours.deliveredRatio * 100).toFixed(2)} %`,
+      ...scaleOut,
     ];
   }
   if (scenario.name === 'idle' && ours.kind === 'idle' && theirs.kind === 'idle') {
@@ -108,6 +126,9 @@ function notes(results: Result[]): string[] {
       if (r.synced < r.clients) out.push(`${who}: only ${r.synced}/${r.clients} clients synced`);
       if (r.unexpectedCloses > 0) out.push(`${who}: ${r.unexpectedCloses} connections closed by the server`);
       if (r.duplicates > 0) out.push(`${who}: ${r.duplicates} duplicate receipts`);
+      if (r.storedTwice) out.push(`${who}: ${r.storedTwice} updates stored more than once`);
+      // Boardroom never sends an update back to the client it came from (the others do).
+      if (r.key.startsWith('boardroom') && r.echoes > 0) out.push(`${who}: ${r.echoes} updates came back to their author`);
       if (r.otherCpuPercent > OTHER_LOAD_WARN_PERCENT) {
         out.push(`${who}: other work used ${r.otherCpuPercent.toFixed(0)} % of a core during the window; figures disturbed`);
       }
@@ -139,33 +160,51 @@ async function main(): Promise<void> {
   for (const scenario of options.scenarios) {
     log(`\n== ${scenario.title}`);
     const results: Result[] = [];
+    const targets = options.targets[scenario.name];
     for (let round = 0; round < options.rounds; round++) {
       // Rotate the order so no target always runs first (cold caches) or last (warm machine).
-      const order = options.targets.map((_, i) => options.targets[(i + round) % options.targets.length]);
+      const order = targets.map((_, i) => targets[(i + round) % targets.length]);
       if (options.rounds > 1) log(`  round ${round + 1}/${options.rounds}`);
       for (const name of order) {
-        const target = makeTarget(name, options);
-        current = target;
-        if (options.quietWaitS > 0) await waitForQuiet(options.quietWaitS);
-        log(`  ${target.name}: starting (${target.description})`);
-        try {
-          const result =
-            scenario.kind === 'fanout'
-              ? await runFanout(target, scenario, options, progressLog)
-              : await runIdle(target, scenario, options, progressLog);
-          results.push({ ...result, key: name, round: options.rounds > 1 ? round + 1 : 0 });
-        } catch (error) {
-          log(`  ${target.name}: FAILED: ${(error as Error).stack ?? error}`);
-        } finally {
-          current = null;
+        // A fan-out window that other work disturbed is run again (--retry-disturbed), and the
+        // least disturbed attempt is kept: on a shared machine one busy neighbour decides the p99.
+        let best: Result | null = null;
+        for (let attempt = 0; attempt <= options.retryDisturbed; attempt++) {
+          const target = makeTarget(name, options);
+          current = target;
+          if (options.quietWaitS > 0) await waitForQuiet(options.quietWaitS);
+          log(`  ${target.name}: starting (${target.description})${attempt > 0 ? `, attempt ${attempt + 1}` : ''}`);
+          try {
+            const result =
+              scenario.kind === 'fanout'
+                ? await runFanout(target, scenario, options, progressLog)
+                : await runIdle(target, scenario, options, progressLog);
+            const row: Result = { ...result, key: name, round: options.rounds > 1 ? round + 1 : 0 };
+            if (!best || (row.kind === 'fanout' && best.kind === 'fanout' && row.otherCpuPercent < best.otherCpuPercent)) best = row;
+          } catch (error) {
+            log(`  ${target.name}: FAILED: ${(error as Error).stack ?? error}`);
+          } finally {
+            current = null;
+          }
+          if (!best || best.kind !== 'fanout' || best.otherCpuPercent <= OTHER_LOAD_WARN_PERCENT) break;
+          if (attempt < options.retryDisturbed) {
+            log(`  ${target.name}: other work used ${best.otherCpuPercent.toFixed(0)} % of a core; running it again`);
+          }
         }
+        if (best) results.push(best);
       }
     }
     // Rows in target order, rounds together.
-    const rank = (r: Result) => options.targets.indexOf(r.key as TargetName);
+    const rank = (r: Result) => targets.indexOf(r.key as TargetName);
     results.sort((a, b) => rank(a) - rank(b) || a.round - b.round);
     const summary = options.rounds > 1 ? medians(results) : results;
-    const section = { scenario, results, summary, verdicts: verdicts(scenario, summary), notes: notes(results) };
+    const section = {
+      scenario,
+      results,
+      summary,
+      verdicts: verdicts(scenario, summary),
+      notes: [...processLines(options.rounds > 1 ? summary : results), ...notes(results)],
+    };
     sections.push(section);
     console.log(`## ${scenario.title}\n${textTable(results)}`);
     if (options.rounds > 1) console.log(`\nmedians:\n${textTable(summary)}`);

@@ -26,6 +26,25 @@ interface Writer {
   next: number;
 }
 
+/** A growing array of latencies (ms). */
+class Samples {
+  private data = new Float64Array(1024);
+  private count = 0;
+
+  push(x: number): void {
+    if (this.count === this.data.length) {
+      const grown = new Float64Array(this.data.length * 2);
+      grown.set(this.data);
+      this.data = grown;
+    }
+    this.data[this.count++] = x;
+  }
+
+  values(): Float64Array {
+    return this.data.slice(0, this.count);
+  }
+}
+
 function send(message: FromGenerator, then?: () => void): void {
   process.send!(message, undefined, {}, () => then?.());
 }
@@ -37,13 +56,18 @@ class Generator {
   private authorOf = new Int32Array(0);
   private sentAt = new Float64Array(0);
   private measured = new Uint8Array(0);
-  /** Per update id: how many clients of its room received it (for duplicates). */
-  private receipts = new Uint16Array(0);
+  /** One bit per (update id, receiver's place in its room): seen already (for duplicates). */
+  private seen = new Uint8Array(0);
+  /** Per client slot: its place among its room's clients, and the server process it is on. */
+  private placeInRoom: Int32Array;
+  private serverOf: Int32Array;
+  private maxRoom = 0;
   private roomSize = new Map<string, number>();
-  private latencies = new Float64Array(1024);
-  private latencyCount = 0;
+  private latencies = new Samples();
+  private crossLatencies = new Samples();
   private received = 0;
   private duplicates = 0;
+  private echoes = 0;
   private sentInWindow = 0;
   private expected = 0;
   private unexpectedCloses = 0;
@@ -68,12 +92,16 @@ class Generator {
     this.authorOf = new Int32Array(writerPlans.length * capacity).fill(-1);
     this.sentAt = new Float64Array(writerPlans.length * capacity);
     this.measured = new Uint8Array(writerPlans.length * capacity);
-    this.receipts = new Uint16Array(writerPlans.length * capacity);
+    this.placeInRoom = new Int32Array(plan.clients.length);
+    this.serverOf = new Int32Array(plan.clients.length);
     for (const c of plan.clients) {
       const client = new LightClient(c.index, c.url, c.localAddress, c.doc, plan.dialect, hooks);
+      const place = this.roomSize.get(c.doc) ?? 0;
+      this.placeInRoom[this.clients.length] = place;
+      this.serverOf[this.clients.length] = c.server;
       this.slotOf.set(client, this.clients.length);
       this.clients.push(client);
-      this.roomSize.set(c.doc, (this.roomSize.get(c.doc) ?? 0) + 1);
+      this.roomSize.set(c.doc, place + 1);
       if (c.writer) {
         const firstId = this.writers.length * capacity;
         const script = makeWriterScript(firstId, capacity);
@@ -86,6 +114,8 @@ class Generator {
         });
       }
     }
+    this.maxRoom = Math.max(0, ...this.roomSize.values());
+    this.seen = new Uint8Array(Math.ceil((writerPlans.length * capacity * this.maxRoom) / 8));
   }
 
   async connect(): Promise<void> {
@@ -175,31 +205,35 @@ class Generator {
     scanMarkers(frame, body, (id) => {
       if (id >= this.authorOf.length) return;
       const author = this.authorOf[id];
+      if (author === -1 || this.measured[id] === 0) return;
       // Hocuspocus and the reference server echo an update to its author; that is not fan-out.
-      if (author === -1 || author === slot || this.measured[id] === 0) return;
-      const count = this.receipts[id];
-      if (count >= this.roomSize.get(client.doc)! - 1) {
+      if (author === slot) {
+        this.echoes += 1;
+        return;
+      }
+      const bit = id * this.maxRoom + this.placeInRoom[slot];
+      const mask = 1 << (bit & 7);
+      if (this.seen[bit >>> 3] & mask) {
         this.duplicates += 1;
         return;
       }
-      this.receipts[id] = count + 1;
+      this.seen[bit >>> 3] |= mask;
       this.received += 1;
-      if (this.latencyCount === this.latencies.length) {
-        const grown = new Float64Array(this.latencies.length * 2);
-        grown.set(this.latencies);
-        this.latencies = grown;
-      }
-      this.latencies[this.latencyCount++] = now - this.sentAt[id];
+      const latency = now - this.sentAt[id];
+      this.latencies.push(latency);
+      if (this.serverOf[author] !== this.serverOf[slot]) this.crossLatencies.push(latency);
     });
   }
 
   report(): GeneratorReport {
     return {
-      latencies: this.latencies.slice(0, this.latencyCount),
+      latencies: this.latencies.values(),
+      crossLatencies: this.crossLatencies.values(),
       sent: this.sentInWindow,
       expected: this.expected,
       received: this.received,
       duplicates: this.duplicates,
+      echoes: this.echoes,
       unexpectedCloses: this.unexpectedCloses,
       cpuPercent: this.cpuPercent,
       loopDelayP99Ms: this.loopDelay.count > 0 ? this.loopDelay.percentile(99) / 1e6 : 0,

@@ -15,6 +15,8 @@ export interface ClientPlan {
   localAddress: string;
   doc: string;
   writer: boolean;
+  /** Which process of the target the client connects to (0 for a single-process target). */
+  server: number;
 }
 
 export interface GeneratorPlan {
@@ -42,14 +44,21 @@ export type ToGenerator =
 export interface GeneratorReport {
   /** Fan-out latencies in ms, one per (update sent in the window, receiving client). */
   latencies: Float64Array;
+  /** The subset of `latencies` whose receiver sits on another server process than the author
+   * (empty for a single-process target). */
+  crossLatencies: Float64Array;
   /** Updates sent in the measured window. */
   sent: number;
   /** Receipts expected: each measured update, once per other client of its room. */
   expected: number;
   /** Receipts seen (of measured updates, by clients other than the author). */
   received: number;
-  /** Receipts of an update by the same client more than once. */
+  /** Receipts of an update by the same client more than once (each (update, receiver) pair is
+   * tracked, so a duplicate never hides a missing receipt). */
   duplicates: number;
+  /** Receipts of an update by its own author (Hocuspocus and the reference server send updates
+   * back to their author; not fan-out, not counted anywhere else). */
+  echoes: number;
   /** Connections that closed while they should have been open. */
   unexpectedCloses: number;
   /** The generator's own CPU over the window (% of one core) and event-loop delay p99 (ms): if

@@ -87,8 +87,8 @@ export class GeneratorPool {
       const k = seenInDoc.get(d) ?? 0;
       seenInDoc.set(d, k + 1);
       const doc = layout.docs[d];
-      const { url, localAddress } = layout.endpointFor(i, doc);
-      perGen[d % count].push({ index: i, url, localAddress, doc, writer: k < layout.writersPerDoc });
+      const { url, localAddress, server } = layout.endpointFor(i, doc);
+      perGen[d % count].push({ index: i, url, localAddress, doc, writer: k < layout.writersPerDoc, server });
     }
     const progress = new Map<number, number>();
     const handles = perGen

@@ -37,7 +37,7 @@ class SingleProcessTarget implements Target {
   }
 
   endpointFor(clientIndex: number, doc: string): Endpoint {
-    return { url: this.url(this.port, doc), localAddress: sourceAddress(this.personOf[clientIndex]) };
+    return { url: this.url(this.port, doc), localAddress: sourceAddress(this.personOf[clientIndex]), server: 0 };
   }
 
   processes(): ServerProcessInfo[] {

@@ -26,6 +26,9 @@ export interface HeapFigures {
 export interface Endpoint {
   url: string;
   localAddress: string;
+  /** Which process of the set the client connects to (index into `processes()`); 0 for a
+   * single-process target. Receipts whose author sits on another process count as cross-process. */
+  server: number;
 }
 
 export interface Target {
@@ -46,6 +49,13 @@ export interface Target {
   processes(): ServerProcessInfo[];
   /** Processes that do work for the target but are not it (Postgres backends), reported apart. */
   supportPids(): Promise<number[]>;
+  /** The message bus between the target's processes (a local redis-server), reported apart too;
+   * absent or empty for a target without one. A shared Redis also serves other work. */
+  busPids?(): Promise<number[]>;
+  /** Rows of the target's update log that hold the same update as another row (several
+   * processes must persist each update once, by the one that received it); absent for targets
+   * that do not persist. Read after the run, before stop(). */
+  storedTwice?(): Promise<number>;
   /** Runs a full GC in every server process (before an "RSS at rest" reading) and returns what
    * they report afterwards, summed (null if a process did not report). */
   collectGarbage(): Promise<HeapFigures | null>;
