@@ -5,6 +5,11 @@ import './styles/base.css';
 import './styles/workspace.css';
 import './styles/form.css';
 import './styles/panels.css';
+import './styles/builds.css';
+import './styles/dialogs.css';
+import './styles/history.css';
+import './styles/comments.css';
+import './styles/review.css';
 import { render } from 'solid-js/web';
 import { App } from './app/app.tsx';
 

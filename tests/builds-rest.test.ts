@@ -104,6 +104,11 @@ describe('builds over REST', () => {
     const manifest = JSON.parse(first.get('manifest.json')!.toString()) as Record<string, unknown>;
     expect(manifest).toMatchObject({ board: 'rock-5b', family: 'rockchip-rk3588', architecture: 'arm64', contentHash: accepted.contentHash });
 
+    // The exact configuration it built, as frozen with the build.
+    const snapshot = (await (await server.api(`/api/builds/${build.id}/snapshot`)).json()) as Record<string, unknown>;
+    expect(snapshot).toMatchObject({ configJson: { ...VALID_CONFIG }, contentHash: accepted.contentHash });
+    expect(Object.keys(snapshot).sort()).toEqual(['builderVersion', 'configJson', 'contentHash', 'schemaVersion']);
+
     // Same content: the earlier build comes back unless forced.
     const again = (await (await server.api(`/api/configs/${id}/builds`, { method: 'POST', body: '{}' })).json()) as { id: string; deduplicated: boolean };
     expect(again).toMatchObject({ id: accepted.id, deduplicated: true });

@@ -1,10 +1,17 @@
 /** Sign in and sign up: a small form, errors as the server words them, then back where you were. */
-import { createSignal, Show, type JSX } from 'solid-js';
+import { createResource, createSignal, Show, type JSX } from 'solid-js';
 import { ApiRequestError, type Api, type User } from './api.ts';
 
 export function AccountPage(props: { api: Api; mode: 'login' | 'signup'; next: string; onSignedIn: (user: User) => void; onSwitch: (mode: 'login' | 'signup') => void }): JSX.Element {
   const [error, setError] = createSignal<string | null>(null);
   const [busy, setBusy] = createSignal(false);
+  // Without an answer, email and password still work: the GitHub button just does not show.
+  const [providers] = createResource(() =>
+    props.api.providers().catch((e: unknown) => {
+      console.warn('sign-in providers unavailable', e);
+      return { github: false };
+    }),
+  );
   let name!: HTMLInputElement;
   let email!: HTMLInputElement;
   let password!: HTMLInputElement;
@@ -63,6 +70,15 @@ export function AccountPage(props: { api: Api; mode: 'login' | 'signup'; next: s
         <button class="button button--primary" type="submit" disabled={busy()}>
           {props.mode === 'login' ? 'Sign in' : 'Create account'}
         </button>
+        <Show when={providers()?.github}>
+          <div class="account-or" aria-hidden="true">
+            <span>or</span>
+          </div>
+          {/* A full page load: the server redirects to GitHub and back to `next` after signing in. */}
+          <a class="button button--github" href={`/api/auth/github?next=${encodeURIComponent(props.next)}`} data-testid="github-sign-in">
+            Sign in with GitHub
+          </a>
+        </Show>
         <p class="muted account-switch">
           {props.mode === 'login' ? 'No account yet? ' : 'Have an account? '}
           <a

@@ -4,6 +4,10 @@
  */
 import type { Role } from '../../shared/roles.ts';
 import type { ValidationResult } from '../../shared/validation/issue.ts';
+import { createAccessApi, type AccessApi } from './access-api.ts';
+import { createBuildApi, type BuildApi } from './build-api.ts';
+import { createHistoryApi, type HistoryApi } from '../history/history-api.ts';
+import { createReviewApi, type ReviewApi } from '../review/review-api.ts';
 
 export interface ConfigSummary {
   id: string;
@@ -23,6 +27,13 @@ export interface User {
   email: string;
   name: string;
   isAdmin: boolean;
+  /** The colour the server gives this account (presence, avatars). */
+  color?: string;
+}
+
+/** Sign-in methods besides email and password (`GET /api/auth/providers`). */
+export interface AuthProviders {
+  github: boolean;
 }
 
 /** What `GET /api/shares/:token` says a link opens. */
@@ -61,6 +72,7 @@ export interface Api {
   login(email: string, password: string): Promise<User>;
   signup(name: string, email: string, password: string): Promise<User>;
   logout(): Promise<void>;
+  providers(): Promise<AuthProviders>;
   resolveShare(token: string): Promise<ShareInfo>;
   /** The same API, sending a share token with every request (for people who came by a link). */
   withShareToken(token: string): Api;
@@ -72,7 +84,18 @@ export interface Api {
   exportUrl(id: string, format: 'json' | 'conf'): string;
   getLayout(): Promise<unknown>;
   putLayout(layout: unknown): Promise<void>;
+  /** Builds of a configuration, their logs, artifacts and snapshots. */
+  builds: BuildApi;
+  /** Members and share links of a configuration (owner only). */
+  access: AccessApi;
+  /** Change log, named versions, diffs and restores. */
+  history: HistoryApi;
+  /** Comments, reviews, build approval and the review settings. */
+  review: ReviewApi;
 }
+
+/** One REST call relative to the API's base, with the share token when there is one. */
+export type ApiCall = <T>(method: string, path: string, body?: { json?: unknown; text?: string }) => Promise<T>;
 
 async function request<T>(method: string, url: string, body?: { json?: unknown; text?: string }, shareToken?: string): Promise<T> {
   const headers: Record<string, string> = { accept: 'application/json' };
@@ -102,8 +125,7 @@ export function nameFromFile(fileName: string): string {
 }
 
 export function createApi(base = '', shareToken?: string): Api {
-  const call = <T>(method: string, path: string, body?: { json?: unknown; text?: string }) =>
-    request<T>(method, `${base}${path}`, body, shareToken);
+  const call: ApiCall = (method, path, body) => request(method, `${base}${path}`, body, shareToken);
   const config = (id: string) => `/api/configs/${encodeURIComponent(id)}`;
   return {
     async me() {
@@ -121,6 +143,7 @@ export function createApi(base = '', shareToken?: string): Api {
       return (await call<{ user: User }>('POST', '/api/auth/signup', { json: { name, email, password } })).user;
     },
     logout: () => call('POST', '/api/auth/logout'),
+    providers: () => call('GET', '/api/auth/providers'),
     resolveShare: (token) => call('GET', `/api/shares/${encodeURIComponent(token)}`),
     withShareToken: (token) => createApi(base, token),
     listConfigs: () => call('GET', '/api/configs'),
@@ -145,5 +168,9 @@ export function createApi(base = '', shareToken?: string): Api {
       return body.layout;
     },
     putLayout: (layout) => call('PUT', '/api/layout', { json: { layout } }),
+    builds: createBuildApi(call, base, shareToken),
+    access: createAccessApi(call),
+    history: createHistoryApi(call),
+    review: createReviewApi(call),
   };
 }

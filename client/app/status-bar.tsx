@@ -4,6 +4,7 @@ import type { ConfigSession } from '../session/config-session.ts';
 import type { SaveState } from '../session/save-tracker.ts';
 import type { ConnectionState } from '../session/sync-connection.ts';
 import type { Identity } from './identity.ts';
+import { ROLE_WORDS } from '../share/role-words.ts';
 import { plural } from './words.ts';
 
 const CONNECTION_WORDS: Record<ConnectionState, string> = {
@@ -19,6 +20,15 @@ function saveWords(state: SaveState, connection: ConnectionState): string {
   return connection === 'connected' ? 'Saving…' : 'Unsaved changes';
 }
 
+/** The connection in a few words; after a server close, what the close means (close-reasons.ts). */
+function connectionWords(session: ConfigSession): string {
+  const state = session.connection();
+  const end = session.connectionEnd();
+  if (state === 'closed') return `${CONNECTION_WORDS.closed}: ${end?.title ?? 'connection refused'}`;
+  if (state === 'connecting' && end) return end.title;
+  return CONNECTION_WORDS[state];
+}
+
 export function StatusBar(props: { session: ConfigSession | null; identity: Identity; message: string | null }): JSX.Element {
   return (
     <footer class="status-bar" role="contentinfo">
@@ -27,8 +37,7 @@ export function StatusBar(props: { session: ConfigSession | null; identity: Iden
           <>
             <span class={`status status--${session().connection()}`} data-testid="connection-status" data-state={session().connection()}>
               <span class="status-dot" aria-hidden="true" />
-              {CONNECTION_WORDS[session().connection()]}
-              <Show when={session().connection() === 'closed' && session().closeReason()}>: {session().closeReason()}</Show>
+              {connectionWords(session())}
             </span>
             <span class={`status status--save-${session().saveState()}`} data-testid="save-status" data-state={session().saveState()} aria-live="polite">
               {saveWords(session().saveState(), session().connection())}
@@ -51,8 +60,9 @@ export function StatusBar(props: { session: ConfigSession | null; identity: Iden
         </span>
       </Show>
       <span class="status-spacer" />
-      <span class="status muted">
+      <span class="status muted" data-testid="status-identity">
         You are <strong style={{ color: props.identity.color }}>{props.identity.name}</strong>
+        <Show when={props.session?.role()}>{(role) => <span data-testid="status-role">· {ROLE_WORDS[role()].name.toLowerCase()}</span>}</Show>
       </span>
     </footer>
   );

@@ -1,6 +1,10 @@
-/** The top bar: product, open configuration, who is here, panel menu and layout reset. */
+/** The top bar: product, open configuration, who is here, Build and Share, panel menu and layout reset. */
 import { createSignal, For, onCleanup, Show, type JSX } from 'solid-js';
+import { can } from '../../shared/roles.ts';
+import { BuildButton } from '../builds/build-button.tsx';
+import type { BuildCenter } from '../builds/build-center.ts';
 import { Avatar } from '../panels/participants-panel.tsx';
+import { ROLE_WORDS } from '../share/role-words.ts';
 import type { ConfigSession } from '../session/config-session.ts';
 import { peopleOf } from '../session/presence.ts';
 import type { User } from './api.ts';
@@ -11,10 +15,12 @@ const MAX_AVATARS = 6;
 
 export function TopBar(props: {
   session: ConfigSession | null;
+  builds: BuildCenter | null;
   user: User | null;
   openPanels: ReadonlySet<string>;
   onReveal: (type: PanelType) => void;
   onResetLayout: () => void;
+  onShare: () => void;
   onHome: () => void;
   onSignOut: () => void;
 }): JSX.Element {
@@ -45,12 +51,38 @@ export function TopBar(props: {
           <>
             <span class="top-sep" aria-hidden="true">/</span>
             <span class="top-config" data-testid="top-config-name">{session().name() || '…'}</span>
+            <Show when={session().role()}>
+              {(role) => (
+                <span class={`badge role-badge role-badge--${role()}`} data-testid="top-role" title={`You ${ROLE_WORDS[role()].can}`}>
+                  {ROLE_WORDS[role()].name}
+                </span>
+              )}
+            </Show>
             <div class="avatar-stack" data-testid="avatar-stack" aria-label={`${people().length} people here`}>
               <For each={people().slice(0, MAX_AVATARS)}>{(p) => <Avatar participant={p} />}</For>
               <Show when={people().length > MAX_AVATARS}>
                 <span class="avatar avatar--more">+{people().length - MAX_AVATARS}</span>
               </Show>
             </div>
+            <span class="top-actions">
+              <Show when={props.builds}>
+                {(center) => (
+                  <BuildButton
+                    id="top-build-button"
+                    session={session()}
+                    center={center()}
+                    onStarted={() => props.onReveal('builds')}
+                    onShowProblems={() => props.onReveal('problems')}
+                  />
+                )}
+              </Show>
+              {/* Members and links are the owner's to manage; the server refuses everyone else. */}
+              <Show when={props.user && can(session().role(), 'manageAccess')}>
+                <button type="button" class="button button--small" aria-haspopup="dialog" onClick={() => props.onShare()} data-testid="share-button">
+                  Share
+                </button>
+              </Show>
+            </span>
           </>
           );
         }}

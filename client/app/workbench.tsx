@@ -3,8 +3,11 @@
  * One configuration session at a time; opening another destroys the previous one. The workspace
  * itself stays mounted while you move between configurations.
  */
-import { createEffect, createSignal, on, onCleanup, onMount, type Accessor, type JSX } from 'solid-js';
+import { createEffect, createMemo, createSignal, on, onCleanup, onMount, Show, type Accessor, type JSX } from 'solid-js';
 import { render } from 'solid-js/web';
+import { createBuildCenter, type BuildCenter } from '../builds/build-center.ts';
+import { createReviewCenter, type ReviewCenter } from '../review/review-center.ts';
+import { ShareDialog } from '../share/share-dialog.tsx';
 import { createConfigSession, type ConfigSession } from '../session/config-session.ts';
 import { browserLayoutStore, createLayoutPersistence, type LayoutPersistence } from '../workspace/layout-persistence.ts';
 import { Panel } from '../workspace/panels.tsx';
@@ -13,6 +16,7 @@ import { createWorkspace, type Workspace } from '../workspace/workspace.ts';
 import type { Api, User } from './api.ts';
 import type { AppContext } from './app-context.ts';
 import { createConfigList } from './config-list.ts';
+import { AccessEndedPage, ConnectionBanner } from './connection-notice.tsx';
 import { loadIdentity, type Identity } from './identity.ts';
 import { StatusBar } from './status-bar.tsx';
 import { TopBar } from './top-bar.tsx';
@@ -44,6 +48,7 @@ export function Workbench(props: WorkbenchProps): JSX.Element {
   const [session, setSession] = createSignal<ConfigSession | null>(null);
   const [openPanels, setOpenPanels] = createSignal<ReadonlySet<string>>(new Set());
   const [message, setMessage] = createSignal<string | null>(null);
+  const [sharing, setSharing] = createSignal(false);
   let messageTimer: ReturnType<typeof setTimeout> | undefined;
   const showMessage = (text: string) => {
     setMessage(text);
@@ -54,11 +59,31 @@ export function Workbench(props: WorkbenchProps): JSX.Element {
   let workspace: Workspace | null = null;
   let persistence: LayoutPersistence | null = null;
 
+  // One build center per open configuration, gone with it.
+  const builds = createMemo<BuildCenter | null>(() => {
+    const current = session();
+    if (!current) return null;
+    const center = createBuildCenter(api.builds, current);
+    onCleanup(() => center.destroy());
+    return center;
+  });
+
+  // History, comments and reviews of the open configuration, gone with it.
+  const review = createMemo<ReviewCenter | null>(() => {
+    const current = session();
+    if (!current) return null;
+    const center = createReviewCenter(api, current);
+    onCleanup(() => center.destroy());
+    return center;
+  });
+
   const ctx: AppContext = {
     api,
     identity,
     user: props.user,
     session,
+    builds,
+    review,
     configs: createConfigList(api),
     navigate: props.navigate,
     revealPanel: (type) => workspace?.reveal(type as PanelType),
@@ -66,6 +91,7 @@ export function Workbench(props: WorkbenchProps): JSX.Element {
 
   createEffect(
     on(props.configId, (configId) => {
+      setSharing(false);
       session()?.destroy();
       setSession(
         configId
@@ -111,19 +137,46 @@ export function Workbench(props: WorkbenchProps): JSX.Element {
     clearTimeout(messageTimer);
   });
 
+  /** Access is gone (revoked, signed out, deleted): the workspace is covered and inert. */
+  const blockingEnd = () => {
+    const current = session();
+    const end = current?.connectionEnd();
+    return current && end && end.blocking && current.connection() === 'closed' ? end : null;
+  };
+  const goHome = () => props.navigate('/');
+
   return (
     <div class="app">
       <TopBar
         session={session()}
+        builds={builds()}
         user={props.user}
         openPanels={openPanels()}
         onReveal={(type) => workspace?.reveal(type)}
         onResetLayout={() => void persistence?.reset()}
-        onHome={() => props.navigate('/')}
+        onShare={() => setSharing(true)}
+        onHome={goHome}
         onSignOut={props.onSignOut}
       />
-      <main class="workspace" ref={host} />
+      <div class="app-banners">
+        <Show when={session()}>{(current) => <ConnectionBanner session={current()} onHome={goHome} />}</Show>
+      </div>
+      <div class="workspace-area">
+        <main class="workspace" ref={host} inert={blockingEnd() ? true : undefined} />
+        <Show when={blockingEnd()}>{(end) => <AccessEndedPage end={end()} session={session()!} onHome={goHome} />}</Show>
+      </div>
       <StatusBar session={session()} identity={session()?.self() ?? identity} message={message()} />
+      <Show when={sharing() && session()}>
+        {(current) => (
+          <ShareDialog
+            api={api.access}
+            configId={current().configId}
+            configName={current().name()}
+            selfId={props.user?.id ?? null}
+            onClose={() => setSharing(false)}
+          />
+        )}
+      </Show>
     </div>
   );
 }

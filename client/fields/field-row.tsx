@@ -8,6 +8,8 @@ import type { ValidationIssue } from '../../shared/validation/issue.ts';
 import { describeCondition, type FieldVisibility } from '../form/form-model.ts';
 import type { ConfigSession } from '../session/config-session.ts';
 import { focusedOn } from '../session/presence.ts';
+import { FieldAside } from '../review/field-aside.tsx';
+import { useFollowedRow } from '../review/form-decorations.tsx';
 
 export interface FieldRowProps {
   session: ConfigSession;
@@ -30,6 +32,8 @@ export function FieldRow(props: FieldRowProps): JSX.Element {
   const errors = () => props.issues.filter((i) => i.severity === 'error');
   const warnings = () => props.issues.filter((i) => i.severity === 'warning');
   const when = props.schema['x-when'];
+  // The person you follow is on this field (Review panel → Follow).
+  const followed = useFollowedRow(pointer);
 
   const onFocusIn = () => props.session.setFocus(pointer);
   const onFocusOut = (event: FocusEvent) => {
@@ -58,6 +62,7 @@ export function FieldRow(props: FieldRowProps): JSX.Element {
         'field--error': errors().length > 0,
         'field--warning': errors().length === 0 && warnings().length > 0,
         'field--remote': markers().length > 0,
+        'field--followed': followed(),
       }}
       style={markers().length > 0 ? { '--marker-color': markers()[0].color } : undefined}
       data-pointer={pointer}
@@ -71,6 +76,7 @@ export function FieldRow(props: FieldRowProps): JSX.Element {
             {label()}
           </label>
         </Show>
+        <FieldAside pointer={pointer} title={props.schema.title} />
         <Show when={markers().length > 0}>
           <span class="field-markers" data-testid="focus-markers">
             <For each={markers()}>

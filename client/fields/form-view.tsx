@@ -125,7 +125,7 @@ export function FormView(props: { session: ConfigSession }): JSX.Element {
       <Show when={!session.canEdit() && (session.connection() === 'closed' || session.role() !== null)}>
         <p class="notice notice--info" role="status">
           {session.connection() === 'closed'
-            ? `Disconnected (${session.closeReason() ?? 'closed'}): the form is read-only. Reload to reconnect.`
+            ? `${session.closeReason() ?? 'Disconnected'}: the form is read-only until you reconnect.`
             : `You are a ${session.role()} here: the form is read-only.`}
         </p>
       </Show>

@@ -2,6 +2,7 @@
 import { createSignal, Show, type JSX } from 'solid-js';
 import type { AppContext } from '../app/app-context.ts';
 import { FormView } from '../fields/form-view.tsx';
+import { FormDecorated } from '../review/form-decorations.tsx';
 import type { ConfigSession } from '../session/config-session.ts';
 import { SessionGate } from './session-gate.tsx';
 
@@ -50,10 +51,11 @@ export function FormPanel(props: { ctx: AppContext }): JSX.Element {
     <div class="panel panel--form">
       <SessionGate ctx={props.ctx}>
         {(session) => (
-          <>
+          // Comment badges, field history and following (review/form-decorations.tsx).
+          <FormDecorated ctx={props.ctx} session={session}>
             <ConfigName session={session} onRenamed={() => void props.ctx.configs.refresh()} />
             <FormView session={session} />
-          </>
+          </FormDecorated>
         )}
       </SessionGate>
     </div>

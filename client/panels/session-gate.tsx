@@ -21,7 +21,9 @@ export function SessionGate(props: {
             <p class="panel-empty panel-empty--error">{session.loadError()}</p>
           </Match>
           <Match when={session.connection() === 'closed' && !session.synced()}>
-            <p class="panel-empty panel-empty--error">Cannot open this configuration: {session.closeReason()}</p>
+            <p class="panel-empty panel-empty--error">
+              Cannot open this configuration. {session.connectionEnd()?.detail ?? session.closeReason()}
+            </p>
           </Match>
           <Match when={!props.eager && !session.synced()}>
             <p class="panel-empty" aria-busy="true">

@@ -17,6 +17,7 @@ import { ApiRequestError, type Api } from '../app/api.ts';
 import type { Identity } from '../app/identity.ts';
 import { createFieldStore, type FieldStore } from '../form/field-store.ts';
 import { sameResult } from '../form/issues.ts';
+import type { ConnectionEnd } from './close-reasons.ts';
 import { participantsOf, type Participant } from './presence.ts';
 import type { SaveState } from './save-tracker.ts';
 import { openSyncConnection, type ConnectionState } from './sync-connection.ts';
@@ -53,7 +54,15 @@ export interface ConfigSession {
   /** null while loading or when found; the message when the configuration cannot be opened. */
   loadError: Accessor<string | null>;
   connection: Accessor<ConnectionState>;
+  /** Why the connection is closed, in a few words (null while it is not). */
   closeReason: Accessor<string | null>;
+  /** Why the server closed the connection: final when `connection()` is `closed`, otherwise a
+   * passing notice while reconnecting; null when connected. */
+  connectionEnd: Accessor<ConnectionEnd | null>;
+  /** Connect again after a final close that may pass (too many tabs, configuration full). */
+  retryConnection(): void;
+  /** Live events the server pushes (reviews, comments, versions, settings); returns unsubscribe. */
+  onEvent(listener: (event: LiveEvent) => void): () => void;
   synced: Accessor<boolean>;
   saveState: Accessor<SaveState>;
   validation: Accessor<ShownValidation>;
@@ -64,6 +73,12 @@ export interface ConfigSession {
   focusRequest: Accessor<FocusRequest | null>;
   requestFocus(pointer: string): void;
   destroy(): void;
+}
+
+/** A live event (message type 103): `type` says what it is about (review, comment, settings…). */
+export interface LiveEvent {
+  type: string;
+  [key: string]: unknown;
 }
 
 export interface SessionOptions {
@@ -88,7 +103,8 @@ export function createConfigSession(options: SessionOptions): ConfigSession {
   const [self, setSelf] = createSignal<Identity>(options.identity);
   const [loadError, setLoadError] = createSignal<string | null>(null);
   const [connection, setConnection] = createSignal<ConnectionState>('connecting');
-  const [closeReason, setCloseReason] = createSignal<string | null>(null);
+  const [connectionEnd, setConnectionEnd] = createSignal<ConnectionEnd | null>(null);
+  const eventListeners = new Set<(event: LiveEvent) => void>();
   const [synced, setSynced] = createSignal(false);
   const [repaired, setRepaired] = createSignal<RepairedIssue[]>([]);
   const [focusRequest, setFocusRequest] = createSignal<FocusRequest | null>(null);
@@ -104,6 +120,8 @@ export function createConfigSession(options: SessionOptions): ConfigSession {
       if (sync.save.state === 'saved') setValidation({ result: lastServer, source: 'server' });
     } else if (type === MessageType.repaired) {
       setRepaired((payload as { issues: RepairedIssue[] }).issues ?? []);
+    } else if (type === MessageType.event && payload && typeof (payload as LiveEvent).type === 'string') {
+      for (const listener of [...eventListeners]) listener(payload as LiveEvent);
     }
   };
 
@@ -122,9 +140,10 @@ export function createConfigSession(options: SessionOptions): ConfigSession {
       }
       if (isRole(user.role)) setRole(user.role);
     },
-    onState(state, reason) {
+    onState(state, end) {
       setConnection(state);
-      if (reason) setCloseReason(reason);
+      if (end !== undefined) setConnectionEnd(end);
+      if (state === 'connected') setConnectionEnd(null);
       // Without a connection nothing the server said is current any more.
       if (state !== 'connected' && validation().source === 'server') setValidation({ result: validation().result, source: 'local' });
     },
@@ -195,7 +214,13 @@ export function createConfigSession(options: SessionOptions): ConfigSession {
     },
     loadError,
     connection,
-    closeReason,
+    closeReason: () => (connection() === 'closed' ? (connectionEnd()?.title ?? 'Disconnected') : null),
+    connectionEnd,
+    retryConnection: () => sync.retry(),
+    onEvent(listener) {
+      eventListeners.add(listener);
+      return () => eventListeners.delete(listener);
+    },
     synced,
     saveState,
     validation,
@@ -212,6 +237,7 @@ export function createConfigSession(options: SessionOptions): ConfigSession {
     },
     destroy() {
       destroyed = true;
+      eventListeners.clear();
       awareness.off('change', onAwareness);
       fields.destroy();
       sync.destroy();

@@ -10,6 +10,7 @@ import { WebsocketProvider } from 'y-websocket';
 import type * as Y from 'yjs';
 import { installExtHandlers, type ExtType, type SavedAck } from '../../shared/ext-messages.ts';
 import { MessageType, SyncStep } from '../../shared/protocol.ts';
+import { describeClose, shouldReconnect, type ConnectionEnd } from './close-reasons.ts';
 import { createSaveTracker, type SaveTracker } from './save-tracker.ts';
 
 export type ConnectionState = 'connecting' | 'connected' | 'offline' | 'closed';
@@ -17,6 +18,8 @@ export type ConnectionState = 'connecting' | 'connected' | 'offline' | 'closed';
 export interface SyncConnection {
   provider: WebsocketProvider;
   save: SaveTracker;
+  /** After a final close that "Try again" may fix (too many tabs, room full): connect again. */
+  retry(): void;
   destroy(): void;
 }
 
@@ -28,7 +31,9 @@ export interface SyncConnectionOptions {
   params?: Record<string, string>;
   /** The server stamps our presence entry with who it knows we are (name, colour, role). */
   onSelfStamp(user: Record<string, unknown>): void;
-  onState(state: ConnectionState, reason?: string): void;
+  /** `end`: why the server closed the connection — final when `state` is `closed`, a passing
+   * notice otherwise (reconnecting after a restart or a rate limit); null once connected again. */
+  onState(state: ConnectionState, end?: ConnectionEnd | null): void;
   onSynced(): void;
   onExt(type: ExtType, payload: unknown): void;
 }
@@ -66,6 +71,8 @@ export function openSyncConnection(options: SyncConnectionOptions): SyncConnecti
     // Tabs of one browser talk to the server each, so every tab gets its own acknowledgements.
     disableBc: true,
     maxBackoffTime: MAX_RECONNECT_BACKOFF_MS,
+    // Access ended, configuration gone, a limit reached: reconnecting cannot help (close-reasons.ts).
+    shouldReconnect: (event) => shouldReconnect(event.code, event.reason),
   });
   const save = createSaveTracker();
 
@@ -98,22 +105,39 @@ export function openSyncConnection(options: SyncConnectionOptions): SyncConnecti
   };
   doc.on('update', onUpdate);
 
+  // The last server close that we reconnect after, so "connecting" can say why.
+  let lastClose: ConnectionEnd | null = null;
+  let ended = false;
+  provider.on('connection-close', (event) => {
+    if (event) lastClose = describeClose(event.code, event.reason);
+  });
   provider.on('status', ({ status }) => {
-    if (status === 'connected') save.connected();
+    if (status === 'connected') {
+      save.connected();
+      lastClose = null;
+      ended = false;
+    }
     if (status === 'disconnected') save.disconnected();
+    // After a final close, y-websocket still reports "disconnected": the state stays closed.
+    if (ended) return;
     if (!navigator.onLine) options.onState('offline');
-    else options.onState(status === 'connected' ? 'connected' : 'connecting');
+    else options.onState(status === 'connected' ? 'connected' : 'connecting', lastClose);
   });
   provider.on('sync', (synced: boolean) => {
     if (synced) options.onSynced();
   });
-  provider.on('closed', ({ code, reason }) => options.onState('closed', `${reason || 'connection refused'} (${code})`));
+  provider.on('closed', ({ code, reason }) => {
+    ended = true;
+    options.onState('closed', describeClose(code, reason));
+  });
 
   const goOffline = (): void => {
+    if (ended) return;
     provider.disconnect();
     options.onState('offline');
   };
   const goOnline = (): void => {
+    if (ended) return;
     options.onState('connecting');
     provider.connect();
   };
@@ -125,6 +149,12 @@ export function openSyncConnection(options: SyncConnectionOptions): SyncConnecti
   return {
     provider,
     save,
+    retry() {
+      ended = false;
+      lastClose = null;
+      options.onState('connecting', null);
+      provider.connect();
+    },
     destroy() {
       window.removeEventListener('offline', goOffline);
       window.removeEventListener('online', goOnline);

@@ -1,6 +1,6 @@
 /**
- * The workspace's panels and the layout a new user starts with. Build, History and Review panels
- * join here in their own issues: add the type, its title and its component in `panels.tsx`.
+ * The workspace's panels and the layout a new user starts with. A new panel: add its type and
+ * title here and its component in `panels.tsx`.
  */
 import type { LayoutConfig } from 'golden-layout';
 
@@ -11,6 +11,9 @@ export const PANEL_TITLES = {
   problems: 'Problems',
   json: 'JSON',
   participants: 'Participants',
+  builds: 'Builds',
+  review: 'Review',
+  history: 'History',
 } as const;
 
 export type PanelType = keyof typeof PANEL_TITLES;
@@ -26,7 +29,10 @@ const component = (type: PanelType, size?: { width?: number; height?: number }) 
   ...size,
 });
 
-/** Configurations and people on the left, the form in the middle, notes and checks on the right. */
+/** Configurations and people on the left, the form in the middle, notes and checks on the right.
+ * Builds and Review share the checks' stack (pressing Build brings its tab to the front); History
+ * shares the notes' stack, where a field's history button brings it forward. Every stack keeps
+ * at least ~400 px of height on a 1440×900 screen. */
 export function defaultLayout(): LayoutConfig {
   return {
     settings: { showPopoutIcon: false, showMaximiseIcon: true, showCloseIcon: true, reorderEnabled: true },
@@ -45,8 +51,8 @@ export function defaultLayout(): LayoutConfig {
           type: 'column',
           width: 34,
           content: [
-            { type: 'stack', height: 52, content: [component('problems'), component('json')] },
-            component('notes', { height: 48 }),
+            { type: 'stack', height: 52, content: [component('problems'), component('json'), component('builds'), component('review')] },
+            { type: 'stack', height: 48, content: [component('notes'), component('history')] },
           ],
         },
       ],

@@ -1,12 +1,15 @@
 /** Which component renders which panel type; unknown types (from a newer layout) say so. */
 import type { JSX } from 'solid-js';
 import type { AppContext } from '../app/app-context.ts';
+import { BuildsPanel } from '../panels/builds-panel.tsx';
 import { ConfigurationsPanel } from '../panels/configurations-panel.tsx';
 import { FormPanel } from '../panels/form-panel.tsx';
+import { HistoryPanel } from '../panels/history-panel.tsx';
 import { JsonPanel } from '../panels/json-panel.tsx';
 import { NotesPanel } from '../panels/notes-panel.tsx';
 import { ParticipantsPanel } from '../panels/participants-panel.tsx';
 import { ProblemsPanel } from '../panels/problems-panel.tsx';
+import { ReviewPanel } from '../panels/review-panel.tsx';
 import type { PanelType } from './panel-types.ts';
 
 const PANELS: Record<PanelType, (props: { ctx: AppContext }) => JSX.Element> = {
@@ -16,6 +19,9 @@ const PANELS: Record<PanelType, (props: { ctx: AppContext }) => JSX.Element> = {
   problems: ProblemsPanel,
   json: JsonPanel,
   participants: ParticipantsPanel,
+  builds: BuildsPanel,
+  review: ReviewPanel,
+  history: HistoryPanel,
 };
 
 export function Panel(props: { type: string; ctx: AppContext }): JSX.Element {

@@ -160,11 +160,13 @@ export function accessRoutes(deps: AccessRouteDeps): Hono<AppEnv> {
     return c.body(null, 204);
   });
 
-  /** What a link opens. Counts as a use. Snapshot links return their frozen copy here. */
+  /** What a link opens. Snapshot links return their frozen copy here (and count a use). */
   app.get('/shares/:token', async (c) => {
     const link = await access.resolveShare(c.req.param('token'));
     if (!link) throw new ApiError(404, 'link_invalid', 'this link is unknown, expired or revoked');
-    await access.recordShareUse(link, true);
+    // A live link's use is counted when its session opens (the sync connection); this lookup is
+    // what the /s/<token> page does first, so counting here too would count each visit twice.
+    await access.recordShareUse(link, link.kind === 'snapshot');
     const config = await deps.storage.getConfig(link.configId);
     const base = { configId: link.configId, name: config?.name ?? '', role: link.role, kind: link.kind, label: link.label, expiresAt: link.expiresAt };
     if (link.kind === 'snapshot') return c.json({ ...base, data: link.snapshotJson, frozenAt: link.createdAt });

@@ -1,23 +1,19 @@
 /**
  * Builds: request one for a configuration's current state (`POST /api/configs/:id/builds`), list
- * them, follow one (status, live log stream), cancel, retry, and download its artifacts.
+ * them, follow one (status, live log stream), cancel, retry, read the exact configuration it
+ * built, and download its artifacts.
  */
 import { Hono, type Context } from 'hono';
 import { stream, streamSSE } from 'hono/streaming';
 import * as Y from 'yjs';
 import { configToJson } from '../../shared/doc-binding.ts';
-import {
-  BuildError,
-  cancelBuild,
-  checkArtifactName,
-  enqueueBuild,
-  followBuildLog,
-  getArtifact,
-  getBuild,
-  listBuilds,
-  readBuildLog,
-  retryBuild,
-} from '../../shared/builds/index.ts';
+// Named modules rather than shared/builds/index.ts, which also pulls in BullMQ (tens of MB) —
+// a server without a build queue should not pay for it.
+import { checkArtifactName } from '../../shared/builds/artifact-name.ts';
+import { cancelBuild, enqueueBuild, retryBuild } from '../../shared/builds/build-service.ts';
+import { BuildError } from '../../shared/builds/errors.ts';
+import { followBuildLog } from '../../shared/builds/follow-log.ts';
+import { getArtifact, getBuild, getBuildSnapshot, listBuilds, readBuildLog } from '../../shared/builds/read.ts';
 import { contentHash } from '../../shared/content-hash.ts';
 import { SCHEMA_VERSION } from '../../shared/schema/index.ts';
 import { validateConfig } from '../../shared/validation/index.ts';
@@ -119,6 +115,15 @@ export function buildRoutes(deps: BuildRouteDeps): Hono<AppEnv> {
   });
 
   app.get('/builds/:buildId', async (c) => c.json(await buildFor(c, 'read')));
+
+  /** The frozen configuration the build ran on, exactly as hashed (never the live document). */
+  app.get('/builds/:buildId/snapshot', async (c) => {
+    const build = await buildFor(c, 'read');
+    const snapshot = await getBuildSnapshot(ctx().db, build.id);
+    if (!snapshot) throw notFound('build');
+    const { configJson, contentHash: hash, schemaVersion, builderVersion } = snapshot;
+    return c.json({ configJson, contentHash: hash, schemaVersion, builderVersion });
+  });
 
   /** The log: JSON lines by default; `Accept: text/event-stream` follows it live (stored lines
    * first, then new ones, each exactly once; `Last-Event-ID` resumes after a seq). */

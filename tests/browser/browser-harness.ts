@@ -89,9 +89,10 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function startHarness(suite: string): Promise<Harness> {
+/** `serverOptions`: extra settings for the test server (Redis and artifacts for build tests). */
+export async function startHarness(suite: string, serverOptions: Omit<Parameters<typeof startTestServer>[0] & object, 'clientDir'> = {}): Promise<Harness> {
   const clientDir = await builtClient();
-  const server = await startTestServer({ clientDir });
+  const server = await startTestServer({ ...serverOptions, clientDir });
   const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
   const shots = path.join(ARTIFACTS, 'browser', suite);
   mkdirSync(shots, { recursive: true });

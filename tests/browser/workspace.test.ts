@@ -41,14 +41,14 @@ describe('workspace layout', () => {
     errors.push(pageErrors);
     await formReady(page);
     const tabs = () => page.locator('.lm_tab .lm_title').allTextContents();
-    expect((await tabs()).sort()).toEqual(['Configurations', 'Form', 'JSON', 'Notes', 'Participants', 'Problems']);
+    expect((await tabs()).sort()).toEqual(['Builds', 'Configurations', 'Form', 'History', 'JSON', 'Notes', 'Participants', 'Problems', 'Review']);
 
     await page.locator('.lm_tab', { hasText: 'Participants' }).locator('.lm_close_tab').click();
-    await expect.poll(savedPanels).toEqual(['configurations', 'form', 'json', 'notes', 'problems']);
+    await expect.poll(savedPanels).toEqual(['builds', 'configurations', 'form', 'history', 'json', 'notes', 'problems', 'review']);
 
     await page.reload();
     await formReady(page);
-    expect((await tabs()).sort()).toEqual(['Configurations', 'Form', 'JSON', 'Notes', 'Problems']);
+    expect((await tabs()).sort()).toEqual(['Builds', 'Configurations', 'Form', 'History', 'JSON', 'Notes', 'Problems', 'Review']);
     expect(await page.locator('[data-panel=participants]').count()).toBe(0);
     await h.screenshot(page, 'restored-without-participants');
 
@@ -60,8 +60,8 @@ describe('workspace layout', () => {
 
     await page.locator('.lm_tab', { hasText: 'Notes' }).locator('.lm_close_tab').click();
     await page.getByTestId('reset-layout').click();
-    await expect.poll(tabs).toHaveLength(6);
-    await expect.poll(savedPanels).toEqual(['configurations', 'form', 'json', 'notes', 'participants', 'problems']);
+    await expect.poll(tabs).toHaveLength(9);
+    await expect.poll(savedPanels).toEqual(['builds', 'configurations', 'form', 'history', 'json', 'notes', 'participants', 'problems', 'review']);
     await h.screenshot(page, 'reset');
   });
 
@@ -111,7 +111,7 @@ describe('workspace layout', () => {
     const { page, errors: pageErrors } = await h.open(null, `/s/${token}`);
     errors.push(pageErrors);
     await formReady(page);
-    await page.getByText('You are a viewer here').waitFor();
+    await page.getByText('You are a viewer here: the form is read-only.').waitFor();
     expect(await page.locator('[data-pointer="/VENDOR"] input').isDisabled()).toBe(true);
     expect(await page.locator('.notes-editor').getAttribute('contenteditable')).toBe('false');
     await page.getByText('You opened a shared configuration as a guest').waitFor();

@@ -1,0 +1,70 @@
+/**
+ * Members and share links of a configuration (server/routes/access.ts). Owner only: everyone
+ * else gets 403, which is why the client shows the Share button to owners alone.
+ */
+import type { Role, ShareRole } from '../../shared/roles.ts';
+import type { ApiCall } from './api.ts';
+
+export interface Member {
+  /** Null for an invitation to an email that has no account yet. */
+  userId: string | null;
+  email: string;
+  name: string | null;
+  role: Role;
+  /** Invited, not signed up yet. */
+  pending: boolean;
+}
+
+export type ShareKind = 'live' | 'snapshot';
+
+export interface ShareLinkInfo {
+  id: string;
+  role: ShareRole;
+  kind: ShareKind;
+  label: string | null;
+  expiresAt: string | null;
+  createdAt: string;
+  lastUsedAt: string | null;
+  uses: number;
+}
+
+/** A link just made: the only time its token and URL are ever shown. */
+export interface CreatedShareLink extends ShareLinkInfo {
+  token: string;
+  url: string;
+}
+
+export interface NewShareLink {
+  role: ShareRole;
+  kind: ShareKind;
+  label?: string;
+  /** ISO date-time; absent for a link that does not expire. */
+  expiresAt?: string;
+}
+
+export interface AccessApi {
+  members(configId: string): Promise<Member[]>;
+  /** Adds a member, or changes the role of an invitation (invitations are keyed by email). */
+  invite(configId: string, email: string, role: Role): Promise<Member>;
+  setMemberRole(configId: string, userId: string, role: Role): Promise<unknown>;
+  /** `who` is the user id, or the email of a pending invitation. */
+  removeMember(configId: string, who: string): Promise<void>;
+  shares(configId: string): Promise<ShareLinkInfo[]>;
+  createShare(configId: string, link: NewShareLink): Promise<CreatedShareLink>;
+  updateShare(configId: string, shareId: string, change: { role?: ShareRole; label?: string | null; expiresAt?: string | null }): Promise<ShareLinkInfo>;
+  revokeShare(configId: string, shareId: string): Promise<void>;
+}
+
+export function createAccessApi(call: ApiCall): AccessApi {
+  const config = (id: string) => `/api/configs/${encodeURIComponent(id)}`;
+  return {
+    members: (id) => call('GET', `${config(id)}/members`),
+    invite: (id, email, role) => call('POST', `${config(id)}/members`, { json: { email, role } }),
+    setMemberRole: (id, userId, role) => call('PATCH', `${config(id)}/members/${encodeURIComponent(userId)}`, { json: { role } }),
+    removeMember: (id, who) => call('DELETE', `${config(id)}/members/${encodeURIComponent(who)}`),
+    shares: (id) => call('GET', `${config(id)}/shares`),
+    createShare: (id, link) => call('POST', `${config(id)}/shares`, { json: link }),
+    updateShare: (id, shareId, change) => call('PATCH', `${config(id)}/shares/${encodeURIComponent(shareId)}`, { json: change }),
+    revokeShare: (id, shareId) => call('DELETE', `${config(id)}/shares/${encodeURIComponent(shareId)}`),
+  };
+}

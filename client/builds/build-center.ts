@@ -1,0 +1,186 @@
+/**
+ * The builds of the open configuration, shared by the Build button and the Builds panel: the
+ * list (kept fresh while something is building or the panel is open), which build is selected,
+ * starting, cancelling and retrying builds, and the server's last refusal with its reason.
+ * One per configuration session; `destroy` stops its timers.
+ */
+import { batch, createSignal, type Accessor } from 'solid-js';
+import { ApiRequestError } from '../app/api.ts';
+import type { BuildApi, BuildSummary } from '../app/build-api.ts';
+import type { ConfigSession } from '../session/config-session.ts';
+import type { BuildRefusal } from './build-availability.ts';
+import { isActive, shortHash } from './build-format.ts';
+
+/** While a build is queued or running the list (status, stage, progress) refreshes this often:
+ * builder progress events come every few hundred ms, a second is fresh enough for a list. */
+export const ACTIVE_BUILDS_POLL_MS = 1_000;
+/** With the panel open and nothing building, builds others start show up within this time. */
+export const IDLE_BUILDS_POLL_MS = 15_000;
+
+export interface BuildCenter {
+  builds: Accessor<BuildSummary[]>;
+  /** The list has been read at least once. */
+  loaded: Accessor<boolean>;
+  listError: Accessor<string | null>;
+  /** The server said the build queue is not configured or reachable (503). */
+  queueUnavailable: Accessor<string | null>;
+  selectedId: Accessor<string | null>;
+  select(id: string | null): void;
+  requesting: Accessor<boolean>;
+  refusal: Accessor<BuildRefusal | null>;
+  /** A passing note about the last request ("already built: showing that build"). */
+  note: Accessor<string | null>;
+  /** Starts a build of the current state; selects it. Resolves with its id, or null if refused. */
+  request(options?: { force?: boolean }): Promise<string | null>;
+  cancel(id: string): Promise<void>;
+  retry(id: string): Promise<void>;
+  refresh(): Promise<void>;
+  /** A view wants the list kept fresh while it is shown; returns "no longer shown". */
+  watch(): () => void;
+  destroy(): void;
+}
+
+function message(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+function refusalOf(error: ApiRequestError): BuildRefusal {
+  const details = error.details.map((d) => ({ path: d.path, message: d.message }));
+  const text = error.code === 'validation_failed' && details.length > 0 ? `${error.message}: ${details.map((d) => `${d.path} ${d.message}`).join('; ')}` : error.message;
+  return { code: error.code, message: text, details };
+}
+
+export function createBuildCenter(api: BuildApi, session: ConfigSession): BuildCenter {
+  const configId = session.configId;
+  const [builds, setBuilds] = createSignal<BuildSummary[]>([]);
+  const [loaded, setLoaded] = createSignal(false);
+  const [listError, setListError] = createSignal<string | null>(null);
+  const [queueUnavailable, setQueueUnavailable] = createSignal<string | null>(null);
+  const [selectedId, setSelectedId] = createSignal<string | null>(null);
+  const [requesting, setRequesting] = createSignal(false);
+  const [refusal, setRefusal] = createSignal<BuildRefusal | null>(null);
+  const [note, setNote] = createSignal<string | null>(null);
+  let watchers = 0;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let destroyed = false;
+  let inflight: Promise<void> | null = null;
+
+  const schedule = (): void => {
+    clearTimeout(timer);
+    if (destroyed) return;
+    const active = builds().some((b) => isActive(b.status));
+    if (!active && watchers === 0) return;
+    timer = setTimeout(() => void refresh(), active ? ACTIVE_BUILDS_POLL_MS : IDLE_BUILDS_POLL_MS);
+  };
+
+  const load = async (): Promise<void> => {
+    try {
+      const list = await api.list(configId);
+      if (destroyed) return;
+      batch(() => {
+        setBuilds(list);
+        setLoaded(true);
+        setListError(null);
+        setQueueUnavailable(null);
+        if (selectedId() === null && list.length > 0) setSelectedId(list[0].id);
+      });
+    } catch (error) {
+      if (destroyed) return;
+      batch(() => {
+        setLoaded(true);
+        if (error instanceof ApiRequestError && error.code === 'queue_unavailable') setQueueUnavailable(error.message);
+        else setListError(message(error));
+      });
+    }
+  };
+  const refresh = (): Promise<void> => {
+    // One list request at a time; callers during one share it.
+    inflight ??= load().finally(() => {
+      inflight = null;
+      schedule();
+    });
+    return inflight;
+  };
+
+  // A refusal holds for this exact content and these reviews: an edit or a review decision may
+  // change the answer, so the button asks again.
+  const clearRefusal = (): void => {
+    if (refusal()) setRefusal(null);
+  };
+  const offFields = session.fields.onChange(clearRefusal);
+  const offEvents = session.onEvent((event) => {
+    if (event.type === 'review' || event.type === 'settings') clearRefusal();
+  });
+
+  return {
+    builds,
+    loaded,
+    listError,
+    queueUnavailable,
+    selectedId,
+    select: setSelectedId,
+    requesting,
+    refusal,
+    note,
+    async request(options) {
+      setRequesting(true);
+      setNote(null);
+      try {
+        const accepted = await api.request(configId, options);
+        batch(() => {
+          setRefusal(null);
+          setQueueUnavailable(null);
+          setSelectedId(accepted.id);
+          if (accepted.deduplicated) {
+            setNote(`This exact content (${shortHash(accepted.contentHash)}) was already built or is building: showing that build.`);
+          }
+        });
+        await refresh();
+        return accepted.id;
+      } catch (error) {
+        if (error instanceof ApiRequestError && error.status < 500) setRefusal(refusalOf(error));
+        else if (error instanceof ApiRequestError && error.code === 'queue_unavailable') setQueueUnavailable(error.message);
+        else setRefusal({ code: 'request_failed', message: `The build was not started: ${message(error)}`, details: [] });
+        return null;
+      } finally {
+        setRequesting(false);
+      }
+    },
+    async cancel(id) {
+      try {
+        await api.cancel(id);
+      } catch (error) {
+        setNote(`Cancel failed: ${message(error)}`);
+      }
+      await refresh();
+    },
+    async retry(id) {
+      try {
+        const next = await api.retry(id);
+        setSelectedId(next.id);
+        setNote(null);
+      } catch (error) {
+        setNote(`Retry failed: ${message(error)}`);
+      }
+      await refresh();
+    },
+    refresh,
+    watch() {
+      watchers += 1;
+      void refresh();
+      let done = false;
+      return () => {
+        if (done) return;
+        done = true;
+        watchers -= 1;
+        schedule();
+      };
+    },
+    destroy() {
+      destroyed = true;
+      clearTimeout(timer);
+      offFields();
+      offEvents();
+    },
+  };
+}

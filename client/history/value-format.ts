@@ -1,0 +1,72 @@
+/**
+ * Words and short forms for history and review: a field's title from its path, a value in one
+ * compact line, what a diff entry did. Plain TypeScript: tests run it in Node.
+ */
+import type { DiffOp } from '../../shared/config-diff.ts';
+import { parsePointer } from '../../shared/json-pointer.ts';
+import { titleAt } from '../../shared/schema/schema-path.ts';
+import type { ConfigSchema } from '../../shared/schema/types.ts';
+
+/** Change-log path of the rich-text notes (server/history/change-capture.ts). */
+export const NOTES_PATH = '#notes';
+
+/** Values are cut to this many characters in timelines and diffs; the full value is in the tooltip. */
+export const MAX_INLINE_VALUE_CHARS = 64;
+
+export function fieldTitle(schema: ConfigSchema, path: string): string {
+  if (path === NOTES_PATH) return 'Notes';
+  try {
+    return titleAt(schema, parsePointer(path));
+  } catch {
+    return path;
+  }
+}
+
+/** A value as one line: lists joined, text on one line, nothing as ''. */
+export function valueText(value: unknown): string {
+  if (value === null || value === undefined) return '';
+  if (typeof value === 'object' && !Array.isArray(value) && typeof (value as { $omitted?: unknown }).$omitted === 'number') {
+    return `(${(value as { $omitted: number }).$omitted} characters, too long to keep)`;
+  }
+  if (typeof value === 'string') return value.replace(/\r?\n/g, ' ⏎ ');
+  if (Array.isArray(value)) return value.map((v) => (typeof v === 'string' ? v : JSON.stringify(v))).join(', ');
+  if (typeof value === 'object') return JSON.stringify(value);
+  return String(value);
+}
+
+/** `valueText`, cut to `max` characters with an ellipsis. */
+export function shortValue(value: unknown, max = MAX_INLINE_VALUE_CHARS): string {
+  const text = valueText(value);
+  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+}
+
+export const DIFF_OP_WORDS: Record<DiffOp, string> = {
+  add: 'Added',
+  remove: 'Removed',
+  change: 'Changed',
+  appear: 'Now applies',
+  vanish: 'No longer applies',
+};
+
+/** "because Desktop image changed" for a value that appeared or vanished with a condition. */
+export function becauseWords(schema: ConfigSchema, because: readonly string[] | undefined): string {
+  if (!because || because.length === 0) return '';
+  const titles = because.map((p) => schema.properties[p]?.title ?? p);
+  return `because ${titles.join(' and ')} changed`;
+}
+
+/** "sync" edits are the normal case; anything else is said. */
+export function sourceWords(source: string): string | null {
+  switch (source) {
+    case 'sync':
+      return null;
+    case 'rest':
+      return 'replaced via the API';
+    case 'restore':
+      return 'restored';
+    case 'server':
+      return 'repaired by the server';
+    default:
+      return source;
+  }
+}

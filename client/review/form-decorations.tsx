@@ -1,0 +1,153 @@
+/**
+ * What history, comments and following add to the form, without the form knowing about them:
+ * a context the field rows read (comment badge, history button, "last changed by" on hover,
+ * the highlight of the field the person you follow is on), the comments popover, the scrolling
+ * that following does, and the notice at the bottom of the form while you follow someone. Any
+ * click, key or focus of your own in the form ends following.
+ */
+import { createContext, createEffect, createSignal, on, onCleanup, onMount, Show, useContext, type Accessor, type JSX } from 'solid-js';
+import type { AppContext } from '../app/app-context.ts';
+import { FieldCommentsPopover } from '../comments/field-comments-popover.tsx';
+import type { ConfigSession } from '../session/config-session.ts';
+import { endedWords } from './follow-state.ts';
+import type { ReviewCenter } from './review-center.ts';
+
+/** How long "Stopped following …" stays at the bottom of the form: long enough to read one short
+ * sentence, short enough not to sit over the form once you have taken over. */
+export const FOLLOW_NOTICE_MS = 4_000;
+
+export interface FormDecorations {
+  center: ReviewCenter;
+  showHistory(pointer: string): void;
+  openComments(pointer: string, title: string, anchor: HTMLElement): void;
+  commentsOpenFor: Accessor<string | null>;
+}
+
+export const FormDecorationsContext = createContext<FormDecorations | null>(null);
+
+/** Whether the person you follow is on this row (false outside a decorated form). */
+export function useFollowedRow(pointer: string): Accessor<boolean> {
+  const decorations = useContext(FormDecorationsContext);
+  return () => decorations?.center.follow.followedRow() === pointer;
+}
+
+/** The row of `pointer`, or of the nearest field above it that the form shows. */
+function rowOf(root: HTMLElement, pointer: string): HTMLElement | null {
+  const segments = pointer.split('/');
+  for (let n = segments.length; n > 1; n--) {
+    const row = root.querySelector<HTMLElement>(`[data-pointer="${CSS.escape(segments.slice(0, n).join('/'))}"]`);
+    if (row) return row;
+  }
+  return null;
+}
+
+function FollowNotice(props: { center: ReviewCenter; session: ConfigSession }): JSX.Element {
+  const follow = props.center.follow;
+  const [notice, setNotice] = createSignal<string | null>(null);
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  createEffect(
+    on(follow.state, (state) => {
+      clearTimeout(timer);
+      if (state.kind === 'idle' && state.ended) {
+        setNotice(endedWords(state.ended));
+        timer = setTimeout(() => setNotice(null), FOLLOW_NOTICE_MS);
+      } else {
+        setNotice(null);
+      }
+    }),
+  );
+  onCleanup(() => clearTimeout(timer));
+  const where = (path: string | null) => {
+    if (!path) return 'not on a field right now';
+    const row = props.session.schema.properties[path.split('/')[1] ?? ''];
+    return row ? `on ${row.title}` : 'on a field';
+  };
+  return (
+    <Show
+      when={follow.state().kind === 'following' ? (follow.state() as Extract<ReturnType<typeof follow.state>, { kind: 'following' }>) : null}
+      fallback={
+        <Show when={notice()}>
+          <div class="follow-bar follow-bar--ended" role="status">
+            {notice()}
+          </div>
+        </Show>
+      }
+    >
+      {(state) => (
+        <div class="follow-bar" role="status" data-testid="follow-bar" style={{ '--follow-color': state().color }}>
+          <span class="follow-dot" aria-hidden="true" />
+          <span>
+            Following <strong>{state().name}</strong> · <span class="follow-where">{where(state().path)}</span>
+          </span>
+          <button type="button" class="button button--small" onClick={() => follow.stop()}>
+            Stop
+          </button>
+        </div>
+      )}
+    </Show>
+  );
+}
+
+export function FormDecorated(props: { ctx: AppContext; session: ConfigSession; children: JSX.Element }): JSX.Element {
+  const center = () => {
+    const current = props.ctx.review();
+    return current && current.session === props.session ? current : null;
+  };
+  return (
+    <Show when={center()} keyed fallback={props.children}>
+      {(c) => <Decorated ctx={props.ctx} center={c}>{props.children}</Decorated>}
+    </Show>
+  );
+}
+
+function Decorated(props: { ctx: AppContext; center: ReviewCenter; children: JSX.Element }): JSX.Element {
+  const { center } = props;
+  const [comments, setComments] = createSignal<{ pointer: string; title: string; anchor: HTMLElement } | null>(null);
+  let root!: HTMLDivElement;
+
+  const decorations: FormDecorations = {
+    center,
+    showHistory(pointer) {
+      center.setHistoryPath(pointer);
+      props.ctx.revealPanel('history');
+    },
+    openComments(pointer, title, anchor) {
+      setComments((open) => (open?.pointer === pointer ? null : { pointer, title, anchor }));
+    },
+    commentsOpenFor: () => comments()?.pointer ?? null,
+  };
+
+  // Your own hand in the form ends following. Native listeners: they see the form's DOM only,
+  // not the comments popover (which lives in <body>).
+  const acted = (event: Event) => {
+    if (event.isTrusted) center.follow.localAction();
+  };
+  onMount(() => {
+    for (const type of ['pointerdown', 'keydown', 'focusin'] as const) root.addEventListener(type, acted);
+    onCleanup(() => {
+      for (const type of ['pointerdown', 'keydown', 'focusin'] as const) root.removeEventListener(type, acted);
+    });
+  });
+
+  createEffect(
+    on(center.follow.scrollRequest, (request) => {
+      if (!request) return;
+      const row = rowOf(root, request.path);
+      if (!row) return;
+      const smooth = !window.matchMedia('(prefers-reduced-motion: reduce)').matches;
+      row.scrollIntoView({ block: 'center', behavior: smooth ? 'smooth' : 'auto' });
+    }),
+  );
+
+  return (
+    <FormDecorationsContext.Provider value={decorations}>
+      <div class="form-decorated" ref={root}>
+        {props.children}
+        <FollowNotice center={center} session={center.session} />
+      </div>
+      <Show when={comments()} keyed>
+        {(open) => <FieldCommentsPopover center={center} pointer={open.pointer} title={open.title} anchor={open.anchor} onClose={() => setComments(null)} />}
+      </Show>
+    </FormDecorationsContext.Provider>
+  );
+}

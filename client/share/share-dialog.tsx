@@ -1,0 +1,21 @@
+/** The Share dialog (owner only): who has access, and the links that give it. */
+import type { JSX } from 'solid-js';
+import type { AccessApi } from '../app/access-api.ts';
+import { ModalDialog } from '../app/modal-dialog.tsx';
+import { LinksSection } from './links-section.tsx';
+import { MembersSection } from './members-section.tsx';
+
+export function ShareDialog(props: { api: AccessApi; configId: string; configName: string; selfId: string | null; onClose: () => void }): JSX.Element {
+  return (
+    <ModalDialog
+      title={`Share “${props.configName || 'this configuration'}”`}
+      subtitle={<p class="muted modal-subtitle">Changes take effect at once: people who lose access are disconnected.</p>}
+      onClose={props.onClose}
+      testId="share-dialog"
+      wide
+    >
+      <MembersSection api={props.api} configId={props.configId} selfId={props.selfId} />
+      <LinksSection api={props.api} configId={props.configId} />
+    </ModalDialog>
+  );
+}
