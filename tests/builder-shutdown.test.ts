@@ -1,0 +1,54 @@
+/**
+ * A builder told to stop (SIGTERM → `builder.close()`, see builder/main.ts) while a build runs
+ * hands the build back after its grace period: another builder then runs it to success. It is
+ * never left `running` and never marked failed for the shutdown.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { enqueueBuild } from '../shared/builds/build-service.ts';
+import { getBuild, readBuildLog } from '../shared/builds/read.ts';
+import { armbianExecutor, buildRequest, createBuildsEnv, fakeArmbianCheckout, insertConfig, startTestBuilder, type BuildsEnv } from './builder-harness.ts';
+import { testLogger } from './helpers/logger.ts';
+import { eventually } from './helpers/wait.ts';
+
+/** Short grace so the test does not wait the production 10 s. */
+const GRACE_MS = 300;
+
+describe('builder shutdown mid-build', () => {
+  let env: BuildsEnv;
+  beforeAll(async () => {
+    env = await createBuildsEnv(testLogger(), 'builder_shutdown');
+  });
+  afterAll(() => env?.cleanup());
+
+  it('hands the running build back, and another builder finishes it', async () => {
+    const hanging = await fakeArmbianCheckout(env.tmp);
+    const leaving = startTestBuilder(env, armbianExecutor(hanging, { FAKE_ARMBIAN_HANG: '1', FAKE_ARMBIAN_PIDFILE: `${env.tmp}/shutdown.pid` }), { shutdownGraceMs: GRACE_MS });
+    await leaving.start();
+    const configId = await insertConfig(env.db, 'shutdown');
+    const { id } = await enqueueBuild(env.service, buildRequest(configId));
+    await eventually(async () => expect((await getBuild(env.db, id))?.status).toBe('running'), { timeoutMs: 20_000 });
+
+    await leaving.close();
+    const afterClose = await getBuild(env.db, id);
+    expect(afterClose?.status).not.toBe('running');
+    expect(afterClose?.status).not.toBe('failed');
+
+    const checkout = await fakeArmbianCheckout(env.tmp);
+    const rescuer = startTestBuilder(env, armbianExecutor(checkout));
+    await rescuer.start();
+    try {
+      const done = await eventually(
+        async () => {
+          const b = await getBuild(env.db, id);
+          expect(b?.status).toBe('succeeded');
+          return b!;
+        },
+        { timeoutMs: 30_000 },
+      );
+      expect(done.attempts).toBe(2);
+      expect((await readBuildLog(env.db, id)).length).toBeGreaterThan(0);
+    } finally {
+      await rescuer.close();
+    }
+  });
+});
