@@ -80,7 +80,9 @@ export function createSchemaAuthority(deps: {
         void room.whenSaved().then(() => author.send(encodeExt(MessageType.repaired, { issues: repaired })));
       }
     },
-    afterCommit(room: Room) {
+    afterCommit(room: Room, change: ClientChange) {
+      // Rules read only the configuration: a notes edit cannot change the result.
+      if (!change.touchedConfig) return;
       const s = stateOf(room);
       s.dirty = true;
       if (s.timer) return;

@@ -83,9 +83,6 @@ export const Timeouts = {
   /** A room stays loaded this long after its last connection leaves, so a reload or a flaky
    * network does not pay for a fresh load from Postgres. */
   roomIdleUnloadMs: 30_000,
-  /** Group commit window: updates arriving within it share one transaction. Short enough to be
-   * invisible to people, long enough to merge a burst of keystrokes from many clients. */
-  commitWindowMs: 2,
   /** First retry delay after a failed commit; doubles up to the max. Postgres restarts take
    * seconds, so we keep trying without hammering it. */
   commitRetryBaseMs: 100,

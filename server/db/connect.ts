@@ -4,6 +4,7 @@
  * and run the same drizzle-kit migrations, so the rest of the server does not know which it has.
  */
 import { mkdirSync } from 'node:fs';
+import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { sql } from 'drizzle-orm';
@@ -47,17 +48,51 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
   return database;
 }
 
+/** What postgres.js hands a custom socket factory (its parsed connection options). */
+interface SocketTarget {
+  host: string[];
+  port: number[];
+  path?: string | false;
+}
+
+/**
+ * Opens postgres.js' sockets with Nagle's algorithm off (postgres.js leaves it on). The commit
+ * connection pipelines INSERTs: with Nagle on, a second INSERT sent while the first one's bytes
+ * are unacknowledged would wait for Postgres' reply to the first, which is exactly the wait
+ * pipelining is there to avoid. Connect failures and timeouts reach postgres.js as errors.
+ */
+function noDelaySocket(target: SocketTarget): Promise<net.Socket> {
+  return new Promise((resolve, reject) => {
+    const socket = target.path
+      ? net.connect({ path: target.path })
+      : net.connect({ host: target.host[0], port: target.port[0], noDelay: true });
+    const timer = setTimeout(() => {
+      socket.destroy();
+      reject(new Error(`could not connect to Postgres within ${POSTGRES_CONNECT_TIMEOUT_S} s`));
+    }, POSTGRES_CONNECT_TIMEOUT_S * 1000);
+    const failed = (error: Error) => {
+      clearTimeout(timer);
+      reject(error);
+    };
+    socket.once('error', failed);
+    socket.once('connect', () => {
+      clearTimeout(timer);
+      socket.off('error', failed);
+      resolve(socket);
+    });
+  });
+}
+
 async function openPostgres(url: string): Promise<Database> {
   const { default: postgres } = await import('postgres');
   const { drizzle } = await import('drizzle-orm/postgres-js');
-  const client = postgres(url, {
-    max: POSTGRES_POOL_SIZE,
-    connect_timeout: POSTGRES_CONNECT_TIMEOUT_S,
-    onnotice: () => {},
-  });
+  // One host per URL: the socket factory connects to the first (multi-host URLs are not used here).
+  // `socket` is a documented postgres.js option ("Custom socket") that its type definitions omit.
+  const options = { connect_timeout: POSTGRES_CONNECT_TIMEOUT_S, onnotice: () => {}, socket: noDelaySocket };
+  const client = postgres(url, { ...options, max: POSTGRES_POOL_SIZE });
   const db = drizzle(client) as unknown as Db;
   // The group committer's own connection: commits never queue behind REST queries or loads.
-  const commits = postgres(url, { max: 1, connect_timeout: POSTGRES_CONNECT_TIMEOUT_S, onnotice: () => {} });
+  const commits = postgres(url, { ...options, max: 1 });
   return {
     db,
     kind: 'postgres',

@@ -1,8 +1,15 @@
 /**
- * Group commit: updates from every room are queued and written in one transaction per flush.
- * Only one flush is in flight at a time, so updates are committed in the order they arrived and
- * whatever arrives during a flush forms the next batch. A failed flush keeps its entries (in
- * order, in memory) and is retried with backoff: nothing is acknowledged or fanned out until it is
+ * Group commit with pipelining: updates from every room are queued and written in batches, one
+ * INSERT (its own transaction) per batch. A batch is sent as soon as the message that filled it
+ * has been handled, without waiting for the batch before it: up to MAX_IN_FLIGHT batches travel to
+ * Postgres at once on the one commit connection, which runs them in order. Past that, updates
+ * gather into the next batch, so under load many updates still share one commit.
+ *
+ * Acknowledgement stays strictly ordered: a batch's callbacks run only after every batch sent
+ * before it is durable too, so "committed up to N" keeps meaning what it says. A failed batch
+ * stays at its place in the line and is retried with backoff; batches behind it that did commit
+ * wait for it (Yjs updates commute, so rows stored out of order load to the same document). While
+ * a retry is pending nothing new is sent: nothing is acknowledged or fanned out until it is
  * durable.
  */
 import type { Logger } from 'pino';
@@ -11,9 +18,21 @@ import type { DocStorage, PendingUpdate } from '../storage/types.ts';
 
 /** Upper bound of one batch: keeps a single INSERT below Postgres' parameter limit (65,535 / 2). */
 const MAX_BATCH_UPDATES = 5_000;
+/** Batches on their way to Postgres at once. One would make an update that arrives during a commit
+ * wait for that commit's whole round trip before its own starts (the tail of fan-out latency);
+ * a few cover that, and more would only split bursts that group commit should merge. */
+export const MAX_IN_FLIGHT = 4;
 
 interface Entry extends PendingUpdate {
   onCommitted: () => void;
+}
+
+interface Batch {
+  entries: Entry[];
+  state: 'sending' | 'done' | 'failed';
+  startedAt: number;
+  /** Date.now() when the batch's oldest update was queued (for the "unsaved age" figure). */
+  queuedSince: number;
 }
 
 export interface CommitStats {
@@ -26,40 +45,51 @@ export interface GroupCommitterOptions {
   logger: Logger;
   onBatch?: (stats: CommitStats) => void;
   onFailure?: (error: unknown) => void;
+  /** Batches in flight at once (default MAX_IN_FLIGHT; 1 is the classic one-flush-at-a-time). */
+  maxInFlight?: number;
 }
 
 export class GroupCommitter {
+  /** Updates not yet sent. */
   private queue: Entry[] = [];
-  private flushing = false;
+  /** Sent batches in the order they were sent, until acknowledged. */
+  private inFlight: Batch[] = [];
   private scheduled = false;
   private retryDelay = 0;
   private retryTimer: NodeJS.Timeout | null = null;
   private idleWaiters: Array<() => void> = [];
-  /** Time the oldest queued entry arrived, for the "unsaved age" figure. */
-  private oldestQueuedAt = 0;
+  /** Date.now() when the oldest update still in `queue` arrived. */
+  private queueSince = 0;
   private closed = false;
+  private readonly maxInFlight: number;
 
-  constructor(private readonly options: GroupCommitterOptions) {}
+  constructor(private readonly options: GroupCommitterOptions) {
+    this.maxInFlight = Math.max(1, options.maxInFlight ?? MAX_IN_FLIGHT);
+  }
 
-  /** Queues an update; `onCommitted` runs once it is durable. */
+  /** Queues an update; `onCommitted` runs once it, and everything queued before it, is durable. */
   enqueue(configId: string, update: Uint8Array, onCommitted: () => void): void {
-    if (this.queue.length === 0) this.oldestQueuedAt = Date.now();
+    if (this.queue.length === 0) this.queueSince = Date.now();
     this.queue.push({ configId, update, onCommitted });
     this.schedule();
   }
 
+  /** Updates not yet acknowledged (queued or on their way). */
   get pending(): number {
-    return this.queue.length;
+    let n = this.queue.length;
+    for (const b of this.inFlight) n += b.entries.length;
+    return n;
   }
 
   /** Milliseconds the oldest unsaved update has waited (0 when everything is saved). */
   unsavedAgeMs(): number {
-    return this.queue.length === 0 ? 0 : Date.now() - this.oldestQueuedAt;
+    const since = this.inFlight.length > 0 ? this.inFlight[0].queuedSince : this.queue.length > 0 ? this.queueSince : 0;
+    return since === 0 ? 0 : Date.now() - since;
   }
 
   /** Resolves when everything queued so far is committed (or rejects after `timeoutMs`). */
   flushed(timeoutMs = Infinity): Promise<void> {
-    if (this.queue.length === 0 && !this.flushing) return Promise.resolve();
+    if (this.pending === 0) return Promise.resolve();
     return new Promise((resolve, reject) => {
       const timer =
         timeoutMs === Infinity
@@ -78,59 +108,84 @@ export class GroupCommitter {
   }
 
   private schedule(): void {
-    if (this.scheduled || this.flushing || this.retryTimer || this.closed) return;
+    if (this.scheduled || this.closed) return;
     this.scheduled = true;
-    // setImmediate rather than a timer: every message already read from the sockets in this
-    // event-loop turn joins the batch, without adding a fixed delay to each edit.
-    setImmediate(() => {
+    // A microtask, not a timer or setImmediate: it runs right after the socket read that queued
+    // the update (every message of that read joins the batch), so the INSERT leaves in the same
+    // event-loop turn instead of waiting for the next one.
+    queueMicrotask(() => {
       this.scheduled = false;
-      void this.flush();
+      this.sendNext();
     });
   }
 
-  private async flush(): Promise<void> {
-    if (this.flushing || this.queue.length === 0) return;
-    this.flushing = true;
-    const batch = this.queue.slice(0, MAX_BATCH_UPDATES);
-    const started = performance.now();
-    try {
-      await this.options.storage.appendUpdates(batch);
-    } catch (error) {
-      this.flushing = false;
-      this.retryDelay = Math.min(
-        this.retryDelay === 0 ? Timeouts.commitRetryBaseMs : this.retryDelay * 2,
-        Timeouts.commitRetryMaxMs,
-      );
-      this.options.logger.error(
-        { err: error, pending: this.queue.length, retryInMs: this.retryDelay },
-        'commit failed; updates kept in memory, not acknowledged',
-      );
-      this.options.onFailure?.(error);
-      if (!this.closed) {
-        this.retryTimer = setTimeout(() => {
-          this.retryTimer = null;
-          void this.flush();
-        }, this.retryDelay);
+  private sendNext(): void {
+    while (!this.closed && !this.retryTimer && this.queue.length > 0 && this.inFlight.length < this.maxInFlight) {
+      const entries = this.queue.splice(0, MAX_BATCH_UPDATES);
+      const batch: Batch = { entries, state: 'sending', startedAt: performance.now(), queuedSince: this.queueSince };
+      // What stays queued arrived later; "now" is close enough for a figure read in seconds.
+      if (this.queue.length > 0) this.queueSince = Date.now();
+      this.inFlight.push(batch);
+      this.send(batch);
+    }
+  }
+
+  private send(batch: Batch): void {
+    batch.state = 'sending';
+    this.options.storage.appendUpdates(batch.entries).then(
+      () => {
+        batch.state = 'done';
+        this.retryDelay = 0;
+        this.options.onBatch?.({ batchSize: batch.entries.length, durationMs: performance.now() - batch.startedAt });
+        this.acknowledge();
+        this.sendNext();
+      },
+      (error: unknown) => {
+        batch.state = 'failed';
+        this.onFailed(batch, error);
+      },
+    );
+  }
+
+  private onFailed(batch: Batch, error: unknown): void {
+    this.retryDelay = Math.min(
+      this.retryDelay === 0 ? Timeouts.commitRetryBaseMs : this.retryDelay * 2,
+      Timeouts.commitRetryMaxMs,
+    );
+    this.options.logger.error(
+      { err: error, pending: this.pending, retryInMs: this.retryDelay },
+      'commit failed; updates kept in memory, not acknowledged',
+    );
+    this.options.onFailure?.(error);
+    if (this.closed || this.retryTimer) return;
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = null;
+      // Every failed batch goes again, in its place; batches still on their way are left alone.
+      for (const b of this.inFlight) {
+        if (b.state === 'failed') {
+          b.startedAt = performance.now();
+          this.send(b);
+        }
       }
-      return;
-    }
-    this.retryDelay = 0;
-    this.queue.splice(0, batch.length);
-    if (this.queue.length > 0) this.oldestQueuedAt = Date.now();
-    this.flushing = false;
-    this.options.onBatch?.({ batchSize: batch.length, durationMs: performance.now() - started });
-    for (const entry of batch) {
-      try {
-        entry.onCommitted();
-      } catch (error) {
-        this.options.logger.error({ err: error, configId: entry.configId }, 'commit callback failed');
+      this.sendNext();
+    }, this.retryDelay);
+  }
+
+  /** Runs the callbacks of every durable batch at the head of the line, in order. */
+  private acknowledge(): void {
+    while (this.inFlight.length > 0 && this.inFlight[0].state === 'done') {
+      const batch = this.inFlight.shift()!;
+      for (const entry of batch.entries) {
+        try {
+          entry.onCommitted();
+        } catch (error) {
+          this.options.logger.error({ err: error, configId: entry.configId }, 'commit callback failed');
+        }
       }
     }
-    if (this.queue.length > 0) this.schedule();
-    else {
-      const waiters = this.idleWaiters;
-      this.idleWaiters = [];
-      for (const w of waiters) w();
-    }
+    if (this.pending > 0) return;
+    const waiters = this.idleWaiters;
+    this.idleWaiters = [];
+    for (const w of waiters) w();
   }
 }

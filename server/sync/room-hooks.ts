@@ -7,7 +7,7 @@ import type { RoomHooks } from './room.ts';
 export function composeRoomHooks(...sets: RoomHooks[]): RoomHooks {
   return {
     afterClientChange: (room, author, change) => sets.forEach((h) => h.afterClientChange?.(room, author, change)),
-    afterCommit: (room) => sets.forEach((h) => h.afterCommit?.(room)),
+    afterCommit: (room, change) => sets.forEach((h) => h.afterCommit?.(room, change)),
     onJoin: (room, conn) => sets.forEach((h) => h.onJoin?.(room, conn)),
     afterTransaction: (room, transaction) => sets.forEach((h) => h.afterTransaction?.(room, transaction)),
   };

@@ -147,7 +147,7 @@ export class RoomManager {
       logger: logger.child({ configId }),
       hooks: {
         afterClientChange: (r, c, change) => this.hooks.afterClientChange?.(r, c, change),
-        afterCommit: (r) => this.hooks.afterCommit?.(r),
+        afterCommit: (r, change) => this.hooks.afterCommit?.(r, change),
         onJoin: (r, c) => this.hooks.onJoin?.(r, c),
         afterTransaction: (r, t) => this.hooks.afterTransaction?.(r, t),
       },

@@ -43,6 +43,8 @@ interface ChangeGroup {
   /** performance.now() when the client message arrived (for the fan-out latency figure). */
   receivedAt?: number;
   updates: Array<{ update: Uint8Array; origin: UpdateOrigin }>;
+  /** Some update of the group changed the configuration map (not only the notes). */
+  touchedConfig: boolean;
 }
 
 /** What a client's message changed, as far as the hooks need to know. */
@@ -66,7 +68,7 @@ export interface RoomHooks {
    * the place for schema shape repair, so other clients never receive an invalid shape. */
   afterClientChange?(room: Room, author: Connection, change: ClientChange): void;
   /** Runs after any committed change (debounced work like rule validation hangs off this). */
-  afterCommit?(room: Room): void;
+  afterCommit?(room: Room, change: ClientChange): void;
   /** A connection joined (after the initial sync messages were queued). */
   onJoin?(room: Room, conn: Connection): void;
   /** Runs after every transaction on the document, the stored state's load (origin 'load')
@@ -88,6 +90,8 @@ export interface RoomDeps {
 
 export class Room {
   readonly doc = new Y.Doc({ gc: true });
+  /** The configuration root, fixed at construction (see the constructor). */
+  private readonly config: Y.AbstractType<unknown>;
   readonly awareness: awarenessProtocol.Awareness;
   readonly connections = new Set<Connection>();
   /** Which connection announced each awareness client id: only it may update that entry. */
@@ -111,7 +115,7 @@ export class Room {
     private readonly deps: RoomDeps,
   ) {
     // Fix the root types up front so a client update cannot decide what they are.
-    this.doc.getMap('config');
+    this.config = this.doc.getMap('config') as unknown as Y.AbstractType<unknown>;
     this.doc.getXmlFragment('notes');
     this.awareness = new awarenessProtocol.Awareness(this.doc);
     // The server has no presence of its own.
@@ -269,17 +273,14 @@ export class Room {
     this.deps.observer?.applied();
     conn.received += 1;
     const seqOfMessage = conn.received;
-    this.collecting = { author: conn, updates: [], receivedAt: performance.now() };
+    const group: ChangeGroup = { author: conn, updates: [], receivedAt: performance.now(), touchedConfig: false };
+    this.collecting = group;
     try {
-      let touchedConfig = false;
-      // One transaction around the apply, so we can see what it changed before it closes.
-      this.doc.transact((tr) => {
-        Y.applyUpdate(this.doc, update, conn);
-        touchedConfig = changedUnder(tr, this.doc.getMap('config') as unknown as Y.AbstractType<unknown>);
-      }, conn);
+      Y.applyUpdate(this.doc, update, conn);
+      // Known from the update event of the apply (nothing changed: nothing to check).
+      const touchedConfig = group.touchedConfig;
       this.deps.hooks.afterClientChange?.(this, conn, { touchedConfig });
     } finally {
-      const group = this.collecting;
       this.collecting = null;
       this.commitGroup(group);
     }
@@ -313,21 +314,23 @@ export class Room {
     if (stamped) awarenessProtocol.applyAwarenessUpdate(this.awareness, stamped, conn);
   }
 
-  private readonly onDocUpdate = (update: Uint8Array, origin: unknown): void => {
+  private readonly onDocUpdate = (update: Uint8Array, origin: unknown, _doc: Y.Doc, transaction: Y.Transaction): void => {
     if (origin === REMOTE_ORIGIN) {
       // Committed by the process that received it: straight to our clients, never stored again.
       this.approxBytes += update.length;
       const message = encodeSyncUpdate(update);
       for (const c of this.connections) c.send(message);
-      this.deps.hooks.afterCommit?.(this);
+      this.deps.hooks.afterCommit?.(this, { touchedConfig: changedUnder(transaction, this.config) });
       return;
     }
     const from: UpdateOrigin = origin instanceof Connection ? origin : SERVER_ORIGIN;
+    const touchedConfig = changedUnder(transaction, this.config);
     if (this.collecting) {
       this.collecting.updates.push({ update, origin: from });
+      this.collecting.touchedConfig ||= touchedConfig;
       return;
     }
-    this.commitGroup({ author: null, updates: [{ update, origin: from }] });
+    this.commitGroup({ author: null, updates: [{ update, origin: from }], touchedConfig });
   };
 
   private commitGroup(group: ChangeGroup): void {
@@ -347,7 +350,7 @@ export class Room {
         this.fanOut(group);
         this.runWaiters();
         this.deps.onCommitted?.(this, group.updates.length, bytes);
-        this.deps.hooks.afterCommit?.(this);
+        this.deps.hooks.afterCommit?.(this, { touchedConfig: group.touchedConfig });
       });
     });
   }
