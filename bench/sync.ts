@@ -10,6 +10,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { measureCommitFloor, type CommitFloor } from './commit-floor.ts';
 import { ROOT } from './child-process.ts';
 import { parseOptions, USAGE, type BenchOptions, type Scenario, type TargetName } from './options.ts';
 import { machineBusySeconds } from './proc-stats.ts';
@@ -80,8 +81,16 @@ function progressLog(line: string): void {
   log(line);
 }
 
+function floorLine(floor: CommitFloor): string {
+  return (
+    `Postgres commit alone (one durable INSERT per update at the same rate, synchronous_commit=${floor.synchronousCommit}, ` +
+    `nothing else running): p50 ${floor.p50.toFixed(2)} / p95 ${floor.p95.toFixed(2)} / p99 ${floor.p99.toFixed(2)} ms ` +
+    `over ${floor.inserts} inserts`
+  );
+}
+
 /** Targets from the issue, judged on the figures of this run. */
-function verdicts(scenario: Scenario, results: Result[]): string[] {
+function verdicts(scenario: Scenario, results: Result[], floor: CommitFloor | null): string[] {
   const by = (key: TargetName) => results.find((r) => r.key === key);
   const ours = by('boardroom');
   const theirs = by('hocuspocus');
@@ -100,10 +109,21 @@ function verdicts(scenario: Scenario, results: Result[]): string[] {
   if (!ours || !theirs) return scaleOut;
   if (scenario.name === 'fanout' && ours.kind === 'fanout' && theirs.kind === 'fanout') {
     const met = ours.p99 < theirs.p99 && ours.deliveredRatio >= 0.999;
+    // Said only when it is so: the commit every update waits for is slower at p99 than the peer's
+    // whole path, so no persist-before-fan-out server could meet the target on this machine.
+    const bound =
+      !met && floor && floor.p99 >= theirs.p99
+        ? [
+            `  the Postgres commit alone has p99 ${floor.p99.toFixed(1)} ms here, at or above hocuspocus' whole fan-out p99: ` +
+              `out of reach for any server that commits before it fans out; boardroom's p99 above its commit floor: ` +
+              `${(ours.p99 - floor.p99).toFixed(1)} ms`,
+          ]
+        : [];
     return [
       `target (p99 below Hocuspocus' while persisting every update): ${met ? 'MET' : 'MISSED'} — ` +
         `boardroom p99 ${ours.p99.toFixed(1)} ms vs hocuspocus ${theirs.p99.toFixed(1)} ms, ` +
         `delivered ${(ours.deliveredRatio * 100).toFixed(2)} %`,
+      ...bound,
       ...scaleOut,
     ];
   }
@@ -156,7 +176,7 @@ async function main(): Promise<void> {
     void (current?.stop() ?? Promise.resolve()).finally(() => process.exit(130));
   });
 
-  const sections: Array<{ scenario: Scenario; results: Result[]; summary: Result[]; verdicts: string[]; notes: string[] }> = [];
+  const sections: Array<{ scenario: Scenario; results: Result[]; summary: Result[]; floor: CommitFloor | null; verdicts: string[]; notes: string[] }> = [];
   for (const scenario of options.scenarios) {
     log(`\n== ${scenario.title}`);
     const results: Result[] = [];
@@ -198,12 +218,24 @@ async function main(): Promise<void> {
     const rank = (r: Result) => targets.indexOf(r.key as TargetName);
     results.sort((a, b) => rank(a) - rank(b) || a.round - b.round);
     const summary = options.rounds > 1 ? medians(results) : results;
+    // The commit floor matters only next to a target that commits before it fans out.
+    let floor: CommitFloor | null = null;
+    if (scenario.kind === 'fanout' && targets.some((t) => t.startsWith('boardroom'))) {
+      if (options.quietWaitS > 0) await waitForQuiet(options.quietWaitS);
+      log('  postgres: measuring the commit floor');
+      try {
+        floor = await measureCommitFloor(options.adminUrl, scenario.rate, scenario.measureS);
+      } catch (error) {
+        log(`  postgres: commit floor not measured: ${(error as Error).message}`);
+      }
+    }
     const section = {
       scenario,
       results,
       summary,
-      verdicts: verdicts(scenario, summary),
-      notes: [...processLines(options.rounds > 1 ? summary : results), ...notes(results)],
+      floor,
+      verdicts: verdicts(scenario, summary, floor),
+      notes: [...(floor ? [floorLine(floor)] : []), ...processLines(options.rounds > 1 ? summary : results), ...notes(results)],
     };
     sections.push(section);
     console.log(`## ${scenario.title}\n${textTable(results)}`);
