@@ -1,15 +1,17 @@
 /**
  * Two server processes on one Postgres and one Redis, clients on both editing the same
  * configuration: everyone converges, every update is stored exactly once, a client that moves
- * from one process to the other mid-session loses nothing, and access changes made through one
- * process end sessions on the other.
+ * from one process to the other mid-session loses nothing, access changes made through one
+ * process end sessions on the other, and a comment posted through a process where nobody has the
+ * configuration open still reaches the people watching it through the other.
  */
 import { randomBytes } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import postgres from 'postgres';
 import { afterAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { CloseCode } from '../shared/protocol.ts';
+import { installExtHandlers } from '../shared/ext-messages.ts';
+import { CloseCode, MessageType } from '../shared/protocol.ts';
 import { authed, signUp } from './helpers/auth.ts';
 import { startChildServer, type ChildServer } from './helpers/child-server.ts';
 import { connectClient, synced, type TestClient } from './helpers/clients.ts';
@@ -106,5 +108,26 @@ describe('two server processes', () => {
     expect((await authed(a.url, owner.token)(`/api/configs/${id}/shares/${link.id}`, { method: 'DELETE' })).status).toBe(204);
     expect(await closed).toBe(CloseCode.accessRevoked.code);
     expect(Date.now() - started).toBeLessThan(1_000);
+  });
+
+  it('a comment posted through the process without the room reaches watchers on the other', async () => {
+    const [a, b] = servers;
+    const owner = await signUp(a.url, 'Commenter');
+    const id = await createConfig({ url: a.url, token: owner.token }, { name: 'cross-comment' });
+    // The only watcher is on B; nobody has the configuration open on A.
+    const watcher = connectClient({ url: b.url, token: owner.token }, id, { ext: '1' });
+    clients.push(watcher);
+    const events: Array<{ type: string; action: string; thread: { body?: string; comments?: Array<{ body: string }> } }> = [];
+    installExtHandlers(watcher.provider as never, (type, payload) => {
+      if (type === MessageType.event && (payload as { type: string }).type === 'comment') events.push(payload as (typeof events)[number]);
+    });
+    await synced(watcher);
+    const posted = await authed(a.url, owner.token)(`/api/configs/${id}/comments`, {
+      method: 'POST',
+      body: JSON.stringify({ body: 'seen from the other process?', anchor: { path: '/BOARD' } }),
+    });
+    expect(posted.status).toBe(201);
+    await eventually(() => expect(JSON.stringify(events)).toContain('seen from the other process?'));
+    expect(events[0].action).toBe('created');
   });
 });

@@ -47,9 +47,9 @@ export function createHistoryAndReview(deps: {
   access: AccessStore;
   logger: Logger;
 }): HistoryAndReview {
-  // Live events go to the room's ext clients on every server process (through the room bus) when
-  // the room is loaded here; a configuration nobody has open has nobody to tell.
-  const push = (configId: string, payload: HistoryEvent) => deps.manager.peek(configId)?.publishExt(encodeExt(MessageType.event, payload));
+  // Live events go to the configuration's ext clients on every server process, whether or not
+  // this process has the room loaded (the REST call may land on a process nobody edits through).
+  const push = (configId: string, payload: HistoryEvent) => deps.manager.publishExt(configId, encodeExt(MessageType.event, payload));
   const changeLog = new ChangeLog({ db: deps.db, logger: deps.logger.child({ part: 'change-log' }), push });
   const routes = new Hono<AppEnv>();
   routes.route('/', historyRoutes({ ...deps, changeLog, push }));

@@ -9,7 +9,7 @@ import type { DocStorage, StoredDoc } from '../storage/types.ts';
 import type { Connection } from './connection.ts';
 import type { GroupCommitter } from './group-committer.ts';
 import { REMOTE_ORIGIN, Room, type RoomHooks } from './room.ts';
-import type { BusMessage, RoomBus } from './room-bus.ts';
+import { BusKind, type BusMessage, type RoomBus } from './room-bus.ts';
 import type { SyncObserver } from '../metrics.ts';
 
 /** Compact when this many log rows pile up: loads stay fast (a load replays the whole tail). */
@@ -100,6 +100,15 @@ export class RoomManager {
   /** The loaded room, or null. Never loads. */
   peek(configId: string): Room | null {
     return this.rooms.get(configId) ?? null;
+  }
+
+  /** Sends an extension message (a comment, a review decision, a history event) to the
+   * configuration's `?ext=1` clients on every server process: here if the room is loaded, and
+   * through the bus whether or not it is, because the people watching may all be connected to
+   * another process while this one handled the REST call. */
+  publishExt(configId: string, message: Uint8Array): void {
+    this.rooms.get(configId)?.broadcastExt(message);
+    this.options.bus?.publish(configId, BusKind.ext, message);
   }
 
   /** Returns the room, loading it if needed. A failed load throws and leaves nothing behind, so

@@ -423,12 +423,6 @@ export class Room {
     else if (message.kind === BusKind.ext) this.broadcastExt(message.payload);
   }
 
-  /** Sends an extension message to this room's ext clients on every server process. */
-  publishExt(message: Uint8Array): void {
-    this.broadcastExt(message);
-    this.deps.publish?.(BusKind.ext, message);
-  }
-
   destroy(): void {
     this.doc.off('update', this.onDocUpdate);
     this.doc.off('afterTransaction', this.onAfterTransaction);
