@@ -10,8 +10,8 @@
  * TCP_NODELAY, like the server's commit connection.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
-import net from 'node:net';
 import postgres from 'postgres';
+import { noDelaySocket } from '../server/db/connect.ts';
 
 /** Bytes of a typical bench update (a marker appended to a paragraph). */
 const UPDATE_BYTES = 60;
@@ -33,17 +33,8 @@ export async function measureCommitFloor(adminUrl: string, ratePerSecond: number
   await admin.unsafe(`create database ${dbName}`);
   const url = new URL(adminUrl);
   url.pathname = `/${dbName}`;
-  // `socket` is a documented postgres.js option that its type definitions leave out.
-  const options = {
-    max: 1,
-    onnotice: () => {},
-    socket: ({ host, port }: { host: string[]; port: number[] }) =>
-      new Promise<net.Socket>((resolve, reject) => {
-        const s = net.connect({ host: host[0], port: port[0], noDelay: true });
-        s.once('connect', () => resolve(s));
-        s.once('error', reject);
-      }),
-  };
+  // The server's own socket factory (TCP_NODELAY); `socket` is missing from postgres.js' types.
+  const options = { max: 1, onnotice: () => {}, socket: noDelaySocket };
   const sql = postgres(url.toString(), options);
   try {
     await sql`create table floor_updates (id bigserial primary key, config_id uuid not null, update bytea not null)`;

@@ -49,7 +49,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
 }
 
 /** What postgres.js hands a custom socket factory (its parsed connection options). */
-interface SocketTarget {
+export interface SocketTarget {
   host: string[];
   port: number[];
   path?: string | false;
@@ -61,7 +61,7 @@ interface SocketTarget {
  * are unacknowledged would wait for Postgres' reply to the first, which is exactly the wait
  * pipelining is there to avoid. Connect failures and timeouts reach postgres.js as errors.
  */
-function noDelaySocket(target: SocketTarget): Promise<net.Socket> {
+export function noDelaySocket(target: SocketTarget): Promise<net.Socket> {
   return new Promise((resolve, reject) => {
     const socket = target.path
       ? net.connect({ path: target.path })
