@@ -29,7 +29,9 @@ export function createSyncAuthorizer(deps: { storage: DocStorage; access: Access
       return { ok: false, close: (await deps.storage.getConfig(configId)) ? CloseCode.forbidden : CloseCode.notFound };
     }
     if (access.share) await deps.access.recordShareUse(access.share, true);
-    const principal = principalFor(access, { id: randomBytes(6).toString('base64url'), name: url.searchParams.get('name') ?? undefined });
+    // A guest's id is random per connection; a signed-in person's comes from the session.
+    const guestId = access.session ? '' : randomBytes(6).toString('base64url');
+    const principal = principalFor(access, { id: guestId, name: url.searchParams.get('name') ?? undefined });
     return { ok: true, principal };
   };
 }

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 
 /**
  * One client connection, independent of the transport: anything with `send` and `close` will do
@@ -45,7 +45,9 @@ export class Connection {
     /** Wants extension messages (type ≥ 100). The stock provider must never get one. */
     readonly ext: boolean,
   ) {
-    this.id = randomBytes(6).toString('base64url');
+    // randomUUID draws from a cached pool of random bytes; randomBytes would make a system call
+    // for every connection, which a reconnect storm of thousands per second notices.
+    this.id = randomUUID();
   }
 
   get canWrite(): boolean {
