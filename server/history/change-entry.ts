@@ -35,6 +35,10 @@ export interface ChangeEntry {
   startedAt: number;
   at: number;
   attempts: number;
+  /** `seq` of the state last written to Postgres while the entry was open (0: never written). */
+  checkpointedSeq: number;
+  /** A checkpoint of it was sent to Postgres (it may have a row even if that write failed). */
+  mayBeStored: boolean;
 }
 
 function limited(value: unknown): unknown {
@@ -72,9 +76,11 @@ function settled(e: ChangeEntry): { op: ChangeOp; before: unknown; after: unknow
   return { op, before: limited(e.before) ?? null, after: limited(after) ?? null };
 }
 
-/** The columns of an entry's row (closed entries only: their values are final). */
+/** The value columns of an entry's row as it stands now (final once the entry is closed), or
+ * null while its burst has changed nothing overall. */
 export function stored(e: ChangeEntry) {
-  const value = settled(e)!;
+  const value = settled(e);
+  if (!value) return null;
   return { op: value.op, before: value.before ?? null, after: value.after ?? null, textOffset: value.offset ?? null };
 }
 

@@ -5,15 +5,16 @@
  * its origin: the connection's person for live edits, the REST caller for writes and restores
  * (an ActingOrigin), the server for repairs. A burst of changes to one field by one person is
  * coalesced into one entry (typing a word is one change, not one per key) while it stays open;
- * closed entries are written in batches off the sync commit path, like the group committer does
- * for updates. Reads merge the entries still in memory, so the log is current on this process.
+ * entries are written in batches off the sync commit path, like the group committer does for
+ * updates: closed ones once, open ones as checkpoints that are rewritten (upserted) while their
+ * burst grows. Reads merge the entries still in memory, so the log is current on this process.
  *
- * Trade-off: entries not yet written (at most COALESCE_MAX_MS + FLUSH_INTERVAL_MS old) are lost
- * if the process is killed. The document itself is not: this is an account of changes, not the
- * changes; shutdown flushes everything.
+ * Trade-off: what changed since the last write (at most about FLUSH_INTERVAL_MS) is lost if the
+ * process is killed. The document itself is not: this is an account of changes, not the changes;
+ * shutdown flushes everything.
  */
 import { randomUUID } from 'node:crypto';
-import { and, desc, eq, lt } from 'drizzle-orm';
+import { and, desc, eq, inArray, lt, sql } from 'drizzle-orm';
 import type { Logger } from 'pino';
 import type * as Y from 'yjs';
 import { changeLog } from '../../shared/db/review-schema.ts';
@@ -61,6 +62,8 @@ export class ChangeLog {
   /** The open entry of each (configuration, path). */
   private readonly open = new Map<string, ChangeEntry>();
   private closed: ChangeEntry[] = [];
+  /** Ids of checkpointed entries whose burst ended as no change: their rows are deleted. */
+  private retracted: string[] = [];
   /** The batch being written, and its promise. */
   private writing: ChangeEntry[] = [];
   private inFlight: Promise<boolean> | null = null;
@@ -195,6 +198,8 @@ export class ChangeLog {
       startedAt: now,
       at: now,
       attempts: 0,
+      checkpointedSeq: 0,
+      mayBeStored: false,
     };
     follow(entry);
     this.open.set(key, entry);
@@ -223,6 +228,8 @@ export class ChangeLog {
       startedAt: now,
       at: now,
       attempts: 0,
+      checkpointedSeq: 0,
+      mayBeStored: false,
     };
     this.open.set(key, entry);
     return entry;
@@ -240,7 +247,11 @@ export class ChangeLog {
       entry.readAfter = null;
     }
     const view = entryView(entry);
-    if (!view) return;
+    if (!view) {
+      // The burst undid itself; a checkpoint of it must not stay behind as a change.
+      if (entry.mayBeStored) this.retracted.push(entry.id);
+      return;
+    }
     this.closed.push(entry);
     this.deps.push(entry.configId, { type: 'change', action: 'closed', entry: view });
     if (this.closed.length > MAX_UNWRITTEN_ENTRIES) {
@@ -262,42 +273,95 @@ export class ChangeLog {
     await this.write();
   }
 
-  /** Writes one batch of closed entries (or joins the write under way); false when it failed. */
+  /** Open entries changed since they were last written. */
+  private dueCheckpoints(): ChangeEntry[] {
+    const due: ChangeEntry[] = [];
+    for (const e of this.open.values()) if (e.seq !== e.checkpointedSeq) due.push(e);
+    return due;
+  }
+
+  private hasWork(): boolean {
+    return this.closed.length > 0 || this.retracted.length > 0 || this.dueCheckpoints().length > 0;
+  }
+
+  /** Writes one batch of closed entries, checkpoints of open ones and retractions (or joins the
+   * write under way); false when it failed. */
   private write(): Promise<boolean> {
     if (this.inFlight) return this.inFlight;
-    if (this.closed.length === 0) return Promise.resolve(true);
+    if (!this.hasWork()) return Promise.resolve(true);
     this.inFlight = this.writeBatch().finally(() => {
       this.inFlight = null;
     });
     return this.inFlight;
   }
 
+  private row(e: ChangeEntry) {
+    const value = stored(e);
+    if (!value) return null;
+    return {
+      id: e.id,
+      configId: e.configId,
+      seq: e.seq,
+      path: e.path,
+      ...value,
+      authorId: e.author.id,
+      authorName: e.author.name,
+      authorKind: e.author.kind,
+      coauthors: e.coauthors.length > 0 ? e.coauthors : null,
+      source: e.source,
+      changes: e.changes,
+      startedAt: new Date(e.startedAt),
+      at: new Date(e.at),
+    };
+  }
+
   private async writeBatch(): Promise<boolean> {
     this.writing = this.closed.splice(0, MAX_BATCH_ROWS);
     const batch = this.writing;
+    const retracted = this.retracted.splice(0, MAX_BATCH_ROWS);
+    // Open entries are written too (and rewritten while they grow), so a crash loses at most
+    // about FLUSH_INTERVAL_MS of the log, not a whole open burst.
+    const checkpoints: Array<{ entry: ChangeEntry; seq: number }> = [];
+    const rows: Array<NonNullable<ReturnType<ChangeLog['row']>>> = [];
+    for (const e of batch) {
+      const row = this.row(e);
+      if (row) rows.push(row);
+    }
+    for (const e of this.dueCheckpoints().slice(0, MAX_BATCH_ROWS)) {
+      const row = this.row(e);
+      if (!row) continue;
+      rows.push(row);
+      checkpoints.push({ entry: e, seq: e.seq });
+      // Before the write: should the burst undo itself meanwhile, its row is retracted either way.
+      e.mayBeStored = true;
+    }
     try {
-      await this.deps.db.insert(changeLog).values(
-        batch.map((e) => ({
-          id: e.id,
-          configId: e.configId,
-          seq: e.seq,
-          path: e.path,
-          ...stored(e),
-          authorId: e.author.id,
-          authorName: e.author.name,
-          authorKind: e.author.kind,
-          coauthors: e.coauthors.length > 0 ? e.coauthors : null,
-          source: e.source,
-          changes: e.changes,
-          startedAt: new Date(e.startedAt),
-          at: new Date(e.at),
-        })),
-      );
+      if (rows.length > 0) {
+        await this.deps.db
+          .insert(changeLog)
+          .values(rows)
+          .onConflictDoUpdate({
+            target: changeLog.id,
+            set: {
+              seq: sql`excluded.seq`,
+              op: sql`excluded.op`,
+              before: sql`excluded.before`,
+              after: sql`excluded.after`,
+              textOffset: sql`excluded.text_offset`,
+              coauthors: sql`excluded.coauthors`,
+              changes: sql`excluded.changes`,
+              at: sql`excluded.at`,
+            },
+          });
+      }
+      if (retracted.length > 0) await this.deps.db.delete(changeLog).where(inArray(changeLog.id, retracted));
+      for (const c of checkpoints) c.entry.checkpointedSeq = c.seq;
       return true;
     } catch (error) {
       const retry = batch.filter((e) => ++e.attempts < MAX_WRITE_ATTEMPTS);
       this.deps.logger.error({ err: error, entries: batch.length, dropped: batch.length - retry.length }, 'change log write failed');
       this.closed.unshift(...retry);
+      this.retracted.unshift(...retracted);
       return false;
     } finally {
       this.writing = [];
@@ -309,7 +373,7 @@ export class ChangeLog {
     this.closeDue(Date.now(), true);
     for (;;) {
       if (this.inFlight) await this.inFlight;
-      if (this.closed.length === 0) return;
+      if (!this.hasWork()) return;
       if (!(await this.write())) return;
     }
   }
