@@ -15,7 +15,7 @@ import { encodeExt } from '../shared/ext-messages.ts';
 import { MessageType } from '../shared/protocol.ts';
 import { validateConfig, type ValidationResult } from '../shared/validation/index.ts';
 import type { Connection } from './sync/connection.ts';
-import { SERVER_ORIGIN, type ClientChange, type Room, type RoomHooks } from './sync/room.ts';
+import { SERVER_ORIGIN, type DocChange, type Room, type RoomHooks } from './sync/room.ts';
 
 /** Validation of a burst of keystrokes runs once, this long after the burst's last commit. Short
  * enough that the Problems panel feels live, long enough to skip the intermediate states. */
@@ -67,7 +67,7 @@ export function createSchemaAuthority(deps: {
   };
 
   const hooks: RoomHooks = {
-    afterClientChange(room: Room, author: Connection, change: ClientChange) {
+    afterClientChange(room: Room, author: Connection, change: DocChange) {
       // Notes-only edits cannot break the configuration's shape: skip the whole-config check.
       if (!change.touchedConfig) return;
       const issues = checkDocShape(room.doc);
@@ -80,7 +80,7 @@ export function createSchemaAuthority(deps: {
         void room.whenSaved().then(() => author.send(encodeExt(MessageType.repaired, { issues: repaired })));
       }
     },
-    afterCommit(room: Room, change: ClientChange) {
+    afterCommit(room: Room, change: DocChange) {
       // Rules read only the configuration: a notes edit cannot change the result.
       if (!change.touchedConfig) return;
       const s = stateOf(room);

@@ -5,13 +5,12 @@
  * burst that ends as no change at all leaves no row behind.
  */
 import postgres from 'postgres';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { COALESCE_IDLE_MS } from '../server/history/change-log.ts';
 import { authed, signUp } from './helpers/auth.ts';
-import { startChildServer, type ChildServer } from './helpers/child-server.ts';
-import { connectClient, synced, type TestClient } from './helpers/clients.ts';
-import { createTestDatabase, type TestDatabase } from './helpers/postgres.ts';
+import { useChildServer } from './helpers/child-server.ts';
+import { connectClient, synced } from './helpers/clients.ts';
 import { createConfig } from './helpers/server.ts';
 import { eventually } from './helpers/wait.ts';
 
@@ -22,19 +21,11 @@ interface Entry {
 }
 
 describe('change log under SIGKILL', () => {
-  let testDb: TestDatabase;
-  let server: ChildServer | null = null;
-  const clients: TestClient[] = [];
-  afterAll(async () => {
-    for (const c of clients) c.destroy();
-    server?.child.kill('SIGKILL');
-    await testDb?.drop();
-  });
+  const rig = useChildServer('history_crash');
+  const clients = rig.clients;
 
   it('keeps an open burst of typing in the history when the server is killed mid-burst', async () => {
-    testDb = await createTestDatabase('history_crash');
-    const env = { DATABASE_URL: testDb.url };
-    server = await startChildServer(env);
+    let server = await rig.start();
     const alice = await signUp(server.url, 'Alice');
     const id = await createConfig({ url: server.url, token: alice.token }, { name: 'crash-history', data: { customizeScript: '' } });
     const client = connectClient({ url: server.url, token: alice.token }, id);
@@ -48,7 +39,7 @@ describe('change log under SIGKILL', () => {
     const lastKeystroke = Date.now();
 
     // The entry is still open (no pause long enough to close it), yet its row is already stored.
-    const pg = postgres(testDb.url, { max: 1, onnotice: () => {} });
+    const pg = postgres(rig.db!.url, { max: 1, onnotice: () => {} });
     try {
       await eventually(
         async () => {
@@ -66,9 +57,8 @@ describe('change log under SIGKILL', () => {
 
     client.provider.shouldConnect = false;
     client.provider.disconnect();
-    server.child.kill('SIGKILL');
-    await server.exited;
-    server = await startChildServer(env);
+    await rig.kill();
+    server = await rig.start();
 
     const res = await authed(server.url, alice.token)(`/api/configs/${id}/history`);
     expect(res.status).toBe(200);
@@ -80,14 +70,15 @@ describe('change log under SIGKILL', () => {
   });
 
   it('retracts a checkpointed burst that ends up changing nothing', async () => {
-    const alice = await signUp(server!.url, 'Alicia');
-    const id = await createConfig({ url: server!.url, token: alice.token }, { name: 'undo-history', data: { customizeScript: 'echo hi' } });
-    const client = connectClient({ url: server!.url, token: alice.token }, id);
+    const server = rig.server ?? (await rig.start());
+    const alice = await signUp(server.url, 'Alicia');
+    const id = await createConfig({ url: server.url, token: alice.token }, { name: 'undo-history', data: { customizeScript: 'echo hi' } });
+    const client = connectClient({ url: server.url, token: alice.token }, id);
     clients.push(client);
     await synced(client);
     const script = client.doc.getMap('config').get('customizeScript') as Y.Text;
     script.insert(script.length, ' && reboot');
-    const pg = postgres(testDb.url, { max: 1, onnotice: () => {} });
+    const pg = postgres(rig.db!.url, { max: 1, onnotice: () => {} });
     const rows = () => pg`select after from change_log where config_id = ${id} and path = '/customizeScript'`;
     try {
       await eventually(async () => expect(JSON.stringify((await rows())[0]?.after)).toContain('reboot'));
@@ -97,7 +88,7 @@ describe('change log under SIGKILL', () => {
     } finally {
       await pg.end();
     }
-    const res = await authed(server!.url, alice.token)(`/api/configs/${id}/history`);
+    const res = await authed(server.url, alice.token)(`/api/configs/${id}/history`);
     const { entries } = (await res.json()) as { entries: Entry[] };
     expect(entries.filter((e) => e.path === '/customizeScript')).toHaveLength(0);
   });

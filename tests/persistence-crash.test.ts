@@ -1,12 +1,11 @@
 /**
  * kill -9 of the server during continuous edits loses nothing any other client had received.
  */
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { startChildServer, type ChildServer } from './helpers/child-server.ts';
-import { connectClient, synced, type TestClient } from './helpers/clients.ts';
+import { useChildServer } from './helpers/child-server.ts';
+import { connectClient, synced } from './helpers/clients.ts';
 import { signUp } from './helpers/auth.ts';
-import { createTestDatabase, type TestDatabase } from './helpers/postgres.ts';
 import { seededRandom } from './helpers/random.ts';
 import { createConfig } from './helpers/server.ts';
 import { eventually } from './helpers/wait.ts';
@@ -25,19 +24,11 @@ function tokens(doc: Y.Doc): string[] {
 }
 
 describe('persistence under SIGKILL', () => {
-  let testDb: TestDatabase;
-  let server: ChildServer | null = null;
-  const clients: TestClient[] = [];
-
-  afterAll(async () => {
-    for (const c of clients) c.destroy();
-    server?.child.kill('SIGKILL');
-    await testDb?.drop();
-  });
+  const rig = useChildServer('crash');
+  const clients = rig.clients;
 
   it('every update another client received is present after restart', async () => {
-    testDb = await createTestDatabase('crash');
-    server = await startChildServer({ DATABASE_URL: testDb.url });
+    let server = await rig.start();
     const { token } = await signUp(server.url);
     const id = await createConfig({ url: server.url, token }, { name: 'crash', data: { customizeScript: '' } });
     for (let i = 0; i < WRITERS; i++) {
@@ -67,8 +58,7 @@ describe('persistence under SIGKILL', () => {
     const fromOthers = (who: number) => tokens(clients[who].doc).filter((t) => !t.startsWith(`w${who}-`)).length;
     await eventually(() => expect(fromOthers(0)).toBeGreaterThan(200), { timeoutMs: 20_000 });
     await new Promise((r) => setTimeout(r, rnd.int(300)));
-    server.child.kill('SIGKILL');
-    await server.exited;
+    await rig.kill();
     clearInterval(timer);
 
     // What each client had received from the OTHERS at the moment of the crash.
@@ -77,7 +67,7 @@ describe('persistence under SIGKILL', () => {
     clients.length = 0;
     expect(seenFromOthers.some((s) => s.length > 0)).toBe(true);
 
-    server = await startChildServer({ DATABASE_URL: testDb.url });
+    server = await rig.start();
     const reader = connectClient({ url: server.url, token }, id);
     clients.push(reader);
     await synced(reader);

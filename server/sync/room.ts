@@ -47,8 +47,8 @@ interface ChangeGroup {
   touchedConfig: boolean;
 }
 
-/** What a client's message changed, as far as the hooks need to know. */
-export interface ClientChange {
+/** What a change (a client's message, or a committed group) touched, as far as the hooks need to know. */
+export interface DocChange {
   /** The configuration map (not only the notes) was touched. */
   touchedConfig: boolean;
 }
@@ -66,9 +66,9 @@ function changedUnder(tr: Y.Transaction, root: Y.AbstractType<unknown>): boolean
 export interface RoomHooks {
   /** Runs synchronously after a client's change is applied and before anything is committed:
    * the place for schema shape repair, so other clients never receive an invalid shape. */
-  afterClientChange?(room: Room, author: Connection, change: ClientChange): void;
+  afterClientChange?(room: Room, author: Connection, change: DocChange): void;
   /** Runs after any committed change (debounced work like rule validation hangs off this). */
-  afterCommit?(room: Room, change: ClientChange): void;
+  afterCommit?(room: Room, change: DocChange): void;
   /** A connection joined (after the initial sync messages were queued). */
   onJoin?(room: Room, conn: Connection): void;
   /** Runs after every transaction on the document, the stored state's load (origin 'load')

@@ -4,6 +4,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { afterAll } from 'vitest';
+import type { TestClient } from './clients.ts';
+import { createTestDatabase, type TestDatabase } from './postgres.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 /** tsx compiles on the fly; a cold start on this machine takes a second or two. */
@@ -45,4 +48,32 @@ export async function startChildServer(env: Record<string, string>, entry = 'ser
     });
   });
   return { child, port, url: `http://127.0.0.1:${port}`, exited };
+}
+
+/**
+ * For crash tests: a child server on a database of its own, and the clients the test opens, all
+ * torn down after the file's tests. `start()` starts a process (again, after a kill) on the same
+ * database; `kill()` is SIGKILL and waits for the exit.
+ */
+export function useChildServer(label: string) {
+  const rig = {
+    db: null as TestDatabase | null,
+    server: null as ChildServer | null,
+    clients: [] as TestClient[],
+    async start(): Promise<ChildServer> {
+      rig.db ??= await createTestDatabase(label);
+      rig.server = await startChildServer({ DATABASE_URL: rig.db.url });
+      return rig.server;
+    },
+    async kill(): Promise<void> {
+      rig.server?.child.kill('SIGKILL');
+      await rig.server?.exited;
+    },
+  };
+  afterAll(async () => {
+    for (const c of rig.clients) c.destroy();
+    rig.server?.child.kill('SIGKILL');
+    await rig.db?.drop();
+  });
+  return rig;
 }
