@@ -4,19 +4,40 @@
  * damage one client can do to any single process (the resource that runs out).
  */
 import { FixedWindowLimiter } from './auth/rate-limit.ts';
+import type { ServerLimits } from './settings.ts';
 
-export const AbuseLimits = {
-  /** A person with a dozen tabs and a script or two; past this it is a runaway client. */
-  connectionsPerUser: 50,
-  /** An office or campus behind one NAT address. */
-  connectionsPerAddress: 200,
-  /** Sync messages per second per person, sustained; typing and cursor moves stay far below. */
-  messagesPerSecond: 200,
-  /** Burst on top: a reconnect replays queued edits and awareness at once. */
-  messageBurst: 400,
-  /** REST requests per minute per person (and five times that per address). */
-  requestsPerMinute: 600,
-} as const;
+/** The limits this guard enforces; values and why in server/settings.ts. */
+export type AbuseLimits = Pick<
+  ServerLimits,
+  | 'connectionsPerUser'
+  | 'connectionsPerAddress'
+  | 'connectionsPerLink'
+  | 'messagesPerSecond'
+  | 'messageBurst'
+  | 'linkMessagesPerSecond'
+  | 'linkMessageBurst'
+  | 'requestsPerMinute'
+  | 'requestsPerMinutePerAddress'
+>;
+
+/** Who a sync connection counts against. A guest on a share link is one "person" per link and
+ * address (guest ids are made up per connection, so they cannot be the key), and everything a
+ * link opens also counts against the link. */
+export interface ConnectionKeys {
+  person: string;
+  /** Already reduced by `addressKey` (an IPv6 /64 counts as one address). */
+  address: string;
+  link?: string;
+}
+
+export type ConnectionRefusal = 'person' | 'address' | 'link';
+
+/** A granted connection: its message allowance and the release of its slots. */
+export interface ConnectionQuota {
+  /** One sync message: false when the person or the link is over its rate. */
+  message(): boolean;
+  release(): void;
+}
 
 /** Token bucket: `rate` tokens per second, holding at most `burst`. */
 export class TokenBucket {
@@ -39,40 +60,60 @@ export class TokenBucket {
   }
 }
 
-export function createAbuseGuard() {
+export function createAbuseGuard(limits: AbuseLimits) {
   const connections = new Map<string, number>();
   const buckets = new Map<string, { bucket: TokenBucket; holders: number }>();
-  const perUser = new FixedWindowLimiter(AbuseLimits.requestsPerMinute, 60_000);
-  const perAddress = new FixedWindowLimiter(AbuseLimits.requestsPerMinute * 5, 60_000);
+  const perUser = new FixedWindowLimiter(limits.requestsPerMinute, 60_000);
+  const perAddress = new FixedWindowLimiter(limits.requestsPerMinutePerAddress, 60_000);
   const count = (key: string, delta: number) => {
     const n = (connections.get(key) ?? 0) + delta;
     if (n <= 0) connections.delete(key);
     else connections.set(key, n);
   };
+  /** A shared bucket per key, alive while a connection holds it. */
+  const holdBucket = (key: string, rate: number, burst: number): TokenBucket => {
+    let entry = buckets.get(key);
+    if (!entry) buckets.set(key, (entry = { bucket: new TokenBucket(rate, burst), holders: 0 }));
+    entry.holders += 1;
+    return entry.bucket;
+  };
+  const dropBucket = (key: string) => {
+    const e = buckets.get(key);
+    if (e && --e.holders === 0) buckets.delete(key);
+  };
 
   return {
-    /** Reserves a connection slot; returns a release function, or null when over a limit. */
-    openConnection(userKey: string, address: string): (() => void) | null {
-      if ((connections.get(`u:${userKey}`) ?? 0) >= AbuseLimits.connectionsPerUser) return null;
-      if ((connections.get(`a:${address}`) ?? 0) >= AbuseLimits.connectionsPerAddress) return null;
-      count(`u:${userKey}`, 1);
-      count(`a:${address}`, 1);
-      let entry = buckets.get(userKey);
-      if (!entry) buckets.set(userKey, (entry = { bucket: new TokenBucket(AbuseLimits.messagesPerSecond, AbuseLimits.messageBurst), holders: 0 }));
-      entry.holders += 1;
+    /** Reserves the connection's slots, or says which limit refused it. */
+    openConnection(keys: ConnectionKeys): { ok: true; quota: ConnectionQuota } | { ok: false; refused: ConnectionRefusal } {
+      const person = `u:${keys.person}`;
+      const address = `a:${keys.address}`;
+      const link = keys.link ? `l:${keys.link}` : null;
+      if ((connections.get(person) ?? 0) >= limits.connectionsPerUser) return { ok: false, refused: 'person' };
+      if ((connections.get(address) ?? 0) >= limits.connectionsPerAddress) return { ok: false, refused: 'address' };
+      if (link && (connections.get(link) ?? 0) >= limits.connectionsPerLink) return { ok: false, refused: 'link' };
+      count(person, 1);
+      count(address, 1);
+      if (link) count(link, 1);
+      const personBucket = holdBucket(person, limits.messagesPerSecond, limits.messageBurst);
+      const linkBucket = link ? holdBucket(link, limits.linkMessagesPerSecond, limits.linkMessageBurst) : null;
       let released = false;
-      return () => {
-        if (released) return;
-        released = true;
-        count(`u:${userKey}`, -1);
-        count(`a:${address}`, -1);
-        const e = buckets.get(userKey);
-        if (e && --e.holders === 0) buckets.delete(userKey);
+      return {
+        ok: true,
+        quota: {
+          message: () => personBucket.take() && (linkBucket?.take() ?? true),
+          release: () => {
+            if (released) return;
+            released = true;
+            count(person, -1);
+            count(address, -1);
+            dropBucket(person);
+            if (link) {
+              count(link, -1);
+              dropBucket(link);
+            }
+          },
+        },
       };
-    },
-    /** One sync message from `userKey`: false when over the rate. */
-    message(userKey: string): boolean {
-      return buckets.get(userKey)?.bucket.take() ?? true;
     },
     /** One REST request: the seconds to wait, or 0 when allowed. */
     request(userKey: string | null, address: string): number {

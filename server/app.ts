@@ -13,11 +13,16 @@ import { buildRoutes, type BuildGate } from './routes/builds.ts';
 import type { BuildsContext } from './builds-context.ts';
 import { getConnInfo } from '@hono/node-server/conninfo';
 import { randomBytes } from 'node:crypto';
+import { addressKey, clientAddress, type TrustedProxies } from './request-trust/client-address.ts';
+import { crossSiteGuard } from './request-trust/cross-site-guard.ts';
+import type { OriginPolicy } from './request-trust/origin-policy.ts';
+import type { ServerLimits } from './settings.ts';
+import type { LoginThrottle } from './auth/login-throttle.ts';
+import type { PasswordHasher } from './auth/password-hasher.ts';
 import type { AbuseGuard } from './abuse-limits.ts';
 import type { Metrics } from './metrics.ts';
 import { bodyLimit } from 'hono/body-limit';
 import type { Logger } from 'pino';
-import { Limits } from '../shared/protocol.ts';
 import { ApiError, errorBody, sendError } from './http-errors.ts';
 import type { ConfigHooks } from './routes/config-hooks.ts';
 import { configDataRoutes, schemaRoute } from './routes/config-data.ts';
@@ -53,6 +58,13 @@ export interface AppDeps {
   beforeScrape: () => Promise<void>;
   /** Folder of the built client (`dist/client`); not served when absent. */
   clientDir?: string;
+  limits: ServerLimits;
+  /** Proxies whose X-Forwarded-For is believed (`TRUST_PROXY`). */
+  trustedProxies: TrustedProxies;
+  /** Origins whose pages may use the session cookie (`PUBLIC_URL`, `ALLOWED_ORIGINS`). */
+  originPolicy: OriginPolicy;
+  loginThrottle: LoginThrottle;
+  hasher: PasswordHasher;
 }
 
 export function createApp(deps: AppDeps): Hono<AppEnv> {
@@ -68,9 +80,9 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.use(
     '/api/*',
     bodyLimit({
-      maxSize: Limits.maxRequestBodyBytes,
+      maxSize: deps.limits.maxRequestBodyBytes,
       onError: (c) =>
-        c.json(errorBody('payload_too_large', `request body is larger than ${Limits.maxRequestBodyBytes} bytes`), 413),
+        c.json(errorBody('payload_too_large', `request body is larger than ${deps.limits.maxRequestBodyBytes} bytes`), 413),
     }),
   );
 
@@ -79,6 +91,11 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
     c.set('actor', await resolveActor(c, deps.accounts));
     await next();
   };
+  // The caller's address, once, the same way for limits and logs (see request-trust/client-address.ts).
+  app.use('/api/*', async (c, next) => {
+    c.set('clientAddress', clientAddress(getConnInfo(c).remote.address, c.req.header('x-forwarded-for'), deps.trustedProxies));
+    await next();
+  });
   // Request id and one log line per API request; the id is echoed so reports can cite it.
   app.use('/api/*', async (c, next) => {
     const requestId = c.req.header('x-request-id')?.slice(0, 64) || randomBytes(6).toString('base64url');
@@ -86,18 +103,19 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
     c.header('x-request-id', requestId);
     await next();
     deps.metrics.httpRequests.inc({ status: `${Math.floor(c.res.status / 100)}xx` });
-    deps.logger.info({ reqId: requestId, method: c.req.method, path: c.req.path, status: c.res.status, ms: Math.round(performance.now() - started) }, 'request');
+    deps.logger.info({ reqId: requestId, method: c.req.method, path: c.req.path, status: c.res.status, addr: c.get('clientAddress'), ms: Math.round(performance.now() - started) }, 'request');
   });
   app.use('/api/*', identify);
   app.use('/sync/*', identify);
   app.use('/api/*', async (c, next) => {
-    const wait = deps.guard.request(c.get('actor').session?.user.id ?? null, getConnInfo(c).remote.address ?? 'unknown');
+    const wait = deps.guard.request(c.get('actor').session?.user.id ?? null, addressKey(c.get('clientAddress')));
     if (wait > 0) {
       c.header('retry-after', String(wait));
       return c.json(errorBody('rate_limited', `too many requests; try again in ${wait} s`), 429);
     }
     await next();
   });
+  app.use('/api/*', crossSiteGuard(deps.originPolicy));
   app.get('/metrics', async (c) => {
     await deps.beforeScrape();
     c.header('content-type', deps.metrics.registry.contentType);
@@ -108,7 +126,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   // Upgrades never get here (the sync endpoint takes them from the HTTP server); plain GETs do.
   app.get('/sync/:configId', (c) => c.json(errorBody('upgrade_required', 'this endpoint speaks WebSocket'), 426));
   app.route('/api/auth/github', githubAuthRoutes({ accounts: deps.accounts, settings: deps.github, publicUrl: deps.publicUrl, secureCookies: deps.secureCookies }));
-  app.route('/api/auth', authRoutes({ accounts: deps.accounts, providers: { github: !!deps.github }, secureCookies: deps.secureCookies, onSessionRevoked: deps.accessEvents.sessionRevoked }));
+  app.route('/api/auth', authRoutes({ accounts: deps.accounts, providers: { github: !!deps.github }, secureCookies: deps.secureCookies, onSessionRevoked: deps.accessEvents.sessionRevoked, throttle: deps.loginThrottle, hasher: deps.hasher, signupLimit: { perAddress: deps.limits.signupsPerAddress, windowMs: deps.limits.signupWindowMs } }));
   app.route('/api', accessRoutes({ ...deps, events: deps.accessEvents }));
   app.route('/api', buildRoutes({ ...deps, gate: deps.buildGate }));
   app.route('/api/schema', schemaRoute());

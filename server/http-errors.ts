@@ -34,8 +34,18 @@ export function sendError(c: Context, error: ApiError) {
   return c.json(errorBody(error.code, error.message, error.details), error.status);
 }
 
-/** Parses a JSON body, answering 400 (not 500) for anything that is not a JSON object. */
+/** `application/json`, with or without parameters (`; charset=utf-8`). */
+export function isJsonContentType(value: string | undefined | null): boolean {
+  return (value ?? '').split(';')[0].trim().toLowerCase() === 'application/json';
+}
+
+/** Parses a JSON body, answering 415 for a body not declared as JSON (a `text/plain` or form body
+ * is what a cross-site page can send without asking; it is never read as JSON) and 400 (not 500)
+ * for anything that is not a JSON object. */
 export async function readJsonObject(c: Context): Promise<Record<string, unknown>> {
+  if (!isJsonContentType(c.req.header('content-type'))) {
+    throw new ApiError(415, 'unsupported_media_type', 'send the request body as Content-Type: application/json');
+  }
   let body: unknown;
   try {
     // Parsed from text so a route may have peeked at the raw body first (Hono caches it).

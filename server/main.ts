@@ -8,6 +8,7 @@ import pino from 'pino';
 import { DEFAULT_KEY_PREFIX } from '../shared/builds/keys.ts';
 import { openDatabase } from './db/connect.ts';
 import { startServer } from './server.ts';
+import { readList, readServerLimits } from './settings.ts';
 
 const logger = pino({ level: process.env.LOG_LEVEL ?? 'info' });
 const dataDir = process.env.DATA_DIR ?? './data';
@@ -36,6 +37,9 @@ const server = await startServer({
           apiBase: process.env.GITHUB_API_URL || 'https://api.github.com',
         }
       : null,
+  limits: readServerLimits(process.env),
+  trustProxy: readList(process.env.TRUST_PROXY),
+  allowedOrigins: readList(process.env.ALLOWED_ORIGINS),
 });
 if (!redisUrl) logger.warn('REDIS_URL is not set: editing works, builds answer 503 until a Redis is configured');
 

@@ -30,6 +30,11 @@ import { createConfigHooks } from './config-hooks.ts';
 import { createSchemaAuthority } from './schema-authority.ts';
 import { createHistoryAndReview } from './review/features.ts';
 import { composeRoomHooks } from './sync/room-hooks.ts';
+import { resolveLimits, type ServerLimits } from './settings.ts';
+import { parseTrustedProxies } from './request-trust/client-address.ts';
+import { createOriginPolicy } from './request-trust/origin-policy.ts';
+import { createLoginThrottle } from './auth/login-throttle.ts';
+import { createPasswordHasher } from './auth/password-hasher.ts';
 
 const DEFAULT_CLIENT_DIR = fileURLToPath(new URL('../dist/client', import.meta.url));
 
@@ -55,6 +60,12 @@ export interface ServerOptions {
   artifactsDir?: string;
   /** Enables "Sign in with GitHub". */
   github?: GithubSettings | null;
+  /** Limits and timeouts (server/settings.ts); unset ones keep their defaults. */
+  limits?: Partial<ServerLimits>;
+  /** `TRUST_PROXY`: addresses or CIDRs of reverse proxies whose X-Forwarded-For is believed. */
+  trustProxy?: string[];
+  /** `ALLOWED_ORIGINS`: origins besides PUBLIC_URL's whose pages may use the session cookie. */
+  allowedOrigins?: string[];
 }
 
 export interface RunningServer {
@@ -69,11 +80,18 @@ export interface RunningServer {
 }
 
 
+/** An IPv6 host goes into a URL in brackets. */
+function hostForUrl(host: string): string {
+  return host.includes(':') && !host.startsWith('[') ? `[${host}]` : host;
+}
+
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
   const { database, logger } = options;
   const storage = createDrizzleStorage(database.db, { appendUpdates: database.appendUpdates });
   const metrics = createMetrics();
-  const guard = createAbuseGuard();
+  const limits = resolveLimits(options.limits);
+  const trustedProxies = parseTrustedProxies(options.trustProxy ?? []);
+  const guard = createAbuseGuard(limits);
   const committer = new GroupCommitter({
     storage,
     logger,
@@ -93,8 +111,9 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     storage,
     committer,
     logger,
-    idleUnloadMs: options.idleUnloadMs,
+    idleUnloadMs: options.idleUnloadMs ?? limits.roomIdleUnloadMs,
     compactAfterUpdates: options.compactAfterUpdates,
+    limits,
   });
   const registry = new ConnectionRegistry();
   const accounts = createAccounts(database.db);
@@ -111,6 +130,13 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   manager.setHooks(composeRoomHooks(authority.hooks, history.hooks));
   const configHooks: ConfigHooks = createConfigHooks({ manager, authority, events: control.events });
   const publicUrl = { value: options.publicUrl ?? '' };
+  const listening = { port: 0 };
+  const originPolicy = createOriginPolicy({
+    publicUrl: () => publicUrl.value,
+    allowedOrigins: options.allowedOrigins ?? [],
+    host: options.host ?? '127.0.0.1',
+    port: () => listening.port,
+  });
   const builds = options.redisUrl
     ? (await import('./builds-context.ts')).createBuildsContext({
         db: database.db,
@@ -147,14 +173,21 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     clientDir: options.clientDir ?? DEFAULT_CLIENT_DIR,
     historyRoutes: history.routes,
     buildGate: history.buildGate,
+    limits,
+    trustedProxies,
+    originPolicy,
+    loginThrottle: createLoginThrottle(limits),
+    hasher: createPasswordHasher(limits.passwordHashConcurrency),
   });
   const sync = createSyncEndpoint({
     manager,
-    authorize: createSyncAuthorizer({ storage, access, accounts }),
+    authorize: createSyncAuthorizer({ storage, access, accounts, originPolicy }),
     logger,
     registry,
     guard,
     observer: metrics.observer,
+    limits,
+    trustedProxies,
   });
 
   const server: ServerType = await new Promise((resolve) => {
@@ -162,8 +195,12 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   });
   sync.attach(server as HttpServer);
   const port = (server.address() as AddressInfo).port;
-  if (!publicUrl.value) publicUrl.value = `http://${options.host ?? '127.0.0.1'}:${port}`;
-  logger.info({ port, db: database.kind }, 'server listening');
+  listening.port = port;
+  if (!publicUrl.value) publicUrl.value = `http://${hostForUrl(options.host ?? '127.0.0.1')}:${port}`;
+  logger.info({ port, db: database.kind, allowedOrigins: originPolicy.list(), trustProxy: options.trustProxy ?? [] }, 'server listening');
+  if (!options.publicUrl && /^(0\.0\.0\.0|::)$/.test(options.host ?? '')) {
+    logger.warn({ host: options.host }, 'listening on every interface without PUBLIC_URL: browsers can only write through loopback or ALLOWED_ORIGINS; set PUBLIC_URL');
+  }
 
   return {
     port,

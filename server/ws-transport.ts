@@ -10,14 +10,13 @@ import type { Duplex } from 'node:stream';
 import type { Logger } from 'pino';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { CloseCode, Limits } from '../shared/protocol.ts';
-import type { AbuseGuard } from './abuse-limits.ts';
+import type { AbuseGuard, ConnectionQuota, ConnectionRefusal } from './abuse-limits.ts';
+import { addressKey, clientAddress, NO_TRUSTED_PROXIES, type TrustedProxies } from './request-trust/client-address.ts';
 import type { SyncObserver } from './metrics.ts';
 import { Connection, type Principal } from './sync/connection.ts';
 import type { Room } from './sync/room.ts';
 import { RoomLoadError, type RoomManager } from './sync/room-manager.ts';
 
-/** Frames larger than this never reach our code: `ws` closes with 1009 before buffering them. */
-const WS_MAX_PAYLOAD = Limits.maxMessageBytes;
 const SYNC_PATH_RE = /^\/sync\/([^/?#]+)$/;
 
 export type AuthorizeResult = { ok: true; principal: Principal } | { ok: false; close: { code: number; reason: string } };
@@ -40,7 +39,17 @@ export interface SyncEndpointDeps {
   registry?: ConnectionRegistry;
   guard?: AbuseGuard;
   observer?: SyncObserver;
+  /** Frame and send-buffer limits (server/settings.ts); default shared/protocol.ts. */
+  limits?: { maxMessageBytes: number; maxBufferedBytesPerConnection: number };
+  /** Proxies whose X-Forwarded-For names the client (`TRUST_PROXY`). */
+  trustedProxies?: TrustedProxies;
 }
+
+const REFUSAL_CLOSE: Record<ConnectionRefusal, { code: number; reason: string }> = {
+  person: CloseCode.tooManyConnections,
+  address: CloseCode.tooManyConnections,
+  link: CloseCode.linkBusy,
+};
 
 /** Live connections by config, for revocations and shutdown. */
 export class ConnectionRegistry {
@@ -66,7 +75,9 @@ export class ConnectionRegistry {
 export function createSyncEndpoint(deps: SyncEndpointDeps) {
   const { manager, logger } = deps;
   const registry = deps.registry ?? new ConnectionRegistry();
-  const wss = new WebSocketServer({ noServer: true, maxPayload: WS_MAX_PAYLOAD, perMessageDeflate: false });
+  const limits = deps.limits ?? Limits;
+  // Frames larger than this never reach our code: `ws` closes with 1009 before buffering them.
+  const wss = new WebSocketServer({ noServer: true, maxPayload: limits.maxMessageBytes, perMessageDeflate: false });
   let accepting = true;
 
   async function onUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
@@ -78,7 +89,7 @@ export function createSyncEndpoint(deps: SyncEndpointDeps) {
     }
     socket.on('error', () => socket.destroy());
     const configId = decodeURIComponent(match[1]);
-    const address = req.socket.remoteAddress ?? 'unknown';
+    const address = clientAddress(req.socket.remoteAddress, req.headers['x-forwarded-for'], deps.trustedProxies ?? NO_TRUSTED_PROXIES);
     let auth: AuthorizeResult;
     try {
       auth = await deps.authorize({ configId, url, headers: req.headers, address });
@@ -97,16 +108,21 @@ export function createSyncEndpoint(deps: SyncEndpointDeps) {
       ws.close(auth.close.code, auth.close.reason);
       return;
     }
-    const release = deps.guard ? deps.guard.openConnection(auth.principal.userId, address) : () => {};
-    if (!release) {
-      deps.observer?.rejected('tooManyConnections');
-      ws.close(CloseCode.tooManyConnections.code, CloseCode.tooManyConnections.reason);
+    const { principal } = auth;
+    const key = addressKey(address);
+    // A guest's id is made up per connection; the person a guest counts as is (link, address).
+    const person = principal.sessionId ? principal.userId : `guest:${principal.shareId ?? 'none'}@${key}`;
+    const granted = deps.guard ? deps.guard.openConnection({ person, address: key, link: principal.shareId }) : { ok: true as const, quota: UNLIMITED };
+    if (!granted.ok) {
+      deps.observer?.rejected(granted.refused === 'link' ? 'linkBusy' : 'tooManyConnections');
+      const close = REFUSAL_CLOSE[granted.refused];
+      ws.close(close.code, close.reason);
       return;
     }
     const conn: Connection = new Connection(
       {
         send: (data) => {
-          if (ws.bufferedAmount > Limits.maxBufferedBytesPerConnection) {
+          if (ws.bufferedAmount > limits.maxBufferedBytesPerConnection) {
             conn.close(CloseCode.slowConsumer);
             return;
           }
@@ -117,11 +133,11 @@ export function createSyncEndpoint(deps: SyncEndpointDeps) {
       auth.principal,
       ext,
     );
-    attach(ws, conn, configId, release);
+    attach(ws, conn, configId, granted.quota);
   }
 
   /** Wires a socket to its room. Frames that arrive while the room loads are kept in order. */
-  function attach(ws: WebSocket, conn: Connection, configId: string, release: () => void): void {
+  function attach(ws: WebSocket, conn: Connection, configId: string, quota: ConnectionQuota): void {
     let room: Room | null = null;
     let early: Uint8Array[] | null = [];
     ws.on('message', (data, isBinary) => {
@@ -129,7 +145,7 @@ export function createSyncEndpoint(deps: SyncEndpointDeps) {
         conn.close(CloseCode.malformed);
         return;
       }
-      if (deps.guard && !deps.guard.message(conn.principal.userId)) {
+      if (!quota.message()) {
         deps.observer?.rejected('rateLimited');
         conn.close(CloseCode.rateLimited);
         return;
@@ -140,7 +156,7 @@ export function createSyncEndpoint(deps: SyncEndpointDeps) {
     });
     ws.on('close', () => {
       conn.closed = true;
-      release();
+      quota.release();
       registry.remove(configId, conn);
       if (room) manager.leave(room, conn);
     });
@@ -177,6 +193,8 @@ export function createSyncEndpoint(deps: SyncEndpointDeps) {
     },
   };
 }
+
+const UNLIMITED: ConnectionQuota = { message: () => true, release: () => {} };
 
 function toBytes(data: unknown): Uint8Array {
   if (data instanceof Uint8Array) return data;

@@ -43,12 +43,15 @@ export const CloseCode = {
   unauthorized: { code: 4401, reason: 'authentication required' },
   forbidden: { code: 4403, reason: 'access denied' },
   notFound: { code: 4404, reason: 'unknown configuration' },
+  /** A page on an origin that is not allowed tried to use the session cookie (cross-site). */
+  crossOrigin: { code: 4405, reason: 'cross-origin request refused' },
   /** 1009 is RFC 6455's own "message too big"; `ws` uses it too when a frame passes maxPayload. */
   messageTooLarge: { code: 1009, reason: 'message too large' },
   documentTooLarge: { code: 4414, reason: 'document size limit reached' },
   roomFull: { code: 4509, reason: 'too many connections to this configuration, retrying later' },
   rateLimited: { code: 4508, reason: 'too many messages, slow down' },
   tooManyConnections: { code: 4510, reason: 'too many open connections from you' },
+  linkBusy: { code: 4511, reason: 'too many connections through this share link, retrying later' },
   accessRevoked: { code: 4431, reason: 'access revoked' },
   loadFailed: { code: 4500, reason: 'configuration could not be loaded, try again later' },
   unsavedBacklog: { code: 4503, reason: 'storage unavailable, too many unsaved changes' },
@@ -56,6 +59,7 @@ export const CloseCode = {
 } as const;
 export type CloseCodeName = keyof typeof CloseCode;
 
+/** Defaults: a server reads its own values from the environment (server/settings.ts). */
 export const Limits = {
   /** One WebSocket frame. A config edit is bytes; a pasted customize-image.sh is kilobytes. 1 MiB
    * leaves room for a whole-document sync step 2 of a large config while stopping floods. */

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { sessions, shareLinks, users } from '../shared/db/auth-schema.ts';
 import { CloseCode } from '../shared/protocol.ts';
-import { LOGIN_FAILURES_PER_WINDOW } from '../server/routes/auth.ts';
+import { ServerLimitDefaults } from '../server/settings.ts';
 import { authed, signUp } from './helpers/auth.ts';
 import { connectClient, synced, type TestClient } from './helpers/clients.ts';
 import { createConfig, startTestServer, type TestServer } from './helpers/server.ts';
@@ -98,7 +98,7 @@ describe('accounts and credentials', () => {
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify({ email: victim.user.email, password }),
       });
-    for (let i = 0; i < LOGIN_FAILURES_PER_WINDOW; i++) expect((await attempt(`wrong-${i}-guess`)).status).toBe(401);
+    for (let i = 0; i < ServerLimitDefaults.loginFreeFailures; i++) expect((await attempt(`wrong-${i}-guess`)).status).toBe(401);
     const limited = await attempt('correct horse battery');
     expect(limited.status).toBe(429);
     expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);

@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
-import { AbuseLimits } from '../server/abuse-limits.ts';
+import { ServerLimitDefaults as AbuseLimits } from '../server/settings.ts';
 import { CloseCode } from '../shared/protocol.ts';
 import { connectClient, synced, type TestClient } from './helpers/clients.ts';
 import { createConfig, startTestServer, type TestServer } from './helpers/server.ts';

@@ -95,19 +95,17 @@ export interface Api {
 }
 
 /** One REST call relative to the API's base, with the share token when there is one. */
-export type ApiCall = <T>(method: string, path: string, body?: { json?: unknown; text?: string }) => Promise<T>;
+export type ApiCall = <T>(method: string, path: string, body?: { json?: unknown }) => Promise<T>;
 
-async function request<T>(method: string, url: string, body?: { json?: unknown; text?: string }, shareToken?: string): Promise<T> {
+async function request<T>(method: string, url: string, body?: { json?: unknown }, shareToken?: string): Promise<T> {
   const headers: Record<string, string> = { accept: 'application/json' };
   if (shareToken) headers['x-share-token'] = shareToken;
   let payload: string | undefined;
-  if (body?.json !== undefined) {
-    headers['content-type'] = 'application/json';
-    payload = JSON.stringify(body.json);
-  } else if (body?.text !== undefined) {
-    headers['content-type'] = 'text/plain; charset=utf-8';
-    payload = body.text;
-  }
+  // Every call that changes something says application/json, body or not: the server refuses
+  // other types on cookie-authenticated writes (a page on another origin can send text/plain or
+  // a form without asking, never JSON).
+  if (method !== 'GET' && method !== 'HEAD') headers['content-type'] = 'application/json';
+  if (body?.json !== undefined) payload = JSON.stringify(body.json);
   const res = await fetch(url, { method, headers, body: payload, credentials: 'same-origin' });
   if (res.status === 204) return undefined as T;
   const json = (await res.json().catch(() => null)) as Record<string, unknown> | null;
@@ -159,7 +157,8 @@ export function createApi(base = '', shareToken?: string): Api {
         const chosen = typeof parsed.name === 'string' && parsed.data ? parsed.name : name;
         return call('POST', '/api/configs/import', { json: { name: chosen, data } });
       }
-      return call('POST', `/api/configs/import?name=${encodeURIComponent(name)}`, { text });
+      // The .conf text travels inside JSON: the session cookie only writes with application/json.
+      return call('POST', '/api/configs/import', { json: { name, conf: text } });
     },
     exportUrl: (id, format) =>
       `${base}${config(id)}/export?format=${format}${shareToken ? `&share=${encodeURIComponent(shareToken)}` : ''}`,

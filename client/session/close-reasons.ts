@@ -71,6 +71,11 @@ const BY_CODE: ReadonlyMap<number, Words> = new Map<number, Words>([
     CloseCode.tooManyConnections.code,
     ENDED('Too many open tabs', 'You have too many Boardroom tabs or windows open. Close some of them, then try again.', ['retry']),
   ],
+  [CloseCode.linkBusy.code, ENDED('Link busy', 'Too many people are using this share link right now. Try again in a little while.', ['retry'])],
+  [
+    CloseCode.crossOrigin.code,
+    ENDED('Connection refused', 'This page is not on an address the server accepts for your sign-in. Open Boardroom at its own address.', ['home'], true),
+  ],
   [CloseCode.roomFull.code, ENDED('Configuration full', 'Too many people have this configuration open right now. Try again in a little while.', ['retry'])],
   [
     CloseCode.documentTooLarge.code,

@@ -28,9 +28,15 @@ export function colorFor(id: string): string {
 export interface Actor {
   session: Session | null;
   shareToken: string | null;
+  /** Which credential the session came from: a cookie is sent by the browser to whatever page
+   * asks, so cookie-authenticated writes must prove where they came from (request-trust/). */
+  via: SessionSource | null;
 }
 
-export type AppEnv = { Variables: { actor: Actor } };
+export type SessionSource = 'authorization' | 'token' | 'cookie';
+
+/** `clientAddress`: the caller's address as `TRUST_PROXY` allows us to believe it. */
+export type AppEnv = { Variables: { actor: Actor; clientAddress: string } };
 
 export interface Access {
   role: Role;
@@ -49,15 +55,22 @@ export interface Credentials {
   share?: string | null;
 }
 
+/** The session credential a request offers, in order of precedence, and where it came from. */
+export function sessionCredential(creds: Credentials): { token: string; via: SessionSource } | null {
+  if (creds.authorization?.startsWith('Bearer ')) return { token: creds.authorization.slice(7).trim(), via: 'authorization' };
+  if (creds.token) return { token: creds.token, via: 'token' };
+  if (creds.cookie) return { token: creds.cookie, via: 'cookie' };
+  return null;
+}
+
 export function bearerOf(creds: Credentials): string | null {
-  if (creds.authorization?.startsWith('Bearer ')) return creds.authorization.slice(7).trim();
-  return creds.token ?? creds.cookie ?? null;
+  return sessionCredential(creds)?.token ?? null;
 }
 
 export async function actorFrom(creds: Credentials, accounts: Accounts): Promise<Actor> {
-  const token = bearerOf(creds);
-  const session = plausibleToken(token) ? await accounts.sessionFor(token) : null;
-  return { session, shareToken: plausibleToken(creds.share) ? creds.share : null };
+  const credential = sessionCredential(creds);
+  const session = credential && plausibleToken(credential.token) ? await accounts.sessionFor(credential.token) : null;
+  return { session, shareToken: plausibleToken(creds.share) ? creds.share : null, via: session ? credential!.via : null };
 }
 
 export function bearerToken(c: Context): string | null {

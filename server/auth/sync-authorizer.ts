@@ -8,20 +8,35 @@ import type { DocStorage } from '../storage/types.ts';
 import type { AuthorizeSync } from '../ws-transport.ts';
 import type { AccessStore } from './access-store.ts';
 import type { Accounts } from './accounts.ts';
-import { accessFor, actorFrom, cookieValue, principalFor, SESSION_COOKIE } from './actor.ts';
+import type { OriginPolicy } from '../request-trust/origin-policy.ts';
+import { accessFor, actorFrom, cookieValue, principalFor, SESSION_COOKIE, sessionCredential, type Credentials } from './actor.ts';
 
-export function createSyncAuthorizer(deps: { storage: DocStorage; access: AccessStore; accounts: Accounts }): AuthorizeSync {
+export interface SyncAuthorizerDeps {
+  storage: DocStorage;
+  access: AccessStore;
+  accounts: Accounts;
+  /** Origins whose pages may open a socket with the session cookie. */
+  originPolicy?: OriginPolicy;
+}
+
+export function createSyncAuthorizer(deps: SyncAuthorizerDeps): AuthorizeSync {
   return async (request) => {
     const { url, headers, configId } = request;
-    const actor = await actorFrom(
-      {
-        authorization: headers.authorization,
-        cookie: cookieValue(headers.cookie, SESSION_COOKIE),
-        token: url.searchParams.get('token'),
-        share: url.searchParams.get('share') ?? (headers['x-share-token'] as string | undefined),
-      },
-      deps.accounts,
-    );
+    const credentials: Credentials = {
+      authorization: headers.authorization,
+      cookie: cookieValue(headers.cookie, SESSION_COOKIE),
+      token: url.searchParams.get('token'),
+      share: url.searchParams.get('share') ?? (headers['x-share-token'] as string | undefined),
+    };
+    // Browsers send Origin on every WebSocket handshake and attach the cookie whatever page opens
+    // the socket; a socket the cookie would sign in must come from one of our pages. Clients
+    // without an Origin (scripts, the stock provider in Node) are not browsers acting for
+    // someone else, and a bearer or share token cannot be attached by another page.
+    const origin = headers.origin;
+    if (deps.originPolicy && origin && sessionCredential(credentials)?.via === 'cookie' && !deps.originPolicy.allows(origin)) {
+      return { ok: false, close: CloseCode.crossOrigin };
+    }
+    const actor = await actorFrom(credentials, deps.accounts);
     if (!actor.session && !actor.shareToken) return { ok: false, close: CloseCode.unauthorized };
     const access = await accessFor(deps, actor, configId);
     if (!access) {

@@ -2,18 +2,17 @@
  * `/api/auth`: sign-up, sign-in, sign-out and "who am I". Sessions are an HttpOnly SameSite cookie
  * for the browser and the same token as a bearer for API clients.
  */
-import { getConnInfo } from '@hono/node-server/conninfo';
 import { Hono, type Context } from 'hono';
 import { deleteCookie, setCookie } from 'hono/cookie';
 import { normalizeEmail, SESSION_TTL_MS, type Accounts, type User } from '../auth/accounts.ts';
 import { colorFor, requireSession, SESSION_COOKIE, type AppEnv } from '../auth/actor.ts';
-import { dummyVerify, hashPassword, PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH, verifyPassword } from '../auth/passwords.ts';
+import type { LoginThrottle } from '../auth/login-throttle.ts';
+import type { PasswordHasher } from '../auth/password-hasher.ts';
+import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from '../auth/passwords.ts';
 import { FixedWindowLimiter } from '../auth/rate-limit.ts';
+import { addressKey } from '../request-trust/client-address.ts';
 import { ApiError, readJsonObject } from '../http-errors.ts';
 
-/** Failed sign-ins allowed per email and per client address in one window. */
-export const LOGIN_FAILURES_PER_WINDOW = 10;
-export const LOGIN_WINDOW_MS = 15 * 60 * 1000;
 export const MAX_EMAIL_LENGTH = 254;
 export const MAX_USER_NAME_LENGTH = 100;
 const EMAIL_RE = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
@@ -25,6 +24,12 @@ export interface AuthRouteDeps {
   /** Set the cookie's Secure flag (behind HTTPS). */
   secureCookies: boolean;
   onSessionRevoked: (sessionId: string) => void;
+  /** Failed sign-ins per (email, address), growing delays (server/auth/login-throttle.ts). */
+  throttle: LoginThrottle;
+  /** scrypt behind a concurrency cap, sign-ins first (server/auth/password-hasher.ts). */
+  hasher: PasswordHasher;
+  /** Sign-ups allowed per client address and window. */
+  signupLimit?: { perAddress: number; windowMs: number };
 }
 
 const publicUser = (u: User) => ({ id: u.id, email: u.email, name: u.name, isAdmin: u.isAdmin, color: colorFor(u.id) });
@@ -41,8 +46,11 @@ function field(body: Record<string, unknown>, name: string, max: number, min = 1
 
 export function authRoutes(deps: AuthRouteDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
-  const byEmail = new FixedWindowLimiter(LOGIN_FAILURES_PER_WINDOW, LOGIN_WINDOW_MS);
-  const byAddress = new FixedWindowLimiter(LOGIN_FAILURES_PER_WINDOW * 5, LOGIN_WINDOW_MS);
+  const signups = deps.signupLimit ? new FixedWindowLimiter(deps.signupLimit.perAddress, deps.signupLimit.windowMs) : null;
+  const refuse = (c: Context, retryAfterS: number, what: string): never => {
+    c.header('retry-after', String(retryAfterS));
+    throw new ApiError(429, 'rate_limited', `too many ${what}; try again in ${retryAfterS} s`);
+  };
 
   const startSession = async (c: Context, user: User, status: 200 | 201) => {
     const { token } = await deps.accounts.createSession(user.id);
@@ -64,7 +72,14 @@ export function authRoutes(deps: AuthRouteDeps): Hono<AppEnv> {
     }
     const name = field(body, 'name', MAX_USER_NAME_LENGTH).trim();
     const password = field(body, 'password', PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH);
-    const user = await deps.accounts.createUser({ email, name, passwordHash: await hashPassword(password) });
+    // Counted before the hash: the hash is the cost a flood of sign-ups would make us pay.
+    const address = addressKey(c.get('clientAddress'));
+    if (signups) {
+      const decision = signups.check(address);
+      if (!decision.allowed) refuse(c, decision.retryAfterS, 'sign-ups from your address');
+      signups.hit(address);
+    }
+    const user = await deps.accounts.createUser({ email, name, passwordHash: await deps.hasher.hash(password) });
     if (!user) throw new ApiError(409, 'email_taken', 'an account with this email exists; sign in instead');
     return startSession(c, user, 201);
   });
@@ -73,21 +88,16 @@ export function authRoutes(deps: AuthRouteDeps): Hono<AppEnv> {
     const body = await readJsonObject(c);
     const email = normalizeEmail(field(body, 'email', MAX_EMAIL_LENGTH, 3));
     const password = field(body, 'password', PASSWORD_MAX_LENGTH);
-    const address = getConnInfo(c).remote.address ?? 'unknown';
-    for (const decision of [byEmail.check(email), byAddress.check(address)]) {
-      if (!decision.allowed) {
-        c.header('retry-after', String(decision.retryAfterS));
-        throw new ApiError(429, 'rate_limited', `too many failed sign-ins; try again in ${decision.retryAfterS} s`);
-      }
-    }
+    const address = addressKey(c.get('clientAddress'));
+    const decision = deps.throttle.check(email, address);
+    if (!decision.allowed) refuse(c, decision.retryAfterS, 'failed sign-ins');
     const user = await deps.accounts.findByEmail(email);
-    const ok = user?.passwordHash ? await verifyPassword(password, user.passwordHash) : (await dummyVerify(password), false);
+    const ok = user?.passwordHash ? await deps.hasher.verify(password, user.passwordHash) : (await deps.hasher.dummyVerify(password), false);
     if (!user || !ok) {
-      byEmail.hit(email);
-      byAddress.hit(address);
+      deps.throttle.failed(email, address);
       throw new ApiError(401, 'invalid_credentials', 'wrong email or password');
     }
-    byEmail.reset(email);
+    deps.throttle.succeeded(email, address);
     return startSession(c, user, 200);
   });
 

@@ -10,7 +10,7 @@ import { configToConf, parseConf } from '../../shared/conf-format.ts';
 import { writeConfig } from '../../shared/doc-binding.ts';
 import { checkShape, configSchema, type ValidationIssue } from '../../shared/validation/index.ts';
 import { readConfigJson, initialState } from '../config-doc.ts';
-import { ApiError, badRequest, notFound, readJsonObject, unprocessable } from '../http-errors.ts';
+import { ApiError, badRequest, isJsonContentType, notFound, readJsonObject, unprocessable } from '../http-errors.ts';
 import type { DocStorage } from '../storage/types.ts';
 import { actingOrigin } from '../history/people.ts';
 import type { RoomManager } from '../sync/room-manager.ts';
@@ -62,18 +62,33 @@ export function configDataRoutes(deps: ConfigDataDeps): Hono<AppEnv> {
 
   app.post('/import', async (c) => {
     const session = requireSession(c.get('actor'));
+    // Two forms: JSON (`{ name, data }`, or `{ name?, conf }` with an Armbian .conf file's text,
+    // which is what the browser app sends), and a raw .conf body as `text/plain` for scripts
+    // (`curl --data-binary @config-x.conf`). The raw form is refused for the session cookie by
+    // the cross-site guard: a page on another origin can send text/plain without asking.
     const type = c.req.header('content-type') ?? '';
     let name: string;
     let data: Record<string, unknown>;
-    if (type.startsWith('application/json')) {
-      const body = await readJsonObject(c);
+    let conf: string | null = null;
+    let body: Record<string, unknown> = {};
+    if (isJsonContentType(type)) {
+      body = await readJsonObject(c);
+      if (body.conf !== undefined) {
+        if (typeof body.conf !== 'string') throw unprocessable('conf must be the text of a .conf file', [{ path: '/conf', message: 'expected a string', keyword: 'type' }]);
+        conf = body.conf;
+      }
+    } else if (type.split(';')[0].trim().toLowerCase() === 'text/plain') {
+      conf = await c.req.text();
+    } else {
+      throw new ApiError(415, 'unsupported_media_type', 'import takes application/json, or a .conf file as text/plain');
+    }
+    if (conf === null) {
       name = readName(body, true)!;
       data = requireWellShaped(body.data ?? {});
     } else {
-      const text = await c.req.text();
-      const parsed = parseConf(configSchema, text);
+      const parsed = parseConf(configSchema, conf);
       if (parsed.issues.length > 0) throw unprocessable('the config file has lines Boardroom cannot import', details(parsed.issues));
-      name = readName({ name: c.req.query('name') ?? nameFromConf(text) }, true)!;
+      name = readName({ name: (typeof body.name === 'string' ? body.name : undefined) ?? c.req.query('name') ?? nameFromConf(conf) }, true)!;
       data = requireWellShaped(parsed.data);
     }
     const prepared = hooks.prepareNewData(data);

@@ -8,7 +8,7 @@ import { CloseCode, Limits, Timeouts } from '../../shared/protocol.ts';
 import type { DocStorage, StoredDoc } from '../storage/types.ts';
 import type { Connection } from './connection.ts';
 import type { GroupCommitter } from './group-committer.ts';
-import { REMOTE_ORIGIN, Room, type RoomHooks } from './room.ts';
+import { REMOTE_ORIGIN, Room, type RoomHooks, type RoomLimits } from './room.ts';
 import { BusKind, type BusMessage, type RoomBus } from './room-bus.ts';
 import type { SyncObserver } from '../metrics.ts';
 
@@ -42,6 +42,8 @@ export interface RoomManagerOptions {
   /** Other server processes, through Redis; absent when this process is alone. */
   bus?: RoomBus;
   observer?: SyncObserver;
+  /** Operator settings (server/settings.ts); default shared/protocol.ts `Limits`. */
+  limits?: RoomLimits & { maxConnectionsPerRoom: number };
 }
 
 /** Builds a snapshot from stored state; also used by the storage contract tests. */
@@ -162,6 +164,7 @@ export class RoomManager {
       },
       onCommitted: (r) => this.afterCommit(r),
       observer: this.options.observer,
+      limits: this.options.limits,
       publish: bus && unsubscribe ? (kind, payload) => bus.publish(configId, kind, payload) : undefined,
     });
     try {
@@ -182,7 +185,7 @@ export class RoomManager {
 
   /** Adds a connection, enforcing the per-room connection limit. */
   join(room: Room, conn: Connection): boolean {
-    if (room.connections.size >= Limits.maxConnectionsPerRoom) {
+    if (room.connections.size >= (this.options.limits ?? Limits).maxConnectionsPerRoom) {
       conn.close(CloseCode.roomFull);
       return false;
     }

@@ -86,7 +86,11 @@ export interface RoomDeps {
   /** Sends to the other server processes holding this room (absent in a single process). */
   publish?: (kind: BusKindValue, payload: Uint8Array) => void;
   observer?: SyncObserver;
+  /** Operator settings (server/settings.ts); default shared/protocol.ts `Limits`. */
+  limits?: RoomLimits;
 }
+
+export type RoomLimits = { maxMessageBytes: number; maxDocumentBytes: number; maxUnsavedUpdatesPerRoom: number };
 
 export class Room {
   readonly doc = new Y.Doc({ gc: true });
@@ -191,7 +195,7 @@ export class Room {
   /** Entry point for every frame a client sends. Never throws: bad input closes that connection. */
   handleMessage(conn: Connection, data: Uint8Array): void {
     if (conn.closed) return;
-    if (data.length > Limits.maxMessageBytes) {
+    if (data.length > (this.deps.limits ?? Limits).maxMessageBytes) {
       this.reject(conn, 'messageTooLarge', CloseCode.messageTooLarge);
       return;
     }
@@ -262,11 +266,11 @@ export class Room {
       this.reject(conn, 'malformed', { code: CloseCode.malformed.code, reason: check.reason });
       return;
     }
-    if (this.approxBytes + update.length > Limits.maxDocumentBytes) {
+    if (this.approxBytes + update.length > (this.deps.limits ?? Limits).maxDocumentBytes) {
       this.reject(conn, 'documentTooLarge', CloseCode.documentTooLarge);
       return;
     }
-    if (this.unsaved >= Limits.maxUnsavedUpdatesPerRoom) {
+    if (this.unsaved >= (this.deps.limits ?? Limits).maxUnsavedUpdatesPerRoom) {
       this.reject(conn, 'unsavedBacklog', CloseCode.unsavedBacklog);
       return;
     }

@@ -1,0 +1,113 @@
+/**
+ * Operator-tunable limits and timeouts of a server process, with today's values as defaults.
+ * `server/main.ts` reads them from the environment through `readServerLimits(process.env)` and
+ * passes the object down; nothing else reads the environment. Tests pass overrides to
+ * `startServer({ limits })`. Each entry names its variable, so `.env.example` and
+ * `docs/operations.md` can be checked against this table (tests/settings-documented.test.ts).
+ */
+import { Limits, Timeouts } from '../shared/protocol.ts';
+
+export const ServerLimitDefaults = {
+  // --- sync (shared/protocol.ts explains each value) ---
+  maxMessageBytes: Limits.maxMessageBytes,
+  maxDocumentBytes: Limits.maxDocumentBytes,
+  maxConnectionsPerRoom: Limits.maxConnectionsPerRoom,
+  maxUnsavedUpdatesPerRoom: Limits.maxUnsavedUpdatesPerRoom,
+  maxRequestBodyBytes: Limits.maxRequestBodyBytes,
+  maxBufferedBytesPerConnection: Limits.maxBufferedBytesPerConnection,
+  roomIdleUnloadMs: Timeouts.roomIdleUnloadMs,
+  // --- per person / address / share link (server/abuse-limits.ts) ---
+  /** A person with a dozen tabs and a script or two; past this it is a runaway client. */
+  connectionsPerUser: 50,
+  /** An office or campus behind one NAT address. */
+  connectionsPerAddress: 200,
+  /** Everyone who came through one share link, on one process: a link pasted into a big chat
+   * room still works, a leaked link cannot take every socket of the process. */
+  connectionsPerLink: 200,
+  /** Sync messages per second per person, sustained; typing and cursor moves stay far below. */
+  messagesPerSecond: 200,
+  /** Burst on top: a reconnect replays queued edits and awareness at once. */
+  messageBurst: 400,
+  /** Sync messages per second through one share link, all its guests together (five people). */
+  linkMessagesPerSecond: 1_000,
+  linkMessageBurst: 2_000,
+  /** REST requests per minute per person. */
+  requestsPerMinute: 600,
+  /** REST requests per minute per client address (five people behind one NAT). */
+  requestsPerMinutePerAddress: 3_000,
+  // --- sign-in and sign-up (server/auth/login-throttle.ts, server/auth/passwords.ts) ---
+  /** Wrong passwords for one (email, address) before delays start: typos are free. */
+  loginFreeFailures: 5,
+  /** First delay after the free failures; it doubles with every further failure. */
+  loginDelayBaseMs: 1_000,
+  /** Delays stop growing here: a person who mistyped a lot waits at most this long. */
+  loginDelayMaxMs: 15 * 60 * 1000,
+  /** Failed sign-ins from one address (any email) per window: a password sprayer's ceiling. */
+  loginFailuresPerAddress: 50,
+  loginWindowMs: 15 * 60 * 1000,
+  /** Accounts created from one address per window: a classroom signs up, a script does not. */
+  signupsPerAddress: 20,
+  signupWindowMs: 60 * 60 * 1000,
+  /** scrypt runs at once (32 MiB and ~100 ms each): past this, hashes wait, sign-ins first. */
+  passwordHashConcurrency: 2,
+} as const;
+
+export type ServerLimits = { -readonly [K in keyof typeof ServerLimitDefaults]: number };
+
+/** The environment variable behind each limit. */
+export const LIMIT_ENV: Record<keyof ServerLimits, string> = {
+  maxMessageBytes: 'WS_MAX_MESSAGE_BYTES',
+  maxDocumentBytes: 'MAX_DOCUMENT_BYTES',
+  maxConnectionsPerRoom: 'MAX_CONNECTIONS_PER_ROOM',
+  maxUnsavedUpdatesPerRoom: 'MAX_UNSAVED_UPDATES_PER_ROOM',
+  maxRequestBodyBytes: 'MAX_REQUEST_BODY_BYTES',
+  maxBufferedBytesPerConnection: 'MAX_BUFFERED_BYTES_PER_CONNECTION',
+  roomIdleUnloadMs: 'ROOM_IDLE_UNLOAD_MS',
+  connectionsPerUser: 'CONNECTIONS_PER_USER',
+  connectionsPerAddress: 'CONNECTIONS_PER_ADDRESS',
+  connectionsPerLink: 'CONNECTIONS_PER_LINK',
+  messagesPerSecond: 'MESSAGES_PER_SECOND',
+  messageBurst: 'MESSAGE_BURST',
+  linkMessagesPerSecond: 'LINK_MESSAGES_PER_SECOND',
+  linkMessageBurst: 'LINK_MESSAGE_BURST',
+  requestsPerMinute: 'REQUESTS_PER_MINUTE',
+  requestsPerMinutePerAddress: 'REQUESTS_PER_MINUTE_PER_ADDRESS',
+  loginFreeFailures: 'LOGIN_FREE_FAILURES',
+  loginDelayBaseMs: 'LOGIN_DELAY_BASE_MS',
+  loginDelayMaxMs: 'LOGIN_DELAY_MAX_MS',
+  loginFailuresPerAddress: 'LOGIN_FAILURES_PER_ADDRESS',
+  loginWindowMs: 'LOGIN_WINDOW_MS',
+  signupsPerAddress: 'SIGNUPS_PER_ADDRESS',
+  signupWindowMs: 'SIGNUP_WINDOW_MS',
+  passwordHashConcurrency: 'PASSWORD_HASH_CONCURRENCY',
+};
+
+export class SettingsError extends Error {
+  readonly code = 'invalid_setting';
+}
+
+export function resolveLimits(overrides: Partial<ServerLimits> = {}): ServerLimits {
+  return { ...ServerLimitDefaults, ...overrides };
+}
+
+/** Every limit from `env` (unset or empty: the default); a value that is not a positive integer
+ * stops the start-up with the variable's name rather than running with a silent default. */
+export function readServerLimits(env: Record<string, string | undefined>): ServerLimits {
+  const limits = resolveLimits();
+  for (const key of Object.keys(LIMIT_ENV) as (keyof ServerLimits)[]) {
+    const raw = env[LIMIT_ENV[key]]?.trim();
+    if (!raw) continue;
+    const value = Number(raw);
+    if (!Number.isSafeInteger(value) || value <= 0) throw new SettingsError(`${LIMIT_ENV[key]} must be a positive integer, got "${raw}"`);
+    limits[key] = value;
+  }
+  return limits;
+}
+
+/** A comma-separated list setting (`TRUST_PROXY`, `ALLOWED_ORIGINS`); empty entries dropped. */
+export function readList(raw: string | undefined): string[] {
+  return (raw ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+}
