@@ -94,11 +94,12 @@ export function createSyncEndpoint(deps: SyncEndpointDeps) {
     try {
       auth = await deps.authorize({ configId, url, headers: req.headers, address });
     } catch (error) {
-      logger.error({ err: error, configId }, 'sync authorization failed');
+      logger.error({ err: error, configId, addr: address }, 'sync authorization failed');
       auth = { ok: false, close: CloseCode.loadFailed };
     }
     const ext = url.searchParams.get('ext') === '1';
     // Accept, then close with a reason: a WebSocket client cannot read an HTTP error status.
+    if (!auth.ok) logger.info({ configId, addr: address, code: auth.close.code }, 'sync connection refused');
     wss.handleUpgrade(req, socket, head, (ws) => open(ws, configId, ext, address, auth));
   }
 
