@@ -5,7 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createPasswordHasher } from '../server/auth/password-hasher.ts';
+import { createPasswordHasher, HasherBusyError } from '../server/auth/password-hasher.ts';
 import { hashPassword } from '../server/auth/passwords.ts';
 import { signUp, type TestUser } from './helpers/auth.ts';
 import { startTestServer, type TestServer } from './helpers/server.ts';
@@ -25,6 +25,16 @@ describe('password hashing queue', () => {
     // Only the two hashes already running may finish before the sign-in.
     expect(done.indexOf('signin true')).toBeLessThanOrEqual(2);
     expect(hasher.load()).toEqual({ running: 0, waiting: 0 });
+  });
+
+  it('turns sign-ups away once too many wait, never sign-ins', async () => {
+    const hasher = createPasswordHasher(1, 2);
+    const stored = await hashPassword(PASSWORD);
+    const queued = [hasher.hash('a password'), hasher.hash('b password'), hasher.hash('c password')];
+    await expect(hasher.hash('d password')).rejects.toBeInstanceOf(HasherBusyError);
+    const signins = [hasher.verify(PASSWORD, stored), hasher.verify(PASSWORD, stored), hasher.verify(PASSWORD, stored)];
+    expect(await Promise.all(signins)).toEqual([true, true, true]);
+    await Promise.all(queued);
   });
 });
 

@@ -10,9 +10,18 @@ import { dummyVerify, hashPassword, verifyPassword } from './passwords.ts';
 /** Default cap: two of libuv's four threads, leaving the rest for file and DNS work. */
 export const PASSWORD_HASH_CONCURRENCY = 2;
 
+/** Sign-ups waiting for a hash slot before new ones are turned away (503): a hundred is about five
+ * seconds of hashing at two at a time, which a person tolerates; past it the queue only grows. */
+export const MAX_WAITING_SIGNUPS = 100;
+
 export type HashPriority = 'signin' | 'signup';
 
+export class HasherBusyError extends Error {
+  readonly code = 'busy';
+}
+
 export interface PasswordHasher {
+  /** Rejects with HasherBusyError when too many sign-ups already wait. */
   hash(password: string): Promise<string>;
   verify(password: string, stored: string): Promise<boolean>;
   /** Same cost as `verify`, for an unknown email (timing must not tell accounts apart). */
@@ -21,7 +30,7 @@ export interface PasswordHasher {
   load(): { running: number; waiting: number };
 }
 
-export function createPasswordHasher(concurrency = PASSWORD_HASH_CONCURRENCY): PasswordHasher {
+export function createPasswordHasher(concurrency = PASSWORD_HASH_CONCURRENCY, maxWaitingSignups = MAX_WAITING_SIGNUPS): PasswordHasher {
   let running = 0;
   const waiting: Record<HashPriority, Array<() => void>> = { signin: [], signup: [] };
 
@@ -29,6 +38,10 @@ export function createPasswordHasher(concurrency = PASSWORD_HASH_CONCURRENCY): P
     if (running < concurrency) {
       running += 1;
       return Promise.resolve();
+    }
+    // Sign-ins are never turned away here: the sign-in throttle already bounds them.
+    if (priority === 'signup' && waiting.signup.length >= maxWaitingSignups) {
+      return Promise.reject(new HasherBusyError('too many sign-ups at once; try again in a few seconds'));
     }
     return new Promise((resolve) => waiting[priority].push(resolve));
   };

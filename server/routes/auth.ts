@@ -7,13 +7,15 @@ import { deleteCookie, setCookie } from 'hono/cookie';
 import { normalizeEmail, SESSION_TTL_MS, type Accounts, type User } from '../auth/accounts.ts';
 import { colorFor, requireSession, SESSION_COOKIE, type AppEnv } from '../auth/actor.ts';
 import type { LoginThrottle } from '../auth/login-throttle.ts';
-import type { PasswordHasher } from '../auth/password-hasher.ts';
+import { HasherBusyError, type PasswordHasher } from '../auth/password-hasher.ts';
 import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from '../auth/passwords.ts';
 import { FixedWindowLimiter } from '../auth/rate-limit.ts';
 import { addressKey } from '../request-trust/client-address.ts';
 import { ApiError, readJsonObject } from '../http-errors.ts';
 
 export const MAX_EMAIL_LENGTH = 254;
+/** What a turned-away sign-up is told: about the time the waiting queue takes to drain. */
+const BUSY_RETRY_AFTER_S = 5;
 export const MAX_USER_NAME_LENGTH = 100;
 const EMAIL_RE = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
@@ -79,7 +81,12 @@ export function authRoutes(deps: AuthRouteDeps): Hono<AppEnv> {
       if (!decision.allowed) refuse(c, decision.retryAfterS, 'sign-ups from your address');
       signups.hit(address);
     }
-    const user = await deps.accounts.createUser({ email, name, passwordHash: await deps.hasher.hash(password) });
+    const passwordHash = await deps.hasher.hash(password).catch((error: unknown) => {
+      if (!(error instanceof HasherBusyError)) throw error;
+      c.header('retry-after', String(BUSY_RETRY_AFTER_S));
+      throw new ApiError(503, 'busy', error.message);
+    });
+    const user = await deps.accounts.createUser({ email, name, passwordHash });
     if (!user) throw new ApiError(409, 'email_taken', 'an account with this email exists; sign in instead');
     return startSession(c, user, 201);
   });
