@@ -1,7 +1,9 @@
 /**
- * Per-user and per-address limits on connections, sync messages and REST requests. In memory per
- * process: behind a load balancer each process enforces them for what it sees, which bounds the
- * damage one client can do to any single process (the resource that runs out).
+ * Per-person, per-address and per-share-link limits on connections, sync messages and REST
+ * requests. In memory per process: behind a load balancer each process enforces them for what it
+ * sees, which bounds the damage one client can do to any single process (the resource that runs
+ * out). Addresses come from `request-trust/client-address.ts` (TRUST_PROXY), already reduced by
+ * `addressKey`; values from `settings.ts`.
  */
 import { FixedWindowLimiter } from './auth/rate-limit.ts';
 import type { ServerLimits } from './settings.ts';

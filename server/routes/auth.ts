@@ -31,7 +31,7 @@ export interface AuthRouteDeps {
   /** scrypt behind a concurrency cap, sign-ins first (server/auth/password-hasher.ts). */
   hasher: PasswordHasher;
   /** Sign-ups allowed per client address and window. */
-  signupLimit?: { perAddress: number; windowMs: number };
+  signupLimit: { perAddress: number; windowMs: number };
 }
 
 const publicUser = (u: User) => ({ id: u.id, email: u.email, name: u.name, isAdmin: u.isAdmin, color: colorFor(u.id) });
@@ -48,7 +48,7 @@ function field(body: Record<string, unknown>, name: string, max: number, min = 1
 
 export function authRoutes(deps: AuthRouteDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
-  const signups = deps.signupLimit ? new FixedWindowLimiter(deps.signupLimit.perAddress, deps.signupLimit.windowMs) : null;
+  const signups = new FixedWindowLimiter(deps.signupLimit.perAddress, deps.signupLimit.windowMs);
   const refuse = (c: Context, retryAfterS: number, what: string): never => {
     c.header('retry-after', String(retryAfterS));
     throw new ApiError(429, 'rate_limited', `too many ${what}; try again in ${retryAfterS} s`);
@@ -76,11 +76,9 @@ export function authRoutes(deps: AuthRouteDeps): Hono<AppEnv> {
     const password = field(body, 'password', PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH);
     // Counted before the hash: the hash is the cost a flood of sign-ups would make us pay.
     const address = addressKey(c.get('clientAddress'));
-    if (signups) {
-      const decision = signups.check(address);
-      if (!decision.allowed) refuse(c, decision.retryAfterS, 'sign-ups from your address');
-      signups.hit(address);
-    }
+    const decision = signups.check(address);
+    if (!decision.allowed) refuse(c, decision.retryAfterS, 'sign-ups from your address');
+    signups.hit(address);
     const passwordHash = await deps.hasher.hash(password).catch((error: unknown) => {
       if (!(error instanceof HasherBusyError)) throw error;
       c.header('retry-after', String(BUSY_RETRY_AFTER_S));
