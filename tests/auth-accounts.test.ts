@@ -18,7 +18,8 @@ describe('accounts and credentials', () => {
   let server: TestServer;
   const clients: TestClient[] = [];
   beforeAll(async () => {
-    server = await startTestServer();
+    // A first sign-in delay that no pause of a busy machine between two requests outlasts.
+    server = await startTestServer({ limits: { loginDelayBaseMs: 60_000 } });
   });
   afterAll(async () => {
     for (const c of clients) c.destroy();
