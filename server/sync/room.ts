@@ -260,7 +260,7 @@ export class Room {
       this.refuseReadOnly(conn);
       return;
     }
-    const check = checkClientUpdate(update);
+    const check = checkClientUpdate(update, this.doc);
     if (!check.ok) {
       this.deps.logger.warn({ conn: conn.id, configId: this.configId, reason: check.reason }, 'update refused');
       this.reject(conn, 'malformed', { code: CloseCode.malformed.code, reason: check.reason });

@@ -1,30 +1,34 @@
 /**
  * Checks a client's Yjs update before it touches the room's document: it must decode completely
- * (a truncated or garbled frame is refused whole, never half-applied) and may only write to the
- * two root types the document layout allows.
+ * (a truncated or garbled frame is refused whole, never half-applied), depend only on changes the
+ * server has, and put every struct where the document layout has a visible place for it
+ * (`update-placement.ts`). A refused update is never applied, stored or fanned out.
+ *
+ * The check decodes with `Y.decodeUpdate`, the same V1 decoder `Y.applyUpdate` uses, so it sees
+ * exactly the structs the room would integrate.
  */
 import * as Y from 'yjs';
-
-/** The only root types of a configuration document (DESIGN.md, "Document layout"). */
-export const ALLOWED_ROOTS: ReadonlySet<string> = new Set(['config', 'notes']);
+import { PlacementResolver } from './update-placement.ts';
 
 export type UpdateCheck =
   | { ok: true; clocks: Record<string, number> }
   | { ok: false; reason: string };
 
-export function checkClientUpdate(update: Uint8Array): UpdateCheck {
+export function checkClientUpdate(update: Uint8Array, doc: Y.Doc): UpdateCheck {
   let decoded: ReturnType<typeof Y.decodeUpdate>;
   try {
     decoded = Y.decodeUpdate(update);
   } catch {
     return { ok: false, reason: 'undecodable update' };
   }
+  const resolver = new PlacementResolver(doc, decoded.structs);
+  const gap = resolver.gap();
+  if (gap) return { ok: false, reason: gap };
   const clocks: Record<string, number> = {};
   for (const struct of decoded.structs) {
-    // Decoded items name their root type by string (the typings only know the integrated form).
-    const parent: unknown = struct instanceof Y.Item ? struct.parent : null;
-    if (typeof parent === 'string' && !ALLOWED_ROOTS.has(parent)) {
-      return { ok: false, reason: `update writes to unknown root "${parent.slice(0, 40)}"` };
+    if (struct instanceof Y.Item && !resolver.isKnown(struct)) {
+      const refusal = resolver.refusal(struct);
+      if (refusal) return { ok: false, reason: refusal };
     }
     const client = String(struct.id.client);
     const end = struct.id.clock + struct.length;

@@ -1,0 +1,294 @@
+/**
+ * Where each struct of a client's update would land, decided before the update is applied, and
+ * whether the document layout has a visible place for it there.
+ *
+ * A Yjs item does not say which type it belongs to in a way the typings show: it names a root
+ * (string), a parent type's item (ID), or nothing, in which case it inherits the parent and map key
+ * of its left neighbour (`origin`), else of its right one (`rightOrigin`) — exactly what
+ * `Item.getMissing` does when Yjs integrates it. This module repeats that resolution against the
+ * room's document and the update itself, then checks each placement against `PLACES`:
+ *
+ * - the `config` root is a Y.Map: only keyed entries (a `getText('config')` insert is sequence
+ *   content of the map that no `toJSON` and so no schema check ever sees);
+ * - nested Y.Map entries and Y.Array items hold JSON values or Y.Map/Y.Array/Y.Text, Y.Text holds
+ *   characters only (formats, embeds, types and map entries on it are invisible in its string);
+ * - the `notes` root is a Y.XmlFragment of Y.XmlElement/Y.XmlText (no keyed entries), elements may
+ *   carry JSON attributes, Y.XmlText holds characters and formatting marks (what y-prosemirror and
+ *   Tiptap write);
+ * - nothing else: no XML types in the configuration, no binary, sub-documents or legacy JSON.
+ *
+ * Structs whose dependencies the server lacks are refused too: Yjs would keep them pending in
+ * memory, unchecked, and hand them to every client in its next sync step 2.
+ */
+import * as Y from 'yjs';
+
+type Struct = Y.Item | Y.GC | Y.Skip;
+
+/** What kind of type a struct's parent is. */
+type ParentKind = 'configRoot' | 'notesRoot' | 'map' | 'array' | 'text' | 'xmlElement' | 'xmlText' | 'unsupported';
+/** What a struct holds. */
+type ContentKind = 'deleted' | 'json' | 'string' | 'format' | 'embed' | 'binary' | 'legacyJson' | 'subdoc' | 'map' | 'array' | 'text' | 'xmlElement' | 'xmlText' | 'unsupported';
+
+type Placement =
+  | { parent: ParentKind; key: string | null }
+  /** The parent is gone (garbage collected or deleted): Yjs discards the content on arrival. */
+  | { gone: true }
+  | { refused: string };
+
+const NESTED_CONFIG_VALUES: readonly ContentKind[] = ['json', 'map', 'array', 'text'];
+const NOTES_CHILDREN: readonly ContentKind[] = ['xmlElement', 'xmlText'];
+
+/** What each kind of parent may hold, as sequence content (`list`) and as keyed entries (`keyed`). */
+const PLACES: Record<ParentKind, { list: readonly ContentKind[]; keyed: readonly ContentKind[] }> = {
+  configRoot: { list: [], keyed: NESTED_CONFIG_VALUES },
+  map: { list: [], keyed: NESTED_CONFIG_VALUES },
+  array: { list: NESTED_CONFIG_VALUES, keyed: [] },
+  text: { list: ['string'], keyed: [] },
+  notesRoot: { list: NOTES_CHILDREN, keyed: [] },
+  xmlElement: { list: NOTES_CHILDREN, keyed: ['json'] },
+  xmlText: { list: ['string', 'format'], keyed: [] },
+  unsupported: { list: [], keyed: [] },
+};
+
+const PARENT_WORDS: Record<ParentKind, string> = {
+  configRoot: 'the "config" root (a map)',
+  notesRoot: 'the "notes" root (an XML fragment)',
+  map: 'a map',
+  array: 'a list',
+  text: 'a text',
+  xmlElement: 'a notes element',
+  xmlText: 'a notes text',
+  unsupported: 'an unsupported type',
+};
+
+/** The root names of the document layout and the kind each root is (DESIGN.md, "Document layout"). */
+const ROOTS: ReadonlyMap<string, ParentKind> = new Map([
+  ['config', 'configRoot'],
+  ['notes', 'notesRoot'],
+]);
+
+function typeKind(type: Y.AbstractType<unknown>): ParentKind {
+  // Subclasses first: Y.XmlText is a Y.Text and Y.XmlHook a Y.Map.
+  if (type instanceof Y.XmlText) return 'xmlText';
+  if (type instanceof Y.Text) return 'text';
+  if (type instanceof Y.XmlElement) return 'xmlElement';
+  if (type instanceof Y.XmlHook) return 'unsupported';
+  if (type instanceof Y.Map) return 'map';
+  if (type instanceof Y.Array) return 'array';
+  return 'unsupported';
+}
+
+/** A value JSON can carry unchanged (ContentAny also encodes bigint, binary and non-finite numbers). */
+function isJsonValue(value: unknown): boolean {
+  const stack: unknown[] = [value];
+  while (stack.length > 0) {
+    const v = stack.pop();
+    if (v === null || v === undefined || typeof v === 'string' || typeof v === 'boolean') continue;
+    if (typeof v === 'number') {
+      if (!Number.isFinite(v)) return false;
+      continue;
+    }
+    if (Array.isArray(v)) stack.push(...v);
+    else if (typeof v === 'object' && Object.getPrototypeOf(v) === Object.prototype) stack.push(...Object.values(v));
+    else return false;
+  }
+  return true;
+}
+
+function contentKind(content: Y.Item['content']): ContentKind {
+  if (content instanceof Y.ContentDeleted) return 'deleted';
+  if (content instanceof Y.ContentAny) return content.getContent().every(isJsonValue) ? 'json' : 'unsupported';
+  if (content instanceof Y.ContentString) return 'string';
+  if (content instanceof Y.ContentFormat) return 'format';
+  if (content instanceof Y.ContentEmbed) return 'embed';
+  if (content instanceof Y.ContentBinary) return 'binary';
+  if (content instanceof Y.ContentJSON) return 'legacyJson';
+  if (content instanceof Y.ContentDoc) return 'subdoc';
+  if (content instanceof Y.ContentType) {
+    const kind = typeKind(content.type);
+    return kind === 'configRoot' || kind === 'notesRoot' ? 'unsupported' : kind;
+  }
+  return 'unsupported';
+}
+
+const CONTENT_WORDS: Record<ContentKind, string> = {
+  deleted: 'deleted content',
+  json: 'a value',
+  string: 'text',
+  format: 'formatting',
+  embed: 'an embed',
+  binary: 'binary data',
+  legacyJson: 'legacy JSON content',
+  subdoc: 'a sub-document',
+  map: 'a map',
+  array: 'a list',
+  text: 'a text',
+  xmlElement: 'an XML element',
+  xmlText: 'an XML text',
+  unsupported: 'unsupported content',
+};
+
+/** Finds structs by id in the update (sorted per client) and in the document's store. */
+class StructIndex {
+  private readonly byClient = new Map<number, Struct[]>();
+
+  constructor(
+    readonly doc: Y.Doc,
+    structs: readonly Struct[],
+  ) {
+    for (const s of structs) {
+      let list = this.byClient.get(s.id.client);
+      if (!list) this.byClient.set(s.id.client, (list = []));
+      list.push(s);
+    }
+    for (const list of this.byClient.values()) list.sort((a, b) => a.id.clock - b.id.clock);
+  }
+
+  /** Clock up to which the document already has `client`'s structs. */
+  known(client: number): number {
+    return Y.getState(this.doc.store, client);
+  }
+
+  inDoc(id: Y.ID): Y.Item | Y.GC | undefined {
+    if (id.clock >= this.known(id.client)) return undefined;
+    const structs = this.doc.store.clients.get(id.client);
+    return structs ? structs[Y.findIndexSS(structs, id.clock)] : undefined;
+  }
+
+  inUpdate(id: Y.ID): Struct | undefined {
+    const list = this.byClient.get(id.client);
+    if (!list) return undefined;
+    let lo = 0;
+    let hi = list.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      const s = list[mid];
+      if (id.clock < s.id.clock) hi = mid - 1;
+      else if (id.clock >= s.id.clock + s.length) lo = mid + 1;
+      else return s;
+    }
+    return undefined;
+  }
+
+  clients(): Iterable<[number, Struct[]]> {
+    return this.byClient.entries();
+  }
+}
+
+const MISSING = 'update depends on changes the server does not have';
+
+export class PlacementResolver {
+  private readonly index: StructIndex;
+  private readonly memo = new Map<Y.Item, Placement>();
+
+  constructor(doc: Y.Doc, structs: readonly Struct[]) {
+    this.index = new StructIndex(doc, structs);
+  }
+
+  /** A reason to refuse the update if a client's structs leave a gap (Yjs would keep them pending). */
+  gap(): string | undefined {
+    for (const [client, list] of this.index.clients()) {
+      let next = this.index.known(client);
+      for (const s of list) {
+        if (s instanceof Y.Skip || s.id.clock > next) return MISSING;
+        next = Math.max(next, s.id.clock + s.length);
+      }
+    }
+    return undefined;
+  }
+
+  /** Is the whole struct already in the document (Yjs skips it)? */
+  isKnown(item: Y.Item): boolean {
+    return item.id.clock + item.length <= this.index.known(item.id.client);
+  }
+
+  /** Why `item` has no place in the layout, or undefined when it does. */
+  refusal(item: Y.Item): string | undefined {
+    const placement = this.placementOf(item);
+    if ('refused' in placement) return placement.refused;
+    if ('gone' in placement) return undefined;
+    const kind = contentKind(item.content);
+    if (kind === 'deleted') return undefined;
+    const allowed = placement.key === null ? PLACES[placement.parent].list : PLACES[placement.parent].keyed;
+    if (allowed.includes(kind)) return undefined;
+    const where = placement.key === null ? 'as content of' : 'as a keyed entry of';
+    return `update puts ${CONTENT_WORDS[kind]} ${where} ${PARENT_WORDS[placement.parent]}`;
+  }
+
+  /** Placement of a struct found in the document (already integrated: its parent is resolved). */
+  private docPlacement(struct: Y.Item | Y.GC): Placement {
+    if (!(struct instanceof Y.Item) || !struct.parent) return { gone: true };
+    const parent = struct.parent as Y.AbstractType<unknown>;
+    if (parent._item === null) {
+      const name = [...this.index.doc.share.entries()].find(([, t]) => t === parent)?.[0];
+      const kind = name === undefined ? undefined : ROOTS.get(name);
+      return kind ? { parent: kind, key: struct.parentSub } : { refused: 'update writes under a root the layout does not have' };
+    }
+    return { parent: typeKind(parent), key: struct.parentSub };
+  }
+
+  /**
+   * One resolution step for an update item: a placement, or the update item it inherits from.
+   * Mirrors `Item.getMissing`: explicit parent; else a GC neighbour discards it; else left, then right.
+   */
+  private step(item: Y.Item): Placement | { from: Y.Item } {
+    const parent: unknown = item.parent;
+    if (typeof parent === 'string') {
+      const kind = ROOTS.get(parent);
+      return kind ? { parent: kind, key: item.parentSub } : { refused: `update writes to unknown root "${parent.slice(0, 40)}"` };
+    }
+    if (parent instanceof Y.ID) {
+      const holder = this.index.inDoc(parent) ?? this.index.inUpdate(parent);
+      if (!holder || holder instanceof Y.Skip) return { refused: MISSING };
+      if (holder instanceof Y.GC || holder.content instanceof Y.ContentDeleted) return { gone: true };
+      if (!(holder.content instanceof Y.ContentType)) return { refused: 'update names a parent that is not a shared type' };
+      const kind = typeKind(holder.content.type);
+      return { parent: kind, key: item.parentSub };
+    }
+    const find = (id: Y.ID | null) => {
+      if (!id) return null;
+      const known = this.index.inDoc(id);
+      if (known) return { struct: known, inDoc: true };
+      const pending = this.index.inUpdate(id);
+      return pending ? { struct: pending, inDoc: false } : undefined;
+    };
+    const left = find(item.origin);
+    const right = find(item.rightOrigin);
+    if (left === undefined || right === undefined) return { refused: MISSING };
+    if (left?.struct instanceof Y.Skip || right?.struct instanceof Y.Skip) return { refused: MISSING };
+    if (left?.struct instanceof Y.GC || right?.struct instanceof Y.GC) return { gone: true };
+    const neighbour = left ?? right;
+    if (!neighbour) return { refused: 'update has an item without a parent' };
+    if (neighbour.inDoc) return this.docPlacement(neighbour.struct as Y.Item);
+    return { from: neighbour.struct as Y.Item };
+  }
+
+  /** Resolves without recursion: an update may chain thousands of items through their origins. */
+  private placementOf(start: Y.Item): Placement {
+    const stack: Y.Item[] = [start];
+    const onStack = new Set<Y.Item>([start]);
+    while (stack.length > 0) {
+      const item = stack[stack.length - 1];
+      if (this.memo.has(item)) {
+        stack.pop();
+        onStack.delete(item);
+        continue;
+      }
+      const step = this.step(item);
+      if (!('from' in step)) {
+        this.memo.set(item, step);
+      } else if (this.memo.has(step.from)) {
+        this.memo.set(item, this.memo.get(step.from)!);
+      } else if (onStack.has(step.from)) {
+        this.memo.set(item, { refused: MISSING });
+      } else {
+        stack.push(step.from);
+        onStack.add(step.from);
+        continue;
+      }
+      stack.pop();
+      onStack.delete(item);
+    }
+    return this.memo.get(start)!;
+  }
+}
