@@ -10,6 +10,9 @@
  *   BUILD_CONCURRENCY  builds at once, default 4 for plan, 1 for armbian
  *   BUILD_TIMEOUT_MS   default 10 minutes for plan, 6 hours for armbian
  *   BUILD_WORK_DIR     scratch space for running builds, default <tmpdir>/boardroom-builds
+ *   BUILD_ENV_PASSTHROUGH  names of builder environment variables builds may see on top of the
+ *                      allow-list (comma or space separated, e.g. "http_proxy https_proxy"); empty
+ *                      by default — see executors/build-env.ts
  */
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -19,6 +22,7 @@ import { createLocalArtifactStorage } from '../shared/builds/artifact-storage-lo
 import type { BuildsDb } from '../shared/builds/db.ts';
 import { buildKeys, DEFAULT_KEY_PREFIX } from '../shared/builds/keys.ts';
 import { BUILDER_VERSION } from '../shared/builds/version.ts';
+import { createBuildEnv, parseBuildEnvPassthrough } from './executors/build-env.ts';
 import { createExecutor } from './executors/index.ts';
 import { loadArmbianFacts } from './plan/armbian-facts.ts';
 import { DEFAULT_BUILDER_TUNING, createBuilder, type Builder } from './worker.ts';
@@ -42,6 +46,8 @@ export interface BuilderSettings {
   concurrency: number;
   timeoutMs: number;
   workDir: string;
+  /** Extra variable names builds may see (BUILD_ENV_PASSTHROUGH). */
+  buildEnvPassthrough: string[];
 }
 
 function positiveInt(env: Env, name: string, fallback: number): number {
@@ -64,6 +70,7 @@ export function readBuilderSettings(env: Env, dataDir = './data'): BuilderSettin
     concurrency: positiveInt(env, 'BUILD_CONCURRENCY', armbian ? ARMBIAN_DEFAULT_CONCURRENCY : PLAN_DEFAULT_CONCURRENCY),
     timeoutMs: positiveInt(env, 'BUILD_TIMEOUT_MS', armbian ? ARMBIAN_DEFAULT_TIMEOUT_MS : PLAN_DEFAULT_TIMEOUT_MS),
     workDir: path.resolve(env.BUILD_WORK_DIR || path.join(tmpdir(), 'boardroom-builds')),
+    buildEnvPassthrough: parseBuildEnvPassthrough(env.BUILD_ENV_PASSTHROUGH),
   };
 }
 
@@ -72,7 +79,7 @@ export interface BuilderRuntime {
   /** A normal connection (not in subscriber mode); not closed by the builder. */
   redis: Redis;
   logger: Logger;
-  /** Environment handed to compile.sh by the armbian executor. */
+  /** The builder's environment: builds see only the allow-listed part of it (`build-env.ts`). */
   env: Env;
 }
 
@@ -87,7 +94,7 @@ export function createBuilderFromSettings(runtime: BuilderRuntime, settings: Bui
       facts: loadArmbianFacts(),
       builderVersion: BUILDER_VERSION,
       armbianDir: settings.armbianDir,
-      env: runtime.env,
+      buildEnv: createBuildEnv(runtime.env, settings.buildEnvPassthrough),
     }),
     storage: createLocalArtifactStorage(settings.artifactsDir),
     workRoot: settings.workDir,

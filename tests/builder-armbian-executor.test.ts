@@ -1,6 +1,6 @@
 /**
  * The `armbian` executor against a fake `compile.sh` (tests/fixtures/fake-armbian): it runs with
- * CI=true and the plan's arguments, streams output into the log, turns stage lines into
+ * SHOW_LOG=yes and the plan's arguments, streams output into the log, turns stage lines into
  * progress, and collects the image with its .sha and .txt. A failing compile.sh fails the build.
  */
 import { createHash } from 'node:crypto';

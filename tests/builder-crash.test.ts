@@ -72,6 +72,7 @@ async function startChildBuilder(checkout: string, pidFile: string): Promise<Chi
       BUILD_LOCK_MS: String(CHILD_LOCK_MS),
       FAKE_ARMBIAN_HANG: '1',
       FAKE_ARMBIAN_PIDFILE: pidFile,
+      BUILD_ENV_PASSTHROUGH: 'FAKE_ARMBIAN_HANG FAKE_ARMBIAN_PIDFILE',
     },
   });
   cleanups.push(() => killGroup(child.pid!));

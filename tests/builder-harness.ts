@@ -19,6 +19,7 @@ import { createBuildQueue, type BuildQueue } from '../shared/builds/queue.ts';
 import { BUILDER_VERSION } from '../shared/builds/version.ts';
 import { contentHash } from '../shared/content-hash.ts';
 import { configs } from '../shared/db/schema.ts';
+import { createBuildEnv } from '../builder/executors/build-env.ts';
 import { createExecutor } from '../builder/executors/index.ts';
 import type { Executor } from '../builder/executors/types.ts';
 import { loadArmbianFacts } from '../builder/plan/armbian-facts.ts';
@@ -88,7 +89,7 @@ async function deleteKeys(redis: Redis, prefix: string): Promise<void> {
 }
 
 export function planExecutor(): Executor {
-  return createExecutor({ name: 'plan', facts: loadArmbianFacts(), builderVersion: BUILDER_VERSION, env: {} });
+  return createExecutor({ name: 'plan', facts: loadArmbianFacts(), builderVersion: BUILDER_VERSION, buildEnv: createBuildEnv({}) });
 }
 
 /** A private copy of the fake Armbian checkout (the executor writes into userpatches/ and output/). */
@@ -98,13 +99,15 @@ export async function fakeArmbianCheckout(tmp: string): Promise<string> {
   return dir;
 }
 
+/** The armbian executor on a fake checkout. `env` holds the fake compile.sh's knobs; they are
+ * passed through the build allow-list by name, as an operator's BUILD_ENV_PASSTHROUGH would. */
 export function armbianExecutor(armbianDir: string, env: Record<string, string> = {}): Executor {
   return createExecutor({
     name: 'armbian',
     facts: loadArmbianFacts(),
     builderVersion: BUILDER_VERSION,
     armbianDir,
-    env: { PATH: process.env.PATH, ...env },
+    buildEnv: createBuildEnv({ PATH: process.env.PATH, ...env }, Object.keys(env)),
   });
 }
 

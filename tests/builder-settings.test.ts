@@ -1,6 +1,7 @@
 /** The builder's environment settings: per-executor defaults, and clear refusals of bad values. */
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { createBuildEnv } from '../builder/executors/build-env.ts';
 import { createExecutor } from '../builder/executors/index.ts';
 import { loadArmbianFacts } from '../builder/plan/armbian-facts.ts';
 import { readBuilderSettings } from '../builder/settings.ts';
@@ -34,7 +35,7 @@ describe('builder settings', () => {
     expect(() => readBuilderSettings({ BUILD_CONCURRENCY: '0' })).toThrow(/BUILD_CONCURRENCY must be a positive integer/);
     expect(() => readBuilderSettings({ BUILD_TIMEOUT_MS: 'soon' })).toThrow(/BUILD_TIMEOUT_MS/);
     const facts = loadArmbianFacts();
-    expect(() => createExecutor({ name: 'docker', facts, builderVersion: '1', env: {} })).toThrow(/unknown executor docker/);
-    expect(() => createExecutor({ name: 'armbian', facts, builderVersion: '1', env: {} })).toThrow(/ARMBIAN_DIR/);
+    expect(() => createExecutor({ name: 'docker', facts, builderVersion: '1', buildEnv: createBuildEnv({}) })).toThrow(/unknown executor docker/);
+    expect(() => createExecutor({ name: 'armbian', facts, builderVersion: '1', buildEnv: createBuildEnv({}) })).toThrow(/ARMBIAN_DIR/);
   });
 });

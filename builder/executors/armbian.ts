@@ -1,6 +1,7 @@
 /**
- * Runs the real Armbian framework: `./compile.sh build KEY=value…` with CI=true in a configured
- * checkout, streaming its output, then collects what it left in `output/images`. The checkout's
+ * Runs the real Armbian framework: `./compile.sh build KEY=value…` in a configured checkout, with
+ * the allow-listed build environment (`build-env.ts`: no builder secrets, HOME private to the
+ * build), streaming its output, then collects what it left in `output/images`. The checkout's
  * `userpatches/` and `output/images/` belong to the builder: it writes the plan's conf and
  * customize script there and moves finished images out.
  */
@@ -12,6 +13,7 @@ import { checkArtifactName } from '../../shared/builds/artifact-name.ts';
 import type { ArmbianFacts } from '../plan/armbian-facts.ts';
 import { PlanError, renderPlan } from '../plan/render-plan.ts';
 import { createStageTracker, stripAnsi } from './armbian-progress.ts';
+import type { BuildEnvFactory } from './build-env.ts';
 import { ExecutorError, type Executor, type ExecutorContext } from './types.ts';
 
 /** After SIGTERM to the framework's process group, wait this long before SIGKILL: it unmounts
@@ -26,8 +28,8 @@ export interface ArmbianExecutorDeps {
   armbianDir: string;
   facts: ArmbianFacts;
   builderVersion: string;
-  /** Environment for compile.sh (the entry point passes its own); CI=true is always added. */
-  env: Readonly<Record<string, string | undefined>>;
+  /** Environment of compile.sh and everything it starts (an allow-list, see `build-env.ts`). */
+  buildEnv: BuildEnvFactory;
   killGraceMs?: number;
 }
 
@@ -69,7 +71,10 @@ async function runOnce(deps: ArmbianExecutorDeps, ctx: ExecutorContext): Promise
   const imagesDir = path.join(deps.armbianDir, 'output', 'images');
   const before = await listFiles(imagesDir);
   ctx.log(`$ ./compile.sh ${plan.compileArgs.join(' ')}`, 'system');
-  const code = await runCompile(deps, ctx, plan.compileArgs);
+  // HOME inside the attempt's private work directory: scripts reading $HOME see nothing of the builder's.
+  const home = path.join(ctx.workDir, 'home');
+  await mkdir(home, { recursive: true });
+  const code = await runCompile(deps, ctx, plan.compileArgs, deps.buildEnv(home));
   if (ctx.signal.aborted) throw new ExecutorError('aborted', String(ctx.signal.reason));
   if (code !== 0) throw new ExecutorError('compile_failed', `compile.sh exited with ${code}`);
 
@@ -106,10 +111,10 @@ async function listFiles(dir: string): Promise<Set<string>> {
 }
 
 /** Resolves with the exit code (or -1 when killed by a signal). */
-function runCompile(deps: ArmbianExecutorDeps, ctx: ExecutorContext, args: string[]): Promise<number> {
+function runCompile(deps: ArmbianExecutorDeps, ctx: ExecutorContext, args: string[], env: Record<string, string>): Promise<number> {
   const child = spawn('./compile.sh', args, {
     cwd: deps.armbianDir,
-    env: { ...deps.env, CI: 'true' },
+    env,
     stdio: ['ignore', 'pipe', 'pipe'],
     // Own process group, so cancel reaches everything the framework started (docker, chroot, make).
     detached: true,

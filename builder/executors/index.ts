@@ -1,6 +1,7 @@
 /** Executors by name: a deployment picks one with BUILD_EXECUTOR. */
 import type { ArmbianFacts } from '../plan/armbian-facts.ts';
 import { createArmbianExecutor } from './armbian.ts';
+import type { BuildEnvFactory } from './build-env.ts';
 import { createPlanExecutor } from './plan.ts';
 import type { Executor } from './types.ts';
 
@@ -13,7 +14,8 @@ export interface ExecutorSelection {
   builderVersion: string;
   /** Required for `armbian`. */
   armbianDir?: string;
-  env: Readonly<Record<string, string | undefined>>;
+  /** The allow-listed environment of build processes (`build-env.ts`), never the builder's own. */
+  buildEnv: BuildEnvFactory;
 }
 
 export function createExecutor(selection: ExecutorSelection): Executor {

@@ -6,9 +6,10 @@ import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { ArmbianFacts } from '../plan/armbian-facts.ts';
 import { PlanError, renderPlan } from '../plan/render-plan.ts';
+import type { BuildEnvFactory } from './build-env.ts';
 import { ExecutorError, type Executor } from './types.ts';
 
-export function createPlanExecutor(deps: { facts: ArmbianFacts; builderVersion: string }): Executor {
+export function createPlanExecutor(deps: { facts: ArmbianFacts; builderVersion: string; buildEnv: BuildEnvFactory }): Executor {
   return {
     name: 'plan',
     async run(ctx) {
@@ -25,6 +26,8 @@ export function createPlanExecutor(deps: { facts: ArmbianFacts; builderVersion: 
       ctx.log(`branch ${m.branch}, kernel ${m.kernelVersion ?? 'unknown'}, release ${m.release}`, 'system');
       for (const warning of m.warnings) ctx.log(`warning: ${warning}`, 'system');
       ctx.log(`command: ${m.command}`, 'system');
+      // The same allow-list a real build runs with: names only (values may be proxies with passwords).
+      ctx.log(`environment: ${Object.keys(deps.buildEnv('<build home>')).sort().join(' ')}`, 'system');
       let done = 0;
       for (const file of plan.files) {
         if (ctx.signal.aborted) throw new ExecutorError('aborted', String(ctx.signal.reason ?? 'aborted'));
