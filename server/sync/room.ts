@@ -263,7 +263,8 @@ export class Room {
     const check = checkClientUpdate(update, this.doc);
     if (!check.ok) {
       this.deps.logger.warn({ conn: conn.id, configId: this.configId, reason: check.reason }, 'update refused');
-      this.reject(conn, 'malformed', { code: CloseCode.malformed.code, reason: check.reason });
+      if (check.retry) this.reject(conn, 'notYetKnown', CloseCode.notYetKnown);
+      else this.reject(conn, 'malformed', { code: CloseCode.malformed.code, reason: check.reason });
       return;
     }
     if (this.approxBytes + update.length > (this.deps.limits ?? Limits).maxDocumentBytes) {

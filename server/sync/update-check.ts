@@ -8,11 +8,12 @@
  * exactly the structs the room would integrate.
  */
 import * as Y from 'yjs';
-import { PlacementResolver } from './update-placement.ts';
+import { MISSING_DEPENDENCY, PlacementResolver } from './update-placement.ts';
 
 export type UpdateCheck =
   | { ok: true; clocks: Record<string, number> }
-  | { ok: false; reason: string };
+  /** `retry`: the update may become acceptable once the server has the changes it builds on. */
+  | { ok: false; reason: string; retry?: boolean };
 
 export function checkClientUpdate(update: Uint8Array, doc: Y.Doc): UpdateCheck {
   let decoded: ReturnType<typeof Y.decodeUpdate>;
@@ -22,13 +23,15 @@ export function checkClientUpdate(update: Uint8Array, doc: Y.Doc): UpdateCheck {
     return { ok: false, reason: 'undecodable update' };
   }
   const resolver = new PlacementResolver(doc, decoded.structs);
-  const gap = resolver.gap();
-  if (gap) return { ok: false, reason: gap };
+  const listing = resolver.listing();
+  if (listing) return { ok: false, ...listing };
   const clocks: Record<string, number> = {};
   for (const struct of decoded.structs) {
-    if (struct instanceof Y.Item && !resolver.isKnown(struct)) {
+    // Structs the document already has are checked too: Yjs still resolves their dependencies and
+    // would keep one with a forged, missing origin pending (and hand it out in sync step 2).
+    if (struct instanceof Y.Item) {
       const refusal = resolver.refusal(struct);
-      if (refusal) return { ok: false, reason: refusal };
+      if (refusal) return { ok: false, reason: refusal, retry: refusal === MISSING_DEPENDENCY || undefined };
     }
     const client = String(struct.id.client);
     const end = struct.id.clock + struct.length;

@@ -61,6 +61,9 @@ const PARENT_WORDS: Record<ParentKind, string> = {
   unsupported: 'an unsupported type',
 };
 
+/** A key no map entry, attribute or format may have (see `refusal`). */
+const FORBIDDEN_KEY = '__proto__';
+
 /** The root names of the document layout and the kind each root is (DESIGN.md, "Document layout"). */
 const ROOTS: ReadonlyMap<string, ParentKind> = new Map([
   ['config', 'configRoot'],
@@ -169,37 +172,41 @@ class StructIndex {
     }
     return undefined;
   }
-
-  clients(): Iterable<[number, Struct[]]> {
-    return this.byClient.entries();
-  }
 }
 
-const MISSING = 'update depends on changes the server does not have';
+/** The refusal for structs Yjs would keep pending (their dependencies are not in the document). */
+export const MISSING_DEPENDENCY = 'update depends on changes the server does not have';
+const MISSING = MISSING_DEPENDENCY;
 
 export class PlacementResolver {
   private readonly index: StructIndex;
   private readonly memo = new Map<Y.Item, Placement>();
 
-  constructor(doc: Y.Doc, structs: readonly Struct[]) {
+  constructor(
+    doc: Y.Doc,
+    private readonly structs: readonly Struct[],
+  ) {
     this.index = new StructIndex(doc, structs);
   }
 
-  /** A reason to refuse the update if a client's structs leave a gap (Yjs would keep them pending). */
-  gap(): string | undefined {
-    for (const [client, list] of this.index.clients()) {
-      let next = this.index.known(client);
-      for (const s of list) {
-        if (s instanceof Y.Skip || s.id.clock > next) return MISSING;
-        next = Math.max(next, s.id.clock + s.length);
-      }
+  /**
+   * A reason to refuse the update for how it lists its structs. Each client's structs come as one
+   * run of consecutive clocks (the decoder counts them so); a client listed twice is refused, since
+   * `Y.applyUpdate` would keep only its last run and this check would have seen both. A run that
+   * starts past what the document has, or a skip, leaves a gap: Yjs would keep the rest pending.
+   */
+  listing(): { reason: string; retry: boolean } | undefined {
+    const seen = new Set<number>();
+    let current: number | undefined;
+    for (const s of this.structs) {
+      if (s instanceof Y.Skip) return { reason: MISSING, retry: true };
+      if (s.id.client === current) continue;
+      current = s.id.client;
+      if (seen.has(current)) return { reason: 'update lists a client twice', retry: false };
+      seen.add(current);
+      if (s.id.clock > this.index.known(current)) return { reason: MISSING, retry: true };
     }
     return undefined;
-  }
-
-  /** Is the whole struct already in the document (Yjs skips it)? */
-  isKnown(item: Y.Item): boolean {
-    return item.id.clock + item.length <= this.index.known(item.id.client);
   }
 
   /** Why `item` has no place in the layout, or undefined when it does. */
@@ -209,6 +216,11 @@ export class PlacementResolver {
     if ('gone' in placement) return undefined;
     const kind = contentKind(item.content);
     if (kind === 'deleted') return undefined;
+    // `toJSON` and `getAttributes` build plain objects: this key would set their prototype, so the
+    // values behind it are inherited by every reader yet invisible to the schema check.
+    if (placement.key === FORBIDDEN_KEY || (item.content instanceof Y.ContentFormat && item.content.key === FORBIDDEN_KEY)) {
+      return `update uses the key "${FORBIDDEN_KEY}"`;
+    }
     const allowed = placement.key === null ? PLACES[placement.parent].list : PLACES[placement.parent].keyed;
     if (allowed.includes(kind)) return undefined;
     const where = placement.key === null ? 'as content of' : 'as a keyed entry of';
