@@ -4,6 +4,9 @@
  * stored or fanned out. Attacks are built with raw Yjs, as an attacker would: other root types of
  * the same name, hand-made items with chosen parents, keys and origins.
  */
+import { getSchema } from '@tiptap/core';
+import StarterKit from '@tiptap/starter-kit';
+import { prosemirrorJSONToYXmlFragment } from '@tiptap/y-tiptap';
 import * as encoding from 'lib0/encoding';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
@@ -189,6 +192,23 @@ describe('the update check', () => {
       // Sent twice (a reconnecting client's step 2 overlaps what the server has): still fine.
       expect(checkClientUpdate(update, doc)).toMatchObject({ ok: true });
     }
+  });
+
+  it('accepts rich notes as Tiptap writes them (headings, lists, marks, links, code, breaks)', () => {
+    const doc = roomLikeDoc();
+    const notes = {
+      type: 'doc',
+      content: [
+        { type: 'heading', attrs: { level: 2 }, content: [{ type: 'text', text: 'Title' }] },
+        { type: 'paragraph', content: [{ type: 'text', text: 'bold', marks: [{ type: 'bold' }] }, { type: 'hardBreak' }, { type: 'text', text: 'link', marks: [{ type: 'link', attrs: { href: 'https://example.org' } }] }] },
+        { type: 'bulletList', content: [{ type: 'listItem', content: [{ type: 'paragraph', content: [{ type: 'text', text: 'item' }] }] }] },
+        { type: 'codeBlock', attrs: { language: 'bash' }, content: [{ type: 'text', text: 'echo' }] },
+        { type: 'blockquote', content: [{ type: 'paragraph', content: [{ type: 'text', text: 'q', marks: [{ type: 'italic' }, { type: 'code' }] }] }] },
+        { type: 'horizontalRule' },
+      ],
+    };
+    const update = copyEdit(doc, (d) => prosemirrorJSONToYXmlFragment(getSchema([StarterKit]), notes, d.getXmlFragment('notes')));
+    expect(checkClientUpdate(update, doc)).toMatchObject({ ok: true });
   });
 
   it('accepts a long typing burst merged into one update, quickly', () => {
