@@ -157,6 +157,20 @@ describe('the update check', () => {
       update: () => rawUpdate(base.clientID, 0, [{ origin: Y.createID(999, 5), content: new Y.ContentString(MARK) }]),
       says: /depends on changes the server does not have/,
     },
+    {
+      attack: 'a deletion of another person’s future edits',
+      update: () => {
+        const encoder = new Y.UpdateEncoderV1();
+        encoding.writeVarUint(encoder.restEncoder, 0); // no structs
+        encoding.writeVarUint(encoder.restEncoder, 1); // delete set: one client
+        encoding.writeVarUint(encoder.restEncoder, base.clientID);
+        encoding.writeVarUint(encoder.restEncoder, 1); // one range, reaching past what exists
+        encoding.writeVarUint(encoder.restEncoder, Y.getState(base.store, base.clientID));
+        encoding.writeVarUint(encoder.restEncoder, 1000);
+        return encoder.toUint8Array();
+      },
+      says: /depends on changes the server does not have/,
+    },
     { attack: 'a clock gap (the rest would wait in memory, unchecked)', update: () => rawUpdate(ATTACKER, 7, [{ parent: 'config', parentSub: 'VENDOR', content: new Y.ContentAny([MARK]) }]), says: /depends on changes the server does not have/ },
   ];
 
@@ -358,6 +372,21 @@ describe('over a real socket, against a real server', () => {
     expect(configMap(rebuilt)._start).toBeNull();
     expect(rebuilt.getXmlFragment('notes')._map.size).toBe(0);
     expect([...rebuilt.share.keys()].sort()).toEqual(['config', 'notes']);
+  });
+
+  it('refuses deleting another person’s future edits; their next edit arrives', async () => {
+    const encoder = new Y.UpdateEncoderV1();
+    encoding.writeVarUint(encoder.restEncoder, 0); // no structs
+    encoding.writeVarUint(encoder.restEncoder, 1); // delete set: one client, one range
+    encoding.writeVarUint(encoder.restEncoder, b.doc.clientID);
+    encoding.writeVarUint(encoder.restEncoder, 1);
+    encoding.writeVarUint(encoder.restEncoder, Y.getState(b.doc.store, b.doc.clientID));
+    encoding.writeVarUint(encoder.restEncoder, 10_000);
+    const closed = await sendAndClose(wsUrl, encoder.toUint8Array());
+    expect(closed.code).toBe(CloseCode.notYetKnown.code);
+    b.doc.getMap('config').set('VENDOR', 'typed by b');
+    await eventually(() => expect(a.doc.getMap('config').get('VENDOR')).toBe('typed by b'));
+    await eventually(async () => expect(configMap(await storedState()).get('VENDOR')).toBe('typed by b'));
   });
 
   it('a V2-encoded update is read as V1, like the apply does: nothing hidden gets in', async () => {

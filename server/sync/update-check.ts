@@ -25,6 +25,8 @@ export function checkClientUpdate(update: Uint8Array, doc: Y.Doc): UpdateCheck {
   const resolver = new PlacementResolver(doc, decoded.structs);
   const listing = resolver.listing();
   if (listing) return { ok: false, ...listing };
+  const deletions = resolver.deletions(decoded.ds);
+  if (deletions) return { ok: false, reason: deletions, retry: true };
   const clocks: Record<string, number> = {};
   for (const struct of decoded.structs) {
     // Structs the document already has are checked too: Yjs still resolves their dependencies and

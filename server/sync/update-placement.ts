@@ -152,6 +152,13 @@ class StructIndex {
     return Y.getState(this.doc.store, client);
   }
 
+  /** Clock up to which `client`'s structs exist once the update is applied. */
+  reach(client: number): number {
+    const list = this.byClient.get(client);
+    const last = list?.[list.length - 1];
+    return Math.max(this.known(client), last ? last.id.clock + last.length : 0);
+  }
+
   inDoc(id: Y.ID): Y.Item | Y.GC | undefined {
     if (id.clock >= this.known(id.client)) return undefined;
     const structs = this.doc.store.clients.get(id.client);
@@ -205,6 +212,19 @@ export class PlacementResolver {
       if (seen.has(current)) return { reason: 'update lists a client twice', retry: false };
       seen.add(current);
       if (s.id.clock > this.index.known(current)) return { reason: MISSING, retry: true };
+    }
+    return undefined;
+  }
+
+  /**
+   * A reason to refuse deletions of structs that exist neither in the document nor in the update.
+   * Yjs keeps them pending and applies them when the structs arrive: another person's next edit
+   * would vanish on arrival, for everyone but its author.
+   */
+  deletions(ds: { clients: Map<number, Array<{ clock: number; len: number }>> }): string | undefined {
+    for (const [client, ranges] of ds.clients) {
+      const reach = this.index.reach(client);
+      for (const range of ranges) if (range.clock + range.len > reach) return MISSING;
     }
     return undefined;
   }
