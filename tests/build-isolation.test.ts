@@ -7,6 +7,7 @@
 import { homedir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
 import { BUILD_ENV_FIXED, BUILD_ENV_INHERITED, createBuildEnv, parseBuildEnvPassthrough } from '../builder/executors/build-env.ts';
 import { createPlanExecutor } from '../builder/executors/plan.ts';
@@ -144,5 +145,8 @@ describe('build environment', () => {
     expect(parseBuildEnvPassthrough(undefined)).toEqual([]);
     expect(() => readBuilderSettings({ BUILD_ENV_PASSTHROUGH: 'PATH=/evil' })).toThrow(/not a variable name/);
     expect(() => readBuilderSettings({ BUILD_ENV_PASSTHROUGH: 'HOME' })).toThrow(/HOME is always/);
+    // Documented for operators, with its (empty) default.
+    expect(readFileSync(new URL('../.env.example', import.meta.url), 'utf8')).toContain('\nBUILD_ENV_PASSTHROUGH=\n');
+    expect(readFileSync(new URL('../docs/operations.md', import.meta.url), 'utf8')).toContain('`BUILD_ENV_PASSTHROUGH`');
   });
 });
