@@ -2,7 +2,8 @@
  * The one place that knows how a Boardroom configuration maps onto the Armbian framework
  * (see shared/schema/config-properties.ts): an UPPER_CASE property is the framework variable of
  * that name; camelCase `timezone`, `extraPackages` and `customizeScript` become
- * `customize-image.sh`; `description` stays metadata. Anything else is not exported.
+ * `customize-image.sh`; `extraLines` is written verbatim after the assignments; `description`
+ * stays metadata. Anything else is not exported.
  */
 import type { ArmbianFacts, OptionRecord } from './armbian-facts.ts';
 
@@ -23,6 +24,8 @@ export interface MappedConfig {
   /** In the framework data's option order. */
   assignments: ArmbianAssignment[];
   script: ScriptInputs;
+  /** Verbatim bash for the end of config-<name>.conf ('' when there is none). */
+  extraLines: string;
   warnings: string[];
 }
 
@@ -89,5 +92,6 @@ export function mapConfig(config: Record<string, unknown>, facts: ArmbianFacts):
     ? config.extraPackages.filter((p): p is string => typeof p === 'string' && p !== '')
     : [];
   const customizeScript = typeof config.customizeScript === 'string' ? config.customizeScript : '';
-  return { assignments, script: { timezone, extraPackages, customizeScript }, warnings };
+  const extraLines = typeof config.extraLines === 'string' ? config.extraLines : '';
+  return { assignments, script: { timezone, extraPackages, customizeScript }, extraLines, warnings };
 }

@@ -98,7 +98,7 @@ export function renderPlan(snapshot: BuildSnapshot, facts: ArmbianFacts, builder
     {
       name: `config-${confName}.conf`,
       installTo: `userpatches/config-${confName}.conf`,
-      content: renderConf(header, confName, mapped.assignments),
+      content: renderConf(header, confName, mapped.assignments, mapped.extraLines),
     },
     { name: 'compile-command.txt', installTo: null, content: `${command}\n` },
   ];
@@ -130,11 +130,13 @@ export function renderPlan(snapshot: BuildSnapshot, facts: ArmbianFacts, builder
   return { files, manifest, compileArgs, confName };
 }
 
-function renderConf(header: string[], confName: string, assignments: ArmbianAssignment[]): string {
+function renderConf(header: string[], confName: string, assignments: ArmbianAssignment[], extraLines: string): string {
   const lines = [...header, `# use: ./compile.sh ${confName}`];
   for (const a of assignments) {
     lines.push(`${a.name}=${doubleQuoted(a.value)}${a.implied ? ' # set by Boardroom: no terminal to ask' : ''}`);
   }
+  // The configuration's own bash, verbatim and last, so it sees (and may override) the settings.
+  if (extraLines.trim() !== '') lines.push('# extra lines of the configuration', extraLines.replace(/\n+$/, ''));
   return `${lines.join('\n')}\n`;
 }
 

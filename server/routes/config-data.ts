@@ -6,8 +6,9 @@
 import { Hono } from 'hono';
 import type { AccessStore } from '../auth/access-store.ts';
 import { requireAccess, requireSession, type AppEnv } from '../auth/actor.ts';
-import { configToConf, parseConf } from '../../shared/conf-format.ts';
-import { writeConfig } from '../../shared/doc-binding.ts';
+import { configToConf } from '../../shared/conf/conf-export.ts';
+import { ConfImportError, parseConf, type ImportWarning } from '../../shared/conf/conf-import.ts';
+import { defaultConfig, writeConfig } from '../../shared/doc-binding.ts';
 import { checkShape, configSchema, type ValidationIssue } from '../../shared/validation/index.ts';
 import { readConfigJson, initialState } from '../config-doc.ts';
 import { ApiError, badRequest, isJsonContentType, notFound, readJsonObject, unprocessable } from '../http-errors.ts';
@@ -62,13 +63,15 @@ export function configDataRoutes(deps: ConfigDataDeps): Hono<AppEnv> {
 
   app.post('/import', async (c) => {
     const session = requireSession(c.get('actor'));
-    // Two forms: JSON (`{ name, data }`, or `{ name?, conf }` with an Armbian .conf file's text,
-    // which is what the browser app sends), and a raw .conf body as `text/plain` for scripts
-    // (`curl --data-binary @config-x.conf`). The raw form is refused for the session cookie by
-    // the cross-site guard: a page on another origin can send text/plain without asking.
+    // Two forms: JSON (`{ name, data }`, or `{ name?, conf }` with the text of an Armbian .conf
+    // file or a `./compile.sh` line, which is what the browser app sends), and the same text as
+    // `text/plain` for scripts (`curl --data-binary @config-x.conf`). The raw form is refused for
+    // the session cookie by the cross-site guard: a page on another origin can send text/plain
+    // without asking.
     const type = c.req.header('content-type') ?? '';
     let name: string;
-    let data: Record<string, unknown>;
+    let prepared: Record<string, unknown>;
+    let warnings: ImportWarning[] = [];
     let conf: string | null = null;
     let body: Record<string, unknown> = {};
     if (isJsonContentType(type)) {
@@ -77,23 +80,31 @@ export function configDataRoutes(deps: ConfigDataDeps): Hono<AppEnv> {
         if (typeof body.conf !== 'string') throw unprocessable('conf must be the text of a .conf file', [{ path: '/conf', message: 'expected a string', keyword: 'type' }]);
         conf = body.conf;
       }
-    } else if (type.split(';')[0].trim().toLowerCase() === 'text/plain') {
+    } else if (type.split(';')[0]!.trim().toLowerCase() === 'text/plain') {
       conf = await c.req.text();
     } else {
       throw new ApiError(415, 'unsupported_media_type', 'import takes application/json, or a .conf file as text/plain');
     }
     if (conf === null) {
       name = readName(body, true)!;
-      data = requireWellShaped(body.data ?? {});
+      prepared = hooks.prepareNewData(requireWellShaped(body.data ?? {}));
     } else {
-      const parsed = parseConf(configSchema, conf);
-      if (parsed.issues.length > 0) throw unprocessable('the config file has lines Boardroom cannot import', details(parsed.issues));
-      name = readName({ name: (typeof body.name === 'string' ? body.name : undefined) ?? c.req.query('name') ?? nameFromConf(conf) }, true)!;
-      data = requireWellShaped(parsed.data);
+      // Never refused for what the text contains, only for its size (shared/conf/conf-import.ts).
+      let parsed;
+      try {
+        parsed = parseConf(configSchema, conf);
+      } catch (error) {
+        if (error instanceof ConfImportError) throw unprocessable(error.message, [{ path: '', message: error.message, keyword: 'maxLines' }]);
+        throw error;
+      }
+      name = readName({ name: (typeof body.name === 'string' ? body.name : undefined) ?? c.req.query('name') ?? parsed.name ?? 'Imported configuration' }, true)!;
+      prepared = hooks.prepareNewData(parsed.data);
+      // Deliberately empty in the file: the defaults must not come back.
+      for (const key of parsed.unset) delete prepared[key];
+      warnings = parsed.warnings;
     }
-    const prepared = hooks.prepareNewData(data);
     const record = await storage.createConfig({ name, initialState: initialState(prepared), ownerId: session.user.id });
-    return c.json({ id: record.id, name: record.name, createdAt: record.createdAt, updatedAt: record.updatedAt }, 201);
+    return c.json({ id: record.id, name: record.name, createdAt: record.createdAt, updatedAt: record.updatedAt, warnings }, 201);
   });
 
   app.get('/:id/export', async (c) => {
@@ -110,17 +121,12 @@ export function configDataRoutes(deps: ConfigDataDeps): Hono<AppEnv> {
     if (format === 'conf') {
       c.header('content-disposition', `attachment; filename="config-${base}.conf"`);
       c.header('content-type', 'text/plain; charset=utf-8');
-      return c.body(configToConf(configSchema, record.name, data));
+      return c.body(configToConf(configSchema, record.name, data, defaultConfig() as Record<string, unknown>));
     }
     throw badRequest('format must be json or conf', [{ path: 'format', message: `unknown format ${format}`, keyword: 'enum' }]);
   });
 
   return app;
-}
-
-/** `# Boardroom configuration "<name>"` heads our own exports; otherwise call it "Imported". */
-function nameFromConf(text: string): string {
-  return /^# Boardroom configuration "(.+)"$/m.exec(text)?.[1] ?? 'Imported configuration';
 }
 
 export function schemaRoute(): Hono<AppEnv> {

@@ -372,7 +372,17 @@ function systemAndCustomisation(options: BuildOptions): Record<string, PropertyS
       'x-widget': 'code',
       'x-export': 'script',
     }),
-    description: place('customisation', 4, {
+    extraLines: place('customisation', 4, {
+      type: 'string',
+      format: 'multiline',
+      title: 'Extra lines',
+      description: 'Bash lines written verbatim at the end of config-<name>.conf, after the settings above: functions, conditionals and variables Boardroom has no field for. Import keeps here whatever it cannot map.',
+      maxLength: ConfigLimits.extraLinesLength,
+      default: '',
+      'x-widget': 'code',
+      'x-export': 'conf',
+    }),
+    description: place('customisation', 5, {
       type: 'string',
       format: 'multiline',
       title: 'Description',

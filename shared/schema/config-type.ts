@@ -62,6 +62,8 @@ export interface BoardConfig {
   extraPackages?: string[];
   /** customize-image.sh; a Y.Text in the document. */
   customizeScript?: string;
+  /** Bash lines written verbatim at the end of config-<name>.conf; a Y.Text in the document. */
+  extraLines?: string;
   /** Free text about the configuration; a Y.Text in the document; not part of the build. */
   description?: string;
 }
@@ -75,7 +77,7 @@ export const BOARD_CONFIG_KEYS = [
   'ROOTFS_TYPE', 'FIXED_IMAGE_SIZE', 'BTRFS_COMPRESSION', 'BOOTSIZE', 'SECTOR_SIZE', 'INCLUDE_HOME_DIR',
   'COMPRESS_OUTPUTIMAGE', 'IMAGE_XZ_COMPRESSION_RATIO', 'ZSTD_COMPRESSION_LEVEL', 'VENDOR', 'SHARE_LOG',
   'NETWORKING_STACK', 'DEST_LANG', 'timezone', 'CONSOLE_AUTOLOGIN', 'BSPFREEZE', 'SKIP_ARMBIAN_REPO',
-  'ENABLE_EXTENSIONS', 'extraPackages', 'customizeScript', 'description',
+  'ENABLE_EXTENSIONS', 'extraPackages', 'customizeScript', 'extraLines', 'description',
 ] as const satisfies readonly (keyof BoardConfig)[];
 
 // Fails to compile when BoardConfig gains a key that BOARD_CONFIG_KEYS does not list.

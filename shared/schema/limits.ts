@@ -21,6 +21,9 @@ export const ConfigLimits = {
   /** customize-image.sh in UTF-16 units: real scripts are a few KB; 64 Ki keeps one whole-document
    * sync of a full script far below the 1 MiB WebSocket message limit. */
   customizeScriptLength: 65_536,
+  /** Verbatim bash lines of config-<name>.conf (functions, conditionals): the same budget as the
+   * customize script, for the same reason. */
+  extraLinesLength: 65_536,
   /** Free-form description of the configuration; the rich notes live in the Tiptap fragment. */
   descriptionLength: 16_384,
   /** FIXED_IMAGE_SIZE in MiB: 256 GiB is larger than any card image a person flashes. */

@@ -8326,6 +8326,18 @@ export const configSchema = deepFreeze({
    "x-section": "customisation",
    "x-order": 3
   },
+  "extraLines": {
+   "type": "string",
+   "format": "multiline",
+   "title": "Extra lines",
+   "description": "Bash lines written verbatim at the end of config-<name>.conf, after the settings above: functions, conditionals and variables Boardroom has no field for. Import keeps here whatever it cannot map.",
+   "maxLength": 65536,
+   "default": "",
+   "x-widget": "code",
+   "x-export": "conf",
+   "x-section": "customisation",
+   "x-order": 4
+  },
   "description": {
    "type": "string",
    "format": "multiline",
@@ -8336,7 +8348,7 @@ export const configSchema = deepFreeze({
    "x-widget": "textarea",
    "x-export": "none",
    "x-section": "customisation",
-   "x-order": 4
+   "x-order": 5
   }
  },
  "required": [
@@ -9758,11 +9770,11 @@ vErrors.push(err118);
 errors++;
 }
 }
-if(data.description !== undefined){
-let data39 = data.description;
+if(data.extraLines !== undefined){
+let data39 = data.extraLines;
 if(typeof data39 === "string"){
-if(data39.length > 16384){
-const err119 = {instancePath:instancePath+"/description",schemaPath:"#/properties/description/maxLength",keyword:"maxLength",params:{limit: 16384}};
+if(data39.length > 65536){
+const err119 = {instancePath:instancePath+"/extraLines",schemaPath:"#/properties/extraLines/maxLength",keyword:"maxLength",params:{limit: 65536}};
 if(vErrors === null){
 vErrors = [err119];
 }
@@ -9773,7 +9785,7 @@ errors++;
 }
 }
 else {
-const err120 = {instancePath:instancePath+"/description",schemaPath:"#/properties/description/type",keyword:"type",params:{type: "string"}};
+const err120 = {instancePath:instancePath+"/extraLines",schemaPath:"#/properties/extraLines/type",keyword:"type",params:{type: "string"}};
 if(vErrors === null){
 vErrors = [err120];
 }
@@ -9783,14 +9795,39 @@ vErrors.push(err120);
 errors++;
 }
 }
-}
-else {
-const err121 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}};
+if(data.description !== undefined){
+let data40 = data.description;
+if(typeof data40 === "string"){
+if(data40.length > 16384){
+const err121 = {instancePath:instancePath+"/description",schemaPath:"#/properties/description/maxLength",keyword:"maxLength",params:{limit: 16384}};
 if(vErrors === null){
 vErrors = [err121];
 }
 else {
 vErrors.push(err121);
+}
+errors++;
+}
+}
+else {
+const err122 = {instancePath:instancePath+"/description",schemaPath:"#/properties/description/type",keyword:"type",params:{type: "string"}};
+if(vErrors === null){
+vErrors = [err122];
+}
+else {
+vErrors.push(err122);
+}
+errors++;
+}
+}
+}
+else {
+const err123 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}};
+if(vErrors === null){
+vErrors = [err123];
+}
+else {
+vErrors.push(err123);
 }
 errors++;
 }

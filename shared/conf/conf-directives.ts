@@ -1,0 +1,29 @@
+/**
+ * Boardroom's additions to a `config-<name>.conf`, all of them bash comments or plain framework
+ * calls, so the file stays an ordinary Armbian config (the format is described in
+ * docs/conf-format.md):
+ *
+ * - `# Boardroom configuration "<name>"` heads the file;
+ * - `#@boardroom <field> <JSON value>` carries a setting the framework has no variable for
+ *   (time zone, description, …), or a list whose items cannot be written as a bash list;
+ * - `#@boardroom <field> block` followed by `#| <line>` lines carries multi-line text;
+ * - `#@boardroom unset <field>…` names settings that are deliberately empty, so import does
+ *   not fill in their defaults;
+ * - `#@boardroom extraLines <n>` is followed by exactly n lines of verbatim bash;
+ * - extra packages are an `add_packages_to_image a b c` call, the framework's own mechanism.
+ */
+
+export const DIRECTIVE_PREFIX = '#@boardroom ';
+export const BLOCK_LINE_PREFIX = '#|';
+export const EXTRA_LINES_FIELD = 'extraLines';
+export const PACKAGE_CALL = 'add_packages_to_image';
+export const CONF_NAME_RE = /^# Boardroom configuration "(.*)"$/;
+
+export function encodeBlock(value: string): string[] {
+  return value.split('\n').map((line) => (line === '' ? BLOCK_LINE_PREFIX : `${BLOCK_LINE_PREFIX} ${line}`));
+}
+
+export function decodeBlockLine(comment: string): string {
+  const rest = comment.slice(BLOCK_LINE_PREFIX.length);
+  return rest.startsWith(' ') ? rest.slice(1) : rest;
+}
