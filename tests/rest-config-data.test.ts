@@ -1,9 +1,11 @@
 /**
  * Whole-configuration REST writes and file formats: PUT data (live clients see it), import and
- * export (JSON and Armbian .conf), the schema, and identical validation on both ends.
+ * export (JSON, Armbian .conf and pasted ./compile.sh lines), the schema, and identical validation
+ * on both ends.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { configToConf } from '../shared/conf-format.ts';
+import { configToConf } from '../shared/conf/conf-export.ts';
+import { defaultConfig } from '../shared/doc-binding.ts';
 import { configSchema, validateConfig, type ValidationResult } from '../shared/validation/index.ts';
 import { connectClient, synced } from './helpers/clients.ts';
 import { createConfig, startTestServer, type TestServer } from './helpers/server.ts';
@@ -52,37 +54,82 @@ describe('REST config data', () => {
     expect((await get(id)).data.BOARD).toBe('orangepi5');
   });
 
-  it('exports JSON and .conf and imports both back', async () => {
-    const id = await createConfig(server, { name: 'Orange Pi 5 NAS', data: VALID });
+  const importText = (body: string, name?: string) =>
+    server.api(`/api/configs/import${name ? `?name=${encodeURIComponent(name)}` : ''}`, {
+      method: 'POST',
+      headers: { 'content-type': 'text/plain; charset=utf-8' },
+      body,
+    });
+
+  it('exports JSON and .conf and imports both back to the same document', async () => {
+    const data = {
+      ...VALID,
+      extraPackages: ['htop', 'tmux'],
+      timezone: 'Europe/Berlin',
+      description: 'NAS for the office\n"quoted" and $HOME',
+      customizeScript: '#!/bin/bash\necho "customising $3"\n',
+      extraLines: 'SHARE_LOGS=yes\nfunction user_config__x() {\n\techo "${BOARD}"\n}\n',
+      ENABLE_EXTENSIONS: ['docker-ce'],
+    };
+    const id = await createConfig(server, { name: 'Orange Pi 5 NAS', data });
+    const original = (await get(id)).data;
     const jsonRes = await server.api(`/api/configs/${id}/export?format=json`);
     expect(jsonRes.headers.get('content-disposition')).toContain('orange-pi-5-nas.json');
     const exported = (await jsonRes.json()) as { name: string; data: Record<string, unknown> };
     const reimported = await json('/api/configs/import', 'POST', exported);
     expect(reimported.status).toBe(201);
     const copy = await get(((await reimported.json()) as { id: string }).id);
-    expect(copy.data).toEqual((await get(id)).data);
+    expect(copy.data).toEqual(original);
 
     const confRes = await server.api(`/api/configs/${id}/export?format=conf`);
     const conf = await confRes.text();
     expect(confRes.headers.get('content-disposition')).toContain('config-orange-pi-5-nas.conf');
     expect(conf).toContain('BOARD="orangepi5"');
-    expect(conf).toContain('BRANCH="vendor"');
-    const confImport = await server.api(`/api/configs/import`, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: conf });
+    expect(conf).toContain('add_packages_to_image htop tmux');
+    const confImport = await importText(conf);
     expect(confImport.status).toBe(201);
-    const fromConf = await get(((await confImport.json()) as { id: string }).id);
-    expect(fromConf.data).toMatchObject({ BOARD: 'orangepi5', BRANCH: 'vendor', RELEASE: 'bookworm', BUILD_MINIMAL: 'yes' });
+    const created = (await confImport.json()) as { id: string; name: string; warnings: unknown[] };
+    expect(created.name).toBe('Orange Pi 5 NAS');
+    expect(created.warnings).toEqual([]);
+    // Extra packages, customize script, time zone, description and extra lines all come back.
+    expect((await get(created.id)).data).toEqual(original);
   });
 
-  it('refuses a .conf with unknown options or broken lines, naming the line', async () => {
-    const res = await server.api(`/api/configs/import?name=x`, {
-      method: 'POST',
-      headers: { 'content-type': 'text/plain' },
-      body: 'BOARD="rock-5b"\nMY_SECRET_SWITCH=yes\nthis is not bash\n',
-    });
-    expect(res.status).toBe(422);
-    const body = (await res.json()) as { error: { details: Array<{ path: string; message: string }> } };
-    expect(body.error.details.map((d) => d.path)).toContain('/MY_SECRET_SWITCH');
-    expect(body.error.details.some((d) => d.message.includes('Line 3'))).toBe(true);
+  it('a deliberately emptied default stays empty through .conf export and import', async () => {
+    const data: Record<string, unknown> = { ...defaultConfig(), ...VALID, COMPRESS_OUTPUTIMAGE: [] };
+    delete data.VENDOR;
+    const id = await createConfig(server, { name: 'emptied' });
+    expect((await json(`/api/configs/${id}/data`, 'PUT', data)).status).toBe(200);
+    const original = (await get(id)).data;
+    expect(original.VENDOR).toBeUndefined();
+    const conf = await (await server.api(`/api/configs/${id}/export?format=conf`)).text();
+    const created = (await (await importText(conf)).json()) as { id: string };
+    expect((await get(created.id)).data).toEqual(original);
+  });
+
+  it('imports a file with unknown options, functions and broken lines, keeping them as Extra lines with warnings', async () => {
+    const res = await importText('BOARD="rock-5b"\nMY_SECRET_SWITCH=yes\nVENDOR="$HOME"\nthis is not bash\n', 'x');
+    expect(res.status).toBe(201);
+    const body = (await res.json()) as { id: string; warnings: Array<{ line: number; message: string }> };
+    expect(body.warnings.some((w) => w.line === 3 && w.message.includes('$HOME'))).toBe(true);
+    const { data } = await get(body.id);
+    expect(data.BOARD).toBe('rock-5b');
+    expect(data.VENDOR).toBe(defaultConfig().VENDOR);
+    expect(data.extraLines).toBe('MY_SECRET_SWITCH=yes\nVENDOR="$HOME"\nthis is not bash');
+  });
+
+  it('imports a pasted ./compile.sh command line through the same endpoint', async () => {
+    const res = await importText('./compile.sh build BOARD=uefi-x86 BRANCH=current RELEASE=noble BUILD_MINIMAL=no BUILD_DESKTOP=no KERNEL_CONFIGURE=no ENABLE_EXTENSIONS=mesa-vpu,nvidia', 'uefi');
+    expect(res.status).toBe(201);
+    const { data } = await get(((await res.json()) as { id: string }).id);
+    expect(data).toMatchObject({ BOARD: 'uefi-x86', BRANCH: 'current', RELEASE: 'noble', ENABLE_EXTENSIONS: ['mesa-vpu', 'nvidia'] });
+  });
+
+  it('import takes JSON and text/plain only', async () => {
+    const res = await server.api('/api/configs/import?name=x', { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'BOARD=rock-5b' });
+    expect(res.status).toBe(415);
+    const tooLong = await importText('# x\n'.repeat(2_001));
+    expect(tooLong.status).toBe(422);
   });
 
   it('refuses an unknown export format', async () => {
@@ -116,6 +163,6 @@ describe('REST config data', () => {
       expect(serverResult.validation).toEqual(validateConfig(serverResult.data));
       expect((await get(id)).validation).toEqual(validateConfig(serverResult.data));
     }
-    expect(configToConf(configSchema, 'n', {})).toContain('# schema');
+    expect(configToConf(configSchema, 'n', {}, {})).toContain('# schema');
   });
 });
