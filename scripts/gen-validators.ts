@@ -35,6 +35,8 @@ const ANNOTATION_KEYWORDS = [
   'x-pattern-hint',
   'x-unit',
   'x-replaced-by',
+  'x-docs',
+  'x-source',
 ];
 
 /**

@@ -16,6 +16,17 @@ export interface ConfigSummary {
   updatedAt: string;
 }
 
+/** One note of a .conf import: a line kept in Extra lines, a reference only the framework can expand. */
+export interface ImportWarning {
+  /** 1-based line of the imported text; 0 for a note about the whole file. */
+  line: number;
+  message: string;
+}
+
+export interface ImportedConfig extends ConfigSummary {
+  warnings?: ImportWarning[];
+}
+
 export interface ConfigRecord extends ConfigSummary {
   data: Record<string, unknown>;
   validation: ValidationResult;
@@ -80,7 +91,9 @@ export interface Api {
   getConfig(id: string): Promise<ConfigRecord>;
   createConfig(name: string, data?: Record<string, unknown>): Promise<ConfigSummary>;
   renameConfig(id: string, name: string): Promise<ConfigSummary>;
-  importConfig(fileName: string, text: string): Promise<ConfigSummary>;
+  importConfig(fileName: string, text: string): Promise<ImportedConfig>;
+  /** A pasted config file or `./compile.sh` line; an empty name lets the server choose one. */
+  importPasted(name: string, text: string): Promise<ImportedConfig>;
   exportUrl(id: string, format: 'json' | 'conf'): string;
   getLayout(): Promise<unknown>;
   putLayout(layout: unknown): Promise<void>;
@@ -160,6 +173,8 @@ export function createApi(base = '', shareToken?: string): Api {
       // The .conf text travels inside JSON: the session cookie only writes with application/json.
       return call('POST', '/api/configs/import', { json: { name, conf: text } });
     },
+    importPasted: (name, text) =>
+      call('POST', '/api/configs/import', { json: name.trim() ? { name: name.trim(), conf: text } : { conf: text } }),
     exportUrl: (id, format) =>
       `${base}${config(id)}/export?format=${format}${shareToken ? `&share=${encodeURIComponent(shareToken)}` : ''}`,
     async getLayout() {

@@ -111,6 +111,24 @@ export function FieldRow(props: FieldRowProps): JSX.Element {
         <p class="field-help" id={`${props.controlId}-help`}>
           {props.schema.description}
           <Show when={props.schema['x-unit']}> Unit: {props.schema['x-unit']}.</Show>
+          <Show when={props.schema['x-docs'] ?? props.schema['x-source']}>
+            <span class="field-links">
+              <Show when={props.schema['x-docs']}>
+                {(href) => (
+                  <a class="link" href={href()} target="_blank" rel="noopener noreferrer" title={`Armbian documentation of ${props.property}`}>
+                    Armbian docs
+                  </a>
+                )}
+              </Show>
+              <Show when={props.schema['x-source']}>
+                {(href) => (
+                  <a class="link" href={href()} target="_blank" rel="noopener noreferrer" title={`Where the Armbian framework reads ${props.property}`}>
+                    framework source
+                  </a>
+                )}
+              </Show>
+            </span>
+          </Show>
         </p>
       </div>
     </div>

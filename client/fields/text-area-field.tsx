@@ -1,5 +1,5 @@
 /**
- * Multiline fields (customize script, description) bound to their Y.Text, so concurrent typing
+ * Multiline fields (customize script, extra lines, description) bound to their Y.Text, so concurrent typing
  * merges. The binding is re-made when the Y.Text itself is replaced (a whole-document PUT or an
  * import writes a new one); until a Y.Text exists, the first keystroke creates it.
  */
@@ -57,7 +57,7 @@ export function TextAreaField(props: FieldProps): JSX.Element {
       maxLength={props.schema.maxLength}
       aria-describedby={props.describedBy}
       aria-invalid={props.invalid}
-      placeholder={props.schema['x-widget'] === 'code' ? '#!/bin/bash\n# runs inside the image before it is packed' : ''}
+      placeholder={typeof props.schema.examples?.[0] === 'string' ? props.schema.examples[0] : ''}
       onInput={onInput}
     />
   );

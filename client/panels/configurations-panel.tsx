@@ -1,6 +1,7 @@
-/** The configurations you can open: list, create, import a .json or Armbian .conf, export. */
+/** The configurations you can open: list, create, import a .json or Armbian .conf (a file or
+ * pasted text, including a `./compile.sh …` line), export. */
 import { createSignal, For, onMount, Show, type JSX } from 'solid-js';
-import { ApiRequestError } from '../app/api.ts';
+import { ApiRequestError, type ImportedConfig, type ImportWarning } from '../app/api.ts';
 import type { AppContext } from '../app/app-context.ts';
 import { configPath } from '../app/routes.ts';
 
@@ -27,6 +28,10 @@ export function ConfigurationsPanel(props: { ctx: AppContext }): JSX.Element {
   const [name, setName] = createSignal('');
   const [busy, setBusy] = createSignal(false);
   const [error, setError] = createSignal<string | null>(null);
+  /** What the last import kept verbatim or could not expand: shown until the next action. */
+  const [importNotes, setImportNotes] = createSignal<{ name: string; warnings: ImportWarning[] } | null>(null);
+  const [pasted, setPasted] = createSignal('');
+  const [pastedName, setPastedName] = createSignal('');
   let fileInput!: HTMLInputElement;
   onMount(() => {
     if (ctx.user) void ctx.configs.refresh();
@@ -35,8 +40,11 @@ export function ConfigurationsPanel(props: { ctx: AppContext }): JSX.Element {
   const run = async (action: () => Promise<{ id: string }>) => {
     setBusy(true);
     setError(null);
+    setImportNotes(null);
     try {
       const created = await action();
+      const warnings = (created as ImportedConfig).warnings ?? [];
+      if (warnings.length > 0) setImportNotes({ name: (created as ImportedConfig).name, warnings });
       await ctx.configs.refresh();
       ctx.navigate(configPath(created.id));
     } catch (e) {
@@ -55,6 +63,16 @@ export function ConfigurationsPanel(props: { ctx: AppContext }): JSX.Element {
     const file = fileInput.files?.[0];
     fileInput.value = '';
     if (file) await run(async () => ctx.api.importConfig(file.name, await file.text()));
+  };
+  const importPasted = (event: Event) => {
+    event.preventDefault();
+    if (pasted().trim() === '') return;
+    void run(() => ctx.api.importPasted(pastedName(), pasted())).then(() => {
+      if (!error()) {
+        setPasted('');
+        setPastedName('');
+      }
+    });
   };
   const openId = () => ctx.session()?.configId ?? null;
 
@@ -95,6 +113,45 @@ export function ConfigurationsPanel(props: { ctx: AppContext }): JSX.Element {
           Refresh
         </button>
       </div>
+      <details class="import-paste">
+        <summary>Paste a .conf or ./compile.sh line…</summary>
+        <form class="import-paste-form" onSubmit={importPasted}>
+          <textarea
+            class="input textarea textarea--code"
+            aria-label="Config file or compile.sh command to import"
+            rows={6}
+            spellcheck={false}
+            placeholder={'BOARD=rock-5b\nBRANCH=current\nenable_extension docker-ce\n\nor: ./compile.sh build BOARD=rock-5b BRANCH=current RELEASE=noble'}
+            value={pasted()}
+            onInput={(e) => setPasted(e.currentTarget.value)}
+          />
+          <div class="import-paste-actions">
+            <input
+              class="input"
+              aria-label="Name of the imported configuration"
+              placeholder="Name (optional)"
+              maxLength={200}
+              value={pastedName()}
+              onInput={(e) => setPastedName(e.currentTarget.value)}
+            />
+            <button class="button button--small" type="submit" disabled={busy() || pasted().trim() === ''}>
+              Import
+            </button>
+          </div>
+        </form>
+      </details>
+      <Show when={importNotes()}>
+        {(notes) => (
+          <div class="import-notes" role="status">
+            <p>
+              Imported “{notes().name}”. Kept as written or not expanded:
+            </p>
+            <ul>
+              <For each={notes().warnings}>{(w) => <li>{w.line > 0 ? `Line ${w.line}: ` : ''}{w.message}</li>}</For>
+            </ul>
+          </div>
+        )}
+      </Show>
       <Show when={error() ?? ctx.configs.error()}>
         <p class="field-issue field-issue--error" role="alert">
           {error() ?? ctx.configs.error()}

@@ -97,7 +97,10 @@ export function configDataRoutes(deps: ConfigDataDeps): Hono<AppEnv> {
         if (error instanceof ConfImportError) throw unprocessable(error.message, [{ path: '', message: error.message, keyword: 'maxLines' }]);
         throw error;
       }
-      name = readName({ name: (typeof body.name === 'string' ? body.name : undefined) ?? c.req.query('name') ?? parsed.name ?? 'Imported configuration' }, true)!;
+      // Boardroom's header names the file; a pasted command line is named after its board.
+      const fallback = parsed.name?.trim() || (typeof parsed.data.BOARD === 'string' ? parsed.data.BOARD : '') || 'Imported configuration';
+      const given = typeof body.name === 'string' && body.name.trim() !== '' ? body.name : undefined;
+      name = readName({ name: given ?? c.req.query('name') ?? fallback }, true)!;
       prepared = hooks.prepareNewData(parsed.data);
       // Deliberately empty in the file: the defaults must not come back.
       for (const key of parsed.unset) delete prepared[key];

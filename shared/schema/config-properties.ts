@@ -176,7 +176,7 @@ export function configProperties(
     })),
     KERNEL_BTF: place('kernel', 2, yesNo(options, 'KERNEL_BTF', {
       title: 'Kernel BTF debug info',
-      description: 'Force BTF type information on or off. Left unset, the build decides from the memory of the build host.',
+      description: 'BTF debug information in the kernel. no turns it off; yes forces it on even when the build host is short of memory. Left unset, it is on, and the build stops with an error when the host has less than about 6.3 GiB of memory available.',
     })),
     EXTRAWIFI: place('kernel', 3, yesNo(options, 'EXTRAWIFI', {
       title: 'Extra Wi-Fi drivers',
@@ -222,7 +222,7 @@ export function configProperties(
     }),
     BOOTSIZE: place('filesystem', 4, integer(options, 'BOOTSIZE', {
       title: 'Boot partition size',
-      description: 'Size of a separate /boot partition in MiB, for boards that have one. Values of 8 or less fall back to the framework default.',
+      description: 'Size of a separate /boot partition in MiB. Only used when the board, family or an extension asks for a boot partition; values of 8 or less mean the framework default of 256 MiB.',
       minimum: 1,
       maximum: ConfigLimits.maxBootSizeMiB,
     })),
@@ -238,7 +238,7 @@ export function configProperties(
     COMPRESS_OUTPUTIMAGE: place('output', 1, {
       type: 'array',
       title: 'Image output',
-      description: 'What to produce from the image: img keeps the raw image, sha writes a checksum, xz or zst compress it.',
+      description: 'What the framework does with the finished image. sha writes a SHA-256 .sha file. xz compresses the image and deletes the raw .img; zst (or zstd) does the same with zstd. Only one compressor runs: with xz and zst both listed you get xz only. img is never read: the raw .img stays whenever no compressor is listed. Left empty, the framework uses sha,img.',
       items: {
         type: 'string',
         title: 'Output step',
@@ -369,6 +369,7 @@ function systemAndCustomisation(options: BuildOptions): Record<string, PropertyS
       description: 'Shell script run inside the image before it is packed (customize-image.sh). It gets RELEASE, LINUXFAMILY, BOARD, BUILD_DESKTOP and ARCH as arguments.',
       maxLength: ConfigLimits.customizeScriptLength,
       default: '',
+      examples: ['#!/bin/bash\n# runs inside the image before it is packed'],
       'x-widget': 'code',
       'x-export': 'script',
     }),
@@ -379,6 +380,7 @@ function systemAndCustomisation(options: BuildOptions): Record<string, PropertyS
       description: 'Bash lines written verbatim at the end of config-<name>.conf, after the settings above: functions, conditionals and variables Boardroom has no field for. Import keeps here whatever it cannot map.',
       maxLength: ConfigLimits.extraLinesLength,
       default: '',
+      examples: ['# sourced by the framework after the settings above\nfunction user_config__my_tweaks() {\n\tdisplay_alert "my tweaks" "${BOARD}" "info"\n}'],
       'x-widget': 'code',
       'x-export': 'conf',
     }),

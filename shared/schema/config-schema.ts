@@ -15,6 +15,7 @@
 import { loadBoardFacts } from './board-facts.ts';
 import { loadBuildOptions } from './build-options.ts';
 import { configProperties } from './config-properties.ts';
+import { loadOptionLinks, withOptionLinks } from './option-docs.ts';
 import { loadReleaseFacts } from './releases.ts';
 import type { ConfigSchema, SectionInfo } from './types.ts';
 import { SCHEMA_ID, SCHEMA_VERSION } from './version.ts';
@@ -49,7 +50,7 @@ export function buildConfigSchema(): ConfigSchema {
     'x-sections': SECTIONS.map((s) => ({ ...s })),
     'x-boards': boards,
     'x-releases': releases,
-    properties: configProperties(options, boards, releases),
+    properties: withOptionLinks(configProperties(options, boards, releases), loadOptionLinks()),
     required: [...REQUIRED_PROPERTIES],
     additionalProperties: false,
   };

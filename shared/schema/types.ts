@@ -115,6 +115,10 @@ export interface PropertySchema {
   'x-unit'?: string;
   /** For deprecated properties: the property that replaces it. */
   'x-replaced-by'?: string;
+  /** The option's page in Armbian's documentation (shared/data/armbian-option-docs.json). */
+  'x-docs'?: string;
+  /** The framework source file that implements the option, at the facts' commit. */
+  'x-source'?: string;
 }
 
 export interface ItemSchema {

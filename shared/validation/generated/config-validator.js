@@ -7587,7 +7587,9 @@ export const configSchema = deepFreeze({
    "x-widget": "board-picker",
    "x-export": "conf",
    "x-section": "target",
-   "x-order": 1
+   "x-order": 1,
+   "x-docs": "https://docs.armbian.com/Developer-Guide_Build-Switches/#user-space",
+   "x-source": "https://github.com/armbian/build/blob/82a0c923f91f75211cade3ee703fc06372c840e5/lib/functions/configuration/interactive.sh"
   },
   "BRANCH": {
    "type": "string",
@@ -7610,7 +7612,9 @@ export const configSchema = deepFreeze({
    "title": "Kernel branch",
    "description": "Which kernel line to build. Each board offers its own subset; current is the usual choice.",
    "x-section": "target",
-   "x-order": 2
+   "x-order": 2,
+   "x-docs": "https://docs.armbian.com/Developer-Guide_Build-Switches/#user-space",
+   "x-source": "https://github.com/armbian/build/blob/82a0c923f91f75211cade3ee703fc06372c840e5/lib/functions/configuration/interactive.sh"
   },
   "RELEASE": {
    "type": "string",
@@ -7702,7 +7706,9 @@ export const configSchema = deepFreeze({
     }
    ],
    "x-section": "target",
-   "x-order": 3
+   "x-order": 3,
+   "x-docs": "https://docs.armbian.com/Developer-Guide_Build-Switches/#user-space",
+   "x-source": "https://github.com/armbian/build/blob/82a0c923f91f75211cade3ee703fc06372c840e5/lib/functions/configuration/interactive.sh"
   },
   "BUILD_MINIMAL": {
    "type": "string",
@@ -7717,7 +7723,9 @@ export const configSchema = deepFreeze({
    "description": "A lean console image without the usual utilities and boot splash. Cannot be combined with a desktop.",
    "default": "no",
    "x-section": "image",
-   "x-order": 1
+   "x-order": 1,
+   "x-docs": "https://docs.armbian.com/Developer-Guide_Build-Switches/#user-space",
+   "x-source": "https://github.com/armbian/build/blob/82a0c923f91f75211cade3ee703fc06372c840e5/lib/functions/main/config-prepare.sh"
   },
   "BUILD_DESKTOP": {
    "type": "string",
@@ -7732,7 +7740,8 @@ export const configSchema = deepFreeze({
    "description": "Install a graphical desktop. Needs a board with video output, a desktop environment and a tier.",
    "default": "no",
    "x-section": "image",
-   "x-order": 2
+   "x-order": 2,
+   "x-source": "https://github.com/armbian/build/blob/82a0c923f91f75211cade3ee703fc06372c840e5/lib/functions/main/config-prepare.sh"
   },
   "DESKTOP_ENVIRONMENT": {
    "type": "string",
@@ -7827,7 +7836,8 @@ export const configSchema = deepFreeze({
     }
    ],
    "x-section": "image",
-   "x-order": 3
+   "x-order": 3,
+   "x-source": "https://github.com/armbian/build/blob/82a0c923f91f75211cade3ee703fc06372c840e5/lib/functions/configuration/config-desktop.sh"
   },
   "DESKTOP_TIER": {
    "type": "string",
@@ -7848,7 +7858,8 @@ export const configSchema = deepFreeze({
     ]
    },
    "x-section": "image",
-   "x-order": 4
+   "x-order": 4,
+   "x-source": "https://github.com/armbian/build/blob/82a0c923f91f75211cade3ee703fc06372c840e5/lib/functions/configuration/config-desktop.sh"
   },
   "DESKTOP_AUTOLOGIN": {
    "type": "string",
@@ -7868,7 +7879,8 @@ export const configSchema = deepFreeze({
     ]
    },
    "x-section": "image",
-   "x-order": 5
+   "x-order": 5,
+   "x-source": "https://github.com/armbian/build/blob/82a0c923f91f75211cade3ee703fc06372c840e5/lib/functions/rootfs/distro-agnostic.sh"
   },
   "DESKTOP_ENVIRONMENT_CONFIG_NAME": {
    "type": "string",
@@ -7887,7 +7899,8 @@ export const configSchema = deepFreeze({
     ]
    },
    "x-section": "image",
-   "x-order": 6
+   "x-order": 6,
+   "x-source": "https://github.com/armbian/build/blob/82a0c923f91f75211cade3ee703fc06372c840e5/lib/functions/configuration/config-desktop.sh"
   },
   "DESKTOP_APPGROUPS_SELECTED": {
    "type": "string",
@@ -7906,7 +7919,8 @@ export const configSchema = deepFreeze({
     ]
    },
    "x-section": "image",
-   "x-order": 7
+   "x-order": 7,
+   "x-source": "https://github.com/armbian/build/blob/82a0c923f91f75211cade3ee703fc06372c840e5/lib/functions/configuration/config-desktop.sh"
   },
   "KERNEL_CONFIGURE": {
    "type": "string",
@@ -7921,7 +7935,8 @@ export const configSchema = deepFreeze({
    "description": "yes stops the build at the kernel's interactive configuration menu, which a remote build cannot answer. Keep no and commit kernel configs instead.",
    "default": "no",
    "x-section": "kernel",
-   "x-order": 1
+   "x-order": 1,
+   "x-source": "https://github.com/armbian/build/blob/82a0c923f91f75211cade3ee703fc06372c840e5/lib/functions/configuration/interactive.sh"
   },
   "KERNEL_BTF": {
    "type": "string",
@@ -7933,9 +7948,10 @@ export const configSchema = deepFreeze({
    "x-widget": "toggle",
    "x-export": "conf",
    "title": "Kernel BTF debug info",
-   "description": "Force BTF type information on or off. Left unset, the build decides from the memory of the build host.",
+   "description": "BTF debug information in the kernel. no turns it off; yes forces it on even when the build host is short of memory. Left unset, it is on, and the build stops with an error when the host has less than about 6.3 GiB of memory available.",
    "x-section": "kernel",
-   "x-order": 2
+   "x-order": 2,
+   "x-source": "https://github.com/armbian/build/blob/82a0c923f91f75211cade3ee703fc06372c840e5/lib/functions/compilation/armbian-kernel.sh"
   },
   "EXTRAWIFI": {
    "type": "string",
@@ -7950,7 +7966,9 @@ export const configSchema = deepFreeze({
    "description": "Build the additional out-of-tree Wi-Fi drivers Armbian bundles with its kernels.",
    "default": "yes",
    "x-section": "kernel",
-   "x-order": 3
+   "x-order": 3,
+   "x-docs": "https://docs.armbian.com/Developer-Guide_Build-Switches/#hidden-options-for-advanced-users-default-values-are-marked-bold",
+   "x-source": "https://github.com/armbian/build/blob/82a0c923f91f75211cade3ee703fc06372c840e5/lib/functions/compilation/patch/drivers-harness.sh"
   },
   "INSTALL_HEADERS": {
    "type": "string",
@@ -7965,7 +7983,9 @@ export const configSchema = deepFreeze({
    "description": "Put the kernel headers in the image so modules (DKMS) can be built on the device.",
    "default": "no",
    "x-section": "kernel",
-   "x-order": 4
+   "x-order": 4,
+   "x-docs": "https://docs.armbian.com/Developer-Guide_Build-Switches/#user-space",
+   "x-source": "https://github.com/armbian/build/blob/82a0c923f91f75211cade3ee703fc06372c840e5/lib/functions/rootfs/distro-agnostic.sh"
   },
   "DISABLE_KERNEL_PATCHES": {
    "type": "string",
@@ -7980,7 +8000,8 @@ export const configSchema = deepFreeze({
    "description": "Build the kernel without Armbian's patches (also drops the extra Wi-Fi drivers). Boards often need those patches to boot.",
    "default": "no",
    "x-section": "kernel",
-   "x-order": 5
+   "x-order": 5,
+   "x-source": "https://github.com/armbian/build/blob/82a0c923f91f75211cade3ee703fc06372c840e5/config/sources/common.conf"
   },
   "KERNEL_COMPILER": {
    "type": "string",
@@ -7996,7 +8017,9 @@ export const configSchema = deepFreeze({
    "x-widget": "text",
    "x-export": "conf",
    "x-section": "kernel",
-   "x-order": 6
+   "x-order": 6,
+   "x-docs": "https://docs.armbian.com/Developer-Guide_Build-Switches/#host-environment",
+   "x-source": "https://github.com/armbian/build/blob/82a0c923f91f75211cade3ee703fc06372c840e5/lib/functions/compilation/kernel-make.sh"
   },
   "ROOTFS_TYPE": {
    "type": "string",
@@ -8015,7 +8038,9 @@ export const configSchema = deepFreeze({
    "description": "Filesystem of the root partition. f2fs needs a fixed image size; nfs makes a boot-only image for network boot.",
    "default": "ext4",
    "x-section": "filesystem",
-   "x-order": 1
+   "x-order": 1,
+   "x-docs": "https://docs.armbian.com/Developer-Guide_Build-Switches/#filesystem",
+   "x-source": "https://github.com/armbian/build/blob/82a0c923f91f75211cade3ee703fc06372c840e5/lib/functions/configuration/main-config.sh"
   },
   "FIXED_IMAGE_SIZE": {
    "type": "integer",
@@ -8027,7 +8052,9 @@ export const configSchema = deepFreeze({
    "minimum": 1,
    "x-unit": "MiB",
    "x-section": "filesystem",
-   "x-order": 2
+   "x-order": 2,
+   "x-docs": "https://docs.armbian.com/Developer-Guide_Build-Switches/#hidden-options-for-advanced-users-default-values-are-marked-bold",
+   "x-source": "https://github.com/armbian/build/blob/82a0c923f91f75211cade3ee703fc06372c840e5/lib/functions/image/partitioning.sh"
   },
   "BTRFS_COMPRESSION": {
    "type": "string",
@@ -8048,20 +8075,24 @@ export const configSchema = deepFreeze({
     ]
    },
    "x-section": "filesystem",
-   "x-order": 3
+   "x-order": 3,
+   "x-docs": "https://docs.armbian.com/Developer-Guide_Build-Switches/#filesystem",
+   "x-source": "https://github.com/armbian/build/blob/82a0c923f91f75211cade3ee703fc06372c840e5/lib/functions/configuration/main-config.sh"
   },
   "BOOTSIZE": {
    "type": "integer",
    "x-widget": "number",
    "x-export": "conf",
    "title": "Boot partition size",
-   "description": "Size of a separate /boot partition in MiB, for boards that have one. Values of 8 or less fall back to the framework default.",
+   "description": "Size of a separate /boot partition in MiB. Only used when the board, family or an extension asks for a boot partition; values of 8 or less mean the framework default of 256 MiB.",
    "minimum": 1,
    "maximum": 4096,
    "x-unit": "MiB",
    "default": 256,
    "x-section": "filesystem",
-   "x-order": 4
+   "x-order": 4,
+   "x-docs": "https://docs.armbian.com/Developer-Guide_Build-Switches/#hidden-options-for-advanced-users-default-values-are-marked-bold",
+   "x-source": "https://github.com/armbian/build/blob/82a0c923f91f75211cade3ee703fc06372c840e5/lib/functions/image/partitioning.sh"
   },
   "SECTOR_SIZE": {
    "type": "string",
@@ -8076,7 +8107,8 @@ export const configSchema = deepFreeze({
    "description": "Logical sector size used when partitioning: 512 for SD cards and eMMC, 4096 for UFS storage.",
    "default": "512",
    "x-section": "filesystem",
-   "x-order": 5
+   "x-order": 5,
+   "x-source": "https://github.com/armbian/build/blob/82a0c923f91f75211cade3ee703fc06372c840e5/lib/functions/image/partitioning.sh"
   },
   "INCLUDE_HOME_DIR": {
    "type": "string",
@@ -8091,12 +8123,14 @@ export const configSchema = deepFreeze({
    "description": "Keep files created under /home during the build in the image.",
    "default": "no",
    "x-section": "filesystem",
-   "x-order": 6
+   "x-order": 6,
+   "x-docs": "https://docs.armbian.com/Developer-Guide_Build-Switches/#advanced",
+   "x-source": "https://github.com/armbian/build/blob/82a0c923f91f75211cade3ee703fc06372c840e5/lib/functions/image/rootfs-to-image.sh"
   },
   "COMPRESS_OUTPUTIMAGE": {
    "type": "array",
    "title": "Image output",
-   "description": "What to produce from the image: img keeps the raw image, sha writes a checksum, xz or zst compress it.",
+   "description": "What the framework does with the finished image. sha writes a SHA-256 .sha file. xz compresses the image and deletes the raw .img; zst (or zstd) does the same with zstd. Only one compressor runs: with xz and zst both listed you get xz only. img is never read: the raw .img stays whenever no compressor is listed. Left empty, the framework uses sha,img.",
    "items": {
     "type": "string",
     "title": "Output step",
@@ -8117,7 +8151,9 @@ export const configSchema = deepFreeze({
    "x-widget": "multi-select",
    "x-export": "conf",
    "x-section": "output",
-   "x-order": 1
+   "x-order": 1,
+   "x-docs": "https://docs.armbian.com/Developer-Guide_Build-Switches/#hidden-options-for-advanced-users-default-values-are-marked-bold",
+   "x-source": "https://github.com/armbian/build/blob/82a0c923f91f75211cade3ee703fc06372c840e5/lib/functions/image/compress-checksum.sh"
   },
   "IMAGE_XZ_COMPRESSION_RATIO": {
    "type": "integer",
@@ -8133,7 +8169,9 @@ export const configSchema = deepFreeze({
     ]
    },
    "x-section": "output",
-   "x-order": 2
+   "x-order": 2,
+   "x-docs": "https://docs.armbian.com/Developer-Guide_Build-Switches/#hidden-options-for-advanced-users-default-values-are-marked-bold",
+   "x-source": "https://github.com/armbian/build/blob/82a0c923f91f75211cade3ee703fc06372c840e5/lib/functions/image/compress-checksum.sh"
   },
   "ZSTD_COMPRESSION_LEVEL": {
    "type": "integer",
@@ -8150,7 +8188,8 @@ export const configSchema = deepFreeze({
     ]
    },
    "x-section": "output",
-   "x-order": 3
+   "x-order": 3,
+   "x-source": "https://github.com/armbian/build/blob/82a0c923f91f75211cade3ee703fc06372c840e5/lib/functions/image/compress-checksum.sh"
   },
   "VENDOR": {
    "type": "string",
@@ -8163,7 +8202,8 @@ export const configSchema = deepFreeze({
    "x-widget": "text",
    "x-export": "conf",
    "x-section": "output",
-   "x-order": 4
+   "x-order": 4,
+   "x-source": "https://github.com/armbian/build/blob/82a0c923f91f75211cade3ee703fc06372c840e5/lib/functions/configuration/main-config.sh"
   },
   "SHARE_LOG": {
    "type": "string",
@@ -8178,7 +8218,9 @@ export const configSchema = deepFreeze({
    "description": "Upload the build log to Armbian's public paste service and print its link.",
    "default": "no",
    "x-section": "output",
-   "x-order": 5
+   "x-order": 5,
+   "x-docs": "https://docs.armbian.com/Developer-Guide_Welcome/#ansi-logging",
+   "x-source": "https://github.com/armbian/build/blob/82a0c923f91f75211cade3ee703fc06372c840e5/lib/functions/logging/export-logs.sh"
   },
   "NETWORKING_STACK": {
    "type": "string",
@@ -8193,7 +8235,9 @@ export const configSchema = deepFreeze({
    "title": "Networking",
    "description": "Network manager of the image. Left unset: systemd-networkd for minimal images, NetworkManager otherwise.",
    "x-section": "system",
-   "x-order": 1
+   "x-order": 1,
+   "x-docs": "https://docs.armbian.com/Developer-Guide_Build-Switches/#networking",
+   "x-source": "https://github.com/armbian/build/blob/82a0c923f91f75211cade3ee703fc06372c840e5/lib/functions/configuration/main-config.sh"
   },
   "DEST_LANG": {
    "type": "string",
@@ -8206,7 +8250,8 @@ export const configSchema = deepFreeze({
    "x-widget": "text",
    "x-export": "conf",
    "x-section": "system",
-   "x-order": 2
+   "x-order": 2,
+   "x-source": "https://github.com/armbian/build/blob/82a0c923f91f75211cade3ee703fc06372c840e5/lib/functions/configuration/main-config.sh"
   },
   "timezone": {
    "type": "string",
@@ -8238,7 +8283,9 @@ export const configSchema = deepFreeze({
    "description": "Log in as root on local consoles automatically at first run. Turn it off where that is a security concern.",
    "default": "yes",
    "x-section": "system",
-   "x-order": 4
+   "x-order": 4,
+   "x-docs": "https://docs.armbian.com/Developer-Guide_Build-Switches/#advanced",
+   "x-source": "https://github.com/armbian/build/blob/82a0c923f91f75211cade3ee703fc06372c840e5/lib/functions/rootfs/distro-agnostic.sh"
   },
   "BSPFREEZE": {
    "type": "string",
@@ -8253,7 +8300,9 @@ export const configSchema = deepFreeze({
    "description": "Keep apt upgrades on the device from replacing the kernel, U-Boot, device trees and firmware.",
    "default": "no",
    "x-section": "system",
-   "x-order": 5
+   "x-order": 5,
+   "x-docs": "https://docs.armbian.com/Developer-Guide_Build-Switches/#user-space",
+   "x-source": "https://github.com/armbian/build/blob/82a0c923f91f75211cade3ee703fc06372c840e5/lib/functions/rootfs/distro-agnostic.sh"
   },
   "SKIP_ARMBIAN_REPO": {
    "type": "string",
@@ -8268,7 +8317,8 @@ export const configSchema = deepFreeze({
    "description": "Ship the image with the Armbian apt repository disabled.",
    "default": "no",
    "x-section": "system",
-   "x-order": 6
+   "x-order": 6,
+   "x-source": "https://github.com/armbian/build/blob/82a0c923f91f75211cade3ee703fc06372c840e5/lib/functions/rootfs/distro-specific.sh"
   },
   "ENABLE_EXTENSIONS": {
    "type": "array",
@@ -8293,7 +8343,9 @@ export const configSchema = deepFreeze({
    "x-widget": "tags",
    "x-export": "conf",
    "x-section": "customisation",
-   "x-order": 1
+   "x-order": 1,
+   "x-docs": "https://docs.armbian.com/Developer-Guide_Build-Switches/#advanced",
+   "x-source": "https://github.com/armbian/build/blob/82a0c923f91f75211cade3ee703fc06372c840e5/lib/functions/general/extensions.sh"
   },
   "extraPackages": {
    "type": "array",
@@ -8321,6 +8373,9 @@ export const configSchema = deepFreeze({
    "description": "Shell script run inside the image before it is packed (customize-image.sh). It gets RELEASE, LINUXFAMILY, BOARD, BUILD_DESKTOP and ARCH as arguments.",
    "maxLength": 65536,
    "default": "",
+   "examples": [
+    "#!/bin/bash\n# runs inside the image before it is packed"
+   ],
    "x-widget": "code",
    "x-export": "script",
    "x-section": "customisation",
@@ -8333,6 +8388,9 @@ export const configSchema = deepFreeze({
    "description": "Bash lines written verbatim at the end of config-<name>.conf, after the settings above: functions, conditionals and variables Boardroom has no field for. Import keeps here whatever it cannot map.",
    "maxLength": 65536,
    "default": "",
+   "examples": [
+    "# sourced by the framework after the settings above\nfunction user_config__my_tweaks() {\n\tdisplay_alert \"my tweaks\" \"${BOARD}\" \"info\"\n}"
+   ],
    "x-widget": "code",
    "x-export": "conf",
    "x-section": "customisation",
