@@ -95,6 +95,9 @@ class Lexer {
   private readonly comments: Comment[] = [];
   private pendingHeredocs: Array<{ delimiter: string; stripTabs: boolean }> = [];
   private readonly lineStarts: number[] = [0];
+  /** Runs of characters with no special meaning, consumed at once (sticky: one per lexer). */
+  private readonly plainRun = /[^\s;&|<>()\\'"$`~]+/y;
+  private readonly quotedRun = /[^"\\$`]+/y;
 
   constructor(private readonly src: string) {
     for (let i = 0; i < src.length; i++) if (src[i] === '\n') this.lineStarts.push(i + 1);
@@ -372,6 +375,13 @@ class Lexer {
         }
         break;
       }
+      this.plainRun.lastIndex = this.pos;
+      const run = this.plainRun.exec(this.src);
+      if (run) {
+        text(run[0]);
+        this.pos += run[0].length;
+        continue;
+      }
       if (c === '\\') {
         const next = this.src[this.pos + 1];
         if (next === undefined) throw new LexError('a backslash ends the text', this.pos);
@@ -430,6 +440,13 @@ class Lexer {
     while (true) {
       const c = this.src[this.pos];
       if (c === undefined) throw new LexError('a " quote is not closed', this.pos);
+      this.quotedRun.lastIndex = this.pos;
+      const run = this.quotedRun.exec(this.src);
+      if (run) {
+        text(run[0]);
+        this.pos += run[0].length;
+        continue;
+      }
       if (c === '"') {
         this.pos++;
         // An empty "" still makes a (empty) word part.
@@ -482,10 +499,9 @@ class Lexer {
     }
     if (next === '{') {
       this.pos += 2;
-      const inner = this.src.slice(this.pos);
       this.balancedBraces();
       const raw = this.src.slice(begin, this.pos);
-      const name = /^([A-Za-z_][A-Za-z0-9_]*)\}/.exec(inner)?.[1] ?? null;
+      const name = /^\$\{([A-Za-z_][A-Za-z0-9_]*)\}$/.exec(raw)?.[1] ?? null;
       parts.push({ kind: 'param', raw, name });
       return;
     }
@@ -534,7 +550,7 @@ class Lexer {
   }
 
   private codePoint(re: RegExp, radix: number): string {
-    const digits = re.exec(this.src.slice(this.pos))?.[0];
+    const digits = re.exec(this.src.slice(this.pos, this.pos + 8))?.[0];
     if (!digits) return radix === 16 ? '\\x' : '';
     this.pos += digits.length;
     const value = parseInt(digits, radix);

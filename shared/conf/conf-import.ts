@@ -71,17 +71,27 @@ class Importer {
   constructor(
     private readonly schema: ConfigSchema,
     private readonly src: string,
-  ) {}
+  ) {
+    for (let i = 0; i < src.length; i++) if (src[i] === '\n') this.lineStarts.push(i + 1);
+  }
 
   private known(name: string): PropertySchema | undefined {
     const property = Object.hasOwn(this.schema.properties, name) ? this.schema.properties[name] : undefined;
     return property && property['x-export'] === 'conf' && /^[A-Z]/.test(name) ? property : undefined;
   }
 
+  /** Offsets where lines start, for 1-based line numbers in warnings. */
+  private readonly lineStarts: number[] = [0];
+
   private lineOf(offset: number): number {
-    let line = 1;
-    for (let i = 0; i < offset && i < this.src.length; i++) if (this.src[i] === '\n') line++;
-    return line;
+    let lo = 0;
+    let hi = this.lineStarts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (this.lineStarts[mid]! <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo + 1;
   }
 
   warn(offset: number, message: string): void {
@@ -90,9 +100,9 @@ class Importer {
 
   /** The command's text with a trailing comment on its last line, as the extra lines keep it. */
   private sourceOf(command: Command): Chunk {
-    let end = command.end;
-    const rest = /^[ \t]*(#[^\n]*)?/.exec(this.src.slice(end))![0];
-    end += rest.length;
+    const trailing = /[ \t]*(#[^\n]*)?/y;
+    trailing.lastIndex = command.end;
+    const end = command.end + trailing.exec(this.src)![0].length;
     return { start: command.start, text: this.src.slice(command.start, end).trimEnd(), removed: false };
   }
 
