@@ -10,6 +10,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadArmbianFacts } from '../builder/plan/armbian-facts.ts';
+import { renderPlan } from '../builder/plan/render-plan.ts';
 import { configToConf } from '../shared/conf/conf-export.ts';
 import { parseConf } from '../shared/conf/conf-import.ts';
 import { defaultConfig } from '../shared/doc-binding.ts';
@@ -60,8 +62,7 @@ describe('the Armbian framework accepts exported .conf files', () => {
     if (dir) await rm(dir, { recursive: true, force: true });
   });
 
-  async function check(name: string, data: Record<string, unknown>): Promise<DumpResult> {
-    const conf = configToConf(configSchema, name, data, defaultConfig() as Record<string, unknown>);
+  async function check(name: string, data: Record<string, unknown>, conf = configToConf(configSchema, name, data, defaultConfig() as Record<string, unknown>)): Promise<DumpResult> {
     const path = join(dir, 'userpatches', `config-${name}.conf`);
     await writeFile(path, conf);
     if (process.getuid?.() === 0) await chown(path, NOBODY, NOBODY);
@@ -106,6 +107,40 @@ describe('the Armbian framework accepts exported .conf files', () => {
     const result = await check('fromdocs', { ...defaultConfig(), ...parsed.data });
     expect(result.code, result.stderr.slice(-2000)).toBe(0);
     expect(dumped(result).IMAGE_FILE_ID).toBe('Odroidn2_trixie_current_6.18.y_minimal');
+  }, FRAMEWORK_TIMEOUT_MS);
+});
+
+describe('the build plan writes Extra lines into its config file', () => {
+  it('appends them verbatim after the settings, and the framework runs them', async () => {
+    const extraLines = 'if [[ "${RELEASE}" == noble ]]; then\n\tdeclare -g BOARDROOM_PLAN_PROBE="noble"\nfi\nfunction user_config__boardroom_plan() {\n\tdisplay_alert "boardroom-plan" "${BOARDROOM_PLAN_PROBE}" "info"\n}\n';
+    const plan = renderPlan(
+      {
+        buildId: '00000000-0000-0000-0000-000000000000',
+        configId: '00000000-0000-0000-0000-000000000001',
+        configName: 'plan probe',
+        configJson: { BOARD: 'rock-5b', BRANCH: 'current', RELEASE: 'noble', BUILD_MINIMAL: 'no', BUILD_DESKTOP: 'no', KERNEL_CONFIGURE: 'no', extraLines },
+        yjsState: new Uint8Array(),
+        schemaVersion: '1',
+        builderVersion: '1.0.0',
+        contentHash: 'a'.repeat(64),
+      },
+      loadArmbianFacts(),
+      '1.0.0',
+    );
+    const conf = plan.files.find((f) => f.name === `config-${plan.confName}.conf`)!.content;
+    expect(conf.endsWith(`\n${extraLines}`)).toBe(true);
+    const dir = await mkdtemp(join(tmpdir(), 'boardroom-armbian-plan-'));
+    try {
+      await cp(FRAMEWORK, dir, { recursive: true });
+      await mkdir(join(dir, 'userpatches'), { recursive: true });
+      await writeFile(join(dir, 'userpatches', `config-${plan.confName}.conf`), conf);
+      if (process.getuid?.() === 0) await chownTree(dir);
+      const result = await runFramework(dir, [plan.confName, 'config-dump-json']);
+      expect(result.code, result.stderr.slice(-2000)).toBe(0);
+      expect(result.stderr).toContain('boardroom-plan [ noble ]');
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   }, FRAMEWORK_TIMEOUT_MS);
 });
 
