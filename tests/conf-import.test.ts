@@ -29,7 +29,7 @@ describe('import of Armbian config files', () => {
     // SHARE_LOGS (sic) is not a variable Boardroom knows; NAMESERVER runs a command.
     const extra = String(result.data.extraLines);
     expect(extra).toContain('SHARE_LOGS=yes');
-    expect(extra).toContain("NAMESERVER=$(grep nameserver /etc/resolv.conf|awk '{ print $2 }'| head -n 1)");
+    expect(extra).toContain("# Use build host DNS server inside chroot instead of default 1.0.0.1\nNAMESERVER=$(grep nameserver /etc/resolv.conf|awk '{ print $2 }'| head -n 1)");
     expect(messages(result).some((m) => m.startsWith('25: NAMESERVER runs $(grep'))).toBe(true);
   });
 
@@ -57,7 +57,8 @@ describe('import of Armbian config files', () => {
     expect(result.data).toMatchObject({ BOARD: 'odroidn2', BRANCH: 'current', RELEASE: 'trixie', BUILD_MINIMAL: 'yes' });
     // The conditional BRANCH=edge and the case's DEST_LANG are not unconditional settings.
     expect(result.data.DEST_LANG).toBeUndefined();
-    const ifBlock = source.slice(source.indexOf('if [['), source.indexOf('fi\n') + 2);
+    // The comment right above the conditional travels with it.
+    const ifBlock = source.slice(source.indexOf('# use the edge kernel'), source.indexOf('fi\n') + 2);
     const fn = source.slice(source.indexOf('function post_family'), source.indexOf('}\n\ncase') + 1);
     const caseBlock = source.slice(source.indexOf('case "'), source.indexOf('esac') + 4);
     expect(result.data.extraLines).toBe([ifBlock, fn, caseBlock].join('\n'));
@@ -87,6 +88,12 @@ describe('import of Armbian config files', () => {
     expect(result.data.VENDOR).toBe('acme-images');
     expect(result.data.ENABLE_EXTENSIONS).toEqual(['zfs']);
     expect(result.data.extraLines).toBe('MY_VENDOR=acme');
+  });
+
+  it('reads reserved words as plain arguments outside compound commands', () => {
+    const result = parse('add_packages_to_image in do fi\nfor p in a b; do echo "$p"; done\n');
+    expect(result.data.extraPackages).toEqual(['in', 'do', 'fi']);
+    expect(result.data.extraLines).toBe('for p in a b; do echo "$p"; done');
   });
 
   it('a later plain assignment wins over an earlier one kept verbatim', () => {

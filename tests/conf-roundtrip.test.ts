@@ -21,7 +21,11 @@ const pick = <T,>(items: readonly T[]): T => items[rng.int(items.length)]!;
 const TRICKY = ['"', "'", '$', '`', '\\', '#', ' ', '\t', 'é', '🙂', '$HOME', '${X}', '$(id)', '#| ', '#@boardroom unset BOARD', '\r', '=', ',', ';', '\\n'];
 const WORD_CHARS = 'abcdefghijklmnopqrstuvwxyz0123456789.-_+';
 
+/** Bash reserved words: plain arguments outside compound commands. */
+const RESERVED = ['in', 'do', 'done', 'fi', 'then', 'if', 'case', 'esac', 'function', 'time'];
+
 function word(max = 12): string {
+  if (rng.next() < 0.05) return pick(RESERVED);
   let out = pick('abcdefghijklmnopqrstuvwxyz'.split(''));
   const length = rng.int(max);
   for (let i = 0; i < length; i++) out += pick(WORD_CHARS.split(''));

@@ -204,7 +204,9 @@ class Lexer extends WordScanner {
           continue;
         }
       }
-      if (raw === 'in' || raw === 'do' || raw === 'then' || raw === 'else' || raw === 'elif') {
+      // Inside a compound command these words are followed by a command; in a simple command
+      // (`add_packages_to_image in`) they are ordinary arguments.
+      if ((compoundOpener !== null || stack.length > 0) && (raw === 'in' || raw === 'do' || raw === 'then' || raw === 'else' || raw === 'elif')) {
         atCommandStart = true;
         continue;
       }

@@ -107,22 +107,50 @@ class Importer {
   }
 
   keep(chunk: Chunk): Chunk {
-    this.chunks.push(chunk);
-    return chunk;
+    // The comment lines right above a kept command stay with it: they usually explain it.
+    const kept = this.leading ? { start: this.leading.start, text: `${this.leading.text}\n${chunk.text}`, removed: false } : chunk;
+    this.leading = null;
+    this.chunks.push(kept);
+    return kept;
+  }
+
+  /** Whole-line comments since the last command, candidates to travel with the next kept one. */
+  private pendingComments: Comment[] = [];
+  private leading: { start: number; text: string } | null = null;
+
+  /** The pending comments on the lines directly above `line`, as one text. */
+  private leadingComments(line: number): { start: number; text: string } | null {
+    let first = this.pendingComments.length;
+    while (first > 0 && this.pendingComments[first - 1]!.line === line - (this.pendingComments.length - first) - 1) first--;
+    if (first === this.pendingComments.length) return null;
+    const from = this.pendingComments[first]!;
+    const to = this.pendingComments[this.pendingComments.length - 1]!;
+    return { start: from.start, text: this.src.slice(from.start, to.end) };
   }
 
   run(commands: Command[], comments: Comment[]): void {
     const items = [...commands.map((c) => ({ at: c.start, command: c })), ...comments.map((c) => ({ at: c.start, comment: c }))];
     items.sort((a, b) => a.at - b.at);
+    let insideUntil = -1;
     for (let i = 0; i < items.length; i++) {
       const item = items[i]!;
       if ('comment' in item && item.comment) {
+        // Comments inside a command (a function body) are part of its text already.
+        if (item.comment.start < insideUntil) continue;
+        const text = item.comment.text;
+        const plain = item.comment.atLineStart && !text.startsWith(DIRECTIVE_PREFIX) && !text.startsWith(BLOCK_LINE_PREFIX) && !CONF_NAME_RE.test(text);
+        if (plain) this.pendingComments.push(item.comment);
+        else this.pendingComments = [];
         i = this.comment(items, i);
         continue;
       }
       const command = (item as { command: Command }).command;
+      this.leading = this.leadingComments(command.line);
+      this.pendingComments = [];
       if (command.kind === 'compound') this.keep(this.sourceOf(command));
       else this.simple(command);
+      this.leading = null;
+      insideUntil = command.end;
     }
   }
 
