@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parseConf } from '../shared/conf/conf-import.ts';
-import { configSchema } from '../shared/validation/index.ts';
+import { configSchema, validateConfig } from '../shared/validation/index.ts';
 
 const fixture = (name: string) => readFileSync(new URL(`./fixtures/armbian-conf/${name}`, import.meta.url), 'utf8');
 const ARMBIAN_TEMPLATE = new URL('../../shared/armbian-build/config/templates/config-example.conf.template', import.meta.url);
@@ -156,5 +156,15 @@ describe('import of ./compile.sh command lines', () => {
     expect(result.data.VENDOR).toBeUndefined();
     expect(result.data.extraLines).toBe('VENDOR=$USER');
     expect(messages(result).join('\n')).toContain('$USER');
+  });
+});
+
+describe('validation of Extra lines', () => {
+  it('refuses text bash would stop reading, and warns when a line overrides a form field', () => {
+    const broken = validateConfig({ BOARD: 'rock-5b', BRANCH: 'current', RELEASE: 'noble', extraLines: 'SHARE_LOGS=yes\necho "unterminated\n' });
+    expect(broken.errors).toContainEqual(expect.objectContaining({ path: '/extraLines', keyword: 'bashSyntax', message: expect.stringContaining('Line 2: a " quote is not closed') }));
+    const overriding = validateConfig({ BOARD: 'rock-5b', BRANCH: 'current', RELEASE: 'noble', extraLines: '# mine\ndeclare -g BRANCH=edge\nfunction f() { BOARD=x; }\n' });
+    expect(overriding.valid).toBe(true);
+    expect(overriding.warnings).toEqual([expect.objectContaining({ path: '/extraLines', keyword: 'overridesField', message: 'Line 2 sets BRANCH, which overrides the Kernel branch field' })]);
   });
 });

@@ -12,6 +12,7 @@ import { indexFacts } from './facts-index.ts';
 import { issuesFromAjv } from './ajv-issues.ts';
 import { configSchema, validateConfigSchema } from './generated/config-validator.js';
 import { SHAPE_KEYWORDS, type ValidationIssue, type ValidationResult } from './issue.ts';
+import { checkExtraLines } from './extra-lines.ts';
 import { checkRules } from './rules.ts';
 
 export type { RepairedIssue, Severity, ValidationIssue, ValidationResult } from './issue.ts';
@@ -50,7 +51,7 @@ function formOrder(issue: ValidationIssue): number {
 
 /** Shape, schema and domain-rule validation. `valid` is true when there are no errors. */
 export function validateConfig(data: unknown): ValidationResult {
-  const issues = withoutShadowedIssues([...schemaIssues(data), ...checkRules(configSchema, FACTS, data)]);
+  const issues = withoutShadowedIssues([...schemaIssues(data), ...checkRules(configSchema, FACTS, data), ...checkExtraLines(configSchema, data)]);
   // Stable sort: within one property, schema issues come before rule issues.
   issues.sort((a, b) => formOrder(a) - formOrder(b));
   const errors = issues.filter((i) => i.severity === 'error');
