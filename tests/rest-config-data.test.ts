@@ -118,10 +118,17 @@ describe('REST config data', () => {
     expect(data.extraLines).toBe('MY_SECRET_SWITCH=yes\nVENDOR="$HOME"\nthis is not bash');
   });
 
-  it('imports a pasted ./compile.sh command line through the same endpoint', async () => {
-    const res = await importText('./compile.sh build BOARD=uefi-x86 BRANCH=current RELEASE=noble BUILD_MINIMAL=no BUILD_DESKTOP=no KERNEL_CONFIGURE=no ENABLE_EXTENSIONS=mesa-vpu,nvidia', 'uefi');
+  it('imports a pasted ./compile.sh command line through the same endpoint, as text or inside JSON', async () => {
+    const line = './compile.sh build BOARD=uefi-x86 BRANCH=current RELEASE=noble BUILD_MINIMAL=no BUILD_DESKTOP=no KERNEL_CONFIGURE=no ENABLE_EXTENSIONS=mesa-vpu,nvidia';
+    const res = await importText(line, 'uefi');
     expect(res.status).toBe(201);
     const { data } = await get(((await res.json()) as { id: string }).id);
+    // What the app sends: the text inside JSON; without a name, the board names it.
+    const asJson = await json('/api/configs/import', 'POST', { conf: line });
+    expect(asJson.status).toBe(201);
+    const created = (await asJson.json()) as { id: string; name: string };
+    expect(created.name).toBe('uefi-x86');
+    expect((await get(created.id)).data).toEqual(data);
     expect(data).toMatchObject({ BOARD: 'uefi-x86', BRANCH: 'current', RELEASE: 'noble', ENABLE_EXTENSIONS: ['mesa-vpu', 'nvidia'] });
   });
 
