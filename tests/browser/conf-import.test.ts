@@ -4,7 +4,9 @@
  * kept verbatim, the form shows it in Extra lines; option help links to Armbian's docs.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { field, formReady, startHarness, type Harness } from './browser-harness.ts';
+import { field, formReady, startHarness, UI_TIMEOUT_MS, type Harness } from './browser-harness.ts';
+
+const poll = { timeout: UI_TIMEOUT_MS };
 
 let h: Harness;
 const errors: string[][] = [];
@@ -38,13 +40,13 @@ describe('import by pasting', () => {
     await page.getByLabel('Config file or compile.sh command to import').fill(PASTED);
     await page.getByLabel('Name of the imported configuration').fill('Pasted rock 5b');
     await page.locator('.import-paste-form button[type=submit]').click();
-    await expect.poll(() => page.getByTestId('top-config-name').textContent()).toBe('Pasted rock 5b');
+    await expect.poll(() => page.getByTestId('top-config-name').textContent(), poll).toBe('Pasted rock 5b');
     await formReady(page);
     const notes = page.locator('.import-notes');
-    await expect.poll(() => notes.textContent()).toContain('Line 6: CUSTOM_DIR uses $HOME');
-    await expect.poll(() => field(page, 'VENDOR').locator('input').inputValue()).toBe('My # Images');
+    await expect.poll(() => notes.textContent(), poll).toContain('Line 6: CUSTOM_DIR uses $HOME');
+    await expect.poll(() => field(page, 'VENDOR').locator('input').inputValue(), poll).toBe('My # Images');
     const extra = field(page, 'extraLines').locator('textarea');
-    await expect.poll(() => extra.inputValue()).toBe('CUSTOM_DIR="$HOME/armbian"\nif [[ "${BRANCH}" == edge ]]; then\n\tEXTRAWIFI=no\nfi');
+    await expect.poll(() => extra.inputValue(), poll).toBe('CUSTOM_DIR="$HOME/armbian"\nif [[ "${BRANCH}" == edge ]]; then\n\tEXTRAWIFI=no\nfi');
     await field(page, 'extraLines').scrollIntoViewIfNeeded();
     await h.screenshot(page, 'pasted-conf-extra-lines');
   });
@@ -57,9 +59,9 @@ describe('import by pasting', () => {
       .getByLabel('Config file or compile.sh command to import')
       .fill('./compile.sh build \\\n  BOARD=orangepi5 BRANCH=vendor RELEASE=noble BUILD_MINIMAL=no BUILD_DESKTOP=no \\\n  KERNEL_CONFIGURE=no ENABLE_EXTENSIONS=docker-ce');
     await page.locator('.import-paste-form button[type=submit]').click();
-    await expect.poll(() => page.getByTestId('top-config-name').textContent()).toBe('orangepi5');
+    await expect.poll(() => page.getByTestId('top-config-name').textContent(), poll).toBe('orangepi5');
     await formReady(page);
-    await expect.poll(() => field(page, 'BRANCH').locator('select').inputValue()).toBe('vendor');
+    await expect.poll(() => field(page, 'BRANCH').locator('select').inputValue(), poll).toBe('vendor');
   });
 });
 
