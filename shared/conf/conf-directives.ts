@@ -27,3 +27,23 @@ export function decodeBlockLine(comment: string): string {
   const rest = comment.slice(BLOCK_LINE_PREFIX.length);
   return rest.startsWith(' ') ? rest.slice(1) : rest;
 }
+
+/**
+ * The `#@boardroom extraLines N` block: N lines that are the extra lines, byte for byte. The
+ * export puts it last, so only a marker whose block ends exactly at the end of the file counts;
+ * lines added after it by hand, or a look-alike inside a quoted value, fall back to ordinary
+ * parsing (which keeps them in the extra lines too, just not byte for byte).
+ */
+export function cutExactExtraLines(lines: string[]): string | null {
+  // With a final newline the last element is ''.
+  const end = lines[lines.length - 1] === '' ? lines.length - 1 : lines.length;
+  const marker = new RegExp(`^${DIRECTIVE_PREFIX}${EXTRA_LINES_FIELD} ([0-9]+)$`);
+  for (let i = 0; i < end; i++) {
+    const match = marker.exec(lines[i]!);
+    if (!match || i + 1 + Number(match[1]) !== end) continue;
+    const exact = lines.slice(i + 1, end).join('\n');
+    for (let j = i; j < end; j++) lines[j] = '';
+    return exact;
+  }
+  return null;
+}

@@ -11,7 +11,8 @@
 import type { ConfigSchema, PropertySchema } from '../schema/types.ts';
 import { checkShape } from '../validation/index.ts';
 import { lexBash, literalValue, type Command, type Comment, type SimpleCommand, type Word } from './bash-lexer.ts';
-import { BLOCK_LINE_PREFIX, CONF_NAME_RE, DIRECTIVE_PREFIX, EXTRA_LINES_FIELD, PACKAGE_CALL, decodeBlockLine } from './conf-directives.ts';
+import { compileScriptIndex, shellQuote } from './compile-line.ts';
+import { BLOCK_LINE_PREFIX, CONF_NAME_RE, DIRECTIVE_PREFIX, EXTRA_LINES_FIELD, PACKAGE_CALL, cutExactExtraLines, decodeBlockLine } from './conf-directives.ts';
 
 /** A .conf larger than this is not a board config; refuse it before parsing. */
 export const MAX_CONF_LINES = 2_000;
@@ -39,8 +40,6 @@ const PACKAGE_VARIABLES = new Set(['PACKAGE_LIST_ADDITIONAL', 'EXTRA_PACKAGES_IM
 /** Lists the framework starts empty, so `X="$X more"` in a config means "append". */
 const STARTS_EMPTY = new Set(['ENABLE_EXTENSIONS', ...PACKAGE_VARIABLES]);
 const DECLARATION_BUILTINS = new Set(['export', 'declare', 'typeset', 'readonly', 'local']);
-/** Words that may precede `compile.sh` on a pasted command line. */
-const COMMAND_PREFIXES = new Set(['sudo', 'bash', 'sh', 'time', 'env', 'nice', '$', '#']);
 const ASSIGNMENT_RE = /^([A-Za-z_][A-Za-z0-9_]*)(\+?)=/;
 const NAME_RE = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
@@ -413,47 +412,12 @@ class Importer {
   }
 }
 
-/** Index of the `compile.sh` word of a pasted command line, or -1. */
-function compileScriptIndex(words: Word[]): number {
-  for (let i = 0; i < words.length; i++) {
-    const value = literalValue(words[i]!);
-    if (value === null) return -1;
-    if (/(^|\/)compile\.sh$/.test(value)) return i;
-    if (!COMMAND_PREFIXES.has(value)) return -1;
-  }
-  return -1;
-}
-
 function convert(property: PropertySchema, value: string): unknown {
   if (property.type === 'integer') return /^-?[0-9]+$/.test(value.trim()) ? Number(value.trim()) : null;
   if (property.type === 'array') return value.split(/[,\s]+/).filter(Boolean);
   return value;
 }
 
-/** Single-quotes a value for an extra line unless it is a plain word. */
-function shellQuote(value: string): string {
-  return /^[A-Za-z0-9_@%+=:,./-]*$/.test(value) && value !== '' ? value : `'${value.replace(/'/g, `'\\''`)}'`;
-}
-
-/**
- * The `#@boardroom extraLines N` block: N lines that are the extra lines, byte for byte. The
- * export puts it last, so only a marker whose block ends exactly at the end of the file counts;
- * lines added after it by hand, or a look-alike inside a quoted value, fall back to ordinary
- * parsing (which keeps them in the extra lines too, just not byte for byte).
- */
-function cutExactExtraLines(lines: string[]): string | null {
-  // With a final newline the last element is ''.
-  const end = lines[lines.length - 1] === '' ? lines.length - 1 : lines.length;
-  const marker = new RegExp(`^${DIRECTIVE_PREFIX}${EXTRA_LINES_FIELD} ([0-9]+)$`);
-  for (let i = 0; i < end; i++) {
-    const match = marker.exec(lines[i]!);
-    if (!match || i + 1 + Number(match[1]) !== end) continue;
-    const exact = lines.slice(i + 1, end).join('\n');
-    for (let j = i; j < end; j++) lines[j] = '';
-    return exact;
-  }
-  return null;
-}
 
 export function parseConf(schema: ConfigSchema, input: string): ConfImport {
   // A file saved on Windows: every newline is CRLF. (Boardroom's own exports use LF.)
