@@ -10,7 +10,7 @@ import { shareLinks } from '../shared/db/auth-schema.ts';
 import { CloseCode } from '../shared/protocol.ts';
 import { authed, signUp, type TestUser } from './helpers/auth.ts';
 import { connectClient, synced } from './helpers/clients.ts';
-import { createConfig, startTestServer, type TestServer } from './helpers/server.ts';
+import { addMember, createConfig, startTestServer, type TestServer } from './helpers/server.ts';
 import { eventually } from './helpers/wait.ts';
 
 type Who = 'owner' | 'editor' | 'commenter' | 'viewer' | 'stranger' | 'anonymous' | 'expiredLink' | 'revokedLink' | 'otherConfigLink';
@@ -33,8 +33,7 @@ describe('permission matrix', () => {
     const users: Partial<Record<Who, TestUser>> = {};
     for (const who of ['editor', 'commenter', 'viewer', 'stranger'] as const) users[who] = await signUp(server.url, who);
     for (const role of ['editor', 'commenter', 'viewer'] as const) {
-      const res = await server.api(`/api/configs/${configId}/members`, { method: 'POST', body: JSON.stringify({ email: users[role]!.user.email, role }) });
-      expect(res.status).toBe(201);
+      await addMember(server, configId, users[role]!, role);
     }
     const link = async (id: string, role = 'editor') =>
       (await (await server.api(`/api/configs/${id}/shares`, { method: 'POST', body: JSON.stringify({ role }) })).json()) as { id: string; token: string };
