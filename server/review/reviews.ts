@@ -30,6 +30,9 @@ export const REVIEWS_PAGE_DEFAULT = 20;
 export const REVIEWS_PAGE_MAX = 100;
 /** How far back the base of a new review (the last approved state) is looked for. */
 const BASE_LOOKBACK_REVIEWS = 200;
+/** Reviews tallied per round while looking for that base: usually the newest approved one is
+ * among the first few. */
+const BASE_TALLY_CHUNK = 10;
 
 export const DECISIONS = ['approve', 'request_changes'] as const satisfies readonly Decision[];
 
@@ -124,10 +127,16 @@ export async function baseVersionFor(deps: ApprovalDeps, configId: string): Prom
     .where(eq(reviews.configId, configId))
     .orderBy(desc(reviews.openedAt))
     .limit(BASE_LOOKBACK_REVIEWS);
+  // Only reviews with an approval can be approved; newest first, a few at a time, since telling
+  // whether an approval counts reads the change log.
   const decisions = await decisionsOf(db, recent.map((r) => r.id));
-  const tallies = await tallyReviews(deps, recent, decisions);
-  const approved = recent.find((r) => tallies.get(r.id)?.status === 'approved');
-  if (approved) return approved.versionId;
+  const candidates = recent.filter((r) => (decisions.get(r.id) ?? []).some((d) => d.decision === 'approve'));
+  for (let i = 0; i < candidates.length; i += BASE_TALLY_CHUNK) {
+    const chunk = candidates.slice(i, i + BASE_TALLY_CHUNK);
+    const tallies = await tallyReviews(deps, chunk, decisions);
+    const approved = chunk.find((r) => tallies.get(r.id)?.status === 'approved');
+    if (approved) return approved.versionId;
+  }
   const [built] = await db
     .select({ id: configVersions.id })
     .from(configVersions)
