@@ -90,7 +90,9 @@ export function accessRoutes(deps: AccessRouteDeps): Hono<AppEnv> {
   app.delete('/configs/:id/members/:userId', async (c) => {
     const id = c.req.param('id');
     await owner(c, id);
-    const userId = decodeURIComponent(c.req.param('userId'));
+    // Hono has already decoded the path parameter (an invited email arrives as `a%40b.c`);
+    // decoding again broke addresses with a `%` in them and threw on `%25E0%25A4%25A` (a 500).
+    const userId = c.req.param('userId');
     // An email names pending invitations to it (older clients revoke them this way).
     if (userId.includes('@')) {
       if (!(await deps.invitations.revokeByEmail(id, normalizeEmail(userId)))) throw notFound('member');
