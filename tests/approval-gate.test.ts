@@ -12,7 +12,9 @@ import path from 'node:path';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { authed, signUp, type TestUser } from './helpers/auth.ts';
+import { connectClient, synced, type TestClient } from './helpers/clients.ts';
 import { addMember, createConfig, startTestServer, type TestServer } from './helpers/server.ts';
+import { eventually } from './helpers/wait.ts';
 import { REDIS_URL, VALID_CONFIG } from './builder-harness.ts';
 
 interface Review {
@@ -35,7 +37,9 @@ describe('the approval gate', () => {
     server = await startTestServer({ redisUrl: REDIS_URL, keyPrefix, artifactsDir: path.join(tmp, 'artifacts') });
     [eddie, carol, dana] = await Promise.all(['Eddie', 'Carol', 'Dana'].map((n) => signUp(server.url, n)));
   });
+  const clients: TestClient[] = [];
   afterAll(async () => {
+    for (const c of clients) c.destroy();
     await server?.cleanup();
     const redis = new Redis(REDIS_URL);
     let cursor = '0';
@@ -117,6 +121,20 @@ describe('the approval gate', () => {
     expect(byCarol).toMatchObject({ status: 'approved', approvals: { counted: 1, required: 1 } });
     expect(byCarol.decisions.find((d) => d.by.name === 'Carol')).toMatchObject({ counts: true });
     expect((await build(id)).status).toBe(202);
+  });
+
+  it('does not count an editor who typed into the content live, even while the burst is still open', async () => {
+    const id = await team('typed');
+    const editor = connectClient({ url: server.url, token: eddie.token }, id);
+    clients.push(editor);
+    await synced(editor);
+    editor.doc.getMap('config').set('VENDOR', 'TypedLive');
+    const vendor = async () => ((await (await owner(`/api/configs/${id}`)).json()) as { data: { VENDOR?: string } }).data.VENDOR;
+    await eventually(async () => expect(await vendor()).toBe('TypedLive'));
+    // Reviewed at once: the change-log entry is still open (in memory), and must still count.
+    const review = await openReview(id, null);
+    expect(await approve(id, review.id, as(eddie))).toMatchObject({ status: 'open', decisions: [{ counts: false, notCounted: { code: 'author' } }] });
+    expect(await approve(id, review.id, as(carol))).toMatchObject({ status: 'approved' });
   });
 
   it("never counts a commenter-link guest's approval", async () => {
