@@ -91,7 +91,7 @@ describe('GitHub sign-in', () => {
   });
 
   /** Starts a GitHub round trip (sign-in, or linking with `session`) and comes back with `code`. */
-  async function roundTrip(code: string, session?: TestUser): Promise<Response> {
+  async function roundTrip(code: string, session?: TestUser, headers: Record<string, string> = {}): Promise<Response> {
     let state: string;
     let cookies: string;
     if (session) {
@@ -105,7 +105,7 @@ describe('GitHub sign-in', () => {
       cookies = cookiesOf(start);
     }
     return fetch(`${server.url}/api/auth/github/callback?code=${code}&state=${state}`, {
-      headers: { cookie: session ? `${cookies}; br_session=${session.token}` : cookies },
+      headers: { ...headers, cookie: session ? `${cookies}; br_session=${session.token}` : cookies },
       redirect: 'manual',
     });
   }
@@ -128,9 +128,11 @@ describe('GitHub sign-in', () => {
     expect(error.code).toBe('github_email_taken');
     expect(error.message).toContain('link GitHub');
     expect(sessionCookie(done)).toBeUndefined();
-    // Her GitHub identity did not become a way into Mallory's account (nor Mallory's into hers).
-    const again = await roundTrip('victim');
-    expect(again.status).toBe(409);
+    // Her GitHub identity did not become a way into Mallory's account; a browser is sent to the
+    // sign-in page, which explains by the code.
+    const again = await roundTrip('victim', undefined, { accept: 'text/html' });
+    expect(again.status).toBe(302);
+    expect(again.headers.get('location')).toBe('/login?error=github_email_taken');
     expect(sessionCookie(again)).toBeUndefined();
     const mine = (await (await authed(server.url, mallory.token)('/api/auth/me')).json()) as { user: { email: string } };
     expect(mine.user.email).toBe('victoria@example.test');

@@ -28,6 +28,8 @@ export interface GithubSettings {
 
 const STATE_COOKIE = 'br_oauth_state';
 const NEXT_COOKIE = 'br_oauth_next';
+/** Refusals the sign-in page explains (client/app/account-page.tsx); others answer JSON. */
+export const BROWSER_ERROR_CODES = new Set(['oauth_state_mismatch', 'oauth_denied', 'github_no_email', 'github_email_taken', 'link_session_mismatch', 'github_already_linked']);
 /** Present only for a linking flow: the id of the session that started it. */
 const LINK_COOKIE = 'br_oauth_link';
 
@@ -90,7 +92,21 @@ export function githubAuthRoutes(deps: {
     return c.json({ url: begin(c, typeof body.next === 'string' ? body.next : '/', session.id) });
   });
 
+  // A browser coming back from GitHub gets a page, not JSON: refusals send it to the sign-in page
+  // with the error's code (a code, never text from the URL, so nobody can put words on our page).
   app.get('/callback', async (c) => {
+    try {
+      return await callback(c);
+    } catch (error) {
+      const browser = (c.req.header('accept') ?? '').includes('text/html');
+      if (browser && error instanceof ApiError && BROWSER_ERROR_CODES.has(error.code)) {
+        return c.redirect(`/login?error=${encodeURIComponent(error.code)}`, 302);
+      }
+      throw error;
+    }
+  });
+
+  const callback = async (c: Context<AppEnv>) => {
     const s = settings();
     const expected = getCookie(c, STATE_COOKIE) ?? '';
     const state = c.req.query('state') ?? '';
@@ -124,7 +140,7 @@ export function githubAuthRoutes(deps: {
     const user = await findOrCreate(deps.accounts, s, profile, auth);
     await startSession(c, deps, user);
     return c.redirect(next, 302);
-  });
+  };
   return app;
 }
 
