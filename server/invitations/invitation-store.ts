@@ -71,16 +71,6 @@ export function createInvitationStore(db: Db, options: { lifetimeMs?: number } =
       });
     },
 
-    /** Invitations still waiting to be accepted (expired ones included, flagged by the caller). */
-    async listPending(configId: string): Promise<Invitation[]> {
-      const rows = await db
-        .select(columns)
-        .from(configInvitations)
-        .where(and(eq(configInvitations.configId, configId), isNull(configInvitations.acceptedAt), isNull(configInvitations.revokedAt)))
-        .orderBy(configInvitations.email);
-      return rows as Invitation[];
-    },
-
     async revoke(configId: string, invitationId: string): Promise<boolean> {
       if (!isConfigId(invitationId)) return false;
       const rows = await db
