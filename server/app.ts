@@ -7,6 +7,9 @@ import type { AccessStore } from './auth/access-store.ts';
 import type { Accounts } from './auth/accounts.ts';
 import { resolveActor, type AppEnv } from './auth/actor.ts';
 import { accessRoutes } from './routes/access.ts';
+import type { InvitationStore } from './invitations/invitation-store.ts';
+import type { Mailer } from './invitations/mailer.ts';
+import { invitationRoutes } from './invitations/routes.ts';
 import { authRoutes } from './routes/auth.ts';
 import { githubAuthRoutes, type GithubSettings } from './routes/github-auth.ts';
 import { buildRoutes, type BuildGate } from './routes/builds.ts';
@@ -43,12 +46,16 @@ export interface AppDeps {
   db: Db;
   accounts: Accounts;
   access: AccessStore;
+  invitations: InvitationStore;
+  /** Sends invitation links; null without SMTP (the owner is given the link instead). */
+  mailer: Mailer | null;
   accessEvents: AccessEvents;
   /** Base URL people reach this server at (share links are built from it). */
   publicUrl: () => string;
   secureCookies: boolean;
   builds: BuildsContext | null;
-  buildGate?: BuildGate;
+  /** Decides whether builds may start (server/review/build-permission.ts); every build route asks it. */
+  buildGate: BuildGate;
   github: GithubSettings | null;
   /** History and review routes (server/history, server/review), mounted under /api/configs. */
   historyRoutes?: Hono<AppEnv>;
@@ -128,6 +135,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.route('/api/auth/github', githubAuthRoutes({ accounts: deps.accounts, settings: deps.github, publicUrl: deps.publicUrl, secureCookies: deps.secureCookies }));
   app.route('/api/auth', authRoutes({ accounts: deps.accounts, providers: { github: !!deps.github }, secureCookies: deps.secureCookies, onSessionRevoked: deps.accessEvents.sessionRevoked, throttle: deps.loginThrottle, hasher: deps.hasher, signupLimit: { perAddress: deps.limits.signupsPerAddress, windowMs: deps.limits.signupWindowMs } }));
   app.route('/api', accessRoutes({ ...deps, events: deps.accessEvents }));
+  app.route('/api', invitationRoutes({ ...deps, events: deps.accessEvents }));
   app.route('/api', buildRoutes({ ...deps, gate: deps.buildGate }));
   app.route('/api/schema', schemaRoute());
   // Data routes first: `/import` must not be taken for a config id.

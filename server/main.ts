@@ -28,6 +28,8 @@ const server = await startServer({
   redisUrl,
   keyPrefix,
   artifactsDir,
+  smtpUrl: process.env.SMTP_URL || undefined,
+  mailFrom: process.env.MAIL_FROM || undefined,
   github:
     process.env.GITHUB_CLIENT_ID && process.env.GITHUB_CLIENT_SECRET
       ? {

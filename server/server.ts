@@ -24,6 +24,8 @@ import type { BuildsContext } from './builds-context.ts';
 import { DEFAULT_KEY_PREFIX } from '../shared/builds/keys.ts';
 import { createAccessStore } from './auth/access-store.ts';
 import { createAccounts } from './auth/accounts.ts';
+import { createInvitationStore } from './invitations/invitation-store.ts';
+import { createSmtpMailer } from './invitations/mailer.ts';
 import { createSyncAuthorizer } from './auth/sync-authorizer.ts';
 import { ConnectionRegistry, createSyncEndpoint } from './ws-transport.ts';
 import { createConfigHooks } from './config-hooks.ts';
@@ -66,7 +68,15 @@ export interface ServerOptions {
   trustProxy?: string[];
   /** `ALLOWED_ORIGINS`: origins besides PUBLIC_URL's whose pages may use the session cookie. */
   allowedOrigins?: string[];
+  /** `smtp://user:pass@host:port` (or smtps://): invitation links are e-mailed. Without it the
+   * owner is shown the link to pass on. */
+  smtpUrl?: string;
+  /** Sender of those mails. */
+  mailFrom?: string;
 }
+
+/** Sender of invitation mails when MAIL_FROM is not set. */
+export const DEFAULT_MAIL_FROM = 'Boardroom <boardroom@localhost>';
 
 export interface RunningServer {
   port: number;
@@ -118,6 +128,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const registry = new ConnectionRegistry();
   const accounts = createAccounts(database.db);
   const access = createAccessStore(database.db);
+  const invitations = createInvitationStore(database.db);
+  const mailer = options.smtpUrl ? createSmtpMailer({ smtpUrl: options.smtpUrl, from: options.mailFrom ?? DEFAULT_MAIL_FROM, logger }) : null;
   const control = createAccessControl({ registry, manager, bus: cluster?.accessBus, forgetSession: (id) => accounts.forgetSession(id) });
   const authority = createSchemaAuthority({
     logger,
@@ -167,6 +179,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     db: database.db,
     accounts,
     access,
+    invitations,
+    mailer,
     accessEvents: control.events,
     publicUrl: () => publicUrl.value,
     secureCookies: options.secureCookies ?? false,
@@ -218,6 +232,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       control.close();
       await manager.closeAll(CloseCode.goingAway, SHUTDOWN_FLUSH_TIMEOUT_MS);
       await history.close();
+      mailer?.close();
       await builds?.close();
       await cluster?.close();
       committer.close();

@@ -1,6 +1,6 @@
 /**
  * Serves the built client (`dist/client`) with a strict Content-Security-Policy; app routes
- * (`/`, `/c/:configId`, `/s/:token`) answer with index.html so deep links reload correctly.
+ * (`/`, `/c/:configId`, `/s/:token`, `/i/:token`) answer with index.html so deep links reload correctly.
  */
 import { serveStatic } from '@hono/node-server/serve-static';
 import { existsSync, readFileSync } from 'node:fs';
@@ -45,7 +45,7 @@ export function mountClient(app: Hono<AppEnv>, clientDir: string): boolean {
       },
     }),
   );
-  for (const route of ['/', '/c/:configId', '/s/:token', '/login', '/signup']) {
+  for (const route of ['/', '/c/:configId', '/s/:token', '/i/:token', '/login', '/signup']) {
     app.get(route, (c) => {
       c.header('cache-control', 'no-cache');
       return c.html(index());

@@ -94,6 +94,10 @@ export interface ThreadView {
 export type Decision = 'approve' | 'request_changes';
 export type ReviewStatus = 'open' | 'approved' | 'changes_requested';
 
+/** Why an approval does not count: a share-link guest, the review's opener, someone who changed
+ * the content since the last approved version, or not (or no longer) a member of commenter rank. */
+export type NotCountedCode = 'guest' | 'opener' | 'author' | 'role';
+
 export interface DecisionView {
   by: Person;
   decision: Decision;
@@ -101,6 +105,9 @@ export interface DecisionView {
   at: string;
   /** The state decided on: always the review's content hash. */
   contentHash: string;
+  /** For approvals: false when it does not count towards the required approvals, with why. */
+  counts?: boolean;
+  notCounted?: { code: NotCountedCode; reason: string };
 }
 
 export interface ReviewView {
@@ -113,6 +120,8 @@ export interface ReviewView {
   /** What it is compared with: the last approved state, else the last built one, else nothing. */
   baseVersionId: string | null;
   status: ReviewStatus;
+  /** Approvals that count (each reviewer's latest decision) and how many the configuration needs. */
+  approvals: { counted: number; required: number };
   openedBy: Person;
   openedAt: string;
   decisions: DecisionView[];
@@ -147,4 +156,4 @@ export type HistoryEvent =
   | { type: 'comment'; action: 'created' | 'updated'; thread: ThreadView }
   /** `review.diff` is left out of events; fetch the review for it. */
   | { type: 'review'; action: 'opened' | 'decided'; review: ReviewView }
-  | { type: 'settings'; requireApproval: boolean };
+  | { type: 'settings'; requireApproval: boolean; requiredApprovals?: number };

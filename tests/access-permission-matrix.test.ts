@@ -10,7 +10,7 @@ import { shareLinks } from '../shared/db/auth-schema.ts';
 import { CloseCode } from '../shared/protocol.ts';
 import { authed, signUp, type TestUser } from './helpers/auth.ts';
 import { connectClient, synced } from './helpers/clients.ts';
-import { createConfig, startTestServer, type TestServer } from './helpers/server.ts';
+import { addMember, createConfig, startTestServer, type TestServer } from './helpers/server.ts';
 import { eventually } from './helpers/wait.ts';
 
 type Who = 'owner' | 'editor' | 'commenter' | 'viewer' | 'stranger' | 'anonymous' | 'expiredLink' | 'revokedLink' | 'otherConfigLink';
@@ -24,17 +24,20 @@ describe('permission matrix', () => {
   let server: TestServer;
   let configId: string;
   let otherId: string;
+  /** A pending invitation on the matrix config (revoking it is an owner's action). */
+  let invitationId: string;
   const creds = {} as Record<Who, Credential>;
 
   beforeAll(async () => {
     server = await startTestServer();
     configId = await createConfig(server, { name: 'matrix', data: { BOARD: 'rock-5b' } });
     otherId = await createConfig(server, { name: 'other' });
+    const pending = await server.api(`/api/configs/${configId}/members`, { method: 'POST', body: JSON.stringify({ email: 'pending@example.test', role: 'editor' }) });
+    invitationId = ((await pending.json()) as { id: string }).id;
     const users: Partial<Record<Who, TestUser>> = {};
     for (const who of ['editor', 'commenter', 'viewer', 'stranger'] as const) users[who] = await signUp(server.url, who);
     for (const role of ['editor', 'commenter', 'viewer'] as const) {
-      const res = await server.api(`/api/configs/${configId}/members`, { method: 'POST', body: JSON.stringify({ email: users[role]!.user.email, role }) });
-      expect(res.status).toBe(201);
+      await addMember(server, configId, users[role]!, role);
     }
     const link = async (id: string, role = 'editor') =>
       (await (await server.api(`/api/configs/${id}/shares`, { method: 'POST', body: JSON.stringify({ role }) })).json()) as { id: string; token: string };
@@ -62,7 +65,9 @@ describe('permission matrix', () => {
     const rows = await server.database.db.execute(sql`
       select c.name, c.deleted_at, (select count(*) from doc_updates u where u.config_id = c.id)::int as updates,
              (select count(*) from share_links s where s.config_id = c.id and s.revoked_at is null)::int as shares,
-             (select count(*) from config_members m where m.config_id = c.id)::int as members
+             (select count(*) from config_members m where m.config_id = c.id)::int as members,
+             (select count(*) from config_invitations i where i.config_id = c.id and i.revoked_at is null and i.accepted_at is null)::int as invitations,
+             c.require_approval, c.required_approvals
       from configs c where c.id = ${configId}`);
     return JSON.stringify((rows as unknown as { rows?: unknown[] }).rows ?? rows);
   }
@@ -79,6 +84,8 @@ describe('permission matrix', () => {
     { name: 'replace data', run: (w) => request(w, `/api/configs/${configId}/data`, { method: 'PUT', body: JSON.stringify({ BOARD: 'orangepi5' }) }), allowed: ['owner', 'editor'] },
     { name: 'list members', run: (w) => request(w, `/api/configs/${configId}/members`), allowed: ['owner'] },
     { name: 'invite', run: (w) => request(w, `/api/configs/${configId}/members`, { method: 'POST', body: JSON.stringify({ email: `x-${w}@example.test`, role: 'viewer' }) }), allowed: ['owner'] },
+    { name: 'revoke invitation', run: (w) => request(w, `/api/configs/${configId}/invitations/${invitationId}`, { method: 'DELETE' }), allowed: ['owner'] },
+    { name: 'review settings', run: (w) => request(w, `/api/configs/${configId}/settings`, { method: 'PUT', body: JSON.stringify({ requiredApprovals: 2 }) }), allowed: ['owner'] },
     { name: 'list links', run: (w) => request(w, `/api/configs/${configId}/shares`), allowed: ['owner'] },
     { name: 'create link', run: (w) => request(w, `/api/configs/${configId}/shares`, { method: 'POST', body: JSON.stringify({ role: 'viewer' }) }), allowed: ['owner'] },
     // The owner may delete; that is shown last, in its own test, so the matrix has a config to run on.
@@ -117,6 +124,22 @@ describe('permission matrix', () => {
         expect({ action: action.name, who, ok: res.ok }).toEqual({ action: action.name, who, ok: true });
       }
     }
+  });
+
+  it('REST: accepting an invitation needs a session and a live token; linking GitHub needs a session', async () => {
+    const json = (body: unknown) => ({ method: 'POST', body: JSON.stringify(body) });
+    const before = await dbState();
+    for (const who of Object.keys(creds) as Who[]) {
+      const signedIn = creds[who].token !== null;
+      const accept = await request(who, '/api/invitations/accept', json({ token: 'A'.repeat(43) }));
+      expect({ who, status: accept.status }).toEqual({ who, status: signedIn ? 404 : 401 });
+      const lookup = await request(who, '/api/invitations/lookup', json({ token: 'A'.repeat(43) }));
+      expect({ who, status: lookup.status }).toEqual({ who, status: 404 });
+      // This server has no GitHub configured: signed in, the route says so; otherwise sign in first.
+      const link = await request(who, '/api/auth/github/link', json({}));
+      expect({ who, status: link.status }).toEqual({ who, status: signedIn ? 404 : 401 });
+    }
+    expect(await dbState()).toBe(before);
   });
 
   it('sync: refused credentials get a close code; viewers and commenters cannot change the document', async () => {

@@ -11,7 +11,7 @@ import { CloseCode } from '../shared/protocol.ts';
 import { ServerLimitDefaults } from '../server/settings.ts';
 import { authed, signUp } from './helpers/auth.ts';
 import { connectClient, synced, type TestClient } from './helpers/clients.ts';
-import { createConfig, startTestServer, type TestServer } from './helpers/server.ts';
+import { addMember, createConfig, startTestServer, type TestServer } from './helpers/server.ts';
 import { eventually } from './helpers/wait.ts';
 
 describe('accounts and credentials', () => {
@@ -125,7 +125,7 @@ describe('accounts and credentials', () => {
   it('stamps presence from the session: a client cannot claim another name or another client id', async () => {
     const id = await createConfig(server, { name: 'presence' });
     const mallory = await signUp(server.url, 'Mallory');
-    await server.api(`/api/configs/${id}/members`, { method: 'POST', body: JSON.stringify({ email: mallory.user.email, role: 'viewer' }) });
+    await addMember(server, id, mallory, 'viewer');
     const owner = connectClient(server, id);
     const evil = connectClient({ url: server.url, token: mallory.token }, id);
     clients.push(owner, evil);

@@ -1,12 +1,29 @@
 /**
  * "Sign in with GitHub" against a local stand-in for GitHub's OAuth and API endpoints: the
- * redirect carries a state that must come back, the callback creates (or links) the account and
- * starts a session; without configuration the route says it is disabled.
+ * redirect carries a state that must come back, the callback creates the account and starts a
+ * session; without configuration the route says it is disabled. A GitHub identity never takes
+ * over an account by its email (pre-registering someone's address gains nothing): linking is an
+ * explicit act of a signed-in session, bound to it.
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { authed, type TestUser } from './helpers/auth.ts';
 import { startTestServer, type TestServer } from './helpers/server.ts';
+
+/** GitHub identities of the stand-in, chosen by the OAuth `code` the callback gets. */
+const PEOPLE: Record<string, { id: number; login: string; name: string; email: string }> = {
+  abc: { id: 4242, login: 'octo', name: 'Octo Cat', email: 'octo@example.test' },
+  victim: { id: 5151, login: 'vic', name: 'Victoria', email: 'victoria@example.test' },
+  linker: { id: 6161, login: 'lin', name: 'Lin', email: 'lin.github@example.test' },
+};
+
+const cookiesOf = (res: Response) =>
+  res.headers
+    .getSetCookie()
+    .map((c) => c.split(';')[0])
+    .filter((c) => !c.endsWith('='))
+    .join('; ');
 
 describe('GitHub sign-in', () => {
   let fake: http.Server;
@@ -22,11 +39,14 @@ describe('GitHub sign-in', () => {
         res.setHeader('content-type', 'application/json');
         if (req.url === '/login/oauth/access_token') {
           seen.tokenRequests.push(JSON.parse(body) as Record<string, string>);
-          res.end(JSON.stringify({ access_token: 'gho_fake' }));
-        } else if (req.url === '/user' && req.headers.authorization === 'Bearer gho_fake') {
-          res.end(JSON.stringify({ id: 4242, login: 'octo', name: 'Octo Cat' }));
-        } else if (req.url === '/user/emails') {
-          res.end(JSON.stringify([{ email: 'octo@example.test', primary: true, verified: true }]));
+          res.end(JSON.stringify({ access_token: `gho_${(JSON.parse(body) as { code: string }).code}` }));
+          return;
+        }
+        const who = PEOPLE[(req.headers.authorization ?? '').replace('Bearer gho_', '')];
+        if (who && req.url === '/user') {
+          res.end(JSON.stringify({ id: who.id, login: who.login, name: who.name }));
+        } else if (who && req.url === '/user/emails') {
+          res.end(JSON.stringify([{ email: who.email, primary: true, verified: true }]));
         } else {
           res.statusCode = 404;
           res.end('{}');
@@ -68,6 +88,98 @@ describe('GitHub sign-in', () => {
     const session = (done.headers.getSetCookie?.() ?? [done.headers.get('set-cookie') ?? '']).find((c) => c.startsWith('br_session='))!;
     const me = (await (await fetch(`${server.url}/api/auth/me`, { headers: { cookie: session.split(';')[0] } })).json()) as { user: { email: string; name: string } };
     expect(me.user).toMatchObject({ email: 'octo@example.test', name: 'Octo Cat' });
+  });
+
+  /** Starts a GitHub round trip (sign-in, or linking with `session`) and comes back with `code`. */
+  async function roundTrip(code: string, session?: TestUser, headers: Record<string, string> = {}): Promise<Response> {
+    let state: string;
+    let cookies: string;
+    if (session) {
+      const start = await authed(server.url, session.token)('/api/auth/github/link', { method: 'POST', body: JSON.stringify({ next: '/account' }) });
+      expect(start.status).toBe(200);
+      state = new URL(((await start.json()) as { url: string }).url).searchParams.get('state')!;
+      cookies = cookiesOf(start);
+    } else {
+      const start = await fetch(`${server.url}/api/auth/github`, { redirect: 'manual' });
+      state = new URL(start.headers.get('location')!).searchParams.get('state')!;
+      cookies = cookiesOf(start);
+    }
+    return fetch(`${server.url}/api/auth/github/callback?code=${code}&state=${state}`, {
+      headers: { ...headers, cookie: session ? `${cookies}; br_session=${session.token}` : cookies },
+      redirect: 'manual',
+    });
+  }
+  const sessionCookie = (res: Response) => res.headers.getSetCookie().find((c) => c.startsWith('br_session='))?.split(';')[0];
+
+  it('never hands an existing account to a GitHub identity with the same email', async () => {
+    // Mallory registers Victoria's address first, waiting for her to use GitHub.
+    const signup = await fetch(`${server.url}/api/auth/signup`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: 'victoria@example.test', name: 'Mallory', password: 'mallory knows this' }),
+    });
+    expect(signup.status).toBe(201);
+    const mallory = (await signup.json()) as TestUser;
+
+    // Victoria signs in with GitHub: refused with a clear way forward, no session, no link.
+    const done = await roundTrip('victim');
+    expect(done.status).toBe(409);
+    const error = ((await done.json()) as { error: { code: string; message: string } }).error;
+    expect(error.code).toBe('github_email_taken');
+    expect(error.message).toContain('link GitHub');
+    expect(sessionCookie(done)).toBeUndefined();
+    // Her GitHub identity did not become a way into Mallory's account; a browser is sent to the
+    // sign-in page, which explains by the code.
+    const again = await roundTrip('victim', undefined, { accept: 'text/html' });
+    expect(again.status).toBe(302);
+    expect(again.headers.get('location')).toBe('/login?error=github_email_taken');
+    expect(sessionCookie(again)).toBeUndefined();
+    const mine = (await (await authed(server.url, mallory.token)('/api/auth/me')).json()) as { user: { email: string } };
+    expect(mine.user.email).toBe('victoria@example.test');
+  });
+
+  it('links GitHub only from a signed-in session that asked for it', async () => {
+    const signup = await fetch(`${server.url}/api/auth/signup`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: 'lin@example.test', name: 'Lin', password: 'correct horse battery' }),
+    });
+    const lin = (await signup.json()) as TestUser;
+    // Without a session there is nothing to link to.
+    expect((await fetch(`${server.url}/api/auth/github/link`, { method: 'POST' })).status).toBe(401);
+
+    // A link flow finished in another session (someone else signed in meanwhile) is refused.
+    const other = await fetch(`${server.url}/api/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: 'lin@example.test', password: 'correct horse battery' }),
+    });
+    const otherSession = (await other.json()) as TestUser;
+    const start = await authed(server.url, lin.token)('/api/auth/github/link', { method: 'POST', body: '{}' });
+    const state = new URL(((await start.json()) as { url: string }).url).searchParams.get('state')!;
+    const crossed = await fetch(`${server.url}/api/auth/github/callback?code=linker&state=${state}`, {
+      headers: { cookie: `${cookiesOf(start)}; br_session=${otherSession.token}` },
+      redirect: 'manual',
+    });
+    expect(crossed.status).toBe(400);
+    expect(((await crossed.json()) as { error: { code: string } }).error.code).toBe('link_session_mismatch');
+
+    const linked = await roundTrip('linker', lin);
+    expect(linked.status).toBe(302);
+    expect(linked.headers.get('location')).toBe('/account');
+    // From now on, GitHub signs in to Lin's account.
+    const signin = await roundTrip('linker');
+    expect(signin.status).toBe(302);
+    const me = (await (await fetch(`${server.url}/api/auth/me`, { headers: { cookie: sessionCookie(signin)! } })).json()) as { user: { id: string } };
+    expect(me.user.id).toBe(lin.user.id);
+
+    // A GitHub identity already linked elsewhere cannot be linked again.
+    const octoSession = await roundTrip('abc');
+    const octoToken = sessionCookie(octoSession)?.replace('br_session=', '');
+    expect(octoToken).toBeDefined();
+    const stolen = await roundTrip('linker', { token: octoToken!, user: { id: '', email: '', name: '', isAdmin: false } });
+    expect(stolen.status).toBe(409);
+    expect(((await stolen.json()) as { error: { code: string } }).error.code).toBe('github_already_linked');
   });
 
   it('tells the sign-in page which providers exist, and refuses open redirects', async () => {

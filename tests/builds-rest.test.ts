@@ -16,7 +16,7 @@ import { buildKeys } from '../shared/builds/keys.ts';
 import { CHECKSUM_HEADER } from '../server/routes/builds.ts';
 import { authed, signUp } from './helpers/auth.ts';
 import { testLogger } from './helpers/logger.ts';
-import { createConfig, startTestServer, type TestServer } from './helpers/server.ts';
+import { addMember, createConfig, startTestServer, type TestServer } from './helpers/server.ts';
 import { eventually } from './helpers/wait.ts';
 import { planExecutor, REDIS_URL, VALID_CONFIG } from './builder-harness.ts';
 
@@ -148,7 +148,7 @@ describe('builds over REST', () => {
   it('lets only editors and owners build, and retry re-runs the same snapshot', async () => {
     const id = await createConfig(server, { name: 'roles', data: { ...VALID_CONFIG, VENDOR: 'roles' } });
     const viewer = await signUp(server.url, 'Viewer');
-    await server.api(`/api/configs/${id}/members`, { method: 'POST', body: JSON.stringify({ email: viewer.user.email, role: 'viewer' }) });
+    await addMember(server, id, viewer, 'viewer');
     expect((await authed(server.url, viewer.token)(`/api/configs/${id}/builds`, { method: 'POST', body: '{}' })).status).toBe(403);
     const { id: buildId } = (await (await server.api(`/api/configs/${id}/builds`, { method: 'POST', body: '{}' })).json()) as { id: string };
     const first = await finished(buildId);

@@ -39,8 +39,17 @@ describe("the app's API client with the session cookie", () => {
     const link = await api.access.createShare(config.id, { role: 'viewer', kind: 'live' });
     await api.access.revokeShare(config.id, link.id);
     const friend = await signUp(server.url, 'Friend');
-    await api.access.invite(config.id, friend.user.email, 'viewer');
+    const invitation = await api.access.invite(config.id, friend.user.email, 'viewer');
+    // The friend opens the link in their own browser (their own session; a bearer token here).
+    const accepted = await realFetch(`${server.url}/api/invitations/accept`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${friend.token}` },
+      body: JSON.stringify({ token: new URL(invitation.url!).pathname.slice(3) }),
+    });
+    expect(accepted.status).toBe(200);
     await api.access.removeMember(config.id, friend.user.id);
+    const pending = await api.access.invite(config.id, 'someone@example.test', 'viewer');
+    await api.access.revokeInvitation(config.id, pending.id);
     await api.history.saveVersion(config.id, 'v1');
     await api.review.comment(config.id, { body: 'looks good' });
     await api.putLayout({ panels: [] });

@@ -11,7 +11,7 @@ import { installExtHandlers } from '../shared/ext-messages.ts';
 import { MessageType } from '../shared/protocol.ts';
 import { authed, signUp, type TestUser } from './helpers/auth.ts';
 import { connectClient, synced, type TestClient } from './helpers/clients.ts';
-import { createConfig, startTestServer, type TestServer } from './helpers/server.ts';
+import { addMember, createConfig, startTestServer, type TestServer } from './helpers/server.ts';
 import { eventually } from './helpers/wait.ts';
 
 interface Thread {
@@ -44,8 +44,7 @@ describe('comments', () => {
   const setup = async (data: Record<string, unknown>) => {
     const id = await createConfig(server, { name: 'comments', data });
     for (const [user, role] of [[carol, 'commenter'], [vera, 'viewer'], [eddie, 'editor']] as const) {
-      const res = await server.api(`/api/configs/${id}/members`, { method: 'POST', body: JSON.stringify({ email: user.user.email, role }) });
-      expect(res.status).toBe(201);
+      await addMember(server, id, user, role);
     }
     return id;
   };

@@ -13,7 +13,7 @@ import { installExtHandlers } from '../shared/ext-messages.ts';
 import { MessageType } from '../shared/protocol.ts';
 import { authed, signUp, type TestUser } from './helpers/auth.ts';
 import { connectClient, synced, type TestClient } from './helpers/clients.ts';
-import { createConfig, startTestServer, type TestServer } from './helpers/server.ts';
+import { addMember, createConfig, startTestServer, type TestServer } from './helpers/server.ts';
 import { eventually } from './helpers/wait.ts';
 
 interface Entry {
@@ -50,8 +50,7 @@ describe('change log', () => {
   });
 
   const invite = async (id: string, user: TestUser, role: string) => {
-    const res = await server.api(`/api/configs/${id}/members`, { method: 'POST', body: JSON.stringify({ email: user.user.email, role }) });
-    expect(res.status).toBe(201);
+    await addMember(server, id, user, role);
   };
   const join = async (user: TestUser, id: string, params: Record<string, string> = {}) => {
     const client = connectClient({ url: server.url, token: user.token }, id, params);

@@ -7,7 +7,7 @@ import { useChildServer } from './helpers/child-server.ts';
 import { connectClient, synced } from './helpers/clients.ts';
 import { signUp } from './helpers/auth.ts';
 import { seededRandom } from './helpers/random.ts';
-import { createConfig } from './helpers/server.ts';
+import { addMember, createConfig } from './helpers/server.ts';
 import { eventually } from './helpers/wait.ts';
 
 const WRITERS = 4;
@@ -33,12 +33,7 @@ describe('persistence under SIGKILL', () => {
     const id = await createConfig({ url: server.url, token }, { name: 'crash', data: { customizeScript: '' } });
     for (let i = 0; i < WRITERS; i++) {
       const writer = await signUp(server.url, `Writer ${i}`);
-      const invite = await fetch(`${server.url}/api/configs/${id}/members`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-        body: JSON.stringify({ email: writer.user.email, role: 'editor' }),
-      });
-      expect(invite.status).toBe(201);
+      await addMember({ url: server.url, token }, id, writer, 'editor');
       clients.push(connectClient({ url: server.url, token: writer.token }, id));
     }
     await Promise.all(clients.map((c) => synced(c)));

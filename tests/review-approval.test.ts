@@ -17,7 +17,7 @@ import { MessageType } from '../shared/protocol.ts';
 import { checkBuildApproval } from '../server/review/reviews.ts';
 import { authed, signUp, type TestUser } from './helpers/auth.ts';
 import { connectClient, synced, type TestClient } from './helpers/clients.ts';
-import { createConfig, startTestServer, type TestServer } from './helpers/server.ts';
+import { addMember, createConfig, startTestServer, type TestServer } from './helpers/server.ts';
 import { eventually } from './helpers/wait.ts';
 import { REDIS_URL, VALID_CONFIG } from './builder-harness.ts';
 
@@ -48,8 +48,7 @@ async function people(server: TestServer): Promise<People> {
 async function configWithTeam(server: TestServer, team: People, data: Record<string, unknown>): Promise<string> {
   const id = await createConfig(server, { name: 'reviewed', data });
   for (const [user, role] of [[team.eddie, 'editor'], [team.carol, 'commenter'], [team.vera, 'viewer']] as const) {
-    const res = await server.api(`/api/configs/${id}/members`, { method: 'POST', body: JSON.stringify({ email: user.user.email, role }) });
-    expect(res.status).toBe(201);
+    await addMember(server, id, user, role);
   }
   return id;
 }
@@ -81,7 +80,7 @@ describe('reviews and approvals', () => {
     expect((await eddie(`/api/configs/${id}/settings`, 'PUT', { requireApproval: true })).status).toBe(403);
     expect((await call(server, null)(`/api/configs/${id}/settings`, 'PUT', { requireApproval: 'yes' })).status).toBe(422);
     expect((await call(server, null)(`/api/configs/${id}/settings`, 'PUT', { requireApproval: true })).status).toBe(200);
-    expect(await (await carol(`/api/configs/${id}/settings`)).json()).toEqual({ requireApproval: true });
+    expect(await (await carol(`/api/configs/${id}/settings`)).json()).toEqual({ requireApproval: true, requiredApprovals: 1 });
 
     const hash1 = await currentHash(id);
     const refused = await checkBuildApproval({ db: server.database.db }, id, hash1);

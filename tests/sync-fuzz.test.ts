@@ -13,7 +13,7 @@ import { CloseCode, Limits, MessageType } from '../shared/protocol.ts';
 import { signUp } from './helpers/auth.ts';
 import { connectClient, synced, type TestClient } from './helpers/clients.ts';
 import { seededRandom } from './helpers/random.ts';
-import { createConfig, startTestServer, type TestServer } from './helpers/server.ts';
+import { addMember, createConfig, startTestServer, type TestServer } from './helpers/server.ts';
 import { eventually } from './helpers/wait.ts';
 
 const FUZZ_CONNECTIONS = 60;
@@ -61,7 +61,7 @@ describe('sync endpoint under hostile input', () => {
     const id = await createConfig(server, { name: 'fuzz' });
     // The fuzzer is a person of its own: its floods must not eat the honest clients' message budget.
     const fuzzer = await signUp(server.url, 'Fuzzer');
-    await server.api(`/api/configs/${id}/members`, { method: 'POST', body: JSON.stringify({ email: fuzzer.user.email, role: 'editor' }) });
+    await addMember(server, id, fuzzer, 'editor');
     const wsUrl = `${server.url.replace('http', 'ws')}/sync/${id}?token=${fuzzer.token}`;
     const a = connectClient(server, id);
     const b = connectClient(server, id);

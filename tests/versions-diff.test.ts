@@ -10,7 +10,7 @@ import { contentHash } from '../shared/content-hash.ts';
 import { configToJson } from '../shared/doc-binding.ts';
 import { configSchema } from '../shared/validation/index.ts';
 import { authed, signUp } from './helpers/auth.ts';
-import { createConfig, startTestServer, type TestServer } from './helpers/server.ts';
+import { addMember, createConfig, startTestServer, type TestServer } from './helpers/server.ts';
 
 const diff = (a: Record<string, unknown>, b: Record<string, unknown>) => diffConfigs(a, b, configSchema);
 
@@ -139,7 +139,7 @@ describe('versions over REST', () => {
     expect((await server.api(`/api/configs/${id}/diff?from=00000000-0000-0000-0000-000000000000`)).status).toBe(404);
 
     const viewer = await signUp(server.url, 'Viewer');
-    await post(`/api/configs/${id}/members`, { email: viewer.user.email, role: 'viewer' });
+    await addMember(server, id, viewer, 'viewer');
     const asViewer = authed(server.url, viewer.token);
     expect((await asViewer(`/api/configs/${id}/versions`, { method: 'POST', body: JSON.stringify({ label: 'mine' }) })).status).toBe(403);
     expect((await asViewer(`/api/configs/${id}/versions`)).status).toBe(200);

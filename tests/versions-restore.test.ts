@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { authed, signUp, type TestUser } from './helpers/auth.ts';
 import { connectClient, synced, type TestClient } from './helpers/clients.ts';
-import { createConfig, startTestServer, type TestServer } from './helpers/server.ts';
+import { addMember, createConfig, startTestServer, type TestServer } from './helpers/server.ts';
 import { eventually } from './helpers/wait.ts';
 
 describe('restoring versions', () => {
@@ -31,7 +31,7 @@ describe('restoring versions', () => {
   const setup = async (name: string, data: Record<string, unknown>) => {
     const id = await createConfig(server, { name, data });
     for (const [user, role] of [[alice, 'editor'], [bob, 'editor']] as const) {
-      expect((await post(`/api/configs/${id}/members`, { email: user.user.email, role })).status).toBe(201);
+      await addMember(server, id, user, role);
     }
     const v1 = (await (await post(`/api/configs/${id}/versions`, { label: 'v1' })).json()) as { id: string };
     const a = connectClient({ url: server.url, token: alice.token }, id);
@@ -132,7 +132,7 @@ describe('restoring versions', () => {
     expect((await restore({ path: 42 })).status).toBe(422);
     expect((await post(`/api/configs/${id}/versions/00000000-0000-0000-0000-000000000000/restore`, {}, alice)).status).toBe(404);
     const carol = await signUp(server.url, 'Carol');
-    await post(`/api/configs/${id}/members`, { email: carol.user.email, role: 'commenter' });
+    await addMember(server, id, carol, 'commenter');
     expect((await restore({}, carol)).status).toBe(403);
   });
 });

@@ -150,7 +150,9 @@ export class BoardroomTarget implements Target {
       for (const p of guests) {
         const person = this.people[p];
         if (person === owner || !owner.token) continue;
-        await this.rest(owner, 'POST', `/api/configs/${created.id}/members`, { email: person.email, role: 'editor' }, 201);
+        // Membership is proven by spending the invitation link (the server hands it to the owner without SMTP).
+        const invitation = await this.rest<{ token: string }>(owner, 'POST', `/api/configs/${created.id}/members`, { email: person.email, role: 'editor' }, 201);
+        await this.rest(person, 'POST', '/api/invitations/accept', { token: invitation.token }, 200);
       }
     });
     return ids;

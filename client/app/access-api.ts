@@ -6,13 +6,29 @@ import type { Role, ShareRole } from '../../shared/roles.ts';
 import type { ApiCall } from './api.ts';
 
 export interface Member {
-  /** Null for an invitation to an email that has no account yet. */
+  /** Null for a pending invitation. */
   userId: string | null;
   email: string;
   name: string | null;
   role: Role;
-  /** Invited, not signed up yet. */
+  /** Invited; the link has not been opened yet. */
   pending: boolean;
+  invitationId?: string;
+  expiresAt?: string;
+  /** A pending invitation whose link no longer works. */
+  expired?: boolean;
+}
+
+/** An invitation just made. Without mail (`delivery: 'link'`) its link is here, this once. */
+export interface CreatedInvitation {
+  id: string;
+  email: string;
+  role: Role;
+  expiresAt: string;
+  delivery: 'email' | 'link';
+  url?: string;
+  /** Set when mailing failed and the link is shown instead. */
+  mailError?: string;
 }
 
 export type ShareKind = 'live' | 'snapshot';
@@ -44,11 +60,12 @@ export interface NewShareLink {
 
 export interface AccessApi {
   members(configId: string): Promise<Member[]>;
-  /** Adds a member, or changes the role of an invitation (invitations are keyed by email). */
-  invite(configId: string, email: string, role: Role): Promise<Member>;
+  /** Invites an email: a new link (mailed, or returned to pass on); an older pending one to the
+   * same email stops working. */
+  invite(configId: string, email: string, role: Role): Promise<CreatedInvitation>;
+  revokeInvitation(configId: string, invitationId: string): Promise<void>;
   setMemberRole(configId: string, userId: string, role: Role): Promise<unknown>;
-  /** `who` is the user id, or the email of a pending invitation. */
-  removeMember(configId: string, who: string): Promise<void>;
+  removeMember(configId: string, userId: string): Promise<void>;
   shares(configId: string): Promise<ShareLinkInfo[]>;
   createShare(configId: string, link: NewShareLink): Promise<CreatedShareLink>;
   updateShare(configId: string, shareId: string, change: { role?: ShareRole; label?: string | null; expiresAt?: string | null }): Promise<ShareLinkInfo>;
@@ -61,7 +78,8 @@ export function createAccessApi(call: ApiCall): AccessApi {
     members: (id) => call('GET', `${config(id)}/members`),
     invite: (id, email, role) => call('POST', `${config(id)}/members`, { json: { email, role } }),
     setMemberRole: (id, userId, role) => call('PATCH', `${config(id)}/members/${encodeURIComponent(userId)}`, { json: { role } }),
-    removeMember: (id, who) => call('DELETE', `${config(id)}/members/${encodeURIComponent(who)}`),
+    revokeInvitation: (id, invitationId) => call('DELETE', `${config(id)}/invitations/${encodeURIComponent(invitationId)}`),
+    removeMember: (id, userId) => call('DELETE', `${config(id)}/members/${encodeURIComponent(userId)}`),
     shares: (id) => call('GET', `${config(id)}/shares`),
     createShare: (id, link) => call('POST', `${config(id)}/shares`, { json: link }),
     updateShare: (id, shareId, change) => call('PATCH', `${config(id)}/shares/${encodeURIComponent(shareId)}`, { json: change }),

@@ -2,8 +2,21 @@
 import { createResource, createSignal, Show, type JSX } from 'solid-js';
 import { ApiRequestError, type Api, type User } from './api.ts';
 
+/** Why GitHub sign-in or linking was refused (`/login?error=<code>`, server/routes/github-auth.ts).
+ * Only known codes are shown, in our words: text from the URL never reaches the page. */
+const GITHUB_ERRORS: Record<string, string> = {
+  github_email_taken:
+    'An account with the email of your GitHub account already exists. Sign in to it with its password, then use "Link GitHub" in the top bar to sign in with GitHub from now on.',
+  github_already_linked: 'That GitHub account is already linked to another Boardroom account.',
+  github_no_email: 'Your GitHub account has no verified email address.',
+  link_session_mismatch: 'Linking GitHub was started from another sign-in. Sign in and start linking again.',
+  oauth_state_mismatch: 'The GitHub sign-in expired or was not started here. Try again.',
+  oauth_denied: 'GitHub did not grant access.',
+};
+
 export function AccountPage(props: { api: Api; mode: 'login' | 'signup'; next: string; onSignedIn: (user: User) => void; onSwitch: (mode: 'login' | 'signup') => void }): JSX.Element {
-  const [error, setError] = createSignal<string | null>(null);
+  const refused = new URLSearchParams(location.search).get('error') ?? '';
+  const [error, setError] = createSignal<string | null>(Object.hasOwn(GITHUB_ERRORS, refused) ? GITHUB_ERRORS[refused] : null);
   const [busy, setBusy] = createSignal(false);
   // Without an answer, email and password still work: the GitHub button just does not show.
   const [providers] = createResource(() =>

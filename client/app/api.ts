@@ -60,6 +60,17 @@ export interface ShareInfo {
   frozenAt?: string;
 }
 
+/** What `POST /api/invitations/lookup` says an invitation link offers. */
+export interface InvitationInfo {
+  configId: string;
+  configName: string;
+  role: Role;
+  /** Where it was sent; the account that accepts need not have this address. */
+  email: string;
+  invitedBy: string | null;
+  expiresAt: string;
+}
+
 export interface ErrorDetail {
   path: string;
   message: string;
@@ -85,6 +96,11 @@ export interface Api {
   logout(): Promise<void>;
   providers(): Promise<AuthProviders>;
   resolveShare(token: string): Promise<ShareInfo>;
+  /** What an invitation link offers, and spending it (signed in) to become a member. */
+  lookupInvitation(token: string): Promise<InvitationInfo>;
+  acceptInvitation(token: string): Promise<{ configId: string; role: Role }>;
+  /** Starts linking GitHub to the signed-in account: the address to send the browser to. */
+  linkGithub(next: string): Promise<{ url: string }>;
   /** The same API, sending a share token with every request (for people who came by a link). */
   withShareToken(token: string): Api;
   listConfigs(): Promise<ConfigSummary[]>;
@@ -156,6 +172,10 @@ export function createApi(base = '', shareToken?: string): Api {
     logout: () => call('POST', '/api/auth/logout'),
     providers: () => call('GET', '/api/auth/providers'),
     resolveShare: (token) => call('GET', `/api/shares/${encodeURIComponent(token)}`),
+    // Tokens go in the body, not the path, so they stay out of request logs.
+    lookupInvitation: (token) => call('POST', '/api/invitations/lookup', { json: { token } }),
+    acceptInvitation: (token) => call('POST', '/api/invitations/accept', { json: { token } }),
+    linkGithub: (next) => call('POST', '/api/auth/github/link', { json: { next } }),
     withShareToken: (token) => createApi(base, token),
     listConfigs: () => call('GET', '/api/configs'),
     getConfig: (id) => call('GET', config(id)),

@@ -1,11 +1,12 @@
 /**
  * The application: who you are (session cookie), then the page for the URL — sign-in and
- * sign-up, a share link, or the workbench with the configuration in the URL open.
+ * sign-up, a share link, an invitation, or the workbench with the configuration in the URL open.
  */
 import { createMemo, createSignal, Match, onCleanup, onMount, Switch, type JSX } from 'solid-js';
 import { createApi, type User } from './api.ts';
 import { AccountPage } from './account-page.tsx';
 import { parseRoute, type Route } from './routes.ts';
+import { InvitationPage } from './invitation-page.tsx';
 import { ShareGate } from './share-gate.tsx';
 import { Workbench } from './workbench.tsx';
 
@@ -67,6 +68,10 @@ export function App(): JSX.Element {
     const r = route();
     return r.name === 'share' ? r.token : null;
   };
+  const invitation = () => {
+    const r = route();
+    return r.name === 'invitation' ? r.token : null;
+  };
 
   return (
     <Switch>
@@ -80,6 +85,9 @@ export function App(): JSX.Element {
       </Match>
       <Match when={share()}>
         {(token) => <ShareGate api={api} token={token()} user={user()} navigate={navigate} onSignOut={signOut} />}
+      </Match>
+      <Match when={invitation()}>
+        {(token) => <InvitationPage api={api} token={token()} user={user()} navigate={navigate} />}
       </Match>
       <Match when={route().name === 'account' || !user()}>
         <AccountPage

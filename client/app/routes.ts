@@ -1,9 +1,11 @@
-/** The app's URLs: `/` (start), `/c/:configId` (a configuration), `/s/:token` (a share link). */
+/** The app's URLs: `/` (start), `/c/:configId` (a configuration), `/s/:token` (a share link),
+ * `/i/:token` (an invitation). */
 
 export type Route =
   | { name: 'home' }
   | { name: 'config'; configId: string }
   | { name: 'share'; token: string }
+  | { name: 'invitation'; token: string }
   | { name: 'account'; page: 'login' | 'signup' };
 
 export function parseRoute(pathname: string): Route {
@@ -11,6 +13,9 @@ export function parseRoute(pathname: string): Route {
   if (config) return { name: 'config', configId: decodeURIComponent(config[1]) };
   const share = /^\/s\/([^/]+)\/?$/.exec(pathname);
   if (share) return { name: 'share', token: decodeURIComponent(share[1]) };
+  const invitation = /^\/i\/([^/]+)\/?$/.exec(pathname);
+  // Tokens are base64url: nothing to decode (and a malformed escape must not break the page).
+  if (invitation) return { name: 'invitation', token: invitation[1] };
   if (pathname === '/login' || pathname === '/signup') return { name: 'account', page: pathname.slice(1) as 'login' | 'signup' };
   return { name: 'home' };
 }

@@ -23,6 +23,8 @@ export function TopBar(props: {
   onShare: () => void;
   onHome: () => void;
   onSignOut: () => void;
+  /** Present when GitHub sign-in exists: links it to this account (an explicit act, never by email). */
+  onLinkGithub?: () => void;
 }): JSX.Element {
   const [menuOpen, setMenuOpen] = createSignal(false);
   let menu: HTMLDivElement | undefined;
@@ -128,6 +130,13 @@ export function TopBar(props: {
         {(user) => (
           <span class="user-chip">
             <span class="user-name" title={user().email}>{user().name}</span>
+            <Show when={props.onLinkGithub}>
+              {(link) => (
+                <button type="button" class="button button--small" title="Sign in with GitHub to this account from now on" onClick={() => link()()} data-testid="link-github">
+                  Link GitHub
+                </button>
+              )}
+            </Show>
             <button type="button" class="button button--small" onClick={() => props.onSignOut()}>
               Sign out
             </button>

@@ -144,6 +144,22 @@ export function Workbench(props: WorkbenchProps): JSX.Element {
     return current && end && end.blocking && current.connection() === 'closed' ? end : null;
   };
   const goHome = () => props.navigate('/');
+  // Linking GitHub is offered to signed-in people when the server has GitHub sign-in.
+  const [githubOffered, setGithubOffered] = createSignal(false);
+  if (props.user) {
+    props.api.providers().then(
+      (p) => setGithubOffered(p.github),
+      (e: unknown) => console.warn('sign-in providers unavailable', e),
+    );
+  }
+  const linkGithub = async () => {
+    try {
+      const { url } = await props.api.linkGithub(location.pathname);
+      location.assign(url);
+    } catch (e) {
+      window.alert(`GitHub could not be linked: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  };
 
   return (
     <div class="app">
@@ -157,6 +173,7 @@ export function Workbench(props: WorkbenchProps): JSX.Element {
         onShare={() => setSharing(true)}
         onHome={goHome}
         onSignOut={props.onSignOut}
+        onLinkGithub={githubOffered() ? () => void linkGithub() : undefined}
       />
       <div class="app-banners">
         <Show when={session()}>{(current) => <ConnectionBanner session={current()} onHome={goHome} />}</Show>

@@ -15,6 +15,9 @@ import { ReviewCard, STATUS_WORDS } from '../review/review-card.tsx';
 import type { ReviewCenter } from '../review/review-center.ts';
 import { SessionGate } from './session-gate.tsx';
 
+/** Same bound as the server's (server/review/approval-rules.ts), which refuses more. */
+const MAX_REQUIRED_APPROVALS = 10;
+
 const message = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
 function OpenReviewForm(props: { onOpen: (title: string) => Promise<unknown>; onCancel: () => void }): JSX.Element {
@@ -59,6 +62,14 @@ function OpenReviewForm(props: { onOpen: (title: string) => Promise<unknown>; on
 function ApprovalSetting(props: { center: ReviewCenter; isOwner: boolean }): JSX.Element {
   const { center } = props;
   const [error, setError] = createSignal<string | null>(null);
+  const setRequired = async (value: number) => {
+    setError(null);
+    try {
+      await center.reviews.setRequiredApprovals(value);
+    } catch (e) {
+      setError(message(e));
+    }
+  };
   const toggle = async (value: boolean) => {
     setError(null);
     try {
@@ -81,6 +92,20 @@ function ApprovalSetting(props: { center: ReviewCenter; isOwner: boolean }): JSX
           <input type="checkbox" checked={center.reviews.requireApproval()} onChange={(e) => void toggle(e.currentTarget.checked)} data-testid="require-approval" />
           Require an approved review before building
         </label>
+        <Show when={center.reviews.requireApproval()}>
+          <label class="check">
+            Approvals needed
+            <input
+              class="input input--narrow"
+              type="number"
+              min={1}
+              max={MAX_REQUIRED_APPROVALS}
+              value={center.reviews.requiredApprovals()}
+              onChange={(e) => void setRequired(Number(e.currentTarget.value))}
+              data-testid="required-approvals"
+            />
+          </label>
+        </Show>
       </Show>
       <Show when={center.reviews.requireApproval()}>
         <span class="approval-state" classList={{ 'approval-state--ok': center.approval.approval()?.ok === true }} data-testid="approval-state">

@@ -11,6 +11,8 @@ export type { ApprovalView, Decision, ReviewView, ThreadView };
 
 export interface ReviewSettings {
   requireApproval: boolean;
+  /** Approvals that count needed before a build (server/review/approval-rules.ts). */
+  requiredApprovals: number;
 }
 
 export interface NewComment {
@@ -35,7 +37,7 @@ export interface ReviewApi {
   decide(configId: string, reviewId: string, decision: { decision: Decision; comment?: string; contentHash?: string }): Promise<ReviewView>;
   approval(configId: string): Promise<ApprovalView>;
   settings(configId: string): Promise<ReviewSettings>;
-  updateSettings(configId: string, settings: ReviewSettings): Promise<ReviewSettings>;
+  updateSettings(configId: string, settings: Partial<ReviewSettings>): Promise<ReviewSettings>;
 }
 
 export function createReviewApi(call: ApiCall): ReviewApi {

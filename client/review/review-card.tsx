@@ -35,6 +35,13 @@ function Decisions(props: { review: ReviewView; now: number }): JSX.Element {
               <Show when={d.comment}>
                 <span class="decision-comment">“{d.comment}”</span>
               </Show>
+              <Show when={d.counts === false && d.notCounted}>
+                {(why) => (
+                  <span class="decision-not-counted" data-testid="approval-not-counted" data-code={why().code}>
+                    Does not count: {why().reason}.
+                  </span>
+                )}
+              </Show>
             </span>
           </li>
         )}
@@ -120,6 +127,14 @@ export function ReviewCard(props: {
       </Show>
       <Show when={review().decisions.length > 0}>
         <Decisions review={review()} now={props.now} />
+      </Show>
+      <Show when={review().approvals}>
+        {(a) => (
+          <p class="review-approvals muted" data-testid="review-approvals">
+            {a().counted} of {a().required} {a().required === 1 ? 'approval' : 'approvals'} counted · approvals count from signed-in members other than
+            the opener and the people who changed this content
+          </p>
+        )}
       </Show>
       <Show when={props.canDecide}>
         <DecisionForm review={review()} onDecide={props.onDecide} />

@@ -91,7 +91,7 @@ export function createReviewCenter(api: Api, session: ConfigSession): ReviewCent
           void approval.refresh();
           break;
         case 'settings':
-          reviews.applySettings(event.requireApproval);
+          reviews.applySettings(event.requireApproval, event.requiredApprovals);
           void approval.refresh();
           break;
         case 'version':

@@ -20,11 +20,14 @@ export interface ReviewStore {
   /** The shown review, with `diff` once it has been read. */
   selected: Accessor<(ReviewView & { diff?: DiffEntry[] }) | null>;
   requireApproval: Accessor<boolean>;
+  /** How many approvals that count a build needs. */
+  requiredApprovals: Accessor<number>;
   open(title: string): Promise<ReviewView>;
   decide(reviewId: string, decision: Decision, comment: string): Promise<ReviewView>;
   setRequireApproval(value: boolean): Promise<void>;
+  setRequiredApprovals(value: number): Promise<void>;
   apply(review: ReviewView): void;
-  applySettings(requireApproval: boolean): void;
+  applySettings(requireApproval: boolean, requiredApprovals?: number): void;
   /** Reads the reviews and the settings again. */
   refresh(): Promise<void>;
   /** Reads the reviews again (after edits: whether each still matches what is there now). */
@@ -49,6 +52,12 @@ export function createReviewStore(api: ReviewApi, configId: string, isDestroyed:
   /** Base → reviewed state per review: fixed once the review exists, so read once. */
   const [diffs, setDiffs] = createSignal<ReadonlyMap<string, DiffEntry[]>>(new Map());
   const [requireApproval, setRequireApprovalSignal] = createSignal(false);
+  const [requiredApprovals, setRequiredApprovalsSignal] = createSignal(1);
+  const applySettings = (value: boolean, required?: number) =>
+    batch(() => {
+      setRequireApprovalSignal(value);
+      if (required !== undefined) setRequiredApprovalsSignal(required);
+    });
   const asked = new Set<string>();
 
   const selectedId = () => {
@@ -97,7 +106,7 @@ export function createReviewStore(api: ReviewApi, configId: string, isDestroyed:
   const loadSettings = async (): Promise<void> => {
     try {
       const settings = await api.settings(configId);
-      if (!isDestroyed()) setRequireApprovalSignal(settings.requireApproval);
+      if (!isDestroyed()) applySettings(settings.requireApproval, settings.requiredApprovals);
     } catch (e) {
       failed(e);
     }
@@ -123,6 +132,7 @@ export function createReviewStore(api: ReviewApi, configId: string, isDestroyed:
       return diff ? { ...review, diff } : review;
     },
     requireApproval,
+    requiredApprovals,
     async open(title) {
       const review = await api.openReview(configId, title || undefined);
       if (!isDestroyed()) {
@@ -142,10 +152,14 @@ export function createReviewStore(api: ReviewApi, configId: string, isDestroyed:
     },
     async setRequireApproval(value) {
       const answer = await api.updateSettings(configId, { requireApproval: value });
-      if (!isDestroyed()) setRequireApprovalSignal(answer.requireApproval);
+      if (!isDestroyed()) applySettings(answer.requireApproval, answer.requiredApprovals);
+    },
+    async setRequiredApprovals(value) {
+      const answer = await api.updateSettings(configId, { requiredApprovals: value });
+      if (!isDestroyed()) applySettings(answer.requireApproval, answer.requiredApprovals);
     },
     apply,
-    applySettings: setRequireApprovalSignal,
+    applySettings,
     async refresh() {
       await Promise.all([loadReviews(), loadSettings()]);
     },

@@ -1,10 +1,13 @@
 /**
- * People with access: the owner, members (change role, remove) and invitations to emails that
- * have no account yet (they join with that role when they sign up). Invite by email and role.
+ * People with access: the owner, members (change role, remove) and pending invitations (revoke).
+ * Inviting makes a one-time link: e-mailed when the server sends mail, otherwise shown here once
+ * to copy and pass on. Whoever opens it signed in becomes a member; signing up with the invited
+ * address alone gives nothing.
  */
 import { createResource, createSignal, For, Show, type JSX } from 'solid-js';
 import type { Role } from '../../shared/roles.ts';
-import type { AccessApi, Member } from '../app/access-api.ts';
+import type { AccessApi, CreatedInvitation, Member } from '../app/access-api.ts';
+import { CopyButton } from '../app/copy-button.tsx';
 import { GRANTABLE_ROLES, ROLE_WORDS } from './role-words.ts';
 
 function errorText(error: unknown): string {
@@ -17,6 +20,7 @@ export function MembersSection(props: { api: AccessApi; configId: string; selfId
   const [role, setRole] = createSignal<Role>('editor');
   const [error, setError] = createSignal<string | null>(null);
   const [busy, setBusy] = createSignal(false);
+  const [created, setCreated] = createSignal<CreatedInvitation | null>(null);
 
   const run = async (action: () => Promise<unknown>) => {
     setBusy(true);
@@ -36,12 +40,18 @@ export function MembersSection(props: { api: AccessApi; configId: string; selfId
     event.preventDefault();
     const address = email().trim();
     if (!address) return;
-    if (await run(() => props.api.invite(props.configId, address, role()))) setEmail('');
+    if (await run(async () => setCreated(await props.api.invite(props.configId, address, role())))) setEmail('');
   };
-  // Invitations are keyed by email: inviting again with another role changes it.
+  // A pending invitation's role changes by inviting again: a new link, the old one stops working.
   const changeRole = (m: Member, next: Role) =>
-    run(() => (m.pending || !m.userId ? props.api.invite(props.configId, m.email, next) : props.api.setMemberRole(props.configId, m.userId, next)));
-  const remove = (m: Member) => run(() => props.api.removeMember(props.configId, m.userId ?? m.email));
+    run(async () => {
+      if (m.pending || !m.userId) setCreated(await props.api.invite(props.configId, m.email, next));
+      else await props.api.setMemberRole(props.configId, m.userId, next);
+    });
+  const remove = (m: Member) =>
+    run(() => (m.pending && m.invitationId ? props.api.revokeInvitation(props.configId, m.invitationId) : props.api.removeMember(props.configId, m.userId!)));
+  const pendingText = (m: Member) =>
+    m.expired ? `${m.email} · invitation expired` : `${m.email} · invited${m.expiresAt ? `, link works until ${new Date(m.expiresAt).toLocaleDateString()}` : ''}`;
 
   return (
     <section class="share-section" aria-labelledby="share-people">
@@ -68,6 +78,37 @@ export function MembersSection(props: { api: AccessApi; configId: string; selfId
           {error()}
         </p>
       </Show>
+      <Show when={created()}>
+        {(inv) => (
+          <div class="new-link" role="status" data-testid="new-invitation">
+            <Show
+              when={inv().url}
+              fallback={
+                <p class="new-link-note">
+                  An invitation link was e-mailed to <strong>{inv().email}</strong>. It works once, until {new Date(inv().expiresAt).toLocaleDateString()}.
+                </p>
+              }
+            >
+              {(url) => (
+                <>
+                  <p class="new-link-note">
+                    <Show when={inv().mailError}>{inv().mailError}. </Show>
+                    <strong>Send this link to {inv().email}:</strong> it is shown only this once. Whoever opens it first, signed in, joins as{' '}
+                    {ROLE_WORDS[inv().role].name.toLowerCase()}; it stops working after that, when you revoke it, or on {new Date(inv().expiresAt).toLocaleDateString()}.
+                  </p>
+                  <div class="new-link-row">
+                    <input class="input mono" readOnly value={url()} aria-label="Invitation link" data-testid="invitation-url" onFocus={(e) => e.currentTarget.select()} />
+                    <CopyButton value={url()} what="invitation link" class="button button--primary" />
+                  </div>
+                </>
+              )}
+            </Show>
+            <button type="button" class="button button--small" onClick={() => setCreated(null)}>
+              Done
+            </button>
+          </div>
+        )}
+      </Show>
       <Show when={members.error}>
         <p class="field-issue field-issue--error" role="alert">
           The people with access could not be loaded: {errorText(members.error)}
@@ -84,7 +125,7 @@ export function MembersSection(props: { api: AccessApi; configId: string; selfId
                     {who()}
                     {m.userId !== null && m.userId === props.selfId ? ' (you)' : ''}
                   </span>
-                  <span class="muted">{m.pending ? `${m.email} · invited, no account yet` : m.email}</span>
+                  <span class="muted">{m.pending ? pendingText(m) : m.email}</span>
                 </span>
                 <Show
                   when={m.role !== 'owner'}
@@ -103,8 +144,8 @@ export function MembersSection(props: { api: AccessApi; configId: string; selfId
                   >
                     <For each={GRANTABLE_ROLES}>{(r) => <option value={r}>{ROLE_WORDS[r].name}</option>}</For>
                   </select>
-                  <button type="button" class="button button--small" aria-label={`Remove ${who()}`} disabled={busy()} onClick={() => void remove(m)}>
-                    Remove
+                  <button type="button" class="button button--small" aria-label={`${m.pending ? 'Revoke the invitation of' : 'Remove'} ${who()}`} disabled={busy()} onClick={() => void remove(m)}>
+                    {m.pending ? 'Revoke' : 'Remove'}
                   </button>
                 </Show>
               </li>

@@ -30,7 +30,12 @@ export interface Member {
   email: string;
   name: string | null;
   role: Role;
+  /** An invitation not accepted yet (no token here: it is shown once, when made). */
   pending: boolean;
+  invitationId?: string;
+  expiresAt?: Date;
+  /** A pending invitation past its expiry: it can no longer be accepted. */
+  expired?: boolean;
 }
 
 const shareColumns = {
@@ -93,32 +98,25 @@ export function createAccessStore(db: Db) {
         .where(eq(configMembers.configId, configId))
         .orderBy(users.email);
       const invited = await db
-        .select({ email: configInvitations.email, role: configInvitations.role })
+        .select({ id: configInvitations.id, email: configInvitations.email, role: configInvitations.role, expiresAt: configInvitations.expiresAt })
         .from(configInvitations)
-        .where(eq(configInvitations.configId, configId))
-        .orderBy(configInvitations.email);
+        .where(and(eq(configInvitations.configId, configId), isNull(configInvitations.acceptedAt), isNull(configInvitations.revokedAt)))
+        .orderBy(configInvitations.email, configInvitations.createdAt);
+      const now = Date.now();
       return [
         ...(owner ? [{ ...owner, role: 'owner' as Role, pending: false }] : []),
         ...members.filter((m) => m.userId !== owner?.userId).map((m) => ({ ...m, role: m.role as Role, pending: false })),
-        ...invited.map((i) => ({ userId: null, email: i.email, name: null, role: i.role as Role, pending: true })),
+        ...invited.map((i) => ({
+          userId: null,
+          email: i.email,
+          name: null,
+          role: i.role as Role,
+          pending: true,
+          invitationId: i.id,
+          expiresAt: i.expiresAt,
+          expired: i.expiresAt.getTime() <= now,
+        })),
       ];
-    },
-
-    /** Adds a member by email, or records an invitation if nobody has that email yet. */
-    async invite(configId: string, email: string, role: Role, invitedBy: string): Promise<Member> {
-      const [user] = await db.select({ id: users.id, name: users.name, email: users.email }).from(users).where(eq(users.email, email));
-      if (user) {
-        await db
-          .insert(configMembers)
-          .values({ configId, userId: user.id, role, invitedBy })
-          .onConflictDoUpdate({ target: [configMembers.configId, configMembers.userId], set: { role } });
-        return { userId: user.id, email: user.email, name: user.name, role, pending: false };
-      }
-      await db
-        .insert(configInvitations)
-        .values({ configId, email, role, invitedBy })
-        .onConflictDoUpdate({ target: [configInvitations.configId, configInvitations.email], set: { role } });
-      return { userId: null, email, name: null, role, pending: true };
     },
 
     async setMemberRole(configId: string, userId: string, role: Role): Promise<boolean> {
@@ -130,18 +128,12 @@ export function createAccessStore(db: Db) {
       return rows.length > 0;
     },
 
-    async removeMember(configId: string, userIdOrEmail: string): Promise<boolean> {
-      if (userIdOrEmail.includes('@')) {
-        const rows = await db
-          .delete(configInvitations)
-          .where(and(eq(configInvitations.configId, configId), eq(configInvitations.email, userIdOrEmail)))
-          .returning({ email: configInvitations.email });
-        return rows.length > 0;
-      }
-      if (!isConfigId(userIdOrEmail)) return false;
+    /** Removes a member. Invitations are revoked through the invitation store. */
+    async removeMember(configId: string, userId: string): Promise<boolean> {
+      if (!isConfigId(userId)) return false;
       const rows = await db
         .delete(configMembers)
-        .where(and(eq(configMembers.configId, configId), eq(configMembers.userId, userIdOrEmail)))
+        .where(and(eq(configMembers.configId, configId), eq(configMembers.userId, userId)))
         .returning({ userId: configMembers.userId });
       return rows.length > 0;
     },

@@ -1,9 +1,10 @@
 /**
- * Accounts and sessions in Postgres. The first account created becomes the instance admin;
- * pending invitations for an email turn into memberships when that email signs up.
+ * Accounts and sessions in Postgres. The first account created becomes the instance admin.
+ * Signing up never grants access to anything: typing an address proves nothing about owning it,
+ * so invitations turn into memberships only through their link (server/invitations/).
  */
 import { and, eq, gt, isNull, sql } from 'drizzle-orm';
-import { configInvitations, configMembers, sessions, users } from '../../shared/db/auth-schema.ts';
+import { sessions, users } from '../../shared/db/auth-schema.ts';
 import type { Db } from '../db/connect.ts';
 import { hashToken, newToken, tokenMatches } from './tokens.ts';
 
@@ -75,20 +76,17 @@ export function createAccounts(db: Db) {
           .insert(users)
           .values({ email, name: input.name, passwordHash: input.passwordHash, githubId: input.githubId, isAdmin: Number(count) === 0 })
           .returning(userColumns);
-        const invitations = await tx.select().from(configInvitations).where(eq(configInvitations.email, email));
-        if (invitations.length > 0) {
-          await tx
-            .insert(configMembers)
-            .values(invitations.map((i) => ({ configId: i.configId, userId: user.id, role: i.role, invitedBy: i.invitedBy })))
-            .onConflictDoNothing();
-          await tx.delete(configInvitations).where(eq(configInvitations.email, email));
-        }
         return user;
       });
     },
 
-    async linkGithub(userId: string, githubId: string): Promise<void> {
+    /** Links a GitHub identity to an account (an explicit act of its signed-in owner); refuses
+     * an identity already linked to someone else. */
+    async linkGithub(userId: string, githubId: string): Promise<'linked' | 'taken'> {
+      const [other] = await db.select({ id: users.id }).from(users).where(eq(users.githubId, githubId));
+      if (other && other.id !== userId) return 'taken';
       await db.update(users).set({ githubId }).where(eq(users.id, userId));
+      return 'linked';
     },
 
     async createSession(userId: string): Promise<{ token: string; session: { id: string; expiresAt: Date } }> {

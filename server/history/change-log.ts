@@ -14,7 +14,7 @@
  * shutdown flushes everything.
  */
 import { randomUUID } from 'node:crypto';
-import { and, desc, eq, inArray, lt, sql } from 'drizzle-orm';
+import { and, desc, eq, gt, inArray, lt, lte, ne, sql } from 'drizzle-orm';
 import type { Logger } from 'pino';
 import type * as Y from 'yjs';
 import { changeLog } from '../../shared/db/review-schema.ts';
@@ -416,6 +416,15 @@ export class ChangeLog {
     return { entries, next: entries.length === options.limit ? entries[entries.length - 1].seq : null };
   }
 
+  /**
+   * Ids of everyone who changed the configuration (not the notes: they are not part of what a
+   * review approves) in a burst that ended after `from` (null: ever) and began by `to`, entries
+   * still in memory included. Approvals by these people do not count (server/review).
+   */
+  async authorsBetween(configId: string, from: Date | null, to: Date): Promise<Set<string>> {
+    return authorsBetween(this.deps.db, configId, from, to, this.pendingOf(configId));
+  }
+
   /** For each path, who changed it last and when (the form's hover). */
   async lastByPath(configId: string): Promise<Record<string, LastChange>> {
     const rows = await this.deps.db
@@ -433,4 +442,24 @@ export class ChangeLog {
     }
     return Object.fromEntries([...last].map(([path, { view }]) => [path, view]));
   }
+}
+
+/** `ChangeLog.authorsBetween` over the stored log plus `pending` entries (none: the log alone). */
+export async function authorsBetween(db: Db, configId: string, from: Date | null, to: Date, pending: ChangeView[] = []): Promise<Set<string>> {
+  const conditions = [eq(changeLog.configId, configId), ne(changeLog.path, NOTES_PATH), lte(changeLog.startedAt, to)];
+  if (from) conditions.push(gt(changeLog.at, from));
+  const rows = await db
+    .selectDistinct({ authorId: changeLog.authorId, coauthors: changeLog.coauthors })
+    .from(changeLog)
+    .where(and(...conditions));
+  const ids = new Set<string>();
+  const add = (people: Array<{ id: string | null }>) => {
+    for (const p of people) if (p.id) ids.add(p.id);
+  };
+  for (const r of rows) add([{ id: r.authorId }, ...((r.coauthors as Person[] | null) ?? [])]);
+  for (const e of pending) {
+    if (e.path === NOTES_PATH || new Date(e.startedAt) > to || (from && new Date(e.at) <= from)) continue;
+    add([e.author, ...(e.coauthors ?? [])]);
+  }
+  return ids;
 }

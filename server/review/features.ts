@@ -3,8 +3,8 @@
  * (mounted under `/api/configs`) and a `close` that writes the change log out on shutdown.
  *
  * For the build route: `createBuildVersion` (server/history/versions.ts) freezes every accepted
- * build as a version; `checkBuildApproval` (server/review/reviews.ts) says whether a state may be
- * built when its configuration requires approval.
+ * build as a version; `mayStartBuild` (server/review/build-permission.ts) is the one decision whether a
+ * state may be built, for every path that starts a build.
  */
 import { eq } from 'drizzle-orm';
 import { Hono } from 'hono';
@@ -24,18 +24,19 @@ import type { BuildGate } from '../routes/builds.ts';
 import type { DocStorage } from '../storage/types.ts';
 import type { RoomHooks } from '../sync/room.ts';
 import type { RoomManager } from '../sync/room-manager.ts';
-import { checkBuildApproval } from './reviews.ts';
+import { mayStartBuild } from './build-permission.ts';
 import { reviewRoutes } from './routes.ts';
 
 export { createBuildVersion, type BuildSnapshot } from '../history/versions.ts';
 export { checkBuildApproval, type ApprovalCheck } from './reviews.ts';
+export { mayStartBuild, type BuildPermission } from './build-permission.ts';
 
 export interface HistoryAndReview {
   hooks: RoomHooks;
   routes: Hono<AppEnv>;
   changeLog: ChangeLog;
-  /** For the build route: refuses unapproved states when approval is required, and records a
-   * version of every accepted build. */
+  /** For the build routes: `mayStartBuild` (build-permission.ts) decides for every path that
+   * starts a build; `accepted` records a version of every accepted build. */
   buildGate: BuildGate;
   close(): Promise<void>;
 }
@@ -52,13 +53,12 @@ export function createHistoryAndReview(deps: {
   const push = (configId: string, payload: HistoryEvent) => deps.manager.publishExt(configId, encodeExt(MessageType.event, payload));
   const changeLog = new ChangeLog({ db: deps.db, logger: deps.logger.child({ part: 'change-log' }), push });
   const routes = new Hono<AppEnv>();
+  // Authors include bursts still in this process's memory (written within FLUSH_INTERVAL_MS).
+  const approval = { db: deps.db, authors: changeLog.authorsBetween.bind(changeLog) };
   routes.route('/', historyRoutes({ ...deps, changeLog, push }));
-  routes.route('/', reviewRoutes({ ...deps, push }));
+  routes.route('/', reviewRoutes({ ...deps, push, authors: approval.authors }));
   const buildGate: BuildGate = {
-    async check(configId, hash) {
-      const result = await checkBuildApproval({ db: deps.db }, configId, hash);
-      return result.ok ? { ok: true } : { ok: false, reason: result.reason };
-    },
+    mayStartBuild: (request) => mayStartBuild(approval, request),
     async accepted(info) {
       try {
         const [user] = info.userId ? await deps.db.select({ name: users.name }).from(users).where(eq(users.id, info.userId)) : [];

@@ -5,8 +5,9 @@
  * approval is of that hash only: when the configuration changes afterwards the review says so,
  * with the diff, and a build that requires approval is refused until the new state is approved.
  *
- * Status: each reviewer's latest decision counts. Any "request changes" among them makes the
- * review `changes_requested`; otherwise one approval makes it `approved`; otherwise it is `open`.
+ * Status: each reviewer's latest decision is theirs. Any "request changes" among them makes the
+ * review `changes_requested`; otherwise enough approvals *that count* (approval-rules.ts: not the
+ * opener's, not an author's, not a guest's) make it `approved`; otherwise it is `open`.
  */
 import { and, desc, eq, inArray } from 'drizzle-orm';
 import { diffConfigs } from '../../shared/config-diff.ts';
@@ -16,8 +17,10 @@ import { configSchema } from '../../shared/validation/index.ts';
 import type { Db } from '../db/connect.ts';
 import type { Decision, DecisionView, ReviewStatus, ReviewView } from '../../shared/history-types.ts';
 import { personView, type Person } from '../history/people.ts';
+import { NOT_COUNTED_WORDS, tallyReviews, type ApprovalDeps } from './approval-rules.ts';
 
 export type { Decision, DecisionView, ReviewStatus, ReviewView };
+export type { ApprovalDeps };
 import { isUuid } from '../history/versions.ts';
 
 export const MAX_REVIEW_TITLE_LENGTH = 200;
@@ -27,21 +30,14 @@ export const REVIEWS_PAGE_DEFAULT = 20;
 export const REVIEWS_PAGE_MAX = 100;
 /** How far back the base of a new review (the last approved state) is looked for. */
 const BASE_LOOKBACK_REVIEWS = 200;
+/** Reviews tallied per round while looking for that base: usually the newest approved one is
+ * among the first few. */
+const BASE_TALLY_CHUNK = 10;
 
 export const DECISIONS = ['approve', 'request_changes'] as const satisfies readonly Decision[];
 
 type ReviewRow = typeof reviews.$inferSelect;
 type DecisionRow = typeof reviewDecisions.$inferSelect;
-
-const reviewerKey = (d: DecisionRow) => d.byId ?? `name:${d.byName}`;
-
-export function statusOf(decisions: DecisionRow[]): ReviewStatus {
-  const latest = new Map<string, DecisionRow>();
-  for (const d of [...decisions].sort((a, b) => a.at.getTime() - b.at.getTime())) latest.set(reviewerKey(d), d);
-  const finals = [...latest.values()].map((d) => d.decision);
-  if (finals.includes('request_changes')) return 'changes_requested';
-  return finals.includes('approve') ? 'approved' : 'open';
-}
 
 async function decisionsOf(db: Db, reviewIds: string[]): Promise<Map<string, DecisionRow[]>> {
   const byReview = new Map<string, DecisionRow[]>(reviewIds.map((id) => [id, []]));
@@ -65,14 +61,17 @@ export interface CurrentState {
   contentHash: string;
 }
 
-async function views(db: Db, rows: ReviewRow[], current: CurrentState, withDiff: boolean): Promise<ReviewView[]> {
+async function views(deps: ApprovalDeps, rows: ReviewRow[], current: CurrentState, withDiff: boolean): Promise<ReviewView[]> {
+  const { db } = deps;
   const decisions = await decisionsOf(db, rows.map((r) => r.id));
+  const tallies = await tallyReviews(deps, rows, decisions);
   const ids = new Set(rows.map((r) => r.versionId));
   if (withDiff) for (const r of rows) if (r.baseVersionId) ids.add(r.baseVersionId);
   const json = await versionJson(db, [...ids]);
   return rows.map((r) => {
     const ds = decisions.get(r.id) ?? [];
-    const status = statusOf(ds);
+    const tally = tallies.get(r.id)!;
+    const status = tally.status;
     const reviewed = json.get(r.versionId) ?? {};
     const changed = current.contentHash !== r.contentHash;
     const view: ReviewView = {
@@ -83,15 +82,21 @@ async function views(db: Db, rows: ReviewRow[], current: CurrentState, withDiff:
       versionId: r.versionId,
       baseVersionId: r.baseVersionId,
       status,
+      approvals: { counted: tally.counted, required: tally.required },
       openedBy: personView(r.openedById, r.openedByName),
       openedAt: r.openedAt.toISOString(),
-      decisions: ds.map((d) => ({
-        by: personView(d.byId, d.byName),
-        decision: d.decision as Decision,
-        comment: d.comment,
-        at: d.at.toISOString(),
-        contentHash: d.contentHash,
-      })),
+      decisions: ds.map((d) => {
+        const why = tally.notCounted.get(d.id);
+        return {
+          by: personView(d.byId, d.byName),
+          decision: d.decision as Decision,
+          comment: d.comment,
+          at: d.at.toISOString(),
+          contentHash: d.contentHash,
+          ...(d.decision === 'approve' ? { counts: !why } : {}),
+          ...(why ? { notCounted: { code: why, reason: `${d.byName} ${NOT_COUNTED_WORDS[why]}` } } : {}),
+        };
+      }),
       current: { contentHash: current.contentHash, changed },
       changedSinceApproval: status === 'approved' && changed,
       changesSinceReview: changed ? diffConfigs(reviewed, current.json, configSchema) : [],
@@ -101,29 +106,37 @@ async function views(db: Db, rows: ReviewRow[], current: CurrentState, withDiff:
   });
 }
 
-export async function listReviews(db: Db, configId: string, current: CurrentState, limit: number): Promise<ReviewView[]> {
-  const rows = await db.select().from(reviews).where(eq(reviews.configId, configId)).orderBy(desc(reviews.openedAt)).limit(limit);
-  return views(db, rows, current, false);
+export async function listReviews(deps: ApprovalDeps, configId: string, current: CurrentState, limit: number): Promise<ReviewView[]> {
+  const rows = await deps.db.select().from(reviews).where(eq(reviews.configId, configId)).orderBy(desc(reviews.openedAt)).limit(limit);
+  return views(deps, rows, current, false);
 }
 
-export async function getReview(db: Db, configId: string, reviewId: string, current: CurrentState): Promise<ReviewView | null> {
+export async function getReview(deps: ApprovalDeps, configId: string, reviewId: string, current: CurrentState): Promise<ReviewView | null> {
   if (!isUuid(reviewId)) return null;
-  const rows = await db.select().from(reviews).where(and(eq(reviews.configId, configId), eq(reviews.id, reviewId)));
+  const rows = await deps.db.select().from(reviews).where(and(eq(reviews.configId, configId), eq(reviews.id, reviewId)));
   if (rows.length === 0) return null;
-  return (await views(db, rows, current, true))[0];
+  return (await views(deps, rows, current, true))[0];
 }
 
 /** The version new reviews compare against: the last approved review's state, else the last build's. */
-export async function baseVersionFor(db: Db, configId: string): Promise<string | null> {
+export async function baseVersionFor(deps: ApprovalDeps, configId: string): Promise<string | null> {
+  const { db } = deps;
   const recent = await db
     .select()
     .from(reviews)
     .where(eq(reviews.configId, configId))
     .orderBy(desc(reviews.openedAt))
     .limit(BASE_LOOKBACK_REVIEWS);
+  // Only reviews with an approval can be approved; newest first, a few at a time, since telling
+  // whether an approval counts reads the change log.
   const decisions = await decisionsOf(db, recent.map((r) => r.id));
-  const approved = recent.find((r) => statusOf(decisions.get(r.id) ?? []) === 'approved');
-  if (approved) return approved.versionId;
+  const candidates = recent.filter((r) => (decisions.get(r.id) ?? []).some((d) => d.decision === 'approve'));
+  for (let i = 0; i < candidates.length; i += BASE_TALLY_CHUNK) {
+    const chunk = candidates.slice(i, i + BASE_TALLY_CHUNK);
+    const tallies = await tallyReviews(deps, chunk, decisions);
+    const approved = chunk.find((r) => tallies.get(r.id)?.status === 'approved');
+    if (approved) return approved.versionId;
+  }
   const [built] = await db
     .select({ id: configVersions.id })
     .from(configVersions)
@@ -185,7 +198,7 @@ const short = (hash: string) => hash.slice(0, 12);
  * approval; otherwise only when a review of exactly that hash is approved. The refusal's `reason`
  * is a sentence for the Build button ("why is this disabled").
  */
-export async function checkBuildApproval(deps: { db: Db }, configId: string, contentHash: string): Promise<ApprovalCheck> {
+export async function checkBuildApproval(deps: ApprovalDeps, configId: string, contentHash: string): Promise<ApprovalCheck> {
   const { db } = deps;
   if (!isUuid(configId)) return { ok: false, code: 'not_found', reason: 'unknown configuration' };
   const [config] = await db.select({ requireApproval: configs.requireApproval }).from(configs).where(eq(configs.id, configId));
@@ -197,7 +210,8 @@ export async function checkBuildApproval(deps: { db: Db }, configId: string, con
     .where(and(eq(reviews.configId, configId), eq(reviews.contentHash, contentHash)))
     .orderBy(desc(reviews.openedAt));
   const decisions = await decisionsOf(db, ofHash.map((r) => r.id));
-  const status = (r: ReviewRow) => statusOf(decisions.get(r.id) ?? []);
+  const tallies = await tallyReviews(deps, ofHash, decisions);
+  const status = (r: ReviewRow) => tallies.get(r.id)?.status;
   const approved = ofHash.find((r) => status(r) === 'approved');
   if (approved) return { ok: true, required: true, reviewId: approved.id };
   const blocked = ofHash.find((r) => status(r) === 'changes_requested');
@@ -211,14 +225,20 @@ export async function checkBuildApproval(deps: { db: Db }, configId: string, con
     };
   }
   if (ofHash[0]) {
+    const tally = tallies.get(ofHash[0].id)!;
+    const missing = tally.required - tally.counted;
+    const uncounted = (decisions.get(ofHash[0].id) ?? []).filter((d) => tally.notCounted.has(d.id));
+    const why = [...new Map(uncounted.map((d) => [d.byId ?? d.byName, `${d.byName} ${NOT_COUNTED_WORDS[tally.notCounted.get(d.id)!]}`])).values()];
     return {
       ok: false,
       code: 'approval_required',
-      reason: `The review "${ofHash[0].title}" of this state is waiting for an approval.`,
+      reason:
+        `The review "${ofHash[0].title}" of this state is waiting for ${missing === 1 ? 'an approval' : `${missing} more approvals`} ` +
+        `(${tally.counted} of ${tally.required} counted)${why.length ? `. Not counted: ${why.join('; ')}` : ''}.`,
       reviewId: ofHash[0].id,
     };
   }
-  const lastApproved = await baseVersionFor(db, configId);
+  const lastApproved = await baseVersionFor(deps, configId);
   const [approvedReview] = lastApproved
     ? await db.select().from(reviews).where(and(eq(reviews.configId, configId), eq(reviews.versionId, lastApproved)))
     : [];
@@ -237,11 +257,22 @@ export async function checkBuildApproval(deps: { db: Db }, configId: string, con
   };
 }
 
-export async function getRequireApproval(db: Db, configId: string): Promise<boolean> {
-  const [row] = await db.select({ v: configs.requireApproval }).from(configs).where(eq(configs.id, configId));
-  return row?.v ?? false;
+export interface ReviewSettings {
+  requireApproval: boolean;
+  /** Approvals that count needed before a state may be built (1 to MAX_REQUIRED_APPROVALS). */
+  requiredApprovals: number;
 }
 
-export async function setRequireApproval(db: Db, configId: string, value: boolean): Promise<void> {
-  await db.update(configs).set({ requireApproval: value }).where(eq(configs.id, configId));
+export async function getReviewSettings(db: Db, configId: string): Promise<ReviewSettings> {
+  const [row] = await db.select({ requireApproval: configs.requireApproval, requiredApprovals: configs.requiredApprovals }).from(configs).where(eq(configs.id, configId));
+  return row ?? { requireApproval: false, requiredApprovals: 1 };
+}
+
+export async function setReviewSettings(db: Db, configId: string, value: Partial<ReviewSettings>): Promise<ReviewSettings> {
+  const [row] = await db
+    .update(configs)
+    .set(value)
+    .where(eq(configs.id, configId))
+    .returning({ requireApproval: configs.requireApproval, requiredApprovals: configs.requiredApprovals });
+  return row;
 }

@@ -11,7 +11,7 @@
  * - `POST  /reviews/:reviewId/decision` `{ decision: approve|request_changes, comment?, contentHash? }`
  *          (comment: commenters review too, that is what a commenter link is for)
  * - `GET   /approval`                                may the current state be built? (read)
- * - `GET/PUT /settings` `{ requireApproval }`        (read / owner)
+ * - `GET/PUT /settings` `{ requireApproval, requiredApprovals }`  (read / owner)
  *
  * Every change is pushed to the configuration's `?ext=1` clients as an `event` message.
  */
@@ -46,11 +46,12 @@ import {
   MAX_THREADS_PER_CONFIG,
   setResolved,
 } from './comments.ts';
+import { MAX_REQUIRED_APPROVALS, type ApprovalDeps, type AuthorLookup } from './approval-rules.ts';
 import {
   baseVersionFor,
   checkBuildApproval,
   DECISIONS,
-  getRequireApproval,
+  getReviewSettings,
   getReview,
   insertDecision,
   insertReview,
@@ -60,7 +61,7 @@ import {
   reviewRow,
   REVIEWS_PAGE_DEFAULT,
   REVIEWS_PAGE_MAX,
-  setRequireApproval,
+  setReviewSettings,
   type Decision,
 } from './reviews.ts';
 
@@ -70,6 +71,8 @@ export interface ReviewRouteDeps {
   manager: RoomManager;
   access: AccessStore;
   push: (configId: string, event: HistoryEvent) => void;
+  /** Who changed a configuration when (the change log, with what it still holds in memory). */
+  authors?: AuthorLookup;
 }
 
 const invalid = (path: string, message: string, keyword: string) => unprocessable(message, [{ path, message, keyword }]);
@@ -91,6 +94,7 @@ function readAnchor(raw: unknown, config: Record<string, unknown>): CommentAncho
 
 export function reviewRoutes(deps: ReviewRouteDeps): Hono<AppEnv> {
   const { db, push } = deps;
+  const approval: ApprovalDeps = { db, authors: deps.authors };
   const app = new Hono<AppEnv>();
   const allow = (c: Context<AppEnv>, action: 'read' | 'comment' | 'review' | 'manageAccess') =>
     requireAccess(deps, c.get('actor'), c.req.param('id')!, action);
@@ -177,13 +181,13 @@ export function reviewRoutes(deps: ReviewRouteDeps): Hono<AppEnv> {
     const id = c.req.param('id');
     await allow(c, 'read');
     const limit = readLimit(c.req.query('limit'), REVIEWS_PAGE_DEFAULT, REVIEWS_PAGE_MAX);
-    return c.json(await listReviews(db, id, await current(id), limit));
+    return c.json(await listReviews(approval, id, await current(id), limit));
   });
 
   app.get('/:id/reviews/:reviewId', async (c) => {
     const id = c.req.param('id');
     await allow(c, 'read');
-    const review = await getReview(db, id, c.req.param('reviewId'), await current(id));
+    const review = await getReview(approval, id, c.req.param('reviewId'), await current(id));
     if (!review) throw notFound('review');
     return c.json(review);
   });
@@ -194,11 +198,11 @@ export function reviewRoutes(deps: ReviewRouteDeps): Hono<AppEnv> {
     const body = await readJsonObject(c);
     const title = readText(body, 'title', { max: MAX_REVIEW_TITLE_LENGTH }) || 'Review';
     const openedBy = personOf(access);
-    const baseVersionId = await baseVersionFor(db, id);
+    const baseVersionId = await baseVersionFor(approval, id);
     const state = await freezeRoom(await deps.manager.get(id));
     const version = await insertVersion(db, { configId: id, kind: 'review', label: title, createdBy: openedBy, state });
     const reviewId = await insertReview(db, { configId: id, contentHash: state.contentHash, versionId: version.id, baseVersionId, title, openedBy });
-    const review = (await getReview(db, id, reviewId, await current(id)))!;
+    const review = (await getReview(approval, id, reviewId, await current(id)))!;
     push(id, { type: 'review', action: 'opened', review: { ...review, diff: undefined } });
     return c.json(review, 201);
   });
@@ -217,7 +221,7 @@ export function reviewRoutes(deps: ReviewRouteDeps): Hono<AppEnv> {
       });
     }
     await insertDecision(db, { reviewId: row.id, by: personOf(access), decision: body.decision as Decision, comment, contentHash: row.contentHash });
-    const review = (await getReview(db, id, row.id, await current(id)))!;
+    const review = (await getReview(approval, id, row.id, await current(id)))!;
     push(id, { type: 'review', action: 'decided', review: { ...review, diff: undefined } });
     return c.json(review);
   });
@@ -226,26 +230,34 @@ export function reviewRoutes(deps: ReviewRouteDeps): Hono<AppEnv> {
     const id = c.req.param('id');
     await allow(c, 'read');
     const { contentHash: hash } = await current(id);
-    const check = await checkBuildApproval({ db }, id, hash);
+    const check = await checkBuildApproval(approval, id, hash);
     return c.json({ ...check, required: check.ok ? check.required : true, contentHash: hash });
   });
 
   app.get('/:id/settings', async (c) => {
     const id = c.req.param('id');
     await allow(c, 'read');
-    return c.json({ requireApproval: await getRequireApproval(db, id) });
+    return c.json(await getReviewSettings(db, id));
   });
 
   app.put('/:id/settings', async (c) => {
     const id = c.req.param('id');
     await allow(c, 'manageAccess');
     const body = await readJsonObject(c);
-    const unknown = Object.keys(body).filter((k) => k !== 'requireApproval');
+    const unknown = Object.keys(body).filter((k) => k !== 'requireApproval' && k !== 'requiredApprovals');
     if (unknown.length > 0) throw invalid(`/${unknown[0]}`, `unknown setting ${unknown[0]}`, 'additionalProperties');
-    if (typeof body.requireApproval !== 'boolean') throw invalid('/requireApproval', 'requireApproval must be true or false', 'type');
-    await setRequireApproval(db, id, body.requireApproval);
-    push(id, { type: 'settings', requireApproval: body.requireApproval });
-    return c.json({ requireApproval: body.requireApproval });
+    if (body.requireApproval === undefined && body.requiredApprovals === undefined) throw invalid('', 'send requireApproval and/or requiredApprovals', 'required');
+    if (body.requireApproval !== undefined && typeof body.requireApproval !== 'boolean') throw invalid('/requireApproval', 'requireApproval must be true or false', 'type');
+    const n = body.requiredApprovals;
+    if (n !== undefined && (typeof n !== 'number' || !Number.isInteger(n) || n < 1 || n > MAX_REQUIRED_APPROVALS)) {
+      throw invalid('/requiredApprovals', `requiredApprovals must be a whole number from 1 to ${MAX_REQUIRED_APPROVALS}`, 'maximum');
+    }
+    const settings = await setReviewSettings(db, id, {
+      ...(body.requireApproval !== undefined ? { requireApproval: body.requireApproval as boolean } : {}),
+      ...(n !== undefined ? { requiredApprovals: n as number } : {}),
+    });
+    push(id, { type: 'settings', ...settings });
+    return c.json(settings);
   });
 
   return app;

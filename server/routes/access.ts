@@ -1,5 +1,6 @@
 /**
- * Members (`/api/configs/:id/members`) and share links (`/api/configs/:id/shares`), owner only;
+ * Members (`/api/configs/:id/members`: list, change role, remove; inviting is in
+ * server/invitations/) and share links (`/api/configs/:id/shares`), owner only;
  * plus `GET /api/shares/:token`, which tells the `/s/<token>` page what a link opens.
  */
 import { Hono } from 'hono';
@@ -11,6 +12,7 @@ import { normalizeEmail } from '../auth/accounts.ts';
 import { requireAccess, type AppEnv } from '../auth/actor.ts';
 import type { AccessEvents } from '../access-control.ts';
 import { ApiError, notFound, readJsonObject } from '../http-errors.ts';
+import type { InvitationStore } from '../invitations/invitation-store.ts';
 import type { DocStorage } from '../storage/types.ts';
 import type { RoomManager } from '../sync/room-manager.ts';
 
@@ -20,6 +22,7 @@ export const MAX_SHARE_LIFETIME_MS = 365 * 24 * 3600 * 1000;
 
 export interface AccessRouteDeps {
   access: AccessStore;
+  invitations: InvitationStore;
   storage: DocStorage;
   manager: RoomManager;
   events: AccessEvents;
@@ -71,17 +74,7 @@ export function accessRoutes(deps: AccessRouteDeps): Hono<AppEnv> {
     return c.json(await access.listMembers(id));
   });
 
-  app.post('/configs/:id/members', async (c) => {
-    const id = c.req.param('id');
-    const me = await owner(c, id);
-    const body = await readJsonObject(c);
-    const email = typeof body.email === 'string' ? normalizeEmail(body.email) : '';
-    if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email)) throw invalid('/email', 'email must be an address', 'format');
-    if (!isRole(body.role) || body.role === 'owner') throw invalid('/role', 'role must be editor, commenter or viewer');
-    const member = await access.invite(id, email, body.role, me.session!.user.id);
-    if (member.userId) events.memberChanged(id, member.userId, member.role);
-    return c.json(member, 201);
-  });
+  // Inviting (POST …/members) lives with the invitations: server/invitations/routes.ts.
 
   app.patch('/configs/:id/members/:userId', async (c) => {
     const id = c.req.param('id');
@@ -97,9 +90,16 @@ export function accessRoutes(deps: AccessRouteDeps): Hono<AppEnv> {
   app.delete('/configs/:id/members/:userId', async (c) => {
     const id = c.req.param('id');
     await owner(c, id);
-    const userId = decodeURIComponent(c.req.param('userId'));
+    // Hono has already decoded the path parameter (an invited email arrives as `a%40b.c`);
+    // decoding again broke addresses with a `%` in them and threw on `%25E0%25A4%25A` (a 500).
+    const userId = c.req.param('userId');
+    // An email names pending invitations to it (older clients revoke them this way).
+    if (userId.includes('@')) {
+      if (!(await deps.invitations.revokeByEmail(id, normalizeEmail(userId)))) throw notFound('member');
+      return c.body(null, 204);
+    }
     if (!(await access.removeMember(id, userId))) throw notFound('member');
-    if (!userId.includes('@')) events.memberChanged(id, userId, null);
+    events.memberChanged(id, userId, null);
     return c.body(null, 204);
   });
 

@@ -30,8 +30,11 @@ export const CHECKSUM_HEADER = 'x-checksum-sha256';
 const LOG_STREAM_KEEPALIVE_MS = 15_000;
 
 export interface BuildGate {
-  /** Called before a build is accepted; refuse by returning a reason (e.g. approval required). */
-  check(configId: string, contentHash: string): Promise<{ ok: true } | { ok: false; reason: string }>;
+  /** The one decision whether a build may start (server/review/build-permission.ts). Every route
+   * that starts a build — create, retry, any added later — goes through `requireMayStart`. */
+  mayStartBuild(request: { configId: string; contentHash: string }): Promise<
+    { ok: true } | { ok: false; status: 404 | 409; code: string; reason: string; reviewId?: string }
+  >;
   /** Called after a build was accepted (e.g. to record a version). */
   accepted?(info: { configId: string; buildId: string; contentHash: string; configJson: unknown; yjsState: Uint8Array; userId: string | null }): Promise<void>;
 }
@@ -42,7 +45,7 @@ export interface BuildRouteDeps {
   access: AccessStore;
   /** Null when no Redis is configured: build routes answer 503. */
   builds: BuildsContext | null;
-  gate?: BuildGate;
+  gate: BuildGate;
 }
 
 function mapBuildError(error: unknown): never {
@@ -71,6 +74,12 @@ export function buildRoutes(deps: BuildRouteDeps): Hono<AppEnv> {
     return build;
   };
 
+  /** Refuses (409 approval_required, with the reason) unless the gate lets this content be built. */
+  const requireMayStart = async (configId: string, contentHash: string) => {
+    const permission = await deps.gate.mayStartBuild({ configId, contentHash });
+    if (!permission.ok) throw new ApiError(permission.status, permission.code, permission.reason, permission.reviewId ? { reviewId: permission.reviewId } : undefined);
+  };
+
   app.post('/configs/:id/builds', async (c) => {
     const id = c.req.param('id');
     const access = await requireAccess(deps, c.get('actor'), id, 'build');
@@ -90,8 +99,7 @@ export function buildRoutes(deps: BuildRouteDeps): Hono<AppEnv> {
       );
     }
     const hash = contentHash(configJson);
-    const gate = await (deps.gate?.check(id, hash) ?? { ok: true as const });
-    if (!gate.ok) throw new ApiError(409, 'approval_required', gate.reason);
+    await requireMayStart(id, hash);
     const result = await enqueueBuild(service(), {
       configId: id,
       configName: record.name,
@@ -103,7 +111,7 @@ export function buildRoutes(deps: BuildRouteDeps): Hono<AppEnv> {
       requestedBy: access.session?.user.id ?? null,
     }).catch(mapBuildError);
     if (!result.deduplicated) {
-      await deps.gate?.accepted?.({ configId: id, buildId: result.id, contentHash: hash, configJson, yjsState, userId: access.session?.user.id ?? null });
+      await deps.gate.accepted?.({ configId: id, buildId: result.id, contentHash: hash, configJson, yjsState, userId: access.session?.user.id ?? null });
     }
     return c.json({ ...result, contentHash: hash, warnings: validation.warnings }, 202);
   });
@@ -169,6 +177,8 @@ export function buildRoutes(deps: BuildRouteDeps): Hono<AppEnv> {
 
   app.post('/builds/:buildId/retry', async (c) => {
     const build = await buildFor(c, 'build');
+    // A retry builds the same frozen content again: it needs the same permission as a new build.
+    await requireMayStart(build.configId, build.contentHash);
     const requestedBy = c.get('actor').session?.user.id ?? null;
     return c.json(await retryBuild(service(), build.id, { requestedBy }).catch(mapBuildError), 202);
   });

@@ -2,14 +2,20 @@
  * Optional "Sign in with GitHub" (OAuth web flow). Enabled only when a client id and secret are
  * configured. The GitHub base URLs are settings so the flow can be exercised against a local
  * stand-in in tests (this machine has no route to github.com).
+ *
+ * A GitHub identity signs in to the account it is linked to, and nothing else. One not linked yet
+ * makes a new account, unless its email belongs to an account already: then it is refused, never
+ * linked by email (whoever signed up with an address first would otherwise share the account of
+ * its real owner). Linking is the signed-in person's explicit act: `POST /api/auth/github/link`
+ * starts the flow with its state bound to that session, and the callback links.
  */
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { Hono, type Context } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import type { Accounts, User } from '../auth/accounts.ts';
-import { SESSION_COOKIE, type AppEnv } from '../auth/actor.ts';
+import { requireSession, SESSION_COOKIE, type AppEnv } from '../auth/actor.ts';
 import { SESSION_TTL_MS } from '../auth/accounts.ts';
-import { ApiError } from '../http-errors.ts';
+import { ApiError, readJsonObject } from '../http-errors.ts';
 
 export interface GithubSettings {
   clientId: string;
@@ -22,6 +28,10 @@ export interface GithubSettings {
 
 const STATE_COOKIE = 'br_oauth_state';
 const NEXT_COOKIE = 'br_oauth_next';
+/** Refusals the sign-in page explains (client/app/account-page.tsx); others answer JSON. */
+export const BROWSER_ERROR_CODES = new Set(['oauth_state_mismatch', 'oauth_denied', 'github_no_email', 'github_email_taken', 'link_session_mismatch', 'github_already_linked']);
+/** Present only for a linking flow: the id of the session that started it. */
+const LINK_COOKIE = 'br_oauth_link';
 
 /** Only same-site paths may be returned to after sign-in (no open redirect). */
 export function safeNext(next: string | undefined): string {
@@ -58,24 +68,51 @@ export function githubAuthRoutes(deps: {
   };
   const callbackUrl = () => `${deps.publicUrl()}/api/auth/github/callback`;
 
-  app.get('/', (c) => {
+  /** Sets the state (and where to return) for one round trip through GitHub; the URL to go to. */
+  const begin = (c: Context, next: string, linkSession: string | null): string => {
     const s = settings();
     const state = randomBytes(24).toString('base64url');
     const cookie = { httpOnly: true, sameSite: 'Lax' as const, secure: deps.secureCookies, path: '/api/auth/github', maxAge: STATE_TTL_S };
     setCookie(c, STATE_COOKIE, state, cookie);
-    setCookie(c, NEXT_COOKIE, safeNext(c.req.query('next')), cookie);
+    setCookie(c, NEXT_COOKIE, safeNext(next), cookie);
+    if (linkSession) setCookie(c, LINK_COOKIE, linkSession, cookie);
+    else deleteCookie(c, LINK_COOKIE, { path: '/api/auth/github' });
     const url = new URL('/login/oauth/authorize', s.oauthBase);
     url.search = new URLSearchParams({ client_id: s.clientId, redirect_uri: callbackUrl(), state, scope: 'read:user user:email' }).toString();
-    return c.redirect(url.toString(), 302);
+    return url.toString();
+  };
+
+  app.get('/', (c) => c.redirect(begin(c, c.req.query('next') ?? '/', null), 302));
+
+  /** Link GitHub to the signed-in account: a POST (a link or image elsewhere cannot start it),
+   * answered with the URL to send the browser to. */
+  app.post('/link', async (c) => {
+    const session = requireSession(c.get('actor'));
+    const body = (await c.req.text()).trim() === '' ? {} : await readJsonObject(c);
+    return c.json({ url: begin(c, typeof body.next === 'string' ? body.next : '/', session.id) });
   });
 
+  // A browser coming back from GitHub gets a page, not JSON: refusals send it to the sign-in page
+  // with the error's code (a code, never text from the URL, so nobody can put words on our page).
   app.get('/callback', async (c) => {
+    try {
+      return await callback(c);
+    } catch (error) {
+      const browser = (c.req.header('accept') ?? '').includes('text/html');
+      if (browser && error instanceof ApiError && BROWSER_ERROR_CODES.has(error.code)) {
+        return c.redirect(`/login?error=${encodeURIComponent(error.code)}`, 302);
+      }
+      throw error;
+    }
+  });
+
+  const callback = async (c: Context<AppEnv>) => {
     const s = settings();
     const expected = getCookie(c, STATE_COOKIE) ?? '';
     const state = c.req.query('state') ?? '';
     const next = safeNext(getCookie(c, NEXT_COOKIE));
-    deleteCookie(c, STATE_COOKIE, { path: '/api/auth/github' });
-    deleteCookie(c, NEXT_COOKIE, { path: '/api/auth/github' });
+    const linkSession = getCookie(c, LINK_COOKIE) ?? null;
+    for (const name of [STATE_COOKIE, NEXT_COOKIE, LINK_COOKIE]) deleteCookie(c, name, { path: '/api/auth/github' });
     if (!expected || expected.length !== state.length || !timingSafeEqual(Buffer.from(expected), Buffer.from(state))) {
       throw new ApiError(400, 'oauth_state_mismatch', 'sign-in link expired or was not started here; try again');
     }
@@ -89,12 +126,30 @@ export function githubAuthRoutes(deps: {
     if (!token.access_token) throw new ApiError(502, 'github_failed', 'GitHub gave no access token');
     const auth = { headers: { authorization: `Bearer ${token.access_token}`, accept: 'application/vnd.github+json' } };
     const profile = await githubJson<GithubUser>(new URL('/user', s.apiBase).toString(), auth);
+    if (linkSession) {
+      // Linking: only into the very session that asked for it, still signed in.
+      const session = c.get('actor').session;
+      if (!session || session.id !== linkSession) {
+        throw new ApiError(400, 'link_session_mismatch', 'linking was started by another sign-in; sign in and start linking again from your account');
+      }
+      if ((await deps.accounts.linkGithub(session.user.id, String(profile.id))) === 'taken') {
+        throw new ApiError(409, 'github_already_linked', 'this GitHub account is already linked to another Boardroom account');
+      }
+      return c.redirect(next, 302);
+    }
     const user = await findOrCreate(deps.accounts, s, profile, auth);
     await startSession(c, deps, user);
     return c.redirect(next, 302);
-  });
+  };
   return app;
 }
+
+const emailTaken = () =>
+  new ApiError(
+    409,
+    'github_email_taken',
+    'An account with the email of this GitHub account already exists. Sign in to it (with its password) and link GitHub from your account menu.',
+  );
 
 async function findOrCreate(accounts: Accounts, s: GithubSettings, profile: GithubUser, auth: RequestInit): Promise<User> {
   const githubId = String(profile.id);
@@ -103,14 +158,10 @@ async function findOrCreate(accounts: Accounts, s: GithubSettings, profile: Gith
   const emails = await githubJson<Array<{ email: string; primary: boolean; verified: boolean }>>(new URL('/user/emails', s.apiBase).toString(), auth);
   const primary = emails.find((e) => e.primary && e.verified) ?? emails.find((e) => e.verified);
   if (!primary) throw new ApiError(403, 'github_no_email', 'your GitHub account has no verified email');
-  // An existing password account with the same verified email is the same person: link it.
-  const byEmail = await accounts.findByEmail(primary.email);
-  if (byEmail) {
-    await accounts.linkGithub(byEmail.id, githubId);
-    return byEmail;
-  }
+  // Never link by email: whoever registered the address first may not own it.
+  if (await accounts.findByEmail(primary.email)) throw emailTaken();
   const created = await accounts.createUser({ email: primary.email, name: profile.name || profile.login, passwordHash: null, githubId });
-  if (!created) throw new ApiError(409, 'email_taken', 'an account with this email exists');
+  if (!created) throw emailTaken();
   return created;
 }
 

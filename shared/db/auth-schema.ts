@@ -1,6 +1,6 @@
 /**
- * Accounts, sessions, per-configuration roles and share links. Secrets (session tokens, share
- * tokens) are stored only as sha256 hashes: a copied row lets nobody in.
+ * Accounts, sessions, per-configuration roles, invitations and share links. Secrets (session,
+ * invitation and share tokens) are stored only as sha256 hashes: a copied row lets nobody in.
  */
 import { sql } from 'drizzle-orm';
 import { boolean, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
@@ -58,19 +58,31 @@ export const configMembers = pgTable(
   (t) => [primaryKey({ columns: [t.configId, t.userId] }), index('config_members_user_idx').on(t.userId)],
 );
 
-/** Invitations to an email with no account yet; turned into memberships at sign-up. */
+/**
+ * Invitations: a role on a configuration offered to whoever opens the link (the email is where it
+ * was sent and what the owner sees). Only the token's sha256 is stored; an invitation is used at
+ * most once (`accepted_at`), and is void after `expires_at` or `revoked_at`.
+ */
 export const configInvitations = pgTable(
   'config_invitations',
   {
+    id: uuid('id').primaryKey().defaultRandom(),
     configId: uuid('config_id')
       .notNull()
       .references(() => configs.id, { onDelete: 'cascade' }),
+    /** Lower-cased; where the link was (or is to be) sent. Not required to match the accepting account. */
     email: text('email').notNull(),
     role: text('role').notNull(),
+    /** sha256 (hex) of the invitation token. */
+    tokenHash: text('token_hash').notNull(),
     invitedBy: uuid('invited_by'),
     createdAt: ts('created_at').notNull().defaultNow(),
+    expiresAt: ts('expires_at').notNull(),
+    acceptedAt: ts('accepted_at'),
+    acceptedBy: uuid('accepted_by'),
+    revokedAt: ts('revoked_at'),
   },
-  (t) => [primaryKey({ columns: [t.configId, t.email] })],
+  (t) => [uniqueIndex('config_invitations_token_idx').on(t.tokenHash), index('config_invitations_config_idx').on(t.configId)],
 );
 
 export const shareLinks = pgTable(

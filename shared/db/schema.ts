@@ -12,6 +12,8 @@ export const configs = pgTable('configs', {
   ownerId: uuid('owner_id'),
   /** Builds of this configuration need an approved review of the exact state (issue: reviews). */
   requireApproval: boolean('require_approval').notNull().default(false),
+  /** How many approvals that count (server/review/approval-rules.ts) a state needs to be built. */
+  requiredApprovals: integer('required_approvals').notNull().default(1),
   createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
   updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
   deletedAt: timestamp('deleted_at', { withTimezone: true, mode: 'date' }),

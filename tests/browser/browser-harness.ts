@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { build } from 'vite';
 import { signUp, type TestUser } from '../helpers/auth.ts';
-import { startTestServer, type TestServer } from '../helpers/server.ts';
+import { addMember, startTestServer, type TestServer } from '../helpers/server.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 export const ARTIFACTS = path.join(ROOT, 'test-artifacts');
@@ -103,11 +103,7 @@ export async function startHarness(suite: string, serverOptions: Omit<Parameters
     owner: server.owner,
     async member(name, configId, role = 'editor') {
       const user = await signUp(server.url, name);
-      const res = await server.api(`/api/configs/${configId}/members`, {
-        method: 'POST',
-        body: JSON.stringify({ email: user.user.email, role }),
-      });
-      if (res.status !== 201) throw new Error(`invite ${name}: ${res.status} ${await res.text()}`);
+      await addMember(server, configId, user, role);
       return user;
     },
     async open(user, pathname) {

@@ -145,6 +145,15 @@ describe('reviewing together', () => {
     // A first review has nothing to compare with: its contents are there, folded.
     await bea.getByTestId('review-diff').locator('[data-path="/BOARD"]').waitFor({ state: 'attached' });
 
+    // Ada opened the review: her own approval is shown with why it does not count.
+    await ada.getByTestId('approve-button').click();
+    const notCounted = reviewCard(ada).getByTestId('approval-not-counted');
+    await expect.poll(() => notCounted.getAttribute('data-code')).toBe('opener');
+    expect(await notCounted.textContent()).toContain('opened this review; someone else must approve it');
+    expect(await reviewCard(ada).getAttribute('data-status')).toBe('open');
+    expect(await reviewCard(ada).getByTestId('review-approvals').textContent()).toContain('0 of 1 approval counted');
+    await h.screenshot(ada, 'approval-not-counted');
+
     await bea.getByTestId('approve-button').click();
     await expect.poll(() => reviewCard(ada).getAttribute('data-status')).toBe('approved');
     expect(await reviewCard(bea).getAttribute('data-changed-since-approval')).toBe('false');

@@ -109,34 +109,58 @@ describe('the Share dialog', () => {
     await h.screenshot(owner, 'share-dialog-revoked');
   });
 
-  it('invites people by email, changes their role and removes them', async () => {
+  it('invites people by a link the invitee accepts, changes their role and revokes invitations', async () => {
     const bea = await signUp(h.server.url, 'Bea Member');
     const { page: owner, errors: pageErrors } = await h.open(h.owner, `/c/${configId}`);
     errors.push(pageErrors);
     await formReady(owner);
-    const dialog = await openShareDialog(owner);
-    const people = dialog.getByTestId('members');
+    let dialog = await openShareDialog(owner);
+    let people = dialog.getByTestId('members');
     await people.locator('.share-row', { hasText: 'Owner' }).waitFor();
 
+    // Inviting Bea gives a link to pass on (no mail configured); she is not a member yet.
     await dialog.getByLabel('Invite by email').fill(bea.user.email);
     await dialog.getByLabel('Role', { exact: true }).first().selectOption('commenter');
     await dialog.getByRole('button', { name: 'Invite' }).click();
+    const link = await dialog.getByTestId('invitation-url').inputValue();
+    expect(link).toMatch(new RegExp(`^${h.server.url}/i/[A-Za-z0-9_-]{43}$`));
+    expect(await dialog.getByTestId('new-invitation').textContent()).toContain('shown only this once');
+    await dialog.getByRole('button', { name: /Copy invitation link/ }).waitFor();
+    await expect.poll(() => people.locator(`[data-member="${bea.user.email}"]`).textContent()).toContain('invited');
+    await h.screenshot(owner, 'share-dialog-invitation-link');
+
+    // Bea opens the link signed in, sees what it offers, and accepts: the configuration opens.
+    const invitee = await h.open(bea, new URL(link).pathname);
+    errors.push(invitee.errors);
+    const card = invitee.page.getByTestId('invitation');
+    await expect.poll(() => card.textContent()).toContain('Commenter'.toLowerCase());
+    await h.screenshot(invitee.page, 'invitation-page');
+    await invitee.page.getByTestId('accept-invitation').click();
+    await invitee.page.waitForURL(`${h.server.url}/c/${configId}`);
+    await formReady(invitee.page);
+
+    // The owner sees her as a member now, and changes her role.
+    await owner.keyboard.press('Escape');
+    dialog = await openShareDialog(owner);
+    people = dialog.getByTestId('members');
     const beaRow = people.locator(`[data-member="${bea.user.email}"]`);
     await expect.poll(() => beaRow.getByRole('combobox').inputValue()).toBe('commenter');
-
-    // Someone without an account yet is an invitation.
-    await dialog.getByLabel('Invite by email').fill('not.yet@example.test');
-    await dialog.getByRole('button', { name: 'Invite' }).click();
-    const pending = people.locator('[data-member="not.yet@example.test"]');
-    await expect.poll(() => pending.textContent()).toContain('invited, no account yet');
-    await h.screenshot(owner, 'share-dialog-people');
-
     await beaRow.getByRole('combobox').selectOption('editor');
     await expect.poll(async () => {
-      const list = (await (await h.server.api(`/api/configs/${configId}/members`)).json()) as Array<{ email: string; role: string }>;
-      return list.find((m) => m.email === bea.user.email)?.role;
+      const list = (await (await h.server.api(`/api/configs/${configId}/members`)).json()) as Array<{ email: string; role: string; pending: boolean }>;
+      return list.find((m) => m.email === bea.user.email && !m.pending)?.role;
     }).toBe('editor');
-    await pending.getByRole('button', { name: 'Remove not.yet@example.test' }).click();
+
+    // A pending invitation can be revoked; its link then no longer works.
+    await dialog.getByLabel('Invite by email').fill('not.yet@example.test');
+    await dialog.getByRole('button', { name: 'Invite' }).click();
+    const second = new URL(await dialog.getByTestId('invitation-url').inputValue()).pathname.slice(3);
+    const pending = people.locator('[data-member="not.yet@example.test"]');
+    await expect.poll(() => pending.textContent()).toContain('invited');
+    await h.screenshot(owner, 'share-dialog-people');
+    await pending.getByRole('button', { name: 'Revoke the invitation of not.yet@example.test' }).click();
     await expect.poll(() => pending.count()).toBe(0);
+    const lookup = await fetch(`${h.server.url}/api/invitations/lookup`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ token: second }) });
+    expect(lookup.status).toBe(404);
   });
 });

@@ -59,3 +59,16 @@ export async function createConfig(
   if (res.status !== 201) throw new Error(`create config: ${res.status} ${await res.text()}`);
   return ((await res.json()) as { id: string }).id;
 }
+
+/**
+ * Makes `member` a member of a configuration the way a person becomes one: the owner (`who`)
+ * invites their email and they accept the invitation link while signed in.
+ */
+export async function addMember(who: { url: string; token: string }, configId: string, member: { token: string; user: { email: string } }, role: string): Promise<void> {
+  const invited = await authed(who.url, who.token)(`/api/configs/${configId}/members`, { method: 'POST', body: JSON.stringify({ email: member.user.email, role }) });
+  if (invited.status !== 201) throw new Error(`invite: ${invited.status} ${await invited.text()}`);
+  const { token } = (await invited.json()) as { token?: string };
+  if (!token) throw new Error('invite: no link returned (is SMTP configured?)');
+  const accepted = await authed(who.url, member.token)('/api/invitations/accept', { method: 'POST', body: JSON.stringify({ token }) });
+  if (accepted.status !== 200) throw new Error(`accept: ${accepted.status} ${await accepted.text()}`);
+}

@@ -1,0 +1,58 @@
+/**
+ * Sends invitation links by e-mail through an SMTP server (nodemailer), when one is configured
+ * (`SMTP_URL`). Without one there is no mailer and the owner is handed the link to pass on.
+ */
+import nodemailer from 'nodemailer';
+import type { Logger } from 'pino';
+import type { Role } from '../../shared/roles.ts';
+
+/** An SMTP server that has not answered in this long is treated as down: the invite request is
+ * waiting on it, and the owner can still copy the link instead. */
+export const SMTP_TIMEOUT_MS = 10_000;
+
+const ROLE_LABELS: Record<Role, string> = { viewer: 'a viewer', commenter: 'a commenter', editor: 'an editor', owner: 'an owner' };
+
+export interface InvitationMail {
+  to: string;
+  url: string;
+  configName: string;
+  inviterName: string;
+  role: Role;
+  expiresAt: Date;
+}
+
+export interface Mailer {
+  sendInvitation(mail: InvitationMail): Promise<void>;
+  close(): void;
+}
+
+export function invitationText(mail: InvitationMail): { subject: string; text: string } {
+  const subject = `${mail.inviterName} invited you to "${mail.configName}" on Boardroom`;
+  const text = [
+    `${mail.inviterName} invited you to work on the build configuration "${mail.configName}" as ${ROLE_LABELS[mail.role]}.`,
+    '',
+    `Open this link to accept (sign in or create an account on the way):`,
+    mail.url,
+    '',
+    `The link works once, for whoever opens it first, until ${mail.expiresAt.toUTCString()}.`,
+    'If you did not expect this, ignore this message: nothing happens unless the link is opened.',
+  ].join('\n');
+  return { subject, text };
+}
+
+export function createSmtpMailer(options: { smtpUrl: string; from: string; logger: Logger }): Mailer {
+  const transport = nodemailer.createTransport(options.smtpUrl, {
+    from: options.from,
+    connectionTimeout: SMTP_TIMEOUT_MS,
+    greetingTimeout: SMTP_TIMEOUT_MS,
+    socketTimeout: SMTP_TIMEOUT_MS,
+  } as never);
+  return {
+    async sendInvitation(mail) {
+      const { subject, text } = invitationText(mail);
+      const info = await transport.sendMail({ from: options.from, to: mail.to, subject, text });
+      options.logger.info({ messageId: info.messageId }, 'invitation mailed');
+    },
+    close: () => transport.close(),
+  };
+}

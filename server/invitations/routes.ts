@@ -1,0 +1,107 @@
+/**
+ * Invitations REST:
+ *
+ * - `POST   /api/configs/:id/members` `{ email, role }`  invite (owner). 201 with the invitation;
+ *           when no mailer is configured (or sending failed) also `{ token, url }`, this once.
+ * - `DELETE /api/configs/:id/invitations/:invitationId`   revoke a pending invitation (owner)
+ * - `POST   /api/invitations/lookup` `{ token }`          what a link offers (anyone holding it)
+ * - `POST   /api/invitations/accept` `{ token }`          spend it: the signed-in caller becomes a
+ *           member with the invitation's role
+ *
+ * Tokens travel in request bodies, not paths, so they never land in request logs.
+ */
+import { Hono } from 'hono';
+import type { Logger } from 'pino';
+import { isRole } from '../../shared/roles.ts';
+import { normalizeEmail } from '../auth/accounts.ts';
+import type { AccessStore } from '../auth/access-store.ts';
+import { requireAccess, requireSession, type AppEnv } from '../auth/actor.ts';
+import type { AccessEvents } from '../access-control.ts';
+import { ApiError, notFound, readJsonObject } from '../http-errors.ts';
+import type { DocStorage } from '../storage/types.ts';
+import type { InvitationStore } from './invitation-store.ts';
+import type { Mailer } from './mailer.ts';
+
+const EMAIL_RE = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+/** The longest address SMTP allows (RFC 5321). */
+const MAX_EMAIL_LENGTH = 254;
+
+export interface InvitationRouteDeps {
+  access: AccessStore;
+  invitations: InvitationStore;
+  storage: DocStorage;
+  events: AccessEvents;
+  /** Null without `SMTP_URL`: the owner is given the link to pass on. */
+  mailer: Mailer | null;
+  logger: Logger;
+  publicUrl: () => string;
+}
+
+const invalid = (path: string, message: string, keyword: string) => new ApiError(422, 'validation_failed', message, [{ path, message, keyword }]);
+const invalidLink = () => new ApiError(404, 'invitation_invalid', 'this invitation link is unknown, already used, expired or revoked; ask the owner for a new one');
+
+function readToken(body: Record<string, unknown>): string {
+  if (typeof body.token !== 'string' || body.token.length === 0) throw invalid('/token', 'token is required', 'required');
+  return body.token;
+}
+
+export function invitationRoutes(deps: InvitationRouteDeps): Hono<AppEnv> {
+  const { invitations } = deps;
+  const app = new Hono<AppEnv>();
+
+  app.post('/configs/:id/members', async (c) => {
+    const id = c.req.param('id');
+    const me = await requireAccess(deps, c.get('actor'), id, 'manageAccess');
+    const body = await readJsonObject(c);
+    const email = typeof body.email === 'string' ? normalizeEmail(body.email) : '';
+    if (email.length > MAX_EMAIL_LENGTH || !EMAIL_RE.test(email)) throw invalid('/email', 'email must be an address', 'format');
+    if (!isRole(body.role) || body.role === 'owner') throw invalid('/role', 'role must be editor, commenter or viewer', 'enum');
+    const inviter = me.session!.user;
+    const { invitation, token } = await invitations.create({ configId: id, email, role: body.role, invitedBy: inviter.id });
+    const url = `${deps.publicUrl()}/i/${token}`;
+    const view = { id: invitation.id, email, role: invitation.role, pending: true, createdAt: invitation.createdAt, expiresAt: invitation.expiresAt };
+    if (deps.mailer) {
+      const config = await deps.storage.getConfig(id);
+      try {
+        await deps.mailer.sendInvitation({ to: email, url, configName: config?.name ?? 'a configuration', inviterName: inviter.name, role: invitation.role, expiresAt: invitation.expiresAt });
+        return c.json({ ...view, delivery: 'email' as const }, 201);
+      } catch (error) {
+        // The invitation stands; the owner gets the link to pass on by other means.
+        deps.logger.warn({ err: error, invitationId: invitation.id }, 'invitation mail failed; handing the link to the owner');
+        return c.json({ ...view, delivery: 'link' as const, mailError: 'the e-mail could not be sent; copy the link instead', token, url }, 201);
+      }
+    }
+    return c.json({ ...view, delivery: 'link' as const, token, url }, 201);
+  });
+
+  app.delete('/configs/:id/invitations/:invitationId', async (c) => {
+    const id = c.req.param('id');
+    await requireAccess(deps, c.get('actor'), id, 'manageAccess');
+    if (!(await invitations.revoke(id, c.req.param('invitationId')))) throw notFound('invitation');
+    return c.body(null, 204);
+  });
+
+  app.post('/invitations/lookup', async (c) => {
+    const preview = await invitations.preview(readToken(await readJsonObject(c)));
+    if (!preview) throw invalidLink();
+    return c.json({
+      configId: preview.configId,
+      configName: preview.configName,
+      role: preview.role,
+      email: preview.email,
+      invitedBy: preview.invitedByName,
+      expiresAt: preview.expiresAt,
+    });
+  });
+
+  app.post('/invitations/accept', async (c) => {
+    const session = requireSession(c.get('actor'));
+    const result = await invitations.accept(readToken(await readJsonObject(c)), session.user.id);
+    if (!result.ok) throw invalidLink();
+    // Open sockets of this person on the configuration (through a link, say) get the new role.
+    if (result.role !== 'owner') deps.events.memberChanged(result.configId, session.user.id, result.role);
+    return c.json({ configId: result.configId, role: result.role });
+  });
+
+  return app;
+}
