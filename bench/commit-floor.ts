@@ -11,7 +11,7 @@
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import postgres from 'postgres';
-import { noDelaySocket } from '../server/db/connect.ts';
+import { watchedSocketFactory } from '../shared/db/postgres-client.ts';
 
 /** Bytes of a typical bench update (a marker appended to a paragraph). */
 const UPDATE_BYTES = 60;
@@ -34,7 +34,7 @@ export async function measureCommitFloor(adminUrl: string, ratePerSecond: number
   const url = new URL(adminUrl);
   url.pathname = `/${dbName}`;
   // The server's own socket factory (TCP_NODELAY); `socket` is missing from postgres.js' types.
-  const options = { max: 1, onnotice: () => {}, socket: noDelaySocket };
+  const options = { max: 1, onnotice: () => {}, socket: watchedSocketFactory(0) };
   const sql = postgres(url.toString(), options);
   try {
     await sql`create table floor_updates (id bigserial primary key, config_id uuid not null, update bytea not null)`;

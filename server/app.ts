@@ -30,7 +30,7 @@ import { ApiError, errorBody, sendError } from './http-errors.ts';
 import type { ConfigHooks } from './routes/config-hooks.ts';
 import { configDataRoutes, schemaRoute } from './routes/config-data.ts';
 import { configRoutes } from './routes/configs.ts';
-import { healthRoutes, type ReadinessCheck } from './routes/health.ts';
+import { healthRoutes, type HealthChecks } from './routes/health.ts';
 import type { Db } from './db/connect.ts';
 import { layoutRoutes } from './routes/layout.ts';
 import { mountClient } from './static-client.ts';
@@ -42,7 +42,7 @@ export interface AppDeps {
   manager: RoomManager;
   logger: Logger;
   configHooks: ConfigHooks;
-  readiness: Record<string, ReadinessCheck>;
+  health: HealthChecks;
   db: Db;
   accounts: Accounts;
   access: AccessStore;
@@ -129,7 +129,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
     return c.body(await deps.metrics.registry.metrics());
   });
 
-  app.route('/health', healthRoutes(deps.readiness));
+  app.route('/health', healthRoutes(deps.health));
   // Upgrades never get here (the sync endpoint takes them from the HTTP server); plain GETs do.
   app.get('/sync/:configId', (c) => c.json(errorBody('upgrade_required', 'this endpoint speaks WebSocket'), 426));
   app.route('/api/auth/github', githubAuthRoutes({ accounts: deps.accounts, settings: deps.github, publicUrl: deps.publicUrl, secureCookies: deps.secureCookies }));

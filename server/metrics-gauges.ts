@@ -1,5 +1,9 @@
 /**
- * Gauges read at scrape time: cheap snapshots of rooms, the committer and the build queue.
+ * Gauges read at scrape time: cheap snapshots of rooms and the committer, taken on every scrape,
+ * and figures from Redis and Postgres (queue depth, build durations), refreshed in the background.
+ * A scrape never waits on a dependency for longer than EXTERNAL_WAIT_MS: with Postgres or Redis
+ * away it answers with the last figures (and `boardroom_build_queue_reachable 0`), because the
+ * scrape is how an operator sees the outage.
  */
 import { sql } from 'drizzle-orm';
 import type { BuildsContext } from './builds-context.ts';
@@ -10,15 +14,36 @@ import type { ConnectionRegistry } from './ws-transport.ts';
 
 /** Build durations are summarised over this many recent builds. */
 const RECENT_BUILDS = 100;
+/** A scrape waits this long for the queue and build figures, then answers with the last ones:
+ * Prometheus' default scrape timeout is 10 s, and the brief promise is "about a second". */
+const EXTERNAL_WAIT_MS = 500;
 
-export async function refreshGauges(deps: {
+export interface GaugeDeps {
   metrics: Metrics;
   manager: RoomManager;
   committer: GroupCommitter;
   registry: ConnectionRegistry;
   builds: BuildsContext | null;
   compactAfterUpdates?: number;
-}): Promise<void> {
+}
+
+/** Returns the scrape hook: local gauges now, external ones refreshed with at most one refresh in
+ * flight (a slow dependency never piles up queries), waited for at most EXTERNAL_WAIT_MS. */
+export function createGaugeRefresher(deps: GaugeDeps): () => Promise<void> {
+  let external: Promise<void> | null = null;
+  return async () => {
+    refreshLocalGauges(deps);
+    if (!deps.builds) return;
+    external ??= refreshExternalGauges(deps.metrics, deps.builds).finally(() => {
+      external = null;
+    });
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([external, new Promise<void>((resolve) => (timer = setTimeout(resolve, EXTERNAL_WAIT_MS)))]);
+    clearTimeout(timer);
+  };
+}
+
+function refreshLocalGauges(deps: GaugeDeps): void {
   const { metrics, manager, committer } = deps;
   const threshold = deps.compactAfterUpdates ?? COMPACT_AFTER_UPDATES;
   metrics.connections.set(deps.registry.size);
@@ -34,11 +59,13 @@ export async function refreshGauges(deps: {
     if (room.tailCount >= threshold) backlog += 1;
   }
   metrics.compactionBacklog.set(backlog);
-  if (!deps.builds) return;
+}
+
+async function refreshExternalGauges(metrics: Metrics, builds: BuildsContext): Promise<void> {
   try {
-    const counts = await deps.builds.queue.getJobCounts('waiting', 'active', 'delayed');
+    const counts = await builds.queue.getJobCounts('waiting', 'active', 'delayed');
     for (const [state, n] of Object.entries(counts)) metrics.queueDepth.set({ state }, n);
-    const rows = (await deps.builds.db.execute(sql`
+    const rows = (await builds.db.execute(sql`
       select extract(epoch from (finished_at - started_at))::float8 as s from build_jobs
       where finished_at is not null and started_at is not null order by finished_at desc limit ${RECENT_BUILDS}`)) as unknown as
       | Array<{ s: number }>
@@ -50,8 +77,10 @@ export async function refreshGauges(deps: {
       }
     }
     metrics.queueReachable.set(1);
-  } catch {
-    // Redis is away: say so as a figure instead of failing the whole scrape.
+  } catch (error) {
+    // Redis or Postgres is away: say so as a figure instead of failing the whole scrape (the
+    // outage itself is logged where it happens, not once per scrape).
     metrics.queueReachable.set(0);
+    builds.logger.debug({ err: error }, 'queue figures unavailable for this scrape');
   }
 }

@@ -13,13 +13,14 @@ import type { Database } from './db/connect.ts';
 import type { ConfigHooks } from './routes/config-hooks.ts';
 import { createDrizzleStorage } from './storage/drizzle-storage.ts';
 import type { DocStorage } from './storage/types.ts';
+import type { HealthChecks } from './routes/health.ts';
 import { GroupCommitter } from './sync/group-committer.ts';
 import { RoomManager } from './sync/room-manager.ts';
 import { createAccessControl } from './access-control.ts';
 import type { GithubSettings } from './routes/github-auth.ts';
 import { createAbuseGuard } from './abuse-limits.ts';
 import { createMetrics } from './metrics.ts';
-import { refreshGauges } from './metrics-gauges.ts';
+import { createGaugeRefresher } from './metrics-gauges.ts';
 import type { BuildsContext } from './builds-context.ts';
 import { DEFAULT_KEY_PREFIX } from '../shared/builds/keys.ts';
 import { createAccessStore } from './auth/access-store.ts';
@@ -158,24 +159,28 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
         logger,
       })
     : null;
-  const readiness: Record<string, () => Promise<void>> = { postgres: () => database.ping() };
+  // Ready means "can serve editing": Postgres always, Redis when other processes share the work
+  // through it. Builder presence is reported beside it, never a reason to be unready.
+  const health: HealthChecks = {
+    required: { postgres: () => database.ping() },
+    builder: builds ? () => builds.builderReachable() : null,
+  };
   if (builds) {
-    readiness.redis = async () => {
+    health.required.redis = async () => {
       await builds.redis.ping();
     };
-    readiness.builder = () => builds.builderReachable();
   }
   const app = createApp({
     storage,
     manager,
     logger,
     configHooks,
-    readiness,
+    health,
     builds,
     metrics,
     guard,
     github: options.github ?? null,
-    beforeScrape: () => refreshGauges({ metrics, manager, committer, registry, builds, compactAfterUpdates: options.compactAfterUpdates }),
+    beforeScrape: createGaugeRefresher({ metrics, manager, committer, registry, builds, compactAfterUpdates: options.compactAfterUpdates }),
     db: database.db,
     accounts,
     access,

@@ -18,6 +18,32 @@ import type { Room } from './sync/room.ts';
 import { RoomLoadError, type RoomManager } from './sync/room-manager.ts';
 
 const SYNC_PATH_RE = /^\/sync\/([^/?#]+)$/;
+/** Authorizing a connection and loading its room take a few queries of milliseconds each. When
+ * they have not answered in this long, Postgres is away: the client is told to retry later (4500,
+ * which the stock provider retries with its backoff) instead of waiting on a socket that says
+ * nothing. */
+export const ADMISSION_TIMEOUT_MS = 5_000;
+
+class AdmissionTimeout extends Error {
+  readonly code = 'admission_timeout';
+}
+
+/** Rejects with AdmissionTimeout when `work` takes longer than ADMISSION_TIMEOUT_MS. */
+function withinAdmission<T>(work: Promise<T>): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new AdmissionTimeout(`no answer within ${ADMISSION_TIMEOUT_MS} ms`)), ADMISSION_TIMEOUT_MS);
+    work.then(
+      (value) => {
+        clearTimeout(timer);
+        resolve(value);
+      },
+      (error: unknown) => {
+        clearTimeout(timer);
+        reject(error);
+      },
+    );
+  });
+}
 
 export type AuthorizeResult = { ok: true; principal: Principal } | { ok: false; close: { code: number; reason: string } };
 
@@ -92,7 +118,7 @@ export function createSyncEndpoint(deps: SyncEndpointDeps) {
     const address = clientAddress(req.socket.remoteAddress, req.headers['x-forwarded-for'], deps.trustedProxies ?? NO_TRUSTED_PROXIES);
     let auth: AuthorizeResult;
     try {
-      auth = await deps.authorize({ configId, url, headers: req.headers, address });
+      auth = await withinAdmission(deps.authorize({ configId, url, headers: req.headers, address }));
     } catch (error) {
       logger.error({ err: error, configId, addr: address }, 'sync authorization failed');
       auth = { ok: false, close: CloseCode.loadFailed };
@@ -163,7 +189,7 @@ export function createSyncEndpoint(deps: SyncEndpointDeps) {
     });
     // Created only when there is something to say: a child logger per socket costs memory.
     ws.on('error', (error) => logger.warn({ err: error, conn: conn.id, configId }, 'socket error'));
-    manager.get(configId).then(
+    withinAdmission(manager.get(configId)).then(
       (loaded) => {
         if (conn.closed) return;
         if (!manager.join(loaded, conn)) return;
@@ -174,7 +200,10 @@ export function createSyncEndpoint(deps: SyncEndpointDeps) {
       },
       (error: unknown) => {
         if (error instanceof RoomLoadError && error.code === 'not_found') conn.close(CloseCode.notFound);
-        else conn.close(CloseCode.loadFailed);
+        else {
+          if (error instanceof AdmissionTimeout) logger.warn({ configId, conn: conn.id }, 'room load did not answer in time; client told to retry');
+          conn.close(CloseCode.loadFailed);
+        }
       },
     );
   }

@@ -91,10 +91,11 @@ export const Timeouts = {
   /** A room stays loaded this long after its last connection leaves, so a reload or a flaky
    * network does not pay for a fresh load from Postgres. */
   roomIdleUnloadMs: 30_000,
-  /** First retry delay after a failed commit; doubles up to the max. Postgres restarts take
-   * seconds, so we keep trying without hammering it. */
+  /** First retry delay after a failed commit; doubles up to the max. The max is short because
+   * saving must resume within about 2 s of Postgres answering again, and one small INSERT (or a
+   * refused connect) twice a second per process costs Postgres nothing. */
   commitRetryBaseMs: 100,
-  commitRetryMaxMs: 5_000,
+  commitRetryMaxMs: 500,
 } as const;
 
 /** Extension messages carry JSON after the type byte. */

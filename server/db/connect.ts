@@ -4,11 +4,12 @@
  * and run the same drizzle-kit migrations, so the rest of the server does not know which it has.
  */
 import { mkdirSync } from 'node:fs';
-import net from 'node:net';
+import type { Socket } from 'node:net';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { sql } from 'drizzle-orm';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import { MIGRATIONS_DIR, migratePostgres } from '../../shared/db/migrate.ts';
+import { COMMIT_TUNING, openPostgresClient, POOL_TUNING } from '../../shared/db/postgres-client.ts';
 import * as schema from '../../shared/db/schema.ts';
 
 export type Schema = typeof schema;
@@ -26,12 +27,15 @@ export interface Database {
   close(): Promise<void>;
 }
 
-export const MIGRATIONS_DIR = fileURLToPath(new URL('../../migrations', import.meta.url));
+export { MIGRATIONS_DIR };
 
-/** Pool size for postgres.js: the group committer needs one connection, REST and loads the rest. */
+/** Pool size for postgres.js: REST, loads, compaction and history share it (commits have their own). */
 const POSTGRES_POOL_SIZE = 10;
-/** Give up on an unreachable Postgres quickly so readiness and commits report it instead of hanging. */
-const POSTGRES_CONNECT_TIMEOUT_S = 5;
+/** A commit still unanswered after this long is on a dead connection even if its socket has not
+ * noticed yet (the socket watchdog fires at COMMIT_TUNING.replyTimeoutMs; this is the backstop). */
+const COMMIT_DEADLINE_MS = COMMIT_TUNING.replyTimeoutMs + 500;
+/** Closing a pool waits this long for queries in flight (seconds). */
+const CLOSE_TIMEOUT_S = 5;
 
 export interface DatabaseOptions {
   databaseUrl?: string;
@@ -41,73 +45,65 @@ export interface DatabaseOptions {
 }
 
 export async function openDatabase(options: DatabaseOptions): Promise<Database> {
-  const database = options.databaseUrl
-    ? await openPostgres(options.databaseUrl)
-    : await openPglite(options.dataDir);
-  if (options.migrate !== false) await migrateDatabase(database);
+  if (options.databaseUrl) {
+    // Under the migration lock on a connection of its own, before any pool touches a table.
+    if (options.migrate !== false) await migratePostgres(options.databaseUrl);
+    return openPostgres(options.databaseUrl);
+  }
+  const database = await openPglite(options.dataDir);
+  if (options.migrate !== false) await migratePglite(database);
   return database;
 }
 
-/** What postgres.js hands a custom socket factory (its parsed connection options). */
-export interface SocketTarget {
-  host: string[];
-  port: number[];
-  path?: string | false;
-}
-
-/**
- * Opens postgres.js' sockets with Nagle's algorithm off (postgres.js leaves it on). The commit
- * connection pipelines INSERTs: with Nagle on, a second INSERT sent while the first one's bytes
- * are unacknowledged would wait for Postgres' reply to the first, which is exactly the wait
- * pipelining is there to avoid. Connect failures and timeouts reach postgres.js as errors.
- */
-export function noDelaySocket(target: SocketTarget): Promise<net.Socket> {
-  return new Promise((resolve, reject) => {
-    const socket = target.path
-      ? net.connect({ path: target.path })
-      : net.connect({ host: target.host[0], port: target.port[0], noDelay: true });
-    const timer = setTimeout(() => {
-      socket.destroy();
-      reject(new Error(`could not connect to Postgres within ${POSTGRES_CONNECT_TIMEOUT_S} s`));
-    }, POSTGRES_CONNECT_TIMEOUT_S * 1000);
-    const failed = (error: Error) => {
-      clearTimeout(timer);
-      reject(error);
-    };
-    socket.once('error', failed);
-    socket.once('connect', () => {
-      clearTimeout(timer);
-      socket.off('error', failed);
-      resolve(socket);
-    });
-  });
-}
-
 async function openPostgres(url: string): Promise<Database> {
-  const { default: postgres } = await import('postgres');
   const { drizzle } = await import('drizzle-orm/postgres-js');
-  // One host per URL: the socket factory connects to the first (multi-host URLs are not used here).
-  // `socket` is a documented postgres.js option ("Custom socket") that its type definitions omit.
-  const options = { connect_timeout: POSTGRES_CONNECT_TIMEOUT_S, onnotice: () => {}, socket: noDelaySocket };
-  const client = postgres(url, { ...options, max: POSTGRES_POOL_SIZE });
+  const client = openPostgresClient(url, { max: POSTGRES_POOL_SIZE, ...POOL_TUNING });
   const db = drizzle(client) as unknown as Db;
   // The group committer's own connection: commits never queue behind REST queries or loads.
-  const commits = postgres(url, { ...options, max: 1 });
+  const commitSockets = new Set<Socket>();
+  const commits = openPostgresClient(url, { max: 1, ...COMMIT_TUNING }, commitSockets);
   return {
     db,
     kind: 'postgres',
     appendUpdates: async (batch) => {
       const rows = batch.map((b) => ({ config_id: b.configId, update: Buffer.from(b.update.buffer, b.update.byteOffset, b.update.byteLength) }));
-      await commits`insert into doc_updates ${commits(rows, 'config_id', 'update')}`;
+      await withDeadline(commits`insert into doc_updates ${commits(rows, 'config_id', 'update')}`, COMMIT_DEADLINE_MS, () => {
+        // Everything in flight on this connection is lost with it; the committer retries it all.
+        for (const socket of commitSockets) socket.destroy();
+      });
     },
     ping: async () => {
       await db.execute(sql`select 1`);
     },
     close: async () => {
-      await commits.end({ timeout: 5 });
-      await client.end({ timeout: 5 });
+      await commits.end({ timeout: CLOSE_TIMEOUT_S });
+      await client.end({ timeout: CLOSE_TIMEOUT_S });
     },
   };
+}
+
+class DeadlineError extends Error {
+  readonly code = 'COMMIT_DEADLINE';
+}
+
+/** Rejects when `work` has not settled within `ms` (after calling `onExpired`). */
+function withDeadline<T>(work: Promise<T>, ms: number, onExpired: () => void): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      onExpired();
+      reject(new DeadlineError(`no answer from Postgres within ${ms} ms`));
+    }, ms);
+    work.then(
+      (value) => {
+        clearTimeout(timer);
+        resolve(value);
+      },
+      (error: unknown) => {
+        clearTimeout(timer);
+        reject(error);
+      },
+    );
+  });
 }
 
 async function openPglite(dataDir: string): Promise<Database> {
@@ -131,15 +127,9 @@ async function openPglite(dataDir: string): Promise<Database> {
   };
 }
 
-/** Applies `migrations/` (drizzle-kit output) with the migrator matching the engine. */
-export async function migrateDatabase(database: Database): Promise<void> {
-  if (database.kind === 'postgres') {
-    const { migrate } = await import('drizzle-orm/postgres-js/migrator');
-    // eslint-disable-next-line @typescript-eslint/no-explicit-any
-    await migrate(database.db as any, { migrationsFolder: MIGRATIONS_DIR });
-  } else {
-    const { migrate } = await import('drizzle-orm/pglite/migrator');
-    // eslint-disable-next-line @typescript-eslint/no-explicit-any
-    await migrate(database.db as any, { migrationsFolder: MIGRATIONS_DIR });
-  }
+/** Applies `migrations/` with the PGlite migrator (one process owns a PGlite: no lock needed). */
+async function migratePglite(database: Database): Promise<void> {
+  const { migrate } = await import('drizzle-orm/pglite/migrator');
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  await migrate(database.db as any, { migrationsFolder: MIGRATIONS_DIR });
 }

@@ -1,47 +1,68 @@
 /**
- * `/health` answers while the process lives; `/health/ready` only when every dependency answers.
+ * `/health` answers while the process lives. `/health/ready` answers 200 only when this process
+ * can serve editing: Postgres answers a real query and, when it runs with other processes (Redis
+ * configured), Redis answers too. Whether a builder listens is reported beside it (and on
+ * `/health/builder`) but never makes a server unready: a load balancer must not pull every
+ * editing server because the builders are away.
  */
 import { Hono } from 'hono';
 import type { AppEnv } from '../auth/actor.ts';
 
-/** A dependency that does not answer within this long counts as down: load balancers poll often. */
+/** A dependency that does not answer within this long counts as down: load balancers poll often,
+ * and a probe must answer before theirs times out (commonly 5 s). */
 const READY_CHECK_TIMEOUT_MS = 2_000;
 
 export type ReadinessCheck = () => Promise<void>;
 
-export function healthRoutes(checks: Record<string, ReadinessCheck>): Hono<AppEnv> {
+export interface HealthChecks {
+  /** What serving editing needs; any failing makes the process unready (503). */
+  required: Record<string, ReadinessCheck>;
+  /** Resolves when a builder listens on the queue; null when this process has no queue at all. */
+  builder: ReadinessCheck | null;
+}
+
+export type BuilderPresence = 'present' | 'absent' | 'not_configured';
+
+export function healthRoutes(checks: HealthChecks): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
+
+  async function builderPresence(): Promise<{ builder: BuilderPresence; reason?: string }> {
+    if (!checks.builder) return { builder: 'not_configured' };
+    const result = await run(checks.builder);
+    return result === 'ok' ? { builder: 'present' } : { builder: 'absent', reason: result };
+  }
+
   app.get('/', (c) => c.json({ status: 'ok' }));
   app.get('/ready', async (c) => {
     const results: Record<string, string> = {};
-    await Promise.all(
-      Object.entries(checks).map(async ([name, check]) => {
-        try {
-          await withTimeout(check(), READY_CHECK_TIMEOUT_MS);
-          results[name] = 'ok';
-        } catch (error) {
-          results[name] = error instanceof Error ? error.message : String(error);
-        }
+    const [presence] = await Promise.all([
+      builderPresence(),
+      ...Object.entries(checks.required).map(async ([name, check]) => {
+        results[name] = await run(check);
       }),
-    );
+    ]);
     const ready = Object.values(results).every((r) => r === 'ok');
-    return c.json({ status: ready ? 'ready' : 'unavailable', checks: results }, ready ? 200 : 503);
+    return c.json({ status: ready ? 'ready' : 'unavailable', checks: results, builder: presence.builder }, ready ? 200 : 503);
+  });
+  app.get('/builder', async (c) => {
+    const presence = await builderPresence();
+    return c.json(presence, presence.builder === 'present' ? 200 : 503);
   });
   return app;
 }
 
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
-    promise.then(
-      (v) => {
-        clearTimeout(timer);
-        resolve(v);
-      },
-      (e) => {
-        clearTimeout(timer);
-        reject(e);
-      },
-    );
+/** 'ok', or why the check failed (its message, or that it did not answer in time). */
+async function run(check: ReadinessCheck): Promise<string> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${READY_CHECK_TIMEOUT_MS} ms`)), READY_CHECK_TIMEOUT_MS);
   });
+  try {
+    await Promise.race([check(), timeout]);
+    return 'ok';
+  } catch (error) {
+    return error instanceof Error ? error.message : String(error);
+  } finally {
+    clearTimeout(timer);
+  }
 }

@@ -62,6 +62,8 @@ export class GroupCommitter {
   private queueSince = 0;
   private closed = false;
   private readonly maxInFlight: number;
+  /** The current run of failures (logged once when it starts and once when it ends). */
+  private failing: { since: number; failures: number } | null = null;
 
   constructor(private readonly options: GroupCommitterOptions) {
     this.maxInFlight = Math.max(1, options.maxInFlight ?? MAX_IN_FLIGHT);
@@ -136,6 +138,13 @@ export class GroupCommitter {
       () => {
         batch.state = 'done';
         this.retryDelay = 0;
+        if (this.failing) {
+          this.options.logger.info(
+            { failures: this.failing.failures, outageMs: Date.now() - this.failing.since },
+            'commits succeed again; unsaved updates are being stored',
+          );
+          this.failing = null;
+        }
         this.options.onBatch?.({ batchSize: batch.entries.length, durationMs: performance.now() - batch.startedAt });
         this.acknowledge();
         this.sendNext();
@@ -152,10 +161,16 @@ export class GroupCommitter {
       this.retryDelay === 0 ? Timeouts.commitRetryBaseMs : this.retryDelay * 2,
       Timeouts.commitRetryMaxMs,
     );
-    this.options.logger.error(
-      { err: error, pending: this.pending, retryInMs: this.retryDelay },
-      'commit failed; updates kept in memory, not acknowledged',
-    );
+    // One line when commits start failing and one when they recover (above); the failures in
+    // between are counted (boardroom_commit_failures_total), not logged one by one.
+    if (!this.failing) {
+      this.failing = { since: Date.now(), failures: 0 };
+      this.options.logger.error(
+        { err: error, pending: this.pending, retryInMs: this.retryDelay },
+        'commit failed; updates kept in memory, not acknowledged, retried until Postgres answers',
+      );
+    }
+    this.failing.failures += 1;
     this.options.onFailure?.(error);
     if (this.closed || this.retryTimer) return;
     this.retryTimer = setTimeout(() => {

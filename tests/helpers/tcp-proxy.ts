@@ -1,49 +1,143 @@
 /**
- * A TCP proxy in front of a real server that a test can cut and restore, to make Postgres
- * "unreachable" for one server under test without stopping the Postgres everyone else uses.
+ * A TCP proxy in front of a real server that a test can break in the ways networks and databases
+ * break, to make Postgres (or Redis) misbehave for one server under test without touching the
+ * server everyone else uses:
+ *
+ * - `refuse()`: the port stops listening (ECONNREFUSED) and open connections are closed, as when
+ *   Postgres is stopped.
+ * - `reset()`: every open connection gets a TCP RST at once; new ones work (a restart, a NAT or
+ *   load-balancer flush).
+ * - `blackhole()`: connections are accepted but nothing is forwarded either way, and connections
+ *   that were open stay open but swallow everything, forever (a partition, or a failover to a new
+ *   primary: the old connections never answer again, the client must notice on its own).
+ * - `cut()`: open connections are closed and new ones are accepted then closed at once.
+ *
+ * `restore()` makes new connections work again; black-holed ones stay dead.
  */
 import net from 'node:net';
 
+export type ProxyMode = 'forward' | 'refuse' | 'blackhole' | 'cut';
+
 export interface TcpProxy {
   port: number;
-  /** Drops every open connection and refuses new ones. */
+  readonly mode: ProxyMode;
+  /** Drops every open connection and refuses new ones (accepts and closes them). */
   cut(): void;
-  restore(): void;
+  /** Stops listening (connection refused) and closes every open connection. */
+  refuse(): Promise<void>;
+  /** Resets (RST) every open connection; new connections keep working. */
+  reset(): void;
+  /** Accepts but never forwards; open connections swallow everything from now on. */
+  blackhole(): void;
+  /** New connections are forwarded again. */
+  restore(): Promise<void>;
+  /** Connections currently open through the proxy (client side). */
+  readonly openConnections: number;
   close(): Promise<void>;
 }
 
+interface Pair {
+  client: net.Socket;
+  upstream: net.Socket | null;
+  /** Once black-holed, a pair never forwards again. */
+  dead: boolean;
+}
+
 export async function startTcpProxy(target: { host: string; port: number }): Promise<TcpProxy> {
-  const sockets = new Set<net.Socket>();
-  let open = true;
+  const pairs = new Set<Pair>();
+  let mode: ProxyMode = 'forward';
+
   const server = net.createServer((client) => {
-    if (!open) {
+    client.on('error', () => client.destroy());
+    if (mode === 'cut' || mode === 'refuse') {
       client.destroy();
       return;
     }
-    const upstream = net.connect(target.port, target.host);
-    for (const s of [client, upstream]) {
-      sockets.add(s);
-      s.on('close', () => sockets.delete(s));
-      s.on('error', () => s.destroy());
+    const pair: Pair = { client, upstream: null, dead: mode === 'blackhole' };
+    pairs.add(pair);
+    client.on('close', () => {
+      pairs.delete(pair);
+      pair.upstream?.destroy();
+    });
+    if (pair.dead) {
+      // Read and drop, so the client's writes never block and it sees nothing wrong at TCP level.
+      client.on('data', () => {});
+      return;
     }
-    client.pipe(upstream);
-    upstream.pipe(client);
-    client.on('close', () => upstream.destroy());
-    upstream.on('close', () => client.destroy());
+    const upstream = net.connect(target.port, target.host);
+    pair.upstream = upstream;
+    upstream.on('error', () => upstream.destroy());
+    upstream.on('close', () => {
+      if (!pair.dead) client.destroy();
+    });
+    client.on('data', (chunk) => {
+      if (!pair.dead) upstream.write(chunk);
+    });
+    upstream.on('data', (chunk) => {
+      if (!pair.dead) client.write(chunk);
+    });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+
+  const listen = (port: number) =>
+    new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, '127.0.0.1', () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+  await listen(0);
+  const port = (server.address() as net.AddressInfo).port;
+
+  const destroyAll = () => {
+    for (const p of pairs) {
+      p.client.destroy();
+      p.upstream?.destroy();
+    }
+  };
+
   return {
-    port: (server.address() as net.AddressInfo).port,
-    cut() {
-      open = false;
-      for (const s of sockets) s.destroy();
+    port,
+    get mode() {
+      return mode;
     },
-    restore() {
-      open = true;
+    get openConnections() {
+      return pairs.size;
+    },
+    cut() {
+      mode = 'cut';
+      destroyAll();
+    },
+    async refuse() {
+      mode = 'refuse';
+      // Stop listening first so nothing new slips in, then close what is open.
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        destroyAll();
+      });
+    },
+    reset() {
+      for (const p of pairs) {
+        p.client.resetAndDestroy();
+        p.upstream?.resetAndDestroy();
+      }
+    },
+    blackhole() {
+      mode = 'blackhole';
+      for (const p of pairs) {
+        p.dead = true;
+        // The upstream side is dropped quietly; the client side stays open and answers nothing.
+        p.upstream?.destroy();
+      }
+    },
+    async restore() {
+      if (!server.listening) await listen(port);
+      mode = 'forward';
     },
     close: () =>
       new Promise<void>((resolve) => {
-        for (const s of sockets) s.destroy();
+        destroyAll();
+        if (!server.listening) return resolve();
         server.close(() => resolve());
       }),
   };
