@@ -14,8 +14,9 @@
 import { drizzle } from 'drizzle-orm/postgres-js';
 import { Redis } from 'ioredis';
 import { pino } from 'pino';
-import postgres from 'postgres';
 import type { BuildsDb } from '../shared/builds/db.ts';
+import { migratePostgres } from '../shared/db/migrate.ts';
+import { openPostgresClient, POOL_TUNING } from '../shared/db/postgres-client.ts';
 import { createBuilderFromSettings, readBuilderSettings } from './settings.ts';
 
 /** Running builds, the sweep and the cancel poll share these; each build holds one only briefly. */
@@ -33,7 +34,12 @@ async function main(): Promise<void> {
     );
   }
   const settings = readBuilderSettings(process.env, process.env.DATA_DIR || './data');
-  const sqlClient = postgres(databaseUrl, { max: POSTGRES_POOL_SIZE, onnotice: () => {} });
+  // The builder may start before any server (`npm start`, docker-compose, a fresh database): it
+  // applies the migrations itself, under the same advisory lock the servers take, so it never
+  // sees a missing table and never races a server doing the same.
+  await migratePostgres(databaseUrl);
+  logger.info('database schema up to date');
+  const sqlClient = openPostgresClient(databaseUrl, { max: POSTGRES_POOL_SIZE, ...POOL_TUNING });
   const redis = new Redis(process.env.REDIS_URL || 'redis://127.0.0.1:6379');
   const builder = createBuilderFromSettings(
     { db: drizzle(sqlClient) as unknown as BuildsDb, redis, logger, env: process.env },
