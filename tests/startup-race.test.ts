@@ -3,6 +3,7 @@
  * empty database all come up (migrations run under an advisory lock), and a builder started
  * before any server migrates the database itself instead of failing on a missing table.
  */
+import type { ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -17,7 +18,7 @@ import { createTestDatabase, type TestDatabase } from './helpers/postgres.ts';
 const PINO_ERROR = 50;
 
 describe('start-up races', () => {
-  const children: Array<{ child: { kill(signal: string): void }; exited: Promise<unknown> }> = [];
+  const children: Array<{ child: ChildProcess; exited: Promise<unknown> }> = [];
   const cleanups: Array<() => Promise<void>> = [];
   afterAll(async () => {
     for (const c of children) c.child.kill('SIGKILL');

@@ -50,7 +50,7 @@ export interface BuildRouteDeps {
 
 function mapBuildError(error: unknown): never {
   if (error instanceof BuildError) {
-    const status = ({ not_found: 404, build_active: 409, enqueue_failed: 503, invalid_request: 400 } as const)[error.code];
+    const status = ({ not_found: 404, build_active: 409, build_conflict: 409, enqueue_failed: 503, invalid_request: 400 } as const)[error.code];
     throw new ApiError(status, error.code, error.message);
   }
   throw error;

@@ -2,10 +2,10 @@
  * What the server calls to start, cancel and retry builds. The builder never calls these; it
  * reacts to the queue and to the cancel channel.
  */
-import { and, desc, eq, inArray } from 'drizzle-orm';
+import { and, desc, eq, inArray, sql } from 'drizzle-orm';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import { buildJobs } from '../db/builds-schema.ts';
+import { ACTIVE_DEDUPE_PREDICATE, buildJobs } from '../db/builds-schema.ts';
 import type { BuildsDb } from './db.ts';
 import { BuildError } from './errors.ts';
 import type { BuildCancelMessage } from './events.ts';
@@ -50,10 +50,16 @@ export interface EnqueueResult {
 
 const SHA256_HEX = /^[0-9a-f]{64}$/;
 
+/** Inserting loses to a concurrent identical request whose build may finish before we read it;
+ * a few rounds always settle it (each round either inserts or finds an active winner). */
+const MAX_DEDUPE_ROUNDS = 3;
+
 /**
  * Freezes the snapshot into `build_jobs` and queues it. Unless `force`, a build of the same
  * configuration, content hash and builder version that succeeded or is still queued/running is
  * returned instead (scoped to the configuration so a build is never shared across access rules).
+ * Two requests racing (on two processes) are settled by the unique index on active builds: the
+ * insert that loses does nothing, and the loser returns the winner's build.
  */
 export async function enqueueBuild(deps: BuildServiceDeps, request: BuildRequest): Promise<EnqueueResult> {
   if (!SHA256_HEX.test(request.contentHash)) {
@@ -62,37 +68,58 @@ export async function enqueueBuild(deps: BuildServiceDeps, request: BuildRequest
   if (typeof request.configJson !== 'object' || request.configJson === null || Array.isArray(request.configJson)) {
     throw new BuildError('invalid_request', 'configJson must be a JSON object');
   }
-  if (!request.force) {
-    const existing = await deps.db
-      .select({ id: buildJobs.id, status: buildJobs.status })
-      .from(buildJobs)
-      .where(
-        and(
-          eq(buildJobs.configId, request.configId),
-          eq(buildJobs.contentHash, request.contentHash),
-          eq(buildJobs.builderVersion, BUILDER_VERSION),
-          inArray(buildJobs.status, ['succeeded', ...ACTIVE_BUILD_STATUSES]),
-        ),
-      )
-      .orderBy(desc(buildJobs.createdAt))
-      .limit(1);
-    const found = existing[0];
-    if (found) return { id: found.id, status: found.status as BuildStatus, deduplicated: true };
+  const values = {
+    configId: request.configId,
+    configName: request.configName,
+    contentHash: request.contentHash,
+    configJson: request.configJson,
+    yjsState: request.yjsState,
+    schemaVersion: request.schemaVersion,
+    builderVersion: BUILDER_VERSION,
+    requestedBy: request.requestedBy ?? null,
+    forced: request.force === true,
+  };
+  if (request.force) {
+    const inserted = await deps.db.insert(buildJobs).values(values).returning({ id: buildJobs.id });
+    return queued(deps, inserted[0]!.id);
   }
-  const inserted = await deps.db
-    .insert(buildJobs)
-    .values({
-      configId: request.configId,
-      configName: request.configName,
-      contentHash: request.contentHash,
-      configJson: request.configJson,
-      yjsState: request.yjsState,
-      schemaVersion: request.schemaVersion,
-      builderVersion: BUILDER_VERSION,
-      requestedBy: request.requestedBy ?? null,
-    })
-    .returning({ id: buildJobs.id });
-  const id = inserted[0]!.id;
+  for (let round = 0; round < MAX_DEDUPE_ROUNDS; round++) {
+    const existing = await findReusable(deps, request);
+    if (existing) return { ...existing, deduplicated: true };
+    const inserted = await deps.db
+      .insert(buildJobs)
+      .values(values)
+      .onConflictDoNothing({
+        target: [buildJobs.configId, buildJobs.contentHash, buildJobs.builderVersion],
+        where: sql.raw(ACTIVE_DEDUPE_PREDICATE),
+      })
+      .returning({ id: buildJobs.id });
+    if (inserted[0]) return queued(deps, inserted[0].id);
+    // Another request inserted the same build first: the next round finds it.
+  }
+  throw new BuildError('build_conflict', 'identical builds kept being requested and finished at once; try again');
+}
+
+/** A build of the same content that succeeded or is still queued or running, newest first. */
+async function findReusable(deps: BuildServiceDeps, request: BuildRequest): Promise<{ id: string; status: BuildStatus } | null> {
+  const rows = await deps.db
+    .select({ id: buildJobs.id, status: buildJobs.status })
+    .from(buildJobs)
+    .where(
+      and(
+        eq(buildJobs.configId, request.configId),
+        eq(buildJobs.contentHash, request.contentHash),
+        eq(buildJobs.builderVersion, BUILDER_VERSION),
+        inArray(buildJobs.status, ['succeeded', ...ACTIVE_BUILD_STATUSES]),
+      ),
+    )
+    .orderBy(desc(buildJobs.createdAt))
+    .limit(1);
+  const found = rows[0];
+  return found ? { id: found.id, status: found.status as BuildStatus } : null;
+}
+
+async function queued(deps: BuildServiceDeps, id: string): Promise<EnqueueResult> {
   await addToQueue(deps, id);
   return { id, status: 'queued', deduplicated: false };
 }

@@ -6,6 +6,8 @@ export type BuildErrorCode =
   | 'build_active'
   /** The job could not be put on the queue (Redis away). → 503 */
   | 'enqueue_failed'
+  /** Identical requests kept racing with builds that finished at once (practically never). → 409 */
+  | 'build_conflict'
   /** Bad input (e.g. a snapshot that is not an object). → 400 */
   | 'invalid_request';
 

@@ -15,10 +15,15 @@ import {
   primaryKey,
   text,
   timestamp,
+  uniqueIndex,
   uuid,
 } from 'drizzle-orm/pg-core';
 import { bytea } from './bytea.ts';
 import { configs } from './schema.ts';
+
+/** Rows that take part in deduplication: active, not forced, not a retry. The unique index below
+ * and the service's `on conflict` clause must name the same predicate for Postgres to match them. */
+export const ACTIVE_DEDUPE_PREDICATE = "status in ('queued', 'running') and not forced and retry_of is null";
 
 export const buildJobs = pgTable(
   'build_jobs',
@@ -52,10 +57,18 @@ export const buildJobs = pgTable(
     cancelRequested: boolean('cancel_requested').notNull().default(false),
     /** A user retry is a new build of the same snapshot; this points at the one it retried. */
     retryOf: uuid('retry_of'),
+    /** Requested with `force`: a deliberate rebuild, exempt from deduplication. */
+    forced: boolean('forced').notNull().default(false),
   },
   (t) => [
     index('build_jobs_config_idx').on(t.configId, t.createdAt),
     index('build_jobs_dedupe_idx').on(t.configId, t.contentHash, t.builderVersion),
+    // At most one active, deduplicated build per content: the arbiter when two processes ask for
+    // the same build at the same moment (insert … on conflict do nothing, then read the winner).
+    // Forced builds and retries are deliberate extra builds and stay outside it.
+    uniqueIndex('build_jobs_active_dedupe_uq')
+      .on(t.configId, t.contentHash, t.builderVersion)
+      .where(sql.raw(ACTIVE_DEDUPE_PREDICATE)),
     // The builder's sweep looks only at unfinished builds; keep that lookup small.
     index('build_jobs_active_idx')
       .on(t.status)

@@ -1,0 +1,5 @@
+ALTER TABLE "build_jobs" ADD COLUMN "forced" boolean DEFAULT false NOT NULL;--> statement-breakpoint
+-- Duplicates left by the old select-then-insert would stop the unique index: all but the oldest
+-- active duplicate of each content become "forced" (they stay as they are, outside deduplication).
+UPDATE "build_jobs" b SET "forced" = true WHERE b.status in ('queued', 'running') AND b.retry_of IS NULL AND EXISTS (SELECT 1 FROM "build_jobs" o WHERE o.config_id = b.config_id AND o.content_hash = b.content_hash AND o.builder_version = b.builder_version AND o.status in ('queued', 'running') AND o.retry_of IS NULL AND (o.created_at, o.id) < (b.created_at, b.id));--> statement-breakpoint
+CREATE UNIQUE INDEX "build_jobs_active_dedupe_uq" ON "build_jobs" USING btree ("config_id","content_hash","builder_version") WHERE status in ('queued', 'running') and not forced and retry_of is null;
