@@ -36,7 +36,10 @@ const ADMISSION_ANSWER_MS = 15_000;
 /** A scrape must answer within this long whatever Postgres does (target ~1 s). */
 const SCRAPE_BOUND_MS = 3_000;
 
-type Outage = 'refuse' | 'reset' | 'blackhole';
+/** refuse, blackhole: an outage of a few seconds. reset: every connection cut once. failover: every
+ * open connection black-holed for good while new ones work at once (the old primary vanished, its
+ * address now leads to the new one): only the client's own reply deadlines can notice. */
+type Outage = 'refuse' | 'reset' | 'blackhole' | 'failover';
 
 interface Rig {
   server: RunningServer;
@@ -122,7 +125,7 @@ describe('Postgres outages heal by themselves', () => {
     return script(doc).toString();
   }
 
-  const outages: Outage[] = ['refuse', 'blackhole', 'reset'];
+  const outages: Outage[] = ['refuse', 'blackhole', 'reset', 'failover'];
   for (const outage of outages) {
     it(`${outage}: saving resumes, new clients are told to retry, health and metrics answer`, async () => {
       const rig = await startRig(`pg${outage}`);
@@ -136,11 +139,11 @@ describe('Postgres outages heal by themselves', () => {
       const typeOne = () => line(`during-${n++}`);
       try {
         if (outage === 'refuse') await rig.proxy.refuse();
-        else if (outage === 'blackhole') rig.proxy.blackhole();
+        else if (outage === 'blackhole' || outage === 'failover') rig.proxy.blackhole();
         else rig.proxy.reset();
         typeOne();
 
-        if (outage !== 'reset') {
+        if (outage === 'refuse' || outage === 'blackhole') {
           const outageStarted = Date.now();
           // A new client gets a retryable close code, not a hang.
           const code = await admission(rig, ADMISSION_ANSWER_MS);

@@ -29,6 +29,9 @@ export interface PostgresClientTuning {
   replyTimeoutMs: number;
   /** Postgres cancels a statement running longer than this (ms); 0: no limit. */
   statementTimeoutMs: number;
+  /** Ask Postgres for its array types on every new connection (postgres.js' default); a client
+   * that never sends or reads arrays skips that round trip when it reconnects. */
+  fetchTypes?: boolean;
 }
 
 /** The shared pool (REST, loads, compaction, builder): Postgres answers within 5 s or cancels the
@@ -42,13 +45,16 @@ export const POOL_TUNING: Omit<PostgresClientTuning, 'max'> = {
 };
 
 /** The group committer's own connection: a commit is one small INSERT (milliseconds, a few tens at
- * 5,000 rows), and every user waits for it. A commit that has not answered in 2 s is on a dead
- * connection: destroy it and retry on a fresh one, so saving resumes within about 2 s of Postgres
- * answering again. The retried rows may already be stored: Yjs updates apply idempotently. */
+ * 5,000 rows), and every user waits for it. A commit that has not answered in 1.5 s is taken to be
+ * on a dead connection: it is destroyed and the commit retried on a fresh one, so saving resumes
+ * within about 2 s of Postgres answering again even when the old connection never says anything
+ * (a failover). A Postgres that is merely that slow costs a reconnect and a retry; the retried rows
+ * may already be stored, which is harmless (Yjs updates apply idempotently). */
 export const COMMIT_TUNING: Omit<PostgresClientTuning, 'max'> = {
   connectTimeoutS: 1,
-  replyTimeoutMs: 2_000,
-  statementTimeoutMs: 2_000,
+  replyTimeoutMs: 1_500,
+  statementTimeoutMs: 1_500,
+  fetchTypes: false,
 };
 
 /** Migrations: one connection that may wait on the migration lock for as long as another process
@@ -169,6 +175,7 @@ export function openPostgresClient(url: string, tuning: PostgresClientTuning, so
     keep_alive: KEEP_ALIVE_S,
     backoff,
     connection,
+    fetch_types: tuning.fetchTypes ?? true,
     onnotice: () => {},
     // `socket` is a documented postgres.js option ("Custom socket") that its type definitions omit.
     socket: watchedSocketFactory(tuning.replyTimeoutMs, sockets),
