@@ -146,7 +146,7 @@ describe('Postgres outages heal by themselves', () => {
         if (outage === 'refuse' || outage === 'blackhole') {
           const outageStarted = Date.now();
           // A new client gets a retryable close code, not a hang.
-          const code = await admission(rig, ADMISSION_ANSWER_MS);
+          const { value: code, ms: admissionMs } = await timed(admission(rig, ADMISSION_ANSWER_MS));
           expect(code, 'close code for a new client during the outage').toBeTypeOf('number');
           expect(code as number).toBeGreaterThanOrEqual(4500);
           expect(code as number).toBeLessThan(4600);
@@ -160,6 +160,10 @@ describe('Postgres outages heal by themselves', () => {
           expect(scrape.value.status).toBe(200);
           expect(await scrape.value.text()).toContain('boardroom_unsaved_updates');
           expect(scrape.ms).toBeLessThan(SCRAPE_BOUND_MS);
+          console.log(
+            `[chaos] postgres ${outage}: new client closed with ${code} after ${Math.round(admissionMs)} ms, ` +
+              `/health/ready 503 in ${Math.round(ready.ms)} ms, /metrics in ${Math.round(scrape.ms)} ms`,
+          );
           // Nothing typed during the outage is acknowledged.
           expect(savedClock(rig)).toBeLessThan(typed(rig));
           const left = MIN_OUTAGE_MS - (Date.now() - outageStarted);
