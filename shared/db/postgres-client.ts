@@ -92,29 +92,56 @@ export interface SocketTarget {
  */
 export class WatchedSocket extends net.Socket {
   private owedSince: NodeJS.Timeout | null = null;
+  private connectedOnce = false;
+  private wroteOnce = false;
   /** postgres.js reads these (TLS server name, error messages) from the sockets it opens itself. */
   host?: string;
   port?: number;
 
-  constructor(private readonly replyTimeoutMs: number) {
+  /** `onStuck` is told when this socket connected but closed without postgres.js ever writing
+   * to it: the connection object that owns it can no longer send anything (see
+   * openPostgresClient). */
+  constructor(
+    private readonly replyTimeoutMs: number,
+    onStuck?: () => void,
+  ) {
     super();
     this.setNoDelay(true);
     this.on('data', () => this.disarm());
-    this.on('close', () => this.disarm());
+    this.once('connect', () => (this.connectedOnce = true));
+    this.on('close', () => {
+      this.disarm();
+      if (this.connectedOnce && !this.wroteOnce) onStuck?.();
+    });
   }
 
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  override write(chunk: any, encodingOrCallback?: any, callback?: any): boolean {
-    // Armed by the first unanswered write, not pushed back by later ones: a query pipelined
-    // behind a dead one must not keep the connection alive.
-    if (this.replyTimeoutMs > 0 && !this.owedSince && !this.destroyed) {
-      this.owedSince = setTimeout(() => {
-        this.owedSince = null;
-        this.destroy(Object.assign(new Error(`Postgres sent nothing for ${this.replyTimeoutMs} ms while a reply was owed`), { code: 'REPLY_TIMEOUT' }));
-      }, this.replyTimeoutMs);
-      this.owedSince.unref();
+  /** Connects to `target`, then starts watching writes. The watch is installed after `connect()`
+   * because net.Socket's connect resets an instance's `write` to its own. */
+  open(target: SocketTarget): this {
+    if (target.path) this.connect({ path: target.path });
+    else {
+      this.host = target.host[0];
+      this.port = target.port[0];
+      this.connect({ host: this.host, port: this.port });
     }
-    return super.write(chunk, encodingOrCallback, callback);
+    const write = net.Socket.prototype.write as (...args: unknown[]) => boolean;
+    this.write = ((...args: unknown[]) => {
+      this.wroteOnce = true;
+      this.arm();
+      return write.apply(this, args);
+    }) as net.Socket['write'];
+    return this;
+  }
+
+  /** Armed by the first unanswered write, not pushed back by later ones: a query pipelined
+   * behind a dead one must not keep the connection alive. */
+  private arm(): void {
+    if (this.replyTimeoutMs <= 0 || this.owedSince || this.destroyed) return;
+    this.owedSince = setTimeout(() => {
+      this.owedSince = null;
+      this.destroy(Object.assign(new Error(`Postgres sent nothing for ${this.replyTimeoutMs} ms while a reply was owed`), { code: 'REPLY_TIMEOUT' }));
+    }, this.replyTimeoutMs);
+    this.owedSince.unref();
   }
 
   /**
@@ -137,19 +164,14 @@ export class WatchedSocket extends net.Socket {
 }
 
 /** Returns a factory for postgres.js' `socket` option; `sockets` (if given) tracks the live ones. */
-export function watchedSocketFactory(replyTimeoutMs: number, sockets?: Set<net.Socket>) {
+export function watchedSocketFactory(replyTimeoutMs: number, sockets?: Set<net.Socket>, onStuck?: () => void) {
   return (target: SocketTarget): net.Socket => {
-    const socket = new WatchedSocket(replyTimeoutMs);
+    const socket = new WatchedSocket(replyTimeoutMs, onStuck);
     if (sockets) {
       sockets.add(socket);
       socket.once('close', () => sockets.delete(socket));
     }
-    if (target.path) socket.connect({ path: target.path });
-    else {
-      socket.host = target.host[0];
-      socket.port = target.port[0];
-      socket.connect({ host: socket.host, port: socket.port });
-    }
+    socket.open(target);
     return socket;
   };
 }
@@ -163,23 +185,53 @@ function backoff(retries: number): number {
  * Opens a postgres.js client with bounded connects, replies, statements and reconnects. Only the
  * first host of a URL is used (multi-host URLs are not supported here). `sockets` receives the
  * client's live sockets, so a caller with a deadline of its own can cut them.
+ *
+ * The returned client replaces the postgres.js instance behind it when one of its connection
+ * objects is poisoned: in postgres.js 3.4.9 a connection whose socket closes while a write is
+ * still buffered clears its write timer without resetting it, and never sends a byte again (every
+ * later connect times out with nothing written). Our sockets notice exactly that (connected,
+ * closed, nothing written) and a fresh instance takes over; the old one is ended, which rejects
+ * what it still held, and callers retry as after any connection error. Parsers and serializers
+ * set on the client (drizzle sets some) carry over.
  */
 export function openPostgresClient(url: string, tuning: PostgresClientTuning, sockets?: Set<net.Socket>): PostgresClient {
   const connection: Record<string, string> = { application_name: 'boardroom' };
   if (tuning.statementTimeoutMs > 0) connection.statement_timeout = String(tuning.statementTimeoutMs);
-  const options = {
-    max: tuning.max,
-    connect_timeout: tuning.connectTimeoutS,
-    idle_timeout: IDLE_TIMEOUT_S,
-    max_lifetime: () => MAX_LIFETIME_S * (1 + Math.random()),
-    keep_alive: KEEP_ALIVE_S,
-    backoff,
-    connection,
-    fetch_types: tuning.fetchTypes ?? true,
-    onnotice: () => {},
-    // `socket` is a documented postgres.js option ("Custom socket") that its type definitions omit.
-    socket: watchedSocketFactory(tuning.replyTimeoutMs, sockets),
+  let current: PostgresClient;
+  let replacing = false;
+  const replace = () => {
+    if (replacing) return;
+    replacing = true;
+    // After the socket's own close handling: postgres.js is still inside it.
+    setImmediate(() => {
+      replacing = false;
+      const old = current;
+      current = open();
+      Object.assign(current.options.parsers, old.options.parsers);
+      Object.assign(current.options.serializers, old.options.serializers);
+      void old.end({ timeout: 0 });
+    });
   };
-  // `socket` and a function for `max_lifetime` are documented postgres.js options its types omit.
-  return postgres(url, options as unknown as postgres.Options<Record<string, never>>);
+  const open = () => {
+    const options = {
+      max: tuning.max,
+      connect_timeout: tuning.connectTimeoutS,
+      idle_timeout: IDLE_TIMEOUT_S,
+      max_lifetime: () => MAX_LIFETIME_S * (1 + Math.random()),
+      keep_alive: KEEP_ALIVE_S,
+      backoff,
+      connection,
+      fetch_types: tuning.fetchTypes ?? true,
+      onnotice: () => {},
+      socket: watchedSocketFactory(tuning.replyTimeoutMs, sockets, replace),
+    };
+    // `socket` and a function for `max_lifetime` are documented postgres.js options its types omit.
+    return postgres(url, options as unknown as postgres.Options<Record<string, never>>);
+  };
+  current = open();
+  // A function target, so the proxy is callable (tagged templates) like postgres.js' own client.
+  return new Proxy(function client() {} as unknown as PostgresClient, {
+    apply: (_target, _this, args: unknown[]) => (current as unknown as (...a: unknown[]) => unknown)(...args),
+    get: (_target, property) => (current as unknown as Record<PropertyKey, unknown>)[property],
+  });
 }
