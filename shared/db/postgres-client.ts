@@ -209,7 +209,11 @@ export function openPostgresClient(url: string, tuning: PostgresClientTuning, so
       current = open();
       Object.assign(current.options.parsers, old.options.parsers);
       Object.assign(current.options.serializers, old.options.serializers);
-      void old.end({ timeout: 0 });
+      // No logger reaches this module; a process warning (stderr) tells operators it happened.
+      process.emitWarning('a postgres.js connection could no longer write; its client was replaced', { code: 'BOARDROOM_PG_CLIENT_REPLACED' });
+      old.end({ timeout: 0 }).catch((error: unknown) => {
+        process.emitWarning(`closing a replaced postgres.js client failed: ${String(error)}`, { code: 'BOARDROOM_PG_CLIENT_REPLACED' });
+      });
     });
   };
   const open = () => {
