@@ -13,7 +13,7 @@
  * - A query sent between a socket's error and its close is never settled by postgres.js; our
  *   sockets report their close so that postgres.js rejects it (see `WatchedSocket.emit`).
  * - postgres.js' reconnect backoff grows to 20 s per connection during a long outage; ours stays
- *   under half a second, so a pool reconnects within moments of Postgres answering again.
+ *   at 25–50 ms, so a pool reconnects within moments of Postgres answering again.
  */
 import net from 'node:net';
 import postgres from 'postgres';
@@ -71,9 +71,10 @@ const IDLE_TIMEOUT_S = 60;
 /** Connections are replaced after 30 to 60 minutes (seconds; spread so they do not all reconnect
  * at once): after a failover or a pgbouncer change every connection ends up on the new target. */
 const MAX_LIFETIME_S = 30 * 60;
-/** Reconnect delay per connection: 50 ms doubling up to this (seconds). Short, because a refused
- * connect costs Postgres nothing and every user waits on the reconnect. */
-const MAX_RECONNECT_BACKOFF_S = 0.4;
+/** Reconnect delay of a connection after it closed (seconds, jittered down to half). Short, because
+ * every user waits on the reconnect, and safe, because a connection reconnects only when a query
+ * asks for it (the committer retries at most twice a second, the pool on demand). */
+const RECONNECT_DELAY_S = 0.05;
 /** TCP keepalive probes on idle connections (seconds; postgres.js' default). */
 const KEEP_ALIVE_S = 60;
 
@@ -176,9 +177,11 @@ export function watchedSocketFactory(replyTimeoutMs: number, sockets?: Set<net.S
   };
 }
 
-function backoff(retries: number): number {
-  // Jittered so a fleet of servers does not reconnect in lockstep.
-  return Math.min(0.05 * 2 ** retries, MAX_RECONNECT_BACKOFF_S) * (0.5 + Math.random() / 2);
+function backoff(): number {
+  // postgres.js grows its own delay with every failed connect (to 20 s) and our sockets report
+  // closes as clean ones (WatchedSocket.emit), so a fixed delay is what actually applies; jittered
+  // so a fleet of servers does not reconnect in lockstep.
+  return RECONNECT_DELAY_S * (0.5 + Math.random() / 2);
 }
 
 /**
