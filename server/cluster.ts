@@ -1,27 +1,49 @@
 /**
  * What connects this server process to its siblings: the room bus (document updates, awareness,
  * extension messages) and the access-event channel, both on Redis pub/sub.
+ *
+ * While Redis is away the process keeps serving from Postgres (rooms load, edits commit); the
+ * link's state is logged once per change (down, then up with how many publications failed
+ * meanwhile), not once per failed message.
  */
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { AccessEventBus } from './access-control.ts';
-import { createRedisRoomBus, type RoomBus } from './sync/room-bus.ts';
+import { createRedisRoomBus, type BusObserver, type RoomBus } from './sync/room-bus.ts';
+
+/** Longest pause between reconnect attempts to Redis. ioredis' default grows to 2 s: a publisher
+ * still waiting for its next attempt after Redis is back is what left peers behind; half a second
+ * keeps the whole link back well inside the 2 s convergence bound at negligible cost. */
+const BUS_RECONNECT_MAX_MS = 500;
+const BUS_RECONNECT_STEP_MS = 50;
 
 export interface Cluster {
   roomBus: RoomBus;
   accessBus: AccessEventBus;
+  /** Called after the link came back from an outage (access must be re-checked, rooms caught up). */
+  onReconnect(fn: () => void): void;
   close(): Promise<void>;
 }
 
-export function createCluster(options: { redisUrl: string; prefix: string; logger: Logger }): Cluster {
-  const { logger } = options;
+export function createCluster(options: { redisUrl: string; prefix: string; logger: Logger; observer?: BusObserver }): Cluster {
+  const { logger, observer } = options;
+  const retryStrategy = (times: number) => Math.min(times * BUS_RECONNECT_STEP_MS, BUS_RECONNECT_MAX_MS);
   // Publishing must fail fast while Redis is away (it is best effort; receivers catch up from
   // Postgres), rather than queue in memory without bound.
-  const publisher = new Redis(options.redisUrl, { enableOfflineQueue: false });
-  const subscriber = new Redis(options.redisUrl);
-  for (const r of [publisher, subscriber]) r.on('error', (err) => logger.warn({ err: err.message }, 'cluster redis error'));
-  const roomBus = createRedisRoomBus({ publisher, subscriber, prefix: options.prefix, logger });
+  const publisher = new Redis(options.redisUrl, { enableOfflineQueue: false, retryStrategy });
+  const subscriber = new Redis(options.redisUrl, { retryStrategy });
+  let publishFailures = 0;
+  const counting: BusObserver = {
+    publishFailed() {
+      publishFailures += 1;
+      observer?.publishFailed();
+    },
+    linkState: (up) => observer?.linkState(up),
+    delivered: (s) => observer?.delivered(s),
+  };
+  watchLink({ connections: [publisher, subscriber], logger, observer: counting, failures: () => publishFailures });
+  const roomBus = createRedisRoomBus({ publisher, subscriber, prefix: options.prefix, logger, observer: counting });
   const accessChannel = `${options.prefix}access`;
   const self = randomBytes(8).toString('hex');
   const handlers: Array<(event: { type: never; args: unknown[] }) => void> = [];
@@ -35,11 +57,15 @@ export function createCluster(options: { redisUrl: string; prefix: string; logge
       logger.warn({ err: error }, 'ignored a malformed access event');
     }
   });
-  const ready = subscriber.subscribe(accessChannel).catch((error: unknown) => logger.warn({ err: error }, 'access channel subscribe failed'));
+  const ready = subscriber.subscribe(accessChannel).catch((error: unknown) => logger.debug({ err: error }, 'access channel subscribe deferred'));
+  // Re-subscribe after an outage: ioredis does not know channels whose first subscribe failed.
+  subscriber.on('ready', () => void subscriber.subscribe(accessChannel).catch(() => undefined));
   const accessBus: AccessEventBus = {
     publish(event) {
-      publisher.publish(accessChannel, JSON.stringify({ from: self, ...event })).catch((error: unknown) => {
-        logger.warn({ err: error instanceof Error ? error.message : error }, 'access event publish failed');
+      publisher.publish(accessChannel, JSON.stringify({ from: self, ...event })).catch(() => {
+        // Not retried: every process re-checks its live connections against Postgres at a steady
+        // interval and after every outage (access-revalidation.ts), which is what ends them.
+        counting.publishFailed();
       });
     },
     subscribe(handler) {
@@ -49,6 +75,7 @@ export function createCluster(options: { redisUrl: string; prefix: string; logge
   return {
     roomBus,
     accessBus,
+    onReconnect: (fn) => roomBus.onReconnect(fn),
     async close() {
       await ready;
       await roomBus.close();
@@ -56,4 +83,42 @@ export function createCluster(options: { redisUrl: string; prefix: string; logge
       subscriber.disconnect();
     },
   };
+}
+
+/** Logs the link once when it goes down and once when it is back, with what failed meanwhile. */
+function watchLink(deps: { connections: Redis[]; logger: Logger; observer: BusObserver; failures: () => number }): void {
+  let up = false;
+  let downSince = 0;
+  let failuresAtDown = 0;
+  let errorsWhileDown = 0;
+  let lastError = '';
+  const update = () => {
+    const now = deps.connections.every((c) => c.status === 'ready');
+    if (now === up) return;
+    up = now;
+    deps.observer.linkState(up);
+    if (!up) {
+      downSince = Date.now();
+      failuresAtDown = deps.failures();
+      errorsWhileDown = 0;
+      deps.logger.warn({ err: lastError || undefined }, 'cluster bus down: serving from Postgres, peers catch up when it returns');
+    } else if (downSince > 0) {
+      deps.logger.info(
+        { downMs: Date.now() - downSince, publishFailures: deps.failures() - failuresAtDown, connectionErrors: errorsWhileDown },
+        'cluster bus up again',
+      );
+    }
+  };
+  deps.observer.linkState(false);
+  for (const c of deps.connections) {
+    c.on('ready', update);
+    c.on('close', update);
+    c.on('end', update);
+    // ioredis reports every failed reconnect as an 'error' event: counted, not logged one by one.
+    c.on('error', (err: Error) => {
+      lastError = err.message;
+      errorsWhileDown += 1;
+      update();
+    });
+  }
 }

@@ -16,10 +16,12 @@ import type { DocStorage } from './storage/types.ts';
 import { GroupCommitter } from './sync/group-committer.ts';
 import { RoomManager } from './sync/room-manager.ts';
 import { createAccessControl } from './access-control.ts';
+import { createAccessRevalidator } from './auth/access-revalidation.ts';
 import type { GithubSettings } from './routes/github-auth.ts';
 import { createAbuseGuard } from './abuse-limits.ts';
 import { createMetrics } from './metrics.ts';
 import { refreshGauges } from './metrics-gauges.ts';
+import { refreshRoomConnections } from './cluster-metrics.ts';
 import type { BuildsContext } from './builds-context.ts';
 import { DEFAULT_KEY_PREFIX } from '../shared/builds/keys.ts';
 import { createAccessStore } from './auth/access-store.ts';
@@ -113,11 +115,17 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   });
   // Redis-backed parts load only when a Redis is configured (ioredis and BullMQ cost memory).
   const cluster = options.redisUrl
-    ? (await import('./cluster.ts')).createCluster({ redisUrl: options.redisUrl, prefix: options.keyPrefix ?? DEFAULT_KEY_PREFIX, logger })
+    ? (await import('./cluster.ts')).createCluster({
+        redisUrl: options.redisUrl,
+        prefix: options.keyPrefix ?? DEFAULT_KEY_PREFIX,
+        logger,
+        observer: metrics.cluster.bus,
+      })
     : null;
   const manager = new RoomManager({
     bus: cluster?.roomBus,
     observer: metrics.observer,
+    catchUpObserver: metrics.cluster.catchUp,
     storage,
     committer,
     logger,
@@ -131,6 +139,16 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const invitations = createInvitationStore(database.db);
   const mailer = options.smtpUrl ? createSmtpMailer({ smtpUrl: options.smtpUrl, from: options.mailFrom ?? DEFAULT_MAIL_FROM, logger }) : null;
   const control = createAccessControl({ registry, manager, bus: cluster?.accessBus, forgetSession: (id) => accounts.forgetSession(id) });
+  // Access events on the bus can be lost (Redis away); Postgres has every change: re-check live
+  // connections against it steadily and as soon as the bus is back.
+  const revalidator = createAccessRevalidator({
+    db: database.db,
+    connections: () => registry.byConfig,
+    enforcer: control.enforcer,
+    logger,
+    observer: metrics.cluster.revalidation,
+  });
+  cluster?.onReconnect(() => revalidator.request());
   const authority = createSchemaAuthority({
     logger,
     onValidated: (_id, result) => {
@@ -175,7 +193,10 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     metrics,
     guard,
     github: options.github ?? null,
-    beforeScrape: () => refreshGauges({ metrics, manager, committer, registry, builds, compactAfterUpdates: options.compactAfterUpdates }),
+    beforeScrape: () => {
+      refreshRoomConnections(metrics.cluster, manager.rooms.values());
+      return refreshGauges({ metrics, manager, committer, registry, builds, compactAfterUpdates: options.compactAfterUpdates });
+    },
     db: database.db,
     accounts,
     access,
@@ -230,6 +251,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       sync.stopAccepting();
       server.close();
       control.close();
+      revalidator.close();
       await manager.closeAll(CloseCode.goingAway, SHUTDOWN_FLUSH_TIMEOUT_MS);
       await history.close();
       mailer?.close();

@@ -20,7 +20,7 @@ export interface Database {
   kind: 'postgres' | 'pglite';
   /** The hot path of every edit, when the engine has a faster one than the query builder:
    * one prepared INSERT on a connection of its own (postgres.js). */
-  appendUpdates?: (batch: Array<{ configId: string; update: Uint8Array }>) => Promise<void>;
+  appendUpdates?: (batch: Array<{ configId: string; update: Uint8Array }>) => Promise<number[]>;
   /** Cheap liveness probe for /health/ready. */
   ping(): Promise<void>;
   close(): Promise<void>;
@@ -98,7 +98,9 @@ async function openPostgres(url: string): Promise<Database> {
     kind: 'postgres',
     appendUpdates: async (batch) => {
       const rows = batch.map((b) => ({ config_id: b.configId, update: Buffer.from(b.update.buffer, b.update.byteOffset, b.update.byteLength) }));
-      await commits`insert into doc_updates ${commits(rows, 'config_id', 'update')}`;
+      // The ids come back in the order of the VALUES list: rooms track which rows they hold.
+      const inserted = await commits`insert into doc_updates ${commits(rows, 'config_id', 'update')} returning id`;
+      return inserted.map((r) => Number(r.id));
     },
     ping: async () => {
       await db.execute(sql`select 1`);
