@@ -49,13 +49,16 @@ describe('cluster convergence', () => {
 
     // A's link to Redis is cut; B's is not, so B sees no outage of its own to recover from.
     a.proxy.cut();
-    for (let i = 0; i < 30; i++) script(writer.doc).insert(script(writer.doc).length, `while-cut-${i}\n`);
-    await eventually(async () => expect(lines(await pair.reader.load(id))).toHaveLength(30));
-    await convergedWithStorage(pair.reader, id, () => [b.manager.peek(id)?.doc, watcher.doc], CONVERGE_ASSERT_MS);
-    expect(lines(watcher.doc)).toHaveLength(30);
+    try {
+      for (let i = 0; i < 30; i++) script(writer.doc).insert(script(writer.doc).length, `while-cut-${i}\n`);
+      await eventually(async () => expect(lines(await pair.reader.load(id))).toHaveLength(30));
+      await convergedWithStorage(pair.reader, id, () => [b.manager.peek(id)?.doc, watcher.doc], CONVERGE_ASSERT_MS);
+      expect(lines(watcher.doc)).toHaveLength(30);
+    } finally {
+      a.proxy.restore();
+    }
 
     // Back online, the writer goes on with the same paragraph: B shows it all (nothing parked).
-    a.proxy.restore();
     for (let i = 0; i < 10; i++) script(writer.doc).insert(script(writer.doc).length, `after-${i}\n`);
     await eventually(async () => expect(lines(await pair.reader.load(id))).toHaveLength(40));
     await convergedWithStorage(pair.reader, id, () => [a.manager.peek(id)?.doc, b.manager.peek(id)?.doc, watcher.doc], CONVERGE_ASSERT_MS);
@@ -101,7 +104,7 @@ describe('cluster convergence', () => {
     await eventually(() => expect(acked.every((n) => n > 0)).toBe(true));
     // The outage is told once per process and state change, not once per update (240 here).
     const outageLines = [...a.warnings, ...b.warnings].slice(warningsBefore);
-    expect(outageLines.length, JSON.stringify(outageLines.map((l) => l.msg))).toBeLessThanOrEqual(6);
+    expect(outageLines.length, JSON.stringify(outageLines.slice(0, 8).map((l) => l.msg))).toBeLessThanOrEqual(6);
     expect(outageLines.map((l) => l.msg)).toContain('cluster bus down: serving from Postgres, peers catch up when it returns');
   });
 
