@@ -10,7 +10,7 @@ import * as Y from 'yjs';
 import { installExtHandlers, type SavedAck } from '../../shared/ext-messages.ts';
 import { MessageType } from '../../shared/protocol.ts';
 import { signUp, type TestUser } from './auth.ts';
-import { startChildServer, type ChildServer } from './child-server.ts';
+import { startChildServer, type ChildServer } from './spawn-server.ts';
 import { connectClient, synced } from './clients.ts';
 import { convergedWithStorage, storedDocReader } from './convergence.ts';
 import { createTestDatabase, type TestDatabase } from './postgres.ts';
@@ -19,6 +19,10 @@ import { createConfig } from './server.ts';
 
 /** Give up on a round's convergence after this long (the promise is 2 s; a miss is reported). */
 const CONVERGE_GIVE_UP_MS = 15_000;
+/** Lines typed without a pause just before the kill: the process is still committing them. */
+const TIGHT_RUN_LINES = 60;
+/** The kill lands within this many ms after the tight run (commits take ~1–5 ms each). */
+const KILL_JITTER_MS = 8;
 
 export interface RoundResult {
   kind: 'kill' | 'flap';
@@ -109,8 +113,9 @@ async function lostLines(rig: ChaosRig, configId: string, acknowledged: string[]
 }
 
 /** Process 0 is killed (SIGKILL) in the middle of a writer's burst; process 1 must end equal to
- * Postgres. Process 0 is restarted for the next round. */
-export async function killDuringBurst(rig: ChaosRig, round: number, lines = 200): Promise<RoundResult> {
+ * Postgres. Process 0 is restarted for the next round (unless `restart: false`). */
+export async function killDuringBurst(rig: ChaosRig, round: number, options: { lines?: number; restart?: boolean } = {}): Promise<RoundResult> {
+  const lines = options.lines ?? 200;
   const [victim, survivor] = rig.servers;
   const configId = await createConfig({ url: survivor.url, token: rig.owner.token }, { name: `kill-${round}`, data: { customizeScript: '' } });
   const writer = ackingWriter(victim, rig.owner, configId);
@@ -118,10 +123,14 @@ export async function killDuringBurst(rig: ChaosRig, round: number, lines = 200)
   try {
     await Promise.all([synced(writer.client), synced(watcher)]);
     const killAt = Math.floor(lines * (0.3 + Math.random() * 0.5));
-    // Killed mid-burst, once saves are being acknowledged (so there is something to lose).
+    // Killed mid-burst, once saves are being acknowledged (so there is something to lose): a
+    // tight run of lines goes out, and the kill lands while the process is committing them (a
+    // row Postgres stores after the process died is never published by it).
     for (let i = 0; ; i++) {
       writer.type(`r${round}-line-${i}`);
       if (i >= killAt && (writer.acknowledged().length > 0 || i >= lines * 10)) {
+        for (let j = 0; j < TIGHT_RUN_LINES; j++) writer.type(`r${round}-tight-${j}`);
+        await pause(1 + Math.random() * KILL_JITTER_MS);
         victim.child.kill('SIGKILL');
         break;
       }
@@ -136,7 +145,7 @@ export async function killDuringBurst(rig: ChaosRig, round: number, lines = 200)
   } finally {
     writer.client.destroy();
     watcher.destroy();
-    await rig.restart(0);
+    if (options.restart !== false) await rig.restart(0);
   }
 }
 
