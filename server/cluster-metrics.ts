@@ -11,8 +11,8 @@ import type { RevalidationObserver } from './auth/access-revalidation.ts';
 
 /** Cross-process delivery (seconds): ~1 ms on one host, tens of ms across a data centre. */
 const DELIVERY_BUCKETS = [0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1, 2.5];
-/** Connections in one room: one person, a pair, a team, a class, a crowd (limit 200). */
-const ROOM_CONNECTION_BUCKETS = [1, 2, 5, 10, 20, 50, 100, 200];
+/** Connections in one room: one person, a pair, a team, a class, a crowd (limit 500 per process). */
+const ROOM_CONNECTION_BUCKETS = [1, 2, 5, 10, 20, 50, 100, 200, 500];
 /** Rows read back by one catch-up. */
 const CATCH_UP_ROW_BUCKETS = [1, 2, 5, 10, 50, 100, 500, 1000];
 

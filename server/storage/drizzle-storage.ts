@@ -144,7 +144,8 @@ export function createDrizzleStorage(db: Db, options: DrizzleStorageOptions = {}
       const out = new Map<string, TailResult>();
       if (requests.length === 0) return out;
       const known = requests.flatMap((r) => r.known);
-      // Ids are unique across configurations, so one flat "already known" list serves every room.
+      // Ids are unique across configurations, so one flat "already held" list serves every room;
+      // an anti-join rather than `<> all(...)`, which would compare every row with every id.
       const result = await db.execute(sql`
         with k as (
           select * from unnest(${arrayLiteral(requests.map((r) => r.configId))}::uuid[],
@@ -155,7 +156,8 @@ export function createDrizzleStorage(db: Db, options: DrizzleStorageOptions = {}
         union all
         select 2, u.config_id::text, u.id, u.update
           from k join doc_updates u on u.config_id = k.config_id and u.id > k.after
-          where u.id <> all(${arrayLiteral(known)}::bigint[])
+          left join unnest(${arrayLiteral(known)}::bigint[]) as held(id) on held.id = u.id
+          where held.id is null
         order by 1, 3`);
       for (const row of rowsOf<{ kind: number; config_id: string; id: number | string; b: Uint8Array }>(result)) {
         let entry = out.get(row.config_id);
