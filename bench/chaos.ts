@@ -25,8 +25,12 @@ function summary(kind: string, results: RoundResult[]): { line: string; miss: bo
   const max = times[times.length - 1];
   const p50 = times[Math.floor((times.length - 1) / 2)];
   const over = results.filter((r) => r.convergeMs > CONVERGE_BOUND_MS).length;
+  const behind = results.filter((r) => r.behind);
+  const behindMax = behind.length > 0 ? Math.max(...behind.map((r) => r.convergeMs)) : 0;
   return {
-    line: `${kind.padEnd(6)} rounds ${results.length}  converge p50 ${p50} ms  max ${max} ms  over ${CONVERGE_BOUND_MS} ms: ${over}  acknowledged ${acked}  lost ${lost}`,
+    line:
+      `${kind.padEnd(6)} rounds ${results.length}  converge p50 ${p50} ms  max ${max} ms  over ${CONVERGE_BOUND_MS} ms: ${over}  ` +
+      `behind at the cause: ${behind.length} (healed in max ${behindMax} ms)  acknowledged ${acked}  lost ${lost}`,
     miss: lost > 0 || over > 0,
   };
 }
@@ -40,12 +44,12 @@ async function main(): Promise<void> {
       const downMs = Math.round(FLAP_MIN_MS + ((FLAP_MAX_MS - FLAP_MIN_MS) * i) / Math.max(1, FLAPS - 1));
       const r = await redisFlap(rig, i, downMs);
       flaps.push(r);
-      console.log(`flap ${i + 1}/${FLAPS} (Redis down ${downMs} ms): converged in ${r.convergeMs} ms, ${r.acked}/${r.typed} acknowledged, ${r.lost} lost`);
+      console.log(`flap ${i + 1}/${FLAPS} (Redis down ${downMs} ms): converged in ${r.convergeMs} ms${r.behind ? ' (was behind)' : ''}, ${r.acked}/${r.typed} acknowledged, ${r.lost} lost`);
     }
     for (let i = 0; i < KILLS; i++) {
       const r = await killDuringBurst(rig, i);
       kills.push(r);
-      console.log(`kill ${i + 1}/${KILLS}: converged in ${r.convergeMs} ms, ${r.acked}/${r.typed} acknowledged, ${r.lost} lost`);
+      console.log(`kill ${i + 1}/${KILLS}: converged in ${r.convergeMs} ms${r.behind ? ' (was behind)' : ''}, ${r.acked}/${r.typed} acknowledged, ${r.lost} lost`);
     }
   } finally {
     await rig.cleanup();

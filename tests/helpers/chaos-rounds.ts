@@ -12,7 +12,7 @@ import { MessageType } from '../../shared/protocol.ts';
 import { signUp, type TestUser } from './auth.ts';
 import { startChildServer, type ChildServer } from './spawn-server.ts';
 import { connectClient, synced } from './clients.ts';
-import { convergedWithStorage, storedDocReader } from './convergence.ts';
+import { convergedWithStorage, digest, storedDocReader } from './convergence.ts';
 import { createTestDatabase, type TestDatabase } from './postgres.ts';
 import { startPrivateRedis, type PrivateRedis } from './private-redis.ts';
 import { createConfig } from './server.ts';
@@ -33,6 +33,8 @@ export interface RoundResult {
   acked: number;
   /** Acknowledged lines missing from Postgres. */
   lost: number;
+  /** A surviving process lacked stored rows when the cause ended (it had something to heal). */
+  behind: boolean;
 }
 
 /** A writer that records which of its lines the server acknowledged as saved. */
@@ -139,9 +141,10 @@ export async function killDuringBurst(rig: ChaosRig, round: number, options: { l
     await victim.exited;
     writer.client.provider.shouldConnect = false;
     writer.client.provider.disconnect();
+    const behind = (await rig.reader.digest(configId)).content !== digest(watcher.doc).content;
     const convergeMs = await convergedWithStorage(rig.reader, configId, () => [watcher.doc], CONVERGE_GIVE_UP_MS).catch(() => Infinity);
     const acknowledged = writer.acknowledged();
-    return { kind: 'kill', convergeMs, typed: writer.typed(), acked: acknowledged.length, lost: await lostLines(rig, configId, acknowledged) };
+    return { kind: 'kill', convergeMs, behind, typed: writer.typed(), acked: acknowledged.length, lost: await lostLines(rig, configId, acknowledged) };
   } finally {
     writer.client.destroy();
     watcher.destroy();
@@ -175,6 +178,8 @@ export async function redisFlap(rig: ChaosRig, round: number, downMs: number, li
     // Everything typed reaches Postgres first (the writers are alive), so "equal" means complete.
     const expected = writers.reduce((s, w) => s + w.typed(), 0);
     while (Date.now() - causeEnded < CONVERGE_GIVE_UP_MS && (await storedLines(rig, configId)) < expected) await pause(25);
+    const storedNow = (await rig.reader.digest(configId)).content;
+    const behind = watchers.some((w) => digest(w.doc).content !== storedNow);
     const convergeMs = await convergedWithStorage(rig.reader, configId, () => watchers.map((w) => w.doc), CONVERGE_GIVE_UP_MS)
       .then(() => Date.now() - causeEnded)
       .catch(() => Infinity);
@@ -184,6 +189,7 @@ export async function redisFlap(rig: ChaosRig, round: number, downMs: number, li
     return {
       kind: 'flap',
       convergeMs,
+      behind,
       typed: writers.reduce((s, w) => s + w.typed(), 0),
       acked: acknowledged.length,
       lost: await lostLines(rig, configId, acknowledged),
