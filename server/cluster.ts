@@ -10,6 +10,7 @@ import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { AccessEventBus } from './access-control.ts';
+import { watchRedisLink } from './redis-link.ts';
 import { createRedisRoomBus, type BusObserver, type RoomBus } from './sync/room-bus.ts';
 
 /** Longest pause between reconnect attempts to Redis. ioredis' default grows to 2 s: a publisher
@@ -42,7 +43,14 @@ export function createCluster(options: { redisUrl: string; prefix: string; logge
     linkState: (up) => observer?.linkState(up),
     delivered: (s) => observer?.delivered(s),
   };
-  watchLink({ connections: [publisher, subscriber], logger, observer: counting, failures: () => publishFailures });
+  watchRedisLink({
+    name: 'cluster bus',
+    connections: [publisher, subscriber],
+    logger,
+    downMessage: 'serving from Postgres, peers catch up when it returns',
+    onChange: (up) => counting.linkState(up),
+    counters: () => ({ publishFailures }),
+  });
   const roomBus = createRedisRoomBus({ publisher, subscriber, prefix: options.prefix, logger, observer: counting });
   const accessChannel = `${options.prefix}access`;
   const self = randomBytes(8).toString('hex');
@@ -59,7 +67,7 @@ export function createCluster(options: { redisUrl: string; prefix: string; logge
   });
   const ready = subscriber.subscribe(accessChannel).catch((error: unknown) => logger.debug({ err: error }, 'access channel subscribe deferred'));
   // Re-subscribe after an outage: ioredis does not know channels whose first subscribe failed.
-  subscriber.on('ready', () => void subscriber.subscribe(accessChannel).catch(() => undefined));
+  subscriber.on('ready', () => void subscriber.subscribe(accessChannel).catch((error: unknown) => logger.debug({ err: error }, 'access channel re-subscribe failed')));
   const accessBus: AccessEventBus = {
     publish(event) {
       publisher.publish(accessChannel, JSON.stringify({ from: self, ...event })).catch(() => {
@@ -83,42 +91,4 @@ export function createCluster(options: { redisUrl: string; prefix: string; logge
       subscriber.disconnect();
     },
   };
-}
-
-/** Logs the link once when it goes down and once when it is back, with what failed meanwhile. */
-function watchLink(deps: { connections: Redis[]; logger: Logger; observer: BusObserver; failures: () => number }): void {
-  let up = false;
-  let downSince = 0;
-  let failuresAtDown = 0;
-  let errorsWhileDown = 0;
-  let lastError = '';
-  const update = () => {
-    const now = deps.connections.every((c) => c.status === 'ready');
-    if (now === up) return;
-    up = now;
-    deps.observer.linkState(up);
-    if (!up) {
-      downSince = Date.now();
-      failuresAtDown = deps.failures();
-      errorsWhileDown = 0;
-      deps.logger.warn({ err: lastError || undefined }, 'cluster bus down: serving from Postgres, peers catch up when it returns');
-    } else if (downSince > 0) {
-      deps.logger.info(
-        { downMs: Date.now() - downSince, publishFailures: deps.failures() - failuresAtDown, connectionErrors: errorsWhileDown },
-        'cluster bus up again',
-      );
-    }
-  };
-  deps.observer.linkState(false);
-  for (const c of deps.connections) {
-    c.on('ready', update);
-    c.on('close', update);
-    c.on('end', update);
-    // ioredis reports every failed reconnect as an 'error' event: counted, not logged one by one.
-    c.on('error', (err: Error) => {
-      lastError = err.message;
-      errorsWhileDown += 1;
-      update();
-    });
-  }
 }
