@@ -206,6 +206,8 @@ export class RoomManager {
       conn.close(CloseCode.roomFull);
       return false;
     }
+    // A room nobody watched was left out of the steady catch-up: refresh it for its first viewer.
+    if (room.connections.size === 0 && this.options.bus) this.catchUp.request(room, 'interval');
     room.addConnection(conn);
     return true;
   }
