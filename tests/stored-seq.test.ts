@@ -25,4 +25,11 @@ describe('stored row tracking', () => {
     seq.know([11]);
     expect(seq.known()).toEqual([15]);
   });
+
+  it('keeps nothing above the floor for a process that writes alone (no catch-up would prune it)', () => {
+    const seq = new StoredSeq(Date.now, true);
+    for (let id = 1; id <= 10_000; id++) seq.know([id]);
+    expect(seq.known()).toEqual([]);
+    expect(seq.settled).toBe(10_000);
+  });
 });

@@ -105,7 +105,7 @@ export class Room {
   /** Which connection announced each awareness client id: only it may update that entry. */
   readonly awarenessOwners = new Map<number, Connection>();
   /** Which stored log rows this room holds (what a catch-up from Postgres leaves out). */
-  readonly stored = new StoredSeq();
+  readonly stored: StoredSeq;
   /** Sequence numbers of document changes: applied in memory, and durable. */
   private appliedSeq = 0;
   private committedSeq = 0;
@@ -124,6 +124,8 @@ export class Room {
     readonly configId: string,
     private readonly deps: RoomDeps,
   ) {
+    // Without peers (no bus) nothing else writes this configuration: no catch-up, nothing to track.
+    this.stored = new StoredSeq(Date.now, !deps.publish);
     // Fix the root types up front so a client update cannot decide what they are.
     this.config = this.doc.getMap('config') as unknown as Y.AbstractType<unknown>;
     this.doc.getXmlFragment('notes');

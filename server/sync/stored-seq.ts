@@ -26,12 +26,23 @@ export class StoredSeq {
   /** Highest id applied. */
   max = 0;
 
-  constructor(private readonly now: () => number = Date.now) {}
+  /**
+   * @param soleWriter this process is the only one writing the configuration (no bus, no peers):
+   *   what it knows is everything, so nothing is kept above the floor (no catch-up ever prunes it).
+   */
+  constructor(
+    private readonly now: () => number = Date.now,
+    private readonly soleWriter = false,
+  ) {}
 
   /** Records rows as applied (0 = an id the engine did not report: ignored, read again later). */
   know(ids: Iterable<number>): void {
     const t = this.now();
     for (const id of ids) {
+      if (this.soleWriter) {
+        if (id > this.max) this.max = this.settled = id;
+        continue;
+      }
       if (id <= this.settled || this.recent.has(id) || id === 0) continue;
       this.recent.set(id, t);
       if (id > this.max) this.max = id;
