@@ -300,8 +300,12 @@ export class Room {
     const check = checkClientUpdate(update, this.doc);
     if (!check.ok) {
       this.deps.logger.warn({ conn: conn.id, configId: this.configId, reason: check.reason }, 'update refused');
-      if (check.retry) this.reject(conn, 'notYetKnown', CloseCode.notYetKnown);
-      else this.reject(conn, 'malformed', { code: CloseCode.malformed.code, reason: check.reason });
+      if (check.retry) {
+        // What it builds on may be stored already (a peer's publication lost): read it back so
+        // the client's retry finds it.
+        this.deps.onBehind?.(this, 'pending');
+        this.reject(conn, 'notYetKnown', CloseCode.notYetKnown);
+      } else this.reject(conn, 'malformed', { code: CloseCode.malformed.code, reason: check.reason });
       return;
     }
     if (this.approxBytes + update.length > (this.deps.limits ?? Limits).maxDocumentBytes) {
