@@ -10,7 +10,7 @@ import { CloseCode } from '../shared/protocol.ts';
 import { signUp } from './helpers/auth.ts';
 import { connectClient, synced, type TestClient } from './helpers/clients.ts';
 import { as, startClusterPair, type ClusterPair } from './helpers/cluster-pair.ts';
-import { createConfig } from './helpers/server.ts';
+import { addMember, createConfig } from './helpers/server.ts';
 import { eventually } from './helpers/wait.ts';
 
 /** The 5 s promise plus room for a busy CI machine. */
@@ -40,7 +40,7 @@ describe('revocation during a Redis outage', () => {
     const { a, b, redis, owner } = pair;
     const id = await createConfig({ url: a.url, token: owner.token }, { name: 'revoke-in-outage' });
     const member = await signUp(a.url, 'Member');
-    expect((await as(a, owner)(`/api/configs/${id}/members`, { method: 'POST', body: JSON.stringify({ email: member.user.email, role: 'editor' }) })).status).toBe(201);
+    await addMember({ url: a.url, token: owner.token }, id, member, 'editor');
     const share = async () =>
       (await (await as(a, owner)(`/api/configs/${id}/shares`, { method: 'POST', body: JSON.stringify({ role: 'editor' }) })).json()) as { id: string; token: string };
     const revoked = await share();
