@@ -5,6 +5,7 @@
  */
 import { CloseCode } from '../shared/protocol.ts';
 import type { Role } from '../shared/roles.ts';
+import type { AccessEnforcer } from './auth/access-revalidation.ts';
 import type { Connection } from './sync/connection.ts';
 import { restampConnection } from './sync/presence.ts';
 import type { RoomManager } from './sync/room-manager.ts';
@@ -98,5 +99,15 @@ export function createAccessControl(deps: {
   }, EXPIRY_SWEEP_MS);
   timer.unref();
 
-  return { events: shared, close: () => clearInterval(timer) };
+  /** What the re-check against Postgres (auth/access-revalidation.ts) does to a connection: the
+   * same as the live events above. */
+  const enforcer: AccessEnforcer = {
+    close: (conn, close) => conn.close(close),
+    setRole(configId, conn, role, expiresAt) {
+      conn.principal.expiresAt = expiresAt;
+      setRole(configId, conn, role);
+    },
+  };
+
+  return { events: shared, enforcer, close: () => clearInterval(timer) };
 }

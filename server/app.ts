@@ -136,7 +136,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.route('/api/auth', authRoutes({ accounts: deps.accounts, providers: { github: !!deps.github }, secureCookies: deps.secureCookies, onSessionRevoked: deps.accessEvents.sessionRevoked, throttle: deps.loginThrottle, hasher: deps.hasher, signupLimit: { perAddress: deps.limits.signupsPerAddress, windowMs: deps.limits.signupWindowMs } }));
   app.route('/api', accessRoutes({ ...deps, events: deps.accessEvents }));
   app.route('/api', invitationRoutes({ ...deps, events: deps.accessEvents }));
-  app.route('/api', buildRoutes({ ...deps, gate: deps.buildGate }));
+  app.route('/api', buildRoutes({ ...deps, gate: deps.buildGate, onBuildRequest: (outcome) => deps.metrics.cluster.buildRequests.inc({ outcome }) }));
   app.route('/api/schema', schemaRoute());
   // Data routes first: `/import` must not be taken for a config id.
   app.route('/api/configs', configDataRoutes({ ...deps, hooks: deps.configHooks }));

@@ -15,6 +15,7 @@ import {
   type BuildQueue,
 } from '../shared/builds/index.ts';
 import type { Db } from './db/connect.ts';
+import { watchRedisLink } from './redis-link.ts';
 
 /** A Redis command that has not answered in this long fails, so requests answer 503 instead of hanging. */
 const REDIS_COMMAND_TIMEOUT_MS = 2_000;
@@ -57,11 +58,20 @@ export function createBuildsContext(options: {
 }): BuildsContext {
   const redis = new Redis(options.redisUrl, { commandTimeout: REDIS_COMMAND_TIMEOUT_MS, lazyConnect: false });
   const subscriber = new Redis(options.redisUrl);
-  // ioredis reports connection trouble as 'error' events; without listeners they would crash us.
-  for (const r of [redis, subscriber]) r.on('error', (err) => options.logger.warn({ err: err.message }, 'redis connection error'));
+  // ioredis reports connection trouble as 'error' events (listeners are required, or they crash
+  // us); the link logs once per state change and counts the rest.
+  const link = watchRedisLink({
+    name: 'build queue',
+    connections: [redis, subscriber],
+    logger: options.logger,
+    downMessage: 'build requests answer 503 queue_unavailable until Redis is back',
+  });
   const keys = buildKeys(options.keyPrefix);
   const queue = createBuildQueue(redis, keys);
-  queue.on('error', (err) => options.logger.warn({ err: err.message }, 'build queue error'));
+  queue.on('error', (err) => {
+    if (link.up()) options.logger.warn({ err: err.message }, 'build queue error');
+    else link.countError();
+  });
   const hub = createBuildEventHub(subscriber, keys, options.logger);
   return {
     db: options.db,

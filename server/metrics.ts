@@ -4,6 +4,7 @@
  * documented in docs/operations.md.
  */
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { createClusterMetrics } from './cluster-metrics.ts';
 
 /** Fan-out latency buckets (seconds): a commit is ~1–5 ms, anything past a second is an incident. */
 const LATENCY_BUCKETS = [0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1, 2.5];
@@ -15,6 +16,8 @@ export interface SyncObserver {
   /** A client message was refused; `reason` is a close-code name or a short word. */
   rejected(reason: string): void;
   applied(): void;
+  /** A sync connection closed with this WebSocket close code. */
+  disconnected?(code: number): void;
 }
 
 export function createMetrics() {
@@ -56,8 +59,10 @@ export function createMetrics() {
     fannedOut: (s) => m.fanout.observe(s),
     rejected: (reason) => m.rejected.inc({ reason }),
     applied: () => m.updates.inc(),
+    disconnected: (code) => cluster.disconnects.inc({ code: String(code) }),
   };
-  return { ...m, observer };
+  const cluster = createClusterMetrics(registry);
+  return { ...m, observer, cluster };
 }
 
 export type Metrics = ReturnType<typeof createMetrics>;

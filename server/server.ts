@@ -17,10 +17,12 @@ import type { HealthChecks } from './routes/health.ts';
 import { GroupCommitter } from './sync/group-committer.ts';
 import { RoomManager } from './sync/room-manager.ts';
 import { createAccessControl } from './access-control.ts';
+import { createAccessRevalidator } from './auth/access-revalidation.ts';
 import type { GithubSettings } from './routes/github-auth.ts';
 import { createAbuseGuard } from './abuse-limits.ts';
 import { createMetrics } from './metrics.ts';
 import { createGaugeRefresher } from './metrics-gauges.ts';
+import { refreshRoomConnections } from './cluster-metrics.ts';
 import type { BuildsContext } from './builds-context.ts';
 import { DEFAULT_KEY_PREFIX } from '../shared/builds/keys.ts';
 import { createAccessStore } from './auth/access-store.ts';
@@ -114,11 +116,17 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   });
   // Redis-backed parts load only when a Redis is configured (ioredis and BullMQ cost memory).
   const cluster = options.redisUrl
-    ? (await import('./cluster.ts')).createCluster({ redisUrl: options.redisUrl, prefix: options.keyPrefix ?? DEFAULT_KEY_PREFIX, logger })
+    ? (await import('./cluster.ts')).createCluster({
+        redisUrl: options.redisUrl,
+        prefix: options.keyPrefix ?? DEFAULT_KEY_PREFIX,
+        logger,
+        observer: metrics.cluster.bus,
+      })
     : null;
   const manager = new RoomManager({
     bus: cluster?.roomBus,
     observer: metrics.observer,
+    catchUpObserver: metrics.cluster.catchUp,
     storage,
     committer,
     logger,
@@ -132,6 +140,16 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const invitations = createInvitationStore(database.db);
   const mailer = options.smtpUrl ? createSmtpMailer({ smtpUrl: options.smtpUrl, from: options.mailFrom ?? DEFAULT_MAIL_FROM, logger }) : null;
   const control = createAccessControl({ registry, manager, bus: cluster?.accessBus, forgetSession: (id) => accounts.forgetSession(id) });
+  // Access events on the bus can be lost (Redis away); Postgres has every change: re-check live
+  // connections against it steadily and as soon as the bus is back.
+  const revalidator = createAccessRevalidator({
+    db: database.db,
+    connections: () => registry.byConfig,
+    enforcer: control.enforcer,
+    logger,
+    observer: metrics.cluster.revalidation,
+  });
+  cluster?.onReconnect(() => revalidator.request());
   const authority = createSchemaAuthority({
     logger,
     onValidated: (_id, result) => {
@@ -170,6 +188,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       await builds.redis.ping();
     };
   }
+  // Scrapes never wait on Postgres or Redis for long (docs/operations.md, metrics).
+  const refreshGauges = createGaugeRefresher({ metrics, manager, committer, registry, builds, compactAfterUpdates: options.compactAfterUpdates });
   const app = createApp({
     storage,
     manager,
@@ -180,7 +200,10 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     metrics,
     guard,
     github: options.github ?? null,
-    beforeScrape: createGaugeRefresher({ metrics, manager, committer, registry, builds, compactAfterUpdates: options.compactAfterUpdates }),
+    beforeScrape: () => {
+      refreshRoomConnections(metrics.cluster, manager.rooms.values());
+      return refreshGauges();
+    },
     db: database.db,
     accounts,
     access,
@@ -235,6 +258,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       sync.stopAccepting();
       server.close();
       control.close();
+      revalidator.close();
       await manager.closeAll(CloseCode.goingAway, SHUTDOWN_FLUSH_TIMEOUT_MS);
       await history.close();
       mailer?.close();

@@ -181,7 +181,8 @@ export function createSyncEndpoint(deps: SyncEndpointDeps) {
       if (room) room.handleMessage(conn, bytes);
       else early?.push(bytes);
     });
-    ws.on('close', () => {
+    ws.on('close', (code: number) => {
+      deps.observer?.disconnected?.(code);
       conn.closed = true;
       quota.release();
       registry.remove(configId, conn);

@@ -23,7 +23,9 @@ function drivenStorage() {
   return {
     calls,
     appendUpdates(batch: PendingUpdate[]) {
-      return new Promise<void>((resolve, reject) => calls.push({ batch: [...batch], resolve, reject }));
+      return new Promise<number[]>((resolve, reject) =>
+        calls.push({ batch: [...batch], resolve: () => resolve(batch.map((_, i) => i + 1)), reject }),
+      );
     },
   };
 }

@@ -103,7 +103,7 @@ describe.each(engines)('storage contract on $name', ({ open }) => {
     expect(Buffer.from(one!.snapshot!).equals(Buffer.from(classic.snapshot!))).toBe(true);
     expect(docFrom(one!).getMap('config').get('o3')).toBe(3);
     const empty = await storage.createConfig({ name: 'empty' });
-    expect(await storage.loadConfigDoc(empty.id)).toEqual({ snapshot: null, updates: [] });
+    expect(await storage.loadConfigDoc(empty.id)).toMatchObject({ snapshot: null, updates: [] });
     expect(await storage.loadConfigDoc('00000000-0000-4000-8000-000000000000')).toBeNull();
     await storage.deleteConfig(cfg.id);
     expect(await storage.loadConfigDoc(cfg.id)).toBeNull();
@@ -159,7 +159,7 @@ describe.each(engines)('storage contract on $name', ({ open }) => {
     const early = makeUpdates(10, 'e');
     await storage.appendUpdates(early.map((update) => ({ configId: cfg.id, update })));
     const late = makeUpdates(3, 'l');
-    let appended: Promise<void> | null = null;
+    let appended: Promise<number[]> | null = null;
     await storage.compact(cfg.id, (stored) => {
       // Another writer appends while the merge runs; the compaction must not delete its rows.
       appended = storage.appendUpdates(late.map((update) => ({ configId: cfg.id, update })));
@@ -169,5 +169,38 @@ describe.each(engines)('storage contract on $name', ({ open }) => {
     const map = docFrom(await storage.loadDoc(cfg.id)).getMap('config');
     expect(map.get('e9')).toBe(9);
     expect(map.get('l2')).toBe(2);
+  });
+
+  it('reads each room\'s unknown rows after its floor, and the snapshot only once it changed', async () => {
+    const a = await storage.createConfig({ name: 'tail-a' });
+    const b = await storage.createConfig({ name: 'tail-b' });
+    const loaded = (await storage.loadConfigDoc(a.id))!;
+    expect(loaded.snapshotVersion).toBe(0);
+    const upA = makeUpdates(4, 'a');
+    const idsA = await storage.appendUpdates(upA.map((update) => ({ configId: a.id, update })));
+    const idsB = await storage.appendUpdates(makeUpdates(2, 'b').map((update) => ({ configId: b.id, update })));
+    expect(idsA).toHaveLength(4);
+    expect([...idsA].sort((x, y) => x - y)).toEqual(idsA);
+    expect((await storage.loadConfigDoc(a.id))!.updateIds).toEqual(idsA);
+
+    // Room a knows its first two rows, room b nothing: each gets exactly what it lacks, in one read.
+    const tails = await storage.readTails([
+      { configId: a.id, after: 0, known: idsA.slice(0, 2), snapshotVersion: 0 },
+      { configId: b.id, after: 0, known: [], snapshotVersion: 0 },
+    ]);
+    expect(tails.get(a.id)!.updates.map((u) => u.id)).toEqual(idsA.slice(2));
+    expect([...tails.get(a.id)!.updates[0].update]).toEqual([...upA[2]]);
+    expect(tails.get(a.id)!.snapshot).toBeUndefined();
+    expect(tails.get(b.id)!.updates.map((u) => u.id)).toEqual(idsB);
+    // Nothing new past the floor: nothing at all.
+    expect((await storage.readTails([{ configId: a.id, after: idsA[3], known: [], snapshotVersion: 0 }])).has(a.id)).toBe(false);
+
+    // A compaction folds the rows: a room on the old snapshot version gets the new snapshot.
+    await storage.compact(a.id, mergeStored);
+    const after = await storage.readTails([{ configId: a.id, after: idsA[3], known: [], snapshotVersion: 0 }]);
+    const snap = after.get(a.id)!.snapshot!;
+    expect(snap.version).toBe(4);
+    expect(docFrom({ snapshot: snap.state, updates: [] }).getMap('config').get('a3')).toBe(3);
+    expect((await storage.readTails([{ configId: a.id, after: idsA[3], known: [], snapshotVersion: 4 }])).has(a.id)).toBe(false);
   });
 });

@@ -21,7 +21,7 @@ export interface Database {
   kind: 'postgres' | 'pglite';
   /** The hot path of every edit, when the engine has a faster one than the query builder:
    * one prepared INSERT on a connection of its own (postgres.js). */
-  appendUpdates?: (batch: Array<{ configId: string; update: Uint8Array }>) => Promise<void>;
+  appendUpdates?: (batch: Array<{ configId: string; update: Uint8Array }>) => Promise<number[]>;
   /** Cheap liveness probe for /health/ready. */
   ping(): Promise<void>;
   close(): Promise<void>;
@@ -67,10 +67,12 @@ async function openPostgres(url: string): Promise<Database> {
     kind: 'postgres',
     appendUpdates: async (batch) => {
       const rows = batch.map((b) => ({ config_id: b.configId, update: Buffer.from(b.update.buffer, b.update.byteOffset, b.update.byteLength) }));
-      await withDeadline(commits`insert into doc_updates ${commits(rows, 'config_id', 'update')}`, COMMIT_DEADLINE_MS, () => {
+      // Ids come back in the order of the VALUES list: rooms track which rows they hold.
+      const inserted = await withDeadline(commits`insert into doc_updates ${commits(rows, 'config_id', 'update')} returning id`, COMMIT_DEADLINE_MS, () => {
         // Everything in flight on this connection is lost with it; the committer retries it all.
         for (const socket of commitSockets) socket.destroy();
       });
+      return inserted.map((r) => Number(r.id));
     },
     ping: async () => {
       await db.execute(sql`select 1`);

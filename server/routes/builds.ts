@@ -46,10 +46,16 @@ export interface BuildRouteDeps {
   /** Null when no Redis is configured: build routes answer 503. */
   builds: BuildsContext | null;
   gate: BuildGate;
+  /** Counts build requests by outcome (accepted, deduplicated, queue_unavailable, refused). */
+  onBuildRequest?: (outcome: string) => void;
 }
+
+/** The documented answer while the queue cannot be reached (docs/operations.md). */
+const queueUnavailable = () => new ApiError(503, 'queue_unavailable', 'the build queue is unavailable (Redis cannot be reached), try again later');
 
 function mapBuildError(error: unknown): never {
   if (error instanceof BuildError) {
+    if (error.code === 'enqueue_failed') throw queueUnavailable();
     const status = ({ not_found: 404, build_active: 409, build_conflict: 409, enqueue_failed: 503, invalid_request: 400 } as const)[error.code];
     throw new ApiError(status, error.code, error.message);
   }
@@ -81,8 +87,21 @@ export function buildRoutes(deps: BuildRouteDeps): Hono<AppEnv> {
   };
 
   app.post('/configs/:id/builds', async (c) => {
-    const id = c.req.param('id');
+    try {
+      const body = await requestBuild(c);
+      deps.onBuildRequest?.(body.deduplicated ? 'deduplicated' : 'accepted');
+      return c.json(body, 202);
+    } catch (error) {
+      deps.onBuildRequest?.(error instanceof ApiError && error.code === 'queue_unavailable' ? 'queue_unavailable' : 'refused');
+      throw error;
+    }
+  });
+
+  async function requestBuild(c: Context<AppEnv>) {
+    const id = c.req.param('id') ?? '';
     const access = await requireAccess(deps, c.get('actor'), id, 'build');
+    // Redis away: answer at once rather than record a build that can only fail.
+    if (ctx().redis.status !== 'ready') throw queueUnavailable();
     const body = (await c.req.text()).trim() === '' ? {} : await readJsonObject(c);
     const record = await deps.storage.getConfig(id);
     if (!record) throw notFound();
@@ -113,8 +132,8 @@ export function buildRoutes(deps: BuildRouteDeps): Hono<AppEnv> {
     if (!result.deduplicated) {
       await deps.gate.accepted?.({ configId: id, buildId: result.id, contentHash: hash, configJson, yjsState, userId: access.session?.user.id ?? null });
     }
-    return c.json({ ...result, contentHash: hash, warnings: validation.warnings }, 202);
-  });
+    return { ...result, contentHash: hash, warnings: validation.warnings };
+  }
 
   app.get('/configs/:id/builds', async (c) => {
     const id = c.req.param('id');

@@ -4,7 +4,7 @@
 import { and, asc, desc, eq, inArray, isNull, sql } from 'drizzle-orm';
 import { configs, docSnapshots, docUpdates } from '../../shared/db/schema.ts';
 import type { Db } from '../db/connect.ts';
-import type { CompactionResult, ConfigRecord, DocStorage, PendingUpdate, StoredDoc } from './types.ts';
+import type { CompactionResult, ConfigRecord, DocStorage, PendingUpdate, StoredDoc, TailResult } from './types.ts';
 
 const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -22,7 +22,22 @@ const configColumns = {
 
 export interface DrizzleStorageOptions {
   /** A faster way to append the log than the query builder, when the engine offers one. */
-  appendUpdates?: (batch: PendingUpdate[]) => Promise<void>;
+  appendUpdates?: (batch: PendingUpdate[]) => Promise<number[]>;
+}
+
+/** Rows of `db.execute`: an array on postgres.js, `{ rows }` on PGlite. */
+function rowsOf<T>(result: unknown): T[] {
+  return (Array.isArray(result) ? result : (result as { rows: unknown[] }).rows) as T[];
+}
+
+function asBytes(b: Uint8Array | null): Uint8Array {
+  return b instanceof Uint8Array ? b : new Uint8Array(b as unknown as ArrayBufferLike);
+}
+
+/** A Postgres array literal for one text parameter (`'{a,b}'::uuid[]`): one parameter however many
+ * rooms are asked about, where a list would spend one each and hit the 65,535 limit. */
+function arrayLiteral(values: Array<string | number>): string {
+  return `{${values.join(',')}}`;
 }
 
 export function createDrizzleStorage(db: Db, options: DrizzleStorageOptions = {}): DocStorage {
@@ -98,25 +113,59 @@ export function createDrizzleStorage(db: Db, options: DrizzleStorageOptions = {}
       // cannot hide rows (same guarantee as loadDoc's transaction, one round trip instead of four).
       const result = await db.execute(sql`
         select 0 as k, 0::bigint as id, null::bytea as b from configs where id = ${configId} and deleted_at is null
-        union all select 1, 0, state from doc_snapshots where config_id = ${configId}
+        union all select 1, folded_updates, state from doc_snapshots where config_id = ${configId}
         union all select 2, id, ${docUpdates.update} from doc_updates where config_id = ${configId}
         order by k, id`);
-      const rows = (Array.isArray(result) ? result : (result as unknown as { rows: unknown[] }).rows) as Array<{ k: number; b: Uint8Array | null }>;
+      const rows = rowsOf<{ k: number; id: number | string; b: Uint8Array | null }>(result);
       if (rows.length === 0 || Number(rows[0].k) !== 0) return null;
-      const asBytes = (b: Uint8Array | null) => (b instanceof Uint8Array ? b : new Uint8Array(b as unknown as ArrayBufferLike));
       const snapshotRow = rows.find((r) => Number(r.k) === 1);
+      const updateRows = rows.filter((r) => Number(r.k) === 2);
       return {
         snapshot: snapshotRow ? asBytes(snapshotRow.b) : null,
-        updates: rows.filter((r) => Number(r.k) === 2).map((r) => asBytes(r.b)),
+        updates: updateRows.map((r) => asBytes(r.b)),
+        updateIds: updateRows.map((r) => Number(r.id)),
+        snapshotVersion: snapshotRow ? Number(snapshotRow.id) : 0,
       };
     },
 
     async appendUpdates(batch: PendingUpdate[]) {
-      if (batch.length === 0) return;
+      if (batch.length === 0) return [];
       // A single multi-row INSERT is its own transaction: one round trip on the commit path,
       // which is what every edit waits for before it is fanned out.
       if (options.appendUpdates) return options.appendUpdates(batch);
-      await db.insert(docUpdates).values(batch.map((b) => ({ configId: b.configId, update: b.update })));
+      const rows = await db
+        .insert(docUpdates)
+        .values(batch.map((b) => ({ configId: b.configId, update: b.update })))
+        .returning({ id: docUpdates.id });
+      return rows.map((r) => Number(r.id));
+    },
+
+    async readTails(requests) {
+      const out = new Map<string, TailResult>();
+      if (requests.length === 0) return out;
+      const known = requests.flatMap((r) => r.known);
+      // Ids are unique across configurations, so one flat "already held" list serves every room;
+      // an anti-join rather than `<> all(...)`, which would compare every row with every id.
+      const result = await db.execute(sql`
+        with k as (
+          select * from unnest(${arrayLiteral(requests.map((r) => r.configId))}::uuid[],
+                               ${arrayLiteral(requests.map((r) => r.after))}::bigint[],
+                               ${arrayLiteral(requests.map((r) => r.snapshotVersion))}::int[]) as k(config_id, after, version))
+        select 1 as kind, s.config_id::text as config_id, s.folded_updates::bigint as id, s.state as b
+          from k join doc_snapshots s on s.config_id = k.config_id and s.folded_updates <> k.version
+        union all
+        select 2, u.config_id::text, u.id, u.update
+          from k join doc_updates u on u.config_id = k.config_id and u.id > k.after
+          left join unnest(${arrayLiteral(known)}::bigint[]) as held(id) on held.id = u.id
+          where held.id is null
+        order by 1, 3`);
+      for (const row of rowsOf<{ kind: number; config_id: string; id: number | string; b: Uint8Array }>(result)) {
+        let entry = out.get(row.config_id);
+        if (!entry) out.set(row.config_id, (entry = { updates: [] }));
+        if (Number(row.kind) === 1) entry.snapshot = { state: asBytes(row.b), version: Number(row.id) };
+        else entry.updates.push({ id: Number(row.id), update: asBytes(row.b) });
+      }
+      return out;
     },
 
     async touchConfigs(ids) {

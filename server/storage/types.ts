@@ -14,6 +14,27 @@ export interface ConfigRecord {
 export interface StoredDoc {
   snapshot: Uint8Array | null;
   updates: Uint8Array[];
+  /** Log row ids of `updates`, same order (filled by loadConfigDoc: a room tracks what it has). */
+  updateIds?: number[];
+  /** The snapshot's fold count (0 without one): it changes exactly when a compaction ran. */
+  snapshotVersion?: number;
+}
+
+/** What a room asks storage for when it catches up (see `readTails`). */
+export interface TailRequest {
+  configId: string;
+  /** Rows with ids above this are wanted… */
+  after: number;
+  /** …except these, which the room already applied. */
+  known: number[];
+  /** The snapshot version the room has seen; a different one is sent along. */
+  snapshotVersion: number;
+}
+
+export interface TailResult {
+  /** Present only when the snapshot changed since `snapshotVersion` (a compaction ran). */
+  snapshot?: { state: Uint8Array; version: number };
+  updates: Array<{ id: number; update: Uint8Array }>;
 }
 
 export interface PendingUpdate {
@@ -39,8 +60,13 @@ export interface DocStorage {
   /** Like loadDoc, in one statement, and null when the configuration does not exist (or was
    * deleted): what a room load needs, in one round trip. */
   loadConfigDoc(configId: string): Promise<StoredDoc | null>;
-  /** Appends many updates (any configs) in ONE transaction: all are durable or none is. */
-  appendUpdates(batch: PendingUpdate[]): Promise<void>;
+  /** Appends many updates (any configs) in ONE transaction: all are durable or none is.
+   * Resolves with the log row ids, in the order of `batch`. */
+  appendUpdates(batch: PendingUpdate[]): Promise<number[]>;
+  /** The catch-up read of many rooms in ONE statement (one consistent view, so a compaction
+   * committing meanwhile cannot hide rows): each room's log rows after `after` it does not know,
+   * and its snapshot when that changed. Rooms with nothing new are absent from the map. */
+  readTails(requests: TailRequest[]): Promise<Map<string, TailResult>>;
   /** Marks configs as modified now. Kept off the commit path: callers throttle it per config. */
   touchConfigs(ids: string[]): Promise<void>;
   /** Number of log rows and their bytes not yet folded into the snapshot. */

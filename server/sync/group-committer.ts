@@ -24,12 +24,15 @@ const MAX_BATCH_UPDATES = 5_000;
 export const MAX_IN_FLIGHT = 4;
 
 interface Entry extends PendingUpdate {
-  onCommitted: () => void;
+  /** Receives the update's log row id (rooms track which stored rows they hold). */
+  onCommitted: (id: number) => void;
 }
 
 interface Batch {
   entries: Entry[];
   state: 'sending' | 'done' | 'failed';
+  /** Log row ids, in the order of `entries`, once done. */
+  ids: number[];
   startedAt: number;
   /** Date.now() when the batch's oldest update was queued (for the "unsaved age" figure). */
   queuedSince: number;
@@ -70,7 +73,7 @@ export class GroupCommitter {
   }
 
   /** Queues an update; `onCommitted` runs once it, and everything queued before it, is durable. */
-  enqueue(configId: string, update: Uint8Array, onCommitted: () => void): void {
+  enqueue(configId: string, update: Uint8Array, onCommitted: (id: number) => void): void {
     if (this.queue.length === 0) this.queueSince = Date.now();
     this.queue.push({ configId, update, onCommitted });
     this.schedule();
@@ -124,7 +127,7 @@ export class GroupCommitter {
   private sendNext(): void {
     while (!this.closed && !this.retryTimer && this.queue.length > 0 && this.inFlight.length < this.maxInFlight) {
       const entries = this.queue.splice(0, MAX_BATCH_UPDATES);
-      const batch: Batch = { entries, state: 'sending', startedAt: performance.now(), queuedSince: this.queueSince };
+      const batch: Batch = { entries, ids: [], state: 'sending', startedAt: performance.now(), queuedSince: this.queueSince };
       // What stays queued arrived later; "now" is close enough for a figure read in seconds.
       if (this.queue.length > 0) this.queueSince = Date.now();
       this.inFlight.push(batch);
@@ -135,7 +138,8 @@ export class GroupCommitter {
   private send(batch: Batch): void {
     batch.state = 'sending';
     this.options.storage.appendUpdates(batch.entries).then(
-      () => {
+      (ids) => {
+        batch.ids = ids ?? [];
         batch.state = 'done';
         this.retryDelay = 0;
         if (this.failing) {
@@ -190,9 +194,10 @@ export class GroupCommitter {
   private acknowledge(): void {
     while (this.inFlight.length > 0 && this.inFlight[0].state === 'done') {
       const batch = this.inFlight.shift()!;
-      for (const entry of batch.entries) {
+      for (const [i, entry] of batch.entries.entries()) {
         try {
-          entry.onCommitted();
+          // 0 when an engine could not say (rooms then simply read that row once more).
+          entry.onCommitted(batch.ids[i] ?? 0);
         } catch (error) {
           this.options.logger.error({ err: error, configId: entry.configId }, 'commit callback failed');
         }

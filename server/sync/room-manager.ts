@@ -8,8 +8,9 @@ import { CloseCode, Limits, Timeouts } from '../../shared/protocol.ts';
 import type { DocStorage, StoredDoc } from '../storage/types.ts';
 import type { Connection } from './connection.ts';
 import type { GroupCommitter } from './group-committer.ts';
-import { REMOTE_ORIGIN, Room, type RoomHooks, type RoomLimits } from './room.ts';
-import { BusKind, type BusMessage, type RoomBus } from './room-bus.ts';
+import { Room, type RoomHooks, type RoomLimits } from './room.ts';
+import { BusKind, type BusMessage, type RoomBus, type Subscription } from './room-bus.ts';
+import { RoomCatchUp, type CatchUpObserver } from './room-catch-up.ts';
 import type { SyncObserver } from '../metrics.ts';
 
 /** Compact when this many log rows pile up: loads stay fast (a load replays the whole tail). */
@@ -21,6 +22,10 @@ const COMPACT_ON_UNLOAD_MIN_UPDATES = 20;
 /** `updated_at` of a config is refreshed at most this often while it is edited: it is for lists,
  * not for durability, so it stays off the commit path. */
 const TOUCH_INTERVAL_MS = 5_000;
+/** A room load waits this long for its bus subscription before serving from Postgres alone (and
+ * catching up once the subscription is confirmed): a Redis outage must not stop anyone from
+ * opening a configuration. Redis confirms a subscription in about a millisecond. */
+export const SUBSCRIBE_WAIT_MS = 1_000;
 
 export class RoomLoadError extends Error {
   constructor(
@@ -44,6 +49,9 @@ export interface RoomManagerOptions {
   observer?: SyncObserver;
   /** Operator settings (server/settings.ts); default shared/protocol.ts `Limits`. */
   limits?: RoomLimits & { maxConnectionsPerRoom: number };
+  catchUpObserver?: CatchUpObserver;
+  /** Steady catch-up interval (default CATCH_UP_INTERVAL_MS). */
+  catchUpIntervalMs?: number;
 }
 
 /** Builds a snapshot from stored state; also used by the storage contract tests. */
@@ -63,6 +71,8 @@ export class RoomManager {
   private readonly loading = new Map<string, Promise<Room>>();
   private readonly touchPending = new Set<string>();
   private readonly unsubscribers = new Map<Room, () => Promise<void>>();
+  /** Fills whatever the bus lost from Postgres (see room-catch-up.ts). */
+  readonly catchUp: RoomCatchUp;
   private touchTimer: NodeJS.Timeout | null = null;
   private readonly idleUnloadMs: number;
   private readonly compactAfterUpdates: number;
@@ -74,24 +84,16 @@ export class RoomManager {
     this.compactAfterUpdates = options.compactAfterUpdates ?? COMPACT_AFTER_UPDATES;
     this.compactAfterBytes = options.compactAfterBytes ?? COMPACT_AFTER_BYTES;
     this.hooks = options.hooks ?? {};
-    options.bus?.onReconnect(() => {
-      for (const room of this.rooms.values()) void this.catchUp(room);
+    this.catchUp = new RoomCatchUp({
+      storage: options.storage,
+      logger: options.logger,
+      rooms: () => this.rooms.values(),
+      observer: options.catchUpObserver,
+      intervalMs: options.catchUpIntervalMs,
     });
-  }
-
-  /** Re-reads a room's stored state and applies it (idempotent): fills any gap in what the bus
-   * delivered while Redis was away. */
-  async catchUp(room: Room): Promise<void> {
-    try {
-      const stored = await this.options.storage.loadDoc(room.configId);
-      if (room.doc.isDestroyed) return;
-      room.doc.transact(() => {
-        if (stored.snapshot) Y.applyUpdate(room.doc, stored.snapshot);
-        for (const u of stored.updates) Y.applyUpdate(room.doc, u);
-      }, REMOTE_ORIGIN);
-    } catch (error) {
-      this.options.logger.warn({ err: error, configId: room.configId }, 'catch-up from storage failed');
-    }
+    // Single process: Postgres only changes through this process, nothing to catch up with.
+    if (options.bus) this.catchUp.start();
+    options.bus?.onReconnect(() => this.catchUp.requestAll('reconnect'));
   }
 
   /** Hooks are set after construction because they usually need the manager themselves. */
@@ -129,19 +131,26 @@ export class RoomManager {
     const { storage, logger, bus } = this.options;
     // Subscribe before reading storage: anything committed elsewhere after our read arrives on
     // the channel, anything before it is in the read. Messages are held until the room exists.
+    // While Redis is away the load goes on from Postgres alone; once the subscription is
+    // confirmed the room catches up, which covers whatever was published before it.
     let early: BusMessage[] | null = [];
     let room: Room | null = null;
-    const unsubscribe = bus
-      ? await bus
-          .subscribe(configId, (message) => {
-            if (room) room.applyRemote(message);
-            else early?.push(message);
-          })
-          .catch((error: unknown) => {
-            logger.warn({ err: error, configId }, 'bus unavailable: room serves this process only');
-            return null;
-          })
+    const subscription: Subscription | null = bus
+      ? bus.subscribe(configId, (message) => {
+          if (room) room.applyRemote(message);
+          else early?.push(message);
+        })
       : null;
+    const unsubscribe = subscription ? () => subscription.unsubscribe() : null;
+    let subscribed = !subscription;
+    if (subscription && bus?.isUp()) {
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([
+        subscription.ready.then(() => (subscribed = true)),
+        new Promise((resolve) => (timer = setTimeout(resolve, SUBSCRIBE_WAIT_MS))),
+      ]);
+      clearTimeout(timer);
+    }
     let stored: StoredDoc;
     try {
       const found = await storage.loadConfigDoc(configId);
@@ -165,10 +174,12 @@ export class RoomManager {
       onCommitted: (r) => this.afterCommit(r),
       observer: this.options.observer,
       limits: this.options.limits,
-      publish: bus && unsubscribe ? (kind, payload) => bus.publish(configId, kind, payload) : undefined,
+      // Published even while Redis is away: failures are counted, and peers catch up from Postgres.
+      publish: bus ? (kind, payload, range) => bus.publish(configId, kind, payload, range) : undefined,
+      onBehind: (r, reason) => this.catchUp.request(r, reason),
     });
     try {
-      room.loadStored(stored.snapshot, stored.updates);
+      room.loadStored(stored.snapshot, stored.updates, stored.updateIds, stored.snapshotVersion);
     } catch (error) {
       room.destroy();
       await unsubscribe?.();
@@ -179,6 +190,12 @@ export class RoomManager {
     early = null;
     if (unsubscribe) this.unsubscribers.set(room, unsubscribe);
     this.rooms.set(configId, room);
+    if (subscription && !subscribed) {
+      const loaded = room;
+      void subscription.ready.then(() => {
+        if (this.rooms.get(configId) === loaded) this.catchUp.request(loaded, 'subscribed');
+      });
+    }
     this.scheduleIdleCheck(room);
     return room;
   }
@@ -189,6 +206,8 @@ export class RoomManager {
       conn.close(CloseCode.roomFull);
       return false;
     }
+    // A room nobody watched was left out of the steady catch-up: refresh it for its first viewer.
+    if (room.connections.size === 0 && this.options.bus) this.catchUp.request(room, 'interval');
     room.addConnection(conn);
     return true;
   }
@@ -261,6 +280,7 @@ export class RoomManager {
 
   /** Closes every connection (with `close`) and waits for pending commits. */
   async closeAll(close: { code: number; reason: string }, flushTimeoutMs: number): Promise<void> {
+    this.catchUp.stop();
     for (const room of this.rooms.values()) {
       for (const conn of [...room.connections]) conn.close(close);
     }

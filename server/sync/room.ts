@@ -18,7 +18,8 @@ import { Connection } from './connection.ts';
 import type { GroupCommitter } from './group-committer.ts';
 import type { SyncObserver } from '../metrics.ts';
 import { stampAwarenessUpdate } from './presence.ts';
-import { BusKind, type BusKindValue, type BusMessage } from './room-bus.ts';
+import { BusKind, type BusKindValue, type BusMessage, type StoredRange } from './bus-frame.ts';
+import { StoredSeq } from './stored-seq.ts';
 import { checkClientUpdate } from './update-check.ts';
 
 /** Origin of transactions the server itself makes (repairs, REST writes, restores). */
@@ -84,7 +85,10 @@ export interface RoomDeps {
   /** Called when the room's tail grew; the manager decides whether to compact. */
   onCommitted?: (room: Room, updates: number, bytes: number) => void;
   /** Sends to the other server processes holding this room (absent in a single process). */
-  publish?: (kind: BusKindValue, payload: Uint8Array) => void;
+  publish?: (kind: BusKindValue, payload: Uint8Array, stored?: StoredRange) => void;
+  /** The room may lack stored rows (a gap in what the bus delivered, a peer's hint, Yjs holding
+   * pending structs): the manager catches it up from Postgres. */
+  onBehind?: (room: Room, reason: 'gap' | 'hint' | 'pending') => void;
   observer?: SyncObserver;
   /** Operator settings (server/settings.ts); default shared/protocol.ts `Limits`. */
   limits?: RoomLimits;
@@ -100,6 +104,8 @@ export class Room {
   readonly connections = new Set<Connection>();
   /** Which connection announced each awareness client id: only it may update that entry. */
   readonly awarenessOwners = new Map<number, Connection>();
+  /** Which stored log rows this room holds (what a catch-up from Postgres leaves out). */
+  readonly stored: StoredSeq;
   /** Sequence numbers of document changes: applied in memory, and durable. */
   private appliedSeq = 0;
   private committedSeq = 0;
@@ -118,6 +124,8 @@ export class Room {
     readonly configId: string,
     private readonly deps: RoomDeps,
   ) {
+    // Without peers (no bus) nothing else writes this configuration: no catch-up, nothing to track.
+    this.stored = new StoredSeq(Date.now, !deps.publish);
     // Fix the root types up front so a client update cannot decide what they are.
     this.config = this.doc.getMap('config') as unknown as Y.AbstractType<unknown>;
     this.doc.getXmlFragment('notes');
@@ -130,7 +138,7 @@ export class Room {
   }
 
   /** Applies stored state. Origin 'load': these updates are already durable. */
-  loadStored(snapshot: Uint8Array | null, updates: Uint8Array[]): void {
+  loadStored(snapshot: Uint8Array | null, updates: Uint8Array[], ids: number[] = [], snapshotVersion = 0): void {
     this.doc.off('update', this.onDocUpdate);
     try {
       Y.transact(
@@ -147,6 +155,35 @@ export class Room {
     this.tailCount = updates.length;
     this.tailBytes = updates.reduce((n, u) => n + u.length, 0);
     this.approxBytes = (snapshot?.length ?? 0) + this.tailBytes;
+    this.stored.know(ids);
+    this.stored.snapshotVersion = snapshotVersion;
+  }
+
+  /** Applies stored state read back from Postgres (a catch-up): already durable, so it goes to
+   * this process's clients like a peer's publication and is never stored again. Yjs skips what
+   * the document already has. Returns the bytes read. */
+  applyStored(snapshot: { state: Uint8Array; version: number } | null, updates: Array<{ id: number; update: Uint8Array }>): number {
+    if (this.doc.isDestroyed) return 0;
+    let bytes = snapshot?.state.length ?? 0;
+    Y.transact(
+      this.doc,
+      () => {
+        if (snapshot) Y.applyUpdate(this.doc, snapshot.state);
+        for (const u of updates) {
+          Y.applyUpdate(this.doc, u.update);
+          bytes += u.update.length;
+        }
+      },
+      REMOTE_ORIGIN,
+    );
+    this.stored.know(updates.map((u) => u.id));
+    if (snapshot) this.stored.snapshotVersion = snapshot.version;
+    return bytes;
+  }
+
+  /** Yjs holds structs (or deletions) whose causes it has not seen: some stored row is missing. */
+  hasPending(): boolean {
+    return this.doc.store.pendingStructs !== null || this.doc.store.pendingDs !== null;
   }
 
   get unsaved(): number {
@@ -263,8 +300,12 @@ export class Room {
     const check = checkClientUpdate(update, this.doc);
     if (!check.ok) {
       this.deps.logger.warn({ conn: conn.id, configId: this.configId, reason: check.reason }, 'update refused');
-      if (check.retry) this.reject(conn, 'notYetKnown', CloseCode.notYetKnown);
-      else this.reject(conn, 'malformed', { code: CloseCode.malformed.code, reason: check.reason });
+      if (check.retry) {
+        // What it builds on may be stored already (a peer's publication lost): read it back so
+        // the client's retry finds it.
+        this.deps.onBehind?.(this, 'pending');
+        this.reject(conn, 'notYetKnown', CloseCode.notYetKnown);
+      } else this.reject(conn, 'malformed', { code: CloseCode.malformed.code, reason: check.reason });
       return;
     }
     if (this.approxBytes + update.length > (this.deps.limits ?? Limits).maxDocumentBytes) {
@@ -344,15 +385,19 @@ export class Room {
     for (const u of group.updates) bytes += u.update.length;
     this.approxBytes += bytes;
     const seq = (this.appliedSeq += group.updates.length);
+    const ids: number[] = [];
     group.updates.forEach((u, i) => {
       const last = i === group.updates.length - 1;
-      this.deps.committer.enqueue(this.configId, u.update, () => {
+      this.deps.committer.enqueue(this.configId, u.update, (id) => {
+        ids.push(id);
         if (!last) return;
+        const prev = this.stored.max;
+        this.stored.know(ids);
         // The committer is strictly ordered, so this is the highest durable sequence.
         this.committedSeq = seq;
         this.tailCount += group.updates.length;
         this.tailBytes += bytes;
-        this.fanOut(group);
+        this.fanOut(group, { prev, ids });
         this.runWaiters();
         this.deps.onCommitted?.(this, group.updates.length, bytes);
         this.deps.hooks.afterCommit?.(this, { touchedConfig: group.touchedConfig });
@@ -360,10 +405,10 @@ export class Room {
     });
   }
 
-  private fanOut(group: ChangeGroup): void {
+  private fanOut(group: ChangeGroup, stored: StoredRange): void {
     if (group.receivedAt !== undefined) this.deps.observer?.fannedOut((performance.now() - group.receivedAt) / 1000);
     const merged = group.updates.length === 1 ? group.updates[0].update : Y.mergeUpdates(group.updates.map((u) => u.update));
-    this.deps.publish?.(BusKind.update, merged);
+    this.deps.publish?.(BusKind.update, merged, stored);
     const all = encodeSyncUpdate(merged);
     const author = group.author ?? (group.updates.length === 1 ? group.updates[0].origin : null);
     for (const c of this.connections) {
@@ -423,7 +468,15 @@ export class Room {
   /** A message from another server process holding this room. */
   applyRemote(message: BusMessage): void {
     if (this.doc.isDestroyed) return;
-    if (message.kind === BusKind.update) Y.applyUpdate(this.doc, message.payload, REMOTE_ORIGIN);
+    if (message.kind === BusKind.update) {
+      // The publisher held a row we do not: a publication was lost on the way (or it read the
+      // row from Postgres before its author published it). Either way, read it back.
+      const gap = (message.stored?.prev ?? 0) > this.stored.max;
+      Y.applyUpdate(this.doc, message.payload, REMOTE_ORIGIN);
+      this.stored.know(message.stored?.ids ?? []);
+      if (gap) this.deps.onBehind?.(this, 'gap');
+      else if (this.hasPending()) this.deps.onBehind?.(this, 'pending');
+    } else if (message.kind === BusKind.catchUpHint) this.deps.onBehind?.(this, 'hint');
     else if (message.kind === BusKind.awareness) awarenessProtocol.applyAwarenessUpdate(this.awareness, message.payload, REMOTE_ORIGIN);
     else if (message.kind === BusKind.ext) this.broadcastExt(message.payload);
   }
