@@ -17,7 +17,7 @@ import { CloseCode, MessageType } from '../shared/protocol.ts';
 import { checkClientUpdate } from '../server/sync/update-check.ts';
 import { signUp } from './helpers/auth.ts';
 import { connectClient, synced, type TestClient } from './helpers/clients.ts';
-import { createConfig, startTestServer, type TestServer } from './helpers/server.ts';
+import { addMember, createConfig, startTestServer, type TestServer } from './helpers/server.ts';
 import { eventually } from './helpers/wait.ts';
 
 const MARK = 'HIDDEN-PAYLOAD';
@@ -320,7 +320,7 @@ describe('over a real socket, against a real server', () => {
     server = await startTestServer();
     id = await createConfig(server, { name: 'integrity' });
     const attacker = await signUp(server.url, 'Attacker');
-    await server.api(`/api/configs/${id}/members`, { method: 'POST', body: JSON.stringify({ email: attacker.user.email, role: 'editor' }) });
+    await addMember(server, id, attacker, 'editor');
     wsUrl = `${server.url.replace('http', 'ws')}/sync/${id}?token=${attacker.token}`;
     a = connectClient(server, id);
     b = connectClient(server, id);
