@@ -17,6 +17,7 @@ import { pino } from 'pino';
 import type { BuildsDb } from '../shared/builds/db.ts';
 import { migratePostgres } from '../shared/db/migrate.ts';
 import { openPostgresClient, POOL_TUNING } from '../shared/db/postgres-client.ts';
+import { installProcessGuards } from '../shared/process-guards.ts';
 import { createBuilderFromSettings, readBuilderSettings } from './settings.ts';
 
 /** Running builds, the sweep and the cancel poll share these; each build holds one only briefly. */
@@ -46,19 +47,22 @@ async function main(): Promise<void> {
     settings,
   );
   let stopping = false;
-  const stop = (signal: string): void => {
+  const stop = (signal: string, exitCode = 0): void => {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, 'stopping builder');
     builder
       .close()
       .then(() => Promise.all([redis.quit(), sqlClient.end({ timeout: POSTGRES_CLOSE_TIMEOUT_S })]))
-      .then(() => process.exit(0))
+      .then(() => process.exit(exitCode))
       .catch((err: unknown) => {
         logger.error({ err }, 'builder did not stop cleanly');
         process.exit(1);
       });
   };
+  // Same policy as the server (shared/process-guards.ts): log a stray rejection and go on; after an
+  // uncaught exception, hand running jobs back and exit 1. No metrics endpoint here: the log is it.
+  installProcessGuards(process, { logger, onFatal: () => stop('uncaughtException', 1) });
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
   await builder.start();

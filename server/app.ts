@@ -24,6 +24,7 @@ import type { LoginThrottle } from './auth/login-throttle.ts';
 import type { PasswordHasher } from './auth/password-hasher.ts';
 import type { AbuseGuard } from './abuse-limits.ts';
 import type { Metrics } from './metrics.ts';
+import { metricsAuthorized, type MetricsAccess } from './metrics-endpoint.ts';
 import { bodyLimit } from 'hono/body-limit';
 import type { Logger } from 'pino';
 import { ApiError, errorBody, sendError } from './http-errors.ts';
@@ -61,6 +62,8 @@ export interface AppDeps {
   historyRoutes?: Hono<AppEnv>;
   metrics: Metrics;
   guard: AbuseGuard;
+  /** Who may read `/metrics` on this (public) port. */
+  metricsAccess: MetricsAccess;
   /** Refreshes gauges that are read at scrape time (rooms, queue depth, build durations). */
   beforeScrape: () => Promise<void>;
   /** Folder of the built client (`dist/client`); not served when absent. */
@@ -84,26 +87,13 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   });
   app.notFound((c) => c.json(errorBody('not_found', `no route for ${c.req.method} ${c.req.path}`), 404));
 
-  app.use(
-    '/api/*',
-    bodyLimit({
-      maxSize: deps.limits.maxRequestBodyBytes,
-      onError: (c) =>
-        c.json(errorBody('payload_too_large', `request body is larger than ${deps.limits.maxRequestBodyBytes} bytes`), 413),
-    }),
-  );
-
-  // Every API request and sync upgrade learns who is calling, once.
-  const identify: MiddlewareHandler<AppEnv> = async (c, next) => {
-    c.set('actor', await resolveActor(c, deps.accounts));
-    await next();
-  };
   // The caller's address, once, the same way for limits and logs (see request-trust/client-address.ts).
   app.use('/api/*', async (c, next) => {
     c.set('clientAddress', clientAddress(getConnInfo(c).remote.address, c.req.header('x-forwarded-for'), deps.trustedProxies));
     await next();
   });
-  // Request id and one log line per API request; the id is echoed so reports can cite it.
+  // Request id and one log line per API request; the id is echoed so reports can cite it. Before
+  // the body limit, so requests refused by a later middleware (413, 429) are logged and counted too.
   app.use('/api/*', async (c, next) => {
     const requestId = c.req.header('x-request-id')?.slice(0, 64) || randomBytes(6).toString('base64url');
     const started = performance.now();
@@ -112,6 +102,27 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
     deps.metrics.httpRequests.inc({ status: `${Math.floor(c.res.status / 100)}xx` });
     deps.logger.info({ reqId: requestId, method: c.req.method, path: c.req.path, status: c.res.status, addr: c.get('clientAddress'), ms: Math.round(performance.now() - started) }, 'request');
   });
+  app.use(
+    '/api/*',
+    bodyLimit({
+      maxSize: deps.limits.maxRequestBodyBytes,
+      onError: (c) => {
+        // Worth a line of its own: a client sending bodies this big is misbehaving or misconfigured.
+        deps.metrics.bodyTooLarge.inc();
+        deps.logger.warn(
+          { method: c.req.method, path: c.req.path, addr: c.get('clientAddress'), contentLength: c.req.header('content-length') ?? null, limit: deps.limits.maxRequestBodyBytes },
+          'request body too large',
+        );
+        return c.json(errorBody('payload_too_large', `request body is larger than ${deps.limits.maxRequestBodyBytes} bytes`), 413);
+      },
+    }),
+  );
+
+  // Every API request and sync upgrade learns who is calling, once.
+  const identify: MiddlewareHandler<AppEnv> = async (c, next) => {
+    c.set('actor', await resolveActor(c, deps.accounts));
+    await next();
+  };
   app.use('/api/*', identify);
   app.use('/sync/*', identify);
   app.use('/api/*', async (c, next) => {
@@ -123,7 +134,13 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
     await next();
   });
   app.use('/api/*', crossSiteGuard(deps.originPolicy));
+  // Only with METRICS_TOKEN; otherwise indistinguishable from an unknown path (metrics-endpoint.ts).
   app.get('/metrics', async (c) => {
+    if (!deps.metricsAccess.token) return c.json(errorBody('not_found', `no route for ${c.req.method} ${c.req.path}`), 404);
+    if (!metricsAuthorized(c.req.header('authorization'), deps.metricsAccess.token)) {
+      c.header('www-authenticate', 'Bearer');
+      return c.json(errorBody('unauthorized', 'metrics need the bearer token (METRICS_TOKEN)'), 401);
+    }
     await deps.beforeScrape();
     c.header('content-type', deps.metrics.registry.contentType);
     return c.body(await deps.metrics.registry.metrics());

@@ -6,9 +6,11 @@
 import path from 'node:path';
 import pino from 'pino';
 import { DEFAULT_KEY_PREFIX } from '../shared/builds/keys.ts';
-import { openDatabase } from './db/connect.ts';
-import { startServer } from './server.ts';
+import { openDatabase, type Database } from './db/connect.ts';
+import { startServer, type RunningServer } from './server.ts';
 import { readList, readServerLimits } from './settings.ts';
+import { createMetrics } from './metrics.ts';
+import { installProcessGuards } from '../shared/process-guards.ts';
 
 const logger = pino({ level: process.env.LOG_LEVEL ?? 'info' });
 const dataDir = process.env.DATA_DIR ?? './data';
@@ -17,14 +19,38 @@ const redisUrl = process.env.REDIS_URL || undefined;
 const keyPrefix = process.env.KEY_PREFIX ?? DEFAULT_KEY_PREFIX;
 const artifactsDir = path.resolve(process.env.ARTIFACTS_DIR || path.join(dataDir, 'artifacts'));
 
-const database = await openDatabase({ databaseUrl: process.env.DATABASE_URL || undefined, dataDir });
-const server = await startServer({
+/** SIGTERM to exit: orchestrators wait about 30 s before SIGKILL; we aim well inside that. Past
+ * this, whatever is still unsaved stays with the clients, which re-send it to another process. */
+const SHUTDOWN_DEADLINE_MS = 15_000;
+
+// Declared before anything can fail, so `stop` works at any point of start-up.
+let stopping = false;
+let database: Database | null = null;
+let server: RunningServer | null = null;
+let builder: { start(): Promise<void> | void; close(): Promise<void> } | null = null;
+let builderRedis: { disconnect(): void } | null = null;
+
+const metrics = createMetrics();
+// Installed before anything else can fail: see shared/process-guards.ts for why a rejection keeps
+// the process running and an uncaught exception drains and exits.
+installProcessGuards(process, {
+  logger,
+  count: (kind) => metrics.processErrors.inc({ kind }),
+  onFatal: () => void stop('uncaughtException', 1),
+});
+
+database = await openDatabase({ databaseUrl: process.env.DATABASE_URL || undefined, dataDir });
+server = await startServer({
   database,
   logger,
   port: Number(process.env.PORT ?? 8080),
   host: process.env.HOST ?? '127.0.0.1',
   publicUrl: process.env.PUBLIC_URL || undefined,
   secureCookies: process.env.SECURE_COOKIES === 'true',
+  metrics,
+  metricsToken: process.env.METRICS_TOKEN || undefined,
+  metricsPort: process.env.METRICS_PORT ? Number(process.env.METRICS_PORT) : undefined,
+  metricsHost: process.env.METRICS_HOST || undefined,
   redisUrl,
   keyPrefix,
   artifactsDir,
@@ -45,8 +71,6 @@ const server = await startServer({
 });
 if (!redisUrl) logger.warn('REDIS_URL is not set: editing works, builds answer 503 until a Redis is configured');
 
-let builder: { start(): Promise<void> | void; close(): Promise<void> } | null = null;
-let builderRedis: { disconnect(): void } | null = null;
 if (process.env.BUILDER_MODE === 'inline' && redisUrl) {
   const { Redis } = await import('ioredis');
   const { createBuilderFromSettings, readBuilderSettings } = await import('../builder/settings.ts');
@@ -60,14 +84,10 @@ if (process.env.BUILDER_MODE === 'inline' && redisUrl) {
   logger.info({ executor: buildSettings.executor }, 'builder running in the server process');
 }
 
-/** SIGTERM to exit: orchestrators wait about 30 s before SIGKILL; we aim well inside that. Past
- * this, whatever is still unsaved stays with the clients, which re-send it to another process. */
-const SHUTDOWN_DEADLINE_MS = 15_000;
-
-let stopping = false;
-async function stop(signal: string) {
+async function stop(signal: string, exitCode = 0) {
   if (stopping) return;
   stopping = true;
+  process.exitCode = exitCode;
   logger.info({ signal }, 'shutting down: no new connections, flushing commits, clients told to reconnect');
   setTimeout(() => {
     logger.error({ deadlineMs: SHUTDOWN_DEADLINE_MS }, 'shutdown deadline passed; exiting');
@@ -76,8 +96,8 @@ async function stop(signal: string) {
   try {
     await builder?.close();
     builderRedis?.disconnect();
-    await server.close();
-    await database.close();
+    await server?.close();
+    await database?.close();
   } catch (error) {
     logger.error({ err: error }, 'unclean shutdown');
     process.exitCode = 1;

@@ -50,14 +50,19 @@ function refreshLocalGauges(deps: GaugeDeps): void {
   metrics.roomsLoaded.set(manager.rooms.size);
   metrics.unsaved.set(committer.pending);
   metrics.unsavedAge.set(committer.unsavedAgeMs() / 1000);
-  metrics.docBytes.reset();
-  metrics.logLength.reset();
   let backlog = 0;
+  let bytesMax = 0;
+  let bytesTotal = 0;
+  let logMax = 0;
   for (const room of manager.rooms.values()) {
-    metrics.docBytes.set({ config: room.configId }, room.approxBytes);
-    metrics.logLength.set({ config: room.configId }, room.tailCount);
+    bytesMax = Math.max(bytesMax, room.approxBytes);
+    bytesTotal += room.approxBytes;
+    logMax = Math.max(logMax, room.tailCount);
     if (room.tailCount >= threshold) backlog += 1;
   }
+  metrics.docBytesMax.set(bytesMax);
+  metrics.docBytesTotal.set(bytesTotal);
+  metrics.logLengthMax.set(logMax);
   metrics.compactionBacklog.set(backlog);
 }
 

@@ -39,13 +39,23 @@ export function createMetrics() {
     commitFailures: new Counter({ name: 'boardroom_commit_failures_total', help: 'Group commits that failed (retried)', registers: [registry] }),
     unsavedAge: new Gauge({ name: 'boardroom_unsaved_age_seconds', help: 'Age of the oldest update not yet committed (0 when all saved)', registers: [registry] }),
     unsaved: new Gauge({ name: 'boardroom_unsaved_updates', help: 'Updates waiting for commit', registers: [registry] }),
-    docBytes: new Gauge({ name: 'boardroom_document_bytes', help: 'Approximate encoded size of each loaded configuration', labelNames: ['config'], registers: [registry] }),
-    logLength: new Gauge({ name: 'boardroom_update_log_length', help: 'Update log rows not yet folded into the snapshot, per loaded configuration', labelNames: ['config'], registers: [registry] }),
+    // No per-configuration labels: a config id in a label is a capability-ish identifier handed to
+    // whoever scrapes, and one series per document does not scale. Largest and total say enough.
+    docBytesMax: new Gauge({ name: 'boardroom_document_bytes_max', help: 'Approximate encoded size of the largest loaded configuration', registers: [registry] }),
+    docBytesTotal: new Gauge({ name: 'boardroom_documents_bytes', help: 'Approximate encoded size of all loaded configurations together', registers: [registry] }),
+    logLengthMax: new Gauge({ name: 'boardroom_update_log_length_max', help: 'Longest update log not yet folded into a snapshot, over the loaded configurations', registers: [registry] }),
     compactionBacklog: new Gauge({ name: 'boardroom_compaction_backlog', help: 'Loaded configurations whose log is past the compaction threshold', registers: [registry] }),
     validationFailures: new Counter({ name: 'boardroom_validation_failures_total', help: 'Validations that found errors', registers: [registry] }),
     repairs: new Counter({ name: 'boardroom_shape_repairs_total', help: 'Paths repaired by compensating transactions', registers: [registry] }),
     rejected: new Counter({ name: 'boardroom_rejected_messages_total', help: 'Client messages or connections refused, by reason', labelNames: ['reason'], registers: [registry] }),
     httpRequests: new Counter({ name: 'boardroom_http_requests_total', help: 'REST requests by status class', labelNames: ['status'], registers: [registry] }),
+    bodyTooLarge: new Counter({ name: 'boardroom_http_body_too_large_total', help: 'REST requests refused with 413 because the body passed the limit', registers: [registry] }),
+    processErrors: new Counter({
+      name: 'boardroom_process_errors_total',
+      help: 'Errors no code path handled, by kind (unhandledRejection, uncaughtException)',
+      labelNames: ['kind'],
+      registers: [registry],
+    }),
     queueReachable: new Gauge({ name: 'boardroom_build_queue_reachable', help: '1 when the build queue answered the last scrape, else 0', registers: [registry] }),
     queueDepth: new Gauge({ name: 'boardroom_build_queue_depth', help: 'Build jobs waiting or running, by state', labelNames: ['state'], registers: [registry] }),
     buildDuration: new Gauge({

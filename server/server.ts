@@ -8,7 +8,9 @@ import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import type { Logger } from 'pino';
 import { CloseCode } from '../shared/protocol.ts';
+import type { Hono } from 'hono';
 import { createApp } from './app.ts';
+import type { AppEnv } from './auth/actor.ts';
 import type { Database } from './db/connect.ts';
 import type { ConfigHooks } from './routes/config-hooks.ts';
 import { createDrizzleStorage } from './storage/drizzle-storage.ts';
@@ -20,7 +22,8 @@ import { createAccessControl } from './access-control.ts';
 import { createAccessRevalidator } from './auth/access-revalidation.ts';
 import type { GithubSettings } from './routes/github-auth.ts';
 import { createAbuseGuard } from './abuse-limits.ts';
-import { createMetrics } from './metrics.ts';
+import { createMetrics, type Metrics } from './metrics.ts';
+import { startMetricsServer } from './metrics-endpoint.ts';
 import { createGaugeRefresher } from './metrics-gauges.ts';
 import { refreshRoomConnections } from './cluster-metrics.ts';
 import type { BuildsContext } from './builds-context.ts';
@@ -76,6 +79,14 @@ export interface ServerOptions {
   smtpUrl?: string;
   /** Sender of those mails. */
   mailFrom?: string;
+  /** Bearer token for `/metrics` (METRICS_TOKEN); without it the public port answers 404 there. */
+  metricsToken?: string;
+  /** Serve `/metrics` on a listener of its own (METRICS_PORT; 0 picks a free port). */
+  metricsPort?: number;
+  /** Address of that listener (METRICS_HOST); default `host`. */
+  metricsHost?: string;
+  /** The process's metrics, when the entry file made them first (to count process-level errors). */
+  metrics?: Metrics;
 }
 
 /** Sender of invitation mails when MAIL_FROM is not set. */
@@ -89,6 +100,11 @@ export interface RunningServer {
   committer: GroupCommitter;
   registry: ConnectionRegistry;
   builds: BuildsContext | null;
+  metrics: Metrics;
+  /** Port of the separate metrics listener, or null when there is none. */
+  metricsPort: number | null;
+  /** The Hono app; its route table (`app.routes`) drives the generated permission matrix and fuzz tests. */
+  app: Hono<AppEnv>;
   close(): Promise<void>;
 }
 
@@ -101,7 +117,7 @@ function hostForUrl(host: string): string {
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
   const { database, logger } = options;
   const storage = createDrizzleStorage(database.db, { appendUpdates: database.appendUpdates });
-  const metrics = createMetrics();
+  const metrics = options.metrics ?? createMetrics();
   const limits = resolveLimits(options.limits);
   const trustedProxies = parseTrustedProxies(options.trustProxy ?? []);
   const guard = createAbuseGuard(limits);
@@ -190,6 +206,10 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   }
   // Scrapes never wait on Postgres or Redis for long (docs/operations.md, metrics).
   const refreshGauges = createGaugeRefresher({ metrics, manager, committer, registry, builds, compactAfterUpdates: options.compactAfterUpdates });
+  const beforeScrape = () => {
+    refreshRoomConnections(metrics.cluster, manager.rooms.values());
+    return refreshGauges();
+  };
   const app = createApp({
     storage,
     manager,
@@ -200,10 +220,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     metrics,
     guard,
     github: options.github ?? null,
-    beforeScrape: () => {
-      refreshRoomConnections(metrics.cluster, manager.rooms.values());
-      return refreshGauges();
-    },
+    beforeScrape,
+    metricsAccess: { token: options.metricsToken || null },
     db: database.db,
     accounts,
     access,
@@ -223,7 +241,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   });
   const sync = createSyncEndpoint({
     manager,
-    authorize: createSyncAuthorizer({ storage, access, accounts, originPolicy }),
+    authorize: createSyncAuthorizer({ access, accounts, originPolicy }),
     logger,
     registry,
     guard,
@@ -239,6 +257,23 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const port = (server.address() as AddressInfo).port;
   listening.port = port;
   if (!publicUrl.value) publicUrl.value = `http://${hostForUrl(options.host ?? '127.0.0.1')}:${port}`;
+  const metricsServer =
+    options.metricsPort === undefined
+      ? null
+      : await startMetricsServer({
+          port: options.metricsPort,
+          host: options.metricsHost ?? options.host ?? '127.0.0.1',
+          token: options.metricsToken || null,
+          logger,
+          scrape: {
+            contentType: metrics.registry.contentType,
+            body: async () => {
+              await beforeScrape();
+              return metrics.registry.metrics();
+            },
+          },
+        });
+  if (!metricsServer && !options.metricsToken) logger.info('metrics are not served: set METRICS_TOKEN or METRICS_PORT to scrape them');
   logger.info({ port, db: database.kind, allowedOrigins: originPolicy.list(), trustProxy: options.trustProxy ?? [] }, 'server listening');
   if (!options.publicUrl && /^(0\.0\.0\.0|::)$/.test(options.host ?? '')) {
     logger.warn({ host: options.host }, 'listening on every interface without PUBLIC_URL: browsers can only write through loopback or ALLOWED_ORIGINS; set PUBLIC_URL');
@@ -252,7 +287,11 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     committer,
     registry,
     builds,
+    metrics,
+    metricsPort: metricsServer?.port ?? null,
+    app,
     async close() {
+      await metricsServer?.close();
       // Stop accepting, then flush and publish what is pending before leaving the cluster, so
       // the other processes have every committed update.
       sync.stopAccepting();

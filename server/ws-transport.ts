@@ -12,6 +12,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import { CloseCode, Limits } from '../shared/protocol.ts';
 import type { AbuseGuard, ConnectionQuota, ConnectionRefusal } from './abuse-limits.ts';
 import { addressKey, clientAddress, NO_TRUSTED_PROXIES, type TrustedProxies } from './request-trust/client-address.ts';
+import { decodeComponent, parseRequestUrl } from './input-decode.ts';
 import type { SyncObserver } from './metrics.ts';
 import { Connection, type Principal } from './sync/connection.ts';
 import type { Room } from './sync/room.ts';
@@ -44,6 +45,14 @@ function withinAdmission<T>(work: Promise<T>): Promise<T> {
     );
   });
 }
+/** A refused upgrade's URL goes to the log cut to this length: the client chose it. */
+const MAX_LOGGED_URL_LENGTH = 200;
+
+const REFUSALS = {
+  400: { text: 'Bad Request', code: 'bad_request', message: 'the configuration id in the path is not a valid percent-encoding' },
+  404: { text: 'Not Found', code: 'not_found', message: 'WebSocket upgrades are served on /sync/:configId only' },
+  503: { text: 'Service Unavailable', code: 'shutting_down', message: 'this server is shutting down; reconnect' },
+} as const;
 
 export type AuthorizeResult = { ok: true; principal: Principal } | { ok: false; close: { code: number; reason: string } };
 
@@ -106,15 +115,31 @@ export function createSyncEndpoint(deps: SyncEndpointDeps) {
   const wss = new WebSocketServer({ noServer: true, maxPayload: limits.maxMessageBytes, perMessageDeflate: false });
   let accepting = true;
 
+  /** Answers an upgrade we refuse before it becomes a WebSocket: plain HTTP with the REST error
+   * shape, then close. */
+  function refuse(socket: Duplex, status: 400 | 404 | 503): void {
+    const { text, code, message } = REFUSALS[status];
+    const body = JSON.stringify({ error: { code, message } });
+    socket.end(
+      `HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+    );
+  }
+
   async function onUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
-    const url = new URL(req.url ?? '/', 'http://localhost');
-    const match = SYNC_PATH_RE.exec(url.pathname);
-    if (!match || !accepting) {
-      socket.end(`HTTP/1.1 ${accepting ? 404 : 503} ${accepting ? 'Not Found' : 'Service Unavailable'}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+    socket.on('error', () => socket.destroy());
+    const url = parseRequestUrl(req.url);
+    const match = url ? SYNC_PATH_RE.exec(url.pathname) : null;
+    if (!url || !match || !accepting) {
+      refuse(socket, !url ? 400 : accepting ? 404 : 503);
       return;
     }
-    socket.on('error', () => socket.destroy());
-    const configId = decodeURIComponent(match[1]);
+    // `%ZZ` or a cut-off UTF-8 escape: a client error, answered before any lookup.
+    const configId = decodeComponent(match[1]);
+    if (configId === null) {
+      deps.observer?.rejected('badPath');
+      refuse(socket, 400);
+      return;
+    }
     const address = clientAddress(req.socket.remoteAddress, req.headers['x-forwarded-for'], deps.trustedProxies ?? NO_TRUSTED_PROXIES);
     let auth: AuthorizeResult;
     try {
@@ -215,7 +240,13 @@ export function createSyncEndpoint(deps: SyncEndpointDeps) {
     /** Routes `/sync/*` upgrades of `server` here. */
     attach(server: Server): void {
       server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
-        void onUpgrade(req, socket, head);
+        // This runs outside any request handler: whatever escapes must end this socket, never
+        // become an unhandled rejection (that took the whole process down once).
+        onUpgrade(req, socket, head).catch((error: unknown) => {
+          logger.error({ err: error, url: req.url?.slice(0, MAX_LOGGED_URL_LENGTH) }, 'sync upgrade failed');
+          deps.observer?.rejected('upgradeFailed');
+          socket.destroy();
+        });
       });
     },
     /** Stops taking new sync connections (shutdown). */

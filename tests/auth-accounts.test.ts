@@ -80,7 +80,7 @@ describe('accounts and credentials', () => {
     const [session] = await server.database.db.select({ hash: sessions.tokenHash }).from(sessions).where(eq(sessions.userId, server.owner.user.id));
     const [share] = await server.database.db.select({ hash: shareLinks.tokenHash }).from(shareLinks).where(eq(shareLinks.id, link.id));
     expect((await authed(server.url, session.hash)(`/api/auth/me`)).status).toBe(401);
-    // A share credential that opens nothing answers as an unknown configuration.
+    // A share credential that opens nothing answers as an unknown configuration (REST and sync alike).
     expect((await fetch(`${server.url}/api/configs/${id}`, { headers: { 'x-share-token': share.hash } })).status).toBe(404);
     expect((await fetch(`${server.url}/api/shares/${share.hash}`)).status).toBe(404);
     const code = await new Promise<number>((resolve) => {
@@ -88,7 +88,7 @@ describe('accounts and credentials', () => {
       ws.on('close', (c) => resolve(c));
       ws.on('error', () => {});
     });
-    expect(code).toBe(CloseCode.forbidden.code);
+    expect(code).toBe(CloseCode.notFound.code);
   });
 
   it('rate-limits failed sign-ins with 429 and Retry-After', async () => {

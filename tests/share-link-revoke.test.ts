@@ -118,7 +118,7 @@ describe('share links and live sessions', () => {
     expect((await fetch(`${server.url}/api/configs/${id}`, { headers: { 'x-share-token': link.token } })).status).toBe(404);
     const sneaky = connectClient(server.url, id, { share: link.token });
     clients.push(sneaky);
-    expect(await closeCode(sneaky)).toBe(CloseCode.forbidden.code);
+    expect(await closeCode(sneaky)).toBe(CloseCode.notFound.code);
     expect((sneaky.doc.getMap('config').get('VENDOR') as string | undefined) ?? null).toBeNull();
     // Creating one with a writing role is refused.
     const bad = await server.api(`/api/configs/${id}/shares`, { method: 'POST', body: JSON.stringify({ kind: 'snapshot', role: 'editor' }) });

@@ -46,7 +46,13 @@ const BY_CODE: ReadonlyMap<number, Words> = new Map<number, Words>([
   ],
   [
     CloseCode.notFound.code,
-    ENDED('Configuration gone', 'This configuration does not exist any more: it was deleted, or the address is wrong.', ['home'], true),
+    // The server answers this for "no such configuration" and "not yours" alike (no existence oracle).
+    ENDED(
+      'Configuration not available',
+      'This configuration does not exist, was deleted, or you have no access to it. Ask its owner to invite you or to send you a link.',
+      ['home'],
+      true,
+    ),
   ],
   [
     CloseCode.accessRevoked.code,

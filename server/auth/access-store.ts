@@ -120,6 +120,8 @@ export function createAccessStore(db: Db) {
     },
 
     async setMemberRole(configId: string, userId: string, role: Role): Promise<boolean> {
+      // Not a user id (the path parameter is the client's): no such member, not a Postgres cast error.
+      if (!isConfigId(userId)) return false;
       const rows = await db
         .update(configMembers)
         .set({ role })

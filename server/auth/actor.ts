@@ -8,6 +8,7 @@ import type { Context } from 'hono';
 import { getCookie } from 'hono/cookie';
 import { can, maxRole, type Action, type Role } from '../../shared/roles.ts';
 import { ApiError } from '../http-errors.ts';
+import { decodeComponent } from '../input-decode.ts';
 import type { Principal } from '../sync/connection.ts';
 import type { AccessStore, ShareLink } from './access-store.ts';
 import type { Accounts, Session } from './accounts.ts';
@@ -94,7 +95,8 @@ export function cookieValue(header: string | undefined, name: string): string | 
   if (!header) return null;
   for (const part of header.split(';')) {
     const eq = part.indexOf('=');
-    if (eq > 0 && part.slice(0, eq).trim() === name) return decodeURIComponent(part.slice(eq + 1).trim());
+    // A malformed escape is no credential at all (and never a thrown URIError on the upgrade path).
+    if (eq > 0 && part.slice(0, eq).trim() === name) return decodeComponent(part.slice(eq + 1).trim());
   }
   return null;
 }

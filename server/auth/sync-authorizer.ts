@@ -4,7 +4,6 @@
  */
 import { randomUUID } from 'node:crypto';
 import { CloseCode } from '../../shared/protocol.ts';
-import type { DocStorage } from '../storage/types.ts';
 import type { AuthorizeSync } from '../ws-transport.ts';
 import type { AccessStore } from './access-store.ts';
 import type { Accounts } from './accounts.ts';
@@ -12,7 +11,6 @@ import type { OriginPolicy } from '../request-trust/origin-policy.ts';
 import { accessFor, actorFrom, cookieValue, principalFor, SESSION_COOKIE, sessionCredential, type Credentials } from './actor.ts';
 
 export interface SyncAuthorizerDeps {
-  storage: DocStorage;
   access: AccessStore;
   accounts: Accounts;
   /** Origins whose pages may open a socket with the session cookie. */
@@ -39,10 +37,9 @@ export function createSyncAuthorizer(deps: SyncAuthorizerDeps): AuthorizeSync {
     const actor = await actorFrom(credentials, deps.accounts);
     if (!actor.session && !actor.shareToken) return { ok: false, close: CloseCode.unauthorized };
     const access = await accessFor(deps, actor, configId);
-    if (!access) {
-      // Only the refusal path pays for telling "no such configuration" from "not yours".
-      return { ok: false, close: (await deps.storage.getConfig(configId)) ? CloseCode.forbidden : CloseCode.notFound };
-    }
+    // "No such configuration" and "not yours" get the same close code, as REST answers 404 for
+    // both: a different answer would tell a stranger which configuration ids exist.
+    if (!access) return { ok: false, close: CloseCode.notFound };
     if (access.share) await deps.access.recordShareUse(access.share, true);
     // randomUUID draws from a cached pool: no system call per connection (used only for guests).
     const principal = principalFor(access, { id: randomUUID(), name: url.searchParams.get('name') ?? undefined });

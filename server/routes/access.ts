@@ -141,11 +141,10 @@ export function accessRoutes(deps: AccessRouteDeps): Hono<AppEnv> {
     if (body.role !== undefined && (!isShareRole(body.role) || (current.kind === 'snapshot' && body.role !== 'viewer'))) {
       throw invalid('/role', 'role must be viewer, commenter or editor (viewer for snapshot links)');
     }
-    const updated = await access.updateShare(id, current.id, {
-      role: body.role as ShareRole | undefined,
-      label: readLabel(body),
-      expiresAt: readExpiry(body),
-    });
+    const patch = { role: body.role as ShareRole | undefined, label: readLabel(body), expiresAt: readExpiry(body) };
+    // `{}` changes nothing: answer with the link as it is (an UPDATE without columns is an error).
+    if (Object.values(patch).every((v) => v === undefined)) return c.json(shareView(current));
+    const updated = await access.updateShare(id, current.id, patch);
     if (!updated) throw notFound('share link');
     events.shareRoleChanged(id, updated.id, updated.role, updated.expiresAt);
     return c.json(shareView(updated));

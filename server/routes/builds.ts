@@ -18,7 +18,9 @@ import { contentHash } from '../../shared/content-hash.ts';
 import { SCHEMA_VERSION } from '../../shared/schema/index.ts';
 import { validateConfig } from '../../shared/validation/index.ts';
 import type { AccessStore } from '../auth/access-store.ts';
-import { requireAccess, type AppEnv } from '../auth/actor.ts';
+import { can } from '../../shared/roles.ts';
+import { accessFor, requireAccess, type AppEnv } from '../auth/actor.ts';
+import { isUuid } from '../history/versions.ts';
 import type { BuildsContext } from '../builds-context.ts';
 import { ApiError, notFound, readJsonObject, unprocessable } from '../http-errors.ts';
 import type { DocStorage } from '../storage/types.ts';
@@ -72,11 +74,20 @@ export function buildRoutes(deps: BuildRouteDeps): Hono<AppEnv> {
     const b = ctx();
     return { db: b.db, queue: b.queue, redis: b.redis, keys: b.keys, logger: b.logger };
   };
-  /** Loads a build and checks the caller's role on its configuration. */
+  /**
+   * Loads a build and checks the caller's role on its configuration. A build of a configuration
+   * the caller cannot read is answered exactly like a build that does not exist (same status,
+   * code and message), and a caller with no credential gets 401 whether or not the build exists:
+   * build ids must not be an oracle for what exists.
+   */
   const buildFor = async (c: Context<AppEnv>, action: 'read' | 'build') => {
-    const build = await getBuild(ctx().db, c.req.param('buildId') ?? '').catch(() => null);
-    if (!build) throw notFound('build');
-    await requireAccess(deps, c.get('actor'), build.configId, action);
+    const actor = c.get('actor');
+    if (!actor.session && !actor.shareToken) throw new ApiError(401, 'unauthorized', 'sign in or use a share link');
+    const buildId = c.req.param('buildId') ?? '';
+    const build = isUuid(buildId) ? await getBuild(ctx().db, buildId) : null;
+    const access = build ? await accessFor(deps, actor, build.configId) : null;
+    if (!build || !access) throw notFound('build');
+    if (!can(access.role, action)) throw new ApiError(403, 'forbidden', `your role (${access.role}) may not ${action} this configuration`);
     return build;
   };
 

@@ -9,7 +9,7 @@
  * its real owner). Linking is the signed-in person's explicit act: `POST /api/auth/github/link`
  * starts the flow with its state bound to that session, and the callback links.
  */
-import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { Hono, type Context } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import type { Accounts, User } from '../auth/accounts.ts';
@@ -42,6 +42,13 @@ export function safeNext(next: string | undefined): string {
 const STATE_TTL_S = 600;
 /** GitHub answers in well under a second; do not hold a sign-in open longer than this. */
 const GITHUB_TIMEOUT_MS = 10_000;
+
+/** Constant-time equality of two client-supplied strings. Compared as sha256 digests: equal
+ * character counts can still be different byte counts (`ü`), and `timingSafeEqual` throws on
+ * buffers of different lengths, which turned a crafted `state` into a 500. */
+function sameSecret(a: string, b: string): boolean {
+  return timingSafeEqual(createHash('sha256').update(a).digest(), createHash('sha256').update(b).digest());
+}
 
 interface GithubUser {
   id: number;
@@ -113,7 +120,7 @@ export function githubAuthRoutes(deps: {
     const next = safeNext(getCookie(c, NEXT_COOKIE));
     const linkSession = getCookie(c, LINK_COOKIE) ?? null;
     for (const name of [STATE_COOKIE, NEXT_COOKIE, LINK_COOKIE]) deleteCookie(c, name, { path: '/api/auth/github' });
-    if (!expected || expected.length !== state.length || !timingSafeEqual(Buffer.from(expected), Buffer.from(state))) {
+    if (!expected || !sameSecret(expected, state)) {
       throw new ApiError(400, 'oauth_state_mismatch', 'sign-in link expired or was not started here; try again');
     }
     const code = c.req.query('code');

@@ -22,7 +22,7 @@ export interface TestServer extends RunningServer {
 }
 
 export async function startTestServer(
-  options: Partial<Omit<ServerOptions, 'database' | 'logger'>> & { testDb?: TestDatabase; owner?: TestUser } = {},
+  options: Partial<Omit<ServerOptions, 'database'>> & { testDb?: TestDatabase; owner?: TestUser } = {},
 ): Promise<TestServer> {
   const testDb = options.testDb ?? (await createTestDatabase());
   const database = await openDatabase({ databaseUrl: testDb.url, dataDir: 'memory://' });

@@ -1,0 +1,49 @@
+/**
+ * Renders the permission expectations as `docs/permissions.md`, in route-table order. The matrix
+ * test fails when the committed document differs from this rendering.
+ */
+import { EXPECTATIONS, PRINCIPALS, syncOutcome, type Outcome } from '../permission-expectations.ts';
+
+const cell = (o: Outcome) => (o === 'allowed' ? '✓' : String(o));
+
+export function renderPermissionDoc(routeKeys: string[], closeCodes: { unauthorized: number; notFound: number }): string {
+  const head = `| Route | Rule | ${PRINCIPALS.join(' | ')} |\n|---|---|${PRINCIPALS.map(() => '---').join('|')}|`;
+  const rows = routeKeys.map((key) => {
+    const e = EXPECTATIONS[key];
+    return `| \`${key}\` | ${e.rule} | ${PRINCIPALS.map((p) => cell(e.outcome(p))).join(' | ')} |`;
+  });
+  const sync = PRINCIPALS.map((p) => {
+    const o = syncOutcome(p, closeCodes);
+    return typeof o === 'string' ? (o === 'write' ? 'read + write' : 'read; edits dropped') : `close ${o.close}`;
+  });
+  return [
+    '# Permission matrix (generated)',
+    '',
+    'Generated from the server\'s route table (`app.routes`) and `tests/permission-expectations.ts`;',
+    '`tests/access-permission-matrix.test.ts` checks every cell against a running server and fails',
+    'when this file is stale. Do not edit by hand: change the expectations, then run',
+    '`UPDATE_PERMISSIONS_DOC=1 npx vitest run tests/access-permission-matrix.test.ts`.',
+    '',
+    'Principals: the configuration\'s owner; members with each role; a guest on a live share link of',
+    'each role; a signed-in stranger; an expired, a revoked and another configuration\'s link; no',
+    'credentials. ✓ means the request is served (2xx); a number is the status every such caller',
+    'gets. A refused request changes nothing in Postgres (the test compares every table before and',
+    'after). 404 for "not yours" is deliberate: it is the same answer as for an id that does not exist.',
+    '',
+    '## REST',
+    '',
+    head,
+    ...rows,
+    '',
+    '## Sync (`GET /sync/:configId`, WebSocket)',
+    '',
+    `| | ${PRINCIPALS.join(' | ')} |`,
+    `|---|${PRINCIPALS.map(() => '---').join('|')}|`,
+    `| \`/sync/:configId\` | ${sync.join(' | ')} |`,
+    '',
+    'A read-only connection gets the document and presence; each update it sends is dropped and',
+    'answered with a permission-denied auth message. A missing configuration and one the caller',
+    'cannot open get the same close code.',
+    '',
+  ].join('\n');
+}

@@ -1,0 +1,145 @@
+/**
+ * One configuration with every kind of principal and one of every resource a route can name: the
+ * fixture the route-table tests (permission matrix, input fuzz) fill path parameters from.
+ */
+import { randomUUID } from 'node:crypto';
+import { eq } from 'drizzle-orm';
+import { shareLinks } from '../../shared/db/auth-schema.ts';
+import { authed, signUp, type TestUser } from './auth.ts';
+import { addMember, createConfig, type TestServer } from './server.ts';
+
+export const MEMBER_ROLES = ['editor', 'commenter', 'viewer'] as const;
+export type MemberRole = (typeof MEMBER_ROLES)[number];
+
+/** Accounts, made once (sign-up hashes a password, which is slow on purpose). */
+export interface People {
+  members: Record<MemberRole, TestUser>;
+  stranger: TestUser;
+  /** A viewer nobody acts as: routes that change or remove "a member" act on this one. */
+  spare: TestUser;
+}
+
+export interface World extends People {
+  configId: string;
+  /** Live share links by role: token and id. */
+  links: Record<MemberRole, { id: string; token: string }>;
+  /** Credentials that open nothing here: an expired and a revoked link, and another config's link. */
+  badLinks: { expired: string; revoked: string; otherConfig: string };
+  /** A link nobody uses: routes that change or revoke "a link" act on this one. */
+  spareLinkId: string;
+  versionId: string;
+  commentId: string;
+  reviewId: string;
+  /** A build (null without a build queue). */
+  buildId: string | null;
+}
+
+async function json<T>(res: Response, expected: number, what: string): Promise<T> {
+  if (res.status !== expected) throw new Error(`${what}: ${res.status} ${await res.text()}`);
+  return (await res.json()) as T;
+}
+
+/** A buildable configuration (the plan executor accepts it). */
+export const BUILDABLE = {
+  BOARD: 'rock-5b',
+  BRANCH: 'current',
+  RELEASE: 'trixie',
+  BUILD_MINIMAL: 'no',
+  BUILD_DESKTOP: 'no',
+  KERNEL_CONFIGURE: 'no',
+};
+
+export async function createPeople(server: TestServer, name: string): Promise<People> {
+  const members = {} as Record<MemberRole, TestUser>;
+  for (const role of MEMBER_ROLES) members[role] = await signUp(server.url, `${name}-${role}`);
+  return { members, stranger: await signUp(server.url, `${name}-stranger`), spare: await signUp(server.url, `${name}-spare`) };
+}
+
+export async function createWorld(server: TestServer, name = 'world', people?: People): Promise<World> {
+  const who = people ?? (await createPeople(server, name));
+  const configId = await createConfig(server, { name, data: BUILDABLE });
+  const api = server.api;
+  const share = (id: string, role: string) =>
+    api(`/api/configs/${id}/shares`, { method: 'POST', body: JSON.stringify({ role, label: `${role} link` }) }).then((r) => json<{ id: string; token: string }>(r, 201, 'share'));
+  const links = {} as Record<MemberRole, { id: string; token: string }>;
+  for (const role of MEMBER_ROLES) {
+    await addMember(server, configId, who.members[role], role);
+    links[role] = await share(configId, role);
+  }
+  await addMember(server, configId, who.spare, 'viewer');
+  const spareLink = await share(configId, 'viewer');
+  const expired = await share(configId, 'editor');
+  await server.database.db.update(shareLinks).set({ expiresAt: new Date(Date.now() - 1000) }).where(eq(shareLinks.id, expired.id));
+  const revoked = await share(configId, 'editor');
+  if ((await api(`/api/configs/${configId}/shares/${revoked.id}`, { method: 'DELETE' })).status !== 204) throw new Error('revoke failed');
+  const other = await share(await createConfig(server, { name: `${name} (other)` }), 'editor');
+
+  const version = await json<{ id: string }>(await api(`/api/configs/${configId}/versions`, { method: 'POST', body: JSON.stringify({ label: 'v1' }) }), 201, 'version');
+  const thread = await json<{ id: string; comments?: Array<{ id: string }> }>(
+    await api(`/api/configs/${configId}/comments`, { method: 'POST', body: JSON.stringify({ body: 'first', anchor: { path: '/BOARD' } }) }),
+    201,
+    'comment',
+  );
+  const review = await json<{ id: string }>(await api(`/api/configs/${configId}/reviews`, { method: 'POST', body: JSON.stringify({ title: 'r1' }) }), 201, 'review');
+  let buildId: string | null = null;
+  if (server.builds) {
+    buildId = (await json<{ id: string }>(await api(`/api/configs/${configId}/builds`, { method: 'POST', body: '{}' }), 202, 'build')).id;
+  }
+  return {
+    ...who,
+    configId,
+    links,
+    badLinks: { expired: expired.token, revoked: revoked.token, otherConfig: other.token },
+    spareLinkId: spareLink.id,
+    versionId: version.id,
+    commentId: thread.comments?.[0]?.id ?? thread.id,
+    reviewId: review.id,
+    buildId,
+  };
+}
+
+/** Valid values for every path parameter name the app uses; unknown names get a fresh uuid. */
+export function paramValues(world: World, extra: Record<string, string> = {}): (name: string) => string {
+  const values: Record<string, string> = {
+    id: world.configId,
+    configId: world.configId,
+    userId: world.spare.user.id,
+    shareId: world.spareLinkId,
+    token: world.links.viewer.token,
+    versionId: world.versionId,
+    commentId: world.commentId,
+    reviewId: world.reviewId,
+    buildId: world.buildId ?? randomUUID(),
+    name: 'SHA256SUMS',
+    ...extra,
+  };
+  return (name) => values[name] ?? randomUUID();
+}
+
+export interface RouteEntry {
+  method: string;
+  path: string;
+  /** `METHOD path`, as the permission expectations are keyed. */
+  key: string;
+}
+
+/** The route table of a running server: `METHOD path`, middleware (`ALL …*`) left out. */
+export function routeTable(server: { app: { routes: Array<{ method: string; path: string }> } }): RouteEntry[] {
+  const seen = new Set<string>();
+  const out: RouteEntry[] = [];
+  for (const r of server.app.routes) {
+    if (r.method === 'ALL' && r.path.endsWith('*')) continue;
+    const key = `${r.method} ${r.path}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push({ method: r.method, path: r.path, key });
+  }
+  return out;
+}
+
+/** Fills `:name` parameters of a route path. */
+export function fillPath(path: string, value: (name: string) => string): string {
+  return path.replace(/:([A-Za-z0-9_]+)/g, (_m, name: string) => value(name));
+}
+
+export { authed };

@@ -1,0 +1,186 @@
+/**
+ * Who may call which route: the one declarative table the generated permission matrix
+ * (`tests/access-permission-matrix.test.ts`) checks against the app's real route table and renders
+ * as `docs/permissions.md`.
+ *
+ * HOW TO ADD A ROUTE: add one line here, keyed exactly as the route table prints it
+ * (`'METHOD /path/:param'`, e.g. `'POST /api/configs/:id/invitations': config('manageAccess', { ok: [201], body: () => ({ … }) })`).
+ * The matrix test fails, naming the route, while a route has no line, and fails for a line whose
+ * route no longer exists. Then regenerate the document:
+ *   UPDATE_PERMISSIONS_DOC=1 npx vitest run tests/access-permission-matrix.test.ts
+ *
+ * Rules (each gives the expected answer for every principal):
+ * - `config(action)`: the route acts on the configuration `:id` (or the build `:buildId` of it);
+ *   allowed when the principal's role there may do `action` (shared/roles.ts), else 403 with a
+ *   lower role, 404 with a credential that gives no role (existence is not revealed), 401 with no
+ *   credential at all.
+ * - `signedIn()`: any signed-in account; 401 for share-link guests and no credential.
+ * - `anyone()`: every principal gets the allowed answer (public routes, or the credential is in
+ *   the path as with `/api/shares/:token`).
+ * - `sameForAll(status)`: every principal gets `status` (a disabled feature, a plain GET on the
+ *   WebSocket endpoint, metrics without the metrics token).
+ *
+ * Options: `ok` (statuses that count as allowed; default 200/201/202/204), `body` (JSON sent, may
+ * depend on the principal), `query`, `fresh` (the route consumes its fixture, e.g. deleting the
+ * configuration: it runs on a configuration of its own), `ownSession` (signing out: a user principal
+ * calls it with a session made for the call, so the matrix keeps its own), `params` (fixed values
+ * for path parameters).
+ *
+ * Path parameters are filled from the fixture (`paramValues` in tests/helpers/world.ts: `:id` the
+ * matrix configuration, `:userId` a spare member, `:shareId` a spare link, `:buildId` a finished
+ * build, …). A parameter name it does not know gets a fresh UUID, i.e. something that does not
+ * exist; for a route that needs a real one, add the resource to `createWorld` and its name to
+ * `paramValues`.
+ */
+import { can, type Action, type Role } from '../shared/roles.ts';
+
+export const PRINCIPALS = [
+  'owner',
+  'editor',
+  'commenter',
+  'viewer',
+  'editorLink',
+  'commenterLink',
+  'viewerLink',
+  'stranger',
+  'expiredLink',
+  'revokedLink',
+  'otherConfigLink',
+  'anonymous',
+] as const;
+export type Principal = (typeof PRINCIPALS)[number];
+
+/** The role each principal holds on the matrix configuration (null: none). */
+export const ROLE_OF: Record<Principal, Role | null> = {
+  owner: 'owner',
+  editor: 'editor',
+  commenter: 'commenter',
+  viewer: 'viewer',
+  editorLink: 'editor',
+  commenterLink: 'commenter',
+  viewerLink: 'viewer',
+  stranger: null,
+  expiredLink: null,
+  revokedLink: null,
+  otherConfigLink: null,
+  anonymous: null,
+};
+/** Principals that are a signed-in account (the others are link guests or nobody). */
+export const SIGNED_IN: ReadonlySet<Principal> = new Set(['owner', 'editor', 'commenter', 'viewer', 'stranger']);
+
+export type Outcome = 'allowed' | 401 | 403 | 404 | number;
+
+export interface RequestShape {
+  ok?: number[];
+  body?: (who: Principal, ctx: { unique: string; world: { strangerEmail: string } }) => unknown;
+  query?: string;
+  fresh?: boolean;
+  ownSession?: boolean;
+  /** Overrides for path parameters (by name). */
+  params?: Record<string, string>;
+}
+
+export interface Expectation extends RequestShape {
+  rule: string;
+  outcome(who: Principal): Outcome;
+}
+
+export function config(action: Action, shape: RequestShape = {}): Expectation {
+  return {
+    ...shape,
+    rule: `role ≥ ${action}`,
+    outcome(who) {
+      const role = ROLE_OF[who];
+      if (role) return can(role, action) ? 'allowed' : 403;
+      return who === 'anonymous' ? 401 : 404;
+    },
+  };
+}
+
+export function signedIn(shape: RequestShape = {}): Expectation {
+  return { ...shape, rule: 'signed in', outcome: (who) => (SIGNED_IN.has(who) ? 'allowed' : 401) };
+}
+
+export function anyone(shape: RequestShape = {}): Expectation {
+  return { ...shape, rule: 'anyone', outcome: () => 'allowed' };
+}
+
+export function sameForAll(status: number, why: string, shape: RequestShape = {}): Expectation {
+  return { ...shape, rule: `always ${status}: ${why}`, outcome: () => status };
+}
+
+const json = (value: unknown) => () => value;
+
+export const EXPECTATIONS: Record<string, Expectation> = {
+  'GET /metrics': sameForAll(401, 'only with METRICS_TOKEN (no principal holds it)'),
+  'GET /health': anyone(),
+  'GET /health/ready': anyone({ ok: [200, 503] }), // 503 is its contract when a dependency is down
+  'GET /sync/:configId': sameForAll(426, 'WebSocket endpoint; see the sync table'),
+  'GET /api/auth/github': sameForAll(404, 'GitHub sign-in not configured here'),
+  'GET /api/auth/github/callback': sameForAll(404, 'GitHub sign-in not configured here'),
+  'POST /api/auth/signup': anyone({ ok: [201], body: (who, { unique }) => ({ email: `${who}.${unique}@signup.test`, name: who, password: 'correct horse battery' }) }),
+  'POST /api/auth/login': anyone({ body: (_who, { world }) => ({ email: world.strangerEmail, password: 'correct horse battery' }) }),
+  'POST /api/auth/logout': anyone({ ownSession: true }),
+  'GET /api/auth/providers': anyone(),
+  'GET /api/auth/me': signedIn(),
+  'GET /api/configs/:id/members': config('manageAccess'),
+  'POST /api/configs/:id/members': config('manageAccess', { ok: [201], body: (who, { unique }) => ({ email: `${who}.${unique}@invited.test`, role: 'viewer' }) }),
+  'PATCH /api/configs/:id/members/:userId': config('manageAccess', { body: json({ role: 'commenter' }) }),
+  'DELETE /api/configs/:id/members/:userId': config('manageAccess'),
+  'GET /api/configs/:id/shares': config('manageAccess'),
+  'POST /api/configs/:id/shares': config('manageAccess', { ok: [201], body: json({ role: 'viewer' }) }),
+  'PATCH /api/configs/:id/shares/:shareId': config('manageAccess', { body: json({ label: 'renamed' }) }),
+  'DELETE /api/configs/:id/shares/:shareId': config('manageAccess'),
+  'GET /api/shares/:token': anyone(),
+  'POST /api/configs/:id/builds': config('build', { ok: [202], body: json({}) }),
+  'GET /api/configs/:id/builds': config('read'),
+  'GET /api/builds/:buildId': config('read'),
+  'GET /api/builds/:buildId/snapshot': config('read'),
+  'GET /api/builds/:buildId/logs': config('read'),
+  'POST /api/builds/:buildId/cancel': config('build', { body: json({}) }),
+  'POST /api/builds/:buildId/retry': config('build', { ok: [202], body: json({}) }),
+  'GET /api/builds/:buildId/artifacts/:name': config('read'),
+  'GET /api/schema': anyone(),
+  'PUT /api/configs/:id/data': config('edit', { body: json({ BOARD: 'rock-5b', BRANCH: 'current', RELEASE: 'trixie' }) }),
+  'POST /api/configs/import': signedIn({ ok: [201], body: (who) => ({ name: `imported by ${who}`, data: {} }) }),
+  'GET /api/configs/:id/export': config('read', { query: '?format=conf' }),
+  'GET /api/configs': signedIn(),
+  'POST /api/configs': signedIn({ ok: [201], body: (who) => ({ name: `made by ${who}` }) }),
+  'GET /api/configs/:id': config('read'),
+  'PATCH /api/configs/:id': config('edit', { body: (who) => ({ name: `renamed by ${who}` }) }),
+  'DELETE /api/configs/:id': config('delete', { fresh: true }),
+  'GET /api/configs/:id/history': config('read'),
+  'GET /api/configs/:id/history/last': config('read'),
+  'GET /api/configs/:id/versions': config('read'),
+  'POST /api/configs/:id/versions': config('edit', { ok: [201], body: (who) => ({ label: `by ${who}` }) }),
+  'GET /api/configs/:id/versions/:versionId': config('read'),
+  'POST /api/configs/:id/versions/:versionId/restore': config('edit', { body: json({}) }),
+  'GET /api/configs/:id/diff': config('read', { query: '?from=current&to=current' }),
+  'GET /api/configs/:id/comments': config('read'),
+  'POST /api/configs/:id/comments': config('comment', { ok: [201], body: (who) => ({ body: `comment by ${who}` }) }),
+  'PATCH /api/configs/:id/comments/:commentId': config('comment', { body: json({ resolved: false }) }),
+  'GET /api/configs/:id/reviews': config('read'),
+  'GET /api/configs/:id/reviews/:reviewId': config('read'),
+  'POST /api/configs/:id/reviews': config('review', { ok: [201], body: (who) => ({ title: `review by ${who}` }) }),
+  'POST /api/configs/:id/reviews/:reviewId/decision': config('comment', { body: json({ decision: 'request_changes' }) }),
+  'GET /api/configs/:id/approval': config('read'),
+  'GET /api/configs/:id/settings': config('read'),
+  'PUT /api/configs/:id/settings': config('manageAccess', { body: json({ requireApproval: false }) }),
+  'GET /api/layout': signedIn(),
+  'PUT /api/layout': signedIn({ ok: [204], body: json({ layout: { root: { type: 'row' } } }) }),
+  // The built client's pages: public shells; what they show comes through the routes above.
+  'GET /': anyone(),
+  'GET /c/:configId': anyone(),
+  'GET /s/:token': anyone(),
+  'GET /login': anyone(),
+  'GET /signup': anyone(),
+};
+
+/** The sync endpoint, per principal: may it read the document, and are its edits kept? */
+export type SyncOutcome = 'write' | 'read-only' | { close: number };
+
+export function syncOutcome(who: Principal, codes: { unauthorized: number; notFound: number }): SyncOutcome {
+  const role = ROLE_OF[who];
+  if (role) return can(role, 'edit') ? 'write' : 'read-only';
+  return { close: who === 'anonymous' ? codes.unauthorized : codes.notFound };
+}

@@ -1,0 +1,27 @@
+/**
+ * The entry files' last resorts (shared/process-guards.ts), in a real child process: an unhandled
+ * rejection is logged and counted and the process keeps running; an uncaught exception is logged
+ * and counted, then the process drains and exits with the code its shutdown chooses.
+ */
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { expect, it } from 'vitest';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+
+it('a stray rejection is survived and counted; an uncaught exception drains and exits', async () => {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'tests/fixtures/process-guards-child.ts'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  child.stdout.on('data', (d) => (out += String(d)));
+  const code = await new Promise<number | null>((resolve) => child.once('exit', (c) => resolve(c)));
+  const lines = out.split('\n').filter(Boolean).map((l) => JSON.parse(l) as { msg: string; err?: { message: string }; metrics?: string });
+  const msgs = lines.map((l) => l.msg);
+  // Order tells the story: the rejection was logged, the process went on, then the throw ended it.
+  expect(msgs).toEqual(['unhandled promise rejection (the process keeps running)', 'still alive', 'uncaught exception: shutting down cleanly', 'draining']);
+  expect(lines[0].err?.message).toBe('nobody awaited me');
+  expect(lines[2].err?.message).toBe('sync boom');
+  const metrics = lines[3].metrics ?? '';
+  expect(metrics).toContain('process_errors_total{kind="unhandledRejection"} 1');
+  expect(metrics).toContain('process_errors_total{kind="uncaughtException"} 1');
+  expect(code).toBe(3);
+});
