@@ -189,7 +189,14 @@ describe('generated permission matrix', () => {
           const headers: Record<string, string> = { 'content-type': 'application/json' };
           if (creds.bearer) headers.authorization = `Bearer ${creds.bearer}`;
           if (creds.share) headers['x-share-token'] = creds.share;
-          const body = expectation.body?.(who, { unique: randomBytes(4).toString('hex'), world: { strangerEmail: w.stranger.user.email } });
+          const body = await expectation.body?.(who, {
+            unique: randomBytes(4).toString('hex'),
+            world: { strangerEmail: w.stranger.user.email, pendingInvitationToken: w.pendingInvitationToken },
+            newInvitationToken: async () => {
+              const res = await server.api(`/api/configs/${w.configId}/members`, { method: 'POST', body: JSON.stringify({ email: `${who}.${randomUUID()}@accept.test`, role: 'viewer' }) });
+              return ((await res.json()) as { token: string }).token;
+            },
+          });
           const url = `${server.url}${fillPath(route.path, params)}${expectation.query ?? ''}`;
           const before = expected === 'allowed' ? null : await fingerprint();
           const res = await fetch(url, { method: route.method, headers, body: body === undefined ? undefined : JSON.stringify(body) });

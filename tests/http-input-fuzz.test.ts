@@ -187,7 +187,12 @@ describe('HTTP input fuzz over the route table', () => {
       const params = [...route.path.matchAll(/:([A-Za-z0-9_]+)/g)].map((m) => m[1]);
       // As the owner with the body the permission matrix sends (a valid one), so the bad id gets
       // past access checks and body validation to the lookups behind them.
-      const validBody = EXPECTATIONS[route.key]?.body?.('owner', { unique: randomUUID().slice(0, 8), world: { strangerEmail: world.stranger.user.email } });
+      const validBody = await EXPECTATIONS[route.key]?.body?.('owner', {
+        unique: randomUUID().slice(0, 8),
+        world: { strangerEmail: world.stranger.user.email, pendingInvitationToken: world.pendingInvitationToken },
+        // Never spent here: every fuzzed request has a bad path parameter.
+        newInvitationToken: async () => world.pendingInvitationToken,
+      });
       const hasBody = ['POST', 'PUT', 'PATCH'].includes(route.method);
       const body = hasBody ? JSON.stringify(validBody ?? {}) : undefined;
       for (const param of params) {

@@ -70,9 +70,17 @@ export const SIGNED_IN: ReadonlySet<Principal> = new Set(['owner', 'editor', 'co
 
 export type Outcome = 'allowed' | 401 | 403 | 404 | number;
 
+export interface BodyContext {
+  /** Different on every call (e-mail addresses, names). */
+  unique: string;
+  world: { strangerEmail: string; pendingInvitationToken: string };
+  /** A new pending invitation's token, made by the owner just for this call (single use). */
+  newInvitationToken(): Promise<string>;
+}
+
 export interface RequestShape {
   ok?: number[];
-  body?: (who: Principal, ctx: { unique: string; world: { strangerEmail: string } }) => unknown;
+  body?: (who: Principal, ctx: BodyContext) => unknown;
   query?: string;
   fresh?: boolean;
   ownSession?: boolean;
@@ -121,6 +129,12 @@ export const EXPECTATIONS: Record<string, Expectation> = {
   'POST /api/auth/signup': anyone({ ok: [201], body: (who, { unique }) => ({ email: `${who}.${unique}@signup.test`, name: who, password: 'correct horse battery' }) }),
   'POST /api/auth/login': anyone({ body: (_who, { world }) => ({ email: world.strangerEmail, password: 'correct horse battery' }) }),
   'POST /api/auth/logout': anyone({ ownSession: true }),
+  // GitHub is not configured on the matrix server: a signed-in caller reaches the route, which says so.
+  'POST /api/auth/github/link': signedIn({ ok: [404], body: json({}) }),
+  'POST /api/invitations/lookup': anyone({ body: (_who, { world }) => ({ token: world.pendingInvitationToken }) }),
+  // Accepting makes the caller a member: on a configuration of its own, with a token per call.
+  'POST /api/invitations/accept': signedIn({ fresh: true, body: async (_who, ctx) => ({ token: await ctx.newInvitationToken() }) }),
+  'DELETE /api/configs/:id/invitations/:invitationId': config('manageAccess'),
   'GET /api/auth/providers': anyone(),
   'GET /api/auth/me': signedIn(),
   'GET /api/configs/:id/members': config('manageAccess'),
@@ -174,6 +188,7 @@ export const EXPECTATIONS: Record<string, Expectation> = {
   'GET /s/:token': anyone(),
   'GET /login': anyone(),
   'GET /signup': anyone(),
+  'GET /i/:token': anyone(),
 };
 
 /** The sync endpoint, per principal: may it read the document, and are its edits kept? */

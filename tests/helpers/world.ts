@@ -27,6 +27,9 @@ export interface World extends People {
   badLinks: { expired: string; revoked: string; otherConfig: string };
   /** A link nobody uses: routes that change or revoke "a link" act on this one. */
   spareLinkId: string;
+  /** Pending invitations: one to revoke (by id), one to look up (by token). */
+  invitationId: string;
+  pendingInvitationToken: string;
   versionId: string;
   commentId: string;
   reviewId: string;
@@ -74,6 +77,10 @@ export async function createWorld(server: TestServer, name = 'world', people?: P
   if ((await api(`/api/configs/${configId}/shares/${revoked.id}`, { method: 'DELETE' })).status !== 204) throw new Error('revoke failed');
   const other = await share(await createConfig(server, { name: `${name} (other)` }), 'editor');
 
+  const invite = async (email: string) =>
+    json<{ id: string; token: string }>(await api(`/api/configs/${configId}/members`, { method: 'POST', body: JSON.stringify({ email, role: 'viewer' }) }), 201, 'invite');
+  const toRevoke = await invite(`revoke.${randomUUID()}@pending.test`);
+  const toLookUp = await invite(`lookup.${randomUUID()}@pending.test`);
   const version = await json<{ id: string }>(await api(`/api/configs/${configId}/versions`, { method: 'POST', body: JSON.stringify({ label: 'v1' }) }), 201, 'version');
   const thread = await json<{ id: string; comments?: Array<{ id: string }> }>(
     await api(`/api/configs/${configId}/comments`, { method: 'POST', body: JSON.stringify({ body: 'first', anchor: { path: '/BOARD' } }) }),
@@ -91,6 +98,8 @@ export async function createWorld(server: TestServer, name = 'world', people?: P
     links,
     badLinks: { expired: expired.token, revoked: revoked.token, otherConfig: other.token },
     spareLinkId: spareLink.id,
+    invitationId: toRevoke.id,
+    pendingInvitationToken: toLookUp.token,
     versionId: version.id,
     commentId: thread.comments?.[0]?.id ?? thread.id,
     reviewId: review.id,
@@ -105,6 +114,7 @@ export function paramValues(world: World, extra: Record<string, string> = {}): (
     configId: world.configId,
     userId: world.spare.user.id,
     shareId: world.spareLinkId,
+    invitationId: world.invitationId,
     token: world.links.viewer.token,
     versionId: world.versionId,
     commentId: world.commentId,
