@@ -123,6 +123,7 @@ export const EXPECTATIONS: Record<string, Expectation> = {
   'GET /metrics': sameForAll(401, 'only with METRICS_TOKEN (no principal holds it)'),
   'GET /health': anyone(),
   'GET /health/ready': anyone({ ok: [200, 503] }), // 503 is its contract when a dependency is down
+  'GET /health/builder': anyone({ ok: [200, 503] }),
   'GET /sync/:configId': sameForAll(426, 'WebSocket endpoint; see the sync table'),
   'GET /api/auth/github': sameForAll(404, 'GitHub sign-in not configured here'),
   'GET /api/auth/github/callback': sameForAll(404, 'GitHub sign-in not configured here'),
