@@ -17,6 +17,10 @@ const RECENT_BUILDS = 100;
 /** A scrape waits this long for the queue and build figures, then answers with the last ones:
  * Prometheus' default scrape timeout is 10 s, and the brief promise is "about a second". */
 const EXTERNAL_WAIT_MS = 500;
+/** Build outcomes are counted over this window: long enough to see a daily pattern, short enough
+ * that the count stays a cheap read of recent rows. */
+const OUTCOME_WINDOW_S = 24 * 3600;
+const FINAL_BUILD_STATUSES = ['succeeded', 'failed', 'cancelled'] as const;
 
 export interface GaugeDeps {
   metrics: Metrics;
@@ -81,6 +85,14 @@ async function refreshExternalGauges(metrics: Metrics, builds: BuildsContext): P
         metrics.buildDuration.set({ quantile: String(q) }, durations[Math.min(durations.length - 1, Math.floor(q * durations.length))]);
       }
     }
+    const outcomes = (await builds.db.execute(sql`
+      select status, count(*)::int as n from build_jobs
+      where finished_at > now() - make_interval(secs => ${OUTCOME_WINDOW_S}) group by status`)) as unknown as
+      | Array<{ status: string; n: number }>
+      | { rows: Array<{ status: string; n: number }> };
+    const byStatus = new Map((Array.isArray(outcomes) ? outcomes : outcomes.rows).map((r) => [r.status, Number(r.n)]));
+    // Every final status is reported, zero included, so a rate of failures can be alerted on.
+    for (const status of FINAL_BUILD_STATUSES) metrics.buildOutcomes.set({ status }, byStatus.get(status) ?? 0);
     metrics.queueReachable.set(1);
   } catch (error) {
     // Redis or Postgres is away: say so as a figure instead of failing the whole scrape (the

@@ -58,6 +58,12 @@ export function createMetrics() {
     }),
     queueReachable: new Gauge({ name: 'boardroom_build_queue_reachable', help: '1 when the build queue answered the last scrape, else 0', registers: [registry] }),
     queueDepth: new Gauge({ name: 'boardroom_build_queue_depth', help: 'Build jobs waiting or running, by state', labelNames: ['state'], registers: [registry] }),
+    buildOutcomes: new Gauge({
+      name: 'boardroom_builds_finished_recent',
+      help: 'Builds that finished in the last 24 hours, by final status (read from Postgres, the same on every server)',
+      labelNames: ['status'],
+      registers: [registry],
+    }),
     buildDuration: new Gauge({
       name: 'boardroom_build_duration_seconds',
       help: 'Duration of the last 100 finished builds, by quantile',

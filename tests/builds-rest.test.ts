@@ -9,6 +9,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Redis } from 'ioredis';
+import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createBuilder, type Builder } from '../builder/worker.ts';
 import { createLocalArtifactStorage } from '../shared/builds/artifact-storage-local.ts';
@@ -27,6 +28,8 @@ interface BuildBody {
   artifacts: Array<{ name: string; size: number; sha256: string }>;
 }
 
+const METRICS_TOKEN = 'builds-rest-metrics';
+
 describe('builds over REST', () => {
   let server: TestServer;
   let builder: Builder;
@@ -37,7 +40,7 @@ describe('builds over REST', () => {
     tmp = await mkdtemp(path.join(tmpdir(), 'builds-rest-'));
     const keyPrefix = `test:${randomBytes(6).toString('hex')}:`;
     const artifactsDir = path.join(tmp, 'artifacts');
-    server = await startTestServer({ redisUrl: REDIS_URL, keyPrefix, artifactsDir });
+    server = await startTestServer({ redisUrl: REDIS_URL, keyPrefix, artifactsDir, metricsToken: METRICS_TOKEN });
     builderRedis = new Redis(REDIS_URL, { maxRetriesPerRequest: null });
     builder = createBuilder({
       db: server.database.db,
@@ -158,6 +161,21 @@ describe('builds over REST', () => {
     const second = await finished(((await retry.json()) as { id: string }).id);
     expect(second.contentHash).toBe(first.contentHash);
     expect(second.artifacts.map((a) => a.sha256).sort()).toEqual(first.artifacts.map((a) => a.sha256).sort());
+  });
+
+  it('reports build outcomes in /metrics, read from Postgres', async () => {
+    const id = await createConfig(server, { name: 'metrics outcome', data: { ...VALID_CONFIG } });
+    const res = await server.api(`/api/configs/${id}/builds`, { method: 'POST', body: '{}' });
+    expect(res.status).toBe(202);
+    expect((await finished(((await res.json()) as { id: string }).id)).status).toBe('succeeded');
+    const figure = async (status: string) => {
+      const text = await (await fetch(`${server.url}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } })).text();
+      const line = text.split('\n').find((l) => l.startsWith(`boardroom_builds_finished_recent{status="${status}"}`));
+      return line ? Number(line.split(' ').at(-1)) : NaN;
+    };
+    const rows = (await server.database.db.execute(sql`select count(*)::int as n from build_jobs where status = 'succeeded'`)) as unknown as Array<{ n: number }>;
+    await eventually(async () => expect(await figure('succeeded')).toBe(Number(rows[0]!.n)));
+    expect(await figure('failed')).toBe(0);
   });
 });
 
