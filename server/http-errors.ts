@@ -1,5 +1,5 @@
 /**
- * REST errors: `{ error: { code, message, details? } }` with the right status (DESIGN.md, "REST").
+ * REST errors: `{ error: { code, message, details? } }` with the right status (docs/architecture.md, "REST").
  */
 import type { Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';

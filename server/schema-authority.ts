@@ -1,5 +1,5 @@
 /**
- * The server as the schema authority (DESIGN.md principle 2).
+ * The server as the schema authority (docs/architecture.md, "Server authority").
  *
  * - Shape: after every client change, before anything is committed or fanned out, the document is
  *   checked; wrong types, unknown keys and over-size values are repaired by a server transaction

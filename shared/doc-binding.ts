@@ -1,7 +1,7 @@
 /**
  * The configuration ⇄ Yjs document binding, guided by the schema.
  *
- * Layout (DESIGN.md, "Document layout"): `doc.getMap('config')` holds the configuration. JSON
+ * Layout (docs/architecture.md, "Document layout"): `doc.getMap('config')` holds the configuration. JSON
  * objects are Y.Map, arrays Y.Array, strings the schema marks `format: "multiline"` Y.Text (so
  * several people can type in them at once), every other value a plain JSON value in its map.
  *

@@ -1,5 +1,5 @@
 /**
- * Shape checking and repair of a configuration document (DESIGN.md principle 2): the server
+ * Shape checking and repair of a configuration document (docs/architecture.md, "Server authority"): the server
  * checks every applied transaction and undoes type and shape violations with a compensating
  * transaction of its own, telling the author what it changed and why.
  *

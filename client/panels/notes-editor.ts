@@ -11,7 +11,7 @@ import type { Awareness } from 'y-protocols/awareness';
 import type * as Y from 'yjs';
 import type { Identity } from '../app/identity.ts';
 
-/** Name of the document's rich-text root (DESIGN.md, "Document layout"). */
+/** Name of the document's rich-text root (docs/architecture.md, "Document layout"). */
 export const NOTES_FRAGMENT = 'notes';
 
 function renderCaret(user: Record<string, unknown>): HTMLElement {

@@ -1,6 +1,6 @@
 /**
  * Fan-out between server processes through Redis pub/sub, one channel per configuration
- * (DESIGN.md principle 5: no home-made cluster protocol). A process publishes a document update
+ * (docs/architecture.md, "Many processes": no home-made cluster protocol). A process publishes a document update
  * only after it committed it, so whatever arrives on a channel is already durable and is never
  * persisted again. Awareness and extension messages (validation, comments, build events) travel
  * the same way. Frames: see bus-frame.ts.

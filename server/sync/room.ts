@@ -1,7 +1,7 @@
 /**
  * A room: the in-memory Y.Doc of one open configuration and the connections editing it.
  *
- * Durability rule (DESIGN.md principle 1): a change is applied to the room's document at once
+ * Durability rule (docs/architecture.md, "Durability"): a change is applied to the room's document at once
  * (so the server can validate and repair it), but nothing derived from it leaves the server —
  * neither the fan-out to other clients nor a sync step 2 that contains it — until the group
  * committer has made it durable. The author's own "saved" ack follows the same commit.

@@ -64,7 +64,7 @@ const PARENT_WORDS: Record<ParentKind, string> = {
 /** A key no map entry, attribute or format may have (see `refusal`). */
 const FORBIDDEN_KEY = '__proto__';
 
-/** The root names of the document layout and the kind each root is (DESIGN.md, "Document layout"). */
+/** The root names of the document layout and the kind each root is (docs/architecture.md, "Document layout"). */
 const ROOTS: ReadonlyMap<string, ParentKind> = new Map([
   ['config', 'configRoot'],
   ['notes', 'notesRoot'],
