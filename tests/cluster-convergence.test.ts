@@ -15,7 +15,7 @@ import { VALID_CONFIG } from './builder-harness.ts';
 import { connectClient, synced, type TestClient } from './helpers/clients.ts';
 import { startClusterPair, type ClusterPair } from './helpers/cluster-pair.ts';
 import { convergedWithStorage } from './helpers/convergence.ts';
-import { createConfig } from './helpers/server.ts';
+import { createConfig, scrapeMetrics } from './helpers/server.ts';
 import { eventually } from './helpers/wait.ts';
 
 /** The 2 s promise plus room for a busy CI machine. */
@@ -63,9 +63,9 @@ describe('cluster convergence', () => {
     await eventually(async () => expect(lines(await pair.reader.load(id))).toHaveLength(40));
     await convergedWithStorage(pair.reader, id, () => [a.manager.peek(id)?.doc, b.manager.peek(id)?.doc, watcher.doc], CONVERGE_ASSERT_MS);
     expect(lines(watcher.doc)).toHaveLength(40);
-    const metrics = await (await fetch(`${b.url}/metrics`)).text();
+    const metrics = await (await scrapeMetrics(b.url)).text();
     expect(metrics).toMatch(/boardroom_catchups_total\{reason="[a-z]+"\} [1-9]/);
-    expect(await (await fetch(`${a.url}/metrics`)).text()).toMatch(/boardroom_bus_publish_failures_total [1-9]/);
+    expect(await (await scrapeMetrics(a.url)).text()).toMatch(/boardroom_bus_publish_failures_total [1-9]/);
   });
 
   it('Redis stopped during bursts on both processes: both equal Postgres soon after it is back, nothing acknowledged lost, one log line per state change', async () => {
@@ -131,6 +131,6 @@ describe('cluster convergence', () => {
     } finally {
       await redis.start();
     }
-    await eventually(async () => expect(await (await fetch(`${b.url}/metrics`)).text()).toContain('boardroom_bus_up 1'), { timeoutMs: CONVERGE_ASSERT_MS });
+    await eventually(async () => expect(await (await scrapeMetrics(b.url)).text()).toContain('boardroom_bus_up 1'), { timeoutMs: CONVERGE_ASSERT_MS });
   });
 });

@@ -10,7 +10,7 @@ import { CloseCode } from '../shared/protocol.ts';
 import { signUp } from './helpers/auth.ts';
 import { connectClient, synced, type TestClient } from './helpers/clients.ts';
 import { as, startClusterPair, type ClusterPair } from './helpers/cluster-pair.ts';
-import { addMember, createConfig } from './helpers/server.ts';
+import { addMember, createConfig, scrapeMetrics } from './helpers/server.ts';
 import { eventually } from './helpers/wait.ts';
 
 /** The 5 s promise plus room for a busy CI machine. */
@@ -78,7 +78,7 @@ describe('revocation during a Redis outage', () => {
     } finally {
       await redis.start();
     }
-    const metrics = await (await fetch(`${b.url}/metrics`)).text();
+    const metrics = await (await scrapeMetrics(b.url)).text();
     expect(metrics).toMatch(/boardroom_access_revalidation_actions_total\{action="closed"\} 2/);
     expect(metrics).toMatch(/boardroom_disconnects_total\{code="4431"\} 2/);
   });

@@ -21,7 +21,7 @@ import { signUp } from './helpers/auth.ts';
 import { connectClient, synced, type TestClient } from './helpers/clients.ts';
 import { testLogger } from './helpers/logger.ts';
 import { createTestDatabase } from './helpers/postgres.ts';
-import { createConfig } from './helpers/server.ts';
+import { createConfig, scrapeMetrics, TEST_METRICS_TOKEN } from './helpers/server.ts';
 import { startTcpProxy, type TcpProxy } from './helpers/tcp-proxy.ts';
 import { eventually } from './helpers/wait.ts';
 import { REDIS_URL } from './builder-harness.ts';
@@ -92,7 +92,7 @@ describe('Postgres outages heal by themselves', () => {
     const database = await openDatabase({ databaseUrl: url.toString(), dataDir: 'memory://' });
     // With Redis, as in production: the scrape then also reads build figures from Postgres, and
     // readiness checks Redis too (which stays up here).
-    const server = await startServer({ database, logger: testLogger(), port: 0, redisUrl: REDIS_URL, keyPrefix: `chaos-${label}-${randomBytes(4).toString('hex')}:` });
+    const server = await startServer({ database, logger: testLogger(), port: 0, redisUrl: REDIS_URL, keyPrefix: `chaos-${label}-${randomBytes(4).toString('hex')}:`, metricsToken: TEST_METRICS_TOKEN });
     const clients: TestClient[] = [];
     cleanups.push(async () => {
       for (const c of clients) c.destroy();
@@ -156,7 +156,7 @@ describe('Postgres outages heal by themselves', () => {
           expect(((await ready.value.json()) as { checks: Record<string, string> }).checks.postgres).not.toBe('ok');
           expect(ready.ms).toBeLessThan(SCRAPE_BOUND_MS + 2_000);
           // A scrape answers whatever Postgres does.
-          const scrape = await timed(fetch(`${rig.server.url}/metrics`));
+          const scrape = await timed(scrapeMetrics(rig.server.url));
           expect(scrape.value.status).toBe(200);
           expect(await scrape.value.text()).toContain('boardroom_unsaved_updates');
           expect(scrape.ms).toBeLessThan(SCRAPE_BOUND_MS);

@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto';
 import pino, { type Logger } from 'pino';
 import { openDatabase } from '../../server/db/connect.ts';
 import { startServer, type RunningServer } from '../../server/server.ts';
+import { TEST_METRICS_TOKEN } from './server.ts';
 import { authed, signUp, type TestUser } from './auth.ts';
 import { storedDocReader } from './convergence.ts';
 import { testLogger } from './logger.ts';
@@ -52,6 +53,7 @@ export async function startClusterPair(options: { captureLogs?: boolean } = {}):
       port: 0,
       redisUrl: `redis://127.0.0.1:${proxy.port}`,
       keyPrefix,
+      metricsToken: TEST_METRICS_TOKEN,
     });
     const close = server.close;
     return {

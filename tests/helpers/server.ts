@@ -72,3 +72,11 @@ export async function addMember(who: { url: string; token: string }, configId: s
   const accepted = await authed(who.url, member.token)('/api/invitations/accept', { method: 'POST', body: JSON.stringify({ token }) });
   if (accepted.status !== 200) throw new Error(`accept: ${accepted.status} ${await accepted.text()}`);
 }
+
+/** The bearer token test servers that are scraped use for `/metrics` (off without one). */
+export const TEST_METRICS_TOKEN = 'test-metrics-token';
+
+/** GET /metrics of a server started with `metricsToken: TEST_METRICS_TOKEN`. */
+export function scrapeMetrics(url: string): Promise<Response> {
+  return fetch(`${url}/metrics`, { headers: { authorization: `Bearer ${TEST_METRICS_TOKEN}` } });
+}
