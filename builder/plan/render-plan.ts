@@ -126,6 +126,9 @@ export function renderPlan(
     }
   } else if (framework.kind === 'unavailable') {
     warnings.push(`not checked by the Armbian framework (${framework.reason}); the image name is not predicted`);
+    if (kernelVersion === null && branch !== 'ddk') {
+      warnings.push(`family ${board.family} defines no kernel version for branch ${branch}: the framework will refuse it`);
+    }
   }
 
   const confName = confNameOf(snapshot.configName, facts.framework.commands);
