@@ -8,7 +8,7 @@
 import { spawn } from 'node:child_process';
 import { chown, cp, mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { frameworkMessages, parseDump, sanitize } from './framework-output.ts';
+import { frameworkMessages, parseDump } from './framework-output.ts';
 import { resolvedValues, type ResolvedValues } from './resolved-values.ts';
 
 /** What config-dump-json reads; output/, cache/ and userpatches/ of the checkout are left out. */
@@ -116,8 +116,10 @@ async function checkOnce(deps: FrameworkCheckerDeps, input: FrameworkCheckInput)
       messages.errors.push('the framework printed no configuration (no IMAGE_FILE_ID in its JSON dump)');
     }
     if (messages.errors.length === 0) {
-      const tail = sanitize(run.stderr, workspace).trim().split('\n').slice(-3).join(' ');
-      messages.errors.push(`compile.sh exited with ${run.code}${tail ? `: ${tail}` : ''}`);
+      // No error alert of its own: the framework stopped on a failed check, after warning about
+      // the problem ("KERNEL_MAJOR_MINOR is unset"); its warnings are the reason.
+      const where = messages.stops[0] ?? `compile.sh exited with ${run.code}`;
+      messages.errors.push(...messages.warnings, where);
     }
     return { ok: false, exitCode: run.code, errors: messages.errors, warnings: messages.warnings, durationMs };
   } finally {

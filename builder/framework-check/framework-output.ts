@@ -9,6 +9,8 @@ import { stripAnsi } from '../executors/armbian-progress.ts';
 export interface FrameworkMessages {
   errors: string[];
   warnings: string[];
+  /** Where it stopped ("Error 1 occurred in main shell [ at <armbian>/config/sources/common.conf:62 ]"). */
+  stops: string[];
 }
 
 /** Alerts that are not problems with the configuration (the framework's exit trap, its generic
@@ -39,6 +41,7 @@ export function parseDump(stdout: string): Record<string, unknown> | null {
 export function frameworkMessages(stdout: string, stderr: string, workspace: string): FrameworkMessages {
   const errors: string[] = [];
   const warnings: string[] = [];
+  const stops: string[] = [];
   const push = (list: string[], text: string): void => {
     const clean = sanitize(text, workspace).replace(/\s+/g, ' ').replace(/\s*\[\s*\]\s*$/, '').trim();
     if (clean !== '' && !list.includes(clean)) list.push(clean);
@@ -48,10 +51,11 @@ export function frameworkMessages(stdout: string, stderr: string, workspace: str
     const err = /^ERR:\s*(.+)$/.exec(line) ?? /^\[💥\]\s*(.+)$/u.exec(line);
     if (err) {
       if (!NOISE.some((n) => n.test(err[1]!))) push(errors, err[1]!);
+      else if (!/^Cleaning up\b/.test(err[1]!)) push(stops, err[1]!);
       continue;
     }
     const warn = /^\[🚸\]\s*(.+)$/u.exec(line);
     if (warn) push(warnings, warn[1]!);
   }
-  return { errors, warnings };
+  return { errors, warnings, stops };
 }

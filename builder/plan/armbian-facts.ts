@@ -18,6 +18,8 @@ export interface BoardRecord {
   hasVideo?: boolean;
   /** Branch → kernel major.minor a board hook sets over its family's (wdk2023 → 6.7). */
   kernelOverrides?: Record<string, string>;
+  /** Extensions the board file enables itself. */
+  extensions?: string[];
 }
 
 export interface FamilyRecord {
@@ -44,6 +46,7 @@ export interface FrameworkFactsRecord {
   commit: string | null;
   version: string;
   extensions: string[];
+  extensionImageSuffixes?: Record<string, string>;
   /** `./compile.sh` takes these first words as commands, never as a config name. */
   commands: string[];
 }

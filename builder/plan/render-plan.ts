@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import type { BuildSnapshot } from '../../shared/builds/read.ts';
 import { imageFileName, type ResolvedValues } from '../framework-check/resolved-values.ts';
 import { resolveKernelVersion, type ArmbianFacts } from './armbian-facts.ts';
+import { expectedImageFileId } from './image-file-id.ts';
 import { mapConfig, type ArmbianAssignment, type ScriptInputs } from './config-mapping.ts';
 import { doubleQuoted, shellWord } from './shell.ts';
 import { stableJson } from './stable-json.ts';
@@ -118,6 +119,10 @@ export function renderPlan(
   const kernelVersion = accepted ? accepted.values.KERNEL_MAJOR_MINOR : resolveKernelVersion(facts, board, branch);
   if (accepted) {
     for (const w of accepted.warnings) warnings.push(`framework: ${w}`);
+    const expected = expectedImageFileId(facts, board, get);
+    if (expected !== accepted.values.IMAGE_FILE_ID) {
+      warnings.push(`the facts expected IMAGE_FILE_ID ${expected}, the framework resolved ${accepted.values.IMAGE_FILE_ID}: regenerate the facts (npm run armbian:facts)`);
+    }
     if (accepted.commit !== facts.framework.commit) {
       warnings.push(
         `the framework checkout is at ${accepted.commit ?? 'an unknown commit'} (${accepted.version ?? 'unknown version'}), ` +

@@ -51,6 +51,8 @@ export interface FrameworkFacts {
   version: string;
   /** Every name `enable_extension` finds under extensions/ (a file `<name>.sh` anywhere below). */
   extensions: string[];
+  /** Suffix an extension adds to the image name (`EXTRA_IMAGE_SUFFIXES+=("-ci")`), by extension. */
+  extensionImageSuffixes: Record<string, string>;
   /** First words `./compile.sh` takes as a command, not a config name (lib/functions/cli/commands.sh). */
   commands: string[];
   releases: ReleaseFact[];
@@ -154,17 +156,24 @@ function boardFact(file: string, board: string, support: string, families: Map<s
   return fact;
 }
 
-function listExtensions(dir: string): string[] {
+function listExtensions(dir: string): { names: string[]; suffixes: Record<string, string> } {
   const names = new Set<string>();
+  const suffixes: Record<string, string> = {};
   const walk = (at: string): void => {
     for (const entry of readdirSync(at, { withFileTypes: true })) {
       const full = path.join(at, entry.name);
       if (entry.isDirectory()) walk(full);
-      else if (entry.name.endsWith('.sh')) names.add(entry.name.slice(0, -3));
+      else if (entry.name.endsWith('.sh')) {
+        const name = entry.name.slice(0, -3);
+        names.add(name);
+        const suffix = /EXTRA_IMAGE_SUFFIXES\+=\(\s*"([^"$]*)"\s*\)/.exec(readFileSync(full, 'utf8'));
+        if (suffix) suffixes[name] = suffix[1]!;
+      }
     }
   };
   walk(path.join(dir, 'extensions'));
-  return [...names].sort(byName);
+  const sorted = [...names].sort(byName);
+  return { names: sorted, suffixes: Object.fromEntries(sorted.filter((n) => n in suffixes).map((n) => [n, suffixes[n]!])) };
 }
 
 function listCommands(dir: string): string[] {
@@ -223,13 +232,15 @@ export function extractArmbianFacts(dir: string): ArmbianFactsBundle {
   const branches = new Set<string>();
   for (const f of families) for (const b of Object.keys(f.branches)) branches.add(b);
   for (const b of boards) for (const t of b.kernelTargets) branches.add(t);
+  const extensions = listExtensions(dir);
   return {
     boards,
     families,
     framework: {
       commit: frameworkCommit(dir),
       version: readFileSync(path.join(dir, 'VERSION'), 'utf8').trim(),
-      extensions: listExtensions(dir),
+      extensions: extensions.names,
+      extensionImageSuffixes: extensions.suffixes,
       commands: listCommands(dir),
       releases: listReleases(dir),
       branches: [...branches].sort(byName),
