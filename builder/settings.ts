@@ -32,6 +32,7 @@ import { createBuildEnv, parseBuildEnvPassthrough } from './executors/build-env.
 import { createExecutor } from './executors/index.ts';
 import type { FrameworkJudge } from './framework-check/checked-plan.ts';
 import { createFrameworkChecker } from './framework-check/framework-checker.ts';
+import { createFrameworkCheckWorker } from './framework-check/check-worker.ts';
 import { frameworkIdentity } from './framework-check/framework-commit.ts';
 import { loadArmbianFacts } from './plan/armbian-facts.ts';
 import { DEFAULT_BUILDER_TUNING, createBuilder, type Builder } from './worker.ts';
@@ -109,14 +110,16 @@ export interface BuilderRuntime {
 
 export function createBuilderFromSettings(runtime: BuilderRuntime, settings: BuilderSettings): Builder {
   const judge = frameworkJudge(settings);
-  return createBuilder({
+  const facts = loadArmbianFacts();
+  const keys = buildKeys(settings.keyPrefix);
+  const builder = createBuilder({
     db: runtime.db,
     redis: runtime.redis,
-    keys: buildKeys(settings.keyPrefix),
+    keys,
     logger: runtime.logger,
     executor: createExecutor({
       name: settings.executor,
-      facts: loadArmbianFacts(),
+      facts,
       builderVersion: BUILDER_VERSION,
       armbianDir: settings.armbianDir,
       buildEnv: createBuildEnv(runtime.env, settings.buildEnvPassthrough),
@@ -126,4 +129,29 @@ export function createBuilderFromSettings(runtime: BuilderRuntime, settings: Bui
     workRoot: settings.workDir,
     tuning: { concurrency: settings.concurrency, timeoutMs: settings.timeoutMs },
   });
+  if (!judge) {
+    runtime.logger.info('no Armbian checkout (ARMBIAN_DIR): builds are not checked by the framework, and "Check with Armbian" is unavailable');
+    return builder;
+  }
+  // "Check with Armbian" from the editor, answered next to the builds.
+  const checks = createFrameworkCheckWorker({
+    redis: runtime.redis,
+    keys,
+    judge,
+    facts,
+    builderVersion: BUILDER_VERSION,
+    logger: runtime.logger,
+    workerName: `builder-${process.pid}`,
+  });
+  return {
+    ...builder,
+    async start() {
+      await builder.start();
+      await checks.start();
+    },
+    async close() {
+      await checks.close();
+      await builder.close();
+    },
+  };
 }
