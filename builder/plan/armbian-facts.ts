@@ -20,6 +20,7 @@ export interface BoardRecord {
   kernelOverrides?: Record<string, string>;
   /** Extensions the board file enables itself. */
   extensions?: string[];
+  bootFsType?: string;
 }
 
 export interface FamilyRecord {

@@ -22,6 +22,8 @@ export interface BoardFact {
   bootConfig?: string;
   hasVideo?: boolean;
   arch: string | null;
+  /** BOOTFS_TYPE the board (or its family) sets unconditionally; extensions such as cloud-init need fat. */
+  bootFsType?: string;
   extensions?: string[];
   /** Branch → KERNEL_MAJOR_MINOR a board hook sets over the family's (e.g. wdk2023 → 6.7). */
   kernelOverrides?: Record<string, string>;
@@ -146,6 +148,8 @@ function boardFact(file: string, board: string, support: string, families: Map<s
   if (a.has('HAS_VIDEO_OUTPUT')) fact.hasVideo = a.get('HAS_VIDEO_OUTPUT') === 'yes';
   const parsedFamily = family ? families.get(family) : undefined;
   fact.arch = a.get('ARCH') ?? (parsedFamily ? familyArch(parsedFamily) : null);
+  const bootFs = a.get('BOOTFS_TYPE') ?? parsedFamily?.own.assignments.get('BOOTFS_TYPE') ?? parsedFamily?.includes.find((i) => i.file.assignments.has('BOOTFS_TYPE'))?.file.assignments.get('BOOTFS_TYPE');
+  if (bootFs && !bootFs.includes('$')) fact.bootFsType = bootFs;
   if (parsed.extensions.length > 0) fact.extensions = [...parsed.extensions];
   if (parsed.branchHooks.size > 0) fact.kernelOverrides = Object.fromEntries([...parsed.branchHooks].sort(([x], [y]) => byName(x, y)));
   fact.extra = {};

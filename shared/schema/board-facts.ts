@@ -19,6 +19,7 @@ interface RawBoard {
   kernelTargets: string[];
   hasVideo?: boolean;
   kernelOverrides?: Record<string, string>;
+  bootFsType?: string;
 }
 
 interface RawFamily {
@@ -68,6 +69,7 @@ export function loadBoardFacts(allBranches: readonly string[]): BoardFacts[] {
         // Armbian's HAS_VIDEO_OUTPUT defaults to yes; the data only records boards that set it.
         hasVideo: raw.hasVideo !== false,
         kernels: kernelsFor(raw, families.get(raw.family), allBranches),
+        ...(raw.bootFsType ? { bootFsType: raw.bootFsType } : {}),
       }),
     )
     .sort((a, b) => (a.board < b.board ? -1 : a.board > b.board ? 1 : 0));

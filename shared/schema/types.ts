@@ -24,6 +24,8 @@ export interface BoardFacts {
   kernelTargets: string[];
   /** False only when the board says it has no video output; Armbian assumes video otherwise. */
   hasVideo: boolean;
+  /** The boot partition's filesystem when the board or its family fixes it (BOOTFS_TYPE). */
+  bootFsType?: string;
   /** Every branch the framework can build for the board, with its kernel major.minor: the
    * family's `case $BRANCH` labels (all branches, when the family sets one version for all), and
    * board hooks' overrides. A KERNEL_TARGET branch missing here has no kernel: the framework

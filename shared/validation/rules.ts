@@ -116,10 +116,21 @@ export function didYouMean(name: string, known: readonly string[]): string[] {
     .map((x) => x.k);
 }
 
+/** Extensions that stop the build when the board's boot partition is not this filesystem
+ * (extensions/cloud-init/cloud-init.sh: "BOOTFS_TYPE … not compatible with cloud-init"). */
+const EXTENSION_BOOTFS: Record<string, string> = { 'cloud-init': 'fat' };
+
 /** The framework stops with exit 17 "cant find extension" for a name no `<name>.sh` answers to. */
 function extensionRules(ctx: RuleContext): void {
   const list = ctx.data.ENABLE_EXTENSIONS;
   if (!Array.isArray(list)) return;
+  list.forEach((item, index) => {
+    const needs = typeof item === 'string' ? EXTENSION_BOOTFS[item] : undefined;
+    if (needs && ctx.board?.bootFsType && ctx.board.bootFsType !== needs) {
+      add(ctx, `/ENABLE_EXTENSIONS/${index}`, 'extension-bootfs', 'error',
+        `The ${item} extension needs a ${needs} boot partition, and ${ctx.board.name} has ${ctx.board.bootFsType} (BOOTFS_TYPE); the framework refuses this`);
+    }
+  });
   const known = new Set(ctx.schema['x-extensions']);
   list.forEach((item, index) => {
     if (typeof item !== 'string' || item === '' || known.has(item)) return;

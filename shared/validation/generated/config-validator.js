@@ -110,7 +110,8 @@ export const configSchema = deepFreeze({
     "current": "6.18",
     "edge": "7.1",
     "bleedingedge": "7.2"
-   }
+   },
+   "bootFsType": "fat"
   },
   {
    "board": "aml-s805-mxq",
@@ -125,7 +126,8 @@ export const configSchema = deepFreeze({
    "hasVideo": true,
    "kernels": {
     "current": "6.12"
-   }
+   },
+   "bootFsType": "fat"
   },
   {
    "board": "aml-s905d3-cc",
@@ -163,7 +165,8 @@ export const configSchema = deepFreeze({
     "current": "6.18",
     "edge": "7.1",
     "bleedingedge": "7.2"
-   }
+   },
+   "bootFsType": "fat"
   },
   {
    "board": "aml-t95z-plus",
@@ -200,7 +203,8 @@ export const configSchema = deepFreeze({
     "current": "6.18",
     "edge": "7.1",
     "bleedingedge": "7.2"
-   }
+   },
+   "bootFsType": "fat"
   },
   {
    "board": "anbernic-rg-vita-pro",
@@ -234,7 +238,8 @@ export const configSchema = deepFreeze({
    "hasVideo": true,
    "kernels": {
     "edge": "7.1"
-   }
+   },
+   "bootFsType": "fat"
   },
   {
    "board": "armsom-aim7-io",
@@ -423,7 +428,8 @@ export const configSchema = deepFreeze({
     "legacy": "6.12",
     "current": "6.18",
     "edge": "7.1"
-   }
+   },
+   "bootFsType": "fat"
   },
   {
    "board": "ayn-odin2",
@@ -488,7 +494,8 @@ export const configSchema = deepFreeze({
    "hasVideo": true,
    "kernels": {
     "edge": "7.1"
-   }
+   },
+   "bootFsType": "fat"
   },
   {
    "board": "ayn-thor",
@@ -918,7 +925,8 @@ export const configSchema = deepFreeze({
     "vendor-rt": "6.18",
     "vendor-edge": "6.18",
     "edge": "7.2"
-   }
+   },
+   "bootFsType": "fat"
   },
   {
    "board": "beaglebone-ai64",
@@ -938,7 +946,8 @@ export const configSchema = deepFreeze({
     "vendor-rt": "6.18",
     "vendor-edge": "6.18",
     "edge": "7.2"
-   }
+   },
+   "bootFsType": "fat"
   },
   {
    "board": "beagleplay",
@@ -958,7 +967,8 @@ export const configSchema = deepFreeze({
     "vendor-rt": "6.18",
     "vendor-edge": "6.18",
     "edge": "7.2"
-   }
+   },
+   "bootFsType": "fat"
   },
   {
    "board": "beaglev",
@@ -992,7 +1002,8 @@ export const configSchema = deepFreeze({
     "vendor": "6.12",
     "vendor-rt": "6.12",
     "edge": "7.2"
-   }
+   },
+   "bootFsType": "fat"
   },
   {
    "board": "beelinkx2",
@@ -1048,7 +1059,8 @@ export const configSchema = deepFreeze({
     "current": "6.18",
     "edge": "7.1",
     "legacy": "6.12"
-   }
+   },
+   "bootFsType": "fat"
   },
   {
    "board": "bigtreetech-cb2",
@@ -1508,7 +1520,8 @@ export const configSchema = deepFreeze({
     "current": "6.18",
     "edge": "7.1",
     "bleedingedge": "7.2"
-   }
+   },
+   "bootFsType": "fat"
   },
   {
    "board": "easy-eai-nano",
@@ -1813,7 +1826,8 @@ export const configSchema = deepFreeze({
     "current": "6.18",
     "edge": "7.1",
     "bleedingedge": "7.2"
-   }
+   },
+   "bootFsType": "ext4"
   },
   {
    "board": "hinlink-h66k",
@@ -1833,7 +1847,8 @@ export const configSchema = deepFreeze({
     "current": "6.18",
     "edge": "7.1",
     "bleedingedge": "7.2"
-   }
+   },
+   "bootFsType": "fat"
   },
   {
    "board": "hinlink-h68k",
@@ -1853,7 +1868,8 @@ export const configSchema = deepFreeze({
     "current": "6.18",
     "edge": "7.1",
     "bleedingedge": "7.2"
-   }
+   },
+   "bootFsType": "fat"
   },
   {
    "board": "hinlink-h88k",
@@ -1893,7 +1909,8 @@ export const configSchema = deepFreeze({
     "current": "6.18",
     "edge": "7.1",
     "bleedingedge": "7.2"
-   }
+   },
+   "bootFsType": "fat"
   },
   {
    "board": "hinlink-ht2",
@@ -1912,7 +1929,8 @@ export const configSchema = deepFreeze({
     "current": "6.18",
     "edge": "7.1",
     "bleedingedge": "7.2"
-   }
+   },
+   "bootFsType": "ext4"
   },
   {
    "board": "imb3588",
@@ -2379,7 +2397,8 @@ export const configSchema = deepFreeze({
     "legacy": "5.10",
     "current": "6.6",
     "edge": "6.7"
-   }
+   },
+   "bootFsType": "ext4"
   },
   {
    "board": "lime",
@@ -2506,7 +2525,8 @@ export const configSchema = deepFreeze({
    "hasVideo": true,
    "kernels": {
     "legacy": "5.15"
-   }
+   },
+   "bootFsType": "fat"
   },
   {
    "board": "lubancat-5io",
@@ -2564,7 +2584,8 @@ export const configSchema = deepFreeze({
     "current": "6.18",
     "edge": "7.1",
     "bleedingedge": "7.2"
-   }
+   },
+   "bootFsType": "fat"
   },
   {
    "board": "luckfox-lyra-plus",
@@ -2663,7 +2684,8 @@ export const configSchema = deepFreeze({
     "current": "6.18",
     "edge": "7.1",
     "bleedingedge": "7.2"
-   }
+   },
+   "bootFsType": "ext4"
   },
   {
    "board": "maaxboard-8ulp",
@@ -2678,7 +2700,8 @@ export const configSchema = deepFreeze({
    "hasVideo": true,
    "kernels": {
     "vendor": "6.1"
-   }
+   },
+   "bootFsType": "fat"
   },
   {
    "board": "macchiatobin-doubleshot",
@@ -2715,7 +2738,8 @@ export const configSchema = deepFreeze({
     "current": "6.18",
     "edge": "7.1",
     "bleedingedge": "7.2"
-   }
+   },
+   "bootFsType": "ext4"
   },
   {
    "board": "mangopi-mq",
@@ -2980,7 +3004,8 @@ export const configSchema = deepFreeze({
     "vendor-edge": "5.4",
     "vendor-rt": "5.4",
     "wdk2023": "5.4"
-   }
+   },
+   "bootFsType": "fat"
   },
   {
    "board": "milkv-duos-arm",
@@ -2997,7 +3022,8 @@ export const configSchema = deepFreeze({
    "kernels": {
     "edge": "7.0",
     "bleedingedge": "7.2"
-   }
+   },
+   "bootFsType": "fat"
   },
   {
    "board": "milkv-duos-riscv",
@@ -3014,7 +3040,8 @@ export const configSchema = deepFreeze({
    "kernels": {
     "edge": "7.0",
     "bleedingedge": "7.2"
-   }
+   },
+   "bootFsType": "fat"
   },
   {
    "board": "miqi",
@@ -3130,7 +3157,8 @@ export const configSchema = deepFreeze({
     "current": "6.18",
     "edge": "7.1",
     "bleedingedge": "7.2"
-   }
+   },
+   "bootFsType": "fat"
   },
   {
    "board": "mkspi",
@@ -3148,7 +3176,8 @@ export const configSchema = deepFreeze({
     "current": "6.18",
     "edge": "7.1",
     "bleedingedge": "7.2"
-   }
+   },
+   "bootFsType": "fat"
   },
   {
    "board": "musebook",
@@ -3305,7 +3334,8 @@ export const configSchema = deepFreeze({
     "current": "6.18",
     "edge": "7.1",
     "bleedingedge": "7.2"
-   }
+   },
+   "bootFsType": "ext4"
   },
   {
    "board": "nanopi-r1",
@@ -3592,7 +3622,8 @@ export const configSchema = deepFreeze({
     "current": "6.18",
     "edge": "7.1",
     "bleedingedge": "7.2"
-   }
+   },
+   "bootFsType": "ext4"
   },
   {
    "board": "nanopia64",
@@ -3993,7 +4024,8 @@ export const configSchema = deepFreeze({
    "hasVideo": true,
    "kernels": {
     "current": "6.12"
-   }
+   },
+   "bootFsType": "fat"
   },
   {
    "board": "odroidc2",
@@ -4269,7 +4301,8 @@ export const configSchema = deepFreeze({
    "hasVideo": true,
    "kernels": {
     "current": "6.12"
-   }
+   },
+   "bootFsType": "fat"
   },
   {
    "board": "oneplus-kebab",
@@ -4321,7 +4354,8 @@ export const configSchema = deepFreeze({
     "legacy": "6.12",
     "current": "6.18",
     "edge": "7.1"
-   }
+   },
+   "bootFsType": "fat"
   },
   {
    "board": "orangepi-r1",
@@ -5099,7 +5133,8 @@ export const configSchema = deepFreeze({
     "current": "6.18",
     "edge": "7.1",
     "bleedingedge": "7.2"
-   }
+   },
+   "bootFsType": "fat"
   },
   {
    "board": "pcduino2",
@@ -5339,7 +5374,8 @@ export const configSchema = deepFreeze({
     "vendor": "6.12",
     "vendor-rt": "6.12",
     "edge": "7.2"
-   }
+   },
+   "bootFsType": "fat"
   },
   {
    "board": "pocketchip-sd",
@@ -5438,7 +5474,8 @@ export const configSchema = deepFreeze({
     "current": "6.18",
     "edge": "7.1",
     "bleedingedge": "7.2"
-   }
+   },
+   "bootFsType": "fat"
   },
   {
    "board": "quartz64a",
@@ -5625,7 +5662,8 @@ export const configSchema = deepFreeze({
     "current": "6.18",
     "edge": "7.1",
     "bleedingedge": "7.2"
-   }
+   },
+   "bootFsType": "fat"
   },
   {
    "board": "radxa-e52c",
@@ -5941,7 +5979,8 @@ export const configSchema = deepFreeze({
     "current": "6.18",
     "edge": "7.1",
     "bleedingedge": "7.2"
-   }
+   },
+   "bootFsType": "fat"
   },
   {
    "board": "rk3566-box-demo",
@@ -6058,7 +6097,8 @@ export const configSchema = deepFreeze({
     "current": "6.18",
     "edge": "7.1",
     "bleedingedge": "7.2"
-   }
+   },
+   "bootFsType": "fat"
   },
   {
    "board": "rock-4se",
@@ -6494,7 +6534,8 @@ export const configSchema = deepFreeze({
     "vendor-rt": "6.18",
     "vendor-edge": "6.18",
     "edge": "7.2"
-   }
+   },
+   "bootFsType": "fat"
   },
   {
    "board": "sk-am62-sip",
@@ -6515,7 +6556,8 @@ export const configSchema = deepFreeze({
     "vendor-rt": "6.18",
     "vendor-edge": "6.18",
     "edge": "7.2"
-   }
+   },
+   "bootFsType": "fat"
   },
   {
    "board": "sk-am62b",
@@ -6536,7 +6578,8 @@ export const configSchema = deepFreeze({
     "vendor-rt": "6.18",
     "vendor-edge": "6.18",
     "edge": "7.2"
-   }
+   },
+   "bootFsType": "fat"
   },
   {
    "board": "sk-am62p",
@@ -6557,7 +6600,8 @@ export const configSchema = deepFreeze({
     "vendor-rt": "6.18",
     "vendor-edge": "6.18",
     "edge": "7.2"
-   }
+   },
+   "bootFsType": "fat"
   },
   {
    "board": "sk-am64b",
@@ -6578,7 +6622,8 @@ export const configSchema = deepFreeze({
     "vendor-rt": "6.18",
     "vendor-edge": "6.18",
     "edge": "7.2"
-   }
+   },
+   "bootFsType": "fat"
   },
   {
    "board": "sk-am68",
@@ -6599,7 +6644,8 @@ export const configSchema = deepFreeze({
     "vendor-rt": "6.18",
     "vendor-edge": "6.18",
     "edge": "7.2"
-   }
+   },
+   "bootFsType": "fat"
   },
   {
    "board": "sk-am69",
@@ -6620,7 +6666,8 @@ export const configSchema = deepFreeze({
     "vendor-rt": "6.18",
     "vendor-edge": "6.18",
     "edge": "7.2"
-   }
+   },
+   "bootFsType": "fat"
   },
   {
    "board": "sk-tda4vm",
@@ -6641,7 +6688,8 @@ export const configSchema = deepFreeze({
     "vendor-rt": "6.18",
     "vendor-edge": "6.18",
     "edge": "7.2"
-   }
+   },
+   "bootFsType": "fat"
   },
   {
    "board": "smart-am40",
@@ -6677,7 +6725,8 @@ export const configSchema = deepFreeze({
     "current": "6.18",
     "edge": "7.1",
     "legacy": "6.12"
-   }
+   },
+   "bootFsType": "fat"
   },
   {
    "board": "sovol-sv08-max",
@@ -6695,7 +6744,8 @@ export const configSchema = deepFreeze({
     "current": "6.18",
     "edge": "7.1",
     "legacy": "6.12"
-   }
+   },
+   "bootFsType": "fat"
   },
   {
    "board": "sovol-zero",
@@ -6713,7 +6763,8 @@ export const configSchema = deepFreeze({
     "current": "6.18",
     "edge": "7.1",
     "legacy": "6.12"
-   }
+   },
+   "bootFsType": "fat"
   },
   {
    "board": "star64",
@@ -6989,7 +7040,8 @@ export const configSchema = deepFreeze({
     "vendor-rt": "6.18",
     "vendor-edge": "6.18",
     "edge": "7.2"
-   }
+   },
+   "bootFsType": "fat"
   },
   {
    "board": "tmds64evm",
@@ -7010,7 +7062,8 @@ export const configSchema = deepFreeze({
     "vendor-rt": "6.18",
     "vendor-edge": "6.18",
     "edge": "7.2"
-   }
+   },
+   "bootFsType": "fat"
   },
   {
    "board": "tq-smarc2-tqma8mpxs",
@@ -7489,7 +7542,8 @@ export const configSchema = deepFreeze({
    "hasVideo": true,
    "kernels": {
     "vendor": "6.6"
-   }
+   },
+   "bootFsType": "fat"
   },
   {
    "board": "xt-q8l-v10",
