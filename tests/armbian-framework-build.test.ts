@@ -6,6 +6,7 @@
  * at once as the user's error, with the framework's own words, and is not retried.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createBuildEnv } from '../builder/executors/build-env.ts';
 import { createExecutor } from '../builder/executors/index.ts';
 import { loadArmbianFacts } from '../builder/plan/armbian-facts.ts';
 import type { Builder } from '../builder/worker.ts';
@@ -28,7 +29,7 @@ const facts = loadArmbianFacts();
 beforeAll(async () => {
   env = await createBuildsEnv(testLogger(), 'framework_build');
   rig = await startFrameworkRig(2);
-  builder = startTestBuilder(env, createExecutor({ name: 'plan', facts, builderVersion: BUILDER_VERSION, env: {}, judge: rig.judge }));
+  builder = startTestBuilder(env, createExecutor({ name: 'plan', facts, builderVersion: BUILDER_VERSION, buildEnv: createBuildEnv({}), judge: rig.judge }));
   await builder.start();
 });
 
