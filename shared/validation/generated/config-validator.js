@@ -8856,7 +8856,8 @@ export const configSchema = deepFreeze({
     ]
    },
    "x-section": "filesystem",
-   "x-order": 4
+   "x-order": 4,
+   "x-source": "https://github.com/armbian/build/blob/82a0c923f91f75211cade3ee703fc06372c840e5/lib/functions/configuration/main-config.sh"
   },
   "BOOTSIZE": {
    "type": "integer",
