@@ -6,13 +6,18 @@
  * side by side without sharing `userpatches/` or `output/`, and nothing is cached between them.
  */
 import { spawn } from 'node:child_process';
-import { chown, cp, mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { chmod, chown, cp, mkdir, mkdtemp, readdir, rm, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { frameworkMessages, parseDump } from './framework-output.ts';
 import { resolvedValues, type ResolvedValues } from './resolved-values.ts';
 
-/** What config-dump-json reads; output/, cache/ and userpatches/ of the checkout are left out. */
-const COPIED_ENTRIES = ['compile.sh', 'VERSION', 'lib', 'extensions', 'config', 'packages', 'patch'];
+/** What config-dump-json reads, copied: small, and the framework searches some of it with
+ * `find` (which does not enter a linked directory). output/, cache/ and userpatches/ of the
+ * checkout are left out. */
+const COPIED_ENTRIES = ['compile.sh', 'VERSION', 'lib', 'extensions', 'config'];
+/** Large and only tested for existence by configuration code (family files look for
+ * patch/kernel/<dir>): linked, not copied, so a check of a full checkout stays a copy of a few MB. */
+const LINKED_ENTRIES = ['packages', 'patch'];
 /** One check takes 2–20 s on two cores; a minute means it hangs (a dialog, a network fetch). */
 export const FRAMEWORK_CHECK_TIMEOUT_MS = 120_000;
 /** Each check is a bash process tree of a few hundred MB at peak; more at once only queue for CPU. */
@@ -92,11 +97,16 @@ export function createFrameworkChecker(deps: FrameworkCheckerDeps): FrameworkChe
 async function checkOnce(deps: FrameworkCheckerDeps, input: FrameworkCheckInput): Promise<FrameworkCheckResult> {
   const started = Date.now();
   await mkdir(deps.workRoot, { recursive: true });
+  // The unprivileged user must be able to reach its copy inside.
+  if (deps.runAsUid !== null) await chmod(deps.workRoot, 0o755);
   const workspace = await mkdtemp(path.join(deps.workRoot, 'check-'));
   try {
     const present = new Set(await readdir(deps.armbianDir));
     for (const entry of COPIED_ENTRIES) {
       if (present.has(entry)) await cp(path.join(deps.armbianDir, entry), path.join(workspace, entry), { recursive: true });
+    }
+    for (const entry of LINKED_ENTRIES) {
+      if (present.has(entry)) await symlink(path.resolve(deps.armbianDir, entry), path.join(workspace, entry));
     }
     await mkdir(path.join(workspace, 'userpatches'), { recursive: true });
     for (const file of input.files) {
