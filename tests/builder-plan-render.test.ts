@@ -115,6 +115,24 @@ describe('plan renderer', () => {
     expect(confNameOf('my build', facts.framework.commands)).toBe('my-build');
   });
 
+  it("records the framework's resolved values, and warns when its commit or IMAGE_FILE_ID differs from the facts'", () => {
+    const values = {
+      IMAGE_FILE_ID: 'Rock-5b_trixie_current_6.18.y', REVISION: '26.08.0-trunk', VENDOR: 'Armbian-unofficial', ARCH: 'arm64',
+      BOARDFAMILY: 'rockchip-rk3588', LINUXFAMILY: 'rockchip64', KERNEL_MAJOR_MINOR: '6.18', BOOTCONFIG: 'rock-5b-rk3588_defconfig',
+      DESKTOP_ENVIRONMENT: null, EXTRA_PACKAGES_IMAGE: [], artifactInputs: { kernel: ['KERNEL_MAJOR_MINOR=6.18'] },
+    };
+    const config = { BOARD: 'rock-5b', BRANCH: 'current', RELEASE: 'trixie' };
+    const same = renderPlan(snapshot(config), facts, '1.0.0', { kind: 'accepted', commit: facts.framework.commit, version: '26.08.0-trunk', values, warnings: [] }).manifest;
+    expect(same.predictedImageName).toBe('Armbian-unofficial_26.08.0-trunk_Rock-5b_trixie_current_6.18.y.img');
+    expect(same.framework).toMatchObject({ check: 'accepted', resolved: values });
+    expect(same.warnings.join('\n')).not.toMatch(/checkout is at|facts expected/);
+    const other = renderPlan(snapshot(config), facts, '1.0.0', { kind: 'accepted', commit: 'b'.repeat(40), version: '26.11.0-trunk', values: { ...values, IMAGE_FILE_ID: 'Rock-5b_trixie_current_6.19.y', KERNEL_MAJOR_MINOR: '6.19' }, warnings: ['something'] }).manifest;
+    expect(other.kernelVersion).toBe('6.19');
+    expect(other.warnings).toContain(`the framework checkout is at ${'b'.repeat(40)} (26.11.0-trunk), the facts at ${facts.framework.commit}: boards, branches and options may differ`);
+    expect(other.warnings).toContain('the facts expected IMAGE_FILE_ID Rock-5b_trixie_current_6.18.y, the framework resolved Rock-5b_trixie_current_6.19.y: regenerate the facts (npm run armbian:facts)');
+    expect(other.warnings).toContain('framework: something');
+  });
+
   it('takes the kernel of a board hook over the family (wdk2023 → 6.7)', () => {
     const manifest = renderPlan(snapshot({ BOARD: 'wdk2023', BRANCH: 'wdk2023', RELEASE: 'trixie' }), facts, '1.0.0').manifest;
     expect(manifest.kernelVersion).toBe('6.7');
