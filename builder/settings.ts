@@ -13,6 +13,12 @@
  *   BUILD_ENV_PASSTHROUGH  names of builder environment variables builds may see on top of the
  *                      allow-list (comma or space separated, e.g. "http_proxy https_proxy"); empty
  *                      by default — see executors/build-env.ts
+ *   ARMBIAN_CHECK_UID  user (uid = gid) the framework check runs compile.sh as; default 65534
+ *                      (nobody) when the builder runs as root, itself otherwise
+ *
+ * With ARMBIAN_DIR set, every build (either executor) starts with the framework check and the
+ * builder answers "Check with Armbian" requests; without it plan builds skip the check with a
+ * manifest warning and the editor's check says it is unavailable.
  */
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -24,6 +30,10 @@ import { buildKeys, DEFAULT_KEY_PREFIX } from '../shared/builds/keys.ts';
 import { BUILDER_VERSION } from '../shared/builds/version.ts';
 import { createBuildEnv, parseBuildEnvPassthrough } from './executors/build-env.ts';
 import { createExecutor } from './executors/index.ts';
+import type { FrameworkJudge } from './framework-check/checked-plan.ts';
+import { createFrameworkChecker } from './framework-check/framework-checker.ts';
+import { createFrameworkCheckWorker } from './framework-check/check-worker.ts';
+import { frameworkIdentity } from './framework-check/framework-commit.ts';
 import { loadArmbianFacts } from './plan/armbian-facts.ts';
 import { DEFAULT_BUILDER_TUNING, createBuilder, type Builder } from './worker.ts';
 
@@ -35,6 +45,18 @@ const ARMBIAN_DEFAULT_CONCURRENCY = 1;
 export const PLAN_DEFAULT_CONCURRENCY = DEFAULT_BUILDER_TUNING.concurrency;
 const PLAN_DEFAULT_TIMEOUT_MS = DEFAULT_BUILDER_TUNING.timeoutMs;
 export { DEFAULT_KEY_PREFIX };
+/** nobody: as root the framework relaunches itself under Docker or sudo, so checks run as this. */
+const UNPRIVILEGED_UID = 65534;
+
+/** The framework check for a checkout, or null without one. */
+export function frameworkJudge(settings: BuilderSettings): FrameworkJudge | null {
+  if (!settings.armbianDir) return null;
+  const runAsUid = settings.checkUid ?? (process.getuid?.() === 0 ? UNPRIVILEGED_UID : null);
+  return {
+    checker: createFrameworkChecker({ armbianDir: settings.armbianDir, workRoot: path.join(settings.workDir, 'framework-checks'), runAsUid }),
+    identity: frameworkIdentity(settings.armbianDir),
+  };
+}
 
 export type Env = Readonly<Record<string, string | undefined>>;
 
@@ -48,6 +70,8 @@ export interface BuilderSettings {
   workDir: string;
   /** Extra variable names builds may see (BUILD_ENV_PASSTHROUGH). */
   buildEnvPassthrough: string[];
+  /** Null: 65534 when running as root, else the builder's own user. */
+  checkUid: number | null;
 }
 
 function positiveInt(env: Env, name: string, fallback: number): number {
@@ -71,6 +95,7 @@ export function readBuilderSettings(env: Env, dataDir = './data'): BuilderSettin
     timeoutMs: positiveInt(env, 'BUILD_TIMEOUT_MS', armbian ? ARMBIAN_DEFAULT_TIMEOUT_MS : PLAN_DEFAULT_TIMEOUT_MS),
     workDir: path.resolve(env.BUILD_WORK_DIR || path.join(tmpdir(), 'boardroom-builds')),
     buildEnvPassthrough: parseBuildEnvPassthrough(env.BUILD_ENV_PASSTHROUGH),
+    checkUid: env.ARMBIAN_CHECK_UID ? positiveInt(env, 'ARMBIAN_CHECK_UID', UNPRIVILEGED_UID) : null,
   };
 }
 
@@ -84,20 +109,49 @@ export interface BuilderRuntime {
 }
 
 export function createBuilderFromSettings(runtime: BuilderRuntime, settings: BuilderSettings): Builder {
-  return createBuilder({
+  const judge = frameworkJudge(settings);
+  const facts = loadArmbianFacts();
+  const keys = buildKeys(settings.keyPrefix);
+  const builder = createBuilder({
     db: runtime.db,
     redis: runtime.redis,
-    keys: buildKeys(settings.keyPrefix),
+    keys,
     logger: runtime.logger,
     executor: createExecutor({
       name: settings.executor,
-      facts: loadArmbianFacts(),
+      facts,
       builderVersion: BUILDER_VERSION,
       armbianDir: settings.armbianDir,
       buildEnv: createBuildEnv(runtime.env, settings.buildEnvPassthrough),
+      judge,
     }),
     storage: createLocalArtifactStorage(settings.artifactsDir),
     workRoot: settings.workDir,
     tuning: { concurrency: settings.concurrency, timeoutMs: settings.timeoutMs },
   });
+  if (!judge) {
+    runtime.logger.info('no Armbian checkout (ARMBIAN_DIR): builds are not checked by the framework, and "Check with Armbian" is unavailable');
+    return builder;
+  }
+  // "Check with Armbian" from the editor, answered next to the builds.
+  const checks = createFrameworkCheckWorker({
+    redis: runtime.redis,
+    keys,
+    judge,
+    facts,
+    builderVersion: BUILDER_VERSION,
+    logger: runtime.logger,
+    workerName: `builder-${process.pid}`,
+  });
+  return {
+    ...builder,
+    async start() {
+      await builder.start();
+      await checks.start();
+    },
+    async close() {
+      await checks.close();
+      await builder.close();
+    },
+  };
 }

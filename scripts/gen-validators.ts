@@ -26,6 +26,7 @@ const ANNOTATION_KEYWORDS = [
   'x-sections',
   'x-boards',
   'x-releases',
+  'x-extensions',
   'x-section',
   'x-order',
   'x-widget',

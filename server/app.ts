@@ -12,6 +12,7 @@ import type { Mailer } from './invitations/mailer.ts';
 import { invitationRoutes } from './invitations/routes.ts';
 import { authRoutes } from './routes/auth.ts';
 import { githubAuthRoutes, type GithubSettings } from './routes/github-auth.ts';
+import { frameworkCheckRoutes } from './framework-check/routes.ts';
 import { buildRoutes, type BuildGate } from './routes/builds.ts';
 import type { BuildsContext } from './builds-context.ts';
 import { getConnInfo } from '@hono/node-server/conninfo';
@@ -154,6 +155,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.route('/api', accessRoutes({ ...deps, events: deps.accessEvents }));
   app.route('/api', invitationRoutes({ ...deps, events: deps.accessEvents }));
   app.route('/api', buildRoutes({ ...deps, gate: deps.buildGate, onBuildRequest: (outcome) => deps.metrics.cluster.buildRequests.inc({ outcome }) }));
+  app.route('/api', frameworkCheckRoutes(deps));
   app.route('/api/schema', schemaRoute());
   // Data routes first: `/import` must not be taken for a config id.
   app.route('/api/configs', configDataRoutes({ ...deps, hooks: deps.configHooks }));

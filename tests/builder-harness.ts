@@ -2,6 +2,8 @@
  * Real Postgres and Redis for the builder tests and the builds benchmark: a fresh database with
  * the project's migrations, a random Redis key prefix, and the build service wired to both.
  */
+import { createFrameworkChecker } from '../builder/framework-check/framework-checker.ts';
+import { frameworkIdentity } from '../builder/framework-check/framework-commit.ts';
 import { randomBytes } from 'node:crypto';
 import { cp, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -108,6 +110,11 @@ export function armbianExecutor(armbianDir: string, env: Record<string, string> 
     builderVersion: BUILDER_VERSION,
     armbianDir,
     buildEnv: createBuildEnv({ PATH: process.env.PATH, ...env }, Object.keys(env)),
+    // The fake compile.sh answers config-dump-json too; it does not care who runs it.
+    judge: {
+      checker: createFrameworkChecker({ armbianDir, workRoot: path.join(armbianDir, '..', 'checks'), runAsUid: null }),
+      identity: frameworkIdentity(armbianDir),
+    },
   });
 }
 

@@ -43,11 +43,36 @@ describe('plan renderer', () => {
     const out = files({ BOARD: 'rock-5b', BRANCH: 'current', RELEASE: 'trixie', BUILD_DESKTOP: 'yes', DESKTOP_ENVIRONMENT: 'xfce' });
     expect(out['config-test.conf']).toContain('KERNEL_CONFIGURE="no" # set by Boardroom');
     expect(out['config-test.conf']).toContain('DESKTOP_TIER="mid" # set by Boardroom');
-    // Only needed for a non-desktop build: the framework does not ask about it here.
-    expect(out['config-test.conf']).not.toContain('BUILD_MINIMAL');
+    // Always written: without it the framework asks "Choose image type" (and fails without a terminal).
+    expect(out['config-test.conf']).toContain('BUILD_MINIMAL="no" # set by Boardroom');
     expect(out['customize-image.sh']).toBeUndefined();
     const manifest = JSON.parse(out['manifest.json']!);
-    expect(manifest.predictedImageName).toBe('Armbian-unofficial_trunk_Rock-5b_trixie_current_6.18_xfce_desktop.img');
+    // Never invented: without the framework there is no predicted name.
+    expect(manifest.predictedImageName).toBeNull();
+    expect(manifest.framework).toMatchObject({ check: 'unavailable', resolved: null, factsCommit: facts.framework.commit });
+  });
+
+  it('writes BUILD_MINIMAL and BUILD_DESKTOP whatever the configuration sets', () => {
+    const conf = files({ BOARD: 'rock-5b', BRANCH: 'current', RELEASE: 'trixie' })['config-test.conf']!;
+    expect(conf).toContain('BUILD_MINIMAL="no"');
+    expect(conf).toContain('BUILD_DESKTOP="no"');
+    const minimal = files({ BOARD: 'rock-5b', BRANCH: 'current', RELEASE: 'trixie', BUILD_MINIMAL: 'yes' })['config-test.conf']!;
+    expect(minimal).toContain('BUILD_MINIMAL="yes"\nBUILD_DESKTOP="no" # set by Boardroom');
+  });
+
+  it('picks the full desktop tier for legacy app groups, as the framework does', () => {
+    const conf = files({ BOARD: 'rock-5b', BRANCH: 'current', RELEASE: 'trixie', BUILD_DESKTOP: 'yes', DESKTOP_ENVIRONMENT: 'xfce', DESKTOP_APPGROUPS_SELECTED: 'browsers' })['config-test.conf']!;
+    expect(conf).toContain('DESKTOP_TIER="full" # set by Boardroom');
+  });
+
+  it('hands extra packages to the framework through a user extension, not apt-get', () => {
+    const out = files({ BOARD: 'rock-5b', BRANCH: 'current', RELEASE: 'trixie', extraPackages: ['htop', 'vim'], ENABLE_EXTENSIONS: ['docker-ce'] });
+    expect(out['boardroom-extra-packages.sh']).toContain('function extension_prepare_config__boardroom_extra_packages() {\n\tadd_packages_to_image htop vim\n}');
+    expect(out['config-test.conf']).toContain('enable_extension "boardroom-extra-packages"');
+    expect(out['compile-command.txt']).toContain('ENABLE_EXTENSIONS=docker-ce,boardroom-extra-packages');
+    expect(out['customize-image.sh']).toBeUndefined();
+    const plan = renderPlan(snapshot({ BOARD: 'rock-5b', BRANCH: 'current', RELEASE: 'trixie', extraPackages: ['htop'] }), facts, '1.0.0');
+    expect(plan.files.find((f) => f.name === 'boardroom-extra-packages.sh')!.installTo).toBe('userpatches/extensions/boardroom-extra-packages.sh');
   });
 
   it('carries the framework warnings into the manifest', () => {
@@ -62,6 +87,7 @@ describe('plan renderer', () => {
       'board nanopi-r5s has support level csc, not conf (supported)',
       'board nanopi-r5s does not list branch bleedingedge (it offers current, edge)',
       'release bookworm has support level csc',
+      'not checked by the Armbian framework (the framework was not asked); the image name is not predicted',
     ]);
     expect(manifest.kernelVersion).toBe('7.2');
     expect(manifest.command).not.toContain('MY_VAR');
@@ -70,7 +96,7 @@ describe('plan renderer', () => {
   it('warns when the family has no kernel for the branch', () => {
     const manifest = renderPlan(snapshot({ BOARD: 'star64', BRANCH: 'edge', RELEASE: 'noble' }), facts, '1.0.0').manifest;
     expect(manifest.kernelVersion).toBeNull();
-    expect(manifest.warnings).toContain('family starfive2 defines no kernel version for branch edge: the build will fail');
+    expect(manifest.warnings).toContain('family starfive2 defines no kernel version for branch edge: the framework will refuse it');
   });
 
   it('makes a file-safe conf name from any configuration name', () => {
@@ -78,5 +104,38 @@ describe('plan renderer', () => {
     expect(confNameOf('../../etc/passwd')).toBe('etc-passwd');
     expect(confNameOf('Ünïcode ✓')).toBe('n-code');
     expect(confNameOf('...')).toBe('boardroom');
+  });
+
+  it('never names a conf file after a framework command', () => {
+    // `./compile.sh build` would source userpatches/config-build.conf in that checkout forever after.
+    expect(facts.framework.commands).toContain('build');
+    expect(confNameOf('Build', facts.framework.commands)).toBe('build-config');
+    expect(confNameOf('kernel', facts.framework.commands)).toBe('kernel-config');
+    expect(renderPlan(snapshot({ BOARD: 'rock-5b', BRANCH: 'current', RELEASE: 'trixie' }, 'Build'), facts, '1.0.0').confName).toBe('build-config');
+    expect(confNameOf('my build', facts.framework.commands)).toBe('my-build');
+  });
+
+  it("records the framework's resolved values, and warns when its commit or IMAGE_FILE_ID differs from the facts'", () => {
+    const values = {
+      IMAGE_FILE_ID: 'Rock-5b_trixie_current_6.18.y', REVISION: '26.08.0-trunk', VENDOR: 'Armbian-unofficial', ARCH: 'arm64',
+      BOARDFAMILY: 'rockchip-rk3588', LINUXFAMILY: 'rockchip64', KERNEL_MAJOR_MINOR: '6.18', BOOTCONFIG: 'rock-5b-rk3588_defconfig',
+      DESKTOP_ENVIRONMENT: null, EXTRA_PACKAGES_IMAGE: [], artifactInputs: { kernel: ['KERNEL_MAJOR_MINOR=6.18'] },
+    };
+    const config = { BOARD: 'rock-5b', BRANCH: 'current', RELEASE: 'trixie' };
+    const same = renderPlan(snapshot(config), facts, '1.0.0', { kind: 'accepted', commit: facts.framework.commit, version: '26.08.0-trunk', values, warnings: [] }).manifest;
+    expect(same.predictedImageName).toBe('Armbian-unofficial_26.08.0-trunk_Rock-5b_trixie_current_6.18.y.img');
+    expect(same.framework).toMatchObject({ check: 'accepted', resolved: values });
+    expect(same.warnings.join('\n')).not.toMatch(/checkout is at|facts expected/);
+    const other = renderPlan(snapshot(config), facts, '1.0.0', { kind: 'accepted', commit: 'b'.repeat(40), version: '26.11.0-trunk', values: { ...values, IMAGE_FILE_ID: 'Rock-5b_trixie_current_6.19.y', KERNEL_MAJOR_MINOR: '6.19' }, warnings: ['something'] }).manifest;
+    expect(other.kernelVersion).toBe('6.19');
+    expect(other.warnings).toContain(`the framework checkout is at ${'b'.repeat(40)} (26.11.0-trunk), the facts at ${facts.framework.commit}: boards, branches and options may differ`);
+    expect(other.warnings).toContain('the facts expected IMAGE_FILE_ID Rock-5b_trixie_current_6.18.y, the framework resolved Rock-5b_trixie_current_6.19.y: regenerate the facts (npm run armbian:facts)');
+    expect(other.warnings).toContain('framework: something');
+  });
+
+  it('takes the kernel of a board hook over the family (wdk2023 → 6.7)', () => {
+    const manifest = renderPlan(snapshot({ BOARD: 'wdk2023', BRANCH: 'wdk2023', RELEASE: 'trixie' }), facts, '1.0.0').manifest;
+    expect(manifest.kernelVersion).toBe('6.7');
+    expect(manifest.warnings.join('\n')).not.toMatch(/defines no kernel/);
   });
 });

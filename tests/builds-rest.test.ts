@@ -78,7 +78,7 @@ describe('builds over REST', () => {
   };
 
   it('refuses a configuration with errors, with the errors', async () => {
-    const id = await createConfig(server, { name: 'broken', data: { BOARD: 'rock-5b', BRANCH: 'legacy' } });
+    const id = await createConfig(server, { name: 'broken', data: { BOARD: 'rock-5b', BRANCH: 'ddk' } });
     const res = await server.api(`/api/configs/${id}/builds`, { method: 'POST', body: '{}' });
     expect(res.status).toBe(422);
     const body = (await res.json()) as { error: { details: Array<{ path: string }> } };

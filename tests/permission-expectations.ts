@@ -148,6 +148,8 @@ export const EXPECTATIONS: Record<string, Expectation> = {
   'DELETE /api/configs/:id/shares/:shareId': config('manageAccess'),
   'GET /api/shares/:token': anyone(),
   'POST /api/configs/:id/builds': config('build', { ok: [202], body: json({}) }),
+  // 503 framework_check_unavailable: the matrix's builder has no Armbian checkout (tests/framework-check-rest.test.ts runs the check).
+  'POST /api/configs/:id/framework-check': config('build', { ok: [503] }),
   'GET /api/configs/:id/builds': config('read'),
   'GET /api/builds/:buildId': config('read'),
   'GET /api/builds/:buildId/snapshot': config('read'),

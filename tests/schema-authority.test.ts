@@ -87,20 +87,20 @@ describe('schema authority over sync', () => {
     await eventually(() => expect(client.log.validation.length).toBeGreaterThan(0));
     expect(client.log.validation.at(-1)!.valid).toBe(true);
 
-    client.doc.getMap('config').set('BRANCH', 'legacy'); // rock-5b offers current, edge, vendor
+    client.doc.getMap('config').set('BRANCH', 'ddk'); // rock-5b's family has no ddk kernel
     await eventually(() => {
       const last = client.log.validation.at(-1)!;
       expect(last.valid).toBe(false);
       expect(last.errors.map((e) => e.path)).toContain('/BRANCH');
     });
-    expect(client.doc.getMap('config').get('BRANCH')).toBe('legacy');
+    expect(client.doc.getMap('config').get('BRANCH')).toBe('ddk');
     expect(client.log.repaired).toEqual([]);
 
     const res = (await (await server.api(`/api/configs/${id}`)).json()) as {
       validation: ValidationResult;
       data: Record<string, unknown>;
     };
-    expect(res.data.BRANCH).toBe('legacy');
+    expect(res.data.BRANCH).toBe('ddk');
     expect(res.validation.valid).toBe(false);
     expect(res.validation.errors.find((e) => e.path === '/BRANCH')?.severity).toBe('error');
   });

@@ -79,7 +79,9 @@ describe('board and release facts', () => {
     const orangepi5 = boards.find((b) => b.board === 'orangepi5');
     expect(orangepi5).toEqual({
       board: 'orangepi5', name: 'Orange Pi 5', vendor: 'xunlong', family: 'rockchip-rk3588', arch: 'arm64', support: 'conf',
-      kernelTargets: ['current', 'edge', 'vendor'], hasVideo: true, kernels: { current: '6.18', edge: '7.1', vendor: '6.1' },
+      kernelTargets: ['current', 'edge', 'vendor'], hasVideo: true,
+      // Every branch the family builds, not only the listed ones (legacy and bleedingedge with a warning).
+      kernels: { legacy: '5.10', vendor: '6.1', current: '6.18', edge: '7.1', bleedingedge: '7.2' },
     });
   });
 

@@ -148,7 +148,7 @@ describe('repair leaves everything else alone', () => {
 
   it('does not revert rule violations that are normal while editing', () => {
     const doc = goodDoc();
-    configMap(doc).set('BRANCH', 'legacy'); // Rock 5B has no legacy branch
+    configMap(doc).set('BRANCH', 'ddk'); // Rock 5B's family has no ddk kernel
     configMap(doc).delete('RELEASE');
     expect(checkDocShape(doc)).toEqual([]);
     expect(repairShape(doc, checkDocShape(doc), SERVER)).toEqual([]);

@@ -11,7 +11,8 @@ import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { checkArtifactName } from '../../shared/builds/artifact-name.ts';
 import type { ArmbianFacts } from '../plan/armbian-facts.ts';
-import { PlanError, renderPlan } from '../plan/render-plan.ts';
+import { checkedPlan, type FrameworkJudge } from '../framework-check/checked-plan.ts';
+import { PACKAGES_EXTENSION } from '../plan/render-plan.ts';
 import { createStageTracker, stripAnsi } from './armbian-progress.ts';
 import type { BuildEnvFactory } from './build-env.ts';
 import { ExecutorError, type Executor, type ExecutorContext } from './types.ts';
@@ -31,6 +32,8 @@ export interface ArmbianExecutorDeps {
   /** Environment of compile.sh and everything it starts (an allow-list, see `build-env.ts`). */
   buildEnv: BuildEnvFactory;
   killGraceMs?: number;
+  /** Checks every plan with config-dump-json (in a copy of the checkout) before compiling. */
+  judge: FrameworkJudge;
 }
 
 export function createArmbianExecutor(deps: ArmbianExecutorDeps): Executor {
@@ -47,13 +50,14 @@ export function createArmbianExecutor(deps: ArmbianExecutorDeps): Executor {
 }
 
 async function runOnce(deps: ArmbianExecutorDeps, ctx: ExecutorContext): Promise<void> {
-  let plan;
-  try {
-    plan = renderPlan(ctx.snapshot, deps.facts, deps.builderVersion);
-  } catch (err) {
-    if (err instanceof PlanError) throw new ExecutorError('invalid_config', err.message);
-    throw err;
-  }
+  const plan = await checkedPlan({
+    snapshot: ctx.snapshot,
+    facts: deps.facts,
+    builderVersion: deps.builderVersion,
+    judge: deps.judge,
+    signal: ctx.signal,
+    log: (line) => ctx.log(line, 'system'),
+  });
   if (ctx.signal.aborted) throw new ExecutorError('aborted', String(ctx.signal.reason));
   ctx.progress('prepare', 1);
   const userpatches = path.join(deps.armbianDir, 'userpatches');
@@ -63,10 +67,18 @@ async function runOnce(deps: ArmbianExecutorDeps, ctx: ExecutorContext): Promise
     const local = path.join(ctx.workDir, file.name);
     await writeFile(local, file.content, 'utf8');
     await ctx.addArtifact(file.name, local);
-    if (file.installTo) await writeFile(path.join(deps.armbianDir, file.installTo), file.content, 'utf8');
+    if (file.installTo) {
+      const target = path.join(deps.armbianDir, file.installTo);
+      await mkdir(path.dirname(target), { recursive: true });
+      await writeFile(target, file.content, 'utf8');
+    }
     if (file.name === 'customize-image.sh') hasScript = true;
   }
   if (!hasScript) await writeFile(path.join(userpatches, 'customize-image.sh'), NO_CUSTOMIZE_SCRIPT, 'utf8');
+  if (!plan.files.some((f) => f.name === `${PACKAGES_EXTENSION}.sh`)) {
+    // The checkout is shared: a previous build's packages must not reach this image.
+    await rm(path.join(userpatches, 'extensions', `${PACKAGES_EXTENSION}.sh`), { force: true });
+  }
 
   const imagesDir = path.join(deps.armbianDir, 'output', 'images');
   const before = await listFiles(imagesDir);

@@ -1,4 +1,5 @@
 /** Executors by name: a deployment picks one with BUILD_EXECUTOR. */
+import type { FrameworkJudge } from '../framework-check/checked-plan.ts';
 import type { ArmbianFacts } from '../plan/armbian-facts.ts';
 import { createArmbianExecutor } from './armbian.ts';
 import type { BuildEnvFactory } from './build-env.ts';
@@ -16,15 +17,17 @@ export interface ExecutorSelection {
   armbianDir?: string;
   /** The allow-listed environment of build processes (`build-env.ts`), never the builder's own. */
   buildEnv: BuildEnvFactory;
+  /** The framework check every build starts with; null or absent when no checkout is configured (plan only). */
+  judge?: FrameworkJudge | null;
 }
 
 export function createExecutor(selection: ExecutorSelection): Executor {
   switch (selection.name) {
     case 'plan':
-      return createPlanExecutor(selection);
+      return createPlanExecutor({ ...selection, judge: selection.judge ?? null });
     case 'armbian':
-      if (!selection.armbianDir) throw new Error('the armbian executor needs ARMBIAN_DIR (an Armbian build checkout)');
-      return createArmbianExecutor({ ...selection, armbianDir: selection.armbianDir });
+      if (!selection.armbianDir || !selection.judge) throw new Error('the armbian executor needs ARMBIAN_DIR (an Armbian build checkout)');
+      return createArmbianExecutor({ ...selection, armbianDir: selection.armbianDir, judge: selection.judge });
     default:
       throw new Error(`unknown executor ${selection.name}; choose one of ${EXECUTOR_NAMES.join(', ')}`);
   }

@@ -4,23 +4,26 @@
  */
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { checkedPlan, type FrameworkJudge } from '../framework-check/checked-plan.ts';
 import type { ArmbianFacts } from '../plan/armbian-facts.ts';
-import { PlanError, renderPlan } from '../plan/render-plan.ts';
 import type { BuildEnvFactory } from './build-env.ts';
 import { ExecutorError, type Executor } from './types.ts';
 
-export function createPlanExecutor(deps: { facts: ArmbianFacts; builderVersion: string; buildEnv: BuildEnvFactory }): Executor {
+/** `judge` null: no Armbian checkout configured; the plan is written unchecked, with a manifest
+ * warning and no predicted image name. */
+export function createPlanExecutor(deps: { facts: ArmbianFacts; builderVersion: string; buildEnv: BuildEnvFactory; judge?: FrameworkJudge | null }): Executor {
   return {
     name: 'plan',
     async run(ctx) {
       ctx.progress('plan', 0);
-      let plan;
-      try {
-        plan = renderPlan(ctx.snapshot, deps.facts, deps.builderVersion);
-      } catch (err) {
-        if (err instanceof PlanError) throw new ExecutorError('invalid_config', err.message);
-        throw err;
-      }
+      const plan = await checkedPlan({
+        snapshot: ctx.snapshot,
+        facts: deps.facts,
+        builderVersion: deps.builderVersion,
+        judge: deps.judge ?? null,
+        signal: ctx.signal,
+        log: (line) => ctx.log(line, 'system'),
+      });
       const m = plan.manifest;
       ctx.log(`board ${m.board} (${m.boardName}), family ${m.family}, ${m.architecture}`, 'system');
       ctx.log(`branch ${m.branch}, kernel ${m.kernelVersion ?? 'unknown'}, release ${m.release}`, 'system');
@@ -38,7 +41,7 @@ export function createPlanExecutor(deps: { facts: ArmbianFacts; builderVersion: 
         ctx.log(`wrote ${file.name}${file.installTo ? ` (for ${file.installTo})` : ''}`, 'system');
         ctx.progress('plan', Math.round((done / plan.files.length) * 100));
       }
-      ctx.log(`predicted image: ${m.predictedImageName}`, 'system');
+      ctx.log(`predicted image: ${m.predictedImageName ?? 'not predicted (the framework was not asked)'}`, 'system');
     },
   };
 }

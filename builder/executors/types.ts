@@ -28,7 +28,7 @@ export interface Executor {
 }
 
 /** Codes of failures that are the build's own (not the builder's): retrying would fail again. */
-export type ExecutorErrorCode = 'invalid_config' | 'compile_failed' | 'no_output' | 'aborted';
+export type ExecutorErrorCode = 'invalid_config' | 'framework_refused' | 'compile_failed' | 'no_output' | 'aborted';
 
 /** A failure of the build itself. Any other error thrown by an executor is treated as a builder
  * fault, and the job is retried. */

@@ -6,6 +6,7 @@
 import rawBoards from '../../shared/data/armbian-boards.json' with { type: 'json' };
 import rawFamilies from '../../shared/data/armbian-families.json' with { type: 'json' };
 import rawOptions from '../../shared/data/armbian-build-options.json' with { type: 'json' };
+import rawFramework from '../../shared/data/armbian-framework.json' with { type: 'json' };
 
 export interface BoardRecord {
   board: string;
@@ -15,6 +16,11 @@ export interface BoardRecord {
   arch: string;
   kernelTargets: string[];
   hasVideo?: boolean;
+  /** Branch → kernel major.minor a board hook sets over its family's (wdk2023 → 6.7). */
+  kernelOverrides?: Record<string, string>;
+  /** Extensions the board file enables itself. */
+  extensions?: string[];
+  bootFsType?: string;
 }
 
 export interface FamilyRecord {
@@ -36,11 +42,22 @@ export interface OptionRecord {
   valueDetails?: Array<{ value: string; support?: string; architectures?: string[] }>;
 }
 
+/** What the facts say about the framework itself (shared/data/armbian-framework.json). */
+export interface FrameworkFactsRecord {
+  commit: string | null;
+  version: string;
+  extensions: string[];
+  extensionImageSuffixes?: Record<string, string>;
+  /** `./compile.sh` takes these first words as commands, never as a config name. */
+  commands: string[];
+}
+
 export interface ArmbianFacts {
   boards: ReadonlyMap<string, BoardRecord>;
   families: ReadonlyMap<string, FamilyRecord>;
   /** In the data file's order, which is the order of every generated file. */
   options: readonly OptionRecord[];
+  framework: FrameworkFactsRecord;
 }
 
 export function loadArmbianFacts(): ArmbianFacts {
@@ -48,16 +65,20 @@ export function loadArmbianFacts(): ArmbianFacts {
     boards: new Map((rawBoards as unknown as BoardRecord[]).map((b) => [b.board, b])),
     families: new Map((rawFamilies as unknown as FamilyRecord[]).map((f) => [f.family, f])),
     options: rawOptions as unknown as OptionRecord[],
+    framework: rawFramework as unknown as FrameworkFactsRecord,
   };
 }
 
 /**
- * Kernel major.minor for a family and branch: the family's `case $BRANCH` entry, or its single
- * top-level KERNEL_MAJOR_MINOR when it has no per-branch versions. Null when neither says: the
- * framework fails such a build late, and the plan warns about it.
+ * Kernel major.minor the facts expect for a board and branch: a board hook's override, the
+ * family's `case $BRANCH` entry, or its single top-level KERNEL_MAJOR_MINOR when it has no
+ * per-branch versions. Null when none says. Only a fallback: a plan checked by the framework
+ * takes the framework's resolved value.
  */
-export function resolveKernelVersion(facts: ArmbianFacts, family: string, branch: string): string | null {
-  const record = facts.families.get(family);
+export function resolveKernelVersion(facts: ArmbianFacts, board: BoardRecord, branch: string): string | null {
+  const override = board.kernelOverrides?.[branch];
+  if (override) return override;
+  const record = facts.families.get(board.family);
   if (!record) return null;
   return record.branches[branch] ?? record.kernelMajorMinor ?? null;
 }

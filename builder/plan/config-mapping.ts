@@ -1,9 +1,11 @@
 /**
  * The one place that knows how a Boardroom configuration maps onto the Armbian framework
  * (see shared/schema/config-properties.ts): an UPPER_CASE property is the framework variable of
- * that name; camelCase `timezone`, `extraPackages` and `customizeScript` become
- * `customize-image.sh`; `extraLines` is written verbatim after the assignments; `description`
- * stays metadata. Anything else is not exported.
+ * that name; `extraPackages` become a user extension calling the framework's
+ * `add_packages_to_image` (so they go through its package aggregation, with the Armbian
+ * repository enabled); `timezone` and `customizeScript` become `customize-image.sh`;
+ * `extraLines` is written verbatim after the
+ * assignments; `description` stays metadata. Anything else is not exported.
  */
 import type { ArmbianFacts, OptionRecord } from './armbian-facts.ts';
 
@@ -29,10 +31,22 @@ export interface MappedConfig {
   warnings: string[];
 }
 
+/** Always written, whatever else is set: without them the framework asks "Choose image type"
+ * in a dialog, which has no terminal in a Boardroom build. Both default to no. */
+const ALWAYS_EMITTED = new Set(['BUILD_MINIMAL', 'BUILD_DESKTOP']);
+/** The framework's own fallback for an unset desktop tier when legacy app groups are set
+ * (lib/functions/configuration/config-desktop.sh): the groups were folded into `full`. */
+const LEGACY_APPGROUPS_TIER = 'full';
+
 /** Framework variables that must be set for a build without a terminal, and the value a
  * Boardroom build uses when the configuration leaves them unset (the framework's default, or
  * its recommendation when it has none and would ask in a dialog). */
 function impliedValue(option: OptionRecord, chosen: ReadonlyMap<string, string>): string | null {
+  if (ALWAYS_EMITTED.has(option.name)) return option.default === null ? 'no' : String(option.default);
+  if (option.name === 'DESKTOP_TIER' && chosen.get('BUILD_DESKTOP') === 'yes') {
+    const groups = chosen.get('DESKTOP_APPGROUPS_SELECTED');
+    if (groups !== undefined && groups !== 'none') return LEGACY_APPGROUPS_TIER;
+  }
   const required = option.requiredNonInteractive;
   if (required === undefined || required === false) return null;
   if (typeof required === 'string') {
@@ -65,8 +79,11 @@ export function mapConfig(config: Record<string, unknown>, facts: ArmbianFacts):
     if (value !== null) chosen.set(option.name, value);
   }
   const assignments: ArmbianAssignment[] = [];
+  // BUILD_DESKTOP decides what else is required, and comes after BUILD_MINIMAL in the data's
+  // order: settle it before the loop reads it.
+  if (!chosen.has('BUILD_DESKTOP')) chosen.set('BUILD_DESKTOP', 'no');
   for (const option of facts.options) {
-    const value = chosen.get(option.name);
+    const value = toValue(option, config[option.name]) ?? undefined;
     if (value !== undefined) {
       assignments.push({ name: option.name, value, implied: false });
       if (option.status?.startsWith('legacy')) {
@@ -78,6 +95,9 @@ export function mapConfig(config: Record<string, unknown>, facts: ArmbianFacts):
     }
     const implied = impliedValue(option, chosen);
     if (implied !== null) {
+      if (option.name === 'DESKTOP_TIER' && implied === LEGACY_APPGROUPS_TIER) {
+        warnings.push('DESKTOP_TIER is unset and legacy app groups are set: the framework picks the full tier');
+      }
       chosen.set(option.name, implied);
       assignments.push({ name: option.name, value: implied, implied: true });
     }

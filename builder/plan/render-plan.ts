@@ -5,16 +5,17 @@
  */
 import { createHash } from 'node:crypto';
 import type { BuildSnapshot } from '../../shared/builds/read.ts';
+import { imageFileName, type ResolvedValues } from '../framework-check/resolved-values.ts';
 import { resolveKernelVersion, type ArmbianFacts } from './armbian-facts.ts';
+import { expectedImageFileId } from './image-file-id.ts';
 import { mapConfig, type ArmbianAssignment, type ScriptInputs } from './config-mapping.ts';
 import { doubleQuoted, shellWord } from './shell.ts';
 import { stableJson } from './stable-json.ts';
 
 /** Longest `<name>` in `config-<name>.conf`: keeps file and artifact names short and readable. */
 const CONF_NAME_MAX_LENGTH = 64;
-/** What a plan puts where the framework writes its own VERSION (e.g. 26.02.0-trunk): a plan runs
- * without a checkout, so the predicted image name carries this placeholder. */
-export const PREDICTED_REVISION = 'trunk';
+/** The user extension that hands the configuration's extra packages to the framework. */
+export const PACKAGES_EXTENSION = 'boardroom-extra-packages';
 
 export interface PlanFile {
   name: string;
@@ -35,12 +36,33 @@ export interface PlanManifest {
   contentHash: string;
   family: string;
   files: Array<{ name: string; installTo: string | null }>;
+  /** The framework's resolved KERNEL_MAJOR_MINOR when it was asked; else what the facts expect. */
   kernelVersion: string | null;
-  predictedImageName: string;
+  framework: PlanFrameworkRecord;
+  /** `<VENDOR>_<REVISION>_<IMAGE_FILE_ID>.img` as the framework resolved it; null when it was not asked. */
+  predictedImageName: string | null;
   release: string;
   schemaVersion: string;
   warnings: string[];
 }
+
+/** The framework check as the manifest records it: only deterministic values (see resolved-values.ts). */
+export interface PlanFrameworkRecord {
+  /** `accepted`: config-dump-json accepted the plan's files; `unavailable`: no checkout configured. */
+  check: 'accepted' | 'unavailable';
+  commit: string | null;
+  version: string | null;
+  /** The commit the project's facts were read from. */
+  factsCommit: string | null;
+  resolved: ResolvedValues | null;
+  /** The framework's own warnings ([🚸] alerts). */
+  warnings: string[];
+}
+
+/** What the executor learnt from the framework for this plan, or why it could not ask. */
+export type FrameworkFindings =
+  | { kind: 'accepted'; commit: string | null; version: string | null; values: ResolvedValues; warnings: string[] }
+  | { kind: 'unavailable'; reason: string };
 
 export interface Plan {
   files: PlanFile[];
@@ -57,17 +79,28 @@ export class PlanError extends Error {
   }
 }
 
-export function confNameOf(configName: string): string {
+/**
+ * `<name>` of `userpatches/config-<name>.conf`. A name the framework reads as a command
+ * (`./compile.sh build`, `kernel`, …; its list is in the facts) gets a `-config` suffix: a
+ * `config-build.conf` in a checkout would be sourced by every later `./compile.sh build` there.
+ */
+export function confNameOf(configName: string, reserved: readonly string[] = []): string {
   const slug = configName
     .toLowerCase()
     .replace(/[^a-z0-9._-]+/g, '-')
     .replace(/^[-.]+|[-.]+$/g, '')
     .slice(0, CONF_NAME_MAX_LENGTH)
     .replace(/[-.]+$/g, '');
-  return slug === '' ? 'boardroom' : slug;
+  if (slug === '') return 'boardroom';
+  return reserved.includes(slug) ? `${slug}-config` : slug;
 }
 
-export function renderPlan(snapshot: BuildSnapshot, facts: ArmbianFacts, builderVersion: string): Plan {
+export function renderPlan(
+  snapshot: BuildSnapshot,
+  facts: ArmbianFacts,
+  builderVersion: string,
+  framework: FrameworkFindings = { kind: 'unavailable', reason: 'the framework was not asked' },
+): Plan {
   const config = snapshot.configJson;
   if (typeof config !== 'object' || config === null || Array.isArray(config)) {
     throw new PlanError('the configuration is not a JSON object');
@@ -82,13 +115,29 @@ export function renderPlan(snapshot: BuildSnapshot, facts: ArmbianFacts, builder
   if (!board) throw new PlanError(`unknown board ${boardId}`);
 
   const warnings = [...mapped.warnings, ...targetWarnings(facts, board.board, branch, release, get)];
-  const kernelVersion = resolveKernelVersion(facts, board.family, branch);
-  if (kernelVersion === null) {
-    warnings.push(`family ${board.family} defines no kernel version for branch ${branch}: the build will fail`);
+  const accepted = framework.kind === 'accepted' ? framework : null;
+  const kernelVersion = accepted ? accepted.values.KERNEL_MAJOR_MINOR : resolveKernelVersion(facts, board, branch);
+  if (accepted) {
+    for (const w of accepted.warnings) warnings.push(`framework: ${w}`);
+    const expected = expectedImageFileId(facts, board, get);
+    if (expected !== accepted.values.IMAGE_FILE_ID) {
+      warnings.push(`the facts expected IMAGE_FILE_ID ${expected}, the framework resolved ${accepted.values.IMAGE_FILE_ID}: regenerate the facts (npm run armbian:facts)`);
+    }
+    if (accepted.commit !== facts.framework.commit) {
+      warnings.push(
+        `the framework checkout is at ${accepted.commit ?? 'an unknown commit'} (${accepted.version ?? 'unknown version'}), ` +
+          `the facts at ${facts.framework.commit ?? 'an unknown commit'}: boards, branches and options may differ`,
+      );
+    }
+  } else if (framework.kind === 'unavailable') {
+    warnings.push(`not checked by the Armbian framework (${framework.reason}); the image name is not predicted`);
+    if (kernelVersion === null && branch !== 'ddk') {
+      warnings.push(`family ${board.family} defines no kernel version for branch ${branch}: the framework will refuse it`);
+    }
   }
 
-  const confName = confNameOf(snapshot.configName);
-  const compileArgs = ['build', ...mapped.assignments.map((a) => `${a.name}=${a.value}`)];
+  const confName = confNameOf(snapshot.configName, facts.framework.commands);
+  const compileArgs = ['build', ...commandAssignments(mapped.assignments, mapped.script.extraPackages.length > 0)];
   const command = ['./compile.sh', ...compileArgs].map(shellWord).join(' ');
   const header = [
     `# Boardroom configuration "${oneLine(snapshot.configName)}"`,
@@ -98,10 +147,17 @@ export function renderPlan(snapshot: BuildSnapshot, facts: ArmbianFacts, builder
     {
       name: `config-${confName}.conf`,
       installTo: `userpatches/config-${confName}.conf`,
-      content: renderConf(header, confName, mapped.assignments, mapped.extraLines),
+      content: renderConf(header, confName, mapped.assignments, mapped.extraLines, mapped.script.extraPackages.length > 0),
     },
     { name: 'compile-command.txt', installTo: null, content: `${command}\n` },
   ];
+  if (mapped.script.extraPackages.length > 0) {
+    files.push({
+      name: `${PACKAGES_EXTENSION}.sh`,
+      installTo: `userpatches/extensions/${PACKAGES_EXTENSION}.sh`,
+      content: renderPackagesExtension(header, mapped.script.extraPackages),
+    });
+  }
   const script = renderCustomizeScript(header, mapped.script);
   if (script !== null) files.push({ name: 'customize-image.sh', installTo: 'userpatches/customize-image.sh', content: script });
 
@@ -120,7 +176,15 @@ export function renderPlan(snapshot: BuildSnapshot, facts: ArmbianFacts, builder
       (f) => ({ name: f.name, installTo: f.installTo }),
     ),
     kernelVersion,
-    predictedImageName: predictImageName(board.board, release, branch, kernelVersion, get),
+    framework: {
+      check: accepted ? 'accepted' : 'unavailable',
+      commit: accepted ? accepted.commit : null,
+      version: accepted ? accepted.version : null,
+      factsCommit: facts.framework.commit,
+      resolved: accepted ? accepted.values : null,
+      warnings: accepted ? [...accepted.warnings] : [],
+    },
+    predictedImageName: accepted ? imageFileName(accepted.values) : null,
     release,
     schemaVersion: snapshot.schemaVersion,
     warnings,
@@ -130,20 +194,39 @@ export function renderPlan(snapshot: BuildSnapshot, facts: ArmbianFacts, builder
   return { files, manifest, compileArgs, confName };
 }
 
-function renderConf(header: string[], confName: string, assignments: ArmbianAssignment[], extraLines: string): string {
+/** KEY=value words of the command line; with extra packages, their extension joins ENABLE_EXTENSIONS
+ * (the conf file enables it with `enable_extension` instead). */
+function commandAssignments(assignments: ArmbianAssignment[], packages: boolean): string[] {
+  const words = assignments.map((a) =>
+    a.name === 'ENABLE_EXTENSIONS' && packages ? `${a.name}=${a.value},${PACKAGES_EXTENSION}` : `${a.name}=${a.value}`,
+  );
+  if (packages && !assignments.some((a) => a.name === 'ENABLE_EXTENSIONS')) words.push(`ENABLE_EXTENSIONS=${PACKAGES_EXTENSION}`);
+  return words;
+}
+
+function renderConf(header: string[], confName: string, assignments: ArmbianAssignment[], extraLines: string, packages: boolean): string {
   const lines = [...header, `# use: ./compile.sh ${confName}`];
   for (const a of assignments) {
     lines.push(`${a.name}=${doubleQuoted(a.value)}${a.implied ? ' # set by Boardroom: no terminal to ask' : ''}`);
   }
+  if (packages) lines.push(`enable_extension "${PACKAGES_EXTENSION}" # the extra packages, see extensions/${PACKAGES_EXTENSION}.sh`);
   // The configuration's own bash, verbatim and last, so it sees (and may override) the settings.
   if (extraLines.trim() !== '') lines.push('# extra lines of the configuration', extraLines.replace(/\n+$/, ''));
   return `${lines.join('\n')}\n`;
 }
 
+/** A user extension (userpatches/extensions/) adding the packages through the framework's own
+ * `add_packages_to_image`: they are installed with the image's other packages, after the Armbian
+ * repository is set up, and show in the framework's package aggregation. */
+function renderPackagesExtension(header: string[], packages: string[]): string {
+  const fn = `extension_prepare_config__${PACKAGES_EXTENSION.replace(/-/g, '_')}`;
+  return `${[...header, `function ${fn}() {`, `\tadd_packages_to_image ${packages.map(shellWord).join(' ')}`, '}'].join('\n')}\n`;
+}
+
 /** Armbian calls userpatches/customize-image.sh inside the image with
  * RELEASE LINUXFAMILY BOARD BUILD_DESKTOP ARCH as arguments. */
 function renderCustomizeScript(header: string[], script: ScriptInputs): string | null {
-  if (script.timezone === null && script.extraPackages.length === 0 && script.customizeScript.trim() === '') {
+  if (script.timezone === null && script.customizeScript.trim() === '') {
     return null;
   }
   const lines = ['#!/bin/bash', ...header, 'set -e'];
@@ -151,40 +234,12 @@ function renderCustomizeScript(header: string[], script: ScriptInputs): string |
     const tz = doubleQuoted(script.timezone);
     lines.push('', '# time zone', `ln -sf /usr/share/zoneinfo/${tz} /etc/localtime`, `echo ${tz} > /etc/timezone`);
   }
-  if (script.extraPackages.length > 0) {
-    lines.push(
-      '',
-      '# extra packages',
-      'apt-get update',
-      `DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends ${script.extraPackages.map(shellWord).join(' ')}`,
-    );
-  }
   if (script.customizeScript.trim() !== '') {
     const body = script.customizeScript.endsWith('\n') ? script.customizeScript : `${script.customizeScript}\n`;
     // A function keeps the user's own $1..$5 and lets it `return` early.
     lines.push('', '# the configuration\'s own script', 'boardroom_customize() {', `${body}}`, 'boardroom_customize "$@"');
   }
   return `${lines.join('\n')}\n`;
-}
-
-/** The framework's `calculate_image_version`:
- * VENDOR_REVISION_Board_RELEASE_BRANCH_KERNEL[_DESKTOP_ENVIRONMENT][_desktop][_minimal][_nfsboot].img */
-function predictImageName(
-  board: string,
-  release: string,
-  branch: string,
-  kernel: string | null,
-  get: (name: string) => string | undefined,
-): string {
-  const vendor = get('VENDOR') ?? 'Armbian-unofficial';
-  const boardPart = board.charAt(0).toUpperCase() + board.slice(1);
-  let name = `${vendor}_${PREDICTED_REVISION}_${boardPart}_${release}_${branch}_${kernel ?? 'unknown'}`;
-  const desktop = get('DESKTOP_ENVIRONMENT');
-  if (desktop) name += `_${desktop}`;
-  if (get('BUILD_DESKTOP') === 'yes') name += '_desktop';
-  if (get('BUILD_MINIMAL') === 'yes') name += '_minimal';
-  if (get('ROOTFS_TYPE') === 'nfs') name += '_nfsboot';
-  return `${name}.img`;
 }
 
 /** Warnings the framework itself would print (or fail late on); validation reports them too,

@@ -4,11 +4,12 @@
  * share token travels as `?share=` there.
  */
 import type { BuildArtifactInfo, BuildLogLine } from '../../shared/builds/events.ts';
+import type { FrameworkCheckAnswer } from '../../shared/builds/framework-check.ts';
 import type { BuildStatus } from '../../shared/builds/status.ts';
 import type { ValidationIssue } from '../../shared/validation/issue.ts';
 import type { ApiCall } from './api.ts';
 
-export type { BuildArtifactInfo, BuildLogLine, BuildStatus };
+export type { BuildArtifactInfo, BuildLogLine, BuildStatus, FrameworkCheckAnswer };
 
 export interface BuildSummary {
   id: string;
@@ -63,6 +64,8 @@ export interface BuildApi {
   /** For an EventSource: stored lines, then live ones, then the stream ends with the build. */
   logStreamUrl(buildId: string): string;
   artifactUrl(buildId: string, name: string): string;
+  /** "Check with Armbian": the framework's verdict on the configuration's current state. */
+  frameworkCheck(configId: string): Promise<FrameworkCheckAnswer>;
 }
 
 export function createBuildApi(call: ApiCall, base: string, shareToken?: string): BuildApi {
@@ -78,5 +81,6 @@ export function createBuildApi(call: ApiCall, base: string, shareToken?: string)
     snapshot: (id) => call('GET', `${build(id)}/snapshot`),
     logStreamUrl: (id) => withShare(`${base}${build(id)}/logs`),
     artifactUrl: (id, name) => withShare(`${base}${build(id)}/artifacts/${encodeURIComponent(name)}`),
+    frameworkCheck: (configId) => call('POST', `/api/configs/${encodeURIComponent(configId)}/framework-check`),
   };
 }

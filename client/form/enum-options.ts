@@ -33,11 +33,16 @@ function withCurrent(options: EnumOption[], current: unknown): EnumOption[] {
 
 export function branchOptions(schema: ConfigSchema, data: Record<string, unknown>): EnumOption[] {
   const board = boardFacts(schema, data.BOARD);
-  const values = board ? board.kernelTargets : (schema.properties.BRANCH?.enum ?? []);
+  const values = board ? board.kernelTargets.filter((b) => b in board.kernels) : (schema.properties.BRANCH?.enum ?? []);
   const options = values.map((value): EnumOption => {
     const kernel = board?.kernels[value];
     return { value, label: value, detail: kernel ? `kernel ${kernel}` : undefined, offered: true };
   });
+  // Branches the family builds but the board does not list: allowed, with the framework's warning.
+  for (const [value, kernel] of Object.entries(board?.kernels ?? {})) {
+    if (board!.kernelTargets.includes(value)) continue;
+    options.push({ value, label: value, detail: `${kernel ? `kernel ${kernel}, ` : ''}not tested on this board`, offered: true });
+  }
   return withCurrent(options, data.BRANCH);
 }
 

@@ -1,6 +1,7 @@
 /** Every error and warning with its field; choosing one focuses that field in the form. */
 import { createMemo, For, Show, type JSX } from 'solid-js';
 import type { AppContext } from '../app/app-context.ts';
+import { createFrameworkCheck, FrameworkCheckButton, FrameworkCheckResult } from '../builds/framework-check.tsx';
 import { problemRows } from '../form/issues.ts';
 import type { ConfigSession } from '../session/config-session.ts';
 import { plural } from '../app/words.ts';
@@ -10,6 +11,7 @@ function Problems(props: { ctx: AppContext; session: ConfigSession }): JSX.Eleme
   const { session } = props;
   const rows = createMemo(() => problemRows(session.schema, session.validation().result));
   const counts = () => session.validation().result;
+  const check = createFrameworkCheck(props.ctx, session);
   const choose = (pointer: string) => {
     props.ctx.revealPanel('form');
     session.requestFocus(pointer);
@@ -22,7 +24,9 @@ function Problems(props: { ctx: AppContext; session: ConfigSession }): JSX.Eleme
         <span class="muted" data-testid="validation-source">
           {session.validation().source === 'server' ? 'checked by the server' : 'checked locally'}
         </span>
+        <FrameworkCheckButton check={check} />
       </div>
+      <FrameworkCheckResult check={check} />
       <Show when={session.repaired().length > 0}>
         <div class="notice" role="status">
           <strong>The server undid a change:</strong>

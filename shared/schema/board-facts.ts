@@ -18,6 +18,8 @@ interface RawBoard {
   support: string;
   kernelTargets: string[];
   hasVideo?: boolean;
+  kernelOverrides?: Record<string, string>;
+  bootFsType?: string;
 }
 
 interface RawFamily {
@@ -35,21 +37,23 @@ function asSupport(value: string, board: string): BoardSupport {
 }
 
 /**
- * Kernel version per branch the board offers. Families without a `case $BRANCH` block carry one
- * top-level version that applies to every branch; branches the family does not map stay null
- * (the framework fails such a build late, so the plan executor reports it).
+ * Every branch the framework can build for a board, with its kernel version: the family's
+ * `case $BRANCH` labels (KERNEL_TARGET only lists the tested ones; the framework warns about the
+ * rest and builds them), every branch when the family sets one version for all, and board hooks
+ * on top. A branch missing here leaves KERNEL_MAJOR_MINOR unset, which the framework refuses.
  */
-function kernelsFor(board: RawBoard, family: RawFamily | undefined): Record<string, string | null> {
+function kernelsFor(board: RawBoard, family: RawFamily | undefined, allBranches: readonly string[]): Record<string, string | null> {
   const kernels: Record<string, string | null> = {};
-  for (const branch of board.kernelTargets) {
-    const mapped = family?.branches[branch];
-    kernels[branch] = mapped ?? family?.kernelMajorMinor ?? null;
+  if (family && Object.keys(family.branches).length === 0 && family.kernelMajorMinor) {
+    for (const branch of allBranches) kernels[branch] = family.kernelMajorMinor;
   }
+  for (const [branch, version] of Object.entries(family?.branches ?? {})) kernels[branch] = version;
+  for (const [branch, version] of Object.entries(board.kernelOverrides ?? {})) kernels[branch] = version;
   return kernels;
 }
 
 /** Every board, sorted by id, with only the facts the picker and the rules use. */
-export function loadBoardFacts(): BoardFacts[] {
+export function loadBoardFacts(allBranches: readonly string[]): BoardFacts[] {
   const families = new Map<string, RawFamily>();
   for (const family of rawFamilies as unknown as RawFamily[]) families.set(family.family, family);
   return (rawBoards as unknown as RawBoard[])
@@ -64,7 +68,8 @@ export function loadBoardFacts(): BoardFacts[] {
         kernelTargets: [...raw.kernelTargets],
         // Armbian's HAS_VIDEO_OUTPUT defaults to yes; the data only records boards that set it.
         hasVideo: raw.hasVideo !== false,
-        kernels: kernelsFor(raw, families.get(raw.family)),
+        kernels: kernelsFor(raw, families.get(raw.family), allBranches),
+        ...(raw.bootFsType ? { bootFsType: raw.bootFsType } : {}),
       }),
     )
     .sort((a, b) => (a.board < b.board ? -1 : a.board > b.board ? 1 : 0));

@@ -30,6 +30,7 @@ export interface BuildOption {
   status?: string;
   replacedBy?: string;
   recommended?: string;
+  pattern?: string;
 }
 
 /** Lookup by Armbian variable name; throws for a name the data does not have. */

@@ -12,6 +12,7 @@
  * Titles and descriptions are our own words; enumerations and defaults come from the data.
  */
 import type { BuildOptions } from './build-options.ts';
+import type { FrameworkFacts } from './framework-facts.ts';
 import { ConfigLimits } from './limits.ts';
 import type { BoardFacts, EnumDetail, PropertySchema, ReleaseFacts, SectionId } from './types.ts';
 
@@ -73,6 +74,7 @@ function desktopDetails(options: BuildOptions): EnumDetail[] {
     const detail: EnumDetail = { value: d.value };
     if (d.status) detail.status = d.status;
     if (d.releases) detail.releases = [...d.releases];
+    if (d.architectures) detail.architectures = [...d.architectures];
     if (d.note) detail.note = d.note;
     return detail;
   });
@@ -84,6 +86,7 @@ export function configProperties(
   options: BuildOptions,
   boards: BoardFacts[],
   releases: ReleaseFacts[],
+  framework: FrameworkFacts,
 ): Record<string, PropertySchema> {
   const outputDefault = String(options.get('COMPRESS_OUTPUTIMAGE').default ?? '').split(',').filter(Boolean);
   return {
@@ -100,8 +103,10 @@ export function configProperties(
     BRANCH: place('target', 2, {
       ...choice(options, 'BRANCH', {
         title: 'Kernel branch',
-        description: 'Which kernel line to build. Each board offers its own subset; current is the usual choice.',
+        description: 'Which kernel line to build. Each board lists the branches Armbian tests (current is the usual choice); its family may build others, with a warning.',
       }),
+      // Every branch some family or board of the framework defines (the facts' list, oldlts included).
+      enum: [...framework.branches],
     }),
     RELEASE: place('target', 3, {
       ...choice(options, 'RELEASE', {
@@ -213,24 +218,35 @@ export function configProperties(
     })),
     BTRFS_COMPRESSION: place('filesystem', 3, {
       // No default on purpose: a value here is only allowed with btrfs, and the framework uses zlib.
-      ...choice(options, 'BTRFS_COMPRESSION', {
-        title: 'Btrfs compression',
-        description: 'Compression used while filling a btrfs root filesystem. Only for btrfs; the framework uses zlib when unset.',
-        default: undefined,
+      type: 'string',
+      title: 'Btrfs compression',
+      description: 'Compression used while filling a btrfs root filesystem (mounted with compress-force): zlib, lzo, zstd or none, optionally with a level such as zstd:3 or zlib:9. Only for btrfs; the framework uses zlib when unset.',
+      maxLength: ConfigLimits.identifierLength,
+      pattern: options.get('BTRFS_COMPRESSION').pattern!,
+      'x-pattern-hint': 'zlib, lzo, zstd or none; zlib:1–9 or zstd:1–15 for a level',
+      examples: ['zstd:3', 'zlib', 'lzo'],
+      'x-widget': 'text',
+      'x-export': 'conf',
+      'x-when': { ROOTFS_TYPE: ['btrfs'] },
+    }),
+    BTRFS_CHECKSUM: place('filesystem', 4, {
+      ...choice(options, 'BTRFS_CHECKSUM', {
+        title: 'Btrfs checksum',
+        description: 'Checksum algorithm of a btrfs root filesystem. Left unset, btrfs uses crc32c.',
       }),
       'x-when': { ROOTFS_TYPE: ['btrfs'] },
     }),
-    BOOTSIZE: place('filesystem', 4, integer(options, 'BOOTSIZE', {
+    BOOTSIZE: place('filesystem', 5, integer(options, 'BOOTSIZE', {
       title: 'Boot partition size',
       description: 'Size of a separate /boot partition in MiB. Only used when the board, family or an extension asks for a boot partition; values of 8 or less mean the framework default of 256 MiB.',
       minimum: 1,
       maximum: ConfigLimits.maxBootSizeMiB,
     })),
-    SECTOR_SIZE: place('filesystem', 5, choice(options, 'SECTOR_SIZE', {
+    SECTOR_SIZE: place('filesystem', 6, choice(options, 'SECTOR_SIZE', {
       title: 'Sector size',
       description: 'Logical sector size used when partitioning: 512 for SD cards and eMMC, 4096 for UFS storage.',
     })),
-    INCLUDE_HOME_DIR: place('filesystem', 6, yesNo(options, 'INCLUDE_HOME_DIR', {
+    INCLUDE_HOME_DIR: place('filesystem', 7, yesNo(options, 'INCLUDE_HOME_DIR', {
       title: 'Keep /home contents',
       description: 'Keep files created under /home during the build in the image.',
     })),

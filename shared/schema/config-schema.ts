@@ -7,7 +7,8 @@
  *   `x-order`);
  * - `x-boards`: facts of every board (name, vendor, family, arch, support, kernel branches with
  *   their kernel versions, video output) for the board picker and the rules;
- * - `x-releases`: facts of every release (label, support, architectures).
+ * - `x-releases`: facts of every release (label, support, architectures);
+ * - `x-extensions`: every extension name the framework can enable.
  *
  * The server serves this object; the browser uses the identical copy embedded in the generated
  * validator module (`shared/validation/generated/`), which a test keeps fresh.
@@ -15,6 +16,7 @@
 import { loadBoardFacts } from './board-facts.ts';
 import { loadBuildOptions } from './build-options.ts';
 import { configProperties } from './config-properties.ts';
+import { loadFrameworkFacts } from './framework-facts.ts';
 import { loadOptionLinks, withOptionLinks } from './option-docs.ts';
 import { loadReleaseFacts } from './releases.ts';
 import type { ConfigSchema, SectionInfo } from './types.ts';
@@ -38,7 +40,8 @@ export const SECTIONS: readonly SectionInfo[] = [
 /** Builds a fresh schema object; callers may keep it, nothing else holds a reference. */
 export function buildConfigSchema(): ConfigSchema {
   const options = loadBuildOptions();
-  const boards = loadBoardFacts();
+  const framework = loadFrameworkFacts();
+  const boards = loadBoardFacts(framework.branches);
   const releases = loadReleaseFacts(options);
   const schema: ConfigSchema = {
     $schema: 'https://json-schema.org/draft/2020-12/schema',
@@ -50,7 +53,8 @@ export function buildConfigSchema(): ConfigSchema {
     'x-sections': SECTIONS.map((s) => ({ ...s })),
     'x-boards': boards,
     'x-releases': releases,
-    properties: withOptionLinks(configProperties(options, boards, releases), loadOptionLinks()),
+    'x-extensions': [...framework.extensions],
+    properties: withOptionLinks(configProperties(options, boards, releases, framework), loadOptionLinks()),
     required: [...REQUIRED_PROPERTIES],
     additionalProperties: false,
   };

@@ -24,7 +24,12 @@ export interface BoardFacts {
   kernelTargets: string[];
   /** False only when the board says it has no video output; Armbian assumes video otherwise. */
   hasVideo: boolean;
-  /** Kernel major.minor per branch from the family file; null when the family does not say. */
+  /** The boot partition's filesystem when the board or its family fixes it (BOOTFS_TYPE). */
+  bootFsType?: string;
+  /** Every branch the framework can build for the board, with its kernel major.minor: the
+   * family's `case $BRANCH` labels (all branches, when the family sets one version for all), and
+   * board hooks' overrides. A KERNEL_TARGET branch missing here has no kernel: the framework
+   * refuses it. Null: a label that sets no version (ddk installs the distribution's kernel). */
   kernels: Record<string, string | null>;
 }
 
@@ -45,6 +50,8 @@ export interface EnumDetail {
   status?: string;
   /** Releases the value is known to work on, when the data restricts it. */
   releases?: string[];
+  /** Architectures the value exists for, when the data restricts it (desktops). */
+  architectures?: string[];
   note?: string;
 }
 
@@ -141,6 +148,8 @@ export interface ConfigSchema {
   'x-sections': SectionInfo[];
   'x-boards': BoardFacts[];
   'x-releases': ReleaseFacts[];
+  /** Every extension name the framework's `enable_extension` finds, sorted. */
+  'x-extensions': string[];
   properties: Record<string, PropertySchema>;
   required: string[];
   additionalProperties: false;

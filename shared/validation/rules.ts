@@ -51,16 +51,7 @@ function targetRules(ctx: RuleContext): void {
     add(ctx, '/BOARD', 'board-support', 'warning', `Board ${board.name} ${BOARD_SUPPORT_WORDS[board.support]}`);
   }
   const branch = text(ctx, 'BRANCH');
-  if (board && branch) {
-    if (!board.kernelTargets.includes(branch)) {
-      add(ctx, '/BRANCH', 'branch-not-offered', 'error',
-        `Board ${board.name} does not offer kernel branch '${branch}'; choose ${orList(board.kernelTargets)}`);
-    } else if (board.kernels[branch] === null && branch !== 'ddk') {
-      // 'ddk' installs the distribution's kernel, so no family version is expected for it.
-      add(ctx, '/BRANCH', 'kernel-version-unknown', 'warning',
-        `The ${board.family} family defines no kernel version for branch '${branch}'; the build is likely to fail`);
-    }
-  }
+  if (board && branch) branchRules(ctx, board, branch);
   if (release && board && !release.architectures.includes(board.arch)) {
     const fitting = ctx.schema['x-releases'].filter((r) => r.architectures.includes(board.arch));
     const preferred = fitting.filter((r) => r.support === 'supported');
@@ -75,6 +66,78 @@ function targetRules(ctx: RuleContext): void {
       : 'is community supported (csc): Armbian does not test images built on it';
     add(ctx, '/RELEASE', 'release-not-supported', 'warning', `${release.label} ${why}`);
   }
+}
+
+/**
+ * The framework builds any branch the board's family (or a board hook) defines a kernel for; it
+ * only warns when KERNEL_TARGET does not list it. Without a kernel it stops: "KERNEL_MAJOR_MINOR
+ * is unset" / "Invalid BRANCH … for BOARD" (config/sources/common.conf). `ddk` is no exception:
+ * it works where the family defines it (the UEFI families), nowhere else.
+ */
+function branchRules(ctx: RuleContext, board: BoardFacts, branch: string): void {
+  const listed = board.kernelTargets.includes(branch);
+  if (!(branch in board.kernels)) {
+    const buildable = board.kernelTargets.filter((b) => b in board.kernels);
+    add(ctx, '/BRANCH', 'branch-not-offered', 'error',
+      `Board ${board.name} has no kernel for branch '${branch}': ${listed ? 'it lists the branch, but ' : ''}the ${board.family} family defines none` +
+        (buildable.length > 0 ? `; choose ${orList(buildable)}` : ''));
+    return;
+  }
+  // The framework's own check skips ddk ("BRANCH not found for board" is never said for it).
+  if (!listed && branch !== 'ddk') {
+    const version = board.kernels[branch];
+    add(ctx, '/BRANCH', 'branch-not-listed', 'warning',
+      `Board ${board.name} does not list kernel branch '${branch}' (it lists ${andList(board.kernelTargets)}); ` +
+        `the ${board.family} family builds it${version ? ` (kernel ${version})` : ''}, but Armbian does not test it on this board`);
+  }
+}
+
+/** Edit distance, for "did you mean": names are short, so the quadratic table is nothing. */
+function distance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i += 1) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j += 1) {
+      current[j] = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    previous = current;
+  }
+  return previous[b.length]!;
+}
+
+/** Up to three known names close to `name` (edit distance ≤ a third of its length, or a prefix/substring). */
+export function didYouMean(name: string, known: readonly string[]): string[] {
+  const limit = Math.max(2, Math.floor(name.length / 3));
+  return known
+    .map((k) => ({ k, d: k.includes(name) || name.includes(k) ? 1 : distance(name, k) }))
+    .filter((x) => x.d <= limit)
+    .sort((x, y) => x.d - y.d || (x.k < y.k ? -1 : 1))
+    .slice(0, 3)
+    .map((x) => x.k);
+}
+
+/** Extensions that stop the build when the board's boot partition is not this filesystem
+ * (extensions/cloud-init/cloud-init.sh: "BOOTFS_TYPE … not compatible with cloud-init"). */
+const EXTENSION_BOOTFS: Record<string, string> = { 'cloud-init': 'fat' };
+
+/** The framework stops with exit 17 "cant find extension" for a name no `<name>.sh` answers to. */
+function extensionRules(ctx: RuleContext): void {
+  const list = ctx.data.ENABLE_EXTENSIONS;
+  if (!Array.isArray(list)) return;
+  list.forEach((item, index) => {
+    const needs = typeof item === 'string' ? EXTENSION_BOOTFS[item] : undefined;
+    if (needs && ctx.board?.bootFsType && ctx.board.bootFsType !== needs) {
+      add(ctx, `/ENABLE_EXTENSIONS/${index}`, 'extension-bootfs', 'error',
+        `The ${item} extension needs a ${needs} boot partition, and ${ctx.board.name} has ${ctx.board.bootFsType} (BOOTFS_TYPE); the framework refuses this`);
+    }
+  });
+  const known = new Set(ctx.schema['x-extensions']);
+  list.forEach((item, index) => {
+    if (typeof item !== 'string' || item === '' || known.has(item)) return;
+    const close = didYouMean(item, ctx.schema['x-extensions']);
+    add(ctx, `/ENABLE_EXTENSIONS/${index}`, 'unknown-extension', 'error',
+      `The build framework has no extension '${item}'` + (close.length > 0 ? `; did you mean ${orList(close)}?` : ''));
+  });
 }
 
 function imageRules(ctx: RuleContext): void {
@@ -92,10 +155,8 @@ function imageRules(ctx: RuleContext): void {
     add(ctx, '/DESKTOP_ENVIRONMENT', 'desktop-needs-environment', 'error',
       'A desktop image needs a desktop environment; choose one, such as xfce or gnome');
   }
-  if (desktop && !isSet(ctx, 'DESKTOP_TIER')) {
-    add(ctx, '/DESKTOP_TIER', 'desktop-needs-tier', 'error',
-      'A desktop image needs a desktop tier; choose minimal, mid or full');
-  }
+  // An unset DESKTOP_TIER is no error: the build writes the framework's choice (mid, or full when
+  // legacy app groups are set), as config-mapping.ts says.
   if (!desktop && environment) {
     add(ctx, '/DESKTOP_ENVIRONMENT', 'environment-without-desktop', 'error',
       'A desktop environment is set but Desktop image is off; the build framework refuses this, so clear it or turn the desktop on');
@@ -104,6 +165,10 @@ function imageRules(ctx: RuleContext): void {
   if (detail && detail.status && detail.status !== 'supported') {
     add(ctx, '/DESKTOP_ENVIRONMENT', 'desktop-not-supported', 'warning',
       `Desktop ${environment} is ${detail.status === 'community' ? 'community maintained' : 'not supported by Armbian'}; it may not install cleanly`);
+  }
+  if (detail?.architectures && ctx.board && !detail.architectures.includes(ctx.board.arch)) {
+    add(ctx, '/DESKTOP_ENVIRONMENT', 'desktop-arch-unsupported', 'error',
+      `Desktop ${environment} is not available for ${ctx.board.arch} (${ctx.board.name}); it exists for ${andList(detail.architectures)}`);
   }
   const release = text(ctx, 'RELEASE');
   if (detail?.releases && release && !detail.releases.includes(release)) {
@@ -125,6 +190,22 @@ function filesystemRules(ctx: RuleContext): void {
   if (rootfs !== 'btrfs' && isSet(ctx, 'BTRFS_COMPRESSION')) {
     add(ctx, '/BTRFS_COMPRESSION', 'btrfs-compression-without-btrfs', 'error',
       `Btrfs compression only applies to a btrfs root filesystem, and this one is ${rootfs}; clear it or choose btrfs`);
+  }
+}
+
+/** `COMPRESS_OUTPUTIMAGE` as compress-checksum.sh reads it: substrings, xz before zst, no `img`. */
+function outputRules(ctx: RuleContext): void {
+  const list = ctx.data.COMPRESS_OUTPUTIMAGE;
+  if (!Array.isArray(list)) return;
+  const has = (v: string): boolean => list.includes(v);
+  const zst = has('zst') || has('zstd');
+  if (has('xz') && zst) {
+    add(ctx, '/COMPRESS_OUTPUTIMAGE', 'compression-xz-wins', 'warning',
+      'With both xz and zst the framework compresses with xz only; zst is ignored');
+  }
+  if (has('img') && (has('xz') || zst)) {
+    add(ctx, '/COMPRESS_OUTPUTIMAGE', 'compression-drops-raw-image', 'warning',
+      'img does not keep the raw image: the framework deletes it after compressing with ' + (has('xz') ? 'xz' : 'zst'));
   }
 }
 
@@ -172,6 +253,8 @@ export function checkRules(schema: ConfigSchema, facts: FactsIndex, data: unknow
   targetRules(ctx);
   imageRules(ctx);
   filesystemRules(ctx);
+  extensionRules(ctx);
+  outputRules(ctx);
   annotationRules(ctx);
   return ctx.issues;
 }

@@ -70,7 +70,8 @@ export const configSchema = deepFreeze({
    "hasVideo": true,
    "kernels": {
     "current": "6.18",
-    "edge": "7.1"
+    "edge": "7.1",
+    "bleedingedge": "7.2"
    }
   },
   {
@@ -86,8 +87,10 @@ export const configSchema = deepFreeze({
    ],
    "hasVideo": true,
    "kernels": {
+    "oldlts": "6.12",
     "current": "6.18",
-    "edge": "7.1"
+    "edge": "7.1",
+    "bleedingedge": "7.2"
    }
   },
   {
@@ -103,9 +106,12 @@ export const configSchema = deepFreeze({
    ],
    "hasVideo": true,
    "kernels": {
+    "oldlts": "6.12",
     "current": "6.18",
-    "edge": "7.1"
-   }
+    "edge": "7.1",
+    "bleedingedge": "7.2"
+   },
+   "bootFsType": "fat"
   },
   {
    "board": "aml-s805-mxq",
@@ -120,7 +126,8 @@ export const configSchema = deepFreeze({
    "hasVideo": true,
    "kernels": {
     "current": "6.12"
-   }
+   },
+   "bootFsType": "fat"
   },
   {
    "board": "aml-s905d3-cc",
@@ -135,8 +142,10 @@ export const configSchema = deepFreeze({
    ],
    "hasVideo": true,
    "kernels": {
+    "oldlts": "6.12",
     "current": "6.18",
-    "edge": "7.1"
+    "edge": "7.1",
+    "bleedingedge": "7.2"
    }
   },
   {
@@ -152,9 +161,12 @@ export const configSchema = deepFreeze({
    ],
    "hasVideo": true,
    "kernels": {
+    "oldlts": "6.12",
     "current": "6.18",
-    "edge": "7.1"
-   }
+    "edge": "7.1",
+    "bleedingedge": "7.2"
+   },
+   "bootFsType": "fat"
   },
   {
    "board": "aml-t95z-plus",
@@ -168,7 +180,10 @@ export const configSchema = deepFreeze({
    ],
    "hasVideo": true,
    "kernels": {
-    "edge": "7.1"
+    "oldlts": "6.12",
+    "current": "6.18",
+    "edge": "7.1",
+    "bleedingedge": "7.2"
    }
   },
   {
@@ -183,8 +198,13 @@ export const configSchema = deepFreeze({
    ],
    "hasVideo": true,
    "kernels": {
-    "edge": "7.1"
-   }
+    "legacy": "5.10",
+    "vendor": "6.1",
+    "current": "6.18",
+    "edge": "7.1",
+    "bleedingedge": "7.2"
+   },
+   "bootFsType": "fat"
   },
   {
    "board": "anbernic-rg-vita-pro",
@@ -198,7 +218,11 @@ export const configSchema = deepFreeze({
    ],
    "hasVideo": true,
    "kernels": {
-    "edge": "7.1"
+    "legacy": "5.10",
+    "vendor": "6.1",
+    "current": "6.18",
+    "edge": "7.1",
+    "bleedingedge": "7.2"
    }
   },
   {
@@ -214,7 +238,8 @@ export const configSchema = deepFreeze({
    "hasVideo": true,
    "kernels": {
     "edge": "7.1"
-   }
+   },
+   "bootFsType": "fat"
   },
   {
    "board": "armsom-aim7-io",
@@ -228,7 +253,11 @@ export const configSchema = deepFreeze({
    ],
    "hasVideo": true,
    "kernels": {
-    "vendor": "6.1"
+    "legacy": "5.10",
+    "vendor": "6.1",
+    "current": "6.18",
+    "edge": "7.1",
+    "bleedingedge": "7.2"
    }
   },
   {
@@ -243,7 +272,11 @@ export const configSchema = deepFreeze({
    ],
    "hasVideo": true,
    "kernels": {
-    "vendor": "6.1"
+    "legacy": "5.10",
+    "vendor": "6.1",
+    "current": "6.18",
+    "edge": "7.1",
+    "bleedingedge": "7.2"
    }
   },
   {
@@ -258,7 +291,11 @@ export const configSchema = deepFreeze({
    ],
    "hasVideo": true,
    "kernels": {
-    "vendor": "6.1"
+    "legacy": "5.10",
+    "vendor": "6.1",
+    "current": "6.18",
+    "edge": "7.1",
+    "bleedingedge": "7.2"
    }
   },
   {
@@ -273,7 +310,9 @@ export const configSchema = deepFreeze({
    ],
    "hasVideo": true,
    "kernels": {
-    "vendor": "6.1"
+    "vendor": "6.1",
+    "current": "6.18",
+    "edge": "7.2"
    }
   },
   {
@@ -288,7 +327,11 @@ export const configSchema = deepFreeze({
    ],
    "hasVideo": true,
    "kernels": {
-    "vendor": "6.1"
+    "legacy": "5.10",
+    "vendor": "6.1",
+    "current": "6.18",
+    "edge": "7.1",
+    "bleedingedge": "7.2"
    }
   },
   {
@@ -303,7 +346,11 @@ export const configSchema = deepFreeze({
    ],
    "hasVideo": true,
    "kernels": {
-    "vendor": "6.1"
+    "legacy": "5.10",
+    "vendor": "6.1",
+    "current": "6.18",
+    "edge": "7.1",
+    "bleedingedge": "7.2"
    }
   },
   {
@@ -319,8 +366,11 @@ export const configSchema = deepFreeze({
    ],
    "hasVideo": true,
    "kernels": {
+    "legacy": "5.10",
     "vendor": "6.1",
-    "edge": "7.1"
+    "current": "6.18",
+    "edge": "7.1",
+    "bleedingedge": "7.2"
    }
   },
   {
@@ -337,9 +387,11 @@ export const configSchema = deepFreeze({
    ],
    "hasVideo": true,
    "kernels": {
+    "legacy": "5.10",
+    "vendor": "6.1",
     "current": "6.18",
     "edge": "7.1",
-    "vendor": "6.1"
+    "bleedingedge": "7.2"
    }
   },
   {
@@ -354,7 +406,11 @@ export const configSchema = deepFreeze({
    ],
    "hasVideo": true,
    "kernels": {
-    "vendor": "6.1"
+    "legacy": "5.10",
+    "vendor": "6.1",
+    "current": "6.18",
+    "edge": "7.1",
+    "bleedingedge": "7.2"
    }
   },
   {
@@ -369,8 +425,11 @@ export const configSchema = deepFreeze({
    ],
    "hasVideo": false,
    "kernels": {
+    "legacy": "6.12",
+    "current": "6.18",
     "edge": "7.1"
-   }
+   },
+   "bootFsType": "fat"
   },
   {
    "board": "ayn-odin2",
@@ -418,7 +477,8 @@ export const configSchema = deepFreeze({
    ],
    "hasVideo": true,
    "kernels": {
-    "current": "6.18"
+    "current": "6.18",
+    "edge": "7.0"
    }
   },
   {
@@ -434,7 +494,8 @@ export const configSchema = deepFreeze({
    "hasVideo": true,
    "kernels": {
     "edge": "7.1"
-   }
+   },
+   "bootFsType": "fat"
   },
   {
    "board": "ayn-thor",
@@ -467,9 +528,9 @@ export const configSchema = deepFreeze({
    ],
    "hasVideo": true,
    "kernels": {
+    "legacy": "6.12",
     "current": "6.18",
-    "edge": "7.1",
-    "legacy": "6.12"
+    "edge": "7.1"
    }
   },
   {
@@ -485,8 +546,10 @@ export const configSchema = deepFreeze({
    ],
    "hasVideo": true,
    "kernels": {
+    "oldlts": "6.12",
     "current": "6.18",
-    "edge": "7.1"
+    "edge": "7.1",
+    "bleedingedge": "7.2"
    }
   },
   {
@@ -522,9 +585,9 @@ export const configSchema = deepFreeze({
    ],
    "hasVideo": true,
    "kernels": {
+    "legacy": "6.12",
     "current": "6.18",
-    "edge": "7.1",
-    "legacy": "6.12"
+    "edge": "7.1"
    }
   },
   {
@@ -540,8 +603,9 @@ export const configSchema = deepFreeze({
    ],
    "hasVideo": true,
    "kernels": {
+    "legacy": "6.12",
     "current": "6.18",
-    "legacy": "6.12"
+    "edge": "7.1"
    }
   },
   {
@@ -558,9 +622,9 @@ export const configSchema = deepFreeze({
    ],
    "hasVideo": true,
    "kernels": {
+    "legacy": "6.12",
     "current": "6.18",
-    "edge": "7.1",
-    "legacy": "6.12"
+    "edge": "7.1"
    }
   },
   {
@@ -576,8 +640,10 @@ export const configSchema = deepFreeze({
    ],
    "hasVideo": true,
    "kernels": {
+    "oldlts": "6.12",
     "current": "6.18",
-    "edge": "7.1"
+    "edge": "7.1",
+    "bleedingedge": "7.2"
    }
   },
   {
@@ -593,8 +659,10 @@ export const configSchema = deepFreeze({
    ],
    "hasVideo": true,
    "kernels": {
+    "oldlts": "6.12",
     "current": "6.18",
-    "edge": "7.1"
+    "edge": "7.1",
+    "bleedingedge": "7.2"
    }
   },
   {
@@ -611,9 +679,9 @@ export const configSchema = deepFreeze({
    ],
    "hasVideo": true,
    "kernels": {
+    "legacy": "6.12",
     "current": "6.18",
-    "edge": "7.1",
-    "legacy": "6.12"
+    "edge": "7.1"
    }
   },
   {
@@ -630,9 +698,9 @@ export const configSchema = deepFreeze({
    ],
    "hasVideo": true,
    "kernels": {
+    "legacy": "6.12",
     "current": "6.18",
-    "edge": "7.1",
-    "legacy": "6.12"
+    "edge": "7.1"
    }
   },
   {
@@ -649,9 +717,9 @@ export const configSchema = deepFreeze({
    ],
    "hasVideo": true,
    "kernels": {
+    "legacy": "6.12",
     "current": "6.18",
-    "edge": "7.1",
-    "legacy": "6.12"
+    "edge": "7.1"
    }
   },
   {
@@ -668,7 +736,8 @@ export const configSchema = deepFreeze({
    "hasVideo": true,
    "kernels": {
     "current": "6.18",
-    "edge": "7.1"
+    "edge": "7.1",
+    "legacy": "6.12"
    }
   },
   {
@@ -685,7 +754,8 @@ export const configSchema = deepFreeze({
    "hasVideo": true,
    "kernels": {
     "current": "6.18",
-    "edge": "7.1"
+    "edge": "7.1",
+    "legacy": "6.12"
    }
   },
   {
@@ -701,8 +771,10 @@ export const configSchema = deepFreeze({
    ],
    "hasVideo": true,
    "kernels": {
+    "oldlts": "6.12",
     "current": "6.18",
-    "edge": "7.1"
+    "edge": "7.1",
+    "bleedingedge": "7.2"
    }
   },
   {
@@ -718,8 +790,11 @@ export const configSchema = deepFreeze({
    ],
    "hasVideo": true,
    "kernels": {
+    "legacy": "5.10",
+    "vendor": "6.1",
+    "current": "6.18",
     "edge": "7.1",
-    "vendor": "6.1"
+    "bleedingedge": "7.2"
    }
   },
   {
@@ -736,9 +811,9 @@ export const configSchema = deepFreeze({
    ],
    "hasVideo": true,
    "kernels": {
+    "legacy": "6.12",
     "current": "6.18",
-    "edge": "7.1",
-    "legacy": "6.12"
+    "edge": "7.1"
    }
   },
   {
@@ -755,9 +830,11 @@ export const configSchema = deepFreeze({
    ],
    "hasVideo": true,
    "kernels": {
+    "legacy": "5.10",
+    "vendor": "6.1",
     "current": "6.18",
     "edge": "7.1",
-    "vendor": "6.1"
+    "bleedingedge": "7.2"
    }
   },
   {
@@ -774,9 +851,9 @@ export const configSchema = deepFreeze({
    ],
    "hasVideo": true,
    "kernels": {
+    "legacy": "6.12",
     "current": "6.18",
-    "edge": "7.1",
-    "legacy": "6.12"
+    "edge": "7.1"
    }
   },
   {
@@ -810,7 +887,8 @@ export const configSchema = deepFreeze({
    "hasVideo": true,
    "kernels": {
     "current": "6.18",
-    "edge": "7.1"
+    "edge": "7.1",
+    "bleedingedge": "7.2"
    }
   },
   {
@@ -825,7 +903,9 @@ export const configSchema = deepFreeze({
    ],
    "hasVideo": false,
    "kernels": {
-    "current": "6.12"
+    "legacy": "6.12",
+    "current": "6.12",
+    "edge": "6.16"
    }
   },
   {
@@ -842,8 +922,11 @@ export const configSchema = deepFreeze({
    "hasVideo": true,
    "kernels": {
     "vendor": "6.18",
-    "vendor-rt": "6.18"
-   }
+    "vendor-rt": "6.18",
+    "vendor-edge": "6.18",
+    "edge": "7.2"
+   },
+   "bootFsType": "fat"
   },
   {
    "board": "beaglebone-ai64",
@@ -861,8 +944,10 @@ export const configSchema = deepFreeze({
    "kernels": {
     "vendor": "6.18",
     "vendor-rt": "6.18",
+    "vendor-edge": "6.18",
     "edge": "7.2"
-   }
+   },
+   "bootFsType": "fat"
   },
   {
    "board": "beagleplay",
@@ -880,8 +965,10 @@ export const configSchema = deepFreeze({
    "kernels": {
     "vendor": "6.18",
     "vendor-rt": "6.18",
+    "vendor-edge": "6.18",
     "edge": "7.2"
-   }
+   },
+   "bootFsType": "fat"
   },
   {
    "board": "beaglev",
@@ -915,7 +1002,8 @@ export const configSchema = deepFreeze({
     "vendor": "6.12",
     "vendor-rt": "6.12",
     "edge": "7.2"
-   }
+   },
+   "bootFsType": "fat"
   },
   {
    "board": "beelinkx2",
@@ -931,9 +1019,9 @@ export const configSchema = deepFreeze({
    ],
    "hasVideo": true,
    "kernels": {
+    "legacy": "6.12",
     "current": "6.18",
-    "edge": "7.1",
-    "legacy": "6.12"
+    "edge": "7.1"
    }
   },
   {
@@ -949,8 +1037,10 @@ export const configSchema = deepFreeze({
    ],
    "hasVideo": true,
    "kernels": {
+    "oldlts": "6.12",
     "current": "6.18",
-    "edge": "7.1"
+    "edge": "7.1",
+    "bleedingedge": "7.2"
    }
   },
   {
@@ -967,8 +1057,10 @@ export const configSchema = deepFreeze({
    "hasVideo": true,
    "kernels": {
     "current": "6.18",
-    "edge": "7.1"
-   }
+    "edge": "7.1",
+    "legacy": "6.12"
+   },
+   "bootFsType": "fat"
   },
   {
    "board": "bigtreetech-cb2",
@@ -984,7 +1076,8 @@ export const configSchema = deepFreeze({
    "hasVideo": true,
    "kernels": {
     "current": "6.18",
-    "edge": "7.1"
+    "edge": "7.1",
+    "bleedingedge": "7.2"
    }
   },
   {
@@ -1000,8 +1093,10 @@ export const configSchema = deepFreeze({
    ],
    "hasVideo": true,
    "kernels": {
+    "oldlts": "6.12",
     "current": "6.18",
-    "edge": "7.1"
+    "edge": "7.1",
+    "bleedingedge": "7.2"
    }
   },
   {
@@ -1018,7 +1113,8 @@ export const configSchema = deepFreeze({
    "hasVideo": true,
    "kernels": {
     "current": "6.18",
-    "edge": "7.1"
+    "edge": "7.1",
+    "legacy": "6.12"
    }
   },
   {
@@ -1051,6 +1147,7 @@ export const configSchema = deepFreeze({
    ],
    "hasVideo": false,
    "kernels": {
+    "legacy": "6.1",
     "current": "6.6",
     "edge": "6.18"
    }
@@ -1068,6 +1165,7 @@ export const configSchema = deepFreeze({
    ],
    "hasVideo": false,
    "kernels": {
+    "legacy": "6.1",
     "current": "6.6",
     "edge": "6.18"
    }
@@ -1086,7 +1184,8 @@ export const configSchema = deepFreeze({
    "hasVideo": true,
    "kernels": {
     "current": "6.18",
-    "edge": "7.1"
+    "edge": "7.1",
+    "bleedingedge": "7.2"
    }
   },
   {
@@ -1103,9 +1202,11 @@ export const configSchema = deepFreeze({
    ],
    "hasVideo": true,
    "kernels": {
+    "legacy": "5.10",
+    "vendor": "6.1",
     "current": "6.18",
     "edge": "7.1",
-    "vendor": "6.1"
+    "bleedingedge": "7.2"
    }
   },
   {
@@ -1120,7 +1221,11 @@ export const configSchema = deepFreeze({
    ],
    "hasVideo": true,
    "kernels": {
-    "edge": "7.1"
+    "legacy": "5.10",
+    "vendor": "6.1",
+    "current": "6.18",
+    "edge": "7.1",
+    "bleedingedge": "7.2"
    }
   },
   {
@@ -1136,8 +1241,11 @@ export const configSchema = deepFreeze({
    ],
    "hasVideo": true,
    "kernels": {
+    "legacy": "5.10",
+    "vendor": "6.1",
+    "current": "6.18",
     "edge": "7.1",
-    "vendor": "6.1"
+    "bleedingedge": "7.2"
    }
   },
   {
@@ -1152,7 +1260,18 @@ export const configSchema = deepFreeze({
    ],
    "hasVideo": false,
    "kernels": {
-    "vendor": "6.6"
+    "bleedingedge": "6.6",
+    "cloud": "6.6",
+    "current": "6.6",
+    "ddk": "6.6",
+    "edge": "6.6",
+    "legacy": "6.6",
+    "oldlts": "6.6",
+    "sc8280xp": "6.6",
+    "vendor": "6.6",
+    "vendor-edge": "6.6",
+    "vendor-rt": "6.6",
+    "wdk2023": "6.6"
    }
   },
   {
@@ -1169,9 +1288,9 @@ export const configSchema = deepFreeze({
    ],
    "hasVideo": false,
    "kernels": {
+    "legacy": "6.12",
     "current": "6.18",
-    "edge": "7.1",
-    "legacy": "6.12"
+    "edge": "7.1"
    }
   },
   {
@@ -1188,9 +1307,9 @@ export const configSchema = deepFreeze({
    ],
    "hasVideo": true,
    "kernels": {
+    "legacy": "6.12",
     "current": "6.18",
-    "edge": "7.1",
-    "legacy": "6.12"
+    "edge": "7.1"
    }
   },
   {
@@ -1207,9 +1326,9 @@ export const configSchema = deepFreeze({
    ],
    "hasVideo": true,
    "kernels": {
+    "legacy": "6.12",
     "current": "6.18",
-    "edge": "7.1",
-    "legacy": "6.12"
+    "edge": "7.1"
    }
   },
   {
@@ -1226,9 +1345,9 @@ export const configSchema = deepFreeze({
    ],
    "hasVideo": true,
    "kernels": {
+    "legacy": "6.12",
     "current": "6.18",
-    "edge": "7.1",
-    "legacy": "6.12"
+    "edge": "7.1"
    }
   },
   {
@@ -1245,9 +1364,9 @@ export const configSchema = deepFreeze({
    ],
    "hasVideo": true,
    "kernels": {
+    "legacy": "6.12",
     "current": "6.18",
-    "edge": "7.1",
-    "legacy": "6.12"
+    "edge": "7.1"
    }
   },
   {
@@ -1263,6 +1382,7 @@ export const configSchema = deepFreeze({
    ],
    "hasVideo": true,
    "kernels": {
+    "legacy": "6.12",
     "current": "6.18",
     "edge": "7.1"
    }
@@ -1280,8 +1400,11 @@ export const configSchema = deepFreeze({
    ],
    "hasVideo": true,
    "kernels": {
+    "legacy": "5.10",
     "vendor": "6.1",
-    "edge": "7.1"
+    "current": "6.18",
+    "edge": "7.1",
+    "bleedingedge": "7.2"
    }
   },
   {
@@ -1313,7 +1436,11 @@ export const configSchema = deepFreeze({
    ],
    "hasVideo": true,
    "kernels": {
-    "vendor": "6.1"
+    "legacy": "5.10",
+    "vendor": "6.1",
+    "current": "6.18",
+    "edge": "7.1",
+    "bleedingedge": "7.2"
    }
   },
   {
@@ -1328,7 +1455,11 @@ export const configSchema = deepFreeze({
    ],
    "hasVideo": true,
    "kernels": {
-    "vendor": "6.1"
+    "legacy": "5.10",
+    "vendor": "6.1",
+    "current": "6.18",
+    "edge": "7.1",
+    "bleedingedge": "7.2"
    }
   },
   {
@@ -1345,7 +1476,8 @@ export const configSchema = deepFreeze({
    "hasVideo": true,
    "kernels": {
     "current": "6.18",
-    "edge": "7.1"
+    "edge": "7.1",
+    "bleedingedge": "7.2"
    }
   },
   {
@@ -1362,9 +1494,11 @@ export const configSchema = deepFreeze({
    ],
    "hasVideo": true,
    "kernels": {
+    "legacy": "5.10",
+    "vendor": "6.1",
     "current": "6.18",
     "edge": "7.1",
-    "vendor": "6.1"
+    "bleedingedge": "7.2"
    }
   },
   {
@@ -1381,10 +1515,13 @@ export const configSchema = deepFreeze({
    ],
    "hasVideo": true,
    "kernels": {
+    "legacy": "5.10",
+    "vendor": "6.1",
     "current": "6.18",
     "edge": "7.1",
-    "vendor": "6.1"
-   }
+    "bleedingedge": "7.2"
+   },
+   "bootFsType": "fat"
   },
   {
    "board": "easy-eai-nano",
@@ -1413,7 +1550,9 @@ export const configSchema = deepFreeze({
    ],
    "hasVideo": true,
    "kernels": {
-    "vendor": "6.1"
+    "vendor": "6.1",
+    "current": "6.18",
+    "edge": "7.2"
    }
   },
   {
@@ -1429,6 +1568,7 @@ export const configSchema = deepFreeze({
    ],
    "hasVideo": false,
    "kernels": {
+    "legacy": "6.12",
     "current": "6.18",
     "edge": "7.1"
    }
@@ -1447,7 +1587,8 @@ export const configSchema = deepFreeze({
    "hasVideo": false,
    "kernels": {
     "current": "6.18",
-    "edge": "7.1"
+    "edge": "7.1",
+    "bleedingedge": "7.2"
    }
   },
   {
@@ -1464,7 +1605,8 @@ export const configSchema = deepFreeze({
    "hasVideo": true,
    "kernels": {
     "current": "6.18",
-    "edge": "7.1"
+    "edge": "7.1",
+    "bleedingedge": "7.2"
    }
   },
   {
@@ -1479,7 +1621,11 @@ export const configSchema = deepFreeze({
    ],
    "hasVideo": true,
    "kernels": {
-    "vendor": "6.1"
+    "legacy": "5.10",
+    "vendor": "6.1",
+    "current": "6.18",
+    "edge": "7.1",
+    "bleedingedge": "7.2"
    }
   },
   {
@@ -1496,7 +1642,8 @@ export const configSchema = deepFreeze({
    "hasVideo": true,
    "kernels": {
     "current": "6.18",
-    "edge": "7.1"
+    "edge": "7.1",
+    "bleedingedge": "7.2"
    }
   },
   {
@@ -1511,7 +1658,9 @@ export const configSchema = deepFreeze({
    ],
    "hasVideo": true,
    "kernels": {
-    "vendor": "6.1"
+    "vendor": "6.1",
+    "current": "6.18",
+    "edge": "7.2"
    }
   },
   {
@@ -1526,7 +1675,11 @@ export const configSchema = deepFreeze({
    ],
    "hasVideo": true,
    "kernels": {
-    "vendor": "6.1"
+    "legacy": "5.10",
+    "vendor": "6.1",
+    "current": "6.18",
+    "edge": "7.1",
+    "bleedingedge": "7.2"
    }
   },
   {
@@ -1557,8 +1710,10 @@ export const configSchema = deepFreeze({
    ],
    "hasVideo": false,
    "kernels": {
+    "oldlts": "6.12",
     "current": "6.18",
-    "edge": "7.1"
+    "edge": "7.1",
+    "bleedingedge": "7.2"
    }
   },
   {
@@ -1575,7 +1730,8 @@ export const configSchema = deepFreeze({
    "hasVideo": true,
    "kernels": {
     "current": "6.18",
-    "edge": "7.1"
+    "edge": "7.1",
+    "bleedingedge": "7.2"
    }
   },
   {
@@ -1592,7 +1748,8 @@ export const configSchema = deepFreeze({
    "hasVideo": true,
    "kernels": {
     "current": "6.18",
-    "edge": "7.1"
+    "edge": "7.1",
+    "bleedingedge": "7.2"
    }
   },
   {
@@ -1608,6 +1765,7 @@ export const configSchema = deepFreeze({
    ],
    "hasVideo": false,
    "kernels": {
+    "legacy": "6.1",
     "current": "6.6",
     "edge": "6.18"
    }
@@ -1626,7 +1784,8 @@ export const configSchema = deepFreeze({
    "hasVideo": true,
    "kernels": {
     "current": "6.18",
-    "edge": "7.1"
+    "edge": "7.1",
+    "bleedingedge": "7.2"
    }
   },
   {
@@ -1642,8 +1801,12 @@ export const configSchema = deepFreeze({
    ],
    "hasVideo": true,
    "kernels": {
+    "ddk": null,
+    "cloud": "6.18",
+    "legacy": "6.12",
     "current": "6.18",
-    "edge": "7.1"
+    "edge": "7.1",
+    "bleedingedge": "7.2"
    }
   },
   {
@@ -1658,8 +1821,13 @@ export const configSchema = deepFreeze({
    ],
    "hasVideo": true,
    "kernels": {
-    "vendor": "6.1"
-   }
+    "legacy": "5.10",
+    "vendor": "6.1",
+    "current": "6.18",
+    "edge": "7.1",
+    "bleedingedge": "7.2"
+   },
+   "bootFsType": "ext4"
   },
   {
    "board": "hinlink-h66k",
@@ -1674,9 +1842,13 @@ export const configSchema = deepFreeze({
    ],
    "hasVideo": true,
    "kernels": {
+    "legacy": "5.10",
+    "vendor": "6.1",
     "current": "6.18",
-    "edge": "7.1"
-   }
+    "edge": "7.1",
+    "bleedingedge": "7.2"
+   },
+   "bootFsType": "fat"
   },
   {
    "board": "hinlink-h68k",
@@ -1691,9 +1863,13 @@ export const configSchema = deepFreeze({
    ],
    "hasVideo": true,
    "kernels": {
+    "legacy": "5.10",
+    "vendor": "6.1",
     "current": "6.18",
-    "edge": "7.1"
-   }
+    "edge": "7.1",
+    "bleedingedge": "7.2"
+   },
+   "bootFsType": "fat"
   },
   {
    "board": "hinlink-h88k",
@@ -1708,8 +1884,11 @@ export const configSchema = deepFreeze({
    ],
    "hasVideo": true,
    "kernels": {
+    "legacy": "5.10",
     "vendor": "6.1",
-    "edge": "7.1"
+    "current": "6.18",
+    "edge": "7.1",
+    "bleedingedge": "7.2"
    }
   },
   {
@@ -1725,9 +1904,13 @@ export const configSchema = deepFreeze({
    ],
    "hasVideo": true,
    "kernels": {
+    "legacy": "5.10",
+    "vendor": "6.1",
     "current": "6.18",
-    "edge": "7.1"
-   }
+    "edge": "7.1",
+    "bleedingedge": "7.2"
+   },
+   "bootFsType": "fat"
   },
   {
    "board": "hinlink-ht2",
@@ -1741,8 +1924,13 @@ export const configSchema = deepFreeze({
    ],
    "hasVideo": true,
    "kernels": {
-    "vendor": "6.1"
-   }
+    "legacy": "5.10",
+    "vendor": "6.1",
+    "current": "6.18",
+    "edge": "7.1",
+    "bleedingedge": "7.2"
+   },
+   "bootFsType": "ext4"
   },
   {
    "board": "imb3588",
@@ -1756,7 +1944,11 @@ export const configSchema = deepFreeze({
    ],
    "hasVideo": true,
    "kernels": {
-    "vendor": "6.1"
+    "legacy": "5.10",
+    "vendor": "6.1",
+    "current": "6.18",
+    "edge": "7.1",
+    "bleedingedge": "7.2"
    }
   },
   {
@@ -1772,8 +1964,8 @@ export const configSchema = deepFreeze({
    ],
    "hasVideo": true,
    "kernels": {
-    "current": "5.4",
-    "legacy": "4.14"
+    "legacy": "4.14",
+    "current": "5.4"
    }
   },
   {
@@ -1790,9 +1982,11 @@ export const configSchema = deepFreeze({
    ],
    "hasVideo": true,
    "kernels": {
+    "legacy": "5.10",
+    "vendor": "6.1",
     "current": "6.18",
     "edge": "7.1",
-    "vendor": "6.1"
+    "bleedingedge": "7.2"
    }
   },
   {
@@ -1808,6 +2002,7 @@ export const configSchema = deepFreeze({
    ],
    "hasVideo": true,
    "kernels": {
+    "legacy": "6.12",
     "current": "6.18",
     "edge": "7.1"
    }
@@ -1825,8 +2020,10 @@ export const configSchema = deepFreeze({
    ],
    "hasVideo": false,
    "kernels": {
+    "oldlts": "6.12",
     "current": "6.18",
-    "edge": "7.1"
+    "edge": "7.1",
+    "bleedingedge": "7.2"
    }
   },
   {
@@ -1842,8 +2039,10 @@ export const configSchema = deepFreeze({
    ],
    "hasVideo": true,
    "kernels": {
+    "oldlts": "6.12",
     "current": "6.18",
-    "edge": "7.1"
+    "edge": "7.1",
+    "bleedingedge": "7.2"
    }
   },
   {
@@ -1859,8 +2058,10 @@ export const configSchema = deepFreeze({
    ],
    "hasVideo": false,
    "kernels": {
+    "oldlts": "6.12",
     "current": "6.18",
-    "edge": "7.1"
+    "edge": "7.1",
+    "bleedingedge": "7.2"
    }
   },
   {
@@ -1876,8 +2077,12 @@ export const configSchema = deepFreeze({
    ],
    "hasVideo": true,
    "kernels": {
+    "ddk": null,
+    "cloud": "6.18",
+    "legacy": "6.12",
     "current": "6.18",
-    "edge": "7.1"
+    "edge": "7.1",
+    "bleedingedge": "7.2"
    }
   },
   {
@@ -1893,8 +2098,11 @@ export const configSchema = deepFreeze({
    ],
    "hasVideo": true,
    "kernels": {
+    "legacy": "5.10",
+    "vendor": "6.1",
     "current": "6.18",
-    "edge": "7.1"
+    "edge": "7.1",
+    "bleedingedge": "7.2"
    }
   },
   {
@@ -1928,7 +2136,8 @@ export const configSchema = deepFreeze({
    "hasVideo": true,
    "kernels": {
     "current": "6.18",
-    "edge": "7.1"
+    "edge": "7.1",
+    "bleedingedge": "7.2"
    }
   },
   {
@@ -1945,9 +2154,11 @@ export const configSchema = deepFreeze({
    ],
    "hasVideo": true,
    "kernels": {
+    "legacy": "5.10",
+    "vendor": "6.1",
     "current": "6.18",
     "edge": "7.1",
-    "vendor": "6.1"
+    "bleedingedge": "7.2"
    }
   },
   {
@@ -1963,8 +2174,10 @@ export const configSchema = deepFreeze({
    ],
    "hasVideo": true,
    "kernels": {
+    "oldlts": "6.12",
     "current": "6.18",
-    "edge": "7.1"
+    "edge": "7.1",
+    "bleedingedge": "7.2"
    }
   },
   {
@@ -1995,8 +2208,10 @@ export const configSchema = deepFreeze({
    ],
    "hasVideo": true,
    "kernels": {
+    "oldlts": "6.12",
     "current": "6.18",
-    "edge": "7.1"
+    "edge": "7.1",
+    "bleedingedge": "7.2"
    }
   },
   {
@@ -2012,8 +2227,10 @@ export const configSchema = deepFreeze({
    ],
    "hasVideo": true,
    "kernels": {
+    "oldlts": "6.12",
     "current": "6.18",
-    "edge": "7.1"
+    "edge": "7.1",
+    "bleedingedge": "7.2"
    }
   },
   {
@@ -2029,8 +2246,10 @@ export const configSchema = deepFreeze({
    ],
    "hasVideo": true,
    "kernels": {
+    "oldlts": "6.12",
     "current": "6.18",
-    "edge": "7.1"
+    "edge": "7.1",
+    "bleedingedge": "7.2"
    }
   },
   {
@@ -2062,7 +2281,8 @@ export const configSchema = deepFreeze({
    "hasVideo": true,
    "kernels": {
     "current": "6.18",
-    "edge": "7.1"
+    "edge": "7.1",
+    "legacy": "6.12"
    }
   },
   {
@@ -2078,8 +2298,10 @@ export const configSchema = deepFreeze({
    ],
    "hasVideo": true,
    "kernels": {
+    "oldlts": "6.12",
     "current": "6.18",
-    "edge": "7.1"
+    "edge": "7.1",
+    "bleedingedge": "7.2"
    }
   },
   {
@@ -2095,6 +2317,7 @@ export const configSchema = deepFreeze({
    ],
    "hasVideo": true,
    "kernels": {
+    "legacy": "6.12",
     "current": "6.18",
     "edge": "7.1"
    }
@@ -2113,9 +2336,11 @@ export const configSchema = deepFreeze({
    ],
    "hasVideo": true,
    "kernels": {
+    "legacy": "5.10",
     "vendor": "6.1",
     "current": "6.18",
-    "edge": "7.1"
+    "edge": "7.1",
+    "bleedingedge": "7.2"
    }
   },
   {
@@ -2132,7 +2357,8 @@ export const configSchema = deepFreeze({
    "hasVideo": true,
    "kernels": {
     "current": "6.18",
-    "edge": "7.1"
+    "edge": "7.1",
+    "bleedingedge": "7.2"
    }
   },
   {
@@ -2148,8 +2374,10 @@ export const configSchema = deepFreeze({
    ],
    "hasVideo": true,
    "kernels": {
+    "oldlts": "6.12",
     "current": "6.18",
-    "edge": "7.1"
+    "edge": "7.1",
+    "bleedingedge": "7.2"
    }
   },
   {
@@ -2166,10 +2394,11 @@ export const configSchema = deepFreeze({
    ],
    "hasVideo": true,
    "kernels": {
+    "legacy": "5.10",
     "current": "6.6",
-    "edge": "6.7",
-    "legacy": "5.10"
-   }
+    "edge": "6.7"
+   },
+   "bootFsType": "ext4"
   },
   {
    "board": "lime",
@@ -2185,9 +2414,9 @@ export const configSchema = deepFreeze({
    ],
    "hasVideo": true,
    "kernels": {
+    "legacy": "6.12",
     "current": "6.18",
-    "edge": "7.1",
-    "legacy": "6.12"
+    "edge": "7.1"
    }
   },
   {
@@ -2203,6 +2432,7 @@ export const configSchema = deepFreeze({
    ],
    "hasVideo": true,
    "kernels": {
+    "legacy": "6.12",
     "current": "6.18",
     "edge": "7.1"
    }
@@ -2221,9 +2451,9 @@ export const configSchema = deepFreeze({
    ],
    "hasVideo": false,
    "kernels": {
+    "legacy": "6.12",
     "current": "6.18",
-    "edge": "7.1",
-    "legacy": "6.12"
+    "edge": "7.1"
    }
   },
   {
@@ -2240,9 +2470,9 @@ export const configSchema = deepFreeze({
    ],
    "hasVideo": true,
    "kernels": {
+    "legacy": "6.12",
     "current": "6.18",
-    "edge": "7.1",
-    "legacy": "6.12"
+    "edge": "7.1"
    }
   },
   {
@@ -2259,9 +2489,9 @@ export const configSchema = deepFreeze({
    ],
    "hasVideo": true,
    "kernels": {
+    "legacy": "6.12",
     "current": "6.18",
-    "edge": "7.1",
-    "legacy": "6.12"
+    "edge": "7.1"
    }
   },
   {
@@ -2278,7 +2508,8 @@ export const configSchema = deepFreeze({
    "hasVideo": true,
    "kernels": {
     "current": "6.18",
-    "edge": "7.1"
+    "edge": "7.1",
+    "legacy": "6.12"
    }
   },
   {
@@ -2294,7 +2525,8 @@ export const configSchema = deepFreeze({
    "hasVideo": true,
    "kernels": {
     "legacy": "5.15"
-   }
+   },
+   "bootFsType": "fat"
   },
   {
    "board": "lubancat-5io",
@@ -2309,8 +2541,11 @@ export const configSchema = deepFreeze({
    ],
    "hasVideo": true,
    "kernels": {
+    "legacy": "5.10",
+    "vendor": "6.1",
     "current": "6.18",
-    "edge": "7.1"
+    "edge": "7.1",
+    "bleedingedge": "7.2"
    }
   },
   {
@@ -2325,7 +2560,11 @@ export const configSchema = deepFreeze({
    ],
    "hasVideo": true,
    "kernels": {
-    "edge": "7.1"
+    "legacy": "5.10",
+    "vendor": "6.1",
+    "current": "6.18",
+    "edge": "7.1",
+    "bleedingedge": "7.2"
    }
   },
   {
@@ -2340,8 +2579,13 @@ export const configSchema = deepFreeze({
    ],
    "hasVideo": true,
    "kernels": {
-    "vendor": "6.1"
-   }
+    "legacy": "5.10",
+    "vendor": "6.1",
+    "current": "6.18",
+    "edge": "7.1",
+    "bleedingedge": "7.2"
+   },
+   "bootFsType": "fat"
   },
   {
    "board": "luckfox-lyra-plus",
@@ -2355,7 +2599,9 @@ export const configSchema = deepFreeze({
    ],
    "hasVideo": true,
    "kernels": {
-    "vendor": "6.1"
+    "vendor": "6.1",
+    "current": "6.18",
+    "edge": "7.2"
    }
   },
   {
@@ -2370,7 +2616,9 @@ export const configSchema = deepFreeze({
    ],
    "hasVideo": true,
    "kernels": {
-    "vendor": "6.1"
+    "vendor": "6.1",
+    "current": "6.18",
+    "edge": "7.2"
    }
   },
   {
@@ -2385,7 +2633,9 @@ export const configSchema = deepFreeze({
    ],
    "hasVideo": true,
    "kernels": {
-    "vendor": "6.1"
+    "vendor": "6.1",
+    "current": "6.18",
+    "edge": "7.2"
    }
   },
   {
@@ -2432,8 +2682,10 @@ export const configSchema = deepFreeze({
    "hasVideo": false,
    "kernels": {
     "current": "6.18",
-    "edge": "7.1"
-   }
+    "edge": "7.1",
+    "bleedingedge": "7.2"
+   },
+   "bootFsType": "ext4"
   },
   {
    "board": "maaxboard-8ulp",
@@ -2448,7 +2700,8 @@ export const configSchema = deepFreeze({
    "hasVideo": true,
    "kernels": {
     "vendor": "6.1"
-   }
+   },
+   "bootFsType": "fat"
   },
   {
    "board": "macchiatobin-doubleshot",
@@ -2463,6 +2716,7 @@ export const configSchema = deepFreeze({
    ],
    "hasVideo": false,
    "kernels": {
+    "legacy": "6.12",
     "current": "6.18",
     "edge": "7.1"
    }
@@ -2479,8 +2733,13 @@ export const configSchema = deepFreeze({
    ],
    "hasVideo": true,
    "kernels": {
-    "vendor": "6.1"
-   }
+    "legacy": "5.10",
+    "vendor": "6.1",
+    "current": "6.18",
+    "edge": "7.1",
+    "bleedingedge": "7.2"
+   },
+   "bootFsType": "ext4"
   },
   {
    "board": "mangopi-mq",
@@ -2561,8 +2820,11 @@ export const configSchema = deepFreeze({
    ],
    "hasVideo": true,
    "kernels": {
+    "legacy": "5.10",
+    "vendor": "6.1",
+    "current": "6.18",
     "edge": "7.1",
-    "vendor": "6.1"
+    "bleedingedge": "7.2"
    }
   },
   {
@@ -2577,7 +2839,11 @@ export const configSchema = deepFreeze({
    ],
    "hasVideo": true,
    "kernels": {
-    "vendor": "6.1"
+    "legacy": "5.10",
+    "vendor": "6.1",
+    "current": "6.18",
+    "edge": "7.1",
+    "bleedingedge": "7.2"
    }
   },
   {
@@ -2592,7 +2858,11 @@ export const configSchema = deepFreeze({
    ],
    "hasVideo": true,
    "kernels": {
-    "vendor": "6.1"
+    "legacy": "5.10",
+    "vendor": "6.1",
+    "current": "6.18",
+    "edge": "7.1",
+    "bleedingedge": "7.2"
    }
   },
   {
@@ -2607,7 +2877,11 @@ export const configSchema = deepFreeze({
    ],
    "hasVideo": true,
    "kernels": {
-    "vendor": "6.1"
+    "legacy": "5.10",
+    "vendor": "6.1",
+    "current": "6.18",
+    "edge": "7.1",
+    "bleedingedge": "7.2"
    }
   },
   {
@@ -2622,7 +2896,11 @@ export const configSchema = deepFreeze({
    ],
    "hasVideo": true,
    "kernels": {
-    "vendor": "6.1"
+    "legacy": "5.10",
+    "vendor": "6.1",
+    "current": "6.18",
+    "edge": "7.1",
+    "bleedingedge": "7.2"
    }
   },
   {
@@ -2638,8 +2916,11 @@ export const configSchema = deepFreeze({
    ],
    "hasVideo": true,
    "kernels": {
+    "legacy": "5.10",
+    "vendor": "6.1",
+    "current": "6.18",
     "edge": "7.1",
-    "vendor": "6.1"
+    "bleedingedge": "7.2"
    }
   },
   {
@@ -2655,8 +2936,11 @@ export const configSchema = deepFreeze({
    ],
    "hasVideo": true,
    "kernels": {
+    "legacy": "5.10",
+    "vendor": "6.1",
+    "current": "6.18",
     "edge": "7.1",
-    "vendor": "6.1"
+    "bleedingedge": "7.2"
    }
   },
   {
@@ -2673,9 +2957,9 @@ export const configSchema = deepFreeze({
    ],
    "hasVideo": false,
    "kernels": {
+    "legacy": "6.12",
     "current": "6.18",
-    "edge": "7.1",
-    "legacy": "6.12"
+    "edge": "7.1"
    }
   },
   {
@@ -2692,7 +2976,8 @@ export const configSchema = deepFreeze({
    "hasVideo": true,
    "kernels": {
     "current": "6.18",
-    "edge": "7.1"
+    "edge": "7.1",
+    "legacy": "6.12"
    }
   },
   {
@@ -2707,8 +2992,20 @@ export const configSchema = deepFreeze({
    ],
    "hasVideo": true,
    "kernels": {
-    "legacy": "5.4"
-   }
+    "bleedingedge": "5.4",
+    "cloud": "5.4",
+    "current": "5.4",
+    "ddk": "5.4",
+    "edge": "5.4",
+    "legacy": "5.4",
+    "oldlts": "5.4",
+    "sc8280xp": "5.4",
+    "vendor": "5.4",
+    "vendor-edge": "5.4",
+    "vendor-rt": "5.4",
+    "wdk2023": "5.4"
+   },
+   "bootFsType": "fat"
   },
   {
    "board": "milkv-duos-arm",
@@ -2725,7 +3022,8 @@ export const configSchema = deepFreeze({
    "kernels": {
     "edge": "7.0",
     "bleedingedge": "7.2"
-   }
+   },
+   "bootFsType": "fat"
   },
   {
    "board": "milkv-duos-riscv",
@@ -2742,7 +3040,8 @@ export const configSchema = deepFreeze({
    "kernels": {
     "edge": "7.0",
     "bleedingedge": "7.2"
-   }
+   },
+   "bootFsType": "fat"
   },
   {
    "board": "miqi",
@@ -2757,6 +3056,7 @@ export const configSchema = deepFreeze({
    ],
    "hasVideo": true,
    "kernels": {
+    "vendor": "6.1",
     "current": "6.18",
     "edge": "7.2"
    }
@@ -2774,8 +3074,11 @@ export const configSchema = deepFreeze({
    ],
    "hasVideo": true,
    "kernels": {
+    "legacy": "5.10",
     "vendor": "6.1",
-    "edge": "7.1"
+    "current": "6.18",
+    "edge": "7.1",
+    "bleedingedge": "7.2"
    }
   },
   {
@@ -2791,8 +3094,11 @@ export const configSchema = deepFreeze({
    ],
    "hasVideo": true,
    "kernels": {
+    "legacy": "5.10",
+    "vendor": "6.1",
+    "current": "6.18",
     "edge": "7.1",
-    "vendor": "6.1"
+    "bleedingedge": "7.2"
    }
   },
   {
@@ -2809,9 +3115,11 @@ export const configSchema = deepFreeze({
    ],
    "hasVideo": true,
    "kernels": {
+    "legacy": "5.10",
+    "vendor": "6.1",
     "current": "6.18",
     "edge": "7.1",
-    "vendor": "6.1"
+    "bleedingedge": "7.2"
    }
   },
   {
@@ -2828,9 +3136,9 @@ export const configSchema = deepFreeze({
    ],
    "hasVideo": false,
    "kernels": {
+    "legacy": "6.12",
     "current": "6.18",
-    "edge": "7.1",
-    "legacy": "6.12"
+    "edge": "7.1"
    }
   },
   {
@@ -2847,8 +3155,10 @@ export const configSchema = deepFreeze({
    "hasVideo": false,
    "kernels": {
     "current": "6.18",
-    "edge": "7.1"
-   }
+    "edge": "7.1",
+    "bleedingedge": "7.2"
+   },
+   "bootFsType": "fat"
   },
   {
    "board": "mkspi",
@@ -2864,8 +3174,10 @@ export const configSchema = deepFreeze({
    "hasVideo": false,
    "kernels": {
     "current": "6.18",
-    "edge": "7.1"
-   }
+    "edge": "7.1",
+    "bleedingedge": "7.2"
+   },
+   "bootFsType": "fat"
   },
   {
    "board": "musebook",
@@ -2879,7 +3191,9 @@ export const configSchema = deepFreeze({
    ],
    "hasVideo": true,
    "kernels": {
-    "legacy": "6.6"
+    "legacy": "6.6",
+    "current": "6.18",
+    "edge": "7.2"
    }
   },
   {
@@ -2915,7 +3229,8 @@ export const configSchema = deepFreeze({
    "hasVideo": true,
    "kernels": {
     "current": "6.18",
-    "edge": "7.1"
+    "edge": "7.1",
+    "bleedingedge": "7.2"
    }
   },
   {
@@ -2932,9 +3247,11 @@ export const configSchema = deepFreeze({
    ],
    "hasVideo": true,
    "kernels": {
+    "legacy": "5.10",
+    "vendor": "6.1",
     "current": "6.18",
     "edge": "7.1",
-    "vendor": "6.1"
+    "bleedingedge": "7.2"
    }
   },
   {
@@ -2951,9 +3268,11 @@ export const configSchema = deepFreeze({
    ],
    "hasVideo": true,
    "kernels": {
+    "legacy": "5.10",
+    "vendor": "6.1",
     "current": "6.18",
     "edge": "7.1",
-    "vendor": "6.1"
+    "bleedingedge": "7.2"
    }
   },
   {
@@ -2970,9 +3289,11 @@ export const configSchema = deepFreeze({
    ],
    "hasVideo": true,
    "kernels": {
+    "legacy": "5.10",
+    "vendor": "6.1",
     "current": "6.18",
     "edge": "7.1",
-    "vendor": "6.1"
+    "bleedingedge": "7.2"
    }
   },
   {
@@ -2989,9 +3310,11 @@ export const configSchema = deepFreeze({
    ],
    "hasVideo": true,
    "kernels": {
+    "legacy": "5.10",
+    "vendor": "6.1",
     "current": "6.18",
     "edge": "7.1",
-    "vendor": "6.1"
+    "bleedingedge": "7.2"
    }
   },
   {
@@ -3006,8 +3329,13 @@ export const configSchema = deepFreeze({
    ],
    "hasVideo": false,
    "kernels": {
-    "current": "6.18"
-   }
+    "legacy": "5.10",
+    "vendor": "6.1",
+    "current": "6.18",
+    "edge": "7.1",
+    "bleedingedge": "7.2"
+   },
+   "bootFsType": "ext4"
   },
   {
    "board": "nanopi-r1",
@@ -3023,9 +3351,9 @@ export const configSchema = deepFreeze({
    ],
    "hasVideo": false,
    "kernels": {
+    "legacy": "6.12",
     "current": "6.18",
-    "edge": "7.1",
-    "legacy": "6.12"
+    "edge": "7.1"
    }
   },
   {
@@ -3042,9 +3370,9 @@ export const configSchema = deepFreeze({
    ],
    "hasVideo": false,
    "kernels": {
+    "legacy": "6.12",
     "current": "6.18",
-    "edge": "7.1",
-    "legacy": "6.12"
+    "edge": "7.1"
    }
   },
   {
@@ -3061,7 +3389,8 @@ export const configSchema = deepFreeze({
    "hasVideo": false,
    "kernels": {
     "current": "6.18",
-    "edge": "7.1"
+    "edge": "7.1",
+    "bleedingedge": "7.2"
    }
   },
   {
@@ -3078,7 +3407,8 @@ export const configSchema = deepFreeze({
    "hasVideo": false,
    "kernels": {
     "current": "6.18",
-    "edge": "7.1"
+    "edge": "7.1",
+    "bleedingedge": "7.2"
    }
   },
   {
@@ -3095,7 +3425,8 @@ export const configSchema = deepFreeze({
    "hasVideo": false,
    "kernels": {
     "current": "6.18",
-    "edge": "7.1"
+    "edge": "7.1",
+    "bleedingedge": "7.2"
    }
   },
   {
@@ -3111,8 +3442,11 @@ export const configSchema = deepFreeze({
    ],
    "hasVideo": false,
    "kernels": {
+    "legacy": "5.10",
+    "vendor": "6.1",
     "current": "6.18",
-    "edge": "7.1"
+    "edge": "7.1",
+    "bleedingedge": "7.2"
    }
   },
   {
@@ -3128,8 +3462,11 @@ export const configSchema = deepFreeze({
    ],
    "hasVideo": true,
    "kernels": {
+    "legacy": "5.10",
+    "vendor": "6.1",
     "current": "6.18",
-    "edge": "7.1"
+    "edge": "7.1",
+    "bleedingedge": "7.2"
    }
   },
   {
@@ -3146,7 +3483,8 @@ export const configSchema = deepFreeze({
    "hasVideo": false,
    "kernels": {
     "current": "6.18",
-    "edge": "7.1"
+    "edge": "7.1",
+    "bleedingedge": "7.2"
    }
   },
   {
@@ -3163,7 +3501,8 @@ export const configSchema = deepFreeze({
    "hasVideo": false,
    "kernels": {
     "current": "6.18",
-    "edge": "7.1"
+    "edge": "7.1",
+    "bleedingedge": "7.2"
    }
   },
   {
@@ -3180,7 +3519,8 @@ export const configSchema = deepFreeze({
    "hasVideo": true,
    "kernels": {
     "current": "6.18",
-    "edge": "7.1"
+    "edge": "7.1",
+    "bleedingedge": "7.2"
    }
   },
   {
@@ -3197,7 +3537,8 @@ export const configSchema = deepFreeze({
    "hasVideo": true,
    "kernels": {
     "current": "6.18",
-    "edge": "7.1"
+    "edge": "7.1",
+    "bleedingedge": "7.2"
    }
   },
   {
@@ -3214,9 +3555,11 @@ export const configSchema = deepFreeze({
    ],
    "hasVideo": true,
    "kernels": {
+    "legacy": "5.10",
+    "vendor": "6.1",
     "current": "6.18",
     "edge": "7.1",
-    "vendor": "6.1"
+    "bleedingedge": "7.2"
    }
   },
   {
@@ -3233,9 +3576,11 @@ export const configSchema = deepFreeze({
    ],
    "hasVideo": true,
    "kernels": {
+    "legacy": "5.10",
+    "vendor": "6.1",
     "current": "6.18",
     "edge": "7.1",
-    "vendor": "6.1"
+    "bleedingedge": "7.2"
    }
   },
   {
@@ -3251,8 +3596,11 @@ export const configSchema = deepFreeze({
    ],
    "hasVideo": true,
    "kernels": {
+    "legacy": "5.10",
     "vendor": "6.1",
-    "edge": "7.1"
+    "current": "6.18",
+    "edge": "7.1",
+    "bleedingedge": "7.2"
    }
   },
   {
@@ -3269,10 +3617,13 @@ export const configSchema = deepFreeze({
    ],
    "hasVideo": false,
    "kernels": {
+    "legacy": "5.10",
     "vendor": "6.1",
     "current": "6.18",
-    "edge": "7.1"
-   }
+    "edge": "7.1",
+    "bleedingedge": "7.2"
+   },
+   "bootFsType": "ext4"
   },
   {
    "board": "nanopia64",
@@ -3288,9 +3639,9 @@ export const configSchema = deepFreeze({
    ],
    "hasVideo": true,
    "kernels": {
+    "legacy": "6.12",
     "current": "6.18",
-    "edge": "7.1",
-    "legacy": "6.12"
+    "edge": "7.1"
    }
   },
   {
@@ -3307,9 +3658,9 @@ export const configSchema = deepFreeze({
    ],
    "hasVideo": false,
    "kernels": {
+    "legacy": "6.12",
     "current": "6.18",
-    "edge": "7.1",
-    "legacy": "6.12"
+    "edge": "7.1"
    }
   },
   {
@@ -3326,9 +3677,9 @@ export const configSchema = deepFreeze({
    ],
    "hasVideo": false,
    "kernels": {
+    "legacy": "6.12",
     "current": "6.18",
-    "edge": "7.1",
-    "legacy": "6.12"
+    "edge": "7.1"
    }
   },
   {
@@ -3345,9 +3696,9 @@ export const configSchema = deepFreeze({
    ],
    "hasVideo": false,
    "kernels": {
+    "legacy": "6.12",
     "current": "6.18",
-    "edge": "7.1",
-    "legacy": "6.12"
+    "edge": "7.1"
    }
   },
   {
@@ -3364,9 +3715,9 @@ export const configSchema = deepFreeze({
    ],
    "hasVideo": true,
    "kernels": {
+    "legacy": "6.12",
     "current": "6.18",
-    "edge": "7.1",
-    "legacy": "6.12"
+    "edge": "7.1"
    }
   },
   {
@@ -3382,8 +3733,10 @@ export const configSchema = deepFreeze({
    ],
    "hasVideo": true,
    "kernels": {
+    "oldlts": "6.12",
     "current": "6.18",
-    "edge": "7.1"
+    "edge": "7.1",
+    "bleedingedge": "7.2"
    }
   },
   {
@@ -3400,9 +3753,9 @@ export const configSchema = deepFreeze({
    ],
    "hasVideo": true,
    "kernels": {
+    "legacy": "6.12",
     "current": "6.18",
-    "edge": "7.1",
-    "legacy": "6.12"
+    "edge": "7.1"
    }
   },
   {
@@ -3419,9 +3772,9 @@ export const configSchema = deepFreeze({
    ],
    "hasVideo": true,
    "kernels": {
+    "legacy": "6.12",
     "current": "6.18",
-    "edge": "7.1",
-    "legacy": "6.12"
+    "edge": "7.1"
    }
   },
   {
@@ -3438,9 +3791,9 @@ export const configSchema = deepFreeze({
    ],
    "hasVideo": true,
    "kernels": {
+    "legacy": "6.12",
     "current": "6.18",
-    "edge": "7.1",
-    "legacy": "6.12"
+    "edge": "7.1"
    }
   },
   {
@@ -3457,7 +3810,8 @@ export const configSchema = deepFreeze({
    "hasVideo": true,
    "kernels": {
     "current": "6.18",
-    "edge": "7.1"
+    "edge": "7.1",
+    "bleedingedge": "7.2"
    }
   },
   {
@@ -3474,7 +3828,8 @@ export const configSchema = deepFreeze({
    "hasVideo": true,
    "kernels": {
     "current": "6.18",
-    "edge": "7.1"
+    "edge": "7.1",
+    "bleedingedge": "7.2"
    }
   },
   {
@@ -3491,9 +3846,9 @@ export const configSchema = deepFreeze({
    ],
    "hasVideo": false,
    "kernels": {
+    "legacy": "6.12",
     "current": "6.18",
-    "edge": "7.1",
-    "legacy": "6.12"
+    "edge": "7.1"
    }
   },
   {
@@ -3510,9 +3865,9 @@ export const configSchema = deepFreeze({
    ],
    "hasVideo": false,
    "kernels": {
+    "legacy": "6.12",
     "current": "6.18",
-    "edge": "7.1",
-    "legacy": "6.12"
+    "edge": "7.1"
    }
   },
   {
@@ -3529,9 +3884,9 @@ export const configSchema = deepFreeze({
    ],
    "hasVideo": false,
    "kernels": {
+    "legacy": "6.12",
     "current": "6.18",
-    "edge": "7.1",
-    "legacy": "6.12"
+    "edge": "7.1"
    }
   },
   {
@@ -3548,7 +3903,8 @@ export const configSchema = deepFreeze({
    "hasVideo": false,
    "kernels": {
     "current": "6.18",
-    "edge": "7.1"
+    "edge": "7.1",
+    "bleedingedge": "7.2"
    }
   },
   {
@@ -3565,7 +3921,8 @@ export const configSchema = deepFreeze({
    "hasVideo": true,
    "kernels": {
     "current": "6.18",
-    "edge": "7.1"
+    "edge": "7.1",
+    "bleedingedge": "7.2"
    }
   },
   {
@@ -3582,9 +3939,9 @@ export const configSchema = deepFreeze({
    ],
    "hasVideo": false,
    "kernels": {
+    "legacy": "6.12",
     "current": "6.18",
-    "edge": "7.1",
-    "legacy": "6.12"
+    "edge": "7.1"
    }
   },
   {
@@ -3601,9 +3958,9 @@ export const configSchema = deepFreeze({
    ],
    "hasVideo": false,
    "kernels": {
+    "legacy": "6.12",
     "current": "6.18",
-    "edge": "7.1",
-    "legacy": "6.12"
+    "edge": "7.1"
    }
   },
   {
@@ -3635,7 +3992,8 @@ export const configSchema = deepFreeze({
    "hasVideo": true,
    "kernels": {
     "current": "6.18",
-    "edge": "7.1"
+    "edge": "7.1",
+    "bleedingedge": "7.2"
    }
   },
   {
@@ -3666,7 +4024,8 @@ export const configSchema = deepFreeze({
    "hasVideo": true,
    "kernels": {
     "current": "6.12"
-   }
+   },
+   "bootFsType": "fat"
   },
   {
    "board": "odroidc2",
@@ -3681,8 +4040,10 @@ export const configSchema = deepFreeze({
    ],
    "hasVideo": true,
    "kernels": {
+    "oldlts": "6.12",
     "current": "6.18",
-    "edge": "7.1"
+    "edge": "7.1",
+    "bleedingedge": "7.2"
    }
   },
   {
@@ -3698,8 +4059,10 @@ export const configSchema = deepFreeze({
    ],
    "hasVideo": true,
    "kernels": {
+    "oldlts": "6.12",
     "current": "6.18",
-    "edge": "7.1"
+    "edge": "7.1",
+    "bleedingedge": "7.2"
    }
   },
   {
@@ -3715,8 +4078,10 @@ export const configSchema = deepFreeze({
    ],
    "hasVideo": true,
    "kernels": {
+    "oldlts": "6.12",
     "current": "6.18",
-    "edge": "7.1"
+    "edge": "7.1",
+    "bleedingedge": "7.2"
    }
   },
   {
@@ -3733,7 +4098,8 @@ export const configSchema = deepFreeze({
    "hasVideo": true,
    "kernels": {
     "current": "6.18",
-    "edge": "7.1"
+    "edge": "7.1",
+    "bleedingedge": "7.2"
    }
   },
   {
@@ -3749,8 +4115,11 @@ export const configSchema = deepFreeze({
    ],
    "hasVideo": true,
    "kernels": {
+    "legacy": "5.10",
+    "vendor": "6.1",
     "current": "6.18",
-    "edge": "7.1"
+    "edge": "7.1",
+    "bleedingedge": "7.2"
    }
   },
   {
@@ -3767,7 +4136,8 @@ export const configSchema = deepFreeze({
    "hasVideo": true,
    "kernels": {
     "current": "6.18",
-    "edge": "7.1"
+    "edge": "7.1",
+    "bleedingedge": "7.2"
    }
   },
   {
@@ -3783,8 +4153,10 @@ export const configSchema = deepFreeze({
    ],
    "hasVideo": true,
    "kernels": {
+    "oldlts": "6.12",
     "current": "6.18",
-    "edge": "7.1"
+    "edge": "7.1",
+    "bleedingedge": "7.2"
    }
   },
   {
@@ -3800,8 +4172,10 @@ export const configSchema = deepFreeze({
    ],
    "hasVideo": true,
    "kernels": {
+    "oldlts": "6.12",
     "current": "6.18",
-    "edge": "7.1"
+    "edge": "7.1",
+    "bleedingedge": "7.2"
    }
   },
   {
@@ -3835,9 +4209,9 @@ export const configSchema = deepFreeze({
    ],
    "hasVideo": true,
    "kernels": {
+    "legacy": "6.12",
     "current": "6.18",
-    "edge": "7.1",
-    "legacy": "6.12"
+    "edge": "7.1"
    }
   },
   {
@@ -3853,6 +4227,7 @@ export const configSchema = deepFreeze({
    ],
    "hasVideo": false,
    "kernels": {
+    "legacy": "6.12",
     "current": "6.18",
     "edge": "7.1"
    }
@@ -3870,6 +4245,7 @@ export const configSchema = deepFreeze({
    ],
    "hasVideo": false,
    "kernels": {
+    "legacy": "6.12",
     "current": "6.18",
     "edge": "7.1"
    }
@@ -3888,9 +4264,9 @@ export const configSchema = deepFreeze({
    ],
    "hasVideo": true,
    "kernels": {
+    "legacy": "6.12",
     "current": "6.18",
-    "edge": "7.1",
-    "legacy": "6.12"
+    "edge": "7.1"
    }
   },
   {
@@ -3907,9 +4283,9 @@ export const configSchema = deepFreeze({
    ],
    "hasVideo": false,
    "kernels": {
+    "legacy": "6.12",
     "current": "6.18",
-    "edge": "7.1",
-    "legacy": "6.12"
+    "edge": "7.1"
    }
   },
   {
@@ -3925,7 +4301,8 @@ export const configSchema = deepFreeze({
    "hasVideo": true,
    "kernels": {
     "current": "6.12"
-   }
+   },
+   "bootFsType": "fat"
   },
   {
    "board": "oneplus-kebab",
@@ -3939,7 +4316,8 @@ export const configSchema = deepFreeze({
    ],
    "hasVideo": true,
    "kernels": {
-    "current": "6.18"
+    "current": "6.18",
+    "edge": "6.19"
    }
   },
   {
@@ -3956,9 +4334,9 @@ export const configSchema = deepFreeze({
    ],
    "hasVideo": true,
    "kernels": {
+    "legacy": "6.12",
     "current": "6.18",
-    "edge": "7.1",
-    "legacy": "6.12"
+    "edge": "7.1"
    }
   },
   {
@@ -3973,8 +4351,11 @@ export const configSchema = deepFreeze({
    ],
    "hasVideo": true,
    "kernels": {
+    "legacy": "6.12",
+    "current": "6.18",
     "edge": "7.1"
-   }
+   },
+   "bootFsType": "fat"
   },
   {
    "board": "orangepi-r1",
@@ -3990,9 +4371,9 @@ export const configSchema = deepFreeze({
    ],
    "hasVideo": false,
    "kernels": {
+    "legacy": "6.12",
     "current": "6.18",
-    "edge": "7.1",
-    "legacy": "6.12"
+    "edge": "7.1"
    }
   },
   {
@@ -4009,7 +4390,8 @@ export const configSchema = deepFreeze({
    "hasVideo": false,
    "kernels": {
     "current": "6.18",
-    "edge": "7.1"
+    "edge": "7.1",
+    "bleedingedge": "7.2"
    }
   },
   {
@@ -4026,7 +4408,8 @@ export const configSchema = deepFreeze({
    "hasVideo": false,
    "kernels": {
     "current": "6.18",
-    "edge": "7.1"
+    "edge": "7.1",
+    "bleedingedge": "7.2"
    }
   },
   {
@@ -4043,7 +4426,8 @@ export const configSchema = deepFreeze({
    "hasVideo": true,
    "kernels": {
     "current": "6.18",
-    "edge": "7.1"
+    "edge": "7.1",
+    "bleedingedge": "7.2"
    }
   },
   {
@@ -4060,9 +4444,9 @@ export const configSchema = deepFreeze({
    ],
    "hasVideo": true,
    "kernels": {
+    "legacy": "6.12",
     "current": "6.18",
-    "edge": "7.1",
-    "legacy": "6.12"
+    "edge": "7.1"
    }
   },
   {
@@ -4079,9 +4463,9 @@ export const configSchema = deepFreeze({
    ],
    "hasVideo": true,
    "kernels": {
+    "legacy": "6.12",
     "current": "6.18",
-    "edge": "7.1",
-    "legacy": "6.12"
+    "edge": "7.1"
    }
   },
   {
@@ -4117,9 +4501,11 @@ export const configSchema = deepFreeze({
    ],
    "hasVideo": true,
    "kernels": {
+    "legacy": "5.10",
     "vendor": "6.1",
     "current": "6.18",
-    "edge": "7.1"
+    "edge": "7.1",
+    "bleedingedge": "7.2"
    }
   },
   {
@@ -4136,7 +4522,8 @@ export const configSchema = deepFreeze({
    "hasVideo": true,
    "kernels": {
     "current": "6.18",
-    "edge": "7.1"
+    "edge": "7.1",
+    "bleedingedge": "7.2"
    }
   },
   {
@@ -4153,7 +4540,8 @@ export const configSchema = deepFreeze({
    "hasVideo": true,
    "kernels": {
     "current": "6.18",
-    "edge": "7.1"
+    "edge": "7.1",
+    "bleedingedge": "7.2"
    }
   },
   {
@@ -4168,7 +4556,18 @@ export const configSchema = deepFreeze({
    ],
    "hasVideo": false,
    "kernels": {
-    "vendor": "6.6"
+    "bleedingedge": "6.6",
+    "cloud": "6.6",
+    "current": "6.6",
+    "ddk": "6.6",
+    "edge": "6.6",
+    "legacy": "6.6",
+    "oldlts": "6.6",
+    "sc8280xp": "6.6",
+    "vendor": "6.6",
+    "vendor-edge": "6.6",
+    "vendor-rt": "6.6",
+    "wdk2023": "6.6"
    }
   },
   {
@@ -4185,9 +4584,11 @@ export const configSchema = deepFreeze({
    ],
    "hasVideo": true,
    "kernels": {
+    "legacy": "5.10",
+    "vendor": "6.1",
     "current": "6.18",
     "edge": "7.1",
-    "vendor": "6.1"
+    "bleedingedge": "7.2"
    }
   },
   {
@@ -4204,9 +4605,11 @@ export const configSchema = deepFreeze({
    ],
    "hasVideo": true,
    "kernels": {
+    "legacy": "5.10",
     "vendor": "6.1",
     "current": "6.18",
-    "edge": "7.1"
+    "edge": "7.1",
+    "bleedingedge": "7.2"
    }
   },
   {
@@ -4223,9 +4626,11 @@ export const configSchema = deepFreeze({
    ],
    "hasVideo": true,
    "kernels": {
+    "legacy": "5.10",
+    "vendor": "6.1",
     "current": "6.18",
     "edge": "7.1",
-    "vendor": "6.1"
+    "bleedingedge": "7.2"
    }
   },
   {
@@ -4242,9 +4647,11 @@ export const configSchema = deepFreeze({
    ],
    "hasVideo": true,
    "kernels": {
+    "legacy": "5.10",
     "vendor": "6.1",
     "current": "6.18",
-    "edge": "7.1"
+    "edge": "7.1",
+    "bleedingedge": "7.2"
    }
   },
   {
@@ -4260,8 +4667,11 @@ export const configSchema = deepFreeze({
    ],
    "hasVideo": true,
    "kernels": {
+    "legacy": "5.10",
+    "vendor": "6.1",
+    "current": "6.18",
     "edge": "7.1",
-    "vendor": "6.1"
+    "bleedingedge": "7.2"
    }
   },
   {
@@ -4278,9 +4688,11 @@ export const configSchema = deepFreeze({
    ],
    "hasVideo": true,
    "kernels": {
+    "legacy": "5.10",
+    "vendor": "6.1",
     "current": "6.18",
     "edge": "7.1",
-    "vendor": "6.1"
+    "bleedingedge": "7.2"
    }
   },
   {
@@ -4297,9 +4709,9 @@ export const configSchema = deepFreeze({
    ],
    "hasVideo": true,
    "kernels": {
+    "legacy": "6.12",
     "current": "6.18",
-    "edge": "7.1",
-    "legacy": "6.12"
+    "edge": "7.1"
    }
   },
   {
@@ -4316,9 +4728,9 @@ export const configSchema = deepFreeze({
    ],
    "hasVideo": true,
    "kernels": {
+    "legacy": "6.12",
     "current": "6.18",
-    "edge": "7.1",
-    "legacy": "6.12"
+    "edge": "7.1"
    }
   },
   {
@@ -4335,9 +4747,9 @@ export const configSchema = deepFreeze({
    ],
    "hasVideo": true,
    "kernels": {
+    "legacy": "6.12",
     "current": "6.18",
-    "edge": "7.1",
-    "legacy": "6.12"
+    "edge": "7.1"
    }
   },
   {
@@ -4354,9 +4766,9 @@ export const configSchema = deepFreeze({
    ],
    "hasVideo": true,
    "kernels": {
+    "legacy": "6.12",
     "current": "6.18",
-    "edge": "7.1",
-    "legacy": "6.12"
+    "edge": "7.1"
    }
   },
   {
@@ -4373,9 +4785,9 @@ export const configSchema = deepFreeze({
    ],
    "hasVideo": true,
    "kernels": {
+    "legacy": "6.12",
     "current": "6.18",
-    "edge": "7.1",
-    "legacy": "6.12"
+    "edge": "7.1"
    }
   },
   {
@@ -4392,9 +4804,9 @@ export const configSchema = deepFreeze({
    ],
    "hasVideo": true,
    "kernels": {
+    "legacy": "6.12",
     "current": "6.18",
-    "edge": "7.1",
-    "legacy": "6.12"
+    "edge": "7.1"
    }
   },
   {
@@ -4411,9 +4823,9 @@ export const configSchema = deepFreeze({
    ],
    "hasVideo": true,
    "kernels": {
+    "legacy": "6.12",
     "current": "6.18",
-    "edge": "7.1",
-    "legacy": "6.12"
+    "edge": "7.1"
    }
   },
   {
@@ -4430,9 +4842,9 @@ export const configSchema = deepFreeze({
    ],
    "hasVideo": true,
    "kernels": {
+    "legacy": "6.12",
     "current": "6.18",
-    "edge": "7.1",
-    "legacy": "6.12"
+    "edge": "7.1"
    }
   },
   {
@@ -4449,9 +4861,9 @@ export const configSchema = deepFreeze({
    ],
    "hasVideo": true,
    "kernels": {
+    "legacy": "6.12",
     "current": "6.18",
-    "edge": "7.1",
-    "legacy": "6.12"
+    "edge": "7.1"
    }
   },
   {
@@ -4468,9 +4880,9 @@ export const configSchema = deepFreeze({
    ],
    "hasVideo": true,
    "kernels": {
+    "legacy": "6.12",
     "current": "6.18",
-    "edge": "7.1",
-    "legacy": "6.12"
+    "edge": "7.1"
    }
   },
   {
@@ -4487,9 +4899,9 @@ export const configSchema = deepFreeze({
    ],
    "hasVideo": true,
    "kernels": {
+    "legacy": "6.12",
     "current": "6.18",
-    "edge": "7.1",
-    "legacy": "6.12"
+    "edge": "7.1"
    }
   },
   {
@@ -4506,7 +4918,8 @@ export const configSchema = deepFreeze({
    "hasVideo": true,
    "kernels": {
     "legacy": "6.6",
-    "current": "6.18"
+    "current": "6.18",
+    "edge": "7.2"
    }
   },
   {
@@ -4523,7 +4936,8 @@ export const configSchema = deepFreeze({
    "hasVideo": true,
    "kernels": {
     "legacy": "6.6",
-    "current": "6.18"
+    "current": "6.18",
+    "edge": "7.2"
    }
   },
   {
@@ -4540,9 +4954,9 @@ export const configSchema = deepFreeze({
    ],
    "hasVideo": true,
    "kernels": {
+    "legacy": "6.12",
     "current": "6.18",
-    "edge": "7.1",
-    "legacy": "6.12"
+    "edge": "7.1"
    }
   },
   {
@@ -4559,9 +4973,9 @@ export const configSchema = deepFreeze({
    ],
    "hasVideo": true,
    "kernels": {
+    "legacy": "6.12",
     "current": "6.18",
-    "edge": "7.1",
-    "legacy": "6.12"
+    "edge": "7.1"
    }
   },
   {
@@ -4578,7 +4992,8 @@ export const configSchema = deepFreeze({
    "hasVideo": true,
    "kernels": {
     "current": "6.18",
-    "edge": "7.1"
+    "edge": "7.1",
+    "legacy": "6.12"
    }
   },
   {
@@ -4595,7 +5010,8 @@ export const configSchema = deepFreeze({
    "hasVideo": true,
    "kernels": {
     "current": "6.18",
-    "edge": "7.1"
+    "edge": "7.1",
+    "legacy": "6.12"
    }
   },
   {
@@ -4612,7 +5028,8 @@ export const configSchema = deepFreeze({
    "hasVideo": true,
    "kernels": {
     "current": "6.18",
-    "edge": "7.1"
+    "edge": "7.1",
+    "legacy": "6.12"
    }
   },
   {
@@ -4627,7 +5044,18 @@ export const configSchema = deepFreeze({
    ],
    "hasVideo": false,
    "kernels": {
-    "vendor": "6.6"
+    "bleedingedge": "6.6",
+    "cloud": "6.6",
+    "current": "6.6",
+    "ddk": "6.6",
+    "edge": "6.6",
+    "legacy": "6.6",
+    "oldlts": "6.6",
+    "sc8280xp": "6.6",
+    "vendor": "6.6",
+    "vendor-edge": "6.6",
+    "vendor-rt": "6.6",
+    "wdk2023": "6.6"
    }
   },
   {
@@ -4644,9 +5072,9 @@ export const configSchema = deepFreeze({
    ],
    "hasVideo": false,
    "kernels": {
+    "legacy": "6.12",
     "current": "6.18",
-    "edge": "7.1",
-    "legacy": "6.12"
+    "edge": "7.1"
    }
   },
   {
@@ -4663,9 +5091,9 @@ export const configSchema = deepFreeze({
    ],
    "hasVideo": true,
    "kernels": {
+    "legacy": "6.12",
     "current": "6.18",
-    "edge": "7.1",
-    "legacy": "6.12"
+    "edge": "7.1"
    }
   },
   {
@@ -4682,9 +5110,9 @@ export const configSchema = deepFreeze({
    ],
    "hasVideo": false,
    "kernels": {
+    "legacy": "6.12",
     "current": "6.18",
-    "edge": "7.1",
-    "legacy": "6.12"
+    "edge": "7.1"
    }
   },
   {
@@ -4700,9 +5128,13 @@ export const configSchema = deepFreeze({
    ],
    "hasVideo": true,
    "kernels": {
+    "legacy": "5.10",
+    "vendor": "6.1",
     "current": "6.18",
-    "edge": "7.1"
-   }
+    "edge": "7.1",
+    "bleedingedge": "7.2"
+   },
+   "bootFsType": "fat"
   },
   {
    "board": "pcduino2",
@@ -4717,6 +5149,7 @@ export const configSchema = deepFreeze({
    ],
    "hasVideo": true,
    "kernels": {
+    "legacy": "6.12",
     "current": "6.18",
     "edge": "7.1"
    }
@@ -4735,9 +5168,9 @@ export const configSchema = deepFreeze({
    ],
    "hasVideo": true,
    "kernels": {
+    "legacy": "6.12",
     "current": "6.18",
-    "edge": "7.1",
-    "legacy": "6.12"
+    "edge": "7.1"
    }
   },
   {
@@ -4754,9 +5187,9 @@ export const configSchema = deepFreeze({
    ],
    "hasVideo": true,
    "kernels": {
+    "legacy": "6.12",
     "current": "6.18",
-    "edge": "7.1",
-    "legacy": "6.12"
+    "edge": "7.1"
    }
   },
   {
@@ -4771,7 +5204,11 @@ export const configSchema = deepFreeze({
    ],
    "hasVideo": true,
    "kernels": {
-    "current": "6.18"
+    "legacy": "5.10",
+    "vendor": "6.1",
+    "current": "6.18",
+    "edge": "7.1",
+    "bleedingedge": "7.2"
    }
   },
   {
@@ -4803,9 +5240,9 @@ export const configSchema = deepFreeze({
    ],
    "hasVideo": true,
    "kernels": {
+    "legacy": "6.12",
     "current": "6.18",
-    "edge": "7.1",
-    "legacy": "6.12"
+    "edge": "7.1"
    }
   },
   {
@@ -4822,9 +5259,9 @@ export const configSchema = deepFreeze({
    ],
    "hasVideo": true,
    "kernels": {
+    "legacy": "6.12",
     "current": "6.18",
-    "edge": "7.1",
-    "legacy": "6.12"
+    "edge": "7.1"
    }
   },
   {
@@ -4841,9 +5278,9 @@ export const configSchema = deepFreeze({
    ],
    "hasVideo": true,
    "kernels": {
+    "legacy": "6.12",
     "current": "6.18",
-    "edge": "7.1",
-    "legacy": "6.12"
+    "edge": "7.1"
    }
   },
   {
@@ -4860,7 +5297,8 @@ export const configSchema = deepFreeze({
    "hasVideo": true,
    "kernels": {
     "current": "6.18",
-    "edge": "7.1"
+    "edge": "7.1",
+    "bleedingedge": "7.2"
    }
   },
   {
@@ -4877,9 +5315,9 @@ export const configSchema = deepFreeze({
    ],
    "hasVideo": false,
    "kernels": {
+    "legacy": "6.12",
     "current": "6.18",
-    "edge": "7.1",
-    "legacy": "6.12"
+    "edge": "7.1"
    }
   },
   {
@@ -4896,9 +5334,9 @@ export const configSchema = deepFreeze({
    ],
    "hasVideo": true,
    "kernels": {
+    "legacy": "6.12",
     "current": "6.18",
-    "edge": "7.1",
-    "legacy": "6.12"
+    "edge": "7.1"
    }
   },
   {
@@ -4915,9 +5353,9 @@ export const configSchema = deepFreeze({
    ],
    "hasVideo": true,
    "kernels": {
+    "legacy": "6.12",
     "current": "6.18",
-    "edge": "7.1",
-    "legacy": "6.12"
+    "edge": "7.1"
    }
   },
   {
@@ -4934,8 +5372,10 @@ export const configSchema = deepFreeze({
    "hasVideo": false,
    "kernels": {
     "vendor": "6.12",
-    "vendor-rt": "6.12"
-   }
+    "vendor-rt": "6.12",
+    "edge": "7.2"
+   },
+   "bootFsType": "fat"
   },
   {
    "board": "pocketchip-sd",
@@ -4949,7 +5389,9 @@ export const configSchema = deepFreeze({
    ],
    "hasVideo": true,
    "kernels": {
-    "current": "6.18"
+    "legacy": "6.12",
+    "current": "6.18",
+    "edge": "7.1"
    }
   },
   {
@@ -4965,8 +5407,12 @@ export const configSchema = deepFreeze({
    ],
    "hasVideo": true,
    "kernels": {
+    "ddk": null,
+    "cloud": "6.18",
+    "legacy": "6.12",
     "current": "6.18",
-    "edge": "7.1"
+    "edge": "7.1",
+    "bleedingedge": "7.2"
    }
   },
   {
@@ -4983,7 +5429,11 @@ export const configSchema = deepFreeze({
    "hasVideo": true,
    "kernels": {
     "current": "6.18",
-    "edge": "7.1"
+    "edge": "7.1",
+    "ddk": null,
+    "cloud": "6.18",
+    "legacy": "6.12",
+    "bleedingedge": "7.2"
    }
   },
   {
@@ -5002,7 +5452,10 @@ export const configSchema = deepFreeze({
    "kernels": {
     "current": "6.18",
     "edge": "7.1",
-    "legacy": "6.12"
+    "ddk": null,
+    "cloud": "6.18",
+    "legacy": "6.12",
+    "bleedingedge": "7.2"
    }
   },
   {
@@ -5019,8 +5472,10 @@ export const configSchema = deepFreeze({
    "hasVideo": false,
    "kernels": {
     "current": "6.18",
-    "edge": "7.1"
-   }
+    "edge": "7.1",
+    "bleedingedge": "7.2"
+   },
+   "bootFsType": "fat"
   },
   {
    "board": "quartz64a",
@@ -5036,7 +5491,8 @@ export const configSchema = deepFreeze({
    "hasVideo": true,
    "kernels": {
     "current": "6.18",
-    "edge": "7.1"
+    "edge": "7.1",
+    "bleedingedge": "7.2"
    }
   },
   {
@@ -5053,7 +5509,8 @@ export const configSchema = deepFreeze({
    "hasVideo": true,
    "kernels": {
     "current": "6.18",
-    "edge": "7.1"
+    "edge": "7.1",
+    "bleedingedge": "7.2"
    }
   },
   {
@@ -5068,7 +5525,11 @@ export const configSchema = deepFreeze({
    ],
    "hasVideo": true,
    "kernels": {
-    "vendor": "6.1"
+    "legacy": "5.10",
+    "vendor": "6.1",
+    "current": "6.18",
+    "edge": "7.1",
+    "bleedingedge": "7.2"
    }
   },
   {
@@ -5083,7 +5544,11 @@ export const configSchema = deepFreeze({
    ],
    "hasVideo": true,
    "kernels": {
-    "vendor": "6.1"
+    "legacy": "5.10",
+    "vendor": "6.1",
+    "current": "6.18",
+    "edge": "7.1",
+    "bleedingedge": "7.2"
    }
   },
   {
@@ -5099,6 +5564,7 @@ export const configSchema = deepFreeze({
    ],
    "hasVideo": false,
    "kernels": {
+    "legacy": "6.12",
     "current": "6.18",
     "edge": "7.1"
    }
@@ -5133,6 +5599,7 @@ export const configSchema = deepFreeze({
    ],
    "hasVideo": true,
    "kernels": {
+    "sc8280xp": "7.0",
     "vendor": "7.0",
     "edge": "7.1"
    }
@@ -5149,7 +5616,11 @@ export const configSchema = deepFreeze({
    ],
    "hasVideo": true,
    "kernels": {
-    "vendor": "6.1"
+    "legacy": "5.10",
+    "vendor": "6.1",
+    "current": "6.18",
+    "edge": "7.1",
+    "bleedingedge": "7.2"
    }
   },
   {
@@ -5165,8 +5636,11 @@ export const configSchema = deepFreeze({
    ],
    "hasVideo": true,
    "kernels": {
+    "legacy": "5.10",
+    "vendor": "6.1",
+    "current": "6.18",
     "edge": "7.1",
-    "vendor": "6.1"
+    "bleedingedge": "7.2"
    }
   },
   {
@@ -5183,10 +5657,13 @@ export const configSchema = deepFreeze({
    ],
    "hasVideo": true,
    "kernels": {
+    "legacy": "5.10",
+    "vendor": "6.1",
     "current": "6.18",
     "edge": "7.1",
-    "vendor": "6.1"
-   }
+    "bleedingedge": "7.2"
+   },
+   "bootFsType": "fat"
   },
   {
    "board": "radxa-e52c",
@@ -5202,9 +5679,11 @@ export const configSchema = deepFreeze({
    ],
    "hasVideo": false,
    "kernels": {
+    "legacy": "5.10",
     "vendor": "6.1",
     "current": "6.18",
-    "edge": "7.1"
+    "edge": "7.1",
+    "bleedingedge": "7.2"
    }
   },
   {
@@ -5219,7 +5698,11 @@ export const configSchema = deepFreeze({
    ],
    "hasVideo": true,
    "kernels": {
-    "vendor": "6.1"
+    "legacy": "5.10",
+    "vendor": "6.1",
+    "current": "6.18",
+    "edge": "7.1",
+    "bleedingedge": "7.2"
    }
   },
   {
@@ -5234,7 +5717,8 @@ export const configSchema = deepFreeze({
    ],
    "hasVideo": true,
    "kernels": {
-    "edge": "7.1"
+    "edge": "7.1",
+    "vendor": "5.15"
    }
   },
   {
@@ -5250,8 +5734,11 @@ export const configSchema = deepFreeze({
    ],
    "hasVideo": true,
    "kernels": {
+    "legacy": "5.10",
     "vendor": "6.1",
-    "edge": "7.1"
+    "current": "6.18",
+    "edge": "7.1",
+    "bleedingedge": "7.2"
    }
   },
   {
@@ -5267,8 +5754,10 @@ export const configSchema = deepFreeze({
    ],
    "hasVideo": true,
    "kernels": {
+    "oldlts": "6.12",
     "current": "6.18",
-    "edge": "7.1"
+    "edge": "7.1",
+    "bleedingedge": "7.2"
    }
   },
   {
@@ -5284,8 +5773,10 @@ export const configSchema = deepFreeze({
    ],
    "hasVideo": true,
    "kernels": {
+    "oldlts": "6.12",
     "current": "6.18",
-    "edge": "7.1"
+    "edge": "7.1",
+    "bleedingedge": "7.2"
    }
   },
   {
@@ -5302,9 +5793,11 @@ export const configSchema = deepFreeze({
    ],
    "hasVideo": true,
    "kernels": {
+    "legacy": "5.10",
     "vendor": "6.1",
     "current": "6.18",
-    "edge": "7.1"
+    "edge": "7.1",
+    "bleedingedge": "7.2"
    }
   },
   {
@@ -5321,7 +5814,9 @@ export const configSchema = deepFreeze({
    "hasVideo": true,
    "kernels": {
     "vendor": "6.1",
-    "edge": "7.1"
+    "current": "6.18",
+    "edge": "7.1",
+    "bleedingedge": "7.2"
    }
   },
   {
@@ -5336,7 +5831,10 @@ export const configSchema = deepFreeze({
    ],
    "hasVideo": true,
    "kernels": {
-    "vendor": "6.1"
+    "vendor": "6.1",
+    "current": "6.18",
+    "edge": "7.1",
+    "bleedingedge": "7.2"
    }
   },
   {
@@ -5353,9 +5851,9 @@ export const configSchema = deepFreeze({
    ],
    "hasVideo": true,
    "kernels": {
+    "legacy": "6.12",
     "current": "6.18",
-    "edge": "7.1",
-    "legacy": "6.12"
+    "edge": "7.1"
    }
   },
   {
@@ -5372,7 +5870,8 @@ export const configSchema = deepFreeze({
    "hasVideo": true,
    "kernels": {
     "current": "6.18",
-    "edge": "7.1"
+    "edge": "7.1",
+    "bleedingedge": "7.2"
    }
   },
   {
@@ -5387,7 +5886,11 @@ export const configSchema = deepFreeze({
    ],
    "hasVideo": true,
    "kernels": {
-    "vendor": "6.1"
+    "legacy": "5.10",
+    "vendor": "6.1",
+    "current": "6.18",
+    "edge": "7.1",
+    "bleedingedge": "7.2"
    }
   },
   {
@@ -5437,6 +5940,7 @@ export const configSchema = deepFreeze({
    ],
    "hasVideo": true,
    "kernels": {
+    "vendor": "6.1",
     "current": "6.18",
     "edge": "7.2"
    }
@@ -5455,7 +5959,8 @@ export const configSchema = deepFreeze({
    "hasVideo": true,
    "kernels": {
     "current": "6.18",
-    "edge": "7.1"
+    "edge": "7.1",
+    "bleedingedge": "7.2"
    }
   },
   {
@@ -5472,8 +5977,10 @@ export const configSchema = deepFreeze({
    "hasVideo": true,
    "kernels": {
     "current": "6.18",
-    "edge": "7.1"
-   }
+    "edge": "7.1",
+    "bleedingedge": "7.2"
+   },
+   "bootFsType": "fat"
   },
   {
    "board": "rk3566-box-demo",
@@ -5488,8 +5995,11 @@ export const configSchema = deepFreeze({
    ],
    "hasVideo": true,
    "kernels": {
+    "legacy": "5.10",
+    "vendor": "6.1",
     "current": "6.18",
-    "edge": "7.1"
+    "edge": "7.1",
+    "bleedingedge": "7.2"
    }
   },
   {
@@ -5506,7 +6016,8 @@ export const configSchema = deepFreeze({
    "hasVideo": true,
    "kernels": {
     "current": "6.18",
-    "edge": "7.1"
+    "edge": "7.1",
+    "bleedingedge": "7.2"
    }
   },
   {
@@ -5521,7 +6032,11 @@ export const configSchema = deepFreeze({
    ],
    "hasVideo": true,
    "kernels": {
-    "vendor": "6.1"
+    "legacy": "5.10",
+    "vendor": "6.1",
+    "current": "6.18",
+    "edge": "7.1",
+    "bleedingedge": "7.2"
    }
   },
   {
@@ -5536,7 +6051,11 @@ export const configSchema = deepFreeze({
    ],
    "hasVideo": true,
    "kernels": {
-    "vendor": "6.1"
+    "legacy": "5.10",
+    "vendor": "6.1",
+    "current": "6.18",
+    "edge": "7.1",
+    "bleedingedge": "7.2"
    }
   },
   {
@@ -5553,9 +6072,11 @@ export const configSchema = deepFreeze({
    ],
    "hasVideo": true,
    "kernels": {
+    "legacy": "5.10",
+    "vendor": "6.1",
     "current": "6.18",
     "edge": "7.1",
-    "vendor": "6.1"
+    "bleedingedge": "7.2"
    }
   },
   {
@@ -5571,9 +6092,13 @@ export const configSchema = deepFreeze({
    ],
    "hasVideo": true,
    "kernels": {
+    "legacy": "5.10",
+    "vendor": "6.1",
     "current": "6.18",
-    "edge": "7.1"
-   }
+    "edge": "7.1",
+    "bleedingedge": "7.2"
+   },
+   "bootFsType": "fat"
   },
   {
    "board": "rock-4se",
@@ -5589,7 +6114,8 @@ export const configSchema = deepFreeze({
    "hasVideo": true,
    "kernels": {
     "current": "6.18",
-    "edge": "7.1"
+    "edge": "7.1",
+    "bleedingedge": "7.2"
    }
   },
   {
@@ -5604,7 +6130,11 @@ export const configSchema = deepFreeze({
    ],
    "hasVideo": true,
    "kernels": {
-    "vendor": "6.1"
+    "legacy": "5.10",
+    "vendor": "6.1",
+    "current": "6.18",
+    "edge": "7.1",
+    "bleedingedge": "7.2"
    }
   },
   {
@@ -5619,7 +6149,11 @@ export const configSchema = deepFreeze({
    ],
    "hasVideo": true,
    "kernels": {
-    "vendor": "6.1"
+    "legacy": "5.10",
+    "vendor": "6.1",
+    "current": "6.18",
+    "edge": "7.1",
+    "bleedingedge": "7.2"
    }
   },
   {
@@ -5636,9 +6170,11 @@ export const configSchema = deepFreeze({
    ],
    "hasVideo": true,
    "kernels": {
+    "legacy": "5.10",
+    "vendor": "6.1",
     "current": "6.18",
     "edge": "7.1",
-    "vendor": "6.1"
+    "bleedingedge": "7.2"
    }
   },
   {
@@ -5655,9 +6191,11 @@ export const configSchema = deepFreeze({
    ],
    "hasVideo": true,
    "kernels": {
+    "legacy": "5.10",
+    "vendor": "6.1",
     "current": "6.18",
     "edge": "7.1",
-    "vendor": "6.1"
+    "bleedingedge": "7.2"
    }
   },
   {
@@ -5674,9 +6212,11 @@ export const configSchema = deepFreeze({
    ],
    "hasVideo": true,
    "kernels": {
+    "legacy": "5.10",
+    "vendor": "6.1",
     "current": "6.18",
     "edge": "7.1",
-    "vendor": "6.1"
+    "bleedingedge": "7.2"
    }
   },
   {
@@ -5693,9 +6233,11 @@ export const configSchema = deepFreeze({
    ],
    "hasVideo": true,
    "kernels": {
+    "legacy": "5.10",
     "vendor": "6.1",
     "current": "6.18",
-    "edge": "7.1"
+    "edge": "7.1",
+    "bleedingedge": "7.2"
    }
   },
   {
@@ -5712,9 +6254,11 @@ export const configSchema = deepFreeze({
    ],
    "hasVideo": true,
    "kernels": {
+    "legacy": "5.10",
     "vendor": "6.1",
     "current": "6.18",
-    "edge": "7.1"
+    "edge": "7.1",
+    "bleedingedge": "7.2"
    }
   },
   {
@@ -5730,8 +6274,11 @@ export const configSchema = deepFreeze({
    ],
    "hasVideo": true,
    "kernels": {
+    "legacy": "5.10",
     "vendor": "6.1",
-    "current": "6.18"
+    "current": "6.18",
+    "edge": "7.1",
+    "bleedingedge": "7.2"
    }
   },
   {
@@ -5748,7 +6295,8 @@ export const configSchema = deepFreeze({
    "hasVideo": false,
    "kernels": {
     "current": "6.18",
-    "edge": "7.1"
+    "edge": "7.1",
+    "bleedingedge": "7.2"
    }
   },
   {
@@ -5765,7 +6313,8 @@ export const configSchema = deepFreeze({
    "hasVideo": true,
    "kernels": {
     "current": "6.18",
-    "edge": "7.1"
+    "edge": "7.1",
+    "bleedingedge": "7.2"
    }
   },
   {
@@ -5782,7 +6331,8 @@ export const configSchema = deepFreeze({
    "hasVideo": true,
    "kernels": {
     "current": "6.18",
-    "edge": "7.1"
+    "edge": "7.1",
+    "bleedingedge": "7.2"
    }
   },
   {
@@ -5799,7 +6349,8 @@ export const configSchema = deepFreeze({
    "hasVideo": true,
    "kernels": {
     "current": "6.18",
-    "edge": "7.1"
+    "edge": "7.1",
+    "bleedingedge": "7.2"
    }
   },
   {
@@ -5816,7 +6367,8 @@ export const configSchema = deepFreeze({
    "hasVideo": true,
    "kernels": {
     "current": "6.18",
-    "edge": "7.1"
+    "edge": "7.1",
+    "bleedingedge": "7.2"
    }
   },
   {
@@ -5833,7 +6385,8 @@ export const configSchema = deepFreeze({
    "hasVideo": true,
    "kernels": {
     "current": "6.18",
-    "edge": "7.1"
+    "edge": "7.1",
+    "bleedingedge": "7.2"
    }
   },
   {
@@ -5850,7 +6403,8 @@ export const configSchema = deepFreeze({
    "hasVideo": true,
    "kernels": {
     "current": "6.18",
-    "edge": "7.1"
+    "edge": "7.1",
+    "bleedingedge": "7.2"
    }
   },
   {
@@ -5867,7 +6421,8 @@ export const configSchema = deepFreeze({
    "hasVideo": false,
    "kernels": {
     "current": "6.18",
-    "edge": "7.1"
+    "edge": "7.1",
+    "bleedingedge": "7.2"
    }
   },
   {
@@ -5884,7 +6439,8 @@ export const configSchema = deepFreeze({
    "hasVideo": true,
    "kernels": {
     "current": "6.18",
-    "edge": "7.1"
+    "edge": "7.1",
+    "bleedingedge": "7.2"
    }
   },
   {
@@ -5901,7 +6457,8 @@ export const configSchema = deepFreeze({
    "hasVideo": false,
    "kernels": {
     "current": "6.18",
-    "edge": "7.1"
+    "edge": "7.1",
+    "bleedingedge": "7.2"
    }
   },
   {
@@ -5918,7 +6475,8 @@ export const configSchema = deepFreeze({
    "hasVideo": true,
    "kernels": {
     "current": "6.18",
-    "edge": "7.1"
+    "edge": "7.1",
+    "bleedingedge": "7.2"
    }
   },
   {
@@ -5935,9 +6493,9 @@ export const configSchema = deepFreeze({
    ],
    "hasVideo": true,
    "kernels": {
+    "legacy": "6.12",
     "current": "6.18",
-    "edge": "7.1",
-    "legacy": "6.12"
+    "edge": "7.1"
    }
   },
   {
@@ -5952,7 +6510,9 @@ export const configSchema = deepFreeze({
    ],
    "hasVideo": false,
    "kernels": {
-    "current": "6.18"
+    "current": "6.18",
+    "edge": "7.1",
+    "bleedingedge": "7.2"
    }
   },
   {
@@ -5974,7 +6534,8 @@ export const configSchema = deepFreeze({
     "vendor-rt": "6.18",
     "vendor-edge": "6.18",
     "edge": "7.2"
-   }
+   },
+   "bootFsType": "fat"
   },
   {
    "board": "sk-am62-sip",
@@ -5995,7 +6556,8 @@ export const configSchema = deepFreeze({
     "vendor-rt": "6.18",
     "vendor-edge": "6.18",
     "edge": "7.2"
-   }
+   },
+   "bootFsType": "fat"
   },
   {
    "board": "sk-am62b",
@@ -6016,7 +6578,8 @@ export const configSchema = deepFreeze({
     "vendor-rt": "6.18",
     "vendor-edge": "6.18",
     "edge": "7.2"
-   }
+   },
+   "bootFsType": "fat"
   },
   {
    "board": "sk-am62p",
@@ -6037,7 +6600,8 @@ export const configSchema = deepFreeze({
     "vendor-rt": "6.18",
     "vendor-edge": "6.18",
     "edge": "7.2"
-   }
+   },
+   "bootFsType": "fat"
   },
   {
    "board": "sk-am64b",
@@ -6058,7 +6622,8 @@ export const configSchema = deepFreeze({
     "vendor-rt": "6.18",
     "vendor-edge": "6.18",
     "edge": "7.2"
-   }
+   },
+   "bootFsType": "fat"
   },
   {
    "board": "sk-am68",
@@ -6079,7 +6644,8 @@ export const configSchema = deepFreeze({
     "vendor-rt": "6.18",
     "vendor-edge": "6.18",
     "edge": "7.2"
-   }
+   },
+   "bootFsType": "fat"
   },
   {
    "board": "sk-am69",
@@ -6100,7 +6666,8 @@ export const configSchema = deepFreeze({
     "vendor-rt": "6.18",
     "vendor-edge": "6.18",
     "edge": "7.2"
-   }
+   },
+   "bootFsType": "fat"
   },
   {
    "board": "sk-tda4vm",
@@ -6121,7 +6688,8 @@ export const configSchema = deepFreeze({
     "vendor-rt": "6.18",
     "vendor-edge": "6.18",
     "edge": "7.2"
-   }
+   },
+   "bootFsType": "fat"
   },
   {
    "board": "smart-am40",
@@ -6137,7 +6705,8 @@ export const configSchema = deepFreeze({
    "hasVideo": true,
    "kernels": {
     "current": "6.18",
-    "edge": "7.1"
+    "edge": "7.1",
+    "bleedingedge": "7.2"
    }
   },
   {
@@ -6154,8 +6723,10 @@ export const configSchema = deepFreeze({
    "hasVideo": true,
    "kernels": {
     "current": "6.18",
-    "edge": "7.1"
-   }
+    "edge": "7.1",
+    "legacy": "6.12"
+   },
+   "bootFsType": "fat"
   },
   {
    "board": "sovol-sv08-max",
@@ -6171,8 +6742,10 @@ export const configSchema = deepFreeze({
    "hasVideo": true,
    "kernels": {
     "current": "6.18",
-    "edge": "7.1"
-   }
+    "edge": "7.1",
+    "legacy": "6.12"
+   },
+   "bootFsType": "fat"
   },
   {
    "board": "sovol-zero",
@@ -6188,8 +6761,10 @@ export const configSchema = deepFreeze({
    "hasVideo": true,
    "kernels": {
     "current": "6.18",
-    "edge": "7.1"
-   }
+    "edge": "7.1",
+    "legacy": "6.12"
+   },
+   "bootFsType": "fat"
   },
   {
    "board": "star64",
@@ -6203,7 +6778,7 @@ export const configSchema = deepFreeze({
    ],
    "hasVideo": true,
    "kernels": {
-    "edge": null
+    "vendor": "6.6"
    }
   },
   {
@@ -6220,7 +6795,8 @@ export const configSchema = deepFreeze({
    "hasVideo": true,
    "kernels": {
     "current": "6.18",
-    "edge": "7.1"
+    "edge": "7.1",
+    "bleedingedge": "7.2"
    }
   },
   {
@@ -6237,9 +6813,11 @@ export const configSchema = deepFreeze({
    ],
    "hasVideo": true,
    "kernels": {
+    "legacy": "5.10",
+    "vendor": "6.1",
     "current": "6.18",
     "edge": "7.1",
-    "vendor": "6.1"
+    "bleedingedge": "7.2"
    }
   },
   {
@@ -6255,8 +6833,11 @@ export const configSchema = deepFreeze({
    ],
    "hasVideo": true,
    "kernels": {
+    "legacy": "5.10",
     "vendor": "6.1",
-    "current": "6.18"
+    "current": "6.18",
+    "edge": "7.1",
+    "bleedingedge": "7.2"
    }
   },
   {
@@ -6273,7 +6854,8 @@ export const configSchema = deepFreeze({
    "hasVideo": true,
    "kernels": {
     "current": "6.18",
-    "edge": "7.1"
+    "edge": "7.1",
+    "bleedingedge": "7.2"
    }
   },
   {
@@ -6290,7 +6872,8 @@ export const configSchema = deepFreeze({
    "hasVideo": true,
    "kernels": {
     "current": "6.18",
-    "edge": "7.1"
+    "edge": "7.1",
+    "bleedingedge": "7.2"
    }
   },
   {
@@ -6307,9 +6890,9 @@ export const configSchema = deepFreeze({
    ],
    "hasVideo": true,
    "kernels": {
+    "legacy": "6.12",
     "current": "6.18",
-    "edge": "7.1",
-    "legacy": "6.12"
+    "edge": "7.1"
    }
   },
   {
@@ -6325,8 +6908,10 @@ export const configSchema = deepFreeze({
    ],
    "hasVideo": true,
    "kernels": {
+    "oldlts": "6.12",
     "current": "6.18",
-    "edge": "7.1"
+    "edge": "7.1",
+    "bleedingedge": "7.2"
    }
   },
   {
@@ -6343,9 +6928,9 @@ export const configSchema = deepFreeze({
    ],
    "hasVideo": true,
    "kernels": {
+    "legacy": "6.12",
     "current": "6.18",
-    "edge": "7.1",
-    "legacy": "6.12"
+    "edge": "7.1"
    }
   },
   {
@@ -6362,7 +6947,8 @@ export const configSchema = deepFreeze({
    "hasVideo": true,
    "kernels": {
     "current": "6.18",
-    "edge": "7.1"
+    "edge": "7.1",
+    "legacy": "6.12"
    }
   },
   {
@@ -6377,7 +6963,9 @@ export const configSchema = deepFreeze({
    ],
    "hasVideo": true,
    "kernels": {
-    "sc8280xp": "7.0"
+    "sc8280xp": "7.0",
+    "vendor": "7.0",
+    "edge": "7.1"
    }
   },
   {
@@ -6394,7 +6982,8 @@ export const configSchema = deepFreeze({
    "hasVideo": true,
    "kernels": {
     "current": "6.18",
-    "edge": "7.1"
+    "edge": "7.1",
+    "bleedingedge": "7.2"
    }
   },
   {
@@ -6410,6 +6999,7 @@ export const configSchema = deepFreeze({
    ],
    "hasVideo": true,
    "kernels": {
+    "vendor": "6.1",
     "current": "6.18",
     "edge": "7.2"
    }
@@ -6428,7 +7018,8 @@ export const configSchema = deepFreeze({
    "hasVideo": true,
    "kernels": {
     "current": "6.18",
-    "edge": "7.1"
+    "edge": "7.1",
+    "bleedingedge": "7.2"
    }
   },
   {
@@ -6447,8 +7038,10 @@ export const configSchema = deepFreeze({
    "kernels": {
     "vendor": "6.18",
     "vendor-rt": "6.18",
-    "vendor-edge": "6.18"
-   }
+    "vendor-edge": "6.18",
+    "edge": "7.2"
+   },
+   "bootFsType": "fat"
   },
   {
    "board": "tmds64evm",
@@ -6469,7 +7062,8 @@ export const configSchema = deepFreeze({
     "vendor-rt": "6.18",
     "vendor-edge": "6.18",
     "edge": "7.2"
-   }
+   },
+   "bootFsType": "fat"
   },
   {
    "board": "tq-smarc2-tqma8mpxs",
@@ -6502,9 +7096,9 @@ export const configSchema = deepFreeze({
    ],
    "hasVideo": true,
    "kernels": {
+    "legacy": "6.12",
     "current": "6.18",
-    "edge": "7.1",
-    "legacy": "6.12"
+    "edge": "7.1"
    }
   },
   {
@@ -6521,9 +7115,9 @@ export const configSchema = deepFreeze({
    ],
    "hasVideo": true,
    "kernels": {
+    "legacy": "6.12",
     "current": "6.18",
-    "edge": "7.1",
-    "legacy": "6.12"
+    "edge": "7.1"
    }
   },
   {
@@ -6540,9 +7134,11 @@ export const configSchema = deepFreeze({
    ],
    "hasVideo": true,
    "kernels": {
+    "legacy": "5.10",
+    "vendor": "6.1",
     "current": "6.18",
     "edge": "7.1",
-    "vendor": "6.1"
+    "bleedingedge": "7.2"
    }
   },
   {
@@ -6558,6 +7154,7 @@ export const configSchema = deepFreeze({
    ],
    "hasVideo": true,
    "kernels": {
+    "legacy": "6.12",
     "current": "6.18",
     "edge": "7.1"
    }
@@ -6577,10 +7174,12 @@ export const configSchema = deepFreeze({
    ],
    "hasVideo": true,
    "kernels": {
+    "ddk": null,
+    "cloud": "6.18",
+    "legacy": "6.12",
     "current": "6.18",
     "edge": "7.1",
-    "legacy": "6.12",
-    "cloud": "6.18"
+    "bleedingedge": "7.2"
    }
   },
   {
@@ -6611,8 +7210,12 @@ export const configSchema = deepFreeze({
    ],
    "hasVideo": true,
    "kernels": {
+    "ddk": null,
+    "cloud": "6.18",
+    "legacy": "6.12",
     "current": "6.18",
-    "edge": "7.1"
+    "edge": "7.1",
+    "bleedingedge": "7.2"
    }
   },
   {
@@ -6629,9 +7232,12 @@ export const configSchema = deepFreeze({
    ],
    "hasVideo": true,
    "kernels": {
+    "ddk": null,
+    "cloud": "6.18",
+    "legacy": "6.12",
     "current": "6.18",
     "edge": "7.1",
-    "legacy": "6.12"
+    "bleedingedge": "7.2"
    }
   },
   {
@@ -6651,8 +7257,10 @@ export const configSchema = deepFreeze({
    "kernels": {
     "current": "6.18",
     "edge": "7.1",
+    "ddk": null,
+    "cloud": "6.18",
     "legacy": "6.12",
-    "cloud": "6.18"
+    "bleedingedge": "7.2"
    }
   },
   {
@@ -6697,7 +7305,18 @@ export const configSchema = deepFreeze({
    ],
    "hasVideo": true,
    "kernels": {
-    "current": "5.15"
+    "bleedingedge": "5.15",
+    "cloud": "5.15",
+    "current": "5.15",
+    "ddk": "5.15",
+    "edge": "5.15",
+    "legacy": "5.15",
+    "oldlts": "5.15",
+    "sc8280xp": "5.15",
+    "vendor": "5.15",
+    "vendor-edge": "5.15",
+    "vendor-rt": "5.15",
+    "wdk2023": "5.15"
    }
   },
   {
@@ -6744,7 +7363,8 @@ export const configSchema = deepFreeze({
    "hasVideo": true,
    "kernels": {
     "current": "6.18",
-    "edge": "7.1"
+    "edge": "7.1",
+    "legacy": "6.12"
    }
   },
   {
@@ -6761,7 +7381,8 @@ export const configSchema = deepFreeze({
    "hasVideo": true,
    "kernels": {
     "current": "6.18",
-    "edge": "7.1"
+    "edge": "7.1",
+    "legacy": "6.12"
    }
   },
   {
@@ -6778,7 +7399,8 @@ export const configSchema = deepFreeze({
    "hasVideo": true,
    "kernels": {
     "current": "6.18",
-    "edge": "7.1"
+    "edge": "7.1",
+    "legacy": "6.12"
    }
   },
   {
@@ -6795,7 +7417,8 @@ export const configSchema = deepFreeze({
    "hasVideo": true,
    "kernels": {
     "current": "6.18",
-    "edge": "7.1"
+    "edge": "7.1",
+    "legacy": "6.12"
    }
   },
   {
@@ -6810,7 +7433,13 @@ export const configSchema = deepFreeze({
    ],
    "hasVideo": true,
    "kernels": {
-    "wdk2023": null
+    "ddk": null,
+    "cloud": "6.18",
+    "legacy": "6.12",
+    "current": "6.18",
+    "edge": "7.1",
+    "bleedingedge": "7.2",
+    "wdk2023": "6.7"
    }
   },
   {
@@ -6827,7 +7456,8 @@ export const configSchema = deepFreeze({
    "hasVideo": true,
    "kernels": {
     "current": "6.18",
-    "edge": "7.1"
+    "edge": "7.1",
+    "legacy": "6.12"
    }
   },
   {
@@ -6842,7 +7472,9 @@ export const configSchema = deepFreeze({
    ],
    "hasVideo": true,
    "kernels": {
-    "current": "6.18"
+    "current": "6.18",
+    "edge": "7.1",
+    "legacy": "6.12"
    }
   },
   {
@@ -6859,7 +7491,8 @@ export const configSchema = deepFreeze({
    "hasVideo": true,
    "kernels": {
     "current": "6.18",
-    "edge": "7.1"
+    "edge": "7.1",
+    "bleedingedge": "7.2"
    }
   },
   {
@@ -6909,7 +7542,8 @@ export const configSchema = deepFreeze({
    "hasVideo": true,
    "kernels": {
     "vendor": "6.6"
-   }
+   },
+   "bootFsType": "fat"
   },
   {
    "board": "xt-q8l-v10",
@@ -6924,6 +7558,7 @@ export const configSchema = deepFreeze({
    ],
    "hasVideo": true,
    "kernels": {
+    "vendor": "6.1",
     "current": "6.18",
     "edge": "7.2"
    }
@@ -6942,9 +7577,11 @@ export const configSchema = deepFreeze({
    ],
    "hasVideo": true,
    "kernels": {
+    "legacy": "5.10",
     "vendor": "6.1",
     "current": "6.18",
-    "edge": "7.1"
+    "edge": "7.1",
+    "bleedingedge": "7.2"
    }
   },
   {
@@ -6961,9 +7598,11 @@ export const configSchema = deepFreeze({
    ],
    "hasVideo": true,
    "kernels": {
+    "legacy": "5.10",
     "vendor": "6.1",
     "current": "6.18",
-    "edge": "7.1"
+    "edge": "7.1",
+    "bleedingedge": "7.2"
    }
   },
   {
@@ -6980,9 +7619,11 @@ export const configSchema = deepFreeze({
    ],
    "hasVideo": true,
    "kernels": {
+    "legacy": "5.10",
+    "vendor": "6.1",
     "current": "6.18",
     "edge": "7.1",
-    "vendor": "6.1"
+    "bleedingedge": "7.2"
    }
   },
   {
@@ -6997,7 +7638,9 @@ export const configSchema = deepFreeze({
    ],
    "hasVideo": true,
    "kernels": {
-    "current": "6.18"
+    "current": "6.18",
+    "edge": "7.1",
+    "bleedingedge": "7.2"
    }
   },
   {
@@ -7013,6 +7656,7 @@ export const configSchema = deepFreeze({
    ],
    "hasVideo": false,
    "kernels": {
+    "legacy": "6.12",
     "current": "6.18",
     "edge": "7.1"
    }
@@ -7172,6 +7816,94 @@ export const configSchema = deepFreeze({
     "loong64"
    ]
   }
+ ],
+ "x-extensions": [
+  "allwinner-kernel-bump",
+  "amlogic-fip-blobs",
+  "apa",
+  "applications-ha",
+  "applications-kali",
+  "applications-omv",
+  "arm64-compat-vdso",
+  "armbian-config",
+  "armbian-live-patch",
+  "bcmdhd",
+  "bcmdhd-spacemit",
+  "bluetooth-hciattach",
+  "brostrend-aic8800-dkms",
+  "c-plus-plus-compiler",
+  "ccache-remote",
+  "cleanup-space-final-image",
+  "cloud-init",
+  "detect-unused-extensions",
+  "docker-ce",
+  "fake-vcgencmd",
+  "fs-btrfs-support",
+  "fs-cryptroot-support",
+  "fs-f2fs-support",
+  "fs-nilfs2-support",
+  "fs-xfs-support",
+  "gateway-dk-ask",
+  "gen-sample-extension-docs",
+  "grub",
+  "grub-riscv64",
+  "grub-with-dtb",
+  "gxlimg",
+  "image-output-abl",
+  "image-output-arduino",
+  "image-output-iso",
+  "image-output-oowow",
+  "image-output-ovf",
+  "image-output-qcow2",
+  "image-output-sophgo-emmc-installer",
+  "image-output-utm",
+  "image-output-vhd-azure",
+  "image-output-vhdx",
+  "initramfs-usb-gadget-ums",
+  "jethub-burn",
+  "kernel-debug-tiers",
+  "kernel-rust",
+  "kernel-version-toolchain",
+  "lowmem",
+  "lsmod",
+  "lvm",
+  "marvell-tools",
+  "mtkflash",
+  "net-chrony",
+  "net-network-manager",
+  "net-systemd-networkd",
+  "net-systemd-timesyncd",
+  "nicod-armbian-gaming",
+  "nomod",
+  "nvidia",
+  "odin2-preset-firstrun",
+  "photonicat-pm",
+  "preset-firstrun",
+  "r8125-dkms",
+  "radxa-aic8800",
+  "rkbin-tools",
+  "rkdevflash",
+  "rkusbboot",
+  "sophgo-sg200x-aic8800",
+  "sunxi-tools",
+  "sysrq-serial-trigger",
+  "syterkit-allwinner",
+  "ti-debpkgs",
+  "u-boot-menu",
+  "uboot-binman-fix-pkg-resources",
+  "uboot-btrfs",
+  "uboot-fix-pylibfdt-swig",
+  "uefi-edk2-rk3588",
+  "ufs",
+  "usb-gadget-ums",
+  "uwe5622-allwinner",
+  "v4l2loopback-dkms",
+  "vmware-vm",
+  "watchdog",
+  "wayland-sessions-mask",
+  "xorg-lima-serverflags",
+  "yt6801",
+  "zfs"
  ],
  "properties": {
   "BOARD": {
@@ -7594,23 +8326,24 @@ export const configSchema = deepFreeze({
   "BRANCH": {
    "type": "string",
    "enum": [
-    "current",
-    "edge",
-    "legacy",
-    "vendor",
-    "vendor-rt",
-    "vendor-edge",
     "bleedingedge",
     "cloud",
+    "current",
+    "ddk",
+    "edge",
+    "legacy",
+    "oldlts",
     "sc8280xp",
-    "wdk2023",
-    "ddk"
+    "vendor",
+    "vendor-edge",
+    "vendor-rt",
+    "wdk2023"
    ],
    "maxLength": 64,
    "x-widget": "select",
    "x-export": "conf",
    "title": "Kernel branch",
-   "description": "Which kernel line to build. Each board offers its own subset; current is the usual choice.",
+   "description": "Which kernel line to build. Each board lists the branches Armbian tests (current is the usual choice); its family may build others, with a warning.",
    "x-section": "target",
    "x-order": 2,
    "x-docs": "https://docs.armbian.com/Developer-Guide_Build-Switches/#user-space",
@@ -7776,15 +8509,28 @@ export const configSchema = deepFreeze({
     },
     {
      "value": "gnome",
-     "status": "supported"
+     "status": "supported",
+     "architectures": [
+      "arm64",
+      "amd64"
+     ]
     },
     {
      "value": "kde-plasma",
-     "status": "supported"
+     "status": "supported",
+     "architectures": [
+      "arm64",
+      "amd64"
+     ]
     },
     {
      "value": "cinnamon",
-     "status": "supported"
+     "status": "supported",
+     "architectures": [
+      "arm64",
+      "amd64",
+      "riscv64"
+     ]
     },
     {
      "value": "mate",
@@ -7801,6 +8547,10 @@ export const configSchema = deepFreeze({
       "bookworm",
       "trixie",
       "noble"
+     ],
+     "architectures": [
+      "arm64",
+      "amd64"
      ]
     },
     {
@@ -7810,6 +8560,10 @@ export const configSchema = deepFreeze({
       "bookworm",
       "trixie",
       "noble"
+     ],
+     "architectures": [
+      "arm64",
+      "amd64"
      ]
     },
     {
@@ -7831,6 +8585,9 @@ export const configSchema = deepFreeze({
      "releases": [
       "noble",
       "resolute"
+     ],
+     "architectures": [
+      "riscv64"
      ],
      "note": "SpacemiT riscv64 vendor desktop"
     }
@@ -8058,17 +8815,18 @@ export const configSchema = deepFreeze({
   },
   "BTRFS_COMPRESSION": {
    "type": "string",
-   "enum": [
-    "zlib",
-    "lzo",
-    "zstd",
-    "none"
-   ],
-   "maxLength": 64,
-   "x-widget": "select",
-   "x-export": "conf",
    "title": "Btrfs compression",
-   "description": "Compression used while filling a btrfs root filesystem. Only for btrfs; the framework uses zlib when unset.",
+   "description": "Compression used while filling a btrfs root filesystem (mounted with compress-force): zlib, lzo, zstd or none, optionally with a level such as zstd:3 or zlib:9. Only for btrfs; the framework uses zlib when unset.",
+   "maxLength": 64,
+   "pattern": "^(none|lzo|zlib(:[1-9])?|zstd(:([1-9]|1[0-5]))?)$",
+   "x-pattern-hint": "zlib, lzo, zstd or none; zlib:1–9 or zstd:1–15 for a level",
+   "examples": [
+    "zstd:3",
+    "zlib",
+    "lzo"
+   ],
+   "x-widget": "text",
+   "x-export": "conf",
    "x-when": {
     "ROOTFS_TYPE": [
      "btrfs"
@@ -8077,6 +8835,28 @@ export const configSchema = deepFreeze({
    "x-section": "filesystem",
    "x-order": 3,
    "x-docs": "https://docs.armbian.com/Developer-Guide_Build-Switches/#filesystem",
+   "x-source": "https://github.com/armbian/build/blob/82a0c923f91f75211cade3ee703fc06372c840e5/lib/functions/configuration/main-config.sh"
+  },
+  "BTRFS_CHECKSUM": {
+   "type": "string",
+   "enum": [
+    "crc32c",
+    "xxhash",
+    "sha256",
+    "blake2"
+   ],
+   "maxLength": 64,
+   "x-widget": "select",
+   "x-export": "conf",
+   "title": "Btrfs checksum",
+   "description": "Checksum algorithm of a btrfs root filesystem. Left unset, btrfs uses crc32c.",
+   "x-when": {
+    "ROOTFS_TYPE": [
+     "btrfs"
+    ]
+   },
+   "x-section": "filesystem",
+   "x-order": 4,
    "x-source": "https://github.com/armbian/build/blob/82a0c923f91f75211cade3ee703fc06372c840e5/lib/functions/configuration/main-config.sh"
   },
   "BOOTSIZE": {
@@ -8090,7 +8870,7 @@ export const configSchema = deepFreeze({
    "x-unit": "MiB",
    "default": 256,
    "x-section": "filesystem",
-   "x-order": 4,
+   "x-order": 5,
    "x-docs": "https://docs.armbian.com/Developer-Guide_Build-Switches/#hidden-options-for-advanced-users-default-values-are-marked-bold",
    "x-source": "https://github.com/armbian/build/blob/82a0c923f91f75211cade3ee703fc06372c840e5/lib/functions/image/partitioning.sh"
   },
@@ -8107,7 +8887,7 @@ export const configSchema = deepFreeze({
    "description": "Logical sector size used when partitioning: 512 for SD cards and eMMC, 4096 for UFS storage.",
    "default": "512",
    "x-section": "filesystem",
-   "x-order": 5,
+   "x-order": 6,
    "x-source": "https://github.com/armbian/build/blob/82a0c923f91f75211cade3ee703fc06372c840e5/lib/functions/image/partitioning.sh"
   },
   "INCLUDE_HOME_DIR": {
@@ -8123,7 +8903,7 @@ export const configSchema = deepFreeze({
    "description": "Keep files created under /home during the build in the image.",
    "default": "no",
    "x-section": "filesystem",
-   "x-order": 6,
+   "x-order": 7,
    "x-docs": "https://docs.armbian.com/Developer-Guide_Build-Switches/#advanced",
    "x-source": "https://github.com/armbian/build/blob/82a0c923f91f75211cade3ee703fc06372c840e5/lib/functions/image/rootfs-to-image.sh"
   },
@@ -8422,9 +9202,10 @@ const schema31 = configSchema;
 const func1 = Object.prototype.hasOwnProperty;
 const pattern4 = new RegExp("^[A-Za-z0-9][A-Za-z0-9._+-]*$", "u");
 const pattern5 = new RegExp("^[A-Za-z0-9_-]+( [A-Za-z0-9_-]+)*$", "u");
-const pattern8 = new RegExp("^[A-Za-z]{2,3}(_[A-Za-z]{2,3})?(\\.[A-Za-z0-9-]+)?(@[A-Za-z]+)?$", "u");
-const pattern9 = new RegExp("^[A-Za-z][A-Za-z0-9_+-]*(/[A-Za-z0-9_+-]+){0,2}$", "u");
-const pattern11 = new RegExp("^[a-z0-9][a-z0-9+.-]+(:[a-z0-9]+)?$", "u");
+const pattern7 = new RegExp("^(none|lzo|zlib(:[1-9])?|zstd(:([1-9]|1[0-5]))?)$", "u");
+const pattern9 = new RegExp("^[A-Za-z]{2,3}(_[A-Za-z]{2,3})?(\\.[A-Za-z0-9-]+)?(@[A-Za-z]+)?$", "u");
+const pattern10 = new RegExp("^[A-Za-z][A-Za-z0-9_+-]*(/[A-Za-z0-9_+-]+){0,2}$", "u");
+const pattern12 = new RegExp("^[a-z0-9][a-z0-9+.-]+(:[a-z0-9]+)?$", "u");
 
 function validate20(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="urn:boardroom:schema:board-config" */;
@@ -8517,7 +9298,7 @@ errors++;
 }
 if(data.BRANCH !== undefined){
 let data1 = data.BRANCH;
-if(!(((((((((((data1 === "current") || (data1 === "edge")) || (data1 === "legacy")) || (data1 === "vendor")) || (data1 === "vendor-rt")) || (data1 === "vendor-edge")) || (data1 === "bleedingedge")) || (data1 === "cloud")) || (data1 === "sc8280xp")) || (data1 === "wdk2023")) || (data1 === "ddk"))){
+if(!((((((((((((data1 === "bleedingedge") || (data1 === "cloud")) || (data1 === "current")) || (data1 === "ddk")) || (data1 === "edge")) || (data1 === "legacy")) || (data1 === "oldlts")) || (data1 === "sc8280xp")) || (data1 === "vendor")) || (data1 === "vendor-edge")) || (data1 === "vendor-rt")) || (data1 === "wdk2023"))){
 const err7 = {instancePath:instancePath+"/BRANCH",schemaPath:"#/properties/BRANCH/enum",keyword:"enum",params:{allowedValues: schema31.properties.BRANCH.enum}};
 if(vErrors === null){
 vErrors = [err7];
@@ -9112,8 +9893,9 @@ errors++;
 }
 if(data.BTRFS_COMPRESSION !== undefined){
 let data18 = data.BTRFS_COMPRESSION;
-if(!((((data18 === "zlib") || (data18 === "lzo")) || (data18 === "zstd")) || (data18 === "none"))){
-const err58 = {instancePath:instancePath+"/BTRFS_COMPRESSION",schemaPath:"#/properties/BTRFS_COMPRESSION/enum",keyword:"enum",params:{allowedValues: schema31.properties.BTRFS_COMPRESSION.enum}};
+if(typeof data18 === "string"){
+if(data18.length > 64){
+const err58 = {instancePath:instancePath+"/BTRFS_COMPRESSION",schemaPath:"#/properties/BTRFS_COMPRESSION/maxLength",keyword:"maxLength",params:{limit: 64}};
 if(vErrors === null){
 vErrors = [err58];
 }
@@ -9122,9 +9904,8 @@ vErrors.push(err58);
 }
 errors++;
 }
-if(typeof data18 === "string"){
-if(data18.length > 64){
-const err59 = {instancePath:instancePath+"/BTRFS_COMPRESSION",schemaPath:"#/properties/BTRFS_COMPRESSION/maxLength",keyword:"maxLength",params:{limit: 64}};
+if(!pattern7.test(data18)){
+const err59 = {instancePath:instancePath+"/BTRFS_COMPRESSION",schemaPath:"#/properties/BTRFS_COMPRESSION/pattern",keyword:"pattern",params:{pattern: "^(none|lzo|zlib(:[1-9])?|zstd(:([1-9]|1[0-5]))?)$"}};
 if(vErrors === null){
 vErrors = [err59];
 }
@@ -9145,10 +9926,10 @@ vErrors.push(err60);
 errors++;
 }
 }
-if(data.BOOTSIZE !== undefined){
-let data19 = data.BOOTSIZE;
-if(!(((typeof data19 == "number") && (!(data19 % 1) && !isNaN(data19))) && (isFinite(data19)))){
-const err61 = {instancePath:instancePath+"/BOOTSIZE",schemaPath:"#/properties/BOOTSIZE/type",keyword:"type",params:{type: "integer"}};
+if(data.BTRFS_CHECKSUM !== undefined){
+let data19 = data.BTRFS_CHECKSUM;
+if(!((((data19 === "crc32c") || (data19 === "xxhash")) || (data19 === "sha256")) || (data19 === "blake2"))){
+const err61 = {instancePath:instancePath+"/BTRFS_CHECKSUM",schemaPath:"#/properties/BTRFS_CHECKSUM/enum",keyword:"enum",params:{allowedValues: schema31.properties.BTRFS_CHECKSUM.enum}};
 if(vErrors === null){
 vErrors = [err61];
 }
@@ -9157,9 +9938,9 @@ vErrors.push(err61);
 }
 errors++;
 }
-if((typeof data19 == "number") && (isFinite(data19))){
-if(data19 > 4096 || isNaN(data19)){
-const err62 = {instancePath:instancePath+"/BOOTSIZE",schemaPath:"#/properties/BOOTSIZE/maximum",keyword:"maximum",params:{comparison: "<=", limit: 4096}};
+if(typeof data19 === "string"){
+if(data19.length > 64){
+const err62 = {instancePath:instancePath+"/BTRFS_CHECKSUM",schemaPath:"#/properties/BTRFS_CHECKSUM/maxLength",keyword:"maxLength",params:{limit: 64}};
 if(vErrors === null){
 vErrors = [err62];
 }
@@ -9168,8 +9949,9 @@ vErrors.push(err62);
 }
 errors++;
 }
-if(data19 < 1 || isNaN(data19)){
-const err63 = {instancePath:instancePath+"/BOOTSIZE",schemaPath:"#/properties/BOOTSIZE/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1}};
+}
+else {
+const err63 = {instancePath:instancePath+"/BTRFS_CHECKSUM",schemaPath:"#/properties/BTRFS_CHECKSUM/type",keyword:"type",params:{type: "string"}};
 if(vErrors === null){
 vErrors = [err63];
 }
@@ -9179,11 +9961,10 @@ vErrors.push(err63);
 errors++;
 }
 }
-}
-if(data.SECTOR_SIZE !== undefined){
-let data20 = data.SECTOR_SIZE;
-if(!((data20 === "512") || (data20 === "4096"))){
-const err64 = {instancePath:instancePath+"/SECTOR_SIZE",schemaPath:"#/properties/SECTOR_SIZE/enum",keyword:"enum",params:{allowedValues: schema31.properties.SECTOR_SIZE.enum}};
+if(data.BOOTSIZE !== undefined){
+let data20 = data.BOOTSIZE;
+if(!(((typeof data20 == "number") && (!(data20 % 1) && !isNaN(data20))) && (isFinite(data20)))){
+const err64 = {instancePath:instancePath+"/BOOTSIZE",schemaPath:"#/properties/BOOTSIZE/type",keyword:"type",params:{type: "integer"}};
 if(vErrors === null){
 vErrors = [err64];
 }
@@ -9192,9 +9973,9 @@ vErrors.push(err64);
 }
 errors++;
 }
-if(typeof data20 === "string"){
-if(data20.length > 64){
-const err65 = {instancePath:instancePath+"/SECTOR_SIZE",schemaPath:"#/properties/SECTOR_SIZE/maxLength",keyword:"maxLength",params:{limit: 64}};
+if((typeof data20 == "number") && (isFinite(data20))){
+if(data20 > 4096 || isNaN(data20)){
+const err65 = {instancePath:instancePath+"/BOOTSIZE",schemaPath:"#/properties/BOOTSIZE/maximum",keyword:"maximum",params:{comparison: "<=", limit: 4096}};
 if(vErrors === null){
 vErrors = [err65];
 }
@@ -9203,9 +9984,8 @@ vErrors.push(err65);
 }
 errors++;
 }
-}
-else {
-const err66 = {instancePath:instancePath+"/SECTOR_SIZE",schemaPath:"#/properties/SECTOR_SIZE/type",keyword:"type",params:{type: "string"}};
+if(data20 < 1 || isNaN(data20)){
+const err66 = {instancePath:instancePath+"/BOOTSIZE",schemaPath:"#/properties/BOOTSIZE/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1}};
 if(vErrors === null){
 vErrors = [err66];
 }
@@ -9215,10 +9995,11 @@ vErrors.push(err66);
 errors++;
 }
 }
-if(data.INCLUDE_HOME_DIR !== undefined){
-let data21 = data.INCLUDE_HOME_DIR;
-if(!((data21 === "yes") || (data21 === "no"))){
-const err67 = {instancePath:instancePath+"/INCLUDE_HOME_DIR",schemaPath:"#/properties/INCLUDE_HOME_DIR/enum",keyword:"enum",params:{allowedValues: schema31.properties.INCLUDE_HOME_DIR.enum}};
+}
+if(data.SECTOR_SIZE !== undefined){
+let data21 = data.SECTOR_SIZE;
+if(!((data21 === "512") || (data21 === "4096"))){
+const err67 = {instancePath:instancePath+"/SECTOR_SIZE",schemaPath:"#/properties/SECTOR_SIZE/enum",keyword:"enum",params:{allowedValues: schema31.properties.SECTOR_SIZE.enum}};
 if(vErrors === null){
 vErrors = [err67];
 }
@@ -9229,7 +10010,7 @@ errors++;
 }
 if(typeof data21 === "string"){
 if(data21.length > 64){
-const err68 = {instancePath:instancePath+"/INCLUDE_HOME_DIR",schemaPath:"#/properties/INCLUDE_HOME_DIR/maxLength",keyword:"maxLength",params:{limit: 64}};
+const err68 = {instancePath:instancePath+"/SECTOR_SIZE",schemaPath:"#/properties/SECTOR_SIZE/maxLength",keyword:"maxLength",params:{limit: 64}};
 if(vErrors === null){
 vErrors = [err68];
 }
@@ -9240,7 +10021,7 @@ errors++;
 }
 }
 else {
-const err69 = {instancePath:instancePath+"/INCLUDE_HOME_DIR",schemaPath:"#/properties/INCLUDE_HOME_DIR/type",keyword:"type",params:{type: "string"}};
+const err69 = {instancePath:instancePath+"/SECTOR_SIZE",schemaPath:"#/properties/SECTOR_SIZE/type",keyword:"type",params:{type: "string"}};
 if(vErrors === null){
 vErrors = [err69];
 }
@@ -9250,11 +10031,10 @@ vErrors.push(err69);
 errors++;
 }
 }
-if(data.COMPRESS_OUTPUTIMAGE !== undefined){
-let data22 = data.COMPRESS_OUTPUTIMAGE;
-if(Array.isArray(data22)){
-if(data22.length > 8){
-const err70 = {instancePath:instancePath+"/COMPRESS_OUTPUTIMAGE",schemaPath:"#/properties/COMPRESS_OUTPUTIMAGE/maxItems",keyword:"maxItems",params:{limit: 8}};
+if(data.INCLUDE_HOME_DIR !== undefined){
+let data22 = data.INCLUDE_HOME_DIR;
+if(!((data22 === "yes") || (data22 === "no"))){
+const err70 = {instancePath:instancePath+"/INCLUDE_HOME_DIR",schemaPath:"#/properties/INCLUDE_HOME_DIR/enum",keyword:"enum",params:{allowedValues: schema31.properties.INCLUDE_HOME_DIR.enum}};
 if(vErrors === null){
 vErrors = [err70];
 }
@@ -9263,11 +10043,9 @@ vErrors.push(err70);
 }
 errors++;
 }
-const len0 = data22.length;
-for(let i0=0; i0<len0; i0++){
-let data23 = data22[i0];
-if(!(((((data23 === "sha") || (data23 === "img")) || (data23 === "xz")) || (data23 === "zst")) || (data23 === "zstd"))){
-const err71 = {instancePath:instancePath+"/COMPRESS_OUTPUTIMAGE/" + i0,schemaPath:"#/properties/COMPRESS_OUTPUTIMAGE/items/enum",keyword:"enum",params:{allowedValues: schema31.properties.COMPRESS_OUTPUTIMAGE.items.enum}};
+if(typeof data22 === "string"){
+if(data22.length > 64){
+const err71 = {instancePath:instancePath+"/INCLUDE_HOME_DIR",schemaPath:"#/properties/INCLUDE_HOME_DIR/maxLength",keyword:"maxLength",params:{limit: 64}};
 if(vErrors === null){
 vErrors = [err71];
 }
@@ -9276,9 +10054,9 @@ vErrors.push(err71);
 }
 errors++;
 }
-if(typeof data23 === "string"){
-if(data23.length > 64){
-const err72 = {instancePath:instancePath+"/COMPRESS_OUTPUTIMAGE/" + i0,schemaPath:"#/properties/COMPRESS_OUTPUTIMAGE/items/maxLength",keyword:"maxLength",params:{limit: 64}};
+}
+else {
+const err72 = {instancePath:instancePath+"/INCLUDE_HOME_DIR",schemaPath:"#/properties/INCLUDE_HOME_DIR/type",keyword:"type",params:{type: "string"}};
 if(vErrors === null){
 vErrors = [err72];
 }
@@ -9288,8 +10066,11 @@ vErrors.push(err72);
 errors++;
 }
 }
-else {
-const err73 = {instancePath:instancePath+"/COMPRESS_OUTPUTIMAGE/" + i0,schemaPath:"#/properties/COMPRESS_OUTPUTIMAGE/items/type",keyword:"type",params:{type: "string"}};
+if(data.COMPRESS_OUTPUTIMAGE !== undefined){
+let data23 = data.COMPRESS_OUTPUTIMAGE;
+if(Array.isArray(data23)){
+if(data23.length > 8){
+const err73 = {instancePath:instancePath+"/COMPRESS_OUTPUTIMAGE",schemaPath:"#/properties/COMPRESS_OUTPUTIMAGE/maxItems",keyword:"maxItems",params:{limit: 8}};
 if(vErrors === null){
 vErrors = [err73];
 }
@@ -9298,10 +10079,11 @@ vErrors.push(err73);
 }
 errors++;
 }
-}
-}
-else {
-const err74 = {instancePath:instancePath+"/COMPRESS_OUTPUTIMAGE",schemaPath:"#/properties/COMPRESS_OUTPUTIMAGE/type",keyword:"type",params:{type: "array"}};
+const len0 = data23.length;
+for(let i0=0; i0<len0; i0++){
+let data24 = data23[i0];
+if(!(((((data24 === "sha") || (data24 === "img")) || (data24 === "xz")) || (data24 === "zst")) || (data24 === "zstd"))){
+const err74 = {instancePath:instancePath+"/COMPRESS_OUTPUTIMAGE/" + i0,schemaPath:"#/properties/COMPRESS_OUTPUTIMAGE/items/enum",keyword:"enum",params:{allowedValues: schema31.properties.COMPRESS_OUTPUTIMAGE.items.enum}};
 if(vErrors === null){
 vErrors = [err74];
 }
@@ -9310,11 +10092,9 @@ vErrors.push(err74);
 }
 errors++;
 }
-}
-if(data.IMAGE_XZ_COMPRESSION_RATIO !== undefined){
-let data24 = data.IMAGE_XZ_COMPRESSION_RATIO;
-if(!(((typeof data24 == "number") && (!(data24 % 1) && !isNaN(data24))) && (isFinite(data24)))){
-const err75 = {instancePath:instancePath+"/IMAGE_XZ_COMPRESSION_RATIO",schemaPath:"#/properties/IMAGE_XZ_COMPRESSION_RATIO/type",keyword:"type",params:{type: "integer"}};
+if(typeof data24 === "string"){
+if(data24.length > 64){
+const err75 = {instancePath:instancePath+"/COMPRESS_OUTPUTIMAGE/" + i0,schemaPath:"#/properties/COMPRESS_OUTPUTIMAGE/items/maxLength",keyword:"maxLength",params:{limit: 64}};
 if(vErrors === null){
 vErrors = [err75];
 }
@@ -9323,9 +10103,9 @@ vErrors.push(err75);
 }
 errors++;
 }
-if((typeof data24 == "number") && (isFinite(data24))){
-if(data24 > 9 || isNaN(data24)){
-const err76 = {instancePath:instancePath+"/IMAGE_XZ_COMPRESSION_RATIO",schemaPath:"#/properties/IMAGE_XZ_COMPRESSION_RATIO/maximum",keyword:"maximum",params:{comparison: "<=", limit: 9}};
+}
+else {
+const err76 = {instancePath:instancePath+"/COMPRESS_OUTPUTIMAGE/" + i0,schemaPath:"#/properties/COMPRESS_OUTPUTIMAGE/items/type",keyword:"type",params:{type: "string"}};
 if(vErrors === null){
 vErrors = [err76];
 }
@@ -9334,8 +10114,10 @@ vErrors.push(err76);
 }
 errors++;
 }
-if(data24 < 0 || isNaN(data24)){
-const err77 = {instancePath:instancePath+"/IMAGE_XZ_COMPRESSION_RATIO",schemaPath:"#/properties/IMAGE_XZ_COMPRESSION_RATIO/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0}};
+}
+}
+else {
+const err77 = {instancePath:instancePath+"/COMPRESS_OUTPUTIMAGE",schemaPath:"#/properties/COMPRESS_OUTPUTIMAGE/type",keyword:"type",params:{type: "array"}};
 if(vErrors === null){
 vErrors = [err77];
 }
@@ -9345,11 +10127,10 @@ vErrors.push(err77);
 errors++;
 }
 }
-}
-if(data.ZSTD_COMPRESSION_LEVEL !== undefined){
-let data25 = data.ZSTD_COMPRESSION_LEVEL;
+if(data.IMAGE_XZ_COMPRESSION_RATIO !== undefined){
+let data25 = data.IMAGE_XZ_COMPRESSION_RATIO;
 if(!(((typeof data25 == "number") && (!(data25 % 1) && !isNaN(data25))) && (isFinite(data25)))){
-const err78 = {instancePath:instancePath+"/ZSTD_COMPRESSION_LEVEL",schemaPath:"#/properties/ZSTD_COMPRESSION_LEVEL/type",keyword:"type",params:{type: "integer"}};
+const err78 = {instancePath:instancePath+"/IMAGE_XZ_COMPRESSION_RATIO",schemaPath:"#/properties/IMAGE_XZ_COMPRESSION_RATIO/type",keyword:"type",params:{type: "integer"}};
 if(vErrors === null){
 vErrors = [err78];
 }
@@ -9359,8 +10140,8 @@ vErrors.push(err78);
 errors++;
 }
 if((typeof data25 == "number") && (isFinite(data25))){
-if(data25 > 22 || isNaN(data25)){
-const err79 = {instancePath:instancePath+"/ZSTD_COMPRESSION_LEVEL",schemaPath:"#/properties/ZSTD_COMPRESSION_LEVEL/maximum",keyword:"maximum",params:{comparison: "<=", limit: 22}};
+if(data25 > 9 || isNaN(data25)){
+const err79 = {instancePath:instancePath+"/IMAGE_XZ_COMPRESSION_RATIO",schemaPath:"#/properties/IMAGE_XZ_COMPRESSION_RATIO/maximum",keyword:"maximum",params:{comparison: "<=", limit: 9}};
 if(vErrors === null){
 vErrors = [err79];
 }
@@ -9369,8 +10150,8 @@ vErrors.push(err79);
 }
 errors++;
 }
-if(data25 < 1 || isNaN(data25)){
-const err80 = {instancePath:instancePath+"/ZSTD_COMPRESSION_LEVEL",schemaPath:"#/properties/ZSTD_COMPRESSION_LEVEL/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1}};
+if(data25 < 0 || isNaN(data25)){
+const err80 = {instancePath:instancePath+"/IMAGE_XZ_COMPRESSION_RATIO",schemaPath:"#/properties/IMAGE_XZ_COMPRESSION_RATIO/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0}};
 if(vErrors === null){
 vErrors = [err80];
 }
@@ -9381,11 +10162,10 @@ errors++;
 }
 }
 }
-if(data.VENDOR !== undefined){
-let data26 = data.VENDOR;
-if(typeof data26 === "string"){
-if(data26.length > 128){
-const err81 = {instancePath:instancePath+"/VENDOR",schemaPath:"#/properties/VENDOR/maxLength",keyword:"maxLength",params:{limit: 128}};
+if(data.ZSTD_COMPRESSION_LEVEL !== undefined){
+let data26 = data.ZSTD_COMPRESSION_LEVEL;
+if(!(((typeof data26 == "number") && (!(data26 % 1) && !isNaN(data26))) && (isFinite(data26)))){
+const err81 = {instancePath:instancePath+"/ZSTD_COMPRESSION_LEVEL",schemaPath:"#/properties/ZSTD_COMPRESSION_LEVEL/type",keyword:"type",params:{type: "integer"}};
 if(vErrors === null){
 vErrors = [err81];
 }
@@ -9394,8 +10174,9 @@ vErrors.push(err81);
 }
 errors++;
 }
-if(!pattern4.test(data26)){
-const err82 = {instancePath:instancePath+"/VENDOR",schemaPath:"#/properties/VENDOR/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9._+-]*$"}};
+if((typeof data26 == "number") && (isFinite(data26))){
+if(data26 > 22 || isNaN(data26)){
+const err82 = {instancePath:instancePath+"/ZSTD_COMPRESSION_LEVEL",schemaPath:"#/properties/ZSTD_COMPRESSION_LEVEL/maximum",keyword:"maximum",params:{comparison: "<=", limit: 22}};
 if(vErrors === null){
 vErrors = [err82];
 }
@@ -9404,9 +10185,8 @@ vErrors.push(err82);
 }
 errors++;
 }
-}
-else {
-const err83 = {instancePath:instancePath+"/VENDOR",schemaPath:"#/properties/VENDOR/type",keyword:"type",params:{type: "string"}};
+if(data26 < 1 || isNaN(data26)){
+const err83 = {instancePath:instancePath+"/ZSTD_COMPRESSION_LEVEL",schemaPath:"#/properties/ZSTD_COMPRESSION_LEVEL/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1}};
 if(vErrors === null){
 vErrors = [err83];
 }
@@ -9416,10 +10196,12 @@ vErrors.push(err83);
 errors++;
 }
 }
-if(data.SHARE_LOG !== undefined){
-let data27 = data.SHARE_LOG;
-if(!((data27 === "yes") || (data27 === "no"))){
-const err84 = {instancePath:instancePath+"/SHARE_LOG",schemaPath:"#/properties/SHARE_LOG/enum",keyword:"enum",params:{allowedValues: schema31.properties.SHARE_LOG.enum}};
+}
+if(data.VENDOR !== undefined){
+let data27 = data.VENDOR;
+if(typeof data27 === "string"){
+if(data27.length > 128){
+const err84 = {instancePath:instancePath+"/VENDOR",schemaPath:"#/properties/VENDOR/maxLength",keyword:"maxLength",params:{limit: 128}};
 if(vErrors === null){
 vErrors = [err84];
 }
@@ -9428,9 +10210,8 @@ vErrors.push(err84);
 }
 errors++;
 }
-if(typeof data27 === "string"){
-if(data27.length > 64){
-const err85 = {instancePath:instancePath+"/SHARE_LOG",schemaPath:"#/properties/SHARE_LOG/maxLength",keyword:"maxLength",params:{limit: 64}};
+if(!pattern4.test(data27)){
+const err85 = {instancePath:instancePath+"/VENDOR",schemaPath:"#/properties/VENDOR/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9._+-]*$"}};
 if(vErrors === null){
 vErrors = [err85];
 }
@@ -9441,7 +10222,7 @@ errors++;
 }
 }
 else {
-const err86 = {instancePath:instancePath+"/SHARE_LOG",schemaPath:"#/properties/SHARE_LOG/type",keyword:"type",params:{type: "string"}};
+const err86 = {instancePath:instancePath+"/VENDOR",schemaPath:"#/properties/VENDOR/type",keyword:"type",params:{type: "string"}};
 if(vErrors === null){
 vErrors = [err86];
 }
@@ -9451,10 +10232,10 @@ vErrors.push(err86);
 errors++;
 }
 }
-if(data.NETWORKING_STACK !== undefined){
-let data28 = data.NETWORKING_STACK;
-if(!(((data28 === "network-manager") || (data28 === "systemd-networkd")) || (data28 === "none"))){
-const err87 = {instancePath:instancePath+"/NETWORKING_STACK",schemaPath:"#/properties/NETWORKING_STACK/enum",keyword:"enum",params:{allowedValues: schema31.properties.NETWORKING_STACK.enum}};
+if(data.SHARE_LOG !== undefined){
+let data28 = data.SHARE_LOG;
+if(!((data28 === "yes") || (data28 === "no"))){
+const err87 = {instancePath:instancePath+"/SHARE_LOG",schemaPath:"#/properties/SHARE_LOG/enum",keyword:"enum",params:{allowedValues: schema31.properties.SHARE_LOG.enum}};
 if(vErrors === null){
 vErrors = [err87];
 }
@@ -9465,7 +10246,7 @@ errors++;
 }
 if(typeof data28 === "string"){
 if(data28.length > 64){
-const err88 = {instancePath:instancePath+"/NETWORKING_STACK",schemaPath:"#/properties/NETWORKING_STACK/maxLength",keyword:"maxLength",params:{limit: 64}};
+const err88 = {instancePath:instancePath+"/SHARE_LOG",schemaPath:"#/properties/SHARE_LOG/maxLength",keyword:"maxLength",params:{limit: 64}};
 if(vErrors === null){
 vErrors = [err88];
 }
@@ -9476,7 +10257,7 @@ errors++;
 }
 }
 else {
-const err89 = {instancePath:instancePath+"/NETWORKING_STACK",schemaPath:"#/properties/NETWORKING_STACK/type",keyword:"type",params:{type: "string"}};
+const err89 = {instancePath:instancePath+"/SHARE_LOG",schemaPath:"#/properties/SHARE_LOG/type",keyword:"type",params:{type: "string"}};
 if(vErrors === null){
 vErrors = [err89];
 }
@@ -9486,11 +10267,10 @@ vErrors.push(err89);
 errors++;
 }
 }
-if(data.DEST_LANG !== undefined){
-let data29 = data.DEST_LANG;
-if(typeof data29 === "string"){
-if(data29.length > 128){
-const err90 = {instancePath:instancePath+"/DEST_LANG",schemaPath:"#/properties/DEST_LANG/maxLength",keyword:"maxLength",params:{limit: 128}};
+if(data.NETWORKING_STACK !== undefined){
+let data29 = data.NETWORKING_STACK;
+if(!(((data29 === "network-manager") || (data29 === "systemd-networkd")) || (data29 === "none"))){
+const err90 = {instancePath:instancePath+"/NETWORKING_STACK",schemaPath:"#/properties/NETWORKING_STACK/enum",keyword:"enum",params:{allowedValues: schema31.properties.NETWORKING_STACK.enum}};
 if(vErrors === null){
 vErrors = [err90];
 }
@@ -9499,8 +10279,9 @@ vErrors.push(err90);
 }
 errors++;
 }
-if(!pattern8.test(data29)){
-const err91 = {instancePath:instancePath+"/DEST_LANG",schemaPath:"#/properties/DEST_LANG/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z]{2,3}(_[A-Za-z]{2,3})?(\\.[A-Za-z0-9-]+)?(@[A-Za-z]+)?$"}};
+if(typeof data29 === "string"){
+if(data29.length > 64){
+const err91 = {instancePath:instancePath+"/NETWORKING_STACK",schemaPath:"#/properties/NETWORKING_STACK/maxLength",keyword:"maxLength",params:{limit: 64}};
 if(vErrors === null){
 vErrors = [err91];
 }
@@ -9511,7 +10292,7 @@ errors++;
 }
 }
 else {
-const err92 = {instancePath:instancePath+"/DEST_LANG",schemaPath:"#/properties/DEST_LANG/type",keyword:"type",params:{type: "string"}};
+const err92 = {instancePath:instancePath+"/NETWORKING_STACK",schemaPath:"#/properties/NETWORKING_STACK/type",keyword:"type",params:{type: "string"}};
 if(vErrors === null){
 vErrors = [err92];
 }
@@ -9521,11 +10302,11 @@ vErrors.push(err92);
 errors++;
 }
 }
-if(data.timezone !== undefined){
-let data30 = data.timezone;
+if(data.DEST_LANG !== undefined){
+let data30 = data.DEST_LANG;
 if(typeof data30 === "string"){
 if(data30.length > 128){
-const err93 = {instancePath:instancePath+"/timezone",schemaPath:"#/properties/timezone/maxLength",keyword:"maxLength",params:{limit: 128}};
+const err93 = {instancePath:instancePath+"/DEST_LANG",schemaPath:"#/properties/DEST_LANG/maxLength",keyword:"maxLength",params:{limit: 128}};
 if(vErrors === null){
 vErrors = [err93];
 }
@@ -9535,7 +10316,7 @@ vErrors.push(err93);
 errors++;
 }
 if(!pattern9.test(data30)){
-const err94 = {instancePath:instancePath+"/timezone",schemaPath:"#/properties/timezone/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z][A-Za-z0-9_+-]*(/[A-Za-z0-9_+-]+){0,2}$"}};
+const err94 = {instancePath:instancePath+"/DEST_LANG",schemaPath:"#/properties/DEST_LANG/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z]{2,3}(_[A-Za-z]{2,3})?(\\.[A-Za-z0-9-]+)?(@[A-Za-z]+)?$"}};
 if(vErrors === null){
 vErrors = [err94];
 }
@@ -9546,7 +10327,7 @@ errors++;
 }
 }
 else {
-const err95 = {instancePath:instancePath+"/timezone",schemaPath:"#/properties/timezone/type",keyword:"type",params:{type: "string"}};
+const err95 = {instancePath:instancePath+"/DEST_LANG",schemaPath:"#/properties/DEST_LANG/type",keyword:"type",params:{type: "string"}};
 if(vErrors === null){
 vErrors = [err95];
 }
@@ -9556,10 +10337,11 @@ vErrors.push(err95);
 errors++;
 }
 }
-if(data.CONSOLE_AUTOLOGIN !== undefined){
-let data31 = data.CONSOLE_AUTOLOGIN;
-if(!((data31 === "yes") || (data31 === "no"))){
-const err96 = {instancePath:instancePath+"/CONSOLE_AUTOLOGIN",schemaPath:"#/properties/CONSOLE_AUTOLOGIN/enum",keyword:"enum",params:{allowedValues: schema31.properties.CONSOLE_AUTOLOGIN.enum}};
+if(data.timezone !== undefined){
+let data31 = data.timezone;
+if(typeof data31 === "string"){
+if(data31.length > 128){
+const err96 = {instancePath:instancePath+"/timezone",schemaPath:"#/properties/timezone/maxLength",keyword:"maxLength",params:{limit: 128}};
 if(vErrors === null){
 vErrors = [err96];
 }
@@ -9568,9 +10350,8 @@ vErrors.push(err96);
 }
 errors++;
 }
-if(typeof data31 === "string"){
-if(data31.length > 64){
-const err97 = {instancePath:instancePath+"/CONSOLE_AUTOLOGIN",schemaPath:"#/properties/CONSOLE_AUTOLOGIN/maxLength",keyword:"maxLength",params:{limit: 64}};
+if(!pattern10.test(data31)){
+const err97 = {instancePath:instancePath+"/timezone",schemaPath:"#/properties/timezone/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z][A-Za-z0-9_+-]*(/[A-Za-z0-9_+-]+){0,2}$"}};
 if(vErrors === null){
 vErrors = [err97];
 }
@@ -9581,7 +10362,7 @@ errors++;
 }
 }
 else {
-const err98 = {instancePath:instancePath+"/CONSOLE_AUTOLOGIN",schemaPath:"#/properties/CONSOLE_AUTOLOGIN/type",keyword:"type",params:{type: "string"}};
+const err98 = {instancePath:instancePath+"/timezone",schemaPath:"#/properties/timezone/type",keyword:"type",params:{type: "string"}};
 if(vErrors === null){
 vErrors = [err98];
 }
@@ -9591,10 +10372,10 @@ vErrors.push(err98);
 errors++;
 }
 }
-if(data.BSPFREEZE !== undefined){
-let data32 = data.BSPFREEZE;
+if(data.CONSOLE_AUTOLOGIN !== undefined){
+let data32 = data.CONSOLE_AUTOLOGIN;
 if(!((data32 === "yes") || (data32 === "no"))){
-const err99 = {instancePath:instancePath+"/BSPFREEZE",schemaPath:"#/properties/BSPFREEZE/enum",keyword:"enum",params:{allowedValues: schema31.properties.BSPFREEZE.enum}};
+const err99 = {instancePath:instancePath+"/CONSOLE_AUTOLOGIN",schemaPath:"#/properties/CONSOLE_AUTOLOGIN/enum",keyword:"enum",params:{allowedValues: schema31.properties.CONSOLE_AUTOLOGIN.enum}};
 if(vErrors === null){
 vErrors = [err99];
 }
@@ -9605,7 +10386,7 @@ errors++;
 }
 if(typeof data32 === "string"){
 if(data32.length > 64){
-const err100 = {instancePath:instancePath+"/BSPFREEZE",schemaPath:"#/properties/BSPFREEZE/maxLength",keyword:"maxLength",params:{limit: 64}};
+const err100 = {instancePath:instancePath+"/CONSOLE_AUTOLOGIN",schemaPath:"#/properties/CONSOLE_AUTOLOGIN/maxLength",keyword:"maxLength",params:{limit: 64}};
 if(vErrors === null){
 vErrors = [err100];
 }
@@ -9616,7 +10397,7 @@ errors++;
 }
 }
 else {
-const err101 = {instancePath:instancePath+"/BSPFREEZE",schemaPath:"#/properties/BSPFREEZE/type",keyword:"type",params:{type: "string"}};
+const err101 = {instancePath:instancePath+"/CONSOLE_AUTOLOGIN",schemaPath:"#/properties/CONSOLE_AUTOLOGIN/type",keyword:"type",params:{type: "string"}};
 if(vErrors === null){
 vErrors = [err101];
 }
@@ -9626,10 +10407,10 @@ vErrors.push(err101);
 errors++;
 }
 }
-if(data.SKIP_ARMBIAN_REPO !== undefined){
-let data33 = data.SKIP_ARMBIAN_REPO;
+if(data.BSPFREEZE !== undefined){
+let data33 = data.BSPFREEZE;
 if(!((data33 === "yes") || (data33 === "no"))){
-const err102 = {instancePath:instancePath+"/SKIP_ARMBIAN_REPO",schemaPath:"#/properties/SKIP_ARMBIAN_REPO/enum",keyword:"enum",params:{allowedValues: schema31.properties.SKIP_ARMBIAN_REPO.enum}};
+const err102 = {instancePath:instancePath+"/BSPFREEZE",schemaPath:"#/properties/BSPFREEZE/enum",keyword:"enum",params:{allowedValues: schema31.properties.BSPFREEZE.enum}};
 if(vErrors === null){
 vErrors = [err102];
 }
@@ -9640,7 +10421,7 @@ errors++;
 }
 if(typeof data33 === "string"){
 if(data33.length > 64){
-const err103 = {instancePath:instancePath+"/SKIP_ARMBIAN_REPO",schemaPath:"#/properties/SKIP_ARMBIAN_REPO/maxLength",keyword:"maxLength",params:{limit: 64}};
+const err103 = {instancePath:instancePath+"/BSPFREEZE",schemaPath:"#/properties/BSPFREEZE/maxLength",keyword:"maxLength",params:{limit: 64}};
 if(vErrors === null){
 vErrors = [err103];
 }
@@ -9651,7 +10432,7 @@ errors++;
 }
 }
 else {
-const err104 = {instancePath:instancePath+"/SKIP_ARMBIAN_REPO",schemaPath:"#/properties/SKIP_ARMBIAN_REPO/type",keyword:"type",params:{type: "string"}};
+const err104 = {instancePath:instancePath+"/BSPFREEZE",schemaPath:"#/properties/BSPFREEZE/type",keyword:"type",params:{type: "string"}};
 if(vErrors === null){
 vErrors = [err104];
 }
@@ -9661,11 +10442,10 @@ vErrors.push(err104);
 errors++;
 }
 }
-if(data.ENABLE_EXTENSIONS !== undefined){
-let data34 = data.ENABLE_EXTENSIONS;
-if(Array.isArray(data34)){
-if(data34.length > 64){
-const err105 = {instancePath:instancePath+"/ENABLE_EXTENSIONS",schemaPath:"#/properties/ENABLE_EXTENSIONS/maxItems",keyword:"maxItems",params:{limit: 64}};
+if(data.SKIP_ARMBIAN_REPO !== undefined){
+let data34 = data.SKIP_ARMBIAN_REPO;
+if(!((data34 === "yes") || (data34 === "no"))){
+const err105 = {instancePath:instancePath+"/SKIP_ARMBIAN_REPO",schemaPath:"#/properties/SKIP_ARMBIAN_REPO/enum",keyword:"enum",params:{allowedValues: schema31.properties.SKIP_ARMBIAN_REPO.enum}};
 if(vErrors === null){
 vErrors = [err105];
 }
@@ -9674,12 +10454,9 @@ vErrors.push(err105);
 }
 errors++;
 }
-const len1 = data34.length;
-for(let i1=0; i1<len1; i1++){
-let data35 = data34[i1];
-if(typeof data35 === "string"){
-if(data35.length > 64){
-const err106 = {instancePath:instancePath+"/ENABLE_EXTENSIONS/" + i1,schemaPath:"#/properties/ENABLE_EXTENSIONS/items/maxLength",keyword:"maxLength",params:{limit: 64}};
+if(typeof data34 === "string"){
+if(data34.length > 64){
+const err106 = {instancePath:instancePath+"/SKIP_ARMBIAN_REPO",schemaPath:"#/properties/SKIP_ARMBIAN_REPO/maxLength",keyword:"maxLength",params:{limit: 64}};
 if(vErrors === null){
 vErrors = [err106];
 }
@@ -9688,8 +10465,9 @@ vErrors.push(err106);
 }
 errors++;
 }
-if(data35.length < 1){
-const err107 = {instancePath:instancePath+"/ENABLE_EXTENSIONS/" + i1,schemaPath:"#/properties/ENABLE_EXTENSIONS/items/minLength",keyword:"minLength",params:{limit: 1}};
+}
+else {
+const err107 = {instancePath:instancePath+"/SKIP_ARMBIAN_REPO",schemaPath:"#/properties/SKIP_ARMBIAN_REPO/type",keyword:"type",params:{type: "string"}};
 if(vErrors === null){
 vErrors = [err107];
 }
@@ -9698,8 +10476,12 @@ vErrors.push(err107);
 }
 errors++;
 }
-if(!pattern4.test(data35)){
-const err108 = {instancePath:instancePath+"/ENABLE_EXTENSIONS/" + i1,schemaPath:"#/properties/ENABLE_EXTENSIONS/items/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9._+-]*$"}};
+}
+if(data.ENABLE_EXTENSIONS !== undefined){
+let data35 = data.ENABLE_EXTENSIONS;
+if(Array.isArray(data35)){
+if(data35.length > 64){
+const err108 = {instancePath:instancePath+"/ENABLE_EXTENSIONS",schemaPath:"#/properties/ENABLE_EXTENSIONS/maxItems",keyword:"maxItems",params:{limit: 64}};
 if(vErrors === null){
 vErrors = [err108];
 }
@@ -9708,9 +10490,12 @@ vErrors.push(err108);
 }
 errors++;
 }
-}
-else {
-const err109 = {instancePath:instancePath+"/ENABLE_EXTENSIONS/" + i1,schemaPath:"#/properties/ENABLE_EXTENSIONS/items/type",keyword:"type",params:{type: "string"}};
+const len1 = data35.length;
+for(let i1=0; i1<len1; i1++){
+let data36 = data35[i1];
+if(typeof data36 === "string"){
+if(data36.length > 64){
+const err109 = {instancePath:instancePath+"/ENABLE_EXTENSIONS/" + i1,schemaPath:"#/properties/ENABLE_EXTENSIONS/items/maxLength",keyword:"maxLength",params:{limit: 64}};
 if(vErrors === null){
 vErrors = [err109];
 }
@@ -9719,10 +10504,8 @@ vErrors.push(err109);
 }
 errors++;
 }
-}
-}
-else {
-const err110 = {instancePath:instancePath+"/ENABLE_EXTENSIONS",schemaPath:"#/properties/ENABLE_EXTENSIONS/type",keyword:"type",params:{type: "array"}};
+if(data36.length < 1){
+const err110 = {instancePath:instancePath+"/ENABLE_EXTENSIONS/" + i1,schemaPath:"#/properties/ENABLE_EXTENSIONS/items/minLength",keyword:"minLength",params:{limit: 1}};
 if(vErrors === null){
 vErrors = [err110];
 }
@@ -9731,12 +10514,8 @@ vErrors.push(err110);
 }
 errors++;
 }
-}
-if(data.extraPackages !== undefined){
-let data36 = data.extraPackages;
-if(Array.isArray(data36)){
-if(data36.length > 256){
-const err111 = {instancePath:instancePath+"/extraPackages",schemaPath:"#/properties/extraPackages/maxItems",keyword:"maxItems",params:{limit: 256}};
+if(!pattern4.test(data36)){
+const err111 = {instancePath:instancePath+"/ENABLE_EXTENSIONS/" + i1,schemaPath:"#/properties/ENABLE_EXTENSIONS/items/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9._+-]*$"}};
 if(vErrors === null){
 vErrors = [err111];
 }
@@ -9745,12 +10524,9 @@ vErrors.push(err111);
 }
 errors++;
 }
-const len2 = data36.length;
-for(let i2=0; i2<len2; i2++){
-let data37 = data36[i2];
-if(typeof data37 === "string"){
-if(data37.length > 128){
-const err112 = {instancePath:instancePath+"/extraPackages/" + i2,schemaPath:"#/properties/extraPackages/items/maxLength",keyword:"maxLength",params:{limit: 128}};
+}
+else {
+const err112 = {instancePath:instancePath+"/ENABLE_EXTENSIONS/" + i1,schemaPath:"#/properties/ENABLE_EXTENSIONS/items/type",keyword:"type",params:{type: "string"}};
 if(vErrors === null){
 vErrors = [err112];
 }
@@ -9759,8 +10535,10 @@ vErrors.push(err112);
 }
 errors++;
 }
-if(data37.length < 1){
-const err113 = {instancePath:instancePath+"/extraPackages/" + i2,schemaPath:"#/properties/extraPackages/items/minLength",keyword:"minLength",params:{limit: 1}};
+}
+}
+else {
+const err113 = {instancePath:instancePath+"/ENABLE_EXTENSIONS",schemaPath:"#/properties/ENABLE_EXTENSIONS/type",keyword:"type",params:{type: "array"}};
 if(vErrors === null){
 vErrors = [err113];
 }
@@ -9769,8 +10547,12 @@ vErrors.push(err113);
 }
 errors++;
 }
-if(!pattern11.test(data37)){
-const err114 = {instancePath:instancePath+"/extraPackages/" + i2,schemaPath:"#/properties/extraPackages/items/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9][a-z0-9+.-]+(:[a-z0-9]+)?$"}};
+}
+if(data.extraPackages !== undefined){
+let data37 = data.extraPackages;
+if(Array.isArray(data37)){
+if(data37.length > 256){
+const err114 = {instancePath:instancePath+"/extraPackages",schemaPath:"#/properties/extraPackages/maxItems",keyword:"maxItems",params:{limit: 256}};
 if(vErrors === null){
 vErrors = [err114];
 }
@@ -9779,9 +10561,12 @@ vErrors.push(err114);
 }
 errors++;
 }
-}
-else {
-const err115 = {instancePath:instancePath+"/extraPackages/" + i2,schemaPath:"#/properties/extraPackages/items/type",keyword:"type",params:{type: "string"}};
+const len2 = data37.length;
+for(let i2=0; i2<len2; i2++){
+let data38 = data37[i2];
+if(typeof data38 === "string"){
+if(data38.length > 128){
+const err115 = {instancePath:instancePath+"/extraPackages/" + i2,schemaPath:"#/properties/extraPackages/items/maxLength",keyword:"maxLength",params:{limit: 128}};
 if(vErrors === null){
 vErrors = [err115];
 }
@@ -9790,10 +10575,8 @@ vErrors.push(err115);
 }
 errors++;
 }
-}
-}
-else {
-const err116 = {instancePath:instancePath+"/extraPackages",schemaPath:"#/properties/extraPackages/type",keyword:"type",params:{type: "array"}};
+if(data38.length < 1){
+const err116 = {instancePath:instancePath+"/extraPackages/" + i2,schemaPath:"#/properties/extraPackages/items/minLength",keyword:"minLength",params:{limit: 1}};
 if(vErrors === null){
 vErrors = [err116];
 }
@@ -9802,12 +10585,8 @@ vErrors.push(err116);
 }
 errors++;
 }
-}
-if(data.customizeScript !== undefined){
-let data38 = data.customizeScript;
-if(typeof data38 === "string"){
-if(data38.length > 65536){
-const err117 = {instancePath:instancePath+"/customizeScript",schemaPath:"#/properties/customizeScript/maxLength",keyword:"maxLength",params:{limit: 65536}};
+if(!pattern12.test(data38)){
+const err117 = {instancePath:instancePath+"/extraPackages/" + i2,schemaPath:"#/properties/extraPackages/items/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9][a-z0-9+.-]+(:[a-z0-9]+)?$"}};
 if(vErrors === null){
 vErrors = [err117];
 }
@@ -9818,7 +10597,7 @@ errors++;
 }
 }
 else {
-const err118 = {instancePath:instancePath+"/customizeScript",schemaPath:"#/properties/customizeScript/type",keyword:"type",params:{type: "string"}};
+const err118 = {instancePath:instancePath+"/extraPackages/" + i2,schemaPath:"#/properties/extraPackages/items/type",keyword:"type",params:{type: "string"}};
 if(vErrors === null){
 vErrors = [err118];
 }
@@ -9828,11 +10607,9 @@ vErrors.push(err118);
 errors++;
 }
 }
-if(data.extraLines !== undefined){
-let data39 = data.extraLines;
-if(typeof data39 === "string"){
-if(data39.length > 65536){
-const err119 = {instancePath:instancePath+"/extraLines",schemaPath:"#/properties/extraLines/maxLength",keyword:"maxLength",params:{limit: 65536}};
+}
+else {
+const err119 = {instancePath:instancePath+"/extraPackages",schemaPath:"#/properties/extraPackages/type",keyword:"type",params:{type: "array"}};
 if(vErrors === null){
 vErrors = [err119];
 }
@@ -9842,8 +10619,11 @@ vErrors.push(err119);
 errors++;
 }
 }
-else {
-const err120 = {instancePath:instancePath+"/extraLines",schemaPath:"#/properties/extraLines/type",keyword:"type",params:{type: "string"}};
+if(data.customizeScript !== undefined){
+let data39 = data.customizeScript;
+if(typeof data39 === "string"){
+if(data39.length > 65536){
+const err120 = {instancePath:instancePath+"/customizeScript",schemaPath:"#/properties/customizeScript/maxLength",keyword:"maxLength",params:{limit: 65536}};
 if(vErrors === null){
 vErrors = [err120];
 }
@@ -9853,11 +10633,8 @@ vErrors.push(err120);
 errors++;
 }
 }
-if(data.description !== undefined){
-let data40 = data.description;
-if(typeof data40 === "string"){
-if(data40.length > 16384){
-const err121 = {instancePath:instancePath+"/description",schemaPath:"#/properties/description/maxLength",keyword:"maxLength",params:{limit: 16384}};
+else {
+const err121 = {instancePath:instancePath+"/customizeScript",schemaPath:"#/properties/customizeScript/type",keyword:"type",params:{type: "string"}};
 if(vErrors === null){
 vErrors = [err121];
 }
@@ -9867,8 +10644,11 @@ vErrors.push(err121);
 errors++;
 }
 }
-else {
-const err122 = {instancePath:instancePath+"/description",schemaPath:"#/properties/description/type",keyword:"type",params:{type: "string"}};
+if(data.extraLines !== undefined){
+let data40 = data.extraLines;
+if(typeof data40 === "string"){
+if(data40.length > 65536){
+const err122 = {instancePath:instancePath+"/extraLines",schemaPath:"#/properties/extraLines/maxLength",keyword:"maxLength",params:{limit: 65536}};
 if(vErrors === null){
 vErrors = [err122];
 }
@@ -9878,14 +10658,50 @@ vErrors.push(err122);
 errors++;
 }
 }
-}
 else {
-const err123 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}};
+const err123 = {instancePath:instancePath+"/extraLines",schemaPath:"#/properties/extraLines/type",keyword:"type",params:{type: "string"}};
 if(vErrors === null){
 vErrors = [err123];
 }
 else {
 vErrors.push(err123);
+}
+errors++;
+}
+}
+if(data.description !== undefined){
+let data41 = data.description;
+if(typeof data41 === "string"){
+if(data41.length > 16384){
+const err124 = {instancePath:instancePath+"/description",schemaPath:"#/properties/description/maxLength",keyword:"maxLength",params:{limit: 16384}};
+if(vErrors === null){
+vErrors = [err124];
+}
+else {
+vErrors.push(err124);
+}
+errors++;
+}
+}
+else {
+const err125 = {instancePath:instancePath+"/description",schemaPath:"#/properties/description/type",keyword:"type",params:{type: "string"}};
+if(vErrors === null){
+vErrors = [err125];
+}
+else {
+vErrors.push(err125);
+}
+errors++;
+}
+}
+}
+else {
+const err126 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}};
+if(vErrors === null){
+vErrors = [err126];
+}
+else {
+vErrors.push(err126);
 }
 errors++;
 }

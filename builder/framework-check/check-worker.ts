@@ -1,0 +1,104 @@
+/**
+ * The builder's side of "Check with Armbian": consumes the framework-check queue, renders the
+ * configuration's plan and runs it through the framework, and answers with the framework's own
+ * words. Advertises itself with an expiring key while it runs (see shared/builds/framework-check.ts).
+ */
+import { Worker } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import {
+  FRAMEWORK_CHECK_QUEUE_NAME,
+  FRAMEWORK_CHECKER_TTL_MS,
+  frameworkCheckerKey,
+  type FrameworkCheckAnswer,
+  type FrameworkCheckJobData,
+} from '../../shared/builds/framework-check.ts';
+import type { BuildKeys } from '../../shared/builds/keys.ts';
+import { ExecutorError } from '../executors/types.ts';
+import type { ArmbianFacts } from '../plan/armbian-facts.ts';
+import { checkedPlan, type FrameworkJudge } from './checked-plan.ts';
+
+export interface FrameworkCheckWorkerDeps {
+  redis: Redis;
+  keys: BuildKeys;
+  judge: FrameworkJudge;
+  facts: ArmbianFacts;
+  builderVersion: string;
+  logger: Logger;
+  workerName: string;
+}
+
+export interface FrameworkCheckWorker {
+  start(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function answerCheck(deps: Pick<FrameworkCheckWorkerDeps, 'judge' | 'facts' | 'builderVersion'>, data: FrameworkCheckJobData): Promise<FrameworkCheckAnswer> {
+  const started = Date.now();
+  const identity = deps.judge.identity;
+  const framework = { commit: identity.commit, version: identity.version };
+  const snapshot = {
+    buildId: 'framework-check',
+    configId: 'framework-check',
+    configName: data.configName,
+    configJson: data.configJson,
+    yjsState: new Uint8Array(),
+    schemaVersion: '',
+    builderVersion: deps.builderVersion,
+    contentHash: '',
+  };
+  try {
+    const plan = await checkedPlan({ snapshot, facts: deps.facts, builderVersion: deps.builderVersion, judge: deps.judge });
+    const m = plan.manifest;
+    return {
+      accepted: true,
+      errors: [],
+      warnings: m.warnings,
+      imageFileId: m.framework.resolved?.IMAGE_FILE_ID ?? null,
+      predictedImageName: m.predictedImageName,
+      kernelVersion: m.kernelVersion,
+      framework,
+      durationMs: Date.now() - started,
+    };
+  } catch (err) {
+    if (!(err instanceof ExecutorError)) throw err;
+    // A refusal (or a configuration the plan cannot even render): the user's answer, in the framework's words.
+    return { accepted: false, errors: [err.message], warnings: [], imageFileId: null, predictedImageName: null, kernelVersion: null, framework, durationMs: Date.now() - started };
+  }
+}
+
+export function createFrameworkCheckWorker(deps: FrameworkCheckWorkerDeps): FrameworkCheckWorker {
+  const connection = deps.redis.duplicate({ maxRetriesPerRequest: null });
+  const key = frameworkCheckerKey(deps.keys);
+  let worker: Worker<FrameworkCheckJobData, FrameworkCheckAnswer> | null = null;
+  let timer: NodeJS.Timeout | undefined;
+  const advertise = async (): Promise<void> => {
+    try {
+      await deps.redis.set(key, deps.workerName, 'PX', FRAMEWORK_CHECKER_TTL_MS);
+    } catch (err) {
+      // Redis away: the key expires and the server says "unavailable" until it is back.
+      deps.logger.warn({ err }, 'could not advertise the framework check');
+    }
+  };
+  return {
+    async start() {
+      if (worker) return;
+      worker = new Worker<FrameworkCheckJobData, FrameworkCheckAnswer>(FRAMEWORK_CHECK_QUEUE_NAME, (job) => answerCheck(deps, job.data), {
+        connection,
+        prefix: deps.keys.bullPrefix,
+        name: `${deps.workerName}-framework-check`,
+        concurrency: 2,
+      });
+      worker.on('error', (err) => deps.logger.warn({ err }, 'framework check worker error'));
+      await worker.waitUntilReady();
+      await advertise();
+      timer = setInterval(() => void advertise(), FRAMEWORK_CHECKER_TTL_MS / 3);
+      timer.unref();
+    },
+    async close() {
+      clearInterval(timer);
+      await worker?.close();
+      await connection.quit().catch((err: unknown) => deps.logger.warn({ err }, 'framework check connection did not close cleanly'));
+    },
+  };
+}
