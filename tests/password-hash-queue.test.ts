@@ -22,8 +22,10 @@ describe('password hashing queue', () => {
     expect(hasher.load()).toEqual({ running: 2, waiting: 6 });
     const signin = hasher.verify(PASSWORD, stored).then((ok) => done.push(`signin ${ok}`));
     await Promise.all([...signups, signin]);
-    // Only the two hashes already running may finish before the sign-in.
-    expect(done.indexOf('signin true')).toBeLessThanOrEqual(2);
+    // The sign-in takes the first free slot, ahead of the six queued sign-ups. Finishing order is
+    // the thread pool's: the two hashes already running and the sign-up that took the second
+    // freed slot, hashing alongside the sign-in, may finish first; the other five may not.
+    expect(done.indexOf('signin true')).toBeLessThanOrEqual(3);
     expect(hasher.load()).toEqual({ running: 0, waiting: 0 });
   });
 
