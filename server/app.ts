@@ -61,6 +61,8 @@ export interface AppDeps {
   github: GithubSettings | null;
   /** History and review routes (server/history, server/review), mounted under /api/configs. */
   historyRoutes?: Hono<AppEnv>;
+  /** `GET /api/trash`, `POST /api/configs/:id/restore` (server/trash/routes.ts). */
+  trashRoutes?: Hono<AppEnv>;
   metrics: Metrics;
   guard: AbuseGuard;
   /** Who may read `/metrics` on this (public) port. */
@@ -161,6 +163,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.route('/api/configs', configDataRoutes({ ...deps, hooks: deps.configHooks }));
   app.route('/api/configs', configRoutes({ ...deps, hooks: deps.configHooks }));
   if (deps.historyRoutes) app.route('/api/configs', deps.historyRoutes);
+  if (deps.trashRoutes) app.route('/api', deps.trashRoutes);
   app.route('/api/layout', layoutRoutes({ db: deps.db, userIdOf: (c) => c.get('actor').session?.user.id ?? null }));
   if (deps.clientDir) mountClient(app, deps.clientDir);
   return app;

@@ -68,7 +68,10 @@ server = await startServer({
   limits: readServerLimits(process.env),
   trustProxy: readList(process.env.TRUST_PROXY),
   allowedOrigins: readList(process.env.ALLOWED_ORIGINS),
+  clientDir: process.env.CLIENT_DIR ? path.resolve(process.env.CLIENT_DIR) : undefined,
 });
+// The one line a person starting the product needs: where to point the browser.
+logger.info({ url: server.url }, `Boardroom is running at ${process.env.PUBLIC_URL || server.url}`);
 if (!redisUrl) logger.warn('REDIS_URL is not set: editing works, builds answer 503 until a Redis is configured');
 
 if (process.env.BUILDER_MODE === 'inline' && redisUrl) {

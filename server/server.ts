@@ -43,6 +43,9 @@ import { parseTrustedProxies } from './request-trust/client-address.ts';
 import { createOriginPolicy } from './request-trust/origin-policy.ts';
 import { createLoginThrottle } from './auth/login-throttle.ts';
 import { createPasswordHasher } from './auth/password-hasher.ts';
+import { createTrashStore } from './trash/trash-store.ts';
+import { trashRoutes } from './trash/routes.ts';
+import { startTrashSweep, type TrashSweep } from './trash/trash-sweep.ts';
 
 const DEFAULT_CLIENT_DIR = fileURLToPath(new URL('../dist/client', import.meta.url));
 
@@ -105,6 +108,8 @@ export interface RunningServer {
   metricsPort: number | null;
   /** The Hono app; its route table (`app.routes`) drives the generated permission matrix and fuzz tests. */
   app: Hono<AppEnv>;
+  /** The trash expiry sweep (runs on its own timer; tests call `runOnce`). */
+  trashSweep: TrashSweep;
   close(): Promise<void>;
 }
 
@@ -210,6 +215,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     refreshRoomConnections(metrics.cluster, manager.rooms.values());
     return refreshGauges();
   };
+  const trashStore = createTrashStore(database.db);
+  const trashSweep = startTrashSweep({ store: trashStore, retentionDays: limits.trashRetentionDays, logger });
   const app = createApp({
     storage,
     manager,
@@ -232,6 +239,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     secureCookies: options.secureCookies ?? false,
     clientDir: options.clientDir ?? DEFAULT_CLIENT_DIR,
     historyRoutes: history.routes,
+    trashRoutes: trashRoutes({ trash: trashStore, access, storage, retentionDays: limits.trashRetentionDays }),
     buildGate: history.buildGate,
     limits,
     trustedProxies,
@@ -290,7 +298,9 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     metrics,
     metricsPort: metricsServer?.port ?? null,
     app,
+    trashSweep,
     async close() {
+      trashSweep.close();
       await metricsServer?.close();
       // Stop accepting, then flush and publish what is pending before leaving the cluster, so
       // the other processes have every committed update.

@@ -50,6 +50,10 @@ export const ServerLimitDefaults = {
   signupWindowMs: 60 * 60 * 1000,
   /** scrypt runs at once (32 MiB and ~100 ms each): past this, hashes wait, sign-ins first. */
   passwordHashConcurrency: 2,
+  // --- trash (server/trash/) ---
+  /** Days a deleted configuration stays restorable before the sweep deletes it for good: a
+   * month covers a holiday and a "who deleted that?" noticed at the next release. */
+  trashRetentionDays: 30,
 } as const;
 
 export type ServerLimits = { -readonly [K in keyof typeof ServerLimitDefaults]: number };
@@ -78,6 +82,7 @@ export const LIMIT_ENV: Record<keyof ServerLimits, string> = {
   loginFailuresPerAddress: 'LOGIN_FAILURES_PER_ADDRESS',
   loginWindowMs: 'LOGIN_WINDOW_MS',
   signupsPerAddress: 'SIGNUPS_PER_ADDRESS',
+  trashRetentionDays: 'TRASH_RETENTION_DAYS',
   signupWindowMs: 'SIGNUP_WINDOW_MS',
   passwordHashConcurrency: 'PASSWORD_HASH_CONCURRENCY',
 };

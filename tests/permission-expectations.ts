@@ -166,6 +166,9 @@ export const EXPECTATIONS: Record<string, Expectation> = {
   'GET /api/configs/:id': config('read'),
   'PATCH /api/configs/:id': config('edit', { body: (who) => ({ name: `renamed by ${who}` }) }),
   'DELETE /api/configs/:id': config('delete', { fresh: true }),
+  // On the live matrix configuration: its owner finds nothing to restore (200, `restored: false`).
+  'POST /api/configs/:id/restore': config('delete'),
+  'GET /api/trash': signedIn(),
   'GET /api/configs/:id/history': config('read'),
   'GET /api/configs/:id/history/last': config('read'),
   'GET /api/configs/:id/versions': config('read'),

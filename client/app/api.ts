@@ -17,6 +17,14 @@ export interface ConfigSummary {
 }
 
 /** One note of a .conf import: a line kept in Extra lines, a reference only the framework can expand. */
+export interface TrashedConfig {
+  id: string;
+  name: string;
+  deletedAt: string;
+  /** When the expiry sweep deletes it for good. */
+  purgeAt: string;
+}
+
 export interface ImportWarning {
   /** 1-based line of the imported text; 0 for a note about the whole file. */
   line: number;
@@ -107,6 +115,11 @@ export interface Api {
   getConfig(id: string): Promise<ConfigRecord>;
   createConfig(name: string, data?: Record<string, unknown>): Promise<ConfigSummary>;
   renameConfig(id: string, name: string): Promise<ConfigSummary>;
+  /** Moves a configuration to its owner's trash (owner only); restorable until it expires. */
+  deleteConfig(id: string): Promise<void>;
+  /** Your configurations in the trash, and the day each is deleted for good. */
+  listTrash(): Promise<TrashedConfig[]>;
+  restoreConfig(id: string): Promise<ConfigSummary>;
   importConfig(fileName: string, text: string): Promise<ImportedConfig>;
   /** A pasted config file or `./compile.sh` line; an empty name lets the server choose one. */
   importPasted(name: string, text: string): Promise<ImportedConfig>;
@@ -181,6 +194,9 @@ export function createApi(base = '', shareToken?: string): Api {
     getConfig: (id) => call('GET', config(id)),
     createConfig: (name, data) => call('POST', '/api/configs', { json: data ? { name, data } : { name } }),
     renameConfig: (id, name) => call('PATCH', config(id), { json: { name } }),
+    deleteConfig: (id) => call('DELETE', config(id)),
+    listTrash: () => call('GET', '/api/trash'),
+    restoreConfig: (id) => call('POST', `${config(id)}/restore`),
     importConfig(fileName, text) {
       const name = nameFromFile(fileName);
       if (/\.json$/i.test(fileName) || text.trimStart().startsWith('{')) {

@@ -1,9 +1,13 @@
 /** The configurations you can open: list, create, import a .json or Armbian .conf (a file or
- * pasted text, including a `./compile.sh …` line), export. */
+ * pasted text, including a `./compile.sh …` line), export, delete (owners: to the trash) and the
+ * trash to restore from. */
 import { createSignal, For, onMount, Show, type JSX } from 'solid-js';
 import { ApiRequestError, type ImportedConfig, type ImportWarning } from '../app/api.ts';
 import type { AppContext } from '../app/app-context.ts';
 import { configPath } from '../app/routes.ts';
+import { can } from '../../shared/roles.ts';
+import { DeleteConfig } from '../trash/delete-config.tsx';
+import { TrashSection, type TrashView } from '../trash/trash-section.tsx';
 
 function describeError(error: unknown): string {
   if (error instanceof ApiRequestError) {
@@ -75,6 +79,17 @@ export function ConfigurationsPanel(props: { ctx: AppContext }): JSX.Element {
     });
   };
   const openId = () => ctx.session()?.configId ?? null;
+  const ownsOpen = () => can(ctx.session()?.role() ?? null, 'delete');
+  let trash: TrashView | undefined;
+  const deleteConfig = async (id: string) => {
+    await ctx.api.deleteConfig(id);
+    ctx.navigate('/');
+    await Promise.all([ctx.configs.refresh(), trash?.refresh()]);
+  };
+  const restored = async (id: string) => {
+    await ctx.configs.refresh();
+    ctx.navigate(configPath(id));
+  };
 
   if (!ctx.user) {
     return (
@@ -182,12 +197,16 @@ export function ConfigurationsPanel(props: { ctx: AppContext }): JSX.Element {
                   <a class="link" href={ctx.api.exportUrl(item.id, 'conf')} download="">
                     .conf
                   </a>
+                  <Show when={ownsOpen()}>
+                    <DeleteConfig name={item.name} onDelete={() => deleteConfig(item.id)} />
+                  </Show>
                 </span>
               </Show>
             </li>
           )}
         </For>
       </ul>
+      <TrashSection api={ctx.api} onRestored={(id) => void restored(id)} ref={(view) => (trash = view)} />
     </div>
   );
 }

@@ -22,7 +22,7 @@ function LinkRow(props: { link: ShareLinkInfo; busy: boolean; onRole: (role: Sha
           {title()} <span class="badge">{props.link.kind}</span>
         </span>
         <span class="muted" data-testid="share-usage">
-          made {relativeTime(props.link.createdAt)} · expires {expiry()} ·{' '}
+          made {relativeTime(props.link.createdAt)} · {expiry() === 'never' ? 'never expires' : `expires ${expiry()}`} ·{' '}
           {props.link.uses === 0 ? 'never used' : `${plural(props.link.uses, 'use')}, last ${relativeTime(props.link.lastUsedAt ?? props.link.createdAt)}`}
         </span>
       </span>

@@ -1,6 +1,7 @@
 /**
  * Making a share link: role, label, expiry and kind (live: follows the configuration; snapshot:
- * a frozen read-only copy). The new link's address is shown once, to copy now.
+ * a frozen read-only copy). Each new link's address is shown once, to copy now, and stays until
+ * dismissed: making another link adds its address above, never replaces one not yet copied.
  */
 import { createSignal, For, Show, type JSX } from 'solid-js';
 import type { ShareRole } from '../../shared/roles.ts';
@@ -20,7 +21,9 @@ export function NewLinkForm(props: { api: AccessApi; configId: string; onCreated
   const [customDate, setCustomDate] = createSignal('');
   const [error, setError] = createSignal<string | null>(null);
   const [busy, setBusy] = createSignal(false);
-  const [created, setCreated] = createSignal<CreatedShareLink | null>(null);
+  /** Addresses made in this dialog and not yet dismissed, newest first. */
+  const [created, setCreated] = createSignal<CreatedShareLink[]>([]);
+  const dismiss = (link: CreatedShareLink) => setCreated((list) => list.filter((l) => l !== link));
   const bounds = customDateBounds();
 
   const create = async (event: Event) => {
@@ -41,7 +44,7 @@ export function NewLinkForm(props: { api: AccessApi; configId: string; onCreated
         ...(label().trim() ? { label: label().trim() } : {}),
         ...(expiresAt ? { expiresAt } : {}),
       });
-      setCreated(link);
+      setCreated((list) => [link, ...list]);
       setLabel('');
       props.onCreated();
     } catch (e) {
@@ -102,24 +105,31 @@ export function NewLinkForm(props: { api: AccessApi; configId: string; onCreated
           {error()}
         </p>
       </Show>
-      <Show when={created()}>
+      <For each={created()}>
         {(link) => (
-          <div class="new-link" role="status" data-testid="new-link">
+          <div class="new-link" role="status" data-testid="new-link" data-share={link.id}>
             <p class="new-link-note">
-              <strong>Copy this link now:</strong> it is shown only this once. Anyone who has it can open this configuration as{' '}
-              {ROLE_WORDS[link().role].name.toLowerCase()}
-              {link().kind === 'snapshot' ? ' (a frozen snapshot)' : ''} until you revoke it{link().expiresAt ? ' or it expires' : ''}.
+              <strong>Copy this link now{link.label ? ` (${link.label})` : ''}:</strong> it is shown only this once. Anyone who has it can
+              open this configuration as {ROLE_WORDS[link.role].name.toLowerCase()}
+              {link.kind === 'snapshot' ? ' (a frozen snapshot)' : ''} until you revoke it{link.expiresAt ? ' or it expires' : ''}.
             </p>
             <div class="new-link-row">
-              <input class="input mono" readOnly value={link().url} aria-label="New link address" data-testid="new-link-url" onFocus={(e) => e.currentTarget.select()} />
-              <CopyButton value={link().url} what="link" class="button button--primary" />
-              <button type="button" class="button" onClick={() => setCreated(null)}>
+              <input
+                class="input mono"
+                readOnly
+                value={link.url}
+                aria-label={`New link address${link.label ? ` (${link.label})` : ''}`}
+                data-testid="new-link-url"
+                onFocus={(e) => e.currentTarget.select()}
+              />
+              <CopyButton value={link.url} what="link" class="button button--primary" />
+              <button type="button" class="button" aria-label={`Done with ${link.label || 'this link'}`} onClick={() => dismiss(link)}>
                 Done
               </button>
             </div>
           </div>
         )}
-      </Show>
+      </For>
     </>
   );
 }

@@ -33,7 +33,7 @@ afterAll(async () => {
 async function openShareDialog(owner: Page) {
   await owner.getByTestId('share-button').click();
   const dialog = owner.getByTestId('share-dialog');
-  await dialog.getByRole('heading', { name: 'Links' }).waitFor();
+  await dialog.getByRole('heading', { name: 'Links', exact: true }).waitFor();
   return dialog;
 }
 
@@ -107,6 +107,66 @@ describe('the Share dialog', () => {
     expect(await guest.getByTestId('connection-status').textContent()).toContain('Access ended');
     await h.screenshot(guest, 'guest-access-ended');
     await h.screenshot(owner, 'share-dialog-revoked');
+  });
+
+  it('keeps every new link address visible and copyable until dismissed; the list shows label, role, expiry and last use', async () => {
+    const id = await createConfig(h.server, { name: 'Two links', data: { BOARD: 'rock-5b', BRANCH: 'current', RELEASE: 'trixie' } });
+    const a = await h.open(h.owner, `/c/${id}`);
+    errors.push(a.errors);
+    const owner = a.page;
+    await formReady(owner);
+    await a.context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: h.server.url });
+    const dialog = await openShareDialog(owner);
+
+    await dialog.getByLabel('Label (optional)').fill('Lab bench');
+    await dialog.getByLabel('Expires').selectOption('7d');
+    await dialog.getByRole('button', { name: 'Create link' }).click();
+    const first = dialog.locator('[data-testid=new-link]', { hasText: 'Lab bench' });
+    const firstUrl = await first.getByTestId('new-link-url').inputValue();
+
+    // A second link before anyone copied the first: both addresses are on screen.
+    await dialog.getByLabel('Label (optional)').fill('Reviewers');
+    await dialog.locator('form[aria-label="New link"] .share-field select').first().selectOption('commenter');
+    await dialog.getByLabel('Expires').selectOption('never');
+    await dialog.getByRole('button', { name: 'Create link' }).click();
+    const second = dialog.locator('[data-testid=new-link]', { hasText: 'Reviewers' });
+    const secondUrl = await second.getByTestId('new-link-url').inputValue();
+    expect(secondUrl).toMatch(new RegExp(`^${h.server.url}/s/[^/]+$`));
+    expect(secondUrl).not.toBe(firstUrl);
+    expect(await dialog.getByTestId('new-link').count()).toBe(2);
+    expect(await first.getByTestId('new-link-url').inputValue()).toBe(firstUrl);
+
+    // The first one is still copyable on its own.
+    await first.getByRole('button', { name: 'Copy link' }).click();
+    await first.getByRole('button', { name: 'Copied link' }).waitFor();
+    expect(await owner.evaluate(() => navigator.clipboard.readText())).toBe(firstUrl);
+
+    // The list: label, role, expiry and last use of each.
+    const rows = dialog.locator('[data-testid=share-links] .share-row');
+    const bench = rows.filter({ hasText: 'Lab bench' });
+    const reviewers = rows.filter({ hasText: 'Reviewers' });
+    await expect.poll(() => rows.count()).toBe(2);
+    expect(await bench.getByRole('combobox').inputValue()).toBe('viewer');
+    expect(await reviewers.getByRole('combobox').inputValue()).toBe('commenter');
+    expect(await bench.getByTestId('share-usage').textContent()).toMatch(/expires in 7 days · never used/);
+    expect(await reviewers.getByTestId('share-usage').textContent()).toMatch(/never expires · never used/);
+    await h.screenshot(owner, 'share-dialog-two-new-links');
+
+    // Someone uses the first link: its row says so.
+    const guest = await h.open(null, new URL(firstUrl).pathname);
+    errors.push(guest.errors);
+    await formReady(guest.page);
+    await guest.context.close();
+    await dialog.getByLabel('Label (optional)').fill('Third');
+    await dialog.getByRole('button', { name: 'Create link' }).click(); // refreshes the list
+    await expect.poll(() => bench.getByTestId('share-usage').textContent()).toMatch(/1 use, last just now/);
+    expect(await dialog.getByTestId('new-link').count()).toBe(3);
+
+    // Dismissing one leaves the others.
+    await second.getByRole('button', { name: 'Done with Reviewers' }).click();
+    await expect.poll(() => dialog.getByTestId('new-link').count()).toBe(2);
+    expect(await first.getByTestId('new-link-url').inputValue()).toBe(firstUrl);
+    await h.screenshot(owner, 'share-dialog-one-dismissed');
   });
 
   it('invites people by a link the invitee accepts, changes their role and revokes invitations', async () => {
