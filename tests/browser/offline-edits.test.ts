@@ -87,6 +87,35 @@ describe('edits made during an outage', () => {
     alice.page = reopened;
   });
 
+  it('asks before leaving while edits are neither saved nor kept (a guest has no local copy)', async () => {
+    const res = await h.server.api(`/api/configs/${configId}/shares`, { method: 'POST', body: JSON.stringify({ role: 'editor' }) });
+    expect(res.status).toBe(201);
+    const { token } = (await res.json()) as { token: string };
+    const guest = await h.open(null, `/s/${token}`);
+    errors.push(guest.errors);
+    await formReady(guest.page);
+    await guest.page.waitForSelector('[data-testid=save-status][data-state=saved]');
+    /** Whether leaving now would ask: the page's beforeunload handlers cancel the event. */
+    const wouldAsk = () =>
+      guest.page.evaluate(() => {
+        const event = new Event('beforeunload', { cancelable: true });
+        window.dispatchEvent(event);
+        return event.defaultPrevented;
+      });
+    expect(await wouldAsk()).toBe(false);
+    await guest.context.setOffline(true);
+    await guest.page.waitForSelector('[data-testid=connection-status][data-state=offline]');
+    await field(guest.page, 'VENDOR').locator('input').fill('GuestCo');
+    await guest.page.waitForSelector('[data-testid=save-status][data-state=unsaved][data-kept=false]');
+    expect(await guest.page.getByTestId('save-status').textContent()).toBe('Unsaved changes');
+    expect(await wouldAsk()).toBe(true);
+    await guest.context.setOffline(false);
+    await guest.page.waitForSelector('[data-testid=save-status][data-state=saved]');
+    expect(await wouldAsk()).toBe(false);
+    expect(await guest.page.evaluate(async () => (await indexedDB.databases()).length)).toBe(0);
+    await guest.context.close();
+  });
+
   it('keeps the local copy under the signed-in user and deletes it on sign-out', async () => {
     const page = alice.page;
     const names = () => page.evaluate(async () => (await indexedDB.databases()).map((d) => d.name));
