@@ -86,6 +86,8 @@ export interface Harness {
   /** A fresh browser context signed in as `user` (a separate person: own cookies and storage). */
   open(user: TestUser | null, pathname: string): Promise<{ context: BrowserContext; page: Page; errors: string[] }>;
   screenshot(page: Page, name: string): Promise<void>;
+  /** Where `screenshot` writes (for screenshots of one element). */
+  shotsDir: string;
   /** Stops the server, keeping its database (an outage). */
   stopServer(): Promise<void>;
   /** Starts the server again on the same port and database; `server` is the new one after. */
@@ -128,6 +130,7 @@ export async function startHarness(suite: string, serverOptions: Omit<Parameters
     async screenshot(page, name) {
       await page.screenshot({ path: path.join(shots, `${name}.png`) });
     },
+    shotsDir: shots,
     stopServer: () => current.stop(),
     async restartServer() {
       await current.stop();
