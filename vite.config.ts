@@ -12,6 +12,9 @@ export default defineConfig({
   root,
   plugins: [solid()],
   publicDir: 'public',
+  // Two copies of Yjs in one page break \`instanceof\` checks and updates between them: the
+  // sync provider, y-indexeddb and the editor bindings must share one.
+  resolve: { dedupe: ['yjs'] },
   build: {
     outDir: fileURLToPath(new URL('./dist/client', import.meta.url)),
     emptyOutDir: true,

@@ -9,6 +9,7 @@ import { parseRoute, type Route } from './routes.ts';
 import { InvitationPage } from './invitation-page.tsx';
 import { ShareGate } from './share-gate.tsx';
 import { Workbench } from './workbench.tsx';
+import { clearLocalCopies } from '../session/local-copy.ts';
 
 type Auth = { state: 'loading' } | { state: 'ready'; user: User | null } | { state: 'failed'; message: string };
 
@@ -47,8 +48,11 @@ export function App(): JSX.Element {
   };
   const signOut = () => {
     void api.logout().finally(() => {
+      // Unmounting the workbench closes the open local copy, so that deleting it is not blocked.
       setAuth({ state: 'ready', user: null });
       navigate('/login');
+      // A shared computer: the next person must not find this one's documents in the browser.
+      void clearLocalCopies();
     });
   };
   const configId = createMemo(() => {

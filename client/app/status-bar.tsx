@@ -14,10 +14,12 @@ const CONNECTION_WORDS: Record<ConnectionState, string> = {
   closed: 'Disconnected',
 };
 
-function saveWords(state: SaveState, connection: ConnectionState): string {
+function saveWords(state: SaveState, connection: ConnectionState, kept: boolean): string {
   if (state === 'saved') return 'Saved';
   if (state === 'saving') return 'Saving…';
-  return connection === 'connected' ? 'Saving…' : 'Unsaved changes';
+  if (connection === 'connected') return 'Saving…';
+  // Said only once the local copy's write completed (local-copy.ts).
+  return kept ? 'Not saved yet — kept in this browser' : 'Unsaved changes';
 }
 
 /** The connection in a few words; after a server close, what the close means (close-reasons.ts). */
@@ -39,8 +41,8 @@ export function StatusBar(props: { session: ConfigSession | null; identity: Iden
               <span class="status-dot" aria-hidden="true" />
               {connectionWords(session())}
             </span>
-            <span class={`status status--save-${session().saveState()}`} data-testid="save-status" data-state={session().saveState()} aria-live="polite">
-              {saveWords(session().saveState(), session().connection())}
+            <span class={`status status--save-${session().saveState()}`} data-testid="save-status" data-state={session().saveState()} data-kept={session().editsKept()} aria-live="polite">
+              {saveWords(session().saveState(), session().connection(), session().editsKept())}
             </span>
             <span class="status">
               <span classList={{ 'count--error': session().validation().result.errors.length > 0 }}>

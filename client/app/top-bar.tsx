@@ -67,12 +67,13 @@ export function TopBar(props: {
               </Show>
             </div>
             <span class="top-actions">
-              <Show when={props.builds}>
+              {/* Keyed: after switching configuration the button is built afresh for the new
+                  center, whose session is the one the status bar shows. */}
+              <Show when={props.builds} keyed>
                 {(center) => (
                   <BuildButton
                     id="top-build-button"
-                    session={session()}
-                    center={center()}
+                    center={center}
                     onStarted={() => props.onReveal('builds')}
                     onShowProblems={() => props.onReveal('problems')}
                   />

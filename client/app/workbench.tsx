@@ -9,6 +9,7 @@ import { createBuildCenter, type BuildCenter } from '../builds/build-center.ts';
 import { createReviewCenter, type ReviewCenter } from '../review/review-center.ts';
 import { ShareDialog } from '../share/share-dialog.tsx';
 import { createConfigSession, type ConfigSession } from '../session/config-session.ts';
+import { localCopyName } from '../session/local-copy.ts';
 import { browserLayoutStore, createLayoutPersistence, type LayoutPersistence } from '../workspace/layout-persistence.ts';
 import { Panel } from '../workspace/panels.tsx';
 import type { PanelType } from '../workspace/panel-types.ts';
@@ -101,6 +102,8 @@ export function Workbench(props: WorkbenchProps): JSX.Element {
               identity,
               api,
               share: props.share ? { token: props.share.token, guestName: guest.name } : undefined,
+              // Guests have no account to tie a copy to, nor a sign-out that would delete it.
+              localCopyName: props.user && !props.share ? localCopyName(props.user.id, configId) : undefined,
             })
           : null,
       );
@@ -130,7 +133,17 @@ export function Workbench(props: WorkbenchProps): JSX.Element {
     persistence = createLayoutPersistence(store, ws, showMessage);
     void persistence.restore();
   });
+  // Edits neither saved on the server nor in the local copy would be lost: ask before leaving.
+  const onBeforeUnload = (event: BeforeUnloadEvent): void => {
+    const current = session();
+    if (!current || current.editsKept()) return;
+    event.preventDefault();
+    // Older Chromium shows the prompt only when returnValue is set.
+    event.returnValue = '';
+  };
+  window.addEventListener('beforeunload', onBeforeUnload);
   onCleanup(() => {
+    window.removeEventListener('beforeunload', onBeforeUnload);
     persistence?.destroy();
     workspace?.destroy();
     session()?.destroy();

@@ -4,12 +4,12 @@
  * panel for validation errors) instead of sending a request the server would refuse.
  */
 import { createMemo, Show, type JSX } from 'solid-js';
-import type { ConfigSession } from '../session/config-session.ts';
 import { buildAvailability, type BuildAvailability } from './build-availability.ts';
 import type { BuildCenter } from './build-center.ts';
 
-/** The availability of the Build button for the open configuration (reactive). */
-export function useBuildAvailability(session: ConfigSession, center: BuildCenter): () => BuildAvailability {
+/** The availability of the Build button for the center's configuration (reactive). */
+export function useBuildAvailability(center: BuildCenter): () => BuildAvailability {
+  const session = center.session;
   return createMemo(() =>
     buildAvailability({
       role: session.role(),
@@ -24,7 +24,7 @@ export function useBuildAvailability(session: ConfigSession, center: BuildCenter
 }
 
 export function BuildButton(props: {
-  session: ConfigSession;
+  /** Keyed by the caller: a new configuration means a new center and a new button. */
   center: BuildCenter;
   /** A build started (or an existing one was found): show it. */
   onStarted: () => void;
@@ -32,7 +32,7 @@ export function BuildButton(props: {
   onShowProblems: () => void;
   id: string;
 }): JSX.Element {
-  const availability = useBuildAvailability(props.session, props.center);
+  const availability = useBuildAvailability(props.center);
   const tipId = () => `${props.id}-why`;
   const press = async () => {
     const state = availability();

@@ -18,6 +18,10 @@ export const ACTIVE_BUILDS_POLL_MS = 1_000;
 export const IDLE_BUILDS_POLL_MS = 15_000;
 
 export interface BuildCenter {
+  /** The configuration session these builds belong to: the Build button reads its connection,
+   * role and validation from here, so it can never show one configuration's builds with another's
+   * connection state. */
+  readonly session: ConfigSession;
   builds: Accessor<BuildSummary[]>;
   /** The list has been read at least once. */
   loaded: Accessor<boolean>;
@@ -113,6 +117,7 @@ export function createBuildCenter(api: BuildApi, session: ConfigSession): BuildC
   });
 
   return {
+    session,
     builds,
     loaded,
     listError,

@@ -33,12 +33,24 @@ export function TextField(props: FieldProps): JSX.Element {
   );
 }
 
+/** A typed number the schema refuses, and what the configuration holds instead. */
+interface Refusal {
+  typed: string;
+  reason: string;
+}
+
+/**
+ * Integer fields. A number the schema refuses (not whole, out of range) is never written: the box
+ * says at once that it was not kept and what the configuration still holds, and leaving the box
+ * puts the stored value back in it, so what the page shows is what the document holds.
+ */
 export function NumberField(props: FieldProps): JSX.Element {
   const { session, property } = props;
   const value = fieldSignal<unknown>(session.fields, `/${property}`);
-  /** What is typed but is not a whole number in range: shown, not written. */
-  const [draftError, setDraftError] = createSignal<string | null>(null);
+  const [refusal, setRefusal] = createSignal<Refusal | null>(null);
   const { minimum, maximum } = props.schema;
+  const stored = () => (typeof value() === 'number' ? String(value()) : '');
+  const storedWords = () => (stored() === '' ? 'nothing (not set)' : `${stored()}${props.schema['x-unit'] ? ` ${props.schema['x-unit']}` : ''}`);
   return (
     <div class="number-field">
       <input
@@ -51,29 +63,38 @@ export function NumberField(props: FieldProps): JSX.Element {
         max={maximum}
         placeholder={props.schema.default !== undefined ? `default: ${String(props.schema.default)}` : 'auto'}
         aria-describedby={props.describedBy}
-        aria-invalid={props.invalid || draftError() !== null}
-        value={typeof value() === 'number' ? String(value()) : ''}
+        aria-invalid={props.invalid || refusal() !== null}
+        data-refused={refusal() !== null ? 'true' : undefined}
+        value={stored()}
         onInput={(event) => {
           const text = event.currentTarget.value.trim();
           if (text === '') {
-            setDraftError(null);
+            setRefusal(null);
             setField(session.doc, property, undefined, session.origin);
             return;
           }
           const n = Number(text);
-          if (!Number.isInteger(n)) return setDraftError('a whole number');
+          if (!Number.isInteger(n)) return setRefusal({ typed: text, reason: 'is not a whole number' });
           if ((minimum !== undefined && n < minimum) || (maximum !== undefined && n > maximum)) {
-            return setDraftError(`between ${minimum ?? '…'} and ${maximum ?? '…'}`);
+            return setRefusal({ typed: text, reason: `is not between ${minimum ?? '…'} and ${maximum ?? '…'}` });
           }
-          setDraftError(null);
+          setRefusal(null);
           setField(session.doc, property, n, session.origin);
+        }}
+        onBlur={(event) => {
+          // The refused text goes; the note about it stays until the next edit.
+          if (refusal() !== null) event.currentTarget.value = stored();
         }}
       />
       <Show when={props.schema['x-unit']}>
         <span class="unit">{props.schema['x-unit']}</span>
       </Show>
-      <Show when={draftError()}>
-        <span class="field-issue field-issue--error">Enter {draftError()}.</span>
+      <Show when={refusal()}>
+        {(r) => (
+          <span class="field-issue field-issue--error" role="alert" data-testid="number-refused">
+            Not kept: {r().typed} {r().reason}. The configuration holds {storedWords()}.
+          </span>
+        )}
       </Show>
     </div>
   );

@@ -26,7 +26,7 @@ function Builds(props: { ctx: AppContext; session: ConfigSession; center: BuildC
       clearInterval(tick);
     });
   });
-  const availability = useBuildAvailability(session, center);
+  const availability = useBuildAvailability(center);
   const canBuild = () => can(session.role(), 'build');
 
   return (
@@ -34,7 +34,6 @@ function Builds(props: { ctx: AppContext; session: ConfigSession; center: BuildC
       <div class="panel-toolbar">
         <BuildButton
           id="panel-build-button"
-          session={session}
           center={center}
           onStarted={() => {}}
           onShowProblems={() => props.ctx.revealPanel('problems')}

@@ -18,6 +18,7 @@ import type { Identity } from '../app/identity.ts';
 import { createFieldStore, type FieldStore } from '../form/field-store.ts';
 import { sameResult } from '../form/issues.ts';
 import type { ConnectionEnd } from './close-reasons.ts';
+import { openLocalCopy, type LocalCopy } from './local-copy.ts';
 import { participantsOf, type Participant } from './presence.ts';
 import type { SaveState } from './save-tracker.ts';
 import { openSyncConnection, type ConnectionState } from './sync-connection.ts';
@@ -65,6 +66,9 @@ export interface ConfigSession {
   onEvent(listener: (event: LiveEvent) => void): () => void;
   synced: Accessor<boolean>;
   saveState: Accessor<SaveState>;
+  /** Every local edit is either saved on the server or written to this browser's local copy:
+   * closing the page loses nothing. */
+  editsKept: Accessor<boolean>;
   validation: Accessor<ShownValidation>;
   repaired: Accessor<RepairedIssue[]>;
   dismissRepaired(): void;
@@ -90,6 +94,8 @@ export interface SessionOptions {
   api: Api;
   /** Came by a share link: its token, and the name you give as a guest. */
   share?: { token: string; guestName: string };
+  /** IndexedDB database for this browser's copy of the document (local-copy.ts); none for guests. */
+  localCopyName?: string;
 }
 
 export function createConfigSession(options: SessionOptions): ConfigSession {
@@ -152,6 +158,10 @@ export function createConfigSession(options: SessionOptions): ConfigSession {
   });
   const [saveState, setSaveState] = createSignal<SaveState>(sync.save.state);
   sync.save.onChange(setSaveState);
+  // Opened after the connection so that the stored copy's edits count as local edits to save.
+  const localCopy: LocalCopy | null = options.localCopyName ? openLocalCopy(doc, options.localCopyName) : null;
+  const [storedLocally, setStoredLocally] = createSignal(localCopy?.stored() ?? false);
+  localCopy?.onStoredChange(setStoredLocally);
 
   fields.onChange(() => {
     const result = local();
@@ -223,6 +233,7 @@ export function createConfigSession(options: SessionOptions): ConfigSession {
     },
     synced,
     saveState,
+    editsKept: () => saveState() === 'saved' || storedLocally(),
     validation,
     repaired,
     dismissRepaired: () => setRepaired([]),
@@ -241,6 +252,7 @@ export function createConfigSession(options: SessionOptions): ConfigSession {
       awareness.off('change', onAwareness);
       fields.destroy();
       sync.destroy();
+      void localCopy?.destroy();
       doc.destroy();
     },
   };

@@ -86,6 +86,12 @@ export interface Harness {
   /** A fresh browser context signed in as `user` (a separate person: own cookies and storage). */
   open(user: TestUser | null, pathname: string): Promise<{ context: BrowserContext; page: Page; errors: string[] }>;
   screenshot(page: Page, name: string): Promise<void>;
+  /** Where `screenshot` writes (for screenshots of one element). */
+  shotsDir: string;
+  /** Stops the server, keeping its database (an outage). */
+  stopServer(): Promise<void>;
+  /** Starts the server again on the same port and database; `server` is the new one after. */
+  restartServer(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -97,8 +103,12 @@ export async function startHarness(suite: string, serverOptions: Omit<Parameters
   const shots = path.join(ARTIFACTS, 'browser', suite);
   mkdirSync(shots, { recursive: true });
   const contexts: BrowserContext[] = [];
+  let current = server;
+  const startOptions = { ...serverOptions, clientDir, testDb: server.testDb, owner: server.owner };
   return {
-    server,
+    get server() {
+      return current;
+    },
     browser,
     owner: server.owner,
     async member(name, configId, role = 'editor') {
@@ -120,10 +130,16 @@ export async function startHarness(suite: string, serverOptions: Omit<Parameters
     async screenshot(page, name) {
       await page.screenshot({ path: path.join(shots, `${name}.png`) });
     },
+    shotsDir: shots,
+    stopServer: () => current.stop(),
+    async restartServer() {
+      await current.stop();
+      current = await startTestServer({ ...startOptions, port: Number(new URL(current.url).port) });
+    },
     async close() {
       for (const c of contexts) await c.close().catch(() => {});
       await browser.close();
-      await server.cleanup();
+      await current.cleanup();
     },
   };
 }
