@@ -51,13 +51,19 @@ describe('two people on one configuration', () => {
     await alice.waitForSelector('[role=listbox] [data-board="rock-5b"]');
     await alice.keyboard.press('Enter');
     await expect.poll(() => inputValue(bob, 'BOARD')).toBe('Rock 5B');
-    // Bob's branch choices are now Rock 5B's.
-    const board = (await (await fetch(`${h.server.url}/api/schema`)).json()) as { 'x-boards': { board: string; kernelTargets: string[] }[] };
-    const targets = board['x-boards'].find((b) => b.board === 'rock-5b')!.kernelTargets;
+    // Bob's branch choices are now Rock 5B's: the branches the board lists first, then the other
+    // branches its family builds, which the framework allows with a warning and the form says so.
+    const schema = (await (await fetch(`${h.server.url}/api/schema`)).json()) as {
+      'x-boards': { board: string; kernelTargets: string[]; kernels: Record<string, string> }[];
+    };
+    const facts = schema['x-boards'].find((b) => b.board === 'rock-5b')!;
+    const targets = facts.kernelTargets.filter((b) => b in facts.kernels);
+    const untested = Object.keys(facts.kernels).filter((b) => !facts.kernelTargets.includes(b));
     const offered = await field(bob, 'BRANCH').locator('option:not([disabled])').evaluateAll((options) =>
-      options.map((o) => (o as HTMLOptionElement).value).filter(Boolean),
+      options.map((o) => ({ value: (o as HTMLOptionElement).value, text: o.textContent ?? '' })).filter((o) => o.value),
     );
-    expect(offered).toEqual(targets);
+    expect(offered.map((o) => o.value)).toEqual([...targets, ...untested]);
+    for (const o of offered) expect({ branch: o.value, warned: o.text.includes('not tested on this board') }).toEqual({ branch: o.value, warned: untested.includes(o.value) });
     await field(bob, 'BRANCH').locator('select').selectOption(targets[0]);
     await expect.poll(() => inputValue(alice, 'BRANCH')).toBe(targets[0]);
     await h.screenshot(alice, 'remote-change');
