@@ -59,8 +59,11 @@ export function useFieldText(
       const el = element();
       if (!bound) {
         // The binding's own listener handles every keystroke once a Y.Text exists.
-        if (el.value === '' && options.unsetWhenEmpty) return;
-        session.doc.transact(() => map.set(property, new Y.Text(el.value)), session.origin);
+        session.doc.transact(() => {
+          // A plain string (written by a client of the older layout) is replaced by text.
+          if (el.value === '' && options.unsetWhenEmpty) map.delete(property);
+          else map.set(property, new Y.Text(el.value));
+        }, session.origin);
         bindCurrent();
         return;
       }
