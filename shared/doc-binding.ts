@@ -2,8 +2,9 @@
  * The configuration ⇄ Yjs document binding, guided by the schema.
  *
  * Layout (docs/architecture.md, "Document layout"): `doc.getMap('config')` holds the configuration. JSON
- * objects are Y.Map, arrays Y.Array, strings the schema marks `format: "multiline"` Y.Text (so
- * several people can type in them at once), every other value a plain JSON value in its map.
+ * objects are Y.Map, arrays Y.Array, free-text strings (`isFreeText`: every string that is not a
+ * choice from a list, single-line or multi-line) Y.Text so several people can type in them at
+ * once, every other value (choices, numbers, booleans) a plain JSON value in its map.
  *
  * API:
  * - `configToJson(doc)`: the configuration as plain JSON (Y.Text becomes its string).
@@ -15,7 +16,7 @@
  */
 import * as Y from 'yjs';
 import { applyArrayDiff, applyTextDiff, jsonEqual } from './doc-diff.ts';
-import { isMultiline, schemaAt, type AnySchema } from './schema/schema-path.ts';
+import { isFreeText, schemaAt, type AnySchema } from './schema/schema-path.ts';
 import type { BoardConfig } from './schema/config-type.ts';
 import { configSchema } from './validation/index.ts';
 
@@ -39,7 +40,7 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
 
 /** How a JSON value is stored at a place with schema `schema` (undefined: not in the schema). */
 export function yKindFor(schema: AnySchema | undefined, value: unknown): YKind {
-  if (typeof value === 'string') return isMultiline(schema) ? 'text' : 'value';
+  if (typeof value === 'string') return isFreeText(schema) ? 'text' : 'value';
   if (Array.isArray(value)) return 'array';
   if (isPlainObject(value)) return 'map';
   return 'value';

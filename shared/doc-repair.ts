@@ -4,8 +4,8 @@
  * transaction of its own, telling the author what it changed and why.
  *
  * - `checkDocShape(doc)`: `checkShape` of the JSON, plus what only the document shows: a value
- *   stored as the wrong Yjs type (a plain string where collaborative Y.Text belongs, a plain array
- *   instead of a Y.Array, Y.Text where a plain value belongs).
+ *   stored as the wrong Yjs type (a plain array instead of a Y.Array, Y.Text where a plain value
+ *   belongs). A plain string where Y.Text belongs is accepted (older clients write them).
  * - `repairShape(doc, issues, origin)`: fixes them in one transaction and lists the repairs.
  *   Afterwards `checkShape(configToJson(doc))` and `checkDocShape(doc)` are empty.
  */
@@ -50,6 +50,11 @@ function kindIssues(container: Y.Map<unknown> | Y.Array<unknown>, path: string[]
     const json = value instanceof Y.AbstractType ? value.toJSON() : value;
     const wanted = yKindFor(schema, json);
     const actual = actualKind(value);
+    // A plain string where free text belongs is accepted: clients of the older layout write them
+    // (docs/architecture.md, "Document layout"). Repairing would race such a client's next
+    // keystroke (its concurrent map write loses to the repair) and drop what it typed; the next
+    // load or any structured write turns it into Y.Text.
+    if (wanted === 'text' && actual === 'value') continue;
     if (actual !== wanted) {
       out.push({
         path: toPointer(at),

@@ -87,7 +87,7 @@ describe('change log', () => {
     await eventually(() => expect(textOf(a, 'customizeScript')).toBe('abcxyz'));
     type(a, 'customizeScript', 'def');
     await eventually(() => expect(textOf(b, 'customizeScript')).toBe('abcxyzdef'));
-    await eventually(() => expect(b.doc.getMap('config').get('VENDOR')).toBe('Alice Corp'));
+    await eventually(() => expect(String(b.doc.getMap('config').get('VENDOR'))).toBe('Alice Corp'));
 
     const { entries } = await history(id);
     const of = (path: string) => entries.filter((e) => e.path === path);

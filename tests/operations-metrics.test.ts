@@ -53,7 +53,7 @@ describe('operations', () => {
     clients.push(a, b);
     await Promise.all([synced(a), synced(b)]);
     for (let i = 0; i < 10; i++) a.doc.getMap('config').set('VENDOR', `v${i}`);
-    await eventually(() => expect(b.doc.getMap('config').get('VENDOR')).toBe('v9'));
+    await eventually(() => expect(String(b.doc.getMap('config').get('VENDOR'))).toBe('v9'));
     const text = await eventually(async () => {
       const t = await scrape();
       expect(value(t, 'boardroom_fanout_latency_seconds_count')).toBeGreaterThan(0);

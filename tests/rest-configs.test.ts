@@ -93,7 +93,7 @@ describe('REST /api/configs', () => {
       await synced(client);
       const packages = client.doc.getMap('config').get('extraPackages');
       expect(packages).toBeInstanceOf(Y.Array);
-      expect((packages as Y.Array<string>).toArray()).toEqual(['htop']);
+      expect((packages as Y.Array<string>).toJSON()).toEqual(['htop']);
     } finally {
       client.destroy();
     }

@@ -56,7 +56,7 @@ describe('sync convergence', () => {
     const rnd = seededRandom('sync-convergence');
     for (let i = 0; i < 3; i++) clients.push(connectClient(server, id));
     await Promise.all(clients.map((c) => synced(c)));
-    expect((clients[0].doc.getMap('config').get('extraPackages') as Y.Array<string>).toArray()).toEqual(['htop']);
+    expect((clients[0].doc.getMap('config').get('extraPackages') as Y.Array<string>).toJSON()).toEqual(['htop']);
 
     // Interleave edits from all three without waiting for round trips: real concurrency.
     for (let round = 0; round < EDITS_PER_CLIENT; round++) {

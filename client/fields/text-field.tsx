@@ -1,12 +1,17 @@
-/** One-line text and integer fields, written as you type; emptying a field unsets it. */
+/**
+ * One-line text and integer fields, written as you type; emptying a field unsets it. Text is
+ * bound to the property's Y.Text (`field-text.ts`), so two people typing in it at once both keep
+ * their characters.
+ */
 import { createSignal, Show, type JSX } from 'solid-js';
+import { useFieldText } from './field-text.ts';
 import { setField } from '../form/field-writes.ts';
 import { fieldSignal } from '../session/field-signals.ts';
 import type { FieldProps } from './field-props.ts';
 
 export function TextField(props: FieldProps): JSX.Element {
-  const { session, property } = props;
-  const value = fieldSignal<unknown>(session.fields, `/${property}`);
+  let element!: HTMLInputElement;
+  const text = useFieldText(props.session, props.property, () => element, { unsetWhenEmpty: true });
   const placeholder = () => {
     const d = props.schema.default;
     if (d !== undefined) return `default: ${String(d)}`;
@@ -15,6 +20,7 @@ export function TextField(props: FieldProps): JSX.Element {
   };
   return (
     <input
+      ref={element}
       id={props.controlId}
       class="input"
       type="text"
@@ -24,11 +30,7 @@ export function TextField(props: FieldProps): JSX.Element {
       placeholder={placeholder()}
       aria-describedby={props.describedBy}
       aria-invalid={props.invalid}
-      value={typeof value() === 'string' ? (value() as string) : ''}
-      onInput={(event) => {
-        const next = event.currentTarget.value;
-        setField(session.doc, property, next === '' ? undefined : next, session.origin);
-      }}
+      onInput={() => text.onInput()}
     />
   );
 }

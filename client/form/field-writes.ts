@@ -2,7 +2,8 @@
  * Writes from the form into the configuration document, one field at a time, each in its own
  * transaction tagged with the writer's origin. Scalars are set or deleted in the config map;
  * lists are edited in place on their Y.Array (add, remove, move) so two people adding packages at
- * once both keep theirs; multiline strings live in Y.Text and are edited by `text-binding.ts`.
+ * once both keep theirs; free-text strings (single- and multi-line) live in Y.Text and are edited
+ * by `text-binding.ts` through `client/fields/field-text.ts`, never replaced from here.
  */
 import * as Y from 'yjs';
 import { configMap, toYValue } from '../../shared/doc-binding.ts';

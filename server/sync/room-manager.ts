@@ -4,6 +4,7 @@
  */
 import type { Logger } from 'pino';
 import * as Y from 'yjs';
+import { migrateLayout, needsLayoutMigration } from '../../shared/doc-layout-migration.ts';
 import { CloseCode, Limits, Timeouts } from '../../shared/protocol.ts';
 import type { DocStorage, StoredDoc } from '../storage/types.ts';
 import type { Connection } from './connection.ts';
@@ -188,6 +189,18 @@ export class RoomManager {
     }
     for (const message of early ?? []) room.applyRemote(message);
     early = null;
+    // A document stored in an older layout (free text as plain strings) is brought up to date
+    // in one server transaction, durable before the room serves anyone: no client ever syncs
+    // the old layout and then races the conversion (docs/architecture.md, "Document layout").
+    if (needsLayoutMigration(room.doc)) {
+      let converted = 0;
+      const migrating = room;
+      migrating.transactAsServer(() => {
+        converted = migrateLayout(migrating.doc);
+      });
+      logger.info({ configId, converted }, 'migrated document layout');
+      await room.whenSaved();
+    }
     if (unsubscribe) this.unsubscribers.set(room, unsubscribe);
     this.rooms.set(configId, room);
     if (subscription && !subscribed) {

@@ -26,9 +26,21 @@ export function schemaAt(root: ConfigSchema, segments: readonly string[]): AnySc
   return current;
 }
 
-/** True for strings the document keeps as Y.Text (long free text edited by several people). */
+/** True for strings the schema marks as long multi-line text (edited in a text area). */
 export function isMultiline(schema: AnySchema | undefined): boolean {
   return schema?.type === 'string' && 'format' in schema && schema.format === 'multiline';
+}
+
+/**
+ * True for free text: a string that is not a choice from a list (no `enum`, `const`, `oneOf` or
+ * `anyOf`). The document keeps every free-text value as a Y.Text, single-line or multi-line, so
+ * concurrent typing at any position merges (docs/architecture.md, "Document layout"). This is the
+ * one place the rule lives: the binding, the repair, the load migration and the form follow it.
+ */
+export function isFreeText(schema: AnySchema | undefined): boolean {
+  if (schema?.type !== 'string') return false;
+  const s = schema as unknown as Record<string, unknown>;
+  return s.enum === undefined && s.const === undefined && s.oneOf === undefined && s.anyOf === undefined;
 }
 
 /** The human title of a place: the property title, or "Entry <n> of <list title>" in a list. */

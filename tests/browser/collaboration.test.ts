@@ -1,6 +1,6 @@
 /**
  * Two people (two browser contexts, two accounts) edit one configuration in Chromium: changes,
- * focus markers, notes and the customize script merge; going offline, editing and coming back
+ * focus markers, notes, the customize script and single-line fields merge; going offline, editing and coming back
  * merges too.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -108,6 +108,30 @@ describe('two people on one configuration', () => {
     const expected = '# kiosk setup\n#!/bin/bash\napt-get install -y htop\n';
     await expect.poll(() => scriptA.inputValue()).toBe(expected);
     await expect.poll(() => scriptB.inputValue()).toBe(expected);
+  });
+
+  it('merges concurrent typing in a single-line field', async () => {
+    const vendorA = field(alice, 'VENDOR').locator('input');
+    const vendorB = field(bob, 'VENDOR').locator('input');
+    await vendorA.fill('Acme');
+    await expect.poll(() => vendorB.inputValue()).toBe('Acme');
+    // Alice types at the end, Bob in the middle ("Ac|me"), at the same time.
+    await vendorA.click();
+    await alice.keyboard.press('End');
+    await vendorB.click();
+    await bob.keyboard.press('Home');
+    await bob.keyboard.press('ArrowRight');
+    await bob.keyboard.press('ArrowRight');
+    await Promise.all([alice.keyboard.type('-Labs.3A', { delay: 15 }), bob.keyboard.type('XYZ', { delay: 25 })]);
+    const expected = 'AcXYZme-Labs.3A';
+    await expect.poll(() => vendorA.inputValue()).toBe(expected);
+    await expect.poll(() => vendorB.inputValue()).toBe(expected);
+    // Bob's caret stayed after his own text while Alice's arrived.
+    expect(await vendorB.evaluate((el) => (el as HTMLInputElement).selectionEnd)).toBe(5);
+    await expect
+      .poll(async () => ((await (await h.server.api(`/api/configs/${configId}`)).json()) as { data: Record<string, unknown> }).data.VENDOR)
+      .toBe(expected);
+    await h.screenshot(bob, 'single-line-merged');
   });
 
   it('says Saved once the server has acknowledged the edits', async () => {
