@@ -145,7 +145,9 @@ describe('builder killed mid-build', () => {
     expect(lines.filter((l) => l.startsWith('attempt 2: executor armbian'))).toHaveLength(1);
     await eventually(() => {
       const statuses = events.filter((e) => e.type === 'status').map((e) => (e as { status: string }).status);
-      expect(statuses).toEqual(['running', 'queued', 'running', 'succeeded']);
+      // The first "running" can be published before the test's subscription is in place (the
+      // child builder may claim the job at once); the hand-back and the rescue must be seen.
+      expect(['running,queued,running,succeeded', 'queued,running,succeeded']).toContain(statuses.join(','));
     });
   });
 
