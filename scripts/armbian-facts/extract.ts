@@ -4,7 +4,7 @@
  * commit it is at. `scripts/armbian-facts.ts` writes the result into `shared/data/`; a test runs
  * it on the framework beside the repository and compares with what is committed.
  */
-import { execFileSync } from 'node:child_process';
+import { frameworkCommit } from '../../builder/framework-check/framework-commit.ts';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { readTopLevel, type TopLevelFile } from './bash-top-level.ts';
@@ -201,21 +201,6 @@ function listReleases(dir: string): ReleaseFact[] {
       return { release, order: Number(field('order')) || 0, fact: { release, name: field('name'), support: field('support'), architectures: list(field('architectures')) } };
     });
   return entries.sort((x, y) => x.order - y.order || byName(x.release, y.release)).map((e) => e.fact);
-}
-
-/** The checkout's commit: `git rev-parse HEAD` in a clone; in a copy without `.git`, the commit
- * its SOURCE.md (or a COMMIT file) names. Null when neither says. */
-export function frameworkCommit(dir: string): string | null {
-  if (existsSync(path.join(dir, '.git'))) {
-    return execFileSync('git', ['-C', dir, 'rev-parse', 'HEAD'], { encoding: 'utf8' }).trim();
-  }
-  for (const name of ['COMMIT', 'SOURCE.md']) {
-    const file = path.join(dir, name);
-    if (!existsSync(file)) continue;
-    const match = /\b([0-9a-f]{40})\b/.exec(readFileSync(file, 'utf8'));
-    if (match) return match[1]!;
-  }
-  return null;
 }
 
 export function extractArmbianFacts(dir: string): ArmbianFactsBundle {
