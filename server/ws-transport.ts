@@ -17,6 +17,7 @@ import type { SyncObserver } from './metrics.ts';
 import { Connection, type Principal } from './sync/connection.ts';
 import type { Room } from './sync/room.ts';
 import { RoomLoadError, type RoomManager } from './sync/room-manager.ts';
+import { withDeadline } from '../shared/deadline.ts';
 
 const SYNC_PATH_RE = /^\/sync\/([^/?#]+)$/;
 /** Authorizing a connection and loading its room take a few queries of milliseconds each. When
@@ -31,19 +32,7 @@ class AdmissionTimeout extends Error {
 
 /** Rejects with AdmissionTimeout when `work` takes longer than ADMISSION_TIMEOUT_MS. */
 function withinAdmission<T>(work: Promise<T>): Promise<T> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new AdmissionTimeout(`no answer within ${ADMISSION_TIMEOUT_MS} ms`)), ADMISSION_TIMEOUT_MS);
-    work.then(
-      (value) => {
-        clearTimeout(timer);
-        resolve(value);
-      },
-      (error: unknown) => {
-        clearTimeout(timer);
-        reject(error);
-      },
-    );
-  });
+  return withDeadline(work, ADMISSION_TIMEOUT_MS, () => new AdmissionTimeout(`no answer within ${ADMISSION_TIMEOUT_MS} ms`));
 }
 /** A refused upgrade's URL goes to the log cut to this length: the client chose it. */
 const MAX_LOGGED_URL_LENGTH = 200;

@@ -11,6 +11,7 @@ import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { MIGRATIONS_DIR, migratePostgres } from '../../shared/db/migrate.ts';
 import { COMMIT_TUNING, openPostgresClient, POOL_TUNING } from '../../shared/db/postgres-client.ts';
 import * as schema from '../../shared/db/schema.ts';
+import { withDeadline } from '../../shared/deadline.ts';
 
 export type Schema = typeof schema;
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -68,7 +69,7 @@ async function openPostgres(url: string): Promise<Database> {
     appendUpdates: async (batch) => {
       const rows = batch.map((b) => ({ config_id: b.configId, update: Buffer.from(b.update.buffer, b.update.byteOffset, b.update.byteLength) }));
       // Ids come back in the order of the VALUES list: rooms track which rows they hold.
-      const inserted = await withDeadline(commits`insert into doc_updates ${commits(rows, 'config_id', 'update')} returning id`, COMMIT_DEADLINE_MS, () => {
+      const inserted = await withDeadline(commits`insert into doc_updates ${commits(rows, 'config_id', 'update')} returning id`, COMMIT_DEADLINE_MS, () => new DeadlineError(`no answer from Postgres within ${COMMIT_DEADLINE_MS} ms`), () => {
         // Everything in flight on this connection is lost with it; the committer retries it all.
         for (const socket of commitSockets) socket.destroy();
       });
@@ -86,26 +87,6 @@ async function openPostgres(url: string): Promise<Database> {
 
 class DeadlineError extends Error {
   readonly code = 'COMMIT_DEADLINE';
-}
-
-/** Rejects when `work` has not settled within `ms` (after calling `onExpired`). */
-function withDeadline<T>(work: Promise<T>, ms: number, onExpired: () => void): Promise<T> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      onExpired();
-      reject(new DeadlineError(`no answer from Postgres within ${ms} ms`));
-    }, ms);
-    work.then(
-      (value) => {
-        clearTimeout(timer);
-        resolve(value);
-      },
-      (error: unknown) => {
-        clearTimeout(timer);
-        reject(error);
-      },
-    );
-  });
 }
 
 async function openPglite(dataDir: string): Promise<Database> {

@@ -8,35 +8,20 @@
  */
 import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
-import type { Logger } from 'pino';
 import * as awarenessProtocol from 'y-protocols/awareness';
 import * as syncProtocol from 'y-protocols/sync';
 import * as Y from 'yjs';
 import { encodeExt, type SavedAck } from '../../shared/ext-messages.ts';
 import { AuthMessage, CloseCode, Limits, MessageType, SyncStep } from '../../shared/protocol.ts';
 import { Connection } from './connection.ts';
-import type { GroupCommitter } from './group-committer.ts';
-import type { SyncObserver } from '../metrics.ts';
 import { stampAwarenessUpdate } from './presence.ts';
-import { BusKind, type BusKindValue, type BusMessage, type StoredRange } from './bus-frame.ts';
+import { BusKind, type BusMessage, type StoredRange } from './bus-frame.ts';
 import { StoredSeq } from './stored-seq.ts';
 import { checkClientUpdate } from './update-check.ts';
 
-/** Origin of transactions the server itself makes (repairs, REST writes, restores). */
-export const SERVER_ORIGIN = Symbol('server');
-/** Origin of changes another server process committed and published: already durable. */
-export const REMOTE_ORIGIN = Symbol('remote');
-
-/** A server transaction made for a person (a REST write, a restore): it travels like any server
- * change, and the change log credits `actor` with it. `source` says how it was made. */
-export class ActingOrigin {
-  constructor(
-    readonly actor: { userId: string; name: string },
-    readonly source: string,
-  ) {}
-}
-
-export type UpdateOrigin = Connection | typeof SERVER_ORIGIN;
+export { ActingOrigin, REMOTE_ORIGIN, SERVER_ORIGIN } from './room-contract.ts';
+export type { DocChange, RoomDeps, RoomHooks, RoomLimits, UpdateOrigin } from './room-contract.ts';
+import { ActingOrigin, REMOTE_ORIGIN, SERVER_ORIGIN, type DocChange, type RoomDeps, type RoomLimits, type UpdateOrigin } from './room-contract.ts';
 
 /** One change as it travels to storage and then to the other clients. */
 interface ChangeGroup {
@@ -45,12 +30,6 @@ interface ChangeGroup {
   receivedAt?: number;
   updates: Array<{ update: Uint8Array; origin: UpdateOrigin }>;
   /** Some update of the group changed the configuration map (not only the notes). */
-  touchedConfig: boolean;
-}
-
-/** What a change (a client's message, or a committed group) touched, as far as the hooks need to know. */
-export interface DocChange {
-  /** The configuration map (not only the notes) was touched. */
   touchedConfig: boolean;
 }
 
@@ -63,38 +42,6 @@ function changedUnder(tr: Y.Transaction, root: Y.AbstractType<unknown>): boolean
   }
   return false;
 }
-
-export interface RoomHooks {
-  /** Runs synchronously after a client's change is applied and before anything is committed:
-   * the place for schema shape repair, so other clients never receive an invalid shape. */
-  afterClientChange?(room: Room, author: Connection, change: DocChange): void;
-  /** Runs after any committed change (debounced work like rule validation hangs off this). */
-  afterCommit?(room: Room, change: DocChange): void;
-  /** A connection joined (after the initial sync messages were queued). */
-  onJoin?(room: Room, conn: Connection): void;
-  /** Runs after every transaction on the document, the stored state's load (origin 'load')
-   * included; the origin is a Connection, SERVER_ORIGIN or an ActingOrigin. The change log
-   * hangs off this: it must stay cheap and synchronous. */
-  afterTransaction?(room: Room, transaction: Y.Transaction): void;
-}
-
-export interface RoomDeps {
-  committer: GroupCommitter;
-  logger: Logger;
-  hooks: RoomHooks;
-  /** Called when the room's tail grew; the manager decides whether to compact. */
-  onCommitted?: (room: Room, updates: number, bytes: number) => void;
-  /** Sends to the other server processes holding this room (absent in a single process). */
-  publish?: (kind: BusKindValue, payload: Uint8Array, stored?: StoredRange) => void;
-  /** The room may lack stored rows (a gap in what the bus delivered, a peer's hint, Yjs holding
-   * pending structs): the manager catches it up from Postgres. */
-  onBehind?: (room: Room, reason: 'gap' | 'hint' | 'pending') => void;
-  observer?: SyncObserver;
-  /** Operator settings (server/settings.ts); default shared/protocol.ts `Limits`. */
-  limits?: RoomLimits;
-}
-
-export type RoomLimits = { maxMessageBytes: number; maxDocumentBytes: number; maxUnsavedUpdatesPerRoom: number };
 
 export class Room {
   readonly doc = new Y.Doc({ gc: true });
