@@ -127,8 +127,9 @@ describe('edits made during an outage', () => {
   });
 });
 
-/** Chromium may commit its error page for the failed reload only after the test moved on; a
- * navigation it interrupts is tried again (the server is up by then). */
+/** Chromium's error page for the failed reload may commit late, or reload by itself once the
+ * network answers; either can interrupt our navigation. An interrupted navigation counts when the
+ * page still arrives at `url`; otherwise it is tried again. */
 async function gotoPastErrorPage(page: import('playwright-core').Page, url: string): Promise<void> {
   for (let attempt = 0; attempt < 3; attempt++) {
     try {
@@ -136,6 +137,8 @@ async function gotoPastErrorPage(page: import('playwright-core').Page, url: stri
       return;
     } catch (error) {
       if (!String(error).includes('interrupted by another navigation')) throw error;
+      const arrived = await page.waitForURL(url, { waitUntil: 'load', timeout: 5_000 }).then(() => true, () => false);
+      if (arrived) return;
     }
   }
   await page.goto(url);
