@@ -153,7 +153,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   // Upgrades never get here (the sync endpoint takes them from the HTTP server); plain GETs do.
   app.get('/sync/:configId', (c) => c.json(errorBody('upgrade_required', 'this endpoint speaks WebSocket'), 426));
   app.route('/api/auth/github', githubAuthRoutes({ accounts: deps.accounts, settings: deps.github, publicUrl: deps.publicUrl, secureCookies: deps.secureCookies }));
-  app.route('/api/auth', authRoutes({ accounts: deps.accounts, providers: { github: !!deps.github }, secureCookies: deps.secureCookies, onSessionRevoked: deps.accessEvents.sessionRevoked, throttle: deps.loginThrottle, hasher: deps.hasher, signupLimit: { perAddress: deps.limits.signupsPerAddress, windowMs: deps.limits.signupWindowMs } }));
+  app.route('/api/auth', authRoutes({ accounts: deps.accounts, providers: { github: !!deps.github }, secureCookies: deps.secureCookies, onSessionRevoked: (sessionId) => deps.accessEvents.invalidate({ sessionId }), throttle: deps.loginThrottle, hasher: deps.hasher, signupLimit: { perAddress: deps.limits.signupsPerAddress, windowMs: deps.limits.signupWindowMs } }));
   app.route('/api', accessRoutes({ ...deps, events: deps.accessEvents }));
   app.route('/api', invitationRoutes({ ...deps, events: deps.accessEvents }));
   app.route('/api', buildRoutes({ ...deps, gate: deps.buildGate, onBuildRequest: (outcome) => deps.metrics.cluster.buildRequests.inc({ outcome }) }));

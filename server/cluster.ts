@@ -54,11 +54,11 @@ export function createCluster(options: { redisUrl: string; prefix: string; logge
   const roomBus = createRedisRoomBus({ publisher, subscriber, prefix: options.prefix, logger, observer: counting });
   const accessChannel = `${options.prefix}access`;
   const self = randomBytes(8).toString('hex');
-  const handlers: Array<(event: { type: never; args: unknown[] }) => void> = [];
+  const handlers: Array<(message: unknown) => void> = [];
   subscriber.on('message', (channel: string, message: string) => {
     if (channel !== accessChannel) return;
     try {
-      const parsed = JSON.parse(message) as { from: string; type: never; args: unknown[] };
+      const parsed = JSON.parse(message) as { from?: unknown };
       if (parsed.from === self) return;
       for (const h of handlers) h(parsed);
     } catch (error) {
@@ -77,7 +77,7 @@ export function createCluster(options: { redisUrl: string; prefix: string; logge
       });
     },
     subscribe(handler) {
-      handlers.push(handler as (event: { type: never; args: unknown[] }) => void);
+      handlers.push(handler);
     },
   };
   return {

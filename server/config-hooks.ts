@@ -26,7 +26,7 @@ export function createConfigHooks(deps: {
       return { validation: room ? deps.authority.resultFor(room) : validateConfig(data) };
     },
     onDeleted(configId) {
-      deps.events.configDeleted(configId);
+      void deps.events.invalidate({ configId });
     },
   };
 }

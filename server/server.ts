@@ -160,9 +160,16 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const access = createAccessStore(database.db);
   const invitations = createInvitationStore(database.db);
   const mailer = options.smtpUrl ? createSmtpMailer({ smtpUrl: options.smtpUrl, from: options.mailFrom ?? DEFAULT_MAIL_FROM, logger }) : null;
-  const control = createAccessControl({ registry, manager, bus: cluster?.accessBus, forgetSession: (id) => accounts.forgetSession(id) });
-  // Access events on the bus can be lost (Redis away); Postgres has every change: re-check live
-  // connections against it steadily and as soon as the bus is back.
+  // Access changes are announced as invalidations; each process re-decides its affected
+  // connections against Postgres, which also happens steadily and after a bus outage (an
+  // invalidation can be lost while Redis is away).
+  const control = createAccessControl({
+    registry,
+    manager,
+    bus: cluster?.accessBus,
+    recheck: (scope) => revalidator.recheck(scope),
+    forgetSession: (id) => accounts.forgetSession(id),
+  });
   const revalidator = createAccessRevalidator({
     db: database.db,
     connections: () => registry.byConfig,

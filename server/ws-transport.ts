@@ -14,7 +14,7 @@ import type { AbuseGuard, ConnectionQuota, ConnectionRefusal } from './abuse-lim
 import { addressKey, clientAddress, NO_TRUSTED_PROXIES, type TrustedProxies } from './request-trust/client-address.ts';
 import { decodeComponent, parseRequestUrl } from './input-decode.ts';
 import type { SyncObserver } from './metrics.ts';
-import { Connection, type Principal } from './sync/connection.ts';
+import { Connection, type ConnectionPrincipal } from './sync/connection.ts';
 import type { Room } from './sync/room.ts';
 import { RoomLoadError, type RoomManager } from './sync/room-manager.ts';
 import { withDeadline } from '../shared/deadline.ts';
@@ -43,7 +43,7 @@ const REFUSALS = {
   503: { text: 'Service Unavailable', code: 'shutting_down', message: 'this server is shutting down; reconnect' },
 } as const;
 
-export type AuthorizeResult = { ok: true; principal: Principal } | { ok: false; close: { code: number; reason: string } };
+export type AuthorizeResult = { ok: true; principal: ConnectionPrincipal } | { ok: false; close: { code: number; reason: string } };
 
 export interface UpgradeRequest {
   configId: string;
@@ -152,8 +152,8 @@ export function createSyncEndpoint(deps: SyncEndpointDeps) {
     const { principal } = auth;
     const key = addressKey(address);
     // A guest's id is made up per connection; the person a guest counts as is (link, address).
-    const person = principal.sessionId ? principal.userId : `guest:${principal.shareId ?? 'none'}@${key}`;
-    const granted = deps.guard ? deps.guard.openConnection({ person, address: key, link: principal.shareId }) : { ok: true as const, quota: UNLIMITED };
+    const person = principal.who.kind === 'member' ? principal.userId : `guest:${principal.who.link.id}@${key}`;
+    const granted = deps.guard ? deps.guard.openConnection({ person, address: key, link: principal.linkId ?? undefined }) : { ok: true as const, quota: UNLIMITED };
     if (!granted.ok) {
       deps.observer?.rejected(granted.refused === 'link' ? 'linkBusy' : 'tooManyConnections');
       const close = REFUSAL_CLOSE[granted.refused];

@@ -9,16 +9,36 @@ export type Role = (typeof ROLES)[number];
 export const SHARE_ROLES = ['viewer', 'commenter', 'editor'] as const satisfies readonly Role[];
 export type ShareRole = (typeof SHARE_ROLES)[number];
 
+/**
+ * Every action a person may take on a configuration, and the least role that may take it. The
+ * server decides with this table in one place (`server/access/policy.ts`, architecture.md,
+ * "Access"); the client asks the same table (`may(action)` on the configuration session) only to
+ * hide what would be refused anyway.
+ */
 export const ACTION_MIN_ROLE = {
+  /** Open the document, its history, reviews, comments and builds. */
   read: 'viewer',
+  /** Start or reply to a comment thread, resolve or reopen one. */
   comment: 'commenter',
+  /** Change the text of a comment: a commenter, and only its author. */
+  editOwnComment: 'commenter',
+  /** Approve a review or request changes (what a commenter link is for). */
+  decide: 'commenter',
+  /** Change the document (sync updates, REST writes, versions, restores). */
   edit: 'editor',
+  /** Start, cancel or retry a build; check the framework. */
   build: 'editor',
-  review: 'editor',
+  /** Open a review of the current state. */
+  openReview: 'editor',
+  /** Whether builds need approval, and how many. */
+  configureReview: 'owner',
+  /** Members, invitations and share links. */
   manageAccess: 'owner',
+  /** Move the configuration to the trash and back. */
   delete: 'owner',
 } as const satisfies Record<string, Role>;
 export type Action = keyof typeof ACTION_MIN_ROLE;
+export const ACTIONS = Object.keys(ACTION_MIN_ROLE) as Action[];
 
 export function roleRank(role: Role): number {
   return ROLES.indexOf(role);
@@ -32,6 +52,7 @@ export function isShareRole(value: unknown): value is ShareRole {
   return typeof value === 'string' && (SHARE_ROLES as readonly string[]).includes(value);
 }
 
+/** What the role alone allows; conditions beyond the role (authorship) are the policy's. */
 export function can(role: Role | null | undefined, action: Action): boolean {
   return !!role && roleRank(role) >= roleRank(ACTION_MIN_ROLE[action]);
 }

@@ -7,7 +7,6 @@
 import { createMemo, createSignal, For, onCleanup, onMount, Show, type JSX } from 'solid-js';
 import { Portal } from 'solid-js/web';
 import type { ThreadView } from '../../shared/history-types.ts';
-import { can } from '../../shared/roles.ts';
 import type { ReviewCenter } from '../review/review-center.ts';
 import { CommentComposer } from './comment-composer.tsx';
 import { isAnchoredAt, liveAnchorStatus } from './thread-counts.ts';
@@ -32,7 +31,7 @@ export function FieldCommentsPopover(props: { center: ReviewCenter; pointer: str
   const session = center.session;
   const [position, setPosition] = createSignal<Placement>({ left: 0, top: 0, maxHeight: MIN_ROOM_BELOW_PX });
   const [showResolved, setShowResolved] = createSignal(false);
-  const canComment = () => can(session.role(), 'comment') && session.connection() !== 'closed';
+  const canComment = () => session.may('comment');
   const threads = createMemo(() => center.comments.threads().filter((t) => isAnchoredAt(t, props.pointer)));
   const open = () => threads().filter((t) => !t.resolved);
   const resolved = () => threads().filter((t) => t.resolved);

@@ -4,7 +4,6 @@
  * no longer applies stays here, marked, so nothing said is lost.
  */
 import { createMemo, createSignal, For, Show, type JSX } from 'solid-js';
-import { can } from '../../shared/roles.ts';
 import type { ReviewCenter } from '../review/review-center.ts';
 import { CommentComposer } from './comment-composer.tsx';
 import { liveAnchorStatus } from './thread-counts.ts';
@@ -18,7 +17,7 @@ export function ThreadList(props: { center: ReviewCenter; onShowField: (path: st
   const { center } = props;
   const session = center.session;
   const [filter, setFilter] = createSignal<Filter>('open');
-  const canComment = () => can(session.role(), 'comment') && session.connection() !== 'closed';
+  const canComment = () => session.may('comment');
   const shown = createMemo(() => {
     const threads = center.comments.threads();
     switch (filter()) {

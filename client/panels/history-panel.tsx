@@ -4,7 +4,6 @@
  * (save, compare with now, restore whole or one field).
  */
 import { createEffect, createSignal, For, on, onCleanup, Show, type JSX } from 'solid-js';
-import { can } from '../../shared/roles.ts';
 import type { AppContext } from '../app/app-context.ts';
 import { formSections } from '../form/form-model.ts';
 import { ChangeList } from '../history/change-list.tsx';
@@ -93,7 +92,7 @@ function History(props: { ctx: AppContext; center: ReviewCenter }): JSX.Element 
           </select>
         </Show>
       </div>
-      <Show when={view() === 'changes'} fallback={<VersionList api={props.ctx.api.history} center={center} canEdit={can(session.role(), 'edit') && session.canEdit()} />}>
+      <Show when={view() === 'changes'} fallback={<VersionList api={props.ctx.api.history} center={center} canEdit={session.may('edit')} />}>
         {/* Keyed on the filter: another field is another timeline. */}
         <Show when={{ path: center.historyPath() }} keyed>
           {(filter) => <Changes ctx={props.ctx} center={center} path={filter.path} onFilter={(path) => center.setHistoryPath(path)} />}

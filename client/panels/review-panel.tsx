@@ -126,8 +126,8 @@ function Review(props: { ctx: AppContext; center: ReviewCenter }): JSX.Element {
   const session = center.session;
   const store = center.reviews;
   const [opening, setOpening] = createSignal(false);
-  const canOpen = () => can(session.role(), 'review') && session.connection() !== 'closed';
-  const canDecide = () => can(session.role(), 'comment') && session.connection() !== 'closed';
+  const canOpen = () => session.may('openReview');
+  const canDecide = () => session.may('decide');
   const showField = (path: string) => {
     props.ctx.revealPanel('form');
     session.requestFocus(path);
@@ -169,7 +169,7 @@ function Review(props: { ctx: AppContext; center: ReviewCenter }): JSX.Element {
           }}
         />
       </Show>
-      <ApprovalSetting center={center} isOwner={can(session.role(), 'manageAccess')} />
+      <ApprovalSetting center={center} isOwner={can(session.role(), 'configureReview')} />
       <Show when={store.error()}>
         <p class="field-issue field-issue--error review-error" role="alert">
           {store.error()}

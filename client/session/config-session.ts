@@ -12,7 +12,7 @@ import { MessageType } from '../../shared/protocol.ts';
 import { configSchema, validateConfig } from '../../shared/validation/index.ts';
 import type { RepairedIssue, ValidationResult } from '../../shared/validation/issue.ts';
 import type { ConfigSchema } from '../../shared/schema/types.ts';
-import { can, isRole, type Role } from '../../shared/roles.ts';
+import { can, isRole, type Action, type Role } from '../../shared/roles.ts';
 import { ApiRequestError, type Api } from '../app/api.ts';
 import type { Identity } from '../app/identity.ts';
 import { createFieldStore, type FieldStore } from '../form/field-store.ts';
@@ -48,6 +48,13 @@ export interface ConfigSession {
   name: Accessor<string>;
   /** Your role here (from the server: the REST answer, then live from your stamped presence). */
   role: Accessor<Role | null>;
+  /**
+   * May you `action` here now: your role allows it and the connection has not ended (access
+   * revoked, configuration deleted). The one place the client decides what to offer; the server
+   * decides again (server/access/policy.ts).
+   */
+  may(action: Action): boolean;
+  /** `may('edit')`. */
   canEdit: Accessor<boolean>;
   /** Who the others see: your name and colour as the server stamped them. */
   self: Accessor<Identity>;
@@ -205,6 +212,9 @@ export function createConfigSession(options: SessionOptions): ConfigSession {
   );
 
   let serial = 0;
+  // A closed connection (access revoked, configuration deleted) takes no more edits, comments,
+  // reviews or decisions.
+  const may = (action: Action) => can(role(), action) && connection() !== 'closed';
   return {
     configId,
     schema: configSchema,
@@ -215,8 +225,8 @@ export function createConfigSession(options: SessionOptions): ConfigSession {
     origin,
     name,
     role,
-    // A closed connection (access revoked, configuration deleted) takes no more edits.
-    canEdit: () => can(role(), 'edit') && connection() !== 'closed',
+    may,
+    canEdit: () => may('edit'),
     self,
     async rename(next) {
       const record = await api.renameConfig(configId, next);

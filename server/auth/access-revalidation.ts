@@ -1,18 +1,21 @@
 /**
- * Every live sync connection re-checked against Postgres, where access changes are durable:
- * at a steady interval and after every bus outage. Access events on the bus end sessions within
- * milliseconds; this is what ends them when an event was lost (Redis down when it was published,
- * or down on the receiving side), so a removed member or a revoked, expired or downgraded link
- * loses access everywhere within ACCESS_BOUND_MS whatever the bus does.
+ * Every live sync connection re-decided by the access policy against Postgres, where access
+ * changes are durable: for the connections an access change affects as soon as it is announced
+ * (an invalidation, here or from another process over the bus: `access-control.ts`), at a steady
+ * interval, and after every bus outage. The interval is what ends access when an invalidation was
+ * lost (Redis down when it was published, or down on the receiving side), so a removed member or a
+ * revoked, expired or downgraded link loses access everywhere within ACCESS_BOUND_MS whatever the
+ * bus does.
  *
  * One run is three batched queries whatever the number of connections: (config, user) pairs,
- * share links, sessions. The verdict is the same as when the connection was admitted (see
- * `accessFor`): the stronger of membership and link; the answer the same as a live event's.
+ * share links, sessions. The decision is the policy's (`server/access/policy.ts` `grantFor`), the
+ * same as at admission: the stronger of membership and link, expiring with the earlier of session
+ * and link.
  */
 import { sql } from 'drizzle-orm';
 import type { Logger } from 'pino';
-import { CloseCode } from '../../shared/protocol.ts';
-import { maxRole, type Role } from '../../shared/roles.ts';
+import type { Role } from '../../shared/roles.ts';
+import { grantFor, liveClose, type AccessFacts, type Grant } from '../access/policy.ts';
 import type { Db } from '../db/connect.ts';
 import type { Connection } from '../sync/connection.ts';
 
@@ -22,10 +25,24 @@ export const ACCESS_BOUND_MS = 5_000;
  * must fit in ACCESS_BOUND_MS, with room for a run that failed and the next one. */
 export const REVALIDATE_INTERVAL_MS = 2_000;
 
-/** What the re-check may do to a connection: the same as a live access event. */
+/** What a re-check does to a connection whose decision changed. */
 export interface AccessEnforcer {
   close(conn: Connection, close: { code: number; reason: string }): void;
-  setRole(configId: string, conn: Connection, role: Role, expiresAt: number | undefined): void;
+  /** A new role (edits start or stop landing, presence shows it). */
+  setRole(configId: string, conn: Connection, role: Role): void;
+}
+
+/** Which connections an access change may affect: those of one configuration (optionally only
+ * one user's, or one link's), or those of one session, wherever they are. */
+export type AccessScope = { configId: string; userId?: string; linkId?: string } | { sessionId: string };
+
+export function affects(scope: AccessScope, configId: string, conn: Connection): boolean {
+  const { who } = conn.principal;
+  if ('sessionId' in scope) return who.kind === 'member' && who.sessionId === scope.sessionId;
+  if (scope.configId !== configId) return false;
+  if (scope.userId !== undefined && !(who.kind === 'member' && who.userId === scope.userId)) return false;
+  if (scope.linkId !== undefined && who.link?.id !== scope.linkId) return false;
+  return true;
 }
 
 export interface RevalidationObserver {
@@ -49,10 +66,11 @@ async function readFacts(db: Db, live: Array<{ configId: string; conn: Connectio
   const shareIds = new Set<string>();
   const sessionIds = new Set<string>();
   for (const { configId, conn } of live) {
-    const userId = conn.principal.sessionId ? conn.principal.userId : null;
+    const { who } = conn.principal;
+    const userId = who.kind === 'member' ? who.userId : null;
     pairs.set(pairKey(configId, userId), { configId, userId });
-    if (conn.principal.shareId) shareIds.add(conn.principal.shareId);
-    if (conn.principal.sessionId) sessionIds.add(conn.principal.sessionId);
+    if (who.link) shareIds.add(who.link.id);
+    if (who.kind === 'member') sessionIds.add(who.sessionId);
   }
   const list = [...pairs.values()];
   const [pairRows, shareRows, sessionRows] = await Promise.all([
@@ -83,36 +101,27 @@ async function readFacts(db: Db, live: Array<{ configId: string; conn: Connectio
   return facts;
 }
 
-type Verdict = { close: { code: number; reason: string } } | { role: Role; expiresAt: number | undefined };
+type Verdict = { close: { code: number; reason: string } } | { grant: Grant };
+
+/** The policy's facts for one connection, from one run's rows. */
+export function factsFor(configId: string, conn: Connection, facts: Facts): AccessFacts {
+  const { who } = conn.principal;
+  const pair = facts.pairs.get(pairKey(configId, who.kind === 'member' ? who.userId : null));
+  const member = pair && who.kind === 'member' && (pair.ownerId === who.userId || pair.isAdmin) ? 'owner' : (pair?.memberRole ?? null);
+  const session = who.kind === 'member' ? facts.sessions.get(who.sessionId) : undefined;
+  const link = who.link ? facts.shares.get(who.link.id) : undefined;
+  return {
+    configGone: !pair || !pair.exists || pair.deleted,
+    memberRole: who.kind === 'member' ? member : null,
+    session: session ? { expiresAt: session.expiresAt, revoked: session.revokedAt !== null } : null,
+    link: link && who.link ? { id: who.link.id, configId: link.configId, role: link.role, kind: link.kind, expiresAt: link.expiresAt, revoked: link.revokedAt !== null } : null,
+  };
+}
 
 /** What a connection may do now, by the same rules as its admission. */
 export function verdictFor(configId: string, conn: Connection, facts: Facts, now = Date.now()): Verdict {
-  const { principal } = conn;
-  const userId = principal.sessionId ? principal.userId : null;
-  const pair = facts.pairs.get(pairKey(configId, userId));
-  if (!pair || !pair.exists || pair.deleted) return { close: CloseCode.notFound };
-  let memberRole: Role | null = null;
-  let sessionExpiry: number | undefined;
-  if (principal.sessionId) {
-    const session = facts.sessions.get(principal.sessionId);
-    if (!session || session.revokedAt !== null || session.expiresAt <= now) return { close: CloseCode.accessRevoked };
-    sessionExpiry = session.expiresAt;
-    memberRole = pair.ownerId === principal.userId || pair.isAdmin ? 'owner' : pair.memberRole;
-  }
-  let shareRole: Role | null = null;
-  let shareExpiry: number | undefined;
-  if (principal.shareId) {
-    const link = facts.shares.get(principal.shareId);
-    const active = link && link.revokedAt === null && (link.expiresAt === null || link.expiresAt > now) && link.kind === 'live' && link.configId === configId;
-    if (active) {
-      shareRole = link.role;
-      shareExpiry = link.expiresAt ?? undefined;
-    }
-  }
-  const role = maxRole(memberRole, shareRole);
-  if (!role) return { close: CloseCode.accessRevoked };
-  const expiries = [sessionExpiry, shareRole ? shareExpiry : undefined].filter((t): t is number => t !== undefined);
-  return { role, expiresAt: expiries.length > 0 ? Math.min(...expiries) : undefined };
+  const granted = grantFor(conn.principal.who, configId, factsFor(configId, conn, facts), now);
+  return granted.ok ? { grant: granted.grant } : { close: liveClose(granted.denial) };
 }
 
 export function createAccessRevalidator(deps: {
@@ -125,12 +134,18 @@ export function createAccessRevalidator(deps: {
   intervalMs?: number;
 }) {
   let running: Promise<void> | null = null;
-  let again = false;
+  /** What the next run covers: every connection, or those some scopes affect. */
+  let queued: AccessScope[] | 'all' | null = null;
   let failing = false;
 
-  async function runOnce(): Promise<void> {
+  async function runOnce(scope: AccessScope[] | 'all'): Promise<void> {
     const live: Array<{ configId: string; conn: Connection }> = [];
-    for (const [configId, set] of deps.connections()) for (const conn of set) if (!conn.closed) live.push({ configId, conn });
+    for (const [configId, set] of deps.connections()) {
+      for (const conn of set) {
+        if (conn.closed) continue;
+        if (scope === 'all' || scope.some((s) => affects(s, configId, conn))) live.push({ configId, conn });
+      }
+    }
     if (live.length === 0) return;
     let facts: Facts;
     try {
@@ -152,34 +167,48 @@ export function createAccessRevalidator(deps: {
       if ('close' in verdict) {
         deps.enforcer.close(conn, verdict.close);
         deps.observer?.acted('closed');
-      } else if (verdict.role !== conn.principal.role) {
-        deps.enforcer.setRole(configId, conn, verdict.role, verdict.expiresAt);
+        continue;
+      }
+      const { grant } = verdict;
+      const roleChanged = grant.role !== conn.principal.role;
+      conn.principal.expiresAt = grant.expiresAt;
+      conn.principal.linkId = grant.linkId;
+      if (roleChanged) {
+        deps.enforcer.setRole(configId, conn, grant.role);
         deps.observer?.acted('role_changed');
-      } else {
-        conn.principal.expiresAt = verdict.expiresAt;
       }
     }
   }
 
-  /** Runs a re-check now (coalesced with one already running). */
-  function request(): void {
-    if (running) {
-      again = true;
-      return;
-    }
-    running = runOnce().finally(() => {
-      running = null;
-      if (again) {
-        again = false;
-        request();
+  async function drain(): Promise<void> {
+    try {
+      while (queued) {
+        const scope = queued;
+        queued = null;
+        // A run never rejects: callers (routes, the timer) only wait for it.
+        await runOnce(scope).catch((error: unknown) => deps.logger.error({ err: error }, 'access re-check failed'));
       }
-    });
+    } finally {
+      running = null;
+    }
   }
+
+  /**
+   * Re-decides the connections `scope` affects (all without one), coalesced with a run already
+   * going. Resolves once a run that started after this call has finished.
+   */
+  function recheck(scope?: AccessScope): Promise<void> {
+    queued = scope && queued !== 'all' ? [...(queued ?? []), scope] : 'all';
+    running ??= drain();
+    return running;
+  }
+  const request = (): void => void recheck();
 
   const timer = setInterval(request, deps.intervalMs ?? REVALIDATE_INTERVAL_MS);
   timer.unref();
   return {
     request,
+    recheck,
     /** Resolves when no re-check is running (tests, shutdown). */
     async idle(): Promise<void> {
       while (running) await running;

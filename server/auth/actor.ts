@@ -1,16 +1,14 @@
 /**
  * Who is calling, from whatever credential came with the request: the session cookie, a bearer
  * token (`Authorization: Bearer`, or `?token=` on the WebSocket), and/or a share token
- * (`?share=` or the `X-Share-Token` header). Then: what may they do on a given configuration.
+ * (`?share=` or the `X-Share-Token` header). What they may do is the access policy's
+ * (`server/access/`).
  */
 import { createHash } from 'node:crypto';
 import type { Context } from 'hono';
 import { getCookie } from 'hono/cookie';
-import { can, maxRole, type Action, type Role } from '../../shared/roles.ts';
 import { ApiError } from '../http-errors.ts';
 import { decodeComponent } from '../input-decode.ts';
-import type { Principal } from '../sync/connection.ts';
-import type { AccessStore, ShareLink } from './access-store.ts';
 import type { Accounts, Session } from './accounts.ts';
 import { plausibleToken } from './tokens.ts';
 
@@ -38,12 +36,6 @@ export type SessionSource = 'authorization' | 'token' | 'cookie';
 
 /** `clientAddress`: the caller's address as `TRUST_PROXY` allows us to believe it. */
 export type AppEnv = { Variables: { actor: Actor; clientAddress: string } };
-
-export interface Access {
-  role: Role;
-  session: Session | null;
-  share: ShareLink | null;
-}
 
 /** The credentials a request carries, whatever the transport (Hono request or raw upgrade). */
 export interface Credentials {
@@ -106,55 +98,7 @@ export function requireSession(actor: Actor): Session {
   return actor.session;
 }
 
-/**
- * The caller's access to `configId`, or an ApiError: 401 with no credential at all, 404 when the
- * credential gives no access (existence is not revealed), 403 when the role is too low.
- */
-export async function requireAccess(
-  deps: { access: AccessStore },
-  actor: Actor,
-  configId: string,
-  action: Action,
-): Promise<Access> {
-  const found = await accessFor(deps, actor, configId);
-  if (!found) {
-    if (!actor.session && !actor.shareToken) throw new ApiError(401, 'unauthorized', 'sign in or use a share link');
-    throw new ApiError(404, 'not_found', 'unknown configuration');
-  }
-  if (!can(found.role, action)) {
-    throw new ApiError(403, 'forbidden', `your role (${found.role}) may not ${action} this configuration`);
-  }
-  return found;
-}
-
-export async function accessFor(deps: { access: AccessStore }, actor: Actor, configId: string): Promise<Access | null> {
-  const memberRole = actor.session ? await deps.access.memberRole(configId, actor.session.user) : null;
-  let share: ShareLink | null = null;
-  if (actor.shareToken) {
-    const link = await deps.access.resolveShare(actor.shareToken);
-    // A snapshot link never opens the live configuration.
-    if (link && link.configId === configId && link.kind === 'live') share = link;
-  }
-  const role = maxRole(memberRole, share?.role ?? null);
-  if (!role) return null;
-  // Report the link only when it is what grants the role (revoking it must then end the session).
-  const viaShare = share && (!memberRole || maxRole(memberRole, share.role) !== memberRole) ? share : null;
-  return { role, session: actor.session, share: viaShare };
-}
-
 export function sanitizeGuestName(raw: string | undefined): string {
   const cleaned = (raw ?? '').replace(/[\u0000-\u001f\u007f<>]/g, '').trim().slice(0, MAX_GUEST_NAME_LENGTH);
   return cleaned || 'Guest';
-}
-
-/** The identity stamped on presence and the change log for this access. */
-export function principalFor(access: Access, guest: { id: string; name?: string }): Principal {
-  const expiries = [access.share?.expiresAt?.getTime(), access.session?.expiresAt.getTime()].filter((t): t is number => !!t);
-  const base = { role: access.role, shareId: access.share?.id, sessionId: access.session?.id, expiresAt: expiries.length ? Math.min(...expiries) : undefined };
-  if (access.session) {
-    const { user } = access.session;
-    return { ...base, userId: user.id, name: user.name, color: colorFor(user.id) };
-  }
-  const userId = `guest:${guest.id}`;
-  return { ...base, userId, name: `${sanitizeGuestName(guest.name)} (guest)`, color: colorFor(userId) };
 }

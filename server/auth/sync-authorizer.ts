@@ -8,7 +8,10 @@ import type { AuthorizeSync } from '../ws-transport.ts';
 import type { AccessStore } from './access-store.ts';
 import type { Accounts } from './accounts.ts';
 import type { OriginPolicy } from '../request-trust/origin-policy.ts';
-import { accessFor, actorFrom, cookieValue, principalFor, SESSION_COOKIE, sessionCredential, type Credentials } from './actor.ts';
+import { authorize, principalOf } from '../access/authorize.ts';
+import { admissionClose, personIdOf, type Grant, type MemberPrincipal, type ShareLinkGuestPrincipal } from '../access/policy.ts';
+import type { ConnectionPrincipal } from '../sync/connection.ts';
+import { actorFrom, colorFor, cookieValue, sanitizeGuestName, SESSION_COOKIE, sessionCredential, type Credentials } from './actor.ts';
 
 export interface SyncAuthorizerDeps {
   access: AccessStore;
@@ -35,14 +38,23 @@ export function createSyncAuthorizer(deps: SyncAuthorizerDeps): AuthorizeSync {
       return { ok: false, close: CloseCode.crossOrigin };
     }
     const actor = await actorFrom(credentials, deps.accounts);
-    if (!actor.session && !actor.shareToken) return { ok: false, close: CloseCode.unauthorized };
-    const access = await accessFor(deps, actor, configId);
+    // randomUUID draws from a cached pool: no system call per connection (used only for guests).
+    const guest = { id: randomUUID(), name: sanitizeGuestName(url.searchParams.get('name') ?? undefined) };
+    const who = await principalOf(deps, actor, guest);
+    const decision = await authorize(deps, who, configId, 'read');
     // "No such configuration" and "not yours" get the same close code, as REST answers 404 for
     // both: a different answer would tell a stranger which configuration ids exist.
-    if (!access) return { ok: false, close: CloseCode.notFound };
-    if (access.share) await deps.access.recordShareUse(access.share, true);
-    // randomUUID draws from a cached pool: no system call per connection (used only for guests).
-    const principal = principalFor(access, { id: randomUUID(), name: url.searchParams.get('name') ?? undefined });
+    if (!decision.ok) return { ok: false, close: admissionClose(decision.denial) };
+    const admitted = who as MemberPrincipal | ShareLinkGuestPrincipal;
+    if (decision.grant.linkId && admitted.link) await deps.access.recordShareUse(admitted.link, true);
+    const principal = connectionPrincipal(admitted, decision.grant);
     return { ok: true, principal };
   };
+}
+
+/** The identity stamped on presence and the change log, with the grant it was admitted with. */
+export function connectionPrincipal(who: MemberPrincipal | ShareLinkGuestPrincipal, grant: Grant): ConnectionPrincipal {
+  const userId = personIdOf(who);
+  const name = who.kind === 'member' ? who.name : `${who.guestName ?? 'Guest'} (guest)`;
+  return { who, userId, name, color: colorFor(userId), role: grant.role, linkId: grant.linkId, expiresAt: grant.expiresAt };
 }

@@ -18,7 +18,8 @@ import {
   type FrameworkCheckJobData,
 } from '../../shared/builds/framework-check.ts';
 import type { AccessStore } from '../auth/access-store.ts';
-import { requireAccess, type AppEnv } from '../auth/actor.ts';
+import { requireAction } from '../access/authorize.ts';
+import { type AppEnv } from '../auth/actor.ts';
 import type { BuildsContext } from '../builds-context.ts';
 import { ApiError, notFound } from '../http-errors.ts';
 import type { DocStorage } from '../storage/types.ts';
@@ -38,7 +39,7 @@ export function frameworkCheckRoutes(deps: FrameworkCheckRouteDeps): Hono<AppEnv
 
   app.post('/configs/:id/framework-check', async (c) => {
     const id = c.req.param('id');
-    await requireAccess(deps, c.get('actor'), id, 'build');
+    await requireAction(deps, c.get('actor'), id, 'build');
     const b = deps.builds;
     if (!b) throw new ApiError(503, 'framework_check_unavailable', `${UNAVAILABLE} (no build queue: set REDIS_URL)`);
     const record = await deps.storage.getConfig(id);

@@ -3,7 +3,8 @@
  * A user is their user id; a guest who came through a share link is `share:<link id>` over REST
  * and `guest:<connection id>` over sync; the server itself (shape repairs) has no id.
  */
-import type { Access } from '../auth/actor.ts';
+import type { Access } from '../access/authorize.ts';
+import { isGuestPersonId, personIdOf } from '../access/policy.ts';
 import { Connection } from '../sync/connection.ts';
 import { ActingOrigin } from '../sync/room.ts';
 import type { Person, PersonKind } from '../../shared/history-types.ts';
@@ -17,7 +18,7 @@ export function personOf(access: Access): Person {
   if (access.session) return { id: access.session.user.id, name: access.session.user.name, kind: 'user' };
   const share = access.share;
   return {
-    id: share ? `share:${share.id}` : null,
+    id: share ? personIdOf({ kind: 'shareLinkGuest', link: share, guestId: null, guestName: null }) : null,
     name: share?.label ? `Guest (${share.label})` : 'Guest',
     kind: 'guest',
   };
@@ -33,12 +34,12 @@ export function actingOrigin(access: Access, source: string): ActingOrigin {
 export function authorOfOrigin(origin: unknown): { author: Person; source: string } {
   if (origin instanceof Connection) {
     const p = origin.principal;
-    const guest = p.userId.startsWith('guest:');
+    const guest = p.who.kind === 'shareLinkGuest';
     return { author: { id: p.userId, name: p.name, kind: guest ? 'guest' : 'user' }, source: 'sync' };
   }
   if (origin instanceof ActingOrigin) {
     const { userId, name } = origin.actor;
-    const guest = userId === 'guest' || userId.startsWith('share:') || userId.startsWith('guest:');
+    const guest = isGuestPersonId(userId);
     return { author: { id: userId, name, kind: guest ? 'guest' : 'user' }, source: origin.source };
   }
   // SERVER_ORIGIN (repairs) and anything else the server did on its own.
@@ -49,5 +50,5 @@ export function authorOfOrigin(origin: unknown): { author: Person; source: strin
 export const personView = (id: string | null, name: string, kind?: string): Person => ({
   id,
   name,
-  kind: (kind as PersonKind | undefined) ?? (id === null ? 'server' : id.startsWith('share:') || id.startsWith('guest:') ? 'guest' : 'user'),
+  kind: (kind as PersonKind | undefined) ?? (id === null ? 'server' : isGuestPersonId(id) ? 'guest' : 'user'),
 });

@@ -16,7 +16,8 @@ import { diffConfigs } from '../../shared/config-diff.ts';
 import type { HistoryEvent } from '../../shared/history-types.ts';
 import { configSchema } from '../../shared/validation/index.ts';
 import type { AccessStore } from '../auth/access-store.ts';
-import { requireAccess, type AppEnv } from '../auth/actor.ts';
+import { requireAction } from '../access/authorize.ts';
+import { type AppEnv } from '../auth/actor.ts';
 import { readConfigJson } from '../config-doc.ts';
 import { ApiError, badRequest, notFound, readJsonObject, unprocessable } from '../http-errors.ts';
 import type { Db } from '../db/connect.ts';
@@ -65,7 +66,7 @@ export function historyRoutes(deps: HistoryRouteDeps): Hono<AppEnv> {
   const { db, changeLog } = deps;
   const app = new Hono<AppEnv>();
   const allow = (c: { get(k: 'actor'): AppEnv['Variables']['actor'] }, id: string, action: 'read' | 'edit') =>
-    requireAccess(deps, c.get('actor'), id, action);
+    requireAction(deps, c.get('actor'), id, action);
 
   /** A version's JSON, or the configuration as it is now. */
   const stateOf = async (configId: string, ref: string, param: string): Promise<Record<string, unknown>> => {

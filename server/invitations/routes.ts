@@ -15,7 +15,8 @@ import type { Logger } from 'pino';
 import { isRole } from '../../shared/roles.ts';
 import { normalizeEmail } from '../auth/accounts.ts';
 import type { AccessStore } from '../auth/access-store.ts';
-import { requireAccess, requireSession, type AppEnv } from '../auth/actor.ts';
+import { requireAction } from '../access/authorize.ts';
+import { requireSession, type AppEnv } from '../auth/actor.ts';
 import type { AccessEvents } from '../access-control.ts';
 import { ApiError, notFound, readJsonObject } from '../http-errors.ts';
 import type { DocStorage } from '../storage/types.ts';
@@ -51,7 +52,7 @@ export function invitationRoutes(deps: InvitationRouteDeps): Hono<AppEnv> {
 
   app.post('/configs/:id/members', async (c) => {
     const id = c.req.param('id');
-    const me = await requireAccess(deps, c.get('actor'), id, 'manageAccess');
+    const me = await requireAction(deps, c.get('actor'), id, 'manageAccess');
     const body = await readJsonObject(c);
     const email = typeof body.email === 'string' ? normalizeEmail(body.email) : '';
     if (email.length > MAX_EMAIL_LENGTH || !EMAIL_RE.test(email)) throw invalid('/email', 'email must be an address', 'format');
@@ -76,7 +77,7 @@ export function invitationRoutes(deps: InvitationRouteDeps): Hono<AppEnv> {
 
   app.delete('/configs/:id/invitations/:invitationId', async (c) => {
     const id = c.req.param('id');
-    await requireAccess(deps, c.get('actor'), id, 'manageAccess');
+    await requireAction(deps, c.get('actor'), id, 'manageAccess');
     if (!(await invitations.revoke(id, c.req.param('invitationId')))) throw notFound('invitation');
     return c.body(null, 204);
   });
@@ -98,8 +99,9 @@ export function invitationRoutes(deps: InvitationRouteDeps): Hono<AppEnv> {
     const session = requireSession(c.get('actor'));
     const result = await invitations.accept(readToken(await readJsonObject(c)), session.user.id);
     if (!result.ok) throw invalidLink();
-    // Open sockets of this person on the configuration (through a link, say) get the new role.
-    if (result.role !== 'owner') deps.events.memberChanged(result.configId, session.user.id, result.role);
+    // Open sockets of this person on the configuration (through a link, say) are re-decided: a
+    // stronger role applies at once, an owner or admin stays what they are.
+    await deps.events.invalidate({ configId: result.configId, userId: session.user.id });
     return c.json({ configId: result.configId, role: result.role });
   });
 

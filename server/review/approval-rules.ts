@@ -12,6 +12,7 @@ import { configVersions, type reviewDecisions, type reviews } from '../../shared
 import { configs } from '../../shared/db/schema.ts';
 import type { NotCountedCode, ReviewStatus } from '../../shared/history-types.ts';
 import { roleRank, type Role } from '../../shared/roles.ts';
+import { isGuestPersonId } from '../access/policy.ts';
 import type { Db } from '../db/connect.ts';
 import { authorsBetween } from '../history/change-log.ts';
 
@@ -53,7 +54,7 @@ interface ReviewFacts {
 }
 
 export function whyNotCounted(personId: string | null, facts: ReviewFacts): NotCountedCode | null {
-  if (!personId || personId.startsWith('share:') || personId.startsWith('guest:')) return 'guest';
+  if (!personId || isGuestPersonId(personId)) return 'guest';
   if (personId === facts.openerId) return 'opener';
   if (facts.authors.has(personId)) return 'author';
   const role = facts.roles.get(personId);

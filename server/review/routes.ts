@@ -5,13 +5,13 @@
  * - `POST  /comments` `{ body, anchor?: { path, schemaVersion? } | null, threadId?, reviewId? }`
  *          a new thread, or with `threadId` a reply (comment)
  * - `PATCH /comments/:commentId` `{ resolved?, body? }`  resolve/reopen its thread (comment);
- *          edit the text (its author only)
+ *          edit the text (editOwnComment: its author only)
  * - `GET   /reviews?limit=`, `GET /reviews/:reviewId`  (read)
- * - `POST  /reviews` `{ title? }`                     review the current state (review: editors)
+ * - `POST  /reviews` `{ title? }`                     review the current state (openReview: editors)
  * - `POST  /reviews/:reviewId/decision` `{ decision: approve|request_changes, comment?, contentHash? }`
- *          (comment: commenters review too, that is what a commenter link is for)
+ *          (decide: commenters review too, that is what a commenter link is for)
  * - `GET   /approval`                                may the current state be built? (read)
- * - `GET/PUT /settings` `{ requireApproval, requiredApprovals }`  (read / owner)
+ * - `GET/PUT /settings` `{ requireApproval, requiredApprovals }`  (read / configureReview: owners)
  *
  * Every change is pushed to the configuration's `?ext=1` clients as an `event` message.
  */
@@ -19,10 +19,12 @@ import { Hono, type Context } from 'hono';
 import { contentHash } from '../../shared/content-hash.ts';
 import { anchorStatus, type CommentAnchor } from '../../shared/comment-anchor.ts';
 import type { HistoryEvent } from '../../shared/history-types.ts';
+import type { Action } from '../../shared/roles.ts';
 import { SCHEMA_VERSION } from '../../shared/schema/version.ts';
 import { configSchema } from '../../shared/validation/index.ts';
 import type { AccessStore } from '../auth/access-store.ts';
-import { requireAccess, type AppEnv } from '../auth/actor.ts';
+import { actorIdOf, requireAction, requireAlso } from '../access/authorize.ts';
+import { type AppEnv } from '../auth/actor.ts';
 import { readConfigJson } from '../config-doc.ts';
 import type { Db } from '../db/connect.ts';
 import { readLimit, readText } from '../history/params.ts';
@@ -96,8 +98,7 @@ export function reviewRoutes(deps: ReviewRouteDeps): Hono<AppEnv> {
   const { db, push } = deps;
   const approval: ApprovalDeps = { db, authors: deps.authors };
   const app = new Hono<AppEnv>();
-  const allow = (c: Context<AppEnv>, action: 'read' | 'comment' | 'review' | 'manageAccess') =>
-    requireAccess(deps, c.get('actor'), c.req.param('id')!, action);
+  const allow = (c: Context<AppEnv>, action: Action) => requireAction(deps, c.get('actor'), c.req.param('id')!, action);
   const currentJson = async (id: string) => (await readConfigJson(id, deps)).data;
   const current = async (id: string) => {
     const json = await currentJson(id);
@@ -165,7 +166,7 @@ export function reviewRoutes(deps: ReviewRouteDeps): Hono<AppEnv> {
     const me = personOf(access);
     if (body.body !== undefined) {
       const text = readText(body, 'body', { max: MAX_COMMENT_BODY_LENGTH, required: true })!;
-      if (comment.authorId !== me.id) throw new ApiError(403, 'forbidden', 'only its author may edit a comment');
+      requireAlso(access, 'editOwnComment', { comment: { authorId: comment.authorId, actorId: actorIdOf(access) } });
       await editBody(db, comment.id, text);
     }
     if (body.resolved !== undefined) {
@@ -194,7 +195,7 @@ export function reviewRoutes(deps: ReviewRouteDeps): Hono<AppEnv> {
 
   app.post('/:id/reviews', async (c) => {
     const id = c.req.param('id');
-    const access = await allow(c, 'review');
+    const access = await allow(c, 'openReview');
     const body = await readJsonObject(c);
     const title = readText(body, 'title', { max: MAX_REVIEW_TITLE_LENGTH }) || 'Review';
     const openedBy = personOf(access);
@@ -209,7 +210,7 @@ export function reviewRoutes(deps: ReviewRouteDeps): Hono<AppEnv> {
 
   app.post('/:id/reviews/:reviewId/decision', async (c) => {
     const id = c.req.param('id');
-    const access = await allow(c, 'comment');
+    const access = await allow(c, 'decide');
     const row = await reviewRow(db, id, c.req.param('reviewId'));
     if (!row) throw notFound('review');
     const body = await readJsonObject(c);
@@ -242,7 +243,7 @@ export function reviewRoutes(deps: ReviewRouteDeps): Hono<AppEnv> {
 
   app.put('/:id/settings', async (c) => {
     const id = c.req.param('id');
-    await allow(c, 'manageAccess');
+    await allow(c, 'configureReview');
     const body = await readJsonObject(c);
     const unknown = Object.keys(body).filter((k) => k !== 'requireApproval' && k !== 'requiredApprovals');
     if (unknown.length > 0) throw invalid(`/${unknown[0]}`, `unknown setting ${unknown[0]}`, 'additionalProperties');

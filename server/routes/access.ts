@@ -9,7 +9,8 @@ import { isRole, isShareRole, type Role, type ShareRole } from '../../shared/rol
 import { configToJson } from '../../shared/doc-binding.ts';
 import type { AccessStore, ShareLink } from '../auth/access-store.ts';
 import { normalizeEmail } from '../auth/accounts.ts';
-import { requireAccess, type AppEnv } from '../auth/actor.ts';
+import { requireAction } from '../access/authorize.ts';
+import type { AppEnv } from '../auth/actor.ts';
 import type { AccessEvents } from '../access-control.ts';
 import { ApiError, notFound, readJsonObject } from '../http-errors.ts';
 import type { InvitationStore } from '../invitations/invitation-store.ts';
@@ -66,7 +67,7 @@ function readLabel(body: Record<string, unknown>): string | null | undefined {
 export function accessRoutes(deps: AccessRouteDeps): Hono<AppEnv> {
   const { access, events } = deps;
   const app = new Hono<AppEnv>();
-  const owner = (c: { get(k: 'actor'): AppEnv['Variables']['actor'] }, id: string) => requireAccess(deps, c.get('actor'), id, 'manageAccess');
+  const owner = (c: { get(k: 'actor'): AppEnv['Variables']['actor'] }, id: string) => requireAction(deps, c.get('actor'), id, 'manageAccess');
 
   app.get('/configs/:id/members', async (c) => {
     const id = c.req.param('id');
@@ -83,7 +84,7 @@ export function accessRoutes(deps: AccessRouteDeps): Hono<AppEnv> {
     if (!isRole(body.role) || body.role === 'owner') throw invalid('/role', 'role must be editor, commenter or viewer');
     const userId = c.req.param('userId');
     if (!(await access.setMemberRole(id, userId, body.role as Role))) throw notFound('member');
-    events.memberChanged(id, userId, body.role as Role);
+    await events.invalidate({ configId: id, userId });
     return c.json({ userId, role: body.role });
   });
 
@@ -99,7 +100,7 @@ export function accessRoutes(deps: AccessRouteDeps): Hono<AppEnv> {
       return c.body(null, 204);
     }
     if (!(await access.removeMember(id, userId))) throw notFound('member');
-    events.memberChanged(id, userId, null);
+    await events.invalidate({ configId: id, userId });
     return c.body(null, 204);
   });
 
@@ -146,7 +147,7 @@ export function accessRoutes(deps: AccessRouteDeps): Hono<AppEnv> {
     if (Object.values(patch).every((v) => v === undefined)) return c.json(shareView(current));
     const updated = await access.updateShare(id, current.id, patch);
     if (!updated) throw notFound('share link');
-    events.shareRoleChanged(id, updated.id, updated.role, updated.expiresAt);
+    await events.invalidate({ configId: id, linkId: updated.id });
     return c.json(shareView(updated));
   });
 
@@ -155,7 +156,7 @@ export function accessRoutes(deps: AccessRouteDeps): Hono<AppEnv> {
     await owner(c, id);
     const shareId = c.req.param('shareId');
     if (!(await access.revokeShare(id, shareId))) throw notFound('share link');
-    events.shareRevoked(id, shareId);
+    await events.invalidate({ configId: id, linkId: shareId });
     return c.body(null, 204);
   });
 

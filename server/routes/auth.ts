@@ -25,7 +25,8 @@ export interface AuthRouteDeps {
   providers: { github: boolean };
   /** Set the cookie's Secure flag (behind HTTPS). */
   secureCookies: boolean;
-  onSessionRevoked: (sessionId: string) => void;
+  /** Resolves once this process's connections of the session are closed. */
+  onSessionRevoked: (sessionId: string) => Promise<void>;
   /** Failed sign-ins per (email, address), growing delays (server/auth/login-throttle.ts). */
   throttle: LoginThrottle;
   /** scrypt behind a concurrency cap, sign-ins first (server/auth/password-hasher.ts). */
@@ -110,7 +111,7 @@ export function authRoutes(deps: AuthRouteDeps): Hono<AppEnv> {
     const session = c.get('actor').session;
     if (session) {
       await deps.accounts.revokeSession(session.id);
-      deps.onSessionRevoked(session.id);
+      await deps.onSessionRevoked(session.id);
     }
     deleteCookie(c, SESSION_COOKIE, { path: '/' });
     return c.body(null, 204);

@@ -18,8 +18,8 @@ import { contentHash } from '../../shared/content-hash.ts';
 import { SCHEMA_VERSION } from '../../shared/schema/index.ts';
 import { validateConfig } from '../../shared/validation/index.ts';
 import type { AccessStore } from '../auth/access-store.ts';
-import { can } from '../../shared/roles.ts';
-import { accessFor, requireAccess, type AppEnv } from '../auth/actor.ts';
+import { authorize, denialError, principalOf, requireAction } from '../access/authorize.ts';
+import { type AppEnv } from '../auth/actor.ts';
 import { isUuid } from '../history/versions.ts';
 import type { BuildsContext } from '../builds-context.ts';
 import { ApiError, notFound, readJsonObject, unprocessable } from '../http-errors.ts';
@@ -85,9 +85,10 @@ export function buildRoutes(deps: BuildRouteDeps): Hono<AppEnv> {
     if (!actor.session && !actor.shareToken) throw new ApiError(401, 'unauthorized', 'sign in or use a share link');
     const buildId = c.req.param('buildId') ?? '';
     const build = isUuid(buildId) ? await getBuild(ctx().db, buildId) : null;
-    const access = build ? await accessFor(deps, actor, build.configId) : null;
-    if (!build || !access) throw notFound('build');
-    if (!can(access.role, action)) throw new ApiError(403, 'forbidden', `your role (${access.role}) may not ${action} this configuration`);
+    if (!build) throw notFound('build');
+    const decision = await authorize(deps, await principalOf(deps, actor), build.configId, action);
+    // Only a lower role is told apart: anything else is "no such build".
+    if (!decision.ok) throw decision.denial.reason === 'roleTooLow' ? denialError(decision.denial) : notFound('build');
     return build;
   };
 
@@ -110,7 +111,7 @@ export function buildRoutes(deps: BuildRouteDeps): Hono<AppEnv> {
 
   async function requestBuild(c: Context<AppEnv>) {
     const id = c.req.param('id') ?? '';
-    const access = await requireAccess(deps, c.get('actor'), id, 'build');
+    const access = await requireAction(deps, c.get('actor'), id, 'build');
     // Redis away: answer at once rather than record a build that can only fail.
     if (ctx().redis.status !== 'ready') throw queueUnavailable();
     const body = (await c.req.text()).trim() === '' ? {} : await readJsonObject(c);
@@ -148,7 +149,7 @@ export function buildRoutes(deps: BuildRouteDeps): Hono<AppEnv> {
 
   app.get('/configs/:id/builds', async (c) => {
     const id = c.req.param('id');
-    await requireAccess(deps, c.get('actor'), id, 'read');
+    await requireAction(deps, c.get('actor'), id, 'read');
     return c.json(await listBuilds(ctx().db, id));
   });
 

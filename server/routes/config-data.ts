@@ -5,7 +5,8 @@
  */
 import { Hono } from 'hono';
 import type { AccessStore } from '../auth/access-store.ts';
-import { requireAccess, requireSession, type AppEnv } from '../auth/actor.ts';
+import { requireAction } from '../access/authorize.ts';
+import { requireSession, type AppEnv } from '../auth/actor.ts';
 import { configToConf } from '../../shared/conf/conf-export.ts';
 import { ConfImportError, parseConf, type ImportWarning } from '../../shared/conf/conf-import.ts';
 import { defaultConfig, writeConfig } from '../../shared/doc-binding.ts';
@@ -47,7 +48,7 @@ export function configDataRoutes(deps: ConfigDataDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
 
   app.put('/:id/data', async (c) => {
-    const access = await requireAccess(deps, c.get('actor'), c.req.param('id'), 'edit');
+    const access = await requireAction(deps, c.get('actor'), c.req.param('id'), 'edit');
     const record = await storage.getConfig(c.req.param('id'));
     if (!record) throw notFound();
     const body = await readJsonObject(c);
@@ -111,7 +112,7 @@ export function configDataRoutes(deps: ConfigDataDeps): Hono<AppEnv> {
   });
 
   app.get('/:id/export', async (c) => {
-    await requireAccess(deps, c.get('actor'), c.req.param('id'), 'read');
+    await requireAction(deps, c.get('actor'), c.req.param('id'), 'read');
     const record = await storage.getConfig(c.req.param('id'));
     if (!record) throw notFound();
     const format = c.req.query('format') ?? 'json';

@@ -3,7 +3,8 @@
  */
 import { Hono } from 'hono';
 import type { AccessStore } from '../auth/access-store.ts';
-import { requireAccess, requireSession, type AppEnv } from '../auth/actor.ts';
+import { requireAction } from '../access/authorize.ts';
+import { requireSession, type AppEnv } from '../auth/actor.ts';
 import { Limits } from '../../shared/protocol.ts';
 import { initialState, readConfigJson } from '../config-doc.ts';
 import { badRequest, notFound, readJsonObject } from '../http-errors.ts';
@@ -50,7 +51,7 @@ export function configRoutes(deps: ConfigRoutesDeps): Hono<AppEnv> {
   });
 
   app.get('/:id', async (c) => {
-    const { role } = await requireAccess(deps, c.get('actor'), c.req.param('id'), 'read');
+    const { role } = await requireAction(deps, c.get('actor'), c.req.param('id'), 'read');
     const record = await storage.getConfig(c.req.param('id'));
     if (!record) throw notFound();
     const { data } = await readConfigJson(record.id, { storage, manager });
@@ -65,7 +66,7 @@ export function configRoutes(deps: ConfigRoutesDeps): Hono<AppEnv> {
   });
 
   app.patch('/:id', async (c) => {
-    await requireAccess(deps, c.get('actor'), c.req.param('id'), 'edit');
+    await requireAction(deps, c.get('actor'), c.req.param('id'), 'edit');
     const body = await readJsonObject(c);
     const name = readName(body, true)!;
     const record = await storage.renameConfig(c.req.param('id'), name);
@@ -75,7 +76,7 @@ export function configRoutes(deps: ConfigRoutesDeps): Hono<AppEnv> {
 
   app.delete('/:id', async (c) => {
     const id = c.req.param('id');
-    await requireAccess(deps, c.get('actor'), id, 'delete');
+    await requireAction(deps, c.get('actor'), id, 'delete');
     if (!(await storage.deleteConfig(id))) throw notFound();
     hooks.onDeleted(id);
     return c.body(null, 204);

@@ -11,21 +11,25 @@ export interface SyncSocket {
 }
 
 import type { Role } from '../../shared/roles.ts';
+import { allows, type MemberPrincipal, type ShareLinkGuestPrincipal } from '../access/policy.ts';
 
 export type { Role };
 
-export interface Principal {
-  /** Stable id of the person (user id, or `guest:<id>` for link visitors). */
+/** Who holds a connection and what the access policy grants them there now. */
+export interface ConnectionPrincipal {
+  /** Who, typed (a member's session, or a link guest): what live re-checks decide again. */
+  who: MemberPrincipal | ShareLinkGuestPrincipal;
+  /** The id presence and the change log show: the user id, or `guest:<id>` for a link guest
+   * (`personIdOf`; a wire format, unchanged for clients). */
   userId: string;
   name: string;
   color: string;
-  /** Mutable: lowered or raised live when a link's or membership's role changes. */
+  /** Mutable: the grant's role, lowered or raised live when access changes. */
   role: Role;
-  /** Share link this session came through, if any (revoking it ends the session). */
-  shareId?: string;
-  /** Session this connection authenticated with (signing out ends the connection). */
-  sessionId?: string;
-  /** Epoch ms after which the credential (link or session) is no longer valid. */
+  /** Mutable: the share link that grants the role, if it is a link (its limits count this
+   * connection; revoking it ends the connection unless a membership still grants a role). */
+  linkId: string | null;
+  /** Mutable: epoch ms when the grant ends by itself (the earlier of session and link). */
   expiresAt?: number;
 }
 
@@ -41,7 +45,7 @@ export class Connection {
 
   constructor(
     readonly socket: SyncSocket,
-    readonly principal: Principal,
+    readonly principal: ConnectionPrincipal,
     /** Wants extension messages (type ≥ 100). The stock provider must never get one. */
     readonly ext: boolean,
   ) {
@@ -50,8 +54,9 @@ export class Connection {
     this.id = randomUUID();
   }
 
+  /** Asked for every document message: the role table of the access policy, no I/O. */
   get canWrite(): boolean {
-    return this.principal.role === 'owner' || this.principal.role === 'editor';
+    return allows(this.principal, 'edit');
   }
 
   send(data: Uint8Array): void {

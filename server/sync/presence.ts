@@ -6,23 +6,23 @@
 import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
 import * as awarenessProtocol from 'y-protocols/awareness';
-import type { Connection, Principal } from './connection.ts';
+import type { Connection, ConnectionPrincipal } from './connection.ts';
 
 export interface StampedUser {
   id: string;
   name: string;
   color: string;
-  role: Principal['role'];
+  role: ConnectionPrincipal['role'];
   guest?: boolean;
 }
 
-export function stampOf(principal: Principal): StampedUser {
+export function stampOf(principal: ConnectionPrincipal): StampedUser {
   return {
     id: principal.userId,
     name: principal.name,
     color: principal.color,
     role: principal.role,
-    ...(principal.userId.startsWith('guest:') ? { guest: true } : {}),
+    ...(principal.who.kind === 'shareLinkGuest' ? { guest: true } : {}),
   };
 }
 

@@ -5,7 +5,8 @@
  */
 import { Hono } from 'hono';
 import type { AccessStore } from '../auth/access-store.ts';
-import { requireAccess, requireSession, type AppEnv } from '../auth/actor.ts';
+import { requireAction } from '../access/authorize.ts';
+import { requireSession, type AppEnv } from '../auth/actor.ts';
 import { notFound } from '../http-errors.ts';
 import type { DocStorage } from '../storage/types.ts';
 import { purgeDate, type TrashStore } from './trash-store.ts';
@@ -41,7 +42,7 @@ export function trashRoutes(deps: TrashRoutesDeps): Hono<AppEnv> {
     // Not in the caller's trash: answered like any owner-only action on a live configuration
     // (401 / 404 / 403), and for its owner there is nothing to do. A trashed configuration of
     // someone else is "unknown", as on every other route.
-    await requireAccess(deps, actor, id, 'delete');
+    await requireAction(deps, actor, id, 'delete');
     const record = await deps.storage.getConfig(id);
     if (!record) throw notFound();
     return c.json({ id: record.id, name: record.name, updatedAt: record.updatedAt, restored: false });
