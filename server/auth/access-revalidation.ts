@@ -47,6 +47,7 @@ export function affects(scope: AccessScope, configId: string, conn: Connection):
 
 export interface RevalidationObserver {
   ran(ok: boolean): void;
+  /** A full re-check (not one for an invalidation) had to close or change a connection. */
   acted(action: 'closed' | 'role_changed'): void;
 }
 
@@ -147,14 +148,16 @@ export function createAccessRevalidator(deps: {
       }
     }
     if (live.length === 0) return;
+    // Only the steady sweep is observed: its actions are the changes no invalidation delivered.
+    const sweep = scope === 'all';
     let facts: Facts;
     try {
       facts = await readFacts(deps.db, live);
-      deps.observer?.ran(true);
+      if (sweep) deps.observer?.ran(true);
       if (failing) deps.logger.info('access re-check against Postgres works again');
       failing = false;
     } catch (error) {
-      deps.observer?.ran(false);
+      if (sweep) deps.observer?.ran(false);
       // Postgres away: nobody's access can change meanwhile either (changes go through it).
       if (!failing) deps.logger.warn({ err: error }, 'access re-check against Postgres failed; retrying every interval');
       failing = true;
@@ -166,7 +169,7 @@ export function createAccessRevalidator(deps: {
       const verdict = verdictFor(configId, conn, facts, now);
       if ('close' in verdict) {
         deps.enforcer.close(conn, verdict.close);
-        deps.observer?.acted('closed');
+        if (sweep) deps.observer?.acted('closed');
         continue;
       }
       const { grant } = verdict;
@@ -175,7 +178,7 @@ export function createAccessRevalidator(deps: {
       conn.principal.linkId = grant.linkId;
       if (roleChanged) {
         deps.enforcer.setRole(configId, conn, grant.role);
-        deps.observer?.acted('role_changed');
+        if (sweep) deps.observer?.acted('role_changed');
       }
     }
   }
