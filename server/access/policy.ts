@@ -6,7 +6,7 @@
  * (architecture.md, "Access").
  */
 import { CloseCode } from '../../shared/protocol.ts';
-import { ACTION_MIN_ROLE, can, roleRank, type Action, type Role } from '../../shared/roles.ts';
+import { ACTIONS, can, roleRank, type Action, type Role } from '../../shared/roles.ts';
 import type { ShareLink } from '../auth/access-store.ts';
 import type { Session } from '../auth/accounts.ts';
 
@@ -195,4 +195,4 @@ export function liveClose(denial: Denial): { code: number; reason: string } {
 }
 
 /** Every action, for tables and tests. */
-export const ALL_ACTIONS = Object.keys(ACTION_MIN_ROLE) as Action[];
+export const ALL_ACTIONS: readonly Action[] = ACTIONS;

@@ -19,7 +19,7 @@ import {
 } from '../../shared/builds/framework-check.ts';
 import type { AccessStore } from '../auth/access-store.ts';
 import { requireAction } from '../access/authorize.ts';
-import { type AppEnv } from '../auth/actor.ts';
+import type { AppEnv } from '../auth/actor.ts';
 import type { BuildsContext } from '../builds-context.ts';
 import { ApiError, notFound } from '../http-errors.ts';
 import type { DocStorage } from '../storage/types.ts';

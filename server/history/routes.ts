@@ -17,7 +17,7 @@ import type { HistoryEvent } from '../../shared/history-types.ts';
 import { configSchema } from '../../shared/validation/index.ts';
 import type { AccessStore } from '../auth/access-store.ts';
 import { requireAction } from '../access/authorize.ts';
-import { type AppEnv } from '../auth/actor.ts';
+import type { AppEnv } from '../auth/actor.ts';
 import { readConfigJson } from '../config-doc.ts';
 import { ApiError, badRequest, notFound, readJsonObject, unprocessable } from '../http-errors.ts';
 import type { Db } from '../db/connect.ts';

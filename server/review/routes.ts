@@ -24,7 +24,7 @@ import { SCHEMA_VERSION } from '../../shared/schema/version.ts';
 import { configSchema } from '../../shared/validation/index.ts';
 import type { AccessStore } from '../auth/access-store.ts';
 import { actorIdOf, requireAction, requireAlso } from '../access/authorize.ts';
-import { type AppEnv } from '../auth/actor.ts';
+import type { AppEnv } from '../auth/actor.ts';
 import { readConfigJson } from '../config-doc.ts';
 import type { Db } from '../db/connect.ts';
 import { readLimit, readText } from '../history/params.ts';

@@ -19,7 +19,7 @@ import { SCHEMA_VERSION } from '../../shared/schema/index.ts';
 import { validateConfig } from '../../shared/validation/index.ts';
 import type { AccessStore } from '../auth/access-store.ts';
 import { authorize, denialError, principalOf, requireAction } from '../access/authorize.ts';
-import { type AppEnv } from '../auth/actor.ts';
+import type { AppEnv } from '../auth/actor.ts';
 import { isUuid } from '../history/versions.ts';
 import type { BuildsContext } from '../builds-context.ts';
 import { ApiError, notFound, readJsonObject, unprocessable } from '../http-errors.ts';
