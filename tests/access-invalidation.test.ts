@@ -7,6 +7,10 @@
  */
 import { describe, expect, it } from 'vitest';
 import { createAccessControl, type AccessEventBus, type AccessScope } from '../server/access-control.ts';
+import type { ShareLink } from '../server/auth/access-store.ts';
+import { affects } from '../server/auth/access-revalidation.ts';
+import { connectionPrincipal } from '../server/auth/sync-authorizer.ts';
+import { Connection } from '../server/sync/connection.ts';
 import type { RoomManager } from '../server/sync/room-manager.ts';
 import { ConnectionRegistry } from '../server/ws-transport.ts';
 
@@ -88,5 +92,31 @@ describe('access invalidations between processes', () => {
     bus.deliver(older.id, { type: 'shareRoleChanged', args: [CONFIG, 'link-1', 'viewer', null] });
     expect(b.rechecks).toEqual(['all']);
     b.control.close();
+  });
+});
+
+describe('which connections a change affects', () => {
+  const link = { id: 'link-1', configId: CONFIG, role: 'editor', kind: 'live', label: null, expiresAt: null, createdAt: new Date(), lastUsedAt: null, uses: 0, revokedAt: null } as ShareLink;
+  const socket = { send() {}, close() {} };
+  const grant = { role: 'editor' as const, linkId: null, expiresAt: undefined };
+  const member = new Connection(
+    socket,
+    connectionPrincipal({ kind: 'member', userId: 'user-1', name: 'Ada', isAdmin: false, sessionId: 'session-1', sessionExpiresAt: Date.now() + 60_000, link: null }, grant),
+    false,
+  );
+  const guest = new Connection(socket, connectionPrincipal({ kind: 'shareLinkGuest', link, guestId: 'g1', guestName: 'Robin' }, grant), false);
+
+  it('a configuration scope covers everyone there; a user or link scope only them; a session scope only its member', () => {
+    expect([member, guest].map((c) => affects({ configId: CONFIG }, CONFIG, c))).toEqual([true, true]);
+    expect([member, guest].map((c) => affects({ configId: 'other' }, CONFIG, c))).toEqual([false, false]);
+    expect([member, guest].map((c) => affects({ configId: CONFIG, userId: 'user-1' }, CONFIG, c))).toEqual([true, false]);
+    expect([member, guest].map((c) => affects({ configId: CONFIG, linkId: 'link-1' }, CONFIG, c))).toEqual([false, true]);
+    expect([member, guest].map((c) => affects({ sessionId: 'session-1' }, CONFIG, c))).toEqual([true, false]);
+  });
+
+  it('a guest connection is shown as guest:<id>, a member by user id (the wire format is unchanged)', () => {
+    expect(guest.principal.userId).toBe('guest:g1');
+    expect(guest.principal.name).toBe('Robin (guest)');
+    expect(member.principal.userId).toBe('user-1');
   });
 });
