@@ -1,7 +1,8 @@
 /**
  * Who did something, as history and review record it: the id and the name shown at the time.
  * A user is their user id; a guest who came through a share link is `share:<link id>` over REST
- * and `guest:<connection id>` over sync; the server itself (shape repairs) has no id.
+ * and `guest:<connection id>` over sync (made by `personIdOf` in server/access/policy.ts from the
+ * typed principal); the server itself (shape repairs) has no id.
  */
 import type { Access } from '../access/authorize.ts';
 import { isGuestPersonId, personIdOf } from '../access/policy.ts';
@@ -15,13 +16,10 @@ export const SERVER_PERSON: Person = { id: null, name: 'Boardroom', kind: 'serve
 
 /** The person behind a REST request. */
 export function personOf(access: Access): Person {
-  if (access.session) return { id: access.session.user.id, name: access.session.user.name, kind: 'user' };
-  const share = access.share;
-  return {
-    id: share ? personIdOf({ kind: 'shareLinkGuest', link: share, guestId: null, guestName: null }) : null,
-    name: share?.label ? `Guest (${share.label})` : 'Guest',
-    kind: 'guest',
-  };
+  const { principal } = access;
+  const id = personIdOf(principal);
+  if (principal.kind === 'member') return { id, name: principal.name, kind: 'user' };
+  return { id, name: principal.link.label ? `Guest (${principal.link.label})` : 'Guest', kind: 'guest' };
 }
 
 /** A server transaction made for the REST caller, credited to them in the change log. */
