@@ -106,8 +106,9 @@ export type Denial =
   /** `editOwnComment` by someone other than the comment's author. */
   | { reason: 'notAuthor' };
 
-export type GrantResult = { ok: true; grant: Grant } | { ok: false; denial: Denial };
 export type Decision = { ok: true; grant: Grant } | { ok: false; denial: Denial };
+/** A grant, or why there is none. */
+export type GrantResult = Decision;
 
 /** Conditions an action needs beyond the role. */
 export interface DecisionContext {
