@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { Awareness } from 'y-protocols/awareness';
 import * as Y from 'yjs';
 import { createPresenceControls } from '../client/review/presence-controls.ts';
-import { endedWords, followStep, IDLE, type FollowCandidate, type FollowState } from '../client/review/follow-state.ts';
+import { endedWords, followEventFor, followStep, IDLE, type FollowCandidate, type FollowState, type FormEventFacts } from '../client/review/follow-state.ts';
 import { followCandidates, reviewPeople } from '../client/review/review-people.ts';
 import type { Participant } from '../client/session/presence.ts';
 
@@ -48,6 +48,27 @@ describe('following someone', () => {
     expect(endedWords((step.state as { ended: { name: string; reason: 'you-acted' } }).ended)).toBe('Stopped following Ada: you took over.');
     // Acting while not following changes nothing.
     expect(followStep(IDLE, { type: 'local-action' }).state).toBe(IDLE);
+  });
+
+  it('keeps following while you focus, click and move around the form; an edit or Escape ends it', () => {
+    const state = follow([ada('/BOARD')]);
+    const run = (event: FormEventFacts) => {
+      const followEvent = followEventFor(event);
+      return followEvent ? followStep(state, followEvent).state : state;
+    };
+    const looking: FormEventFacts[] = [
+      { type: 'focusin', isTrusted: true, defaultPrevented: false },
+      { type: 'pointerdown', isTrusted: true, defaultPrevented: false },
+      ...['Tab', 'ArrowDown', 'ArrowLeft', 'Home', 'Shift', 'F10'].map((key) => ({ type: 'keydown', key, isTrusted: true, defaultPrevented: false })),
+      // Escape that closed the board list was the list's, not a wish to stop following.
+      { type: 'keydown', key: 'Escape', isTrusted: true, defaultPrevented: true },
+      // A script's input event is not your hand.
+      { type: 'input', isTrusted: false, defaultPrevented: false },
+    ];
+    for (const event of looking) expect(run(event), JSON.stringify(event)).toBe(state);
+
+    expect(run({ type: 'input', isTrusted: true, defaultPrevented: false })).toEqual({ kind: 'idle', ended: { name: 'Ada', reason: 'you-acted' } });
+    expect(run({ type: 'keydown', key: 'Escape', isTrusted: true, defaultPrevented: false })).toEqual({ kind: 'idle', ended: { name: 'Ada', reason: 'stopped' } });
   });
 
   it('ends when the followed person leaves or hides, or turns off being followed', () => {

@@ -1,5 +1,6 @@
 /** The status line: connection, "Saving… / Saved" from the server's acks, and the problem count. */
 import { Show, type JSX } from 'solid-js';
+import { readableColor } from '../session/readable-color.ts';
 import type { ConfigSession } from '../session/config-session.ts';
 import type { SaveState } from '../session/save-tracker.ts';
 import type { ConnectionState } from '../session/sync-connection.ts';
@@ -63,7 +64,7 @@ export function StatusBar(props: { session: ConfigSession | null; identity: Iden
       </Show>
       <span class="status-spacer" />
       <span class="status muted" data-testid="status-identity">
-        You are <strong style={{ color: props.identity.color }}>{props.identity.name}</strong>
+        You are <strong style={{ color: readableColor(props.identity.color) }}>{props.identity.name}</strong>
         <Show when={props.session?.role()}>{(role) => <span data-testid="status-role">· {ROLE_WORDS[role()].name.toLowerCase()}</span>}</Show>
       </span>
     </footer>

@@ -1,5 +1,5 @@
 /** The top bar: product, open configuration, who is here, Build and Share, panel menu and layout reset. */
-import { createSignal, For, onCleanup, Show, type JSX } from 'solid-js';
+import { For, Show, type JSX } from 'solid-js';
 import { can } from '../../shared/roles.ts';
 import { BuildButton } from '../builds/build-button.tsx';
 import type { BuildCenter } from '../builds/build-center.ts';
@@ -8,6 +8,7 @@ import { ROLE_WORDS } from '../share/role-words.ts';
 import type { ConfigSession } from '../session/config-session.ts';
 import { peopleOf } from '../session/presence.ts';
 import type { User } from './api.ts';
+import { MenuButton } from './menu-button.tsx';
 import { PANEL_TITLES, type PanelType } from '../workspace/panel-types.ts';
 
 /** Avatars shown before the stack collapses into "+n". */
@@ -26,14 +27,6 @@ export function TopBar(props: {
   /** Present when GitHub sign-in exists: links it to this account (an explicit act, never by email). */
   onLinkGithub?: () => void;
 }): JSX.Element {
-  const [menuOpen, setMenuOpen] = createSignal(false);
-  let menu: HTMLDivElement | undefined;
-  const closeOnOutside = (event: MouseEvent) => {
-    if (menu && !menu.contains(event.target as Node)) setMenuOpen(false);
-  };
-  document.addEventListener('mousedown', closeOnOutside);
-  onCleanup(() => document.removeEventListener('mousedown', closeOnOutside));
-
   return (
     <header class="top-bar">
       <a
@@ -60,7 +53,7 @@ export function TopBar(props: {
                 </span>
               )}
             </Show>
-            <div class="avatar-stack" data-testid="avatar-stack" aria-label={`${people().length} people here`}>
+            <div class="avatar-stack" role="group" data-testid="avatar-stack" aria-label={`${people().length} people here`}>
               <For each={people().slice(0, MAX_AVATARS)}>{(p) => <Avatar participant={p} />}</For>
               <Show when={people().length > MAX_AVATARS}>
                 <span class="avatar avatar--more">+{people().length - MAX_AVATARS}</span>
@@ -91,39 +84,15 @@ export function TopBar(props: {
         }}
       </Show>
       <span class="top-spacer" />
-      <div class="menu" ref={menu}>
-        <button
-          type="button"
-          class="button button--small"
-          aria-haspopup="menu"
-          aria-expanded={menuOpen()}
-          onClick={() => setMenuOpen((v) => !v)}
-          onKeyDown={(e) => e.key === 'Escape' && setMenuOpen(false)}
-        >
-          Panels ▾
-        </button>
-        <Show when={menuOpen()}>
-          <div class="menu-list" role="menu" onKeyDown={(e) => e.key === 'Escape' && setMenuOpen(false)}>
-            <For each={Object.keys(PANEL_TITLES) as PanelType[]}>
-              {(type) => (
-                <button
-                  type="button"
-                  role="menuitemcheckbox"
-                  aria-checked={props.openPanels.has(type)}
-                  class="menu-item"
-                  onClick={() => {
-                    props.onReveal(type);
-                    setMenuOpen(false);
-                  }}
-                >
-                  <span class="menu-check">{props.openPanels.has(type) ? '✓' : ''}</span>
-                  {PANEL_TITLES[type]}
-                </button>
-              )}
-            </For>
-          </div>
-        </Show>
-      </div>
+      <MenuButton
+        label="Panels ▾"
+        testId="panels-menu"
+        items={(Object.keys(PANEL_TITLES) as PanelType[]).map((type) => ({
+          label: PANEL_TITLES[type],
+          checked: props.openPanels.has(type),
+          onSelect: () => props.onReveal(type),
+        }))}
+      />
       <button type="button" class="button button--small" onClick={() => props.onResetLayout()} data-testid="reset-layout">
         Reset layout
       </button>

@@ -110,14 +110,15 @@ export function FieldCommentsPopover(props: { center: ReviewCenter; pointer: str
         data-testid="comments-popover"
         data-pointer={props.pointer}
       >
-        <header class="popover-head">
+        {/* A <div>: a <header> outside any section would be a second banner landmark beside the top bar. */}
+        <div class="popover-head">
           <span class="popover-title">{props.title}</span>
           <span class="muted">{open().length === 1 ? '1 open thread' : `${open().length} open threads`}</span>
           <span class="top-spacer" />
           <button type="button" class="icon-button" aria-label="Close" onClick={() => props.onClose()}>
             ✕
           </button>
-        </header>
+        </div>
         <div class="popover-body">
           <For each={open()}>{card}</For>
           <Show when={resolved().length > 0}>

@@ -1,15 +1,17 @@
 /**
  * One row of the form: label, the widget, the description, inline issues and the coloured
- * markers of other people who have this field focused. The row reports focus to awareness.
+ * markers of other people who have this field focused. The row reports focus to awareness. Its
+ * one Tab stop is the widget; its actions are a roving group behind Shift+F10 (field-actions.ts).
  */
-import { createMemo, For, Show, type JSX } from 'solid-js';
+import { createMemo, For, onMount, Show, useContext, type JSX } from 'solid-js';
 import type { PropertySchema } from '../../shared/schema/types.ts';
 import type { ValidationIssue } from '../../shared/validation/issue.ts';
 import { describeCondition, type FieldVisibility } from '../form/form-model.ts';
 import type { ConfigSession } from '../session/config-session.ts';
 import { focusedOn } from '../session/presence.ts';
 import { FieldAside } from '../review/field-aside.tsx';
-import { useFollowedRow } from '../review/form-decorations.tsx';
+import { FormDecorationsContext, useFollowedRow } from '../review/form-decorations.tsx';
+import { FIELD_ACTION_ATTR, FIELD_ACTIONS_SHORTCUT, onFieldRowKey } from './field-actions.ts';
 
 export interface FieldRowProps {
   session: ConfigSession;
@@ -34,6 +36,13 @@ export function FieldRow(props: FieldRowProps): JSX.Element {
   const when = props.schema['x-when'];
   // The person you follow is on this field (Review panel → Follow).
   const followed = useFollowedRow(pointer);
+  // The docs links join the roving group of actions; they keep their own Tab stop only where
+  // nothing else would reach them (a read-only form without the comment and history buttons).
+  const decorated = useContext(FormDecorationsContext) !== null;
+  const linkTabIndex = () => (decorated || props.session.canEdit() ? -1 : undefined);
+  const linkAction = { [FIELD_ACTION_ATTR]: '' };
+  let row!: HTMLDivElement;
+  onMount(() => row.querySelector('.field-control')?.querySelector('input, select, textarea')?.setAttribute('aria-keyshortcuts', FIELD_ACTIONS_SHORTCUT));
 
   const onFocusIn = () => props.session.setFocus(pointer);
   const onFocusOut = (event: FocusEvent) => {
@@ -67,6 +76,8 @@ export function FieldRow(props: FieldRowProps): JSX.Element {
       style={markers().length > 0 ? { '--marker-color': markers()[0].color } : undefined}
       data-pointer={pointer}
       data-field={props.property}
+      ref={row}
+      onKeyDown={(event) => onFieldRowKey(event, row)}
       onFocusIn={onFocusIn}
       onFocusOut={onFocusOut}
     >
@@ -115,14 +126,14 @@ export function FieldRow(props: FieldRowProps): JSX.Element {
             <span class="field-links">
               <Show when={props.schema['x-docs']}>
                 {(href) => (
-                  <a class="link" href={href()} target="_blank" rel="noopener noreferrer" title={`Armbian documentation of ${props.property}`}>
+                  <a class="link" href={href()} target="_blank" rel="noopener noreferrer" title={`Armbian documentation of ${props.property}`} tabIndex={linkTabIndex()} {...linkAction}>
                     Armbian docs
                   </a>
                 )}
               </Show>
               <Show when={props.schema['x-source']}>
                 {(href) => (
-                  <a class="link" href={href()} target="_blank" rel="noopener noreferrer" title={`Where the Armbian framework reads ${props.property}`}>
+                  <a class="link" href={href()} target="_blank" rel="noopener noreferrer" title={`Where the Armbian framework reads ${props.property}`} tabIndex={linkTabIndex()} {...linkAction}>
                     framework source
                   </a>
                 )}

@@ -3,6 +3,9 @@
  * - tags (extensions, extra packages): add by typing (Enter, space or comma), remove, reorder
  *   with the arrow buttons or Alt+↑/↓ on an item;
  * - multi-select (image output steps): a checkbox per allowed value.
+ * Each is one Tab stop, as every field is (field-actions.ts): the tags' text box, from which ←
+ * (at the start) or Backspace (when empty) walks into the items; the checkboxes as a roving group
+ * moved through with the arrow keys.
  */
 import { createSignal, For, Index, Show, type JSX } from 'solid-js';
 import { addItems, moveItem, removeItem, splitTags, toggleItem } from '../form/field-writes.ts';
@@ -26,6 +29,7 @@ export function TagsField(props: FieldProps): JSX.Element {
     addItems(session.doc, property, tags, undefined, session.origin);
     setDraft('');
   };
+  let inputEl: HTMLInputElement | undefined;
   const focusItem = (index: number): void => {
     queueMicrotask(() => (itemsEl?.querySelectorAll<HTMLElement>('.tag-text')[index])?.focus());
   };
@@ -42,10 +46,14 @@ export function TagsField(props: FieldProps): JSX.Element {
             <li class="tag" data-index={index}>
               <span
                 class="tag-text"
-                tabindex="0"
-                title="Alt+↑/↓ to move, Delete to remove"
+                tabindex="-1"
+                title="←/→ to go through, Alt+↑/↓ to move, Delete to remove"
                 onKeyDown={(event) => {
-                  if (event.altKey && event.key === 'ArrowUp' && index > 0) move(index, index - 1);
+                  if (!event.altKey && event.key === 'ArrowLeft' && index > 0) focusItem(index - 1);
+                  else if (!event.altKey && event.key === 'ArrowRight') {
+                    if (index < values().length - 1) focusItem(index + 1);
+                    else inputEl?.focus();
+                  } else if (event.altKey && event.key === 'ArrowUp' && index > 0) move(index, index - 1);
                   else if (event.altKey && event.key === 'ArrowDown' && index < values().length - 1) move(index, index + 1);
                   else if (event.key === 'Delete' || event.key === 'Backspace') {
                     removeItem(session.doc, property, index, session.origin);
@@ -57,19 +65,20 @@ export function TagsField(props: FieldProps): JSX.Element {
                 {item()}
               </span>
               <span class="tag-actions">
-                <button type="button" class="icon-button" aria-label={`Move ${item()} up`} disabled={index === 0} onClick={() => move(index, index - 1)}>
+                <button type="button" class="icon-button" tabIndex={-1} aria-label={`Move ${item()} up`} disabled={index === 0} onClick={() => move(index, index - 1)}>
                   ↑
                 </button>
                 <button
                   type="button"
                   class="icon-button"
+                  tabIndex={-1}
                   aria-label={`Move ${item()} down`}
                   disabled={index === values().length - 1}
                   onClick={() => move(index, index + 1)}
                 >
                   ↓
                 </button>
-                <button type="button" class="icon-button icon-button--danger" aria-label={`Remove ${item()}`} onClick={() => removeItem(session.doc, property, index, session.origin)}>
+                <button type="button" class="icon-button icon-button--danger" tabIndex={-1} aria-label={`Remove ${item()}`} onClick={() => removeItem(session.doc, property, index, session.origin)}>
                   ×
                 </button>
               </span>
@@ -79,6 +88,7 @@ export function TagsField(props: FieldProps): JSX.Element {
       </ul>
       <div class="tag-add">
         <input
+          ref={inputEl}
           id={props.controlId}
           class="input"
           type="text"
@@ -102,10 +112,14 @@ export function TagsField(props: FieldProps): JSX.Element {
               commit();
             } else if (event.key === 'Backspace' && draft() === '' && values().length > 0) {
               focusItem(values().length - 1);
+            } else if (event.key === 'ArrowLeft' && event.currentTarget.selectionStart === 0 && event.currentTarget.selectionEnd === 0 && values().length > 0) {
+              event.preventDefault();
+              focusItem(values().length - 1);
             }
           }}
         />
-        <button type="button" class="button" onClick={commit} disabled={draft().trim() === ''}>
+        {/* Enter in the box does the same: no Tab stop of its own. */}
+        <button type="button" class="button" tabIndex={-1} onClick={commit} disabled={draft().trim() === ''}>
           Add
         </button>
       </div>
@@ -128,13 +142,29 @@ export function MultiSelectField(props: FieldProps): JSX.Element {
       if (list() === undefined) addItems(session.doc, property, fallback, 0, session.origin);
       toggleItem(session.doc, property, option, on, order, session.origin);
     }, session.origin);
+  // Roving tabindex: the box last moved to is the group's Tab stop; arrows move between boxes.
+  const [stop, setStop] = createSignal(0);
+  let group: HTMLDivElement | undefined;
+  const onKeyDown = (event: KeyboardEvent) => {
+    const boxes = [...(group?.querySelectorAll<HTMLInputElement>('input[type=checkbox]') ?? [])];
+    const at = boxes.indexOf(event.target as HTMLInputElement);
+    if (at < 0) return;
+    const step = event.key === 'ArrowRight' || event.key === 'ArrowDown' ? 1 : event.key === 'ArrowLeft' || event.key === 'ArrowUp' ? -1 : 0;
+    if (step === 0) return;
+    event.preventDefault();
+    const next = (at + step + boxes.length) % boxes.length;
+    setStop(next);
+    boxes[next].focus();
+  };
   return (
-    <div class="checks" role="group" aria-labelledby={`${props.controlId}-label`} aria-describedby={props.describedBy} id={props.controlId}>
+    <div class="checks" role="group" ref={group} aria-labelledby={`${props.controlId}-label`} aria-describedby={props.describedBy} id={props.controlId} onKeyDown={onKeyDown}>
       <For each={order}>
-        {(option) => (
+        {(option, i) => (
           <label class="check">
             <input
               type="checkbox"
+              tabIndex={stop() === i() ? 0 : -1}
+              onFocus={() => setStop(i())}
               checked={values().includes(option)}
               onChange={(event) => toggle(option, event.currentTarget.checked)}
             />

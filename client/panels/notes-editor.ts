@@ -4,6 +4,7 @@
  * own changes, never someone else's. Loaded on demand: Tiptap is the largest part of the bundle.
  */
 import { Editor } from '@tiptap/core';
+import { readableColor } from '../session/readable-color.ts';
 import Collaboration from '@tiptap/extension-collaboration';
 import CollaborationCaret from '@tiptap/extension-collaboration-caret';
 import StarterKit from '@tiptap/starter-kit';
@@ -20,7 +21,7 @@ function renderCaret(user: Record<string, unknown>): HTMLElement {
   caret.style.borderColor = String(user.color ?? '#6b7280');
   const label = document.createElement('div');
   label.classList.add('collaboration-carets__label');
-  label.style.backgroundColor = String(user.color ?? '#6b7280');
+  label.style.backgroundColor = readableColor(String(user.color ?? '#6b7280'));
   label.textContent = String(user.name ?? 'Someone');
   caret.append(label);
   return caret;

@@ -67,12 +67,13 @@ function Notes(props: { ctx: AppContext; session: ConfigSession }): JSX.Element 
               class="button button--small button--tool"
               classList={{ 'button--active': editor() !== null && item.active(editor()!) }}
               title={item.title}
-              aria-label={item.title}
               aria-pressed={editor() !== null && item.active(editor()!)}
               disabled={editor() === null || !props.session.canEdit()}
               onClick={() => editor() && item.run(editor()!)}
             >
-              {item.label}
+              {/* The name is the title (no aria-label): the glyph is its picture, and a name that
+                  does not contain the visible “1.” confuses voice control. */}
+              <span aria-hidden="true">{item.label}</span>
             </button>
           )}
         </For>

@@ -1,10 +1,13 @@
 /**
  * Beside a field's label: its open comment threads (a badge that opens them), its history, and on
- * hover who changed it last and when. Renders nothing outside a decorated form.
+ * hover who changed it last and when. Renders nothing outside a decorated form. The buttons are a
+ * toolbar in the row's roving group of actions (client/fields/field-actions.ts): not Tab stops
+ * beside an editable control, the row's one Tab stop in a read-only form.
  */
 import { createUniqueId, Show, splitProps, useContext, type JSX } from 'solid-js';
 import { can } from '../../shared/roles.ts';
 import { relativeTime } from '../app/words.ts';
+import { FIELD_ACTION_ATTR } from '../fields/field-actions.ts';
 import { sourceWords } from '../history/value-format.ts';
 import { FormDecorationsContext, type FormDecorations } from './form-decorations.tsx';
 
@@ -30,13 +33,14 @@ function HistoryIcon(): JSX.Element {
  * read-only form, yet read history and comment): a focusable span with the button role, which
  * the fieldset does not disable the way it disables a <button>.
  */
-function AsideButton(props: JSX.HTMLAttributes<HTMLSpanElement> & { onPress: (element: HTMLElement) => void }): JSX.Element {
-  const [local, rest] = splitProps(props, ['onPress', 'children']);
+function AsideButton(props: JSX.HTMLAttributes<HTMLSpanElement> & { onPress: (element: HTMLElement) => void; tabStop: boolean }): JSX.Element {
+  const [local, rest] = splitProps(props, ['onPress', 'children', 'tabStop']);
   return (
     <span
       {...rest}
+      {...{ [FIELD_ACTION_ATTR]: '' }}
       role="button"
-      tabIndex={0}
+      tabIndex={local.tabStop ? 0 : -1}
       onClick={(event) => local.onPress(event.currentTarget)}
       onKeyDown={(event) => {
         if (event.key === 'Enter' || event.key === ' ') {
@@ -63,12 +67,16 @@ function Aside(props: { decorations: FormDecorations; pointer: string; title: st
     return `Last changed by ${change.author.name} · ${relativeTime(change.at, center.now())}${how ? ` (${how})` : ''}`;
   };
   const canComment = () => can(session.role(), 'comment');
+  const showComments = () => count() > 0 || canComment();
+  // With the control disabled, the row's first action is its Tab stop (see field-actions.ts).
+  const readOnly = () => !session.canEdit();
   const commentsLabel = () =>
     count() === 0 ? `Comment on ${props.title}` : `Comments on ${props.title}: ${count()} open thread${count() === 1 ? '' : 's'}`;
   return (
-    <span class="field-aside">
-      <Show when={count() > 0 || canComment()}>
+    <span class="field-aside" role="toolbar" aria-label={`${props.title}: comments and history`}>
+      <Show when={showComments()}>
         <AsideButton
+          tabStop={readOnly()}
           class="aside-button field-comments"
           classList={{ 'field-comments--open': count() > 0 }}
           aria-label={commentsLabel()}
@@ -86,6 +94,7 @@ function Aside(props: { decorations: FormDecorations; pointer: string; title: st
         </AsideButton>
       </Show>
       <AsideButton
+        tabStop={readOnly() && !showComments()}
         class="aside-button field-history"
         aria-label={`History of ${props.title}`}
         aria-describedby={lastWords() ? tipId : undefined}

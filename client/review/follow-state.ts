@@ -1,9 +1,12 @@
 /**
  * Following someone through the form, as a state machine. While you follow a person, your form
- * scrolls to and highlights the field they are on, each time they move. It ends when you act in
- * the form yourself (typing, clicking, focusing), when you stop it, when they leave or hide, or
- * when they turn off being followed. Pure: the caller feeds it presence and actions and carries
- * out the scroll it asks for. Tests run it in Node.
+ * scrolls to and highlights the field they are on, each time they move. It ends when you edit the
+ * form yourself, when you stop it (Stop, Escape), when they leave or hide, or when they turn off
+ * being followed. Putting the caret in a field, clicking or tabbing around does not end it: a
+ * follower reads along with the keyboard, selects text to copy, opens a field's comments — and
+ * screen-reader and keyboard users cannot look at the form without focusing it (issue 14).
+ * Pure: the caller feeds it presence and actions and carries out the scroll it asks for. Tests
+ * run it in Node.
  */
 
 /** A person one could follow, read from awareness (all their tabs together). */
@@ -26,7 +29,7 @@ export type FollowState =
 export type FollowEvent =
   | { type: 'follow'; userId: string; people: readonly FollowCandidate[] }
   | { type: 'stop' }
-  /** You typed, clicked or focused in the form. */
+  /** You edited the form (typed, picked, ticked): you took over. */
   | { type: 'local-action' }
   /** Presence changed: everyone one could follow, as they are now. */
   | { type: 'presence'; people: readonly FollowCandidate[] };
@@ -63,6 +66,27 @@ export function followStep(state: FollowState, event: FollowEvent): FollowStep {
       return target.path && target.path !== state.path ? { state: next, scrollTo: target.path } : { state: next };
     }
   }
+}
+
+/** What a DOM event in the form means for following (the fields of an Event that matter). */
+export interface FormEventFacts {
+  type: string;
+  isTrusted: boolean;
+  key?: string;
+  /** Escape that a widget already used (closing the board list) is not meant for following. */
+  defaultPrevented: boolean;
+}
+
+/**
+ * Which of your own events in the form end following: an edit (an `input` event: typing, a pick,
+ * a tick) ends it as "you took over", Escape stops it. Focus, clicks, Tab and arrow keys do not:
+ * they are how you look at a form, not how you change it. Script-made events never count.
+ */
+export function followEventFor(event: FormEventFacts): FollowEvent | null {
+  if (!event.isTrusted) return null;
+  if (event.type === 'input') return { type: 'local-action' };
+  if (event.type === 'keydown' && event.key === 'Escape' && !event.defaultPrevented) return { type: 'stop' };
+  return null;
 }
 
 /** Why following ended, in words for the form's notice. */

@@ -6,7 +6,7 @@
 import { createEffect, createMemo, createSignal, on, type Accessor } from 'solid-js';
 import type { ConfigSession } from '../session/config-session.ts';
 import { rowPointer } from '../comments/thread-counts.ts';
-import { followStep, IDLE, type FollowEvent, type FollowState } from './follow-state.ts';
+import { followEventFor, followStep, IDLE, type FollowEvent, type FollowState, type FormEventFacts } from './follow-state.ts';
 import type { PresenceControls } from './presence-controls.ts';
 import { followCandidates, reviewPeople, type ReviewPerson } from './review-people.ts';
 
@@ -22,8 +22,8 @@ export interface Follow {
   state: Accessor<FollowState>;
   follow(userId: string): void;
   stop(): void;
-  /** You acted in the form: following ends. */
-  localAction(): void;
+  /** An event of yours in the form; ends following when it is an edit or Escape (`followEventFor`). */
+  formEvent(event: FormEventFacts): void;
   scrollRequest: Accessor<ScrollRequest | null>;
   /** The form row of the field the followed person is on (top-level pointer), or null. */
   followedRow: Accessor<string | null>;
@@ -52,8 +52,10 @@ export function createFollow(session: ConfigSession, presence: PresenceControls)
     state,
     follow: (userId) => dispatch({ type: 'follow', userId, people: followCandidates(people()) }),
     stop: () => dispatch({ type: 'stop' }),
-    localAction() {
-      if (state().kind === 'following') dispatch({ type: 'local-action' });
+    formEvent(event) {
+      if (state().kind !== 'following') return;
+      const followEvent = followEventFor(event);
+      if (followEvent) dispatch(followEvent);
     },
     scrollRequest,
     followedRow: () => {

@@ -2,8 +2,8 @@
  * What history, comments and following add to the form, without the form knowing about them:
  * a context the field rows read (comment badge, history button, "last changed by" on hover,
  * the highlight of the field the person you follow is on), the comments popover, the scrolling
- * that following does, and the notice at the bottom of the form while you follow someone. Any
- * click, key or focus of your own in the form ends following.
+ * that following does, and the notice at the bottom of the form while you follow someone. Your
+ * own edit in the form, or Escape, ends following; focusing a field does not (`followEventFor`).
  */
 import { createContext, createEffect, createSignal, on, onCleanup, onMount, Show, useContext, type Accessor, type JSX } from 'solid-js';
 import type { AppContext } from '../app/app-context.ts';
@@ -117,15 +117,20 @@ function Decorated(props: { ctx: AppContext; center: ReviewCenter; children: JSX
     commentsOpenFor: () => comments()?.pointer ?? null,
   };
 
-  // Your own hand in the form ends following. Native listeners: they see the form's DOM only,
-  // not the comments popover (which lives in <body>).
-  const acted = (event: Event) => {
-    if (event.isTrusted) center.follow.localAction();
+  // Your own edit or Escape in the form ends following (follow-state.ts says why focus does not).
+  // Native listeners that see the form's DOM only, not the comments popover (in <body>). Escape
+  // is heard on window, after Solid's delegated handlers on document: a widget that used it
+  // (the board list closing) has called preventDefault by then.
+  const onInput = (event: Event) => center.follow.formEvent(event);
+  const onKey = (event: KeyboardEvent) => {
+    if (event.target instanceof Node && root.contains(event.target)) center.follow.formEvent(event);
   };
   onMount(() => {
-    for (const type of ['pointerdown', 'keydown', 'focusin'] as const) root.addEventListener(type, acted);
+    root.addEventListener('input', onInput);
+    window.addEventListener('keydown', onKey);
     onCleanup(() => {
-      for (const type of ['pointerdown', 'keydown', 'focusin'] as const) root.removeEventListener(type, acted);
+      root.removeEventListener('input', onInput);
+      window.removeEventListener('keydown', onKey);
     });
   });
 

@@ -19,6 +19,7 @@ import { createFieldStore, type FieldStore } from '../form/field-store.ts';
 import { sameResult } from '../form/issues.ts';
 import type { ConnectionEnd } from './close-reasons.ts';
 import { openLocalCopy, type LocalCopy } from './local-copy.ts';
+import { readableColor } from './readable-color.ts';
 import { participantsOf, type Participant } from './presence.ts';
 import type { SaveState } from './save-tracker.ts';
 import { openSyncConnection, type ConnectionState } from './sync-connection.ts';
@@ -185,7 +186,7 @@ export function createConfigSession(options: SessionOptions): ConfigSession {
   awareness.setLocalStateField('focus', null);
   // Others see us as the server stamped us; show ourselves the same way.
   const withSelf = (list: Participant[]): Participant[] =>
-    list.map((p) => (p.isLocal ? { ...p, name: self().name, color: self().color } : p));
+    list.map((p) => (p.isLocal ? { ...p, name: self().name, color: readableColor(self().color) } : p));
   const [participants, setParticipants] = createSignal<Participant[]>(withSelf(participantsOf(awareness)));
   const onAwareness = (): void => {
     setParticipants(withSelf(participantsOf(awareness)));

@@ -6,6 +6,7 @@
  * notes editor — `cursor` while its caret is in the notes.
  */
 import type { Awareness } from 'y-protocols/awareness';
+import { readableColor } from './readable-color.ts';
 
 export interface Participant {
   clientId: number;
@@ -34,7 +35,7 @@ function readState(clientId: number, state: Record<string, unknown>, localId: nu
     clientId,
     userId: typeof (user as { id?: unknown }).id === 'string' ? (user as { id: string }).id : `client:${clientId}`,
     name: user.name.slice(0, MAX_NAME_LENGTH),
-    color: typeof user.color === 'string' && COLOR_RE.test(user.color) ? user.color : FALLBACK_COLOR,
+    color: typeof user.color === 'string' && COLOR_RE.test(user.color) ? readableColor(user.color) : FALLBACK_COLOR,
     focusPath: focus && typeof focus.path === 'string' ? focus.path : null,
     inNotes: state.cursor !== null && state.cursor !== undefined,
     isLocal: clientId === localId,

@@ -13,6 +13,7 @@ import {
 } from 'golden-layout';
 import { createSignal, type Accessor } from 'solid-js';
 import { PANEL_TITLES, type PanelType } from './panel-types.ts';
+import { labelTabs, onTabKey } from './tab-keys.ts';
 
 /** Mounts a panel into `element`; returns its disposer. */
 export type RenderPanel = (type: string, element: HTMLElement) => () => void;
@@ -47,6 +48,7 @@ export function createWorkspace(host: HTMLElement, renderPanel: RenderPanel): Wo
     const element = document.createElement('div');
     element.className = 'panel-frame';
     element.dataset.panel = type;
+    // Named by its tab once golden-layout has made one (tab-keys.ts); until then by its title.
     element.setAttribute('role', 'region');
     element.setAttribute('aria-label', PANEL_TITLES[type as PanelType] ?? type);
     host.appendChild(element);
@@ -66,6 +68,7 @@ export function createWorkspace(host: HTMLElement, renderPanel: RenderPanel): Wo
       element.style.zIndex = defaultZIndex;
     };
     refreshOpen();
+    relabel();
     return { component: element, virtual: true };
   };
 
@@ -83,9 +86,26 @@ export function createWorkspace(host: HTMLElement, renderPanel: RenderPanel): Wo
   layout.beforeVirtualRectingEvent = () => {
     hostRect = host.getBoundingClientRect();
   };
+  // Tabs get their roles and roving tabindex after each change (tabs come and go, the active one
+  // moves); a microtask, so golden-layout has finished building the header first.
+  let labelQueued = false;
+  const relabel = () => {
+    if (labelQueued) return;
+    labelQueued = true;
+    queueMicrotask(() => {
+      labelQueued = false;
+      labelTabs([...bound].map(([container, entry]) => ({ container, element: entry.element })));
+    });
+  };
+  // stateChanged is throttled by golden-layout; the active tab must be right at once for the keys.
+  layout.on('activeContentItemChanged', relabel);
   layout.on('stateChanged', () => {
+    relabel();
     for (const listener of changeListeners) listener();
   });
+  const onKeyDown = (event: KeyboardEvent) =>
+    onTabKey(event, (tab) => [...bound.keys()].find((container) => container.parent?.tab?.element === tab)?.parent);
+  host.addEventListener('keydown', onKeyDown);
 
   const findItem = (type: string): ComponentItem | undefined => {
     for (const [container, entry] of bound) if (entry.type === type) return container.parent;
@@ -95,6 +115,7 @@ export function createWorkspace(host: HTMLElement, renderPanel: RenderPanel): Wo
   return {
     load(config) {
       layout.loadLayout(config);
+      relabel();
     },
     save() {
       return LayoutConfig.fromResolved(layout.saveLayout());
@@ -113,6 +134,7 @@ export function createWorkspace(host: HTMLElement, renderPanel: RenderPanel): Wo
       changeListeners.push(listener);
     },
     destroy() {
+      host.removeEventListener('keydown', onKeyDown);
       layout.destroy();
     },
   };

@@ -59,7 +59,7 @@ afterAll(async () => {
 });
 
 describe('reviewing together', () => {
-  it('lets the reviewer follow the author across fields until she acts herself', async () => {
+  it('lets the reviewer follow the author across fields until she stops it', async () => {
     const adaRow = bea.getByTestId('review-people').locator(`[data-user="${h.owner.user.id}"]`);
     await adaRow.getByTestId('follow-button').click();
     await bea.getByTestId('follow-bar').waitFor();
@@ -77,11 +77,14 @@ describe('reviewing together', () => {
     await h.screenshot(bea, 'following');
     await ada.keyboard.press('Escape'); // the board picker's list
 
-    // Bea's own click in the form ends it (a commenter's form is read-only: a click anywhere).
+    // A click in her (read-only) form is reading, not taking over; Escape there ends it.
     const row = (await field(bea, 'RELEASE').boundingBox())!;
     await bea.mouse.click(row.x + 40, row.y + row.height / 2);
+    expect(await bea.getByTestId('follow-bar').isVisible()).toBe(true);
+    await field(bea, 'RELEASE').getByTestId('field-history').focus();
+    await bea.keyboard.press('Escape');
     await bea.getByTestId('follow-bar').waitFor({ state: 'detached' });
-    await bea.getByText('Stopped following Owner: you took over.').waitFor();
+    await bea.getByText('Stopped following Owner.').waitFor();
     expect(await bea.locator('.field--followed').count()).toBe(0);
 
     // Ada turns following off: Bea's Follow button is disabled for her.
