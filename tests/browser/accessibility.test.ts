@@ -161,6 +161,29 @@ describe('keyboard', () => {
     expect(await packages.locator('input').evaluate((el) => el === document.activeElement)).toBe(true);
   });
 
+  it('gives a read-only form one Tab stop per field as well: its first action', async () => {
+    const viewer = await h.member('Val Viewer', configId, 'viewer');
+    const v = await h.open(viewer, `/c/${configId}`);
+    errors.push(v.errors);
+    await formReady(v.page);
+    await v.page.getByText('You are a viewer here: the form is read-only.').waitFor();
+    const rows = await v.page.locator('[data-testid=config-form] [data-pointer]').evaluateAll((els) => els.map((e) => e.getAttribute('data-pointer')));
+    await v.page.locator(`[data-pointer="${rows[0]}"] [tabindex="0"]`).focus();
+    const stops: string[] = [];
+    for (let i = 0; i < MAX_TABS; i++) {
+      const now = await focused(v.page);
+      if (!now.inForm) break;
+      stops.push(now.pointer ?? `(outside a field: ${now.role} ${now.text})`);
+      await v.page.keyboard.press('Tab');
+    }
+    expect(stops).toEqual(rows);
+    // Enter on it shows the field's history (a viewer may not comment: history is first).
+    await field(v.page, 'VENDOR').getByTestId('field-history').focus();
+    await v.page.keyboard.press('Enter');
+    await expect.poll(() => v.page.getByTestId('history-filter').inputValue()).toBe('/VENDOR');
+    await v.context.close();
+  });
+
   it('reaches each panel tab strip with one Tab stop; arrows move between tabs and bring them to the front', async () => {
     const strips = await owner.locator('[role=tablist].lm_tabs').count();
     expect(strips).toBeGreaterThanOrEqual(4);
