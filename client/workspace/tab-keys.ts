@@ -14,10 +14,8 @@ export interface TabbedPanel {
   element: HTMLElement;
 }
 
-let nextId = 0;
-
-function ensureId(element: HTMLElement, prefix: string): string {
-  if (!element.id) element.id = `${prefix}-${++nextId}`;
+function ensureId(element: HTMLElement, prefix: string, newId: () => string): string {
+  if (!element.id) element.id = `${prefix}-${newId()}`;
   return element.id;
 }
 
@@ -26,15 +24,18 @@ function stackOf(item: ComponentItem): Stack | null {
   return parent && typeof parent.setActiveComponentItem === 'function' ? parent : null;
 }
 
-/** Roles, names and the roving tabindex, for the layout as it is now. Call after every change. */
-export function labelTabs(panels: Iterable<TabbedPanel>): void {
+/**
+ * Roles, names and the roving tabindex, for the layout as it is now. Call after every change.
+ * `newId` makes the DOM ids that tie a tab to its panel (one counter per workspace).
+ */
+export function labelTabs(panels: Iterable<TabbedPanel>, newId: () => string): void {
   for (const { container, element } of panels) {
     const item = container.parent;
     const tab = item?.tab;
     if (!tab) continue;
     const tabEl = tab.element;
-    const tabId = ensureId(tabEl, 'panel-tab');
-    const panelId = ensureId(element, 'panel');
+    const tabId = ensureId(tabEl, 'panel-tab', newId);
+    const panelId = ensureId(element, 'panel', newId);
     tabEl.setAttribute('role', 'tab');
     tabEl.setAttribute('aria-selected', String(tab.isActive));
     tabEl.setAttribute('aria-controls', panelId);
@@ -46,6 +47,7 @@ export function labelTabs(panels: Iterable<TabbedPanel>): void {
     element.removeAttribute('aria-label');
     const strip = stackOf(item)?.header.tabsContainerElement;
     if (strip) {
+      // A <section> in golden-layout: axe calls the role override "minor"; browsers honour it.
       strip.setAttribute('role', 'tablist');
       strip.setAttribute('aria-label', 'Panels');
     }

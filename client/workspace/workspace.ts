@@ -89,12 +89,14 @@ export function createWorkspace(host: HTMLElement, renderPanel: RenderPanel): Wo
   // Tabs get their roles and roving tabindex after each change (tabs come and go, the active one
   // moves); a microtask, so golden-layout has finished building the header first.
   let labelQueued = false;
+  let lastId = 0;
+  const newId = () => String(++lastId);
   const relabel = () => {
     if (labelQueued) return;
     labelQueued = true;
     queueMicrotask(() => {
       labelQueued = false;
-      labelTabs([...bound].map(([container, entry]) => ({ container, element: entry.element })));
+      labelTabs([...bound].map(([container, entry]) => ({ container, element: entry.element })), newId);
     });
   };
   // stateChanged is throttled by golden-layout; the active tab must be right at once for the keys.
