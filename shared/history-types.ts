@@ -16,7 +16,19 @@ export interface Person {
   kind: PersonKind;
 }
 
-export type ChangeOp = 'add' | 'remove' | 'change';
+/** `edit`: text typed into (a free-text field or the notes), described by `edits`. */
+export type ChangeOp = 'add' | 'remove' | 'change' | 'edit';
+
+/** A place in a text where one person's burst deleted `delete` and inserted `insert`, at
+ * character `at` (UTF-16 units) of the text as it was when the burst ended. A text too long to
+ * keep is its start, with its full length in `insertLength` / `deleteLength`. */
+export interface TextEdit {
+  at: number;
+  insert?: string;
+  delete?: string;
+  insertLength?: number;
+  deleteLength?: number;
+}
 
 /** One change-log entry (`GET /api/configs/:id/history`). */
 export interface ChangeView {
@@ -26,14 +38,16 @@ export interface ChangeView {
   /** JSON Pointer of the field, or `#notes` for the rich-text notes (no values). */
   path: string;
   op: ChangeOp;
-  /** The value before and after (null: absent). For multi-line text, only the part that changed,
-   * starting at character `offset` of the text (the rest was the same before and after). A value
-   * too long to keep is `{ "$omitted": <characters> }`. */
+  /** The value before and after (null: absent; both null for op `edit`). A value too long to keep
+   * is `{ "$omitted": <characters> }`. Entries recorded before text edits existed: for multi-line
+   * text, only the part that changed, starting at character `offset` of the text. */
   before: unknown;
   after: unknown;
   offset?: number;
+  /** Op `edit`: what was inserted and deleted where, in text order. */
+  edits?: TextEdit[];
   author: Person;
-  /** Present when several people typed into the field at the same time. */
+  /** Present when several people changed the (non-text) field at the same moment. */
   coauthors?: Person[];
   /** sync (a live edit) | rest (PUT data) | restore | server (a repair) */
   source: string;
@@ -151,6 +165,8 @@ export type HistoryEvent =
   /** A burst of changes to a field started (no values yet) or ended (final entry). */
   | { type: 'change'; action: 'started'; entry: Pick<ChangeView, 'id' | 'seq' | 'path' | 'author' | 'source' | 'startedAt'> }
   | { type: 'change'; action: 'closed'; entry: ChangeView }
+  /** A burst that ended as no change at all (typed and deleted again): it leaves the timeline. */
+  | { type: 'change'; action: 'retracted'; id: string }
   | { type: 'version'; action: 'created'; version: VersionMeta }
   | { type: 'version'; action: 'restored'; versionId: string; label: string; path: string | null; changes: DiffEntry[]; by: Person }
   | { type: 'comment'; action: 'created' | 'updated'; thread: ThreadView }

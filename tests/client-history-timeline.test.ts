@@ -8,7 +8,7 @@ import type { ChangeView, HistoryEvent, Person } from '../shared/history-types.t
 import { configSchema } from '../shared/validation/index.ts';
 import { applyChangeEvent, mergeLastChanges } from '../client/history/last-changes.ts';
 import { entryOfEvent, isPending, mergeEntry, type TimelineEntry } from '../client/history/timeline.ts';
-import { becauseWords, fieldTitle, shortValue, valueText } from '../client/history/value-format.ts';
+import { becauseWords, editsOfEntry, editWords, fieldTitle, shortValue, valueText } from '../client/history/value-format.ts';
 
 const ada: Person = { id: 'u-ada', name: 'Ada', kind: 'user' };
 const bob: Person = { id: 'u-bob', name: 'Bob', kind: 'user' };
@@ -50,6 +50,8 @@ describe('the timeline', () => {
     expect(entryOfEvent(closed(e), '/BOARD')).toBeNull();
     expect(entryOfEvent(closed(e), '/VENDOR')).toEqual(e);
     expect(entryOfEvent({ type: 'settings', requireApproval: true }, null)).toBeNull();
+    // A burst taken back (no change in the end) brings no entry; the timeline drops its line.
+    expect(entryOfEvent({ type: 'change', action: 'retracted', id: 'e3' }, null)).toBeNull();
   });
 });
 
@@ -75,6 +77,23 @@ describe('values and titles in words', () => {
     expect(valueText(null)).toBe('');
     expect(valueText({ $omitted: 200000 })).toBe('(200000 characters, too long to keep)');
     expect(shortValue('x'.repeat(100), 10)).toBe('xxxxxxxxx…');
+  });
+
+  it('shows text as what was inserted and deleted where, also for entries logged before edits', () => {
+    const typed: ChangeView = { ...entry('e4', 9, '/VENDOR', null), op: 'edit', before: null, edits: [{ at: 0, insert: 'Acme Kiosks' }] };
+    // A first text in an empty field is an insertion, not "empty → text".
+    expect(editsOfEntry(typed)!.map((e) => editWords(e))).toEqual(['+"Acme Kiosks"']);
+    expect(editWords({ at: 12, insert: 'abc' })).toBe('+"abc" at 12');
+    expect(editWords({ at: 3, delete: 'xy' })).toBe('−"xy" at 3');
+    expect(editWords({ at: 5, delete: 'cat', insert: 'cut' })).toBe('−"cat" +"cut" at 5');
+    expect(editWords({ at: 1, insert: 'line\nnext' })).toBe('+"line ⏎ next" at 1');
+    expect(editWords({ at: 0, insert: 'x'.repeat(100) }, 10)).toBe(`+"${'x'.repeat(9)}…"`);
+    // A multi-line text entry of the older format (excerpt at an offset) reads the same way.
+    const older: ChangeView = { ...entry('e5', 10, '/customizeScript', 'LINE2'), before: 'line2', offset: 6 };
+    expect(editsOfEntry(older)).toEqual([{ at: 6, delete: 'line2', insert: 'LINE2' }]);
+    // Values stay values: a choice, and single-line text logged before it became text.
+    expect(editsOfEntry(entry('e6', 11, '/BOARD', 'rock-5b'))).toBeNull();
+    expect(editsOfEntry({ ...entry('e7', 12, '/customizeScript', { $omitted: 200000 }), offset: 0 })).toBeNull();
   });
 
   it('names fields by their schema title, list entries by position, and the notes', () => {

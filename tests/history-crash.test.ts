@@ -16,7 +16,7 @@ import { eventually } from './helpers/wait.ts';
 
 interface Entry {
   path: string;
-  after: unknown;
+  edits?: Array<{ at: number; insert?: string; delete?: string }>;
   author: { name: string };
 }
 
@@ -66,7 +66,8 @@ describe('change log under SIGKILL', () => {
     const typed = entries.filter((e) => e.path === '/customizeScript');
     expect(typed).toHaveLength(1);
     expect(typed[0].author.name).toBe('Alice');
-    expect(JSON.stringify(typed[0].after)).toContain('apt-get install htop');
+    // Typed as one insertion; the checkpoint holds all of it up to the last write.
+    expect(typed[0].edits).toEqual([{ at: 0, insert: 'apt-get install htop' }]);
   });
 
   it('retracts a checkpointed burst that ends up changing nothing', async () => {

@@ -5,9 +5,12 @@
  */
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { FieldTracker, NOTES_PATH, textBefore } from '../server/history/change-capture.ts';
-import { textExcerpt } from '../server/history/change-log.ts';
+import { FieldTracker, NOTES_PATH, textBefore, textNow, textOps } from '../server/history/change-capture.ts';
+import { textExcerpt, type TextOp } from '../server/history/text-edits.ts';
 import { seededRandom } from './helpers/random.ts';
+
+const replay = (text: string, ops: readonly TextOp[]) =>
+  ops.reduce((t, op) => (op.insert !== undefined ? t.slice(0, op.at) + op.insert + t.slice(op.at) : t.slice(0, op.at) + t.slice(op.at + op.delete.length)), text);
 
 describe('change capture', () => {
   it('rebuilds the text before each transaction, for local and remote edits, inserts and deletes', () => {
@@ -22,6 +25,9 @@ describe('change capture', () => {
       const text = server.getMap('config').get('customizeScript') as Y.Text;
       const before = textBefore(text, tr);
       if (before !== expected) mismatches.push(`${JSON.stringify(before)} != ${JSON.stringify(expected)}`);
+      // The transaction's operations, applied to the text before it, give the text after it.
+      const replayed = replay(before, textOps(text, tr));
+      if (replayed !== text.toString()) mismatches.push(`ops: ${JSON.stringify(replayed)} != ${JSON.stringify(text.toString())}`);
       expected = text.toString();
     });
     for (let round = 0; round < 300; round++) {
@@ -73,6 +79,34 @@ describe('change capture', () => {
     expect(before).toEqual(['xy']);
     expect(tracker.current('customizeScript')).toBe('new');
     expect(NOTES_PATH).toBe('#notes');
+  });
+
+  it('reads the notes as plain text, one line per paragraph, and finds what a transaction did to it', () => {
+    const doc = new Y.Doc();
+    const notes = doc.getXmlFragment('notes');
+    const paragraph = (text: string) => {
+      const p = new Y.XmlElement('paragraph');
+      p.insert(0, [new Y.XmlText(text)]);
+      return p;
+    };
+    const list = new Y.XmlElement('bulletList');
+    const item = new Y.XmlElement('listItem');
+    item.insert(0, [paragraph('flash with balena')]);
+    list.insert(0, [item]);
+    notes.insert(0, [paragraph('Rack 3'), list]);
+    expect(textNow(notes)).toBe('Rack 3\nflash with balena\n');
+    const seen: Array<{ before: string; ops: TextOp[]; after: string }> = [];
+    doc.on('afterTransaction', (tr: Y.Transaction) => seen.push({ before: textBefore(notes, tr), ops: textOps(notes, tr), after: textNow(notes) }));
+    // Typing in a paragraph, a new paragraph, and a paragraph deleted with its text.
+    ((notes.get(0) as Y.XmlElement).get(0) as Y.XmlText).insert(6, ', shelf 2');
+    notes.insert(1, [paragraph('Owner: Ada')]);
+    notes.delete(0, 1);
+    expect(seen.map((s) => s.ops)).toEqual([
+      [{ at: 6, insert: ', shelf 2' }],
+      [{ at: 16, insert: 'Owner: Ada\n' }],
+      [{ at: 0, delete: 'Rack 3, shelf 2\n' }],
+    ]);
+    for (const s of seen) expect(replay(s.before, s.ops)).toBe(s.after);
   });
 
   it('shows the changed part of a text, never splitting a character', () => {

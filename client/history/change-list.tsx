@@ -1,13 +1,16 @@
 /**
- * The change log as a compact timeline: the field, its value before → after, who and when. An
- * edit still going on shows as "editing…" until its final entry arrives.
+ * The change log as a compact timeline: the field, what changed (text as what was inserted and
+ * deleted where, other values before → after), who and when. An edit still going on shows as
+ * "editing…" until its final entry arrives.
  */
 import { For, Show, type JSX } from 'solid-js';
+import type { ChangeView } from '../../shared/history-types.ts';
 import type { ConfigSchema } from '../../shared/schema/types.ts';
 import { relativeTime } from '../app/words.ts';
 import { isPending, type TimelineEntry } from './timeline.ts';
+import { TextEdits } from './text-edits.tsx';
 import { ValueChange } from './value-change.tsx';
-import { fieldTitle, NOTES_PATH, sourceWords } from './value-format.ts';
+import { editsOfEntry, fieldTitle, NOTES_PATH, sourceWords } from './value-format.ts';
 
 function Meta(props: { entry: TimelineEntry; now: number }): JSX.Element {
   const entry = () => props.entry;
@@ -51,15 +54,17 @@ export function ChangeList(props: {
                   {fieldTitle(props.schema, entry.path)}
                 </button>
               </Show>
-              <Show
-                when={!isPending(entry) && entry.path !== NOTES_PATH}
-                fallback={<span class="change-note muted">{isPending(entry) ? 'editing…' : 'edited'}</span>}
-              >
-                <ValueChange
-                  before={(entry as { before: unknown }).before}
-                  after={(entry as { after: unknown }).after}
-                  partial={((entry as { offset?: number }).offset ?? 0) > 0}
-                />
+              <Show when={!isPending(entry)} fallback={<span class="change-note muted">editing…</span>}>
+                <Show
+                  when={editsOfEntry(entry as ChangeView)}
+                  fallback={
+                    <Show when={entry.path !== NOTES_PATH} fallback={<span class="change-note muted">edited</span>}>
+                      <ValueChange before={(entry as ChangeView).before} after={(entry as ChangeView).after} />
+                    </Show>
+                  }
+                >
+                  {(edits) => <TextEdits edits={edits()} />}
+                </Show>
               </Show>
             </span>
             <Meta entry={entry} now={props.now} />

@@ -10,7 +10,7 @@ export type LastChanges = Readonly<Record<string, LastChange>>;
 
 /** The map after a live event; the same map when the event says nothing newer. */
 export function applyChangeEvent(map: LastChanges, event: HistoryEvent): LastChanges {
-  if (event.type !== 'change') return map;
+  if (event.type !== 'change' || event.action === 'retracted') return map;
   const { entry } = event;
   const at = event.action === 'closed' ? event.entry.at : entry.startedAt;
   const held = map[entry.path];

@@ -1,7 +1,7 @@
 /**
  * The History panel's timeline: pages of the change log, newest first, with live entries merged
  * in. A burst of edits first arrives as "started" (who and where, no values yet) and is replaced
- * by its final entry when it closes; entries are ordered by their `seq` (the server's cursor).
+ * by its final entry when it closes (or removed, if it ended as no change); entries are ordered by their `seq` (the server's cursor).
  */
 import { createSignal, type Accessor } from 'solid-js';
 import type { ChangeView, HistoryEvent } from '../../shared/history-types.ts';
@@ -26,7 +26,7 @@ export function mergeEntry(list: readonly TimelineEntry[], entry: TimelineEntry)
 
 /** The timeline entry a live event brings, if it belongs to the timeline filtered to `path`. */
 export function entryOfEvent(event: HistoryEvent, path: string | null): TimelineEntry | null {
-  if (event.type !== 'change') return null;
+  if (event.type !== 'change' || event.action === 'retracted') return null;
   if (path !== null && event.entry.path !== path) return null;
   return event.action === 'closed' ? event.entry : { ...event.entry, pending: true };
 }
@@ -74,6 +74,11 @@ export function createTimeline(api: HistoryApi, configId: string, path: string |
     error,
     loadMore: () => (next() === null ? Promise.resolve() : load(next()!)),
     apply(event) {
+      if (event.type === 'change' && event.action === 'retracted') {
+        // A burst that ended as no change: its "editing…" line goes.
+        setEntries((list) => list.filter((e) => e.id !== event.id));
+        return;
+      }
       const entry = entryOfEvent(event, path);
       if (entry) setEntries((list) => mergeEntry(list, entry));
     },

@@ -3,28 +3,26 @@ import { Show, type JSX } from 'solid-js';
 import { Dynamic } from 'solid-js/web';
 import { shortValue, valueText } from './value-format.ts';
 
-function Value(props: { value: unknown; kind: 'before' | 'after'; partial: boolean }): JSX.Element {
+function Value(props: { value: unknown; kind: 'before' | 'after' }): JSX.Element {
   const text = () => shortValue(props.value);
   return (
     <Show when={text() !== ''} fallback={<span class="value value--empty">empty</span>}>
       <Dynamic component={props.kind === 'before' ? 'del' : 'ins'} class={`value value--${props.kind}`} title={valueText(props.value)}>
-        {props.partial ? '…' : ''}
         {text()}
-        {props.partial ? '…' : ''}
       </Dynamic>
     </Show>
   );
 }
 
-/** `partial`: only the changed part of a longer text (the change log keeps excerpts of text). */
-export function ValueChange(props: { before: unknown; after: unknown; partial?: boolean }): JSX.Element {
+/** Text is shown as edits instead (`text-edits.tsx`). */
+export function ValueChange(props: { before: unknown; after: unknown }): JSX.Element {
   return (
     <span class="value-change">
-      <Value value={props.before} kind="before" partial={!!props.partial} />
+      <Value value={props.before} kind="before" />
       <span class="value-arrow" aria-label="changed to">
         →
       </span>
-      <Value value={props.after} kind="after" partial={!!props.partial} />
+      <Value value={props.after} kind="after" />
     </span>
   );
 }

@@ -3,6 +3,7 @@
  * compact line, what a diff entry did. Plain TypeScript: tests run it in Node.
  */
 import type { DiffOp } from '../../shared/config-diff.ts';
+import type { ChangeView, TextEdit } from '../../shared/history-types.ts';
 import { parsePointer } from '../../shared/json-pointer.ts';
 import { titleAt } from '../../shared/schema/schema-path.ts';
 import type { ConfigSchema } from '../../shared/schema/types.ts';
@@ -69,4 +70,39 @@ export function sourceWords(source: string): string | null {
     default:
       return source;
   }
+}
+
+/** Edits shown in a timeline line; the rest are counted ("and 2 more places"). */
+export const MAX_SHOWN_EDITS = 3;
+
+/**
+ * What a change did to a text, as edits: recorded as such (op `edit`), or, for multi-line text
+ * logged before edits were recorded, its excerpt at `offset` read as one edit. Null for a value
+ * change (a choice, a number, a list; a single-line text logged before it became text).
+ */
+export function editsOfEntry(entry: Pick<ChangeView, 'before' | 'after' | 'offset' | 'edits'>): TextEdit[] | null {
+  if (entry.edits) return entry.edits;
+  if (entry.offset === undefined) return null;
+  const text = (v: unknown) => (typeof v === 'string' && v !== '' ? v : undefined);
+  if ((entry.before !== null && typeof entry.before !== 'string') || (entry.after !== null && typeof entry.after !== 'string')) return null;
+  const edit: TextEdit = { at: entry.offset };
+  if (text(entry.before)) edit.delete = text(entry.before);
+  if (text(entry.after)) edit.insert = text(entry.after);
+  return edit.delete || edit.insert ? [edit] : null;
+}
+
+/** One edit's text as shown: quoted, on one line, cut to `max`; the full text for a tooltip. */
+export function editText(text: string, fullLength: number | undefined, max = MAX_INLINE_VALUE_CHARS): { short: string; full: string } {
+  const full = valueText(text) + (fullLength !== undefined ? ` … (${fullLength} characters)` : '');
+  return { short: `"${shortValue(text, max)}"`, full: `"${full}"` };
+}
+
+/** An edit in words: `+"abc" at 12`, `−"xy" at 3`, `−"a" +"b" at 5`; the place is left out at the
+ * start of the text (a first text in an empty field reads as just what was typed). */
+export function editWords(edit: TextEdit, max = MAX_INLINE_VALUE_CHARS): string {
+  const parts: string[] = [];
+  if (edit.delete !== undefined) parts.push(`−${editText(edit.delete, edit.deleteLength, max).short}`);
+  if (edit.insert !== undefined) parts.push(`+${editText(edit.insert, edit.insertLength, max).short}`);
+  if (edit.at > 0) parts.push(`at ${edit.at}`);
+  return parts.join(' ');
 }

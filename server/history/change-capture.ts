@@ -1,18 +1,24 @@
 /**
  * Turns Yjs transactions into field-level changes: which top-level fields of the configuration a
  * transaction touched (found by walking each changed type up to the `config` map, so a keystroke
- * in a Y.Text or an item added to a Y.Array counts for its field), and their values before and
- * after.
+ * in a Y.Text or an item added to a Y.Array counts for its field), and what it did to them.
  *
- * Yjs keeps no old values, so the tracker remembers each field's JSON as last seen. Plain values
- * and lists are small and kept current at every change. Multi-line text can be 64 KiB and change
- * on every keystroke, so it is read only when the change log needs it (when a burst of typing
- * starts or ends); its value before a transaction is rebuilt from the transaction itself (the
- * items that existed before it, including those it deleted, which Yjs keeps until the end of the
- * transaction), so a keystroke costs O(1) here and a burst costs two reads of the field.
+ * Text (every free-text field, and the notes read as plain text) is recorded as what was inserted
+ * and deleted where: the transaction's operations, found by one walk over the text's items (Yjs
+ * keeps the content of what the transaction deleted until it ends). The text itself is never read
+ * per keystroke, and two people typing at once each get exactly their own operations.
+ *
+ * Other values have no operations: Yjs keeps no old values, so the tracker remembers each such
+ * field's JSON as last seen (small: choices, numbers, lists) and reports before and after.
  */
 import * as Y from 'yjs';
 import { configMap } from '../../shared/doc-binding.ts';
+import { jsonEqual } from '../../shared/doc-diff.ts';
+import { toPointer } from '../../shared/json-pointer.ts';
+import { isFreeText, schemaAt } from '../../shared/schema/schema-path.ts';
+import { configSchema } from '../../shared/validation/index.ts';
+import type { FieldChange } from './burst-coalescer.ts';
+import { replacementOps, type TextOp } from './text-edits.ts';
 
 /** Change-log path of the rich-text notes (not a JSON Pointer: the notes are not configuration). */
 export const NOTES_PATH = '#notes';
@@ -23,19 +29,99 @@ type AnyType = Y.AbstractType<any>;
 
 const toJson = (value: unknown): unknown => (value instanceof Y.AbstractType ? value.toJSON() : value);
 
+/** Whether `item` existed before `transaction` and was not deleted before it. */
+function existedBefore(item: Y.Item, transaction: Y.Transaction): boolean {
+  if (item.id.clock >= (transaction.beforeState.get(item.id.client) ?? 0)) return false;
+  return !item.deleted || Y.isDeleted(transaction.deleteSet, item.id);
+}
+
+/** An element's line break in the plain text: after every element without elements inside (a
+ * paragraph, a heading, an empty paragraph, a hard break); containers (lists) add none. */
+function hasBreak(element: Y.XmlElement, present: (item: Y.Item) => boolean): boolean {
+  for (let item = element._start; item !== null; item = item.right) {
+    if (present(item) && item.content instanceof Y.ContentType && item.content.type instanceof Y.XmlElement) return false;
+  }
+  return true;
+}
+
+/** Plain text of a type's items that pass `present`: strings as they are, elements as their text
+ * and a line break (see `hasBreak`). Notes are read this way, as plain text. */
+function plainText(type: AnyType, present: (item: Y.Item) => boolean): string {
+  let out = '';
+  for (let item = type._start; item !== null; item = item.right) {
+    if (!present(item)) continue;
+    if (item.content instanceof Y.ContentString) out += item.content.str;
+    else if (item.content instanceof Y.ContentType) out += plainOf(item.content.type, present);
+  }
+  return out;
+}
+
+function plainOf(type: AnyType, present: (item: Y.Item) => boolean): string {
+  const text = plainText(type, present);
+  return type instanceof Y.XmlElement && hasBreak(type, present) ? `${text}\n` : text;
+}
+
 /** The text `text` held before `transaction`: its items that existed before it and were not
  * deleted before it. Valid only inside the transaction's `afterTransaction` (before Yjs
  * garbage-collects what the transaction deleted). */
-export function textBefore(text: Y.Text, transaction: Y.Transaction): string {
-  let out = '';
-  for (let item = text._start; item !== null; item = item.right) {
-    if (!(item.content instanceof Y.ContentString)) continue;
-    const insertedNow = item.id.clock >= (transaction.beforeState.get(item.id.client) ?? 0);
-    if (insertedNow) continue;
-    if (item.deleted && !Y.isDeleted(transaction.deleteSet, item.id)) continue;
-    out += item.content.str;
-  }
-  return out;
+export function textBefore(text: Y.Text | Y.XmlFragment, transaction: Y.Transaction): string {
+  return plainText(text, (item) => existedBefore(item, transaction));
+}
+
+/** The plain text of a Y.Text or of the notes now. */
+export function textNow(text: Y.Text | Y.XmlFragment): string {
+  return plainText(text, (item) => !item.deleted);
+}
+
+/**
+ * What `transaction` did to a text (a Y.Text, or the notes' fragment read as plain text), as
+ * operations in sequence: one walk over the text's items, which Yjs keeps (with the content of
+ * deleted ones) until the transaction ends. Valid only inside its `afterTransaction`.
+ */
+export function textOps(text: Y.Text | Y.XmlFragment, transaction: Y.Transaction): TextOp[] {
+  const ops: TextOp[] = [];
+  const now = (item: Y.Item) => !item.deleted;
+  const before = (item: Y.Item) => existedBefore(item, transaction);
+  const push = (op: TextOp) => {
+    const last = ops[ops.length - 1];
+    // Neighbouring pieces of one insertion or deletion are one operation.
+    if (last && op.insert !== undefined && last.insert !== undefined && last.at + last.insert.length === op.at) last.insert += op.insert;
+    else if (last && op.delete !== undefined && last.delete !== undefined && last.at === op.at) last.delete += op.delete;
+    else ops.push(op);
+  };
+  let index = 0;
+  const walk = (type: AnyType): void => {
+    for (let item = type._start; item !== null; item = item.right) {
+      const wasThere = before(item);
+      const isThere = now(item);
+      if (!wasThere && !isThere) continue;
+      const content = item.content;
+      if (!(content instanceof Y.ContentString) && !(content instanceof Y.ContentType)) continue;
+      if (wasThere && isThere) {
+        if (content instanceof Y.ContentString) index += content.str.length;
+        else {
+          walk(content.type);
+          const element = content.type;
+          if (element instanceof Y.XmlElement) {
+            const had = hasBreak(element, before);
+            const has = hasBreak(element, now);
+            if (had && !has) push({ at: index, delete: '\n' });
+            if (!had && has) push({ at: index, insert: '\n' });
+            if (has) index += 1;
+          }
+        }
+      } else if (isThere) {
+        const inserted = content instanceof Y.ContentString ? content.str : plainOf(content.type, now);
+        if (inserted !== '') push({ at: index, insert: inserted });
+        index += inserted.length;
+      } else {
+        const deleted = content instanceof Y.ContentString ? content.str : plainOf(content.type, before);
+        if (deleted !== '') push({ at: index, delete: deleted });
+      }
+    }
+  };
+  walk(text);
+  return ops;
 }
 
 /** The field a changed type lives under, NOTES_PATH, or null (nothing we track). */
@@ -54,12 +140,12 @@ function fieldOf(type: AnyType, config: AnyType, notes: AnyType): string | null 
 
 /** The last seen value of every field of one document. */
 export class FieldTracker {
-  /** JSON of fields whose value is known to be current. Text fields drop out while typed into. */
+  /** JSON of the fields that do not hold text (small, kept current at every change). */
   private readonly values = new Map<string, unknown>();
-  /** The Y.Text object each text field held when last seen (to rebuild it once replaced). */
+  /** The Y.Text each text field held when last seen: read only to rebuild it once replaced. */
   private readonly texts = new Map<string, Y.Text>();
   private readonly config: Y.Map<unknown>;
-  private readonly notes: AnyType;
+  private readonly notes: Y.XmlFragment;
 
   constructor(private readonly doc: Y.Doc) {
     this.config = configMap(doc);
@@ -68,8 +154,12 @@ export class FieldTracker {
   }
 
   private remember(key: string, value: unknown): void {
-    if (value instanceof Y.Text) this.texts.set(key, value);
-    else this.texts.delete(key);
+    if (value instanceof Y.Text) {
+      this.texts.set(key, value);
+      this.values.delete(key);
+      return;
+    }
+    this.texts.delete(key);
     if (value === undefined) this.values.delete(key);
     else this.values.set(key, toJson(value));
   }
@@ -90,12 +180,6 @@ export class FieldTracker {
     return { fields: [...fields], notes };
   }
 
-  /** Whether the field holds multi-line text now (after `advance`): such a field is read lazily. */
-  isText(key: string): boolean {
-    const value = this.config.get(key);
-    return value instanceof Y.Text && this.texts.get(key) === value;
-  }
-
   /** The field's value before `transaction` (call only from its afterTransaction). */
   before(key: string, transaction: Y.Transaction): unknown {
     if (this.values.has(key)) return this.values.get(key);
@@ -108,20 +192,46 @@ export class FieldTracker {
     return this.config.has(key) ? toJson(this.config.get(key)) : undefined;
   }
 
-  /** Moves past a transaction that touched `key`: plain values are refreshed at once, text is
-   * marked unknown until it is read again. */
+  /** Moves past a transaction that touched `key`. */
   advance(key: string): void {
-    const value = this.config.get(key);
-    if (value instanceof Y.Text) {
-      this.texts.set(key, value);
-      this.values.delete(key);
-    } else {
-      this.remember(key, value);
-    }
+    this.remember(key, this.config.get(key));
   }
 
-  /** Records a value read now (after a burst, when nothing is mid-transaction). */
-  settle(key: string, value: unknown): void {
-    if (this.config.get(key) instanceof Y.Text && value !== undefined) this.values.set(key, value);
+  /**
+   * What `transaction` changed, field by field (call only from its afterTransaction; moves the
+   * tracker past it). Typing into a text is its operations, found by one walk over the text; a
+   * text set anew (a first keystroke creating it, a whole-value write) is the replaced part; any
+   * other value is its JSON before and after. Changes that change nothing are left out.
+   */
+  changes(transaction: Y.Transaction): FieldChange[] {
+    const { fields, notes } = this.touched(transaction);
+    const setKeys = transaction.changed.get(this.config as AnyType);
+    const out: FieldChange[] = [];
+    for (const key of fields) {
+      const path = toPointer([key]);
+      const value = this.config.get(key);
+      const known = this.texts.get(key);
+      if (value instanceof Y.Text && known === value && !setKeys?.has(key)) {
+        const ops = textOps(value, transaction);
+        if (ops.length > 0) out.push({ path, kind: 'text', ops });
+      } else {
+        const before = this.before(key, transaction);
+        const after = this.current(key);
+        const textual = (v: unknown) => v === undefined || typeof v === 'string';
+        const wasText = known !== undefined || value instanceof Y.Text || isFreeText(schemaAt(configSchema, [key]));
+        if (wasText && textual(before) && textual(after)) {
+          const ops = replacementOps((before as string | undefined) ?? '', (after as string | undefined) ?? '');
+          if (ops.length > 0) out.push({ path, kind: 'text', ops });
+        } else if (!(before === undefined ? after === undefined : after !== undefined && jsonEqual(before, after))) {
+          out.push({ path, kind: 'value', before, after });
+        }
+      }
+      this.advance(key);
+    }
+    if (notes) {
+      const ops = textOps(this.notes, transaction);
+      if (ops.length > 0) out.push({ path: NOTES_PATH, kind: 'text', ops });
+    }
+    return out;
   }
 }

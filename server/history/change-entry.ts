@@ -1,11 +1,17 @@
 /**
- * One change-log entry: what is kept while its burst is open, and how it is shown and stored.
+ * One change-log entry as shown (`ChangeView`) and stored (a `change_log` row), from a burst of
+ * the coalescer or from a stored row.
+ *
+ * Text bursts are stored as op `edit` with their edits in the `after` column as
+ * `{ "$edits": [{ at, insert?, delete? }] }` (no new column: rows written before keep reading as
+ * they were, value before → after, or for multi-line text an excerpt at `text_offset`).
  */
 import { changeLog } from '../../shared/db/review-schema.ts';
-import { jsonEqual } from '../../shared/doc-diff.ts';
+import type { ChangeOp, ChangeView, LastChange, TextEdit } from '../../shared/history-types.ts';
+import { burstChanged, type Burst } from './burst-coalescer.ts';
 import { NOTES_PATH } from './change-capture.ts';
-import type { ChangeOp, ChangeView, LastChange } from '../../shared/history-types.ts';
 import { personView, type Person } from './people.ts';
+import { editsOf } from './text-edits.ts';
 
 export type { ChangeOp, ChangeView, LastChange };
 
@@ -13,33 +19,12 @@ export type { ChangeOp, ChangeView, LastChange };
  * the longest field the schema allows (the customize script), so only oversize input that the
  * schema authority reverts anyway is left out. */
 export const MAX_LOGGED_VALUE_CHARS = 131_072;
+/** Inserted or deleted text beyond this many characters is kept as its start and its length
+ * (`insertLength` / `deleteLength`): the History panel shows a line of it, a paste of a whole
+ * script need not be stored twice. */
+export const MAX_LOGGED_EDIT_CHARS = 4_096;
 
-export interface ChangeEntry {
-  id: string;
-  configId: string;
-  seq: number;
-  path: string;
-  before: unknown;
-  after: unknown;
-  /** For a multi-line text field still being typed into: reads its value now. */
-  readAfter: (() => unknown) | null;
-  /** Multi-line text: stored and shown as the changed part only (see `offset`). */
-  text: boolean;
-  author: Person;
-  /** Others who typed into the field at the same time (see MAX_AUTHOR_SWITCHES_PER_SECOND). */
-  coauthors: Person[];
-  /** Who made the last change of the entry. */
-  lastAuthor: Person;
-  source: string;
-  changes: number;
-  startedAt: number;
-  at: number;
-  attempts: number;
-  /** `seq` of the state last written to Postgres while the entry was open (0: never written). */
-  checkpointedSeq: number;
-  /** A checkpoint of it was sent to Postgres (it may have a row even if that write failed). */
-  mayBeStored: boolean;
-}
+export type ChangeRow = typeof changeLog.$inferInsert & { seq: number; startedAt: Date; at: Date };
 
 function limited(value: unknown): unknown {
   if (value === undefined) return undefined;
@@ -47,77 +32,91 @@ function limited(value: unknown): unknown {
   return length > MAX_LOGGED_VALUE_CHARS ? { $omitted: length } : value;
 }
 
-const isSurrogateHigh = (code: number) => code >= 0xd800 && code <= 0xdbff;
+function cut(text: string): string {
+  let end = MAX_LOGGED_EDIT_CHARS;
+  const code = text.charCodeAt(end - 1);
+  if (code >= 0xd800 && code <= 0xdbff) end--;
+  return text.slice(0, end);
+}
 
-/** The part of a text that changed: `before` and `after` without their common prefix and suffix. */
-export function textExcerpt(before: string, after: string): { before: string; after: string; offset: number } {
-  const max = Math.min(before.length, after.length);
-  let prefix = 0;
-  while (prefix < max && before.charCodeAt(prefix) === after.charCodeAt(prefix)) prefix++;
-  if (prefix > 0 && isSurrogateHigh(before.charCodeAt(prefix - 1))) prefix--;
-  let suffix = 0;
-  while (suffix < max - prefix && before.charCodeAt(before.length - 1 - suffix) === after.charCodeAt(after.length - 1 - suffix)) suffix++;
-  if (suffix > 0 && isSurrogateHigh(before.charCodeAt(before.length - suffix - 1))) suffix--;
-  return { before: before.slice(prefix, before.length - suffix), after: after.slice(prefix, after.length - suffix), offset: prefix };
+/** Edits as stored and shown: long texts cut to their start, with their length. */
+function limitedEdits(edits: TextEdit[]): TextEdit[] {
+  return edits.map((e) => {
+    const out: TextEdit = { at: e.at };
+    if (e.delete !== undefined) {
+      out.delete = e.delete.length > MAX_LOGGED_EDIT_CHARS ? cut(e.delete) : e.delete;
+      if (e.delete.length > MAX_LOGGED_EDIT_CHARS) out.deleteLength = e.delete.length;
+    }
+    if (e.insert !== undefined) {
+      out.insert = e.insert.length > MAX_LOGGED_EDIT_CHARS ? cut(e.insert) : e.insert;
+      if (e.insert.length > MAX_LOGGED_EDIT_CHARS) out.insertLength = e.insert.length;
+    }
+    return out;
+  });
 }
 
 const opOf = (path: string, before: unknown, after: unknown): ChangeOp =>
   path === NOTES_PATH ? 'change' : before === undefined || before === null ? 'add' : after === undefined || after === null ? 'remove' : 'change';
 
-/** The entry as shown and stored; reads a text field still being typed into. */
-function settled(e: ChangeEntry): { op: ChangeOp; before: unknown; after: unknown; offset?: number } | null {
-  const after = e.readAfter ? e.readAfter() : e.after;
-  if (e.path !== NOTES_PATH && (e.before === undefined ? after === undefined : after !== undefined && jsonEqual(e.before, after))) return null;
-  const op = opOf(e.path, e.before, after);
-  if (e.text && typeof e.before === 'string' && typeof after === 'string') {
-    const x = textExcerpt(e.before, after);
-    return { op, before: limited(x.before), after: limited(x.after), offset: x.offset };
-  }
-  return { op, before: limited(e.before) ?? null, after: limited(after) ?? null };
+/** The entry's values as shown and stored, or null while its burst has changed nothing overall. */
+function settled(b: Burst): { op: ChangeOp; before: unknown; after: unknown; edits?: TextEdit[] } | null {
+  if (!burstChanged(b)) return null;
+  if (b.kind === 'text') return { op: 'edit', before: null, after: null, edits: limitedEdits(editsOf(b.hunks)) };
+  return { op: opOf(b.path, b.before, b.after), before: limited(b.before) ?? null, after: limited(b.after) ?? null };
 }
 
-/** The value columns of an entry's row as it stands now (final once the entry is closed), or
- * null while its burst has changed nothing overall. */
-export function stored(e: ChangeEntry) {
-  const value = settled(e);
-  if (!value) return null;
-  return { op: value.op, before: value.before ?? null, after: value.after ?? null, textOffset: value.offset ?? null };
-}
-
-export function entryView(e: ChangeEntry): ChangeView | null {
-  const value = settled(e);
+/** The row of a burst as it stands now (final once it is closed), or null while it changed nothing. */
+export function burstRow(b: Burst): ChangeRow | null {
+  const value = settled(b);
   if (!value) return null;
   return {
-    id: e.id,
-    seq: e.seq,
-    path: e.path,
-    ...value,
-    author: e.author,
-    ...(e.coauthors.length > 0 ? { coauthors: e.coauthors } : {}),
-    source: e.source,
-    changes: e.changes,
-    startedAt: new Date(e.startedAt).toISOString(),
-    at: new Date(e.at).toISOString(),
+    id: b.id,
+    configId: b.configId,
+    seq: b.seq,
+    path: b.path,
+    op: value.op,
+    before: value.before,
+    after: value.edits ? { $edits: value.edits } : value.after,
+    textOffset: null,
+    authorId: b.author.id,
+    authorName: b.author.name,
+    authorKind: b.author.kind,
+    coauthors: b.coauthors.length > 0 ? b.coauthors : null,
+    source: b.source,
+    changes: b.changes,
+    startedAt: new Date(b.startedAt),
+    at: new Date(b.at),
   };
 }
 
-type Row = typeof changeLog.$inferSelect;
+export function burstView(b: Burst): ChangeView | null {
+  const row = burstRow(b);
+  return row ? rowView(row) : null;
+}
 
-export function rowView(r: Row): ChangeView {
+const editsIn = (after: unknown): TextEdit[] | null => {
+  if (after === null || typeof after !== 'object' || Array.isArray(after)) return null;
+  const edits = (after as { $edits?: unknown }).$edits;
+  return Array.isArray(edits) ? (edits as TextEdit[]) : null;
+};
+
+/** A stored row (or a row about to be stored) as shown. */
+export function rowView(r: ChangeRow): ChangeView {
+  const edits = r.op === 'edit' ? editsIn(r.after) : null;
   return {
     id: r.id,
     seq: r.seq,
     path: r.path,
     op: r.op as ChangeOp,
-    before: r.before ?? null,
-    after: r.after ?? null,
-    ...(r.textOffset === null ? {} : { offset: r.textOffset }),
-    author: personView(r.authorId, r.authorName, r.authorKind),
+    before: edits ? null : (r.before ?? null),
+    after: edits ? null : (r.after ?? null),
+    ...(edits ? { edits } : {}),
+    ...(r.textOffset === null || r.textOffset === undefined ? {} : { offset: r.textOffset }),
+    author: personView(r.authorId ?? null, r.authorName, r.authorKind),
     ...(r.coauthors ? { coauthors: r.coauthors as Person[] } : {}),
     source: r.source,
-    changes: r.changes,
+    changes: r.changes ?? 1,
     startedAt: r.startedAt.toISOString(),
     at: r.at.toISOString(),
   };
 }
-
