@@ -87,6 +87,9 @@ describe('values and titles in words', () => {
     expect(editWords({ at: 3, delete: 'xy' })).toBe('−"xy" at 3');
     expect(editWords({ at: 5, delete: 'cat', insert: 'cut' })).toBe('−"cat" +"cut" at 5');
     expect(editWords({ at: 1, insert: 'line\nnext' })).toBe('+"line ⏎ next" at 1');
+    // A new paragraph of the notes (or a new line of a script) reads as its text.
+    expect(editWords({ at: 20, insert: 'Flash with balenaEtcher\n' })).toBe('+"Flash with balenaEtcher" at 20');
+    expect(editWords({ at: 20, insert: '\n' })).toBe('+" ⏎ " at 20');
     expect(editWords({ at: 0, insert: 'x'.repeat(100) }, 10)).toBe(`+"${'x'.repeat(9)}…"`);
     // A multi-line text entry of the older format (excerpt at an offset) reads the same way.
     const older: ChangeView = { ...entry('e5', 10, '/customizeScript', 'LINE2'), before: 'line2', offset: 6 };

@@ -91,10 +91,12 @@ export function editsOfEntry(entry: Pick<ChangeView, 'before' | 'after' | 'offse
   return edit.delete || edit.insert ? [edit] : null;
 }
 
-/** One edit's text as shown: quoted, on one line, cut to `max`; the full text for a tooltip. */
+/** One edit's text as shown: quoted, on one line, cut to `max` and without the line break that
+ * ends a new line or paragraph; the full text for a tooltip. */
 export function editText(text: string, fullLength: number | undefined, max = MAX_INLINE_VALUE_CHARS): { short: string; full: string } {
   const full = valueText(text) + (fullLength !== undefined ? ` … (${fullLength} characters)` : '');
-  return { short: `"${shortValue(text, max)}"`, full: `"${full}"` };
+  const line = text.replace(/\r?\n$/, '');
+  return { short: `"${shortValue(line === '' ? text : line, max)}"`, full: `"${full}"` };
 }
 
 /** An edit in words: `+"abc" at 12`, `−"xy" at 3`, `−"a" +"b" at 5`; the place is left out at the
