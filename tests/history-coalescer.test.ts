@@ -92,6 +92,16 @@ describe('text edits of one person', () => {
     expect(editsOf(applyOwn([], replacementOps('acme3B', 'acme3A')))).toEqual([{ at: 0, delete: 'acme3B', insert: 'acme3A' }]);
     expect(editsOf(applyOwn([], replacementOps('line1\nline2\n', 'line1\nLINE2\n')))).toEqual([{ at: 6, delete: 'line2', insert: 'LINE2' }]);
     expect(editsOf(applyOwn([], replacementOps('', 'Acme Kiosks')))).toEqual([{ at: 0, insert: 'Acme Kiosks' }]);
+    // The form's binding keeps the common "A" of "Armbian-unofficial" → "AcmeKiosks"; read with
+    // the text now, the entry takes in the whole word rather than showing "rmbian…" → "cme…".
+    const retyped = applyOwn([], [
+      { at: 1, delete: 'rmbian-unofficial' },
+      { at: 1, insert: 'cmeKiosks' },
+    ]);
+    expect(editsOf(retyped)).toEqual([{ at: 1, delete: 'rmbian-unofficial', insert: 'cmeKiosks' }]);
+    expect(editsOf(retyped, () => 'AcmeKiosks')).toEqual([{ at: 0, delete: 'Armbian-unofficial', insert: 'AcmeKiosks' }]);
+    const inside = applyOwn([], [{ at: 9, delete: 'x' }, { at: 9, insert: 'X' }]);
+    expect(editsOf(inside, () => 'echo hi; Xyz run')).toEqual([{ at: 9, delete: 'xyz', insert: 'Xyz' }]);
   });
 });
 

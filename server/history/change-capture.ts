@@ -138,6 +138,13 @@ function fieldOf(type: AnyType, config: AnyType, notes: AnyType): string | null 
   }
 }
 
+/** The plain text of a text field (or of the notes) now; undefined if it holds no text. */
+export function textAt(doc: Y.Doc, path: string): string | undefined {
+  if (path === NOTES_PATH) return textNow(doc.getXmlFragment(NOTES_FRAGMENT));
+  const value = configMap(doc).get(path.slice(1).replace(/~1/g, '/').replace(/~0/g, '~'));
+  return value instanceof Y.Text ? value.toString() : undefined;
+}
+
 /** The last seen value of every field of one document. */
 export class FieldTracker {
   /** JSON of the fields that do not hold text (small, kept current at every change). */

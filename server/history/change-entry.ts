@@ -59,15 +59,16 @@ const opOf = (path: string, before: unknown, after: unknown): ChangeOp =>
   path === NOTES_PATH ? 'change' : before === undefined || before === null ? 'add' : after === undefined || after === null ? 'remove' : 'change';
 
 /** The entry's values as shown and stored, or null while its burst has changed nothing overall. */
-function settled(b: Burst): { op: ChangeOp; before: unknown; after: unknown; edits?: TextEdit[] } | null {
+function settled(b: Burst, textNow?: () => string | undefined): { op: ChangeOp; before: unknown; after: unknown; edits?: TextEdit[] } | null {
   if (!burstChanged(b)) return null;
-  if (b.kind === 'text') return { op: 'edit', before: null, after: null, edits: limitedEdits(editsOf(b.hunks)) };
+  if (b.kind === 'text') return { op: 'edit', before: null, after: null, edits: limitedEdits(editsOf(b.hunks, textNow)) };
   return { op: opOf(b.path, b.before, b.after), before: limited(b.before) ?? null, after: limited(b.after) ?? null };
 }
 
-/** The row of a burst as it stands now (final once it is closed), or null while it changed nothing. */
-export function burstRow(b: Burst): ChangeRow | null {
-  const value = settled(b);
+/** The row of a burst as it stands now (final once it is closed), or null while it changed nothing.
+ * `textNow`: the field's text now, to show a replacement inside a word as whole words. */
+export function burstRow(b: Burst, textNow?: () => string | undefined): ChangeRow | null {
+  const value = settled(b, textNow);
   if (!value) return null;
   return {
     id: b.id,
@@ -89,8 +90,8 @@ export function burstRow(b: Burst): ChangeRow | null {
   };
 }
 
-export function burstView(b: Burst): ChangeView | null {
-  const row = burstRow(b);
+export function burstView(b: Burst, textNow?: () => string | undefined): ChangeView | null {
+  const row = burstRow(b, textNow);
   return row ? rowView(row) : null;
 }
 

@@ -22,7 +22,7 @@ import type { HistoryEvent } from '../../shared/history-types.ts';
 import type { Db } from '../db/connect.ts';
 import { REMOTE_ORIGIN, type Room, type RoomHooks } from '../sync/room.ts';
 import { BurstCoalescer, type Burst } from './burst-coalescer.ts';
-import { FieldTracker } from './change-capture.ts';
+import { FieldTracker, textAt } from './change-capture.ts';
 import { burstRow, burstView, rowView, type ChangeView, type LastChange } from './change-entry.ts';
 import { ChangeReader, type PendingView } from './change-reader.ts';
 import { ChangeWriter, postgresStore } from './change-writer.ts';
@@ -47,6 +47,8 @@ export interface ChangeLogDeps {
 
 export class ChangeLog {
   private readonly trackers = new WeakMap<Room, FieldTracker>();
+  /** The room of each configuration seen, to read a text when an entry is settled. */
+  private readonly rooms = new Map<string, WeakRef<Room>>();
   private readonly coalescer = new BurstCoalescer({ newId: randomUUID });
   private readonly writer: ChangeWriter;
   private readonly reader: ChangeReader;
@@ -72,6 +74,7 @@ export class ChangeLog {
     if (transaction.origin === 'load' || !tracker) {
       // The stored state is history already; from here on every field's value is known.
       this.trackers.set(room, new FieldTracker(room.doc));
+      this.rooms.set(room.configId, new WeakRef(room));
       return;
     }
     if (transaction.changed.size === 0) return;
@@ -97,10 +100,18 @@ export class ChangeLog {
     });
   }
 
+  /** Reads a burst's text now (only if a replacement inside a word needs the rest of the word). */
+  private textOf(b: Burst): () => string | undefined {
+    return () => {
+      const room = this.rooms.get(b.configId)?.deref();
+      return room ? textAt(room.doc, b.path) : undefined;
+    };
+  }
+
   /** A closed burst: written once and announced, or taken back if it changed nothing. */
   private finish(b: Burst): void {
     const announced = !this.unannounced.delete(b.id);
-    const row = burstRow(b);
+    const row = burstRow(b, this.textOf(b));
     const wasCheckpointed = this.checkpointed.delete(b.id);
     if (row) {
       this.writer.put(row);
@@ -116,7 +127,7 @@ export class ChangeLog {
     for (const b of this.coalescer.closeDue(now, all)) this.finish(b);
     for (const b of this.coalescer.openBursts()) {
       if (this.checkpointed.get(b.id) === b.seq) continue;
-      const row = burstRow(b);
+      const row = burstRow(b, this.textOf(b));
       if (row) {
         this.writer.put(row);
         this.checkpointed.set(b.id, b.seq);
@@ -147,7 +158,7 @@ export class ChangeLog {
       byId.set(row.id, { ...view, lastAuthor: view.author });
     }
     for (const b of this.coalescer.openBursts(configId)) {
-      const view = burstView(b);
+      const view = burstView(b, this.textOf(b));
       if (view) byId.set(b.id, { ...view, lastAuthor: b.lastAuthor });
       else byId.delete(b.id);
     }

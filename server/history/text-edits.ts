@@ -190,14 +190,54 @@ export function applyOthers(hunks: Hunk[], ops: readonly TextOp[]): Hunk[] {
   return out;
 }
 
-/** The hunks as stored and shown; empty when the burst changed nothing. */
-export function editsOf(hunks: readonly Hunk[]): TextEdit[] {
+/**
+ * The hunks as stored and shown; empty when the burst changed nothing. `textNow` (the text as it
+ * is now, read only if needed) lets a replacement that starts or ends inside a word take in the
+ * rest of that word, so retyping "Armbian" as "Acme" reads as that, not as "rmbian" → "cme".
+ */
+export function editsOf(hunks: readonly Hunk[], textNow?: () => string | undefined): TextEdit[] {
   const edits: TextEdit[] = [];
-  for (const h of hunks) {
+  let text: string | undefined;
+  let read = false;
+  const current = () => {
+    if (!read) {
+      read = true;
+      text = textNow?.();
+    }
+    return text;
+  };
+  hunks.forEach((h, i) => {
     // Deleting "cat" and typing "cut" replaced one letter: show that.
     const x = wordExcerpt(h.delete, h.insert);
-    if (x.before === '' && x.after === '') continue;
-    edits.push({ at: h.at + x.offset, ...(x.before === '' ? {} : { delete: x.before }), ...(x.after === '' ? {} : { insert: x.after }) });
-  }
+    if (x.before === '' && x.after === '') return;
+    let at = h.at + x.offset;
+    let removed = x.before;
+    let added = x.after;
+    const intact = h.len === h.insert.length;
+    if (removed !== '' && added !== '' && intact && textNow) {
+      const startsInWord = x.offset === 0 && (isWordChar(removed, 0) || isWordChar(added, 0));
+      const endsInWord =
+        x.offset + x.before.length === h.delete.length && x.offset + x.after.length === h.insert.length && (isWordChar(removed, removed.length - 1) || isWordChar(added, added.length - 1));
+      const t = startsInWord || endsInWord ? current() : undefined;
+      if (t !== undefined && t.slice(h.at, h.at + h.len) === h.insert) {
+        if (startsInWord) {
+          const floor = i > 0 ? hunks[i - 1].at + hunks[i - 1].len : 0;
+          let k = h.at;
+          while (k > floor && isWordChar(t, k - 1)) k--;
+          removed = t.slice(k, h.at) + removed;
+          added = t.slice(k, h.at) + added;
+          at = k;
+        }
+        if (endsInWord) {
+          const ceiling = i + 1 < hunks.length ? hunks[i + 1].at : t.length;
+          let e = h.at + h.len;
+          while (e < ceiling && isWordChar(t, e)) e++;
+          removed += t.slice(h.at + h.len, e);
+          added += t.slice(h.at + h.len, e);
+        }
+      }
+    }
+    edits.push({ at, ...(removed === '' ? {} : { delete: removed }), ...(added === '' ? {} : { insert: added }) });
+  });
   return edits;
 }

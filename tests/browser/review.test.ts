@@ -193,7 +193,7 @@ describe('reviewing together', () => {
     // The field's history button shows its changes in the History panel.
     await field(bea, 'VENDOR').getByTestId('field-history').click();
     const timeline = bea.getByTestId('history-timeline');
-    // Vendor name is collaborative text: the history shows the part that changed ("…cmeKiosks…").
+    // Vendor name is collaborative text: the history shows what was typed (−"Armbian-unofficial" +"AcmeKiosks").
     await timeline.locator('.value--after', { hasText: 'Kiosks' }).waitFor();
     expect(await bea.getByTestId('history-filter').inputValue()).toBe('/VENDOR');
     await h.screenshot(bea, 'field-history');
