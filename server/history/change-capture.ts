@@ -90,25 +90,37 @@ export function textOps(text: Y.Text | Y.XmlFragment, transaction: Y.Transaction
     else ops.push(op);
   };
   let index = 0;
+  const beforeState = transaction.beforeState;
+  // Neighbouring items mostly come from one client: look its clock up once per run.
+  let client = -1;
+  let clientBefore = 0;
   const walk = (type: AnyType): void => {
     for (let item = type._start; item !== null; item = item.right) {
-      const wasThere = before(item);
-      const isThere = now(item);
-      if (!wasThere && !isThere) continue;
       const content = item.content;
+      const isThere = !item.deleted;
+      if (item.id.client !== client) {
+        client = item.id.client;
+        clientBefore = beforeState.get(client) ?? 0;
+      }
+      const old = item.id.clock < clientBefore;
+      // The common case first, kept cheap: a piece of text this transaction did not touch.
+      if (isThere && old && content instanceof Y.ContentString) {
+        index += content.str.length;
+        continue;
+      }
       if (!(content instanceof Y.ContentString) && !(content instanceof Y.ContentType)) continue;
+      const wasThere = old && (isThere || Y.isDeleted(transaction.deleteSet, item.id));
+      if (!wasThere && !isThere) continue;
       if (wasThere && isThere) {
-        if (content instanceof Y.ContentString) index += content.str.length;
-        else {
-          walk(content.type);
-          const element = content.type;
-          if (element instanceof Y.XmlElement) {
-            const had = hasBreak(element, before);
-            const has = hasBreak(element, now);
-            if (had && !has) push({ at: index, delete: '\n' });
-            if (!had && has) push({ at: index, insert: '\n' });
-            if (has) index += 1;
-          }
+        // An element (notes) that stays: what changed inside it, then its line break.
+        const element = (content as Y.ContentType).type;
+        walk(element);
+        if (element instanceof Y.XmlElement) {
+          const had = hasBreak(element, before);
+          const has = hasBreak(element, now);
+          if (had && !has) push({ at: index, delete: '\n' });
+          if (!had && has) push({ at: index, insert: '\n' });
+          if (has) index += 1;
         }
       } else if (isThere) {
         const inserted = content instanceof Y.ContentString ? content.str : plainOf(content.type, now);
