@@ -100,6 +100,14 @@ describe('text edits of one person', () => {
     ]);
     expect(editsOf(retyped)).toEqual([{ at: 1, delete: 'rmbian-unofficial', insert: 'cmeKiosks' }]);
     expect(editsOf(retyped, () => 'AcmeKiosks')).toEqual([{ at: 0, delete: 'Armbian-unofficial', insert: 'AcmeKiosks' }]);
+    // …also when someone else (here a restore) has since replaced what was typed.
+    const c = coalescer();
+    c.record('cfg', ada, 'sync', [textChange([{ at: 1, delete: 'rmbian-unofficial' }, { at: 1, insert: 'cmeKiosks' }], '/VENDOR')], 0);
+    c.record('cfg', bob, 'restore', [textChange([{ at: 1, delete: 'cmeKiosks' }, { at: 1, insert: 'rmbian-unofficial' }], '/VENDOR')], 10);
+    expect(c.closeDue(0, true).map((b) => [b.author.name, b.kind === 'text' && editsOf(b.hunks, () => 'Armbian-unofficial')])).toEqual([
+      ['Ada', [{ at: 0, delete: 'Armbian-unofficial', insert: 'AcmeKiosks' }]],
+      ['Bob', [{ at: 0, delete: 'AcmeKiosks', insert: 'Armbian-unofficial' }]],
+    ]);
     const inside = applyOwn([], [{ at: 9, delete: 'x' }, { at: 9, insert: 'X' }]);
     expect(editsOf(inside, () => 'echo hi; Xyz run')).toEqual([{ at: 9, delete: 'xyz', insert: 'Xyz' }]);
   });

@@ -213,16 +213,20 @@ export function editsOf(hunks: readonly Hunk[], textNow?: () => string | undefin
     let at = h.at + x.offset;
     let removed = x.before;
     let added = x.after;
+    // Someone else may have cut into the hunk's own text: then only the text before it is sure.
     const intact = h.len === h.insert.length;
-    if (removed !== '' && added !== '' && intact && textNow) {
+    if (removed !== '' && added !== '' && textNow) {
       const startsInWord = x.offset === 0 && (isWordChar(removed, 0) || isWordChar(added, 0));
       const endsInWord =
-        x.offset + x.before.length === h.delete.length && x.offset + x.after.length === h.insert.length && (isWordChar(removed, removed.length - 1) || isWordChar(added, added.length - 1));
+        intact &&
+        x.offset + x.before.length === h.delete.length &&
+        x.offset + x.after.length === h.insert.length &&
+        (isWordChar(removed, removed.length - 1) || isWordChar(added, added.length - 1));
       const t = startsInWord || endsInWord ? current() : undefined;
-      if (t !== undefined && t.slice(h.at, h.at + h.len) === h.insert) {
+      if (t !== undefined && (!intact || t.slice(h.at, h.at + h.len) === h.insert)) {
         if (startsInWord) {
           const floor = i > 0 ? hunks[i - 1].at + hunks[i - 1].len : 0;
-          let k = h.at;
+          let k = Math.min(h.at, t.length);
           while (k > floor && isWordChar(t, k - 1)) k--;
           removed = t.slice(k, h.at) + removed;
           added = t.slice(k, h.at) + added;
