@@ -240,6 +240,22 @@ describe('change log', () => {
     );
   });
 
+  it('still reads entries stored before text was recorded as edits', async () => {
+    const id = await createConfig(server, { name: 'old rows' });
+    const at = new Date('2026-01-05T10:00:00Z');
+    const old = { configId: id, authorId: alice.user.id, authorName: 'Alice', authorKind: 'user', source: 'sync', changes: 3, startedAt: at, at };
+    await server.database.db.insert(changeLog).values([
+      // Multi-line text: the changed part at an offset. A single-line text: a plain value.
+      { ...old, id: crypto.randomUUID(), seq: at.getTime() * 1000, path: '/customizeScript', op: 'change', before: 'line2', after: 'LINE2', textOffset: 6 },
+      { ...old, id: crypto.randomUUID(), seq: at.getTime() * 1000 + 1, path: '/VENDOR', op: 'change', before: 'acme3B', after: 'acme3A' },
+    ]);
+    const { entries } = await history(id);
+    expect(entries.map((e) => [e.path, e.op, e.before, e.after, e.offset, e.edits])).toEqual([
+      ['/VENDOR', 'change', 'acme3B', 'acme3A', undefined, undefined],
+      ['/customizeScript', 'change', 'line2', 'LINE2', 6, undefined],
+    ]);
+  });
+
   it('keeps the log in Postgres across a restart', async () => {
     const id = await createConfig(server, { name: 'durable', data: { BOARD: 'rock-5b' } });
     await invite(id, bob, 'editor');

@@ -85,12 +85,12 @@ describe('restoring versions', () => {
     const version = (await (await server.api(`/api/configs/${id}/versions/${v1}`)).json()) as { data: Record<string, unknown> };
     expect(version.data.VENDOR).toBe('v1');
     const { entries } = (await (await server.api(`/api/configs/${id}/history?path=%2FVENDOR`)).json()) as {
-      entries: Array<{ author: { name: string }; source: string; before: unknown; after: unknown }>;
+      entries: Array<{ author: { name: string }; source: string; edits?: unknown[] }>;
     };
-    // Vendor is text: the restore edits it by a diff, and history shows the part that changed.
-    expect(entries.map((e) => [e.author.name, e.source, e.before, e.after])).toEqual([
-      ['Alice', 'restore', '2', '1'],
-      ['Alice', 'sync', 'v1', 'v2'],
+    // Vendor is text: the restore edits it by a diff, and history shows it as an edit (whole words).
+    expect(entries.map((e) => [e.author.name, e.source, e.edits])).toEqual([
+      ['Alice', 'restore', [{ at: 0, delete: 'v2', insert: 'v1' }]],
+      ['Alice', 'sync', [{ at: 0, delete: 'v1', insert: 'v2' }]],
     ]);
   });
 
