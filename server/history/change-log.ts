@@ -125,6 +125,7 @@ export class ChangeLog {
   /** Closes what is due and checkpoints what grew. */
   private tick(now: number, all = false): void {
     for (const b of this.coalescer.closeDue(now, all)) this.finish(b);
+    for (const [configId, ref] of this.rooms) if (!ref.deref()) this.rooms.delete(configId);
     for (const b of this.coalescer.openBursts()) {
       if (this.checkpointed.get(b.id) === b.seq) continue;
       const row = burstRow(b, this.textOf(b));
