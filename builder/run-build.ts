@@ -6,7 +6,7 @@
  */
 import { mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
-import { UnrecoverableError, type Job } from 'bullmq';
+import { DelayedError, UnrecoverableError, type Job } from 'bullmq';
 import { eq, max, sql } from 'drizzle-orm';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
@@ -27,7 +27,8 @@ import {
 import { buildLogs } from '../shared/db/builds-schema.ts';
 import { BuildAbort, abortKindOf } from './abort-reason.ts';
 import { clearArtifacts, recordArtifact } from './artifact-recorder.ts';
-import { ExecutorError, type Executor } from './executors/types.ts';
+import { writeWorkDirOwner } from './work-dirs.ts';
+import { BuilderSetupError, ExecutorError, type Executor } from './executors/types.ts';
 import { createLogSink, type LogSink } from './log-sink.ts';
 import { createProgressReporter } from './progress-reporter.ts';
 
@@ -46,11 +47,23 @@ export interface RunBuildDeps {
   builderVersion: string;
   /** Running builds of this process, so cancel messages and shutdown can reach them. */
   running: Map<string, AbortController>;
+  /** Told when a build found the builder's setup broken (BuilderSetupError): the builder stops
+   * taking builds until its setup check passes again. */
+  onSetupProblem(error: BuilderSetupError): void;
 }
+
+/** What a queued build says while it waits for a builder whose setup is broken: the user sees
+ * that it waits and why in general; the operator's details are in the builder's log and on
+ * /health/builder. */
+export const WAITING_FOR_SETUP = 'waiting: the builder cannot run builds until an operator fixes its setup (see /health/builder)';
+/** A build that met a broken setup goes back to the queue for this long before a builder tries
+ * it again (the builder re-checks its setup meanwhile). Not an attempt: it never ran. */
+export const SETUP_RETRY_DELAY_MS = 30_000;
 
 export type BuildOutcome = 'succeeded' | 'failed' | 'cancelled' | 'skipped';
 
-export async function runBuild(deps: RunBuildDeps, job: Job<BuildJobData>): Promise<BuildOutcome> {
+/** `token`: BullMQ's lock token of the job (lets a build that met a broken setup be delayed). */
+export async function runBuild(deps: RunBuildDeps, job: Job<BuildJobData>, token?: string): Promise<BuildOutcome> {
   const buildId = job.data.buildId;
   const log = deps.logger.child({ buildId, jobAttempt: job.attemptsStarted });
   const controller = new AbortController();
@@ -92,7 +105,7 @@ export async function runBuild(deps: RunBuildDeps, job: Job<BuildJobData>): Prom
     }
     await publish(deps, claimed);
     if (claimed.cancelRequested) controller.abort(new BuildAbort('cancel', 'cancelled'));
-    return await runClaimed(deps, job, claimed, snapshot, sink, controller, log);
+    return await runClaimed(deps, job, claimed, snapshot, sink, controller, log, token);
   } finally {
     deps.running.delete(buildId);
   }
@@ -106,6 +119,7 @@ async function runClaimed(
   sink: LogSink,
   controller: AbortController,
   log: Logger,
+  token: string | undefined,
 ): Promise<BuildOutcome> {
   const buildId = claimed.id;
   const progress = createProgressReporter({ ...deps, logger: log, buildId });
@@ -129,6 +143,7 @@ async function runClaimed(
     if (claimed.attempts > 1) await clearArtifacts({ ...deps, ttlMs: deps.artifactTtlMs }, buildId);
     await rm(workDir, { recursive: true, force: true });
     await mkdir(workDir, { recursive: true });
+    await writeWorkDirOwner(workDir);
     if (!controller.signal.aborted) {
       await deps.executor.run({
         buildId,
@@ -141,6 +156,7 @@ async function runClaimed(
         addArtifact: async (name, filePath) => {
           const info = await recordArtifact({ ...deps, ttlMs: deps.artifactTtlMs }, buildId, name, filePath);
           sink.append(`artifact ${info.name}: ${info.size} bytes, sha256 ${info.sha256}`, 'system');
+          return { size: info.size, sha256: info.sha256 };
         },
       });
     }
@@ -153,7 +169,7 @@ async function runClaimed(
       log.warn({ err, workDir }, 'could not remove the work directory'),
     );
   }
-  return finish(deps, job, buildId, sink, controller.signal, failure, log);
+  return finish(deps, job, buildId, sink, controller.signal, failure, log, token);
 }
 
 async function finish(
@@ -164,6 +180,7 @@ async function finish(
   signal: AbortSignal,
   failure: unknown,
   log: Logger,
+  token: string | undefined,
 ): Promise<BuildOutcome> {
   const abort = abortKindOf(signal);
   const now = DB_NOW;
@@ -192,6 +209,21 @@ async function finish(
   if (failure === null) {
     await end('succeeded', { finishedAt: now, error: null, stage: 'done', progress: 100 }, 'succeeded');
     return 'succeeded';
+  }
+  if (failure instanceof BuilderSetupError) {
+    // The operator's problem: the build waits (queued, not failed, no attempt used) while the
+    // builder pauses and re-checks its setup.
+    log.error({ err: failure }, 'the builder setup is broken; the build waits');
+    deps.onSetupProblem(failure);
+    sink.append(`the builder cannot run this build: its setup is broken; ${WAITING_FOR_SETUP}`, 'system');
+    await sink.close();
+    const state = await transitionBuild(deps.db, buildId, 'queued', { error: WAITING_FOR_SETUP, attempts: sql`${sql.identifier('attempts')} - 1` }, ['running']);
+    if (state) await publish(deps, state);
+    if (token) {
+      await job.moveToDelayed(Date.now() + SETUP_RETRY_DELAY_MS, token);
+      throw new DelayedError();
+    }
+    throw failure;
   }
   if (failure instanceof ExecutorError) {
     await end('failed', { finishedAt: now, error: failure.message }, `failed: ${failure.message}`);

@@ -7,6 +7,10 @@
  *   ARTIFACTS_DIR      where artifacts are stored, default <dataDir>/artifacts (share it with the server)
  *   BUILD_EXECUTOR     plan (default) | armbian
  *   ARMBIAN_DIR        Armbian build checkout, required for BUILD_EXECUTOR=armbian
+ *   ARMBIAN_REF        commit, tag or branch of ARMBIAN_DIR real builds copy (a git checkout);
+ *                      empty: the checkout as it is
+ *   ARMBIAN_BUILD_UID  user real builds run the framework as when the builder is root; default
+ *                      65534 (nobody). Never 0. ARMBIAN_BUILD_GID: its group, default the same number
  *   BUILD_CONCURRENCY  builds at once, default 4 for plan, 1 for armbian
  *   BUILD_TIMEOUT_MS   default 10 minutes for plan, 6 hours for armbian
  *   BUILD_WORK_DIR     scratch space for running builds, default <tmpdir>/boardroom-builds
@@ -30,6 +34,7 @@ import { buildKeys, DEFAULT_KEY_PREFIX } from '../shared/builds/keys.ts';
 import { BUILDER_VERSION } from '../shared/builds/version.ts';
 import { createBuildEnv, parseBuildEnvPassthrough } from './executors/build-env.ts';
 import { createExecutor } from './executors/index.ts';
+import type { BuildUser } from './executors/workspace.ts';
 import type { FrameworkJudge } from './framework-check/checked-plan.ts';
 import { createFrameworkChecker } from './framework-check/framework-checker.ts';
 import { createFrameworkCheckWorker } from './framework-check/check-worker.ts';
@@ -39,7 +44,8 @@ import { DEFAULT_BUILDER_TUNING, createBuilder, type Builder } from './worker.ts
 
 /** Real Armbian builds compile a kernel and a rootfs: hours, not minutes. */
 const ARMBIAN_DEFAULT_TIMEOUT_MS = 6 * 3600_000;
-/** One framework run per checkout (it shares caches and output between runs). */
+/** Each build has its own workspace, so more could run; but one image build keeps a machine's
+ * cores, disk and loop devices busy, and two only take twice as long each. */
 const ARMBIAN_DEFAULT_CONCURRENCY = 1;
 /** Plan builds take the builder's defaults (see DEFAULT_BUILDER_TUNING for why). */
 export const PLAN_DEFAULT_CONCURRENCY = DEFAULT_BUILDER_TUNING.concurrency;
@@ -72,6 +78,20 @@ export interface BuilderSettings {
   buildEnvPassthrough: string[];
   /** Null: 65534 when running as root, else the builder's own user. */
   checkUid: number | null;
+  /** ARMBIAN_REF: what real builds copy of ARMBIAN_DIR; null: the checkout as it is. */
+  armbianRef: string | null;
+  /** Who real builds run the framework as when the builder is root. */
+  buildUser: BuildUser;
+}
+
+/** The build user, or null when the builder is not root (it cannot switch; it runs as itself). */
+export function buildUserFor(settings: Pick<BuilderSettings, 'buildUser'>, uid = process.getuid?.()): BuildUser | null {
+  return uid === 0 ? settings.buildUser : null;
+}
+
+function buildUserFrom(env: Env): BuildUser {
+  const uid = positiveInt(env, 'ARMBIAN_BUILD_UID', UNPRIVILEGED_UID);
+  return { uid, gid: positiveInt(env, 'ARMBIAN_BUILD_GID', uid) };
 }
 
 function positiveInt(env: Env, name: string, fallback: number): number {
@@ -96,6 +116,9 @@ export function readBuilderSettings(env: Env, dataDir = './data'): BuilderSettin
     workDir: path.resolve(env.BUILD_WORK_DIR || path.join(tmpdir(), 'boardroom-builds')),
     buildEnvPassthrough: parseBuildEnvPassthrough(env.BUILD_ENV_PASSTHROUGH),
     checkUid: env.ARMBIAN_CHECK_UID ? positiveInt(env, 'ARMBIAN_CHECK_UID', UNPRIVILEGED_UID) : null,
+    armbianRef: env.ARMBIAN_REF || null,
+    // positiveInt refuses 0: the framework never runs as root on the host.
+    buildUser: buildUserFrom(env),
   };
 }
 
@@ -122,6 +145,8 @@ export function createBuilderFromSettings(runtime: BuilderRuntime, settings: Bui
       facts,
       builderVersion: BUILDER_VERSION,
       armbianDir: settings.armbianDir,
+      armbianRef: settings.armbianRef,
+      buildUser: buildUserFor(settings),
       buildEnv: createBuildEnv(runtime.env, settings.buildEnvPassthrough),
       judge,
     }),

@@ -5,7 +5,7 @@
  */
 import { hostname } from 'node:os';
 import { Worker } from 'bullmq';
-import { inArray, and, eq } from 'drizzle-orm';
+import { inArray, and, eq, isNull } from 'drizzle-orm';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { deleteExpiredArtifacts } from '../shared/builds/artifact-cleanup.ts';
@@ -15,12 +15,14 @@ import type { BuildCancelMessage } from '../shared/builds/events.ts';
 import type { BuildJobData } from '../shared/builds/job.ts';
 import { BUILD_QUEUE_NAME, type BuildKeys } from '../shared/builds/keys.ts';
 import { createBuildQueue } from '../shared/builds/queue.ts';
-import { DB_NOW, publishBuildEvent, statusEvent, transitionBuild } from '../shared/builds/transition.ts';
+import { builderAvailable, clearSetupProblem, reportSetupProblem } from '../shared/builds/builder-setup.ts';
+import { buildStateColumns, DB_NOW, publishBuildEvent, statusEvent, transitionBuild, type BuildState } from '../shared/builds/transition.ts';
 import { BUILDER_VERSION } from '../shared/builds/version.ts';
 import { buildJobs } from '../shared/db/builds-schema.ts';
 import { BuildAbort } from './abort-reason.ts';
-import type { Executor } from './executors/types.ts';
-import { runBuild, type BuildOutcome } from './run-build.ts';
+import type { BuilderSetupError, Executor } from './executors/types.ts';
+import { runBuild, WAITING_FOR_SETUP, type BuildOutcome, type RunBuildDeps } from './run-build.ts';
+import { sweepWorkDirs } from './work-dirs.ts';
 import { sweepBuilds } from './sweep.ts';
 
 export interface BuilderTuning {
@@ -47,7 +49,13 @@ export interface BuilderTuning {
   cancelPollIntervalMs: number;
   /** On close, running builds get this long to finish before they are stopped and requeued. */
   shutdownGraceMs: number;
+  /** While the setup is broken, how often it is checked again (and the problem re-reported). */
+  setupRecheckIntervalMs: number;
 }
+
+/** A reported setup problem lapses after this many re-check periods without a refresh (its
+ * builder died). */
+const SETUP_PROBLEM_TTL_PERIODS = 3;
 
 export const DEFAULT_BUILDER_TUNING: BuilderTuning = {
   // A plan build is a few ms of CPU and a dozen small writes; four overlap the waits on
@@ -66,6 +74,8 @@ export const DEFAULT_BUILDER_TUNING: BuilderTuning = {
   // A lost cancel is noticed within two seconds, at one indexed query per period per builder.
   cancelPollIntervalMs: 2_000,
   shutdownGraceMs: 10_000,
+  // An operator fixing a checkout wants builds to start soon after; a check is a few stat calls.
+  setupRecheckIntervalMs: 30_000,
 };
 
 export interface BuilderDeps {
@@ -87,6 +97,8 @@ export interface Builder {
   close(): Promise<void>;
   /** Builds running in this process right now (ids). */
   running(): string[];
+  /** Why this builder takes no builds (its setup is broken), or null. */
+  setupProblem(): string | null;
 }
 
 export function createBuilder(deps: BuilderDeps): Builder {
@@ -101,8 +113,10 @@ export function createBuilder(deps: BuilderDeps): Builder {
   const queue = createBuildQueue(deps.redis, deps.keys);
   let worker: Worker<BuildJobData, BuildOutcome> | null = null;
   let closing: Promise<void> | null = null;
+  let started = false;
+  let setupProblem: string | null = null;
 
-  const runDeps = {
+  const runDeps: RunBuildDeps = {
     db: deps.db,
     redis: deps.redis,
     keys: deps.keys,
@@ -115,6 +129,7 @@ export function createBuilder(deps: BuilderDeps): Builder {
     workerName,
     builderVersion: BUILDER_VERSION,
     running,
+    onSetupProblem: () => undefined, // replaced below, once the worker exists
   };
 
   const cancelLocal = (buildId: string): void => {
@@ -174,41 +189,108 @@ export function createBuilder(deps: BuilderDeps): Builder {
   const sweep = () => sweepBuilds({ db: deps.db, queue, redis: deps.redis, keys: deps.keys, logger });
   const cleanup = () => deleteExpiredArtifacts({ db: deps.db, storage: deps.storage, logger });
 
+  const startWorker = async (): Promise<void> => {
+    const created = new Worker<BuildJobData, BuildOutcome>(BUILD_QUEUE_NAME, (job, token) => runBuild(runDeps, job, token), {
+      connection: workerRedis,
+      prefix: deps.keys.bullPrefix,
+      name: workerName,
+      concurrency: tuning.concurrency,
+      lockDuration: tuning.lockDurationMs,
+      stalledInterval: tuning.stalledIntervalMs,
+      maxStalledCount: tuning.maxStalledCount,
+      autorun: false,
+    });
+    worker = created;
+    created.on('error', (err) => logger.error({ err }, 'build worker error'));
+    // BullMQ gave up on a job (attempts used up, or a stalled job over the stall limit, which
+    // BullMQ fails when a worker next picks it up): close its row, which the processor could
+    // not do if its builder died. 'failed' also fires for attempts that will be retried, so
+    // the job's state decides.
+    created.on('failed', (job, err) => {
+      if (job) settleIfFailed(job.id ?? job.data.buildId, err.message);
+    });
+    created.on('stalled', (jobId) => logger.warn({ buildId: jobId }, 'a build lost its builder; BullMQ requeued it'));
+    void created.run().catch((err: unknown) => logger.error({ err }, 'build worker stopped'));
+    await created.waitUntilReady();
+  };
+
+  /** Queued builds nobody will take while no builder can build say so (and why, in general). */
+  const markWaitingBuilds = async (): Promise<void> => {
+    try {
+      await builderAvailable(queue, deps.redis, deps.keys);
+      return; // another builder takes them
+    } catch {
+      // no builder can build: tell the waiting builds
+    }
+    const rows = await deps.db
+      .update(buildJobs)
+      .set({ error: WAITING_FOR_SETUP })
+      .where(and(eq(buildJobs.status, 'queued'), isNull(buildJobs.error)))
+      .returning(buildStateColumns);
+    for (const row of rows) await publishBuildEvent(deps.redis, deps.keys, statusEvent(row as BuildState));
+  };
+
+  const reportProblem = async (message: string): Promise<void> => {
+    if (setupProblem !== message) {
+      // Once per problem, not once per re-check.
+      logger.error({ problem: message }, 'the builder setup is broken: it takes no builds until it is fixed');
+    }
+    setupProblem = message;
+    await reportSetupProblem(deps.redis, deps.keys, workerName, message, tuning.setupRecheckIntervalMs * SETUP_PROBLEM_TTL_PERIODS).catch((err: unknown) =>
+      logger.warn({ err }, 'could not report the setup problem'),
+    );
+    await markWaitingBuilds().catch((err: unknown) => logger.warn({ err }, 'could not mark the waiting builds'));
+  };
+
+  /** true when the executor can build here; otherwise reports why. */
+  const setupWorks = async (): Promise<boolean> => {
+    if (!deps.executor.checkSetup) return true;
+    try {
+      await deps.executor.checkSetup();
+      return true;
+    } catch (err) {
+      await reportProblem(err instanceof Error ? err.message : String(err));
+      return false;
+    }
+  };
+
+  const recheckSetup = async (): Promise<void> => {
+    if (setupProblem === null || closing) return;
+    if (!(await setupWorks())) return;
+    setupProblem = null;
+    await clearSetupProblem(deps.redis, deps.keys, workerName);
+    logger.info('the builder setup works again; taking builds');
+    if (!worker) await startWorker();
+    else await worker.resume();
+  };
+
+  runDeps.onSetupProblem = (error: BuilderSetupError): void => {
+    // Stop taking builds at once (the running ones finish); the re-check resumes.
+    void worker?.pause(true).catch((err: unknown) => logger.warn({ err }, 'could not pause the build worker'));
+    void reportProblem(error.message);
+  };
+
   return {
     async start() {
-      if (worker) return;
+      if (worker || started) return;
+      started = true;
       subscriber.on('message', onCancelMessage);
       await subscriber.subscribe(deps.keys.cancelChannel);
-      worker = new Worker<BuildJobData, BuildOutcome>(BUILD_QUEUE_NAME, (job) => runBuild(runDeps, job), {
-        connection: workerRedis,
-        prefix: deps.keys.bullPrefix,
-        name: workerName,
-        concurrency: tuning.concurrency,
-        lockDuration: tuning.lockDurationMs,
-        stalledInterval: tuning.stalledIntervalMs,
-        maxStalledCount: tuning.maxStalledCount,
-        autorun: false,
-      });
-      worker.on('error', (err) => logger.error({ err }, 'build worker error'));
-      // BullMQ gave up on a job (attempts used up, or a stalled job over the stall limit, which
-      // BullMQ fails when a worker next picks it up): close its row, which the processor could
-      // not do if its builder died. 'failed' also fires for attempts that will be retried, so
-      // the job's state decides.
-      worker.on('failed', (job, err) => {
-        if (job) settleIfFailed(job.id ?? job.data.buildId, err.message);
-      });
-      worker.on('stalled', (jobId) => logger.warn({ buildId: jobId }, 'a build lost its builder; BullMQ requeued it'));
-      void worker.run().catch((err: unknown) => logger.error({ err }, 'build worker stopped'));
-      await worker.waitUntilReady();
+      // Work directories (real builds' framework workspaces) a crashed builder left behind.
+      await sweepWorkDirs(deps.workRoot, logger).catch((err: unknown) => logger.error({ err }, 'work directory sweep failed'));
+      // A broken setup (no framework checkout) is reported once and builds wait: no worker takes
+      // them, so nothing fails in a retry loop. The re-check starts the worker once it is fixed.
+      if (await setupWorks()) await startWorker();
       // Builds stranded while no builder was up are settled before new work starts piling on.
       await sweep().catch((err: unknown) => logger.error({ err }, 'startup sweep failed'));
       every(tuning.sweepIntervalMs, 'build sweep', sweep);
       every(tuning.cleanupIntervalMs, 'artifact cleanup', cleanup);
       every(tuning.cancelPollIntervalMs, 'cancel poll', pollCancels);
+      every(tuning.setupRecheckIntervalMs, 'setup re-check', recheckSetup);
       void cleanup().catch((err: unknown) => logger.error({ err }, 'artifact cleanup failed'));
       logger.info(
-        { executor: deps.executor.name, concurrency: tuning.concurrency, workerName, version: BUILDER_VERSION },
-        'builder started',
+        { executor: deps.executor.name, concurrency: tuning.concurrency, workerName, version: BUILDER_VERSION, setupProblem },
+        setupProblem === null ? 'builder started' : 'builder started, waiting for its setup to be fixed',
       );
     },
 
@@ -227,6 +309,7 @@ export function createBuilder(deps: BuilderDeps): Builder {
           clearTimeout(grace);
         }
         subscriber.off('message', onCancelMessage);
+        if (setupProblem !== null) await clearSetupProblem(deps.redis, deps.keys, workerName).catch(() => undefined);
         await queue.close();
         await Promise.allSettled([subscriber.quit(), workerRedis.quit()]);
         logger.info('builder stopped');
@@ -235,5 +318,6 @@ export function createBuilder(deps: BuilderDeps): Builder {
     },
 
     running: () => [...running.keys()],
+    setupProblem: () => setupProblem,
   };
 }

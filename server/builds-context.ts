@@ -14,6 +14,7 @@ import {
   type BuildKeys,
   type BuildQueue,
 } from '../shared/builds/index.ts';
+import { builderAvailable } from '../shared/builds/builder-setup.ts';
 import type { Db } from './db/connect.ts';
 import { watchRedisLink } from './redis-link.ts';
 
@@ -44,7 +45,7 @@ export interface BuildsContext {
   keys: BuildKeys;
   storage: ArtifactStorage;
   logger: Logger;
-  /** Is at least one builder process listening on the queue? */
+  /** Is at least one builder process listening on the queue with a working setup? */
   builderReachable(): Promise<void>;
   close(): Promise<void>;
 }
@@ -83,8 +84,8 @@ export function createBuildsContext(options: {
     storage: createLocalArtifactStorage(options.artifactsDir),
     logger: options.logger,
     async builderReachable() {
-      const workers = await queue.getWorkers();
-      if (workers.length === 0) throw new Error('no builder is listening on the build queue');
+      // A builder whose setup is broken listens for nothing and says why (shared/builds/builder-setup.ts).
+      await builderAvailable(queue, redis, keys);
     },
     async close() {
       // With Redis away, a polite close would wait forever; bound it and cut the connections.

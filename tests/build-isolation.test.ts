@@ -134,7 +134,7 @@ describe('build environment', () => {
       log: (line) => lines.push(line),
       progress: () => undefined,
       signal: new AbortController().signal,
-      addArtifact: async () => undefined,
+      addArtifact: async () => ({ size: 0, sha256: '' }),
       logger: env.logger,
     });
     expect(lines).toContain('environment: HOME PATH SHOW_LOG https_proxy');

@@ -1,127 +1,280 @@
 /**
- * The `armbian` executor against a fake `compile.sh` (tests/fixtures/fake-armbian): it runs with
- * SHOW_LOG=yes and the plan's arguments, streams output into the log, turns stage lines into
- * progress, and collects the image with its .sha and .txt. A failing compile.sh fails the build.
+ * The `armbian` executor's lifecycle against the stand-in `compile.sh` (tests/fixtures/fake-armbian,
+ * which follows the real one's interface: `./compile.sh <name> build`, outputs and logs where the
+ * framework writes them, section markers, the framework's refusal of a missing BUILD_MINIMAL):
+ * each build in its own workspace (a git worktree at ARMBIAN_REF, or a copy), as nobody when the
+ * tests run as root, everything it left collected and checksummed, the workspace gone afterwards;
+ * a refusal fails at once; a broken setup makes builds wait instead of failing or looping.
  */
+import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { readdir, readFile } from 'node:fs/promises';
+import { cp, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { hostname } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { enqueueBuild } from '../shared/builds/build-service.ts';
+import { createStageTracker } from '../builder/executors/armbian-progress.ts';
+import { WAITING_FOR_SETUP } from '../builder/run-build.ts';
+import { writeWorkDirOwner } from '../builder/work-dirs.ts';
+import type { Builder } from '../builder/worker.ts';
+import { cancelBuild, enqueueBuild } from '../shared/builds/build-service.ts';
+import { builderAvailable } from '../shared/builds/builder-setup.ts';
 import { createBuildEventHub } from '../shared/builds/event-hub.ts';
 import type { BuildEvent } from '../shared/builds/events.ts';
 import { getArtifact, getBuild, readBuildLog } from '../shared/builds/read.ts';
-import type { Builder } from '../builder/worker.ts';
 import {
   armbianExecutor,
   buildRequest,
   createBuildsEnv,
+  FAKE_ARMBIAN_DIR,
   fakeArmbianCheckout,
   insertConfig,
   readStream,
   startTestBuilder,
+  VALID_CONFIG,
   type BuildsEnv,
 } from './builder-harness.ts';
 import { testLogger } from './helpers/logger.ts';
 import { eventually } from './helpers/wait.ts';
 
+const WAIT_MS = 60_000;
+const asRoot = process.getuid?.() === 0;
 let env: BuildsEnv;
-let builder: Builder;
-let checkout: string;
 
 beforeAll(async () => {
   env = await createBuildsEnv(testLogger(), 'builder_armbian');
-  checkout = await fakeArmbianCheckout(env.tmp);
-  builder = startTestBuilder(env, armbianExecutor(checkout));
 });
 
 afterAll(async () => {
-  await builder?.close();
   await env?.cleanup();
 });
 
-describe('armbian executor', () => {
-  it('runs compile.sh, streams its log and progress, and collects output/images', async () => {
-    const configId = await insertConfig(env.db, 'fake');
+const statusOf = (id: string, status: string) =>
+  eventually(
+    async () => {
+      const b = await getBuild(env.db, id);
+      expect(b?.status).toBe(status);
+      return b!;
+    },
+    { timeoutMs: WAIT_MS },
+  );
+
+async function artifactText(buildId: string, name: string): Promise<string> {
+  const stored = await getArtifact(env.db, buildId, name);
+  expect(stored, name).not.toBeNull();
+  return (await readStream(await env.storage.get(stored!.storageKey))).toString('utf8');
+}
+
+/** A git checkout of the stand-in framework with one commit; answers the commit. */
+async function gitCheckout(): Promise<{ dir: string; commit: string }> {
+  const dir = await fakeArmbianCheckout(env.tmp);
+  const git = (...args: string[]) => execFileSync('git', ['-C', dir, ...args], { encoding: 'utf8' }).trim();
+  git('init', '--quiet');
+  git('-c', 'user.name=t', '-c', 'user.email=t@example.org', 'add', '.');
+  git('-c', 'user.name=t', '-c', 'user.email=t@example.org', 'commit', '--quiet', '-m', 'framework');
+  return { dir, commit: git('rev-parse', 'HEAD') };
+}
+
+describe('armbian executor: a build in its own workspace', () => {
+  it('builds ARMBIAN_REF in a git worktree as nobody, with the extra lines, and collects everything', async () => {
+    const { dir: checkout, commit } = await gitCheckout();
+    // The operator's own userpatches and a later edit of the checkout never reach the build.
+    await mkdir(path.join(checkout, 'userpatches'), { recursive: true });
+    execFileSync('sh', ['-c', `echo 'exit 99' > ${checkout}/userpatches/customize-image.sh && echo '# edited after the pinned commit' >> ${checkout}/compile.sh`]);
+    const builder = startTestBuilder(env, armbianExecutor(checkout, {}, { ref: commit }));
     const subscriber = env.redis.duplicate();
     const hub = createBuildEventHub(subscriber, env.keys, env.logger);
     const events: BuildEvent[] = [];
-    const request = buildRequest(configId);
-    const queued = await enqueueBuild(env.service, request);
-    const unsubscribe = await hub.follow(queued.id, (event) => events.push(event));
-    // Started only now, so every event of the build is seen.
-    await builder.start();
     try {
-      const build = await eventually(
-        async () => {
-          const b = await getBuild(env.db, queued.id);
-          expect(b?.status).toBe('succeeded');
-          return b!;
-        },
-        { timeoutMs: 30_000 },
-      );
-      const name = 'Armbian-unofficial_26.02.0-trunk_Rock-5b_trixie_current_6.18.1.img';
-      const names = build.artifacts.map((a) => a.name);
-      expect(names).toEqual(expect.arrayContaining([name, `${name}.sha`, `${name}.txt`, 'manifest.json', 'SHA256SUMS']));
-
-      // The image's bytes match the .sha compile.sh wrote and the checksum recorded for it.
-      const image = await readStream(await env.storage.get((await getArtifact(env.db, queued.id, name))!.storageKey));
-      const sha = await readStream(await env.storage.get((await getArtifact(env.db, queued.id, `${name}.sha`))!.storageKey));
-      const digest = createHash('sha256').update(image).digest('hex');
-      expect(sha.toString('utf8')).toContain(digest);
-      expect(build.artifacts.find((a) => a.name === name)).toMatchObject({ size: 1_048_576, sha256: digest });
-      // Moved out of the checkout once stored.
-      expect(await readdir(path.join(checkout, 'output/images'))).toEqual([]);
-      // The plan's files were installed where the framework reads them.
-      expect(await readFile(path.join(checkout, 'userpatches/config-my-rock-5b.conf'), 'utf8')).toContain('BOARD="rock-5b"');
-      expect(existsSync(path.join(checkout, 'userpatches/customize-image.sh'))).toBe(true);
-
-      const log = await readBuildLog(env.db, queued.id);
-      const lines = log.map((l) => l.line);
-      expect(lines).toContain('[🌱] Preparing host'); // ANSI colour stripped
-      expect(lines).toContain('  CC      drivers/fake/file20.o');
-      expect(log.find((l) => l.line === 'warning: this is a fake build')?.stream).toBe('stderr');
-      expect(lines.some((l) => l.startsWith('$ ./compile.sh build BOARD=rock-5b BRANCH=current RELEASE=trixie'))).toBe(true);
-
-      expect(events[0]).toMatchObject({ type: 'status', status: 'running', attempts: 1 });
-      await eventually(() => {
-        const stages = events.filter((e) => e.type === 'progress').map((e) => (e as { stage: string }).stage);
-        expect(stages).toEqual(expect.arrayContaining(['kernel', 'rootfs', 'image']));
-        expect(events.at(-1)).toMatchObject({ type: 'status', status: 'succeeded' });
-      });
-      const pcts = events.filter((e) => e.type === 'progress').map((e) => (e as { pct: number }).pct);
-      expect([...pcts].sort((a, b) => a - b)).toEqual(pcts);
-    } finally {
+      const configId = await insertConfig(env.db, 'worktree');
+      const config = { ...VALID_CONFIG, extraLines: 'BOARDROOM_TEST_EXTRA="from the extra lines"\n' };
+      const queued = await enqueueBuild(env.service, buildRequest(configId, config));
+      const unsubscribe = await hub.follow(queued.id, (event) => events.push(event));
+      await builder.start();
+      const build = await statusOf(queued.id, 'succeeded');
       await unsubscribe();
+
+      const image = 'Armbian-unofficial_26.02.0-trunk_Rock-5b_trixie_current_6.18.1.img';
+      const names = build.artifacts.map((a) => a.name).sort();
+      expect(names).toEqual(
+        expect.arrayContaining([
+          image,
+          `${image}.sha`,
+          `${image}.txt`,
+          'linux-image-current-fake_26.02.0-trunk_arm64.deb',
+          'linux-u-boot-rock-5b-current_26.02.0-trunk_arm64.deb',
+          'armbian-bsp-cli-rock-5b-current_26.02.0-trunk_arm64.deb',
+          'config-dump.json',
+          'config-my-rock-5b.conf',
+          'manifest.json',
+          'SHA256SUMS',
+        ]),
+      );
+      expect(names.some((n) => /^log-build-fake-\d+\.log$/.test(n))).toBe(true);
+      // Never a link out of the workspace, never the framework's package cache.
+      expect(names.filter((n) => n.endsWith('.link') || n === 'cached.deb')).toEqual([]);
+
+      // The configuration's extra lines reached the framework: it read config-<name>.conf.
+      expect(await artifactText(queued.id, `${image}.txt`)).toContain('extra=from the extra lines');
+      const log = (await readBuildLog(env.db, queued.id)).map((l) => l.line);
+      expect(log).toContain(`$ ./compile.sh my-rock-5b build${asRoot ? ' (as uid 65534, gid 65534)' : ''}`);
+      expect(log).toContain(`build run by uid ${asRoot ? 65534 : process.getuid?.()} gid ${asRoot ? 65534 : process.getgid?.()}`);
+      expect(log.some((l) => l.includes('exit 99'))).toBe(false);
+
+      // The commit that built it is in the manifest; the dump is the framework's, host paths hidden.
+      const manifest = JSON.parse(await artifactText(queued.id, 'manifest.json'));
+      expect(manifest.framework).toMatchObject({ check: 'accepted', commit, version: '26.02.0-trunk' });
+      const dump = JSON.parse(await artifactText(queued.id, 'config-dump.json'));
+      expect(dump).toMatchObject({ BOARD: 'rock-5b', SRC: '<armbian>' });
+
+      // SHA256SUMS names every other artifact with the checksum it was stored with.
+      const sums = (await artifactText(queued.id, 'SHA256SUMS')).trim().split('\n');
+      const expected = build.artifacts
+        .filter((a) => a.name !== 'SHA256SUMS')
+        .map((a) => `${a.sha256}  ${a.name}`)
+        .sort((a, b) => (a.slice(66) < b.slice(66) ? -1 : 1));
+      expect(sums).toEqual(expected);
+      const imageBytes = await readStream(await env.storage.get((await getArtifact(env.db, queued.id, image))!.storageKey));
+      expect(sums).toContain(`${createHash('sha256').update(imageBytes).digest('hex')}  ${image}`);
+
+      // Progress followed the framework's section markers, in build order.
+      const stages = events.filter((e) => e.type === 'progress').map((e) => (e as { stage: string }).stage);
+      expect(stages[0]).toBe('prepare');
+      expect(stages).toEqual(expect.arrayContaining(['u-boot', 'kernel', 'rootfs', 'customize', 'image']));
+
+      // The workspace is gone (git forgot it too) and the checkout holds nothing of the build.
+      expect((await readdir(path.join(env.tmp, 'work'))).filter((n) => n.startsWith(queued.id))).toEqual([]);
+      const worktrees = execFileSync('git', ['-C', checkout, 'worktree', 'list'], { encoding: 'utf8' }).trim().split('\n');
+      expect(worktrees).toHaveLength(1);
+      expect(existsSync(path.join(checkout, 'output'))).toBe(false);
+      expect(await readdir(path.join(checkout, 'userpatches'))).toEqual(['customize-image.sh']);
+    } finally {
       await hub.close();
       subscriber.disconnect();
+      await builder.close();
     }
   });
 
-  it('fails the build when compile.sh fails, keeping its output in the log', async () => {
-    const failing = await fakeArmbianCheckout(env.tmp);
-    const second = startTestBuilder(env, armbianExecutor(failing, { FAKE_ARMBIAN_EXIT: '7' }));
-    await builder.close();
-    await second.start();
+  it('fails a framework refusal at once with its words, never retried, keeping its log', async () => {
+    const checkout = await fakeArmbianCheckout(env.tmp);
+    const builder = startTestBuilder(env, armbianExecutor(checkout));
+    await builder.start();
     try {
-      const configId = await insertConfig(env.db, 'fails');
+      const configId = await insertConfig(env.db, 'refused');
+      // The plan always sets BUILD_MINIMAL; the configuration's own extra lines take it away.
+      const queued = await enqueueBuild(env.service, buildRequest(configId, { ...VALID_CONFIG, extraLines: 'unset BUILD_MINIMAL\n' }));
+      const failed = await statusOf(queued.id, 'failed');
+      expect(failed.error).toMatch(/^the Armbian framework refused this build: error! \[ stdin is not a terminal\. can't use dialog\..*Choose image type/);
+      expect(failed.attempts).toBe(1);
+      const names = failed.artifacts.map((a) => a.name);
+      expect(names.some((n) => n.startsWith('log-build-'))).toBe(true);
+      expect(names).toContain('SHA256SUMS');
+      expect(builder.setupProblem()).toBeNull();
+    } finally {
+      await builder.close();
+    }
+  });
+
+  it('stops a framework that ignores SIGTERM: the whole group is killed after the grace', async () => {
+    const checkout = await fakeArmbianCheckout(env.tmp);
+    const pidFile = path.join(env.tmp, 'hang.pid');
+    const builder = startTestBuilder(env, armbianExecutor(checkout, { FAKE_ARMBIAN_HANG: '1', FAKE_ARMBIAN_PIDFILE: pidFile }, { killGraceMs: 500 }));
+    await builder.start();
+    try {
+      const configId = await insertConfig(env.db, 'hang');
       const queued = await enqueueBuild(env.service, buildRequest(configId));
-      const build = await eventually(
+      const pid = await eventually(async () => Number(await readFile(pidFile, 'utf8')), { timeoutMs: WAIT_MS });
+      await cancelBuild(env.service, queued.id);
+      await statusOf(queued.id, 'cancelled');
+      expect(spawnSync('kill', ['-0', String(pid)]).status).not.toBe(0);
+      // Nothing of its group either (the child that ignored SIGTERM too).
+      expect(spawnSync('pgrep', ['-g', String(pid)]).stdout.toString().trim()).toBe('');
+      expect((await readdir(path.join(env.tmp, 'work'))).filter((n) => n.startsWith(queued.id))).toEqual([]);
+    } finally {
+      await builder.close();
+    }
+  });
+});
+
+describe('armbian executor: setup errors are the operator\'s', () => {
+  it('a missing checkout is reported once; builds wait (queued, no attempt) and run once it is fixed', async () => {
+    const checkout = path.join(env.tmp, 'not-yet-a-checkout');
+    const builder = startTestBuilder(env, armbianExecutor(checkout), { setupRecheckIntervalMs: 300 });
+    await builder.start();
+    try {
+      expect(builder.setupProblem()).toBe(`ARMBIAN_DIR ${checkout} does not exist`);
+      await expect(builderAvailable(env.queue, env.redis, env.keys)).rejects.toThrow(`no builder can build: builder `);
+      const configId = await insertConfig(env.db, 'waits');
+      const queued = await enqueueBuild(env.service, buildRequest(configId));
+      const waiting = await eventually(
         async () => {
           const b = await getBuild(env.db, queued.id);
-          expect(b?.status).toBe('failed');
+          expect(b).toMatchObject({ status: 'queued', error: WAITING_FOR_SETUP, attempts: 0 });
           return b!;
         },
-        { timeoutMs: 30_000 },
+        { timeoutMs: WAIT_MS },
       );
-      expect(build.error).toBe('compile.sh exited with 7');
-      expect(build.attempts).toBe(1);
-      const lines = (await readBuildLog(env.db, queued.id)).map((l) => l.line);
-      expect(lines).toContain('error: fake failure');
-      expect(lines.at(-1)).toBe('failed: compile.sh exited with 7');
+      expect(waiting.startedAt).toBeNull();
+
+      await cp(FAKE_ARMBIAN_DIR, checkout, { recursive: true });
+      await statusOf(queued.id, 'succeeded');
+      expect(builder.setupProblem()).toBeNull();
+      await builderAvailable(env.queue, env.redis, env.keys);
     } finally {
-      await second.close();
+      await builder.close();
     }
+  });
+
+  it('a framework that cannot get root stops before its first section: the build waits, it is not failed', async () => {
+    const checkout = await fakeArmbianCheckout(env.tmp);
+    const builder = startTestBuilder(env, armbianExecutor(checkout, { FAKE_ARMBIAN_RELAUNCH_FAILS: '1' }), { setupRecheckIntervalMs: 60_000 });
+    await builder.start();
+    try {
+      const configId = await insertConfig(env.db, 'no root');
+      const queued = await enqueueBuild(env.service, buildRequest(configId));
+      await eventually(() => expect(builder.setupProblem()).toMatch(/^the Armbian framework stopped before it started the build \(exit 43\): error! \[ Exiting due to 'Docker installed but not usable'/), {
+        timeoutMs: WAIT_MS,
+      });
+      const build = await statusOf(queued.id, 'queued');
+      expect(build).toMatchObject({ error: WAITING_FOR_SETUP, attempts: 0 });
+      await expect(builderAvailable(env.queue, env.redis, env.keys)).rejects.toThrow(/Docker installed but not usable/);
+    } finally {
+      await builder.close();
+    }
+  });
+
+  it('removes the work directories a crashed builder left, and only those', async () => {
+    const work = path.join(env.tmp, 'work');
+    const dead = path.join(work, '00000000-0000-4000-8000-000000000001-1');
+    const alive = path.join(work, '00000000-0000-4000-8000-000000000002-1');
+    await mkdir(path.join(dead, 'armbian', 'output'), { recursive: true });
+    await mkdir(alive, { recursive: true });
+    // A builder process that has exited owned the first.
+    const exited = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))']);
+    await writeFile(path.join(dead, '.owner.json'), JSON.stringify({ host: hostname(), pid: Number(exited.stdout), instance: 'gone' }));
+    await writeWorkDirOwner(alive);
+    const builder = startTestBuilder(env, armbianExecutor(await fakeArmbianCheckout(env.tmp)));
+    await builder.start();
+    try {
+      expect(existsSync(dead)).toBe(false);
+      expect(existsSync(alive)).toBe(true);
+    } finally {
+      await builder.close();
+      await rm(alive, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('progress from the framework\'s section markers', () => {
+  it('moves only on section starts, forward only', () => {
+    const track = createStageTracker();
+    expect(track('[🌿] Enabling extension [ uboot-fix-pylibfdt-swig ]')).toBeNull();
+    expect(track('Unpacking linux-image-current-rockchip64 (26.02) ...')).toBeNull();
+    expect(track('[🦋]  [ <entrypoint> ]')).toEqual({ stage: 'prepare', pct: 1 });
+    expect(track('[🦋]  [ <kernel_build> ]')).toEqual({ stage: 'kernel', pct: 30 });
+    expect(track('[🦋]  [ </kernel_build> in 301s ]')).toBeNull();
+    expect(track('[🦋]  [ <compile_uboot> ]')).toBeNull(); // an earlier stage never sends the bar back
+    expect(track('[🐳|🦋]  [ <install_distribution_specific_noble> ]')).toEqual({ stage: 'rootfs', pct: 65 });
+    expect(track('[🦋]  [ <some_future_section> ]')).toBeNull();
   });
 });

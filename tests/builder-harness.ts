@@ -2,10 +2,8 @@
  * Real Postgres and Redis for the builder tests and the builds benchmark: a fresh database with
  * the project's migrations, a random Redis key prefix, and the build service wired to both.
  */
-import { createFrameworkChecker } from '../builder/framework-check/framework-checker.ts';
-import { frameworkIdentity } from '../builder/framework-check/framework-commit.ts';
 import { randomBytes } from 'node:crypto';
-import { cp, mkdtemp, rm } from 'node:fs/promises';
+import { chmod, cp, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -49,6 +47,9 @@ export interface BuildsEnv {
 
 export async function createBuildsEnv(logger: Logger, label = 'builder'): Promise<BuildsEnv> {
   const tmp = await mkdtemp(path.join(tmpdir(), `${label}-`));
+  // Real-build frameworks run as nobody when the tests run as root: they must reach their
+  // workspaces under here, and the stand-in compile.sh writes its pid files here.
+  await chmod(tmp, 0o1777);
   const testDb = await createTestDatabase(label.replace(/[^a-z0-9_]/g, '_'));
   const database = await openDatabase({ databaseUrl: testDb.url, dataDir: 'memory://' });
   const db = database.db as BuildsDb;
@@ -101,22 +102,30 @@ export async function fakeArmbianCheckout(tmp: string): Promise<string> {
   return dir;
 }
 
-/** The armbian executor on a fake checkout. `env` holds the fake compile.sh's knobs; they are
- * passed through the build allow-list by name, as an operator's BUILD_ENV_PASSTHROUGH would. */
-export function armbianExecutor(armbianDir: string, env: Record<string, string> = {}): Executor {
+/** The user a root test process runs real-build frameworks as (the builder's default). */
+export const TEST_BUILD_USER = { uid: 65534, gid: 65534 };
+
+/** The armbian executor on a (fake) checkout. `env` holds the fake compile.sh's knobs; they are
+ * passed through the build allow-list by name, as an operator's BUILD_ENV_PASSTHROUGH would. As
+ * root (CI) the framework runs as nobody, as the builder would. */
+export function armbianExecutor(
+  armbianDir: string,
+  env: Record<string, string> = {},
+  options: { ref?: string | null; killGraceMs?: number } = {},
+): Executor {
   return createExecutor({
     name: 'armbian',
     facts: loadArmbianFacts(),
     builderVersion: BUILDER_VERSION,
     armbianDir,
+    armbianRef: options.ref ?? null,
+    buildUser: process.getuid?.() === 0 ? TEST_BUILD_USER : null,
+    killGraceMs: options.killGraceMs,
     buildEnv: createBuildEnv({ PATH: process.env.PATH, ...env }, Object.keys(env)),
-    // The fake compile.sh answers config-dump-json too; it does not care who runs it.
-    judge: {
-      checker: createFrameworkChecker({ armbianDir, workRoot: path.join(armbianDir, '..', 'checks'), runAsUid: null }),
-      identity: frameworkIdentity(armbianDir),
-    },
   });
 }
+
+
 
 export function startTestBuilder(
   env: BuildsEnv,

@@ -1,143 +1,205 @@
 /**
- * Runs the real Armbian framework: `./compile.sh build KEY=value…` in a configured checkout, with
- * the allow-listed build environment (`build-env.ts`: no builder secrets, HOME private to the
- * build), streaming its output, then collects what it left in `output/images`. The checkout's
- * `userpatches/` and `output/images/` belong to the builder: it writes the plan's conf and
- * customize script there and moves finished images out.
+ * Runs the real Armbian framework for one build, sandboxed:
+ *
+ * 1. resolves the pinned framework (`ARMBIAN_DIR` at `ARMBIAN_REF`, `framework-source.ts`); a
+ *    broken setup is the operator's (`BuilderSetupError`: the build waits, it is not failed);
+ * 2. makes the build's own workspace from it (`workspace.ts`: a git worktree or a copy, with its
+ *    own `userpatches/` and `output/`), owned by the build user;
+ * 3. checks the plan with `config-dump-json` in that workspace's framework, so the commit that
+ *    judged it is the commit that builds it (recorded in the manifest);
+ * 4. runs `./compile.sh <confName> build` there: the framework sources
+ *    `userpatches/config-<confName>.conf` (the plan's settings and the configuration's extra
+ *    lines; lib/functions/cli/utils-cli.sh) and nothing from the command line overrides it. As the
+ *    build user (never root on the host: `setpriv` when the builder is root), in its own process
+ *    group, with the allow-listed environment;
+ * 5. collects everything the framework left in the workspace's `output/` (`armbian-collect.ts`),
+ *    and removes the workspace.
  */
 import { spawn } from 'node:child_process';
-import { mkdir, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
-import { checkArtifactName } from '../../shared/builds/artifact-name.ts';
+import { checkedPlan } from '../framework-check/checked-plan.ts';
+import { createFrameworkChecker } from '../framework-check/framework-checker.ts';
+import { frameworkMessages } from '../framework-check/framework-output.ts';
 import type { ArmbianFacts } from '../plan/armbian-facts.ts';
-import { checkedPlan, type FrameworkJudge } from '../framework-check/checked-plan.ts';
-import { PACKAGES_EXTENSION } from '../plan/render-plan.ts';
-import { createStageTracker, stripAnsi } from './armbian-progress.ts';
+import { stableJson } from '../plan/stable-json.ts';
+import { collectOutputs, sumsFile, type CollectedArtifact } from './armbian-collect.ts';
+import { createStageTracker, sectionStarted, stripAnsi } from './armbian-progress.ts';
 import type { BuildEnvFactory } from './build-env.ts';
-import { ExecutorError, type Executor, type ExecutorContext } from './types.ts';
+import { resolveFrameworkSource, type FrameworkPin, type FrameworkSource } from './framework-source.ts';
+import { BuilderSetupError, ExecutorError, type Executor, type ExecutorContext } from './types.ts';
+import { chownWorkspace, createWorkspace, pruneWorktrees, removeWorkspace, type BuildUser } from './workspace.ts';
 
-/** After SIGTERM to the framework's process group, wait this long before SIGKILL: it unmounts
- * loop devices and chroots in its exit trap, and killing it mid-cleanup leaves them mounted. */
-export const ARMBIAN_KILL_GRACE_MS = 20_000;
+/** Cancel (and timeout, and shutdown) stops the framework's whole process group within this
+ * long: SIGTERM first, SIGKILL after `ARMBIAN_KILL_GRACE_MS`, inside the bound. */
+export const ARMBIAN_CANCEL_BOUND_MS = 10_000;
+/** SIGTERM → SIGKILL. The framework's exit trap unmounts and frees loop devices; most of that
+ * fits in a few seconds, and a user who pressed Cancel is promised ten. Two seconds of the bound
+ * are left for SIGKILL to land and the group to be reaped. */
+export const ARMBIAN_KILL_GRACE_MS = ARMBIAN_CANCEL_BOUND_MS - 2_000;
 
-/** A stand-in script for customize-image.sh when the configuration has none: the checkout is
- * shared by every build, so a previous build's script must not leak into this one. */
-const NO_CUSTOMIZE_SCRIPT = '#!/bin/bash\n# Boardroom: this configuration has no customisation.\n';
+/**
+ * Set for the framework on top of the allow-listed environment (`build-env.ts`): SHOW_GROUPS=yes
+ * makes it announce each log section on stderr, which is what progress reads
+ * (`armbian-progress.ts`). CI is never set here (it switches those markers to GitHub Actions'
+ * `::group::` lines and changes log archiving and .deb compression).
+ */
+export const ARMBIAN_FIXED_ENV: Readonly<Record<string, string>> = { SHOW_GROUPS: 'yes' };
+
+/** Framework error alerts kept for the failure message; a build failing in a loop prints more. */
+const MAX_ERROR_LINES = 200;
 
 export interface ArmbianExecutorDeps {
-  armbianDir: string;
+  source: FrameworkSource;
   facts: ArmbianFacts;
   builderVersion: string;
   /** Environment of compile.sh and everything it starts (an allow-list, see `build-env.ts`). */
   buildEnv: BuildEnvFactory;
+  /** Who the framework runs as when the builder is root; null: the builder's own user. */
+  buildUser: BuildUser | null;
   killGraceMs?: number;
-  /** Checks every plan with config-dump-json (in a copy of the checkout) before compiling. */
-  judge: FrameworkJudge;
 }
 
 export function createArmbianExecutor(deps: ArmbianExecutorDeps): Executor {
-  // One framework run per checkout at a time: it shares cache, output and userpatches.
-  let tail: Promise<void> = Promise.resolve();
+  // No serialization: every build has its own workspace, userpatches and output; builds at once
+  // are bounded by BUILD_CONCURRENCY only.
   return {
     name: 'armbian',
-    run(ctx) {
-      const run = tail.then(() => runOnce(deps, ctx));
-      tail = run.catch(() => undefined);
-      return run;
+    async checkSetup() {
+      const pin = await resolveFrameworkSource(deps.source);
+      // Worktrees of workspaces a crashed builder left (their folders are swept at start).
+      if (pin.git) await pruneWorktrees(pin.dir).catch(() => undefined);
     },
+    run: (ctx) => runOnce(deps, ctx),
   };
 }
 
 async function runOnce(deps: ArmbianExecutorDeps, ctx: ExecutorContext): Promise<void> {
+  const pin = await resolveFrameworkSource(deps.source);
+  ctx.log(`framework ${pin.dir} at ${pin.commit ?? 'an unknown commit'} (${pin.version ?? 'unknown version'}); workspace: ${pin.git ? 'git worktree' : 'copy'}`, 'system');
+  const root = path.join(ctx.workDir, 'armbian');
+  ctx.progress('prepare', 0);
+  await createWorkspace(pin, root, deps.buildUser);
+  try {
+    await buildInWorkspace(deps, ctx, pin, root);
+  } finally {
+    await removeWorkspace(pin, root).catch((err: unknown) => ctx.logger.warn({ err, root }, 'could not remove the build workspace'));
+  }
+}
+
+async function buildInWorkspace(deps: ArmbianExecutorDeps, ctx: ExecutorContext, pin: FrameworkPin, root: string): Promise<void> {
+  let dump: Record<string, unknown> | null = null;
   const plan = await checkedPlan({
     snapshot: ctx.snapshot,
     facts: deps.facts,
     builderVersion: deps.builderVersion,
-    judge: deps.judge,
+    judge: {
+      checker: createFrameworkChecker({ armbianDir: root, workRoot: path.join(ctx.workDir, 'checks'), runAsUid: deps.buildUser?.uid ?? null }),
+      identity: { commit: pin.commit, version: pin.version },
+    },
     signal: ctx.signal,
     log: (line) => ctx.log(line, 'system'),
+    onDump: (d) => {
+      dump = d;
+    },
   });
   if (ctx.signal.aborted) throw new ExecutorError('aborted', String(ctx.signal.reason));
-  ctx.progress('prepare', 1);
-  const userpatches = path.join(deps.armbianDir, 'userpatches');
-  await mkdir(userpatches, { recursive: true });
-  let hasScript = false;
+
+  const stored: CollectedArtifact[] = [];
+  const add = async (name: string, file: string): Promise<void> => {
+    stored.push({ name, ...(await ctx.addArtifact(name, file)) });
+  };
   for (const file of plan.files) {
+    // The plan's SHA256SUMS covers the plan only; this build's covers everything it stored.
+    if (file.name === 'SHA256SUMS') continue;
     const local = path.join(ctx.workDir, file.name);
     await writeFile(local, file.content, 'utf8');
-    await ctx.addArtifact(file.name, local);
+    await add(file.name, local);
     if (file.installTo) {
-      const target = path.join(deps.armbianDir, file.installTo);
+      const target = path.join(root, file.installTo);
       await mkdir(path.dirname(target), { recursive: true });
       await writeFile(target, file.content, 'utf8');
     }
-    if (file.name === 'customize-image.sh') hasScript = true;
   }
-  if (!hasScript) await writeFile(path.join(userpatches, 'customize-image.sh'), NO_CUSTOMIZE_SCRIPT, 'utf8');
-  if (!plan.files.some((f) => f.name === `${PACKAGES_EXTENSION}.sh`)) {
-    // The checkout is shared: a previous build's packages must not reach this image.
-    await rm(path.join(userpatches, 'extensions', `${PACKAGES_EXTENSION}.sh`), { force: true });
+  if (dump) {
+    const local = path.join(ctx.workDir, 'config-dump.json');
+    await writeFile(local, stableJson(dump), 'utf8');
+    await add('config-dump.json', local);
   }
-
-  const imagesDir = path.join(deps.armbianDir, 'output', 'images');
-  const before = await listFiles(imagesDir);
-  ctx.log(`$ ./compile.sh ${plan.compileArgs.join(' ')}`, 'system');
   // HOME inside the attempt's private work directory: scripts reading $HOME see nothing of the builder's.
   const home = path.join(ctx.workDir, 'home');
   await mkdir(home, { recursive: true });
-  const code = await runCompile(deps, ctx, plan.compileArgs, deps.buildEnv(home));
+  if (deps.buildUser) {
+    await chownWorkspace(path.join(root, 'userpatches'), deps.buildUser);
+    await chownWorkspace(home, deps.buildUser);
+  }
+
+  const args = [plan.confName, 'build'];
+  ctx.log(`$ ./compile.sh ${args.join(' ')}${deps.buildUser ? ` (as uid ${deps.buildUser.uid}, gid ${deps.buildUser.gid})` : ''}`, 'system');
+  const run = await runCompile(deps, ctx, root, args, { ...deps.buildEnv(home), ...ARMBIAN_FIXED_ENV });
   if (ctx.signal.aborted) throw new ExecutorError('aborted', String(ctx.signal.reason));
-  if (code !== 0) throw new ExecutorError('compile_failed', `compile.sh exited with ${code}`);
 
   ctx.progress('collect', 99);
-  const produced = [...(await listFiles(imagesDir))].filter((name) => !before.has(name)).sort();
-  if (produced.length === 0) throw new ExecutorError('no_output', 'compile.sh succeeded but output/images has no new file');
-  for (const name of produced) {
-    const check = checkArtifactName(name);
-    if (!check.ok) {
-      ctx.log(`skipped output file ${JSON.stringify(name)}: ${check.message}`, 'system');
-      continue;
+  const collected = await collectOutputs(ctx, root, add);
+  const writeSums = async (): Promise<void> => {
+    const local = path.join(ctx.workDir, 'SHA256SUMS');
+    await writeFile(local, sumsFile(stored), 'utf8');
+    await ctx.addArtifact('SHA256SUMS', local);
+  };
+  if (run.code !== 0) {
+    await writeSums();
+    const { errors } = frameworkMessages(run.errorLines.join('\n'), '', root);
+    if (!run.started) {
+      // It never reached its first log section: it stopped in its relaunch (no root, no usable
+      // Docker, no sudo) before reading the configuration. Nothing the user can change.
+      throw new BuilderSetupError(
+        `the Armbian framework stopped before it started the build (exit ${run.code})${errors.length ? `: ${errors.join('; ')}` : ''}`,
+      );
     }
-    const file = path.join(imagesDir, name);
-    await ctx.addArtifact(name, file);
-    // Stored now; leaving it would fill the checkout's disk build after build.
-    await rm(file, { force: true });
-    ctx.log(`collected ${name}`, 'system');
+    if (errors.length > 0) throw new ExecutorError('framework_refused', `the Armbian framework refused this build: ${errors.join('; ')}`);
+    throw new ExecutorError('compile_failed', `compile.sh exited with ${run.code}`);
   }
+  if (collected.images === 0) {
+    await writeSums();
+    throw new ExecutorError('no_output', 'compile.sh succeeded but left no image in output/images');
+  }
+  await writeSums();
 }
 
-async function listFiles(dir: string): Promise<Set<string>> {
-  let entries: string[];
-  try {
-    entries = await readdir(dir);
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return new Set();
-    throw err;
-  }
-  const files = new Set<string>();
-  for (const name of entries) {
-    if ((await stat(path.join(dir, name))).isFile()) files.add(name);
-  }
-  return files;
+interface CompileRun {
+  /** Exit code, -1 when killed by a signal. */
+  code: number;
+  /** The framework announced at least one log section (it got past its relaunch). */
+  started: boolean;
+  /** Its error alerts (`[💥] …`, `ERR: …`), colour stripped, for the failure message. */
+  errorLines: string[];
 }
 
-/** Resolves with the exit code (or -1 when killed by a signal). */
-function runCompile(deps: ArmbianExecutorDeps, ctx: ExecutorContext, args: string[], env: Record<string, string>): Promise<number> {
-  const child = spawn('./compile.sh', args, {
-    cwd: deps.armbianDir,
+function runCompile(deps: ArmbianExecutorDeps, ctx: ExecutorContext, root: string, args: string[], env: Record<string, string>): Promise<CompileRun> {
+  const user = deps.buildUser;
+  // As root the framework would build natively as root; as anyone else it relaunches itself in its
+  // Docker container (or under sudo) for the steps that need root, which is the sandbox.
+  const [command, ...rest] = user
+    ? ['setpriv', `--reuid=${user.uid}`, `--regid=${user.gid}`, '--clear-groups', '--', './compile.sh', ...args]
+    : ['./compile.sh', ...args];
+  const child = spawn(command!, rest, {
+    cwd: root,
     env,
     stdio: ['ignore', 'pipe', 'pipe'],
     // Own process group, so cancel reaches everything the framework started (docker, chroot, make).
     detached: true,
   });
   const track = createStageTracker();
+  const result: CompileRun = { code: -1, started: false, errorLines: [] };
   const pump = (stream: NodeJS.ReadableStream, name: 'stdout' | 'stderr'): Promise<void> =>
     new Promise((resolve) => {
       const lines = createInterface({ input: stream, crlfDelay: Infinity });
       lines.on('line', (raw) => {
         const line = stripAnsi(raw);
         ctx.log(line, name);
+        if (!result.started && sectionStarted(line) !== null) result.started = true;
+        if (/^\s*(\[[^\]]*💥\]|ERR:)/u.test(line) && result.errorLines.length < MAX_ERROR_LINES) result.errorLines.push(line.trim());
         const mark = track(line);
         if (mark) ctx.progress(mark.stage, mark.pct);
       });
@@ -164,9 +226,11 @@ function runCompile(deps: ArmbianExecutorDeps, ctx: ExecutorContext, args: strin
   ctx.signal.addEventListener('abort', onAbort, { once: true });
 
   return new Promise((resolve, reject) => {
-    child.once('error', (err) => {
+    child.once('error', (err: NodeJS.ErrnoException) => {
       ctx.signal.removeEventListener('abort', onAbort);
-      reject(err);
+      clearTimeout(killTimer);
+      // No compile.sh (or no setpriv) to run: the host's setup, never the build's fault.
+      reject(new BuilderSetupError(`could not run ${command}: ${err.message}`, { cause: err }));
     });
     child.once('close', (code) => {
       ctx.signal.removeEventListener('abort', onAbort);
@@ -175,7 +239,8 @@ function runCompile(deps: ArmbianExecutorDeps, ctx: ExecutorContext, args: strin
         clearTimeout(killTimer);
         killGroup('SIGKILL');
       }
-      void pumps.then(() => resolve(code ?? -1));
+      result.code = code ?? -1;
+      void pumps.then(() => resolve(result));
     });
   });
 }

@@ -17,14 +17,18 @@ export interface ExecutorContext {
   progress(stage: string, pct: number): void;
   /** Aborted on cancel, timeout and builder shutdown; `signal.reason` says which. Stop promptly. */
   signal: AbortSignal;
-  /** Stores a file as a build artifact (name: one path segment, see `checkArtifactName`). */
-  addArtifact(name: string, filePath: string): Promise<void>;
+  /** Stores a file as a build artifact (name: one path segment, see `checkArtifactName`); answers
+   * its size and sha256 as stored. */
+  addArtifact(name: string, filePath: string): Promise<{ size: number; sha256: string }>;
   logger: Logger;
 }
 
 export interface Executor {
   readonly name: string;
   run(ctx: ExecutorContext): Promise<void>;
+  /** The builder's start-up check of what the executor needs on this host (a framework
+   * checkout): throws `BuilderSetupError` when builds cannot run here. Absent: nothing to check. */
+  checkSetup?(): Promise<void>;
 }
 
 /** Codes of failures that are the build's own (not the builder's): retrying would fail again. */
@@ -38,5 +42,17 @@ export class ExecutorError extends Error {
     super(message);
     this.name = 'ExecutorError';
     this.code = code;
+  }
+}
+
+/** The builder's own setup is broken (no framework checkout, an unknown ARMBIAN_REF, a framework
+ * that cannot get the privileges it needs): the operator's problem, not the build's. The build is
+ * never failed for it and never retried in a loop; it waits, queued, until the setup is fixed
+ * (architecture.md, "Builds"; operations.md, "Real images"). */
+export class BuilderSetupError extends Error {
+  readonly code = 'builder_setup';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'BuilderSetupError';
   }
 }

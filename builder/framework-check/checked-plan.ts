@@ -26,6 +26,8 @@ export interface CheckedPlanInput {
   judge: FrameworkJudge | null;
   signal?: AbortSignal;
   log?: (line: string) => void;
+  /** Told the framework's whole resolved configuration when it accepted the plan. */
+  onDump?: (dump: Record<string, unknown>) => void;
 }
 
 export function planOrUserError(run: () => Plan): Plan {
@@ -60,6 +62,7 @@ export async function checkedPlan(input: CheckedPlanInput): Promise<Plan> {
     for (const e of result.errors) input.log?.(`framework error: ${e}`);
     throw new ExecutorError('framework_refused', refusalMessage(result));
   }
+  input.onDump?.(result.dump);
   input.log?.(`framework accepted it in ${(result.durationMs / 1000).toFixed(1)} s: IMAGE_FILE_ID ${result.values.IMAGE_FILE_ID}`);
   return planOrUserError(() =>
     renderPlan(snapshot, facts, builderVersion, {

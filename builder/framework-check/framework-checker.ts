@@ -8,7 +8,7 @@
 import { spawn } from 'node:child_process';
 import { chmod, chown, cp, mkdir, mkdtemp, readdir, rm, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { frameworkMessages, parseDump } from './framework-output.ts';
+import { frameworkMessages, parseDump, sanitize } from './framework-output.ts';
 import { resolvedValues, type ResolvedValues } from './resolved-values.ts';
 
 /** What config-dump-json reads, copied: small, and the framework searches some of it with
@@ -38,7 +38,14 @@ export interface FrameworkCheckInput {
 }
 
 export type FrameworkCheckResult =
-  | { ok: true; values: ResolvedValues; warnings: string[]; durationMs: number }
+  | {
+      ok: true;
+      values: ResolvedValues;
+      warnings: string[];
+      durationMs: number;
+      /** The whole `config-dump-json` object, host paths of the check's copy replaced by `<armbian>`. */
+      dump: Record<string, unknown>;
+    }
   | { ok: false; exitCode: number; errors: string[]; warnings: string[]; durationMs: number };
 
 export interface FrameworkChecker {
@@ -122,7 +129,7 @@ async function checkOnce(deps: FrameworkCheckerDeps, input: FrameworkCheckInput)
     if (run.code === 0) {
       const dump = parseDump(run.stdout);
       const values = dump ? resolvedValues(dump, workspace) : null;
-      if (values) return { ok: true, values, warnings: messages.warnings, durationMs };
+      if (values) return { ok: true, values, warnings: messages.warnings, durationMs, dump: JSON.parse(sanitize(JSON.stringify(dump), workspace)) as Record<string, unknown> };
       messages.errors.push('the framework printed no configuration (no IMAGE_FILE_ID in its JSON dump)');
     }
     if (messages.errors.length === 0) {

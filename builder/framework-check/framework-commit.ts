@@ -14,7 +14,8 @@ export interface FrameworkIdentity {
 
 export function frameworkCommit(dir: string): string | null {
   if (existsSync(path.join(dir, '.git'))) {
-    return execFileSync('git', ['-C', dir, 'rev-parse', 'HEAD'], { encoding: 'utf8' }).trim();
+    // safe.directory: a root builder reads a checkout another user owns (git refuses it otherwise).
+    return execFileSync('git', ['-c', `safe.directory=${dir}`, '-C', dir, 'rev-parse', 'HEAD'], { encoding: 'utf8' }).trim();
   }
   for (const name of ['COMMIT', 'SOURCE.md']) {
     const file = path.join(dir, name);
