@@ -169,6 +169,9 @@ async function runClaimed(
       log.warn({ err, workDir }, 'could not remove the work directory'),
     );
   }
+  // Nothing runs any more: a cancel from here on has nothing to stop, and whoever sees the final
+  // status must not still find the build among the running ones.
+  deps.running.delete(buildId);
   return finish(deps, job, buildId, sink, controller.signal, failure, log, token);
 }
 

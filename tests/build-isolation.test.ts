@@ -9,6 +9,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
+import { ARMBIAN_FIXED_ENV } from '../builder/executors/armbian.ts';
 import { BUILD_ENV_FIXED, BUILD_ENV_INHERITED, createBuildEnv, parseBuildEnvPassthrough } from '../builder/executors/build-env.ts';
 import { createPlanExecutor } from '../builder/executors/plan.ts';
 import { loadArmbianFacts } from '../builder/plan/armbian-facts.ts';
@@ -96,12 +97,14 @@ describe('build environment', () => {
         return [name, rest.join('=')] as const;
       }),
     );
-    const allowed = new Set<string>([...BUILD_ENV_INHERITED, ...Object.keys(BUILD_ENV_FIXED), 'HOME', ...parseBuildEnvPassthrough(builderEnv.BUILD_ENV_PASSTHROUGH)]);
+    const allowed = new Set<string>([...BUILD_ENV_INHERITED, ...Object.keys(BUILD_ENV_FIXED), ...Object.keys(ARMBIAN_FIXED_ENV), 'HOME', ...parseBuildEnvPassthrough(builderEnv.BUILD_ENV_PASSTHROUGH)]);
     expect(seen.size).toBeGreaterThan(0);
     for (const name of seen.keys()) expect(allowed.has(name), `${name} reached the build`).toBe(true);
     expect(seen.get('PATH')).toBe(process.env.PATH);
     expect(seen.get('LANG')).toBe('C.UTF-8');
     expect(seen.get('SHOW_LOG')).toBe('yes');
+    // The framework's section markers, which progress reads.
+    expect(seen.get('SHOW_GROUPS')).toBe('yes');
     expect(seen.get('http_proxy')).toBe('http://proxy.internal:3128');
     expect(seen.has('CI')).toBe(false);
     const home = seen.get('HOME')!;
