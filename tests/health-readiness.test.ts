@@ -14,7 +14,7 @@ import { createBuilder } from '../builder/worker.ts';
 import { createLocalArtifactStorage } from '../shared/builds/artifact-storage-local.ts';
 import type { BuildsDb } from '../shared/builds/db.ts';
 import { buildKeys } from '../shared/builds/keys.ts';
-import { planExecutor, REDIS_URL } from './builder-harness.ts';
+import { armbianExecutor, planExecutor, REDIS_URL } from './builder-harness.ts';
 import { testLogger } from './helpers/logger.ts';
 import { startTestServer } from './helpers/server.ts';
 import { eventually } from './helpers/wait.ts';
@@ -71,6 +71,38 @@ describe('health', () => {
     });
     const after = (await (await fetch(`${server.url}/health/ready`)).json()) as Readiness;
     expect(after).toMatchObject({ status: 'ready', builder: 'present' });
+  });
+
+  it('a builder whose framework checkout is broken says why on /health/builder, and is not counted', async () => {
+    const keyPrefix = `health-${randomBytes(4).toString('hex')}:`;
+    const server = await startTestServer({ redisUrl: REDIS_URL, keyPrefix });
+    cleanups.push(() => server.cleanup());
+    const tmp = await mkdtemp(path.join(tmpdir(), 'health-setup-'));
+    const redis = new Redis(REDIS_URL, { maxRetriesPerRequest: null });
+    const missing = path.join(tmp, 'no-checkout');
+    const builder = createBuilder({
+      db: server.database.db as BuildsDb,
+      redis,
+      keys: buildKeys(keyPrefix),
+      logger: testLogger(),
+      executor: armbianExecutor(missing),
+      storage: createLocalArtifactStorage(path.join(tmp, 'artifacts')),
+      workRoot: path.join(tmp, 'work'),
+      workerName: 'broken-builder',
+    });
+    cleanups.push(async () => {
+      await builder.close();
+      redis.disconnect();
+      await rm(tmp, { recursive: true, force: true });
+    });
+    await builder.start();
+    const res = await fetch(`${server.url}/health/builder`);
+    expect({ status: res.status, body: await res.json() }).toEqual({
+      status: 503,
+      body: { builder: 'absent', reason: `no builder can build: builder broken-builder: ARMBIAN_DIR ${missing} does not exist` },
+    });
+    // Editing does not depend on it.
+    expect((await fetch(`${server.url}/health/ready`)).status).toBe(200);
   });
 
   it('a server running alone (no Redis) is ready on Postgres alone', async () => {
