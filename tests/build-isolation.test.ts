@@ -143,11 +143,12 @@ describe('build environment', () => {
     expect(lines).toContain('environment: HOME PATH SHOW_LOG https_proxy');
   });
 
-  it('refuses pass-through names that are not variable names, and HOME', () => {
+  it('refuses pass-through names that are not variable names, HOME and CI', () => {
     expect(parseBuildEnvPassthrough(' http_proxy,https_proxy  no_proxy,,')).toEqual(['http_proxy', 'https_proxy', 'no_proxy']);
     expect(parseBuildEnvPassthrough(undefined)).toEqual([]);
     expect(() => readBuilderSettings({ BUILD_ENV_PASSTHROUGH: 'PATH=/evil' })).toThrow(/not a variable name/);
     expect(() => readBuilderSettings({ BUILD_ENV_PASSTHROUGH: 'HOME' })).toThrow(/HOME is always/);
+    expect(() => readBuilderSettings({ BUILD_ENV_PASSTHROUGH: 'http_proxy CI' })).toThrow(/CI turns the framework's section markers/);
     // Documented for operators, with its (empty) default.
     expect(readFileSync(new URL('../.env.example', import.meta.url), 'utf8')).toContain('\nBUILD_ENV_PASSTHROUGH=\n');
     expect(readFileSync(new URL('../docs/operations.md', import.meta.url), 'utf8')).toContain('`BUILD_ENV_PASSTHROUGH`');

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { createBuildEnv } from '../builder/executors/build-env.ts';
 import { createExecutor } from '../builder/executors/index.ts';
 import { loadArmbianFacts } from '../builder/plan/armbian-facts.ts';
-import { readBuilderSettings } from '../builder/settings.ts';
+import { buildUserFor, readBuilderSettings } from '../builder/settings.ts';
 
 describe('builder settings', () => {
   it('defaults to the plan executor, several at a time, artifacts under the data directory', () => {
@@ -29,6 +29,17 @@ describe('builder settings', () => {
       concurrency: 2,
       timeoutMs: 5000,
     });
+  });
+
+  it('pins the framework with ARMBIAN_REF and runs it as nobody when the builder is root, never as root', () => {
+    const settings = readBuilderSettings({ BUILD_EXECUTOR: 'armbian', ARMBIAN_DIR: '/build', ARMBIAN_REF: 'v26.02' });
+    expect(settings).toMatchObject({ armbianRef: 'v26.02', buildUser: { uid: 65534, gid: 65534 } });
+    expect(readBuilderSettings({ ARMBIAN_BUILD_UID: '1500', ARMBIAN_BUILD_GID: '1600' }).buildUser).toEqual({ uid: 1500, gid: 1600 });
+    expect(buildUserFor(settings, 0)).toEqual({ uid: 65534, gid: 65534 });
+    // A builder that is not root cannot switch users: the framework runs as the builder.
+    expect(buildUserFor(settings, 1000)).toBeNull();
+    expect(() => readBuilderSettings({ ARMBIAN_BUILD_UID: '0' })).toThrow(/ARMBIAN_BUILD_UID must be a positive integer/);
+    expect(() => readBuilderSettings({ ARMBIAN_BUILD_GID: '0' })).toThrow(/ARMBIAN_BUILD_GID/);
   });
 
   it('refuses nonsense numbers and unknown or incomplete executors', () => {

@@ -26,8 +26,9 @@ export const DEFAULT_BUILD_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr
 /**
  * Always set. SHOW_LOG=yes makes the framework print command output (compiler lines) on stdout
  * where the live log and progress read it; without a terminal it would only go to its log files.
- * CI is deliberately absent: CI=true turns on GitHub Actions `::group::` markers in the framework
- * (an operator who wants it lists CI in BUILD_ENV_PASSTHROUGH).
+ * CI is deliberately absent, and refused in BUILD_ENV_PASSTHROUGH: CI=true replaces the framework's
+ * section markers (which progress reads) with GitHub Actions `::group::` lines, and changes its
+ * log archiving and .deb compression.
  */
 export const BUILD_ENV_FIXED: Readonly<Record<string, string>> = { SHOW_LOG: 'yes' };
 
@@ -47,12 +48,19 @@ export class BuildEnvError extends Error {
   }
 }
 
-/** Parses BUILD_ENV_PASSTHROUGH: names separated by commas or spaces. HOME cannot be passed through. */
+/** Names BUILD_ENV_PASSTHROUGH refuses, and why. */
+const NEVER_PASSED: Readonly<Record<string, string>> = {
+  HOME: "HOME is always the build's own directory",
+  CI: "CI turns the framework's section markers into GitHub Actions lines (progress reads the markers)",
+};
+
+/** Parses BUILD_ENV_PASSTHROUGH: names separated by commas or spaces. HOME and CI cannot be passed through. */
 export function parseBuildEnvPassthrough(raw: string | undefined): string[] {
   const names = (raw ?? '').split(/[\s,]+/).filter((n) => n !== '');
   for (const name of names) {
     if (!ENV_NAME.test(name)) throw new BuildEnvError(`BUILD_ENV_PASSTHROUGH: ${JSON.stringify(name)} is not a variable name`);
-    if (name === 'HOME') throw new BuildEnvError('BUILD_ENV_PASSTHROUGH: HOME is always the build\'s own directory');
+    const never = NEVER_PASSED[name];
+    if (never) throw new BuildEnvError(`BUILD_ENV_PASSTHROUGH: ${never}`);
   }
   return [...new Set(names)];
 }
