@@ -9,7 +9,8 @@
  *   DATA_DIR      default ./data (artifacts default to <DATA_DIR>/artifacts)
  *   LOG_LEVEL     pino level, default info
  *   and the build settings listed in builder/settings.ts (KEY_PREFIX, ARTIFACTS_DIR,
- *   BUILD_EXECUTOR, ARMBIAN_DIR, BUILD_CONCURRENCY, BUILD_TIMEOUT_MS, BUILD_WORK_DIR).
+ *   BUILD_EXECUTOR, ARMBIAN_DIR, ARMBIAN_REF, ARMBIAN_BUILD_UID/GID, BUILD_CONCURRENCY, BUILD_TIMEOUT_MS,
+ *   BUILD_WORK_DIR).
  */
 import { drizzle } from 'drizzle-orm/postgres-js';
 import { Redis } from 'ioredis';
