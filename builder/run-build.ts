@@ -50,15 +50,16 @@ export interface RunBuildDeps {
   /** Told when a build found the builder's setup broken (BuilderSetupError): the builder stops
    * taking builds until its setup check passes again. */
   onSetupProblem(error: BuilderSetupError): void;
+  /** A build that met a broken setup goes back to the queue for this long before a builder tries
+   * it again (the builder re-checks its setup meanwhile). Not an attempt: it never ran. */
+  setupRetryDelayMs: number;
 }
 
 /** What a queued build says while it waits for a builder whose setup is broken: the user sees
  * that it waits and why in general; the operator's details are in the builder's log and on
  * /health/builder. */
 export const WAITING_FOR_SETUP = 'waiting: the builder cannot run builds until an operator fixes its setup (see /health/builder)';
-/** A build that met a broken setup goes back to the queue for this long before a builder tries
- * it again (the builder re-checks its setup meanwhile). Not an attempt: it never ran. */
-export const SETUP_RETRY_DELAY_MS = 30_000;
+
 
 export type BuildOutcome = 'succeeded' | 'failed' | 'cancelled' | 'skipped';
 
@@ -223,7 +224,7 @@ async function finish(
     const state = await transitionBuild(deps.db, buildId, 'queued', { error: WAITING_FOR_SETUP, attempts: sql`${sql.identifier('attempts')} - 1` }, ['running']);
     if (state) await publish(deps, state);
     if (token) {
-      await job.moveToDelayed(Date.now() + SETUP_RETRY_DELAY_MS, token);
+      await job.moveToDelayed(Date.now() + deps.setupRetryDelayMs, token);
       throw new DelayedError();
     }
     throw failure;

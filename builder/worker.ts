@@ -4,7 +4,7 @@
  * as the server or as its own process; docker-compose scales it as a service.
  */
 import { hostname } from 'node:os';
-import { Worker } from 'bullmq';
+import { DelayedError, Worker, type Job } from 'bullmq';
 import { inArray, and, eq, isNull } from 'drizzle-orm';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
@@ -20,7 +20,7 @@ import { buildStateColumns, DB_NOW, publishBuildEvent, statusEvent, transitionBu
 import { BUILDER_VERSION } from '../shared/builds/version.ts';
 import { buildJobs } from '../shared/db/builds-schema.ts';
 import { BuildAbort } from './abort-reason.ts';
-import type { BuilderSetupError, Executor } from './executors/types.ts';
+import { BuilderSetupError, type Executor } from './executors/types.ts';
 import { runBuild, WAITING_FOR_SETUP, type BuildOutcome, type RunBuildDeps } from './run-build.ts';
 import { sweepWorkDirs } from './work-dirs.ts';
 import { sweepBuilds } from './sweep.ts';
@@ -56,6 +56,9 @@ export interface BuilderTuning {
 /** A reported setup problem lapses after this many re-check periods without a refresh (its
  * builder died). */
 const SETUP_PROBLEM_TTL_PERIODS = 3;
+/** Longest pause between tries of a setup problem only a build can see: an operator's fix is
+ * picked up within this long, and a broken builder tries a build at most four times an hour. */
+const SETUP_RECHECK_MAX_MS = 15 * 60_000;
 
 export const DEFAULT_BUILDER_TUNING: BuilderTuning = {
   // A plan build is a few ms of CPU and a dozen small writes; four overlap the waits on
@@ -115,6 +118,12 @@ export function createBuilder(deps: BuilderDeps): Builder {
   let closing: Promise<void> | null = null;
   let started = false;
   let setupProblem: string | null = null;
+  /** The last problem logged: a problem met again after a re-check is not logged again. */
+  let lastLogged: string | null = null;
+  /** Builds in a row that met a broken setup the start-up check cannot see (a framework that
+   * cannot get root): each waits twice as long before the next try. */
+  let buildSetupFailures = 0;
+  let nextRecheckAt = 0;
 
   const runDeps: RunBuildDeps = {
     db: deps.db,
@@ -130,6 +139,7 @@ export function createBuilder(deps: BuilderDeps): Builder {
     builderVersion: BUILDER_VERSION,
     running,
     onSetupProblem: () => undefined, // replaced below, once the worker exists
+    setupRetryDelayMs: tuning.setupRecheckIntervalMs,
   };
 
   const cancelLocal = (buildId: string): void => {
@@ -190,7 +200,7 @@ export function createBuilder(deps: BuilderDeps): Builder {
   const cleanup = () => deleteExpiredArtifacts({ db: deps.db, storage: deps.storage, logger });
 
   const startWorker = async (): Promise<void> => {
-    const created = new Worker<BuildJobData, BuildOutcome>(BUILD_QUEUE_NAME, (job, token) => runBuild(runDeps, job, token), {
+    const created = new Worker<BuildJobData, BuildOutcome>(BUILD_QUEUE_NAME, (job, token) => processBuild(job, token), {
       connection: workerRedis,
       prefix: deps.keys.bullPrefix,
       name: workerName,
@@ -230,8 +240,25 @@ export function createBuilder(deps: BuilderDeps): Builder {
     for (const row of rows) await publishBuildEvent(deps.redis, deps.keys, statusEvent(row as BuildState));
   };
 
+  const processBuild = async (job: Job<BuildJobData>, token?: string): Promise<BuildOutcome> => {
+    const settled = (): void => {
+      // It ran past the setup: whatever was broken works now.
+      buildSetupFailures = 0;
+      lastLogged = null;
+    };
+    try {
+      const outcome = await runBuild(runDeps, job, token);
+      settled();
+      return outcome;
+    } catch (err) {
+      if (!(err instanceof DelayedError) && !(err instanceof BuilderSetupError)) settled();
+      throw err;
+    }
+  };
+
   const reportProblem = async (message: string): Promise<void> => {
-    if (setupProblem !== message) {
+    if (lastLogged !== message) {
+      lastLogged = message;
       // Once per problem, not once per re-check.
       logger.error({ problem: message }, 'the builder setup is broken: it takes no builds until it is fixed');
     }
@@ -255,7 +282,7 @@ export function createBuilder(deps: BuilderDeps): Builder {
   };
 
   const recheckSetup = async (): Promise<void> => {
-    if (setupProblem === null || closing) return;
+    if (setupProblem === null || closing || Date.now() < nextRecheckAt) return;
     if (!(await setupWorks())) return;
     setupProblem = null;
     await clearSetupProblem(deps.redis, deps.keys, workerName);
@@ -265,7 +292,10 @@ export function createBuilder(deps: BuilderDeps): Builder {
   };
 
   runDeps.onSetupProblem = (error: BuilderSetupError): void => {
-    // Stop taking builds at once (the running ones finish); the re-check resumes.
+    // Stop taking builds at once (the running ones finish); the re-check resumes. The start-up
+    // check may not see this kind of problem, so the next build tries after a growing pause.
+    buildSetupFailures += 1;
+    nextRecheckAt = Date.now() + Math.min(tuning.setupRecheckIntervalMs * 2 ** (buildSetupFailures - 1), SETUP_RECHECK_MAX_MS);
     void worker?.pause(true).catch((err: unknown) => logger.warn({ err }, 'could not pause the build worker'));
     void reportProblem(error.message);
   };

@@ -11,6 +11,8 @@ import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { cp, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
+import { Writable } from 'node:stream';
+import pino from 'pino';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createStageTracker } from '../builder/executors/armbian-progress.ts';
@@ -199,7 +201,9 @@ describe('armbian executor: a build in its own workspace', () => {
 describe('armbian executor: setup errors are the operator\'s', () => {
   it('a missing checkout is reported once; builds wait (queued, no attempt) and run once it is fixed', async () => {
     const checkout = path.join(env.tmp, 'not-yet-a-checkout');
-    const builder = startTestBuilder(env, armbianExecutor(checkout), { setupRecheckIntervalMs: 300 });
+    const logLines: Array<{ msg: string; problem?: string }> = [];
+    const logger = pino({ level: 'info' }, new Writable({ write: (chunk, _enc, done) => (logLines.push(JSON.parse(String(chunk))), done()) }));
+    const builder = startTestBuilder(env, armbianExecutor(checkout), { setupRecheckIntervalMs: 300 }, logger);
     await builder.start();
     try {
       expect(builder.setupProblem()).toBe(`ARMBIAN_DIR ${checkout} does not exist`);
@@ -216,6 +220,8 @@ describe('armbian executor: setup errors are the operator\'s', () => {
       );
       expect(waiting.startedAt).toBeNull();
 
+      // Logged once, though re-checked every 300 ms meanwhile.
+      expect(logLines.filter((l) => l.problem === `ARMBIAN_DIR ${checkout} does not exist`)).toHaveLength(1);
       await cp(FAKE_ARMBIAN_DIR, checkout, { recursive: true });
       await statusOf(queued.id, 'succeeded');
       expect(builder.setupProblem()).toBeNull();
@@ -225,9 +231,10 @@ describe('armbian executor: setup errors are the operator\'s', () => {
     }
   });
 
-  it('a framework that cannot get root stops before its first section: the build waits, it is not failed', async () => {
+  it('a framework that cannot get root stops before its first section: the build waits, and runs once the host is fixed', async () => {
     const checkout = await fakeArmbianCheckout(env.tmp);
-    const builder = startTestBuilder(env, armbianExecutor(checkout, { FAKE_ARMBIAN_RELAUNCH_FAILS: '1' }), { setupRecheckIntervalMs: 60_000 });
+    await writeFile(path.join(checkout, 'RELAUNCH_FAILS'), '');
+    const builder = startTestBuilder(env, armbianExecutor(checkout), { setupRecheckIntervalMs: 500 });
     await builder.start();
     try {
       const configId = await insertConfig(env.db, 'no root');
@@ -235,9 +242,17 @@ describe('armbian executor: setup errors are the operator\'s', () => {
       await eventually(() => expect(builder.setupProblem()).toMatch(/^the Armbian framework stopped before it started the build \(exit 43\): error! \[ Exiting due to 'Docker installed but not usable'/), {
         timeoutMs: WAIT_MS,
       });
-      const build = await statusOf(queued.id, 'queued');
-      expect(build).toMatchObject({ error: WAITING_FOR_SETUP, attempts: 0 });
+      // The problem is reported before the build is handed back; then it waits, no attempt used.
+      await eventually(async () => expect(await getBuild(env.db, queued.id)).toMatchObject({ status: 'queued', error: WAITING_FOR_SETUP, attempts: 0 }), {
+        timeoutMs: WAIT_MS,
+      });
       await expect(builderAvailable(env.queue, env.redis, env.keys)).rejects.toThrow(/Docker installed but not usable/);
+
+      // The operator gives the build user Docker (here: the stand-in stops failing).
+      await rm(path.join(checkout, 'RELAUNCH_FAILS'));
+      const done = await statusOf(queued.id, 'succeeded');
+      expect(done.attempts).toBe(1);
+      expect(builder.setupProblem()).toBeNull();
     } finally {
       await builder.close();
     }

@@ -131,12 +131,13 @@ export function startTestBuilder(
   env: BuildsEnv,
   executor: Executor,
   tuning: Partial<BuilderTuning> = {},
+  logger: Logger = env.logger,
 ): Builder {
   return createBuilder({
     db: env.db,
     redis: env.redis,
     keys: env.keys,
-    logger: env.logger,
+    logger,
     executor,
     storage: env.storage,
     workRoot: path.join(env.tmp, 'work'),
