@@ -221,6 +221,9 @@ async function finish(
     deps.onSetupProblem(failure);
     sink.append(`the builder cannot run this build: its setup is broken; ${WAITING_FOR_SETUP}`, 'system');
     await sink.close();
+    // What it stored before it stopped (plan files, logs) is not the output of the run to come,
+    // which counts as the same attempt and so would not clear them itself.
+    await clearArtifacts({ ...deps, ttlMs: deps.artifactTtlMs }, buildId);
     const state = await transitionBuild(deps.db, buildId, 'queued', { error: WAITING_FOR_SETUP, attempts: sql`${sql.identifier('attempts')} - 1` }, ['running']);
     if (state) await publish(deps, state);
     if (token) {

@@ -252,6 +252,9 @@ describe('armbian executor: setup errors are the operator\'s', () => {
       await rm(path.join(checkout, 'RELAUNCH_FAILS'));
       const done = await statusOf(queued.id, 'succeeded');
       expect(done.attempts).toBe(1);
+      // Only this run's output: the stopped tries' logs are gone, and SHA256SUMS lists exactly what is stored.
+      const sums = (await artifactText(queued.id, 'SHA256SUMS')).trim().split('\n').map((l) => l.slice(66));
+      expect(done.artifacts.map((a) => a.name).filter((n) => n !== 'SHA256SUMS').sort()).toEqual([...sums].sort());
       expect(builder.setupProblem()).toBeNull();
     } finally {
       await builder.close();
