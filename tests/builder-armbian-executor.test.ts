@@ -82,7 +82,7 @@ describe('armbian executor: a build in its own workspace', () => {
     const { dir: checkout, commit } = await gitCheckout();
     // The operator's own userpatches and a later edit of the checkout never reach the build.
     await mkdir(path.join(checkout, 'userpatches'), { recursive: true });
-    execFileSync('sh', ['-c', `echo 'exit 99' > ${checkout}/userpatches/customize-image.sh && echo '# edited after the pinned commit' >> ${checkout}/compile.sh`]);
+    execFileSync('sh', ['-c', `echo 'exit 99' > ${checkout}/userpatches/customize-image.sh && sed -i '2i echo "not the pinned commit" >&2; exit 42' ${checkout}/compile.sh`]);
     const builder = startTestBuilder(env, armbianExecutor(checkout, {}, { ref: commit }));
     const subscriber = env.redis.duplicate();
     const hub = createBuildEventHub(subscriber, env.keys, env.logger);
@@ -121,7 +121,7 @@ describe('armbian executor: a build in its own workspace', () => {
       const log = (await readBuildLog(env.db, queued.id)).map((l) => l.line);
       expect(log).toContain(`$ ./compile.sh my-rock-5b build${asRoot ? ' (as uid 65534, gid 65534)' : ''}`);
       expect(log).toContain(`build run by uid ${asRoot ? 65534 : process.getuid?.()} gid ${asRoot ? 65534 : process.getgid?.()}`);
-      expect(log.some((l) => l.includes('exit 99'))).toBe(false);
+      expect(log.some((l) => l.includes('not the pinned commit'))).toBe(false);
 
       // The commit that built it is in the manifest; the dump is the framework's, host paths hidden.
       const manifest = JSON.parse(await artifactText(queued.id, 'manifest.json'));
