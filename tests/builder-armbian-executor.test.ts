@@ -8,7 +8,7 @@
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { cp, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { Writable } from 'node:stream';
@@ -38,6 +38,23 @@ import {
 } from './builder-harness.ts';
 import { testLogger } from './helpers/logger.ts';
 import { eventually } from './helpers/wait.ts';
+
+/** How long a killed group's members may stay listed before being reaped (not a kill bound). */
+const GROUP_REAPED_MS = 2_000;
+
+/** Pids of the processes in group `pgid` that are not zombies (a zombie is already dead). */
+function liveMembersOfGroup(pgid: number): string[] {
+  const pids = spawnSync('pgrep', ['-g', String(pgid)]).stdout.toString().split('\n').filter(Boolean);
+  return pids.filter((pid) => {
+    try {
+      // /proc/<pid>/stat: "pid (comm) state …"; the state follows the last ')'.
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
+    } catch {
+      return false; // gone between pgrep and the read
+    }
+  });
+}
 
 const WAIT_MS = 60_000;
 const asRoot = process.getuid?.() === 0;
@@ -189,8 +206,10 @@ describe('armbian executor: a build in its own workspace', () => {
       await cancelBuild(env.service, queued.id);
       await statusOf(queued.id, 'cancelled');
       expect(spawnSync('kill', ['-0', String(pid)]).status).not.toBe(0);
-      // Nothing of its group either (the child that ignored SIGTERM too).
-      expect(spawnSync('pgrep', ['-g', String(pid)]).stdout.toString().trim()).toBe('');
+      // Nothing of its group either (the child that ignored SIGTERM too). The SIGKILL lands on the
+      // whole group at once, but a killed child is listed until its new parent reaps it, which
+      // on a loaded machine can take a moment after the leader's exit was seen: wait for that.
+      await eventually(() => expect(liveMembersOfGroup(pid)).toEqual([]), { timeoutMs: GROUP_REAPED_MS });
       expect((await readdir(path.join(env.tmp, 'work'))).filter((n) => n.startsWith(queued.id))).toEqual([]);
     } finally {
       await builder.close();
