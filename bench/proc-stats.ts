@@ -1,7 +1,7 @@
 /**
  * CPU time and memory of a process from /proc (Linux), without extra packages.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 
 /** Clock ticks per second of /proc/<pid>/stat times: 100 on every Linux this runs on (USER_HZ). */
 const CLOCK_TICKS_PER_S = 100;
@@ -88,4 +88,31 @@ export class CpuWindow {
     }
     return { percent: pct(used), seconds: wall, machinePercent: pct(machine), perPid };
   }
+}
+
+/** `root` and every process below it (children, grandchildren…), e.g. an in-process server and
+ * the browser a bench launched, to tell the bench's own CPU from other work on the machine. */
+export function processTree(root: number): number[] {
+  const children = new Map<number, number[]>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      // pid (comm) state ppid …; comm may hold spaces and parentheses.
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      const list = children.get(ppid) ?? [];
+      list.push(Number(entry));
+      children.set(ppid, list);
+    } catch {
+      // The process ended while we listed /proc.
+    }
+  }
+  const out: number[] = [];
+  const stack = [root];
+  while (stack.length > 0) {
+    const pid = stack.pop() as number;
+    out.push(pid);
+    stack.push(...(children.get(pid) ?? []));
+  }
+  return out;
 }

@@ -305,7 +305,7 @@ export class BoardroomTarget implements Target {
 }
 
 /** Deletes every key matching `pattern` (the run's KEY_PREFIX): SCAN, never KEYS. */
-async function deleteKeys(r: Redis, pattern: string): Promise<number> {
+export async function deleteKeys(r: Redis, pattern: string): Promise<number> {
   let cursor = '0';
   let deleted = 0;
   do {
