@@ -18,7 +18,9 @@ import { randomBytes } from 'node:crypto';
 import os from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Redis } from 'ioredis';
+import postgres from 'postgres';
 import type { Page } from 'playwright-core';
+import { ADMIN_URL } from '../tests/helpers/postgres.ts';
 import { createConfig, scrapeMetrics, TEST_METRICS_TOKEN } from '../tests/helpers/server.ts';
 import { formReady, startHarness, UI_TIMEOUT_MS, type Harness } from '../tests/browser/browser-harness.ts';
 import { FIELD_KINDS, parseKeystrokeOptions, USAGE, type FieldKind, type KeystrokeOptions } from './keystroke/options.ts';
@@ -293,6 +295,12 @@ async function main(): Promise<void> {
   });
   let ok = false;
   try {
+    if (options.asyncCommit) {
+      // A database setting reaches new sessions only: restart the server on the same database.
+      const admin = postgres(ADMIN_URL, { max: 1, onnotice: () => {} });
+      await admin.unsafe(`alter database ${h.server.testDb.name} set synchronous_commit = off`).finally(() => admin.end());
+      await h.restartServer();
+    }
     const configId = await createConfig(h.server, {
       name: 'Keystroke bench',
       data: { BOARD: 'orangepi5', BRANCH: 'vendor', RELEASE: 'noble', VENDOR: SINGLE_LINE_START, description: 'Kiosk image for the lobby screens.' },
@@ -331,7 +339,7 @@ async function main(): Promise<void> {
     const context = [
       `remote keystroke → other page's DOM: Chromium ${h.browser.version()} headless, two pages (two editors), ` +
         `${options.samples} keystrokes per field after ${options.warmup} warm-up, ${options.gapMs}–${options.gapMs + options.jitterMs} ms apart; ` +
-        `server on Postgres${options.redisUrl ? ' + Redis' : ''}`,
+        `server on Postgres${options.asyncCommit ? ' (DIAGNOSTIC: synchronous_commit = off)' : ''}${options.redisUrl ? ' + Redis' : ''}`,
       `machine: ${cores} cores, Node ${process.version}, ${os.platform()}/${os.arch()}, ${new Date().toISOString().slice(0, 16)}Z; ` +
         `load average ${loadBefore[0].toFixed(2)} at start, ${loadAfter[0].toFixed(2)} at the end (1 min); CPU below: % of one core ` +
         `(${cores * 100} % is all of it), the whole machine / work other than this bench's server and Chromium (Postgres and Redis count as other), over each kind's keystrokes`,

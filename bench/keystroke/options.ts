@@ -23,6 +23,9 @@ export interface KeystrokeOptions {
   targetMs: number;
   /** Before each field kind, wait at most this long for other work on the machine to calm down. */
   quietWaitS: number;
+  /** Diagnostic: the bench database with `synchronous_commit = off`, i.e. what the WAL flush of
+   * the commit before each fan-out costs. Not how Boardroom runs. */
+  asyncCommit: boolean;
 }
 
 const FLAGS = {
@@ -32,6 +35,7 @@ const FLAGS = {
   gap: { type: 'string' },
   jitter: { type: 'string' },
   'no-redis': { type: 'boolean' },
+  'async-commit': { type: 'boolean' },
   target: { type: 'string' },
   'quiet-wait': { type: 'string' },
   help: { type: 'boolean' },
@@ -46,6 +50,8 @@ export const USAGE = `npm run bench:keystroke [-- flags]   (every flag also as B
   --target MS      p95 target per field kind (50)
   --quiet-wait S   before each field kind, wait up to S s for other work to calm down (30; 0: never)
   --no-redis       run the server without Redis (default: REDIS_URL or redis://127.0.0.1:6379)
+  --async-commit   diagnostic: the bench database with synchronous_commit = off (what the WAL flush
+                   before each fan-out costs); not how Boardroom runs
   CHROMIUM_PATH    the browser (/usr/bin/chromium)`;
 
 export function parseKeystrokeOptions(argv: string[], env: NodeJS.ProcessEnv): KeystrokeOptions | null {
@@ -75,5 +81,6 @@ export function parseKeystrokeOptions(argv: string[], env: NodeJS.ProcessEnv): K
     redisUrl: noRedis ? null : (env.REDIS_URL ?? 'redis://127.0.0.1:6379'),
     targetMs: num('target', 50, 0),
     quietWaitS: num('quiet-wait', 30, 0),
+    asyncCommit: values['async-commit'] === true || env.BENCH_ASYNC_COMMIT === '1',
   };
 }

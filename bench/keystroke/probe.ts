@@ -17,9 +17,9 @@
  * checked after every WebSocket message handler (the app applies a remote update and Solid / the
  * binding / ProseMirror write the DOM synchronously inside it), on every DOM mutation (ProseMirror
  * renders through the DOM; a mutation observer's callback runs right after the task that changed
- * it) and on every animation frame (catches an update deferred to a later task or frame). The
- * first check that finds the expected text is "seen"; the next animation frame after it is when
- * the browser can paint it.
+ * it) and on every animation frame while it waits (catches an update deferred to a later task or
+ * frame). The first check that finds the expected text is "seen"; the next animation frame after
+ * it is when the browser can paint it.
  */
 
 /** A Yjs update in the y-websocket protocol starts with messageSync (0), then syncUpdate (2). */
@@ -76,10 +76,18 @@ export const PROBE = `(() => {
       w.frame = clock();
     });
   };
+  // Frames are polled only while a keystroke is awaited: a page requesting frames all the time
+  // would make Chromium produce them all the time, load the machine being measured.
+  const frame = () => {
+    check('frame');
+    if (kb.watch && kb.watch.seen === null) requestAnimationFrame(frame);
+  };
   kb.watchFor = (kind, selector, expected) => {
     kb.watch = { kind, selector, expected, arrived: null, handled: null, seen: null, frame: null, via: null };
     check('armed');
-    return kb.watch.seen === null;
+    if (kb.watch.seen !== null) return false;
+    requestAnimationFrame(frame);
+    return true;
   };
   const desc = Object.getOwnPropertyDescriptor(WebSocket.prototype, 'onmessage');
   Object.defineProperty(WebSocket.prototype, 'onmessage', {
@@ -104,11 +112,6 @@ export const PROBE = `(() => {
     },
   });
   new MutationObserver(() => check('mutation')).observe(document, { subtree: true, childList: true, characterData: true });
-  const frame = () => {
-    check('frame');
-    requestAnimationFrame(frame);
-  };
-  requestAnimationFrame(frame);
 })();`;
 
 /** One keystroke's times, all on the pages' shared clock (ms). */
