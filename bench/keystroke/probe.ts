@@ -4,8 +4,9 @@
  *
  * The clock is `performance.timeOrigin + performance.now()` in each page. Chromium derives every
  * renderer's time origin from the same monotonic clock (one offset to Unix time, sampled once per
- * process), so times taken in two pages of one browser on one machine compare directly, to a few
- * microseconds. Measuring from Node instead would add the DevTools round trip (a millisecond or
+ * process), so times taken in two pages of one browser on one machine compare directly; only a
+ * wall-clock step between the two renderers' starts would offset them (the printed check shows
+ * it). Measuring from Node instead would add the DevTools round trip (a millisecond or
  * more, and as noisy as the machine) to every sample. `bench:keystroke` also estimates the two
  * pages' clock difference through Node and prints it as a check.
  *
