@@ -102,7 +102,10 @@ describe('plan build', () => {
       contentHash: buildRequest(configId).contentHash,
     });
     expect(files.get('compile-command.txt')!.toString('utf8')).toBe(
-      './compile.sh build BOARD=rock-5b BRANCH=current RELEASE=trixie BUILD_MINIMAL=no BUILD_DESKTOP=no ' +
+      "# Reproduces this build: put each file where manifest.json's installTo says, then run\n" +
+        './compile.sh my-rock-5b build\n' +
+        '# The same settings without the files (leaves out extra lines, customize-image.sh and extensions):\n' +
+        '# ./compile.sh build BOARD=rock-5b BRANCH=current RELEASE=trixie BUILD_MINIMAL=no BUILD_DESKTOP=no ' +
         'KERNEL_CONFIGURE=no COMPRESS_OUTPUTIMAGE=sha,img ENABLE_EXTENSIONS=docker-ce,boardroom-extra-packages\n',
     );
     const conf = files.get('config-my-rock-5b.conf')!.toString('utf8');

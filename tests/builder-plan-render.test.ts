@@ -90,7 +90,11 @@ describe('plan renderer', () => {
       'not checked by the Armbian framework (the framework was not asked); the image name is not predicted',
     ]);
     expect(manifest.kernelVersion).toBe('7.2');
-    expect(manifest.command).not.toContain('MY_VAR');
+    // The command the armbian executor runs: the conf file carries the settings (and extra lines).
+    expect(manifest.command).toBe('./compile.sh test build');
+    const out = files({ BOARD: 'nanopi-r5s', BRANCH: 'bleedingedge', RELEASE: 'bookworm', MY_VAR: 'x' });
+    expect(out['compile-command.txt']).not.toContain('MY_VAR');
+    expect(out['config-test.conf']).not.toContain('MY_VAR');
   });
 
   it('warns when the family has no kernel for the branch', () => {

@@ -138,7 +138,17 @@ export function renderPlan(
 
   const confName = confNameOf(snapshot.configName, facts.framework.commands);
   const compileArgs = ['build', ...commandAssignments(mapped.assignments, mapped.script.extraPackages.length > 0)];
-  const command = ['./compile.sh', ...compileArgs].map(shellWord).join(' ');
+  // What the armbian executor runs: the framework sources userpatches/config-<confName>.conf, so
+  // the configuration's extra lines and customize script take part. The KEY=value form is kept
+  // for reading and pasting, but it cannot carry them, so it is labelled as such.
+  const command = ['./compile.sh', confName, 'build'].map(shellWord).join(' ');
+  const commandLineOnly = ['./compile.sh', ...compileArgs].map(shellWord).join(' ');
+  const commandFile = [
+    "# Reproduces this build: put each file where manifest.json's installTo says, then run",
+    command,
+    '# The same settings without the files (leaves out extra lines, customize-image.sh and extensions):',
+    `# ${commandLineOnly}`,
+  ].join('\n');
   const header = [
     `# Boardroom configuration "${oneLine(snapshot.configName)}"`,
     `# content ${snapshot.contentHash}, schema ${snapshot.schemaVersion}, builder ${builderVersion}`,
@@ -149,7 +159,7 @@ export function renderPlan(
       installTo: `userpatches/config-${confName}.conf`,
       content: renderConf(header, confName, mapped.assignments, mapped.extraLines, mapped.script.extraPackages.length > 0),
     },
-    { name: 'compile-command.txt', installTo: null, content: `${command}\n` },
+    { name: 'compile-command.txt', installTo: null, content: `${commandFile}\n` },
   ];
   if (mapped.script.extraPackages.length > 0) {
     files.push({
@@ -205,7 +215,7 @@ function commandAssignments(assignments: ArmbianAssignment[], packages: boolean)
 }
 
 function renderConf(header: string[], confName: string, assignments: ArmbianAssignment[], extraLines: string, packages: boolean): string {
-  const lines = [...header, `# use: ./compile.sh ${confName}`];
+  const lines = [...header, `# use: ./compile.sh ${confName} build`];
   for (const a of assignments) {
     lines.push(`${a.name}=${doubleQuoted(a.value)}${a.implied ? ' # set by Boardroom: no terminal to ask' : ''}`);
   }
