@@ -215,13 +215,15 @@ export class Room implements DocumentRoom {
   }
 
   /**
-   * The write path for REST writes, imports into an existing configuration and restores. The
-   * edits are made on a scratch copy of the live document first, which gives the update's size
-   * before anything changes (the copy keeps a client id of its own: Yjs takes its own id arriving
-   * in an update for a clash, switches ids and logs a warning): a write past the document limit or into a full unsaved backlog is refused whole, the
-   * way a client's update is. Then the update is applied to the room in one transaction with
-   * `origin`, so it is committed, fanned out and credited in the change log like any change.
-   * Copy, edit and apply run in one synchronous step: nothing can change the room in between.
+   * The write path for REST writes and restores. The edits are made on a scratch copy of the live
+   * document first, which gives the update's size before anything changes: a write past the
+   * document limit or into a full unsaved backlog is refused whole, the way a client's update is.
+   * (The copy keeps a client id of its own: Yjs takes its own id arriving in an update for a
+   * clash, switches ids and logs a warning.) Then the update is applied to the room in one
+   * transaction with `origin`, so it is committed, fanned out and credited in the change log like
+   * any change. Copy, edit and apply run in one synchronous step: nothing changes the room in
+   * between. `before` may hold others' edits not yet committed; they were applied first, so they
+   * are durable by the time the promise resolves, like the edit itself.
    */
   async applyAs(origin: ActorOrigin, edits: readonly RoomEdit[]): Promise<AppliedEdit> {
     const limits = this.deps.limits ?? Limits;
