@@ -29,6 +29,7 @@ import { metricsAuthorized, type MetricsAccess } from './metrics-endpoint.ts';
 import { bodyLimit } from 'hono/body-limit';
 import type { Logger } from 'pino';
 import { ApiError, errorBody, sendError } from './http-errors.ts';
+import { RoomWriteRefused } from './sync/room.ts';
 import type { ConfigHooks } from './routes/config-hooks.ts';
 import { configDataRoutes, schemaRoute } from './routes/config-data.ts';
 import { configRoutes } from './routes/configs.ts';
@@ -80,11 +81,21 @@ export interface AppDeps {
   hasher: PasswordHasher;
 }
 
+/** Seconds a REST write refused for a full unsaved backlog is told to wait: commits drain a
+ * backlog in well under a second once Postgres answers again. */
+const UNSAVED_BACKLOG_RETRY_AFTER_S = 1;
+
 export function createApp(deps: AppDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
 
   app.onError((error, c) => {
     if (error instanceof ApiError) return sendError(c, error);
+    if (error instanceof RoomWriteRefused) {
+      // The limits a client's update meets (Room.applyAs): too large is final, a full backlog
+      // clears once Postgres has caught up.
+      if (error.code === 'unsaved_backlog') c.header('retry-after', String(UNSAVED_BACKLOG_RETRY_AFTER_S));
+      return sendError(c, new ApiError(error.code === 'document_too_large' ? 413 : 503, error.code, error.message));
+    }
     deps.logger.error({ err: error, path: c.req.path }, 'request failed');
     return c.json(errorBody('internal', 'internal error'), 500);
   });

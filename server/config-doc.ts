@@ -1,11 +1,13 @@
 /**
  * Reading and writing a configuration's Y.Doc on the server: the initial state of a new config
- * and the JSON view of a stored or loaded one.
+ * and the durable view of a stored or loaded one.
  */
 import * as Y from 'yjs';
 import type { DocStorage } from './storage/types.ts';
-import type { RoomManager } from './sync/room-manager.ts';
+import type { DocumentRooms, DurableSnapshot } from './sync/room.ts';
+import { contentHash } from '../shared/content-hash.ts';
 import { configToJson, writeConfig } from '../shared/doc-binding.ts';
+import { notesText } from '../shared/notes-text.ts';
 /** The Yjs state of a brand-new configuration holding `data` (defaults already merged in). */
 export function initialState(data: Record<string, unknown>): Uint8Array {
   const doc = new Y.Doc();
@@ -17,19 +19,21 @@ export function initialState(data: Record<string, unknown>): Uint8Array {
   }
 }
 
-/** The configuration as JSON: from the live room when it is loaded, else from storage. */
-export async function readConfigJson(
-  configId: string,
-  deps: { storage: DocStorage; manager: RoomManager },
-): Promise<{ data: Record<string, unknown>; doc: Y.Doc | null }> {
+/**
+ * The configuration as it is durable (docs/architecture.md, "Durability"): from the loaded room's
+ * committed copy when this process holds the room, else from storage, which holds nothing else.
+ * A change that is not committed yet is never in it, so nothing a REST caller reads can be lost.
+ */
+export async function readDurable(configId: string, deps: { storage: DocStorage; manager: DocumentRooms }): Promise<DurableSnapshot> {
   const room = deps.manager.peek(configId);
-  if (room) return { data: configToJson(room.doc), doc: room.doc };
+  if (room) return room.readDurable();
   const stored = await deps.storage.loadDoc(configId);
   const doc = new Y.Doc();
   try {
     if (stored.snapshot) Y.applyUpdate(doc, stored.snapshot);
     for (const u of stored.updates) Y.applyUpdate(doc, u);
-    return { data: configToJson(doc), doc: null };
+    const configJson = configToJson(doc);
+    return { configJson, yjsState: Y.encodeStateAsUpdate(doc), contentHash: contentHash(configJson), notes: notesText(doc) };
   } finally {
     doc.destroy();
   }

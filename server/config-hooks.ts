@@ -6,24 +6,19 @@ import { defaultConfig } from '../shared/doc-binding.ts';
 import { validateConfig } from '../shared/validation/index.ts';
 import type { ConfigHooks } from './routes/config-hooks.ts';
 import { requireWellShaped } from './routes/config-data.ts';
-import type { SchemaAuthority } from './schema-authority.ts';
-import type { RoomManager } from './sync/room-manager.ts';
 import type { AccessEvents } from './access-control.ts';
 
-export function createConfigHooks(deps: {
-  manager: RoomManager;
-  authority: SchemaAuthority;
-  events: AccessEvents;
-}): ConfigHooks {
+export function createConfigHooks(deps: { events: AccessEvents }): ConfigHooks {
   return {
     prepareNewData(data) {
       // Defaults are applied once, here, on the server: a client seeding them would create the
       // Y.Text and Y.Array values twice when two people open a new configuration at once.
       return { ...defaultConfig(), ...requireWellShaped(data) };
     },
-    describe(configId, data) {
-      const room = deps.manager.peek(configId);
-      return { validation: room ? deps.authority.resultFor(room) : validateConfig(data) };
+    describe(_configId, data) {
+      // The validation of exactly what is served (the durable state), not of the live document,
+      // which may hold an edit that is not committed yet.
+      return { validation: validateConfig(data) };
     },
     onDeleted(configId) {
       void deps.events.invalidate({ configId });

@@ -32,8 +32,6 @@ interface RoomValidation {
 
 export interface SchemaAuthority {
   hooks: RoomHooks;
-  /** The current validation result of a loaded room (computed now if none is cached). */
-  resultFor(room: Room): ValidationResult;
   onRepair?: (configId: string, count: number) => void;
 }
 
@@ -102,11 +100,5 @@ export function createSchemaAuthority(deps: {
     },
   };
 
-  return {
-    hooks,
-    resultFor(room) {
-      const s = stateOf(room);
-      return s.result && !s.dirty ? s.result : validateNow(room);
-    },
-  };
+  return { hooks };
 }

@@ -187,7 +187,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   });
   const history = createHistoryAndReview({ db: database.db, storage, manager, access, logger });
   manager.setHooks(composeRoomHooks(authority.hooks, history.hooks));
-  const configHooks: ConfigHooks = createConfigHooks({ manager, authority, events: control.events });
+  const configHooks: ConfigHooks = createConfigHooks({ events: control.events });
   const publicUrl = { value: options.publicUrl ?? '' };
   const listening = { port: 0 };
   const originPolicy = createOriginPolicy({

@@ -8,9 +8,12 @@ import * as Y from 'yjs';
 import { diffConfigs } from '../shared/config-diff.ts';
 import { contentHash } from '../shared/content-hash.ts';
 import { configToJson } from '../shared/doc-binding.ts';
+import { diffNotes, notesLines } from '../shared/notes-text.ts';
 import { configSchema } from '../shared/validation/index.ts';
 import { authed, signUp } from './helpers/auth.ts';
+import { connectClient, synced } from './helpers/clients.ts';
 import { addMember, createConfig, startTestServer, type TestServer } from './helpers/server.ts';
+import { eventually } from './helpers/wait.ts';
 
 const diff = (a: Record<string, unknown>, b: Record<string, unknown>) => diffConfigs(a, b, configSchema);
 
@@ -73,6 +76,38 @@ describe('field-level diff', () => {
   });
 });
 
+describe('notes in diffs', () => {
+  const element = (name: string, ...children: Array<Y.XmlElement | Y.XmlText>) => {
+    const e = new Y.XmlElement(name);
+    e.insert(0, children);
+    return e;
+  };
+  const text = (s: string, bold?: string) => {
+    const t = new Y.XmlText();
+    t.insert(0, s);
+    if (bold) t.insert(s.length, bold, { bold: true });
+    return t;
+  };
+
+  it('reads Tiptap notes as one line per paragraph, heading and list item, without formatting', () => {
+    const doc = new Y.Doc();
+    doc.getXmlFragment('notes').insert(0, [
+      element('heading', text('Flashing')),
+      element('paragraph', text('Use ', 'balenaEtcher')),
+      element('bulletList', element('listItem', element('paragraph', text('SD card'))), element('listItem', element('paragraph', text('eMMC')), element('bulletList', element('listItem', element('paragraph', text('needs a jumper')))))),
+      element('paragraph'),
+    ]);
+    expect(notesLines(doc)).toEqual(['Flashing', 'Use balenaEtcher', '• SD card', '• eMMC', '  • needs a jumper']);
+  });
+
+  it('gives one entry for the notes, or none when they are the same', () => {
+    expect(diffNotes('a\nb', 'a\nb')).toBeNull();
+    expect(diffNotes('', 'new')).toEqual({ path: '#notes', op: 'add', before: null, after: 'new' });
+    expect(diffNotes('old', '')).toEqual({ path: '#notes', op: 'remove', before: 'old', after: null });
+    expect(diffNotes('a\nb', 'a\nc')).toEqual({ path: '#notes', op: 'change', before: 'a\nb', after: 'a\nc' });
+  });
+});
+
 describe('versions over REST', () => {
   let server: TestServer;
   beforeAll(async () => {
@@ -126,6 +161,40 @@ describe('versions over REST', () => {
       ['/DESKTOP_TIER', 'vanish'],
       ['/DESKTOP_AUTOLOGIN', 'vanish'],
     ]);
+  });
+
+  it('shows what changed in the notes between versions and since one', async () => {
+    const id = await createConfig(server, { name: 'notes diff', data: { BOARD: 'rock-5b' } });
+    const writer = connectClient({ url: server.url, token: server.token }, id);
+    await synced(writer);
+    const notes = writer.doc.getXmlFragment('notes');
+    const paragraph = (line: string) => {
+      const p = new Y.XmlElement('paragraph');
+      p.insert(0, [new Y.XmlText(line)]);
+      return p;
+    };
+    try {
+      const v0 = (await (await post(`/api/configs/${id}/versions`, { label: 'no notes' })).json()) as { id: string };
+      notes.insert(0, [paragraph('Flash with balenaEtcher')]);
+      const diffSince = async (from: string, to = 'current') =>
+        (await (await server.api(`/api/configs/${id}/diff?from=${from}&to=${to}`)).json()) as Array<{ path: string }>;
+      await eventually(async () => expect(await diffSince(v0.id)).toEqual([{ path: '#notes', op: 'add', before: null, after: 'Flash with balenaEtcher' }]));
+      const v1 = (await (await post(`/api/configs/${id}/versions`, { label: 'notes' })).json()) as { id: string };
+      expect(await diffSince(v0.id, v1.id)).toEqual([{ path: '#notes', op: 'add', before: null, after: 'Flash with balenaEtcher' }]);
+
+      notes.insert(1, [paragraph('Boot from SD')]);
+      writer.doc.getMap('config').set('BRANCH', 'edge');
+      // Configuration entries first, in the form's order; the notes last.
+      await eventually(async () =>
+        expect(await diffSince(v1.id)).toEqual([
+          { path: '/BRANCH', op: 'add', before: null, after: 'edge' },
+          { path: '#notes', op: 'change', before: 'Flash with balenaEtcher', after: 'Flash with balenaEtcher\nBoot from SD' },
+        ]),
+      );
+      expect(await diffSince(v1.id, v1.id)).toEqual([]);
+    } finally {
+      writer.destroy();
+    }
   });
 
   it('answers bad input clearly and enforces roles', async () => {

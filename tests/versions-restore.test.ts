@@ -9,6 +9,7 @@ import { authed, signUp, type TestUser } from './helpers/auth.ts';
 import { connectClient, synced, type TestClient } from './helpers/clients.ts';
 import { addMember, createConfig, startTestServer, type TestServer } from './helpers/server.ts';
 import { eventually } from './helpers/wait.ts';
+import { notesText } from '../shared/notes-text.ts';
 
 describe('restoring versions', () => {
   let server: TestServer;
@@ -122,6 +123,70 @@ describe('restoring versions', () => {
       expect(data).toMatchObject({ VENDOR: 'v2', extraPackages: ['htop', 'curl'], customizeScript: 'echo hi\n', description: 'Bob was here' });
       expect(data.DESKTOP_ENVIRONMENT).toBeUndefined();
     });
+  });
+
+  /** Replaces the notes with one paragraph per line, as Tiptap stores them. */
+  const writeNotes = (client: TestClient, lines: string[]) => {
+    const notes = client.doc.getXmlFragment('notes');
+    client.doc.transact(() => {
+      notes.delete(0, notes.length);
+      notes.insert(0, lines.map((line) => {
+        const p = new Y.XmlElement('paragraph');
+        p.insert(0, [new Y.XmlText(line)]);
+        return p;
+      }));
+    });
+  };
+  const notesOf = (client: TestClient) => notesText(client.doc);
+  const notesNow = async (id: string) => {
+    const res = await server.api(`/api/configs/${id}/diff?from=${emptyVersion.get(id)}`);
+    const entry = ((await res.json()) as Array<{ path: string; after: unknown }>).find((e) => e.path === '#notes');
+    return (entry?.after as string | null | undefined) ?? '';
+  };
+  /** A version made before any notes: diffing against it shows the notes as they are now. */
+  const emptyVersion = new Map<string, string>();
+
+  it('brings the notes back with a whole restore, and restores only the notes on request', async () => {
+    const { id, v1, a, b, ca, cb } = await setup('notes', { BOARD: 'rock-5b', VENDOR: 'v1' });
+    emptyVersion.set(id, v1);
+    writeNotes(a, ['Flash with balenaEtcher', 'Boot from SD']);
+    await eventually(async () => expect(await notesNow(id)).toBe('Flash with balenaEtcher\nBoot from SD'));
+    const withNotes = ((await (await post(`/api/configs/${id}/versions`, { label: 'with notes' })).json()) as { id: string }).id;
+
+    writeNotes(a, ['Boot from eMMC']);
+    ca.set('BRANCH', 'edge');
+    await eventually(async () => expect(await notesNow(id)).toBe('Boot from eMMC'));
+    await eventually(() => expect(notesOf(b)).toBe('Boot from eMMC'));
+
+    // Notes only: the configuration stays as it is now.
+    const notesOnly = await post(`/api/configs/${id}/versions/${withNotes}/restore`, { path: '#notes' }, alice);
+    expect(notesOnly.status).toBe(200);
+    const body = (await notesOnly.json()) as { path: string; changes: unknown[] };
+    expect(body.path).toBe('#notes');
+    expect(body.changes).toEqual([{ path: '#notes', op: 'change', before: 'Boot from eMMC', after: 'Flash with balenaEtcher\nBoot from SD' }]);
+    await eventually(() => expect([notesOf(a), notesOf(b)]).toEqual(['Flash with balenaEtcher\nBoot from SD', 'Flash with balenaEtcher\nBoot from SD']));
+    expect(cb.get('BRANCH')).toBe('edge');
+    // One change, credited to the person who restored.
+    const { entries } = (await (await server.api(`/api/configs/${id}/history?path=${encodeURIComponent('#notes')}`)).json()) as {
+      entries: Array<{ author: { name: string }; source: string }>;
+    };
+    expect([entries[0].author.name, entries[0].source]).toEqual(['Alice', 'restore']);
+
+    // The whole version from before any notes: configuration and notes both go back.
+    const whole = await post(`/api/configs/${id}/versions/${v1}/restore`, {}, bob);
+    expect(whole.status).toBe(200);
+    const changes = ((await whole.json()) as { changes: Array<{ path: string; op: string }> }).changes;
+    expect(changes.map((c) => [c.path, c.op])).toEqual([['/BRANCH', 'remove'], ['#notes', 'remove']]);
+    const then = ((await (await server.api(`/api/configs/${id}/versions/${v1}`)).json()) as { data: Record<string, unknown> }).data;
+    expect(then.BRANCH).toBeUndefined();
+    await eventually(() => expect([notesOf(a), ca.get('BRANCH')]).toEqual(['', then.BRANCH]));
+    expect(notesOf(b)).toBe('');
+
+    // And the version with notes brings them back whole, as the same blocks.
+    const again = await post(`/api/configs/${id}/versions/${withNotes}/restore`, {}, bob);
+    expect(again.status).toBe(200);
+    await eventually(() => expect(notesOf(b)).toBe('Flash with balenaEtcher\nBoot from SD'));
+    expect(b.doc.getXmlFragment('notes').toArray().map((n) => (n as Y.XmlElement).nodeName)).toEqual(['paragraph', 'paragraph']);
   });
 
   it('refuses restores that cannot be done, and people who may not edit', async () => {

@@ -7,9 +7,10 @@ import type { ChangeView, TextEdit } from '../../shared/history-types.ts';
 import { parsePointer } from '../../shared/json-pointer.ts';
 import { titleAt } from '../../shared/schema/schema-path.ts';
 import type { ConfigSchema } from '../../shared/schema/types.ts';
+import { NOTES_PATH } from '../../shared/notes-text.ts';
 
-/** Change-log path of the rich-text notes (server/history/change-capture.ts). */
-export const NOTES_PATH = '#notes';
+/** Path of the rich-text notes in the change log, diffs and restores. */
+export { NOTES_PATH };
 
 /** Values are cut to this many characters in timelines and diffs; the full value is in the tooltip. */
 export const MAX_INLINE_VALUE_CHARS = 64;

@@ -81,7 +81,7 @@ export function VersionList(props: { api: HistoryApi; center: ReviewCenter; canE
       if (event.type === 'version' && event.action === 'created') {
         setVersions((list) => [event.version, ...list.filter((v) => v.id !== event.version.id)]);
       } else if (event.type === 'version' && event.action === 'restored') {
-        const what = event.path ? `${fieldTitle(schema, event.path)} from` : 'every field from';
+        const what = event.path ? `${fieldTitle(schema, event.path)} from` : 'every field and the notes from';
         setNote({ text: `${event.by.name} restored ${what} “${event.label}” (${event.changes.length} changed).`, error: false });
       }
     }),
@@ -170,7 +170,7 @@ export function VersionList(props: { api: HistoryApi; center: ReviewCenter; canE
                         >
                           <span class="confirm" role="group" aria-label="Confirm restore">
                             <button type="button" class="button button--small button--danger" disabled={!!restoring()} onClick={() => void restore(version)}>
-                              {restoring() === version.id ? 'Restoring…' : 'Restore every field'}
+                              {restoring() === version.id ? 'Restoring…' : 'Restore every field and the notes'}
                             </button>
                             <button type="button" class="button button--small" onClick={() => setConfirming(null)}>
                               Cancel
@@ -201,7 +201,7 @@ export function VersionList(props: { api: HistoryApi; center: ReviewCenter; canE
                 <DiffView
                   entries={diff()}
                   schema={schema}
-                  empty="No differences: the configuration is as it was in this version."
+                  empty="No differences: the configuration and its notes are as they were in this version."
                   onRestoreField={props.canEdit ? (entry) => void restore(current().version, entry.path) : undefined}
                   restoring={restoring()}
                   testId="version-diff"

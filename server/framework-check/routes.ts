@@ -7,7 +7,6 @@
  */
 import { Queue, QueueEvents } from 'bullmq';
 import { Hono } from 'hono';
-import { configToJson } from '../../shared/doc-binding.ts';
 import {
   FRAMEWORK_CHECK_JOB_NAME,
   FRAMEWORK_CHECK_QUEUE_NAME,
@@ -23,11 +22,11 @@ import type { AppEnv } from '../auth/actor.ts';
 import type { BuildsContext } from '../builds-context.ts';
 import { ApiError, notFound } from '../http-errors.ts';
 import type { DocStorage } from '../storage/types.ts';
-import type { RoomManager } from '../sync/room-manager.ts';
+import type { DocumentRooms } from '../sync/room.ts';
 
 export interface FrameworkCheckRouteDeps {
   storage: DocStorage;
-  manager: RoomManager;
+  manager: DocumentRooms;
   access: AccessStore;
   builds: BuildsContext | null;
 }
@@ -45,8 +44,8 @@ export function frameworkCheckRoutes(deps: FrameworkCheckRouteDeps): Hono<AppEnv
     const record = await deps.storage.getConfig(id);
     if (!record) throw notFound();
     if ((await b.redis.exists(frameworkCheckerKey(b.keys))) === 0) throw new ApiError(503, 'framework_check_unavailable', UNAVAILABLE);
-    const room = await deps.manager.get(id);
-    const configJson = configToJson(room.doc) as Record<string, unknown>;
+    // Only what is durable is sent to a builder (docs/architecture.md, "Durability").
+    const { configJson } = (await deps.manager.get(id)).readDurable();
     // Per request: checks are rare and interactive, and QueueEvents holds a blocking connection
     // that a long-lived one would keep open for every server whose users never check.
     const queue = new Queue<FrameworkCheckJobData, FrameworkCheckAnswer>(FRAMEWORK_CHECK_QUEUE_NAME, { connection: b.redis, prefix: b.keys.bullPrefix });

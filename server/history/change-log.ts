@@ -10,7 +10,7 @@
  *
  * Every applied transaction is turned into field changes (`change-capture.ts`) and attributed to
  * its origin: the connection's person for live edits, the REST caller for writes and restores
- * (an ActingOrigin), the server for repairs. Closed entries are written once; open ones are
+ * (an `actor` origin), the server for repairs. Closed entries are written once; open ones are
  * checkpointed every FLUSH_INTERVAL_MS (rewritten while their burst grows), so a SIGKILL loses at
  * most about a second of the log, not a whole open burst. The document itself is never at stake:
  * this is an account of changes, not the changes; shutdown closes and writes everything.
@@ -20,7 +20,7 @@ import type { Logger } from 'pino';
 import type * as Y from 'yjs';
 import type { HistoryEvent } from '../../shared/history-types.ts';
 import type { Db } from '../db/connect.ts';
-import { REMOTE_ORIGIN, type Room, type RoomHooks } from '../sync/room.ts';
+import { originOf, type Room, type RoomHooks } from '../sync/room.ts';
 import { BurstCoalescer, type Burst } from './burst-coalescer.ts';
 import { FieldTracker, textAt } from './change-capture.ts';
 import { burstRow, burstView, rowView, type ChangeView, type LastChange } from './change-entry.ts';
@@ -71,7 +71,8 @@ export class ChangeLog {
 
   private onTransaction(room: Room, transaction: Y.Transaction): void {
     const tracker = this.trackers.get(room);
-    if (transaction.origin === 'load' || !tracker) {
+    const origin = originOf(transaction.origin);
+    if (origin.kind === 'load' || !tracker) {
       // The stored state is history already; from here on every field's value is known.
       this.trackers.set(room, new FieldTracker(room.doc));
       this.rooms.set(room.configId, new WeakRef(room));
@@ -80,7 +81,7 @@ export class ChangeLog {
     if (transaction.changed.size === 0) return;
     const changes = tracker.changes(transaction);
     if (changes.length === 0) return;
-    if (transaction.origin === REMOTE_ORIGIN) {
+    if (origin.kind === 'remote') {
       // Another server process committed it and logs it: here it only moves open bursts' edits.
       for (const c of changes) if (c.kind === 'text') this.coalescer.move(room.configId, c.path, c.ops);
       return;

@@ -6,8 +6,7 @@
  */
 import type { Access } from '../access/authorize.ts';
 import { isGuestPersonId, personIdOf } from '../access/policy.ts';
-import { Connection } from '../sync/connection.ts';
-import { ActingOrigin } from '../sync/room.ts';
+import { actorOrigin, originOf, type ActorOrigin, type ActorSource } from '../sync/room.ts';
 import type { Person, PersonKind } from '../../shared/history-types.ts';
 
 export type { Person, PersonKind };
@@ -23,24 +22,25 @@ export function personOf(access: Access): Person {
 }
 
 /** A server transaction made for the REST caller, credited to them in the change log. */
-export function actingOrigin(access: Access, source: string): ActingOrigin {
+export function actingOrigin(access: Access, source: ActorSource): ActorOrigin {
   const person = personOf(access);
-  return new ActingOrigin({ userId: person.id ?? 'guest', name: person.name }, source);
+  return actorOrigin({ userId: person.id ?? 'guest', name: person.name }, source);
 }
 
 /** Who made a document transaction, and how (sync, rest, restore, server). */
-export function authorOfOrigin(origin: unknown): { author: Person; source: string } {
-  if (origin instanceof Connection) {
-    const p = origin.principal;
+export function authorOfOrigin(transactionOrigin: unknown): { author: Person; source: string } {
+  const origin = originOf(transactionOrigin);
+  if (origin.kind === 'client') {
+    const p = origin.connection.principal;
     const guest = p.who.kind === 'shareLinkGuest';
     return { author: { id: p.userId, name: p.name, kind: guest ? 'guest' : 'user' }, source: 'sync' };
   }
-  if (origin instanceof ActingOrigin) {
+  if (origin.kind === 'actor') {
     const { userId, name } = origin.actor;
     const guest = isGuestPersonId(userId);
     return { author: { id: userId, name, kind: guest ? 'guest' : 'user' }, source: origin.source };
   }
-  // SERVER_ORIGIN (repairs) and anything else the server did on its own.
+  // The server's own changes (repairs); load and remote transactions are not logged as changes.
   return { author: SERVER_PERSON, source: 'server' };
 }
 

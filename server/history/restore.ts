@@ -1,18 +1,19 @@
 /**
- * Restoring a version, whole or one subtree, as a new change on top of the current state: the
- * history stays as it was, everyone sees the restore live, and it is credited to the person who
- * asked for it. The write is the smallest diff (`writeConfig`), taken synchronously against the
- * room's document as it is at that instant, so fields the restore does not touch keep whatever
- * collaborators wrote, including edits that arrive concurrently.
+ * Restoring a version, whole, one subtree or only its notes, as a new change on top of the current
+ * state: the history stays as it was, everyone sees the restore live, and it is credited to the
+ * person who asked for it. The write goes through `Room.applyAs` as the smallest diff
+ * (`writeConfig`), taken synchronously against the room's document as it is at that instant, so
+ * fields the restore does not touch keep whatever collaborators wrote, including edits that
+ * arrive concurrently. Notes are replaced whole (a copy of the version's blocks).
  */
 import { diffConfigs, type DiffEntry } from '../../shared/config-diff.ts';
 import { valueAt } from '../../shared/comment-anchor.ts';
-import { configToJson, writeConfig } from '../../shared/doc-binding.ts';
 import { parsePointer, asIndex } from '../../shared/json-pointer.ts';
+import { diffNotes, NOTES_PATH } from '../../shared/notes-text.ts';
 import { configSchema } from '../../shared/validation/index.ts';
 import { ApiError } from '../http-errors.ts';
 import { requireWellShaped } from '../routes/config-data.ts';
-import type { ActingOrigin, Room } from '../sync/room.ts';
+import type { ActorOrigin, DocumentRoom, RoomEdit } from '../sync/room.ts';
 
 const unprocessable = (path: string, message: string, keyword: string) =>
   new ApiError(422, 'validation_failed', message, [{ path, message, keyword }]);
@@ -43,15 +44,23 @@ function withValueAt(current: Record<string, unknown>, segments: string[], value
 }
 
 /**
- * Writes `version` (or, with `path`, only its value at that JSON Pointer) into the room as one
- * transaction made by `origin`. Returns what changed. Throws ApiError 422 when the result would
- * not fit the current schema (a version from an older schema) or the path cannot be restored.
+ * Writes `version` (or, with `path`, only its value at that JSON Pointer; with `#notes`, only its
+ * notes) into the room as one transaction made by `origin`, and resolves once it is durable.
+ * A whole restore brings back the configuration and the notes. Returns what changed (the notes as
+ * one entry, path `#notes`). Throws ApiError 422 when the result would not fit the current schema
+ * (a version from an older schema) or the path cannot be restored.
  */
-export function restoreVersion(room: Room, version: Record<string, unknown>, path: string | undefined, origin: ActingOrigin): DiffEntry[] {
-  const before = configToJson(room.doc);
-  let target: Record<string, unknown>;
+export async function restoreVersion(
+  room: DocumentRoom,
+  version: { data: Record<string, unknown>; yjsState: Uint8Array },
+  path: string | undefined,
+  origin: ActorOrigin,
+): Promise<DiffEntry[]> {
+  let edits: RoomEdit[];
   if (path === undefined || path === '') {
-    target = version;
+    edits = [{ kind: 'config', data: requireWellShaped(version.data) }, { kind: 'notes', from: version.yjsState }];
+  } else if (path === NOTES_PATH) {
+    edits = [{ kind: 'notes', from: version.yjsState }];
   } else {
     let segments: string[];
     try {
@@ -59,13 +68,18 @@ export function restoreVersion(room: Room, version: Record<string, unknown>, pat
     } catch {
       throw unprocessable('/path', 'path must be a JSON Pointer such as /BOARD', 'format');
     }
-    const then = valueAt(version, segments);
-    if (then === undefined && valueAt(before, segments) === undefined) {
-      throw unprocessable(path, 'neither the version nor the configuration has a value here', 'restore');
-    }
-    target = withValueAt(before, segments, then, path);
+    // Built on the configuration as it is at the instant of the write (see above).
+    const data = (before: Record<string, unknown>) => {
+      const then = valueAt(version.data, segments);
+      if (then === undefined && valueAt(before, segments) === undefined) {
+        throw unprocessable(path, 'neither the version nor the configuration has a value here', 'restore');
+      }
+      return requireWellShaped(withValueAt(before, segments, then, path));
+    };
+    edits = [{ kind: 'config', data }];
   }
-  requireWellShaped(target);
-  writeConfig(room.doc, target, origin);
-  return diffConfigs(before, configToJson(room.doc), configSchema);
+  const applied = await room.applyAs(origin, edits);
+  const changes = diffConfigs(applied.config.before, applied.config.after, configSchema);
+  const notes = diffNotes(applied.notes.before, applied.notes.after);
+  return notes ? [...changes, notes] : changes;
 }

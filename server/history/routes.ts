@@ -6,8 +6,10 @@
  * - `GET  /versions?limit=&before=&kind=`  named versions, newest first
  * - `POST /versions` `{ label }`           freeze the current state
  * - `GET  /versions/:versionId`            one version with its JSON (`?state=1` adds the Yjs state)
- * - `POST /versions/:versionId/restore` `{ path? }`  restore it, whole or one subtree
- * - `GET  /diff?from=&to=`                 field-level diff; from/to are version ids or `current`
+ * - `POST /versions/:versionId/restore` `{ path? }`  restore it, whole (configuration and notes),
+ *                                          one subtree, or only the notes (`path: "#notes"`)
+ * - `GET  /diff?from=&to=`                 field-level diff; from/to are version ids or `current`;
+ *                                          a notes change is one more entry, path `#notes`
  *
  * Reading needs `read`; creating and restoring versions need `edit`.
  */
@@ -18,18 +20,18 @@ import { configSchema } from '../../shared/validation/index.ts';
 import type { AccessStore } from '../auth/access-store.ts';
 import { requireAction } from '../access/authorize.ts';
 import type { AppEnv } from '../auth/actor.ts';
-import { readConfigJson } from '../config-doc.ts';
+import { diffNotes, notesTextOfState } from '../../shared/notes-text.ts';
+import { readDurable } from '../config-doc.ts';
 import { ApiError, badRequest, notFound, readJsonObject, unprocessable } from '../http-errors.ts';
 import type { Db } from '../db/connect.ts';
 import type { DocStorage } from '../storage/types.ts';
-import type { RoomManager } from '../sync/room-manager.ts';
+import type { DocumentRooms } from '../sync/room.ts';
 import { HISTORY_PAGE_DEFAULT, HISTORY_PAGE_MAX, type ChangeLog } from './change-log.ts';
 import { readLimit, readText } from './params.ts';
 import { actingOrigin, personOf } from './people.ts';
 import { restoreVersion } from './restore.ts';
 import {
   countManualVersions,
-  freezeRoom,
   getVersion,
   insertVersion,
   listVersions,
@@ -46,7 +48,7 @@ export const MAX_PATH_LENGTH = 512;
 export interface HistoryRouteDeps {
   db: Db;
   storage: DocStorage;
-  manager: RoomManager;
+  manager: DocumentRooms;
   access: AccessStore;
   changeLog: ChangeLog;
   push: (configId: string, event: HistoryEvent) => void;
@@ -68,12 +70,15 @@ export function historyRoutes(deps: HistoryRouteDeps): Hono<AppEnv> {
   const allow = (c: { get(k: 'actor'): AppEnv['Variables']['actor'] }, id: string, action: 'read' | 'edit') =>
     requireAction(deps, c.get('actor'), id, action);
 
-  /** A version's JSON, or the configuration as it is now. */
-  const stateOf = async (configId: string, ref: string, param: string): Promise<Record<string, unknown>> => {
-    if (ref === 'current') return (await readConfigJson(configId, deps)).data;
+  /** A version's JSON and notes, or the configuration's as they are durable now. */
+  const stateOf = async (configId: string, ref: string, param: string): Promise<{ data: Record<string, unknown>; notes: string }> => {
+    if (ref === 'current') {
+      const now = await readDurable(configId, deps);
+      return { data: now.configJson, notes: now.notes };
+    }
     const version = await getVersion(db, configId, ref);
     if (!version) throw new ApiError(404, 'not_found', `unknown version ${ref} (${param})`);
-    return version.data;
+    return { data: version.data, notes: notesTextOfState(version.yjsState) };
   };
 
   app.get('/:id/history', async (c) => {
@@ -121,7 +126,7 @@ export function historyRoutes(deps: HistoryRouteDeps): Hono<AppEnv> {
     if ((await countManualVersions(db, id)) >= MAX_MANUAL_VERSIONS_PER_CONFIG) {
       throw new ApiError(409, 'limit_reached', `a configuration keeps at most ${MAX_MANUAL_VERSIONS_PER_CONFIG} named versions`);
     }
-    const state = await freezeRoom(await deps.manager.get(id));
+    const state = await (await deps.manager.get(id)).freeze();
     const version = await insertVersion(db, { configId: id, kind: 'manual', label, createdBy: personOf(access), state });
     deps.push(id, { type: 'version', action: 'created', version });
     return c.json(version, 201);
@@ -147,8 +152,7 @@ export function historyRoutes(deps: HistoryRouteDeps): Hono<AppEnv> {
     const version = await getVersion(db, id, c.req.param('versionId'));
     if (!version) throw notFound('version');
     const room = await deps.manager.get(id);
-    const changes = restoreVersion(room, version.data, path || undefined, actingOrigin(access, 'restore'));
-    await room.whenSaved();
+    const changes = await restoreVersion(room, version, path || undefined, actingOrigin(access, 'restore'));
     const restored = { versionId: version.id, label: version.label, path: path || null, changes };
     deps.push(id, { type: 'version', action: 'restored', ...restored, by: personOf(access) });
     return c.json(restored);
@@ -161,7 +165,9 @@ export function historyRoutes(deps: HistoryRouteDeps): Hono<AppEnv> {
     const to = c.req.query('to') ?? 'current';
     if (!from) throw badRequest('from is required: a version id or current', [{ path: 'from', message: 'missing', keyword: 'required' }]);
     const [before, after] = await Promise.all([stateOf(id, from, 'from'), stateOf(id, to, 'to')]);
-    return c.json(diffConfigs(before, after, configSchema));
+    const notes = diffNotes(before.notes, after.notes);
+    const changes = diffConfigs(before.data, after.data, configSchema);
+    return c.json(notes ? [...changes, notes] : changes);
   });
 
   return app;

@@ -3,13 +3,9 @@
  * hash and the schema version) made by hand, for every build, and when a review opens.
  */
 import { and, count, desc, eq, lt } from 'drizzle-orm';
-import * as Y from 'yjs';
-import { contentHash } from '../../shared/content-hash.ts';
 import { configVersions } from '../../shared/db/review-schema.ts';
-import { configToJson } from '../../shared/doc-binding.ts';
-import { SCHEMA_VERSION } from '../../shared/schema/version.ts';
 import type { Db } from '../db/connect.ts';
-import type { Room } from '../sync/room.ts';
+import type { FrozenState } from '../sync/room.ts';
 import type { VersionKind, VersionMeta } from '../../shared/history-types.ts';
 import { personView, type Person } from './people.ts';
 
@@ -23,12 +19,8 @@ export const MAX_MANUAL_VERSIONS_PER_CONFIG = 500;
 export const VERSIONS_PAGE_DEFAULT = 50;
 export const VERSIONS_PAGE_MAX = 200;
 
-export interface FrozenState {
-  configJson: Record<string, unknown>;
-  yjsState: Uint8Array;
-  contentHash: string;
-  schemaVersion: string;
-}
+/** What a version holds: one committed point of the room (`Room.freeze`, the one way to freeze). */
+export type { FrozenState };
 
 export interface Version extends VersionMeta {
   data: Record<string, unknown>;
@@ -65,14 +57,6 @@ function metaView(r: MetaRow): VersionMeta {
     contentHash: r.contentHash,
     schemaVersion: r.schemaVersion,
   };
-}
-
-/** The room's state now, once it is durable (a version never holds a change that could be lost). */
-export async function freezeRoom(room: Room): Promise<FrozenState> {
-  const yjsState = Y.encodeStateAsUpdate(room.doc);
-  const configJson = configToJson(room.doc);
-  await room.whenSaved();
-  return { configJson, yjsState, contentHash: contentHash(configJson), schemaVersion: SCHEMA_VERSION };
 }
 
 export async function insertVersion(

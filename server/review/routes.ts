@@ -16,7 +16,6 @@
  * Every change is pushed to the configuration's `?ext=1` clients as an `event` message.
  */
 import { Hono, type Context } from 'hono';
-import { contentHash } from '../../shared/content-hash.ts';
 import { anchorStatus, type CommentAnchor } from '../../shared/comment-anchor.ts';
 import type { HistoryEvent } from '../../shared/history-types.ts';
 import type { Action } from '../../shared/roles.ts';
@@ -25,15 +24,15 @@ import { configSchema } from '../../shared/validation/index.ts';
 import type { AccessStore } from '../auth/access-store.ts';
 import { actorIdOf, requireAction, requireAlso } from '../access/authorize.ts';
 import type { AppEnv } from '../auth/actor.ts';
-import { readConfigJson } from '../config-doc.ts';
+import { readDurable } from '../config-doc.ts';
 import type { Db } from '../db/connect.ts';
 import { readLimit, readText } from '../history/params.ts';
 import { personOf } from '../history/people.ts';
 import { MAX_PATH_LENGTH } from '../history/routes.ts';
-import { freezeRoom, insertVersion, isUuid } from '../history/versions.ts';
+import { insertVersion, isUuid } from '../history/versions.ts';
 import { ApiError, badRequest, notFound, readJsonObject, unprocessable } from '../http-errors.ts';
 import type { DocStorage } from '../storage/types.ts';
-import type { RoomManager } from '../sync/room-manager.ts';
+import type { DocumentRooms } from '../sync/room.ts';
 import {
   countInThread,
   countThreads,
@@ -70,7 +69,7 @@ import {
 export interface ReviewRouteDeps {
   db: Db;
   storage: DocStorage;
-  manager: RoomManager;
+  manager: DocumentRooms;
   access: AccessStore;
   push: (configId: string, event: HistoryEvent) => void;
   /** Who changed a configuration when (the change log, with what it still holds in memory). */
@@ -99,10 +98,10 @@ export function reviewRoutes(deps: ReviewRouteDeps): Hono<AppEnv> {
   const approval: ApprovalDeps = { db, authors: deps.authors };
   const app = new Hono<AppEnv>();
   const allow = (c: Context<AppEnv>, action: Action) => requireAction(deps, c.get('actor'), c.req.param('id')!, action);
-  const currentJson = async (id: string) => (await readConfigJson(id, deps)).data;
+  const currentJson = async (id: string) => (await readDurable(id, deps)).configJson;
   const current = async (id: string) => {
-    const json = await currentJson(id);
-    return { json, contentHash: contentHash(json) };
+    const durable = await readDurable(id, deps);
+    return { json: durable.configJson, contentHash: durable.contentHash };
   };
 
   app.get('/:id/comments', async (c) => {
@@ -200,7 +199,7 @@ export function reviewRoutes(deps: ReviewRouteDeps): Hono<AppEnv> {
     const title = readText(body, 'title', { max: MAX_REVIEW_TITLE_LENGTH }) || 'Review';
     const openedBy = personOf(access);
     const baseVersionId = await baseVersionFor(approval, id);
-    const state = await freezeRoom(await deps.manager.get(id));
+    const state = await (await deps.manager.get(id)).freeze();
     const version = await insertVersion(db, { configId: id, kind: 'review', label: title, createdBy: openedBy, state });
     const reviewId = await insertReview(db, { configId: id, contentHash: state.contentHash, versionId: version.id, baseVersionId, title, openedBy });
     const review = (await getReview(approval, id, reviewId, await current(id)))!;

@@ -4,9 +4,7 @@
  * plus `GET /api/shares/:token`, which tells the `/s/<token>` page what a link opens.
  */
 import { Hono } from 'hono';
-import * as Y from 'yjs';
 import { isRole, isShareRole, type Role, type ShareRole } from '../../shared/roles.ts';
-import { configToJson } from '../../shared/doc-binding.ts';
 import type { AccessStore, ShareLink } from '../auth/access-store.ts';
 import { normalizeEmail } from '../auth/accounts.ts';
 import { requireAction } from '../access/authorize.ts';
@@ -15,7 +13,7 @@ import type { AccessEvents } from '../access-control.ts';
 import { ApiError, notFound, readJsonObject } from '../http-errors.ts';
 import type { InvitationStore } from '../invitations/invitation-store.ts';
 import type { DocStorage } from '../storage/types.ts';
-import type { RoomManager } from '../sync/room-manager.ts';
+import type { DocumentRooms } from '../sync/room.ts';
 
 export const MAX_SHARE_LABEL_LENGTH = 100;
 /** Links live at most a year; "forever" links are how old access lingers unnoticed. */
@@ -25,7 +23,7 @@ export interface AccessRouteDeps {
   access: AccessStore;
   invitations: InvitationStore;
   storage: DocStorage;
-  manager: RoomManager;
+  manager: DocumentRooms;
   events: AccessEvents;
   /** Base URL people reach this server at; a function because it is known only once listening. */
   publicUrl: () => string;
@@ -178,12 +176,6 @@ export function accessRoutes(deps: AccessRouteDeps): Hono<AppEnv> {
 
 /** A frozen copy of the configuration as it is now (for snapshot links). */
 async function freeze(deps: AccessRouteDeps, configId: string): Promise<{ json: unknown; state: Uint8Array }> {
-  const room = await deps.manager.get(configId);
-  await room.whenSaved();
-  const doc = new Y.Doc();
-  const state = Y.encodeStateAsUpdate(room.doc);
-  Y.applyUpdate(doc, state);
-  const json = configToJson(doc);
-  doc.destroy();
-  return { json, state };
+  const frozen = await (await deps.manager.get(configId)).freeze();
+  return { json: frozen.configJson, state: frozen.yjsState };
 }

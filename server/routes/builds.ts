@@ -5,8 +5,6 @@
  */
 import { Hono, type Context } from 'hono';
 import { stream, streamSSE } from 'hono/streaming';
-import * as Y from 'yjs';
-import { configToJson } from '../../shared/doc-binding.ts';
 // Named modules rather than shared/builds/index.ts, which also pulls in BullMQ (tens of MB) —
 // a server without a build queue should not pay for it.
 import { checkArtifactName } from '../../shared/builds/artifact-name.ts';
@@ -14,7 +12,6 @@ import { cancelBuild, enqueueBuild, retryBuild } from '../../shared/builds/build
 import { BuildError } from '../../shared/builds/errors.ts';
 import { followBuildLog } from '../../shared/builds/follow-log.ts';
 import { getArtifact, getBuild, getBuildSnapshot, listBuilds, readBuildLog } from '../../shared/builds/read.ts';
-import { contentHash } from '../../shared/content-hash.ts';
 import { SCHEMA_VERSION } from '../../shared/schema/index.ts';
 import { validateConfig } from '../../shared/validation/index.ts';
 import type { AccessStore } from '../auth/access-store.ts';
@@ -24,7 +21,7 @@ import { isUuid } from '../history/versions.ts';
 import type { BuildsContext } from '../builds-context.ts';
 import { ApiError, notFound, readJsonObject, unprocessable } from '../http-errors.ts';
 import type { DocStorage } from '../storage/types.ts';
-import type { RoomManager } from '../sync/room-manager.ts';
+import type { DocumentRooms } from '../sync/room.ts';
 
 /** The checksum of a download travels in this header so a client can verify what it saved. */
 export const CHECKSUM_HEADER = 'x-checksum-sha256';
@@ -43,7 +40,7 @@ export interface BuildGate {
 
 export interface BuildRouteDeps {
   storage: DocStorage;
-  manager: RoomManager;
+  manager: DocumentRooms;
   access: AccessStore;
   /** Null when no Redis is configured: build routes answer 503. */
   builds: BuildsContext | null;
@@ -118,10 +115,8 @@ export function buildRoutes(deps: BuildRouteDeps): Hono<AppEnv> {
     const record = await deps.storage.getConfig(id);
     if (!record) throw notFound();
     const room = await deps.manager.get(id);
-    // Freeze exactly what is durable now: JSON and Yjs state from the same moment.
-    await room.whenSaved();
-    const configJson = configToJson(room.doc);
-    const yjsState = Y.encodeStateAsUpdate(room.doc);
+    // JSON, Yjs state and hash of one committed point (Room.freeze).
+    const { configJson, yjsState, contentHash: hash } = await room.freeze();
     const validation = validateConfig(configJson);
     if (!validation.valid) {
       throw unprocessable(
@@ -129,7 +124,6 @@ export function buildRoutes(deps: BuildRouteDeps): Hono<AppEnv> {
         validation.errors.map(({ path, message, keyword }) => ({ path, message, keyword })),
       );
     }
-    const hash = contentHash(configJson);
     await requireMayStart(id, hash);
     const result = await enqueueBuild(service(), {
       configId: id,

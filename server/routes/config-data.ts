@@ -9,19 +9,19 @@ import { requireAction } from '../access/authorize.ts';
 import { requireSession, type AppEnv } from '../auth/actor.ts';
 import { configToConf } from '../../shared/conf/conf-export.ts';
 import { ConfImportError, parseConf, type ImportWarning } from '../../shared/conf/conf-import.ts';
-import { defaultConfig, writeConfig } from '../../shared/doc-binding.ts';
+import { defaultConfig } from '../../shared/doc-binding.ts';
 import { checkShape, configSchema, type ValidationIssue } from '../../shared/validation/index.ts';
-import { readConfigJson, initialState } from '../config-doc.ts';
+import { readDurable, initialState } from '../config-doc.ts';
 import { ApiError, badRequest, isJsonContentType, notFound, readJsonObject, unprocessable } from '../http-errors.ts';
 import type { DocStorage } from '../storage/types.ts';
 import { actingOrigin } from '../history/people.ts';
-import type { RoomManager } from '../sync/room-manager.ts';
+import type { DocumentRooms } from '../sync/room.ts';
 import type { ConfigHooks } from './config-hooks.ts';
 import { readName } from './configs.ts';
 
 export interface ConfigDataDeps {
   storage: DocStorage;
-  manager: RoomManager;
+  manager: DocumentRooms;
   hooks: ConfigHooks;
   access: AccessStore;
 }
@@ -55,11 +55,10 @@ export function configDataRoutes(deps: ConfigDataDeps): Hono<AppEnv> {
     // Accept both the bare configuration and the `{ data }` envelope GET returns.
     const data = requireWellShaped('data' in body && Object.keys(body).length <= 2 && typeof body.data === 'object' ? body.data : body);
     const room = await manager.get(record.id);
-    // Credited to the caller in the change log.
-    writeConfig(room.doc, data, actingOrigin(access, 'rest'));
-    await room.whenSaved();
-    const current = await readConfigJson(record.id, { storage, manager });
-    return c.json({ id: record.id, name: record.name, data: current.data, ...hooks.describe(record.id, current.data) });
+    // Credited to the caller in the change log; resolves once durable.
+    await room.applyAs(actingOrigin(access, 'rest'), [{ kind: 'config', data }]);
+    const current = room.readDurable().configJson;
+    return c.json({ id: record.id, name: record.name, data: current, ...hooks.describe(record.id, current) });
   });
 
   app.post('/import', async (c) => {
@@ -116,7 +115,7 @@ export function configDataRoutes(deps: ConfigDataDeps): Hono<AppEnv> {
     const record = await storage.getConfig(c.req.param('id'));
     if (!record) throw notFound();
     const format = c.req.query('format') ?? 'json';
-    const { data } = await readConfigJson(record.id, { storage, manager });
+    const { configJson: data } = await readDurable(record.id, { storage, manager });
     const base = record.name.replace(SAFE_FILENAME_RE, '-').toLowerCase() || 'config';
     if (format === 'json') {
       c.header('content-disposition', `attachment; filename="${base}.json"`);

@@ -6,15 +6,15 @@ import type { AccessStore } from '../auth/access-store.ts';
 import { requireAction } from '../access/authorize.ts';
 import { requireSession, type AppEnv } from '../auth/actor.ts';
 import { Limits } from '../../shared/protocol.ts';
-import { initialState, readConfigJson } from '../config-doc.ts';
+import { initialState, readDurable } from '../config-doc.ts';
 import { badRequest, notFound, readJsonObject } from '../http-errors.ts';
 import type { DocStorage } from '../storage/types.ts';
-import type { RoomManager } from '../sync/room-manager.ts';
+import type { DocumentRooms } from '../sync/room.ts';
 import type { ConfigHooks } from './config-hooks.ts';
 
 export interface ConfigRoutesDeps {
   storage: DocStorage;
-  manager: RoomManager;
+  manager: DocumentRooms;
   hooks: ConfigHooks;
   access: AccessStore;
 }
@@ -54,7 +54,7 @@ export function configRoutes(deps: ConfigRoutesDeps): Hono<AppEnv> {
     const { role } = await requireAction(deps, c.get('actor'), c.req.param('id'), 'read');
     const record = await storage.getConfig(c.req.param('id'));
     if (!record) throw notFound();
-    const { data } = await readConfigJson(record.id, { storage, manager });
+    const { configJson: data } = await readDurable(record.id, { storage, manager });
     return c.json({
       id: record.id,
       name: record.name,

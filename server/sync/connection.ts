@@ -42,6 +42,9 @@ export class Connection {
   closed = false;
   /** Set once we told a read-only client that its edits are dropped (we tell it only once). */
   toldReadOnly = false;
+  /** The origin of this connection's transactions on the room's document (room-contract.ts,
+   * `DocOrigin`): one object per connection, so comparing origins compares connections. */
+  readonly origin: { readonly kind: 'client'; readonly connection: Connection } = { kind: 'client', connection: this };
 
   constructor(
     readonly socket: SyncSocket,

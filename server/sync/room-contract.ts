@@ -11,21 +11,53 @@ import type { Connection } from './connection.ts';
 import type { GroupCommitter } from './group-committer.ts';
 import type { Room } from './room.ts';
 
-/** Origin of transactions the server itself makes (repairs, REST writes, restores). */
-export const SERVER_ORIGIN = Symbol('server');
-/** Origin of changes another server process committed and published: already durable. */
-export const REMOTE_ORIGIN = Symbol('remote');
-
-/** A server transaction made for a person (a REST write, a restore): it travels like any server
- * change, and the change log credits `actor` with it. `source` says how it was made. */
-export class ActingOrigin {
-  constructor(
-    readonly actor: { userId: string; name: string },
-    readonly source: string,
-  ) {}
+/** Someone a server-side change is made for (a REST write, a restore): the change log credits
+ * them. `userId` is the account id, or `share:<link id>` / `guest` for guests. */
+export interface Actor {
+  userId: string;
+  name: string;
 }
 
-export type UpdateOrigin = Connection | typeof SERVER_ORIGIN;
+/** How an actor's change was made, as the history shows it. */
+export type ActorSource = 'rest' | 'restore' | 'import';
+
+/**
+ * Who or what made a transaction on a room's document: every origin the room, its hooks and the
+ * change log see is one of these (docs/architecture.md, "Durability").
+ *
+ * - `load`: the stored state, applied when the room loads (durable, and history already).
+ * - `remote`: committed by another server process (published on the bus) or read back from
+ *   Postgres by a catch-up: durable already, never stored again.
+ * - `server`: the server on its own (shape repairs, the layout migration).
+ * - `client`: a client's sync message (`Connection.origin`, one object per connection).
+ * - `actor`: a server change made for a person through `Room.applyAs`.
+ */
+export type DocOrigin =
+  | { readonly kind: 'load' }
+  | { readonly kind: 'remote' }
+  | { readonly kind: 'server' }
+  | { readonly kind: 'client'; readonly connection: Connection }
+  | { readonly kind: 'actor'; readonly actor: Actor; readonly source: ActorSource };
+
+export type ActorOrigin = Extract<DocOrigin, { kind: 'actor' }>;
+export type ClientOrigin = Extract<DocOrigin, { kind: 'client' }>;
+
+export const LOAD_ORIGIN: DocOrigin = Object.freeze({ kind: 'load' });
+export const REMOTE_ORIGIN: DocOrigin = Object.freeze({ kind: 'remote' });
+export const SERVER_ORIGIN: DocOrigin = Object.freeze({ kind: 'server' });
+
+export function actorOrigin(actor: Actor, source: ActorSource): ActorOrigin {
+  return { kind: 'actor', actor, source };
+}
+
+const KINDS = new Set(['load', 'remote', 'server', 'client', 'actor']);
+
+/** The typed origin of a Yjs transaction (`transaction.origin` is `any` to Yjs). Anything that is
+ * not one of ours (no code path makes such a transaction) counts as the server's. */
+export function originOf(origin: unknown): DocOrigin {
+  if (origin && typeof origin === 'object' && KINDS.has((origin as { kind?: unknown }).kind as string)) return origin as DocOrigin;
+  return SERVER_ORIGIN;
+}
 
 /** What a change (a client's message, or a committed group) touched, as far as the hooks need to know. */
 export interface DocChange {
@@ -42,7 +74,7 @@ export interface RoomHooks {
   /** A connection joined (after the initial sync messages were queued). */
   onJoin?(room: Room, conn: Connection): void;
   /** Runs after every transaction on the document, the stored state's load (origin 'load')
-   * included; the origin is a Connection, SERVER_ORIGIN or an ActingOrigin. The change log
+   * included; `originOf(transaction.origin)` says who made it. The change log
    * hangs off this: it must stay cheap and synchronous. */
   afterTransaction?(room: Room, transaction: Y.Transaction): void;
 }
@@ -64,3 +96,72 @@ export interface RoomDeps {
 }
 
 export type RoomLimits = { maxMessageBytes: number; maxDocumentBytes: number; maxUnsavedUpdatesPerRoom: number };
+
+/** A configuration as it is durable: JSON, the whole Yjs state (notes included) and the content
+ * hash, all of one committed point. */
+export interface DurableSnapshot {
+  configJson: Record<string, unknown>;
+  yjsState: Uint8Array;
+  /** sha256 of the canonical JSON (shared/content-hash.ts). */
+  contentHash: string;
+  /** The notes as plain text (shared/notes-text.ts). */
+  notes: string;
+}
+
+/** What builds, versions and reviews freeze: a durable snapshot and the schema it was made under. */
+export interface FrozenState extends DurableSnapshot {
+  schemaVersion: string;
+}
+
+/** A change made through `Room.applyAs`. */
+export type RoomEdit =
+  /** The configuration becomes `data`, edited with the fewest changes (`writeConfig`): texts and
+   * lists by a diff, so concurrent edits elsewhere survive. A function is called with the
+   * configuration as it is at that instant (a one-field restore builds on it); it may throw to
+   * refuse, before anything changes. */
+  | { kind: 'config'; data: Record<string, unknown> | ((current: Record<string, unknown>) => Record<string, unknown>) }
+  /** The notes become a copy of the notes held in the Yjs state `from` (a version's). */
+  | { kind: 'notes'; from: Uint8Array };
+
+/** What an applied edit changed, read from the room's document just before and just after it.
+ * The promise resolves once the edit is durable, so `after` is too. */
+export interface AppliedEdit {
+  config: { before: Record<string, unknown>; after: Record<string, unknown> };
+  notes: { before: string; after: string };
+}
+
+/** Why `applyAs` refused: the same limits as a client's update (server/settings.ts). */
+export class RoomWriteRefused extends Error {
+  constructor(
+    readonly code: 'document_too_large' | 'unsaved_backlog',
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * The room as routes see it (docs/architecture.md, "Durability"): the only way into and out of a
+ * configuration's document besides the sync protocol. The `Y.Doc` is not part of it.
+ */
+export interface DocumentRoom {
+  readonly configId: string;
+  /** The committed state now, without waiting: a change that is not durable yet is never in it. */
+  readDurable(): DurableSnapshot;
+  /** Waits until everything the room had applied when called is durable, then reads the durable
+   * state: what builds, versions and reviews freeze. */
+  freeze(): Promise<FrozenState>;
+  /** Applies `edits` as one transaction made for `origin`'s person, under the limits of a
+   * client's update, and resolves once it is durable. Rejects with RoomWriteRefused. */
+  applyAs(origin: ActorOrigin, edits: readonly RoomEdit[]): Promise<AppliedEdit>;
+}
+
+/** The rooms as routes see them. `RoomManager` is one. */
+export interface DocumentRooms {
+  /** The room, loading it if needed. */
+  get(configId: string): Promise<DocumentRoom>;
+  /** The loaded room, or null. Never loads. */
+  peek(configId: string): DocumentRoom | null;
+  /** Sends an extension message to the configuration's clients on every process. */
+  publishExt(configId: string, message: Uint8Array): void;
+}

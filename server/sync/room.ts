@@ -5,30 +5,68 @@
  * (so the server can validate and repair it), but nothing derived from it leaves the server —
  * neither the fan-out to other clients nor a sync step 2 that contains it — until the group
  * committer has made it durable. The author's own "saved" ack follows the same commit.
+ *
+ * The rest of the server reaches the document only through `DocumentRoom` (room-contract.ts):
+ * `readDurable()` and `freeze()` read the committed copy (durable-state.ts), never the live
+ * document, and `applyAs()` is the one write path besides sync, under the same limits.
  */
 import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
 import * as awarenessProtocol from 'y-protocols/awareness';
 import * as syncProtocol from 'y-protocols/sync';
 import * as Y from 'yjs';
+import { contentHash } from '../../shared/content-hash.ts';
+import { configToJson, writeConfig } from '../../shared/doc-binding.ts';
 import { encodeExt, type SavedAck } from '../../shared/ext-messages.ts';
+import { notesText, replaceNotes } from '../../shared/notes-text.ts';
+import { SCHEMA_VERSION } from '../../shared/schema/version.ts';
 import { AuthMessage, CloseCode, Limits, MessageType, SyncStep } from '../../shared/protocol.ts';
 import { Connection } from './connection.ts';
 import { stampAwarenessUpdate } from './presence.ts';
 import { BusKind, type BusMessage, type StoredRange } from './bus-frame.ts';
+import { DurableState } from './durable-state.ts';
 import { StoredSeq } from './stored-seq.ts';
 import { checkClientUpdate } from './update-check.ts';
 
-export { ActingOrigin, REMOTE_ORIGIN, SERVER_ORIGIN } from './room-contract.ts';
-export type { DocChange, RoomDeps, RoomHooks, RoomLimits, UpdateOrigin } from './room-contract.ts';
-import { ActingOrigin, REMOTE_ORIGIN, SERVER_ORIGIN, type DocChange, type RoomDeps, type RoomLimits, type UpdateOrigin } from './room-contract.ts';
+export { actorOrigin, LOAD_ORIGIN, originOf, REMOTE_ORIGIN, RoomWriteRefused, SERVER_ORIGIN } from './room-contract.ts';
+export type {
+  Actor,
+  ActorOrigin,
+  ActorSource,
+  AppliedEdit,
+  DocChange,
+  DocOrigin,
+  DocumentRoom,
+  DocumentRooms,
+  DurableSnapshot,
+  FrozenState,
+  RoomDeps,
+  RoomEdit,
+  RoomHooks,
+  RoomLimits,
+} from './room-contract.ts';
+import {
+  LOAD_ORIGIN,
+  originOf,
+  REMOTE_ORIGIN,
+  RoomWriteRefused,
+  SERVER_ORIGIN,
+  type ActorOrigin,
+  type AppliedEdit,
+  type DocOrigin,
+  type DocumentRoom,
+  type DurableSnapshot,
+  type FrozenState,
+  type RoomDeps,
+  type RoomEdit,
+} from './room-contract.ts';
 
 /** One change as it travels to storage and then to the other clients. */
 interface ChangeGroup {
   author: Connection | null;
   /** performance.now() when the client message arrived (for the fan-out latency figure). */
   receivedAt?: number;
-  updates: Array<{ update: Uint8Array; origin: UpdateOrigin }>;
+  updates: Array<{ update: Uint8Array; origin: DocOrigin }>;
   /** Some update of the group changed the configuration map (not only the notes). */
   touchedConfig: boolean;
 }
@@ -43,8 +81,11 @@ function changedUnder(tr: Y.Transaction, root: Y.AbstractType<unknown>): boolean
   return false;
 }
 
-export class Room {
+export class Room implements DocumentRoom {
+  /** The live document. Only the sync layer and room hooks use it; routes see `DocumentRoom`. */
   readonly doc = new Y.Doc({ gc: true });
+  /** What of `doc` is durable (see durable-state.ts). */
+  private readonly durable = new DurableState();
   /** The configuration root, fixed at construction (see the constructor). */
   private readonly config: Y.AbstractType<unknown>;
   readonly awareness: awarenessProtocol.Awareness;
@@ -84,7 +125,7 @@ export class Room {
     this.awareness.on('update', this.onAwarenessUpdate);
   }
 
-  /** Applies stored state. Origin 'load': these updates are already durable. */
+  /** Applies stored state (origin `load`): these updates are already durable. */
   loadStored(snapshot: Uint8Array | null, updates: Uint8Array[], ids: number[] = [], snapshotVersion = 0): void {
     this.doc.off('update', this.onDocUpdate);
     try {
@@ -94,11 +135,13 @@ export class Room {
           if (snapshot) Y.applyUpdate(this.doc, snapshot);
           for (const u of updates) Y.applyUpdate(this.doc, u);
         },
-        'load',
+        LOAD_ORIGIN,
       );
     } finally {
       this.doc.on('update', this.onDocUpdate);
     }
+    if (snapshot) this.durable.add(snapshot);
+    for (const u of updates) this.durable.add(u);
     this.tailCount = updates.length;
     this.tailBytes = updates.reduce((n, u) => n + u.length, 0);
     this.approxBytes = (snapshot?.length ?? 0) + this.tailBytes;
@@ -142,10 +185,84 @@ export class Room {
     return new Promise((resolve) => this.afterCommitOf(this.appliedSeq, resolve));
   }
 
-  /** Runs `fn` as a server transaction (REST writes, restores, repairs outside client messages),
-   * made for the person in `origin` when there is one. */
-  transactAsServer(fn: () => void, origin: typeof SERVER_ORIGIN | ActingOrigin = SERVER_ORIGIN): void {
-    Y.transact(this.doc, fn, origin);
+  /** Resolves once every change applied so far is durable (it may resolve later than that, never
+   * sooner). */
+  private committedThrough(seq: number): Promise<void> {
+    return new Promise((resolve) => this.afterCommitOf(seq, resolve));
+  }
+
+  /** Runs `fn` as a server transaction of the room's own (the layout migration at load). */
+  transactAsServer(fn: () => void): void {
+    Y.transact(this.doc, fn, SERVER_ORIGIN);
+  }
+
+  readDurable(): DurableSnapshot {
+    const doc = this.durable.current();
+    const configJson = configToJson(doc);
+    return { configJson, yjsState: Y.encodeStateAsUpdate(doc), contentHash: contentHash(configJson), notes: notesText(doc) };
+  }
+
+  /**
+   * One ordering for every freeze: first wait until everything applied when the freeze was asked
+   * for is durable (the edit someone typed just before pressing Build belongs in it), then read
+   * the durable copy, JSON, state and hash together in one synchronous step. Changes that arrive
+   * while waiting are in the copy only if they are committed too, so the result is always one
+   * committed point, never a mix with unsaved edits.
+   */
+  async freeze(): Promise<FrozenState> {
+    await this.committedThrough(this.appliedSeq);
+    return { ...this.readDurable(), schemaVersion: SCHEMA_VERSION };
+  }
+
+  /**
+   * The write path for REST writes and restores. The edits are made on a scratch copy of the live
+   * document first, which gives the update's size before anything changes: a write past the
+   * document limit or into a full unsaved backlog is refused whole, the way a client's update is.
+   * (The copy keeps a client id of its own: Yjs takes its own id arriving in an update for a
+   * clash, switches ids and logs a warning.) Then the update is applied to the room in one
+   * transaction with `origin`, so it is committed, fanned out and credited in the change log like
+   * any change. Copy, edit and apply run in one synchronous step: nothing changes the room in
+   * between. `before` may hold others' edits not yet committed; they were applied first, so they
+   * are durable by the time the promise resolves, like the edit itself.
+   */
+  async applyAs(origin: ActorOrigin, edits: readonly RoomEdit[]): Promise<AppliedEdit> {
+    const limits = this.deps.limits ?? Limits;
+    if (this.unsaved >= limits.maxUnsavedUpdatesPerRoom) {
+      throw new RoomWriteRefused('unsaved_backlog', 'too many changes of this configuration are not saved yet; try again in a moment');
+    }
+    const before = { config: configToJson(this.doc), notes: notesText(this.doc) };
+    // Computed before the copy: a refusal (a function that throws) costs nothing.
+    const planned = edits.map((e) => (e.kind === 'config' ? { ...e, data: typeof e.data === 'function' ? e.data(before.config) : e.data } : e));
+    const scratch = new Y.Doc({ gc: true });
+    const made: Uint8Array[] = [];
+    try {
+      Y.applyUpdate(scratch, Y.encodeStateAsUpdate(this.doc));
+      scratch.on('update', (u: Uint8Array) => made.push(u));
+      scratch.transact(() => {
+        for (const edit of planned) {
+          if (edit.kind === 'config') writeConfig(scratch, edit.data as Record<string, unknown>);
+          else {
+            const source = new Y.Doc();
+            try {
+              Y.applyUpdate(source, edit.from);
+              replaceNotes(scratch, source);
+            } finally {
+              source.destroy();
+            }
+          }
+        }
+      });
+    } finally {
+      scratch.destroy();
+    }
+    const update = made.length === 1 ? made[0] : made.length > 1 ? Y.mergeUpdates(made) : null;
+    if (update && this.approxBytes + update.length > limits.maxDocumentBytes) {
+      throw new RoomWriteRefused('document_too_large', `the configuration would exceed ${limits.maxDocumentBytes} bytes`);
+    }
+    if (update) Y.applyUpdate(this.doc, update, origin);
+    const after = { config: configToJson(this.doc), notes: notesText(this.doc) };
+    await this.committedThrough(this.appliedSeq);
+    return { config: { before: before.config, after: after.config }, notes: { before: before.notes, after: after.notes } };
   }
 
   addConnection(conn: Connection): void {
@@ -269,7 +386,7 @@ export class Room {
     const group: ChangeGroup = { author: conn, updates: [], receivedAt: performance.now(), touchedConfig: false };
     this.collecting = group;
     try {
-      Y.applyUpdate(this.doc, update, conn);
+      Y.applyUpdate(this.doc, update, conn.origin);
       // Known from the update event of the apply (nothing changed: nothing to check).
       const touchedConfig = group.touchedConfig;
       this.deps.hooks.afterClientChange?.(this, conn, { touchedConfig });
@@ -308,15 +425,16 @@ export class Room {
   }
 
   private readonly onDocUpdate = (update: Uint8Array, origin: unknown, _doc: Y.Doc, transaction: Y.Transaction): void => {
-    if (origin === REMOTE_ORIGIN) {
+    const from = originOf(origin);
+    if (from.kind === 'remote') {
       // Committed by the process that received it: straight to our clients, never stored again.
+      this.durable.add(update);
       this.approxBytes += update.length;
       const message = encodeSyncUpdate(update);
       for (const c of this.connections) c.send(message);
       this.deps.hooks.afterCommit?.(this, { touchedConfig: changedUnder(transaction, this.config) });
       return;
     }
-    const from: UpdateOrigin = origin instanceof Connection ? origin : SERVER_ORIGIN;
     const touchedConfig = changedUnder(transaction, this.config);
     if (this.collecting) {
       this.collecting.updates.push({ update, origin: from });
@@ -344,6 +462,7 @@ export class Room {
         this.committedSeq = seq;
         this.tailCount += group.updates.length;
         this.tailBytes += bytes;
+        for (const u of group.updates) this.durable.add(u.update);
         this.fanOut(group, { prev, ids });
         this.runWaiters();
         this.deps.onCommitted?.(this, group.updates.length, bytes);
@@ -357,13 +476,13 @@ export class Room {
     const merged = group.updates.length === 1 ? group.updates[0].update : Y.mergeUpdates(group.updates.map((u) => u.update));
     this.deps.publish?.(BusKind.update, merged, stored);
     const all = encodeSyncUpdate(merged);
-    const author = group.author ?? (group.updates.length === 1 ? group.updates[0].origin : null);
+    const author = group.author;
     for (const c of this.connections) {
       if (c !== author) c.send(all);
     }
     // The author already has its own change; it still needs what the server did on top (repairs).
-    if (author && author !== SERVER_ORIGIN && group.updates.length > 1) {
-      const others = group.updates.filter((u) => u.origin !== author).map((u) => u.update);
+    if (author && group.updates.length > 1) {
+      const others = group.updates.filter((u) => u.origin !== author.origin).map((u) => u.update);
       if (others.length > 0) author.send(encodeSyncUpdate(others.length === 1 ? others[0] : Y.mergeUpdates(others)));
     }
   }
@@ -434,6 +553,7 @@ export class Room {
     this.awareness.off('update', this.onAwarenessUpdate);
     this.awareness.destroy();
     this.doc.destroy();
+    this.durable.destroy();
     if (this.idleTimer) clearTimeout(this.idleTimer);
   }
 }

@@ -187,7 +187,7 @@ describe('reviewing together', () => {
     await diff.locator('[data-path="/VENDOR"]').getByRole('button', { name: /Restore/ }).click();
     await expect.poll(() => inputValue(bea, 'VENDOR')).toBe('Armbian-unofficial');
     await expect.poll(() => reviewCard(bea).getAttribute('data-changed-since-approval'), { timeout: 10_000 }).toBe('false');
-    await ada.getByText('No differences: the configuration is as it was in this version.').waitFor();
+    await ada.getByText('No differences: the configuration and its notes are as they were in this version.').waitFor();
     await expect.poll(() => ada.getByTestId('approval-state').textContent()).toContain('This exact state is approved');
 
     // The field's history button shows its changes in the History panel.

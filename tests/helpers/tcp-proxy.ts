@@ -13,6 +13,9 @@
  * - `cut()`: open connections are closed and new ones are accepted then closed at once.
  *
  * `restore()` makes new connections work again; black-holed ones stay dead.
+ *
+ * `latencyMs` delays every reply (in order) by that much: a slow network or a slow disk, which
+ * keeps each commit in flight long enough for a test to act while it is.
  */
 import net from 'node:net';
 
@@ -43,7 +46,7 @@ interface Pair {
   dead: boolean;
 }
 
-export async function startTcpProxy(target: { host: string; port: number }): Promise<TcpProxy> {
+export async function startTcpProxy(target: { host: string; port: number }, options: { latencyMs?: number } = {}): Promise<TcpProxy> {
   const pairs = new Set<Pair>();
   let mode: ProxyMode = 'forward';
 
@@ -74,7 +77,9 @@ export async function startTcpProxy(target: { host: string; port: number }): Pro
       if (!pair.dead) upstream.write(chunk);
     });
     upstream.on('data', (chunk) => {
-      if (!pair.dead) client.write(chunk);
+      // Timers of one delay fire in the order they were set: replies stay in order.
+      if (options.latencyMs) setTimeout(() => !pair.dead && client.write(chunk), options.latencyMs);
+      else if (!pair.dead) client.write(chunk);
     });
   });
 
