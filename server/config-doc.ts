@@ -5,7 +5,7 @@
 import * as Y from 'yjs';
 import type { DocStorage } from './storage/types.ts';
 import type { DocumentRooms, DurableSnapshot } from './sync/room.ts';
-import { contentHash } from '../shared/content-hash.ts';
+import { documentContentHash } from '../shared/content-hash.ts';
 import { configToJson, writeConfig } from '../shared/doc-binding.ts';
 import { notesText } from '../shared/notes-text.ts';
 /** The Yjs state of a brand-new configuration holding `data` (defaults already merged in). */
@@ -33,7 +33,7 @@ export async function readDurable(configId: string, deps: { storage: DocStorage;
     if (stored.snapshot) Y.applyUpdate(doc, stored.snapshot);
     for (const u of stored.updates) Y.applyUpdate(doc, u);
     const configJson = configToJson(doc);
-    return { configJson, yjsState: Y.encodeStateAsUpdate(doc), contentHash: contentHash(configJson), notes: notesText(doc) };
+    return { configJson, yjsState: Y.encodeStateAsUpdate(doc), contentHash: documentContentHash(doc), notes: notesText(doc) };
   } finally {
     doc.destroy();
   }

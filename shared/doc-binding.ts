@@ -1,7 +1,7 @@
 /**
  * The configuration ⇄ Yjs document binding, guided by the schema.
  *
- * Layout (docs/architecture.md, "Document layout"): `doc.getMap('config')` holds the configuration. JSON
+ * Layout (docs/architecture.md, "Document layout"; `doc-layout.ts`): the configuration root holds it. JSON
  * objects are Y.Map, arrays Y.Array, free-text strings (`isFreeText`: every string that is not a
  * choice from a list, single-line or multi-line) Y.Text so several people can type in them at
  * once, every other value (choices, numbers, booleans) a plain JSON value in its map.
@@ -16,17 +16,16 @@
  */
 import * as Y from 'yjs';
 import { applyArrayDiff, applyTextDiff, jsonEqual } from './doc-diff.ts';
+import { configRoot } from './doc-layout.ts';
 import { isFreeText, schemaAt, type AnySchema } from './schema/schema-path.ts';
 import type { BoardConfig } from './schema/config-type.ts';
 import { configSchema } from './validation/index.ts';
 
-/** Name of the root Y.Map holding the configuration. */
-export const CONFIG_MAP_NAME = 'config';
-
 export type YKind = 'text' | 'array' | 'map' | 'value';
 
+/** The root Y.Map holding the configuration (declared in `doc-layout.ts`). */
 export function configMap(doc: Y.Doc): Y.Map<unknown> {
-  return doc.getMap(CONFIG_MAP_NAME);
+  return configRoot(doc);
 }
 
 /** The configuration as plain JSON. A fresh document gives `{}`. */

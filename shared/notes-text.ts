@@ -1,16 +1,15 @@
 /**
- * The Notes (`doc.getXmlFragment('notes')`, written by Tiptap; docs/architecture.md, "Document
+ * The Notes (the notes root of `doc-layout.ts`, written by Tiptap; docs/architecture.md, "Document
  * layout") as plain text, one line per paragraph, heading or list item: what versions, diffs and
  * restores compare and show. Formatting (bold, links) is left out: the diff says which paragraphs
  * changed, the notes panel shows how they look. Runs in the browser and on the server.
  */
 import * as Y from 'yjs';
 import type { DiffEntry } from './config-diff.ts';
+import { NOTES_PATH, notesRoot } from './doc-layout.ts';
 
-/** Name of the document's rich-text root. */
-export const NOTES_FRAGMENT = 'notes';
 /** The path Notes have wherever fields are addressed by JSON Pointer (history, diff, restore). */
-export const NOTES_PATH = '#notes';
+export { NOTES_PATH };
 
 /** Blocks whose text is one line of the plain text, with the prefix it is shown with. */
 const LINE_PREFIX: Record<string, string> = { listItem: '• ', heading: '', paragraph: '', codeBlock: '', blockquote: '' };
@@ -43,7 +42,7 @@ function collect(node: Y.XmlElement | Y.XmlFragment, prefix: string, lines: stri
 /** The notes of `doc` as lines of plain text (an empty document: no lines). */
 export function notesLines(doc: Y.Doc): string[] {
   const lines: string[] = [];
-  collect(doc.getXmlFragment(NOTES_FRAGMENT), '', lines);
+  collect(notesRoot(doc), '', lines);
   // Tiptap keeps one empty paragraph in an empty editor: that is no notes at all.
   while (lines.length > 0 && lines[lines.length - 1] === '') lines.pop();
   return lines;
@@ -68,8 +67,8 @@ export function notesTextOfState(state: Uint8Array): string {
 /** Makes the notes of `doc` a copy of the notes in `source`: every block is cloned, so the copy
  * is new content (new Yjs items) made by whoever runs the transaction this is called in. */
 export function replaceNotes(doc: Y.Doc, source: Y.Doc): void {
-  const target = doc.getXmlFragment(NOTES_FRAGMENT);
-  const copies = (source.getXmlFragment(NOTES_FRAGMENT).toArray() as Array<Y.XmlElement | Y.XmlText>).map((node) => node.clone());
+  const target = notesRoot(doc);
+  const copies = (notesRoot(source).toArray() as Array<Y.XmlElement | Y.XmlText>).map((node) => node.clone());
   if (target.length > 0) target.delete(0, target.length);
   if (copies.length > 0) target.insert(0, copies);
 }

@@ -72,7 +72,7 @@ describe('change capture', () => {
       (config.get('customizeScript') as Y.Text).insert(1, 'y');
       doc.getXmlFragment('notes').insert(0, [new Y.XmlText('hello')]);
     });
-    expect(touched).toEqual({ fields: expect.arrayContaining(['extraPackages', 'customizeScript']), notes: true });
+    expect(touched).toEqual({ fields: expect.arrayContaining(['extraPackages', 'customizeScript']), texts: ['#notes'] });
     expect(new Set(before)).toEqual(new Set([['htop'], 'x']));
     // Replacing a text entirely: its old content is still readable as the value before.
     doc.transact(() => config.set('customizeScript', new Y.Text('new')));

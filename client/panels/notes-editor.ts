@@ -1,5 +1,5 @@
 /**
- * The Tiptap editor of the notes, on `doc.getXmlFragment('notes')`, with collaboration carets.
+ * The Tiptap editor of the notes, on the notes root (`shared/doc-layout.ts`), with collaboration carets.
  * Tiptap's own undo is off: the collaboration extension's undo (Yjs UndoManager) undoes only your
  * own changes, never someone else's. Loaded on demand: Tiptap is the largest part of the bundle.
  */
@@ -10,10 +10,8 @@ import CollaborationCaret from '@tiptap/extension-collaboration-caret';
 import StarterKit from '@tiptap/starter-kit';
 import type { Awareness } from 'y-protocols/awareness';
 import type * as Y from 'yjs';
+import { notesRoot } from '../../shared/doc-layout.ts';
 import type { Identity } from '../app/identity.ts';
-
-/** Name of the document's rich-text root (docs/architecture.md, "Document layout"). */
-export const NOTES_FRAGMENT = 'notes';
 
 function renderCaret(user: Record<string, unknown>): HTMLElement {
   const caret = document.createElement('span');
@@ -39,7 +37,7 @@ export function createNotesEditor(options: {
     element: options.element,
     extensions: [
       StarterKit.configure({ undoRedo: false }),
-      Collaboration.configure({ fragment: options.doc.getXmlFragment(NOTES_FRAGMENT) }),
+      Collaboration.configure({ fragment: notesRoot(options.doc) }),
       CollaborationCaret.configure({
         provider: options.provider,
         user: { name: options.identity.name, color: options.identity.color },

@@ -1,6 +1,7 @@
 /**
- * Turns Yjs transactions into field-level changes: which top-level fields of the configuration a
- * transaction touched (found by walking each changed type up to the `config` map, so a keystroke
+ * Turns Yjs transactions into field-level changes, per root as the document layout declares
+ * (`shared/doc-layout.ts`, `capture`): which top-level fields of the configuration a
+ * transaction touched (found by walking each changed type up to the configuration map, so a keystroke
  * in a Y.Text or an item added to a Y.Array counts for its field), and what it did to them.
  *
  * Text (every free-text field, and the notes read as plain text) is recorded as what was inserted
@@ -12,7 +13,7 @@
  * field's JSON as last seen (small: choices, numbers, lists) and reports before and after.
  */
 import * as Y from 'yjs';
-import { configMap } from '../../shared/doc-binding.ts';
+import { DOC_LAYOUT, isRootPath, NOTES_PATH, rootOf, type RootDeclaration } from '../../shared/doc-layout.ts';
 import { jsonEqual } from '../../shared/doc-diff.ts';
 import { toPointer } from '../../shared/json-pointer.ts';
 import { isFreeText, schemaAt } from '../../shared/schema/schema-path.ts';
@@ -21,8 +22,7 @@ import type { FieldChange } from './burst-coalescer.ts';
 import { replacementOps, type TextOp } from './text-edits.ts';
 
 /** Change-log path of the rich-text notes (not a JSON Pointer: the notes are not configuration). */
-export const NOTES_PATH = '#notes';
-const NOTES_FRAGMENT = 'notes';
+export { NOTES_PATH };
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type AnyType = Y.AbstractType<any>;
@@ -136,11 +136,13 @@ export function textOps(text: Y.Text | Y.XmlFragment, transaction: Y.Transaction
   return ops;
 }
 
-/** The field a changed type lives under, NOTES_PATH, or null (nothing we track). */
-function fieldOf(type: AnyType, config: AnyType, notes: AnyType): string | null {
+/** The field a changed type lives under, the path of a text-captured root it is in (NOTES_PATH),
+ * or null (nothing we track). */
+function fieldOf(type: AnyType, config: AnyType, texts: ReadonlyMap<AnyType, string>): string | null {
   let current: AnyType = type;
   for (;;) {
-    if (current === notes) return NOTES_PATH;
+    const textRoot = texts.get(current);
+    if (textRoot !== undefined) return textRoot;
     const item = current._item;
     if (!item) return null;
     const parent = item.parent;
@@ -150,10 +152,20 @@ function fieldOf(type: AnyType, config: AnyType, notes: AnyType): string | null 
   }
 }
 
+/** The root whose top-level keys are the configuration's fields (`capture: 'fields'`). */
+function fieldsRoot(layout: readonly RootDeclaration[]): RootDeclaration {
+  const root = layout.find((r) => r.capture === 'fields');
+  if (!root) throw new Error('the document layout has no root captured by fields');
+  return root;
+}
+
 /** The plain text of a text field (or of the notes) now; undefined if it holds no text. */
-export function textAt(doc: Y.Doc, path: string): string | undefined {
-  if (path === NOTES_PATH) return textNow(doc.getXmlFragment(NOTES_FRAGMENT));
-  const value = configMap(doc).get(path.slice(1).replace(/~1/g, '/').replace(/~0/g, '~'));
+export function textAt(doc: Y.Doc, path: string, layout: readonly RootDeclaration[] = DOC_LAYOUT): string | undefined {
+  if (isRootPath(path, layout)) {
+    const root = layout.find((r) => r.path === path && r.capture === 'text');
+    return root ? textNow(rootOf(doc, root) as Y.XmlFragment) : undefined;
+  }
+  const value = (rootOf(doc, fieldsRoot(layout)) as Y.Map<unknown>).get(path.slice(1).replace(/~1/g, '/').replace(/~0/g, '~'));
   return value instanceof Y.Text ? value.toString() : undefined;
 }
 
@@ -164,11 +176,17 @@ export class FieldTracker {
   /** The Y.Text each text field held when last seen: read only to rebuild it once replaced. */
   private readonly texts = new Map<string, Y.Text>();
   private readonly config: Y.Map<unknown>;
-  private readonly notes: Y.XmlFragment;
+  /** The roots captured as one text each (the notes), with their paths. */
+  private readonly textRoots: ReadonlyMap<AnyType, string>;
+  private readonly textPaths: ReadonlySet<string>;
 
-  constructor(private readonly doc: Y.Doc) {
-    this.config = configMap(doc);
-    this.notes = doc.getXmlFragment(NOTES_FRAGMENT);
+  constructor(
+    private readonly doc: Y.Doc,
+    layout: readonly RootDeclaration[] = DOC_LAYOUT,
+  ) {
+    this.config = rootOf(doc, fieldsRoot(layout)) as Y.Map<unknown>;
+    this.textRoots = new Map(layout.filter((r) => r.capture === 'text').map((r) => [rootOf(doc, r) as AnyType, r.path]));
+    this.textPaths = new Set(this.textRoots.values());
     for (const [key, value] of this.config.entries()) this.remember(key, value);
   }
 
@@ -183,20 +201,21 @@ export class FieldTracker {
     else this.values.set(key, toJson(value));
   }
 
-  /** The fields `transaction` touched, and whether it touched the notes. Cheap. */
-  touched(transaction: Y.Transaction): { fields: string[]; notes: boolean } {
+  /** The fields `transaction` touched, and the paths of the text-captured roots it touched
+   * (`#notes`). Cheap. */
+  touched(transaction: Y.Transaction): { fields: string[]; texts: string[] } {
     const fields = new Set<string>();
-    let notes = false;
+    const texts = new Set<string>();
     for (const [type, keys] of transaction.changed) {
       if (type === (this.config as AnyType)) {
         for (const key of keys) if (key !== null) fields.add(key);
         continue;
       }
-      const field = fieldOf(type, this.config as AnyType, this.notes);
-      if (field === NOTES_PATH) notes = true;
+      const field = fieldOf(type, this.config as AnyType, this.textRoots);
+      if (field !== null && this.textPaths.has(field)) texts.add(field);
       else if (field !== null) fields.add(field);
     }
-    return { fields: [...fields], notes };
+    return { fields: [...fields], texts: [...texts] };
   }
 
   /** The field's value before `transaction` (call only from its afterTransaction). */
@@ -223,7 +242,7 @@ export class FieldTracker {
    * other value is its JSON before and after. Changes that change nothing are left out.
    */
   changes(transaction: Y.Transaction): FieldChange[] {
-    const { fields, notes } = this.touched(transaction);
+    const { fields, texts } = this.touched(transaction);
     const setKeys = transaction.changed.get(this.config as AnyType);
     const out: FieldChange[] = [];
     for (const key of fields) {
@@ -247,9 +266,10 @@ export class FieldTracker {
       }
       this.advance(key);
     }
-    if (notes) {
-      const ops = textOps(this.notes, transaction);
-      if (ops.length > 0) out.push({ path: NOTES_PATH, kind: 'text', ops });
+    for (const [root, path] of this.textRoots) {
+      if (!texts.includes(path)) continue;
+      const ops = textOps(root as Y.XmlFragment, transaction);
+      if (ops.length > 0) out.push({ path, kind: 'text', ops });
     }
     return out;
   }

@@ -20,6 +20,7 @@ import { configSchema } from '../../shared/validation/index.ts';
 import type { AccessStore } from '../auth/access-store.ts';
 import { requireAction } from '../access/authorize.ts';
 import type { AppEnv } from '../auth/actor.ts';
+import { isRootPath } from '../../shared/doc-layout.ts';
 import { diffNotes, notesTextOfState } from '../../shared/notes-text.ts';
 import { readDurable } from '../config-doc.ts';
 import { ApiError, badRequest, notFound, readJsonObject, unprocessable } from '../http-errors.ts';
@@ -56,7 +57,7 @@ export interface HistoryRouteDeps {
 
 function readPath(raw: string | undefined, name = 'path'): string | undefined {
   if (raw === undefined) return undefined;
-  if (raw.length > MAX_PATH_LENGTH || (raw !== '' && !raw.startsWith('/') && raw !== '#notes')) {
+  if (raw.length > MAX_PATH_LENGTH || (raw !== '' && !raw.startsWith('/') && !isRootPath(raw))) {
     throw badRequest(`${name} must be a JSON Pointer of at most ${MAX_PATH_LENGTH} characters`, [
       { path: name, message: 'expected a JSON Pointer such as /BOARD', keyword: 'format' },
     ]);

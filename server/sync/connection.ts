@@ -11,6 +11,7 @@ export interface SyncSocket {
 }
 
 import type { Role } from '../../shared/roles.ts';
+import { DOCUMENT_WRITE_ACTION } from '../../shared/doc-layout.ts';
 import { allows, type MemberPrincipal, type ShareLinkGuestPrincipal } from '../access/policy.ts';
 
 export type { Role };
@@ -59,7 +60,7 @@ export class Connection {
 
   /** Asked for every document message: the role table of the access policy, no I/O. */
   get canWrite(): boolean {
-    return allows(this.principal, 'edit');
+    return allows(this.principal, DOCUMENT_WRITE_ACTION);
   }
 
   send(data: Uint8Array): void {

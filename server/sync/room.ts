@@ -15,8 +15,9 @@ import * as encoding from 'lib0/encoding';
 import * as awarenessProtocol from 'y-protocols/awareness';
 import * as syncProtocol from 'y-protocols/sync';
 import * as Y from 'yjs';
-import { contentHash } from '../../shared/content-hash.ts';
+import { documentContentHash } from '../../shared/content-hash.ts';
 import { configToJson, writeConfig } from '../../shared/doc-binding.ts';
+import { declareRoots, DOC_LAYOUT, rootOf } from '../../shared/doc-layout.ts';
 import { encodeExt, type SavedAck } from '../../shared/ext-messages.ts';
 import { notesText, replaceNotes } from '../../shared/notes-text.ts';
 import { SCHEMA_VERSION } from '../../shared/schema/version.ts';
@@ -67,16 +68,16 @@ interface ChangeGroup {
   /** performance.now() when the client message arrived (for the fan-out latency figure). */
   receivedAt?: number;
   updates: Array<{ update: Uint8Array; origin: DocOrigin }>;
-  /** Some update of the group changed the configuration map (not only the notes). */
+  /** Some update of the group changed a root the schema checks (the configuration, not only the notes). */
   touchedConfig: boolean;
 }
 
-/** Did the transaction change anything inside `root`? (Walks each changed type up to its root.) */
-function changedUnder(tr: Y.Transaction, root: Y.AbstractType<unknown>): boolean {
+/** Did the transaction change anything inside one of `roots`? (Walks each changed type up to its root.) */
+function changedUnder(tr: Y.Transaction, roots: ReadonlySet<Y.AbstractType<unknown>>): boolean {
   for (const type of tr.changed.keys()) {
     let t: Y.AbstractType<unknown> = type as Y.AbstractType<unknown>;
     while (t._item) t = t._item.parent as Y.AbstractType<unknown>;
-    if (t === root) return true;
+    if (roots.has(t)) return true;
   }
   return false;
 }
@@ -86,8 +87,8 @@ export class Room implements DocumentRoom {
   readonly doc = new Y.Doc({ gc: true });
   /** What of `doc` is durable (see durable-state.ts). */
   private readonly durable = new DurableState();
-  /** The configuration root, fixed at construction (see the constructor). */
-  private readonly config: Y.AbstractType<unknown>;
+  /** The roots the schema checks (the configuration), fixed at construction (see the constructor). */
+  private readonly schemaChecked: ReadonlySet<Y.AbstractType<unknown>>;
   readonly awareness: awarenessProtocol.Awareness;
   readonly connections = new Set<Connection>();
   /** Which connection announced each awareness client id: only it may update that entry. */
@@ -115,8 +116,8 @@ export class Room implements DocumentRoom {
     // Without peers (no bus) nothing else writes this configuration: no catch-up, nothing to track.
     this.stored = new StoredSeq(Date.now, !deps.publish);
     // Fix the root types up front so a client update cannot decide what they are.
-    this.config = this.doc.getMap('config') as unknown as Y.AbstractType<unknown>;
-    this.doc.getXmlFragment('notes');
+    declareRoots(this.doc);
+    this.schemaChecked = new Set(DOC_LAYOUT.filter((r) => r.checks === 'schema').map((r) => rootOf(this.doc, r) as Y.AbstractType<unknown>));
     this.awareness = new awarenessProtocol.Awareness(this.doc);
     // The server has no presence of its own.
     this.awareness.setLocalState(null);
@@ -199,7 +200,7 @@ export class Room implements DocumentRoom {
   readDurable(): DurableSnapshot {
     const doc = this.durable.current();
     const configJson = configToJson(doc);
-    return { configJson, yjsState: Y.encodeStateAsUpdate(doc), contentHash: contentHash(configJson), notes: notesText(doc) };
+    return { configJson, yjsState: Y.encodeStateAsUpdate(doc), contentHash: documentContentHash(doc), notes: notesText(doc) };
   }
 
   /**
@@ -432,10 +433,10 @@ export class Room implements DocumentRoom {
       this.approxBytes += update.length;
       const message = encodeSyncUpdate(update);
       for (const c of this.connections) c.send(message);
-      this.deps.hooks.afterCommit?.(this, { touchedConfig: changedUnder(transaction, this.config) });
+      this.deps.hooks.afterCommit?.(this, { touchedConfig: changedUnder(transaction, this.schemaChecked) });
       return;
     }
-    const touchedConfig = changedUnder(transaction, this.config);
+    const touchedConfig = changedUnder(transaction, this.schemaChecked);
     if (this.collecting) {
       this.collecting.updates.push({ update, origin: from });
       this.collecting.touchedConfig ||= touchedConfig;

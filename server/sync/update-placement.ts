@@ -6,13 +6,15 @@
  * (string), a parent type's item (ID), or nothing, in which case it inherits the parent and map key
  * of its left neighbour (`origin`), else of its right one (`rightOrigin`) — exactly what
  * `Item.getMissing` does when Yjs integrates it. This module repeats that resolution against the
- * room's document and the update itself, then checks each placement against `PLACES`:
+ * room's document and the update itself, then checks each placement against `PLACES`. The roots
+ * and their kinds are the document layout's (`shared/doc-layout.ts`); a root it does not declare is
+ * refused:
  *
- * - the `config` root is a Y.Map: only keyed entries (a `getText('config')` insert is sequence
- *   content of the map that no `toJSON` and so no schema check ever sees);
+ * - a map root (the configuration) holds only keyed entries (a `getText('config')` insert is
+ *   sequence content of the map that no `toJSON` and so no schema check ever sees);
  * - nested Y.Map entries and Y.Array items hold JSON values or Y.Map/Y.Array/Y.Text, Y.Text holds
  *   characters only (formats, embeds, types and map entries on it are invisible in its string);
- * - the `notes` root is a Y.XmlFragment of Y.XmlElement/Y.XmlText (no keyed entries), elements may
+ * - an XML fragment root (the notes) holds Y.XmlElement/Y.XmlText (no keyed entries), elements may
  *   carry JSON attributes, Y.XmlText holds characters and formatting marks (what y-prosemirror and
  *   Tiptap write);
  * - nothing else: no XML types in the configuration, no binary, sub-documents or legacy JSON.
@@ -21,16 +23,18 @@
  * memory, unchecked, and hand them to every client in its next sync step 2.
  */
 import * as Y from 'yjs';
+import { DOC_LAYOUT, type RootDeclaration, type RootKind } from '../../shared/doc-layout.ts';
 
 type Struct = Y.Item | Y.GC | Y.Skip;
 
 /** What kind of type a struct's parent is. */
-type ParentKind = 'configRoot' | 'notesRoot' | 'map' | 'array' | 'text' | 'xmlElement' | 'xmlText' | 'unsupported';
+type ParentKind = 'mapRoot' | 'fragmentRoot' | 'map' | 'array' | 'text' | 'xmlElement' | 'xmlText' | 'unsupported';
 /** What a struct holds. */
 type ContentKind = 'deleted' | 'json' | 'string' | 'format' | 'embed' | 'binary' | 'legacyJson' | 'subdoc' | 'map' | 'array' | 'text' | 'xmlElement' | 'xmlText' | 'unsupported';
 
 type Placement =
-  | { parent: ParentKind; key: string | null }
+  /** `root`: the root's name when the parent is a root (for the refusal's words). */
+  | { parent: ParentKind; key: string | null; root?: string }
   /** The parent is gone (garbage collected or deleted): Yjs discards the content on arrival. */
   | { gone: true }
   | { refused: string };
@@ -40,19 +44,19 @@ const NOTES_CHILDREN: readonly ContentKind[] = ['xmlElement', 'xmlText'];
 
 /** What each kind of parent may hold, as sequence content (`list`) and as keyed entries (`keyed`). */
 const PLACES: Record<ParentKind, { list: readonly ContentKind[]; keyed: readonly ContentKind[] }> = {
-  configRoot: { list: [], keyed: NESTED_CONFIG_VALUES },
+  mapRoot: { list: [], keyed: NESTED_CONFIG_VALUES },
   map: { list: [], keyed: NESTED_CONFIG_VALUES },
   array: { list: NESTED_CONFIG_VALUES, keyed: [] },
   text: { list: ['string'], keyed: [] },
-  notesRoot: { list: NOTES_CHILDREN, keyed: [] },
+  fragmentRoot: { list: NOTES_CHILDREN, keyed: [] },
   xmlElement: { list: NOTES_CHILDREN, keyed: ['json'] },
   xmlText: { list: ['string', 'format'], keyed: [] },
   unsupported: { list: [], keyed: [] },
 };
 
 const PARENT_WORDS: Record<ParentKind, string> = {
-  configRoot: 'the "config" root (a map)',
-  notesRoot: 'the "notes" root (an XML fragment)',
+  mapRoot: 'a root map',
+  fragmentRoot: 'a root XML fragment',
   map: 'a map',
   array: 'a list',
   text: 'a text',
@@ -64,11 +68,23 @@ const PARENT_WORDS: Record<ParentKind, string> = {
 /** A key no map entry, attribute or format may have (see `refusal`). */
 const FORBIDDEN_KEY = '__proto__';
 
+/** The placement rules of each kind of root. */
+const ROOT_PLACES: Record<RootKind, ParentKind> = { map: 'mapRoot', xmlFragment: 'fragmentRoot' };
+
+/** How a refusal names a root. */
+const ROOT_WORDS: Record<RootKind, string> = { map: 'a map', xmlFragment: 'an XML fragment' };
+
 /** The root names of the document layout and the kind each root is (docs/architecture.md, "Document layout"). */
-const ROOTS: ReadonlyMap<string, ParentKind> = new Map([
-  ['config', 'configRoot'],
-  ['notes', 'notesRoot'],
-]);
+const ROOTS: ReadonlyMap<string, RootDeclaration> = new Map(DOC_LAYOUT.map((r) => [r.name, r]));
+
+function rootPlacement(root: RootDeclaration, key: string | null): Placement {
+  return { parent: ROOT_PLACES[root.kind], key, root: root.name };
+}
+
+function parentWords(placement: { parent: ParentKind; root?: string }): string {
+  const root = placement.root === undefined ? undefined : ROOTS.get(placement.root);
+  return root ? `the "${root.name}" root (${ROOT_WORDS[root.kind]})` : PARENT_WORDS[placement.parent];
+}
 
 function typeKind(type: Y.AbstractType<unknown>): ParentKind {
   // Subclasses first: Y.XmlText is a Y.Text and Y.XmlHook a Y.Map.
@@ -109,7 +125,7 @@ function contentKind(content: Y.Item['content']): ContentKind {
   if (content instanceof Y.ContentDoc) return 'subdoc';
   if (content instanceof Y.ContentType) {
     const kind = typeKind(content.type);
-    return kind === 'configRoot' || kind === 'notesRoot' ? 'unsupported' : kind;
+    return kind === 'mapRoot' || kind === 'fragmentRoot' ? 'unsupported' : kind;
   }
   return 'unsupported';
 }
@@ -244,7 +260,7 @@ export class PlacementResolver {
     const allowed = placement.key === null ? PLACES[placement.parent].list : PLACES[placement.parent].keyed;
     if (allowed.includes(kind)) return undefined;
     const where = placement.key === null ? 'as content of' : 'as a keyed entry of';
-    return `update puts ${CONTENT_WORDS[kind]} ${where} ${PARENT_WORDS[placement.parent]}`;
+    return `update puts ${CONTENT_WORDS[kind]} ${where} ${parentWords(placement)}`;
   }
 
   /** Placement of a struct found in the document (already integrated: its parent is resolved). */
@@ -253,8 +269,8 @@ export class PlacementResolver {
     const parent = struct.parent as Y.AbstractType<unknown>;
     if (parent._item === null) {
       const name = [...this.index.doc.share.entries()].find(([, t]) => t === parent)?.[0];
-      const kind = name === undefined ? undefined : ROOTS.get(name);
-      return kind ? { parent: kind, key: struct.parentSub } : { refused: 'update writes under a root the layout does not have' };
+      const root = name === undefined ? undefined : ROOTS.get(name);
+      return root ? rootPlacement(root, struct.parentSub) : { refused: 'update writes under a root the layout does not have' };
     }
     return { parent: typeKind(parent), key: struct.parentSub };
   }
@@ -266,8 +282,8 @@ export class PlacementResolver {
   private step(item: Y.Item): Placement | { from: Y.Item } {
     const parent: unknown = item.parent;
     if (typeof parent === 'string') {
-      const kind = ROOTS.get(parent);
-      return kind ? { parent: kind, key: item.parentSub } : { refused: `update writes to unknown root "${parent.slice(0, 40)}"` };
+      const root = ROOTS.get(parent);
+      return root ? rootPlacement(root, item.parentSub) : { refused: `update writes to unknown root "${parent.slice(0, 40)}"` };
     }
     if (parent instanceof Y.ID) {
       const holder = this.index.inDoc(parent) ?? this.index.inUpdate(parent);

@@ -1,0 +1,175 @@
+/**
+ * The document layout, declared once (docs/architecture.md, "Document layout"): which roots a
+ * configuration's Y.Doc has and, for each, what kind of Yjs type it is, who may write it, which
+ * server checks guard it, how the change log captures it, how history, diffs and restores address
+ * it, and whether it reaches the build. Everything that touches a root reads it from here: the
+ * update check (`server/sync/update-placement.ts`), the room, the binding (`doc-binding.ts`),
+ * change capture, the notes text, history paths, the content hash (`content-hash.ts`) and the
+ * notes editor. Nobody else spells a root name.
+ *
+ * Root names are stored in every document: never rename one. Adding a root is adding a line to
+ * `DOC_LAYOUT` (plus, for a kind the update check does not know yet, its placement rules).
+ * Runs in the browser and on the server.
+ */
+import * as Y from 'yjs';
+import type { Action } from './roles.ts';
+
+/** The Yjs type of a root: `doc.getMap(name)` or `doc.getXmlFragment(name)`. */
+export type RootKind = 'map' | 'xmlFragment';
+
+/**
+ * How the change log records a root (`server/history/change-capture.ts`):
+ * - `fields`: one entry per top-level key (the configuration's fields), text keys as edits;
+ * - `text`: the whole root read as plain text, recorded as edits under the root's `path`;
+ * - `none`: not recorded.
+ */
+export type CaptureStrategy = 'fields' | 'text' | 'none';
+
+/**
+ * Which server checks guard a root beyond the update check's placement rules:
+ * - `schema`: the configuration schema: shape repair in the same commit (`doc-repair.ts`) and
+ *   rule validation reported to clients (`server/schema-authority.ts`);
+ * - `none`: placement rules only (the notes: any Tiptap content is fine).
+ */
+export type RootChecks = 'schema' | 'none';
+
+export interface RootDeclaration {
+  /** The root's name in `doc.share` (stored in every document: never rename). */
+  readonly name: string;
+  readonly kind: RootKind;
+  /** The action (`shared/roles.ts`) a person needs to change anything under this root. */
+  readonly write: Action;
+  readonly checks: RootChecks;
+  readonly capture: CaptureStrategy;
+  /**
+   * Whether the root reaches the build: build-input roots are what the content hash covers, so
+   * what a review approves is exactly what gets built.
+   */
+  readonly buildInput: boolean;
+  /**
+   * How history, diffs and restores address the root: `''` for the configuration, whose fields are
+   * JSON Pointers below it (`/BOARD`), else a name starting with `#` (never a JSON Pointer), also
+   * the root's key in the content hash's input.
+   */
+  readonly path: string;
+}
+
+/** The configuration: what the form edits and what gets built. */
+export const CONFIG_ROOT = {
+  name: 'config',
+  kind: 'map',
+  write: 'edit',
+  checks: 'schema',
+  capture: 'fields',
+  buildInput: true,
+  path: '',
+} as const satisfies RootDeclaration;
+
+/** The rich-text notes (Tiptap): for people only, they never reach the build. */
+export const NOTES_ROOT = {
+  name: 'notes',
+  kind: 'xmlFragment',
+  write: 'edit',
+  checks: 'none',
+  capture: 'text',
+  buildInput: false,
+  path: '#notes',
+} as const satisfies RootDeclaration;
+
+export const DOC_LAYOUT: readonly RootDeclaration[] = [CONFIG_ROOT, NOTES_ROOT];
+
+/** The path the notes have wherever fields are addressed (history, diff, restore). */
+export const NOTES_PATH = NOTES_ROOT.path;
+
+/** Why a layout is inconsistent, or undefined. Checked for `DOC_LAYOUT` when this module loads. */
+export function layoutProblem(layout: readonly RootDeclaration[]): string | undefined {
+  const names = new Set<string>();
+  const paths = new Set<string>();
+  for (const root of layout) {
+    if (names.has(root.name)) return `root "${root.name}" is declared twice`;
+    if (paths.has(root.path)) return `two roots have the path "${root.path}"`;
+    names.add(root.name);
+    paths.add(root.path);
+    if (root.path === '' ? root.kind !== 'map' : !/^#[a-z][a-z0-9-]*$/.test(root.path)) {
+      return `root "${root.name}": the path "" is for the configuration map; others are "#name"`;
+    }
+    if (root.capture === 'fields' && root.kind !== 'map') return `root "${root.name}": only a map has fields`;
+  }
+  return undefined;
+}
+
+/**
+ * The action a connection needs to send document updates. Every root needs the same one today:
+ * the update check finds each struct's root but does not yet tell the room which roots an update
+ * touched, so a layout whose roots need different actions is refused here rather than enforced
+ * half-way.
+ */
+export function documentWriteAction(layout: readonly RootDeclaration[]): Action {
+  const actions = new Set(layout.map((r) => r.write));
+  if (actions.size !== 1) throw new Error(`every root must need the same write action (found ${[...actions].join(', ')})`);
+  return [...actions][0];
+}
+
+const problem = layoutProblem(DOC_LAYOUT);
+if (problem) throw new Error(`document layout: ${problem}`);
+
+/** The action needed to change the document (`edit`). */
+export const DOCUMENT_WRITE_ACTION: Action = documentWriteAction(DOC_LAYOUT);
+
+/** The declared root named `name`, or undefined (a root the layout does not have). */
+export function rootNamed(name: string, layout: readonly RootDeclaration[] = DOC_LAYOUT): RootDeclaration | undefined {
+  return layout.find((r) => r.name === name);
+}
+
+/** Whether `path` addresses a whole non-configuration root (`#notes`). */
+export function isRootPath(path: string, layout: readonly RootDeclaration[] = DOC_LAYOUT): boolean {
+  return path !== '' && layout.some((r) => r.path === path);
+}
+
+/** The root type of `doc` for a declaration (creating it as its declared kind when new). */
+export function rootOf(doc: Y.Doc, root: RootDeclaration): Y.Map<unknown> | Y.XmlFragment {
+  return root.kind === 'map' ? doc.getMap(root.name) : doc.getXmlFragment(root.name);
+}
+
+/** Fixes every declared root's type up front, so a client update cannot decide what they are. */
+export function declareRoots(doc: Y.Doc, layout: readonly RootDeclaration[] = DOC_LAYOUT): void {
+  for (const root of layout) rootOf(doc, root);
+}
+
+/** The configuration map (`doc-binding.ts` reads and writes it). */
+export function configRoot(doc: Y.Doc): Y.Map<unknown> {
+  return doc.getMap(CONFIG_ROOT.name);
+}
+
+/** The notes' XML fragment (Tiptap's document; `notes-text.ts` reads it as plain text). */
+export function notesRoot(doc: Y.Doc): Y.XmlFragment {
+  return doc.getXmlFragment(NOTES_ROOT.name);
+}
+
+/** A root's content as JSON: a map's entries, a fragment's XML string. */
+function rootJson(doc: Y.Doc, root: RootDeclaration): unknown {
+  return rootOf(doc, root).toJSON();
+}
+
+function isEmpty(value: unknown): boolean {
+  return value === '' || (typeof value === 'object' && value !== null && Object.keys(value).length === 0);
+}
+
+/**
+ * What the content hash is computed over: every build-input root. The configuration (path `''`)
+ * is the object itself, as it always was, so existing documents keep their hashes; any other
+ * build-input root adds its JSON under its path (`#files`), and only when it holds something, so a
+ * document that never used a newer root keeps its hash, and its approvals, too. A `#` key cannot
+ * clash with a configuration field: the schema has no such property and the shape repair removes
+ * unknown keys in the same commit.
+ */
+export function buildInputOf(doc: Y.Doc, layout: readonly RootDeclaration[] = DOC_LAYOUT): Record<string, unknown> {
+  const config = layout.find((r) => r.buildInput && r.path === '');
+  const out = (config ? rootJson(doc, config) : {}) as Record<string, unknown>;
+  for (const root of layout) {
+    if (!root.buildInput || root === config) continue;
+    const value = rootJson(doc, root);
+    if (!isEmpty(value)) out[root.path] = value;
+  }
+  return out;
+}

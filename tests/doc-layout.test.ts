@@ -1,0 +1,114 @@
+/**
+ * The declared document layout (shared/doc-layout.ts): the content hash covers exactly the
+ * build-input roots, so a root added for files is in every approval by adding one line, while the
+ * notes (not build input) never change what a review approved; and the current documents keep
+ * the hashes builds and reviews were keyed by.
+ */
+import { describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import { contentHash, documentContentHash } from '../shared/content-hash.ts';
+import { configToJson, defaultConfig, writeConfig } from '../shared/doc-binding.ts';
+import {
+  buildInputOf,
+  configRoot,
+  DOC_LAYOUT,
+  documentWriteAction,
+  isRootPath,
+  layoutProblem,
+  notesRoot,
+  type RootDeclaration,
+} from '../shared/doc-layout.ts';
+import { checkClientUpdate } from '../server/sync/update-check.ts';
+
+function configuredDoc(): Y.Doc {
+  const doc = new Y.Doc();
+  writeConfig(doc, { ...defaultConfig(), BOARD: 'rock-5b', VENDOR: 'Acme' });
+  return doc;
+}
+
+function paragraph(text: string): Y.XmlElement {
+  const p = new Y.XmlElement('paragraph');
+  p.insert(0, [new Y.XmlText(text)]);
+  return p;
+}
+
+/** A layout of the future: the current roots plus a build-input files map and a scratch map that is not. */
+const FILES: RootDeclaration = { name: 'files', kind: 'map', write: 'edit', checks: 'none', capture: 'none', buildInput: true, path: '#files' };
+const SCRATCH: RootDeclaration = { name: 'scratch', kind: 'map', write: 'edit', checks: 'none', capture: 'none', buildInput: false, path: '#scratch' };
+const FUTURE_LAYOUT: readonly RootDeclaration[] = [...DOC_LAYOUT, FILES, SCRATCH];
+
+describe('content hash over the layout', () => {
+  it('is the hash of the configuration JSON for current documents, notes or not', () => {
+    const doc = configuredDoc();
+    const before = documentContentHash(doc);
+    expect(before).toBe(contentHash(configToJson(doc)));
+    // Notes never reach the build: writing them leaves what a review approved unchanged.
+    notesRoot(doc).insert(0, [paragraph('remember to flash the SPI')]);
+    expect(documentContentHash(doc)).toBe(before);
+    configRoot(doc).set('BRANCH', 'edge');
+    expect(documentContentHash(doc)).not.toBe(before);
+  });
+
+  it('covers a new build-input root once it holds something, and never a root that is not build input', () => {
+    const doc = configuredDoc();
+    const current = documentContentHash(doc);
+    // Declared but empty: a document that never used the new root keeps its hash (and approvals).
+    expect(documentContentHash(doc, FUTURE_LAYOUT)).toBe(current);
+
+    doc.getMap(SCRATCH.name).set('draft', 'anything');
+    expect(documentContentHash(doc, FUTURE_LAYOUT)).toBe(current);
+
+    doc.getMap(FILES.name).set('userpatches/customize-image.sh', 'echo hi');
+    const withFile = documentContentHash(doc, FUTURE_LAYOUT);
+    expect(withFile).not.toBe(current);
+    expect(buildInputOf(doc, FUTURE_LAYOUT)['#files']).toEqual({ 'userpatches/customize-image.sh': 'echo hi' });
+
+    doc.getMap(FILES.name).set('userpatches/customize-image.sh', 'echo bye');
+    expect(documentContentHash(doc, FUTURE_LAYOUT)).not.toBe(withFile);
+    // The current layout does not know the root: its hash is still the configuration's.
+    expect(documentContentHash(doc)).toBe(current);
+  });
+});
+
+describe('layout declarations', () => {
+  it('declares the notes as not build input and addressed as #notes', () => {
+    expect(DOC_LAYOUT.filter((r) => r.buildInput).map((r) => r.name)).toEqual(['config']);
+    expect(isRootPath('#notes')).toBe(true);
+    expect(isRootPath('#files')).toBe(false);
+    expect(isRootPath('')).toBe(false);
+    expect(layoutProblem(DOC_LAYOUT)).toBeUndefined();
+    expect(layoutProblem(FUTURE_LAYOUT)).toBeUndefined();
+  });
+
+  it('finds inconsistent layouts', () => {
+    expect(layoutProblem([...DOC_LAYOUT, { ...FILES, name: 'notes' }])).toMatch(/declared twice/);
+    expect(layoutProblem([...DOC_LAYOUT, { ...FILES, path: '#notes' }])).toMatch(/path "#notes"/);
+    expect(layoutProblem([...DOC_LAYOUT, { ...FILES, path: '/files' }])).toMatch(/"#name"/);
+    expect(layoutProblem([...DOC_LAYOUT, { ...FILES, kind: 'xmlFragment', capture: 'fields' }])).toMatch(/only a map has fields/);
+  });
+
+  it('refuses roots that need different write actions rather than enforcing one of them', () => {
+    expect(documentWriteAction(DOC_LAYOUT)).toBe('edit');
+    expect(() => documentWriteAction([...DOC_LAYOUT, { ...FILES, write: 'build' }])).toThrow(/same write action/);
+  });
+});
+
+describe('update check against the layout', () => {
+  it('accepts writes under every declared root and refuses a root the layout does not declare', () => {
+    const room = new Y.Doc();
+    const client = new Y.Doc();
+    const updates: Uint8Array[] = [];
+    client.on('update', (u: Uint8Array) => updates.push(u));
+    configRoot(client).set('BOARD', 'rock-5b');
+    notesRoot(client).insert(0, [paragraph('hi')]);
+    for (const u of updates) {
+      expect(checkClientUpdate(u, room)).toMatchObject({ ok: true });
+      Y.applyUpdate(room, u);
+    }
+    const stray = new Y.Doc();
+    const strayUpdates: Uint8Array[] = [];
+    stray.on('update', (u: Uint8Array) => strayUpdates.push(u));
+    stray.getMap(FILES.name).set('a', 'b');
+    expect(checkClientUpdate(strayUpdates[0], room)).toEqual({ ok: false, reason: 'update writes to unknown root "files"' });
+  });
+});
