@@ -94,6 +94,7 @@ export function layoutProblem(layout: readonly RootDeclaration[]): string | unde
       return `root "${root.name}": the path "" is for the configuration map; others are "#name"`;
     }
     if (root.capture === 'fields' && root.kind !== 'map') return `root "${root.name}": only a map has fields`;
+    if (root.capture === 'text' && root.kind !== 'xmlFragment') return `root "${root.name}": only an XML fragment is captured as text`;
   }
   return undefined;
 }

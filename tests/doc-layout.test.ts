@@ -85,6 +85,7 @@ describe('layout declarations', () => {
     expect(layoutProblem([...DOC_LAYOUT, { ...FILES, path: '#notes' }])).toMatch(/path "#notes"/);
     expect(layoutProblem([...DOC_LAYOUT, { ...FILES, path: '/files' }])).toMatch(/"#name"/);
     expect(layoutProblem([...DOC_LAYOUT, { ...FILES, kind: 'xmlFragment', capture: 'fields' }])).toMatch(/only a map has fields/);
+    expect(layoutProblem([...DOC_LAYOUT, { ...FILES, capture: 'text' }])).toMatch(/captured as text/);
   });
 
   it('refuses roots that need different write actions rather than enforcing one of them', () => {

@@ -10,7 +10,7 @@
  * and their kinds are the document layout's (`shared/doc-layout.ts`); a root it does not declare is
  * refused:
  *
- * - a map root (the configuration) holds only keyed entries (a `getText('config')` insert is
+ * - a map root (the configuration) holds only keyed entries (a `getText(<its name>)` insert is
  *   sequence content of the map that no `toJSON` and so no schema check ever sees);
  * - nested Y.Map entries and Y.Array items hold JSON values or Y.Map/Y.Array/Y.Text, Y.Text holds
  *   characters only (formats, embeds, types and map entries on it are invisible in its string);
