@@ -24,6 +24,7 @@ export function createProgressReporter(deps: {
   keys: BuildKeys;
   logger: Logger;
   buildId: string;
+  configId: string;
 }): ProgressReporter {
   let sentStage: string | null = null;
   let sentPct = -1;
@@ -48,7 +49,7 @@ export function createProgressReporter(deps: {
           .update(buildJobs)
           .set({ stage, progress: pct })
           .where(and(eq(buildJobs.id, deps.buildId), eq(buildJobs.status, 'running')));
-        await publishBuildEvent(deps.redis, deps.keys, { type: 'progress', buildId: deps.buildId, stage, pct });
+        await publishBuildEvent(deps.redis, deps.keys, { type: 'progress', buildId: deps.buildId, configId: deps.configId, stage, pct });
       } catch (err) {
         // Progress is advisory: the final status still arrives; say so and carry on.
         deps.logger.warn({ err, buildId: deps.buildId }, 'could not report build progress');

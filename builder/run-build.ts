@@ -123,7 +123,7 @@ async function runClaimed(
   token: string | undefined,
 ): Promise<BuildOutcome> {
   const buildId = claimed.id;
-  const progress = createProgressReporter({ ...deps, logger: log, buildId });
+  const progress = createProgressReporter({ ...deps, logger: log, buildId, configId: claimed.configId });
   sink.append(
     `attempt ${claimed.attempts}: executor ${deps.executor.name} on ${deps.workerName}, builder ${deps.builderVersion}`,
     'system',

@@ -6,7 +6,7 @@
  *   that joins the same commit, so other clients never receive the invalid shape. The author is
  *   told which paths were repaired and why (`repaired` message).
  * - Rules: after commits, the whole configuration is validated (bursts coalesced); the result is
- *   kept per room, pushed to `?ext=1` clients when it changes, and returned by REST.
+ *   kept per room, pushed to extension (`?ext=`) clients when it changes, and returned by REST.
  */
 import type { Logger } from 'pino';
 import { configToJson } from '../shared/doc-binding.ts';

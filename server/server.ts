@@ -27,6 +27,7 @@ import { startMetricsServer } from './metrics-endpoint.ts';
 import { createGaugeRefresher } from './metrics-gauges.ts';
 import { refreshRoomConnections } from './cluster-metrics.ts';
 import type { BuildsContext } from './builds-context.ts';
+import { startBuildStatusFeed } from './build-status-feed.ts';
 import { DEFAULT_KEY_PREFIX } from '../shared/builds/keys.ts';
 import { createAccessStore } from './auth/access-store.ts';
 import { createAccounts } from './auth/accounts.ts';
@@ -66,6 +67,9 @@ export interface ServerOptions {
   secureCookies?: boolean;
   /** Redis for the build queue and events; without it build routes answer 503. */
   redisUrl?: string;
+  /** Oldest extension protocol version (`?ext=`) served; default MIN_EXT_PROTOCOL_VERSION
+   * (shared/ext-messages.ts). Older pages are closed with 4426 and told to reload. */
+  minExtVersion?: number;
   /** Prefix of every Redis key and channel (tests and deployments sharing a Redis stay apart). */
   keyPrefix?: string;
   artifactsDir?: string;
@@ -205,6 +209,10 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
         logger,
       })
     : null;
+  // Build status and progress reach the configuration's clients from the builders' channel.
+  const buildStatus = builds
+    ? startBuildStatusFeed({ subscriber: builds.subscriber, keys: builds.keys, deliver: manager.deliverExt.bind(manager), logger })
+    : null;
   // Ready means "can serve editing": Postgres always, Redis when other processes share the work
   // through it. Builder presence is reported beside it, never a reason to be unready.
   const health: HealthChecks = {
@@ -258,6 +266,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     manager,
     authorize: createSyncAuthorizer({ access, accounts, originPolicy }),
     logger,
+    minExtVersion: options.minExtVersion,
     registry,
     guard,
     observer: metrics.observer,
@@ -318,6 +327,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       await manager.closeAll(CloseCode.goingAway, SHUTDOWN_FLUSH_TIMEOUT_MS);
       await history.close();
       mailer?.close();
+      buildStatus?.close();
       await builds?.close();
       await cluster?.close();
       committer.close();

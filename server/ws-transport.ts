@@ -9,6 +9,7 @@ import type { IncomingHttpHeaders, IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { Logger } from 'pino';
 import { WebSocketServer, type WebSocket } from 'ws';
+import { MIN_EXT_PROTOCOL_VERSION, parseExtVersion } from '../shared/ext-messages.ts';
 import { CloseCode, Limits } from '../shared/protocol.ts';
 import type { AbuseGuard, ConnectionQuota, ConnectionRefusal } from './abuse-limits.ts';
 import { addressKey, clientAddress, NO_TRUSTED_PROXIES, type TrustedProxies } from './request-trust/client-address.ts';
@@ -67,7 +68,12 @@ export interface SyncEndpointDeps {
   limits?: { maxMessageBytes: number; maxBufferedBytesPerConnection: number };
   /** Proxies whose X-Forwarded-For names the client (`TRUST_PROXY`). */
   trustedProxies?: TrustedProxies;
+  /** Oldest `?ext=` version served; default MIN_EXT_PROTOCOL_VERSION (shared/ext-messages.ts). */
+  minExtVersion?: number;
 }
+
+/** `?ext=` that is not a version number: a client bug, final. */
+const MALFORMED_EXT = { code: CloseCode.malformed.code, reason: 'ext must be the extension protocol version, a whole number' };
 
 const REFUSAL_CLOSE: Record<ConnectionRefusal, { code: number; reason: string }> = {
   person: CloseCode.tooManyConnections,
@@ -130,14 +136,23 @@ export function createSyncEndpoint(deps: SyncEndpointDeps) {
       return;
     }
     const address = clientAddress(req.socket.remoteAddress, req.headers['x-forwarded-for'], deps.trustedProxies ?? NO_TRUSTED_PROXIES);
+    // No `ext`: a stock y-websocket client, which gets no extension messages. A page older than
+    // the oldest version served is told to reload before anything else (no lookup needed).
+    const extVersion = parseExtVersion(url.searchParams.get('ext'));
+    const ext = extVersion !== null;
     let auth: AuthorizeResult;
-    try {
-      auth = await withinAdmission(deps.authorize({ configId, url, headers: req.headers, address }));
-    } catch (error) {
-      logger.error({ err: error, configId, addr: address }, 'sync authorization failed');
-      auth = { ok: false, close: CloseCode.loadFailed };
+    if (extVersion === 'malformed') {
+      auth = { ok: false, close: MALFORMED_EXT };
+    } else if (extVersion !== null && extVersion < (deps.minExtVersion ?? MIN_EXT_PROTOCOL_VERSION)) {
+      auth = { ok: false, close: CloseCode.clientTooOld };
+    } else {
+      try {
+        auth = await withinAdmission(deps.authorize({ configId, url, headers: req.headers, address }));
+      } catch (error) {
+        logger.error({ err: error, configId, addr: address }, 'sync authorization failed');
+        auth = { ok: false, close: CloseCode.loadFailed };
+      }
     }
-    const ext = url.searchParams.get('ext') === '1';
     // Accept, then close with a reason: a WebSocket client cannot read an HTTP error status.
     if (!auth.ok) logger.info({ configId, addr: address, code: auth.close.code }, 'sync connection refused');
     wss.handleUpgrade(req, socket, head, (ws) => open(ws, configId, ext, address, auth));

@@ -2,8 +2,9 @@
  * The whole wire protocol in one place: message types, close codes and limits.
  *
  * Message types 0–3 are the y-websocket protocol (the stock `WebsocketProvider` speaks them).
- * Types ≥ 100 are Boardroom extensions, sent only to connections opened with `?ext=1`:
- * the stock provider would log an error for an unknown type.
+ * Types ≥ 100 are Boardroom extensions, sent only to connections opened with `?ext=<version>`
+ * (`EXT_PROTOCOL_VERSION` in ext-messages.ts): the stock provider would log an error for an
+ * unknown type.
  */
 
 export const MessageType = {
@@ -17,7 +18,8 @@ export const MessageType = {
   validation: 101,
   /** server → client: JSON, a compensating transaction reverted this client's change. */
   repaired: 102,
-  /** server → client: JSON, a live event (build, review, comment, access change). */
+  /** server → client: JSON, a live event (`ExtPayloads` in ext-messages.ts: history, review,
+   * comment, build status). */
   event: 103,
 } as const;
 export type MessageTypeName = keyof typeof MessageType;
@@ -53,6 +55,10 @@ export const CloseCode = {
   tooManyConnections: { code: 4510, reason: 'too many open connections from you' },
   linkBusy: { code: 4511, reason: 'too many connections through this share link, retrying later' },
   accessRevoked: { code: 4431, reason: 'access revoked' },
+  /** The page speaks an extension protocol older than this server still serves (`?ext=` below
+   * `MIN_EXT_PROTOCOL_VERSION`): it was loaded before a deploy. Final: reconnecting would be
+   * refused again; reloading gets the new page. (426 is HTTP's "Upgrade Required".) */
+  clientTooOld: { code: 4426, reason: 'reload the page: the server was updated' },
   loadFailed: { code: 4500, reason: 'configuration could not be loaded, try again later' },
   unsavedBacklog: { code: 4503, reason: 'storage unavailable, too many unsaved changes' },
   slowConsumer: { code: 4504, reason: 'connection too slow to keep up, reconnect' },

@@ -1,21 +1,26 @@
 /**
  * The builds of the open configuration, shared by the Build button and the Builds panel: the
- * list (kept fresh while something is building or the panel is open), which build is selected,
- * starting, cancelling and retrying builds, and the server's last refusal with its reason.
- * One per configuration session; `destroy` stops its timers.
+ * list, which build is selected, starting, cancelling and retrying builds, and the server's last
+ * refusal with its reason. One per configuration session; `destroy` stops its timers.
+ *
+ * The list is kept fresh by the server's pushes (`build/status`, `build/progress` live events:
+ * every status change and progress report of every build of this configuration, whoever started
+ * it), not by polling. Only while the connection is down does it read the list every
+ * DISCONNECTED_BUILDS_POLL_MS (a build may finish meanwhile), and it reads it once more when the
+ * connection is back, since pushes sent meanwhile are lost.
  */
-import { batch, createSignal, type Accessor } from 'solid-js';
+import { batch, createEffect, createSignal, on, type Accessor } from 'solid-js';
+import type { BuildProgressPayload, BuildStatusPayload } from '../../shared/ext-messages.ts';
+import { isTerminal } from '../../shared/builds/status.ts';
 import { ApiRequestError } from '../app/api.ts';
 import type { BuildApi, BuildSummary } from '../app/build-api.ts';
 import type { ConfigSession } from '../session/config-session.ts';
 import type { BuildRefusal } from './build-availability.ts';
 import { isActive, shortHash } from './build-format.ts';
 
-/** While a build is queued or running the list (status, stage, progress) refreshes this often:
- * builder progress events come every few hundred ms, a second is fresh enough for a list. */
-export const ACTIVE_BUILDS_POLL_MS = 1_000;
-/** With the panel open and nothing building, builds others start show up within this time. */
-export const IDLE_BUILDS_POLL_MS = 15_000;
+/** While the connection is down (no pushes) and a build is active or the panel is open, the list
+ * is read this often: slow, because the REST API may be as unreachable as the WebSocket. */
+export const DISCONNECTED_BUILDS_POLL_MS = 5_000;
 
 export interface BuildCenter {
   /** The configuration session these builds belong to: the Build button reads its connection,
@@ -71,10 +76,10 @@ export function createBuildCenter(api: BuildApi, session: ConfigSession): BuildC
 
   const schedule = (): void => {
     clearTimeout(timer);
-    if (destroyed) return;
+    if (destroyed || session.connection() === 'connected') return;
     const active = builds().some((b) => isActive(b.status));
     if (!active && watchers === 0) return;
-    timer = setTimeout(() => void refresh(), active ? ACTIVE_BUILDS_POLL_MS : IDLE_BUILDS_POLL_MS);
+    timer = setTimeout(() => void refresh(), DISCONNECTED_BUILDS_POLL_MS);
   };
 
   const load = async (): Promise<void> => {
@@ -97,11 +102,16 @@ export function createBuildCenter(api: BuildApi, session: ConfigSession): BuildC
       });
     }
   };
+  // A status pushed while a list request is on its way may be newer than its answer.
+  let stale = false;
   const refresh = (): Promise<void> => {
     // One list request at a time; callers during one share it.
     inflight ??= load().finally(() => {
       inflight = null;
-      schedule();
+      if (stale && !destroyed) {
+        stale = false;
+        void refresh();
+      } else schedule();
     });
     return inflight;
   };
@@ -115,6 +125,41 @@ export function createBuildCenter(api: BuildApi, session: ConfigSession): BuildC
   const offEvents = session.onEvent((event) => {
     if (event.type === 'review' || event.type === 'settings') clearRefusal();
   });
+
+  const patchBuild = (id: string, change: Partial<BuildSummary>): boolean => {
+    const list = builds();
+    const index = list.findIndex((b) => b.id === id);
+    if (index < 0) return false;
+    setBuilds([...list.slice(0, index), { ...list[index], ...change }, ...list.slice(index + 1)]);
+    return true;
+  };
+  const onStatus = (event: BuildStatusPayload): void => {
+    if (inflight) stale = true;
+    const known = patchBuild(event.buildId, { status: event.status, error: event.error, attempts: event.attempts });
+    // A build someone else started is not in the list yet; a finished one has times and
+    // artifacts the event does not carry: read the list.
+    if (!known || isTerminal(event.status)) void refresh();
+  };
+  const onProgress = (event: BuildProgressPayload): void => {
+    const current = builds().find((b) => b.id === event.buildId);
+    // Progress means a builder has it, even if the "running" status is still on its way.
+    if (current) patchBuild(event.buildId, { stage: event.stage, progress: event.pct, ...(current.status === 'queued' ? { status: 'running' as const } : {}) });
+  };
+  const offStatus = session.on('build/status', onStatus);
+  const offProgress = session.on('build/progress', onProgress);
+
+  // Pushes stop while the connection is down: poll slowly meanwhile, and read the list again
+  // once it is back (what was pushed meanwhile is lost).
+  createEffect(
+    on(
+      session.connection,
+      (state, previous) => {
+        if (state === 'connected' && previous !== undefined && previous !== 'connected' && (loaded() || watchers > 0)) void refresh();
+        else schedule();
+      },
+      { defer: true },
+    ),
+  );
 
   return {
     session,
@@ -186,6 +231,8 @@ export function createBuildCenter(api: BuildApi, session: ConfigSession): BuildC
       clearTimeout(timer);
       offFields();
       offEvents();
+      offStatus();
+      offProgress();
     },
   };
 }

@@ -92,6 +92,11 @@ const BY_CODE: ReadonlyMap<number, Words> = new Map<number, Words>([
     ENDED('Change too large', 'Your last change is larger than the server accepts, so it was not saved. Reload to continue from the saved state.', ['reload']),
   ],
   [
+    CloseCode.clientTooOld.code,
+    // The page was loaded before a deploy; the new server no longer speaks its protocol.
+    ENDED('Boardroom was updated', 'The server runs a newer version of Boardroom than this page. Reload the page to continue.', ['reload']),
+  ],
+  [
     CloseCode.malformed.code,
     ENDED('Connection refused', 'The server could not read a message from this page. Reload the page to reconnect.', ['reload']),
   ],

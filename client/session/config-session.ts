@@ -7,7 +7,7 @@
 import { createSignal, type Accessor } from 'solid-js';
 import { Awareness } from 'y-protocols/awareness';
 import * as Y from 'yjs';
-import type { ExtType } from '../../shared/ext-messages.ts';
+import { readExtEvent, type ExtEvent, type ExtEventOf, type ExtKind, type ExtType } from '../../shared/ext-messages.ts';
 import { MessageType } from '../../shared/protocol.ts';
 import { configSchema, validateConfig } from '../../shared/validation/index.ts';
 import type { RepairedIssue, ValidationResult } from '../../shared/validation/issue.ts';
@@ -70,8 +70,11 @@ export interface ConfigSession {
   connectionEnd: Accessor<ConnectionEnd | null>;
   /** Connect again after a final close that may pass (too many tabs, configuration full). */
   retryConnection(): void;
-  /** Live events the server pushes (reviews, comments, versions, settings); returns unsubscribe. */
+  /** Every live event the server pushes (reviews, comments, versions, settings, builds), checked
+   * against `ExtPayloads`; returns unsubscribe. */
   onEvent(listener: (event: LiveEvent) => void): () => void;
+  /** Live events of one kind, typed by `ExtPayloads`; returns unsubscribe. */
+  on<K extends ExtKind>(kind: K, handler: (event: ExtEventOf<K>) => void): () => void;
   synced: Accessor<boolean>;
   saveState: Accessor<SaveState>;
   /** Every local edit is either saved on the server or written to this browser's local copy:
@@ -87,11 +90,8 @@ export interface ConfigSession {
   destroy(): void;
 }
 
-/** A live event (message type 103): `type` says what it is about (review, comment, settings…). */
-export interface LiveEvent {
-  type: string;
-  [key: string]: unknown;
-}
+/** A live event (message type 103): `type` is its kind in `ExtPayloads` (shared/ext-messages.ts). */
+export type LiveEvent = ExtEvent;
 
 export interface SessionOptions {
   configId: string;
@@ -129,13 +129,26 @@ export function createConfigSession(options: SessionOptions): ConfigSession {
 
   const onExt = (type: ExtType, payload: unknown): void => {
     if (type === MessageType.validation) {
+      const result = payload as ValidationResult | null;
+      if (typeof result?.valid !== 'boolean' || !Array.isArray(result.errors) || !Array.isArray(result.warnings)) {
+        console.warn('ignored a malformed validation message');
+        return;
+      }
       lastServer = payload as ValidationResult;
       // While our own edits are unacknowledged the result may predate them: keep the local one.
       if (sync.save.state === 'saved') setValidation({ result: lastServer, source: 'server' });
     } else if (type === MessageType.repaired) {
-      setRepaired((payload as { issues: RepairedIssue[] }).issues ?? []);
-    } else if (type === MessageType.event && payload && typeof (payload as LiveEvent).type === 'string') {
-      for (const listener of [...eventListeners]) listener(payload as LiveEvent);
+      const issues = (payload as { issues?: unknown } | null)?.issues;
+      setRepaired(Array.isArray(issues) ? (issues as RepairedIssue[]) : []);
+    } else if (type === MessageType.event) {
+      // A frame of the wrong shape (or a kind from a newer server) is dropped here, so no
+      // handler ever reads a field that is not there.
+      const read = readExtEvent(payload);
+      if (!read.ok) {
+        console.warn(`ignored a live event: ${read.reason}`);
+        return;
+      }
+      for (const listener of [...eventListeners]) listener(read.event);
     }
   };
 
@@ -239,6 +252,13 @@ export function createConfigSession(options: SessionOptions): ConfigSession {
     connectionEnd,
     retryConnection: () => sync.retry(),
     onEvent(listener) {
+      eventListeners.add(listener);
+      return () => eventListeners.delete(listener);
+    },
+    on(kind, handler) {
+      const listener = (event: LiveEvent): void => {
+        if (event.type === kind) handler(event as ExtEventOf<typeof kind>);
+      };
       eventListeners.add(listener);
       return () => eventListeners.delete(listener);
     },

@@ -1,6 +1,6 @@
 /**
- * One stock y-websocket `WebsocketProvider` per open configuration, opened with `?ext=1` and
- * taught our extension messages. It reconnects by itself (exponential backoff); the browser's
+ * One stock y-websocket `WebsocketProvider` per open configuration, opened with
+ * `?ext=<EXT_PROTOCOL_VERSION>` and taught our extension messages. It reconnects by itself (exponential backoff); the browser's
  * online/offline events make it stop and retry at once instead of waiting out a dead socket.
  * Edits made while offline stay in the Y.Doc and reach the server in the sync step 2 that
  * answers the server's step 1 on reconnect.
@@ -8,7 +8,7 @@
 import * as decoding from 'lib0/decoding';
 import { WebsocketProvider } from 'y-websocket';
 import type * as Y from 'yjs';
-import { installExtHandlers, type ExtType, type SavedAck } from '../../shared/ext-messages.ts';
+import { EXT_PROTOCOL_VERSION, installExtHandlers, type ExtType, type SavedAck } from '../../shared/ext-messages.ts';
 import { MessageType, SyncStep } from '../../shared/protocol.ts';
 import { describeClose, shouldReconnect, type ConnectionEnd } from './close-reasons.ts';
 import { createSaveTracker, type SaveTracker } from './save-tracker.ts';
@@ -66,7 +66,7 @@ function ownEntry(decoder: decoding.Decoder, clientId: number): Record<string, u
 export function openSyncConnection(options: SyncConnectionOptions): SyncConnection {
   const { doc } = options;
   const provider = new WebsocketProvider(options.wsUrl, options.configId, doc, {
-    params: { ...options.params, ext: '1' },
+    params: { ...options.params, ext: String(EXT_PROTOCOL_VERSION) },
     connect: false,
     // Tabs of one browser talk to the server each, so every tab gets its own acknowledgements.
     disableBc: true,
@@ -77,7 +77,7 @@ export function openSyncConnection(options: SyncConnectionOptions): SyncConnecti
   const save = createSaveTracker();
 
   installExtHandlers(provider as unknown as { messageHandlers: Parameters<typeof installExtHandlers>[0]['messageHandlers'] }, (type, payload) => {
-    if (type === MessageType.saved) save.acked((payload as SavedAck).seq);
+    if (type === MessageType.saved && typeof (payload as SavedAck | null)?.seq === 'number') save.acked((payload as SavedAck).seq);
     options.onExt(type, payload);
   });
 

@@ -18,7 +18,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type * as Y from 'yjs';
-import type { HistoryEvent } from '../../shared/history-types.ts';
+import type { ExtPublisher } from '../../shared/ext-messages.ts';
 import type { Db } from '../db/connect.ts';
 import { originOf, type Room, type RoomHooks } from '../sync/room.ts';
 import { BurstCoalescer, type Burst } from './burst-coalescer.ts';
@@ -41,8 +41,8 @@ const SHUTDOWN_FLUSH_MS = 5_000;
 export interface ChangeLogDeps {
   db: Db;
   logger: Logger;
-  /** Sends a live event to the `?ext=1` clients of a loaded configuration. */
-  push: (configId: string, event: HistoryEvent) => void;
+  /** Sends a live event to the configuration's extension clients (`ExtPayloads`). */
+  push: ExtPublisher;
 }
 
 export class ChangeLog {
@@ -96,7 +96,7 @@ export class ChangeLog {
       for (const b of opened) {
         if (!this.unannounced.delete(b.id)) continue;
         const entry = { id: b.id, seq: b.seq, path: b.path, author: b.author, source: b.source, startedAt: new Date(b.startedAt).toISOString() };
-        this.deps.push(room.configId, { type: 'change', action: 'started', entry });
+        this.deps.push(room.configId, 'change', { action: 'started', entry });
       }
     });
   }
@@ -116,11 +116,11 @@ export class ChangeLog {
     const wasCheckpointed = this.checkpointed.delete(b.id);
     if (row) {
       this.writer.put(row);
-      this.deps.push(b.configId, { type: 'change', action: 'closed', entry: rowView(row) });
+      this.deps.push(b.configId, 'change', { action: 'closed', entry: rowView(row) });
       return;
     }
     if (wasCheckpointed) this.writer.remove(b.id);
-    if (announced) this.deps.push(b.configId, { type: 'change', action: 'retracted', id: b.id });
+    if (announced) this.deps.push(b.configId, 'change', { action: 'retracted', id: b.id });
   }
 
   /** Closes what is due and checkpoints what grew. */

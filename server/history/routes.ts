@@ -15,7 +15,7 @@
  */
 import { Hono } from 'hono';
 import { diffConfigs } from '../../shared/config-diff.ts';
-import type { HistoryEvent } from '../../shared/history-types.ts';
+import type { ExtPublisher } from '../../shared/ext-messages.ts';
 import { configSchema } from '../../shared/validation/index.ts';
 import type { AccessStore } from '../auth/access-store.ts';
 import { requireAction } from '../access/authorize.ts';
@@ -52,7 +52,7 @@ export interface HistoryRouteDeps {
   manager: DocumentRooms;
   access: AccessStore;
   changeLog: ChangeLog;
-  push: (configId: string, event: HistoryEvent) => void;
+  push: ExtPublisher;
 }
 
 function readPath(raw: string | undefined, name = 'path'): string | undefined {
@@ -129,7 +129,7 @@ export function historyRoutes(deps: HistoryRouteDeps): Hono<AppEnv> {
     }
     const state = await (await deps.manager.get(id)).freeze();
     const version = await insertVersion(db, { configId: id, kind: 'manual', label, createdBy: personOf(access), state });
-    deps.push(id, { type: 'version', action: 'created', version });
+    deps.push(id, 'version', { action: 'created', version });
     return c.json(version, 201);
   });
 
@@ -155,7 +155,7 @@ export function historyRoutes(deps: HistoryRouteDeps): Hono<AppEnv> {
     const room = await deps.manager.get(id);
     const changes = await restoreVersion(room, version, path || undefined, actingOrigin(access, 'restore'));
     const restored = { versionId: version.id, label: version.label, path: path || null, changes };
-    deps.push(id, { type: 'version', action: 'restored', ...restored, by: personOf(access) });
+    deps.push(id, 'version', { action: 'restored', ...restored, by: personOf(access) });
     return c.json(restored);
   });
 

@@ -9,10 +9,8 @@
 import { eq } from 'drizzle-orm';
 import { Hono } from 'hono';
 import type { Logger } from 'pino';
-import { encodeExt } from '../../shared/ext-messages.ts';
+import type { ExtPublisher } from '../../shared/ext-messages.ts';
 import { users } from '../../shared/db/auth-schema.ts';
-import type { HistoryEvent } from '../../shared/history-types.ts';
-import { MessageType } from '../../shared/protocol.ts';
 import { SCHEMA_VERSION } from '../../shared/schema/version.ts';
 import type { AccessStore } from '../auth/access-store.ts';
 import type { AppEnv } from '../auth/actor.ts';
@@ -50,7 +48,7 @@ export function createHistoryAndReview(deps: {
 }): HistoryAndReview {
   // Live events go to the configuration's ext clients on every server process, whether or not
   // this process has the room loaded (the REST call may land on a process nobody edits through).
-  const push = (configId: string, payload: HistoryEvent) => deps.manager.publishExt(configId, encodeExt(MessageType.event, payload));
+  const push: ExtPublisher = (configId, kind, payload) => deps.manager.publishExt(configId, kind, payload);
   const changeLog = new ChangeLog({ db: deps.db, logger: deps.logger.child({ part: 'change-log' }), push });
   const routes = new Hono<AppEnv>();
   // Authors include bursts still in this process's memory (written within FLUSH_INTERVAL_MS).
@@ -66,7 +64,7 @@ export function createHistoryAndReview(deps: {
           { db: deps.db },
           { ...info, schemaVersion: SCHEMA_VERSION, requestedBy: info.userId ? { id: info.userId, name: user?.name ?? 'Unknown' } : null },
         );
-        push(info.configId, { type: 'version', action: 'created', version });
+        push(info.configId, 'version', { action: 'created', version });
       } catch (error) {
         // The build is queued either way; a missing version is a gap in history, not a failed build.
         deps.logger.error({ err: error, buildId: info.buildId }, 'could not record the build as a version');

@@ -13,11 +13,11 @@
  * - `GET   /approval`                                may the current state be built? (read)
  * - `GET/PUT /settings` `{ requireApproval, requiredApprovals }`  (read / configureReview: owners)
  *
- * Every change is pushed to the configuration's `?ext=1` clients as an `event` message.
+ * Every change is pushed to the configuration's extension clients as a live event (`ExtPayloads`).
  */
 import { Hono, type Context } from 'hono';
 import { anchorStatus, type CommentAnchor } from '../../shared/comment-anchor.ts';
-import type { HistoryEvent } from '../../shared/history-types.ts';
+import type { ExtPublisher } from '../../shared/ext-messages.ts';
 import type { Action } from '../../shared/roles.ts';
 import { SCHEMA_VERSION } from '../../shared/schema/version.ts';
 import { configSchema } from '../../shared/validation/index.ts';
@@ -71,7 +71,7 @@ export interface ReviewRouteDeps {
   storage: DocStorage;
   manager: DocumentRooms;
   access: AccessStore;
-  push: (configId: string, event: HistoryEvent) => void;
+  push: ExtPublisher;
   /** Who changed a configuration when (the change log, with what it still holds in memory). */
   authors?: AuthorLookup;
 }
@@ -148,7 +148,7 @@ export function reviewRoutes(deps: ReviewRouteDeps): Hono<AppEnv> {
       threadId = await insertComment(db, { configId: id, anchor, reviewId, author, body: text });
     }
     const thread = (await getThread(db, id, threadId, config))!;
-    push(id, { type: 'comment', action: 'created', thread });
+    push(id, 'comment', { action: 'created', thread });
     return c.json(thread, 201);
   });
 
@@ -173,7 +173,7 @@ export function reviewRoutes(deps: ReviewRouteDeps): Hono<AppEnv> {
       await setResolved(db, comment.threadId, body.resolved ? me : null);
     }
     const thread = (await getThread(db, id, comment.threadId, await currentJson(id)))!;
-    push(id, { type: 'comment', action: 'updated', thread });
+    push(id, 'comment', { action: 'updated', thread });
     return c.json(thread);
   });
 
@@ -203,7 +203,7 @@ export function reviewRoutes(deps: ReviewRouteDeps): Hono<AppEnv> {
     const version = await insertVersion(db, { configId: id, kind: 'review', label: title, createdBy: openedBy, state });
     const reviewId = await insertReview(db, { configId: id, contentHash: state.contentHash, versionId: version.id, baseVersionId, title, openedBy });
     const review = (await getReview(approval, id, reviewId, await current(id)))!;
-    push(id, { type: 'review', action: 'opened', review: { ...review, diff: undefined } });
+    push(id, 'review', { action: 'opened', review: { ...review, diff: undefined } });
     return c.json(review, 201);
   });
 
@@ -222,7 +222,7 @@ export function reviewRoutes(deps: ReviewRouteDeps): Hono<AppEnv> {
     }
     await insertDecision(db, { reviewId: row.id, by: personOf(access), decision: body.decision as Decision, comment, contentHash: row.contentHash });
     const review = (await getReview(approval, id, row.id, await current(id)))!;
-    push(id, { type: 'review', action: 'decided', review: { ...review, diff: undefined } });
+    push(id, 'review', { action: 'decided', review: { ...review, diff: undefined } });
     return c.json(review);
   });
 
@@ -256,7 +256,7 @@ export function reviewRoutes(deps: ReviewRouteDeps): Hono<AppEnv> {
       ...(body.requireApproval !== undefined ? { requireApproval: body.requireApproval as boolean } : {}),
       ...(n !== undefined ? { requiredApprovals: n as number } : {}),
     });
-    push(id, { type: 'settings', ...settings });
+    push(id, 'settings', settings);
     return c.json(settings);
   });
 

@@ -5,6 +5,7 @@
  */
 import type { Logger } from 'pino';
 import type * as Y from 'yjs';
+import type { ExtPublisher } from '../../shared/ext-messages.ts';
 import type { SyncObserver } from '../metrics.ts';
 import type { BusKindValue, StoredRange } from './bus-frame.ts';
 import type { Connection } from './connection.ts';
@@ -162,6 +163,6 @@ export interface DocumentRooms {
   get(configId: string): Promise<DocumentRoom>;
   /** The loaded room, or null. Never loads. */
   peek(configId: string): DocumentRoom | null;
-  /** Sends an extension message to the configuration's clients on every process. */
-  publishExt(configId: string, message: Uint8Array): void;
+  /** Sends a live event to the configuration's extension clients on every process. */
+  publishExt: ExtPublisher;
 }

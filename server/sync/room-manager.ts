@@ -4,6 +4,7 @@
  */
 import type { Logger } from 'pino';
 import * as Y from 'yjs';
+import { encodeExtEvent, type ExtKind, type ExtPayloads } from '../../shared/ext-messages.ts';
 import { migrateLayout, needsLayoutMigration } from '../../shared/doc-layout-migration.ts';
 import { CloseCode, Limits, Timeouts } from '../../shared/protocol.ts';
 import type { DocStorage, StoredDoc } from '../storage/types.ts';
@@ -107,13 +108,21 @@ export class RoomManager {
     return this.rooms.get(configId) ?? null;
   }
 
-  /** Sends an extension message (a comment, a review decision, a history event) to the
-   * configuration's `?ext=1` clients on every server process: here if the room is loaded, and
+  /** Sends a live event (a comment, a review decision, a history event; `ExtPayloads`) to the
+   * configuration's extension clients on every server process: here if the room is loaded, and
    * through the bus whether or not it is, because the people watching may all be connected to
    * another process while this one handled the REST call. */
-  publishExt(configId: string, message: Uint8Array): void {
+  publishExt<K extends ExtKind>(configId: string, kind: K, payload: ExtPayloads[K]): void {
+    const message = encodeExtEvent(kind, payload);
     this.rooms.get(configId)?.broadcastExt(message);
     this.options.bus?.publish(configId, BusKind.ext, message);
+  }
+
+  /** Sends a live event to this process's clients of the configuration only: for news every
+   * process hears by itself (build status from the builders' channel), which the bus would
+   * otherwise deliver once per process. Nothing happens when the room is not loaded here. */
+  deliverExt<K extends ExtKind>(configId: string, kind: K, payload: ExtPayloads[K]): void {
+    this.rooms.get(configId)?.broadcastExt(encodeExtEvent(kind, payload));
   }
 
   /** Returns the room, loading it if needed. A failed load throws and leaves nothing behind, so

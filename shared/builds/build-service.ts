@@ -81,7 +81,7 @@ export async function enqueueBuild(deps: BuildServiceDeps, request: BuildRequest
   };
   if (request.force) {
     const inserted = await deps.db.insert(buildJobs).values(values).returning({ id: buildJobs.id });
-    return queued(deps, inserted[0]!.id);
+    return queued(deps, inserted[0]!.id, request.configId);
   }
   for (let round = 0; round < MAX_DEDUPE_ROUNDS; round++) {
     const existing = await findReusable(deps, request);
@@ -94,7 +94,7 @@ export async function enqueueBuild(deps: BuildServiceDeps, request: BuildRequest
         where: sql.raw(ACTIVE_DEDUPE_PREDICATE),
       })
       .returning({ id: buildJobs.id });
-    if (inserted[0]) return queued(deps, inserted[0].id);
+    if (inserted[0]) return queued(deps, inserted[0].id, request.configId);
     // Another request inserted the same build first: the next round finds it.
   }
   throw new BuildError('build_conflict', 'identical builds kept being requested and finished at once; try again');
@@ -119,9 +119,32 @@ async function findReusable(deps: BuildServiceDeps, request: BuildRequest): Prom
   return found ? { id: found.id, status: found.status as BuildStatus } : null;
 }
 
-async function queued(deps: BuildServiceDeps, id: string): Promise<EnqueueResult> {
+async function queued(deps: BuildServiceDeps, id: string, configId: string): Promise<EnqueueResult> {
   await addToQueue(deps, id);
+  await announceQueued(deps, id, configId);
   return { id, status: 'queued', deduplicated: false };
+}
+
+/** A new build: the configuration's clients show it at once (the status channel). */
+async function announceQueued(deps: BuildServiceDeps, id: string, configId: string): Promise<void> {
+  const state: BuildState = {
+    id,
+    configId,
+    status: 'queued',
+    stage: null,
+    progress: 0,
+    error: null,
+    attempts: 0,
+    cancelRequested: false,
+    startedAt: null,
+    finishedAt: null,
+  };
+  try {
+    await publishBuildEvent(deps.redis, deps.keys, statusEvent(state));
+  } catch (err) {
+    // The build is queued either way; clients read it on their next list request.
+    deps.logger.warn({ err, buildId: id }, 'could not announce a queued build');
+  }
 }
 
 /**
@@ -193,9 +216,7 @@ export async function retryBuild(
       retryOf: original.id,
     })
     .returning({ id: buildJobs.id });
-  const id = inserted[0]!.id;
-  await addToQueue(deps, id);
-  return { id, status: 'queued', deduplicated: false };
+  return queued(deps, inserted[0]!.id, original.configId);
 }
 
 async function addToQueue(deps: BuildServiceDeps, buildId: string): Promise<void> {

@@ -3,6 +3,10 @@
  * `BuildKeys.eventsChannel(buildId)` as JSON. Log lines are published only after they are stored
  * in `build_logs`, so a viewer that reads the stored log and then follows the channel (see
  * `followBuildLog`) sees every line exactly once, in `seq` order.
+ *
+ * Status and progress events also go out on the one deployment-wide `BuildKeys.statusChannel`,
+ * with the configuration they belong to, so every server process hears each change once and
+ * tells that configuration's connected clients (server/build-status-feed.ts).
  */
 import type { BuildStatus } from './status.ts';
 
@@ -29,6 +33,7 @@ export type BuildEvent =
   | {
       type: 'status';
       buildId: string;
+      configId: string;
       status: BuildStatus;
       /** Set on failed (why) and on a lost attempt going back to queued. */
       error: string | null;
@@ -36,11 +41,22 @@ export type BuildEvent =
       /** ISO 8601 time of the transition. */
       at: string;
     }
-  | { type: 'progress'; buildId: string; stage: string; pct: number }
+  | { type: 'progress'; buildId: string; configId: string; stage: string; pct: number }
   | { type: 'log'; buildId: string; lines: BuildLogLine[] }
   | { type: 'artifact'; buildId: string; artifact: BuildArtifactInfo };
 
 export type BuildEventType = BuildEvent['type'];
+
+/** What travels on `BuildKeys.statusChannel`: a build's status or progress, with its configuration. */
+export type BuildStatusNotice = Extract<BuildEvent, { type: 'status' | 'progress' }>;
+
+/** Parses a status-channel message; null for anything that is not a status or progress event
+ * naming its configuration. */
+export function decodeBuildStatusNotice(message: string): BuildStatusNotice | null {
+  const event = decodeBuildEvent(message);
+  if (!event || (event.type !== 'status' && event.type !== 'progress')) return null;
+  return typeof event.configId === 'string' ? event : null;
+}
 
 /** Message on `BuildKeys.cancelChannel`. */
 export interface BuildCancelMessage {

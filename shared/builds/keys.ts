@@ -20,6 +20,9 @@ export interface BuildKeys {
   readonly eventsPattern: string;
   /** Pub/sub channel on which cancel requests reach every builder. */
   readonly cancelChannel: string;
+  /** Pub/sub channel carrying every build's status and progress events, for the servers that
+   * push them to each configuration's clients. */
+  readonly statusChannel: string;
 }
 
 export function buildKeys(prefix: string): BuildKeys {
@@ -29,6 +32,7 @@ export function buildKeys(prefix: string): BuildKeys {
     eventsChannel: (buildId) => `${prefix}build:${buildId}`,
     eventsPattern: `${prefix}build:*`,
     cancelChannel: `${prefix}build-cancel`,
+    statusChannel: `${prefix}build-status`,
   };
 }
 

@@ -13,6 +13,7 @@ import { canTransition, sourcesOf, type BuildStatus } from './status.ts';
 /** The small columns of a build: what status changes read back (never the snapshot). */
 export const buildStateColumns = {
   id: buildJobs.id,
+  configId: buildJobs.configId,
   status: buildJobs.status,
   stage: buildJobs.stage,
   progress: buildJobs.progress,
@@ -25,6 +26,7 @@ export const buildStateColumns = {
 
 export interface BuildState {
   id: string;
+  configId: string;
   status: BuildStatus;
   stage: string | null;
   progress: number;
@@ -75,6 +77,7 @@ export function statusEvent(state: BuildState, at: Date = new Date()): BuildEven
   return {
     type: 'status',
     buildId: state.id,
+    configId: state.configId,
     status: state.status,
     error: state.error,
     attempts: state.attempts,
@@ -82,6 +85,10 @@ export function statusEvent(state: BuildState, at: Date = new Date()): BuildEven
   };
 }
 
+/** Publishes to the build's viewers, and status and progress also to the servers that tell the
+ * configuration's clients (`statusChannel`). */
 export async function publishBuildEvent(redis: Redis, keys: BuildKeys, event: BuildEvent): Promise<void> {
-  await redis.publish(keys.eventsChannel(event.buildId), encodeBuildEvent(event));
+  const encoded = encodeBuildEvent(event);
+  const toConfig = event.type === 'status' || event.type === 'progress';
+  await Promise.all([redis.publish(keys.eventsChannel(event.buildId), encoded), toConfig ? redis.publish(keys.statusChannel, encoded) : null]);
 }
