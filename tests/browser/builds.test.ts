@@ -2,7 +2,8 @@
  * Building from the browser: real server with a real Redis queue and an in-process builder (plan
  * executor). Build on a valid configuration shows the build running to "succeeded" with its log
  * and checksummed artifacts, and the exact configuration it used; a configuration with errors,
- * or a viewer, gets a Build button that says why it cannot build.
+ * or a viewer, gets a Build button that says why it cannot build; a build someone else starts
+ * shows up in an open Builds panel and follows its pushed status.
  */
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -163,5 +164,20 @@ describe('the Build button and the Builds panel', () => {
     expect(await reason.textContent()).toBe('You are a viewer here: only editors and owners can start a build.');
     expect(await page.getByTestId('status-role').textContent()).toBe('· viewer');
     await h.screenshot(page, 'build-blocked-viewer');
+  });
+
+  it('shows a build someone else started as the server pushes its status', async () => {
+    const configId = await createConfig(h.server, { name: 'Watched', data: { ...VALID_CONFIG, VENDOR: 'watched' } });
+    const viewer = await h.member('Walt Watcher', configId, 'viewer');
+    const page = await open(`/c/${configId}`, viewer);
+    await page.locator('.lm_tab', { hasText: 'Builds' }).click();
+    await page.getByTestId('panel-build-blocked').waitFor();
+    // The owner starts it elsewhere (another tab, the API): the `build/status` events bring it in.
+    const res = await h.server.api(`/api/configs/${configId}/builds`, { method: 'POST', body: '{}' });
+    expect(res.status).toBe(202);
+    const { id } = (await res.json()) as { id: string };
+    const status = page.locator(`.build-row[data-build="${id}"] [data-testid=build-status]`);
+    await expect.poll(() => status.textContent()).toBe('Succeeded');
+    await h.screenshot(page, 'build-pushed-to-watcher');
   });
 });
