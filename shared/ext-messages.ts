@@ -10,7 +10,7 @@
  */
 import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
-import type { BuildStatus } from './builds/status.ts';
+import { isBuildStatus, type BuildStatus } from './builds/status.ts';
 import type { HistoryEvent } from './history-types.ts';
 import { MessageType } from './protocol.ts';
 
@@ -88,19 +88,18 @@ const oneOf =
   (...allowed: string[]) =>
   (value: unknown): boolean =>
     str(value) && allowed.includes(value);
-const BUILD_STATUS_NAMES: readonly string[] = ['queued', 'running', 'succeeded', 'failed', 'cancelled'] satisfies readonly BuildStatus[];
 
 /** What each kind must hold for its readers not to trip: the fields they branch on or index by.
  * Deeper content (a thread's text, a review's people) is the server's own JSON and rendered as is. */
 const GUARDS: { [K in ExtKind]: Guard } = {
   change: (v) =>
-    (v.action === 'started' || v.action === 'closed') ? isObject(v.entry) && str(v.entry.id) && str(v.entry.path) : v.action === 'retracted' && str(v.id),
+    oneOf('started', 'closed')(v.action) ? isObject(v.entry) && str(v.entry.id) && str(v.entry.path) : v.action === 'retracted' && str(v.id),
   version: (v) => (v.action === 'created' ? isObject(v.version) && str(v.version.id) : v.action === 'restored' && str(v.versionId) && Array.isArray(v.changes)),
   comment: (v) => oneOf('created', 'updated')(v.action) && isObject(v.thread) && str(v.thread.id),
   review: (v) => oneOf('opened', 'decided')(v.action) && isObject(v.review) && str(v.review.id),
   settings: (v) => typeof v.requireApproval === 'boolean' && (v.requiredApprovals === undefined || typeof v.requiredApprovals === 'number'),
   'build/status': (v) =>
-    str(v.buildId) && BUILD_STATUS_NAMES.includes(v.status as string) && (v.error === null || str(v.error)) && typeof v.attempts === 'number' && str(v.at),
+    str(v.buildId) && isBuildStatus(v.status) && (v.error === null || str(v.error)) && typeof v.attempts === 'number' && str(v.at),
   'build/progress': (v) => str(v.buildId) && str(v.stage) && typeof v.pct === 'number',
 };
 

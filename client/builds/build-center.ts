@@ -5,9 +5,10 @@
  *
  * The list is kept fresh by the server's pushes (`build/status`, `build/progress` live events:
  * every status change and progress report of every build of this configuration, whoever started
- * it), not by polling. Only while the connection is down does it read the list every
- * DISCONNECTED_BUILDS_POLL_MS (a build may finish meanwhile), and it reads it once more when the
- * connection is back, since pushes sent meanwhile are lost.
+ * it), not by polling. Only while the connection is trying to come back does it read the list
+ * every DISCONNECTED_BUILDS_POLL_MS (a build may finish meanwhile, and REST may work while the
+ * WebSocket does not), and it reads it once more when the connection is back, since pushes sent
+ * meanwhile are lost.
  */
 import { batch, createEffect, createSignal, on, type Accessor } from 'solid-js';
 import type { BuildProgressPayload, BuildStatusPayload } from '../../shared/ext-messages.ts';
@@ -18,8 +19,8 @@ import type { ConfigSession } from '../session/config-session.ts';
 import type { BuildRefusal } from './build-availability.ts';
 import { isActive, shortHash } from './build-format.ts';
 
-/** While the connection is down (no pushes) and a build is active or the panel is open, the list
- * is read this often: slow, because the REST API may be as unreachable as the WebSocket. */
+/** While the connection is reconnecting (no pushes) and a build is active or the panel is open,
+ * the list is read this often: slow, because the REST API may be as unreachable as the WebSocket. */
 export const DISCONNECTED_BUILDS_POLL_MS = 5_000;
 
 export interface BuildCenter {
@@ -76,7 +77,8 @@ export function createBuildCenter(api: BuildApi, session: ConfigSession): BuildC
 
   const schedule = (): void => {
     clearTimeout(timer);
-    if (destroyed || session.connection() === 'connected') return;
+    // Pushes arrive while connected; offline or ended, a list request would fail or be refused.
+    if (destroyed || session.connection() !== 'connecting') return;
     const active = builds().some((b) => isActive(b.status));
     if (!active && watchers === 0) return;
     timer = setTimeout(() => void refresh(), DISCONNECTED_BUILDS_POLL_MS);
