@@ -25,6 +25,7 @@ import { AuthMessage, CloseCode, Limits, MessageType, SyncStep } from '../../sha
 import { Connection } from './connection.ts';
 import { stampAwarenessUpdate } from './presence.ts';
 import { BusKind, type BusMessage, type StoredRange } from './bus-frame.ts';
+import { applyStored } from '../storage/stored-doc.ts';
 import { DurableState } from './durable-state.ts';
 import { StoredSeq } from './stored-seq.ts';
 import { checkClientUpdate } from './update-check.ts';
@@ -132,10 +133,7 @@ export class Room implements DocumentRoom {
     try {
       Y.transact(
         this.doc,
-        () => {
-          if (snapshot) Y.applyUpdate(this.doc, snapshot);
-          for (const u of updates) Y.applyUpdate(this.doc, u);
-        },
+        () => applyStored(this.doc, { snapshot, updates }),
         LOAD_ORIGIN,
       );
     } finally {
