@@ -10,10 +10,11 @@ import { hostname } from 'node:os';
 import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Logger } from 'pino';
+import { UUID_PATTERN } from '../shared/uuid.ts';
 
 const OWNER_FILE = '.owner.json';
 /** `<uuid>-<attempt>`: what run-build names an attempt's directory. Nothing else is touched. */
-const ATTEMPT_DIR = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}-\d+$/;
+const ATTEMPT_DIR = new RegExp(`^${UUID_PATTERN}-\\d+$`);
 /** This process: a pid alone is not enough (a restarted container gets the same pid again). */
 const INSTANCE = randomUUID();
 

@@ -3,11 +3,11 @@
  * and the durable view of a stored or loaded one.
  */
 import * as Y from 'yjs';
+import { readStored } from './storage/stored-doc.ts';
 import type { DocStorage } from './storage/types.ts';
 import type { DocumentRooms, DurableSnapshot } from './sync/room.ts';
-import { documentContentHash } from '../shared/content-hash.ts';
-import { configToJson, writeConfig } from '../shared/doc-binding.ts';
-import { notesText } from '../shared/notes-text.ts';
+import { writeConfig } from '../shared/doc-binding.ts';
+import { durableSnapshotOf } from './sync/durable-state.ts';
 /** The Yjs state of a brand-new configuration holding `data` (defaults already merged in). */
 export function initialState(data: Record<string, unknown>): Uint8Array {
   const doc = new Y.Doc();
@@ -27,14 +27,5 @@ export function initialState(data: Record<string, unknown>): Uint8Array {
 export async function readDurable(configId: string, deps: { storage: DocStorage; manager: DocumentRooms }): Promise<DurableSnapshot> {
   const room = deps.manager.peek(configId);
   if (room) return room.readDurable();
-  const stored = await deps.storage.loadDoc(configId);
-  const doc = new Y.Doc();
-  try {
-    if (stored.snapshot) Y.applyUpdate(doc, stored.snapshot);
-    for (const u of stored.updates) Y.applyUpdate(doc, u);
-    const configJson = configToJson(doc);
-    return { configJson, yjsState: Y.encodeStateAsUpdate(doc), contentHash: documentContentHash(doc), notes: notesText(doc) };
-  } finally {
-    doc.destroy();
-  }
+  return readStored(await deps.storage.loadDoc(configId), durableSnapshotOf);
 }

@@ -4,7 +4,7 @@
  * marks threads detached when it lists them, and the form can work out the same thing live from
  * its own document to place count badges.
  */
-import { asIndex, parsePointer } from './json-pointer.ts';
+import { parsePointer, valueAt } from './json-pointer.ts';
 import { isApplicable } from './schema/conditions.ts';
 import { schemaAt } from './schema/schema-path.ts';
 import type { ConfigSchema } from './schema/types.ts';
@@ -23,23 +23,6 @@ export interface CommentAnchor {
 export type DetachedReason = 'removed' | 'not_applicable';
 
 export type AnchorStatus = { detached: false } | { detached: true; reason: DetachedReason };
-
-/** The value at `segments` in a JSON value, or undefined. */
-export function valueAt(root: unknown, segments: readonly string[]): unknown {
-  let current: unknown = root;
-  for (const segment of segments) {
-    if (Array.isArray(current)) {
-      const index = asIndex(segment);
-      if (index === undefined || index >= current.length) return undefined;
-      current = current[index];
-    } else if (current !== null && typeof current === 'object' && Object.prototype.hasOwnProperty.call(current, segment)) {
-      current = (current as Record<string, unknown>)[segment];
-    } else {
-      return undefined;
-    }
-  }
-  return current;
-}
 
 /**
  * Whether a thread anchored at `path` still has its place in `config`. A field that exists in the

@@ -5,6 +5,7 @@
  */
 import * as Y from 'yjs';
 import { diffSequences } from './sequence-diff.ts';
+import { diffText } from './text-diff.ts';
 
 /** Deep equality of JSON values (arrays in order, objects regardless of key order). */
 export function jsonEqual(a: unknown, b: unknown): boolean {
@@ -21,14 +22,6 @@ export function jsonEqual(a: unknown, b: unknown): boolean {
   return keys.every((k) => Object.prototype.hasOwnProperty.call(rb, k) && jsonEqual(ra[k], rb[k]));
 }
 
-function isHighSurrogate(code: number): boolean {
-  return code >= 0xd800 && code <= 0xdbff;
-}
-
-function isLowSurrogate(code: number): boolean {
-  return code >= 0xdc00 && code <= 0xdfff;
-}
-
 /** Lines with their terminating '\n' kept, so joining them gives the text back. */
 function splitLines(text: string): string[] {
   const lines = text.split('\n');
@@ -40,22 +33,10 @@ function splitLines(text: string): string[] {
 
 /** Replace `before` by `after` at `offset`, touching only the characters that differ. */
 function replaceRange(text: Y.Text, offset: number, before: string, after: string): void {
-  let prefix = 0;
-  const maxPrefix = Math.min(before.length, after.length);
-  while (prefix < maxPrefix && before.charCodeAt(prefix) === after.charCodeAt(prefix)) prefix++;
-  // Never split a surrogate pair: Yjs would store half a character on each side.
-  if (prefix > 0 && isHighSurrogate(before.charCodeAt(prefix - 1))) prefix--;
-  let suffix = 0;
-  const maxSuffix = maxPrefix - prefix;
-  while (
-    suffix < maxSuffix &&
-    before.charCodeAt(before.length - 1 - suffix) === after.charCodeAt(after.length - 1 - suffix)
-  ) suffix++;
-  if (suffix > 0 && isLowSurrogate(before.charCodeAt(before.length - suffix))) suffix--;
-  const removed = before.length - prefix - suffix;
-  const inserted = after.slice(prefix, after.length - suffix);
-  if (removed > 0) text.delete(offset + prefix, removed);
-  if (inserted.length > 0) text.insert(offset + prefix, inserted);
+  const change = diffText(before, after);
+  if (!change) return;
+  if (change.deleteCount > 0) text.delete(offset + change.index, change.deleteCount);
+  if (change.insert.length > 0) text.insert(offset + change.index, change.insert);
 }
 
 /**

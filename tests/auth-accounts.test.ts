@@ -45,6 +45,8 @@ describe('accounts and credentials', () => {
     expect(cookie).toMatch(/br_session=/);
     expect(cookie).toMatch(/HttpOnly/i);
     expect(cookie).toMatch(/SameSite=Lax/i);
+    expect(cookie).toMatch(/Path=\//i);
+    expect(cookie).toMatch(/Max-Age=\d+/i);
     const me = await fetch(`${server.url}/api/auth/me`, { headers: { cookie: cookie.split(';')[0] } });
     expect(me.status).toBe(200);
   });

@@ -86,6 +86,11 @@ describe('GitHub sign-in', () => {
     expect(done.headers.get('location')).toBe('/c/abc');
     expect(seen.tokenRequests.at(-1)).toMatchObject({ client_id: 'cid', client_secret: 'secret', code: 'abc' });
     const session = (done.headers.getSetCookie?.() ?? [done.headers.get('set-cookie') ?? '']).find((c) => c.startsWith('br_session='))!;
+    // The same cookie as a password sign-in gives (server/auth/session-cookie.ts).
+    expect(session).toMatch(/HttpOnly/i);
+    expect(session).toMatch(/SameSite=Lax/i);
+    expect(session).toMatch(/Path=\//i);
+    expect(session).toMatch(/Max-Age=\d+/i);
     const me = (await (await fetch(`${server.url}/api/auth/me`, { headers: { cookie: session.split(';')[0] } })).json()) as { user: { email: string; name: string } };
     expect(me.user).toMatchObject({ email: 'octo@example.test', name: 'Octo Cat' });
   });
@@ -184,10 +189,18 @@ describe('GitHub sign-in', () => {
 
   it('tells the sign-in page which providers exist, and refuses open redirects', async () => {
     expect(await (await fetch(`${server.url}/api/auth/providers`)).json()).toEqual({ github: true });
-    const { safeNext } = await import('../server/routes/github-auth.ts');
-    expect(safeNext('https://evil.example/')).toBe('/');
-    expect(safeNext('//evil.example/')).toBe('/');
-    expect(safeNext('/c/123')).toBe('/c/123');
+    // Where the callback will send the browser is kept in a cookie for the round trip: only a path
+    // of ours is kept (the rule itself, attacker cases included: tests/primitives-safe-next.test.ts).
+    const kept = async (next: string) => {
+      const res = await fetch(`${server.url}/api/auth/github?next=${encodeURIComponent(next)}`, { redirect: 'manual' });
+      expect(res.status).toBe(302);
+      const cookie = res.headers.getSetCookie().find((c) => c.startsWith('br_oauth_next='));
+      return decodeURIComponent(cookie!.split(';')[0].slice('br_oauth_next='.length));
+    };
+    expect(await kept('https://evil.example/')).toBe('/');
+    expect(await kept('//evil.example/')).toBe('/');
+    expect(await kept('/\\evil.example/')).toBe('/');
+    expect(await kept('/c/123')).toBe('/c/123');
   });
 
   it('says it is disabled when not configured', async () => {

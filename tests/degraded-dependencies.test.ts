@@ -18,6 +18,7 @@ import { createConfig, startTestServer } from './helpers/server.ts';
 import { startTcpProxy } from './helpers/tcp-proxy.ts';
 import { eventually } from './helpers/wait.ts';
 import { VALID_CONFIG } from './builder-harness.ts';
+import { docFromStored } from '../server/storage/stored-doc.ts';
 
 describe('degraded modes', () => {
   const clients: TestClient[] = [];
@@ -102,9 +103,7 @@ describe('degraded modes', () => {
     await eventually(() => expect(savedClock()).toBe(typedClock), { timeoutMs: 20_000 });
     await eventually(() => expect(script(reader).toString()).toBe(script(writer).toString()));
     const stored = await server.storage.loadDoc(id);
-    const doc = new Y.Doc();
-    if (stored.snapshot) Y.applyUpdate(doc, stored.snapshot);
-    for (const u of stored.updates) Y.applyUpdate(doc, u);
+    const doc = docFromStored(stored);
     expect(String(doc.getMap('config').get('customizeScript'))).toContain('while-away-19');
   });
 });

@@ -19,6 +19,7 @@ import { signUp } from './helpers/auth.ts';
 import { connectClient, synced, type TestClient } from './helpers/clients.ts';
 import { addMember, createConfig, startTestServer, type TestServer } from './helpers/server.ts';
 import { eventually } from './helpers/wait.ts';
+import { applyStored } from '../server/storage/stored-doc.ts';
 
 const MARK = 'HIDDEN-PAYLOAD';
 const ATTACKER = 4_242_424;
@@ -339,8 +340,7 @@ describe('over a real socket, against a real server', () => {
     const doc = new Y.Doc();
     configMap(doc);
     doc.getXmlFragment('notes');
-    if (stored.snapshot) Y.applyUpdate(doc, stored.snapshot);
-    for (const u of stored.updates) Y.applyUpdate(doc, u);
+    applyStored(doc, stored);
     return doc;
   }
 

@@ -8,7 +8,8 @@
 import { count, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { bindTextArea, type TextAreaLike } from '../client/form/text-binding.ts';
+import { bindTextArea } from '../client/form/text-binding.ts';
+import { FakeTextArea } from './helpers/fake-textarea.ts';
 import { contentHash } from '../shared/content-hash.ts';
 import { configMap, configToJson } from '../shared/doc-binding.ts';
 import { configVersions } from '../shared/db/review-schema.ts';
@@ -17,31 +18,7 @@ import { SCHEMA_VERSION } from '../shared/schema/version.ts';
 import { connectClient, synced, type TestClient } from './helpers/clients.ts';
 import { createConfig, startTestServer, type TestServer } from './helpers/server.ts';
 import { eventually } from './helpers/wait.ts';
-
-/** An `<input>` as the form binding sees it: typing replaces the selection and fires `input`. */
-class FakeInput implements TextAreaLike {
-  value = '';
-  selectionStart: number | null = 0;
-  selectionEnd: number | null = 0;
-  private listeners = new Set<() => void>();
-  setSelectionRange(start: number, end: number): void {
-    this.selectionStart = start;
-    this.selectionEnd = end;
-  }
-  addEventListener(_type: 'input', listener: () => void): void {
-    this.listeners.add(listener);
-  }
-  removeEventListener(_type: 'input', listener: () => void): void {
-    this.listeners.delete(listener);
-  }
-  type(text: string): void {
-    const start = this.selectionStart ?? 0;
-    const end = this.selectionEnd ?? start;
-    this.value = this.value.slice(0, start) + text + this.value.slice(end);
-    this.selectionStart = this.selectionEnd = start + text.length;
-    for (const l of this.listeners) l();
-  }
-}
+import { readStored } from '../server/storage/stored-doc.ts';
 
 let server: TestServer;
 const clients: TestClient[] = [];
@@ -56,13 +33,7 @@ afterAll(async () => {
 });
 
 async function storedJson(configId: string): Promise<Record<string, unknown>> {
-  const stored = await server.storage.loadDoc(configId);
-  const doc = new Y.Doc();
-  if (stored.snapshot) Y.applyUpdate(doc, stored.snapshot);
-  for (const u of stored.updates) Y.applyUpdate(doc, u);
-  const json = configToJson(doc);
-  doc.destroy();
-  return json;
+  return readStored(await server.storage.loadDoc(configId), configToJson);
 }
 
 describe('a single-line field typed into by two people at once', () => {
@@ -77,8 +48,8 @@ describe('a single-line field typed into by two people at once', () => {
     expect(textA).toBeInstanceOf(Y.Text);
     expect(textB).toBeInstanceOf(Y.Text);
 
-    const inputA = new FakeInput();
-    const inputB = new FakeInput();
+    const inputA = new FakeTextArea();
+    const inputB = new FakeTextArea();
     bindTextArea(textA as Y.Text, inputA, 'alice');
     bindTextArea(textB as Y.Text, inputB, 'bob');
     inputA.setSelectionRange(4, 4); // Alice types at the end

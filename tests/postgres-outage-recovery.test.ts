@@ -25,6 +25,7 @@ import { createConfig, scrapeMetrics, TEST_METRICS_TOKEN } from './helpers/serve
 import { startTcpProxy, type TcpProxy } from './helpers/tcp-proxy.ts';
 import { eventually } from './helpers/wait.ts';
 import { REDIS_URL } from './builder-harness.ts';
+import { readStored } from '../server/storage/stored-doc.ts';
 
 /** The goal is 2 s from Postgres answering again to saving; the assertion leaves room for a busy
  * CI machine (eight test workers on two cores) without letting a wedge (never) pass. */
@@ -118,11 +119,7 @@ describe('Postgres outages heal by themselves', () => {
   const savedClock = (rig: Rig) => Math.max(0, ...rig.acks.map((a) => a.clocks[String(rig.writer.doc.clientID)] ?? 0));
 
   async function storedScript(rig: Rig): Promise<string> {
-    const stored = await rig.server.storage.loadDoc(rig.configId);
-    const doc = new Y.Doc();
-    if (stored.snapshot) Y.applyUpdate(doc, stored.snapshot);
-    for (const u of stored.updates) Y.applyUpdate(doc, u);
-    return script(doc).toString();
+    return readStored(await rig.server.storage.loadDoc(rig.configId), (doc) => script(doc).toString());
   }
 
   const outages: Outage[] = ['refuse', 'blackhole', 'reset', 'failover'];

@@ -15,6 +15,7 @@ import { RoomManager } from '../server/sync/room-manager.ts';
 import { digest } from './helpers/convergence.ts';
 import { testLogger } from './helpers/logger.ts';
 import { createTestDatabase, type TestDatabase } from './helpers/postgres.ts';
+import { readStored } from '../server/storage/stored-doc.ts';
 
 describe('room catch-up from Postgres', () => {
   let testDb: TestDatabase;
@@ -27,11 +28,7 @@ describe('room catch-up from Postgres', () => {
     return m;
   };
   const stored = async (id: string) => {
-    const s = (await storage.loadConfigDoc(id))!;
-    const doc = new Y.Doc();
-    if (s.snapshot) Y.applyUpdate(doc, s.snapshot);
-    for (const u of s.updates) Y.applyUpdate(doc, u);
-    return digest(doc);
+    return readStored((await storage.loadConfigDoc(id))!, digest);
   };
   beforeAll(async () => {
     testDb = await createTestDatabase('catchup');

@@ -6,15 +6,8 @@ import * as Y from 'yjs';
 import { openDatabase, type Database } from '../server/db/connect.ts';
 import { createDrizzleStorage } from '../server/storage/drizzle-storage.ts';
 import type { DocStorage } from '../server/storage/types.ts';
-import { mergeStored } from '../server/sync/room-manager.ts';
+import { docFromStored as docFrom, mergeStored } from '../server/storage/stored-doc.ts';
 import { createTestDatabase, type TestDatabase } from './helpers/postgres.ts';
-
-function docFrom(stored: { snapshot: Uint8Array | null; updates: Uint8Array[] }): Y.Doc {
-  const doc = new Y.Doc();
-  if (stored.snapshot) Y.applyUpdate(doc, stored.snapshot);
-  for (const u of stored.updates) Y.applyUpdate(doc, u);
-  return doc;
-}
 
 /** Makes `n` successive updates to a list, as separate Yjs updates. */
 function makeUpdates(n: number, prefix: string): Uint8Array[] {

@@ -15,6 +15,7 @@ import { connectClient, synced, type TestClient } from './helpers/clients.ts';
 import { seededRandom } from './helpers/random.ts';
 import { addMember, createConfig, startTestServer, type TestServer } from './helpers/server.ts';
 import { eventually } from './helpers/wait.ts';
+import { docFromStored } from '../server/storage/stored-doc.ts';
 
 const FUZZ_CONNECTIONS = 60;
 const FRAMES_PER_CONNECTION = 20;
@@ -140,9 +141,7 @@ describe('sync endpoint under hostile input', () => {
     await server.stop();
     server = await startTestServer({ testDb, owner });
     const stored = await server.storage.loadDoc(id);
-    const doc = new Y.Doc();
-    if (stored.snapshot) Y.applyUpdate(doc, stored.snapshot);
-    for (const u of stored.updates) Y.applyUpdate(doc, u);
+    const doc = docFromStored(stored);
     expect(doc.share.has('sneaky')).toBe(false);
     const after = connectClient(server, id);
     clients.push(after);

@@ -10,13 +10,10 @@ import { InvitationPage } from './invitation-page.tsx';
 import { ShareGate } from './share-gate.tsx';
 import { Workbench } from './workbench.tsx';
 import { clearLocalCopies } from '../session/local-copy.ts';
+import { safeNext } from '../../shared/safe-next.ts';
 
 type Auth = { state: 'loading' } | { state: 'ready'; user: User | null } | { state: 'failed'; message: string };
 
-/** Only same-site paths are followed after sign-in; anything else goes to the start page. */
-function safeNext(next: string | null): string {
-  return next && next.startsWith('/') && !next.startsWith('//') ? next : '/';
-}
 
 export function App(): JSX.Element {
   const api = createApi();

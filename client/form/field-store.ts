@@ -9,7 +9,7 @@
 import * as Y from 'yjs';
 import { configMap } from '../../shared/doc-binding.ts';
 import { jsonEqual } from '../../shared/doc-diff.ts';
-import { parsePointer } from '../../shared/json-pointer.ts';
+import { parsePointer, valueAt } from '../../shared/json-pointer.ts';
 
 export type Listener = (value: unknown) => void;
 
@@ -27,20 +27,6 @@ export interface FieldStore {
 
 function toJson(value: unknown): unknown {
   return value instanceof Y.AbstractType ? value.toJSON() : value;
-}
-
-/** The value at `segments` inside a JSON value, or undefined where the path leads nowhere. */
-export function valueAt(root: unknown, segments: readonly string[]): unknown {
-  let current = root;
-  for (const segment of segments) {
-    if (Array.isArray(current)) current = current[Number(segment)];
-    else if (current !== null && typeof current === 'object') {
-      current = Object.prototype.hasOwnProperty.call(current, segment)
-        ? (current as Record<string, unknown>)[segment]
-        : undefined;
-    } else return undefined;
-  }
-  return current;
 }
 
 interface Subscription {

@@ -2,7 +2,7 @@
  * A `<textarea>` bound to a Y.Text, so several people can type in the customize script at once.
  *
  * - Local input becomes the minimal edit: the changed range between the text before and after the
- *   keystroke (common prefix and suffix, using the caret to place the edit when the text repeats).
+ *   keystroke (`shared/text-diff.ts`, using the caret to place the edit when the text repeats).
  *   The whole text is never rebuilt, so a concurrent edit elsewhere survives.
  * - A remote change updates the textarea's value and moves the local selection through the change
  *   (Y.Text delta), so the caret stays on the character it was on.
@@ -10,45 +10,8 @@
  * The element is described by the few members used, so Node tests can bind a plain object.
  */
 import * as Y from 'yjs';
+import { diffText } from '../../shared/text-diff.ts';
 
-export interface TextEdit {
-  index: number;
-  deleteCount: number;
-  insert: string;
-}
-
-function isHighSurrogate(code: number): boolean {
-  return code >= 0xd800 && code <= 0xdbff;
-}
-
-function isLowSurrogate(code: number): boolean {
-  return code >= 0xdc00 && code <= 0xdfff;
-}
-
-/**
- * The single edit turning `before` into `after`. `caret` (the selection end after the edit) places
- * an ambiguous edit: typing "a" after "a" in "aa" inserts at the caret, not at the start.
- */
-export function diffText(before: string, after: string, caret?: number): TextEdit | null {
-  if (before === after) return null;
-  const minLength = Math.min(before.length, after.length);
-  const same = (i: number, j: number) => before.charCodeAt(i) === after.charCodeAt(j);
-  let prefix = 0;
-  let suffix = 0;
-  if (caret !== undefined && caret >= 0 && caret <= after.length) {
-    // The edit ends at the caret, so the unchanged tail is at most the text after the caret.
-    const suffixLimit = Math.min(minLength, after.length - caret);
-    while (suffix < suffixLimit && same(before.length - 1 - suffix, after.length - 1 - suffix)) suffix++;
-    while (prefix < minLength - suffix && same(prefix, prefix)) prefix++;
-  } else {
-    while (prefix < minLength && same(prefix, prefix)) prefix++;
-    while (suffix < minLength - prefix && same(before.length - 1 - suffix, after.length - 1 - suffix)) suffix++;
-  }
-  // Never split a surrogate pair: Y.Text would hold half a character on each side of the edit.
-  if (prefix > 0 && isHighSurrogate(before.charCodeAt(prefix - 1))) prefix--;
-  if (suffix > 0 && isLowSurrogate(before.charCodeAt(before.length - suffix))) suffix--;
-  return { index: prefix, deleteCount: before.length - prefix - suffix, insert: after.slice(prefix, after.length - suffix) };
-}
 
 export type TextDelta = { insert?: string | object; delete?: number; retain?: number }[];
 

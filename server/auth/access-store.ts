@@ -4,7 +4,7 @@
 import { and, desc, eq, isNull, or, sql } from 'drizzle-orm';
 import { configInvitations, configMembers, shareLinks, users } from '../../shared/db/auth-schema.ts';
 import { configs } from '../../shared/db/schema.ts';
-import { isConfigId } from '../storage/drizzle-storage.ts';
+import { isUuid } from '../../shared/uuid.ts';
 import type { Role, ShareRole } from '../../shared/roles.ts';
 import type { Db } from '../db/connect.ts';
 import { hashToken, newToken, plausibleToken, tokenMatches } from './tokens.ts';
@@ -59,7 +59,7 @@ export function createAccessStore(db: Db) {
   return {
     /** The role a signed-in user holds on a config through ownership or membership (admins own all). */
     async memberRole(configId: string, user: { id: string; isAdmin: boolean }): Promise<Role | null> {
-      if (!isConfigId(configId)) return null;
+      if (!isUuid(configId)) return null;
       const [row] = await db
         .select({ ownerId: configs.ownerId, role: configMembers.role })
         .from(configs)
@@ -121,7 +121,7 @@ export function createAccessStore(db: Db) {
 
     async setMemberRole(configId: string, userId: string, role: Role): Promise<boolean> {
       // Not a user id (the path parameter is the client's): no such member, not a Postgres cast error.
-      if (!isConfigId(userId)) return false;
+      if (!isUuid(userId)) return false;
       const rows = await db
         .update(configMembers)
         .set({ role })
@@ -132,7 +132,7 @@ export function createAccessStore(db: Db) {
 
     /** Removes a member. Invitations are revoked through the invitation store. */
     async removeMember(configId: string, userId: string): Promise<boolean> {
-      if (!isConfigId(userId)) return false;
+      if (!isUuid(userId)) return false;
       const rows = await db
         .delete(configMembers)
         .where(and(eq(configMembers.configId, configId), eq(configMembers.userId, userId)))
@@ -177,7 +177,7 @@ export function createAccessStore(db: Db) {
     },
 
     async getShare(configId: string, shareId: string): Promise<ShareLink | null> {
-      if (!isConfigId(shareId)) return null;
+      if (!isUuid(shareId)) return null;
       const [row] = await db
         .select(shareColumns)
         .from(shareLinks)
@@ -186,7 +186,7 @@ export function createAccessStore(db: Db) {
     },
 
     async updateShare(configId: string, shareId: string, patch: { role?: ShareRole; label?: string | null; expiresAt?: Date | null }): Promise<ShareLink | null> {
-      if (!isConfigId(shareId)) return null;
+      if (!isUuid(shareId)) return null;
       const [row] = await db
         .update(shareLinks)
         .set(patch)
@@ -196,7 +196,7 @@ export function createAccessStore(db: Db) {
     },
 
     async revokeShare(configId: string, shareId: string): Promise<boolean> {
-      if (!isConfigId(shareId)) return false;
+      if (!isUuid(shareId)) return false;
       const rows = await db
         .update(shareLinks)
         .set({ revokedAt: new Date() })

@@ -7,7 +7,7 @@
  * arrive concurrently. Notes are replaced whole (a copy of the version's blocks).
  */
 import { diffConfigs, type DiffEntry } from '../../shared/config-diff.ts';
-import { valueAt } from '../../shared/comment-anchor.ts';
+import { valueAt } from '../../shared/json-pointer.ts';
 import { parsePointer, asIndex } from '../../shared/json-pointer.ts';
 import { diffNotes, NOTES_PATH } from '../../shared/notes-text.ts';
 import { configSchema } from '../../shared/validation/index.ts';

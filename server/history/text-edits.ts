@@ -11,6 +11,7 @@
  * what they did), so a hunk's position stays where its text is now and two people typing at once
  * never show up in each other's entries.
  */
+import { diffText } from '../../shared/text-diff.ts';
 
 /** One operation of a transaction on a text: `at` counts UTF-16 units of the text as it was just
  * before this operation (after the transaction's earlier operations). */
@@ -33,18 +34,12 @@ export interface TextEdit {
   delete?: string;
 }
 
-const isSurrogateHigh = (code: number) => code >= 0xd800 && code <= 0xdbff;
-
-/** The part of a text that changed: `before` and `after` without their common prefix and suffix. */
+/** The part of a text that changed: `before` and `after` without their common prefix and suffix
+ * (`shared/text-diff.ts`); nothing at the end of the text when they are equal. */
 export function textExcerpt(before: string, after: string): { before: string; after: string; offset: number } {
-  const max = Math.min(before.length, after.length);
-  let prefix = 0;
-  while (prefix < max && before.charCodeAt(prefix) === after.charCodeAt(prefix)) prefix++;
-  if (prefix > 0 && isSurrogateHigh(before.charCodeAt(prefix - 1))) prefix--;
-  let suffix = 0;
-  while (suffix < max - prefix && before.charCodeAt(before.length - 1 - suffix) === after.charCodeAt(after.length - 1 - suffix)) suffix++;
-  if (suffix > 0 && isSurrogateHigh(before.charCodeAt(before.length - suffix - 1))) suffix--;
-  return { before: before.slice(prefix, before.length - suffix), after: after.slice(prefix, after.length - suffix), offset: prefix };
+  const change = diffText(before, after);
+  if (!change) return { before: '', after: '', offset: before.length };
+  return { before: before.slice(change.index, change.index + change.deleteCount), after: change.insert, offset: change.index };
 }
 
 const isWordChar = (s: string, i: number) => /[\p{L}\p{N}_]/u.test(s.charAt(i));

@@ -7,6 +7,7 @@ import { configVersions } from '../../shared/db/review-schema.ts';
 import type { Db } from '../db/connect.ts';
 import type { FrozenState } from '../sync/room.ts';
 import type { VersionKind, VersionMeta } from '../../shared/history-types.ts';
+import { isUuid } from '../../shared/uuid.ts';
 import { personView, type Person } from './people.ts';
 
 export type { VersionKind, VersionMeta };
@@ -26,9 +27,6 @@ export interface Version extends VersionMeta {
   data: Record<string, unknown>;
   yjsState: Uint8Array;
 }
-
-const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-export const isUuid = (value: string) => UUID_RE.test(value);
 
 const metaColumns = {
   id: configVersions.id,

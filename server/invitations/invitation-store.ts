@@ -11,7 +11,7 @@ import { configs } from '../../shared/db/schema.ts';
 import type { Role } from '../../shared/roles.ts';
 import { hashToken, newToken, plausibleToken, tokenMatches } from '../auth/tokens.ts';
 import type { Db } from '../db/connect.ts';
-import { isConfigId } from '../storage/drizzle-storage.ts';
+import { isUuid } from '../../shared/uuid.ts';
 
 /** A week: long enough for someone back from a long weekend to find the mail, short enough that a
  * link forgotten in an inbox or a chat log stops working on its own. */
@@ -72,7 +72,7 @@ export function createInvitationStore(db: Db, options: { lifetimeMs?: number } =
     },
 
     async revoke(configId: string, invitationId: string): Promise<boolean> {
-      if (!isConfigId(invitationId)) return false;
+      if (!isUuid(invitationId)) return false;
       const rows = await db
         .update(configInvitations)
         .set({ revokedAt: new Date() })

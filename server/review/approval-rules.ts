@@ -12,6 +12,7 @@ import { configVersions, type reviewDecisions, type reviews } from '../../shared
 import { configs } from '../../shared/db/schema.ts';
 import type { NotCountedCode, ReviewStatus } from '../../shared/history-types.ts';
 import { roleRank, type Role } from '../../shared/roles.ts';
+import { isUuid } from '../../shared/uuid.ts';
 import { isGuestPersonId } from '../access/policy.ts';
 import type { Db } from '../db/connect.ts';
 import { authorsBetween } from '../history/change-log.ts';
@@ -82,7 +83,7 @@ export function tally(decisions: DecisionRow[], facts: ReviewFacts, required: nu
 /** Roles people hold on a configuration now, through ownership (admins own everything) or membership. */
 async function rolesOn(db: Db, configId: string, userIds: string[]): Promise<Map<string, Role>> {
   const roles = new Map<string, Role>();
-  const ids = userIds.filter((id) => /^[0-9a-f-]{36}$/i.test(id));
+  const ids = userIds.filter(isUuid);
   if (ids.length === 0) return roles;
   const [config] = await db.select({ ownerId: configs.ownerId }).from(configs).where(eq(configs.id, configId));
   const members = await db

@@ -21,7 +21,7 @@ import { NOT_COUNTED_WORDS, tallyReviews, type ApprovalDeps } from './approval-r
 
 export type { Decision, DecisionView, ReviewStatus, ReviewView };
 export type { ApprovalDeps };
-import { isUuid } from '../history/versions.ts';
+import { isUuid } from '../../shared/uuid.ts';
 
 export const MAX_REVIEW_TITLE_LENGTH = 200;
 /** The note that goes with a decision ("LGTM", or what to change). */

@@ -3,9 +3,9 @@
  * for the browser and the same token as a bearer for API clients.
  */
 import { Hono, type Context } from 'hono';
-import { deleteCookie, setCookie } from 'hono/cookie';
-import { normalizeEmail, SESSION_TTL_MS, type Accounts, type User } from '../auth/accounts.ts';
-import { colorFor, requireSession, SESSION_COOKIE, type AppEnv } from '../auth/actor.ts';
+import { normalizeEmail, type Accounts, type User } from '../auth/accounts.ts';
+import { colorFor, requireSession, type AppEnv } from '../auth/actor.ts';
+import { clearSessionCookie, issueSessionCookie } from '../auth/session-cookie.ts';
 import type { LoginThrottle } from '../auth/login-throttle.ts';
 import { HasherBusyError, type PasswordHasher } from '../auth/password-hasher.ts';
 import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from '../auth/passwords.ts';
@@ -56,14 +56,7 @@ export function authRoutes(deps: AuthRouteDeps): Hono<AppEnv> {
   };
 
   const startSession = async (c: Context, user: User, status: 200 | 201) => {
-    const { token } = await deps.accounts.createSession(user.id);
-    setCookie(c, SESSION_COOKIE, token, {
-      httpOnly: true,
-      sameSite: 'Lax',
-      secure: deps.secureCookies,
-      path: '/',
-      maxAge: Math.floor(SESSION_TTL_MS / 1000),
-    });
+    const token = await issueSessionCookie(c, deps, user.id);
     return c.json({ user: publicUser(user), token }, status);
   };
 
@@ -113,7 +106,7 @@ export function authRoutes(deps: AuthRouteDeps): Hono<AppEnv> {
       await deps.accounts.revokeSession(session.id);
       await deps.onSessionRevoked(session.id);
     }
-    deleteCookie(c, SESSION_COOKIE, { path: '/' });
+    clearSessionCookie(c);
     return c.body(null, 204);
   });
 

@@ -17,7 +17,7 @@ import { validateConfig } from '../../shared/validation/index.ts';
 import type { AccessStore } from '../auth/access-store.ts';
 import { authorize, denialError, principalOf, requireAction } from '../access/authorize.ts';
 import type { AppEnv } from '../auth/actor.ts';
-import { isUuid } from '../history/versions.ts';
+import { isUuid } from '../../shared/uuid.ts';
 import type { BuildsContext } from '../builds-context.ts';
 import { ApiError, notFound, readJsonObject, unprocessable } from '../http-errors.ts';
 import type { DocStorage } from '../storage/types.ts';

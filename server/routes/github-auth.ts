@@ -13,9 +13,10 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { Hono, type Context } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import type { Accounts, User } from '../auth/accounts.ts';
-import { requireSession, SESSION_COOKIE, type AppEnv } from '../auth/actor.ts';
-import { SESSION_TTL_MS } from '../auth/accounts.ts';
+import { requireSession, type AppEnv } from '../auth/actor.ts';
+import { issueSessionCookie } from '../auth/session-cookie.ts';
 import { ApiError, readJsonObject } from '../http-errors.ts';
+import { safeNext } from '../../shared/safe-next.ts';
 
 export interface GithubSettings {
   clientId: string;
@@ -33,11 +34,6 @@ export const BROWSER_ERROR_CODES = new Set(['oauth_state_mismatch', 'oauth_denie
 /** Present only for a linking flow: the id of the session that started it. */
 const LINK_COOKIE = 'br_oauth_link';
 
-/** Only same-site paths may be returned to after sign-in (no open redirect). */
-export function safeNext(next: string | undefined): string {
-  if (!next || !next.startsWith('/') || next.startsWith('//') || next.includes('\\') || next.length > 512) return '/';
-  return next;
-}
 /** The round trip through GitHub's consent page takes seconds; ten minutes is generous. */
 const STATE_TTL_S = 600;
 /** GitHub answers in well under a second; do not hold a sign-in open longer than this. */
@@ -145,7 +141,7 @@ export function githubAuthRoutes(deps: {
       return c.redirect(next, 302);
     }
     const user = await findOrCreate(deps.accounts, s, profile, auth);
-    await startSession(c, deps, user);
+    await issueSessionCookie(c, deps, user.id);
     return c.redirect(next, 302);
   };
   return app;
@@ -170,9 +166,4 @@ async function findOrCreate(accounts: Accounts, s: GithubSettings, profile: Gith
   const created = await accounts.createUser({ email: primary.email, name: profile.name || profile.login, passwordHash: null, githubId });
   if (!created) throw emailTaken();
   return created;
-}
-
-async function startSession(c: Context, deps: { accounts: Accounts; secureCookies: boolean }, user: User): Promise<void> {
-  const { token } = await deps.accounts.createSession(user.id);
-  setCookie(c, SESSION_COOKIE, token, { httpOnly: true, sameSite: 'Lax', secure: deps.secureCookies, path: '/', maxAge: Math.floor(SESSION_TTL_MS / 1000) });
 }

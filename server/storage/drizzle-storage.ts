@@ -3,15 +3,9 @@
  */
 import { and, asc, desc, eq, inArray, isNull, sql } from 'drizzle-orm';
 import { configs, docSnapshots, docUpdates } from '../../shared/db/schema.ts';
+import { isUuid } from '../../shared/uuid.ts';
 import type { Db } from '../db/connect.ts';
 import type { CompactionResult, ConfigRecord, DocStorage, PendingUpdate, StoredDoc, TailResult } from './types.ts';
-
-const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-/** Ids come from URLs; anything that is not a UUID cannot name a config (and would make Postgres throw). */
-export function isConfigId(id: string): boolean {
-  return UUID_RE.test(id);
-}
 
 const configColumns = {
   id: configs.id,
@@ -55,7 +49,7 @@ export function createDrizzleStorage(db: Db, options: DrizzleStorageOptions = {}
     },
 
     async getConfig(id) {
-      if (!isConfigId(id)) return null;
+      if (!isUuid(id)) return null;
       const [row] = await db.select(configColumns).from(configs).where(live(id));
       return (row as ConfigRecord | undefined) ?? null;
     },
@@ -70,7 +64,7 @@ export function createDrizzleStorage(db: Db, options: DrizzleStorageOptions = {}
     },
 
     async renameConfig(id, name) {
-      if (!isConfigId(id)) return null;
+      if (!isUuid(id)) return null;
       const [row] = await db
         .update(configs)
         .set({ name, updatedAt: new Date() })
@@ -80,7 +74,7 @@ export function createDrizzleStorage(db: Db, options: DrizzleStorageOptions = {}
     },
 
     async deleteConfig(id) {
-      if (!isConfigId(id)) return false;
+      if (!isUuid(id)) return false;
       const rows = await db
         .update(configs)
         .set({ deletedAt: new Date() })
@@ -108,7 +102,7 @@ export function createDrizzleStorage(db: Db, options: DrizzleStorageOptions = {}
     },
 
     async loadConfigDoc(configId) {
-      if (!isConfigId(configId)) return null;
+      if (!isUuid(configId)) return null;
       // One statement sees one snapshot of the database, so a compaction committing meanwhile
       // cannot hide rows (same guarantee as loadDoc's transaction, one round trip instead of four).
       const result = await db.execute(sql`

@@ -10,6 +10,10 @@
  * peer's publication and the catch-up that read the same row) does no harm.
  */
 import * as Y from 'yjs';
+import { documentContentHash } from '../../shared/content-hash.ts';
+import { configToJson } from '../../shared/doc-binding.ts';
+import { notesText } from '../../shared/notes-text.ts';
+import type { DurableSnapshot } from './room-contract.ts';
 
 /** Committed updates remembered before they are applied to the copy: bounds the memory a room
  * nobody reads over REST keeps, and makes each apply a batch (one transaction for many). */
@@ -45,4 +49,11 @@ export class DurableState {
       for (const u of updates) Y.applyUpdate(this.doc, u);
     });
   }
+}
+
+/** What a durable read answers, all from one document: the loaded room's committed copy, or a
+ * document rebuilt from storage when no room is loaded (`server/config-doc.ts`). */
+export function durableSnapshotOf(doc: Y.Doc): DurableSnapshot {
+  const configJson = configToJson(doc);
+  return { configJson, yjsState: Y.encodeStateAsUpdate(doc), contentHash: documentContentHash(doc), notes: notesText(doc) };
 }

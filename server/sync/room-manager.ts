@@ -3,10 +3,10 @@
  * and folds their update logs into snapshots when the logs pass named thresholds.
  */
 import type { Logger } from 'pino';
-import * as Y from 'yjs';
 import { encodeExtEvent, type ExtKind, type ExtPayloads } from '../../shared/ext-messages.ts';
 import { migrateLayout, needsLayoutMigration } from '../../shared/doc-layout-migration.ts';
 import { CloseCode, Limits, Timeouts } from '../../shared/protocol.ts';
+import { mergeStored } from '../storage/stored-doc.ts';
 import type { DocStorage, StoredDoc } from '../storage/types.ts';
 import type { Connection } from './connection.ts';
 import type { GroupCommitter } from './group-committer.ts';
@@ -54,18 +54,6 @@ export interface RoomManagerOptions {
   catchUpObserver?: CatchUpObserver;
   /** Steady catch-up interval (default CATCH_UP_INTERVAL_MS). */
   catchUpIntervalMs?: number;
-}
-
-/** Builds a snapshot from stored state; also used by the storage contract tests. */
-export function mergeStored(stored: StoredDoc): Uint8Array {
-  const doc = new Y.Doc();
-  try {
-    if (stored.snapshot) Y.applyUpdate(doc, stored.snapshot);
-    for (const u of stored.updates) Y.applyUpdate(doc, u);
-    return Y.encodeStateAsUpdate(doc);
-  } finally {
-    doc.destroy();
-  }
 }
 
 export class RoomManager {

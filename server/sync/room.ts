@@ -15,7 +15,6 @@ import * as encoding from 'lib0/encoding';
 import * as awarenessProtocol from 'y-protocols/awareness';
 import * as syncProtocol from 'y-protocols/sync';
 import * as Y from 'yjs';
-import { documentContentHash } from '../../shared/content-hash.ts';
 import { configToJson, writeConfig } from '../../shared/doc-binding.ts';
 import { declareRoots, DOC_LAYOUT, rootOf } from '../../shared/doc-layout.ts';
 import { encodeExt, type SavedAck } from '../../shared/ext-messages.ts';
@@ -25,7 +24,8 @@ import { AuthMessage, CloseCode, Limits, MessageType, SyncStep } from '../../sha
 import { Connection } from './connection.ts';
 import { stampAwarenessUpdate } from './presence.ts';
 import { BusKind, type BusMessage, type StoredRange } from './bus-frame.ts';
-import { DurableState } from './durable-state.ts';
+import { applyStored } from '../storage/stored-doc.ts';
+import { DurableState, durableSnapshotOf } from './durable-state.ts';
 import { StoredSeq } from './stored-seq.ts';
 import { checkClientUpdate } from './update-check.ts';
 
@@ -132,10 +132,7 @@ export class Room implements DocumentRoom {
     try {
       Y.transact(
         this.doc,
-        () => {
-          if (snapshot) Y.applyUpdate(this.doc, snapshot);
-          for (const u of updates) Y.applyUpdate(this.doc, u);
-        },
+        () => applyStored(this.doc, { snapshot, updates }),
         LOAD_ORIGIN,
       );
     } finally {
@@ -198,9 +195,7 @@ export class Room implements DocumentRoom {
   }
 
   readDurable(): DurableSnapshot {
-    const doc = this.durable.current();
-    const configJson = configToJson(doc);
-    return { configJson, yjsState: Y.encodeStateAsUpdate(doc), contentHash: documentContentHash(doc), notes: notesText(doc) };
+    return durableSnapshotOf(this.durable.current());
   }
 
   /**

@@ -7,7 +7,7 @@
 import { and, desc, eq, isNotNull, lt, sql } from 'drizzle-orm';
 import { configs } from '../../shared/db/schema.ts';
 import type { Db } from '../db/connect.ts';
-import { isConfigId } from '../storage/drizzle-storage.ts';
+import { isUuid } from '../../shared/uuid.ts';
 
 export interface TrashedConfig {
   id: string;
@@ -33,7 +33,7 @@ export function createTrashStore(db: Db) {
 
     /** Restores `id` when it is in the trash and `user` owns it (admins own all); null otherwise. */
     async restore(id: string, user: { id: string; isAdmin: boolean }): Promise<{ id: string; name: string; updatedAt: Date } | null> {
-      if (!isConfigId(id)) return null;
+      if (!isUuid(id)) return null;
       const owned = user.isAdmin ? sql`true` : eq(configs.ownerId, user.id);
       const [row] = await db
         .update(configs)

@@ -9,16 +9,15 @@ import { mkdir, rename, rm, rmdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { isUuid } from '../uuid.ts';
 import { checkArtifactName } from './artifact-name.ts';
 import { ArtifactStorageError, type ArtifactStorage, type StoredObject } from './artifact-storage.ts';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export function createLocalArtifactStorage(rootDir: string): ArtifactStorage {
   const root = path.resolve(rootDir);
 
   const fileOf = (buildId: string, name: string): string => {
-    if (!UUID.test(buildId)) throw new ArtifactStorageError('invalid_key', `not a build id: ${buildId}`);
+    if (!isUuid(buildId)) throw new ArtifactStorageError('invalid_key', `not a build id: ${buildId}`);
     const check = checkArtifactName(name);
     if (!check.ok) throw new ArtifactStorageError('invalid_name', `bad artifact name: ${check.message}`);
     const file = path.join(root, buildId, name);

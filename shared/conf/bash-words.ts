@@ -4,6 +4,7 @@
  * expansions and command substitutions kept as separate parts; comments and heredoc bodies are
  * stepped over. `bash-lexer.ts` builds commands out of these words.
  */
+import { lineNumbers } from './line-numbers.ts';
 
 /** One piece of a word's value. */
 export type WordPart =
@@ -51,24 +52,14 @@ export class WordScanner {
   protected pos = 0;
   protected readonly comments: Comment[] = [];
   protected pendingHeredocs: Array<{ delimiter: string; stripTabs: boolean }> = [];
-  protected readonly lineStarts: number[] = [0];
+  /** The 1-based line of an offset in the source. */
+  readonly lineOf: (offset: number) => number;
   /** Runs of characters with no special meaning, consumed at once (sticky: one per lexer). */
   private readonly plainRun = /[^\s;&|<>()\\'"$`~]+/y;
   private readonly quotedRun = /[^"\\$`]+/y;
 
   constructor(protected readonly src: string) {
-    for (let i = 0; i < src.length; i++) if (src[i] === '\n') this.lineStarts.push(i + 1);
-  }
-
-  lineOf(offset: number): number {
-    let lo = 0;
-    let hi = this.lineStarts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (this.lineStarts[mid]! <= offset) lo = mid;
-      else hi = mid - 1;
-    }
-    return lo + 1;
+    this.lineOf = lineNumbers(src);
   }
 
   protected comment(): void {

@@ -12,6 +12,7 @@ import type { ConfigSchema, PropertySchema } from '../schema/types.ts';
 import { checkShape } from '../validation/index.ts';
 import { lexBash, literalValue, type Command, type Comment, type SimpleCommand, type Word } from './bash-lexer.ts';
 import { compileScriptIndex, shellQuote } from './compile-line.ts';
+import { lineNumbers } from './line-numbers.ts';
 import { BLOCK_LINE_PREFIX, CONF_NAME_RE, DIRECTIVE_PREFIX, EXTRA_LINES_FIELD, PACKAGE_CALL, cutExactExtraLines, decodeBlockLine } from './conf-directives.ts';
 
 /** A .conf larger than this is not a board config; refuse it before parsing. */
@@ -71,7 +72,7 @@ class Importer {
     private readonly schema: ConfigSchema,
     private readonly src: string,
   ) {
-    for (let i = 0; i < src.length; i++) if (src[i] === '\n') this.lineStarts.push(i + 1);
+    this.lineOf = lineNumbers(src);
   }
 
   private known(name: string): PropertySchema | undefined {
@@ -79,19 +80,8 @@ class Importer {
     return property && property['x-export'] === 'conf' && /^[A-Z]/.test(name) ? property : undefined;
   }
 
-  /** Offsets where lines start, for 1-based line numbers in warnings. */
-  private readonly lineStarts: number[] = [0];
-
-  private lineOf(offset: number): number {
-    let lo = 0;
-    let hi = this.lineStarts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (this.lineStarts[mid]! <= offset) lo = mid;
-      else hi = mid - 1;
-    }
-    return lo + 1;
-  }
+  /** 1-based line numbers in warnings. */
+  private readonly lineOf: (offset: number) => number;
 
   warn(offset: number, message: string): void {
     this.warnings.push({ line: this.lineOf(offset), message });

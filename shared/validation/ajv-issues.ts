@@ -3,7 +3,7 @@
  * `required` and `additionalProperties` that is the property itself, not its parent) and a
  * message written from the schema's titles.
  */
-import { asIndex, escapeSegment, parsePointer } from '../json-pointer.ts';
+import { escapeSegment, parsePointer, valueAt } from '../json-pointer.ts';
 import { schemaAt, titleAt } from '../schema/schema-path.ts';
 import type { ConfigSchema } from '../schema/types.ts';
 import type { AjvErrorObject } from './generated/config-validator.js';
@@ -20,23 +20,6 @@ const TYPE_WORDS: Record<string, string> = {
   object: 'a group of settings',
   boolean: 'true or false',
 };
-
-function valueAt(data: unknown, segments: readonly string[]): unknown {
-  let current = data;
-  for (const segment of segments) {
-    if (Array.isArray(current)) {
-      const index = asIndex(segment);
-      current = index === undefined ? undefined : current[index];
-    } else if (current !== null && typeof current === 'object') {
-      current = Object.prototype.hasOwnProperty.call(current, segment)
-        ? (current as Record<string, unknown>)[segment]
-        : undefined;
-    } else {
-      return undefined;
-    }
-  }
-  return current;
-}
 
 function unitSuffix(schema: ConfigSchema, segments: readonly string[]): string {
   const sub = schemaAt(schema, segments);
