@@ -15,8 +15,9 @@ const CONNECTION_WORDS: Record<ConnectionState, string> = {
   closed: 'Disconnected',
 };
 
-function saveWords(state: SaveState, connection: ConnectionState, kept: boolean): string {
-  if (state === 'saved') return 'Saved';
+function saveWords(state: SaveState, connection: ConnectionState, kept: boolean, synced: boolean): string {
+  // Before the first sync nothing has been loaded, so nothing can be "Saved" yet.
+  if (state === 'saved') return synced ? 'Saved' : 'Not loaded yet';
   if (state === 'saving') return 'Saving…';
   if (connection === 'connected') return 'Saving…';
   // Said only once the local copy's write completed (local-copy.ts).
@@ -43,17 +44,21 @@ export function StatusBar(props: { session: ConfigSession | null; identity: Iden
               {connectionWords(session())}
             </span>
             <span class={`status status--save-${session().saveState()}`} data-testid="save-status" data-state={session().saveState()} data-kept={session().editsKept()} aria-live="polite">
-              {saveWords(session().saveState(), session().connection(), session().editsKept())}
+              {saveWords(session().saveState(), session().connection(), session().editsKept(), session().synced())}
             </span>
-            <span class="status">
-              <span classList={{ 'count--error': session().validation().result.errors.length > 0 }}>
-                {plural(session().validation().result.errors.length, 'error')}
+            {/* Problems are counted on the loaded document: before the first sync that is an empty
+                one, whose "missing board" errors are not the configuration's. */}
+            <Show when={session().synced()}>
+              <span class="status" data-testid="problem-counts">
+                <span classList={{ 'count--error': session().validation().result.errors.length > 0 }}>
+                  {plural(session().validation().result.errors.length, 'error')}
+                </span>
+                {' · '}
+                <span classList={{ 'count--warning': session().validation().result.warnings.length > 0 }}>
+                  {plural(session().validation().result.warnings.length, 'warning')}
+                </span>
               </span>
-              {' · '}
-              <span classList={{ 'count--warning': session().validation().result.warnings.length > 0 }}>
-                {plural(session().validation().result.warnings.length, 'warning')}
-              </span>
-            </span>
+            </Show>
           </>
         )}
       </Show>

@@ -32,6 +32,9 @@ describe('a page older than the server', () => {
     expect(await banner.textContent()).toContain('Boardroom was updated.');
     expect(await banner.textContent()).toContain('Reload the page to continue.');
     expect(await banner.getByRole('button', { name: 'Reload' }).isVisible()).toBe(true);
+    // Nothing was loaded: the status bar neither claims "Saved" nor counts an empty document's problems.
+    expect(await page.getByTestId('save-status').textContent()).toBe('Not loaded yet');
+    expect(await page.getByTestId('problem-counts').isVisible()).toBe(false);
     await h.screenshot(page, 'client-too-old-banner');
     // The banner shows only once the provider gave up: one refused connection, not a loop.
     const metrics = await (await scrapeMetrics(h.server.url)).text();
