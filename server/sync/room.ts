@@ -15,10 +15,8 @@ import * as encoding from 'lib0/encoding';
 import * as awarenessProtocol from 'y-protocols/awareness';
 import * as syncProtocol from 'y-protocols/sync';
 import * as Y from 'yjs';
-import { configToJson, writeConfig } from '../../shared/doc-binding.ts';
 import { declareRoots, DOC_LAYOUT, rootOf } from '../../shared/doc-layout.ts';
 import { encodeExt, type SavedAck } from '../../shared/ext-messages.ts';
-import { notesText, replaceNotes } from '../../shared/notes-text.ts';
 import { SCHEMA_VERSION } from '../../shared/schema/version.ts';
 import { AuthMessage, CloseCode, Limits, MessageType, SyncStep } from '../../shared/protocol.ts';
 import { Connection } from './connection.ts';
@@ -26,6 +24,7 @@ import { stampAwarenessUpdate } from './presence.ts';
 import { BusKind, type BusMessage, type StoredRange } from './bus-frame.ts';
 import { applyStored } from '../storage/stored-doc.ts';
 import { DurableState, durableSnapshotOf } from './durable-state.ts';
+import { editedParts, updateForEdits } from './room-edits.ts';
 import { StoredSeq } from './stored-seq.ts';
 import { checkClientUpdate } from './update-check.ts';
 
@@ -211,52 +210,25 @@ export class Room implements DocumentRoom {
   }
 
   /**
-   * The write path for REST writes and restores. The edits are made on a scratch copy of the live
-   * document first, which gives the update's size before anything changes: a write past the
-   * document limit or into a full unsaved backlog is refused whole, the way a client's update is.
-   * (The copy keeps a client id of its own: Yjs takes its own id arriving in an update for a
-   * clash, switches ids and logs a warning.) Then the update is applied to the room in one
-   * transaction with `origin`, so it is committed, fanned out and credited in the change log like
-   * any change. Copy, edit and apply run in one synchronous step: nothing changes the room in
-   * between. `before` may hold others' edits not yet committed; they were applied first, so they
-   * are durable by the time the promise resolves, like the edit itself.
+   * The write path for REST writes and restores, under the limits a client's update meets: the
+   * update is made on a scratch copy first (room-edits.ts), refused whole when it does not fit,
+   * then applied in one transaction with `origin`, so it is committed, fanned out and credited in
+   * the change log like any change. Copy, edit and apply run in one synchronous step: nothing
+   * changes the room in between. `before` may hold others' edits not yet committed; they were
+   * applied first, so they are durable by the time the promise resolves, like the edit itself.
    */
   async applyAs(origin: ActorOrigin, edits: readonly RoomEdit[]): Promise<AppliedEdit> {
     const limits = this.deps.limits ?? Limits;
     if (this.unsaved >= limits.maxUnsavedUpdatesPerRoom) {
       throw new RoomWriteRefused('unsaved_backlog', 'too many changes of this configuration are not saved yet; try again in a moment');
     }
-    const before = { config: configToJson(this.doc), notes: notesText(this.doc) };
-    // Computed before the copy: a refusal (a function that throws) costs nothing.
-    const planned = edits.map((e) => (e.kind === 'config' ? { ...e, data: typeof e.data === 'function' ? e.data(before.config) : e.data } : e));
-    const scratch = new Y.Doc({ gc: true });
-    const made: Uint8Array[] = [];
-    try {
-      Y.applyUpdate(scratch, Y.encodeStateAsUpdate(this.doc));
-      scratch.on('update', (u: Uint8Array) => made.push(u));
-      scratch.transact(() => {
-        for (const edit of planned) {
-          if (edit.kind === 'config') writeConfig(scratch, edit.data as Record<string, unknown>);
-          else {
-            const source = new Y.Doc();
-            try {
-              Y.applyUpdate(source, edit.from);
-              replaceNotes(scratch, source);
-            } finally {
-              source.destroy();
-            }
-          }
-        }
-      });
-    } finally {
-      scratch.destroy();
-    }
-    const update = made.length === 1 ? made[0] : made.length > 1 ? Y.mergeUpdates(made) : null;
+    const before = editedParts(this.doc);
+    const update = updateForEdits(this.doc, before, edits);
     if (update && this.approxBytes + update.length > limits.maxDocumentBytes) {
       throw new RoomWriteRefused('document_too_large', `the configuration would exceed ${limits.maxDocumentBytes} bytes`);
     }
     if (update) Y.applyUpdate(this.doc, update, origin);
-    const after = { config: configToJson(this.doc), notes: notesText(this.doc) };
+    const after = editedParts(this.doc);
     await this.committedThrough(this.appliedSeq);
     return { config: { before: before.config, after: after.config }, notes: { before: before.notes, after: after.notes } };
   }
