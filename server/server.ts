@@ -47,6 +47,7 @@ import { createPasswordHasher } from './auth/password-hasher.ts';
 import { createTrashStore } from './trash/trash-store.ts';
 import { trashRoutes } from './trash/routes.ts';
 import { startTrashSweep, type TrashSweep } from './trash/trash-sweep.ts';
+import { deleteArtifactsOfConfigs } from '../shared/builds/artifact-cleanup.ts';
 
 const DEFAULT_CLIENT_DIR = fileURLToPath(new URL('../dist/client', import.meta.url));
 
@@ -231,7 +232,12 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     return refreshGauges();
   };
   const trashStore = createTrashStore(database.db);
-  const trashSweep = startTrashSweep({ store: trashStore, retentionDays: limits.trashRetentionDays, logger });
+  const trashSweep = startTrashSweep({
+    store: trashStore,
+    retentionDays: limits.trashRetentionDays,
+    logger,
+    deleteArtifactsOf: builds ? (ids) => deleteArtifactsOfConfigs({ db: database.db, storage: builds.storage, logger }, ids) : undefined,
+  });
   const app = createApp({
     storage,
     manager,

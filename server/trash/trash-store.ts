@@ -18,6 +18,8 @@ export interface TrashedConfig {
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
+const cutoffOf = (retentionDays: number, now: Date) => new Date(now.getTime() - retentionDays * DAY_MS);
+
 export function createTrashStore(db: Db) {
   const trashedColumns = { id: configs.id, name: configs.name, deletedAt: configs.deletedAt, updatedAt: configs.updatedAt };
   return {
@@ -43,13 +45,21 @@ export function createTrashStore(db: Db) {
       return row ?? null;
     },
 
+    /** The configurations in the trash longer than `retentionDays`, due to be deleted for good. */
+    async listExpired(retentionDays: number, now = new Date()): Promise<string[]> {
+      const rows = await db
+        .select({ id: configs.id })
+        .from(configs)
+        .where(and(isNotNull(configs.deletedAt), lt(configs.deletedAt, cutoffOf(retentionDays, now))));
+      return rows.map((r) => r.id);
+    },
+
     /** Deletes for good what has been in the trash longer than `retentionDays`. One statement,
      * idempotent: any number of processes may run it at once; a row goes exactly once. */
     async purgeExpired(retentionDays: number, now = new Date()): Promise<string[]> {
-      const cutoff = new Date(now.getTime() - retentionDays * DAY_MS);
       const rows = await db
         .delete(configs)
-        .where(and(isNotNull(configs.deletedAt), lt(configs.deletedAt, cutoff)))
+        .where(and(isNotNull(configs.deletedAt), lt(configs.deletedAt, cutoffOf(retentionDays, now))))
         .returning({ id: configs.id });
       return rows.map((r) => r.id);
     },

@@ -6,6 +6,10 @@
 import type { Logger } from 'pino';
 import type { TrashStore } from './trash-store.ts';
 
+/** Deletes the stored bytes of every artifact of these configurations (their rows would go by
+ * cascade and leave the files behind): `deleteArtifactsOfConfigs` bound to the artifact storage. */
+export type DeleteArtifactsOf = (configIds: string[]) => Promise<number>;
+
 /** How often the sweep runs. Retention is counted in days; an hour late is no one's loss, and
  * the statement is an index-less scan of `configs`, cheap at this rate. */
 export const TRASH_SWEEP_INTERVAL_MS = 60 * 60 * 1000;
@@ -16,8 +20,19 @@ export interface TrashSweep {
   close(): void;
 }
 
-export function startTrashSweep(deps: { store: TrashStore; retentionDays: number; logger: Logger; intervalMs?: number }): TrashSweep {
+export function startTrashSweep(deps: {
+  store: TrashStore;
+  retentionDays: number;
+  logger: Logger;
+  /** Absent where no builds run (no Redis): then no artifact was ever stored. */
+  deleteArtifactsOf?: DeleteArtifactsOf;
+  intervalMs?: number;
+}): TrashSweep {
   const runOnce = async () => {
+    // Artifact bytes first, then the configuration: a crash in between leaves an expired
+    // configuration without artifacts, which the next pass deletes; the other order would leave
+    // files that nothing points at.
+    if (deps.deleteArtifactsOf) await deps.deleteArtifactsOf(await deps.store.listExpired(deps.retentionDays));
     const purged = await deps.store.purgeExpired(deps.retentionDays);
     if (purged.length > 0) deps.logger.info({ purged, retentionDays: deps.retentionDays }, 'trash sweep: configurations deleted for good');
     return purged;

@@ -1,0 +1,91 @@
+/**
+ * A configuration that leaves the trash for good takes its builds' artifact files with it; the
+ * artifacts of every other configuration stay on disk and downloadable.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { Redis } from 'ioredis';
+import { sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createBuilder, type Builder } from '../builder/worker.ts';
+import { createLocalArtifactStorage } from '../shared/builds/artifact-storage-local.ts';
+import { buildKeys } from '../shared/builds/keys.ts';
+import { testLogger } from './helpers/logger.ts';
+import { createConfig, startTestServer, type TestServer } from './helpers/server.ts';
+import { eventually } from './helpers/wait.ts';
+import { planExecutor, REDIS_URL, VALID_CONFIG } from './builder-harness.ts';
+
+interface BuildBody {
+  id: string;
+  status: string;
+  artifacts: Array<{ name: string }>;
+}
+
+describe('purging a configuration from the trash', () => {
+  let server: TestServer;
+  let builder: Builder;
+  let builderRedis: Redis;
+  let tmp: string;
+  let artifactsDir: string;
+
+  beforeAll(async () => {
+    tmp = await mkdtemp(path.join(tmpdir(), 'trash-artifacts-'));
+    const keyPrefix = `test:${randomBytes(6).toString('hex')}:`;
+    artifactsDir = path.join(tmp, 'artifacts');
+    server = await startTestServer({ redisUrl: REDIS_URL, keyPrefix, artifactsDir });
+    builderRedis = new Redis(REDIS_URL, { maxRetriesPerRequest: null });
+    builder = createBuilder({
+      db: server.database.db,
+      redis: builderRedis,
+      keys: buildKeys(keyPrefix),
+      logger: testLogger(),
+      executor: planExecutor(),
+      storage: createLocalArtifactStorage(artifactsDir),
+      workRoot: path.join(tmp, 'work'),
+    });
+    await builder.start();
+  });
+  afterAll(async () => {
+    await builder?.close();
+    builderRedis?.disconnect();
+    await server?.cleanup();
+    await rm(tmp, { recursive: true, force: true });
+  });
+
+  const buildOf = async (configId: string): Promise<BuildBody> => {
+    const res = await server.api(`/api/configs/${configId}/builds`, { method: 'POST', body: '{}' });
+    expect(res.status).toBe(202);
+    const { id } = (await res.json()) as { id: string };
+    return eventually(
+      async () => {
+        const b = (await (await server.api(`/api/builds/${id}`)).json()) as BuildBody;
+        expect(b.status).toBe('succeeded');
+        return b;
+      },
+      { timeoutMs: 30_000, intervalMs: 50 },
+    );
+  };
+
+  it('deletes the artifact files of the purged configuration and keeps the others', async () => {
+    const owner = { url: server.url, token: server.token };
+    const purged = await createConfig(owner, { name: 'Old', data: { ...VALID_CONFIG, VENDOR: 'Old' } });
+    const kept = await createConfig(owner, { name: 'Kept', data: { ...VALID_CONFIG, VENDOR: 'Kept' } });
+    const [gone, stays] = await Promise.all([buildOf(purged), buildOf(kept)]);
+    expect(gone.artifacts.length).toBeGreaterThan(0);
+    expect((await readdir(artifactsDir)).sort()).toEqual([gone.id, stays.id].sort());
+
+    expect((await server.api(`/api/configs/${purged}`, { method: 'DELETE' })).status).toBe(204);
+    // Still in the trash: nothing is deleted, the owner could restore it with its artifacts.
+    expect(await server.trashSweep.runOnce()).toEqual([]);
+    expect((await readdir(artifactsDir)).sort()).toEqual([gone.id, stays.id].sort());
+
+    await server.database.db.execute(sql`update configs set deleted_at = now() - interval '31 days' where id = ${purged}`);
+    expect(await server.trashSweep.runOnce()).toEqual([purged]);
+    expect(await readdir(artifactsDir)).toEqual([stays.id]);
+    const download = await server.api(`/api/builds/${stays.id}/artifacts/${encodeURIComponent(stays.artifacts[0].name)}`);
+    expect(download.status).toBe(200);
+    expect((await download.arrayBuffer()).byteLength).toBeGreaterThan(0);
+  });
+});
