@@ -3,6 +3,6 @@ import { defineConfig } from 'drizzle-kit';
 // Generates SQL migrations from the table definitions; `npm run db:generate` after changing them.
 export default defineConfig({
   dialect: 'postgresql',
-  schema: ['./shared/db/*schema.ts'],
+  schema: ['./shared/node/db/*schema.ts'],
   out: './migrations',
 });

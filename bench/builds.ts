@@ -13,8 +13,8 @@ import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { inArray } from 'drizzle-orm';
 import { pino } from 'pino';
-import { enqueueBuild } from '../shared/builds/build-service.ts';
-import { buildJobs } from '../shared/db/builds-schema.ts';
+import { enqueueBuild } from '../shared/node/builds/build-service.ts';
+import { buildJobs } from '../shared/node/db/builds-schema.ts';
 import { PLAN_DEFAULT_CONCURRENCY } from '../builder/settings.ts';
 import { REDIS_URL, ROOT, VALID_CONFIG, buildRequest, createBuildsEnv, insertConfig } from '../tests/builder-harness.ts';
 

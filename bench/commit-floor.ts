@@ -11,7 +11,7 @@
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import postgres from 'postgres';
-import { watchedSocketFactory } from '../shared/db/postgres-client.ts';
+import { watchedSocketFactory } from '../shared/node/db/postgres-client.ts';
 
 /** Bytes of a typical bench update (a marker appended to a paragraph). */
 const UPDATE_BYTES = 60;

@@ -2,12 +2,12 @@
 import { and, eq } from 'drizzle-orm';
 import type { Redis } from 'ioredis';
 import { checkArtifactName } from '../shared/builds/artifact-name.ts';
-import type { ArtifactStorage } from '../shared/builds/artifact-storage.ts';
-import type { BuildsDb } from '../shared/builds/db.ts';
+import type { ArtifactStorage } from '../shared/node/builds/artifact-storage.ts';
+import type { BuildsDb } from '../shared/node/builds/db.ts';
 import type { BuildArtifactInfo } from '../shared/builds/events.ts';
 import type { BuildKeys } from '../shared/builds/keys.ts';
-import { publishBuildEvent } from '../shared/builds/transition.ts';
-import { buildArtifacts } from '../shared/db/builds-schema.ts';
+import { publishBuildEvent } from '../shared/node/builds/transition.ts';
+import { buildArtifacts } from '../shared/node/db/builds-schema.ts';
 import { ExecutorError } from './executors/types.ts';
 
 export interface ArtifactRecorderDeps {

@@ -1,15 +1,15 @@
 /**
  * A build's log on its way out: lines are batched, stored in `build_logs`, and only then
  * published on the build's channel, so a viewer who reads the store and then follows the channel
- * (shared/builds/follow-log.ts) misses nothing and sees nothing twice.
+ * (shared/node/builds/follow-log.ts) misses nothing and sees nothing twice.
  */
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import { buildLogs } from '../shared/db/builds-schema.ts';
-import type { BuildsDb } from '../shared/builds/db.ts';
+import { buildLogs } from '../shared/node/db/builds-schema.ts';
+import type { BuildsDb } from '../shared/node/builds/db.ts';
 import type { BuildLogLine, LogStream } from '../shared/builds/events.ts';
 import type { BuildKeys } from '../shared/builds/keys.ts';
-import { publishBuildEvent } from '../shared/builds/transition.ts';
+import { publishBuildEvent } from '../shared/node/builds/transition.ts';
 
 /** Lines wait at most this long before they are stored and published: well under the one second
  * a viewer may wait, long enough to turn a burst of compiler output into one INSERT. */

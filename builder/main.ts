@@ -15,10 +15,10 @@
 import { drizzle } from 'drizzle-orm/postgres-js';
 import { Redis } from 'ioredis';
 import { pino } from 'pino';
-import type { BuildsDb } from '../shared/builds/db.ts';
-import { migratePostgres } from '../shared/db/migrate.ts';
-import { openPostgresClient, POOL_TUNING } from '../shared/db/postgres-client.ts';
-import { installProcessGuards } from '../shared/process-guards.ts';
+import type { BuildsDb } from '../shared/node/builds/db.ts';
+import { migratePostgres } from '../shared/node/db/migrate.ts';
+import { openPostgresClient, POOL_TUNING } from '../shared/node/db/postgres-client.ts';
+import { installProcessGuards } from '../shared/node/process-guards.ts';
 import { createBuilderFromSettings, readBuilderSettings } from './settings.ts';
 
 /** Running builds, the sweep and the cancel poll share these; each build holds one only briefly. */
@@ -61,7 +61,7 @@ async function main(): Promise<void> {
         process.exit(1);
       });
   };
-  // Same policy as the server (shared/process-guards.ts): log a stray rejection and go on; after an
+  // Same policy as the server (shared/node/process-guards.ts): log a stray rejection and go on; after an
   // uncaught exception, hand running jobs back and exit 1. No metrics endpoint here: the log is it.
   installProcessGuards(process, { logger, onFatal: () => stop('uncaughtException', 1) });
   process.on('SIGTERM', () => stop('SIGTERM'));

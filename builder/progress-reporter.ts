@@ -3,10 +3,10 @@
 import { and, eq } from 'drizzle-orm';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import { buildJobs } from '../shared/db/builds-schema.ts';
-import type { BuildsDb } from '../shared/builds/db.ts';
+import { buildJobs } from '../shared/node/db/builds-schema.ts';
+import type { BuildsDb } from '../shared/node/builds/db.ts';
 import type { BuildKeys } from '../shared/builds/keys.ts';
-import { publishBuildEvent } from '../shared/builds/transition.ts';
+import { publishBuildEvent } from '../shared/node/builds/transition.ts';
 
 /** At most one progress report per build per interval (the last one is never lost, it goes out
  * when the interval ends): four a second looks live to a person. Stage changes go out at once. */

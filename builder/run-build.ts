@@ -10,11 +10,11 @@ import { DelayedError, UnrecoverableError, type Job } from 'bullmq';
 import { eq, max, sql } from 'drizzle-orm';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import type { ArtifactStorage } from '../shared/builds/artifact-storage.ts';
-import type { BuildsDb } from '../shared/builds/db.ts';
-import type { BuildJobData } from '../shared/builds/job.ts';
+import type { ArtifactStorage } from '../shared/node/builds/artifact-storage.ts';
+import type { BuildsDb } from '../shared/node/builds/db.ts';
+import type { BuildJobData } from '../shared/node/builds/job.ts';
 import type { BuildKeys } from '../shared/builds/keys.ts';
-import { getBuildSnapshot } from '../shared/builds/read.ts';
+import { getBuildSnapshot } from '../shared/node/builds/read.ts';
 import type { BuildStatus } from '../shared/builds/status.ts';
 import {
   DB_NOW,
@@ -23,8 +23,8 @@ import {
   transitionBuild,
   type BuildState,
   type TransitionPatch,
-} from '../shared/builds/transition.ts';
-import { buildLogs } from '../shared/db/builds-schema.ts';
+} from '../shared/node/builds/transition.ts';
+import { buildLogs } from '../shared/node/db/builds-schema.ts';
 import { BuildAbort, abortKindOf } from './abort-reason.ts';
 import { clearArtifacts, recordArtifact } from './artifact-recorder.ts';
 import { writeWorkDirOwner } from './work-dirs.ts';

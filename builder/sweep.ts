@@ -7,13 +7,13 @@
  */
 import { and, asc, inArray, lt } from 'drizzle-orm';
 import type { Logger } from 'pino';
-import type { BuildsDb } from '../shared/builds/db.ts';
-import { BUILD_JOB_NAME, buildJobOptions } from '../shared/builds/job.ts';
+import type { BuildsDb } from '../shared/node/builds/db.ts';
+import { BUILD_JOB_NAME, buildJobOptions } from '../shared/node/builds/job.ts';
 import type { BuildKeys } from '../shared/builds/keys.ts';
-import type { BuildQueue } from '../shared/builds/queue.ts';
+import type { BuildQueue } from '../shared/node/builds/queue.ts';
 import { ACTIVE_BUILD_STATUSES } from '../shared/builds/status.ts';
-import { DB_NOW, publishBuildEvent, statusEvent, transitionBuild } from '../shared/builds/transition.ts';
-import { buildJobs } from '../shared/db/builds-schema.ts';
+import { DB_NOW, publishBuildEvent, statusEvent, transitionBuild } from '../shared/node/builds/transition.ts';
+import { buildJobs } from '../shared/node/db/builds-schema.ts';
 import type { Redis } from 'ioredis';
 
 /** Rows younger than this are skipped: the server inserts the row a moment before it adds the

@@ -13,8 +13,8 @@ import {
   type BuildEventHub,
   type BuildKeys,
   type BuildQueue,
-} from '../shared/builds/index.ts';
-import { builderAvailable } from '../shared/builds/builder-setup.ts';
+} from '../shared/node/builds/index.ts';
+import { builderAvailable } from '../shared/node/builds/builder-setup.ts';
 import type { Db } from './db/connect.ts';
 import { watchRedisLink } from './redis-link.ts';
 
@@ -84,7 +84,7 @@ export function createBuildsContext(options: {
     storage: createLocalArtifactStorage(options.artifactsDir),
     logger: options.logger,
     async builderReachable() {
-      // A builder whose setup is broken listens for nothing and says why (shared/builds/builder-setup.ts).
+      // A builder whose setup is broken listens for nothing and says why (shared/node/builds/builder-setup.ts).
       await builderAvailable(queue, redis, keys);
     },
     async close() {

@@ -10,7 +10,7 @@ import { openDatabase, type Database } from './db/connect.ts';
 import { startServer, type RunningServer } from './server.ts';
 import { readList, readServerLimits } from './settings.ts';
 import { createMetrics } from './metrics.ts';
-import { installProcessGuards } from '../shared/process-guards.ts';
+import { installProcessGuards } from '../shared/node/process-guards.ts';
 
 const logger = pino({ level: process.env.LOG_LEVEL ?? 'info' });
 const dataDir = process.env.DATA_DIR ?? './data';
@@ -31,7 +31,7 @@ let builder: { start(): Promise<void> | void; close(): Promise<void> } | null = 
 let builderRedis: { disconnect(): void } | null = null;
 
 const metrics = createMetrics();
-// Installed before anything else can fail: see shared/process-guards.ts for why a rejection keeps
+// Installed before anything else can fail: see shared/node/process-guards.ts for why a rejection keeps
 // the process running and an uncaught exception drains and exits.
 installProcessGuards(process, {
   logger,

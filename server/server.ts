@@ -47,7 +47,7 @@ import { createPasswordHasher } from './auth/password-hasher.ts';
 import { createTrashStore } from './trash/trash-store.ts';
 import { trashRoutes } from './trash/routes.ts';
 import { startTrashSweep, type TrashSweep } from './trash/trash-sweep.ts';
-import { deleteArtifactsOfConfigs } from '../shared/builds/artifact-cleanup.ts';
+import { deleteArtifactsOfConfigs } from '../shared/node/builds/artifact-cleanup.ts';
 
 const DEFAULT_CLIENT_DIR = fileURLToPath(new URL('../dist/client', import.meta.url));
 

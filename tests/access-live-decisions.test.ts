@@ -12,7 +12,7 @@
  */
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sessions } from '../shared/db/auth-schema.ts';
+import { sessions } from '../shared/node/db/auth-schema.ts';
 import { CloseCode } from '../shared/protocol.ts';
 import type { Connection } from '../server/sync/connection.ts';
 import { authed, signUp } from './helpers/auth.ts';

@@ -17,7 +17,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import * as Y from 'yjs';
 import { createBuilder, type Builder } from '../builder/worker.ts';
-import { createLocalArtifactStorage } from '../shared/builds/artifact-storage-local.ts';
+import { createLocalArtifactStorage } from '../shared/node/builds/artifact-storage-local.ts';
 import { buildKeys } from '../shared/builds/keys.ts';
 import { CloseCode } from '../shared/protocol.ts';
 import { planExecutor, REDIS_URL } from './builder-harness.ts';

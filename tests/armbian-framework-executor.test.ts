@@ -20,9 +20,9 @@ import { resolveFrameworkSource } from '../builder/executors/framework-source.ts
 import { createWorkspace, removeWorkspace } from '../builder/executors/workspace.ts';
 import { WAITING_FOR_SETUP } from '../builder/run-build.ts';
 import type { Builder } from '../builder/worker.ts';
-import { enqueueBuild } from '../shared/builds/build-service.ts';
-import { builderAvailable } from '../shared/builds/builder-setup.ts';
-import { getBuild, readBuildLog } from '../shared/builds/read.ts';
+import { enqueueBuild } from '../shared/node/builds/build-service.ts';
+import { builderAvailable } from '../shared/node/builds/builder-setup.ts';
+import { getBuild, readBuildLog } from '../shared/node/builds/read.ts';
 import { armbianExecutor, buildRequest, createBuildsEnv, insertConfig, startTestBuilder, type BuildsEnv } from './builder-harness.ts';
 import { FRAMEWORK_DIR } from './framework/framework-rig.ts';
 import { testLogger } from './helpers/logger.ts';

@@ -6,7 +6,7 @@
 import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
-import { sessions, shareLinks, users } from '../shared/db/auth-schema.ts';
+import { sessions, shareLinks, users } from '../shared/node/db/auth-schema.ts';
 import { CloseCode } from '../shared/protocol.ts';
 import { ServerLimitDefaults } from '../server/settings.ts';
 import { authed, signUp } from './helpers/auth.ts';

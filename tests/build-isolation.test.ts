@@ -14,11 +14,11 @@ import { BUILD_ENV_FIXED, BUILD_ENV_INHERITED, createBuildEnv, parseBuildEnvPass
 import { createPlanExecutor } from '../builder/executors/plan.ts';
 import { loadArmbianFacts } from '../builder/plan/armbian-facts.ts';
 import { BUILDER_VERSION } from '../shared/builds/version.ts';
-import type { BuildSnapshot } from '../shared/builds/read.ts';
+import type { BuildSnapshot } from '../shared/node/builds/read.ts';
 import { createBuilderFromSettings, readBuilderSettings } from '../builder/settings.ts';
 import type { Builder } from '../builder/worker.ts';
-import { enqueueBuild } from '../shared/builds/build-service.ts';
-import { getBuild, readBuildLog } from '../shared/builds/read.ts';
+import { enqueueBuild } from '../shared/node/builds/build-service.ts';
+import { getBuild, readBuildLog } from '../shared/node/builds/read.ts';
 import { buildRequest, createBuildsEnv, fakeArmbianCheckout, insertConfig, VALID_CONFIG, type BuildsEnv } from './builder-harness.ts';
 import { testLogger } from './helpers/logger.ts';
 import { eventually } from './helpers/wait.ts';

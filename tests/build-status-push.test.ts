@@ -14,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { createBuilder, type Builder } from '../builder/worker.ts';
 import { openDatabase, type Database } from '../server/db/connect.ts';
-import { createLocalArtifactStorage } from '../shared/builds/artifact-storage-local.ts';
+import { createLocalArtifactStorage } from '../shared/node/builds/artifact-storage-local.ts';
 import { buildKeys } from '../shared/builds/keys.ts';
 import { EXT_PROTOCOL_VERSION, installExtHandlers, readExtEvent, type ExtEventOf } from '../shared/ext-messages.ts';
 import { MessageType } from '../shared/protocol.ts';

@@ -19,11 +19,11 @@ import { createStageTracker } from '../builder/executors/armbian-progress.ts';
 import { WAITING_FOR_SETUP } from '../builder/run-build.ts';
 import { writeWorkDirOwner } from '../builder/work-dirs.ts';
 import type { Builder } from '../builder/worker.ts';
-import { cancelBuild, enqueueBuild } from '../shared/builds/build-service.ts';
-import { builderAvailable } from '../shared/builds/builder-setup.ts';
-import { createBuildEventHub } from '../shared/builds/event-hub.ts';
+import { cancelBuild, enqueueBuild } from '../shared/node/builds/build-service.ts';
+import { builderAvailable } from '../shared/node/builds/builder-setup.ts';
+import { createBuildEventHub } from '../shared/node/builds/event-hub.ts';
 import type { BuildEvent } from '../shared/builds/events.ts';
-import { getArtifact, getBuild, readBuildLog } from '../shared/builds/read.ts';
+import { getArtifact, getBuild, readBuildLog } from '../shared/node/builds/read.ts';
 import {
   armbianExecutor,
   buildRequest,

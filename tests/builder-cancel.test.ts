@@ -8,9 +8,9 @@ import { readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cancelBuild, enqueueBuild } from '../shared/builds/build-service.ts';
-import { getBuild, readBuildLog } from '../shared/builds/read.ts';
-import { buildJobs } from '../shared/db/builds-schema.ts';
+import { cancelBuild, enqueueBuild } from '../shared/node/builds/build-service.ts';
+import { getBuild, readBuildLog } from '../shared/node/builds/read.ts';
+import { buildJobs } from '../shared/node/db/builds-schema.ts';
 import type { Builder } from '../builder/worker.ts';
 import {
   armbianExecutor,

@@ -8,10 +8,10 @@ import { readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { enqueueBuild } from '../shared/builds/build-service.ts';
-import { createBuildEventHub } from '../shared/builds/event-hub.ts';
+import { enqueueBuild } from '../shared/node/builds/build-service.ts';
+import { createBuildEventHub } from '../shared/node/builds/event-hub.ts';
 import type { BuildEvent } from '../shared/builds/events.ts';
-import { getBuild, readBuildLog } from '../shared/builds/read.ts';
+import { getBuild, readBuildLog } from '../shared/node/builds/read.ts';
 import type { Builder } from '../builder/worker.ts';
 import {
   REDIS_URL,

@@ -4,11 +4,11 @@
  * first viewer within a second of being printed.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { enqueueBuild } from '../shared/builds/build-service.ts';
-import { createBuildEventHub, type BuildEventHub } from '../shared/builds/event-hub.ts';
+import { enqueueBuild } from '../shared/node/builds/build-service.ts';
+import { createBuildEventHub, type BuildEventHub } from '../shared/node/builds/event-hub.ts';
 import type { BuildEvent, BuildLogLine } from '../shared/builds/events.ts';
-import { followBuildLog } from '../shared/builds/follow-log.ts';
-import { getBuild, readBuildLog } from '../shared/builds/read.ts';
+import { followBuildLog } from '../shared/node/builds/follow-log.ts';
+import { getBuild, readBuildLog } from '../shared/node/builds/read.ts';
 import type { Builder } from '../builder/worker.ts';
 import type { Redis } from 'ioredis';
 import {

@@ -5,8 +5,8 @@
  */
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { enqueueBuild, retryBuild } from '../shared/builds/build-service.ts';
-import { getArtifact, getBuild, readBuildLog } from '../shared/builds/read.ts';
+import { enqueueBuild, retryBuild } from '../shared/node/builds/build-service.ts';
+import { getArtifact, getBuild, readBuildLog } from '../shared/node/builds/read.ts';
 import { BUILDER_VERSION } from '../shared/builds/version.ts';
 import type { Builder } from '../builder/worker.ts';
 import {

@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { loadArmbianFacts } from '../builder/plan/armbian-facts.ts';
 import { confNameOf, renderPlan } from '../builder/plan/render-plan.ts';
-import type { BuildSnapshot } from '../shared/builds/read.ts';
+import type { BuildSnapshot } from '../shared/node/builds/read.ts';
 
 const facts = loadArmbianFacts();
 

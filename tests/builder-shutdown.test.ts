@@ -4,8 +4,8 @@
  * never left `running` and never marked failed for the shutdown.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { enqueueBuild } from '../shared/builds/build-service.ts';
-import { getBuild, readBuildLog } from '../shared/builds/read.ts';
+import { enqueueBuild } from '../shared/node/builds/build-service.ts';
+import { getBuild, readBuildLog } from '../shared/node/builds/read.ts';
 import { armbianExecutor, buildRequest, createBuildsEnv, fakeArmbianCheckout, insertConfig, startTestBuilder, type BuildsEnv } from './builder-harness.ts';
 import { testLogger } from './helpers/logger.ts';
 import { eventually } from './helpers/wait.ts';

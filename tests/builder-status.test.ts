@@ -3,9 +3,9 @@
  * UPDATE refusing every other one (checked on a real Postgres row).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { enqueueBuild } from '../shared/builds/build-service.ts';
+import { enqueueBuild } from '../shared/node/builds/build-service.ts';
 import { BUILD_STATUSES, canTransition, isTerminal, sourcesOf, type BuildStatus } from '../shared/builds/status.ts';
-import { transitionBuild } from '../shared/builds/transition.ts';
+import { transitionBuild } from '../shared/node/builds/transition.ts';
 import { buildRequest, createBuildsEnv, insertConfig, type BuildsEnv } from './builder-harness.ts';
 import { testLogger } from './helpers/logger.ts';
 

@@ -7,10 +7,10 @@ import { and, eq } from 'drizzle-orm';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase, type Database } from '../server/db/connect.ts';
-import { enqueueBuild, type BuildServiceDeps } from '../shared/builds/build-service.ts';
-import type { BuildsDb } from '../shared/builds/db.ts';
-import { createBuildQueue } from '../shared/builds/queue.ts';
-import { buildJobs } from '../shared/db/builds-schema.ts';
+import { enqueueBuild, type BuildServiceDeps } from '../shared/node/builds/build-service.ts';
+import type { BuildsDb } from '../shared/node/builds/db.ts';
+import { createBuildQueue } from '../shared/node/builds/queue.ts';
+import { buildJobs } from '../shared/node/db/builds-schema.ts';
 import { buildRequest, createBuildsEnv, insertConfig, REDIS_URL, VALID_CONFIG, type BuildsEnv } from './builder-harness.ts';
 import { testLogger } from './helpers/logger.ts';
 

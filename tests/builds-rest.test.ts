@@ -12,7 +12,7 @@ import { Redis } from 'ioredis';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createBuilder, type Builder } from '../builder/worker.ts';
-import { createLocalArtifactStorage } from '../shared/builds/artifact-storage-local.ts';
+import { createLocalArtifactStorage } from '../shared/node/builds/artifact-storage-local.ts';
 import { buildKeys } from '../shared/builds/keys.ts';
 import { CHECKSUM_HEADER } from '../server/routes/builds.ts';
 import { authed, signUp } from './helpers/auth.ts';

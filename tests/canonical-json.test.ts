@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { canonicalJson, CanonicalJsonError } from '../shared/canonical-json.ts';
-import { contentHash } from '../shared/content-hash.ts';
+import { contentHash } from '../shared/node/content-hash.ts';
 
 describe('canonicalJson', () => {
   it('sorts keys at every level and leaves out whitespace', () => {

@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { comments } from '../shared/db/review-schema.ts';
+import { comments } from '../shared/node/db/review-schema.ts';
 import { installExtHandlers } from '../shared/ext-messages.ts';
 import { MessageType } from '../shared/protocol.ts';
 import { authed, signUp, type TestUser } from './helpers/auth.ts';

@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { contentHash, documentContentHash } from '../shared/content-hash.ts';
+import { contentHash, documentContentHash } from '../shared/node/content-hash.ts';
 import { configToJson, defaultConfig, writeConfig } from '../shared/doc-binding.ts';
 import {
   buildInputOf,

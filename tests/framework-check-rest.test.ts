@@ -9,7 +9,7 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createFrameworkCheckWorker, type FrameworkCheckWorker } from '../builder/framework-check/check-worker.ts';
 import { loadArmbianFacts } from '../builder/plan/armbian-facts.ts';
-import type { FrameworkCheckAnswer } from '../shared/builds/framework-check.ts';
+import type { FrameworkCheckAnswer } from '../shared/node/builds/framework-check.ts';
 import { buildKeys } from '../shared/builds/keys.ts';
 import { authed, signUp } from './helpers/auth.ts';
 import { testLogger } from './helpers/logger.ts';

@@ -6,7 +6,7 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { changeLog } from '../shared/db/review-schema.ts';
+import { changeLog } from '../shared/node/db/review-schema.ts';
 import { installExtHandlers } from '../shared/ext-messages.ts';
 import { MessageType } from '../shared/protocol.ts';
 import { authed, signUp, type TestUser } from './helpers/auth.ts';

@@ -9,7 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { eq } from 'drizzle-orm';
 import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { configInvitations } from '../shared/db/auth-schema.ts';
+import { configInvitations } from '../shared/node/db/auth-schema.ts';
 import { authed, signUp, type TestUser } from './helpers/auth.ts';
 import { createConfig, startTestServer, type TestServer } from './helpers/server.ts';
 import { eventually } from './helpers/wait.ts';

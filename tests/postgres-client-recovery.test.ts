@@ -1,12 +1,12 @@
 /**
- * The postgres.js clients of shared/db/postgres-client.ts settle every query whatever the network
+ * The postgres.js clients of shared/node/db/postgres-client.ts settle every query whatever the network
  * does, through a TCP proxy that refuses, resets and black-holes: a query on a connection that
  * just failed is rejected instead of left pending (a postgres.js 3.4 gap the socket works around),
  * a silent connection is given up at the reply deadline, and a refused Postgres is reconnected to
  * as soon as it answers again.
  */
 import { afterAll, describe, expect, it } from 'vitest';
-import { COMMIT_TUNING, openPostgresClient, type PostgresClient } from '../shared/db/postgres-client.ts';
+import { COMMIT_TUNING, openPostgresClient, type PostgresClient } from '../shared/node/db/postgres-client.ts';
 import { ADMIN_URL } from './helpers/postgres.ts';
 import { startTcpProxy, type TcpProxy } from './helpers/tcp-proxy.ts';
 import { eventually } from './helpers/wait.ts';

@@ -1,5 +1,5 @@
 /**
- * The entry files' last resorts (shared/process-guards.ts), in a real child process: an unhandled
+ * The entry files' last resorts (shared/node/process-guards.ts), in a real child process: an unhandled
  * rejection is logged and counted and the process keeps running; an uncaught exception is logged
  * and counted, then the process drains and exits with the code its shutdown chooses.
  */

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { contentHash } from '../shared/content-hash.ts';
+import { contentHash } from '../shared/node/content-hash.ts';
 import { installExtHandlers } from '../shared/ext-messages.ts';
 import { MessageType } from '../shared/protocol.ts';
 import { checkBuildApproval } from '../server/review/reviews.ts';

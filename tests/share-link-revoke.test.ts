@@ -6,7 +6,7 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { shareLinks } from '../shared/db/auth-schema.ts';
+import { shareLinks } from '../shared/node/db/auth-schema.ts';
 import { CloseCode } from '../shared/protocol.ts';
 import { connectClient, synced, type TestClient } from './helpers/clients.ts';
 import { createConfig, startTestServer, type TestServer } from './helpers/server.ts';

@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { diffConfigs } from '../shared/config-diff.ts';
-import { contentHash } from '../shared/content-hash.ts';
+import { contentHash } from '../shared/node/content-hash.ts';
 import { configToJson } from '../shared/doc-binding.ts';
 import { diffNotes, notesLines } from '../shared/notes-text.ts';
 import { configSchema } from '../shared/validation/index.ts';

@@ -5,7 +5,7 @@
  */
 import type { Logger } from 'pino';
 import type { LogStream } from '../../shared/builds/events.ts';
-import type { BuildSnapshot } from '../../shared/builds/read.ts';
+import type { BuildSnapshot } from '../../shared/node/builds/read.ts';
 
 export interface ExecutorContext {
   buildId: string;

@@ -1,7 +1,7 @@
 /**
  * The builder's side of "Check with Armbian": consumes the framework-check queue, renders the
  * configuration's plan and runs it through the framework, and answers with the framework's own
- * words. Advertises itself with an expiring key while it runs (see shared/builds/framework-check.ts).
+ * words. Advertises itself with an expiring key while it runs (see shared/node/builds/framework-check.ts).
  */
 import { Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
@@ -12,7 +12,7 @@ import {
   frameworkCheckerKey,
   type FrameworkCheckAnswer,
   type FrameworkCheckJobData,
-} from '../../shared/builds/framework-check.ts';
+} from '../../shared/node/builds/framework-check.ts';
 import type { BuildKeys } from '../../shared/builds/keys.ts';
 import { ExecutorError } from '../executors/types.ts';
 import type { ArmbianFacts } from '../plan/armbian-facts.ts';

@@ -4,7 +4,7 @@
  * refusal ends the build as the user's error, with the framework's own words, and is never
  * retried (it would be refused the same way).
  */
-import type { BuildSnapshot } from '../../shared/builds/read.ts';
+import type { BuildSnapshot } from '../../shared/node/builds/read.ts';
 import { ExecutorError } from '../executors/types.ts';
 import type { ArmbianFacts } from '../plan/armbian-facts.ts';
 import { PlanError, renderPlan, type Plan } from '../plan/render-plan.ts';

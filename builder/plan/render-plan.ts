@@ -4,7 +4,7 @@
  * gives byte-identical files.
  */
 import { createHash } from 'node:crypto';
-import type { BuildSnapshot } from '../../shared/builds/read.ts';
+import type { BuildSnapshot } from '../../shared/node/builds/read.ts';
 import { imageFileName, type ResolvedValues } from '../framework-check/resolved-values.ts';
 import { resolveKernelVersion, type ArmbianFacts } from './armbian-facts.ts';
 import { expectedImageFileId } from './image-file-id.ts';

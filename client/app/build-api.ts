@@ -4,7 +4,7 @@
  * share token travels as `?share=` there.
  */
 import type { BuildArtifactInfo, BuildLogLine } from '../../shared/builds/events.ts';
-import type { FrameworkCheckAnswer } from '../../shared/builds/framework-check.ts';
+import type { FrameworkCheckAnswer } from '../../shared/builds/framework-check-answer.ts';
 import type { BuildStatus } from '../../shared/builds/status.ts';
 import type { ValidationIssue } from '../../shared/validation/issue.ts';
 import type { ApiCall } from './api.ts';

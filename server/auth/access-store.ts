@@ -2,8 +2,8 @@
  * Who may do what on a configuration: owners, members and share links, in Postgres.
  */
 import { and, desc, eq, isNull, or, sql } from 'drizzle-orm';
-import { configInvitations, configMembers, shareLinks, users } from '../../shared/db/auth-schema.ts';
-import { configs } from '../../shared/db/schema.ts';
+import { configInvitations, configMembers, shareLinks, users } from '../../shared/node/db/auth-schema.ts';
+import { configs } from '../../shared/node/db/schema.ts';
 import { isUuid } from '../../shared/uuid.ts';
 import type { Role, ShareRole } from '../../shared/roles.ts';
 import type { Db } from '../db/connect.ts';

@@ -4,7 +4,7 @@
  * so invitations turn into memberships only through their link (server/invitations/).
  */
 import { and, eq, gt, isNull, sql } from 'drizzle-orm';
-import { sessions, users } from '../../shared/db/auth-schema.ts';
+import { sessions, users } from '../../shared/node/db/auth-schema.ts';
 import type { Db } from '../db/connect.ts';
 import { hashToken, newToken, tokenMatches } from './tokens.ts';
 

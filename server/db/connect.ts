@@ -8,9 +8,9 @@ import type { Socket } from 'node:net';
 import path from 'node:path';
 import { sql } from 'drizzle-orm';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
-import { MIGRATIONS_DIR, migratePostgres } from '../../shared/db/migrate.ts';
-import { COMMIT_TUNING, openPostgresClient, POOL_TUNING } from '../../shared/db/postgres-client.ts';
-import * as schema from '../../shared/db/schema.ts';
+import { MIGRATIONS_DIR, migratePostgres } from '../../shared/node/db/migrate.ts';
+import { COMMIT_TUNING, openPostgresClient, POOL_TUNING } from '../../shared/node/db/postgres-client.ts';
+import * as schema from '../../shared/node/db/schema.ts';
 import { withDeadline } from '../../shared/deadline.ts';
 
 export type Schema = typeof schema;

@@ -15,7 +15,7 @@ import {
   frameworkCheckJobOptions,
   type FrameworkCheckAnswer,
   type FrameworkCheckJobData,
-} from '../../shared/builds/framework-check.ts';
+} from '../../shared/node/builds/framework-check.ts';
 import type { AccessStore } from '../auth/access-store.ts';
 import { requireAction } from '../access/authorize.ts';
 import type { AppEnv } from '../auth/actor.ts';

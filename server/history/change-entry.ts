@@ -6,7 +6,7 @@
  * `{ "$edits": [{ at, insert?, delete? }] }` (no new column: rows written before keep reading as
  * they were, value before → after, or for multi-line text an excerpt at `text_offset`).
  */
-import { changeLog } from '../../shared/db/review-schema.ts';
+import { changeLog } from '../../shared/node/db/review-schema.ts';
 import type { ChangeOp, ChangeView, LastChange, TextEdit } from '../../shared/history-types.ts';
 import { burstChanged, type Burst } from './burst-coalescer.ts';
 import { NOTES_PATH } from './change-capture.ts';

@@ -5,7 +5,7 @@
  * (ended as no change) hides its stored row until the writer has removed it.
  */
 import { and, desc, eq, gt, lt, lte, ne } from 'drizzle-orm';
-import { changeLog } from '../../shared/db/review-schema.ts';
+import { changeLog } from '../../shared/node/db/review-schema.ts';
 import type { Db } from '../db/connect.ts';
 import { NOTES_PATH } from './change-capture.ts';
 import { rowView, type ChangeView, type LastChange } from './change-entry.ts';

@@ -17,7 +17,7 @@
  */
 import { inArray, sql } from 'drizzle-orm';
 import type { Logger } from 'pino';
-import { changeLog } from '../../shared/db/review-schema.ts';
+import { changeLog } from '../../shared/node/db/review-schema.ts';
 import type { Db } from '../db/connect.ts';
 import type { ChangeRow } from './change-entry.ts';
 

@@ -3,7 +3,7 @@
  * hash and the schema version) made by hand, for every build, and when a review opens.
  */
 import { and, count, desc, eq, lt } from 'drizzle-orm';
-import { configVersions } from '../../shared/db/review-schema.ts';
+import { configVersions } from '../../shared/node/db/review-schema.ts';
 import type { Db } from '../db/connect.ts';
 import type { FrozenState } from '../sync/room.ts';
 import type { VersionKind, VersionMeta } from '../../shared/history-types.ts';

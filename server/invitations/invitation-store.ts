@@ -6,8 +6,8 @@
  * membership goes to whichever account accepts (see docs/security.md, "Invitations").
  */
 import { and, eq, gt, isNull, sql } from 'drizzle-orm';
-import { configInvitations, configMembers, users } from '../../shared/db/auth-schema.ts';
-import { configs } from '../../shared/db/schema.ts';
+import { configInvitations, configMembers, users } from '../../shared/node/db/auth-schema.ts';
+import { configs } from '../../shared/node/db/schema.ts';
 import type { Role } from '../../shared/roles.ts';
 import { hashToken, newToken, plausibleToken, tokenMatches } from '../auth/tokens.ts';
 import type { Db } from '../db/connect.ts';

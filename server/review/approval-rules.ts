@@ -7,9 +7,9 @@
  * that count reach the configuration's `requiredApprovals`.
  */
 import { and, eq, inArray } from 'drizzle-orm';
-import { configMembers, users } from '../../shared/db/auth-schema.ts';
-import { configVersions, type reviewDecisions, type reviews } from '../../shared/db/review-schema.ts';
-import { configs } from '../../shared/db/schema.ts';
+import { configMembers, users } from '../../shared/node/db/auth-schema.ts';
+import { configVersions, type reviewDecisions, type reviews } from '../../shared/node/db/review-schema.ts';
+import { configs } from '../../shared/node/db/schema.ts';
 import type { NotCountedCode, ReviewStatus } from '../../shared/history-types.ts';
 import { roleRank, type Role } from '../../shared/roles.ts';
 import { isUuid } from '../../shared/uuid.ts';

@@ -7,7 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import { and, asc, count, desc, eq, inArray, isNull, isNotNull, sql } from 'drizzle-orm';
 import { anchorStatus, type CommentAnchor } from '../../shared/comment-anchor.ts';
-import { comments } from '../../shared/db/review-schema.ts';
+import { comments } from '../../shared/node/db/review-schema.ts';
 import { configSchema } from '../../shared/validation/index.ts';
 import type { Db } from '../db/connect.ts';
 import type { CommentView, ThreadView } from '../../shared/history-types.ts';

@@ -10,7 +10,7 @@ import { eq } from 'drizzle-orm';
 import { Hono } from 'hono';
 import type { Logger } from 'pino';
 import type { ExtPublisher } from '../../shared/ext-messages.ts';
-import { users } from '../../shared/db/auth-schema.ts';
+import { users } from '../../shared/node/db/auth-schema.ts';
 import { SCHEMA_VERSION } from '../../shared/schema/version.ts';
 import type { AccessStore } from '../auth/access-store.ts';
 import type { AppEnv } from '../auth/actor.ts';

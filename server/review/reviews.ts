@@ -11,8 +11,8 @@
  */
 import { and, desc, eq, inArray } from 'drizzle-orm';
 import { diffConfigs } from '../../shared/config-diff.ts';
-import { configVersions, reviewDecisions, reviews } from '../../shared/db/review-schema.ts';
-import { configs } from '../../shared/db/schema.ts';
+import { configVersions, reviewDecisions, reviews } from '../../shared/node/db/review-schema.ts';
+import { configs } from '../../shared/node/db/schema.ts';
 import { configSchema } from '../../shared/validation/index.ts';
 import type { Db } from '../db/connect.ts';
 import type { Decision, DecisionView, ReviewStatus, ReviewView } from '../../shared/history-types.ts';

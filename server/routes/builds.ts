@@ -5,13 +5,13 @@
  */
 import { Hono, type Context } from 'hono';
 import { stream, streamSSE } from 'hono/streaming';
-// Named modules rather than shared/builds/index.ts, which also pulls in BullMQ (tens of MB) —
+// Named modules rather than shared/node/builds/index.ts, which also pulls in BullMQ (tens of MB) —
 // a server without a build queue should not pay for it.
 import { checkArtifactName } from '../../shared/builds/artifact-name.ts';
-import { cancelBuild, enqueueBuild, retryBuild } from '../../shared/builds/build-service.ts';
+import { cancelBuild, enqueueBuild, retryBuild } from '../../shared/node/builds/build-service.ts';
 import { BuildError } from '../../shared/builds/errors.ts';
-import { followBuildLog } from '../../shared/builds/follow-log.ts';
-import { getArtifact, getBuild, getBuildSnapshot, listBuilds, readBuildLog } from '../../shared/builds/read.ts';
+import { followBuildLog } from '../../shared/node/builds/follow-log.ts';
+import { getArtifact, getBuild, getBuildSnapshot, listBuilds, readBuildLog } from '../../shared/node/builds/read.ts';
 import { SCHEMA_VERSION } from '../../shared/schema/index.ts';
 import { validateConfig } from '../../shared/validation/index.ts';
 import type { AccessStore } from '../auth/access-store.ts';

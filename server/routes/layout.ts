@@ -6,7 +6,7 @@
 import { eq } from 'drizzle-orm';
 import { Hono, type Context } from 'hono';
 import type { AppEnv } from '../auth/actor.ts';
-import { userLayouts } from '../../shared/db/schema.ts';
+import { userLayouts } from '../../shared/node/db/schema.ts';
 import type { Db } from '../db/connect.ts';
 import { ApiError, readJsonObject } from '../http-errors.ts';
 

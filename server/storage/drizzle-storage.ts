@@ -2,7 +2,7 @@
  * DocStorage on drizzle-orm. The same code runs on postgres.js and on PGlite.
  */
 import { and, asc, desc, eq, inArray, isNull, sql } from 'drizzle-orm';
-import { configs, docSnapshots, docUpdates } from '../../shared/db/schema.ts';
+import { configs, docSnapshots, docUpdates } from '../../shared/node/db/schema.ts';
 import { isUuid } from '../../shared/uuid.ts';
 import type { Db } from '../db/connect.ts';
 import type { CompactionResult, ConfigRecord, DocStorage, PendingUpdate, StoredDoc, TailResult } from './types.ts';

@@ -10,7 +10,7 @@
  * peer's publication and the catch-up that read the same row) does no harm.
  */
 import * as Y from 'yjs';
-import { documentContentHash } from '../../shared/content-hash.ts';
+import { documentContentHash } from '../../shared/node/content-hash.ts';
 import { configToJson } from '../../shared/doc-binding.ts';
 import { notesText } from '../../shared/notes-text.ts';
 import type { DurableSnapshot } from './room-contract.ts';

@@ -103,7 +103,7 @@ export type RoomLimits = { maxMessageBytes: number; maxDocumentBytes: number; ma
 export interface DurableSnapshot {
   configJson: Record<string, unknown>;
   yjsState: Uint8Array;
-  /** sha256 of the canonical JSON (shared/content-hash.ts). */
+  /** sha256 of the canonical JSON (shared/node/content-hash.ts). */
   contentHash: string;
   /** The notes as plain text (shared/notes-text.ts). */
   notes: string;

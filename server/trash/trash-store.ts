@@ -5,7 +5,7 @@
  * sweep (`trash-sweep.ts`) deletes the row for good, and the foreign keys cascade from there.
  */
 import { and, desc, eq, isNotNull, lt, sql } from 'drizzle-orm';
-import { configs } from '../../shared/db/schema.ts';
+import { configs } from '../../shared/node/db/schema.ts';
 import type { Db } from '../db/connect.ts';
 import { isUuid } from '../../shared/uuid.ts';
 

@@ -1,6 +1,6 @@
 /**
  * Build status and the only moves between statuses. Server and builder both change a build's
- * status through `transitionBuild` (shared/builds/transition.ts), which checks this table in SQL,
+ * status through `transitionBuild` (shared/node/builds/transition.ts), which checks this table in SQL,
  * so two processes racing (a cancel against a start, a sweep against a finish) cannot produce an
  * impossible history.
  */

@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 import type { FrameworkJudge } from '../../builder/framework-check/checked-plan.ts';
 import { createFrameworkChecker } from '../../builder/framework-check/framework-checker.ts';
 import { frameworkIdentity } from '../../builder/framework-check/framework-commit.ts';
-import type { BuildSnapshot } from '../../shared/builds/read.ts';
+import type { BuildSnapshot } from '../../shared/node/builds/read.ts';
 
 /** tests/framework/ → repository root → the folder beside it. */
 export const FRAMEWORK_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'shared', 'armbian-build');

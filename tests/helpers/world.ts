@@ -4,7 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { eq } from 'drizzle-orm';
-import { shareLinks } from '../../shared/db/auth-schema.ts';
+import { shareLinks } from '../../shared/node/db/auth-schema.ts';
 import { authed, signUp, type TestUser } from './auth.ts';
 import { addMember, createConfig, type TestServer } from './server.ts';
 

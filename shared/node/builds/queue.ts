@@ -1,7 +1,7 @@
 /** The build queue, as the server (producer) and the builder's sweep (re-enqueue) open it. */
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { BUILD_QUEUE_NAME, type BuildKeys } from './keys.ts';
+import { BUILD_QUEUE_NAME, type BuildKeys } from '../../builds/keys.ts';
 import type { BuildJobData } from './job.ts';
 
 export type BuildQueue = Queue<BuildJobData>;

@@ -9,8 +9,8 @@ import { mkdir, rename, rm, rmdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { isUuid } from '../uuid.ts';
-import { checkArtifactName } from './artifact-name.ts';
+import { isUuid } from '../../uuid.ts';
+import { checkArtifactName } from '../../builds/artifact-name.ts';
 import { ArtifactStorageError, type ArtifactStorage, type StoredObject } from './artifact-storage.ts';
 
 export function createLocalArtifactStorage(rootDir: string): ArtifactStorage {

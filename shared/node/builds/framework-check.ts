@@ -6,7 +6,11 @@
  * tell "unavailable" at once instead of waiting for a job nobody takes.
  */
 import type { JobsOptions } from 'bullmq';
-import type { BuildKeys } from './keys.ts';
+import type { BuildKeys } from '../../builds/keys.ts';
+import type { FrameworkCheckAnswer } from '../../builds/framework-check-answer.ts';
+
+// The answer type lives beside the browser-safe build vocabulary: the client imports it too.
+export type { FrameworkCheckAnswer };
 
 export const FRAMEWORK_CHECK_QUEUE_NAME = 'framework-checks';
 export const FRAMEWORK_CHECK_JOB_NAME = 'framework-check';
@@ -18,20 +22,6 @@ export const FRAMEWORK_CHECK_WAIT_MS = 120_000;
 export interface FrameworkCheckJobData {
   configName: string;
   configJson: Record<string, unknown>;
-}
-
-/** What the editor shows in Problems. `messages` are the framework's own lines. */
-export interface FrameworkCheckAnswer {
-  accepted: boolean;
-  /** The framework's errors (refused) — empty when accepted. */
-  errors: string[];
-  /** The framework's warnings, and the plan's (facts drift, commit mismatch). */
-  warnings: string[];
-  imageFileId: string | null;
-  predictedImageName: string | null;
-  kernelVersion: string | null;
-  framework: { commit: string | null; version: string | null };
-  durationMs: number;
 }
 
 export function frameworkCheckerKey(keys: BuildKeys): string {

@@ -3,8 +3,8 @@
 import { and, asc, desc, eq, gt, gte } from 'drizzle-orm';
 import { buildArtifacts, buildJobs, buildLogs } from '../db/builds-schema.ts';
 import type { BuildsDb } from './db.ts';
-import type { BuildArtifactInfo, BuildLogLine, LogStream } from './events.ts';
-import type { BuildStatus } from './status.ts';
+import type { BuildArtifactInfo, BuildLogLine, LogStream } from '../../builds/events.ts';
+import type { BuildStatus } from '../../builds/status.ts';
 
 /** One page of stored log lines: enough for a quick catch-up, small enough for one response. */
 export const BUILD_LOG_PAGE_LINES = 5_000;

@@ -4,8 +4,8 @@
  */
 import { createHash } from 'node:crypto';
 import type * as Y from 'yjs';
-import { canonicalJson } from './canonical-json.ts';
-import { buildInputOf, DOC_LAYOUT, type RootDeclaration } from './doc-layout.ts';
+import { canonicalJson } from '../canonical-json.ts';
+import { buildInputOf, DOC_LAYOUT, type RootDeclaration } from '../doc-layout.ts';
 
 export function contentHash(value: unknown): string {
   return createHash('sha256').update(canonicalJson(value), 'utf8').digest('hex');

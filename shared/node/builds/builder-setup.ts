@@ -6,7 +6,7 @@
  * `/health/builder`, so "no builder can build" says why instead of only "absent".
  */
 import type { Redis } from 'ioredis';
-import type { BuildKeys } from './keys.ts';
+import type { BuildKeys } from '../../builds/keys.ts';
 import type { BuildQueue } from './queue.ts';
 
 export interface BuilderSetupProblem {

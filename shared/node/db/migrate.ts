@@ -14,7 +14,7 @@ import { drizzle } from 'drizzle-orm/postgres-js';
 import { migrate } from 'drizzle-orm/postgres-js/migrator';
 import { MIGRATE_TUNING, openPostgresClient } from './postgres-client.ts';
 
-export const MIGRATIONS_DIR = fileURLToPath(new URL('../../migrations', import.meta.url));
+export const MIGRATIONS_DIR = fileURLToPath(new URL('../../../migrations', import.meta.url));
 
 /** Key of the session-level advisory lock held while migrating ("board" in ASCII: any fixed value
  * that no other advisory-lock user of the database picks). */

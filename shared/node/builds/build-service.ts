@@ -7,14 +7,14 @@ import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { ACTIVE_DEDUPE_PREDICATE, buildJobs } from '../db/builds-schema.ts';
 import type { BuildsDb } from './db.ts';
-import { BuildError } from './errors.ts';
-import type { BuildCancelMessage } from './events.ts';
+import { BuildError } from '../../builds/errors.ts';
+import type { BuildCancelMessage } from '../../builds/events.ts';
 import { BUILD_JOB_NAME, buildJobOptions } from './job.ts';
-import type { BuildKeys } from './keys.ts';
+import type { BuildKeys } from '../../builds/keys.ts';
 import type { BuildQueue } from './queue.ts';
-import { ACTIVE_BUILD_STATUSES, isTerminal, type BuildStatus } from './status.ts';
+import { ACTIVE_BUILD_STATUSES, isTerminal, type BuildStatus } from '../../builds/status.ts';
 import { DB_NOW, buildStateColumns, publishBuildEvent, statusEvent, transitionBuild, type BuildState } from './transition.ts';
-import { BUILDER_VERSION } from './version.ts';
+import { BUILDER_VERSION } from '../../builds/version.ts';
 
 export interface BuildServiceDeps {
   db: BuildsDb;

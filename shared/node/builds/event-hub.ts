@@ -5,8 +5,8 @@
  */
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import { decodeBuildEvent, type BuildEvent } from './events.ts';
-import type { BuildKeys } from './keys.ts';
+import { decodeBuildEvent, type BuildEvent } from '../../builds/events.ts';
+import type { BuildKeys } from '../../builds/keys.ts';
 
 export type BuildEventListener = (event: BuildEvent) => void;
 

@@ -5,7 +5,7 @@
  */
 import type { BuildsDb } from './db.ts';
 import type { BuildEventHub } from './event-hub.ts';
-import type { BuildEvent, BuildLogLine } from './events.ts';
+import type { BuildEvent, BuildLogLine } from '../../builds/events.ts';
 import { BUILD_LOG_PAGE_LINES, readBuildLog } from './read.ts';
 
 export interface FollowBuildLogOptions {

@@ -6,9 +6,9 @@ import { and, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import type { Redis } from 'ioredis';
 import { buildJobs } from '../db/builds-schema.ts';
 import type { BuildsDb } from './db.ts';
-import { encodeBuildEvent, type BuildEvent } from './events.ts';
-import type { BuildKeys } from './keys.ts';
-import { canTransition, sourcesOf, type BuildStatus } from './status.ts';
+import { encodeBuildEvent, type BuildEvent } from '../../builds/events.ts';
+import type { BuildKeys } from '../../builds/keys.ts';
+import { canTransition, sourcesOf, type BuildStatus } from '../../builds/status.ts';
 
 /** The small columns of a build: what status changes read back (never the snapshot). */
 export const buildStateColumns = {
