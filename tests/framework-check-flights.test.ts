@@ -13,7 +13,7 @@ import {
   frameworkCheckerKey,
   type FrameworkCheckAnswer,
   type FrameworkCheckJobData,
-} from '../shared/builds/framework-check.ts';
+} from '../shared/node/builds/framework-check.ts';
 import { buildKeys } from '../shared/builds/keys.ts';
 import { CHECK_RETRY_AFTER_S, CHECKS_IN_FLIGHT_PER_PERSON, createCheckFlights } from '../server/framework-check/check-flights.ts';
 import { authed, signUp } from './helpers/auth.ts';
