@@ -1,13 +1,19 @@
 import { defineConfig } from 'vitest/config';
+import { UNIT_TESTS } from './tests/tiers.ts';
 
 // Integration tests talk to real Postgres, Redis and Chromium; each file isolates itself
 // (own database, own key prefix), so files may run in parallel on the machine's two cores.
+// Two projects: `unit` (tests/tiers.ts, no services: `npm run test:unit`) and `integration`
+// (everything else). `npm test` runs both.
 export default defineConfig({
   test: {
-    include: ['tests/**/*.test.ts'],
     pool: 'forks',
     maxWorkers: 2,
     testTimeout: 60_000,
     hookTimeout: 60_000,
+    projects: [
+      { extends: true, test: { name: 'unit', include: UNIT_TESTS, setupFiles: ['tests/unit-tier-guard.ts'] } },
+      { extends: true, test: { name: 'integration', include: ['tests/**/*.test.ts'], exclude: UNIT_TESTS } },
+    ],
   },
 });

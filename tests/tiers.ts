@@ -1,0 +1,48 @@
+/**
+ * The fast unit tier (`npm run test:unit`): test files that need no Postgres, Redis, Chromium or
+ * child process, and run in milliseconds to a few seconds each. `npm test` runs these and every
+ * other file. `tests/unit-tier-guard.ts` makes the promise hold: in this tier a connection to
+ * Postgres or Redis, or a child process, fails the test that tried it.
+ *
+ * A new test file that needs none of those belongs here.
+ */
+export const UNIT_TESTS = [
+  'tests/access-invalidation.test.ts',
+  'tests/access-policy.test.ts',
+  'tests/builder-plan-render.test.ts',
+  'tests/builder-settings.test.ts',
+  'tests/builder-work-dirs.test.ts',
+  'tests/canonical-json.test.ts',
+  'tests/client-comment-badges.test.ts',
+  'tests/client-follow.test.ts',
+  'tests/client-form-binding.test.ts',
+  'tests/client-history-timeline.test.ts',
+  'tests/client-presence.test.ts',
+  'tests/client-readable-color.test.ts',
+  'tests/client-save-status.test.ts',
+  'tests/client-styles.test.ts',
+  'tests/client-text-binding.test.ts',
+  'tests/conf-import.test.ts',
+  'tests/conf-roundtrip.test.ts',
+  'tests/doc-binding.test.ts',
+  'tests/doc-layout.test.ts',
+  'tests/ext-messages.test.ts',
+  'tests/group-commit-pipeline.test.ts',
+  'tests/history-change-writer.test.ts',
+  'tests/history-coalescer.test.ts',
+  'tests/history-text-capture.test.ts',
+  'tests/minimal-diff.test.ts',
+  'tests/primitives-safe-next.test.ts',
+  'tests/primitives-stored-doc.test.ts',
+  'tests/primitives-text-diff.test.ts',
+  'tests/primitives-uuid.test.ts',
+  'tests/primitives-value-at.test.ts',
+  'tests/proxy-client-address.test.ts',
+  'tests/schema-limits.test.ts',
+  'tests/schema-rules.test.ts',
+  'tests/settings-documented.test.ts',
+  'tests/shape-repair.test.ts',
+  'tests/shared-split.test.ts',
+  'tests/stored-seq.test.ts',
+  'tests/validators-fresh.test.ts',
+];
