@@ -1,5 +1,6 @@
 /**
- * One contract, every storage engine: the same assertions on PGlite and on a real Postgres.
+ * One contract, every storage engine: the same assertions on PGlite, on a real Postgres, and on
+ * the unit tier's in-memory double.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
@@ -7,6 +8,7 @@ import { openDatabase, type Database } from '../server/db/connect.ts';
 import { createDrizzleStorage } from '../server/storage/drizzle-storage.ts';
 import type { DocStorage } from '../server/storage/types.ts';
 import { docFromStored as docFrom, mergeStored } from '../server/storage/stored-doc.ts';
+import { createMemoryStorage } from './doubles/memory-storage.ts';
 import { createTestDatabase, type TestDatabase } from './helpers/postgres.ts';
 
 /** Makes `n` successive updates to a list, as separate Yjs updates. */
@@ -18,12 +20,17 @@ function makeUpdates(n: number, prefix: string): Uint8Array[] {
   return out;
 }
 
-const engines: Array<{ name: string; open: () => Promise<{ db: Database; done: () => Promise<void> }> }> = [
+const engines: Array<{ name: string; open: () => Promise<{ storage: DocStorage; done: () => Promise<void> }> }> = [
+  {
+    // The unit tier's double (tests/doubles/memory-storage.ts) is held to the same contract.
+    name: 'memory',
+    open: async () => ({ storage: createMemoryStorage(), done: async () => {} }),
+  },
   {
     name: 'pglite',
     open: async () => {
       const db = await openDatabase({ dataDir: 'memory://' });
-      return { db, done: () => db.close() };
+      return { storage: storageOf(db), done: () => db.close() };
     },
   },
   {
@@ -32,7 +39,7 @@ const engines: Array<{ name: string; open: () => Promise<{ db: Database; done: (
       const t: TestDatabase = await createTestDatabase('storage');
       const db = await openDatabase({ databaseUrl: t.url, dataDir: 'unused' });
       return {
-        db,
+        storage: storageOf(db),
         done: async () => {
           await db.close();
           await t.drop();
@@ -42,14 +49,16 @@ const engines: Array<{ name: string; open: () => Promise<{ db: Database; done: (
   },
 ];
 
+function storageOf(db: Database): DocStorage {
+  return createDrizzleStorage(db.db, { appendUpdates: db.appendUpdates });
+}
+
 describe.each(engines)('storage contract on $name', ({ open }) => {
   let storage: DocStorage;
   let done: () => Promise<void>;
 
   beforeAll(async () => {
-    const opened = await open();
-    storage = createDrizzleStorage(opened.db.db, { appendUpdates: opened.db.appendUpdates });
-    done = opened.done;
+    ({ storage, done } = await open());
   });
   afterAll(() => done());
 
