@@ -11,25 +11,18 @@
  *   where admission and the re-check grant the membership's role.
  */
 import { eq } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { sessions } from '../shared/node/db/auth-schema.ts';
 import { CloseCode } from '../shared/protocol.ts';
 import type { Connection } from '../server/sync/connection.ts';
 import { authed, signUp } from './helpers/auth.ts';
 import { connectClient, synced, type TestClient } from './helpers/clients.ts';
-import { addMember, createConfig, startTestServer, type TestServer } from './helpers/server.ts';
+import { useTestServer } from './helpers/rig.ts';
+import { addMember, createConfig } from './helpers/server.ts';
 import { eventually } from './helpers/wait.ts';
 
 describe('live access changes are re-decided by the policy', () => {
-  let server: TestServer;
-  const clients: TestClient[] = [];
-  beforeAll(async () => {
-    server = await startTestServer();
-  });
-  afterAll(async () => {
-    for (const c of clients) c.destroy();
-    await server.cleanup();
-  });
+  const { server, clients } = useTestServer();
 
   const connect = (...args: Parameters<typeof connectClient>) => {
     const client = connectClient(...args);

@@ -4,14 +4,15 @@
  * detached, and re-attaches when the field comes back; every change is pushed live to ext clients.
  */
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { comments } from '../shared/node/db/review-schema.ts';
 import { installExtHandlers } from '../shared/ext-messages.ts';
 import { MessageType } from '../shared/protocol.ts';
 import { authed, signUp, type TestUser } from './helpers/auth.ts';
-import { connectClient, synced, type TestClient } from './helpers/clients.ts';
-import { addMember, createConfig, startTestServer, type TestServer } from './helpers/server.ts';
+import { connectClient, synced } from './helpers/clients.ts';
+import { useTestServer } from './helpers/rig.ts';
+import { addMember, createConfig } from './helpers/server.ts';
 import { eventually } from './helpers/wait.ts';
 
 interface Thread {
@@ -25,19 +26,13 @@ interface Thread {
 }
 
 describe('comments', () => {
-  let server: TestServer;
+  const { server, clients } = useTestServer();
   let carol: TestUser; // commenter
   let vera: TestUser; // viewer
   let eddie: TestUser; // editor
-  const clients: TestClient[] = [];
 
   beforeAll(async () => {
-    server = await startTestServer();
     [carol, vera, eddie] = await Promise.all(['Carol', 'Vera', 'Eddie'].map((n) => signUp(server.url, n)));
-  });
-  afterAll(async () => {
-    for (const c of clients) c.destroy();
-    await server.cleanup();
   });
 
   const as = (user: TestUser | null) => (user ? authed(server.url, user.token) : server.api);

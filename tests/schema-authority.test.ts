@@ -3,14 +3,15 @@
  * transaction the author is told about (and nobody else ever holds), rule violations are reported
  * and kept, and validation results are pushed to ext clients.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { configToJson } from '../shared/doc-binding.ts';
 import { installExtHandlers } from '../shared/ext-messages.ts';
 import { MessageType } from '../shared/protocol.ts';
 import { checkShape, type ValidationResult } from '../shared/validation/index.ts';
 import { connectClient, synced, type TestClient } from './helpers/clients.ts';
-import { createConfig, startTestServer, type TestServer } from './helpers/server.ts';
+import { useTestServer } from './helpers/rig.ts';
+import { createConfig, type TestServer } from './helpers/server.ts';
 import { eventually } from './helpers/wait.ts';
 
 interface ExtLog {
@@ -29,15 +30,7 @@ function extClient(server: TestServer, id: string): TestClient & { log: ExtLog }
 }
 
 describe('schema authority over sync', () => {
-  let server: TestServer;
-  const clients: TestClient[] = [];
-  beforeAll(async () => {
-    server = await startTestServer();
-  });
-  afterAll(async () => {
-    for (const c of clients) c.destroy();
-    await server.cleanup();
-  });
+  const { server, clients } = useTestServer();
 
   it('reverts wrong types, unknown keys and over-size values; others never hold them', async () => {
     const id = await createConfig(server, { name: 'shape', data: { BOARD: 'rock-5b', BRANCH: 'current', RELEASE: 'bookworm' } });

@@ -4,27 +4,20 @@
  * frozen copy that never reveals later edits.
  */
 import { eq } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { shareLinks } from '../shared/node/db/auth-schema.ts';
 import { CloseCode } from '../shared/protocol.ts';
 import { connectClient, synced, type TestClient } from './helpers/clients.ts';
-import { createConfig, startTestServer, type TestServer } from './helpers/server.ts';
+import { useTestServer } from './helpers/rig.ts';
+import { createConfig } from './helpers/server.ts';
 import { eventually } from './helpers/wait.ts';
 
 /** The issue's promise: access ends "within a second". */
 const REVOCATION_DEADLINE_MS = 1_000;
 
 describe('share links and live sessions', () => {
-  let server: TestServer;
-  const clients: TestClient[] = [];
-  beforeAll(async () => {
-    server = await startTestServer();
-  });
-  afterAll(async () => {
-    for (const c of clients) c.destroy();
-    await server.cleanup();
-  });
+  const { server, clients } = useTestServer();
 
   const createLink = async (id: string, body: Record<string, unknown>) => {
     const res = await server.api(`/api/configs/${id}/shares`, { method: 'POST', body: JSON.stringify(body) });

@@ -2,27 +2,20 @@
  * Room lifecycle and the extension channel: saved acks after commit, extension messages only for
  * `?ext=1`, awareness cleanup on close, idle unload, and the per-room connection limit.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import * as Y from 'yjs';
 import { installExtHandlers, type SavedAck } from '../shared/ext-messages.ts';
 import { MessageType } from '../shared/protocol.ts';
-import { connectClient, synced, type TestClient } from './helpers/clients.ts';
-import { createConfig, startTestServer, type TestServer } from './helpers/server.ts';
+import { connectClient, synced } from './helpers/clients.ts';
+import { useTestServer } from './helpers/rig.ts';
+import { createConfig } from './helpers/server.ts';
 import { eventually } from './helpers/wait.ts';
 
 const IDLE_UNLOAD_MS = 200;
 
 describe('rooms', () => {
-  let server: TestServer;
-  const clients: TestClient[] = [];
-  beforeAll(async () => {
-    server = await startTestServer({ idleUnloadMs: IDLE_UNLOAD_MS });
-  });
-  afterAll(async () => {
-    for (const c of clients) c.destroy();
-    await server.cleanup();
-  });
+  const { server, clients } = useTestServer({ idleUnloadMs: IDLE_UNLOAD_MS });
 
   it('acknowledges an ext client\'s edit only after it is in Postgres', async () => {
     const id = await createConfig(server);

@@ -3,28 +3,23 @@
  * stay as they were), seen live by everyone, credited to the person who restored, and edits made
  * concurrently by a collaborator who was offline during the restore survive it.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { authed, signUp, type TestUser } from './helpers/auth.ts';
 import { connectClient, synced, type TestClient } from './helpers/clients.ts';
-import { addMember, createConfig, startTestServer, type TestServer } from './helpers/server.ts';
+import { useTestServer } from './helpers/rig.ts';
+import { addMember, createConfig } from './helpers/server.ts';
 import { eventually } from './helpers/wait.ts';
 import { notesText } from '../shared/notes-text.ts';
 
 describe('restoring versions', () => {
-  let server: TestServer;
+  const { server, clients } = useTestServer();
   let alice: TestUser;
   let bob: TestUser;
-  const clients: TestClient[] = [];
 
   beforeAll(async () => {
-    server = await startTestServer();
     alice = await signUp(server.url, 'Alice');
     bob = await signUp(server.url, 'Bob');
-  });
-  afterAll(async () => {
-    for (const c of clients) c.destroy();
-    await server.cleanup();
   });
 
   const post = (path: string, body: unknown, as: TestUser | null = null) =>
