@@ -90,6 +90,11 @@ export function createBuildsContext(options: {
     async close() {
       // With Redis away, a polite close would wait forever; bound it and cut the connections.
       await withDeadline(Promise.all([hub.close(), queue.close()]), CLOSE_DEADLINE_MS, options.logger);
+      // ioredis subscribes again by itself when a connection comes back, with a promise nobody
+      // holds: cutting the subscriber while that SUBSCRIBE is unanswered rejected it unhandled
+      // ("Connection is closed.", seen after tests/cluster-revocation.test.ts restarts Redis).
+      // QUIT is answered after every command sent before it, so waiting for it lets them settle.
+      if (subscriber.status === 'ready') await withDeadline(subscriber.quit().catch(() => undefined), CLOSE_DEADLINE_MS, options.logger);
       redis.disconnect();
       subscriber.disconnect();
     },
