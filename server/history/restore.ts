@@ -12,7 +12,7 @@ import { parsePointer, asIndex } from '../../shared/json-pointer.ts';
 import { diffNotes, NOTES_PATH } from '../../shared/notes-text.ts';
 import { configSchema } from '../../shared/validation/index.ts';
 import { ApiError } from '../http-errors.ts';
-import { requireWellShaped } from '../routes/config-data.ts';
+import { requireWellShaped } from '../configs/data-routes.ts';
 import type { ActorOrigin, DocumentRoom, RoomEdit } from '../sync/room.ts';
 
 const unprocessable = (path: string, message: string, keyword: string) =>
