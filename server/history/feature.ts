@@ -1,5 +1,5 @@
 /**
- * History as a feature (docs/architecture.md, "Features and hooks"): the change log's room hooks,
+ * History as a feature (docs/architecture.md, "Features"): the change log's room hooks,
  * the history, version, diff and restore routes (mounted under `/api/configs`), a version of
  * every accepted build (`recordBuild`), and a shutdown that writes the change log out.
  */

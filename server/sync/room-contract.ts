@@ -1,6 +1,6 @@
 /**
  * What a room promises the code around it: the origins of its transactions, the hooks features
- * plug in (docs/architecture.md, "Features and hooks"), and what it is built from. The room itself
+ * plug in (docs/architecture.md, "Features"), and what it is built from. The room itself
  * is in room.ts.
  */
 import type { Logger } from 'pino';
