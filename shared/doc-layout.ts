@@ -122,6 +122,11 @@ export function rootNamed(name: string, layout: readonly RootDeclaration[] = DOC
   return layout.find((r) => r.name === name);
 }
 
+/** The declared root addressed as `path` in history, diffs and restores (`#notes`), or undefined. */
+export function rootNamedByPath(path: string, layout: readonly RootDeclaration[] = DOC_LAYOUT): RootDeclaration | undefined {
+  return path === '' ? undefined : layout.find((r) => r.path === path);
+}
+
 /** Whether `path` addresses a whole non-configuration root (`#notes`). */
 export function isRootPath(path: string, layout: readonly RootDeclaration[] = DOC_LAYOUT): boolean {
   return path !== '' && layout.some((r) => r.path === path);

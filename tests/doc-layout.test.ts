@@ -19,6 +19,7 @@ import {
   type RootDeclaration,
 } from '../shared/doc-layout.ts';
 import { checkClientUpdate } from '../server/sync/update-check.ts';
+import { diffRootTexts, replaceRoot, rootTexts, rootTextsOfState } from '../shared/notes-text.ts';
 
 function configuredDoc(): Y.Doc {
   const doc = new Y.Doc();
@@ -111,5 +112,38 @@ describe('update check against the layout', () => {
     stray.on('update', (u: Uint8Array) => strayUpdates.push(u));
     stray.getMap(FILES.name).set('a', 'b');
     expect(checkClientUpdate(strayUpdates[0], room)).toEqual({ ok: false, reason: 'update writes to unknown root "files"' });
+  });
+});
+
+describe('versions, diffs and restores read the layout', () => {
+  /** A layout with a second text root beside the notes, and the files map. */
+  const CHECKLIST: RootDeclaration = { name: 'checklist', kind: 'xmlFragment', write: 'edit', checks: 'none', capture: 'text', buildInput: false, path: '#checklist' };
+  const WIDER: readonly RootDeclaration[] = [...DOC_LAYOUT, CHECKLIST, FILES];
+
+  it('reads, diffs and copies every root besides the configuration, a declared one included', () => {
+    const then = configuredDoc();
+    notesRoot(then).insert(0, [paragraph('flash the SPI')]);
+    then.getXmlFragment(CHECKLIST.name).insert(0, [paragraph('serial console works')]);
+    then.getMap(FILES.name).set('userpatches/customize-image.sh', 'echo hi');
+    const version = Y.encodeStateAsUpdate(then);
+    expect(rootTextsOfState(version, WIDER)).toEqual({
+      '#notes': 'flash the SPI',
+      '#checklist': 'serial console works',
+      '#files': '{\n  "userpatches/customize-image.sh": "echo hi"\n}',
+    });
+    // The current layout knows the notes only: a version is read through the layout it runs.
+    expect(rootTextsOfState(version)).toEqual({ '#notes': 'flash the SPI' });
+
+    const now = configuredDoc();
+    now.getXmlFragment(CHECKLIST.name).insert(0, [paragraph('serial console works'), paragraph('HDMI works')]);
+    expect(diffRootTexts(rootTexts(then, WIDER), rootTexts(now, WIDER), WIDER)).toEqual([
+      { path: '#notes', op: 'remove', before: 'flash the SPI', after: null },
+      { path: '#checklist', op: 'change', before: 'serial console works', after: 'serial console works\nHDMI works' },
+      { path: '#files', op: 'remove', before: '{\n  "userpatches/customize-image.sh": "echo hi"\n}', after: null },
+    ]);
+
+    // A restore copies each root back as new content.
+    for (const root of [CHECKLIST, FILES]) replaceRoot(now, then, root);
+    expect(rootTexts(now, WIDER)).toEqual({ '#notes': '', '#checklist': 'serial console works', '#files': rootTexts(then, WIDER)['#files'] });
   });
 });

@@ -160,8 +160,9 @@ export interface DurableSnapshot {
   yjsState: Uint8Array;
   /** sha256 of the canonical JSON (shared/node/content-hash.ts). */
   contentHash: string;
-  /** The notes as plain text (shared/notes-text.ts). */
-  notes: string;
+  /** Every root besides the configuration as plain text, by its path (`{ "#notes": "…" }`;
+   * shared/notes-text.ts `rootTexts`). */
+  texts: Record<string, string>;
 }
 
 /** What builds, versions and reviews freeze: a durable snapshot and the schema it was made under. */
@@ -176,14 +177,16 @@ export type RoomEdit =
    * configuration as it is at that instant (a one-field restore builds on it); it may throw to
    * refuse, before anything changes. */
   | { kind: 'config'; data: Record<string, unknown> | ((current: Record<string, unknown>) => Record<string, unknown>) }
-  /** The notes become a copy of the notes held in the Yjs state `from` (a version's). */
-  | { kind: 'notes'; from: Uint8Array };
+  /** The root the layout addresses as `path` (`#notes`) becomes a copy of that root in the Yjs
+   * state `from` (a version's). */
+  | { kind: 'root'; path: string; from: Uint8Array };
 
 /** What an applied edit changed, read from the room's document just before and just after it.
  * The promise resolves once the edit is durable, so `after` is too. */
 export interface AppliedEdit {
   config: { before: Record<string, unknown>; after: Record<string, unknown> };
-  notes: { before: string; after: string };
+  /** Every root besides the configuration as plain text, by path (`rootTexts`). */
+  texts: { before: Record<string, string>; after: Record<string, string> };
 }
 
 /** Why `applyAs` refused: the same limits as a client's update (server/settings.ts). */

@@ -233,7 +233,7 @@ export class Room implements DocumentRoom {
     if (update) Y.applyUpdate(this.doc, update, origin);
     const after = editedParts(this.doc);
     await this.committedThrough(this.appliedSeq);
-    return { config: { before: before.config, after: after.config }, notes: { before: before.notes, after: after.notes } };
+    return { config: { before: before.config, after: after.config }, texts: { before: before.texts, after: after.texts } };
   }
 
   addConnection(conn: Connection): void {
