@@ -104,6 +104,11 @@ function handleSync(room: Room, conn: Connection, decoder: decoding.Decoder): vo
     } else reject(room, conn, 'malformed', { code: CloseCode.malformed.code, reason: check.reason });
     return;
   }
+  // Each root the update touches needs its own write action (docs/architecture.md, "Document layout").
+  if (!conn.mayWrite(check.roots)) {
+    refuseReadOnly(room, conn, `your role (${conn.principal.role}) may not change ${[...check.roots].join(', ')}`);
+    return;
+  }
   const limits = room.deps.limits ?? Limits;
   if (room.approxBytes + update.length > limits.maxDocumentBytes) {
     reject(room, conn, 'documentTooLarge', CloseCode.documentTooLarge);
@@ -121,14 +126,14 @@ function handleSync(room: Room, conn: Connection, decoder: decoding.Decoder): vo
   room.applyClientUpdate(conn, update, check.clocks);
 }
 
-function refuseReadOnly(room: Room, conn: Connection): void {
+function refuseReadOnly(room: Room, conn: Connection, why = `read-only: your role is ${conn.principal.role}`): void {
   room.deps.observer?.rejected('readOnly');
   if (conn.toldReadOnly) return;
   conn.toldReadOnly = true;
   const encoder = encoding.createEncoder();
   encoding.writeVarUint(encoder, MessageType.auth);
   encoding.writeVarUint(encoder, AuthMessage.permissionDenied);
-  encoding.writeVarString(encoder, `read-only: your role is ${conn.principal.role}`);
+  encoding.writeVarString(encoder, why);
   conn.send(encoding.toUint8Array(encoder));
 }
 
