@@ -1,20 +1,16 @@
 /**
- * The HTTP surface: REST under /api, health, the sync endpoint and the built client.
+ * The HTTP surface: REST under /api, health, the sync endpoint and the built client. The app
+ * itself holds what every request passes (limits, identity, cross-site guard), sign-in and the
+ * layout; the rest of the API is the features' routes (server/features/feature.ts), mounted in
+ * their declared order.
  */
 import { Hono, type MiddlewareHandler } from 'hono';
-import type { AccessEvents } from './access-control.ts';
-import type { AccessStore } from './auth/access-store.ts';
+import type { AccessEvents } from './access/access-control.ts';
+import type { FeatureRoutes } from './features/feature.ts';
 import type { Accounts } from './auth/accounts.ts';
 import { resolveActor, type AppEnv } from './auth/actor.ts';
-import { accessRoutes } from './routes/access.ts';
-import type { InvitationStore } from './invitations/invitation-store.ts';
-import type { Mailer } from './invitations/mailer.ts';
-import { invitationRoutes } from './invitations/routes.ts';
-import { authRoutes } from './routes/auth.ts';
-import { githubAuthRoutes, type GithubSettings } from './routes/github-auth.ts';
-import { frameworkCheckRoutes } from './framework-check/routes.ts';
-import { buildRoutes, type BuildGate } from './routes/builds.ts';
-import type { BuildsContext } from './builds-context.ts';
+import { authRoutes } from './auth/routes.ts';
+import { githubAuthRoutes, type GithubSettings } from './auth/github-routes.ts';
 import { getConnInfo } from '@hono/node-server/conninfo';
 import { randomBytes } from 'node:crypto';
 import { addressKey, clientAddress, type TrustedProxies } from './request-trust/client-address.ts';
@@ -30,40 +26,23 @@ import { bodyLimit } from 'hono/body-limit';
 import type { Logger } from 'pino';
 import { ApiError, errorBody, sendError } from './http-errors.ts';
 import { RoomWriteRefused } from './sync/room.ts';
-import type { ConfigHooks } from './routes/config-hooks.ts';
-import { configDataRoutes, schemaRoute } from './routes/config-data.ts';
-import { configRoutes } from './routes/configs.ts';
-import { healthRoutes, type HealthChecks } from './routes/health.ts';
+import { healthRoutes, type HealthChecks } from './health/routes.ts';
 import type { Db } from './db/connect.ts';
-import { layoutRoutes } from './routes/layout.ts';
+import { layoutRoutes } from './layout/routes.ts';
 import { mountClient } from './static-client.ts';
-import type { DocStorage } from './storage/types.ts';
-import type { RoomManager } from './sync/room-manager.ts';
 
 export interface AppDeps {
-  storage: DocStorage;
-  manager: RoomManager;
   logger: Logger;
-  configHooks: ConfigHooks;
   health: HealthChecks;
   db: Db;
   accounts: Accounts;
-  access: AccessStore;
-  invitations: InvitationStore;
-  /** Sends invitation links; null without SMTP (the owner is given the link instead). */
-  mailer: Mailer | null;
   accessEvents: AccessEvents;
-  /** Base URL people reach this server at (share links are built from it). */
+  /** Base URL people reach this server at (sign-in redirects are built from it). */
   publicUrl: () => string;
   secureCookies: boolean;
-  builds: BuildsContext | null;
-  /** Decides whether builds may start (server/review/build-permission.ts); every build route asks it. */
-  buildGate: BuildGate;
   github: GithubSettings | null;
-  /** History and review routes (server/history, server/review), mounted under /api/configs. */
-  historyRoutes?: Hono<AppEnv>;
-  /** `GET /api/trash`, `POST /api/configs/:id/restore` (server/trash/routes.ts). */
-  trashRoutes?: Hono<AppEnv>;
+  /** Every feature's routes in the features' declared order (server/features/feature.ts). */
+  featureRoutes: readonly FeatureRoutes[];
   metrics: Metrics;
   guard: AbuseGuard;
   /** Who may read `/metrics` on this (public) port. */
@@ -165,16 +144,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.get('/sync/:configId', (c) => c.json(errorBody('upgrade_required', 'this endpoint speaks WebSocket'), 426));
   app.route('/api/auth/github', githubAuthRoutes({ accounts: deps.accounts, settings: deps.github, publicUrl: deps.publicUrl, secureCookies: deps.secureCookies }));
   app.route('/api/auth', authRoutes({ accounts: deps.accounts, providers: { github: !!deps.github }, secureCookies: deps.secureCookies, onSessionRevoked: (sessionId) => deps.accessEvents.invalidate({ sessionId }), throttle: deps.loginThrottle, hasher: deps.hasher, signupLimit: { perAddress: deps.limits.signupsPerAddress, windowMs: deps.limits.signupWindowMs } }));
-  app.route('/api', accessRoutes({ ...deps, events: deps.accessEvents }));
-  app.route('/api', invitationRoutes({ ...deps, events: deps.accessEvents }));
-  app.route('/api', buildRoutes({ ...deps, gate: deps.buildGate, onBuildRequest: (outcome) => deps.metrics.cluster.buildRequests.inc({ outcome }) }));
-  app.route('/api', frameworkCheckRoutes(deps));
-  app.route('/api/schema', schemaRoute());
-  // Data routes first: `/import` must not be taken for a config id.
-  app.route('/api/configs', configDataRoutes({ ...deps, hooks: deps.configHooks }));
-  app.route('/api/configs', configRoutes({ ...deps, hooks: deps.configHooks }));
-  if (deps.historyRoutes) app.route('/api/configs', deps.historyRoutes);
-  if (deps.trashRoutes) app.route('/api', deps.trashRoutes);
+  for (const { at, routes } of deps.featureRoutes) app.route(at, routes);
   app.route('/api/layout', layoutRoutes({ db: deps.db, userIdOf: (c) => c.get('actor').session?.user.id ?? null }));
   if (deps.clientDir) mountClient(app, deps.clientDir);
   return app;

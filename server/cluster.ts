@@ -9,7 +9,7 @@
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import type { AccessEventBus } from './access-control.ts';
+import type { AccessEventBus } from './access/access-control.ts';
 import { watchRedisLink } from './redis-link.ts';
 import { createRedisRoomBus, type BusObserver, type RoomBus } from './sync/room-bus.ts';
 

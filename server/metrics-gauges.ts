@@ -6,7 +6,7 @@
  * scrape is how an operator sees the outage.
  */
 import { sql } from 'drizzle-orm';
-import type { BuildsContext } from './builds-context.ts';
+import type { BuildsContext } from './builds/builds-context.ts';
 import type { Metrics } from './metrics.ts';
 import type { GroupCommitter } from './sync/group-committer.ts';
 import { COMPACT_AFTER_UPDATES, type RoomManager } from './sync/room-manager.ts';

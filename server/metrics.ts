@@ -48,6 +48,12 @@ export function createMetrics() {
     validationFailures: new Counter({ name: 'boardroom_validation_failures_total', help: 'Validations that found errors', registers: [registry] }),
     repairs: new Counter({ name: 'boardroom_shape_repairs_total', help: 'Paths repaired by compensating transactions', registers: [registry] }),
     rejected: new Counter({ name: 'boardroom_rejected_messages_total', help: 'Client messages or connections refused, by reason', labelNames: ['reason'], registers: [registry] }),
+    hookFailures: new Counter({
+      name: 'boardroom_feature_hook_failures_total',
+      help: 'Room hooks of a feature that threw or rejected (logged; the room went on), by feature and hook',
+      labelNames: ['feature', 'hook'],
+      registers: [registry],
+    }),
     httpRequests: new Counter({ name: 'boardroom_http_requests_total', help: 'REST requests by status class', labelNames: ['status'], registers: [registry] }),
     bodyTooLarge: new Counter({ name: 'boardroom_http_body_too_large_total', help: 'REST requests refused with 413 because the body passed the limit', registers: [registry] }),
     processErrors: new Counter({

@@ -12,22 +12,20 @@ import type { Hono } from 'hono';
 import { createApp } from './app.ts';
 import type { AppEnv } from './auth/actor.ts';
 import type { Database } from './db/connect.ts';
-import type { ConfigHooks } from './routes/config-hooks.ts';
 import { createDrizzleStorage } from './storage/drizzle-storage.ts';
 import type { DocStorage } from './storage/types.ts';
-import type { HealthChecks } from './routes/health.ts';
+import type { HealthChecks } from './health/routes.ts';
 import { GroupCommitter } from './sync/group-committer.ts';
 import { RoomManager } from './sync/room-manager.ts';
-import { createAccessControl } from './access-control.ts';
+import { createAccessControl } from './access/access-control.ts';
 import { createAccessRevalidator } from './auth/access-revalidation.ts';
-import type { GithubSettings } from './routes/github-auth.ts';
+import type { GithubSettings } from './auth/github-routes.ts';
 import { createAbuseGuard } from './abuse-limits.ts';
 import { createMetrics, type Metrics } from './metrics.ts';
 import { startMetricsServer } from './metrics-endpoint.ts';
 import { createGaugeRefresher } from './metrics-gauges.ts';
 import { refreshRoomConnections } from './cluster-metrics.ts';
-import type { BuildsContext } from './builds-context.ts';
-import { startBuildStatusFeed } from './build-status-feed.ts';
+import type { BuildsContext } from './builds/builds-context.ts';
 import { DEFAULT_KEY_PREFIX } from '../shared/builds/keys.ts';
 import { createAccessStore } from './auth/access-store.ts';
 import { createAccounts } from './auth/accounts.ts';
@@ -35,18 +33,25 @@ import { createInvitationStore } from './invitations/invitation-store.ts';
 import { createSmtpMailer } from './invitations/mailer.ts';
 import { createSyncAuthorizer } from './auth/sync-authorizer.ts';
 import { ConnectionRegistry, createSyncEndpoint } from './ws-transport.ts';
-import { createConfigHooks } from './config-hooks.ts';
-import { createSchemaAuthority } from './schema-authority.ts';
-import { createHistoryAndReview } from './review/features.ts';
-import { composeRoomHooks } from './sync/room-hooks.ts';
 import { resolveLimits, type ServerLimits } from './settings.ts';
 import { parseTrustedProxies } from './request-trust/client-address.ts';
 import { createOriginPolicy } from './request-trust/origin-policy.ts';
 import { createLoginThrottle } from './auth/login-throttle.ts';
 import { createPasswordHasher } from './auth/password-hasher.ts';
-import { createTrashStore } from './trash/trash-store.ts';
-import { trashRoutes } from './trash/routes.ts';
-import { startTrashSweep, type TrashSweep } from './trash/trash-sweep.ts';
+import type { TrashSweep } from './trash/trash-sweep.ts';
+import { trashFeature } from './trash/feature.ts';
+import type { Feature, FeatureCore } from './features/feature.ts';
+import { featureReadiness, shutDownFeatures } from './features/lifecycle.ts';
+import { createHookRunner } from './features/hook-runner.ts';
+import { lateRooms } from './features/late-rooms.ts';
+import { schemaAuthorityFeature } from './schema-authority/feature.ts';
+import { historyFeature } from './history/feature.ts';
+import { reviewFeature } from './review/feature.ts';
+import { buildsFeature } from './builds/feature.ts';
+import { shareLinksFeature } from './access/feature.ts';
+import { invitationsFeature } from './invitations/feature.ts';
+import { frameworkCheckFeature } from './framework-check/feature.ts';
+import { configsFeature } from './configs/feature.ts';
 import { deleteArtifactsOfConfigs } from '../shared/node/builds/artifact-cleanup.ts';
 
 const DEFAULT_CLIENT_DIR = fileURLToPath(new URL('../dist/client', import.meta.url));
@@ -95,6 +100,9 @@ export interface ServerOptions {
   metricsHost?: string;
   /** The process's metrics, when the entry file made them first (to count process-level errors). */
   metrics?: Metrics;
+  /** Features added after the built-in ones, built from the same core (tests plug one in to see
+   * what the server does with a failing hook, an unready feature or a shutdown). */
+  features?: (core: FeatureCore) => Feature[];
 }
 
 /** Sender of invitation mails when MAIL_FROM is not set. */
@@ -131,6 +139,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const limits = resolveLimits(options.limits);
   const trustedProxies = parseTrustedProxies(options.trustProxy ?? []);
   const guard = createAbuseGuard(limits);
+  const keyPrefix = options.keyPrefix ?? DEFAULT_KEY_PREFIX;
   const committer = new GroupCommitter({
     storage,
     logger,
@@ -142,35 +151,27 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   });
   // Redis-backed parts load only when a Redis is configured (ioredis and BullMQ cost memory).
   const cluster = options.redisUrl
-    ? (await import('./cluster.ts')).createCluster({
-        redisUrl: options.redisUrl,
-        prefix: options.keyPrefix ?? DEFAULT_KEY_PREFIX,
-        logger,
-        observer: metrics.cluster.bus,
-      })
+    ? (await import('./cluster.ts')).createCluster({ redisUrl: options.redisUrl, prefix: keyPrefix, logger, observer: metrics.cluster.bus })
     : null;
-  const manager = new RoomManager({
-    bus: cluster?.roomBus,
-    observer: metrics.observer,
-    catchUpObserver: metrics.cluster.catchUp,
-    storage,
-    committer,
-    logger,
-    idleUnloadMs: options.idleUnloadMs ?? limits.roomIdleUnloadMs,
-    compactAfterUpdates: options.compactAfterUpdates,
-    limits,
-  });
   const registry = new ConnectionRegistry();
   const accounts = createAccounts(database.db);
   const access = createAccessStore(database.db);
   const invitations = createInvitationStore(database.db);
   const mailer = options.smtpUrl ? createSmtpMailer({ smtpUrl: options.smtpUrl, from: options.mailFrom ?? DEFAULT_MAIL_FROM, logger }) : null;
+  const publicUrl = { value: options.publicUrl ?? '' };
+  const listening = { port: 0 };
+
+  // Construction order (docs/architecture.md, "Features"): the core; then the features, in the
+  // order their hooks run and their routes are mounted; then one hook runner over them; then the
+  // rooms, built with that runner. Features reach the rooms through `core.rooms`, which opens
+  // once the rooms exist (their hooks and routes only run after that).
+  const rooms = lateRooms();
   // Access changes are announced as invalidations; each process re-decides its affected
   // connections against Postgres, which also happens steadily and after a bus outage (an
   // invalidation can be lost while Redis is away).
   const control = createAccessControl({
     registry,
-    manager,
+    peek: (configId) => rooms.manager().peek(configId),
     bus: cluster?.accessBus,
     recheck: (scope) => revalidator.recheck(scope),
     forgetSession: (id) => accounts.forgetSession(id),
@@ -183,68 +184,91 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     observer: metrics.cluster.revalidation,
   });
   cluster?.onReconnect(() => revalidator.request());
-  const authority = createSchemaAuthority({
+  const core: FeatureCore = {
+    db: database.db,
+    storage,
+    rooms: rooms.rooms,
+    access,
+    bus: {
+      publish: (configId, kind, payload) => rooms.manager().publishExt(configId, kind, payload),
+      deliver: (configId, kind, payload) => rooms.manager().deliverExt(configId, kind, payload),
+    },
     logger,
+    settings: limits,
+  };
+  const schema = schemaAuthorityFeature(core, {
     onValidated: (_id, result) => {
       if (!result.valid) metrics.validationFailures.inc();
     },
     onRepaired: (_id, paths) => metrics.repairs.inc(paths),
   });
-  const history = createHistoryAndReview({ db: database.db, storage, manager, access, logger });
-  manager.setHooks(composeRoomHooks(authority.hooks, history.hooks));
-  const configHooks: ConfigHooks = createConfigHooks({ events: control.events });
-  const publicUrl = { value: options.publicUrl ?? '' };
-  const listening = { port: 0 };
+  const history = historyFeature(core);
+  const review = reviewFeature(core, { authors: history.changeLog.authorsBetween.bind(history.changeLog) });
+  const builds = await buildsFeature(core, {
+    redis: options.redisUrl ? { url: options.redisUrl, keyPrefix } : null,
+    artifactsDir: options.artifactsDir ?? 'data/artifacts',
+    gate: { mayStartBuild: review.mayStartBuild, accepted: history.recordBuild },
+    onBuildRequest: (outcome) => metrics.cluster.buildRequests.inc({ outcome }),
+  });
+  const buildArtifacts = builds.context?.storage;
+  const trash = trashFeature(core, {
+    // Purging a configuration deletes its artifact files too (bytes first, then rows).
+    deleteArtifactsOf: buildArtifacts ? (ids) => deleteArtifactsOfConfigs({ db: database.db, storage: buildArtifacts, logger }, ids) : undefined,
+  });
+  const features: Feature[] = [
+    schema,
+    shareLinksFeature(core, { invitations, events: control.events, publicUrl: () => publicUrl.value }),
+    invitationsFeature(core, { invitations, events: control.events, mailer, publicUrl: () => publicUrl.value }),
+    builds,
+    frameworkCheckFeature(core, { builds: builds.context }),
+    configsFeature(core, { events: control.events }),
+    history,
+    review,
+    trash,
+    ...(options.features?.(core) ?? []),
+  ];
+  const manager = new RoomManager({
+    bus: cluster?.roomBus,
+    observer: metrics.observer,
+    catchUpObserver: metrics.cluster.catchUp,
+    storage,
+    committer,
+    logger,
+    idleUnloadMs: options.idleUnloadMs ?? limits.roomIdleUnloadMs,
+    compactAfterUpdates: options.compactAfterUpdates,
+    limits,
+    hooks: createHookRunner(features, { logger, onFailure: (feature, hook) => metrics.hookFailures.inc({ feature, hook }) }),
+  });
+  rooms.open(manager);
+
   const originPolicy = createOriginPolicy({
     publicUrl: () => publicUrl.value,
     allowedOrigins: options.allowedOrigins ?? [],
     host: options.host ?? '127.0.0.1',
     port: () => listening.port,
   });
-  const builds = options.redisUrl
-    ? (await import('./builds-context.ts')).createBuildsContext({
-        db: database.db,
-        redisUrl: options.redisUrl,
-        keyPrefix: options.keyPrefix ?? DEFAULT_KEY_PREFIX,
-        artifactsDir: options.artifactsDir ?? 'data/artifacts',
-        logger,
-      })
-    : null;
-  // Build status and progress reach the configuration's clients from the builders' channel.
-  const buildStatus = builds
-    ? startBuildStatusFeed({ subscriber: builds.subscriber, keys: builds.keys, deliver: manager.deliverExt.bind(manager), logger })
-    : null;
+  const buildsContext = builds.context;
   // Ready means "can serve editing": Postgres always, Redis when other processes share the work
-  // through it. Builder presence is reported beside it, never a reason to be unready.
+  // through it, and every feature that declares a readiness check. Builder presence is reported
+  // beside it, never a reason to be unready.
   const health: HealthChecks = {
-    required: { postgres: () => database.ping() },
-    builder: builds ? () => builds.builderReachable() : null,
+    required: { postgres: () => database.ping(), ...featureReadiness(features) },
+    builder: buildsContext ? () => buildsContext.builderReachable() : null,
   };
-  if (builds) {
+  if (buildsContext) {
     health.required.redis = async () => {
-      await builds.redis.ping();
+      await buildsContext.redis.ping();
     };
   }
   // Scrapes never wait on Postgres or Redis for long (docs/operations.md, metrics).
-  const refreshGauges = createGaugeRefresher({ metrics, manager, committer, registry, builds, compactAfterUpdates: options.compactAfterUpdates });
+  const refreshGauges = createGaugeRefresher({ metrics, manager, committer, registry, builds: buildsContext, compactAfterUpdates: options.compactAfterUpdates });
   const beforeScrape = () => {
     refreshRoomConnections(metrics.cluster, manager.rooms.values());
     return refreshGauges();
   };
-  const trashStore = createTrashStore(database.db);
-  const trashSweep = startTrashSweep({
-    store: trashStore,
-    retentionDays: limits.trashRetentionDays,
-    logger,
-    deleteArtifactsOf: builds ? (ids) => deleteArtifactsOfConfigs({ db: database.db, storage: builds.storage, logger }, ids) : undefined,
-  });
   const app = createApp({
-    storage,
-    manager,
     logger,
-    configHooks,
     health,
-    builds,
     metrics,
     guard,
     github: options.github ?? null,
@@ -252,16 +276,11 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     metricsAccess: { token: options.metricsToken || null },
     db: database.db,
     accounts,
-    access,
-    invitations,
-    mailer,
     accessEvents: control.events,
     publicUrl: () => publicUrl.value,
     secureCookies: options.secureCookies ?? false,
     clientDir: options.clientDir ?? DEFAULT_CLIENT_DIR,
-    historyRoutes: history.routes,
-    trashRoutes: trashRoutes({ trash: trashStore, access, storage, retentionDays: limits.trashRetentionDays }),
-    buildGate: history.buildGate,
+    featureRoutes: features.flatMap((f) => f.routes ?? []),
     limits,
     trustedProxies,
     originPolicy,
@@ -316,13 +335,12 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     manager,
     committer,
     registry,
-    builds,
+    builds: buildsContext,
     metrics,
     metricsPort: metricsServer?.port ?? null,
     app,
-    trashSweep,
+    trashSweep: trash.sweep,
     async close() {
-      trashSweep.close();
       await metricsServer?.close();
       // Stop accepting, then flush and publish what is pending before leaving the cluster, so
       // the other processes have every committed update.
@@ -331,10 +349,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       control.close();
       revalidator.close();
       await manager.closeAll(CloseCode.goingAway, SHUTDOWN_FLUSH_TIMEOUT_MS);
-      await history.close();
-      mailer?.close();
-      buildStatus?.close();
-      await builds?.close();
+      // Rooms are flushed and closed: no hook runs any more. Features stop in reverse order.
+      await shutDownFeatures(features, logger);
       await cluster?.close();
       committer.close();
       sync.wss.close();

@@ -100,26 +100,35 @@ export function layoutProblem(layout: readonly RootDeclaration[]): string | unde
 }
 
 /**
- * The action a connection needs to send document updates. Every root needs the same one today:
- * the update check finds each struct's root but does not yet tell the room which roots an update
- * touched, so a layout whose roots need different actions is refused here rather than enforced
- * half-way.
+ * The actions an update needs: each root it writes or deletes under (the update check reports
+ * them, `server/sync/update-check.ts`) needs that root's own `write` action. A name the layout
+ * does not declare never gets here (the update check refuses it).
  */
-export function documentWriteAction(layout: readonly RootDeclaration[]): Action {
-  const actions = new Set(layout.map((r) => r.write));
-  if (actions.size !== 1) throw new Error(`every root must need the same write action (found ${[...actions].join(', ')})`);
-  return [...actions][0];
+export function writeActionsFor(roots: Iterable<string>, layout: readonly RootDeclaration[] = DOC_LAYOUT): Set<Action> {
+  const actions = new Set<Action>();
+  for (const name of roots) {
+    const root = layout.find((r) => r.name === name);
+    if (root) actions.add(root.write);
+  }
+  return actions;
+}
+
+/** The actions that write some root: holding none of them, a connection is read-only. */
+export function writeActions(layout: readonly RootDeclaration[] = DOC_LAYOUT): Set<Action> {
+  return new Set(layout.map((r) => r.write));
 }
 
 const problem = layoutProblem(DOC_LAYOUT);
 if (problem) throw new Error(`document layout: ${problem}`);
 
-/** The action needed to change the document (`edit`). */
-export const DOCUMENT_WRITE_ACTION: Action = documentWriteAction(DOC_LAYOUT);
-
 /** The declared root named `name`, or undefined (a root the layout does not have). */
 export function rootNamed(name: string, layout: readonly RootDeclaration[] = DOC_LAYOUT): RootDeclaration | undefined {
   return layout.find((r) => r.name === name);
+}
+
+/** The declared root addressed as `path` in history, diffs and restores (`#notes`), or undefined. */
+export function rootNamedByPath(path: string, layout: readonly RootDeclaration[] = DOC_LAYOUT): RootDeclaration | undefined {
+  return path === '' ? undefined : layout.find((r) => r.path === path);
 }
 
 /** Whether `path` addresses a whole non-configuration root (`#notes`). */

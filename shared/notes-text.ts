@@ -6,7 +6,7 @@
  */
 import * as Y from 'yjs';
 import type { DiffEntry } from './config-diff.ts';
-import { NOTES_PATH, notesRoot } from './doc-layout.ts';
+import { DOC_LAYOUT, NOTES_PATH, NOTES_ROOT, rootOf, type RootDeclaration } from './doc-layout.ts';
 
 /** The path Notes have wherever fields are addressed by JSON Pointer (history, diff, restore). */
 export { NOTES_PATH };
@@ -39,44 +39,96 @@ function collect(node: Y.XmlElement | Y.XmlFragment, prefix: string, lines: stri
   }
 }
 
-/** The notes of `doc` as lines of plain text (an empty document: no lines). */
-export function notesLines(doc: Y.Doc): string[] {
+/** The roots versions, diffs and restores address by their own path (`#notes`): every root of
+ * the layout besides the configuration, whose fields are JSON Pointers instead. Each is read as
+ * plain text here: an XML fragment line by line, a map as its JSON. */
+export function textRoots(layout: readonly RootDeclaration[] = DOC_LAYOUT): readonly RootDeclaration[] {
+  return layout.filter((r) => r.path !== '');
+}
+
+/** A text root of `doc` as lines of plain text (an empty root: no lines). */
+export function rootLines(doc: Y.Doc, root: RootDeclaration): string[] {
+  const type = rootOf(doc, root);
+  if (type instanceof Y.Map) {
+    const json = type.toJSON() as Record<string, unknown>;
+    const keys = Object.keys(json).sort();
+    return keys.length === 0 ? [] : JSON.stringify(Object.fromEntries(keys.map((k) => [k, json[k]])), null, 2).split('\n');
+  }
   const lines: string[] = [];
-  collect(notesRoot(doc), '', lines);
-  // Tiptap keeps one empty paragraph in an empty editor: that is no notes at all.
+  collect(type, '', lines);
+  // Tiptap keeps one empty paragraph in an empty editor: that is no text at all.
   while (lines.length > 0 && lines[lines.length - 1] === '') lines.pop();
   return lines;
 }
 
-/** The notes of `doc` as one string, lines joined by newlines. */
-export function notesText(doc: Y.Doc): string {
-  return notesLines(doc).join('\n');
+/** A text root of `doc` as one string, lines joined by newlines. */
+export function rootText(doc: Y.Doc, root: RootDeclaration): string {
+  return rootLines(doc, root).join('\n');
 }
 
-/** The notes held in a stored Yjs state (a version's). */
-export function notesTextOfState(state: Uint8Array): string {
+/** Every text root of `doc` as plain text, by path (`{ "#notes": "…" }`). */
+export function rootTexts(doc: Y.Doc, layout: readonly RootDeclaration[] = DOC_LAYOUT): Record<string, string> {
+  const texts: Record<string, string> = {};
+  for (const root of textRoots(layout)) texts[root.path] = rootText(doc, root);
+  return texts;
+}
+
+/** Every text root held in a stored Yjs state (a version's), by path. */
+export function rootTextsOfState(state: Uint8Array, layout: readonly RootDeclaration[] = DOC_LAYOUT): Record<string, string> {
   const doc = new Y.Doc();
   try {
     Y.applyUpdate(doc, state);
-    return notesText(doc);
+    return rootTexts(doc, layout);
   } finally {
     doc.destroy();
   }
 }
 
-/** Makes the notes of `doc` a copy of the notes in `source`: every block is cloned, so the copy
+/** Makes `root` of `doc` a copy of the same root in `source`: every block is cloned, so the copy
  * is new content (new Yjs items) made by whoever runs the transaction this is called in. */
-export function replaceNotes(doc: Y.Doc, source: Y.Doc): void {
-  const target = notesRoot(doc);
-  const copies = (notesRoot(source).toArray() as Array<Y.XmlElement | Y.XmlText>).map((node) => node.clone());
+export function replaceRoot(doc: Y.Doc, source: Y.Doc, root: RootDeclaration): void {
+  const from = rootOf(source, root);
+  const to = rootOf(doc, root);
+  if (to instanceof Y.Map && from instanceof Y.Map) {
+    for (const key of [...to.keys()]) if (!from.has(key)) to.delete(key);
+    from.forEach((value, key) => to.set(key, value instanceof Y.AbstractType ? value.clone() : value));
+    return;
+  }
+  const target = to as Y.XmlFragment;
+  const copies = ((from as Y.XmlFragment).toArray() as Array<Y.XmlElement | Y.XmlText>).map((node) => node.clone());
   if (target.length > 0) target.delete(0, target.length);
   if (copies.length > 0) target.insert(0, copies);
 }
 
-/** The diff entry of the notes between two versions (null: unchanged), in the shape of the
+/** The diff entry of one text root between two states (null: unchanged), in the shape of the
  * configuration's entries (`shared/config-diff.ts`): before and after are the plain text. */
-export function diffNotes(before: string, after: string): DiffEntry | null {
+export function diffRootText(path: string, before: string, after: string): DiffEntry | null {
   if (before === after) return null;
   const op = before === '' ? 'add' : after === '' ? 'remove' : 'change';
-  return { path: NOTES_PATH, op, before: before === '' ? null : before, after: after === '' ? null : after };
+  return { path, op, before: before === '' ? null : before, after: after === '' ? null : after };
+}
+
+/** The diff entries of every text root, in layout order (after the configuration's entries). */
+export function diffRootTexts(before: Record<string, string>, after: Record<string, string>, layout: readonly RootDeclaration[] = DOC_LAYOUT): DiffEntry[] {
+  const entries: DiffEntry[] = [];
+  for (const root of textRoots(layout)) {
+    const entry = diffRootText(root.path, before[root.path] ?? '', after[root.path] ?? '');
+    if (entry) entries.push(entry);
+  }
+  return entries;
+}
+
+/** The notes of `doc` as lines of plain text (the notes editor's and tests' view). */
+export function notesLines(doc: Y.Doc): string[] {
+  return rootLines(doc, NOTES_ROOT);
+}
+
+/** The notes of `doc` as one string, lines joined by newlines. */
+export function notesText(doc: Y.Doc): string {
+  return rootText(doc, NOTES_ROOT);
+}
+
+/** The diff entry of the notes (`diffRootText` at `#notes`). */
+export function diffNotes(before: string, after: string): DiffEntry | null {
+  return diffRootText(NOTES_PATH, before, after);
 }

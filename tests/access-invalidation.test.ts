@@ -6,12 +6,11 @@
  * is in tests/access-live-decisions.test.ts and tests/cluster-revocation.test.ts.
  */
 import { describe, expect, it } from 'vitest';
-import { createAccessControl, type AccessEventBus, type AccessScope } from '../server/access-control.ts';
+import { createAccessControl, type AccessEventBus, type AccessScope } from '../server/access/access-control.ts';
 import type { ShareLink } from '../server/auth/access-store.ts';
 import { affects } from '../server/auth/access-revalidation.ts';
 import { connectionPrincipal } from '../server/auth/sync-authorizer.ts';
 import { Connection } from '../server/sync/connection.ts';
-import type { RoomManager } from '../server/sync/room-manager.ts';
 import { ConnectionRegistry } from '../server/ws-transport.ts';
 
 const CONFIG = '11111111-1111-4111-8111-111111111111';
@@ -43,7 +42,7 @@ function serverProcess(bus: ReturnType<ReturnType<typeof memoryBus>['forProcess'
   let finish!: () => void;
   const control = createAccessControl({
     registry: new ConnectionRegistry(),
-    manager: { peek: () => undefined } as unknown as RoomManager,
+    peek: () => null,
     bus,
     recheck: (scope) => {
       rechecks.push(scope ?? 'all');

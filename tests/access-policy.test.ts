@@ -6,7 +6,7 @@
  * re-decisions in tests/access-live-decisions.test.ts.
  */
 import { describe, expect, it } from 'vitest';
-import { scopeOf } from '../server/access-control.ts';
+import { scopeOf } from '../server/access/access-control.ts';
 import {
   admissionClose,
   ALL_ACTIONS,

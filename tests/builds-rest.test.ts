@@ -14,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createBuilder, type Builder } from '../builder/worker.ts';
 import { createLocalArtifactStorage } from '../shared/node/builds/artifact-storage-local.ts';
 import { buildKeys } from '../shared/builds/keys.ts';
-import { CHECKSUM_HEADER } from '../server/routes/builds.ts';
+import { CHECKSUM_HEADER } from '../server/builds/routes.ts';
 import { authed, signUp } from './helpers/auth.ts';
 import { testLogger } from './helpers/logger.ts';
 import { addMember, createConfig, startTestServer, type TestServer } from './helpers/server.ts';

@@ -12,13 +12,14 @@ import {
   buildInputOf,
   configRoot,
   DOC_LAYOUT,
-  documentWriteAction,
   isRootPath,
   layoutProblem,
   notesRoot,
   type RootDeclaration,
 } from '../shared/doc-layout.ts';
-import { checkClientUpdate } from '../server/sync/update-check.ts';
+import { checkClientUpdate, type UpdateCheck } from '../server/sync/update-check.ts';
+import { Connection, type ConnectionPrincipal } from '../server/sync/connection.ts';
+import { diffRootTexts, replaceRoot, rootTexts, rootTextsOfState } from '../shared/notes-text.ts';
 
 function configuredDoc(): Y.Doc {
   const doc = new Y.Doc();
@@ -88,10 +89,6 @@ describe('layout declarations', () => {
     expect(layoutProblem([...DOC_LAYOUT, { ...FILES, capture: 'text' }])).toMatch(/captured as text/);
   });
 
-  it('refuses roots that need different write actions rather than enforcing one of them', () => {
-    expect(documentWriteAction(DOC_LAYOUT)).toBe('edit');
-    expect(() => documentWriteAction([...DOC_LAYOUT, { ...FILES, write: 'build' }])).toThrow(/same write action/);
-  });
 });
 
 describe('update check against the layout', () => {
@@ -111,5 +108,92 @@ describe('update check against the layout', () => {
     stray.on('update', (u: Uint8Array) => strayUpdates.push(u));
     stray.getMap(FILES.name).set('a', 'b');
     expect(checkClientUpdate(strayUpdates[0], room)).toEqual({ ok: false, reason: 'update writes to unknown root "files"' });
+  });
+});
+
+describe('versions, diffs and restores read the layout', () => {
+  /** A layout with a second text root beside the notes, and the files map. */
+  const CHECKLIST: RootDeclaration = { name: 'checklist', kind: 'xmlFragment', write: 'edit', checks: 'none', capture: 'text', buildInput: false, path: '#checklist' };
+  const WIDER: readonly RootDeclaration[] = [...DOC_LAYOUT, CHECKLIST, FILES];
+
+  it('reads, diffs and copies every root besides the configuration, a declared one included', () => {
+    const then = configuredDoc();
+    notesRoot(then).insert(0, [paragraph('flash the SPI')]);
+    then.getXmlFragment(CHECKLIST.name).insert(0, [paragraph('serial console works')]);
+    then.getMap(FILES.name).set('userpatches/customize-image.sh', 'echo hi');
+    const version = Y.encodeStateAsUpdate(then);
+    expect(rootTextsOfState(version, WIDER)).toEqual({
+      '#notes': 'flash the SPI',
+      '#checklist': 'serial console works',
+      '#files': '{\n  "userpatches/customize-image.sh": "echo hi"\n}',
+    });
+    // The current layout knows the notes only: a version is read through the layout it runs.
+    expect(rootTextsOfState(version)).toEqual({ '#notes': 'flash the SPI' });
+
+    const now = configuredDoc();
+    now.getXmlFragment(CHECKLIST.name).insert(0, [paragraph('serial console works'), paragraph('HDMI works')]);
+    expect(diffRootTexts(rootTexts(then, WIDER), rootTexts(now, WIDER), WIDER)).toEqual([
+      { path: '#notes', op: 'remove', before: 'flash the SPI', after: null },
+      { path: '#checklist', op: 'change', before: 'serial console works', after: 'serial console works\nHDMI works' },
+      { path: '#files', op: 'remove', before: '{\n  "userpatches/customize-image.sh": "echo hi"\n}', after: null },
+    ]);
+
+    // A restore copies each root back as new content.
+    for (const root of [CHECKLIST, FILES]) replaceRoot(now, then, root);
+    expect(rootTexts(now, WIDER)).toEqual({ '#notes': '', '#checklist': 'serial console works', '#files': rootTexts(then, WIDER)['#files'] });
+  });
+});
+
+describe('per-root write actions', () => {
+  /** The roots an update makes on `client` would touch in `room`, as the update check reports them. */
+  function rootsOf(room: Y.Doc, client: Y.Doc, change: () => void): string[] {
+    const updates: Uint8Array[] = [];
+    const listen = (u: Uint8Array) => updates.push(u);
+    client.on('update', listen);
+    client.transact(change);
+    client.off('update', listen);
+    const update = Y.mergeUpdates(updates);
+    const check: UpdateCheck = checkClientUpdate(update, room);
+    if (!check.ok) throw new Error(check.reason);
+    Y.applyUpdate(room, update);
+    return [...check.roots].sort();
+  }
+
+  it('the update check reports every root an update writes or deletes under, however deep', () => {
+    const room = configuredDoc();
+    const client = new Y.Doc();
+    Y.applyUpdate(client, Y.encodeStateAsUpdate(room));
+    expect(rootsOf(room, client, () => configRoot(client).set('BRANCH', 'edge'))).toEqual(['config']);
+    // Typing into a Y.Text inside the configuration map.
+    expect(rootsOf(room, client, () => (configRoot(client).get('VENDOR') as Y.Text).insert(0, 'New '))).toEqual(['config']);
+    expect(rootsOf(room, client, () => notesRoot(client).insert(0, [paragraph('flash the SPI')]))).toEqual(['notes']);
+    // Typing inside a notes paragraph (nested XML text), then deleting only.
+    const text = (notesRoot(client).get(0) as Y.XmlElement).get(0) as Y.XmlText;
+    expect(rootsOf(room, client, () => text.insert(0, 'Do '))).toEqual(['notes']);
+    expect(rootsOf(room, client, () => text.delete(0, 3))).toEqual(['notes']);
+    expect(rootsOf(room, client, () => (configRoot(client).get('VENDOR') as Y.Text).delete(0, 4))).toEqual(['config']);
+    expect(rootsOf(room, client, () => {
+      configRoot(client).set('BRANCH', 'current');
+      notesRoot(client).delete(0, 1);
+    })).toEqual(['config', 'notes']);
+    // An awareness-free no-op (the client's state vector only) touches nothing.
+    expect(rootsOf(room, client, () => {})).toEqual([]);
+  });
+
+  it('a connection needs each touched root\'s own action', () => {
+    // A layout of the future where the notes take only `comment` to write.
+    const layout: readonly RootDeclaration[] = DOC_LAYOUT.map((r) => (r.name === 'notes' ? { ...r, write: 'comment' as const } : r));
+    const socket = { send() {}, close() {} };
+    const as = (role: ConnectionPrincipal['role']) =>
+      new Connection(socket, { role, userId: 'u', name: 'U', color: '#000', linkId: null, who: null as never }, false);
+    expect(as('commenter').mayWrite(['notes'], layout)).toBe(true);
+    expect(as('commenter').mayWrite(['config'], layout)).toBe(false);
+    expect(as('commenter').mayWrite(['config', 'notes'], layout)).toBe(false);
+    expect(as('editor').mayWrite(['config', 'notes'], layout)).toBe(true);
+    expect(as('viewer').mayWrite(['notes'], layout)).toBe(false);
+    // Today's layout: every root takes `edit`.
+    expect(as('commenter').mayWrite(['notes'])).toBe(false);
+    expect(as('viewer').canWrite).toBe(false);
+    expect(as('editor').canWrite).toBe(true);
   });
 });

@@ -2,7 +2,7 @@
  * The saved workspace layout: stored per user, bounded, and validated.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MAX_LAYOUT_BYTES } from '../server/routes/layout.ts';
+import { MAX_LAYOUT_BYTES } from '../server/layout/routes.ts';
 import { startTestServer, type TestServer } from './helpers/server.ts';
 
 describe('REST /api/layout', () => {

@@ -1,7 +1,7 @@
 /**
  * Signing someone in on this browser: a new session and its cookie, the same way for every sign-in
- * method (password sign-up and sign-in in `server/routes/auth.ts`, GitHub in
- * `server/routes/github-auth.ts`). HttpOnly (no script reads it), SameSite=Lax (not sent on
+ * method (password sign-up and sign-in in `server/auth/routes.ts`, GitHub in
+ * `server/auth/github-routes.ts`). HttpOnly (no script reads it), SameSite=Lax (not sent on
  * cross-site subrequests), Secure behind HTTPS, and living as long as the session.
  */
 import type { Context } from 'hono';

@@ -19,7 +19,7 @@ import {
 import type { AccessStore } from '../auth/access-store.ts';
 import { requireAction } from '../access/authorize.ts';
 import type { AppEnv } from '../auth/actor.ts';
-import type { BuildsContext } from '../builds-context.ts';
+import type { BuildsContext } from '../builds/builds-context.ts';
 import { ApiError, notFound } from '../http-errors.ts';
 import { CHECK_RETRY_AFTER_S, createCheckFlights, TooManyChecks, type CheckFlights } from './check-flights.ts';
 import type { DocStorage } from '../storage/types.ts';

@@ -9,10 +9,11 @@
 import { diffConfigs, type DiffEntry } from '../../shared/config-diff.ts';
 import { valueAt } from '../../shared/json-pointer.ts';
 import { parsePointer, asIndex } from '../../shared/json-pointer.ts';
-import { diffNotes, NOTES_PATH } from '../../shared/notes-text.ts';
+import { isRootPath } from '../../shared/doc-layout.ts';
+import { diffRootTexts, textRoots } from '../../shared/notes-text.ts';
 import { configSchema } from '../../shared/validation/index.ts';
 import { ApiError } from '../http-errors.ts';
-import { requireWellShaped } from '../routes/config-data.ts';
+import { requireWellShaped } from '../configs/data-routes.ts';
 import type { ActorOrigin, DocumentRoom, RoomEdit } from '../sync/room.ts';
 
 const unprocessable = (path: string, message: string, keyword: string) =>
@@ -58,9 +59,10 @@ export async function restoreVersion(
 ): Promise<DiffEntry[]> {
   let edits: RoomEdit[];
   if (path === undefined || path === '') {
-    edits = [{ kind: 'config', data: requireWellShaped(version.data) }, { kind: 'notes', from: version.yjsState }];
-  } else if (path === NOTES_PATH) {
-    edits = [{ kind: 'notes', from: version.yjsState }];
+    // Whole: the configuration and every other root of the layout (the notes).
+    edits = [{ kind: 'config', data: requireWellShaped(version.data) }, ...textRoots().map((r): RoomEdit => ({ kind: 'root', path: r.path, from: version.yjsState }))];
+  } else if (isRootPath(path)) {
+    edits = [{ kind: 'root', path, from: version.yjsState }];
   } else {
     let segments: string[];
     try {
@@ -80,6 +82,5 @@ export async function restoreVersion(
   }
   const applied = await room.applyAs(origin, edits);
   const changes = diffConfigs(applied.config.before, applied.config.after, configSchema);
-  const notes = diffNotes(applied.notes.before, applied.notes.after);
-  return notes ? [...changes, notes] : changes;
+  return [...changes, ...diffRootTexts(applied.texts.before, applied.texts.after)];
 }

@@ -21,7 +21,7 @@ import type { AccessStore } from '../auth/access-store.ts';
 import { requireAction } from '../access/authorize.ts';
 import type { AppEnv } from '../auth/actor.ts';
 import { isRootPath } from '../../shared/doc-layout.ts';
-import { diffNotes, notesTextOfState } from '../../shared/notes-text.ts';
+import { diffRootTexts, rootTextsOfState } from '../../shared/notes-text.ts';
 import { readDurable } from '../config-doc.ts';
 import { ApiError, badRequest, notFound, readJsonObject, unprocessable } from '../http-errors.ts';
 import type { Db } from '../db/connect.ts';
@@ -71,15 +71,15 @@ export function historyRoutes(deps: HistoryRouteDeps): Hono<AppEnv> {
   const allow = (c: { get(k: 'actor'): AppEnv['Variables']['actor'] }, id: string, action: 'read' | 'edit') =>
     requireAction(deps, c.get('actor'), id, action);
 
-  /** A version's JSON and notes, or the configuration's as they are durable now. */
-  const stateOf = async (configId: string, ref: string, param: string): Promise<{ data: Record<string, unknown>; notes: string }> => {
+  /** A version's JSON and other roots' texts, or the configuration's as they are durable now. */
+  const stateOf = async (configId: string, ref: string, param: string): Promise<{ data: Record<string, unknown>; texts: Record<string, string> }> => {
     if (ref === 'current') {
       const now = await readDurable(configId, deps);
-      return { data: now.configJson, notes: now.notes };
+      return { data: now.configJson, texts: now.texts };
     }
     const version = await getVersion(db, configId, ref);
     if (!version) throw new ApiError(404, 'not_found', `unknown version ${ref} (${param})`);
-    return { data: version.data, notes: notesTextOfState(version.yjsState) };
+    return { data: version.data, texts: rootTextsOfState(version.yjsState) };
   };
 
   app.get('/:id/history', async (c) => {
@@ -166,9 +166,8 @@ export function historyRoutes(deps: HistoryRouteDeps): Hono<AppEnv> {
     const to = c.req.query('to') ?? 'current';
     if (!from) throw badRequest('from is required: a version id or current', [{ path: 'from', message: 'missing', keyword: 'required' }]);
     const [before, after] = await Promise.all([stateOf(id, from, 'from'), stateOf(id, to, 'to')]);
-    const notes = diffNotes(before.notes, after.notes);
-    const changes = diffConfigs(before.data, after.data, configSchema);
-    return c.json(notes ? [...changes, notes] : changes);
+    // The configuration's entries, then one entry per other root of the layout that changed.
+    return c.json([...diffConfigs(before.data, after.data, configSchema), ...diffRootTexts(before.texts, after.texts)]);
   });
 
   return app;

@@ -17,7 +17,7 @@ import { normalizeEmail } from '../auth/accounts.ts';
 import type { AccessStore } from '../auth/access-store.ts';
 import { requireAction } from '../access/authorize.ts';
 import { requireSession, type AppEnv } from '../auth/actor.ts';
-import type { AccessEvents } from '../access-control.ts';
+import type { AccessEvents } from '../access/access-control.ts';
 import { ApiError, notFound, readJsonObject } from '../http-errors.ts';
 import type { DocStorage } from '../storage/types.ts';
 import type { InvitationStore } from './invitation-store.ts';

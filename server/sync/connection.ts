@@ -11,7 +11,7 @@ export interface SyncSocket {
 }
 
 import type { Role } from '../../shared/roles.ts';
-import { DOCUMENT_WRITE_ACTION } from '../../shared/doc-layout.ts';
+import { DOC_LAYOUT, writeActions, writeActionsFor, type RootDeclaration } from '../../shared/doc-layout.ts';
 import { allows, type MemberPrincipal, type ShareLinkGuestPrincipal } from '../access/policy.ts';
 
 export type { Role };
@@ -33,6 +33,9 @@ export interface ConnectionPrincipal {
   /** Mutable: epoch ms when the grant ends by itself (the earlier of session and link). */
   expiresAt?: number;
 }
+
+/** The actions that write some root of the layout (fixed at load, like the layout). */
+const WRITE_ACTIONS = [...writeActions()];
 
 export class Connection {
   readonly id: string;
@@ -58,9 +61,18 @@ export class Connection {
     this.id = randomUUID();
   }
 
-  /** Asked for every document message: the role table of the access policy, no I/O. */
+  /** May write some root at all? Asked for every document message before it is decoded (a
+   * read-only connection's updates are dropped unread): the role table, no I/O. */
   get canWrite(): boolean {
-    return allows(this.principal, DOCUMENT_WRITE_ACTION);
+    for (const action of WRITE_ACTIONS) if (allows(this.principal, action)) return true;
+    return false;
+  }
+
+  /** May write under every one of `roots` (an update's, from the update check): each root's own
+   * write action (shared/doc-layout.ts), decided by the role table without I/O. */
+  mayWrite(roots: Iterable<string>, layout: readonly RootDeclaration[] = DOC_LAYOUT): boolean {
+    for (const action of writeActionsFor(roots, layout)) if (!allows(this.principal, action)) return false;
+    return true;
   }
 
   send(data: Uint8Array): void {

@@ -12,7 +12,7 @@
 import * as Y from 'yjs';
 import { documentContentHash } from '../../shared/node/content-hash.ts';
 import { configToJson } from '../../shared/doc-binding.ts';
-import { notesText } from '../../shared/notes-text.ts';
+import { rootTexts } from '../../shared/notes-text.ts';
 import type { DurableSnapshot } from './room-contract.ts';
 
 /** Committed updates remembered before they are applied to the copy: bounds the memory a room
@@ -55,5 +55,5 @@ export class DurableState {
  * document rebuilt from storage when no room is loaded (`server/config-doc.ts`). */
 export function durableSnapshotOf(doc: Y.Doc): DurableSnapshot {
   const configJson = configToJson(doc);
-  return { configJson, yjsState: Y.encodeStateAsUpdate(doc), contentHash: documentContentHash(doc), notes: notesText(doc) };
+  return { configJson, yjsState: Y.encodeStateAsUpdate(doc), contentHash: documentContentHash(doc), texts: rootTexts(doc) };
 }

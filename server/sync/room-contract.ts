@@ -1,6 +1,6 @@
 /**
  * What a room promises the code around it: the origins of its transactions, the hooks features
- * plug in (docs/architecture.md, "Features and hooks"), and what it is built from. The room itself
+ * plug in (docs/architecture.md, "Features"), and what it is built from. The room itself
  * is in room.ts.
  */
 import type { Logger } from 'pino';
@@ -66,24 +66,79 @@ export interface DocChange {
   touchedConfig: boolean;
 }
 
+/**
+ * What a feature may hook into a room (docs/architecture.md, "Features"). Each hook has a policy:
+ *
+ * - Observer hooks see what happened and cannot refuse it. A feature's failure there (a throw or
+ *   a rejected promise) is logged with the feature's name and the room goes on: the client's
+ *   change is still committed and fanned out, the client stays connected.
+ * - Veto hooks may refuse a client's change before it is applied, and say on purpose whether
+ *   retrying can help (`refuse.retryable`, close 4522) or not (`refuse.final`, close 4422).
+ *
+ * Features declare these; the server hands every room one runner over all of them
+ * (server/features/hook-runner.ts, `RoomHookCalls`), so the room never sees a feature's error.
+ */
 export interface RoomHooks {
-  /** Runs synchronously after a client's change is applied and before anything is committed:
-   * the place for schema shape repair, so other clients never receive an invalid shape. */
+  /** Observer. Runs synchronously after a client's change is applied and before anything is
+   * committed: the place for schema shape repair, so other clients never receive an invalid shape. */
   afterClientChange?(room: Room, author: Connection, change: DocChange): void;
-  /** Runs after any committed change (debounced work like rule validation hangs off this). */
-  afterCommit?(room: Room, change: DocChange): void;
-  /** A connection joined (after the initial sync messages were queued). */
-  onJoin?(room: Room, conn: Connection): void;
-  /** Runs after every transaction on the document, the stored state's load (origin 'load')
-   * included; `originOf(transaction.origin)` says who made it. The change log
-   * hangs off this: it must stay cheap and synchronous. */
+  /** Observer. Runs after any committed change (debounced work like rule validation hangs off this). */
+  afterCommit?(room: Room, change: DocChange): void | Promise<void>;
+  /** Observer. A connection joined (after the initial sync messages were queued). */
+  onJoin?(room: Room, conn: Connection): void | Promise<void>;
+  /** Observer. Runs after every transaction on the document, the stored state's load (origin
+   * 'load') included; `originOf(transaction.origin)` says who made it. The change log hangs off
+   * this: it must stay cheap and synchronous. */
   afterTransaction?(room: Room, transaction: Y.Transaction): void;
+  /** Veto. A client's update passed the update check and the limits and is about to be applied.
+   * Return a `Refusal` to refuse it (the connection is closed with the declared code), or
+   * nothing to let it through. */
+  beforeClientUpdate?(room: Room, author: Connection, update: ClientUpdate): Refusal | null | undefined | void;
 }
+
+/** A client's update as a veto hook sees it. */
+export interface ClientUpdate {
+  /** The update as received (V1 encoding). */
+  bytes: Uint8Array;
+}
+
+/** A veto hook's refusal: retryable (45xx, the provider reconnects and resends) or final (44xx,
+ * the stock provider stops), and why, in words a person may read in the close reason. */
+export interface Refusal {
+  readonly retryable: boolean;
+  readonly reason: string;
+}
+
+export const refuse = {
+  /** Retrying will not help (the change is not acceptable as it is): close 4422. */
+  final: (reason: string): Refusal => ({ retryable: false, reason }),
+  /** The change may be accepted later: close 4522, the client resends after reconnecting. */
+  retryable: (reason: string): Refusal => ({ retryable: true, reason }),
+};
+
+/** The hooks as the room calls them: one runner over every feature's hooks. None of these throws;
+ * `beforeClientUpdate` answers with the close to use, or null. */
+export interface RoomHookCalls {
+  afterClientChange(room: Room, author: Connection, change: DocChange): void;
+  afterCommit(room: Room, change: DocChange): void;
+  onJoin(room: Room, conn: Connection): void;
+  afterTransaction(room: Room, transaction: Y.Transaction): void;
+  beforeClientUpdate(room: Room, author: Connection, update: ClientUpdate): { code: number; reason: string } | null;
+}
+
+/** Calls that do nothing: a room or manager built without features (unit tests, benchmarks). */
+export const NO_ROOM_HOOKS: RoomHookCalls = {
+  afterClientChange() {},
+  afterCommit() {},
+  onJoin() {},
+  afterTransaction() {},
+  beforeClientUpdate: () => null,
+};
 
 export interface RoomDeps {
   committer: GroupCommitter;
   logger: Logger;
-  hooks: RoomHooks;
+  hooks: RoomHookCalls;
   /** Called when the room's tail grew; the manager decides whether to compact. */
   onCommitted?: (room: Room, updates: number, bytes: number) => void;
   /** Sends to the other server processes holding this room (absent in a single process). */
@@ -105,8 +160,9 @@ export interface DurableSnapshot {
   yjsState: Uint8Array;
   /** sha256 of the canonical JSON (shared/node/content-hash.ts). */
   contentHash: string;
-  /** The notes as plain text (shared/notes-text.ts). */
-  notes: string;
+  /** Every root besides the configuration as plain text, by its path (`{ "#notes": "…" }`;
+   * shared/notes-text.ts `rootTexts`). */
+  texts: Record<string, string>;
 }
 
 /** What builds, versions and reviews freeze: a durable snapshot and the schema it was made under. */
@@ -121,14 +177,16 @@ export type RoomEdit =
    * configuration as it is at that instant (a one-field restore builds on it); it may throw to
    * refuse, before anything changes. */
   | { kind: 'config'; data: Record<string, unknown> | ((current: Record<string, unknown>) => Record<string, unknown>) }
-  /** The notes become a copy of the notes held in the Yjs state `from` (a version's). */
-  | { kind: 'notes'; from: Uint8Array };
+  /** The root the layout addresses as `path` (`#notes`) becomes a copy of that root in the Yjs
+   * state `from` (a version's). */
+  | { kind: 'root'; path: string; from: Uint8Array };
 
 /** What an applied edit changed, read from the room's document just before and just after it.
  * The promise resolves once the edit is durable, so `after` is too. */
 export interface AppliedEdit {
   config: { before: Record<string, unknown>; after: Record<string, unknown> };
-  notes: { before: string; after: string };
+  /** Every root besides the configuration as plain text, by path (`rootTexts`). */
+  texts: { before: Record<string, string>; after: Record<string, string> };
 }
 
 /** Why `applyAs` refused: the same limits as a client's update (server/settings.ts). */

@@ -7,17 +7,19 @@
  */
 import * as Y from 'yjs';
 import { configToJson, writeConfig } from '../../shared/doc-binding.ts';
-import { notesText, replaceNotes } from '../../shared/notes-text.ts';
+import { rootNamedByPath } from '../../shared/doc-layout.ts';
+import { replaceRoot, rootTexts } from '../../shared/notes-text.ts';
 import type { RoomEdit } from './room-contract.ts';
 
 /** What the edited parts of a document hold, for the answer to the caller. */
 export interface EditedParts {
   config: Record<string, unknown>;
-  notes: string;
+  /** Every root besides the configuration as plain text, by path. */
+  texts: Record<string, string>;
 }
 
 export function editedParts(doc: Y.Doc): EditedParts {
-  return { config: configToJson(doc) as Record<string, unknown>, notes: notesText(doc) };
+  return { config: configToJson(doc) as Record<string, unknown>, texts: rootTexts(doc) };
 }
 
 /** The one update that makes `edits` on `doc` (null when they change nothing). `before` is
@@ -33,7 +35,7 @@ export function updateForEdits(doc: Y.Doc, before: EditedParts, edits: readonly 
     scratch.transact(() => {
       for (const edit of planned) {
         if (edit.kind === 'config') writeConfig(scratch, edit.data as Record<string, unknown>);
-        else replaceNotesFrom(scratch, edit.from);
+        else replaceRootFrom(scratch, edit.path, edit.from);
       }
     });
   } finally {
@@ -42,11 +44,13 @@ export function updateForEdits(doc: Y.Doc, before: EditedParts, edits: readonly 
   return made.length === 1 ? made[0] : made.length > 1 ? Y.mergeUpdates(made) : null;
 }
 
-function replaceNotesFrom(target: Y.Doc, state: Uint8Array): void {
+function replaceRootFrom(target: Y.Doc, path: string, state: Uint8Array): void {
+  const root = rootNamedByPath(path);
+  if (!root) throw new Error(`the layout has no root at "${path}"`);
   const source = new Y.Doc();
   try {
     Y.applyUpdate(source, state);
-    replaceNotes(target, source);
+    replaceRoot(target, source, root);
   } finally {
     source.destroy();
   }

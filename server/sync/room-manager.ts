@@ -10,7 +10,8 @@ import { mergeStored } from '../storage/stored-doc.ts';
 import type { DocStorage, StoredDoc } from '../storage/types.ts';
 import type { Connection } from './connection.ts';
 import type { GroupCommitter } from './group-committer.ts';
-import { Room, type RoomHooks, type RoomLimits } from './room.ts';
+import { Room, type RoomHookCalls, type RoomLimits } from './room.ts';
+import { NO_ROOM_HOOKS } from './room-contract.ts';
 import { BusKind, type BusMessage, type RoomBus, type Subscription } from './room-bus.ts';
 import { RoomCatchUp, type CatchUpObserver } from './room-catch-up.ts';
 import type { SyncObserver } from '../metrics.ts';
@@ -42,7 +43,9 @@ export interface RoomManagerOptions {
   storage: DocStorage;
   committer: GroupCommitter;
   logger: Logger;
-  hooks?: RoomHooks;
+  /** Every feature's room hooks, run under their policies (server/features/hook-runner.ts);
+   * none without features. */
+  hooks?: RoomHookCalls;
   idleUnloadMs?: number;
   compactAfterUpdates?: number;
   compactAfterBytes?: number;
@@ -67,13 +70,13 @@ export class RoomManager {
   private readonly idleUnloadMs: number;
   private readonly compactAfterUpdates: number;
   private readonly compactAfterBytes: number;
-  private hooks: RoomHooks;
+  private readonly hooks: RoomHookCalls;
 
   constructor(private readonly options: RoomManagerOptions) {
     this.idleUnloadMs = options.idleUnloadMs ?? Timeouts.roomIdleUnloadMs;
     this.compactAfterUpdates = options.compactAfterUpdates ?? COMPACT_AFTER_UPDATES;
     this.compactAfterBytes = options.compactAfterBytes ?? COMPACT_AFTER_BYTES;
-    this.hooks = options.hooks ?? {};
+    this.hooks = options.hooks ?? NO_ROOM_HOOKS;
     this.catchUp = new RoomCatchUp({
       storage: options.storage,
       logger: options.logger,
@@ -84,11 +87,6 @@ export class RoomManager {
     // Single process: Postgres only changes through this process, nothing to catch up with.
     if (options.bus) this.catchUp.start();
     options.bus?.onReconnect(() => this.catchUp.requestAll('reconnect'));
-  }
-
-  /** Hooks are set after construction because they usually need the manager themselves. */
-  setHooks(hooks: RoomHooks): void {
-    this.hooks = hooks;
   }
 
   /** The loaded room, or null. Never loads. */
@@ -163,12 +161,7 @@ export class RoomManager {
     room = new Room(configId, {
       committer: this.options.committer,
       logger: logger.child({ configId }),
-      hooks: {
-        afterClientChange: (r, c, change) => this.hooks.afterClientChange?.(r, c, change),
-        afterCommit: (r, change) => this.hooks.afterCommit?.(r, change),
-        onJoin: (r, c) => this.hooks.onJoin?.(r, c),
-        afterTransaction: (r, t) => this.hooks.afterTransaction?.(r, t),
-      },
+      hooks: this.hooks,
       onCommitted: (r) => this.afterCommit(r),
       observer: this.options.observer,
       limits: this.options.limits,

@@ -9,31 +9,31 @@
  * The rest of the server reaches the document only through `DocumentRoom` (room-contract.ts):
  * `readDurable()` and `freeze()` read the committed copy (durable-state.ts), never the live
  * document, and `applyAs()` is the one write path besides sync, under the same limits.
+ *
+ * The y-protocols messages (sync steps, updates, awareness) are decoded and answered in
+ * sync-messages.ts; a client's accepted update comes back here through `applyClientUpdate`.
  */
-import * as decoding from 'lib0/decoding';
-import * as encoding from 'lib0/encoding';
 import * as awarenessProtocol from 'y-protocols/awareness';
-import * as syncProtocol from 'y-protocols/sync';
 import * as Y from 'yjs';
 import { declareRoots, DOC_LAYOUT, rootOf } from '../../shared/doc-layout.ts';
 import { encodeExt, type SavedAck } from '../../shared/ext-messages.ts';
 import { SCHEMA_VERSION } from '../../shared/schema/version.ts';
-import { AuthMessage, CloseCode, Limits, MessageType, SyncStep } from '../../shared/protocol.ts';
-import { Connection } from './connection.ts';
-import { stampAwarenessUpdate } from './presence.ts';
+import { Limits, MessageType } from '../../shared/protocol.ts';
+import type { Connection } from './connection.ts';
 import { BusKind, type BusMessage, type StoredRange } from './bus-frame.ts';
 import { applyStored } from '../storage/stored-doc.ts';
 import { DurableState, durableSnapshotOf } from './durable-state.ts';
 import { editedParts, updateForEdits } from './room-edits.ts';
 import { StoredSeq } from './stored-seq.ts';
-import { checkClientUpdate } from './update-check.ts';
+import { encodeAwareness, encodeSyncUpdate, greet, handleMessage } from './sync-messages.ts';
 
-export { actorOrigin, LOAD_ORIGIN, originOf, REMOTE_ORIGIN, RoomWriteRefused, SERVER_ORIGIN } from './room-contract.ts';
+export { actorOrigin, LOAD_ORIGIN, originOf, refuse, REMOTE_ORIGIN, RoomWriteRefused, SERVER_ORIGIN } from './room-contract.ts';
 export type {
   Actor,
   ActorOrigin,
   ActorSource,
   AppliedEdit,
+  ClientUpdate,
   DocChange,
   DocOrigin,
   DocumentRoom,
@@ -41,7 +41,9 @@ export type {
   DurableSnapshot,
   FrozenState,
   RoomDeps,
+  Refusal,
   RoomEdit,
+  RoomHookCalls,
   RoomHooks,
   RoomLimits,
 } from './room-contract.ts';
@@ -110,7 +112,8 @@ export class Room implements DocumentRoom {
 
   constructor(
     readonly configId: string,
-    private readonly deps: RoomDeps,
+    /** What the room is built from; read by the sync-protocol handling (sync-messages.ts) too. */
+    readonly deps: RoomDeps,
   ) {
     // Without peers (no bus) nothing else writes this configuration: no catch-up, nothing to track.
     this.stored = new StoredSeq(Date.now, !deps.publish);
@@ -230,7 +233,7 @@ export class Room implements DocumentRoom {
     if (update) Y.applyUpdate(this.doc, update, origin);
     const after = editedParts(this.doc);
     await this.committedThrough(this.appliedSeq);
-    return { config: { before: before.config, after: after.config }, notes: { before: before.notes, after: after.notes } };
+    return { config: { before: before.config, after: after.config }, texts: { before: before.texts, after: after.texts } };
   }
 
   addConnection(conn: Connection): void {
@@ -239,18 +242,8 @@ export class Room implements DocumentRoom {
       clearTimeout(this.idleTimer);
       this.idleTimer = null;
     }
-    // Sync step 1: ask the client for what the server lacks.
-    const encoder = encoding.createEncoder();
-    encoding.writeVarUint(encoder, MessageType.sync);
-    syncProtocol.writeSyncStep1(encoder, this.doc);
-    conn.send(encoding.toUint8Array(encoder));
-    const states = this.awareness.getStates();
-    if (states.size > 0) {
-      conn.send(
-        encodeAwareness(awarenessProtocol.encodeAwarenessUpdate(this.awareness, [...states.keys()])),
-      );
-    }
-    this.deps.hooks.onJoin?.(this, conn);
+    greet(this, conn);
+    this.deps.hooks.onJoin(this, conn);
   }
 
   removeConnection(conn: Connection): void {
@@ -261,45 +254,10 @@ export class Room implements DocumentRoom {
     }
   }
 
-  /** Entry point for every frame a client sends. Never throws: bad input closes that connection. */
+  /** Entry point for every frame a client sends (sync-messages.ts). Never throws: bad input
+   * closes that connection. */
   handleMessage(conn: Connection, data: Uint8Array): void {
-    if (conn.closed) return;
-    if (data.length > (this.deps.limits ?? Limits).maxMessageBytes) {
-      this.reject(conn, 'messageTooLarge', CloseCode.messageTooLarge);
-      return;
-    }
-    try {
-      const decoder = decoding.createDecoder(data);
-      const type = decoding.readVarUint(decoder);
-      switch (type) {
-        case MessageType.sync:
-          this.handleSync(conn, decoder);
-          break;
-        case MessageType.awareness:
-          this.handleAwareness(conn, decoding.readVarUint8Array(decoder));
-          break;
-        case MessageType.queryAwareness:
-          conn.send(
-            encodeAwareness(
-              awarenessProtocol.encodeAwarenessUpdate(this.awareness, [...this.awareness.getStates().keys()]),
-            ),
-          );
-          break;
-        case MessageType.auth:
-          // Clients have nothing to say on this channel; permission is decided by the server.
-          break;
-        default:
-          this.reject(conn, 'malformed', CloseCode.malformed);
-      }
-    } catch (error) {
-      this.deps.logger.warn({ err: error, conn: conn.id, configId: this.configId }, 'malformed message');
-      this.reject(conn, 'malformed', CloseCode.malformed);
-    }
-  }
-
-  private reject(conn: Connection, reason: string, close: { code: number; reason: string }): void {
-    this.deps.observer?.rejected(reason);
-    conn.close(close);
+    handleMessage(this, conn, data);
   }
 
   /** Sends a message to every connection that asked for extension messages. */
@@ -307,47 +265,17 @@ export class Room implements DocumentRoom {
     for (const c of this.connections) if (c.ext) c.send(message);
   }
 
-  private handleSync(conn: Connection, decoder: decoding.Decoder): void {
-    const step = decoding.readVarUint(decoder);
-    if (step === SyncStep.step1) {
-      const stateVector = decoding.readVarUint8Array(decoder);
-      const encoder = encoding.createEncoder();
-      encoding.writeVarUint(encoder, MessageType.sync);
-      encoding.writeVarUint(encoder, SyncStep.step2);
-      encoding.writeVarUint8Array(encoder, Y.encodeStateAsUpdate(this.doc, stateVector));
-      const reply = encoding.toUint8Array(encoder);
-      // The state may hold changes still being committed: hold the reply until they are durable.
-      this.afterCommitOf(this.appliedSeq, () => conn.send(reply));
-      return;
-    }
-    if (step !== SyncStep.step2 && step !== SyncStep.update) {
-      this.reject(conn, 'malformed', CloseCode.malformed);
-      return;
-    }
-    const update = decoding.readVarUint8Array(decoder);
-    if (!conn.canWrite) {
-      this.refuseReadOnly(conn);
-      return;
-    }
-    const check = checkClientUpdate(update, this.doc);
-    if (!check.ok) {
-      this.deps.logger.warn({ conn: conn.id, configId: this.configId, reason: check.reason }, 'update refused');
-      if (check.retry) {
-        // What it builds on may be stored already (a peer's publication lost): read it back so
-        // the client's retry finds it.
-        this.deps.onBehind?.(this, 'pending');
-        this.reject(conn, 'notYetKnown', CloseCode.notYetKnown);
-      } else this.reject(conn, 'malformed', { code: CloseCode.malformed.code, reason: check.reason });
-      return;
-    }
-    if (this.approxBytes + update.length > (this.deps.limits ?? Limits).maxDocumentBytes) {
-      this.reject(conn, 'documentTooLarge', CloseCode.documentTooLarge);
-      return;
-    }
-    if (this.unsaved >= (this.deps.limits ?? Limits).maxUnsavedUpdatesPerRoom) {
-      this.reject(conn, 'unsavedBacklog', CloseCode.unsavedBacklog);
-      return;
-    }
+  /** Runs `run` once everything applied so far is durable (at once when it already is). */
+  whenDurable(run: () => void): void {
+    this.afterCommitOf(this.appliedSeq, run);
+  }
+
+  /**
+   * Applies a client's update that passed the update check, the limits and the features' veto
+   * hooks: the update and whatever the hooks do on top of it (repairs) form one group, committed
+   * together and fanned out once durable. The author's "saved" ack follows the same commit.
+   */
+  applyClientUpdate(conn: Connection, update: Uint8Array, clocks: Record<string, number>): void {
     this.deps.observer?.applied();
     conn.received += 1;
     const seqOfMessage = conn.received;
@@ -357,7 +285,7 @@ export class Room implements DocumentRoom {
       Y.applyUpdate(this.doc, update, conn.origin);
       // Known from the update event of the apply (nothing changed: nothing to check).
       const touchedConfig = group.touchedConfig;
-      this.deps.hooks.afterClientChange?.(this, conn, { touchedConfig });
+      this.deps.hooks.afterClientChange(this, conn, { touchedConfig });
     } finally {
       this.collecting = null;
       this.commitGroup(group);
@@ -366,30 +294,10 @@ export class Room implements DocumentRoom {
     // message changed nothing because the server already had it).
     if (conn.ext) {
       this.afterCommitOf(this.appliedSeq, () => {
-        const ack: SavedAck = { seq: seqOfMessage, clocks: check.clocks };
+        const ack: SavedAck = { seq: seqOfMessage, clocks };
         conn.send(encodeExt(MessageType.saved, ack));
       });
     }
-  }
-
-  private refuseReadOnly(conn: Connection): void {
-    this.deps.observer?.rejected('readOnly');
-    if (conn.toldReadOnly) return;
-    conn.toldReadOnly = true;
-    const encoder = encoding.createEncoder();
-    encoding.writeVarUint(encoder, MessageType.auth);
-    encoding.writeVarUint(encoder, AuthMessage.permissionDenied);
-    encoding.writeVarString(encoder, `read-only: your role is ${conn.principal.role}`);
-    conn.send(encoding.toUint8Array(encoder));
-  }
-
-  private handleAwareness(conn: Connection, payload: Uint8Array): void {
-    if (payload.length > Limits.maxAwarenessBytes) {
-      this.reject(conn, 'messageTooLarge', CloseCode.messageTooLarge);
-      return;
-    }
-    const stamped = stampAwarenessUpdate(payload, conn, (id) => this.awarenessOwners.get(id));
-    if (stamped) awarenessProtocol.applyAwarenessUpdate(this.awareness, stamped, conn);
   }
 
   private readonly onDocUpdate = (update: Uint8Array, origin: unknown, _doc: Y.Doc, transaction: Y.Transaction): void => {
@@ -400,7 +308,7 @@ export class Room implements DocumentRoom {
       this.approxBytes += update.length;
       const message = encodeSyncUpdate(update);
       for (const c of this.connections) c.send(message);
-      this.deps.hooks.afterCommit?.(this, { touchedConfig: changedUnder(transaction, this.schemaChecked) });
+      this.deps.hooks.afterCommit(this, { touchedConfig: changedUnder(transaction, this.schemaChecked) });
       return;
     }
     const touchedConfig = changedUnder(transaction, this.schemaChecked);
@@ -434,7 +342,7 @@ export class Room implements DocumentRoom {
         this.fanOut(group, { prev, ids });
         this.runWaiters();
         this.deps.onCommitted?.(this, group.updates.length, bytes);
-        this.deps.hooks.afterCommit?.(this, { touchedConfig: group.touchedConfig });
+        this.deps.hooks.afterCommit(this, { touchedConfig: group.touchedConfig });
       });
     });
   }
@@ -467,14 +375,10 @@ export class Room implements DocumentRoom {
     for (const w of ready) w.run();
   }
 
+  // The hook runner never throws (server/features/hook-runner.ts): thrown inside Yjs' transaction
+  // cleanup a feature's error would abort the message that made the change.
   private readonly onAfterTransaction = (transaction: Y.Transaction): void => {
-    try {
-      this.deps.hooks.afterTransaction?.(this, transaction);
-    } catch (error) {
-      // Thrown inside Yjs' transaction cleanup it would abort the message that made the change;
-      // the change itself is applied and must still be committed and fanned out.
-      this.deps.logger.error({ err: error, configId: this.configId }, 'afterTransaction hook failed');
-    }
+    this.deps.hooks.afterTransaction(this, transaction);
   };
 
   private readonly onAwarenessUpdate = (
@@ -524,18 +428,4 @@ export class Room implements DocumentRoom {
     this.durable.destroy();
     if (this.idleTimer) clearTimeout(this.idleTimer);
   }
-}
-
-function encodeSyncUpdate(update: Uint8Array): Uint8Array {
-  const encoder = encoding.createEncoder();
-  encoding.writeVarUint(encoder, MessageType.sync);
-  syncProtocol.writeUpdate(encoder, update);
-  return encoding.toUint8Array(encoder);
-}
-
-function encodeAwareness(update: Uint8Array): Uint8Array {
-  const encoder = encoding.createEncoder();
-  encoding.writeVarUint(encoder, MessageType.awareness);
-  encoding.writeVarUint8Array(encoder, update);
-  return encoding.toUint8Array(encoder);
 }

@@ -11,7 +11,9 @@ import * as Y from 'yjs';
 import { MISSING_DEPENDENCY, PlacementResolver } from './update-placement.ts';
 
 export type UpdateCheck =
-  | { ok: true; clocks: Record<string, number> }
+  /** `roots`: the names of the layout's roots the update writes or deletes under
+   * (shared/doc-layout.ts); each needs its own write action. */
+  | { ok: true; clocks: Record<string, number>; roots: Set<string> }
   /** `retry`: the update may become acceptable once the server has the changes it builds on. */
   | { ok: false; reason: string; retry?: boolean };
 
@@ -28,16 +30,19 @@ export function checkClientUpdate(update: Uint8Array, doc: Y.Doc): UpdateCheck {
   const deletions = resolver.deletions(decoded.ds);
   if (deletions) return { ok: false, reason: deletions, retry: true };
   const clocks: Record<string, number> = {};
+  const roots = resolver.deletedRoots(decoded.ds);
   for (const struct of decoded.structs) {
     // Structs the document already has are checked too: Yjs still resolves their dependencies and
     // would keep one with a forged, missing origin pending (and hand it out in sync step 2).
     if (struct instanceof Y.Item) {
       const refusal = resolver.refusal(struct);
       if (refusal) return { ok: false, reason: refusal, retry: refusal === MISSING_DEPENDENCY || undefined };
+      const root = resolver.rootOf(struct);
+      if (root !== undefined) roots.add(root);
     }
     const client = String(struct.id.client);
     const end = struct.id.clock + struct.length;
     if ((clocks[client] ?? 0) < end) clocks[client] = end;
   }
-  return { ok: true, clocks };
+  return { ok: true, clocks, roots };
 }

@@ -33,8 +33,9 @@ type ParentKind = 'mapRoot' | 'fragmentRoot' | 'map' | 'array' | 'text' | 'xmlEl
 type ContentKind = 'deleted' | 'json' | 'string' | 'format' | 'embed' | 'binary' | 'legacyJson' | 'subdoc' | 'map' | 'array' | 'text' | 'xmlElement' | 'xmlText' | 'unsupported';
 
 type Placement =
-  /** `root`: the root's name when the parent is a root (for the refusal's words). */
-  | { parent: ParentKind; key: string | null; root?: string }
+  /** `root`: the root's name when the parent is a root (for the refusal's words); `under`: the
+   * name of the root the struct lands under, however deep (what the update touches). */
+  | { parent: ParentKind; key: string | null; root?: string; under: string }
   /** The parent is gone (garbage collected or deleted): Yjs discards the content on arrival. */
   | { gone: true }
   | { refused: string };
@@ -78,7 +79,7 @@ const ROOT_WORDS: Record<RootKind, string> = { map: 'a map', xmlFragment: 'an XM
 const ROOTS: ReadonlyMap<string, RootDeclaration> = new Map(DOC_LAYOUT.map((r) => [r.name, r]));
 
 function rootPlacement(root: RootDeclaration, key: string | null): Placement {
-  return { parent: ROOT_PLACES[root.kind], key, root: root.name };
+  return { parent: ROOT_PLACES[root.kind], key, root: root.name, under: root.name };
 }
 
 function parentWords(placement: { parent: ParentKind; root?: string }): string {
@@ -204,12 +205,61 @@ const MISSING = MISSING_DEPENDENCY;
 export class PlacementResolver {
   private readonly index: StructIndex;
   private readonly memo = new Map<Y.Item, Placement>();
+  /** Parent items of the update being resolved right now (a crafted cycle of parents ends here). */
+  private readonly resolving = new Set<Y.Item>();
+  /** The document's root types by name, the other way round. */
+  private readonly rootNames: Map<Y.AbstractType<unknown>, string>;
 
   constructor(
     doc: Y.Doc,
     private readonly structs: readonly Struct[],
   ) {
     this.index = new StructIndex(doc, structs);
+    this.rootNames = new Map([...doc.share.entries()].map(([name, type]) => [type as Y.AbstractType<unknown>, name]));
+  }
+
+  /** The root a type of the document lives under, or undefined (a detached type). */
+  private rootNameOf(type: Y.AbstractType<unknown>): string | undefined {
+    let t = type;
+    while (t._item) t = t._item.parent as Y.AbstractType<unknown>;
+    return this.rootNames.get(t);
+  }
+
+  /** The root `item` of the update lands under, or undefined when it lands nowhere (refused, or
+   * its parent is gone). */
+  rootOf(item: Y.Item): string | undefined {
+    const placement = this.placementOf(item);
+    return 'under' in placement ? placement.under : undefined;
+  }
+
+  /**
+   * The roots whose content the update deletes: the roots of the structs its delete set names,
+   * in the document or in the update itself. Call after `deletions` found nothing to refuse.
+   */
+  deletedRoots(ds: { clients: Map<number, Array<{ clock: number; len: number }>> }): Set<string> {
+    const roots = new Set<string>();
+    for (const [client, ranges] of ds.clients) {
+      const inDoc = this.index.doc.store.clients.get(client);
+      const known = this.index.known(client);
+      for (const { clock, len } of ranges) {
+        const end = clock + len;
+        if (inDoc && clock < known) {
+          for (let i = Y.findIndexSS(inDoc, clock); i < inDoc.length && inDoc[i].id.clock < end; i++) {
+            const s = inDoc[i];
+            const name = s instanceof Y.Item && s.parent ? this.rootNameOf(s.parent as Y.AbstractType<unknown>) : undefined;
+            if (name) roots.add(name);
+          }
+        }
+        for (let c = Math.max(clock, known); c < end; ) {
+          const s = this.index.inUpdate(Y.createID(client, c));
+          if (!s) break;
+          const name = s instanceof Y.Item ? this.rootOf(s) : undefined;
+          if (name) roots.add(name);
+          c = s.id.clock + s.length;
+        }
+      }
+    }
+    return roots;
   }
 
   /**
@@ -272,7 +322,8 @@ export class PlacementResolver {
       const root = name === undefined ? undefined : ROOTS.get(name);
       return root ? rootPlacement(root, struct.parentSub) : { refused: 'update writes under a root the layout does not have' };
     }
-    return { parent: typeKind(parent), key: struct.parentSub };
+    const under = this.rootNameOf(parent);
+    return under === undefined ? { gone: true } : { parent: typeKind(parent), key: struct.parentSub, under };
   }
 
   /**
@@ -286,12 +337,15 @@ export class PlacementResolver {
       return root ? rootPlacement(root, item.parentSub) : { refused: `update writes to unknown root "${parent.slice(0, 40)}"` };
     }
     if (parent instanceof Y.ID) {
-      const holder = this.index.inDoc(parent) ?? this.index.inUpdate(parent);
+      const inDoc = this.index.inDoc(parent);
+      const holder = inDoc ?? this.index.inUpdate(parent);
       if (!holder || holder instanceof Y.Skip) return { refused: MISSING };
       if (holder instanceof Y.GC || holder.content instanceof Y.ContentDeleted) return { gone: true };
       if (!(holder.content instanceof Y.ContentType)) return { refused: 'update names a parent that is not a shared type' };
       const kind = typeKind(holder.content.type);
-      return { parent: kind, key: item.parentSub };
+      const under = inDoc ? (this.rootNameOf(holder.parent as Y.AbstractType<unknown>) ?? { gone: true as const }) : this.underOfUpdateHolder(holder);
+      if (typeof under !== 'string') return under;
+      return { parent: kind, key: item.parentSub, under };
     }
     const find = (id: Y.ID | null) => {
       if (!id) return null;
@@ -309,6 +363,20 @@ export class PlacementResolver {
     if (!neighbour) return { refused: 'update has an item without a parent' };
     if (neighbour.inDoc) return this.docPlacement(neighbour.struct as Y.Item);
     return { from: neighbour.struct as Y.Item };
+  }
+
+  /** The root a parent item of the update lives under, resolved like any item of the update
+   * (types nest a few levels deep, so this recursion is only as deep as the nesting; a crafted
+   * cycle of parents is refused). */
+  private underOfUpdateHolder(holder: Y.Item): string | { refused: string } | { gone: true } {
+    if (this.resolving.has(holder)) return { refused: MISSING };
+    this.resolving.add(holder);
+    try {
+      const placement = this.placementOf(holder);
+      return 'under' in placement ? placement.under : placement;
+    } finally {
+      this.resolving.delete(holder);
+    }
   }
 
   /** Resolves without recursion: an update may chain thousands of items through their origins. */

@@ -1,7 +1,7 @@
 /**
  * Trash routes: `GET /api/trash` lists the caller's deleted configurations with the date each
  * leaves the trash for good; `POST /api/configs/:id/restore` brings one back whole (owner only).
- * Deleting is `DELETE /api/configs/:id` (server/routes/configs.ts), which only marks the row.
+ * Deleting is `DELETE /api/configs/:id` (server/configs/routes.ts), which only marks the row.
  */
 import { Hono } from 'hono';
 import type { AccessStore } from '../auth/access-store.ts';

@@ -12,9 +12,9 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { Hono, type Context } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
-import type { Accounts, User } from '../auth/accounts.ts';
-import { requireSession, type AppEnv } from '../auth/actor.ts';
-import { issueSessionCookie } from '../auth/session-cookie.ts';
+import type { Accounts, User } from './accounts.ts';
+import { requireSession, type AppEnv } from './actor.ts';
+import { issueSessionCookie } from './session-cookie.ts';
 import { ApiError, readJsonObject } from '../http-errors.ts';
 import { safeNext } from '../../shared/safe-next.ts';
 

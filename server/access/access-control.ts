@@ -7,13 +7,13 @@
  * is applied live (edits start being dropped, presence shows the new role), and its expiry stays
  * the earlier of session and link (architecture.md, "Access").
  */
-import type { AccessEnforcer, AccessScope } from './auth/access-revalidation.ts';
-import { CloseCode } from '../shared/protocol.ts';
-import type { Role } from '../shared/roles.ts';
-import type { Connection } from './sync/connection.ts';
-import { restampConnection } from './sync/presence.ts';
-import type { RoomManager } from './sync/room-manager.ts';
-import type { ConnectionRegistry } from './ws-transport.ts';
+import type { AccessEnforcer, AccessScope } from '../auth/access-revalidation.ts';
+import { CloseCode } from '../../shared/protocol.ts';
+import type { Role } from '../../shared/roles.ts';
+import type { Connection } from '../sync/connection.ts';
+import { restampConnection } from '../sync/presence.ts';
+import type { Room } from '../sync/room.ts';
+import type { ConnectionRegistry } from '../ws-transport.ts';
 
 export type { AccessScope };
 
@@ -53,14 +53,15 @@ export function scopeOf(message: unknown): AccessScope | null {
 
 export function createAccessControl(deps: {
   registry: ConnectionRegistry;
-  manager: RoomManager;
+  /** The loaded room of a configuration, or null (a role change restamps presence there). */
+  peek: (configId: string) => Room | null;
   bus?: AccessEventBus;
   /** Re-decides connections (the revalidator's `recheck`; without a scope: all of them). */
   recheck: (scope?: AccessScope) => Promise<void>;
   /** A session ended (here or on another process): drop any cached copy of it. */
   forgetSession?: (sessionId: string) => void;
 }) {
-  const { registry, manager } = deps;
+  const { registry } = deps;
 
   const apply = (scope: AccessScope): Promise<void> => {
     if ('sessionId' in scope) deps.forgetSession?.(scope.sessionId);
@@ -92,7 +93,7 @@ export function createAccessControl(deps: {
     setRole(configId: string, conn: Connection, role: Role) {
       conn.principal.role = role;
       conn.toldReadOnly = false;
-      const room = manager.peek(configId);
+      const room = deps.peek(configId);
       if (room) restampConnection(room.awareness, conn);
     },
   };

@@ -18,7 +18,7 @@ import type { AccessStore } from '../auth/access-store.ts';
 import { authorize, denialError, principalOf, requireAction } from '../access/authorize.ts';
 import type { AppEnv } from '../auth/actor.ts';
 import { isUuid } from '../../shared/uuid.ts';
-import type { BuildsContext } from '../builds-context.ts';
+import type { BuildsContext } from './builds-context.ts';
 import { ApiError, notFound, readJsonObject, unprocessable } from '../http-errors.ts';
 import type { DocStorage } from '../storage/types.ts';
 import type { DocumentRooms } from '../sync/room.ts';

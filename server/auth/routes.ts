@@ -3,13 +3,13 @@
  * for the browser and the same token as a bearer for API clients.
  */
 import { Hono, type Context } from 'hono';
-import { normalizeEmail, type Accounts, type User } from '../auth/accounts.ts';
-import { colorFor, requireSession, type AppEnv } from '../auth/actor.ts';
-import { clearSessionCookie, issueSessionCookie } from '../auth/session-cookie.ts';
-import type { LoginThrottle } from '../auth/login-throttle.ts';
-import { HasherBusyError, type PasswordHasher } from '../auth/password-hasher.ts';
-import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from '../auth/passwords.ts';
-import { FixedWindowLimiter } from '../auth/rate-limit.ts';
+import { normalizeEmail, type Accounts, type User } from './accounts.ts';
+import { colorFor, requireSession, type AppEnv } from './actor.ts';
+import { clearSessionCookie, issueSessionCookie } from './session-cookie.ts';
+import type { LoginThrottle } from './login-throttle.ts';
+import { HasherBusyError, type PasswordHasher } from './password-hasher.ts';
+import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from './passwords.ts';
+import { FixedWindowLimiter } from './rate-limit.ts';
 import { addressKey } from '../request-trust/client-address.ts';
 import { ApiError, readJsonObject } from '../http-errors.ts';
 

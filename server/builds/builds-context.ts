@@ -13,10 +13,10 @@ import {
   type BuildEventHub,
   type BuildKeys,
   type BuildQueue,
-} from '../shared/node/builds/index.ts';
-import { builderAvailable } from '../shared/node/builds/builder-setup.ts';
-import type { Db } from './db/connect.ts';
-import { watchRedisLink } from './redis-link.ts';
+} from '../../shared/node/builds/index.ts';
+import { builderAvailable } from '../../shared/node/builds/builder-setup.ts';
+import type { Db } from '../db/connect.ts';
+import { watchRedisLink } from '../redis-link.ts';
 
 /** A Redis command that has not answered in this long fails, so requests answer 503 instead of hanging. */
 const REDIS_COMMAND_TIMEOUT_MS = 2_000;

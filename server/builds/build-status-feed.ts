@@ -10,9 +10,9 @@
  */
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import { decodeBuildStatusNotice, type BuildStatusNotice } from '../shared/builds/events.ts';
-import type { BuildKeys } from '../shared/builds/keys.ts';
-import type { ExtKind, ExtPayloads } from '../shared/ext-messages.ts';
+import { decodeBuildStatusNotice, type BuildStatusNotice } from '../../shared/builds/events.ts';
+import type { BuildKeys } from '../../shared/builds/keys.ts';
+import type { ExtKind, ExtPayloads } from '../../shared/ext-messages.ts';
 
 /** Where the events go: this process's clients of one configuration (`RoomManager.deliverExt`). */
 export type DeliverExt = <K extends ExtKind>(configId: string, kind: K, payload: ExtPayloads[K]) => void;

@@ -10,12 +10,12 @@ import { initialState, readDurable } from '../config-doc.ts';
 import { badRequest, notFound, readJsonObject } from '../http-errors.ts';
 import type { DocStorage } from '../storage/types.ts';
 import type { DocumentRooms } from '../sync/room.ts';
-import type { ConfigHooks } from './config-hooks.ts';
+import type { ConfigRules } from './config-rules.ts';
 
 export interface ConfigRoutesDeps {
   storage: DocStorage;
   manager: DocumentRooms;
-  hooks: ConfigHooks;
+  rules: ConfigRules;
   access: AccessStore;
 }
 
@@ -28,7 +28,7 @@ export function readName(body: Record<string, unknown>, required: boolean): stri
 }
 
 export function configRoutes(deps: ConfigRoutesDeps): Hono<AppEnv> {
-  const { storage, manager, hooks, access } = deps;
+  const { storage, manager, rules, access } = deps;
   const app = new Hono<AppEnv>();
 
   app.get('/', async (c) => {
@@ -45,7 +45,7 @@ export function configRoutes(deps: ConfigRoutesDeps): Hono<AppEnv> {
     if (body.data !== undefined && (typeof body.data !== 'object' || body.data === null || Array.isArray(body.data))) {
       throw badRequest('data must be a JSON object');
     }
-    const data = hooks.prepareNewData((body.data as Record<string, unknown> | undefined) ?? {});
+    const data = rules.prepareNewData((body.data as Record<string, unknown> | undefined) ?? {});
     const record = await storage.createConfig({ name, initialState: initialState(data), ownerId: session.user.id });
     return c.json({ id: record.id, name: record.name, createdAt: record.createdAt, updatedAt: record.updatedAt }, 201);
   });
@@ -59,7 +59,7 @@ export function configRoutes(deps: ConfigRoutesDeps): Hono<AppEnv> {
       id: record.id,
       name: record.name,
       data,
-      ...hooks.describe(record.id, data),
+      ...rules.describe(record.id, data),
       role,
       updatedAt: record.updatedAt,
     });
@@ -78,7 +78,7 @@ export function configRoutes(deps: ConfigRoutesDeps): Hono<AppEnv> {
     const id = c.req.param('id');
     await requireAction(deps, c.get('actor'), id, 'delete');
     if (!(await storage.deleteConfig(id))) throw notFound();
-    hooks.onDeleted(id);
+    rules.onDeleted(id);
     return c.body(null, 204);
   });
 

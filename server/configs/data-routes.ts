@@ -16,13 +16,13 @@ import { ApiError, badRequest, isJsonContentType, notFound, readJsonObject, unpr
 import type { DocStorage } from '../storage/types.ts';
 import { actingOrigin } from '../history/people.ts';
 import type { DocumentRooms } from '../sync/room.ts';
-import type { ConfigHooks } from './config-hooks.ts';
-import { readName } from './configs.ts';
+import type { ConfigRules } from './config-rules.ts';
+import { readName } from './routes.ts';
 
 export interface ConfigDataDeps {
   storage: DocStorage;
   manager: DocumentRooms;
-  hooks: ConfigHooks;
+  rules: ConfigRules;
   access: AccessStore;
 }
 
@@ -44,7 +44,7 @@ export function requireWellShaped(data: unknown): Record<string, unknown> {
 }
 
 export function configDataRoutes(deps: ConfigDataDeps): Hono<AppEnv> {
-  const { storage, manager, hooks } = deps;
+  const { storage, manager, rules } = deps;
   const app = new Hono<AppEnv>();
 
   app.put('/:id/data', async (c) => {
@@ -58,7 +58,7 @@ export function configDataRoutes(deps: ConfigDataDeps): Hono<AppEnv> {
     // Credited to the caller in the change log; resolves once durable.
     await room.applyAs(actingOrigin(access, 'rest'), [{ kind: 'config', data }]);
     const current = room.readDurable().configJson;
-    return c.json({ id: record.id, name: record.name, data: current, ...hooks.describe(record.id, current) });
+    return c.json({ id: record.id, name: record.name, data: current, ...rules.describe(record.id, current) });
   });
 
   app.post('/import', async (c) => {
@@ -87,7 +87,7 @@ export function configDataRoutes(deps: ConfigDataDeps): Hono<AppEnv> {
     }
     if (conf === null) {
       name = readName(body, true)!;
-      prepared = hooks.prepareNewData(requireWellShaped(body.data ?? {}));
+      prepared = rules.prepareNewData(requireWellShaped(body.data ?? {}));
     } else {
       // Never refused for what the text contains, only for its size (shared/conf/conf-import.ts).
       let parsed;
@@ -101,7 +101,7 @@ export function configDataRoutes(deps: ConfigDataDeps): Hono<AppEnv> {
       const fallback = parsed.name?.trim() || (typeof parsed.data.BOARD === 'string' ? parsed.data.BOARD : '') || 'Imported configuration';
       const given = typeof body.name === 'string' && body.name.trim() !== '' ? body.name : undefined;
       name = readName({ name: given ?? c.req.query('name') ?? fallback }, true)!;
-      prepared = hooks.prepareNewData(parsed.data);
+      prepared = rules.prepareNewData(parsed.data);
       // Deliberately empty in the file: the defaults must not come back.
       for (const key of parsed.unset) delete prepared[key];
       warnings = parsed.warnings;

@@ -9,13 +9,13 @@
  *   kept per room, pushed to extension (`?ext=`) clients when it changes, and returned by REST.
  */
 import type { Logger } from 'pino';
-import { configToJson } from '../shared/doc-binding.ts';
-import { checkDocShape, repairShape } from '../shared/doc-repair.ts';
-import { encodeExt } from '../shared/ext-messages.ts';
-import { MessageType } from '../shared/protocol.ts';
-import { validateConfig, type ValidationResult } from '../shared/validation/index.ts';
-import type { Connection } from './sync/connection.ts';
-import { SERVER_ORIGIN, type DocChange, type Room, type RoomHooks } from './sync/room.ts';
+import { configToJson } from '../../shared/doc-binding.ts';
+import { checkDocShape, repairShape } from '../../shared/doc-repair.ts';
+import { encodeExt } from '../../shared/ext-messages.ts';
+import { MessageType } from '../../shared/protocol.ts';
+import { validateConfig, type ValidationResult } from '../../shared/validation/index.ts';
+import type { Connection } from '../sync/connection.ts';
+import { SERVER_ORIGIN, type DocChange, type Room, type RoomHooks } from '../sync/room.ts';
 
 /** Validation of a burst of keystrokes runs once, this long after the burst's last commit. Short
  * enough that the Problems panel feels live, long enough to skip the intermediate states. */
