@@ -28,7 +28,7 @@ export type CaptureStrategy = 'fields' | 'text' | 'none';
 /**
  * Which server checks guard a root beyond the update check's placement rules:
  * - `schema`: the configuration schema: shape repair in the same commit (`doc-repair.ts`) and
- *   rule validation reported to clients (`server/schema-authority.ts`);
+ *   rule validation reported to clients (`server/schema-authority/schema-authority.ts`);
  * - `none`: placement rules only (the notes: any Tiptap content is fine).
  */
 export type RootChecks = 'schema' | 'none';

@@ -39,7 +39,7 @@ type HistoryPayload<K extends HistoryEvent['type']> = WithoutType<Extract<Histor
 
 /** A build of the configuration changed status (queued, running, succeeded, failed, cancelled,
  * or back to queued after a lost attempt). Pushed by every server process to its own clients of
- * the configuration, from the builders' status channel (server/build-status-feed.ts). */
+ * the configuration, from the builders' status channel (server/builds/build-status-feed.ts). */
 export interface BuildStatusPayload {
   buildId: string;
   status: BuildStatus;

@@ -1,6 +1,6 @@
 /**
  * Where to send someone after they sign in (`?next=` of the sign-in page, the GitHub round trip):
- * the one rule, used by the server (`server/routes/github-auth.ts`) and the browser
+ * the one rule, used by the server (`server/auth/github-routes.ts`) and the browser
  * (`client/app/app.tsx`), so an attacker's link can never make us redirect off-site (an open
  * redirect is a phishing tool with our name on it).
  *

@@ -1,5 +1,5 @@
 /**
- * Members and share links of a configuration (server/routes/access.ts). Owner only: everyone
+ * Members and share links of a configuration (server/access/routes.ts). Owner only: everyone
  * else gets 403, which is why the client shows the Share button to owners alone.
  */
 import type { Role, ShareRole } from '../../shared/roles.ts';

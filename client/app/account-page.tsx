@@ -2,7 +2,7 @@
 import { createResource, createSignal, Show, type JSX } from 'solid-js';
 import { ApiRequestError, type Api, type User } from './api.ts';
 
-/** Why GitHub sign-in or linking was refused (`/login?error=<code>`, server/routes/github-auth.ts).
+/** Why GitHub sign-in or linking was refused (`/login?error=<code>`, server/auth/github-routes.ts).
  * Only known codes are shown, in our words: text from the URL never reaches the page. */
 const GITHUB_ERRORS: Record<string, string> = {
   github_email_taken:

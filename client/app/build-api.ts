@@ -1,5 +1,5 @@
 /**
- * The builds part of the REST API (server/routes/builds.ts). Dates arrive as ISO strings. The log
+ * The builds part of the REST API (server/builds/routes.ts). Dates arrive as ISO strings. The log
  * stream and downloads are plain URLs (EventSource and links cannot send headers), so a guest's
  * share token travels as `?share=` there.
  */

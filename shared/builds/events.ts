@@ -6,7 +6,7 @@
  *
  * Status and progress events also go out on the one deployment-wide `BuildKeys.statusChannel`,
  * with the configuration they belong to, so every server process hears each change once and
- * tells that configuration's connected clients (server/build-status-feed.ts).
+ * tells that configuration's connected clients (server/builds/build-status-feed.ts).
  */
 import type { BuildStatus } from './status.ts';
 

@@ -1,7 +1,7 @@
 /**
  * The TypeScript view of one configuration. Every property is optional because a configuration
  * being edited is incomplete most of the time; `validateConfig` says whether it can be built.
- * `tests/schema-shape.test.ts` checks that these keys are exactly the schema's properties.
+ * `tests/schema-limits.test.ts` checks that these keys are exactly the schema's properties.
  *
  * UPPER_CASE keys are Armbian build variables (exported verbatim to config-<name>.conf);
  * camelCase keys are Boardroom's own (see config-properties.ts).

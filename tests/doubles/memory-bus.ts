@@ -1,12 +1,12 @@
 /**
  * Redis pub/sub between server processes, in memory, for the unit tier: each process gets a
- * RoomBus (server/sync/room-bus.ts) and an AccessEventBus (server/access-control.ts). Frames go
+ * RoomBus (server/sync/room-bus.ts) and an AccessEventBus (server/access/access-control.ts). Frames go
  * through the real wire format (bus-frame.ts) and arrive on a later turn, never at the sender,
  * like Redis. `down()` is an outage: publications are lost (as `enableOfflineQueue: false` loses
  * them) and `up()` tells every process it reconnected, so it catches up from storage.
  */
 import { randomBytes } from 'node:crypto';
-import type { AccessEventBus } from '../../server/access-control.ts';
+import type { AccessEventBus } from '../../server/access/access-control.ts';
 import { decodeFrame, encodeFrame, PROCESS_ID_BYTES } from '../../server/sync/bus-frame.ts';
 import type { BusHandler, BusKindValue, RoomBus, StoredRange } from '../../server/sync/room-bus.ts';
 
