@@ -19,6 +19,7 @@ import type { HealthChecks } from './routes/health.ts';
 import { GroupCommitter } from './sync/group-committer.ts';
 import { RoomManager } from './sync/room-manager.ts';
 import { createAccessControl } from './access-control.ts';
+import { createAdmissionCache } from './access/admission-cache.ts';
 import { createAccessRevalidator } from './auth/access-revalidation.ts';
 import type { GithubSettings } from './routes/github-auth.ts';
 import { createAbuseGuard } from './abuse-limits.ts';
@@ -163,6 +164,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const registry = new ConnectionRegistry();
   const accounts = createAccounts(database.db);
   const access = createAccessStore(database.db);
+  // WebSocket admission remembers granted member roles; access events drop them (access-control).
+  const admission = createAdmissionCache((configId, user) => access.memberRole(configId, user));
   const invitations = createInvitationStore(database.db);
   const mailer = options.smtpUrl ? createSmtpMailer({ smtpUrl: options.smtpUrl, from: options.mailFrom ?? DEFAULT_MAIL_FROM, logger }) : null;
   // Access changes are announced as invalidations; each process re-decides its affected
@@ -174,6 +177,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     bus: cluster?.accessBus,
     recheck: (scope) => revalidator.recheck(scope),
     forgetSession: (id) => accounts.forgetSession(id),
+    forgetAccess: (scope) => admission.forget(scope),
+    forgetPerson: (userId) => admission.forgetPerson(userId),
   });
   const revalidator = createAccessRevalidator({
     db: database.db,
@@ -182,7 +187,11 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     logger,
     observer: metrics.cluster.revalidation,
   });
-  cluster?.onReconnect(() => revalidator.request());
+  // Invalidations published while the bus was away are lost: start admission over from Postgres.
+  cluster?.onReconnect(() => {
+    admission.forget();
+    revalidator.request();
+  });
   const authority = createSchemaAuthority({
     logger,
     onValidated: (_id, result) => {
@@ -270,7 +279,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   });
   const sync = createSyncEndpoint({
     manager,
-    authorize: createSyncAuthorizer({ access, accounts, originPolicy }),
+    authorize: createSyncAuthorizer({ access: { ...access, memberRole: admission.memberRole }, accounts, originPolicy }),
     logger,
     minExtVersion: options.minExtVersion,
     registry,
