@@ -24,6 +24,12 @@ export interface MemoryReport {
   arrayBuffers: number;
 }
 
+/** What bench/servers/runtime-stats.ts prints on SIGWINCH: the window since the last one. */
+export interface RuntimeReport {
+  loop: { p50: number; p99: number; max: number; mean: number };
+  gc: { count: number; ms: number; byKind: Record<string, { count: number; ms: number }> };
+}
+
 export interface NodeChild {
   child: ChildProcess;
   pid: number;
@@ -32,6 +38,9 @@ export interface NodeChild {
   /** Runs a full GC in the child (SIGUSR2) and resolves with its memory report, or null if none
    * came within the wait (a child without the preload). */
   collectGarbage(waitMs: number): Promise<MemoryReport | null>;
+  /** Ends the child's runtime window (SIGWINCH) and resolves with its figures, or null if none
+   * came within the wait. */
+  runtimeStats(waitMs: number): Promise<RuntimeReport | null>;
   /** The last output of the child (stderr and non-JSON stdout), for error messages. */
   tail(): string;
   stop(): Promise<void>;
@@ -67,12 +76,16 @@ export function spawnNode(
   child.stderr!.on('data', keep);
   child.stdout!.on('data', keep);
   let onMemory: ((m: MemoryReport) => void) | null = null;
+  let onRuntime: ((m: RuntimeReport) => void) | null = null;
   createInterface({ input: child.stdout! }).on('line', (line) => {
-    if (!line.includes('"bench memory"')) return;
+    const memory = line.includes('"bench memory"');
+    if (!memory && !line.includes('"bench runtime"')) return;
     try {
-      onMemory?.(JSON.parse(line) as MemoryReport);
+      const parsed = JSON.parse(line) as MemoryReport & RuntimeReport;
+      if (memory) onMemory?.(parsed);
+      else onRuntime?.(parsed);
     } catch {
-      // a truncated line: the caller times out and reports no heap figure
+      // a truncated line: the caller times out and reports no figure
     }
   });
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
@@ -96,6 +109,20 @@ export function spawnNode(
           resolve(m);
         };
         child.kill('SIGUSR2');
+      });
+    },
+    runtimeStats(waitMs) {
+      return new Promise((resolve) => {
+        const timer = setTimeout(() => {
+          onRuntime = null;
+          resolve(null);
+        }, waitMs);
+        onRuntime = (m) => {
+          clearTimeout(timer);
+          onRuntime = null;
+          resolve(m);
+        };
+        child.kill('SIGWINCH');
       });
     },
     async stop() {

@@ -5,8 +5,17 @@
  */
 import { parseArgs } from 'node:util';
 
-export const SCENARIOS = ['fanout', 'idle', 'room'] as const;
+export const SCENARIOS = ['fanout', 'idle', 'room', 'load1k', 'load2k', 'hot', 'storm'] as const;
 export type ScenarioName = (typeof SCENARIOS)[number];
+/** Without `--scenarios`: the everyday three. The capacity ones (issue 16) are long; `--capacity`
+ * runs them. */
+const DEFAULT_SCENARIOS: ScenarioName[] = ['fanout', 'idle', 'room'];
+/** `--capacity`: the issue's targets, judged on the median of 3 alternating pairs. */
+const CAPACITY_SCENARIOS: ScenarioName[] = ['load1k', 'load2k', 'hot', 'storm', 'idle'];
+const CAPACITY_TARGETS: TargetName[] = ['boardroom', 'hocuspocus'];
+const CAPACITY_ROUNDS = 3;
+/** Writers per configuration in the capacity load scenarios: two writers, the rest receive. */
+const CAPACITY_WRITERS_PER_DOC = 2;
 export const TARGETS = ['boardroom', 'boardroom-2proc', 'hocuspocus', 'y-websocket', 'boardroom-async-commit', 'boardroom-redis'] as const;
 export type TargetName = (typeof TARGETS)[number];
 /** Per scenario, when `--targets` is not given. `boardroom-2proc` (two Boardroom processes on one
@@ -19,6 +28,10 @@ const DEFAULT_TARGETS: Record<ScenarioName, TargetName[]> = {
   fanout: ['boardroom', 'boardroom-2proc', 'hocuspocus', 'y-websocket'],
   idle: ['boardroom', 'hocuspocus', 'y-websocket'],
   room: ['boardroom', 'hocuspocus', 'y-websocket'],
+  load1k: CAPACITY_TARGETS,
+  load2k: CAPACITY_TARGETS,
+  hot: CAPACITY_TARGETS,
+  storm: CAPACITY_TARGETS,
 };
 
 export interface FanoutScenario {
@@ -47,7 +60,22 @@ export interface IdleScenario {
   generators: number;
 }
 
-export type Scenario = FanoutScenario | IdleScenario;
+/** Every client connects and syncs, writers seed the documents, the server restarts, and every
+ * client connects again at once: how long until all are synced. */
+export interface StormScenario {
+  kind: 'storm';
+  name: ScenarioName;
+  title: string;
+  clients: number;
+  docs: number;
+  /** Seconds of writing (at `rate`, two writers per document) before the restart, so rooms have
+   * content to load. */
+  seedS: number;
+  rate: number;
+  generators: number;
+}
+
+export type Scenario = FanoutScenario | IdleScenario | StormScenario;
 
 export interface BenchOptions {
   scenarios: Scenario[];
@@ -78,6 +106,9 @@ const SOCKETS_PER_GENERATOR = 8_000;
 
 const FLAGS = {
   quick: { type: 'boolean' },
+  capacity: { type: 'boolean' },
+  'storm-clients': { type: 'string' },
+  'storm-docs': { type: 'string' },
   scenarios: { type: 'string' },
   targets: { type: 'string' },
   clients: { type: 'string' },
@@ -105,7 +136,12 @@ const FLAGS = {
 
 export const USAGE = `npm run bench:sync [-- flags]   (every flag also as BENCH_<FLAG>, e.g. BENCH_MEASURE=30)
   --quick                      small smoke run (seconds, not minutes)
-  --scenarios fanout,idle,room which scenarios (default: all three)
+  --capacity                   issue 16's targets: load1k, load2k, hot, storm and idle, boardroom vs
+                               hocuspocus, 3 rounds (median of 3 alternating pairs), MET/MISSED each
+  --scenarios fanout,idle,room which scenarios (default: these three; also load1k (1,000 clients,
+                               50 docs, 1,000 updates/s), load2k (2,000, 100, 2,000), hot (20 docs ×
+                               100 clients, 400 updates/s), storm (10,000 clients of 1,000 docs
+                               reconnecting at once after a server restart))
   --targets boardroom,boardroom-2proc,hocuspocus,y-websocket   for every scenario (default: these four
                                for fanout, without boardroom-2proc for idle and room; diagnostics:
                                boardroom-async-commit, boardroom-redis)
@@ -113,6 +149,7 @@ export const USAGE = `npm run bench:sync [-- flags]   (every flag also as BENCH_
   --warmup S --measure S --drain S                       phases of the load scenarios (5, 20, 3)
   --idle-conns N --idle-docs N --idle-settle S           idle scenario (15000, 1500, 5)
   --room-clients N --room-rate N --room-measure S        one-room scenario (100, 100, 10)
+  --storm-clients N --storm-docs N                       reconnect storm (10000, 1000)
   --generators N               load generator processes for the load scenarios (1)
   --connect-concurrency N      connections opening at once, per generator (200)
   --connect-timeout S          give up on the connect phase after S seconds (120)
@@ -133,6 +170,7 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv): BenchOptio
     return env[`BENCH_${flag.toUpperCase().replaceAll('-', '_')}`];
   };
   const quick = values.quick === true || env.BENCH_QUICK === '1';
+  const capacity = values.capacity === true || env.BENCH_CAPACITY === '1';
   const num = (flag: keyof typeof FLAGS, normal: number, small: number): number => {
     const raw = get(flag);
     const n = raw === undefined ? (quick ? small : normal) : Number(raw);
@@ -197,18 +235,55 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv): BenchOptio
       `${s.measureS} s measured after ${s.warmupS} s warm-up`;
   }
   idle.title = `idle: ${idle.connections} connections over ${idle.docs} docs, all synced, RSS after ${idle.settleS} s + GC`;
-  const byName: Record<ScenarioName, Scenario> = { fanout, idle, room };
-  for (const s of [fanout, room, idle]) {
-    if (s.docs < 1 || (s.kind === 'fanout' ? s.clients : s.connections) < s.docs) {
+  // The issue's loads: two writers per configuration, writers adding to a paragraph of the notes,
+  // people of CLIENTS_PER_PERSON connections each from their own address (population.ts).
+  const load = (name: ScenarioName, clients: number, docs: number, rate: number, quickSize: [number, number, number]): FanoutScenario => ({
+    kind: 'fanout',
+    name,
+    title: '',
+    clients: quick ? quickSize[0] : clients,
+    docs: quick ? quickSize[1] : docs,
+    rate: quick ? quickSize[2] : rate,
+    writersPerDoc: CAPACITY_WRITERS_PER_DOC,
+    warmupS,
+    measureS: num('measure', 20, 5),
+    drainS,
+    generators,
+  });
+  const load1k = load('load1k', 1_000, 50, 1_000, [100, 5, 100]);
+  const load2k = load('load2k', 2_000, 100, 2_000, [200, 10, 200]);
+  const hot = load('hot', 2_000, 20, 400, [100, 2, 40]);
+  const stormClients = num('storm-clients', 10_000, 200);
+  const storm: StormScenario = {
+    kind: 'storm',
+    name: 'storm',
+    title: '',
+    clients: stormClients,
+    docs: num('storm-docs', 1_000, 20),
+    seedS: quick ? 1 : 3,
+    rate: quick ? 40 : 500,
+    generators: Math.max(1, Math.ceil(stormClients / SOCKETS_PER_GENERATOR)),
+  };
+  for (const s of [load1k, load2k, hot]) {
+    s.title =
+      `${s.name}: ${s.clients} clients over ${s.docs} docs, ${s.rate} updates/s total, ` +
+      `${s.writersPerDoc} writers per doc, ${s.measureS} s measured after ${s.warmupS} s warm-up`;
+  }
+  storm.title = `storm: ${storm.clients} clients over ${storm.docs} docs reconnecting at once after a server restart`;
+  const byName: Record<ScenarioName, Scenario> = { fanout, idle, room, load1k, load2k, hot, storm };
+  for (const s of [fanout, room, idle, load1k, load2k, hot, storm]) {
+    if (s.docs < 1 || (s.kind === 'idle' ? s.connections : s.clients) < s.docs) {
       throw new Error(`${s.name}: needs at least one doc and at least as many clients as docs`);
     }
   }
 
   return {
-    scenarios: list('scenarios', SCENARIOS).map((n) => byName[n]),
+    scenarios: list('scenarios', SCENARIOS, capacity ? CAPACITY_SCENARIOS : DEFAULT_SCENARIOS).map((n) => byName[n]),
     targets: get('targets')
-      ? { fanout: list('targets', TARGETS), idle: list('targets', TARGETS), room: list('targets', TARGETS) }
-      : DEFAULT_TARGETS,
+      ? (Object.fromEntries(SCENARIOS.map((n) => [n, list('targets', TARGETS)])) as Record<ScenarioName, TargetName[]>)
+      : capacity
+        ? (Object.fromEntries(SCENARIOS.map((n) => [n, CAPACITY_TARGETS])) as Record<ScenarioName, TargetName[]>)
+        : DEFAULT_TARGETS,
     redisUrl: env.REDIS_URL || 'redis://127.0.0.1:6379',
     adminUrl: env.BENCH_ADMIN_URL ?? env.TEST_DATABASE_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres',
     connectConcurrency: Math.max(1, Math.round(num('connect-concurrency', 200, 100))),
@@ -216,7 +291,7 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv): BenchOptio
     jsonPath: get('json') ?? null,
     quick,
     serverNodeFlags: (env.BENCH_SERVER_NODE_FLAGS ?? '').split(' ').filter(Boolean),
-    rounds: Math.max(1, Math.round(num('rounds', 1, 1))),
+    rounds: Math.max(1, Math.round(num('rounds', capacity ? CAPACITY_ROUNDS : 1, capacity ? CAPACITY_ROUNDS : 1))),
     quietWaitS: num('quiet-wait', 30, 5),
     retryDisturbed: Math.round(num('retry-disturbed', 0, 0)),
   };

@@ -48,6 +48,13 @@ export interface FanoutResult extends RowIdentity {
   rssPeakMb: number;
   /** Postgres backends of the bench database (Boardroom only), % of one core. */
   pgCpuPercent: number | null;
+  /** The server's event loop over the window (perf_hooks, bench/servers/runtime-stats.ts): delay
+   * p50/p99/max in ms, and garbage collection: pauses and their total ms. NaN when not reported. */
+  loopP50Ms: number;
+  loopP99Ms: number;
+  loopMaxMs: number;
+  gcCount: number;
+  gcMs: number;
   /** The redis-server of the room bus (multi-process Boardroom only; it may serve other work too). */
   busCpuPercent: number | null;
   /** Per server process; CPU is % of one core over the window, RSS at its end. */
@@ -67,6 +74,10 @@ export interface IdleResult extends RowIdentity {
   connectS: number;
   /** Server CPU time spent on the whole connect phase. */
   connectCpuS: number;
+  /** CPU time of the target's Postgres backends in that phase (null: the target has none). */
+  pgConnectCpuS: number | null;
+  /** (server + Postgres backends) CPU of the connect phase per synced connection: admission. */
+  cpuMsPerConn: number;
   rssBaseMb: number;
   rssPeakMb: number;
   rssRestMb: number;
@@ -84,7 +95,27 @@ export interface IdleResult extends RowIdentity {
   processes: ProcessFigures[];
 }
 
-export type Result = FanoutResult | IdleResult;
+/** The reconnect storm: after a server restart, every client connecting at once. */
+export interface StormResult extends RowIdentity {
+  kind: 'storm';
+  clients: number;
+  synced: number;
+  failed: number;
+  /** From SIGTERM of the old process(es) to the new one listening. */
+  restartS: number;
+  /** From the first reconnect to the last client synced. */
+  syncS: number;
+  /** Server CPU and its Postgres backends' over the reconnect, seconds. */
+  cpuS: number;
+  pgCpuS: number | null;
+  /** Both per synced connection, ms: what admitting one connection costs. */
+  cpuMsPerConn: number;
+  rssPeakMb: number;
+  errors: string[];
+  processes: ProcessFigures[];
+}
+
+export type Result = FanoutResult | IdleResult | StormResult;
 
 /** Per target, the median of every figure over rounds (each figure on its own, so the row is not
  * one real run). Targets keep their first-seen order. */
@@ -132,7 +163,7 @@ type Row = string[];
 function fanoutRows(results: FanoutResult[]): { head: Row; rows: Row[] } {
   // The cross-process column only when a multi-process target is in the table.
   const cross = results.some((r) => !Number.isNaN(r.crossShare));
-  const head = ['server', 'p50 ms', 'p95 ms', 'p99 ms', 'max ms', 'cross-process p50/p99 ms (share)', 'delivered', 'sent/s', 'CPU %', 'RSS end MB', 'RSS peak MB', 'pg CPU %', 'gen CPU %', 'other CPU %'];
+  const head = ['server', 'p50 ms', 'p95 ms', 'p99 ms', 'max ms', 'cross-process p50/p99 ms (share)', 'delivered', 'sent/s', 'CPU %', 'RSS end MB', 'RSS peak MB', 'pg CPU %', 'loop delay p99 ms', 'GC ms (pauses)', 'gen CPU %', 'other CPU %'];
   const rows = results.map((r) => [
     label(r),
     f(r.p50),
@@ -146,6 +177,8 @@ function fanoutRows(results: FanoutResult[]): { head: Row; rows: Row[] } {
     f(r.rssEndMb, 0),
     f(r.rssPeakMb, 0),
     f(r.pgCpuPercent, 0),
+    f(r.loopP99Ms),
+    `${f(r.gcMs, 0)} (${f(r.gcCount, 0)})`,
     f(r.genCpuPercent, 0),
     f(r.otherCpuPercent, 0),
   ]);
@@ -156,12 +189,14 @@ function fanoutRows(results: FanoutResult[]): { head: Row; rows: Row[] } {
 
 function idleRows(results: IdleResult[]): { head: Row; rows: Row[] } {
   return {
-    head: ['server', 'synced', 'connect s', 'CPU s (connect)', 'RSS before MB', 'RSS peak MB', 'RSS at rest MB', 'KB/conn', 'heap before MB', 'heap at rest MB (used/committed)', 'external at rest MB'],
+    head: ['server', 'synced', 'connect s', 'CPU s (connect)', 'pg CPU s', 'CPU ms/conn', 'RSS before MB', 'RSS peak MB', 'RSS at rest MB', 'KB/conn', 'heap before MB', 'heap at rest MB (used/committed)', 'external at rest MB'],
     rows: results.map((r) => [
       label(r),
       `${r.synced}/${r.connections}`,
       f(r.connectS),
       f(r.connectCpuS),
+      f(r.pgConnectCpuS, 2),
+      f(r.cpuMsPerConn, 2),
       f(r.rssBaseMb, 0),
       f(r.rssPeakMb, 0),
       f(r.rssRestMb, 0),
@@ -173,9 +208,32 @@ function idleRows(results: IdleResult[]): { head: Row; rows: Row[] } {
   };
 }
 
+function stormRows(results: StormResult[]): { head: Row; rows: Row[] } {
+  return {
+    head: ['server', 'synced', 'restart s', 'all synced s', 'CPU s', 'pg CPU s', 'CPU ms/conn', 'RSS peak MB'],
+    rows: results.map((r) => [
+      label(r),
+      `${r.synced}/${r.clients}`,
+      f(r.restartS),
+      f(r.syncS, 2),
+      f(r.cpuS, 2),
+      f(r.pgCpuS, 2),
+      f(r.cpuMsPerConn, 2),
+      f(r.rssPeakMb, 0),
+    ]),
+  };
+}
+
 function tableOf(results: Result[]): { head: Row; rows: Row[] } {
   if (results.length === 0) return { head: [], rows: [] };
-  return results[0].kind === 'fanout' ? fanoutRows(results as FanoutResult[]) : idleRows(results as IdleResult[]);
+  switch (results[0].kind) {
+    case 'fanout':
+      return fanoutRows(results as FanoutResult[]);
+    case 'idle':
+      return idleRows(results as IdleResult[]);
+    case 'storm':
+      return stormRows(results as StormResult[]);
+  }
 }
 
 export function textTable(results: Result[]): string {
@@ -194,7 +252,9 @@ export function processLines(results: Result[]): string[] {
     const each = r.processes.map((p) =>
       r.kind === 'fanout'
         ? `${p.label} CPU ${f(p.cpu, 0)} %, RSS end ${f(p.rssMb, 0)} MB (peak ${f(p.rssPeakMb, 0)})`
-        : `${p.label} connect CPU ${f(p.cpu)} s, RSS at rest ${f(p.rssMb, 0)} MB (peak ${f(p.rssPeakMb, 0)})`,
+        : r.kind === 'storm'
+          ? `${p.label} reconnect CPU ${f(p.cpu)} s, RSS peak ${f(p.rssPeakMb, 0)} MB`
+          : `${p.label} connect CPU ${f(p.cpu)} s, RSS at rest ${f(p.rssMb, 0)} MB (peak ${f(p.rssPeakMb, 0)})`,
     );
     const bus = r.kind === 'fanout' && r.busCpuPercent !== null ? `; redis-server CPU ${f(r.busCpuPercent, 0)} % (shared)` : '';
     const once = r.kind === 'fanout' && r.storedTwice !== null ? `; updates stored twice: ${r.storedTwice}` : '';

@@ -4,9 +4,9 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { GeneratorReport } from './load/messages.ts';
 import { GeneratorPool } from './load/pool.ts';
-import type { BenchOptions, FanoutScenario, IdleScenario } from './options.ts';
+import type { BenchOptions, FanoutScenario, IdleScenario, StormScenario } from './options.ts';
 import { CpuWindow, memory, resetPeak } from './proc-stats.ts';
-import { mb, percentile, type FanoutResult, type IdleResult } from './report.ts';
+import { mb, percentile, type FanoutResult, type IdleResult, type StormResult } from './report.ts';
 import type { Target } from './targets/target.ts';
 
 /** Script capacity per writer on top of its share of warm-up + window: sends never run dry. */
@@ -98,12 +98,15 @@ export async function runFanout(
       serverCpu.begin(target.processes().map((p) => p.pid));
       pgCpu.begin(pgPids);
       busCpu.begin(busPids);
+      // Starts the servers' runtime window (event-loop delay, GC); what came before is set-up.
+      await target.runtimeStats();
       pool.measureStart();
       await sleep(s.measureS * 1000);
       pool.measureEnd();
       const cpu = serverCpu.end();
       const pg = pgCpu.end();
       const bus = busCpu.end();
+      const runtime = await target.runtimeStats();
       const mem = rssOf(target);
       await sleep(s.drainS * 1000);
       const reports = await pool.reports();
@@ -144,6 +147,11 @@ export async function runFanout(
         rssPeakMb: mb(mem.peak),
         pgCpuPercent: pgPercent,
         busCpuPercent: busPercent,
+        loopP50Ms: runtime?.loopP50Ms ?? NaN,
+        loopP99Ms: runtime?.loopP99Ms ?? NaN,
+        loopMaxMs: runtime?.loopMaxMs ?? NaN,
+        gcCount: runtime?.gcCount ?? NaN,
+        gcMs: runtime?.gcMs ?? NaN,
         processes: mem.each.map((p) => ({ label: p.label, cpu: cpu.perPid.get(p.pid) ?? NaN, rssMb: mb(p.rss), rssPeakMb: mb(p.peak) })),
         genCpuPercent: genPercent,
         genLoopP99Ms: Math.max(...reports.map((r) => r.loopDelayP99Ms)),
@@ -178,9 +186,15 @@ export async function runIdle(target: Target, s: IdleScenario, options: BenchOpt
     );
     try {
       const cpu = new CpuWindow();
+      const pgCpu = new CpuWindow();
+      const pgPids = await target.supportPids();
       cpu.begin(target.processes().map((p) => p.pid));
+      pgCpu.begin(pgPids);
       const connected = await pool.connect();
       const connectCpu = cpu.end();
+      const pg = pgCpu.end();
+      const connectCpuS = (connectCpu.percent / 100) * connectCpu.seconds;
+      const pgConnectCpuS = pgPids.length > 0 ? (pg.percent / 100) * pg.seconds : null;
       log(`  ${target.name}: ${connected.synced}/${s.connections} synced in ${(connected.ms / 1000).toFixed(1)} s`);
       if (connected.failed > 0) log(`  ${target.name}: connect failures (${connected.failed}): ${connected.errors.join('; ')}`);
       await sleep(s.settleS * 1000);
@@ -195,7 +209,9 @@ export async function runIdle(target: Target, s: IdleScenario, options: BenchOpt
         synced: connected.synced,
         failed: connected.failed,
         connectS: connected.ms / 1000,
-        connectCpuS: (connectCpu.percent / 100) * connectCpu.seconds,
+        connectCpuS,
+        pgConnectCpuS,
+        cpuMsPerConn: connected.synced > 0 ? ((connectCpuS + (pgConnectCpuS ?? 0)) * 1000) / connected.synced : NaN,
         rssBaseMb: mb(base.rss),
         rssPeakMb: mb(rest.peak),
         rssRestMb: mb(rest.rss),
@@ -214,6 +230,86 @@ export async function runIdle(target: Target, s: IdleScenario, options: BenchOpt
       };
     } finally {
       await pool.close();
+    }
+  });
+}
+
+/**
+ * The reconnect storm: every client connects and syncs, writers give each document content, the
+ * server restarts on the same data, and every client connects again at once. Timed from the first
+ * reconnect to the last client synced, with the server's CPU (and its Postgres backends') over
+ * that phase: what admitting and serving a whole population again costs.
+ */
+export async function runStorm(target: Target, s: StormScenario, options: BenchOptions, log: Log): Promise<StormResult> {
+  return withTarget(target, async () => {
+    const docs = await target.setUp({ docs: s.docs, clients: s.clients });
+    const layout = {
+      dialect: target.dialect,
+      docs,
+      clients: s.clients,
+      connectConcurrency: options.connectConcurrency,
+      connectTimeoutMs: options.connectTimeoutS * 1000,
+    };
+    const writersPerDoc = Math.min(2, Math.ceil(s.clients / s.docs));
+    const writers = Math.min(s.clients, s.docs * writersPerDoc);
+    const seeding = await GeneratorPool.start(
+      s.generators,
+      { ...layout, writersPerDoc, updatesPerWriter: Math.ceil(((s.rate * s.seedS) / writers) * SCRIPT_HEADROOM) + 10, endpointFor: (i, doc) => target.endpointFor(i, doc) },
+      (synced) => log(`  ${target.name}: ${synced}/${s.clients} synced…`),
+    );
+    try {
+      const first = await seeding.connect();
+      log(`  ${target.name}: ${first.synced}/${s.clients} synced before the restart`);
+      seeding.write(s.rate);
+      seeding.measureStart();
+      await sleep(s.seedS * 1000);
+      seeding.measureEnd();
+    } finally {
+      await seeding.close();
+    }
+
+    const restartStarted = performance.now();
+    await target.restart();
+    const restartS = (performance.now() - restartStarted) / 1000;
+    resetPeaks(target);
+    // Every client at once: the connect concurrency is the whole population.
+    const storm = await GeneratorPool.start(
+      s.generators,
+      { ...layout, connectConcurrency: s.clients, writersPerDoc: 0, updatesPerWriter: 0, endpointFor: (i, doc) => target.endpointFor(i, doc) },
+      (synced) => log(`  ${target.name}: ${synced}/${s.clients} synced again…`),
+    );
+    try {
+      const cpu = new CpuWindow();
+      const pgCpu = new CpuWindow();
+      const pgPids = await target.supportPids();
+      cpu.begin(target.processes().map((p) => p.pid));
+      pgCpu.begin(pgPids);
+      const connected = await storm.connect();
+      const used = cpu.end();
+      const pg = pgCpu.end();
+      const cpuS = (used.percent / 100) * used.seconds;
+      const pgCpuS = pgPids.length > 0 ? (pg.percent / 100) * pg.seconds : null;
+      const mem = rssOf(target);
+      log(`  ${target.name}: ${connected.synced}/${s.clients} synced again in ${(connected.ms / 1000).toFixed(1)} s`);
+      return {
+        kind: 'storm',
+        target: target.name,
+        key: target.name,
+        round: 0,
+        clients: s.clients,
+        synced: connected.synced,
+        failed: connected.failed,
+        restartS,
+        syncS: connected.ms / 1000,
+        cpuS,
+        pgCpuS,
+        cpuMsPerConn: connected.synced > 0 ? ((cpuS + (pgCpuS ?? 0)) * 1000) / connected.synced : NaN,
+        rssPeakMb: mb(mem.peak),
+        errors: connected.errors,
+        processes: mem.each.map((p) => ({ label: p.label, cpu: ((used.perPid.get(p.pid) ?? NaN) / 100) * used.seconds, rssMb: mb(p.rss), rssPeakMb: mb(p.peak) })),
+      };
+    } finally {
+      await storm.close();
     }
   });
 }

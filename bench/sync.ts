@@ -15,7 +15,8 @@ import { ROOT } from './child-process.ts';
 import { parseOptions, USAGE, type BenchOptions, type Scenario, type TargetName } from './options.ts';
 import { machineBusySeconds } from './proc-stats.ts';
 import { markdownTable, medians, processLines, textTable, type Result } from './report.ts';
-import { runFanout, runIdle } from './scenarios.ts';
+import { runFanout, runIdle, runStorm } from './scenarios.ts';
+import { judge, verdictLine, type Verdict } from './verdicts.ts';
 import { BoardroomTarget } from './targets/boardroom.ts';
 import { hocuspocusTarget, referenceTarget } from './targets/in-memory.ts';
 import type { Target } from './targets/target.ts';
@@ -89,53 +90,31 @@ function floorLine(floor: CommitFloor): string {
   );
 }
 
-/** Targets from the issue, judged on the figures of this run. */
-function verdicts(scenario: Scenario, results: Result[], floor: CommitFloor | null): string[] {
+/** What the run says besides the verdicts: two processes against one, and when the commit
+ * alone is already slower than the peer (no persist-before-fan-out server could then meet a
+ * "below the peer" target on this machine). */
+function comparisons(results: Result[], floor: CommitFloor | null): string[] {
   const by = (key: TargetName) => results.find((r) => r.key === key);
   const ours = by('boardroom');
   const theirs = by('hocuspocus');
   const two = by('boardroom-2proc');
-  // Two processes against one, at the same load: a comparison, not a target of its own.
-  const scaleOut =
-    two?.kind === 'fanout' && ours?.kind === 'fanout'
-      ? [
-          `two processes vs one at the same load: p99 ${two.p99.toFixed(1)} ms ` +
-            `(cross-process receipts ${two.crossP99.toFixed(1)} ms, ${(two.crossShare * 100).toFixed(0)} % of them) ` +
-            `vs ${ours.p99.toFixed(1)} ms; delivered ${(two.deliveredRatio * 100).toFixed(2)} % vs ` +
-            `${(ours.deliveredRatio * 100).toFixed(2)} %; server CPU ${two.cpuPercent.toFixed(0)} % (both processes) vs ` +
-            `${ours.cpuPercent.toFixed(0)} %; RSS ${two.rssEndMb.toFixed(0)} MB vs ${ours.rssEndMb.toFixed(0)} MB`,
-        ]
-      : [];
-  if (!ours || !theirs) return scaleOut;
-  if (scenario.name === 'fanout' && ours.kind === 'fanout' && theirs.kind === 'fanout') {
-    const met = ours.p99 < theirs.p99 && ours.deliveredRatio >= 0.999;
-    // Said only when it is so: the commit every update waits for is slower at p99 than the peer's
-    // whole path, so no persist-before-fan-out server could meet the target on this machine.
-    const bound =
-      !met && floor && floor.p99 >= theirs.p99
-        ? [
-            `  the Postgres commit alone has p99 ${floor.p99.toFixed(1)} ms here, at or above hocuspocus' whole fan-out p99: ` +
-              `out of reach for any server that commits before it fans out; boardroom's p99 above its commit floor: ` +
-              `${(ours.p99 - floor.p99).toFixed(1)} ms`,
-          ]
-        : [];
-    return [
-      `target (p99 below Hocuspocus' while persisting every update): ${met ? 'MET' : 'MISSED'} — ` +
-        `boardroom p99 ${ours.p99.toFixed(1)} ms vs hocuspocus ${theirs.p99.toFixed(1)} ms, ` +
-        `delivered ${(ours.deliveredRatio * 100).toFixed(2)} %`,
-      ...bound,
-      ...scaleOut,
-    ];
+  const out: string[] = [];
+  if (two?.kind === 'fanout' && ours?.kind === 'fanout') {
+    out.push(
+      `two processes vs one at the same load: p99 ${two.p99.toFixed(1)} ms ` +
+        `(cross-process receipts ${two.crossP99.toFixed(1)} ms, ${(two.crossShare * 100).toFixed(0)} % of them) ` +
+        `vs ${ours.p99.toFixed(1)} ms; delivered ${(two.deliveredRatio * 100).toFixed(2)} % vs ` +
+        `${(ours.deliveredRatio * 100).toFixed(2)} %; server CPU ${two.cpuPercent.toFixed(0)} % (both processes) vs ` +
+        `${ours.cpuPercent.toFixed(0)} %; RSS ${two.rssEndMb.toFixed(0)} MB vs ${ours.rssEndMb.toFixed(0)} MB`,
+    );
   }
-  if (scenario.name === 'idle' && ours.kind === 'idle' && theirs.kind === 'idle') {
-    const met = ours.synced === ours.connections && ours.rssRestMb < theirs.rssRestMb;
-    return [
-      `target (all synced, RSS below Hocuspocus'): ${met ? 'MET' : 'MISSED'} — ` +
-        `boardroom ${ours.synced}/${ours.connections} synced, ${ours.rssRestMb.toFixed(0)} MB at rest vs ` +
-        `hocuspocus ${theirs.rssRestMb.toFixed(0)} MB`,
-    ];
+  if (ours?.kind === 'fanout' && theirs?.kind === 'fanout' && floor && floor.p99 >= theirs.p99) {
+    out.push(
+      `the Postgres commit alone has p99 ${floor.p99.toFixed(1)} ms here, at or above hocuspocus' whole fan-out p99 ` +
+        `${theirs.p99.toFixed(1)} ms; boardroom's p99 above its commit floor: ${(ours.p99 - floor.p99).toFixed(1)} ms`,
+    );
   }
-  return [];
+  return out;
 }
 
 function notes(results: Result[]): string[] {
@@ -153,6 +132,8 @@ function notes(results: Result[]): string[] {
         out.push(`${who}: other work used ${r.otherCpuPercent.toFixed(0)} % of a core during the window; figures disturbed`);
       }
       if (r.genLoopP99Ms > 20) out.push(`${who}: generator event-loop p99 ${r.genLoopP99Ms.toFixed(0)} ms (client-side delay in the figures)`);
+    } else if (r.kind === 'storm') {
+      if (r.synced < r.clients) out.push(`${who}: only ${r.synced}/${r.clients} clients synced again: ${r.errors.join('; ')}`);
     } else if (r.failed > 0) {
       out.push(`${who}: ${r.failed} connections failed: ${r.errors.join('; ')}`);
     }
@@ -160,11 +141,11 @@ function notes(results: Result[]): string[] {
   return out;
 }
 
-async function main(): Promise<void> {
+async function main(): Promise<boolean> {
   const options = parseOptions(process.argv.slice(2), process.env);
   if (!options) {
     console.log(USAGE);
-    return;
+    return true;
   }
   const started = new Date();
   const machine = `${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, ${os.type()} ${os.release()}, Node ${process.version}`;
@@ -176,7 +157,7 @@ async function main(): Promise<void> {
     void (current?.stop() ?? Promise.resolve()).finally(() => process.exit(130));
   });
 
-  const sections: Array<{ scenario: Scenario; results: Result[]; summary: Result[]; floor: CommitFloor | null; verdicts: string[]; notes: string[] }> = [];
+  const sections: Array<{ scenario: Scenario; results: Result[]; summary: Result[]; floor: CommitFloor | null; verdicts: Verdict[]; notes: string[] }> = [];
   for (const scenario of options.scenarios) {
     log(`\n== ${scenario.title}`);
     const results: Result[] = [];
@@ -198,7 +179,9 @@ async function main(): Promise<void> {
             const result =
               scenario.kind === 'fanout'
                 ? await runFanout(target, scenario, options, progressLog)
-                : await runIdle(target, scenario, options, progressLog);
+                : scenario.kind === 'storm'
+                  ? await runStorm(target, scenario, options, progressLog)
+                  : await runIdle(target, scenario, options, progressLog);
             const row: Result = { ...result, key: name, round: options.rounds > 1 ? round + 1 : 0 };
             if (!best || (row.kind === 'fanout' && best.kind === 'fanout' && row.otherCpuPercent < best.otherCpuPercent)) best = row;
           } catch (error) {
@@ -234,13 +217,13 @@ async function main(): Promise<void> {
       results,
       summary,
       floor,
-      verdicts: verdicts(scenario, summary, floor),
-      notes: [...(floor ? [floorLine(floor)] : []), ...processLines(options.rounds > 1 ? summary : results), ...notes(results)],
+      verdicts: judge(scenario.name, summary, floor),
+      notes: [...(floor ? [floorLine(floor)] : []), ...comparisons(summary, floor), ...processLines(options.rounds > 1 ? summary : results), ...notes(results)],
     };
     sections.push(section);
     console.log(`## ${scenario.title}\n${textTable(results)}`);
     if (options.rounds > 1) console.log(`\nmedians:\n${textTable(summary)}`);
-    for (const line of [...section.verdicts, ...section.notes]) console.log(line);
+    for (const line of [...section.verdicts.map(verdictLine), ...section.notes]) console.log(line);
     console.log('');
   }
 
@@ -254,13 +237,17 @@ async function main(): Promise<void> {
   for (const s of sections) {
     console.log(`**${s.scenario.title}**\n\n${markdownTable(s.results)}\n`);
     if (options.rounds > 1) console.log(`${markdownTable(s.summary)}\n`);
-    for (const line of [...s.verdicts, ...s.notes]) console.log(`- ${line}`);
+    for (const line of [...s.verdicts.map(verdictLine), ...s.notes]) console.log(`- ${line}`);
     console.log('');
   }
+  const missed = sections.flatMap((s) => s.verdicts.filter((v) => !v.met).map((v) => `${s.scenario.name}: ${v.target}`));
+  const judged = sections.reduce((n, s) => n + s.verdicts.length, 0);
+  console.log(`# targets: ${judged - missed.length} MET, ${missed.length} MISSED${missed.length ? ` (${missed.join('; ')})` : ''}`);
+  return missed.length === 0;
 }
 
 main().then(
-  () => process.exit(0),
+  (allMet) => process.exit(allMet ? 0 : 1),
   (error: unknown) => {
     log(`bench:sync failed: ${(error as Error).stack ?? error}`);
     process.exit(1);

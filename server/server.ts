@@ -18,6 +18,7 @@ import type { HealthChecks } from './health/routes.ts';
 import { GroupCommitter } from './sync/group-committer.ts';
 import { RoomManager } from './sync/room-manager.ts';
 import { createAccessControl } from './access/access-control.ts';
+import { createAdmissionCache } from './access/admission-cache.ts';
 import { createAccessRevalidator } from './auth/access-revalidation.ts';
 import type { GithubSettings } from './auth/github-routes.ts';
 import { createAbuseGuard } from './abuse-limits.ts';
@@ -156,6 +157,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const registry = new ConnectionRegistry();
   const accounts = createAccounts(database.db);
   const access = createAccessStore(database.db);
+  // WebSocket admission remembers granted member roles; access events drop them (access-control).
+  const admission = createAdmissionCache((configId, user) => access.memberRole(configId, user));
   const invitations = createInvitationStore(database.db);
   const mailer = options.smtpUrl ? createSmtpMailer({ smtpUrl: options.smtpUrl, from: options.mailFrom ?? DEFAULT_MAIL_FROM, logger }) : null;
   const publicUrl = { value: options.publicUrl ?? '' };
@@ -175,6 +178,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     bus: cluster?.accessBus,
     recheck: (scope) => revalidator.recheck(scope),
     forgetSession: (id) => accounts.forgetSession(id),
+    forgetAccess: (scope) => admission.forget(scope),
+    forgetPerson: (userId) => admission.forgetPerson(userId),
   });
   const revalidator = createAccessRevalidator({
     db: database.db,
@@ -183,7 +188,11 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     logger,
     observer: metrics.cluster.revalidation,
   });
-  cluster?.onReconnect(() => revalidator.request());
+  // Invalidations published while the bus was away are lost: start admission over from Postgres.
+  cluster?.onReconnect(() => {
+    admission.forget();
+    revalidator.request();
+  });
   const core: FeatureCore = {
     db: database.db,
     storage,
@@ -289,7 +298,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   });
   const sync = createSyncEndpoint({
     manager,
-    authorize: createSyncAuthorizer({ access, accounts, originPolicy }),
+    authorize: createSyncAuthorizer({ access: { ...access, memberRole: admission.memberRole }, accounts, originPolicy }),
     logger,
     minExtVersion: options.minExtVersion,
     registry,

@@ -19,7 +19,7 @@ import { Redis } from 'ioredis';
 import postgres from 'postgres';
 import { spawnNode, waitForListening, type NodeChild } from '../child-process.ts';
 import { clientsByDoc, groupIntoPeople, sourceAddress, type Population } from '../population.ts';
-import { GC_REPORT_WAIT_MS, serverNodeFlags, type Endpoint, type HeapFigures, type ServerProcessInfo, type Target } from './target.ts';
+import { combineRuntime, GC_REPORT_WAIT_MS, RUNTIME_REPORT_WAIT_MS, serverNodeFlags, type RuntimeFigures, type Endpoint, type HeapFigures, type ServerProcessInfo, type Target } from './target.ts';
 
 /** REST calls in flight during set-up: sign-ups hash passwords (scrypt, libuv's 4 threads), and
  * more parallel calls would only queue in the server. */
@@ -98,9 +98,14 @@ export class BoardroomTarget implements Target {
     if (this.options.synchronousCommit === 'off') {
       await this.admin((sql) => sql.unsafe(`alter database ${this.dbName} set synchronous_commit = off`));
     }
+    if (this.useRedis) this.keyPrefix = `bench:${randomBytes(5).toString('hex')}:`;
+    await this.spawnServers();
+  }
+
+  /** The server processes on the bench database (start, and again after a restart). */
+  private async spawnServers(): Promise<void> {
     const url = new URL(this.options.adminUrl);
     url.pathname = `/${this.dbName}`;
-    if (this.useRedis) this.keyPrefix = `bench:${randomBytes(5).toString('hex')}:`;
     // One after the other: the first runs the migrations on the fresh database, the second finds
     // them done (two at once would race on them).
     for (let n = 0; n < this.count; n++) {
@@ -264,6 +269,18 @@ export class BoardroomTarget implements Target {
     if (reports.length === 0 || reports.some((r) => r === null)) return null;
     const sum = (k: 'heapUsed' | 'heapTotal' | 'external') => reports.reduce((n, r) => n + r![k], 0);
     return { heapUsed: sum('heapUsed'), heapTotal: sum('heapTotal'), external: sum('external') };
+  }
+
+  async runtimeStats(): Promise<RuntimeFigures | null> {
+    return combineRuntime(await Promise.all(this.servers.map((s) => s.child.runtimeStats(RUNTIME_REPORT_WAIT_MS))));
+  }
+
+  /** Same database, same accounts and sessions: what a rolling restart leaves the clients with. */
+  async restart(): Promise<void> {
+    const servers = this.servers;
+    this.servers = [];
+    await Promise.all(servers.map((s) => s.child.stop()));
+    await this.spawnServers();
   }
 
   async stop(): Promise<void> {

@@ -4,7 +4,7 @@
  */
 import { spawnNode, waitForListening, type NodeChild } from '../child-process.ts';
 import { groupIntoPeople, sourceAddress, type Population } from '../population.ts';
-import { GC_REPORT_WAIT_MS, serverNodeFlags, type Endpoint, type HeapFigures, type ServerProcessInfo, type Target } from './target.ts';
+import { combineRuntime, GC_REPORT_WAIT_MS, RUNTIME_REPORT_WAIT_MS, serverNodeFlags, type RuntimeFigures, type Endpoint, type HeapFigures, type ServerProcessInfo, type Target } from './target.ts';
 import type { Dialect } from '../wire.ts';
 
 class SingleProcessTarget implements Target {
@@ -51,6 +51,16 @@ class SingleProcessTarget implements Target {
   async collectGarbage(): Promise<HeapFigures | null> {
     const report = await this.server?.collectGarbage(GC_REPORT_WAIT_MS);
     return report ? { heapUsed: report.heapUsed, heapTotal: report.heapTotal, external: report.external } : null;
+  }
+
+  async runtimeStats(): Promise<RuntimeFigures | null> {
+    return this.server ? combineRuntime([await this.server.runtimeStats(RUNTIME_REPORT_WAIT_MS)]) : null;
+  }
+
+  /** In memory: the documents are gone after a restart, as they would be. */
+  async restart(): Promise<void> {
+    await this.server?.stop();
+    await this.start();
   }
 
   async stop(): Promise<void> {

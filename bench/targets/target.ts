@@ -4,6 +4,7 @@
  * so a set of several processes (two Boardroom processes behind Redis, say) is one more class.
  */
 import type { Population } from '../population.ts';
+import type { RuntimeReport } from '../child-process.ts';
 import type { Dialect } from '../wire.ts';
 
 export interface ServerProcessInfo {
@@ -21,6 +22,30 @@ export interface HeapFigures {
   heapTotal: number;
   /** Memory of Buffers and other native objects tied to JS objects. */
   external: number;
+}
+
+export interface RuntimeFigures {
+  loopP50Ms: number;
+  loopP99Ms: number;
+  loopMaxMs: number;
+  gcCount: number;
+  gcMs: number;
+}
+
+/** How long a process gets to answer SIGWINCH. */
+export const RUNTIME_REPORT_WAIT_MS = 2_000;
+
+/** Figures of several processes as one: the worst loop, the summed GC; null if one is missing. */
+export function combineRuntime(reports: Array<RuntimeReport | null>): RuntimeFigures | null {
+  if (reports.length === 0 || reports.some((r) => r === null)) return null;
+  const all = reports as RuntimeReport[];
+  return {
+    loopP50Ms: Math.max(...all.map((r) => r.loop.p50)),
+    loopP99Ms: Math.max(...all.map((r) => r.loop.p99)),
+    loopMaxMs: Math.max(...all.map((r) => r.loop.max)),
+    gcCount: all.reduce((n, r) => n + r.gc.count, 0),
+    gcMs: all.reduce((n, r) => n + r.gc.ms, 0),
+  };
 }
 
 export interface Endpoint {
@@ -59,6 +84,12 @@ export interface Target {
   /** Runs a full GC in every server process (before an "RSS at rest" reading) and returns what
    * they report afterwards, summed (null if a process did not report). */
   collectGarbage(): Promise<HeapFigures | null>;
+  /** Ends every server process' runtime window (event-loop delay, GC; runtime-stats.ts) and
+   * returns the figures since the previous call: the worst process' loop delay, GC summed. */
+  runtimeStats(): Promise<RuntimeFigures | null>;
+  /** Stops the server processes and starts them again on the same data (the reconnect storm);
+   * in-memory servers come back empty, as they would. */
+  restart(): Promise<void>;
   /** Stops every process and removes what `start` created (a database). */
   stop(): Promise<void>;
 }
@@ -67,5 +98,5 @@ export interface Target {
  * loaded by all three (Boardroom needs it; loading it everywhere keeps its cost out of the gap).
  * `extra` comes from `BENCH_SERVER_NODE_FLAGS` (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`). */
 export function serverNodeFlags(extra: string[]): string[] {
-  return ['--expose-gc', '--import', 'tsx', '--import', './bench/servers/gc-on-signal.ts', ...extra];
+  return ['--expose-gc', '--import', 'tsx', '--import', './bench/servers/gc-on-signal.ts', '--import', './bench/servers/runtime-stats.ts', ...extra];
 }

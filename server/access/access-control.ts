@@ -60,11 +60,17 @@ export function createAccessControl(deps: {
   recheck: (scope?: AccessScope) => Promise<void>;
   /** A session ended (here or on another process): drop any cached copy of it. */
   forgetSession?: (sessionId: string) => void;
+  /** Admission's remembered roles (access/admission-cache.ts): drop what a scope may have
+   * changed (everything without one), before connections are re-decided. */
+  forgetAccess?: (scope?: AccessScope) => void;
+  /** A re-check found a person's access changed: drop all their remembered roles. */
+  forgetPerson?: (userId: string) => void;
 }) {
   const { registry } = deps;
 
   const apply = (scope: AccessScope): Promise<void> => {
     if ('sessionId' in scope) deps.forgetSession?.(scope.sessionId);
+    deps.forgetAccess?.(scope);
     return deps.recheck(scope);
   };
 
@@ -76,7 +82,12 @@ export function createAccessControl(deps: {
   };
   deps.bus?.subscribe((message) => {
     const scope = scopeOf(message);
-    void (scope ? apply(scope) : deps.recheck());
+    if (scope) {
+      void apply(scope);
+      return;
+    }
+    deps.forgetAccess?.();
+    void deps.recheck();
   });
 
   const timer = setInterval(() => {
@@ -87,10 +98,18 @@ export function createAccessControl(deps: {
   }, EXPIRY_SWEEP_MS);
   timer.unref();
 
-  /** What a re-decision does to a connection whose verdict changed. */
+  /** What a re-decision does to a connection whose verdict changed. The person's remembered roles
+   * go too: the change may be one whose invalidation never arrived. */
+  const forgetWho = (conn: Connection) => {
+    if (conn.principal.who.kind === 'member') deps.forgetPerson?.(conn.principal.who.userId);
+  };
   const enforcer: AccessEnforcer = {
-    close: (conn, close) => conn.close(close),
+    close(conn, close) {
+      forgetWho(conn);
+      conn.close(close);
+    },
     setRole(configId: string, conn: Connection, role: Role) {
+      forgetWho(conn);
       conn.principal.role = role;
       conn.toldReadOnly = false;
       const room = deps.peek(configId);
