@@ -39,10 +39,11 @@ export interface ChildProcessRun {
   exited: Promise<number | null>;
 }
 
-/** Starts `entry` under tsx and resolves once a log line satisfies `isReady`; rejects if the
+/** Starts `entry` (a `.ts` file under tsx; a compiled `.js` file with plain node) and resolves once a log line satisfies `isReady`; rejects if the
  * process exits first or stays silent past START_TIMEOUT_MS. */
 export async function startChildProcess(entry: string, env: Record<string, string>, isReady: (entry: LogEntry) => boolean): Promise<ChildProcessRun> {
-  const child = spawn(process.execPath, ['--import', 'tsx', entry], {
+  const args = entry.endsWith('.ts') ? ['--import', 'tsx', entry] : [entry];
+  const child = spawn(process.execPath, args, {
     cwd: ROOT,
     env: { ...process.env, PORT: '0', LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
