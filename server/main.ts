@@ -8,7 +8,7 @@ import pino from 'pino';
 import { DEFAULT_KEY_PREFIX } from '../shared/builds/keys.ts';
 import { openDatabase, type Database } from './db/connect.ts';
 import { startServer, type RunningServer } from './server.ts';
-import { readList, readServerLimits } from './settings.ts';
+import { readBoolean, readList, readServerLimits } from './settings.ts';
 import { createMetrics } from './metrics.ts';
 import { installProcessGuards } from '../shared/node/process-guards.ts';
 
@@ -69,6 +69,7 @@ server = await startServer({
   trustProxy: readList(process.env.TRUST_PROXY),
   allowedOrigins: readList(process.env.ALLOWED_ORIGINS),
   clientDir: process.env.CLIENT_DIR ? path.resolve(process.env.CLIENT_DIR) : undefined,
+  serveSourceMaps: readBoolean(process.env, 'SERVE_SOURCE_MAPS'),
 });
 // The one line a person starting the product needs: where to point the browser.
 logger.info({ url: server.url }, `Boardroom is running at ${process.env.PUBLIC_URL || server.url}`);

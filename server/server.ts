@@ -68,6 +68,8 @@ export interface ServerOptions {
   compactAfterUpdates?: number;
   /** Folder of the built client; default `dist/client` next to the sources. */
   clientDir?: string;
+  /** Serve the client's source maps (SERVE_SOURCE_MAPS); default not. */
+  serveSourceMaps?: boolean;
   /** Base URL for links this server hands out; default its own address. */
   publicUrl?: string;
   secureCookies?: boolean;
@@ -281,6 +283,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     secureCookies: options.secureCookies ?? false,
     clientDir: options.clientDir ?? DEFAULT_CLIENT_DIR,
     featureRoutes: features.flatMap((f) => f.routes ?? []),
+    serveSourceMaps: options.serveSourceMaps ?? false,
     limits,
     trustedProxies,
     originPolicy,

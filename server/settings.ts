@@ -109,6 +109,16 @@ export function readServerLimits(env: Record<string, string | undefined>): Serve
   return limits;
 }
 
+/** A yes/no setting (`SERVE_SOURCE_MAPS`): `true` or `false`, unset or empty: `fallback`; anything
+ * else stops the start-up rather than guessing. */
+export function readBoolean(env: Record<string, string | undefined>, name: string, fallback = false): boolean {
+  const raw = env[name]?.trim().toLowerCase();
+  if (!raw) return fallback;
+  if (raw === 'true') return true;
+  if (raw === 'false') return false;
+  throw new SettingsError(`${name} must be true or false, got "${env[name]}"`);
+}
+
 /** A comma-separated list setting (`TRUST_PROXY`, `ALLOWED_ORIGINS`); empty entries dropped. */
 export function readList(raw: string | undefined): string[] {
   return (raw ?? '')
