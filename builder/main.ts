@@ -8,6 +8,8 @@
  *   REDIS_URL     default redis://127.0.0.1:6379
  *   DATA_DIR      default ./data (artifacts default to <DATA_DIR>/artifacts)
  *   LOG_LEVEL     pino level, default info
+ *   BUILDER_HEALTH_PORT  port of the liveness endpoint (`GET /health`, health-endpoint.ts); empty:
+ *                 none. The images set 8081. BUILDER_HEALTH_HOST: its address, default 0.0.0.0
  *   and the build settings listed in builder/settings.ts (KEY_PREFIX, ARTIFACTS_DIR,
  *   BUILD_EXECUTOR, ARMBIAN_DIR, ARMBIAN_REF, ARMBIAN_BUILD_UID/GID, BUILD_CONCURRENCY, BUILD_TIMEOUT_MS,
  *   BUILD_WORK_DIR).
@@ -19,6 +21,7 @@ import type { BuildsDb } from '../shared/node/builds/db.ts';
 import { migratePostgres } from '../shared/node/db/migrate.ts';
 import { openPostgresClient, POOL_TUNING } from '../shared/node/db/postgres-client.ts';
 import { installProcessGuards } from '../shared/node/process-guards.ts';
+import { startBuilderHealth, type HealthEndpoint } from './health-endpoint.ts';
 import { createBuilderFromSettings, readBuilderSettings } from './settings.ts';
 
 /** Running builds, the sweep and the cancel poll share these; each build holds one only briefly. */
@@ -48,13 +51,15 @@ async function main(): Promise<void> {
     settings,
   );
   let stopping = false;
+  let health: HealthEndpoint | null = null;
   const stop = (signal: string, exitCode = 0): void => {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, 'stopping builder');
+    health?.stopping();
     builder
       .close()
-      .then(() => Promise.all([redis.quit(), sqlClient.end({ timeout: POSTGRES_CLOSE_TIMEOUT_S })]))
+      .then(() => Promise.all([redis.quit(), sqlClient.end({ timeout: POSTGRES_CLOSE_TIMEOUT_S }), health?.close()]))
       .then(() => process.exit(exitCode))
       .catch((err: unknown) => {
         logger.error({ err }, 'builder did not stop cleanly');
@@ -67,6 +72,13 @@ async function main(): Promise<void> {
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
   await builder.start();
+  const healthPort = process.env.BUILDER_HEALTH_PORT;
+  if (healthPort && !stopping) {
+    const port = Number(healthPort);
+    if (!Number.isInteger(port) || port < 0 || port > 65_535) throw new Error(`BUILDER_HEALTH_PORT must be a port number, got "${healthPort}"`);
+    health = await startBuilderHealth(builder, port, process.env.BUILDER_HEALTH_HOST || undefined);
+    logger.info({ port: health.port }, 'builder health endpoint listening');
+  }
 }
 
 main().catch((err: unknown) => {

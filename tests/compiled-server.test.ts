@@ -2,7 +2,8 @@
  * The production build (`npm run build:server`: esbuild, code-split ESM in dist/app) runs with
  * plain `node`, no tsx: the compiled server and builder start against the real Postgres and Redis,
  * the server answers /health/ready, two stock y-websocket clients sync through it, the edit is
- * durable, a build runs on the compiled builder, and SIGTERM stops both cleanly.
+ * durable, the compiled builder answers its liveness endpoint and runs a build, and SIGTERM stops
+ * both cleanly.
  */
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -89,8 +90,12 @@ describe('compiled server and builder (dist/app)', () => {
   });
 
   it('runs a build on the compiled builder', async () => {
-    builder = await startChildProcess('dist/app/builder.js', runEnv, (e) => e.msg === 'builder started');
+    builder = await startChildProcess('dist/app/builder.js', { ...runEnv, BUILDER_HEALTH_PORT: '0', BUILDER_HEALTH_HOST: '127.0.0.1' }, (e) => e.msg === 'builder health endpoint listening');
     expect(commandLine(builder.child.pid!)).toEqual([process.execPath, 'dist/app/builder.js']);
+    // The liveness answer the images' HEALTHCHECK and the cluster's probes ask.
+    const health = await fetch(`http://127.0.0.1:${builder.ready.port as number}/health`);
+    expect(health.status).toBe(200);
+    expect(await health.json()).toEqual({ status: 'ok', running: 0, setupProblem: null });
     await eventually(async () => expect((await fetch(`${server!.url}/health/builder`)).status).toBe(200), { timeoutMs: BUILD_DONE_TIMEOUT_MS });
     const { token } = await signUp(server!.url, 'Builder');
     const api = authed(server!.url, token);
