@@ -59,12 +59,21 @@ describe('compiled server and builder (dist/app)', () => {
   });
 
   it('emits the two entries and lazily loaded chunks', () => {
-    for (const entry of ['server.js', 'builder.js']) expect(existsSync(path.join(ROOT, 'dist/app', entry))).toBe(true);
+    for (const entry of ['server.js', 'builder.js', 'migrate.js']) expect(existsSync(path.join(ROOT, 'dist/app', entry))).toBe(true);
     const server = readFileSync(path.join(ROOT, 'dist/app/server.js'), 'utf8');
     // The cluster bus and the build queue are dynamic imports: chunks of their own.
     expect(server).toMatch(/import\("\.\/cluster-[A-Z0-9]+\.js"\)/);
     expect(server).toMatch(/import\("\.\/builds-context-[A-Z0-9]+\.js"\)/);
     expect(server).not.toMatch(/from "tsx/);
+  });
+
+  it('applies the migrations once with migrate.js (the one-shot migrations service) and exits 0', () => {
+    const run = spawnSync(process.execPath, ['dist/app/migrate.js'], { cwd: ROOT, env: { ...process.env, ...runEnv }, encoding: 'utf8' });
+    expect(run.status, run.stderr).toBe(0);
+    expect(run.stdout).toContain('database schema up to date');
+    const missing = spawnSync(process.execPath, ['dist/app/migrate.js'], { cwd: ROOT, env: { ...process.env, DATABASE_URL: '' }, encoding: 'utf8' });
+    expect(missing.status).toBe(2);
+    expect(missing.stderr).toContain('DATABASE_URL is required');
   });
 
   it('serves /health/ready and syncs two stock clients, with no tsx in the process', async () => {
