@@ -24,7 +24,8 @@ import { installProcessGuards } from '../shared/node/process-guards.ts';
 import { startBuilderHealth, type HealthEndpoint } from './health-endpoint.ts';
 import { createBuilderFromSettings, readBuilderSettings } from './settings.ts';
 
-/** Running builds, the sweep and the cancel poll share these; each build holds one only briefly. */
+/** Running builds, the sweep and the cancel poll share these; each build holds one only briefly.
+ * DATABASE_POOL_SIZE overrides it (the same setting as the server's pool). */
 const POSTGRES_POOL_SIZE = 10;
 /** On shutdown, give Postgres this long to finish in-flight queries before closing the pool. */
 const POSTGRES_CLOSE_TIMEOUT_S = 5;
@@ -44,7 +45,9 @@ async function main(): Promise<void> {
   // sees a missing table and never races a server doing the same.
   await migratePostgres(databaseUrl);
   logger.info('database schema up to date');
-  const sqlClient = openPostgresClient(databaseUrl, { max: POSTGRES_POOL_SIZE, ...POOL_TUNING });
+  const poolSize = process.env.DATABASE_POOL_SIZE ? Number(process.env.DATABASE_POOL_SIZE) : POSTGRES_POOL_SIZE;
+  if (!Number.isSafeInteger(poolSize) || poolSize <= 0) throw new Error(`DATABASE_POOL_SIZE must be a positive integer, got "${process.env.DATABASE_POOL_SIZE}"`);
+  const sqlClient = openPostgresClient(databaseUrl, { max: poolSize, ...POOL_TUNING });
   const redis = new Redis(process.env.REDIS_URL || 'redis://127.0.0.1:6379');
   const builder = createBuilderFromSettings(
     { db: drizzle(sqlClient) as unknown as BuildsDb, redis, logger, env: process.env },

@@ -159,7 +159,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const accounts = createAccounts(database.db);
   const access = createAccessStore(database.db);
   const invitations = createInvitationStore(database.db);
-  const mailer = options.smtpUrl ? createSmtpMailer({ smtpUrl: options.smtpUrl, from: options.mailFrom ?? DEFAULT_MAIL_FROM, logger }) : null;
+  const mailer = options.smtpUrl ? createSmtpMailer({ smtpUrl: options.smtpUrl, from: options.mailFrom ?? DEFAULT_MAIL_FROM, logger, timeoutMs: limits.smtpTimeoutMs }) : null;
   const publicUrl = { value: options.publicUrl ?? '' };
   const listening = { port: 0 };
 
