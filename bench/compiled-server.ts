@@ -94,21 +94,48 @@ async function stop(child: ChildProcess): Promise<void> {
 
 /** Close codes and reasons of sockets that closed (all should stay open). */
 const closes = new Map<string, number>();
+/** 4500–4599 ask a client to retry (shared/protocol.ts): a room that could not load in time on
+ * a loaded machine. The stock provider reconnects; so does the bench, this many times. */
+const RETRIES = 5;
+
+function openOne(url: string): Promise<WebSocket> {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(url);
+    ws.once('open', () => resolve(ws));
+    ws.once('error', reject);
+    ws.once('close', (code) => reject(Object.assign(new Error(`closed ${code} while opening`), { code })));
+  });
+}
+
+/** Opens a socket; a retryable close before or right after opening is retried like a provider would. */
+async function openRetrying(url: string): Promise<WebSocket> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      const ws = await openOne(url);
+      // The server loads the room after the upgrade; a failed load closes with 4500 shortly after.
+      const early = await Promise.race([new Promise<number>((r) => ws.once('close', (code) => r(code))), sleep(2_000).then(() => 0)]);
+      if (early === 0) {
+        ws.on('close', (code, reason) => closes.set(`${code} ${reason}`, (closes.get(`${code} ${reason}`) ?? 0) + 1));
+        return ws;
+      }
+      throw Object.assign(new Error(`closed ${early} after opening`), { code: early });
+    } catch (error) {
+      const code = (error as { code?: number }).code ?? 0;
+      if (attempt >= RETRIES || code < 4500 || code > 4599) throw error;
+      retries++;
+      await sleep(500 * (attempt + 1));
+    }
+  }
+}
+let retries = 0;
 
 async function openIdle(port: number, token: string, ids: string[]): Promise<WebSocket[]> {
   const sockets: WebSocket[] = [];
   for (let i = 0; i < CONNECTIONS; i += OPEN_BATCH) {
-    const batch = Array.from({ length: Math.min(OPEN_BATCH, CONNECTIONS - i) }, (_, j) => {
-      const ws = new WebSocket(`ws://127.0.0.1:${port}/sync/${ids[(i + j) % ids.length]}?token=${token}`);
-      ws.on('close', (code, reason) => closes.set(`${code} ${reason}`, (closes.get(`${code} ${reason}`) ?? 0) + 1));
-      sockets.push(ws);
-      return new Promise<void>((resolve, reject) => {
-        ws.once('open', () => resolve());
-        ws.once('error', reject);
-        ws.once('close', (code) => reject(new Error(`closed ${code} while opening`)));
-      });
-    });
-    await Promise.all(batch);
+    const batch = Array.from({ length: Math.min(OPEN_BATCH, CONNECTIONS - i) }, (_, j) =>
+      openRetrying(`ws://127.0.0.1:${port}/sync/${ids[(i + j) % ids.length]}?token=${token}`),
+    );
+    sockets.push(...(await Promise.all(batch)));
   }
   return sockets;
 }
@@ -140,7 +167,8 @@ async function measure(variant: Variant, databaseUrl: string, token: string | nu
     }
     const opened = performance.now();
     const sockets = await openIdle(s.port, token, ids);
-    console.error(`[bench] ${variant}: ${sockets.length} sockets open in ${((performance.now() - opened) / 1000).toFixed(1)} s`);
+    console.error(`[bench] ${variant}: ${sockets.length} sockets open in ${((performance.now() - opened) / 1000).toFixed(1)} s (${retries} retried after a 45xx close)`);
+    retries = 0;
     await sleep(SETTLE_MS);
     let rss = 0;
     for (let i = 0; i < SAMPLES; i++) {

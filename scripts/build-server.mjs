@@ -10,8 +10,8 @@
  * - Packages stay external: the image installs production dependencies with `npm ci --omit=dev`,
  *   native and WASM packages (msgpackr-extract, PGlite) keep their own files.
  * - Everything lands flat in one folder, so a module's `import.meta.url` can be rewritten to its
- *   source file's place relative to that folder: `new URL('../../migrations', import.meta.url)` in
- *   shared/db/migrate.ts still finds `migrations/` beside `dist/`.
+ *   source file's place relative to that folder: `new URL('../../../migrations', import.meta.url)` in
+ *   shared/node/db/migrate.ts still finds `migrations/` beside `dist/`.
  */
 import { build } from 'esbuild';
 import { readFile, rm } from 'node:fs/promises';

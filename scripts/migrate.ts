@@ -4,7 +4,7 @@
  * Servers and builders still migrate on start (a no-op once this ran); running it first means a
  * long migration happens once, before any of them takes traffic (docs/operations.md, "Start-up").
  */
-import { migratePostgres } from '../shared/db/migrate.ts';
+import { migratePostgres } from '../shared/node/db/migrate.ts';
 
 const url = process.env.DATABASE_URL;
 if (!url) {

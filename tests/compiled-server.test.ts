@@ -7,7 +7,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -39,6 +39,9 @@ describe('compiled server and builder (dist/app)', () => {
   let builder: ChildProcessRun | null = null;
   const clients: TestClient[] = [];
   const artifactsDir = mkdtempSync(path.join(tmpdir(), 'boardroom-compiled-'));
+  /** What the runtime image holds, and nothing else: dist/app, migrations/, package.json and the
+   * dependencies. No sources to fall back on, so anything still reading them fails here. */
+  const appDir = mkdtempSync(path.join(tmpdir(), 'boardroom-app-'));
   // Server and builder share the artifacts folder, as in production.
   const env = () => ({ DATABASE_URL: db.url, REDIS_URL, KEY_PREFIX: `test:${randomBytes(5).toString('hex')}:`, ARTIFACTS_DIR: artifactsDir, NODE_OPTIONS: '' });
   let runEnv: Record<string, string>;
@@ -46,6 +49,10 @@ describe('compiled server and builder (dist/app)', () => {
   beforeAll(async () => {
     const built = spawnSync(process.execPath, ['scripts/build-server.mjs'], { cwd: ROOT, encoding: 'utf8' });
     expect(built.status, built.stderr).toBe(0);
+    cpSync(path.join(ROOT, 'dist/app'), path.join(appDir, 'dist/app'), { recursive: true });
+    cpSync(path.join(ROOT, 'migrations'), path.join(appDir, 'migrations'), { recursive: true });
+    cpSync(path.join(ROOT, 'package.json'), path.join(appDir, 'package.json'));
+    symlinkSync(path.join(ROOT, 'node_modules'), path.join(appDir, 'node_modules'));
     db = await createTestDatabase('compiled');
     runEnv = env();
   }, BUILD_TIMEOUT_MS);
@@ -56,6 +63,7 @@ describe('compiled server and builder (dist/app)', () => {
     builder?.child.kill('SIGKILL');
     await db?.drop();
     rmSync(artifactsDir, { recursive: true, force: true });
+    rmSync(appDir, { recursive: true, force: true });
   });
 
   it('emits the two entries and lazily loaded chunks', () => {
@@ -65,19 +73,24 @@ describe('compiled server and builder (dist/app)', () => {
     expect(server).toMatch(/import\("\.\/cluster-[A-Z0-9]+\.js"\)/);
     expect(server).toMatch(/import\("\.\/builds-context-[A-Z0-9]+\.js"\)/);
     expect(server).not.toMatch(/from "tsx/);
+    // Paths next to the sources still resolve from dist/app: the default client folder
+    // (server/server.ts: ../dist/client) and migrations/ (shared/node/db/migrate.ts).
+    const all = readdirSync(path.join(ROOT, 'dist/app')).filter((f) => f.endsWith('.js')).map((f) => readFileSync(path.join(ROOT, 'dist/app', f), 'utf8')).join('\n');
+    expect(all).toContain('new URL("../../server/server.ts", import.meta.url).href');
+    expect(all).toContain('new URL("../../shared/node/db/migrate.ts", import.meta.url).href');
   });
 
   it('applies the migrations once with migrate.js (the one-shot migrations service) and exits 0', () => {
-    const run = spawnSync(process.execPath, ['dist/app/migrate.js'], { cwd: ROOT, env: { ...process.env, ...runEnv }, encoding: 'utf8' });
+    const run = spawnSync(process.execPath, ['dist/app/migrate.js'], { cwd: appDir, env: { ...process.env, ...runEnv }, encoding: 'utf8' });
     expect(run.status, run.stderr).toBe(0);
     expect(run.stdout).toContain('database schema up to date');
-    const missing = spawnSync(process.execPath, ['dist/app/migrate.js'], { cwd: ROOT, env: { ...process.env, DATABASE_URL: '' }, encoding: 'utf8' });
+    const missing = spawnSync(process.execPath, ['dist/app/migrate.js'], { cwd: appDir, env: { ...process.env, DATABASE_URL: '' }, encoding: 'utf8' });
     expect(missing.status).toBe(2);
     expect(missing.stderr).toContain('DATABASE_URL is required');
   });
 
   it('serves /health/ready and syncs two stock clients, with no tsx in the process', async () => {
-    server = await startChildServer(runEnv, 'dist/app/server.js');
+    server = await startChildServer(runEnv, 'dist/app/server.js', appDir);
     expect(commandLine(server.child.pid!)).toEqual([process.execPath, 'dist/app/server.js']);
     const ready = await fetch(`${server.url}/health/ready`);
     expect(ready.status).toBe(200);
@@ -99,7 +112,7 @@ describe('compiled server and builder (dist/app)', () => {
   });
 
   it('runs a build on the compiled builder', async () => {
-    builder = await startChildProcess('dist/app/builder.js', { ...runEnv, BUILDER_HEALTH_PORT: '0', BUILDER_HEALTH_HOST: '127.0.0.1' }, (e) => e.msg === 'builder health endpoint listening');
+    builder = await startChildProcess('dist/app/builder.js', { ...runEnv, BUILDER_HEALTH_PORT: '0', BUILDER_HEALTH_HOST: '127.0.0.1' }, (e) => e.msg === 'builder health endpoint listening', appDir);
     expect(commandLine(builder.child.pid!)).toEqual([process.execPath, 'dist/app/builder.js']);
     // The liveness answer the images' HEALTHCHECK and the cluster's probes ask.
     const health = await fetch(`http://127.0.0.1:${builder.ready.port as number}/health`);
