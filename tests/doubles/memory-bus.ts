@@ -6,7 +6,7 @@
  * them) and `up()` tells every process it reconnected, so it catches up from storage.
  */
 import { randomBytes } from 'node:crypto';
-import type { AccessEventBus } from '../../server/access-control.ts';
+import type { AccessEventBus } from '../../server/access/access-control.ts';
 import { decodeFrame, encodeFrame, PROCESS_ID_BYTES } from '../../server/sync/bus-frame.ts';
 import type { BusHandler, BusKindValue, RoomBus, StoredRange } from '../../server/sync/room-bus.ts';
 
