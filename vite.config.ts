@@ -3,14 +3,27 @@
  * CSP (no inline scripts, no eval). `npm run build:client`; tests build into their own folder.
  */
 import { fileURLToPath } from 'node:url';
-import { defineConfig } from 'vite';
+import { defineConfig, type Plugin } from 'vite';
 import solid from 'vite-plugin-solid';
+import { precompressDir } from './scripts/precompress.ts';
 
 const root = fileURLToPath(new URL('./client', import.meta.url));
 
+/** Brotli and gzip copies of every text asset, written after the bundle (server/static-client.ts
+ * serves them by Accept-Encoding). */
+function precompress(): Plugin {
+  return {
+    name: 'boardroom-precompress',
+    apply: 'build',
+    writeBundle(options) {
+      if (options.dir) precompressDir(options.dir);
+    },
+  };
+}
+
 export default defineConfig({
   root,
-  plugins: [solid()],
+  plugins: [solid(), precompress()],
   publicDir: 'public',
   // Two copies of Yjs in one page break \`instanceof\` checks and updates between them: the
   // sync provider, y-indexeddb and the editor bindings must share one.

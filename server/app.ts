@@ -51,6 +51,8 @@ export interface AppDeps {
   beforeScrape: () => Promise<void>;
   /** Folder of the built client (`dist/client`); not served when absent. */
   clientDir?: string;
+  /** Serve the client's source maps (SERVE_SOURCE_MAPS); default not. */
+  serveSourceMaps?: boolean;
   limits: ServerLimits;
   /** Proxies whose X-Forwarded-For is believed (`TRUST_PROXY`). */
   trustedProxies: TrustedProxies;
@@ -146,6 +148,6 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.route('/api/auth', authRoutes({ accounts: deps.accounts, providers: { github: !!deps.github }, secureCookies: deps.secureCookies, onSessionRevoked: (sessionId) => deps.accessEvents.invalidate({ sessionId }), throttle: deps.loginThrottle, hasher: deps.hasher, signupLimit: { perAddress: deps.limits.signupsPerAddress, windowMs: deps.limits.signupWindowMs } }));
   for (const { at, routes } of deps.featureRoutes) app.route(at, routes);
   app.route('/api/layout', layoutRoutes({ db: deps.db, userIdOf: (c) => c.get('actor').session?.user.id ?? null }));
-  if (deps.clientDir) mountClient(app, deps.clientDir);
+  if (deps.clientDir) mountClient(app, deps.clientDir, { serveSourceMaps: deps.serveSourceMaps });
   return app;
 }

@@ -8,7 +8,7 @@ import pino from 'pino';
 import { DEFAULT_KEY_PREFIX } from '../shared/builds/keys.ts';
 import { openDatabase, type Database } from './db/connect.ts';
 import { startServer, type RunningServer } from './server.ts';
-import { readList, readServerLimits } from './settings.ts';
+import { readBoolean, readList, readServerLimits } from './settings.ts';
 import { createMetrics } from './metrics.ts';
 import { installProcessGuards } from '../shared/node/process-guards.ts';
 
@@ -19,9 +19,10 @@ const redisUrl = process.env.REDIS_URL || undefined;
 const keyPrefix = process.env.KEY_PREFIX ?? DEFAULT_KEY_PREFIX;
 const artifactsDir = path.resolve(process.env.ARTIFACTS_DIR || path.join(dataDir, 'artifacts'));
 
-/** SIGTERM to exit: orchestrators wait about 30 s before SIGKILL; we aim well inside that. Past
- * this, whatever is still unsaved stays with the clients, which re-send it to another process. */
-const SHUTDOWN_DEADLINE_MS = 15_000;
+// Read before anything starts: a malformed limit stops the start-up with its variable's name.
+const limits = readServerLimits(process.env);
+/** SHUTDOWN_DEADLINE_MS (server/settings.ts says why 15 s). */
+const SHUTDOWN_DEADLINE_MS = limits.shutdownDeadlineMs;
 
 // Declared before anything can fail, so `stop` works at any point of start-up.
 let stopping = false;
@@ -39,7 +40,7 @@ installProcessGuards(process, {
   onFatal: () => void stop('uncaughtException', 1),
 });
 
-database = await openDatabase({ databaseUrl: process.env.DATABASE_URL || undefined, dataDir });
+database = await openDatabase({ databaseUrl: process.env.DATABASE_URL || undefined, dataDir, poolSize: limits.databasePoolSize });
 server = await startServer({
   database,
   logger,
@@ -65,10 +66,11 @@ server = await startServer({
           apiBase: process.env.GITHUB_API_URL || 'https://api.github.com',
         }
       : null,
-  limits: readServerLimits(process.env),
+  limits,
   trustProxy: readList(process.env.TRUST_PROXY),
   allowedOrigins: readList(process.env.ALLOWED_ORIGINS),
   clientDir: process.env.CLIENT_DIR ? path.resolve(process.env.CLIENT_DIR) : undefined,
+  serveSourceMaps: readBoolean(process.env, 'SERVE_SOURCE_MAPS'),
 });
 // The one line a person starting the product needs: where to point the browser.
 logger.info({ url: server.url }, `Boardroom is running at ${process.env.PUBLIC_URL || server.url}`);

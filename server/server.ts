@@ -69,6 +69,8 @@ export interface ServerOptions {
   compactAfterUpdates?: number;
   /** Folder of the built client; default `dist/client` next to the sources. */
   clientDir?: string;
+  /** Serve the client's source maps (SERVE_SOURCE_MAPS); default not. */
+  serveSourceMaps?: boolean;
   /** Base URL for links this server hands out; default its own address. */
   publicUrl?: string;
   secureCookies?: boolean;
@@ -160,7 +162,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   // WebSocket admission remembers granted member roles; access events drop them (access-control).
   const admission = createAdmissionCache((configId, user) => access.memberRole(configId, user));
   const invitations = createInvitationStore(database.db);
-  const mailer = options.smtpUrl ? createSmtpMailer({ smtpUrl: options.smtpUrl, from: options.mailFrom ?? DEFAULT_MAIL_FROM, logger }) : null;
+  const mailer = options.smtpUrl ? createSmtpMailer({ smtpUrl: options.smtpUrl, from: options.mailFrom ?? DEFAULT_MAIL_FROM, logger, timeoutMs: limits.smtpTimeoutMs }) : null;
   const publicUrl = { value: options.publicUrl ?? '' };
   const listening = { port: 0 };
 
@@ -290,6 +292,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     secureCookies: options.secureCookies ?? false,
     clientDir: options.clientDir ?? DEFAULT_CLIENT_DIR,
     featureRoutes: features.flatMap((f) => f.routes ?? []),
+    serveSourceMaps: options.serveSourceMaps ?? false,
     limits,
     trustedProxies,
     originPolicy,

@@ -54,6 +54,18 @@ export const ServerLimitDefaults = {
   /** Days a deleted configuration stays restorable before the sweep deletes it for good: a
    * month covers a holiday and a "who deleted that?" noticed at the next release. */
   trashRetentionDays: 30,
+  // --- process (server/main.ts, server/db/connect.ts, server/invitations/mailer.ts) ---
+  /** SIGTERM to exit: orchestrators wait about 30 s before SIGKILL; we aim well inside that. Past
+   * this, whatever is still unsaved stays with the clients, which re-send it to another process.
+   * Keep the orchestrator's grace period above it (compose stop_grace_period, Kubernetes
+   * terminationGracePeriodSeconds minus preStop). */
+  shutdownDeadlineMs: 15_000,
+  /** Postgres connections of one process's pool (REST, loads, compaction, history; commits have
+   * one of their own): servers × this + builders × their pool must fit max_connections. */
+  databasePoolSize: 10,
+  /** A mail server that has not connected, greeted or answered within this is given up on; the
+   * invitation still stands and its link is shown to the owner. */
+  smtpTimeoutMs: 10_000,
 } as const;
 
 export type ServerLimits = { -readonly [K in keyof typeof ServerLimitDefaults]: number };
@@ -85,6 +97,9 @@ export const LIMIT_ENV: Record<keyof ServerLimits, string> = {
   trashRetentionDays: 'TRASH_RETENTION_DAYS',
   signupWindowMs: 'SIGNUP_WINDOW_MS',
   passwordHashConcurrency: 'PASSWORD_HASH_CONCURRENCY',
+  shutdownDeadlineMs: 'SHUTDOWN_DEADLINE_MS',
+  databasePoolSize: 'DATABASE_POOL_SIZE',
+  smtpTimeoutMs: 'SMTP_TIMEOUT_MS',
 };
 
 export class SettingsError extends Error {
@@ -107,6 +122,16 @@ export function readServerLimits(env: Record<string, string | undefined>): Serve
     limits[key] = value;
   }
   return limits;
+}
+
+/** A yes/no setting (`SERVE_SOURCE_MAPS`): `true` or `false`, unset or empty: `fallback`; anything
+ * else stops the start-up rather than guessing. */
+export function readBoolean(env: Record<string, string | undefined>, name: string, fallback = false): boolean {
+  const raw = env[name]?.trim().toLowerCase();
+  if (!raw) return fallback;
+  if (raw === 'true') return true;
+  if (raw === 'false') return false;
+  throw new SettingsError(`${name} must be true or false, got "${env[name]}"`);
 }
 
 /** A comma-separated list setting (`TRUST_PROXY`, `ALLOWED_ORIGINS`); empty entries dropped. */

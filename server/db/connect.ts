@@ -30,7 +30,8 @@ export interface Database {
 
 export { MIGRATIONS_DIR };
 
-/** Pool size for postgres.js: REST, loads, compaction and history share it (commits have their own). */
+/** Pool size for postgres.js: REST, loads, compaction and history share it (commits have their
+ * own). The default of DATABASE_POOL_SIZE (server/settings.ts). */
 const POSTGRES_POOL_SIZE = 10;
 /** A commit still unanswered after this long is on a dead connection even if its socket has not
  * noticed yet (the socket watchdog fires at COMMIT_TUNING.replyTimeoutMs; this is the backstop). */
@@ -43,22 +44,24 @@ export interface DatabaseOptions {
   dataDir: string;
   /** Apply pending migrations before returning (the server does; tools may not). */
   migrate?: boolean;
+  /** Connections of the shared pool; default POSTGRES_POOL_SIZE. */
+  poolSize?: number;
 }
 
 export async function openDatabase(options: DatabaseOptions): Promise<Database> {
   if (options.databaseUrl) {
     // Under the migration lock on a connection of its own, before any pool touches a table.
     if (options.migrate !== false) await migratePostgres(options.databaseUrl);
-    return openPostgres(options.databaseUrl);
+    return openPostgres(options.databaseUrl, options.poolSize ?? POSTGRES_POOL_SIZE);
   }
   const database = await openPglite(options.dataDir);
   if (options.migrate !== false) await migratePglite(database);
   return database;
 }
 
-async function openPostgres(url: string): Promise<Database> {
+async function openPostgres(url: string, poolSize: number): Promise<Database> {
   const { drizzle } = await import('drizzle-orm/postgres-js');
-  const client = openPostgresClient(url, { max: POSTGRES_POOL_SIZE, ...POOL_TUNING });
+  const client = openPostgresClient(url, { max: poolSize, ...POOL_TUNING });
   const db = drizzle(client) as unknown as Db;
   // The group committer's own connection: commits never queue behind REST queries or loads.
   const commitSockets = new Set<Socket>();

@@ -40,12 +40,13 @@ export function invitationText(mail: InvitationMail): { subject: string; text: s
   return { subject, text };
 }
 
-export function createSmtpMailer(options: { smtpUrl: string; from: string; logger: Logger }): Mailer {
+export function createSmtpMailer(options: { smtpUrl: string; from: string; logger: Logger; timeoutMs?: number }): Mailer {
+  const timeoutMs = options.timeoutMs ?? SMTP_TIMEOUT_MS;
   const transport = nodemailer.createTransport(options.smtpUrl, {
     from: options.from,
-    connectionTimeout: SMTP_TIMEOUT_MS,
-    greetingTimeout: SMTP_TIMEOUT_MS,
-    socketTimeout: SMTP_TIMEOUT_MS,
+    connectionTimeout: timeoutMs,
+    greetingTimeout: timeoutMs,
+    socketTimeout: timeoutMs,
   } as never);
   return {
     async sendInvitation(mail) {

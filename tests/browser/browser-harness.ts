@@ -45,6 +45,7 @@ function hashSources(): string {
   walk(path.join(ROOT, 'client'));
   walk(path.join(ROOT, 'shared'));
   hash.update(readFileSync(path.join(ROOT, 'vite.config.ts')));
+  hash.update(readFileSync(path.join(ROOT, 'scripts/precompress.ts')));
   return hash.digest('hex').slice(0, 16);
 }
 

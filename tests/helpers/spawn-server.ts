@@ -17,8 +17,8 @@ export interface ChildServer {
   exited: Promise<number | null>;
 }
 
-export async function startChildServer(env: Record<string, string>, entry = 'server/main.ts'): Promise<ChildServer> {
-  const started = await startChildProcess(entry, env, (e) => e.msg === 'server listening' && typeof e.port === 'number');
+export async function startChildServer(env: Record<string, string>, entry = 'server/main.ts', cwd = ROOT): Promise<ChildServer> {
+  const started = await startChildProcess(entry, env, (e) => e.msg === 'server listening' && typeof e.port === 'number', cwd);
   const port = started.ready.port as number;
   return { child: started.child, port, url: `http://127.0.0.1:${port}`, exited: started.exited };
 }
@@ -39,11 +39,12 @@ export interface ChildProcessRun {
   exited: Promise<number | null>;
 }
 
-/** Starts `entry` under tsx and resolves once a log line satisfies `isReady`; rejects if the
+/** Starts `entry` (a `.ts` file under tsx; a compiled `.js` file with plain node) and resolves once a log line satisfies `isReady`; rejects if the
  * process exits first or stays silent past START_TIMEOUT_MS. */
-export async function startChildProcess(entry: string, env: Record<string, string>, isReady: (entry: LogEntry) => boolean): Promise<ChildProcessRun> {
-  const child = spawn(process.execPath, ['--import', 'tsx', entry], {
-    cwd: ROOT,
+export async function startChildProcess(entry: string, env: Record<string, string>, isReady: (entry: LogEntry) => boolean, cwd = ROOT): Promise<ChildProcessRun> {
+  const args = entry.endsWith('.ts') ? ['--import', 'tsx', entry] : [entry];
+  const child = spawn(process.execPath, args, {
+    cwd,
     env: { ...process.env, PORT: '0', LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
