@@ -18,7 +18,10 @@ import { createConfig, TEST_METRICS_TOKEN } from './helpers/server.ts';
 import { startChildServer, type ChildServer } from './helpers/spawn-server.ts';
 import { eventually } from './helpers/wait.ts';
 
-vi.mock('solid-js', async () => await import('../node_modules/solid-js/dist/solid.js'));
+vi.mock('solid-js', async () => {
+  // @ts-expect-error -- the browser build's file has no types beside it; its API is 'solid-js'.
+  return (await import('../node_modules/solid-js/dist/solid.js')) as object;
+});
 
 const { createApi } = await import('../client/app/api.ts');
 const { openConfigContainer } = await import('../client/session/config-container.ts');

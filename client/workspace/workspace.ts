@@ -5,6 +5,7 @@
  */
 import {
   LayoutConfig,
+  type LayoutManager,
   ResolvedComponentItemConfig,
   VirtualLayout,
   type ComponentContainer,
@@ -33,6 +34,10 @@ export interface Workspace {
   onChanged(listener: () => void): void;
   destroy(): void;
 }
+
+/** golden-layout's `LocationSelector.TypeId.FirstRowOrColumn` (a const enum, so not importable
+ * under isolated modules): the end of the top row. */
+const BESIDE: LayoutManager.LocationSelector[] = [{ typeId: 3 as LayoutManager.LocationSelector.TypeId }];
 
 interface Bound {
   type: string;
@@ -160,9 +165,12 @@ export function createWorkspace(host: HTMLElement, renderPanel: RenderPanel): Wo
     if (item && stack?.setActiveComponentItem) stack.setActiveComponentItem(item, true);
     return idOf(item);
   };
-  const addPanel = (type: PanelType): ComponentItem | undefined => {
+  const addPanel = (type: PanelType, beside = false): ComponentItem | undefined => {
     const before = new Set(bound.keys());
-    layout.addComponent(type, undefined, PANEL_TITLES[type]);
+    // Another panel of a kind already open goes beside the others (a new column of the layout's
+    // top row), so the two can be read side by side; a missing one goes where golden-layout finds room.
+    if (beside) layout.addComponentAtLocation(type, undefined, PANEL_TITLES[type], BESIDE);
+    else layout.addComponent(type, undefined, PANEL_TITLES[type]);
     const added = [...bound.keys()].find((container) => !before.has(container));
     if (added) lastUsed.set(type, added);
     return added?.parent;
@@ -181,7 +189,7 @@ export function createWorkspace(host: HTMLElement, renderPanel: RenderPanel): Wo
       return bringForward(findItem(type) ?? addPanel(type));
     },
     add(type) {
-      return bringForward(addPanel(type));
+      return bringForward(addPanel(type, true));
     },
     onChanged(listener) {
       changeListeners.push(listener);
