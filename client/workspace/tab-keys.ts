@@ -138,6 +138,8 @@ export function onStackControlKey(event: KeyboardEvent): boolean {
   const closing = target.classList.contains('lm_close');
   target.click();
   // A closed group takes its controls with it: go on from the first panel's tab, not from <body>.
+  // A maximised or restored group is moved in the DOM, which drops the focus: put it back.
   if (closing) queueMicrotask(() => root?.querySelector<HTMLElement>('[role=tab][tabindex="0"]')?.focus());
+  else queueMicrotask(() => target.focus());
   return true;
 }
