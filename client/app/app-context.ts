@@ -1,8 +1,7 @@
-/** What every panel gets: the API, who you are, the open configuration's session, navigation. */
+/** What every panel gets: the API, who you are, the open configuration's container, navigation. */
 import type { Accessor } from 'solid-js';
-import type { BuildCenter } from '../builds/build-center.ts';
-import type { ReviewCenter } from '../review/review-center.ts';
-import type { ConfigSession } from '../session/config-session.ts';
+import type { ConfigContainer } from '../session/config-container.ts';
+import type { PanelType } from '../workspace/panel-types.ts';
 import type { Api, ConfigSummary, User } from './api.ts';
 import type { Identity } from './identity.ts';
 
@@ -18,14 +17,13 @@ export interface AppContext {
   identity: Identity;
   /** Signed-in user; null for a guest who came by a share link. */
   user: User | null;
-  /** The open configuration, or null on the start page. */
-  session: Accessor<ConfigSession | null>;
-  /** The open configuration's builds (shared by the Build button and the Builds panel). */
-  builds: Accessor<BuildCenter | null>;
-  /** The open configuration's history, comments, reviews and following (form and panels share it). */
-  review: Accessor<ReviewCenter | null>;
+  /** The open configuration's container (session, history and reviews, builds), or null on the
+   * start page. A new one for each configuration opened; the previous one is disposed. */
+  container: Accessor<ConfigContainer | null>;
   configs: ConfigList;
   navigate(path: string): void;
-  /** Brings a panel to the front of its stack (e.g. the form, when a problem is chosen). */
-  revealPanel(type: string): void;
+  /** Brings a panel of `type` to the front of its stack (the one used last when there are
+   * several; a new one when there is none), e.g. the form when a problem is chosen. Returns its
+   * panel id, to address a request to it. */
+  revealPanel(type: PanelType): string | null;
 }

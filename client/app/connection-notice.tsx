@@ -55,14 +55,24 @@ export function AccessEndedPage(props: { end: ConnectionEnd; session: ConfigSess
   );
 }
 
+/** The end the banner shows now (a limit reached, the connection paused), or null. */
+function bannerEnd(session: ConfigSession): ConnectionEnd | null {
+  const end = session.connectionEnd();
+  if (!end || end.blocking || end.reconnect === 'quiet') return null;
+  const state = session.connection();
+  return state === 'closed' || (end.reconnect === 'later' && state === 'connecting') ? end : null;
+}
+
+/** The workbench shows why the connection ended (the page over the workspace, or the banner):
+ * panels need not say it again. */
+export function endShownAbove(session: ConfigSession): boolean {
+  const end = session.connectionEnd();
+  return (end !== null && end.blocking && session.connection() === 'closed') || bannerEnd(session) !== null;
+}
+
 /** A limit was reached or the connection is paused: the workspace stays visible, read-only. */
 export function ConnectionBanner(props: { session: ConfigSession; onHome: () => void }): JSX.Element {
-  const shown = () => {
-    const end = props.session.connectionEnd();
-    if (!end || end.blocking || end.reconnect === 'quiet') return null;
-    const state = props.session.connection();
-    return state === 'closed' || (end.reconnect === 'later' && state === 'connecting') ? end : null;
-  };
+  const shown = () => bannerEnd(props.session);
   return (
     <Show when={shown()}>
       {(end) => (

@@ -1,25 +1,24 @@
 /** The top bar: product, open configuration, who is here, Build and Share, panel menu and layout reset. */
 import { For, Show, type JSX } from 'solid-js';
-import { can } from '../../shared/roles.ts';
 import { BuildButton } from '../builds/build-button.tsx';
-import type { BuildCenter } from '../builds/build-center.ts';
 import { Avatar } from '../panels/participants-panel.tsx';
 import { ROLE_WORDS } from '../share/role-words.ts';
-import type { ConfigSession } from '../session/config-session.ts';
+import type { ConfigContainer } from '../session/config-container.ts';
 import { peopleOf } from '../session/presence.ts';
 import type { User } from './api.ts';
-import { MenuButton } from './menu-button.tsx';
-import { PANEL_TITLES, type PanelType } from '../workspace/panel-types.ts';
+import { MenuButton, type MenuItem } from './menu-button.tsx';
+import { MULTI_INSTANCE_PANELS, PANEL_TITLES, type PanelType } from '../workspace/panel-types.ts';
 
 /** Avatars shown before the stack collapses into "+n". */
 const MAX_AVATARS = 6;
 
 export function TopBar(props: {
-  session: ConfigSession | null;
-  builds: BuildCenter | null;
+  container: ConfigContainer | null;
   user: User | null;
   openPanels: ReadonlySet<string>;
   onReveal: (type: PanelType) => void;
+  /** Opens another panel of a kind that can be open more than once (MULTI_INSTANCE_PANELS). */
+  onAddPanel: (type: PanelType) => void;
   onResetLayout: () => void;
   onShare: () => void;
   onHome: () => void;
@@ -39,8 +38,9 @@ export function TopBar(props: {
       >
         <span class="brand-mark" aria-hidden="true">▣</span> Boardroom
       </a>
-      <Show when={props.session}>
-        {(session) => {
+      <Show when={props.container}>
+        {(container) => {
+          const session = () => container().session;
           const people = () => peopleOf(session().participants());
           return (
           <>
@@ -62,7 +62,7 @@ export function TopBar(props: {
             <span class="top-actions">
               {/* Keyed: after switching configuration the button is built afresh for the new
                   center, whose session is the one the status bar shows. */}
-              <Show when={props.builds} keyed>
+              <Show when={container().builds} keyed>
                 {(center) => (
                   <BuildButton
                     id="top-build-button"
@@ -73,7 +73,7 @@ export function TopBar(props: {
                 )}
               </Show>
               {/* Members and links are the owner's to manage; the server refuses everyone else. */}
-              <Show when={props.user && can(session().role(), 'manageAccess')}>
+              <Show when={props.user && container().may('manageAccess')}>
                 <button type="button" class="button button--small" aria-haspopup="dialog" onClick={() => props.onShare()} data-testid="share-button">
                   Share
                 </button>
@@ -87,11 +87,12 @@ export function TopBar(props: {
       <MenuButton
         label="Panels ▾"
         testId="panels-menu"
-        items={(Object.keys(PANEL_TITLES) as PanelType[]).map((type) => ({
-          label: PANEL_TITLES[type],
-          checked: props.openPanels.has(type),
-          onSelect: () => props.onReveal(type),
-        }))}
+        items={[
+          ...(Object.keys(PANEL_TITLES) as PanelType[]).map(
+            (type): MenuItem => ({ label: PANEL_TITLES[type], checked: props.openPanels.has(type), onSelect: () => props.onReveal(type) }),
+          ),
+          ...MULTI_INSTANCE_PANELS.map((type): MenuItem => ({ label: `Another ${PANEL_TITLES[type]} panel`, onSelect: () => props.onAddPanel(type) })),
+        ]}
       />
       <button type="button" class="button button--small" onClick={() => props.onResetLayout()} data-testid="reset-layout">
         Reset layout

@@ -1,18 +1,16 @@
 /**
  * The workbench: the top bar, the golden-layout workspace with its panels, and the status line.
- * One configuration session at a time; opening another destroys the previous one. The workspace
- * itself stays mounted while you move between configurations.
+ * One configuration container at a time (config-container.ts); opening another disposes the
+ * previous one. The workspace itself stays mounted while you move between configurations.
  */
-import { createEffect, createMemo, createSignal, on, onCleanup, onMount, Show, type Accessor, type JSX } from 'solid-js';
+import { createEffect, createSignal, on, onCleanup, onMount, Show, type Accessor, type JSX } from 'solid-js';
 import { render } from 'solid-js/web';
-import { createBuildCenter, type BuildCenter } from '../builds/build-center.ts';
-import { createReviewCenter, type ReviewCenter } from '../review/review-center.ts';
 import { ShareDialog } from '../share/share-dialog.tsx';
-import { createConfigSession, type ConfigSession } from '../session/config-session.ts';
+import { openConfigContainer, type ConfigContainer } from '../session/config-container.ts';
 import { localCopyName } from '../session/local-copy.ts';
+import { browserNetwork } from '../session/network.ts';
 import { browserLayoutStore, createLayoutPersistence, type LayoutPersistence } from '../workspace/layout-persistence.ts';
 import { Panel } from '../workspace/panels.tsx';
-import type { PanelType } from '../workspace/panel-types.ts';
 import { createWorkspace, type Workspace } from '../workspace/workspace.ts';
 import type { Api, User } from './api.ts';
 import type { AppContext } from './app-context.ts';
@@ -46,7 +44,9 @@ export function Workbench(props: WorkbenchProps): JSX.Element {
   const guest = loadIdentity(localStorage);
   const identity: Identity = props.user ? { name: props.user.name, color: guest.color } : guest;
   const api = props.share ? props.api.withShareToken(props.share.token) : props.api;
-  const [session, setSession] = createSignal<ConfigSession | null>(null);
+  const [container, setContainer] = createSignal<ConfigContainer | null>(null);
+  const session = () => container()?.session ?? null;
+  const network = browserNetwork();
   const [openPanels, setOpenPanels] = createSignal<ReadonlySet<string>>(new Set());
   const [message, setMessage] = createSignal<string | null>(null);
   const [sharing, setSharing] = createSignal(false);
@@ -60,47 +60,28 @@ export function Workbench(props: WorkbenchProps): JSX.Element {
   let workspace: Workspace | null = null;
   let persistence: LayoutPersistence | null = null;
 
-  // One build center per open configuration, gone with it.
-  const builds = createMemo<BuildCenter | null>(() => {
-    const current = session();
-    if (!current) return null;
-    const center = createBuildCenter(api.builds, current);
-    onCleanup(() => center.destroy());
-    return center;
-  });
-
-  // History, comments and reviews of the open configuration, gone with it.
-  const review = createMemo<ReviewCenter | null>(() => {
-    const current = session();
-    if (!current) return null;
-    const center = createReviewCenter(api, current);
-    onCleanup(() => center.destroy());
-    return center;
-  });
-
   const ctx: AppContext = {
     api,
     identity,
     user: props.user,
-    session,
-    builds,
-    review,
+    container,
     configs: createConfigList(api),
     navigate: props.navigate,
-    revealPanel: (type) => workspace?.reveal(type as PanelType),
+    revealPanel: (type) => workspace?.reveal(type) ?? null,
   };
 
   createEffect(
     on(props.configId, (configId) => {
       setSharing(false);
-      session()?.destroy();
-      setSession(
+      container()?.dispose();
+      setContainer(
         configId
-          ? createConfigSession({
+          ? openConfigContainer({
               configId,
               wsUrl: syncUrl(),
               identity,
               api,
+              network,
               share: props.share ? { token: props.share.token, guestName: guest.name } : undefined,
               // Guests have no account to tie a copy to, nor a sign-out that would delete it.
               localCopyName: props.user && !props.share ? localCopyName(props.user.id, configId) : undefined,
@@ -116,7 +97,7 @@ export function Workbench(props: WorkbenchProps): JSX.Element {
 
   let host!: HTMLDivElement;
   onMount(() => {
-    workspace = createWorkspace(host, (type, element) => render(() => <Panel type={type} ctx={ctx} />, element));
+    workspace = createWorkspace(host, (type, element, panel) => render(() => <Panel type={type} ctx={ctx} panel={panel} />, element));
     const ws = workspace;
     createEffect(() => setOpenPanels(ws.openPanels()));
     let prefetched = props.initialLayout;
@@ -146,7 +127,7 @@ export function Workbench(props: WorkbenchProps): JSX.Element {
     window.removeEventListener('beforeunload', onBeforeUnload);
     persistence?.destroy();
     workspace?.destroy();
-    session()?.destroy();
+    container()?.dispose();
     clearTimeout(messageTimer);
   });
 
@@ -177,11 +158,11 @@ export function Workbench(props: WorkbenchProps): JSX.Element {
   return (
     <div class="app">
       <TopBar
-        session={session()}
-        builds={builds()}
+        container={container()}
         user={props.user}
         openPanels={openPanels()}
         onReveal={(type) => workspace?.reveal(type)}
+        onAddPanel={(type) => workspace?.add(type)}
         onResetLayout={() => void persistence?.reset()}
         onShare={() => setSharing(true)}
         onHome={goHome}

@@ -3,7 +3,7 @@
  * and the Builds panel show. The server checks all of this again; this only spares people a
  * request that would be refused.
  */
-import { can, type Role } from '../../shared/roles.ts';
+import type { Role } from '../../shared/roles.ts';
 import type { ConnectionState } from '../session/sync-connection.ts';
 import { plural } from '../app/words.ts';
 
@@ -16,6 +16,9 @@ export interface BuildRefusal {
 }
 
 export interface BuildAvailabilityInput {
+  /** The container's `may('build')`: the one decision (role table, connection not ended). */
+  mayBuild: boolean;
+  /** Your role, for the words only. */
   role: Role | null;
   connection: ConnectionState;
   synced: boolean;
@@ -35,10 +38,12 @@ const blocked = (kind: BlockKind, reason: string): BuildAvailability => ({ enabl
 
 export function buildAvailability(input: BuildAvailabilityInput): BuildAvailability {
   if (input.role === null || !input.synced) return blocked('loading', 'The configuration is still loading.');
-  if (!can(input.role, 'build')) {
+  if (!input.mayBuild) {
+    // `may` says no for two reasons: the connection ended (it would say yes after a reconnect)
+    // or the role does not build.
+    if (input.connection === 'closed') return blocked('connection', 'Disconnected: reconnect to build.');
     return blocked('role', `You are a ${input.role} here: only editors and owners can start a build.`);
   }
-  if (input.connection === 'closed') return blocked('connection', 'Disconnected: reconnect to build.');
   if (input.connection !== 'connected') return blocked('connection', 'Not connected: building waits until your edits are saved on the server.');
   if (input.errors > 0) {
     return blocked('errors', `Fix ${plural(input.errors, 'error')} before building (see the Problems panel).`);

@@ -12,6 +12,7 @@ export function useBuildAvailability(center: BuildCenter): () => BuildAvailabili
   const session = center.session;
   return createMemo(() =>
     buildAvailability({
+      mayBuild: session.may('build'),
       role: session.role(),
       connection: session.connection(),
       synced: session.synced(),

@@ -13,7 +13,9 @@ export interface FieldProps {
   invalid: boolean;
 }
 
-/** A DOM id for a property's control; property names are identifiers, so this stays valid. */
-export function controlIdFor(configId: string, property: string): string {
-  return `f-${configId.replace(/[^a-zA-Z0-9_-]/g, '')}-${property}`;
+/** A DOM id for a property's control; property names are identifiers, so this stays valid. Two
+ * Form panels of one configuration show the same field twice: `panelId` keeps their ids apart, so
+ * each label points at its own form's control. */
+export function controlIdFor(configId: string, property: string, panelId?: string): string {
+  return `f-${configId.replace(/[^a-zA-Z0-9_-]/g, '')}${panelId ? `-${panelId.replace(/[^a-zA-Z0-9_-]/g, '')}` : ''}-${property}`;
 }

@@ -39,7 +39,7 @@ export function FieldRow(props: FieldRowProps): JSX.Element {
   // The docs links join the roving group of actions; they keep their own Tab stop only where
   // nothing else would reach them (a read-only form without the comment and history buttons).
   const decorated = useContext(FormDecorationsContext) !== null;
-  const linkTabIndex = () => (decorated || props.session.canEdit() ? -1 : undefined);
+  const linkTabIndex = () => (decorated || props.session.may('edit') ? -1 : undefined);
   const linkAction = { [FIELD_ACTION_ATTR]: '' };
   let row!: HTMLDivElement;
   onMount(() => row.querySelector('.field-control')?.querySelector('input, select, textarea')?.setAttribute('aria-keyshortcuts', FIELD_ACTIONS_SHORTCUT));

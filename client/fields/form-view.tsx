@@ -3,7 +3,7 @@
  * re-renders when its value, its condition inputs, its options' inputs or its issues change —
  * never because another field did.
  */
-import { createEffect, createMemo, For, Match, on, onMount, Show, Switch, type JSX } from 'solid-js';
+import { createEffect, createMemo, For, Match, on, onCleanup, onMount, Show, Switch, type JSX } from 'solid-js';
 import type { ValidationIssue } from '../../shared/validation/issue.ts';
 import { conditionInputs, fieldVisibility, formSections, isRequired } from '../form/form-model.ts';
 import { issuesByField } from '../form/issues.ts';
@@ -17,6 +17,7 @@ import { SelectField } from './select-field.tsx';
 import { TextAreaField } from './text-area-field.tsx';
 import { NumberField, TextField } from './text-field.tsx';
 import { ToggleField } from './toggle-field.tsx';
+import { trackSection } from './section-position.ts';
 
 /** Name of the performance mark set when the form first shows a synced configuration. */
 export const FORM_INTERACTIVE_MARK = 'boardroom:form-interactive';
@@ -55,13 +56,13 @@ function Widget(props: FieldProps): JSX.Element {
   );
 }
 
-function Field(props: { session: ConfigSession; property: string; issues: () => Map<string, ValidationIssue[]> }): JSX.Element {
+function Field(props: { session: ConfigSession; property: string; issues: () => Map<string, ValidationIssue[]>; panelId?: string }): JSX.Element {
   const { session, property } = props;
   const schema = session.schema.properties[property];
   const inputs = dataSignal(session.fields, [...conditionInputs(session.schema, property), property]);
   const visibility = createMemo(() => (schema['x-when'] || schema.deprecated ? fieldVisibility(session.schema, inputs(), property) : 'shown'));
   const issues = createMemo(() => props.issues().get(`/${property}`) ?? [], [], { equals: sameIssues });
-  const controlId = controlIdFor(session.configId, property);
+  const controlId = controlIdFor(session.configId, property, props.panelId);
   return (
     <Show when={visibility() !== 'hidden'}>
       <FieldRow
@@ -104,25 +105,36 @@ function focusPointer(root: HTMLElement, pointer: string): boolean {
   return false;
 }
 
-export function FormView(props: { session: ConfigSession }): JSX.Element {
+export interface FormViewProps {
+  session: ConfigSession;
+  /** This form's workspace panel id: focus requests addressed to another Form panel are not ours. */
+  panelId?: string;
+  /** The section to show first (this panel's saved state), and where to say which one is shown. */
+  section?: string | null;
+  onSection?: (id: string) => void;
+}
+
+export function FormView(props: FormViewProps): JSX.Element {
   const { session } = props;
   const sections = formSections(session.schema);
   const issues = createMemo(() => issuesByField(session.validation().result));
+  const sectionHeadingId = (id: string) => (props.panelId ? `section-${props.panelId}-${id}` : `section-${id}`);
   let root!: HTMLDivElement;
 
   createEffect(
     on(session.focusRequest, (request) => {
-      if (request) focusPointer(root, request.pointer);
+      if (request && (request.target === null || props.panelId === undefined || request.target === props.panelId)) focusPointer(root, request.pointer);
     }),
   );
   onMount(() => {
     if (performance.getEntriesByName(FORM_INTERACTIVE_MARK).length === 0) performance.mark(FORM_INTERACTIVE_MARK);
     root.dataset.ready = 'true';
+    if (props.onSection) onCleanup(trackSection(root, props.section ?? null, props.onSection));
   });
 
   return (
     <div class="form" ref={root} data-testid="config-form">
-      <Show when={!session.canEdit() && (session.connection() === 'closed' || session.role() !== null)}>
+      <Show when={!session.may('edit') && (session.connection() === 'closed' || session.role() !== null)}>
         <p class="notice notice--info" role="status">
           {session.connection() === 'closed'
             ? `${session.closeReason() ?? 'Disconnected'}: the form is read-only until you reconnect.`
@@ -130,15 +142,15 @@ export function FormView(props: { session: ConfigSession }): JSX.Element {
         </p>
       </Show>
       {/* A disabled fieldset disables every control inside it, keyboard included. */}
-      <fieldset class="form-fieldset" disabled={!session.canEdit()}>
+      <fieldset class="form-fieldset" disabled={!session.may('edit')}>
         <For each={sections}>
           {(section) => (
-            <section class="form-section" aria-labelledby={`section-${section.info.id}`}>
+            <section class="form-section" aria-labelledby={sectionHeadingId(section.info.id)} data-section={section.info.id}>
               <header class="form-section-header">
-                <h2 id={`section-${section.info.id}`}>{section.info.title}</h2>
+                <h2 id={sectionHeadingId(section.info.id)}>{section.info.title}</h2>
                 <p>{section.info.description}</p>
               </header>
-              <For each={section.properties}>{(property) => <Field session={session} property={property} issues={issues} />}</For>
+              <For each={section.properties}>{(property) => <Field session={session} property={property} issues={issues} panelId={props.panelId} />}</For>
             </section>
           )}
         </For>

@@ -3,13 +3,13 @@
  * the open configuration, and the selected build live (progress, log, artifacts, snapshot).
  */
 import { createSignal, onCleanup, onMount, Show, type JSX } from 'solid-js';
-import { can } from '../../shared/roles.ts';
 import type { AppContext } from '../app/app-context.ts';
 import { BuildButton, useBuildAvailability } from '../builds/build-button.tsx';
 import type { BuildCenter } from '../builds/build-center.ts';
 import { BuildDetails } from '../builds/build-details.tsx';
 import { BuildList } from '../builds/build-list.tsx';
 import type { ConfigSession } from '../session/config-session.ts';
+import type { PanelProps } from '../workspace/panels.tsx';
 import { SessionGate } from './session-gate.tsx';
 
 /** Relative times ("2 min ago") and running durations are redrawn this often. */
@@ -27,7 +27,7 @@ function Builds(props: { ctx: AppContext; session: ConfigSession; center: BuildC
     });
   });
   const availability = useBuildAvailability(center);
-  const canBuild = () => can(session.role(), 'build');
+  const canBuild = () => session.may('build');
 
   return (
     <>
@@ -95,16 +95,10 @@ function Builds(props: { ctx: AppContext; session: ConfigSession; center: BuildC
   );
 }
 
-export function BuildsPanel(props: { ctx: AppContext }): JSX.Element {
+export function BuildsPanel(props: PanelProps): JSX.Element {
   return (
     <div class="panel panel--builds">
-      <SessionGate ctx={props.ctx}>
-        {(session) => (
-          <Show when={props.ctx.builds()} keyed>
-            {(center) => <Builds ctx={props.ctx} session={session} center={center} />}
-          </Show>
-        )}
-      </SessionGate>
+      <SessionGate ctx={props.ctx}>{(container) => <Builds ctx={props.ctx} session={container.session} center={container.builds} />}</SessionGate>
     </div>
   );
 }

@@ -3,9 +3,8 @@
  * trash to restore from. */
 import { createSignal, For, onMount, Show, type JSX } from 'solid-js';
 import { ApiRequestError, type ImportedConfig, type ImportWarning } from '../app/api.ts';
-import type { AppContext } from '../app/app-context.ts';
+import type { PanelProps } from '../workspace/panels.tsx';
 import { configPath } from '../app/routes.ts';
-import { can } from '../../shared/roles.ts';
 import { DeleteConfig } from '../trash/delete-config.tsx';
 import { TrashSection, type TrashView } from '../trash/trash-section.tsx';
 
@@ -27,7 +26,7 @@ function relativeTime(iso: string, now = Date.now()): string {
   return new Date(iso).toLocaleDateString();
 }
 
-export function ConfigurationsPanel(props: { ctx: AppContext }): JSX.Element {
+export function ConfigurationsPanel(props: PanelProps): JSX.Element {
   const { ctx } = props;
   const [name, setName] = createSignal('');
   const [busy, setBusy] = createSignal(false);
@@ -78,8 +77,8 @@ export function ConfigurationsPanel(props: { ctx: AppContext }): JSX.Element {
       }
     });
   };
-  const openId = () => ctx.session()?.configId ?? null;
-  const ownsOpen = () => can(ctx.session()?.role() ?? null, 'delete');
+  const openId = () => ctx.container()?.configId ?? null;
+  const ownsOpen = () => ctx.container()?.may('delete') ?? false;
   let trash: TrashView | undefined;
   const deleteConfig = async (id: string) => {
     await ctx.api.deleteConfig(id);

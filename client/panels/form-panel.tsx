@@ -1,9 +1,13 @@
-/** The Form panel: the configuration's name (renamable) and the schema-driven form. */
-import { createSignal, Show, type JSX } from 'solid-js';
-import type { AppContext } from '../app/app-context.ts';
+/**
+ * The Form panel: the configuration's name (renamable) and the schema-driven form. Which section
+ * it shows is its own state (componentState), so two Form panels can stay on two sections.
+ */
+import { createSignal, Show, untrack, type JSX } from 'solid-js';
 import { FormView } from '../fields/form-view.tsx';
 import { FormDecorated } from '../review/form-decorations.tsx';
 import type { ConfigSession } from '../session/config-session.ts';
+import { stateString } from '../workspace/panel-instance.ts';
+import type { PanelProps } from '../workspace/panels.tsx';
 import { SessionGate } from './session-gate.tsx';
 
 function ConfigName(props: { session: ConfigSession; onRenamed: () => void }): JSX.Element {
@@ -28,7 +32,7 @@ function ConfigName(props: { session: ConfigSession; onRenamed: () => void }): J
       <input
         class="config-name-input"
         aria-label="Configuration name"
-        disabled={!props.session.canEdit()}
+        disabled={!props.session.may('edit')}
         value={props.session.name()}
         onChange={(event) => void save(event.currentTarget)}
         onKeyDown={(event) => {
@@ -46,15 +50,21 @@ function ConfigName(props: { session: ConfigSession; onRenamed: () => void }): J
   );
 }
 
-export function FormPanel(props: { ctx: AppContext }): JSX.Element {
+export function FormPanel(props: PanelProps): JSX.Element {
+  const { panel } = props;
   return (
     <div class="panel panel--form">
       <SessionGate ctx={props.ctx}>
-        {(session) => (
+        {(container) => (
           // Comment badges, field history and following (review/form-decorations.tsx).
-          <FormDecorated ctx={props.ctx} session={session}>
-            <ConfigName session={session} onRenamed={() => void props.ctx.configs.refresh()} />
-            <FormView session={session} />
+          <FormDecorated ctx={props.ctx} center={container.review}>
+            <ConfigName session={container.session} onRenamed={() => void props.ctx.configs.refresh()} />
+            <FormView
+              session={container.session}
+              panelId={panel.id}
+              section={untrack(() => stateString(panel.state(), 'section'))}
+              onSection={(section) => panel.setState({ section })}
+            />
           </FormDecorated>
         )}
       </SessionGate>

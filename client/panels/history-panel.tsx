@@ -2,18 +2,33 @@
  * The History panel: the configuration's change log (all fields, or one — chosen here or with a
  * field's history button in the form), live, with older pages on demand; and the named versions
  * (save, compare with now, restore whole or one field).
+ *
+ * Which field and which tab are this panel's own state (componentState, panel-instance.ts): two
+ * History panels can follow two fields side by side, and both come back after a reload. A
+ * field's history button goes to the History panel used last (`ReviewCenter.showHistory`).
  */
-import { createEffect, createSignal, For, on, onCleanup, Show, type JSX } from 'solid-js';
+import { createEffect, createMemo, For, on, onCleanup, Show, type JSX } from 'solid-js';
 import type { AppContext } from '../app/app-context.ts';
 import { formSections } from '../form/form-model.ts';
 import { ChangeList } from '../history/change-list.tsx';
 import { createTimeline } from '../history/timeline.ts';
-import { NOTES_PATH } from '../history/value-format.ts';
+import { fieldTitle, NOTES_PATH } from '../history/value-format.ts';
 import { VersionList } from '../history/version-list.tsx';
 import type { ReviewCenter } from '../review/review-center.ts';
+import type { ConfigContainer } from '../session/config-container.ts';
+import { stateString, type PanelInstance } from '../workspace/panel-instance.ts';
+import { PANEL_TITLES } from '../workspace/panel-types.ts';
+import type { PanelProps } from '../workspace/panels.tsx';
 import { SessionGate } from './session-gate.tsx';
 
 type View = 'changes' | 'versions';
+
+/** This panel's field (null: all fields) and tab, from its saved state. */
+function historyState(panel: PanelInstance): { path: string | null; view: View } {
+  const state = panel.state();
+  const path = stateString(state, 'path');
+  return { path: path && (path.startsWith('/') || path === NOTES_PATH) ? path : null, view: state.view === 'versions' ? 'versions' : 'changes' };
+}
 
 function Changes(props: { ctx: AppContext; center: ReviewCenter; path: string | null; onFilter: (path: string | null) => void }): JSX.Element {
   const { center } = props;
@@ -54,17 +69,31 @@ function Changes(props: { ctx: AppContext; center: ReviewCenter; path: string | 
   );
 }
 
-function History(props: { ctx: AppContext; center: ReviewCenter }): JSX.Element {
-  const { center } = props;
-  const session = center.session;
-  const [view, setView] = createSignal<View>('changes');
+function History(props: { ctx: AppContext; container: ConfigContainer; panel: PanelInstance }): JSX.Element {
+  const { container, panel } = props;
+  const center = container.review;
+  const session = container.session;
+  const path = createMemo(() => historyState(panel).path);
+  const view = createMemo(() => historyState(panel).view);
+  const setView = (next: View) => panel.setState({ view: next });
+  const setPath = (next: string | null) => panel.setState({ path: next ?? '' });
   const fields = formSections(session.schema).flatMap((s) => s.properties.map((p) => ({ path: `/${p}`, title: session.schema.properties[p].title })));
-  // A field's history button in the form asks for that field: show its changes.
+  // A field's history button in the form asks this panel (or every one) for that field's changes.
+  // Deferred: a request made before this panel existed was for another one.
   createEffect(
-    on(center.historyPath, (path) => {
-      if (path !== null) setView('changes');
-    }),
+    on(
+      center.historyRequest,
+      (request) => {
+        if (request && (request.target === null || request.target === panel.id)) panel.setState({ path: request.path ?? '', view: 'changes' });
+      },
+      { defer: true },
+    ),
   );
+  // The tab says which field, so two History panels side by side can be told apart.
+  createEffect(() => {
+    const shown = path();
+    panel.setTitle(shown ? `${PANEL_TITLES.history} · ${fieldTitle(session.schema, shown)}` : PANEL_TITLES.history);
+  });
   const tab = (value: View, label: string) => (
     <button type="button" role="tab" class="subtab" aria-selected={view() === value} onClick={() => setView(value)} data-testid={`history-tab-${value}`}>
       {label}
@@ -82,8 +111,8 @@ function History(props: { ctx: AppContext; center: ReviewCenter }): JSX.Element 
           <select
             class="input select history-filter"
             aria-label="Show the changes of"
-            value={center.historyPath() ?? ''}
-            onChange={(e) => center.setHistoryPath(e.currentTarget.value || null)}
+            value={path() ?? ''}
+            onChange={(e) => setPath(e.currentTarget.value || null)}
             data-testid="history-filter"
           >
             <option value="">All fields</option>
@@ -92,26 +121,20 @@ function History(props: { ctx: AppContext; center: ReviewCenter }): JSX.Element 
           </select>
         </Show>
       </div>
-      <Show when={view() === 'changes'} fallback={<VersionList api={props.ctx.api.history} center={center} canEdit={session.may('edit')} />}>
+      <Show when={view() === 'changes'} fallback={<VersionList api={props.ctx.api.history} center={center} canEdit={container.may('edit')} />}>
         {/* Keyed on the filter: another field is another timeline. */}
-        <Show when={{ path: center.historyPath() }} keyed>
-          {(filter) => <Changes ctx={props.ctx} center={center} path={filter.path} onFilter={(path) => center.setHistoryPath(path)} />}
+        <Show when={{ path: path() }} keyed>
+          {(filter) => <Changes ctx={props.ctx} center={center} path={filter.path} onFilter={setPath} />}
         </Show>
       </Show>
     </>
   );
 }
 
-export function HistoryPanel(props: { ctx: AppContext }): JSX.Element {
+export function HistoryPanel(props: PanelProps): JSX.Element {
   return (
     <div class="panel panel--history">
-      <SessionGate ctx={props.ctx}>
-        {(session) => (
-          <Show when={props.ctx.review()?.session === session ? props.ctx.review() : null} keyed>
-            {(center) => <History ctx={props.ctx} center={center} />}
-          </Show>
-        )}
-      </SessionGate>
+      <SessionGate ctx={props.ctx}>{(container) => <History ctx={props.ctx} container={container} panel={props.panel} />}</SessionGate>
     </div>
   );
 }

@@ -1,8 +1,8 @@
 /** A live, read-only JSON view of the configuration, as the REST API and exports see it. */
 import { createMemo, createSignal, type JSX } from 'solid-js';
-import type { AppContext } from '../app/app-context.ts';
 import type { ConfigSession } from '../session/config-session.ts';
 import { changeSignal } from '../session/field-signals.ts';
+import type { PanelProps } from '../workspace/panels.tsx';
 import { SessionGate } from './session-gate.tsx';
 
 /** Key order as the schema lists the properties, so the JSON reads like the form. */
@@ -49,10 +49,10 @@ function JsonView(props: { session: ConfigSession }): JSX.Element {
   );
 }
 
-export function JsonPanel(props: { ctx: AppContext }): JSX.Element {
+export function JsonPanel(props: PanelProps): JSX.Element {
   return (
     <div class="panel panel--json">
-      <SessionGate ctx={props.ctx}>{(session) => <JsonView session={session} />}</SessionGate>
+      <SessionGate ctx={props.ctx}>{(container) => <JsonView session={container.session} />}</SessionGate>
     </div>
   );
 }

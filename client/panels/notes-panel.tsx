@@ -1,8 +1,11 @@
-/** The Notes panel: collaborative rich text with everyone's carets, and a small toolbar. */
+/** The Notes panel: collaborative rich text with everyone's carets, and a small toolbar (one Tab
+ * stop, arrow keys between its buttons: app/roving-toolbar.ts). */
 import type { Editor } from '@tiptap/core';
 import { createEffect, createSignal, For, on, onCleanup, onMount, Show, type JSX } from 'solid-js';
 import type { AppContext } from '../app/app-context.ts';
+import { onToolbarKey, settleRovingStop } from '../app/roving-toolbar.ts';
 import type { ConfigSession } from '../session/config-session.ts';
+import type { PanelProps } from '../workspace/panels.tsx';
 import { SessionGate } from './session-gate.tsx';
 
 interface ToolbarItem {
@@ -26,7 +29,9 @@ function Notes(props: { ctx: AppContext; session: ConfigSession }): JSX.Element 
   const [failed, setFailed] = createSignal<string | null>(null);
   const [ready, setReady] = createSignal(false);
   let host!: HTMLDivElement;
+  let toolbar!: HTMLDivElement;
   let disposed = false;
+  const mayEdit = () => props.session.may('edit');
 
   onMount(() => {
     import('./notes-editor.ts').then(
@@ -47,7 +52,7 @@ function Notes(props: { ctx: AppContext; session: ConfigSession }): JSX.Element 
   });
   // Viewers and commenters may read the notes but not change them (the server drops such edits).
   createEffect(
-    on([ready, () => props.session.canEdit()], ([isReady, canEdit]) => {
+    on([ready, mayEdit], ([isReady, canEdit]) => {
       const instance = editor();
       if (isReady && instance && instance.isEditable !== canEdit) instance.setEditable(canEdit, false);
     }),
@@ -56,10 +61,12 @@ function Notes(props: { ctx: AppContext; session: ConfigSession }): JSX.Element 
     disposed = true;
     editor()?.destroy();
   });
+  // Buttons enable and disable with the editor and your role: keep one of them the Tab stop.
+  createEffect(on([editor, mayEdit], () => settleRovingStop(toolbar)));
 
   return (
     <>
-      <div class="panel-toolbar notes-toolbar" role="toolbar" aria-label="Formatting">
+      <div class="panel-toolbar notes-toolbar" role="toolbar" aria-label="Formatting" ref={toolbar} onKeyDown={(event) => onToolbarKey(event, toolbar)}>
         <For each={TOOLBAR}>
           {(item) => (
             <button
@@ -68,7 +75,8 @@ function Notes(props: { ctx: AppContext; session: ConfigSession }): JSX.Element 
               classList={{ 'button--active': editor() !== null && item.active(editor()!) }}
               title={item.title}
               aria-pressed={editor() !== null && item.active(editor()!)}
-              disabled={editor() === null || !props.session.canEdit()}
+              tabIndex={-1}
+              disabled={editor() === null || !mayEdit()}
               onClick={() => editor() && item.run(editor()!)}
             >
               {/* The name is the title (no aria-label): the glyph is its picture, and a name that
@@ -86,11 +94,11 @@ function Notes(props: { ctx: AppContext; session: ConfigSession }): JSX.Element 
   );
 }
 
-export function NotesPanel(props: { ctx: AppContext }): JSX.Element {
+export function NotesPanel(props: PanelProps): JSX.Element {
   return (
     <div class="panel panel--notes">
       <SessionGate ctx={props.ctx}>
-        {(session) => <Notes ctx={props.ctx} session={session} />}
+        {(container) => <Notes ctx={props.ctx} session={container.session} />}
       </SessionGate>
     </div>
   );

@@ -2,9 +2,9 @@
 import { For, type JSX } from 'solid-js';
 import { parsePointer } from '../../shared/json-pointer.ts';
 import { titleAt } from '../../shared/schema/schema-path.ts';
-import type { AppContext } from '../app/app-context.ts';
 import type { ConfigSession } from '../session/config-session.ts';
 import { initials, peopleOf, type Participant } from '../session/presence.ts';
+import type { PanelProps } from '../workspace/panels.tsx';
 import { SessionGate } from './session-gate.tsx';
 
 function whereIs(session: ConfigSession, p: Participant): string {
@@ -32,11 +32,11 @@ export function Avatar(props: { participant: Participant; size?: 'small' }): JSX
   );
 }
 
-export function ParticipantsPanel(props: { ctx: AppContext }): JSX.Element {
+export function ParticipantsPanel(props: PanelProps): JSX.Element {
   return (
     <div class="panel panel--participants">
       <SessionGate ctx={props.ctx} eager>
-        {(session) => (
+        {({ session }) => (
           <ul class="participants" aria-label="Participants">
             <For each={peopleOf(session.participants())}>
               {(p) => (

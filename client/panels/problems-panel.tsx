@@ -5,6 +5,7 @@ import { createFrameworkCheck, FrameworkCheckButton, FrameworkCheckResult } from
 import { problemRows } from '../form/issues.ts';
 import type { ConfigSession } from '../session/config-session.ts';
 import { plural } from '../app/words.ts';
+import type { PanelProps } from '../workspace/panels.tsx';
 import { SessionGate } from './session-gate.tsx';
 
 function Problems(props: { ctx: AppContext; session: ConfigSession }): JSX.Element {
@@ -12,10 +13,7 @@ function Problems(props: { ctx: AppContext; session: ConfigSession }): JSX.Eleme
   const rows = createMemo(() => problemRows(session.schema, session.validation().result));
   const counts = () => session.validation().result;
   const check = createFrameworkCheck(props.ctx, session);
-  const choose = (pointer: string) => {
-    props.ctx.revealPanel('form');
-    session.requestFocus(pointer);
-  };
+  const choose = (pointer: string) => session.requestFocus(pointer, props.ctx.revealPanel('form'));
   return (
     <>
       <div class="panel-toolbar">
@@ -60,10 +58,10 @@ function Problems(props: { ctx: AppContext; session: ConfigSession }): JSX.Eleme
   );
 }
 
-export function ProblemsPanel(props: { ctx: AppContext }): JSX.Element {
+export function ProblemsPanel(props: PanelProps): JSX.Element {
   return (
     <div class="panel panel--problems">
-      <SessionGate ctx={props.ctx}>{(session) => <Problems ctx={props.ctx} session={session} />}</SessionGate>
+      <SessionGate ctx={props.ctx}>{(container) => <Problems ctx={props.ctx} session={container.session} />}</SessionGate>
     </div>
   );
 }

@@ -5,7 +5,6 @@
  * require an approved review before building.
  */
 import { createSignal, For, Show, type JSX } from 'solid-js';
-import { can } from '../../shared/roles.ts';
 import type { AppContext } from '../app/app-context.ts';
 import { plural } from '../app/words.ts';
 import { ThreadList } from '../comments/thread-list.tsx';
@@ -13,6 +12,7 @@ import { DiffView } from '../history/diff-view.tsx';
 import { PeopleList } from '../review/people-list.tsx';
 import { ReviewCard, STATUS_WORDS } from '../review/review-card.tsx';
 import type { ReviewCenter } from '../review/review-center.ts';
+import type { PanelProps } from '../workspace/panels.tsx';
 import { SessionGate } from './session-gate.tsx';
 
 /** Same bound as the server's (server/review/approval-rules.ts), which refuses more. */
@@ -128,10 +128,7 @@ function Review(props: { ctx: AppContext; center: ReviewCenter }): JSX.Element {
   const [opening, setOpening] = createSignal(false);
   const canOpen = () => session.may('openReview');
   const canDecide = () => session.may('decide');
-  const showField = (path: string) => {
-    props.ctx.revealPanel('form');
-    session.requestFocus(path);
-  };
+  const showField = (path: string) => session.requestFocus(path, props.ctx.revealPanel('form'));
 
   return (
     <>
@@ -169,7 +166,7 @@ function Review(props: { ctx: AppContext; center: ReviewCenter }): JSX.Element {
           }}
         />
       </Show>
-      <ApprovalSetting center={center} isOwner={can(session.role(), 'configureReview')} />
+      <ApprovalSetting center={center} isOwner={session.may('configureReview')} />
       <Show when={store.error()}>
         <p class="field-issue field-issue--error review-error" role="alert">
           {store.error()}
@@ -242,16 +239,10 @@ function Review(props: { ctx: AppContext; center: ReviewCenter }): JSX.Element {
   );
 }
 
-export function ReviewPanel(props: { ctx: AppContext }): JSX.Element {
+export function ReviewPanel(props: PanelProps): JSX.Element {
   return (
     <div class="panel panel--review">
-      <SessionGate ctx={props.ctx}>
-        {(session) => (
-          <Show when={props.ctx.review()?.session === session ? props.ctx.review() : null} keyed>
-            {(center) => <Review ctx={props.ctx} center={center} />}
-          </Show>
-        )}
-      </SessionGate>
+      <SessionGate ctx={props.ctx}>{(container) => <Review ctx={props.ctx} center={container.review} />}</SessionGate>
     </div>
   );
 }

@@ -5,7 +5,6 @@
  * beside an editable control, the row's one Tab stop in a read-only form.
  */
 import { createUniqueId, Show, splitProps, useContext, type JSX } from 'solid-js';
-import { can } from '../../shared/roles.ts';
 import { relativeTime } from '../app/words.ts';
 import { FIELD_ACTION_ATTR } from '../fields/field-actions.ts';
 import { sourceWords } from '../history/value-format.ts';
@@ -66,10 +65,10 @@ function Aside(props: { decorations: FormDecorations; pointer: string; title: st
     const how = sourceWords(change.source);
     return `Last changed by ${change.author.name} · ${relativeTime(change.at, center.now())}${how ? ` (${how})` : ''}`;
   };
-  const canComment = () => can(session.role(), 'comment');
+  const canComment = () => session.may('comment');
   const showComments = () => count() > 0 || canComment();
   // With the control disabled, the row's first action is its Tab stop (see field-actions.ts).
-  const readOnly = () => !session.canEdit();
+  const readOnly = () => !session.may('edit');
   const commentsLabel = () =>
     count() === 0 ? `Comment on ${props.title}` : `Comments on ${props.title}: ${count()} open thread${count() === 1 ? '' : 's'}`;
   return (

@@ -88,19 +88,7 @@ function FollowNotice(props: { center: ReviewCenter; session: ConfigSession }): 
   );
 }
 
-export function FormDecorated(props: { ctx: AppContext; session: ConfigSession; children: JSX.Element }): JSX.Element {
-  const center = () => {
-    const current = props.ctx.review();
-    return current && current.session === props.session ? current : null;
-  };
-  return (
-    <Show when={center()} keyed fallback={props.children}>
-      {(c) => <Decorated ctx={props.ctx} center={c}>{props.children}</Decorated>}
-    </Show>
-  );
-}
-
-function Decorated(props: { ctx: AppContext; center: ReviewCenter; children: JSX.Element }): JSX.Element {
+export function FormDecorated(props: { ctx: AppContext; center: ReviewCenter; children: JSX.Element }): JSX.Element {
   const { center } = props;
   const [comments, setComments] = createSignal<{ pointer: string; title: string; anchor: HTMLElement } | null>(null);
   let root!: HTMLDivElement;
@@ -108,8 +96,8 @@ function Decorated(props: { ctx: AppContext; center: ReviewCenter; children: JSX
   const decorations: FormDecorations = {
     center,
     showHistory(pointer) {
-      center.setHistoryPath(pointer);
-      props.ctx.revealPanel('history');
+      // The History panel used last (or a new one) shows it; the others keep their fields.
+      center.showHistory(pointer, props.ctx.revealPanel('history'));
     },
     openComments(pointer, title, anchor) {
       setComments((open) => (open?.pointer === pointer ? null : { pointer, title, anchor }));

@@ -32,9 +32,11 @@ export interface ReviewCenter {
   lastChanges: LastChangeStore;
   presence: PresenceControls;
   follow: Follow;
-  /** The field the History panel is asked to show (null: every field). */
-  historyPath: Accessor<string | null>;
-  setHistoryPath(path: string | null): void;
+  /** The latest "show the history of this field" (a field's history button): the History panel
+   * it names (`target`, a workspace panel id) switches to that field; each History panel keeps
+   * its own field otherwise (its componentState). */
+  historyRequest: Accessor<HistoryRequest | null>;
+  showHistory(path: string | null, target: string | null): void;
   /** History events (`change`, `version`) for the History panel; returns unsubscribe. */
   onHistoryEvent(listener: (event: HistoryEvent) => void): () => void;
   /** Called a moment after edits stop (anyone's), to read server-side comparisons again. */
@@ -48,6 +50,14 @@ export interface ReviewCenter {
   destroy(): void;
 }
 
+export interface HistoryRequest {
+  path: string | null;
+  /** The History panel asked; null: every History panel. */
+  target: string | null;
+  /** Increments, so that asking for the same field again still reaches the panel. */
+  serial: number;
+}
+
 const HISTORY_EVENT_TYPES = new Set(['change', 'version', 'comment', 'review', 'settings']);
 
 export function createReviewCenter(api: Api, session: ConfigSession): ReviewCenter {
@@ -57,7 +67,8 @@ export function createReviewCenter(api: Api, session: ConfigSession): ReviewCent
     const configId = session.configId;
     const [version, setVersion] = createSignal(0);
     const [now, setNow] = createSignal(Date.now());
-    const [historyPath, setHistoryPath] = createSignal<string | null>(null);
+    const [historyRequest, setHistoryRequest] = createSignal<HistoryRequest | null>(null);
+    let historySerial = 0;
     const [resyncs, setResyncs] = createSignal(0);
     const historyListeners = new Set<(event: HistoryEvent) => void>();
     const settledListeners = new Set<() => void>();
@@ -135,8 +146,10 @@ export function createReviewCenter(api: Api, session: ConfigSession): ReviewCent
       lastChanges,
       presence,
       follow,
-      historyPath,
-      setHistoryPath,
+      historyRequest,
+      showHistory(path, target) {
+        setHistoryRequest({ path, target, serial: ++historySerial });
+      },
       onHistoryEvent(listener) {
         historyListeners.add(listener);
         return () => historyListeners.delete(listener);

@@ -19,6 +19,7 @@ import { createFieldStore, type FieldStore } from '../form/field-store.ts';
 import { sameResult } from '../form/issues.ts';
 import type { ConnectionEnd } from './close-reasons.ts';
 import { openLocalCopy, type LocalCopy } from './local-copy.ts';
+import type { NetworkEnvironment } from './network.ts';
 import { readableColor } from './readable-color.ts';
 import { participantsOf, type Participant } from './presence.ts';
 import type { SaveState } from './save-tracker.ts';
@@ -34,6 +35,8 @@ export interface FocusRequest {
   pointer: string;
   /** Increments so that asking for the same field twice focuses it twice. */
   serial: number;
+  /** The Form panel asked (workspace panel id); null: whichever form is shown. */
+  target: string | null;
 }
 
 export interface ConfigSession {
@@ -55,8 +58,6 @@ export interface ConfigSession {
    * decides again (server/access/policy.ts).
    */
   may(action: Action): boolean;
-  /** `may('edit')`. */
-  canEdit: Accessor<boolean>;
   /** Who the others see: your name and colour as the server stamped them. */
   self: Accessor<Identity>;
   rename(name: string): Promise<void>;
@@ -86,7 +87,8 @@ export interface ConfigSession {
   participants: Accessor<Participant[]>;
   setFocus(pointer: string | null): void;
   focusRequest: Accessor<FocusRequest | null>;
-  requestFocus(pointer: string): void;
+  /** Asks a Form panel (`target`, a workspace panel id; by default any) to show and focus a field. */
+  requestFocus(pointer: string, target?: string | null): void;
   destroy(): void;
 }
 
@@ -104,6 +106,8 @@ export interface SessionOptions {
   share?: { token: string; guestName: string };
   /** IndexedDB database for this browser's copy of the document (local-copy.ts); none for guests. */
   localCopyName?: string;
+  /** Online state and sockets (network.ts): the browser's in a page. */
+  network: NetworkEnvironment;
 }
 
 export function createConfigSession(options: SessionOptions): ConfigSession {
@@ -176,6 +180,7 @@ export function createConfigSession(options: SessionOptions): ConfigSession {
     },
     onSynced: () => setSynced(true),
     onExt,
+    network: options.network,
   });
   const [saveState, setSaveState] = createSignal<SaveState>(sync.save.state);
   sync.save.onChange(setSaveState);
@@ -240,7 +245,6 @@ export function createConfigSession(options: SessionOptions): ConfigSession {
     name,
     role,
     may,
-    canEdit: () => may('edit'),
     self,
     async rename(next) {
       const record = await api.renameConfig(configId, next);
@@ -274,8 +278,8 @@ export function createConfigSession(options: SessionOptions): ConfigSession {
       if (current !== pointer) awareness.setLocalStateField('focus', pointer === null ? null : { path: pointer });
     },
     focusRequest,
-    requestFocus(pointer) {
-      setFocusRequest({ pointer, serial: ++serial });
+    requestFocus(pointer, target = null) {
+      setFocusRequest({ pointer, serial: ++serial, target });
     },
     destroy() {
       destroyed = true;

@@ -11,6 +11,7 @@ import type * as Y from 'yjs';
 import { EXT_PROTOCOL_VERSION, installExtHandlers, type ExtType, type SavedAck } from '../../shared/ext-messages.ts';
 import { MessageType, SyncStep } from '../../shared/protocol.ts';
 import { describeClose, shouldReconnect, type ConnectionEnd } from './close-reasons.ts';
+import type { NetworkEnvironment } from './network.ts';
 import { createSaveTracker, type SaveTracker } from './save-tracker.ts';
 
 export type ConnectionState = 'connecting' | 'connected' | 'offline' | 'closed';
@@ -36,6 +37,8 @@ export interface SyncConnectionOptions {
   onState(state: ConnectionState, end?: ConnectionEnd | null): void;
   onSynced(): void;
   onExt(type: ExtType, payload: unknown): void;
+  /** Online state, its events and the WebSocket class (the browser's in a page). */
+  network: NetworkEnvironment;
 }
 
 /** Cap of y-websocket's reconnect backoff: after a server restart, clients return within 2.5 s
@@ -64,8 +67,9 @@ function ownEntry(decoder: decoding.Decoder, clientId: number): Record<string, u
 }
 
 export function openSyncConnection(options: SyncConnectionOptions): SyncConnection {
-  const { doc } = options;
+  const { doc, network } = options;
   const provider = new WebsocketProvider(options.wsUrl, options.configId, doc, {
+    WebSocketPolyfill: network.WebSocket,
     params: { ...options.params, ext: String(EXT_PROTOCOL_VERSION) },
     connect: false,
     // Tabs of one browser talk to the server each, so every tab gets its own acknowledgements.
@@ -120,7 +124,7 @@ export function openSyncConnection(options: SyncConnectionOptions): SyncConnecti
     if (status === 'disconnected') save.disconnected();
     // After a final close, y-websocket still reports "disconnected": the state stays closed.
     if (ended) return;
-    if (!navigator.onLine) options.onState('offline');
+    if (!network.online()) options.onState('offline');
     else options.onState(status === 'connected' ? 'connected' : 'connecting', lastClose);
   });
   provider.on('sync', (synced: boolean) => {
@@ -141,9 +145,8 @@ export function openSyncConnection(options: SyncConnectionOptions): SyncConnecti
     options.onState('connecting');
     provider.connect();
   };
-  window.addEventListener('offline', goOffline);
-  window.addEventListener('online', goOnline);
-  if (navigator.onLine) provider.connect();
+  const stopWatchingNetwork = network.onOnlineChange((online) => (online ? goOnline() : goOffline()));
+  if (network.online()) provider.connect();
   else options.onState('offline');
 
   return {
@@ -156,8 +159,7 @@ export function openSyncConnection(options: SyncConnectionOptions): SyncConnecti
       provider.connect();
     },
     destroy() {
-      window.removeEventListener('offline', goOffline);
-      window.removeEventListener('online', goOnline);
+      stopWatchingNetwork();
       doc.off('update', onUpdate);
       provider.destroy();
     },

@@ -18,6 +18,11 @@ export const PANEL_TITLES = {
 
 export type PanelType = keyof typeof PANEL_TITLES;
 
+/** Kinds that make sense twice side by side, each with its own state (panel-instance.ts): two
+ * Forms on different sections, two Histories on different fields. The Panels menu offers
+ * "Another … panel" for these. */
+export const MULTI_INSTANCE_PANELS: readonly PanelType[] = ['form', 'history'];
+
 export function isPanelType(value: unknown): value is PanelType {
   return typeof value === 'string' && Object.prototype.hasOwnProperty.call(PANEL_TITLES, value);
 }

@@ -5,6 +5,10 @@
  * front, Home/End jump to the first/last, Enter/Space bring the focused tab to the front, Delete
  * closes a closable one. golden-layout 2 renders tabs as plain <div>s with no roles and no key
  * handling; this adds the roles (tablist, tab, tabpanel) and the keys without touching its code.
+ *
+ * The stack's own controls (maximise/restore, close the group) are <div>s with a click handler
+ * too: `labelStackControls` makes them named buttons in the Tab order (after the strip they
+ * belong to) that Enter and Space press.
  */
 import type { ComponentContainer, ComponentItem, Stack } from 'golden-layout';
 
@@ -98,5 +102,44 @@ export function onTabKey(event: KeyboardEvent, findItem: (tab: HTMLElement) => C
       return false;
   }
   event.preventDefault();
+  return true;
+}
+
+/** golden-layout's header controls we make into buttons (the popout control is switched off). */
+const STACK_CONTROLS = '.lm_controls > .lm_maximise, .lm_controls > .lm_close';
+
+function titlesOf(header: Element): string[] {
+  return [...header.querySelectorAll('.lm_tab .lm_title')].map((t) => t.textContent ?? '').filter((t) => t !== '');
+}
+
+/** Roles, names and Tab stops for every stack's maximise and close controls. Call after changes. */
+export function labelStackControls(root: HTMLElement): void {
+  for (const control of root.querySelectorAll<HTMLElement>(STACK_CONTROLS)) {
+    const header = control.closest('.lm_header');
+    if (!header) continue;
+    control.setAttribute('role', 'button');
+    control.tabIndex = 0;
+    const active = header.querySelector('.lm_tab.lm_active .lm_title')?.textContent ?? 'panel';
+    if (control.classList.contains('lm_maximise')) {
+      const maximised = control.closest('.lm_stack')?.classList.contains('lm_maximised') ?? false;
+      control.setAttribute('aria-label', maximised ? `Restore ${active} to its place` : `Maximise ${active}`);
+    } else {
+      control.setAttribute('aria-label', `Close the panels ${titlesOf(header).join(', ')}`);
+    }
+  }
+}
+
+/** Enter or Space on a stack control presses it; returns true when it did. */
+export function onStackControlKey(event: KeyboardEvent): boolean {
+  const target = event.target as HTMLElement | null;
+  if (!target?.matches(STACK_CONTROLS) || (event.key !== 'Enter' && event.key !== ' ')) return false;
+  event.preventDefault();
+  const root = target.closest('.lm_goldenlayout');
+  const closing = target.classList.contains('lm_close');
+  target.click();
+  // A closed group takes its controls with it: go on from the first panel's tab, not from <body>.
+  // A maximised or restored group is moved in the DOM, which drops the focus: put it back.
+  if (closing) queueMicrotask(() => root?.querySelector<HTMLElement>('[role=tab][tabindex="0"]')?.focus());
+  else queueMicrotask(() => target.focus());
   return true;
 }

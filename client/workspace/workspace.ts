@@ -5,6 +5,7 @@
  */
 import {
   LayoutConfig,
+  type LayoutManager,
   ResolvedComponentItemConfig,
   VirtualLayout,
   type ComponentContainer,
@@ -12,11 +13,12 @@ import {
   type ContentItem,
 } from 'golden-layout';
 import { createSignal, type Accessor } from 'solid-js';
+import { readPanelState, type PanelInstance, type PanelState } from './panel-instance.ts';
 import { PANEL_TITLES, type PanelType } from './panel-types.ts';
-import { labelTabs, onTabKey } from './tab-keys.ts';
+import { labelStackControls, labelTabs, onStackControlKey, onTabKey } from './tab-keys.ts';
 
 /** Mounts a panel into `element`; returns its disposer. */
-export type RenderPanel = (type: string, element: HTMLElement) => () => void;
+export type RenderPanel = (type: string, element: HTMLElement, panel: PanelInstance) => () => void;
 
 export interface Workspace {
   load(config: LayoutConfig): void;
@@ -24,14 +26,22 @@ export interface Workspace {
   save(): LayoutConfig;
   /** Panel types currently in the layout. */
   openPanels: Accessor<ReadonlySet<string>>;
-  /** Adds a panel if it is missing, then brings it to the front of its stack. */
-  reveal(type: PanelType): void;
+  /** Brings a panel of `type` to the front of its stack: the one used last when there are several,
+   * a new one when there is none. Returns its panel id. */
+  reveal(type: PanelType): string | null;
+  /** Adds another panel of `type` (two Forms, two Histories side by side) and brings it forward. */
+  add(type: PanelType): string | null;
   onChanged(listener: () => void): void;
   destroy(): void;
 }
 
+/** golden-layout's `LocationSelector.TypeId.FirstRowOrColumn` (a const enum, so not importable
+ * under isolated modules): the end of the top row. */
+const BESIDE: LayoutManager.LocationSelector[] = [{ typeId: 3 as LayoutManager.LocationSelector.TypeId }];
+
 interface Bound {
   type: string;
+  id: string;
   element: HTMLElement;
   dispose: () => void;
 }
@@ -42,6 +52,12 @@ export function createWorkspace(host: HTMLElement, renderPanel: RenderPanel): Wo
   const refreshOpen = () => setOpenPanels(new Set([...bound.values()].map((b) => b.type)));
   let hostRect: DOMRect = host.getBoundingClientRect();
   const changeListeners: (() => void)[] = [];
+  const notifyChanged = (): void => {
+    for (const listener of changeListeners) listener();
+  };
+  /** Per type, the panel that last had the focus: where "show this field" goes. */
+  const lastUsed = new Map<string, ComponentContainer>();
+  let lastPanelId = 0;
 
   const bind = (container: ComponentContainer, itemConfig: ResolvedComponentItemConfig): ComponentContainer.BindableComponent => {
     const type = String(ResolvedComponentItemConfig.resolveComponentTypeName(itemConfig) ?? 'unknown');
@@ -52,8 +68,28 @@ export function createWorkspace(host: HTMLElement, renderPanel: RenderPanel): Wo
     element.setAttribute('role', 'region');
     element.setAttribute('aria-label', PANEL_TITLES[type as PanelType] ?? type);
     host.appendChild(element);
-    const dispose = renderPanel(type, element);
-    bound.set(container, { type, element, dispose });
+    const id = `p${++lastPanelId}`;
+    element.dataset.panelId = id;
+    // The panel's own state (panel-instance.ts): golden-layout asks for it when it saves the layout.
+    const [state, setState] = createSignal<PanelState>(readPanelState(container.initialState));
+    container.stateRequestEvent = () => state() as ReturnType<NonNullable<ComponentContainer['stateRequestEvent']>>;
+    const panel: PanelInstance = {
+      id,
+      type,
+      state,
+      setState(patch) {
+        const next = { ...state(), ...patch };
+        if (Object.keys(next).every((k) => next[k] === state()[k]) && Object.keys(state()).length === Object.keys(next).length) return;
+        setState(next);
+        notifyChanged();
+      },
+      setTitle(title) {
+        if (container.title !== title) container.setTitle(title);
+      },
+    };
+    element.addEventListener('focusin', () => lastUsed.set(type, container));
+    const dispose = renderPanel(type, element, panel);
+    bound.set(container, { type, id, element, dispose });
     container.virtualRectingRequiredEvent = (c, width, height) => {
       const rect = c.element.getBoundingClientRect();
       element.style.left = `${rect.left - hostRect.left}px`;
@@ -76,6 +112,7 @@ export function createWorkspace(host: HTMLElement, renderPanel: RenderPanel): Wo
     const entry = bound.get(container);
     if (!entry) return;
     bound.delete(container);
+    if (lastUsed.get(entry.type) === container) lastUsed.delete(entry.type);
     entry.dispose();
     entry.element.remove();
     refreshOpen();
@@ -97,21 +134,46 @@ export function createWorkspace(host: HTMLElement, renderPanel: RenderPanel): Wo
     queueMicrotask(() => {
       labelQueued = false;
       labelTabs([...bound].map(([container, entry]) => ({ container, element: entry.element })), newId);
+      labelStackControls(host);
     });
   };
   // stateChanged is throttled by golden-layout; the active tab must be right at once for the keys.
   layout.on('activeContentItemChanged', relabel);
   layout.on('stateChanged', () => {
     relabel();
-    for (const listener of changeListeners) listener();
+    notifyChanged();
   });
-  const onKeyDown = (event: KeyboardEvent) =>
-    onTabKey(event, (tab) => [...bound.keys()].find((container) => container.parent?.tab?.element === tab)?.parent);
+  const onKeyDown = (event: KeyboardEvent) => {
+    if (onStackControlKey(event)) relabel();
+    else onTabKey(event, (tab) => [...bound.keys()].find((container) => container.parent?.tab?.element === tab)?.parent);
+  };
   host.addEventListener('keydown', onKeyDown);
 
+  const idOf = (item: ComponentItem | undefined): string | null => {
+    for (const [container, entry] of bound) if (container.parent === item) return entry.id;
+    return null;
+  };
+  /** The panel of `type` used last, else the first one found. */
   const findItem = (type: string): ComponentItem | undefined => {
+    const recent = lastUsed.get(type);
+    if (recent && bound.has(recent)) return recent.parent;
     for (const [container, entry] of bound) if (entry.type === type) return container.parent;
     return undefined;
+  };
+  const bringForward = (item: ComponentItem | undefined): string | null => {
+    const stack = item?.parent as (ContentItem & { setActiveComponentItem?: (i: ComponentItem, focus: boolean) => void }) | null;
+    if (item && stack?.setActiveComponentItem) stack.setActiveComponentItem(item, true);
+    return idOf(item);
+  };
+  const addPanel = (type: PanelType, beside = false): ComponentItem | undefined => {
+    const before = new Set(bound.keys());
+    // Another panel of a kind already open goes beside the others (a new column of the layout's
+    // top row), so the two can be read side by side; a missing one goes where golden-layout finds room.
+    if (beside) layout.addComponentAtLocation(type, undefined, PANEL_TITLES[type], BESIDE);
+    else layout.addComponent(type, undefined, PANEL_TITLES[type]);
+    const added = [...bound.keys()].find((container) => !before.has(container));
+    if (added) lastUsed.set(type, added);
+    return added?.parent;
   };
 
   return {
@@ -124,13 +186,10 @@ export function createWorkspace(host: HTMLElement, renderPanel: RenderPanel): Wo
     },
     openPanels,
     reveal(type) {
-      let item = findItem(type);
-      if (!item) {
-        layout.addComponent(type, undefined, PANEL_TITLES[type]);
-        item = findItem(type);
-      }
-      const stack = item?.parent as (ContentItem & { setActiveComponentItem?: (i: ComponentItem, focus: boolean) => void }) | null;
-      if (item && stack?.setActiveComponentItem) stack.setActiveComponentItem(item, true);
+      return bringForward(findItem(type) ?? addPanel(type));
+    },
+    add(type) {
+      return bringForward(addPanel(type, true));
     },
     onChanged(listener) {
       changeListeners.push(listener);

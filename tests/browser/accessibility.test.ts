@@ -3,7 +3,8 @@
  * menu open, a field's comments popover, the Share dialog) finds nothing serious or critical; the
  * keyboard reaches everything with one Tab stop per form field (its actions behind Shift+F10 and
  * the arrow keys), one per panel tab strip (arrows move and bring tabs to the front), menus that
- * open with Enter/↓, move with the arrows and close with Escape; and following someone survives
+ * open with Enter/↓, move with the arrows and close with Escape; a group of panels is maximised,
+ * restored and closed by keyboard; the notes toolbar is one Tab stop; and following someone survives
  * putting the caret in a field, ending only on an edit or Escape.
  */
 import { readFileSync } from 'node:fs';
@@ -230,7 +231,7 @@ describe('keyboard', () => {
     await owner.keyboard.press('Enter');
     const items = owner.getByRole('menu').locator('[role^=menuitem]');
     const names = await items.allTextContents();
-    expect(names.length).toBe(9);
+    expect(names.length).toBe(11); // nine panels, and another Form or History panel
     const focusedItem = () => owner.evaluate(() => document.activeElement?.closest('[role=menu]') ? document.activeElement?.textContent?.replace('✓', '') ?? null : null);
     expect(await focusedItem()).toBe(names[0].replace('✓', ''));
     await owner.keyboard.press('ArrowDown');
@@ -252,6 +253,60 @@ describe('keyboard', () => {
     await owner.getByRole('menu').waitFor({ state: 'detached' });
     await owner.locator('[data-panel=json]').waitFor({ state: 'visible' });
     expect(await button.evaluate((el) => el === document.activeElement)).toBe(true);
+  });
+
+  it('maximises, restores and closes a group of panels from the keyboard', async () => {
+    const label = () => owner.evaluate(() => document.activeElement?.getAttribute('aria-label') ?? null);
+    const problems = owner.locator('.lm_tab', { hasText: 'Problems' });
+    await problems.click();
+    await problems.focus();
+    // After the strip come its group's controls, named buttons.
+    await owner.keyboard.press('Tab');
+    expect(await label()).toBe('Maximise Problems');
+    expect(await owner.evaluate(() => document.activeElement?.getAttribute('role'))).toBe('button');
+    await owner.keyboard.press('Enter');
+    await owner.locator('.lm_stack.lm_maximised').waitFor();
+    expect(await label()).toBe('Restore Problems to its place');
+    // The group covers the workspace (the others stay mounted beneath it).
+    expect((await owner.locator('[data-panel=problems]').boundingBox())!.width).toBeGreaterThan(1200);
+    await h.screenshot(owner, 'keyboard-maximised');
+    await owner.keyboard.press(' ');
+    await owner.locator('.lm_stack.lm_maximised').waitFor({ state: 'detached' });
+    await expect.poll(async () => (await owner.locator('[data-panel=problems]').boundingBox())!.width).toBeLessThan(700);
+
+    // Closing the Participants group: its panel goes, and the focus lands on a tab, not on <body>.
+    const participants = owner.locator('.lm_tab', { hasText: 'Participants' });
+    await participants.focus();
+    await owner.keyboard.press('Tab');
+    await owner.keyboard.press('Tab');
+    expect(await label()).toBe('Close the panels Participants');
+    await owner.keyboard.press('Enter');
+    await owner.locator('[data-panel=participants]').waitFor({ state: 'detached' });
+    await expect.poll(() => owner.evaluate(() => document.activeElement?.getAttribute('role'))).toBe('tab');
+    await owner.getByTestId('reset-layout').click();
+    await owner.locator('[data-panel=participants]').waitFor();
+  });
+
+  it('makes the notes toolbar one Tab stop, with the arrow keys between its buttons', async () => {
+    await owner.locator('.lm_tab', { hasText: 'Notes' }).click();
+    const buttons = owner.locator('.notes-toolbar button');
+    await expect.poll(() => buttons.evaluateAll((els) => els.filter((e) => !(e as HTMLButtonElement).disabled).length)).toBe(6);
+    const stops = () => buttons.evaluateAll((els) => els.map((e) => (e as HTMLElement).tabIndex));
+    expect(await stops()).toEqual([0, -1, -1, -1, -1, -1]);
+    await buttons.first().focus();
+    const focusedTitle = () => owner.evaluate(() => document.activeElement?.getAttribute('title') ?? null);
+    await owner.keyboard.press('ArrowRight');
+    expect(await focusedTitle()).toBe('Italic (Ctrl+I)');
+    expect(await stops()).toEqual([-1, 0, -1, -1, -1, -1]);
+    await owner.keyboard.press('End');
+    expect(await focusedTitle()).toBe('Code block');
+    await owner.keyboard.press('ArrowRight'); // wraps to the first
+    expect(await focusedTitle()).toBe('Bold (Ctrl+B)');
+    await owner.keyboard.press('ArrowLeft');
+    expect(await focusedTitle()).toBe('Code block');
+    // Tab leaves the toolbar at once, into the editor.
+    await owner.keyboard.press('Tab');
+    expect(await owner.evaluate(() => document.activeElement?.closest('.notes-toolbar') === null)).toBe(true);
   });
 });
 

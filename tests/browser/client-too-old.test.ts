@@ -1,7 +1,7 @@
 /**
  * A page older than the server (loaded before a deploy that dropped its extension protocol
- * version) is told so once: a banner "Boardroom was updated" with a Reload button, and no
- * reconnect loop (the server saw exactly one refused connection).
+ * version) is told so once: a banner "Boardroom was updated" with a Reload button (the panels
+ * under it do not repeat it), and no reconnect loop (the server saw exactly one refused connection).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EXT_PROTOCOL_VERSION } from '../../shared/ext-messages.ts';
@@ -35,6 +35,10 @@ describe('a page older than the server', () => {
     // Nothing was loaded: the status bar neither claims "Saved" nor counts an empty document's problems.
     expect(await page.getByTestId('save-status').textContent()).toBe('Not loaded yet');
     expect(await page.getByTestId('problem-counts').isVisible()).toBe(false);
+    // The banner says it once; the panels under it do not repeat it, each one only says it is empty.
+    await page.getByTestId('panel-not-loaded').first().waitFor();
+    expect(await page.getByText('Cannot open this configuration').count()).toBe(0);
+    expect(await page.locator('[data-panel=form]').textContent()).toBe('Not loaded.');
     await h.screenshot(page, 'client-too-old-banner');
     // The banner shows only once the provider gave up: one refused connection, not a loop.
     const metrics = await (await scrapeMetrics(h.server.url)).text();
