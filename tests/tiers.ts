@@ -9,6 +9,8 @@
 export const UNIT_TESTS = [
   'tests/access-invalidation.test.ts',
   'tests/access-policy.test.ts',
+  'tests/bench-cpuprofile-top.test.ts',
+  'tests/bench-verdicts.test.ts',
   'tests/builder-plan-render.test.ts',
   'tests/builder-settings.test.ts',
   'tests/builder-work-dirs.test.ts',
