@@ -66,6 +66,11 @@ export const ServerLimitDefaults = {
   /** A mail server that has not connected, greeted or answered within this is given up on; the
    * invitation still stands and its link is shown to the owner. */
   smtpTimeoutMs: 10_000,
+  // --- builds (server/routes/build-matrices.ts) ---
+  /** Cells one build matrix may have: a vendor's boards × two branches × two releases × three
+   * image types fits; the framework's "every board" template (~1,500) would hold the builders for
+   * days and is refused with this limit named. */
+  maxMatrixCells: 64,
 } as const;
 
 export type ServerLimits = { -readonly [K in keyof typeof ServerLimitDefaults]: number };
@@ -100,6 +105,7 @@ export const LIMIT_ENV: Record<keyof ServerLimits, string> = {
   shutdownDeadlineMs: 'SHUTDOWN_DEADLINE_MS',
   databasePoolSize: 'DATABASE_POOL_SIZE',
   smtpTimeoutMs: 'SMTP_TIMEOUT_MS',
+  maxMatrixCells: 'BUILD_MATRIX_MAX_CELLS',
 };
 
 export class SettingsError extends Error {

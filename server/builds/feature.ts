@@ -7,6 +7,7 @@
 import type { Feature, FeatureCore } from '../features/feature.ts';
 import { startBuildStatusFeed } from './build-status-feed.ts';
 import type { BuildsContext } from './builds-context.ts';
+import { matrixRoutes } from './matrix-routes.ts';
 import { buildRoutes, type BuildGate } from './routes.ts';
 
 export interface BuildsFeature extends Feature {
@@ -32,7 +33,14 @@ export async function buildsFeature(
   return {
     name: 'builds',
     context,
-    routes: [{ at: '/api', routes: buildRoutes({ ...core, manager: core.rooms, builds: context, gate: deps.gate, onBuildRequest: deps.onBuildRequest }) }],
+    routes: [
+      { at: '/api', routes: buildRoutes({ ...core, manager: core.rooms, builds: context, gate: deps.gate, onBuildRequest: deps.onBuildRequest }) },
+      // Build matrices: one build per target, through the same gate (matrix-routes.ts).
+      {
+        at: '/api',
+        routes: matrixRoutes({ ...core, manager: core.rooms, builds: context, gate: deps.gate, maxMatrixCells: core.settings.maxMatrixCells, onBuildRequest: deps.onBuildRequest }),
+      },
+    ],
     async shutdown() {
       statusFeed?.close();
       await context?.close();

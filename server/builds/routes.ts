@@ -50,9 +50,9 @@ export interface BuildRouteDeps {
 }
 
 /** The documented answer while the queue cannot be reached (docs/operations.md). */
-const queueUnavailable = () => new ApiError(503, 'queue_unavailable', 'the build queue is unavailable (Redis cannot be reached), try again later');
+export const queueUnavailable = () => new ApiError(503, 'queue_unavailable', 'the build queue is unavailable (Redis cannot be reached), try again later');
 
-function mapBuildError(error: unknown): never {
+export function mapBuildError(error: unknown): never {
   if (error instanceof BuildError) {
     if (error.code === 'enqueue_failed') throw queueUnavailable();
     const status = ({ not_found: 404, build_active: 409, build_conflict: 409, enqueue_failed: 503, invalid_request: 400 } as const)[error.code];
@@ -60,6 +60,16 @@ function mapBuildError(error: unknown): never {
   }
   throw error;
 }
+
+/** Refuses (409 approval_required, with the reason) unless the gate lets this content be built. */
+export async function requireGate(gate: BuildGate, configId: string, contentHash: string): Promise<void> {
+  const permission = await gate.mayStartBuild({ configId, contentHash });
+  if (!permission.ok) throw new ApiError(permission.status, permission.code, permission.reason, permission.reviewId ? { reviewId: permission.reviewId } : undefined);
+}
+
+/** The hash the build gate decides on for a stored build: a matrix cell's configuration state
+ * before its target's overrides (approvals are of configuration states), else its own content. */
+export const gateHashOf = (build: { contentHash: string; sourceContentHash: string | null }): string => build.sourceContentHash ?? build.contentHash;
 
 export function buildRoutes(deps: BuildRouteDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
@@ -89,11 +99,7 @@ export function buildRoutes(deps: BuildRouteDeps): Hono<AppEnv> {
     return build;
   };
 
-  /** Refuses (409 approval_required, with the reason) unless the gate lets this content be built. */
-  const requireMayStart = async (configId: string, contentHash: string) => {
-    const permission = await deps.gate.mayStartBuild({ configId, contentHash });
-    if (!permission.ok) throw new ApiError(permission.status, permission.code, permission.reason, permission.reviewId ? { reviewId: permission.reviewId } : undefined);
-  };
+  const requireMayStart = (configId: string, hash: string) => requireGate(deps.gate, configId, hash);
 
   app.post('/configs/:id/builds', async (c) => {
     try {
@@ -203,7 +209,7 @@ export function buildRoutes(deps: BuildRouteDeps): Hono<AppEnv> {
   app.post('/builds/:buildId/retry', async (c) => {
     const build = await buildFor(c, 'build');
     // A retry builds the same frozen content again: it needs the same permission as a new build.
-    await requireMayStart(build.configId, build.contentHash);
+    await requireMayStart(build.configId, gateHashOf(build));
     const requestedBy = c.get('actor').session?.user.id ?? null;
     return c.json(await retryBuild(service(), build.id, { requestedBy }).catch(mapBuildError), 202);
   });

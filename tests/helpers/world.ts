@@ -35,6 +35,8 @@ export interface World extends People {
   reviewId: string;
   /** A build (null without a build queue). */
   buildId: string | null;
+  /** A build matrix of one cell, the configuration as it is (null without a build queue). */
+  matrixId: string | null;
 }
 
 async function json<T>(res: Response, expected: number, what: string): Promise<T> {
@@ -89,8 +91,10 @@ export async function createWorld(server: TestServer, name = 'world', people?: P
   );
   const review = await json<{ id: string }>(await api(`/api/configs/${configId}/reviews`, { method: 'POST', body: JSON.stringify({ title: 'r1' }) }), 201, 'review');
   let buildId: string | null = null;
+  let matrixId: string | null = null;
   if (server.builds) {
     buildId = (await json<{ id: string }>(await api(`/api/configs/${configId}/builds`, { method: 'POST', body: '{}' }), 202, 'build')).id;
+    matrixId = (await json<{ id: string }>(await api(`/api/configs/${configId}/matrices`, { method: 'POST', body: '{"targets":[{}]}' }), 202, 'matrix')).id;
   }
   return {
     ...who,
@@ -104,6 +108,7 @@ export async function createWorld(server: TestServer, name = 'world', people?: P
     commentId: thread.comments?.[0]?.id ?? thread.id,
     reviewId: review.id,
     buildId,
+    matrixId,
   };
 }
 
@@ -120,6 +125,7 @@ export function paramValues(world: World, extra: Record<string, string> = {}): (
     commentId: world.commentId,
     reviewId: world.reviewId,
     buildId: world.buildId ?? randomUUID(),
+    matrixId: world.matrixId ?? randomUUID(),
     name: 'SHA256SUMS',
     ...extra,
   };

@@ -39,6 +39,9 @@ export interface BuildRequest {
   /** Build even if the same content already built (or is building). */
   force?: boolean;
   requestedBy?: string | null;
+  /** A matrix cell: the hash of the configuration state before the target's overrides, the one
+   * the build gate decided on (build_jobs.source_content_hash). */
+  sourceContentHash?: string | null;
 }
 
 export interface EnqueueResult {
@@ -78,6 +81,7 @@ export async function enqueueBuild(deps: BuildServiceDeps, request: BuildRequest
     builderVersion: BUILDER_VERSION,
     requestedBy: request.requestedBy ?? null,
     forced: request.force === true,
+    sourceContentHash: request.sourceContentHash && request.sourceContentHash !== request.contentHash ? request.sourceContentHash : null,
   };
   if (request.force) {
     const inserted = await deps.db.insert(buildJobs).values(values).returning({ id: buildJobs.id });
@@ -214,6 +218,7 @@ export async function retryBuild(
       builderVersion: original.builderVersion,
       requestedBy: options.requestedBy ?? original.requestedBy,
       retryOf: original.id,
+      sourceContentHash: original.sourceContentHash,
     })
     .returning({ id: buildJobs.id });
   return queued(deps, inserted[0]!.id, original.configId);

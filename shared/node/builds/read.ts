@@ -27,6 +27,8 @@ export interface BuildView {
   cancelRequested: boolean;
   requestedBy: string | null;
   retryOf: string | null;
+  /** Set for a matrix cell whose target changed settings: the configuration state it came from. */
+  sourceContentHash: string | null;
   createdAt: Date;
   startedAt: Date | null;
   finishedAt: Date | null;
@@ -64,6 +66,7 @@ const viewColumns = {
   cancelRequested: buildJobs.cancelRequested,
   requestedBy: buildJobs.requestedBy,
   retryOf: buildJobs.retryOf,
+  sourceContentHash: buildJobs.sourceContentHash,
   createdAt: buildJobs.createdAt,
   startedAt: buildJobs.startedAt,
   finishedAt: buildJobs.finishedAt,

@@ -59,6 +59,10 @@ export const buildJobs = pgTable(
     retryOf: uuid('retry_of'),
     /** Requested with `force`: a deliberate rebuild, exempt from deduplication. */
     forced: boolean('forced').notNull().default(false),
+    /** A build matrix cell's target overrode settings (board, branch, …): the content hash of the
+     * configuration state it was made from, which the build gate decided on (approvals are of
+     * configuration states). Null: the build is of the configuration as it was (`content_hash`). */
+    sourceContentHash: text('source_content_hash'),
   },
   (t) => [
     index('build_jobs_config_idx').on(t.configId, t.createdAt),
@@ -107,6 +111,43 @@ export const buildArtifacts = pgTable(
     createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
   },
   (t) => [primaryKey({ columns: [t.buildId, t.name] }), index('build_artifacts_expiry_idx').on(t.expiresAt)],
+);
+
+/** One request for a set of targets of one configuration state (shared/builds/matrix-service.ts). */
+export const buildMatrices = pgTable(
+  'build_matrices',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    configId: uuid('config_id')
+      .notNull()
+      .references(() => configs.id, { onDelete: 'cascade' }),
+    /** Content hash of the frozen configuration every cell starts from (what approvals are of). */
+    sourceContentHash: text('source_content_hash').notNull(),
+    /** Where the targets came from: 'pick' (the UI's grid), 'targets' (a list) or 'targets.yaml'. */
+    origin: text('origin').notNull(),
+    requestedBy: uuid('requested_by'),
+    createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+  },
+  (t) => [index('build_matrices_config_idx').on(t.configId, t.createdAt)],
+);
+
+/** A matrix cell: one target and the build that builds it. Deduplication may point several cells
+ * (of this or another matrix) at one build; a cell's retry points it at the new build. */
+export const buildMatrixCells = pgTable(
+  'build_matrix_cells',
+  {
+    matrixId: uuid('matrix_id')
+      .notNull()
+      .references(() => buildMatrices.id, { onDelete: 'cascade' }),
+    /** 0-based, the order the targets were given in. */
+    position: integer('position').notNull(),
+    /** The settings this target overrides (BOARD, BRANCH, RELEASE, image type, …). */
+    target: jsonb('target').notNull(),
+    buildId: uuid('build_id')
+      .notNull()
+      .references(() => buildJobs.id, { onDelete: 'cascade' }),
+  },
+  (t) => [primaryKey({ columns: [t.matrixId, t.position] }), index('build_matrix_cells_build_idx').on(t.buildId)],
 );
 
 export type BuildJobRow = typeof buildJobs.$inferSelect;
