@@ -101,7 +101,8 @@ function targetsOf(body: Record<string, unknown>, max: number): { origin: Matrix
         targets = expandTargetsYaml(text, inventory, { isSetting, maxTargets: max });
       } catch (error) {
         if (!(error instanceof TargetsFileError)) throw error;
-        const tooMany = error.problems.some((p) => p.message.startsWith('the file expands to more than'));
+        // Too many targets is the answer only when nothing else is wrong with the file.
+        const tooMany = error.problems.every((p) => p.message.startsWith('the file expands to more than'));
         if (tooMany) throw tooManyCells(max, `the targets file expands to more than ${max} targets`);
         throw unprocessable('the targets file cannot be imported', error.problems.map((p) => ({ path: `/targetsYaml/${p.path}`, message: p.message, keyword: 'targets' })));
       }
