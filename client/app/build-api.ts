@@ -7,6 +7,7 @@ import type { BuildArtifactInfo, BuildLogLine } from '../../shared/builds/events
 import type { FrameworkCheckAnswer } from '../../shared/builds/framework-check-answer.ts';
 import type { BuildStatus } from '../../shared/builds/status.ts';
 import type { ValidationIssue } from '../../shared/validation/issue.ts';
+import { createMatrixApi, type MatrixApi } from '../builds/matrix-api.ts';
 import type { ApiCall } from './api.ts';
 
 export type { BuildArtifactInfo, BuildLogLine, BuildStatus, FrameworkCheckAnswer };
@@ -66,6 +67,8 @@ export interface BuildApi {
   artifactUrl(buildId: string, name: string): string;
   /** "Check with Armbian": the framework's verdict on the configuration's current state. */
   frameworkCheck(configId: string): Promise<FrameworkCheckAnswer>;
+  /** Build matrices: one request, one build per target. */
+  matrices: MatrixApi;
 }
 
 export function createBuildApi(call: ApiCall, base: string, shareToken?: string): BuildApi {
@@ -82,5 +85,6 @@ export function createBuildApi(call: ApiCall, base: string, shareToken?: string)
     logStreamUrl: (id) => withShare(`${base}${build(id)}/logs`),
     artifactUrl: (id, name) => withShare(`${base}${build(id)}/artifacts/${encodeURIComponent(name)}`),
     frameworkCheck: (configId) => call('POST', `/api/configs/${encodeURIComponent(configId)}/framework-check`),
+    matrices: createMatrixApi(call),
   };
 }

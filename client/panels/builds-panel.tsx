@@ -8,6 +8,7 @@ import { BuildButton, useBuildAvailability } from '../builds/build-button.tsx';
 import type { BuildCenter } from '../builds/build-center.ts';
 import { BuildDetails } from '../builds/build-details.tsx';
 import { BuildList } from '../builds/build-list.tsx';
+import { MatrixView } from '../builds/matrix-view.tsx';
 import type { ConfigSession } from '../session/config-session.ts';
 import type { PanelProps } from '../workspace/panels.tsx';
 import { SessionGate } from './session-gate.tsx';
@@ -28,9 +29,22 @@ function Builds(props: { ctx: AppContext; session: ConfigSession; center: BuildC
   });
   const availability = useBuildAvailability(center);
   const canBuild = () => session.may('build');
+  const [view, setView] = createSignal<'builds' | 'matrix'>('builds');
 
   return (
     <>
+      <div class="builds-views" role="tablist" aria-label="Builds view">
+        <button type="button" role="tab" class="build-tab" aria-selected={view() === 'builds'} data-testid="builds-view-list" onClick={() => setView('builds')}>
+          Builds
+        </button>
+        <button type="button" role="tab" class="build-tab" aria-selected={view() === 'matrix'} data-testid="builds-view-matrix" onClick={() => setView('matrix')}>
+          Matrix
+        </button>
+      </div>
+      <Show when={view() === 'matrix'}>
+        <MatrixView api={props.ctx.api.builds} session={session} canBuild={canBuild()} now={now()} />
+      </Show>
+      <Show when={view() === 'builds'}>
       <div class="panel-toolbar">
         <BuildButton
           id="panel-build-button"
@@ -90,6 +104,7 @@ function Builds(props: { ctx: AppContext; session: ConfigSession; center: BuildC
             )}
           </Show>
         </div>
+      </Show>
       </Show>
     </>
   );
