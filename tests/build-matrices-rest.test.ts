@@ -13,7 +13,7 @@ import path from 'node:path';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createBuilder, type Builder } from '../builder/worker.ts';
-import { createLocalArtifactStorage } from '../shared/builds/artifact-storage-local.ts';
+import { createLocalArtifactStorage } from '../shared/node/builds/artifact-storage-local.ts';
 import { buildKeys } from '../shared/builds/keys.ts';
 import { testLogger } from './helpers/logger.ts';
 import { createConfig, startTestServer, type TestServer } from './helpers/server.ts';

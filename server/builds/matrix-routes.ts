@@ -14,7 +14,7 @@ import {
   matrixConfigId,
   retryMatrixCells,
   type MatrixOrigin,
-} from '../../shared/builds/matrix-service.ts';
+} from '../../shared/node/builds/matrix-service.ts';
 import { applyTarget, expandPick, IMAGE_TYPE_NAMES, targetLabel, uniqueTargets, type ImageType } from '../../shared/builds/matrix-targets.ts';
 import { expandTargetsYaml, TargetsFileError, type TargetVars } from '../../shared/builds/targets-compositor.ts';
 import { configSchema, SCHEMA_VERSION } from '../../shared/schema/index.ts';

@@ -12,7 +12,7 @@ import { Redis } from 'ioredis';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createBuilder, type Builder } from '../../builder/worker.ts';
-import { createLocalArtifactStorage } from '../../shared/builds/artifact-storage-local.ts';
+import { createLocalArtifactStorage } from '../../shared/node/builds/artifact-storage-local.ts';
 import { buildKeys } from '../../shared/builds/keys.ts';
 import { planExecutor, REDIS_URL, VALID_CONFIG } from '../builder-harness.ts';
 import { testLogger } from '../helpers/logger.ts';

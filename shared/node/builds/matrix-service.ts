@@ -9,10 +9,10 @@ import { buildJobs, buildMatrices, buildMatrixCells } from '../db/builds-schema.
 import { contentHash } from '../content-hash.ts';
 import { cancelBuild, enqueueBuild, retryBuild, type BuildServiceDeps } from './build-service.ts';
 import type { BuildsDb } from './db.ts';
-import { BuildError } from './errors.ts';
-import { applyTarget } from './matrix-targets.ts';
-import { ACTIVE_BUILD_STATUSES, isTerminal, type BuildStatus } from './status.ts';
-import type { TargetVars } from './targets-compositor.ts';
+import { BuildError } from '../../builds/errors.ts';
+import { applyTarget } from '../../builds/matrix-targets.ts';
+import { ACTIVE_BUILD_STATUSES, isTerminal, type BuildStatus } from '../../builds/status.ts';
+import type { TargetVars } from '../../builds/targets-compositor.ts';
 
 export type MatrixOrigin = 'pick' | 'targets' | 'targets.yaml';
 
