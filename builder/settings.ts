@@ -41,6 +41,7 @@ import { createFrameworkCheckWorker } from './framework-check/check-worker.ts';
 import { frameworkIdentity } from './framework-check/framework-commit.ts';
 import { loadArmbianFacts } from './plan/armbian-facts.ts';
 import { DEFAULT_BUILDER_TUNING, createBuilder, type Builder } from './worker.ts';
+import { FRAMEWORK_CHECKS_DIR } from './work-dirs.ts';
 
 /** Real Armbian builds compile a kernel and a rootfs: hours, not minutes. */
 const ARMBIAN_DEFAULT_TIMEOUT_MS = 6 * 3600_000;
@@ -59,7 +60,7 @@ export function frameworkJudge(settings: BuilderSettings): FrameworkJudge | null
   if (!settings.armbianDir) return null;
   const runAsUid = settings.checkUid ?? (process.getuid?.() === 0 ? UNPRIVILEGED_UID : null);
   return {
-    checker: createFrameworkChecker({ armbianDir: settings.armbianDir, workRoot: path.join(settings.workDir, 'framework-checks'), runAsUid }),
+    checker: createFrameworkChecker({ armbianDir: settings.armbianDir, workRoot: path.join(settings.workDir, FRAMEWORK_CHECKS_DIR), runAsUid }),
     identity: frameworkIdentity(settings.armbianDir),
   };
 }

@@ -7,7 +7,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
-import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Logger } from 'pino';
 import { UUID_PATTERN } from '../shared/uuid.ts';
@@ -15,6 +15,13 @@ import { UUID_PATTERN } from '../shared/uuid.ts';
 const OWNER_FILE = '.owner.json';
 /** `<uuid>-<attempt>`: what run-build names an attempt's directory. Nothing else is touched. */
 const ATTEMPT_DIR = new RegExp(`^${UUID_PATTERN}-\\d+$`);
+/** Where framework checks make their workspaces, under the work root (builder/settings.ts). */
+export const FRAMEWORK_CHECKS_DIR = 'framework-checks';
+/** `check-XXXXXX`: what the framework checker's mkdtemp names a check's workspace. */
+const CHECK_DIR = /^check-[A-Za-z0-9]{6}$/;
+/** A check workspace without an owner file is left alone this long: its checker may be between
+ * making it and writing the file. A check takes 10–20 s. */
+const UNOWNED_CHECK_GRACE_MS = 10 * 60_000;
 /** This process: a pid alone is not enough (a restarted container gets the same pid again). */
 const INSTANCE = randomUUID();
 
@@ -47,27 +54,35 @@ function abandoned(owner: Owner | null): boolean {
   return owner.pid === process.pid || !alive(owner.pid);
 }
 
-/** Removes attempt directories whose builder is gone; answers how many. */
-export async function sweepWorkDirs(workRoot: string, logger: Logger): Promise<number> {
+/** Removes attempt directories, and framework-check workspaces (`framework-checks/check-*`), whose
+ * builder is gone; answers how many. */
+export async function sweepWorkDirs(workRoot: string, logger: Logger, now: number = Date.now()): Promise<number> {
+  let removed = await sweepDir(workRoot, ATTEMPT_DIR, logger, () => true);
+  // A check workspace is a copy of the framework tree (tens of MB) on every check a builder ran.
+  removed += await sweepDir(path.join(workRoot, FRAMEWORK_CHECKS_DIR), CHECK_DIR, logger, async (dir) => now - (await stat(dir)).mtimeMs > UNOWNED_CHECK_GRACE_MS);
+  return removed;
+}
+
+async function sweepDir(root: string, pattern: RegExp, logger: Logger, unownedIsAbandoned: (dir: string) => boolean | Promise<boolean>): Promise<number> {
   let names: string[];
   try {
-    names = await readdir(workRoot);
+    names = await readdir(root);
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return 0;
     throw err;
   }
   let removed = 0;
   for (const name of names) {
-    if (!ATTEMPT_DIR.test(name)) continue;
-    const dir = path.join(workRoot, name);
+    if (!pattern.test(name)) continue;
+    const dir = path.join(root, name);
     const owner = await readFile(path.join(dir, OWNER_FILE), 'utf8').then(
       (text) => JSON.parse(text) as Owner,
       () => null,
     );
-    if (!abandoned(owner)) continue;
+    if (owner === null ? !(await unownedIsAbandoned(dir)) : !abandoned(owner)) continue;
     await rm(dir, { recursive: true, force: true });
     removed += 1;
-    logger.warn({ dir }, 'removed the work directory of a build whose builder stopped');
+    logger.warn({ dir }, 'removed a work directory whose builder stopped');
   }
   return removed;
 }

@@ -9,6 +9,7 @@ import { spawn } from 'node:child_process';
 import { chmod, chown, cp, mkdir, mkdtemp, readdir, rm, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { frameworkMessages, parseDump, sanitize } from './framework-output.ts';
+import { writeWorkDirOwner } from '../work-dirs.ts';
 import { resolvedValues, type ResolvedValues } from './resolved-values.ts';
 
 /** What config-dump-json reads, copied: small, and the framework searches some of it with
@@ -108,6 +109,8 @@ async function checkOnce(deps: FrameworkCheckerDeps, input: FrameworkCheckInput)
   if (deps.runAsUid !== null) await chmod(deps.workRoot, 0o755);
   const workspace = await mkdtemp(path.join(deps.workRoot, 'check-'));
   try {
+    // Names this builder as the owner: a builder that crashed mid-check leaves it to the next one's sweep.
+    await writeWorkDirOwner(workspace);
     const present = new Set(await readdir(deps.armbianDir));
     for (const entry of COPIED_ENTRIES) {
       if (present.has(entry)) await cp(path.join(deps.armbianDir, entry), path.join(workspace, entry), { recursive: true });
