@@ -90,6 +90,18 @@ export function buildUserFor(settings: Pick<BuilderSettings, 'buildUser'>, uid =
   return uid === 0 ? settings.buildUser : null;
 }
 
+/**
+ * What to tell the operator at start-up about ARMBIAN_BUILD_UID/GID: they only apply to a root
+ * builder (which switches to that user); a builder running as another user cannot switch, and
+ * runs the framework as itself. Null when there is nothing to say.
+ */
+export function ignoredBuildUserNotice(env: Env, uid = process.getuid?.()): string | null {
+  if (uid === undefined || uid === 0) return null;
+  const set = ['ARMBIAN_BUILD_UID', 'ARMBIAN_BUILD_GID'].filter((name) => env[name] !== undefined && env[name] !== '');
+  if (set.length === 0) return null;
+  return `${set.join(' and ')} ${set.length > 1 ? 'are' : 'is'} ignored: the builder runs as uid ${uid}, not root, so it cannot switch users and real builds run the framework as uid ${uid}. Run the builder as root to use ${set.join('/')}, or unset ${set.length > 1 ? 'them' : 'it'}.`;
+}
+
 function buildUserFrom(env: Env): BuildUser {
   const uid = positiveInt(env, 'ARMBIAN_BUILD_UID', UNPRIVILEGED_UID);
   return { uid, gid: positiveInt(env, 'ARMBIAN_BUILD_GID', uid) };
@@ -133,6 +145,8 @@ export interface BuilderRuntime {
 }
 
 export function createBuilderFromSettings(runtime: BuilderRuntime, settings: BuilderSettings): Builder {
+  const ignored = ignoredBuildUserNotice(runtime.env);
+  if (ignored) runtime.logger.warn({ setting: 'ARMBIAN_BUILD_UID' }, ignored);
   const judge = frameworkJudge(settings);
   const facts = loadArmbianFacts();
   const keys = buildKeys(settings.keyPrefix);

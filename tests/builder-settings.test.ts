@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { createBuildEnv } from '../builder/executors/build-env.ts';
 import { createExecutor } from '../builder/executors/index.ts';
 import { loadArmbianFacts } from '../builder/plan/armbian-facts.ts';
-import { buildUserFor, readBuilderSettings } from '../builder/settings.ts';
+import { buildUserFor, ignoredBuildUserNotice, readBuilderSettings } from '../builder/settings.ts';
 
 describe('builder settings', () => {
   it('defaults to the plan executor, several at a time, artifacts under the data directory', () => {
@@ -40,6 +40,15 @@ describe('builder settings', () => {
     expect(buildUserFor(settings, 1000)).toBeNull();
     expect(() => readBuilderSettings({ ARMBIAN_BUILD_UID: '0' })).toThrow(/ARMBIAN_BUILD_UID must be a positive integer/);
     expect(() => readBuilderSettings({ ARMBIAN_BUILD_GID: '0' })).toThrow(/ARMBIAN_BUILD_GID/);
+  });
+
+  it('says at start-up that ARMBIAN_BUILD_UID is ignored when the builder is not root, instead of ignoring it silently', () => {
+    expect(ignoredBuildUserNotice({ ARMBIAN_BUILD_UID: '1500' }, 1000)).toBe(
+      'ARMBIAN_BUILD_UID is ignored: the builder runs as uid 1000, not root, so it cannot switch users and real builds run the framework as uid 1000. Run the builder as root to use ARMBIAN_BUILD_UID, or unset it.',
+    );
+    expect(ignoredBuildUserNotice({ ARMBIAN_BUILD_UID: '1500', ARMBIAN_BUILD_GID: '1500' }, 1000)).toMatch(/^ARMBIAN_BUILD_UID and ARMBIAN_BUILD_GID are ignored/);
+    expect(ignoredBuildUserNotice({ ARMBIAN_BUILD_UID: '1500' }, 0)).toBeNull();
+    expect(ignoredBuildUserNotice({}, 1000)).toBeNull();
   });
 
   it('refuses nonsense numbers and unknown or incomplete executors', () => {
