@@ -4,7 +4,7 @@
  * the per-check workspace are replaced by `<armbian>` so messages and values are the same on
  * every machine and every run.
  */
-import { stripAnsi } from '../executors/armbian-progress.ts';
+import { frameworkAlert, stripAnsi } from '../../shared/builds/framework-alerts.ts';
 
 export interface FrameworkMessages {
   errors: string[];
@@ -48,14 +48,15 @@ export function frameworkMessages(stdout: string, stderr: string, workspace: str
   };
   for (const raw of `${stdout}\n${stderr}`.split('\n')) {
     const line = stripAnsi(raw).trim();
-    const err = /^ERR:\s*(.+)$/.exec(line) ?? /^\[💥\]\s*(.+)$/u.exec(line);
-    if (err) {
-      if (!NOISE.some((n) => n.test(err[1]!))) push(errors, err[1]!);
-      else if (!/^Cleaning up\b/.test(err[1]!)) push(stops, err[1]!);
+    // In its Docker container the framework marks alerts `[🐳|💥]`: frameworkAlert reads both.
+    const alert = frameworkAlert(line);
+    const error = /^ERR:\s*(.+)$/.exec(line)?.[1] ?? (alert?.level === 'error' ? alert.text : null);
+    if (error) {
+      if (!NOISE.some((n) => n.test(error))) push(errors, error);
+      else if (!/^Cleaning up\b/.test(error)) push(stops, error);
       continue;
     }
-    const warn = /^\[🚸\]\s*(.+)$/u.exec(line);
-    if (warn) push(warnings, warn[1]!);
+    if (alert?.level === 'warning') push(warnings, alert.text);
   }
   return { errors, warnings, stops };
 }
