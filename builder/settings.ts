@@ -14,6 +14,8 @@
  *   BUILD_CONCURRENCY  builds at once, default 4 for plan, 1 for armbian
  *   BUILD_TIMEOUT_MS   default 10 minutes for plan, 6 hours for armbian
  *   BUILD_WORK_DIR     scratch space for running builds, default <tmpdir>/boardroom-builds
+ *   ARMBIAN_CACHE_DIR  the framework's cache/ (downloads, rootfs caches, ccache) shared by the real
+ *                      builds of this builder; default <BUILD_WORK_DIR>/armbian-cache
  *   BUILD_ENV_PASSTHROUGH  names of builder environment variables builds may see on top of the
  *                      allow-list (comma or space separated, e.g. "http_proxy https_proxy"); empty
  *                      by default — see executors/build-env.ts
@@ -83,6 +85,8 @@ export interface BuilderSettings {
   armbianRef: string | null;
   /** Who real builds run the framework as when the builder is root. */
   buildUser: BuildUser;
+  /** ARMBIAN_CACHE_DIR: the framework's cache/ (downloads, rootfs, ccache) shared by real builds. */
+  cacheDir: string;
 }
 
 /** The build user, or null when the builder is not root (it cannot switch; it runs as itself). */
@@ -132,6 +136,7 @@ export function readBuilderSettings(env: Env, dataDir = './data'): BuilderSettin
     armbianRef: env.ARMBIAN_REF || null,
     // positiveInt refuses 0: the framework never runs as root on the host.
     buildUser: buildUserFrom(env),
+    cacheDir: path.resolve(env.ARMBIAN_CACHE_DIR || path.join(env.BUILD_WORK_DIR || path.join(tmpdir(), 'boardroom-builds'), 'armbian-cache')),
   };
 }
 
@@ -162,6 +167,7 @@ export function createBuilderFromSettings(runtime: BuilderRuntime, settings: Bui
       armbianDir: settings.armbianDir,
       armbianRef: settings.armbianRef,
       buildUser: buildUserFor(settings),
+      cacheDir: settings.cacheDir,
       buildEnv: createBuildEnv(runtime.env, settings.buildEnvPassthrough),
       judge,
     }),

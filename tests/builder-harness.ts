@@ -111,7 +111,7 @@ export const TEST_BUILD_USER = { uid: 65534, gid: 65534 };
 export function armbianExecutor(
   armbianDir: string,
   env: Record<string, string> = {},
-  options: { ref?: string | null; killGraceMs?: number } = {},
+  options: { ref?: string | null; killGraceMs?: number; cacheDir?: string } = {},
 ): Executor {
   return createExecutor({
     name: 'armbian',
@@ -121,6 +121,7 @@ export function armbianExecutor(
     armbianRef: options.ref ?? null,
     buildUser: process.getuid?.() === 0 ? TEST_BUILD_USER : null,
     killGraceMs: options.killGraceMs,
+    cacheDir: options.cacheDir ?? null,
     buildEnv: createBuildEnv({ PATH: process.env.PATH, ...env }, Object.keys(env)),
   });
 }

@@ -58,6 +58,8 @@ export interface ArmbianExecutorDeps {
   buildEnv: BuildEnvFactory;
   /** Who the framework runs as when the builder is root; null: the builder's own user. */
   buildUser: BuildUser | null;
+  /** ARMBIAN_CACHE_DIR: the framework's `cache/`, shared by this builder's builds; null: none. */
+  cacheDir?: string | null;
   killGraceMs?: number;
 }
 
@@ -80,7 +82,7 @@ async function runOnce(deps: ArmbianExecutorDeps, ctx: ExecutorContext): Promise
   ctx.log(`framework ${pin.dir} at ${pin.commit ?? 'an unknown commit'} (${pin.version ?? 'unknown version'}); workspace: ${pin.git ? 'git worktree' : 'copy'}`, 'system');
   const root = path.join(ctx.workDir, 'armbian');
   ctx.progress('prepare', 0);
-  await createWorkspace(pin, root, deps.buildUser);
+  await createWorkspace(pin, root, deps.buildUser, deps.cacheDir ?? null);
   try {
     await buildInWorkspace(deps, ctx, pin, root);
   } finally {

@@ -20,6 +20,8 @@ export interface ExecutorSelection {
   armbianRef?: string | null;
   /** `armbian`: who runs the framework when the builder is root (null: the builder's own user). */
   buildUser?: BuildUser | null;
+  /** `armbian`: the framework cache shared by this builder's builds (ARMBIAN_CACHE_DIR). */
+  cacheDir?: string | null;
   /** `armbian`: SIGTERM → SIGKILL on cancel (tests shorten it). */
   killGraceMs?: number;
   /** The allow-listed environment of build processes (`build-env.ts`), never the builder's own. */
@@ -40,6 +42,7 @@ export function createExecutor(selection: ExecutorSelection): Executor {
         buildEnv: selection.buildEnv,
         source: { dir: selection.armbianDir, ref: selection.armbianRef ?? null },
         buildUser: selection.buildUser ?? null,
+        cacheDir: selection.cacheDir ?? null,
         killGraceMs: selection.killGraceMs,
       });
     default:

@@ -12,7 +12,7 @@
  *   so its owner and content) with the operator's file, which a build could then rewrite.
  */
 import { execFile } from 'node:child_process';
-import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
+import { chown, mkdir, readdir, readFile, rm, symlink } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import type { FrameworkPin } from './framework-source.ts';
@@ -37,8 +37,13 @@ async function sh(command: string, args: string[]): Promise<void> {
   await run(command, args, { timeout: WORKSPACE_COMMAND_TIMEOUT_MS, maxBuffer: 16 * 1024 * 1024 });
 }
 
-/** Creates the workspace at `root` (which must not exist) from the pin, owned by `owner`. */
-export async function createWorkspace(pin: FrameworkPin, root: string, owner: BuildUser | null): Promise<void> {
+/**
+ * Creates the workspace at `root` (which must not exist) from the pin, owned by `owner`. With
+ * `cacheDir`, its `cache/` is a link to that directory, shared by the builds of this builder: the
+ * framework's downloads, rootfs caches, git bundles and ccache (`cache/ccache`) survive the
+ * workspace, and in Docker mode the framework bind-mounts the same directory (Linux).
+ */
+export async function createWorkspace(pin: FrameworkPin, root: string, owner: BuildUser | null, cacheDir: string | null = null): Promise<void> {
   await mkdir(path.dirname(root), { recursive: true });
   if (pin.git && pin.commit) {
     await sh('git', gitArgs(pin.dir, 'worktree', 'add', '--detach', '--quiet', root, pin.commit));
@@ -51,6 +56,13 @@ export async function createWorkspace(pin: FrameworkPin, root: string, owner: Bu
   for (const name of ['userpatches', 'output', 'cache', '.tmp']) await rm(path.join(root, name), { recursive: true, force: true });
   await mkdir(path.join(root, 'userpatches'));
   await mkdir(path.join(root, 'output'));
+  if (cacheDir) {
+    await mkdir(cacheDir, { recursive: true });
+    // Only the top: what the framework writes inside is already the build user's, and a
+    // recursive chown of tens of GB on every build would cost what the cache saves.
+    if (owner) await chown(cacheDir, owner.uid, owner.gid);
+    await symlink(path.resolve(cacheDir), path.join(root, 'cache'));
+  }
   // A copy keeps the source's modes; a read-only tree (a packaged checkout) must become writable
   // for the framework, which creates output/, .tmp/ and cache/ under its own root.
   await sh('chmod', ['-R', 'u+w', root]);
