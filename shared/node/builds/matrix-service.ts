@@ -164,7 +164,8 @@ async function cellsOf(db: BuildsDb, matrixId: string, position: number | 'all')
     })
     .from(buildMatrixCells)
     .innerJoin(buildJobs, eq(buildJobs.id, buildMatrixCells.buildId))
-    .where(where);
+    .where(where)
+    .orderBy(asc(buildMatrixCells.position));
   if (rows.length === 0) throw new BuildError('not_found', position === 'all' ? `no matrix ${matrixId}` : `no cell ${position} in matrix ${matrixId}`);
   return rows.map((r) => ({ ...r, status: r.status as BuildStatus }));
 }
