@@ -66,7 +66,7 @@ export const ServerLimitDefaults = {
   /** A mail server that has not connected, greeted or answered within this is given up on; the
    * invitation still stands and its link is shown to the owner. */
   smtpTimeoutMs: 10_000,
-  // --- builds (server/routes/build-matrices.ts) ---
+  // --- builds (server/builds/matrix-routes.ts) ---
   /** Cells one build matrix may have: a vendor's boards × two branches × two releases × three
    * image types fits; the framework's "every board" template (~1,500) would hold the builders for
    * days and is refused with this limit named. */

@@ -1,5 +1,5 @@
 /**
- * The build-matrix part of the REST API (server/routes/build-matrices.ts). A cell's logs and
+ * The build-matrix part of the REST API (server/builds/matrix-routes.ts). A cell's logs and
  * artifacts are its build's: the build API serves them.
  */
 import type { MatrixPick } from '../../shared/builds/matrix-targets.ts';
