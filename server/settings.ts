@@ -66,6 +66,10 @@ export const ServerLimitDefaults = {
   /** A mail server that has not connected, greeted or answered within this is given up on; the
    * invitation still stands and its link is shown to the owner. */
   smtpTimeoutMs: 10_000,
+  // --- userpatches files (server/files/) ---
+  /** One binary file of a configuration's tree (boot logo, firmware blob): 1 MiB, whose base64
+   * upload (`POST …/files/upload`, 4/3 of it) fits the 2 MiB REST body. Raise both together. */
+  fileMaxBytes: 1024 * 1024,
 } as const;
 
 export type ServerLimits = { -readonly [K in keyof typeof ServerLimitDefaults]: number };
@@ -100,7 +104,16 @@ export const LIMIT_ENV: Record<keyof ServerLimits, string> = {
   shutdownDeadlineMs: 'SHUTDOWN_DEADLINE_MS',
   databasePoolSize: 'DATABASE_POOL_SIZE',
   smtpTimeoutMs: 'SMTP_TIMEOUT_MS',
+  fileMaxBytes: 'FILE_MAX_BYTES',
 };
+
+/** JSON around a file upload's base64 (path, flags): generous, paths are at most 255 characters. */
+const UPLOAD_ENVELOPE_BYTES = 4096;
+
+/** The REST body an upload of a `fileMaxBytes` file needs (base64 plus its JSON envelope). */
+export function uploadBodyBytes(fileMaxBytes: number): number {
+  return Math.ceil(fileMaxBytes / 3) * 4 + UPLOAD_ENVELOPE_BYTES;
+}
 
 export class SettingsError extends Error {
   readonly code = 'invalid_setting';
@@ -120,6 +133,10 @@ export function readServerLimits(env: Record<string, string | undefined>): Serve
     const value = Number(raw);
     if (!Number.isSafeInteger(value) || value <= 0) throw new SettingsError(`${LIMIT_ENV[key]} must be a positive integer, got "${raw}"`);
     limits[key] = value;
+  }
+  if (uploadBodyBytes(limits.fileMaxBytes) > limits.maxRequestBodyBytes) {
+    // Otherwise every upload near the limit fails with the body limit's generic 413 instead.
+    throw new SettingsError(`FILE_MAX_BYTES ${limits.fileMaxBytes} needs MAX_REQUEST_BODY_BYTES of at least ${uploadBodyBytes(limits.fileMaxBytes)} (uploads are base64)`);
   }
   return limits;
 }
