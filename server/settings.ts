@@ -134,8 +134,13 @@ export function readServerLimits(env: Record<string, string | undefined>): Serve
     if (!Number.isSafeInteger(value) || value <= 0) throw new SettingsError(`${LIMIT_ENV[key]} must be a positive integer, got "${raw}"`);
     limits[key] = value;
   }
+  return limits;
+}
+
+/** Refuses limits that contradict each other (main.ts, at start-up): a file limit whose upload
+ * the body limit refuses would answer every upload near it with the body limit's generic 413. */
+export function checkLimitsAgree(limits: ServerLimits): ServerLimits {
   if (uploadBodyBytes(limits.fileMaxBytes) > limits.maxRequestBodyBytes) {
-    // Otherwise every upload near the limit fails with the body limit's generic 413 instead.
     throw new SettingsError(`FILE_MAX_BYTES ${limits.fileMaxBytes} needs MAX_REQUEST_BODY_BYTES of at least ${uploadBodyBytes(limits.fileMaxBytes)} (uploads are base64)`);
   }
   return limits;
