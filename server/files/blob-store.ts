@@ -1,5 +1,5 @@
 /**
- * Binary files' bytes (`file_blobs`, shared/db/files-schema.ts), content-addressed per
+ * Binary files' bytes (`file_blobs`, shared/node/db/files-schema.ts), content-addressed per
  * configuration: storing the same bytes twice is one row, and a read names the configuration, so a
  * hash copied from elsewhere reads nothing.
  */

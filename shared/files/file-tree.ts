@@ -70,6 +70,7 @@ export function readTree(doc: Y.Doc): TreeEntry[] {
 
 /** The tree of a stored Yjs state (a version, a build snapshot). */
 export function readTreeOfState(state: Uint8Array): TreeEntry[] {
+  if (state.length === 0) return [];
   const doc = new Y.Doc();
   try {
     Y.applyUpdate(doc, state);
