@@ -126,7 +126,7 @@ describe('versions, diffs and restores read the layout', () => {
     expect(rootTextsOfState(version, WIDER)).toEqual({
       '#notes': 'flash the SPI',
       '#checklist': 'serial console works',
-      '#files': '{\n  "userpatches/customize-image.sh": "echo hi"\n}',
+      '#future': '{\n  "userpatches/customize-image.sh": "echo hi"\n}',
     });
     // The current layout knows the notes only: a version is read through the layout it runs.
     expect(rootTextsOfState(version)).toEqual({ '#notes': 'flash the SPI' });
@@ -136,12 +136,12 @@ describe('versions, diffs and restores read the layout', () => {
     expect(diffRootTexts(rootTexts(then, WIDER), rootTexts(now, WIDER), WIDER)).toEqual([
       { path: '#notes', op: 'remove', before: 'flash the SPI', after: null },
       { path: '#checklist', op: 'change', before: 'serial console works', after: 'serial console works\nHDMI works' },
-      { path: '#files', op: 'remove', before: '{\n  "userpatches/customize-image.sh": "echo hi"\n}', after: null },
+      { path: '#future', op: 'remove', before: '{\n  "userpatches/customize-image.sh": "echo hi"\n}', after: null },
     ]);
 
     // A restore copies each root back as new content.
     for (const root of [CHECKLIST, FILES]) replaceRoot(now, then, root);
-    expect(rootTexts(now, WIDER)).toEqual({ '#notes': '', '#checklist': 'serial console works', '#files': rootTexts(then, WIDER)['#files'] });
+    expect(rootTexts(now, WIDER)).toEqual({ '#notes': '', '#checklist': 'serial console works', '#future': rootTexts(then, WIDER)['#future'] });
   });
 });
 
