@@ -85,7 +85,7 @@ function Files(props: { ctx: AppContext; session: ConfigSession }): JSX.Element 
     if (wanted === null || !(value instanceof Y.Text)) return;
     void import('../files/code-editor.ts').then(({ createCodeEditor }) => {
       if (editorPath !== wanted) return;
-      editor = createCodeEditor({ parent: editorHost, path: wanted, text: value, awareness: props.session.provider.awareness, editable: props.session.canEdit() });
+      editor = createCodeEditor({ parent: editorHost, path: wanted, text: value, awareness: props.session.provider.awareness, editable: props.session.may('edit') });
     });
   }
 
@@ -178,7 +178,7 @@ function Files(props: { ctx: AppContext; session: ConfigSession }): JSX.Element 
 
   onMount(() => folderInput.setAttribute('webkitdirectory', ''));
   const selectedEntry = () => tree().find((e) => e.path === selected());
-  const canEdit = () => props.session.canEdit();
+  const canEdit = () => props.session.may('edit');
 
   return (
     <div class="files">
@@ -245,7 +245,7 @@ function Files(props: { ctx: AppContext; session: ConfigSession }): JSX.Element 
 export function FilesPanel(props: { ctx: AppContext }): JSX.Element {
   return (
     <div class="panel panel--files">
-      <SessionGate ctx={props.ctx}>{(session) => <Files ctx={props.ctx} session={session} />}</SessionGate>
+      <SessionGate ctx={props.ctx}>{(container) => <Files ctx={props.ctx} session={container.session} />}</SessionGate>
     </div>
   );
 }
