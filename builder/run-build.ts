@@ -25,6 +25,7 @@ import {
   type TransitionPatch,
 } from '../shared/node/builds/transition.ts';
 import { buildLogs } from '../shared/node/db/builds-schema.ts';
+import { blobFetcherFor } from './blob-fetch.ts';
 import { BuildAbort, abortKindOf } from './abort-reason.ts';
 import { clearArtifacts, recordArtifact } from './artifact-recorder.ts';
 import { writeWorkDirOwner } from './work-dirs.ts';
@@ -154,6 +155,7 @@ async function runClaimed(
         logger: log,
         log: (line, stream = 'stdout') => sink.append(line, stream),
         progress: (stage, pct) => progress.report(stage, pct),
+        fetchBlob: blobFetcherFor(deps.db, snapshot.configId),
         addArtifact: async (name, filePath) => {
           const info = await recordArtifact({ ...deps, ttlMs: deps.artifactTtlMs }, buildId, name, filePath);
           sink.append(`artifact ${info.name}: ${info.size} bytes, sha256 ${info.sha256}`, 'system');

@@ -8,7 +8,7 @@ import pino from 'pino';
 import { DEFAULT_KEY_PREFIX } from '../shared/builds/keys.ts';
 import { openDatabase, type Database } from './db/connect.ts';
 import { startServer, type RunningServer } from './server.ts';
-import { readBoolean, readList, readServerLimits } from './settings.ts';
+import { checkLimitsAgree, readBoolean, readList, readServerLimits } from './settings.ts';
 import { createMetrics } from './metrics.ts';
 import { installProcessGuards } from '../shared/node/process-guards.ts';
 
@@ -20,7 +20,7 @@ const keyPrefix = process.env.KEY_PREFIX ?? DEFAULT_KEY_PREFIX;
 const artifactsDir = path.resolve(process.env.ARTIFACTS_DIR || path.join(dataDir, 'artifacts'));
 
 // Read before anything starts: a malformed limit stops the start-up with its variable's name.
-const limits = readServerLimits(process.env);
+const limits = checkLimitsAgree(readServerLimits(process.env));
 /** SHUTDOWN_DEADLINE_MS (server/settings.ts says why 15 s). */
 const SHUTDOWN_DEADLINE_MS = limits.shutdownDeadlineMs;
 

@@ -53,6 +53,7 @@ import { shareLinksFeature } from './access/feature.ts';
 import { invitationsFeature } from './invitations/feature.ts';
 import { frameworkCheckFeature } from './framework-check/feature.ts';
 import { configsFeature } from './configs/feature.ts';
+import { filesFeature } from './files/feature.ts';
 import { deleteArtifactsOfConfigs } from '../shared/node/builds/artifact-cleanup.ts';
 
 const DEFAULT_CLIENT_DIR = fileURLToPath(new URL('../dist/client', import.meta.url));
@@ -236,6 +237,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     history,
     review,
     trash,
+    filesFeature(core),
     ...(options.features?.(core) ?? []),
   ];
   const manager = new RoomManager({

@@ -71,6 +71,10 @@ export const ServerLimitDefaults = {
    * image types fits; the framework's "every board" template (~1,500) would hold the builders for
    * days and is refused with this limit named. */
   maxMatrixCells: 64,
+  // --- userpatches files (server/files/) ---
+  /** One binary file of a configuration's tree (boot logo, firmware blob): 1 MiB, whose base64
+   * upload (`POST …/files/upload`, 4/3 of it) fits the 2 MiB REST body. Raise both together. */
+  fileMaxBytes: 1024 * 1024,
 } as const;
 
 export type ServerLimits = { -readonly [K in keyof typeof ServerLimitDefaults]: number };
@@ -106,7 +110,16 @@ export const LIMIT_ENV: Record<keyof ServerLimits, string> = {
   databasePoolSize: 'DATABASE_POOL_SIZE',
   smtpTimeoutMs: 'SMTP_TIMEOUT_MS',
   maxMatrixCells: 'BUILD_MATRIX_MAX_CELLS',
+  fileMaxBytes: 'FILE_MAX_BYTES',
 };
+
+/** JSON around a file upload's base64 (path, flags): generous, paths are at most 255 characters. */
+const UPLOAD_ENVELOPE_BYTES = 4096;
+
+/** The REST body an upload of a `fileMaxBytes` file needs (base64 plus its JSON envelope). */
+export function uploadBodyBytes(fileMaxBytes: number): number {
+  return Math.ceil(fileMaxBytes / 3) * 4 + UPLOAD_ENVELOPE_BYTES;
+}
 
 export class SettingsError extends Error {
   readonly code = 'invalid_setting';
@@ -126,6 +139,15 @@ export function readServerLimits(env: Record<string, string | undefined>): Serve
     const value = Number(raw);
     if (!Number.isSafeInteger(value) || value <= 0) throw new SettingsError(`${LIMIT_ENV[key]} must be a positive integer, got "${raw}"`);
     limits[key] = value;
+  }
+  return limits;
+}
+
+/** Refuses limits that contradict each other (main.ts, at start-up): a file limit whose upload
+ * the body limit refuses would answer every upload near it with the body limit's generic 413. */
+export function checkLimitsAgree(limits: ServerLimits): ServerLimits {
+  if (uploadBodyBytes(limits.fileMaxBytes) > limits.maxRequestBodyBytes) {
+    throw new SettingsError(`FILE_MAX_BYTES ${limits.fileMaxBytes} needs MAX_REQUEST_BODY_BYTES of at least ${uploadBodyBytes(limits.fileMaxBytes)} (uploads are base64)`);
   }
   return limits;
 }

@@ -29,9 +29,13 @@ export type CaptureStrategy = 'fields' | 'text' | 'none';
  * Which server checks guard a root beyond the update check's placement rules:
  * - `schema`: the configuration schema: shape repair in the same commit (`doc-repair.ts`) and
  *   rule validation reported to clients (`server/schema-authority/schema-authority.ts`);
+ * - `filePaths`: the userpatches tree (`shared/files/`): every key a valid path
+ *   (`filePathProblem`), every value a `Y.Text` or a blob reference, and the whole tree writable
+ *   to a disk (`treeProblem`), all decided by the update check before anything is applied;
+ * - `fileModes`: keys valid paths, values the executable mode;
  * - `none`: placement rules only (the notes: any Tiptap content is fine).
  */
-export type RootChecks = 'schema' | 'none';
+export type RootChecks = 'schema' | 'filePaths' | 'fileModes' | 'none';
 
 export interface RootDeclaration {
   /** The root's name in `doc.share` (stored in every document: never rename). */
@@ -76,7 +80,36 @@ export const NOTES_ROOT = {
   path: '#notes',
 } as const satisfies RootDeclaration;
 
-export const DOC_LAYOUT: readonly RootDeclaration[] = [CONFIG_ROOT, NOTES_ROOT];
+/**
+ * The userpatches tree's files (`shared/files/file-tree.ts`): path → `Y.Text` (a text file) or
+ * `{ sha256, size }` (a binary file whose bytes are a server-side blob). Build input: the plan
+ * writes it into the build's userpatches/.
+ */
+export const FILES_ROOT = {
+  name: 'files',
+  kind: 'map',
+  write: 'edit',
+  checks: 'filePaths',
+  capture: 'none',
+  buildInput: true,
+  path: '#files',
+} as const satisfies RootDeclaration;
+
+/** Which files of the tree are executable: path → 0o755. Build input (the mode is written). */
+export const FILE_MODES_ROOT = {
+  name: 'fileModes',
+  kind: 'map',
+  write: 'edit',
+  checks: 'fileModes',
+  capture: 'none',
+  buildInput: true,
+  path: '#file-modes',
+} as const satisfies RootDeclaration;
+
+export const DOC_LAYOUT: readonly RootDeclaration[] = [CONFIG_ROOT, NOTES_ROOT, FILES_ROOT, FILE_MODES_ROOT];
+
+/** The path the userpatches tree has wherever it is addressed (diff, restore: `#files/<path>`). */
+export const FILES_PATH = FILES_ROOT.path;
 
 /** The path the notes have wherever fields are addressed (history, diff, restore). */
 export const NOTES_PATH = NOTES_ROOT.path;

@@ -40,10 +40,11 @@ function collect(node: Y.XmlElement | Y.XmlFragment, prefix: string, lines: stri
 }
 
 /** The roots versions, diffs and restores address by their own path (`#notes`): every root of
- * the layout besides the configuration, whose fields are JSON Pointers instead. Each is read as
- * plain text here: an XML fragment line by line, a map as its JSON. */
+ * the layout besides the configuration, whose fields are JSON Pointers instead, and the
+ * userpatches tree, which is diffed and restored per file (`shared/files/file-diff.ts`). Each is
+ * read as plain text here: an XML fragment line by line, a map as its JSON. */
 export function textRoots(layout: readonly RootDeclaration[] = DOC_LAYOUT): readonly RootDeclaration[] {
-  return layout.filter((r) => r.path !== '');
+  return layout.filter((r) => r.path !== '' && r.checks !== 'filePaths' && r.checks !== 'fileModes');
 }
 
 /** A text root of `doc` as lines of plain text (an empty root: no lines). */

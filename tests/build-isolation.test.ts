@@ -138,6 +138,7 @@ describe('build environment', () => {
       progress: () => undefined,
       signal: new AbortController().signal,
       addArtifact: async () => ({ size: 0, sha256: '' }),
+      fetchBlob: async () => null,
       logger: env.logger,
     });
     expect(lines).toContain('environment: HOME PATH SHOW_LOG https_proxy');

@@ -33,8 +33,8 @@ function paragraph(text: string): Y.XmlElement {
   return p;
 }
 
-/** A layout of the future: the current roots plus a build-input files map and a scratch map that is not. */
-const FILES: RootDeclaration = { name: 'files', kind: 'map', write: 'edit', checks: 'none', capture: 'none', buildInput: true, path: '#files' };
+/** A layout of the future: the current roots plus a build-input map and a scratch map that is not. */
+const FILES: RootDeclaration = { name: 'future', kind: 'map', write: 'edit', checks: 'none', capture: 'none', buildInput: true, path: '#future' };
 const SCRATCH: RootDeclaration = { name: 'scratch', kind: 'map', write: 'edit', checks: 'none', capture: 'none', buildInput: false, path: '#scratch' };
 const FUTURE_LAYOUT: readonly RootDeclaration[] = [...DOC_LAYOUT, FILES, SCRATCH];
 
@@ -62,7 +62,7 @@ describe('content hash over the layout', () => {
     doc.getMap(FILES.name).set('userpatches/customize-image.sh', 'echo hi');
     const withFile = documentContentHash(doc, FUTURE_LAYOUT);
     expect(withFile).not.toBe(current);
-    expect(buildInputOf(doc, FUTURE_LAYOUT)['#files']).toEqual({ 'userpatches/customize-image.sh': 'echo hi' });
+    expect(buildInputOf(doc, FUTURE_LAYOUT)['#future']).toEqual({ 'userpatches/customize-image.sh': 'echo hi' });
 
     doc.getMap(FILES.name).set('userpatches/customize-image.sh', 'echo bye');
     expect(documentContentHash(doc, FUTURE_LAYOUT)).not.toBe(withFile);
@@ -72,10 +72,11 @@ describe('content hash over the layout', () => {
 });
 
 describe('layout declarations', () => {
-  it('declares the notes as not build input and addressed as #notes', () => {
-    expect(DOC_LAYOUT.filter((r) => r.buildInput).map((r) => r.name)).toEqual(['config']);
+  it('declares the notes as not build input and addressed as #notes, the userpatches tree as build input', () => {
+    expect(DOC_LAYOUT.filter((r) => r.buildInput).map((r) => r.name)).toEqual(['config', 'files', 'fileModes']);
     expect(isRootPath('#notes')).toBe(true);
-    expect(isRootPath('#files')).toBe(false);
+    expect(isRootPath('#files')).toBe(true);
+    expect(isRootPath('#future')).toBe(false);
     expect(isRootPath('')).toBe(false);
     expect(layoutProblem(DOC_LAYOUT)).toBeUndefined();
     expect(layoutProblem(FUTURE_LAYOUT)).toBeUndefined();
@@ -84,7 +85,7 @@ describe('layout declarations', () => {
   it('finds inconsistent layouts', () => {
     expect(layoutProblem([...DOC_LAYOUT, { ...FILES, name: 'notes' }])).toMatch(/declared twice/);
     expect(layoutProblem([...DOC_LAYOUT, { ...FILES, path: '#notes' }])).toMatch(/path "#notes"/);
-    expect(layoutProblem([...DOC_LAYOUT, { ...FILES, path: '/files' }])).toMatch(/"#name"/);
+    expect(layoutProblem([...DOC_LAYOUT, { ...FILES, path: '/future' }])).toMatch(/"#name"/);
     expect(layoutProblem([...DOC_LAYOUT, { ...FILES, kind: 'xmlFragment', capture: 'fields' }])).toMatch(/only a map has fields/);
     expect(layoutProblem([...DOC_LAYOUT, { ...FILES, capture: 'text' }])).toMatch(/captured as text/);
   });
@@ -107,7 +108,7 @@ describe('update check against the layout', () => {
     const strayUpdates: Uint8Array[] = [];
     stray.on('update', (u: Uint8Array) => strayUpdates.push(u));
     stray.getMap(FILES.name).set('a', 'b');
-    expect(checkClientUpdate(strayUpdates[0], room)).toEqual({ ok: false, reason: 'update writes to unknown root "files"' });
+    expect(checkClientUpdate(strayUpdates[0], room)).toEqual({ ok: false, reason: 'update writes to unknown root "future"' });
   });
 });
 
@@ -125,7 +126,7 @@ describe('versions, diffs and restores read the layout', () => {
     expect(rootTextsOfState(version, WIDER)).toEqual({
       '#notes': 'flash the SPI',
       '#checklist': 'serial console works',
-      '#files': '{\n  "userpatches/customize-image.sh": "echo hi"\n}',
+      '#future': '{\n  "userpatches/customize-image.sh": "echo hi"\n}',
     });
     // The current layout knows the notes only: a version is read through the layout it runs.
     expect(rootTextsOfState(version)).toEqual({ '#notes': 'flash the SPI' });
@@ -135,12 +136,12 @@ describe('versions, diffs and restores read the layout', () => {
     expect(diffRootTexts(rootTexts(then, WIDER), rootTexts(now, WIDER), WIDER)).toEqual([
       { path: '#notes', op: 'remove', before: 'flash the SPI', after: null },
       { path: '#checklist', op: 'change', before: 'serial console works', after: 'serial console works\nHDMI works' },
-      { path: '#files', op: 'remove', before: '{\n  "userpatches/customize-image.sh": "echo hi"\n}', after: null },
+      { path: '#future', op: 'remove', before: '{\n  "userpatches/customize-image.sh": "echo hi"\n}', after: null },
     ]);
 
     // A restore copies each root back as new content.
     for (const root of [CHECKLIST, FILES]) replaceRoot(now, then, root);
-    expect(rootTexts(now, WIDER)).toEqual({ '#notes': '', '#checklist': 'serial console works', '#files': rootTexts(then, WIDER)['#files'] });
+    expect(rootTexts(now, WIDER)).toEqual({ '#notes': '', '#checklist': 'serial console works', '#future': rootTexts(then, WIDER)['#future'] });
   });
 });
 

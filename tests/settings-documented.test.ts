@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { Limits } from '../shared/protocol.ts';
-import { LIMIT_ENV, readBoolean, readList, readServerLimits, ServerLimitDefaults, SettingsError } from '../server/settings.ts';
+import { checkLimitsAgree, LIMIT_ENV, readBoolean, readList, readServerLimits, ServerLimitDefaults, SettingsError } from '../server/settings.ts';
 
 const root = new URL('..', import.meta.url);
 const envExample = readFileSync(new URL('.env.example', root), 'utf8');
@@ -74,5 +74,13 @@ describe('limit settings', () => {
   it('reads comma lists without empty entries', () => {
     expect(readList(' 10.0.0.0/8, ,::1 ,')).toEqual(['10.0.0.0/8', '::1']);
     expect(readList(undefined)).toEqual([]);
+  });
+});
+
+describe('file limit and body limit', () => {
+  it('refuses a file limit whose base64 upload the body limit would refuse, naming both variables', () => {
+    expect(() => checkLimitsAgree(readServerLimits({}))).not.toThrow();
+    expect(() => checkLimitsAgree(readServerLimits({ FILE_MAX_BYTES: String(4 * 1024 * 1024) }))).toThrow(/FILE_MAX_BYTES .* MAX_REQUEST_BODY_BYTES/);
+    expect(() => checkLimitsAgree(readServerLimits({ FILE_MAX_BYTES: String(4 * 1024 * 1024), MAX_REQUEST_BODY_BYTES: String(6 * 1024 * 1024) }))).not.toThrow();
   });
 });

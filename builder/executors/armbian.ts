@@ -19,7 +19,8 @@ import { spawn } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
-import { checkedPlan } from '../framework-check/checked-plan.ts';
+import { checkedPlan, planOrUserErrorAsync } from '../framework-check/checked-plan.ts';
+import { resolveTree, TREE_ARTIFACT, treeTarball, writeTree } from '../plan/plan-tree.ts';
 import { createFrameworkChecker } from '../framework-check/framework-checker.ts';
 import { frameworkMessages } from '../framework-check/framework-output.ts';
 import type { ArmbianFacts } from '../plan/armbian-facts.ts';
@@ -92,7 +93,9 @@ async function runOnce(deps: ArmbianExecutorDeps, ctx: ExecutorContext): Promise
 
 async function buildInWorkspace(deps: ArmbianExecutorDeps, ctx: ExecutorContext, pin: FrameworkPin, root: string): Promise<void> {
   let dump: Record<string, unknown> | null = null;
+  const tree = await planOrUserErrorAsync(() => resolveTree(ctx.snapshot.yjsState, ctx.fetchBlob));
   const plan = await checkedPlan({
+    tree,
     snapshot: ctx.snapshot,
     facts: deps.facts,
     builderVersion: deps.builderVersion,
@@ -123,6 +126,13 @@ async function buildInWorkspace(deps: ArmbianExecutorDeps, ctx: ExecutorContext,
       await mkdir(path.dirname(target), { recursive: true });
       await writeFile(target, file.content, 'utf8');
     }
+  }
+  if (plan.tree.length > 0) {
+    // Exactly the configuration's files and modes; the path rules keep them off the plan's names.
+    await writeTree(path.join(root, 'userpatches'), plan.tree);
+    const local = path.join(ctx.workDir, TREE_ARTIFACT);
+    await writeFile(local, treeTarball(plan.tree));
+    await add(TREE_ARTIFACT, local);
   }
   if (dump) {
     const local = path.join(ctx.workDir, 'config-dump.json');

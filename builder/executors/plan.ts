@@ -4,7 +4,8 @@
  */
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { checkedPlan, type FrameworkJudge } from '../framework-check/checked-plan.ts';
+import { checkedPlan, planOrUserErrorAsync, type FrameworkJudge } from '../framework-check/checked-plan.ts';
+import { resolveTree, TREE_ARTIFACT, treeTarball, writeTree } from '../plan/plan-tree.ts';
 import type { ArmbianFacts } from '../plan/armbian-facts.ts';
 import type { BuildEnvFactory } from './build-env.ts';
 import { ExecutorError, type Executor } from './types.ts';
@@ -16,7 +17,9 @@ export function createPlanExecutor(deps: { facts: ArmbianFacts; builderVersion: 
     name: 'plan',
     async run(ctx) {
       ctx.progress('plan', 0);
+      const tree = await planOrUserErrorAsync(() => resolveTree(ctx.snapshot.yjsState, ctx.fetchBlob));
       const plan = await checkedPlan({
+        tree,
         snapshot: ctx.snapshot,
         facts: deps.facts,
         builderVersion: deps.builderVersion,
@@ -40,6 +43,14 @@ export function createPlanExecutor(deps: { facts: ArmbianFacts; builderVersion: 
         done += 1;
         ctx.log(`wrote ${file.name}${file.installTo ? ` (for ${file.installTo})` : ''}`, 'system');
         ctx.progress('plan', Math.round((done / plan.files.length) * 100));
+      }
+      if (plan.tree.length > 0) {
+        // The tree as the build's userpatches/ gets it (bytes and modes), and as one artifact.
+        await writeTree(path.join(ctx.workDir, 'userpatches'), plan.tree);
+        const tar = path.join(ctx.workDir, TREE_ARTIFACT);
+        await writeFile(tar, treeTarball(plan.tree));
+        await ctx.addArtifact(TREE_ARTIFACT, tar);
+        ctx.log(`wrote ${TREE_ARTIFACT}: ${plan.tree.length} files of userpatches/`, 'system');
       }
       ctx.log(`predicted image: ${m.predictedImageName ?? 'not predicted (the framework was not asked)'}`, 'system');
     },

@@ -6,6 +6,7 @@
 import type { Logger } from 'pino';
 import type { LogStream } from '../../shared/builds/events.ts';
 import type { BuildSnapshot } from '../../shared/node/builds/read.ts';
+import type { BlobFetcher } from '../plan/plan-tree.ts';
 
 export interface ExecutorContext {
   buildId: string;
@@ -20,6 +21,8 @@ export interface ExecutorContext {
   /** Stores a file as a build artifact (name: one path segment, see `checkArtifactName`); answers
    * its size and sha256 as stored. */
   addArtifact(name: string, filePath: string): Promise<{ size: number; sha256: string }>;
+  /** The content of a binary file of the configuration's userpatches tree, by sha256. */
+  fetchBlob: BlobFetcher;
   logger: Logger;
 }
 

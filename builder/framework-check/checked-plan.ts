@@ -8,6 +8,7 @@ import type { BuildSnapshot } from '../../shared/node/builds/read.ts';
 import { ExecutorError } from '../executors/types.ts';
 import type { ArmbianFacts } from '../plan/armbian-facts.ts';
 import { PlanError, renderPlan, type Plan } from '../plan/render-plan.ts';
+import type { TreeFile } from '../plan/plan-tree.ts';
 import type { FrameworkChecker, FrameworkCheckResult } from './framework-checker.ts';
 import type { FrameworkIdentity } from './framework-commit.ts';
 
@@ -26,6 +27,8 @@ export interface CheckedPlanInput {
   judge: FrameworkJudge | null;
   signal?: AbortSignal;
   log?: (line: string) => void;
+  /** The configuration's userpatches tree, resolved (`plan-tree.ts`): in place for the check too. */
+  tree?: readonly TreeFile[];
   /** Told the framework's whole resolved configuration when it accepted the plan. */
   onDump?: (dump: Record<string, unknown>) => void;
 }
@@ -39,9 +42,22 @@ export function planOrUserError(run: () => Plan): Plan {
   }
 }
 
+/** `planOrUserError` for asynchronous steps (resolving the userpatches tree). */
+export async function planOrUserErrorAsync<T>(run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (err) {
+    if (err instanceof PlanError) throw new ExecutorError('invalid_config', err.message);
+    throw err;
+  }
+}
+
 /** The plan's files the framework reads, at the paths it reads them from. */
-export function filesForCheck(plan: Plan): Array<{ installTo: string; content: string }> {
-  return plan.files.filter((f) => f.installTo !== null).map((f) => ({ installTo: f.installTo!, content: f.content }));
+export function filesForCheck(plan: Plan): Array<{ installTo: string; content: string | Uint8Array }> {
+  return [
+    ...plan.tree.map((f) => ({ installTo: `userpatches/${f.path}`, content: f.bytes })),
+    ...plan.files.filter((f) => f.installTo !== null).map((f) => ({ installTo: f.installTo!, content: f.content })),
+  ];
 }
 
 export function refusalMessage(result: Extract<FrameworkCheckResult, { ok: false }>): string {
@@ -50,10 +66,11 @@ export function refusalMessage(result: Extract<FrameworkCheckResult, { ok: false
 
 export async function checkedPlan(input: CheckedPlanInput): Promise<Plan> {
   const { snapshot, facts, builderVersion, judge } = input;
-  const draft = planOrUserError(() => renderPlan(snapshot, facts, builderVersion));
+  const tree = input.tree ?? [];
+  const draft = planOrUserError(() => renderPlan(snapshot, facts, builderVersion, undefined, tree));
   if (!judge) {
     input.log?.(`framework check skipped: ${FRAMEWORK_UNAVAILABLE_REASON}`);
-    return planOrUserError(() => renderPlan(snapshot, facts, builderVersion, { kind: 'unavailable', reason: FRAMEWORK_UNAVAILABLE_REASON }));
+    return planOrUserError(() => renderPlan(snapshot, facts, builderVersion, { kind: 'unavailable', reason: FRAMEWORK_UNAVAILABLE_REASON }, tree));
   }
   input.log?.(`framework check: ./compile.sh ${draft.confName} config-dump-json (Armbian ${judge.identity.version ?? '?'} at ${judge.identity.commit ?? 'an unknown commit'})`);
   const result = await judge.checker.check({ confName: draft.confName, files: filesForCheck(draft), signal: input.signal });
@@ -71,6 +88,6 @@ export async function checkedPlan(input: CheckedPlanInput): Promise<Plan> {
       version: judge.identity.version,
       values: result.values,
       warnings: result.warnings,
-    }),
+    }, tree),
   );
 }

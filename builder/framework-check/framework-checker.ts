@@ -29,7 +29,8 @@ const OUTPUT_LIMIT_BYTES = 4 * 1024 * 1024;
 export interface FrameworkCheckFile {
   /** Relative to the checkout root, e.g. `userpatches/config-x.conf`. */
   installTo: string;
-  content: string;
+  /** Text (the plan's files) or bytes (the configuration's userpatches tree). */
+  content: string | Uint8Array;
 }
 
 export interface FrameworkCheckInput {
@@ -123,7 +124,7 @@ async function checkOnce(deps: FrameworkCheckerDeps, input: FrameworkCheckInput)
       const target = path.join(workspace, file.installTo);
       if (!target.startsWith(`${workspace}${path.sep}`)) throw new FrameworkCheckError(`refusing to write outside the workspace: ${file.installTo}`);
       await mkdir(path.dirname(target), { recursive: true });
-      await writeFile(target, file.content, 'utf8');
+      await writeFile(target, file.content);
     }
     if (deps.runAsUid !== null) await chownTree(workspace, deps.runAsUid);
     const run = await runCompile(deps, workspace, input);

@@ -11,6 +11,7 @@ import { expectedImageFileId } from './image-file-id.ts';
 import { mapConfig, type ArmbianAssignment, type ScriptInputs } from './config-mapping.ts';
 import { doubleQuoted, shellWord } from './shell.ts';
 import { stableJson } from './stable-json.ts';
+import type { TreeFile } from './plan-tree.ts';
 
 /** Longest `<name>` in `config-<name>.conf`: keeps file and artifact names short and readable. */
 const CONF_NAME_MAX_LENGTH = 64;
@@ -36,6 +37,8 @@ export interface PlanManifest {
   contentHash: string;
   family: string;
   files: Array<{ name: string; installTo: string | null }>;
+  /** The configuration's userpatches tree, written into userpatches/ (and `userpatches.tar`). */
+  userpatches: Array<{ path: string; sha256: string; size: number; mode: string }>;
   /** The framework's resolved KERNEL_MAJOR_MINOR when it was asked; else what the facts expect. */
   kernelVersion: string | null;
   framework: PlanFrameworkRecord;
@@ -66,6 +69,8 @@ export type FrameworkFindings =
 
 export interface Plan {
   files: PlanFile[];
+  /** The configuration's own userpatches files, with bytes and modes (`plan-tree.ts`). */
+  tree: TreeFile[];
   manifest: PlanManifest;
   /** `./compile.sh` arguments after the script name, for executors that run it. */
   compileArgs: string[];
@@ -100,6 +105,7 @@ export function renderPlan(
   facts: ArmbianFacts,
   builderVersion: string,
   framework: FrameworkFindings = { kind: 'unavailable', reason: 'the framework was not asked' },
+  tree: readonly TreeFile[] = [],
 ): Plan {
   const config = snapshot.configJson;
   if (typeof config !== 'object' || config === null || Array.isArray(config)) {
@@ -186,6 +192,7 @@ export function renderPlan(
       (f) => ({ name: f.name, installTo: f.installTo }),
     ),
     kernelVersion,
+    userpatches: tree.map((f) => ({ path: f.path, sha256: f.sha256, size: f.bytes.length, mode: f.mode.toString(8) })),
     framework: {
       check: accepted ? 'accepted' : 'unavailable',
       commit: accepted ? accepted.commit : null,
@@ -200,8 +207,8 @@ export function renderPlan(
     warnings,
   };
   files.push({ name: 'manifest.json', installTo: null, content: stableJson(manifest) });
-  files.push({ name: 'SHA256SUMS', installTo: null, content: renderSums(files) });
-  return { files, manifest, compileArgs, confName };
+  files.push({ name: 'SHA256SUMS', installTo: null, content: renderSums(files, tree) });
+  return { files, tree: [...tree], manifest, compileArgs, confName };
 }
 
 /** KEY=value words of the command line; with extra packages, their extension joins ENABLE_EXTENSIONS
@@ -281,9 +288,12 @@ function targetWarnings(
   return warnings;
 }
 
-function renderSums(files: PlanFile[]): string {
-  return files
-    .map((f) => ({ name: f.name, hash: createHash('sha256').update(f.content, 'utf8').digest('hex') }))
+/** The plan's files by name, and the tree's by `userpatches/<path>` (as in `userpatches.tar`). */
+function renderSums(files: PlanFile[], tree: readonly TreeFile[]): string {
+  return [
+    ...files.map((f) => ({ name: f.name, hash: createHash('sha256').update(f.content, 'utf8').digest('hex') })),
+    ...tree.map((f) => ({ name: `userpatches/${f.path}`, hash: f.sha256 })),
+  ]
     .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
     .map((f) => `${f.hash}  ${f.name}\n`)
     .join('');

@@ -2,6 +2,7 @@
  * The REST API as the client uses it. Errors come back as `ApiRequestError` with the server's
  * `{ error: { code, message, details } }` so panels can show the message as given.
  */
+import { createFilesApi, type FilesApi } from '../files/files-api.ts';
 import type { Role } from '../../shared/roles.ts';
 import type { ValidationResult } from '../../shared/validation/issue.ts';
 import { createAccessApi, type AccessApi } from './access-api.ts';
@@ -134,6 +135,8 @@ export interface Api {
   history: HistoryApi;
   /** Comments, reviews, build approval and the review settings. */
   review: ReviewApi;
+  /** The userpatches tree's uploads and downloads (text files live in the document). */
+  files: FilesApi;
 }
 
 /** One REST call relative to the API's base, with the share token when there is one. */
@@ -222,5 +225,6 @@ export function createApi(base = '', shareToken?: string): Api {
     access: createAccessApi(call),
     history: createHistoryApi(call),
     review: createReviewApi(call),
+    files: createFilesApi(base, shareToken),
   };
 }

@@ -14,6 +14,7 @@ export const PANEL_TITLES = {
   builds: 'Builds',
   review: 'Review',
   history: 'History',
+  files: 'Files',
 } as const;
 
 export type PanelType = keyof typeof PANEL_TITLES;

@@ -5,6 +5,7 @@ import type { JSX } from 'solid-js';
 import type { AppContext } from '../app/app-context.ts';
 import { BuildsPanel } from '../panels/builds-panel.tsx';
 import { ConfigurationsPanel } from '../panels/configurations-panel.tsx';
+import { FilesPanel } from '../panels/files-panel.tsx';
 import { FormPanel } from '../panels/form-panel.tsx';
 import { HistoryPanel } from '../panels/history-panel.tsx';
 import { JsonPanel } from '../panels/json-panel.tsx';
@@ -30,6 +31,7 @@ const PANELS: Record<PanelType, (props: PanelProps) => JSX.Element> = {
   builds: BuildsPanel,
   review: ReviewPanel,
   history: HistoryPanel,
+  files: FilesPanel,
 };
 
 export function Panel(props: { type: string } & PanelProps): JSX.Element {

@@ -11,6 +11,8 @@ import { valueAt } from '../../shared/json-pointer.ts';
 import { parsePointer, asIndex } from '../../shared/json-pointer.ts';
 import { isRootPath } from '../../shared/doc-layout.ts';
 import { diffRootTexts, textRoots } from '../../shared/notes-text.ts';
+import { diffTrees, filePathOf } from '../../shared/files/file-diff.ts';
+import { readTreeOfState, type TreeEntry } from '../../shared/files/file-tree.ts';
 import { configSchema } from '../../shared/validation/index.ts';
 import { ApiError } from '../http-errors.ts';
 import { requireWellShaped } from '../configs/data-routes.ts';
@@ -58,9 +60,16 @@ export async function restoreVersion(
   origin: ActorOrigin,
 ): Promise<DiffEntry[]> {
   let edits: RoomEdit[];
+  const filePath = path === undefined ? undefined : filePathOf(path);
   if (path === undefined || path === '') {
-    // Whole: the configuration and every other root of the layout (the notes).
-    edits = [{ kind: 'config', data: requireWellShaped(version.data) }, ...textRoots().map((r): RoomEdit => ({ kind: 'root', path: r.path, from: version.yjsState }))];
+    // Whole: the configuration, every text root of the layout (the notes) and the files.
+    edits = [
+      { kind: 'config', data: requireWellShaped(version.data) },
+      ...textRoots().map((r): RoomEdit => ({ kind: 'root', path: r.path, from: version.yjsState })),
+      { kind: 'files', tree: readTreeOfState(version.yjsState) },
+    ];
+  } else if (filePath !== undefined) {
+    edits = [filesRestore(readTreeOfState(version.yjsState), filePath)];
   } else if (isRootPath(path)) {
     edits = [{ kind: 'root', path, from: version.yjsState }];
   } else {
@@ -82,5 +91,16 @@ export async function restoreVersion(
   }
   const applied = await room.applyAs(origin, edits);
   const changes = diffConfigs(applied.config.before, applied.config.after, configSchema);
-  return [...changes, ...diffRootTexts(applied.texts.before, applied.texts.after)];
+  return [...changes, ...diffRootTexts(applied.texts.before, applied.texts.after), ...diffTrees(applied.files.before, applied.files.after)];
+}
+
+/**
+ * The edit restoring the tree (`#files`) or one file or folder of it (`#files/<path>`) as the
+ * version had it: the version's files there are written (texts by diff), files there now that the
+ * version did not have are removed.
+ */
+function filesRestore(tree: TreeEntry[], filePath: string): RoomEdit {
+  if (filePath === '') return { kind: 'files', tree };
+  const under = (p: string) => p === filePath || p.startsWith(`${filePath}/`);
+  return { kind: 'files', tree: tree.filter((e) => under(e.path)), under: filePath };
 }

@@ -22,6 +22,8 @@ import { requireAction } from '../access/authorize.ts';
 import type { AppEnv } from '../auth/actor.ts';
 import { isRootPath } from '../../shared/doc-layout.ts';
 import { diffRootTexts, rootTextsOfState } from '../../shared/notes-text.ts';
+import { diffTrees, filePathOf } from '../../shared/files/file-diff.ts';
+import { readTreeOfState, type TreeEntry } from '../../shared/files/file-tree.ts';
 import { readDurable } from '../config-doc.ts';
 import { ApiError, badRequest, notFound, readJsonObject, unprocessable } from '../http-errors.ts';
 import type { Db } from '../db/connect.ts';
@@ -57,7 +59,7 @@ export interface HistoryRouteDeps {
 
 function readPath(raw: string | undefined, name = 'path'): string | undefined {
   if (raw === undefined) return undefined;
-  if (raw.length > MAX_PATH_LENGTH || (raw !== '' && !raw.startsWith('/') && !isRootPath(raw))) {
+  if (raw.length > MAX_PATH_LENGTH || (raw !== '' && !raw.startsWith('/') && !isRootPath(raw) && filePathOf(raw) === undefined)) {
     throw badRequest(`${name} must be a JSON Pointer of at most ${MAX_PATH_LENGTH} characters`, [
       { path: name, message: 'expected a JSON Pointer such as /BOARD', keyword: 'format' },
     ]);
@@ -71,15 +73,15 @@ export function historyRoutes(deps: HistoryRouteDeps): Hono<AppEnv> {
   const allow = (c: { get(k: 'actor'): AppEnv['Variables']['actor'] }, id: string, action: 'read' | 'edit') =>
     requireAction(deps, c.get('actor'), id, action);
 
-  /** A version's JSON and other roots' texts, or the configuration's as they are durable now. */
-  const stateOf = async (configId: string, ref: string, param: string): Promise<{ data: Record<string, unknown>; texts: Record<string, string> }> => {
+  /** A version's JSON, other roots' texts and files, or the configuration's as they are durable now. */
+  const stateOf = async (configId: string, ref: string, param: string): Promise<{ data: Record<string, unknown>; texts: Record<string, string>; files: TreeEntry[] }> => {
     if (ref === 'current') {
       const now = await readDurable(configId, deps);
-      return { data: now.configJson, texts: now.texts };
+      return { data: now.configJson, texts: now.texts, files: readTreeOfState(now.yjsState) };
     }
     const version = await getVersion(db, configId, ref);
     if (!version) throw new ApiError(404, 'not_found', `unknown version ${ref} (${param})`);
-    return { data: version.data, texts: rootTextsOfState(version.yjsState) };
+    return { data: version.data, texts: rootTextsOfState(version.yjsState), files: readTreeOfState(version.yjsState) };
   };
 
   app.get('/:id/history', async (c) => {
@@ -166,8 +168,8 @@ export function historyRoutes(deps: HistoryRouteDeps): Hono<AppEnv> {
     const to = c.req.query('to') ?? 'current';
     if (!from) throw badRequest('from is required: a version id or current', [{ path: 'from', message: 'missing', keyword: 'required' }]);
     const [before, after] = await Promise.all([stateOf(id, from, 'from'), stateOf(id, to, 'to')]);
-    // The configuration's entries, then one entry per other root of the layout that changed.
-    return c.json([...diffConfigs(before.data, after.data, configSchema), ...diffRootTexts(before.texts, after.texts)]);
+    // The configuration's entries, one entry per other text root that changed, one per changed file.
+    return c.json([...diffConfigs(before.data, after.data, configSchema), ...diffRootTexts(before.texts, after.texts), ...diffTrees(before.files, after.files)]);
   });
 
   return app;

@@ -3,6 +3,7 @@
  * plug in (docs/architecture.md, "Features"), and what it is built from. The room itself
  * is in room.ts.
  */
+import type { TreeEntry } from '../../shared/files/file-tree.ts';
 import type { Logger } from 'pino';
 import type * as Y from 'yjs';
 import type { ExtPublisher } from '../../shared/ext-messages.ts';
@@ -179,7 +180,12 @@ export type RoomEdit =
   | { kind: 'config'; data: Record<string, unknown> | ((current: Record<string, unknown>) => Record<string, unknown>) }
   /** The root the layout addresses as `path` (`#notes`) becomes a copy of that root in the Yjs
    * state `from` (a version's). */
-  | { kind: 'root'; path: string; from: Uint8Array };
+  | { kind: 'root'; path: string; from: Uint8Array }
+  /** The userpatches tree (`shared/files/file-tree.ts`): with `tree`, the whole tree (or with
+   * `under`, the file or folder at that path) becomes exactly that (a restore); each of `remove`
+   * (a file or a folder) is deleted and each of `put` written (texts by diff). Paths are the
+   * caller's to validate (`filePathProblem`, `treeProblem`). */
+  | { kind: 'files'; tree?: readonly TreeEntry[]; under?: string; put?: readonly TreeEntry[]; remove?: readonly string[] };
 
 /** What an applied edit changed, read from the room's document just before and just after it.
  * The promise resolves once the edit is durable, so `after` is too. */
@@ -187,6 +193,7 @@ export interface AppliedEdit {
   config: { before: Record<string, unknown>; after: Record<string, unknown> };
   /** Every root besides the configuration as plain text, by path (`rootTexts`). */
   texts: { before: Record<string, string>; after: Record<string, string> };
+  files: { before: TreeEntry[]; after: TreeEntry[] };
 }
 
 /** Why `applyAs` refused: the same limits as a client's update (server/settings.ts). */

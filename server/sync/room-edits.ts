@@ -8,6 +8,7 @@
 import * as Y from 'yjs';
 import { configToJson, writeConfig } from '../../shared/doc-binding.ts';
 import { rootNamedByPath } from '../../shared/doc-layout.ts';
+import { readTree, removePath, writeEntry, writeTree, type TreeEntry } from '../../shared/files/file-tree.ts';
 import { replaceRoot, rootTexts } from '../../shared/notes-text.ts';
 import type { RoomEdit } from './room-contract.ts';
 
@@ -16,10 +17,11 @@ export interface EditedParts {
   config: Record<string, unknown>;
   /** Every root besides the configuration as plain text, by path. */
   texts: Record<string, string>;
+  files: TreeEntry[];
 }
 
 export function editedParts(doc: Y.Doc): EditedParts {
-  return { config: configToJson(doc) as Record<string, unknown>, texts: rootTexts(doc) };
+  return { config: configToJson(doc) as Record<string, unknown>, texts: rootTexts(doc), files: readTree(doc) };
 }
 
 /** The one update that makes `edits` on `doc` (null when they change nothing). `before` is
@@ -35,13 +37,20 @@ export function updateForEdits(doc: Y.Doc, before: EditedParts, edits: readonly 
     scratch.transact(() => {
       for (const edit of planned) {
         if (edit.kind === 'config') writeConfig(scratch, edit.data as Record<string, unknown>);
-        else replaceRootFrom(scratch, edit.path, edit.from);
+        else if (edit.kind === 'root') replaceRootFrom(scratch, edit.path, edit.from);
+        else writeFiles(scratch, edit);
       }
     });
   } finally {
     scratch.destroy();
   }
   return made.length === 1 ? made[0] : made.length > 1 ? Y.mergeUpdates(made) : null;
+}
+
+function writeFiles(target: Y.Doc, edit: Extract<RoomEdit, { kind: 'files' }>): void {
+  if (edit.tree) writeTree(target, edit.tree, edit.under);
+  for (const path of edit.remove ?? []) removePath(target, path);
+  for (const entry of edit.put ?? []) writeEntry(target, entry);
 }
 
 function replaceRootFrom(target: Y.Doc, path: string, state: Uint8Array): void {

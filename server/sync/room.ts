@@ -233,7 +233,11 @@ export class Room implements DocumentRoom {
     if (update) Y.applyUpdate(this.doc, update, origin);
     const after = editedParts(this.doc);
     await this.committedThrough(this.appliedSeq);
-    return { config: { before: before.config, after: after.config }, texts: { before: before.texts, after: after.texts } };
+    return {
+      config: { before: before.config, after: after.config },
+      texts: { before: before.texts, after: after.texts },
+      files: { before: before.files, after: after.files },
+    };
   }
 
   addConnection(conn: Connection): void {

@@ -8,6 +8,8 @@
  * exactly the structs the room would integrate.
  */
 import * as Y from 'yjs';
+import { FILES_ROOT } from '../../shared/doc-layout.ts';
+import { treeProblem } from '../../shared/files/file-path.ts';
 import { MISSING_DEPENDENCY, PlacementResolver } from './update-placement.ts';
 
 export type UpdateCheck =
@@ -44,5 +46,36 @@ export function checkClientUpdate(update: Uint8Array, doc: Y.Doc): UpdateCheck {
     const end = struct.id.clock + struct.length;
     if ((clocks[client] ?? 0) < end) clocks[client] = end;
   }
+  const tree = treeAfter(doc, decoded.structs, decoded.ds, resolver);
+  if (tree) return { ok: false, reason: tree };
   return { ok: true, clocks, roots };
+}
+
+type DeleteSet = { clients: Map<number, Array<{ clock: number; len: number }>> };
+
+function deletedBy(ds: DeleteSet, id: Y.ID): boolean {
+  return ds.clients.get(id.client)?.some((r) => id.clock >= r.clock && id.clock < r.clock + r.len) ?? false;
+}
+
+/**
+ * Why the userpatches tree would not fit a disk once the update is applied (`treeProblem`: too
+ * many files, a path that is a file and a folder), or undefined. Only an update that adds a path
+ * is judged, against the paths the document keeps (less those this update deletes: a rename of
+ * `a` to `a/b` is one update). Paths are single keys, so this is decided before applying, like
+ * every other placement rule.
+ */
+function treeAfter(doc: Y.Doc, structs: readonly (Y.Item | Y.GC | Y.Skip)[], ds: DeleteSet, resolver: PlacementResolver): string | undefined {
+  const added = new Set<string>();
+  for (const struct of structs) {
+    if (!(struct instanceof Y.Item) || struct.content instanceof Y.ContentDeleted || deletedBy(ds, struct.id)) continue;
+    const entry = resolver.rootEntry(struct);
+    if (entry?.root === FILES_ROOT.name) added.add(entry.key);
+  }
+  if (added.size === 0) return undefined;
+  const files = doc.getMap(FILES_ROOT.name);
+  const paths = new Set(added);
+  for (const [key, item] of files._map) {
+    if (!item.deleted && !deletedBy(ds, item.id)) paths.add(key);
+  }
+  return treeProblem(paths);
 }

@@ -17,6 +17,8 @@
  * - an XML fragment root (the notes) holds Y.XmlElement/Y.XmlText (no keyed entries), elements may
  *   carry JSON attributes, Y.XmlText holds characters and formatting marks (what y-prosemirror and
  *   Tiptap write);
+ * - the files root holds, under valid paths only (`shared/files/file-path.ts`), a Y.Text or a blob
+ *   reference; the file modes root holds, under valid paths, the executable mode;
  * - nothing else: no XML types in the configuration, no binary, sub-documents or legacy JSON.
  *
  * Structs whose dependencies the server lacks are refused too: Yjs would keep them pending in
@@ -24,11 +26,13 @@
  */
 import * as Y from 'yjs';
 import { DOC_LAYOUT, type RootDeclaration, type RootKind } from '../../shared/doc-layout.ts';
+import { filePathProblem } from '../../shared/files/file-path.ts';
+import { blobRefProblem, modeProblem } from '../../shared/files/file-tree.ts';
 
 type Struct = Y.Item | Y.GC | Y.Skip;
 
 /** What kind of type a struct's parent is. */
-type ParentKind = 'mapRoot' | 'fragmentRoot' | 'map' | 'array' | 'text' | 'xmlElement' | 'xmlText' | 'unsupported';
+type ParentKind = 'mapRoot' | 'fragmentRoot' | 'filesRoot' | 'modesRoot' | 'map' | 'array' | 'text' | 'xmlElement' | 'xmlText' | 'unsupported';
 /** What a struct holds. */
 type ContentKind = 'deleted' | 'json' | 'string' | 'format' | 'embed' | 'binary' | 'legacyJson' | 'subdoc' | 'map' | 'array' | 'text' | 'xmlElement' | 'xmlText' | 'unsupported';
 
@@ -50,6 +54,8 @@ const PLACES: Record<ParentKind, { list: readonly ContentKind[]; keyed: readonly
   array: { list: NESTED_CONFIG_VALUES, keyed: [] },
   text: { list: ['string'], keyed: [] },
   fragmentRoot: { list: NOTES_CHILDREN, keyed: [] },
+  filesRoot: { list: [], keyed: ['text', 'json'] },
+  modesRoot: { list: [], keyed: ['json'] },
   xmlElement: { list: NOTES_CHILDREN, keyed: ['json'] },
   xmlText: { list: ['string', 'format'], keyed: [] },
   unsupported: { list: [], keyed: [] },
@@ -58,6 +64,8 @@ const PLACES: Record<ParentKind, { list: readonly ContentKind[]; keyed: readonly
 const PARENT_WORDS: Record<ParentKind, string> = {
   mapRoot: 'a root map',
   fragmentRoot: 'a root XML fragment',
+  filesRoot: 'the files root',
+  modesRoot: 'the file modes root',
   map: 'a map',
   array: 'a list',
   text: 'a text',
@@ -78,8 +86,25 @@ const ROOT_WORDS: Record<RootKind, string> = { map: 'a map', xmlFragment: 'an XM
 /** The root names of the document layout and the kind each root is (docs/architecture.md, "Document layout"). */
 const ROOTS: ReadonlyMap<string, RootDeclaration> = new Map(DOC_LAYOUT.map((r) => [r.name, r]));
 
+/** The placement rules of a root: its kind's, or the userpatches tree's for the roots it checks. */
+function rootParentKind(root: RootDeclaration): ParentKind {
+  if (root.checks === 'filePaths') return 'filesRoot';
+  if (root.checks === 'fileModes') return 'modesRoot';
+  return ROOT_PLACES[root.kind];
+}
+
 function rootPlacement(root: RootDeclaration, key: string | null): Placement {
-  return { parent: ROOT_PLACES[root.kind], key, root: root.name, under: root.name };
+  return { parent: rootParentKind(root), key, root: root.name, under: root.name };
+}
+
+/** What a keyed entry of the files or file modes root must be beyond its content kind. */
+function treeEntryRefusal(parent: ParentKind, key: string, item: Y.Item): string | undefined {
+  const pathProblem = filePathProblem(key);
+  if (pathProblem) return `update puts a file at "${key.slice(0, 80)}": ${pathProblem}`;
+  if (!(item.content instanceof Y.ContentAny)) return undefined;
+  const value = item.content.getContent()[0];
+  const problem = parent === 'filesRoot' ? blobRefProblem(value) : modeProblem(value);
+  return problem ? `update puts a bad entry at "${key}": ${problem}` : undefined;
 }
 
 function parentWords(placement: { parent: ParentKind; root?: string }): string {
@@ -126,7 +151,7 @@ function contentKind(content: Y.Item['content']): ContentKind {
   if (content instanceof Y.ContentDoc) return 'subdoc';
   if (content instanceof Y.ContentType) {
     const kind = typeKind(content.type);
-    return kind === 'mapRoot' || kind === 'fragmentRoot' ? 'unsupported' : kind;
+    return kind === 'mapRoot' || kind === 'fragmentRoot' || kind === 'filesRoot' || kind === 'modesRoot' ? 'unsupported' : kind;
   }
   return 'unsupported';
 }
@@ -308,9 +333,19 @@ export class PlacementResolver {
       return `update uses the key "${FORBIDDEN_KEY}"`;
     }
     const allowed = placement.key === null ? PLACES[placement.parent].list : PLACES[placement.parent].keyed;
-    if (allowed.includes(kind)) return undefined;
+    if (allowed.includes(kind)) {
+      const tree = placement.parent === 'filesRoot' || placement.parent === 'modesRoot';
+      return tree && placement.key !== null ? treeEntryRefusal(placement.parent, placement.key, item) : undefined;
+    }
     const where = placement.key === null ? 'as content of' : 'as a keyed entry of';
     return `update puts ${CONTENT_WORDS[kind]} ${where} ${parentWords(placement)}`;
+  }
+
+  /** The root and key of a keyed entry placed directly in a root, or undefined. */
+  rootEntry(item: Y.Item): { root: string; key: string } | undefined {
+    const placement = this.placementOf(item);
+    if ('refused' in placement || 'gone' in placement || placement.root === undefined || placement.key === null) return undefined;
+    return { root: placement.root, key: placement.key };
   }
 
   /** Placement of a struct found in the document (already integrated: its parent is resolved). */

@@ -231,7 +231,7 @@ describe('keyboard', () => {
     await owner.keyboard.press('Enter');
     const items = owner.getByRole('menu').locator('[role^=menuitem]');
     const names = await items.allTextContents();
-    expect(names.length).toBe(11); // nine panels, and another Form or History panel
+    expect(names.length).toBe(12); // ten panels, and another Form or History panel
     const focusedItem = () => owner.evaluate(() => document.activeElement?.closest('[role=menu]') ? document.activeElement?.textContent?.replace('✓', '') ?? null : null);
     expect(await focusedItem()).toBe(names[0].replace('✓', ''));
     await owner.keyboard.press('ArrowDown');

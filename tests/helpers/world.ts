@@ -83,6 +83,8 @@ export async function createWorld(server: TestServer, name = 'world', people?: P
     json<{ id: string; token: string }>(await api(`/api/configs/${configId}/members`, { method: 'POST', body: JSON.stringify({ email, role: 'viewer' }) }), 201, 'invite');
   const toRevoke = await invite(`revoke.${randomUUID()}@pending.test`);
   const toLookUp = await invite(`lookup.${randomUUID()}@pending.test`);
+  // A file in the tree, for the download routes (`GET …/files/raw?path=readme.txt`).
+  await json(await api(`/api/configs/${configId}/files/upload`, { method: 'POST', body: JSON.stringify({ path: 'readme.txt', text: 'hello' }) }), 201, 'file');
   const version = await json<{ id: string }>(await api(`/api/configs/${configId}/versions`, { method: 'POST', body: JSON.stringify({ label: 'v1' }) }), 201, 'version');
   const thread = await json<{ id: string; comments?: Array<{ id: string }> }>(
     await api(`/api/configs/${configId}/comments`, { method: 'POST', body: JSON.stringify({ body: 'first', anchor: { path: '/BOARD' } }) }),
