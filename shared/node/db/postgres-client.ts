@@ -42,6 +42,11 @@ export const POOL_TUNING: Omit<PostgresClientTuning, 'max'> = {
   connectTimeoutS: 3,
   replyTimeoutMs: 7_000,
   statementTimeoutMs: 5_000,
+  // No column is an array and arrays are sent as text literals (`'{a,b}'::uuid[]`), so the pool
+  // needs no array types. Asking for them is also a fourth wedge: postgres.js runs that query on
+  // every new connection without handling its failure, so a connection that dies during it (a
+  // failover) becomes an unhandled rejection in the process.
+  fetchTypes: false,
 };
 
 /** The group committer's own connection: a commit is one small INSERT (milliseconds, a few tens at
