@@ -17,14 +17,17 @@ export function watchRedisLink(deps: {
   onChange?: (up: boolean) => void;
   /** Counters to report, as they stand, in the "up again" line (differences are computed). */
   counters?: () => Record<string, number>;
-}): { up(): boolean; countError(): void } {
+}): { up(): boolean; countError(): void; stop(): void } {
   let up = false;
+  /** Closing on purpose (shutdown): a connection going away then is no outage to report. */
+  let stopped = false;
   let everUp = false;
   let downSince = 0;
   let countersAtDown: Record<string, number> = {};
   let errorsWhileDown = 0;
   let lastError = '';
   const update = () => {
+    if (stopped) return;
     const now = deps.connections.every((c) => c.status === 'ready');
     if (now === up) return;
     up = now;
@@ -59,6 +62,10 @@ export function watchRedisLink(deps: {
     /** Another error that belongs to this link (a queue's), counted instead of logged. */
     countError() {
       errorsWhileDown += 1;
+    },
+    /** Call before closing the connections on purpose. */
+    stop() {
+      stopped = true;
     },
   };
 }

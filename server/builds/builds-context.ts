@@ -88,6 +88,7 @@ export function createBuildsContext(options: {
       await builderAvailable(queue, redis, keys);
     },
     async close() {
+      link.stop();
       // With Redis away, a polite close would wait forever; bound it and cut the connections.
       await withDeadline(Promise.all([hub.close(), queue.close()]), CLOSE_DEADLINE_MS, options.logger);
       // ioredis subscribes again by itself when a connection comes back, with a promise nobody
