@@ -126,7 +126,8 @@ export interface Api {
   importPasted(name: string, text: string): Promise<ImportedConfig>;
   exportUrl(id: string, format: 'json' | 'conf'): string;
   getLayout(): Promise<unknown>;
-  putLayout(layout: unknown): Promise<void>;
+  /** `leaving`: the page is going away; the request must outlive it (fetch keepalive). */
+  putLayout(layout: unknown, options?: { leaving?: boolean }): Promise<void>;
   /** Builds of a configuration, their logs, artifacts and snapshots. */
   builds: BuildApi;
   /** Members and share links of a configuration (owner only). */
@@ -140,9 +141,12 @@ export interface Api {
 }
 
 /** One REST call relative to the API's base, with the share token when there is one. */
-export type ApiCall = <T>(method: string, path: string, body?: { json?: unknown }) => Promise<T>;
+export type ApiCall = <T>(method: string, path: string, body?: RequestBody) => Promise<T>;
 
-async function request<T>(method: string, url: string, body?: { json?: unknown }, shareToken?: string): Promise<T> {
+/** `keepalive`: sent even if the page unloads right after (a save on leaving; at most 64 KiB). */
+type RequestBody = { json?: unknown; keepalive?: boolean };
+
+async function request<T>(method: string, url: string, body?: RequestBody, shareToken?: string): Promise<T> {
   const headers: Record<string, string> = { accept: 'application/json' };
   if (shareToken) headers['x-share-token'] = shareToken;
   let payload: string | undefined;
@@ -151,7 +155,7 @@ async function request<T>(method: string, url: string, body?: { json?: unknown }
   // a form without asking, never JSON).
   if (method !== 'GET' && method !== 'HEAD') headers['content-type'] = 'application/json';
   if (body?.json !== undefined) payload = JSON.stringify(body.json);
-  const res = await fetch(url, { method, headers, body: payload, credentials: 'same-origin' });
+  const res = await fetch(url, { method, headers, body: payload, credentials: 'same-origin', keepalive: body?.keepalive === true });
   if (res.status === 204) return undefined as T;
   const json = (await res.json().catch(() => null)) as Record<string, unknown> | null;
   if (!res.ok) {
@@ -220,7 +224,7 @@ export function createApi(base = '', shareToken?: string): Api {
       const body = await call<{ layout: unknown }>('GET', '/api/layout');
       return body.layout;
     },
-    putLayout: (layout) => call('PUT', '/api/layout', { json: { layout } }),
+    putLayout: (layout, options) => call('PUT', '/api/layout', { json: { layout }, keepalive: options?.leaving === true }),
     builds: createBuildApi(call, base, shareToken),
     access: createAccessApi(call),
     history: createHistoryApi(call),

@@ -108,7 +108,7 @@ export function Workbench(props: WorkbenchProps): JSX.Element {
             prefetched = undefined;
             return early ?? api.getLayout();
           },
-          put: (layout: unknown) => api.putLayout(layout),
+          put: (layout: unknown, options?: { leaving?: boolean }) => api.putLayout(layout, options),
         }
       : browserLayoutStore(localStorage);
     persistence = createLayoutPersistence(store, ws, showMessage);
@@ -123,8 +123,12 @@ export function Workbench(props: WorkbenchProps): JSX.Element {
     event.returnValue = '';
   };
   window.addEventListener('beforeunload', onBeforeUnload);
+  // A panel changed less than the save debounce before a reload or close is saved on the way out.
+  const onPageHide = (): void => persistence?.leave();
+  window.addEventListener('pagehide', onPageHide);
   onCleanup(() => {
     window.removeEventListener('beforeunload', onBeforeUnload);
+    window.removeEventListener('pagehide', onPageHide);
     persistence?.destroy();
     workspace?.destroy();
     container()?.dispose();

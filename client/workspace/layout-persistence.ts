@@ -22,7 +22,8 @@ function knowsAllPanels(node: unknown): boolean {
 /** Where a layout is kept: the server for people with an account, this browser for guests. */
 export interface LayoutStore {
   get(): Promise<unknown>;
-  put(layout: unknown): Promise<void>;
+  /** `leaving`: the page is unloading; the write must not depend on the page staying. */
+  put(layout: unknown, options?: { leaving?: boolean }): Promise<void>;
 }
 
 /** Guests (who came by a share link) have no account to save to: keep the layout in this browser. */
@@ -42,8 +43,11 @@ export interface LayoutPersistence {
   restore(): Promise<'saved' | 'default'>;
   /** Back to the default layout, saved at once. */
   reset(): Promise<void>;
-  /** Resolves when no save is waiting or running (tests and page unload). */
+  /** Resolves when no save is waiting or running (tests). */
   flush(): Promise<void>;
+  /** The page is going away (pagehide): a save still waiting for its debounce is sent now, in a
+   * form that outlives the page — a panel changed just before a reload is not lost. */
+  leave(): void;
   destroy(): void;
 }
 
@@ -52,12 +56,14 @@ export function createLayoutPersistence(store: LayoutStore, workspace: Workspace
   let restoring = false;
   let inflight: Promise<void> = Promise.resolve();
 
-  const saveNow = (): Promise<void> => {
+  const saveNow = (options?: { leaving?: boolean }): Promise<void> => {
     if (timer) clearTimeout(timer);
     timer = null;
     const layout = workspace.save();
-    inflight = inflight
-      .then(() => store.put(layout))
+    // Leaving cannot wait for the previous save: the page may be gone before it answers.
+    const after = options?.leaving ? Promise.resolve() : inflight;
+    inflight = after
+      .then(() => store.put(layout, options))
       .catch((e: unknown) => onError(`Could not save the layout: ${e instanceof Error ? e.message : String(e)}`));
     return inflight;
   };
@@ -101,6 +107,9 @@ export function createLayoutPersistence(store: LayoutStore, workspace: Workspace
     async flush() {
       if (timer) await saveNow();
       await inflight;
+    },
+    leave() {
+      if (timer) void saveNow({ leaving: true });
     },
     destroy() {
       if (timer) clearTimeout(timer);
