@@ -1,4 +1,5 @@
 import { defineConfig } from 'vitest/config';
+import { LongFirstSequencer } from './tests/long-first-sequencer.ts';
 import { UNIT_TESTS } from './tests/tiers.ts';
 
 // Integration tests talk to real Postgres, Redis and Chromium; each file isolates itself
@@ -11,6 +12,7 @@ export default defineConfig({
     maxWorkers: 2,
     testTimeout: 60_000,
     hookTimeout: 60_000,
+    sequence: { sequencer: LongFirstSequencer },
     projects: [
       { extends: true, test: { name: 'unit', include: UNIT_TESTS, setupFiles: ['tests/unit-tier-guard.ts'] } },
       { extends: true, test: { name: 'integration', include: ['tests/**/*.test.ts'], exclude: UNIT_TESTS } },

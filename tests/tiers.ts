@@ -50,3 +50,21 @@ export const UNIT_TESTS = [
   'tests/stored-seq.test.ts',
   'tests/validators-fresh.test.ts',
 ];
+
+/**
+ * Files that run for minutes or hold the machine's cores (the framework's bash, Chromium, child
+ * servers), started first so none of them is the last one running: on a fresh clone vitest has no
+ * durations from earlier runs and would order them by file size. Longest first; measured with
+ * `npx vitest run --reporter=json` (docs/benchmarks.md, "Test tiers").
+ */
+export const LONG_RUNNING_FIRST = [
+  'tests/armbian-framework-agreement.test.ts',
+  'tests/npm-start.test.ts',
+  'tests/access-permission-matrix.test.ts',
+  'tests/browser/framework-check.test.ts',
+  'tests/armbian-framework-build.test.ts',
+  'tests/persistence-crash.test.ts',
+  'tests/browser/multi-panels.test.ts',
+  'tests/startup-race.test.ts',
+  'tests/rest-durable-crash.test.ts',
+];
