@@ -33,6 +33,8 @@ COPY --from=prod-deps /app/node_modules ./node_modules
 COPY package.json ./
 COPY migrations ./migrations
 COPY --from=build /src/dist/app ./dist/app
+# `docker compose exec server npx boardroom …` (the CLI, compiled into dist/app/cli.js).
+COPY bin ./bin
 # Artifacts (shared by servers and builders) and scratch space, writable by the process user.
 RUN mkdir -p /data/artifacts /data/builds && chown -R node:node /data
 ENV DATA_DIR=/data ARTIFACTS_DIR=/data/artifacts BUILD_WORK_DIR=/data/builds

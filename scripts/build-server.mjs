@@ -40,7 +40,7 @@ const sourceUrlPlugin = {
 await rm(OUT_DIR, { recursive: true, force: true });
 const result = await build({
   absWorkingDir: ROOT,
-  entryPoints: { server: 'server/main.ts', builder: 'builder/main.ts', migrate: 'scripts/migrate.ts' },
+  entryPoints: { server: 'server/main.ts', builder: 'builder/main.ts', migrate: 'scripts/migrate.ts', cli: 'cli/main.ts' },
   outdir: OUT_DIR,
   bundle: true,
   splitting: true,

@@ -167,6 +167,7 @@ export const EXPECTATIONS: Record<string, Expectation> = {
   'POST /api/matrices/:matrixId/cells/:position/retry': config('build', { ok: [202, 409], body: json({}), params: { position: '0' } }),
   'GET /api/schema': anyone(),
   'PUT /api/configs/:id/data': config('edit', { body: json({ BOARD: 'rock-5b', BRANCH: 'current', RELEASE: 'trixie' }) }),
+  'PATCH /api/configs/:id/data': config('edit', { body: json({ VENDOR: 'Matrix' }) }),
   'POST /api/configs/import': signedIn({ ok: [201], body: (who) => ({ name: `imported by ${who}`, data: {} }) }),
   'GET /api/configs/:id/export': config('read', { query: '?format=conf' }),
   'GET /api/configs': signedIn(),

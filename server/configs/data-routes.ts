@@ -61,6 +61,22 @@ export function configDataRoutes(deps: ConfigDataDeps): Hono<AppEnv> {
     return c.json({ id: record.id, name: record.name, data: current, ...rules.describe(record.id, current) });
   });
 
+  // Some keys, not the whole configuration (JSON Merge Patch, RFC 7396, on the top level): each
+  // key given replaces that key, `null` removes it, keys not named stay as they are now, even if
+  // someone changed them since the caller last read. What `boardroom set KEY=value` sends.
+  app.patch('/:id/data', async (c) => {
+    const access = await requireAction(deps, c.get('actor'), c.req.param('id'), 'edit');
+    const record = await storage.getConfig(c.req.param('id'));
+    if (!record) throw notFound();
+    const patch = await readJsonObject(c);
+    if (Object.keys(patch).length === 0) throw unprocessable('the patch names no key', [{ path: '', message: 'expected at least one key', keyword: 'minProperties' }]);
+    const room = await manager.get(record.id);
+    // Applied to the state the room holds when it writes, so concurrent edits to other keys stay.
+    await room.applyAs(actingOrigin(access, 'rest'), [{ kind: 'config', data: (current) => requireWellShaped(mergePatch(current, patch)) }]);
+    const current = room.readDurable().configJson;
+    return c.json({ id: record.id, name: record.name, data: current, ...rules.describe(record.id, current) });
+  });
+
   app.post('/import', async (c) => {
     const session = requireSession(c.get('actor'));
     // Two forms: JSON (`{ name, data }`, or `{ name?, conf }` with the text of an Armbian .conf
@@ -142,3 +158,12 @@ export function schemaRoute(): Hono<AppEnv> {
 }
 
 export { ApiError };
+
+/** `current` with the top-level keys of `patch` replaced (`null`: removed). */
+export function mergePatch(current: Record<string, unknown>, patch: Record<string, unknown>): Record<string, unknown> {
+  // Built from entries, never by assignment: a "__proto__" key stays a key (that the shape check
+  // refuses), not a new prototype.
+  const kept = Object.entries(current).filter(([key]) => !Object.hasOwn(patch, key));
+  const given = Object.entries(patch).filter(([, value]) => value !== null);
+  return Object.fromEntries([...kept, ...given]);
+}
