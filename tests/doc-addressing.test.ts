@@ -11,7 +11,7 @@ import { GroupCommitter } from '../server/sync/group-committer.ts';
 import type { RoomBus } from '../server/sync/room-bus.ts';
 import { RoomManager } from '../server/sync/room-manager.ts';
 import { CONFIG_DOCUMENTS, DOC_LAYOUT, documentsProblem, MAIN_DOCUMENT, type DocumentDeclaration, type RootDeclaration } from '../shared/doc-layout.ts';
-import { CloseCode } from '../shared/protocol.ts';
+import { CloseCode, MessageType } from '../shared/protocol.ts';
 import { createMemoryBusNetwork } from './doubles/memory-bus.ts';
 import { createMemoryStorage } from './doubles/memory-storage.ts';
 import { joinRoom, memberPrincipal } from './doubles/socket-pair.ts';
@@ -108,6 +108,23 @@ describe('two documents of one configuration', () => {
     writer.doc.getMap('config').set('BOARD', 'not here');
     await eventually(() => expect(writer.closed?.code).toBe(CloseCode.malformed.code));
     expect(docFromStored((await storage.loadConfigDoc(manager.keyOf(id, 'scratch')!))!).getMap('config').size).toBe(0);
+  });
+
+  it("access is the configuration's: a viewer of another document reads it and its edits are dropped", async () => {
+    const storage = createMemoryStorage();
+    const { id } = await storage.createConfig({ name: 'viewer of scratch' });
+    const manager = serverProcess(storage);
+    const scratch = manager.keyOf(id, 'scratch')!;
+    const editor = await joinRoom(manager, scratch, memberPrincipal('editor', 'eddie'));
+    const viewer = await joinRoom(manager, scratch, memberPrincipal('viewer', 'vera'));
+    await Promise.all([editor.synced(), viewer.synced()]);
+    editor.doc.getMap('pad').set('line', 'from the editor');
+    await eventually(() => expect(viewer.doc.getMap('pad').get('line')).toBe('from the editor'));
+    viewer.doc.getMap('pad').set('line', 'from the viewer');
+    await eventually(() => expect(viewer.received).toContain(MessageType.auth));
+    await editor.room.whenSaved();
+    expect(editor.doc.getMap('pad').get('line')).toBe('from the editor');
+    expect(docFromStored((await storage.loadConfigDoc(scratch))!).getMap('pad').get('line')).toBe('from the editor');
   });
 
   it('an undeclared document is not loaded, and a missing configuration has no documents', async () => {
