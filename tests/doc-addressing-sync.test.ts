@@ -1,7 +1,8 @@
 /**
  * Two documents of one configuration over real WebSockets and Postgres (docs/architecture.md,
  * "Document layout"): `/sync/:configId` is the main document (the stock client, unchanged) and
- * `/sync/:configId/:docName` another declared one. Each syncs and stores on its own, both survive
+ * `/sync/:configId/:docName` another declared one. Each syncs, stores and crosses processes (on a
+ * Redis channel of its own) on its own, both survive
  * a restart, an undeclared name is refused, a purge removes every document's rows, and a database
  * stored before documents had names keeps its data as the main document.
  */
@@ -9,6 +10,7 @@ import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promi
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { sql } from 'drizzle-orm';
+import { Redis } from 'ioredis';
 import postgres from 'postgres';
 import { afterAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
@@ -19,7 +21,7 @@ import { MIGRATIONS_DIR, migratePostgres } from '../shared/node/db/migrate.ts';
 import { CloseCode } from '../shared/protocol.ts';
 import { connectClient, synced, type TestClient } from './helpers/clients.ts';
 import { createTestDatabase } from './helpers/postgres.ts';
-import { useTestServer } from './helpers/rig.ts';
+import { TEST_REDIS_URL, useTestServer } from './helpers/rig.ts';
 import { createConfig, startTestServer, type TestServer } from './helpers/server.ts';
 import { eventually } from './helpers/wait.ts';
 
@@ -36,13 +38,20 @@ function closesOf(client: TestClient): Array<{ code: number; reason: string }> {
 }
 
 describe('documents of a configuration over WebSockets', () => {
-  const rig = useTestServer({ documents: DOCUMENTS });
-  /** The server after the restart (on the rig's database), stopped before the rig cleans up. */
+  const rig = useTestServer({ documents: DOCUMENTS, redis: 'docaddr' });
+  /** Servers started besides the rig's (a peer process, the restart), on its database and Redis
+   * prefix, stopped before the rig cleans up. */
+  const others: TestServer[] = [];
   let restarted: TestServer | null = null;
+  const startOther = async () => {
+    const other = await startTestServer({ testDb: rig.server.testDb, owner: rig.server.owner, documents: DOCUMENTS, redisUrl: TEST_REDIS_URL, keyPrefix: rig.keyPrefix! });
+    others.push(other);
+    return other;
+  };
   // Registered after the rig's: runs before its cleanup drops the database.
   afterAll(async () => {
     for (const client of rig.clients.splice(0)) client.destroy();
-    await restarted?.stop();
+    for (const other of others) await other.stop();
   });
   let id = '';
 
@@ -79,6 +88,34 @@ describe('documents of a configuration over WebSockets', () => {
     expect(JSON.stringify(await res.json())).not.toContain('only in scratch');
   });
 
+  it('another document crosses processes on a channel of its own; the main channel keeps its name', async () => {
+    const { server } = rig;
+    const peer = await startOther();
+    const listener = new Redis(TEST_REDIS_URL);
+    const heard: string[] = [];
+    try {
+      listener.on('messageBuffer', (channel: Buffer) => heard.push(channel.toString()));
+      await listener.subscribe(`${rig.keyPrefix}doc:${id}`, `${rig.keyPrefix}doc:${id}:scratch`);
+      const [here, there] = [{ url: server.url, token: server.token }, { url: peer.url, token: peer.token }];
+      const scratchHere = rig.connect(here, `${id}/scratch`);
+      const scratchThere = rig.connect(there, `${id}/scratch`);
+      const mainThere = rig.connect(there, id);
+      await Promise.all([scratchHere, scratchThere, mainThere].map((c) => synced(c)));
+      scratchHere.doc.getMap('pad').set('crossing', 'to the peer');
+      await eventually(() => expect(scratchThere.doc.getMap('pad').get('crossing')).toBe('to the peer'));
+      await eventually(() => expect(heard).toContain(`${rig.keyPrefix}doc:${id}:scratch`));
+      expect(mainThere.doc.getMap('pad').size).toBe(0);
+      // The main document still publishes on `doc:<configId>`, what the previous release listens to.
+      rig.connect(here, id).doc.getMap('config').set('BRANCH', 'vendor');
+      await eventually(() => expect(mainThere.doc.getMap('config').get('BRANCH')).toBe('vendor'));
+      expect(heard).toContain(`${rig.keyPrefix}doc:${id}`);
+    } finally {
+      listener.disconnect();
+      for (const client of rig.clients.splice(0)) client.destroy();
+      await peer.stop();
+    }
+  });
+
   it('an undeclared document name is refused: close 4404 over WebSocket, 404 over HTTP', async () => {
     const { server } = rig;
     const who = { url: server.url, token: server.token };
@@ -96,15 +133,15 @@ describe('documents of a configuration over WebSockets', () => {
     const { server } = rig;
     for (const client of rig.clients.splice(0)) client.destroy();
     await server.stop();
-    restarted = await startTestServer({ testDb: server.testDb, owner: server.owner, documents: DOCUMENTS });
+    restarted = await startOther();
     const who = { url: restarted.url, token: restarted.token };
     const main = connectClient(who, id);
     const scratch = connectClient(who, `${id}/scratch`);
     rig.clients.push(main, scratch);
     await Promise.all([synced(main), synced(scratch)]);
-    expect(main.doc.getMap('config').get('BOARD')).toBe('rock-5b');
+    expect(main.doc.getMap('config').toJSON()).toMatchObject({ BOARD: 'rock-5b', BRANCH: 'vendor' });
     expect(main.doc.getMap('pad').size).toBe(0);
-    expect(scratch.doc.getMap('pad').toJSON()).toEqual({ line: 'only in scratch', second: 'also scratch' });
+    expect(scratch.doc.getMap('pad').toJSON()).toEqual({ line: 'only in scratch', second: 'also scratch', crossing: 'to the peer' });
     expect(scratch.doc.getMap('config').size).toBe(0);
   });
 
