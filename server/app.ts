@@ -30,6 +30,7 @@ import { healthRoutes, type HealthChecks } from './health/routes.ts';
 import type { Db } from './db/connect.ts';
 import { layoutRoutes } from './layout/routes.ts';
 import { mountClient } from './static-client.ts';
+import { CONFIG_DOCUMENTS, documentNamed, type DocumentDeclaration } from '../shared/doc-layout.ts';
 
 export interface AppDeps {
   logger: Logger;
@@ -60,6 +61,8 @@ export interface AppDeps {
   originPolicy: OriginPolicy;
   loginThrottle: LoginThrottle;
   hasher: PasswordHasher;
+  /** The documents a configuration may hold (default shared/doc-layout.ts `CONFIG_DOCUMENTS`). */
+  documents?: readonly DocumentDeclaration[];
 }
 
 /** Seconds a REST write refused for a full unsaved backlog is told to wait: commits drain a
@@ -144,6 +147,13 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.route('/health', healthRoutes(deps.health));
   // Upgrades never get here (the sync endpoint takes them from the HTTP server); plain GETs do.
   app.get('/sync/:configId', (c) => c.json(errorBody('upgrade_required', 'this endpoint speaks WebSocket'), 426));
+  // Another document of the configuration: a declared name speaks WebSocket too; any other name
+  // is no document at all (the same refusal the upgrade gets, as a status).
+  app.get('/sync/:configId/:docName', (c) =>
+    documentNamed(c.req.param('docName'), deps.documents ?? CONFIG_DOCUMENTS)
+      ? c.json(errorBody('upgrade_required', 'this endpoint speaks WebSocket'), 426)
+      : c.json(errorBody('unknown_document', 'a configuration holds no document of that name'), 404),
+  );
   app.route('/api/auth/github', githubAuthRoutes({ accounts: deps.accounts, settings: deps.github, publicUrl: deps.publicUrl, secureCookies: deps.secureCookies }));
   app.route('/api/auth', authRoutes({ accounts: deps.accounts, providers: { github: !!deps.github }, secureCookies: deps.secureCookies, onSessionRevoked: (sessionId) => deps.accessEvents.invalidate({ sessionId }), throttle: deps.loginThrottle, hasher: deps.hasher, signupLimit: { perAddress: deps.limits.signupsPerAddress, windowMs: deps.limits.signupWindowMs } }));
   for (const { at, routes } of deps.featureRoutes) app.route(at, routes);

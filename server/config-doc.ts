@@ -5,6 +5,7 @@
 import * as Y from 'yjs';
 import { readStored } from './storage/stored-doc.ts';
 import type { DocStorage } from './storage/types.ts';
+import { mainDoc } from './storage/doc-key.ts';
 import type { DocumentRooms, DurableSnapshot } from './sync/room.ts';
 import { writeConfig } from '../shared/doc-binding.ts';
 import { durableSnapshotOf } from './sync/durable-state.ts';
@@ -27,5 +28,5 @@ export function initialState(data: Record<string, unknown>): Uint8Array {
 export async function readDurable(configId: string, deps: { storage: DocStorage; manager: DocumentRooms }): Promise<DurableSnapshot> {
   const room = deps.manager.peek(configId);
   if (room) return room.readDurable();
-  return readStored(await deps.storage.loadDoc(configId), durableSnapshotOf);
+  return readStored(await deps.storage.loadDoc(mainDoc(configId)), durableSnapshotOf);
 }

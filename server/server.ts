@@ -55,6 +55,8 @@ import { frameworkCheckFeature } from './framework-check/feature.ts';
 import { configsFeature } from './configs/feature.ts';
 import { filesFeature } from './files/feature.ts';
 import { deleteArtifactsOfConfigs } from '../shared/node/builds/artifact-cleanup.ts';
+import type { DocumentDeclaration } from '../shared/doc-layout.ts';
+import type { DocumentRooms } from './sync/room-contract.ts';
 
 const DEFAULT_CLIENT_DIR = fileURLToPath(new URL('../dist/client', import.meta.url));
 
@@ -107,6 +109,9 @@ export interface ServerOptions {
   /** Features added after the built-in ones, built from the same core (tests plug one in to see
    * what the server does with a failing hook, an unready feature or a shutdown). */
   features?: (core: FeatureCore) => Feature[];
+  /** The documents a configuration may hold; default shared/doc-layout.ts `CONFIG_DOCUMENTS`
+   * (tests declare a second one). */
+  documents?: readonly DocumentDeclaration[];
 }
 
 /** Sender of invitation mails when MAIL_FROM is not set. */
@@ -117,6 +122,8 @@ export interface RunningServer {
   url: string;
   storage: DocStorage;
   manager: RoomManager;
+  /** The rooms as routes see them (each configuration's main document). */
+  rooms: DocumentRooms;
   committer: GroupCommitter;
   registry: ConnectionRegistry;
   builds: BuildsContext | null;
@@ -177,7 +184,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   // invalidation can be lost while Redis is away).
   const control = createAccessControl({
     registry,
-    peek: (configId) => rooms.manager().peek(configId),
+    roomsOf: (configId) => rooms.manager().roomsOf(configId),
     bus: cluster?.accessBus,
     recheck: (scope) => revalidator.recheck(scope),
     forgetSession: (id) => accounts.forgetSession(id),
@@ -250,6 +257,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     idleUnloadMs: options.idleUnloadMs ?? limits.roomIdleUnloadMs,
     compactAfterUpdates: options.compactAfterUpdates,
     limits,
+    documents: options.documents,
     hooks: createHookRunner(features, { logger, onFailure: (feature, hook) => metrics.hookFailures.inc({ feature, hook }) }),
   });
   rooms.open(manager);
@@ -300,6 +308,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     originPolicy,
     loginThrottle: createLoginThrottle(limits),
     hasher: createPasswordHasher(limits.passwordHashConcurrency),
+    documents: manager.documents,
   });
   const sync = createSyncEndpoint({
     manager,
@@ -347,6 +356,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     url: `http://${options.host ?? '127.0.0.1'}:${port}`,
     storage,
     manager,
+    rooms: rooms.rooms,
     committer,
     registry,
     builds: buildsContext,

@@ -1,6 +1,7 @@
 /**
  * The only file that knows the WebSocket transport. It takes HTTP upgrades on
- * `GET /sync/:configId` straight from Node's server (plain `ws`, no framework objects per
+ * `GET /sync/:configId` (the configuration's main document, what the stock y-websocket client
+ * opens) and `GET /sync/:configId/:docName` (another declared document) straight from Node's server (plain `ws`, no framework objects per
  * socket: at 15,000 connections every retained byte counts) and turns each into a `Connection`
  * in a `Room`; everything past that is transport-free. Plain GETs on the same path are answered
  * by the Hono app (426).
@@ -19,8 +20,10 @@ import { Connection, type ConnectionPrincipal } from './sync/connection.ts';
 import type { Room } from './sync/room.ts';
 import { RoomLoadError, type RoomManager } from './sync/room-manager.ts';
 import { withDeadline } from '../shared/deadline.ts';
+import { MAIN_DOC_NAME } from '../shared/doc-layout.ts';
+import type { DocKey } from './storage/doc-key.ts';
 
-const SYNC_PATH_RE = /^\/sync\/([^/?#]+)$/;
+const SYNC_PATH_RE = /^\/sync\/([^/?#]+)(?:\/([^/?#]+))?$/;
 /** Authorizing a connection and loading its room take a few queries of milliseconds each. When
  * they have not answered in this long, Postgres is away: the client is told to retry later (4500,
  * which the stock provider retries with its backoff) instead of waiting on a socket that says
@@ -40,7 +43,7 @@ const MAX_LOGGED_URL_LENGTH = 200;
 
 const REFUSALS = {
   400: { text: 'Bad Request', code: 'bad_request', message: 'the configuration id in the path is not a valid percent-encoding' },
-  404: { text: 'Not Found', code: 'not_found', message: 'WebSocket upgrades are served on /sync/:configId only' },
+  404: { text: 'Not Found', code: 'not_found', message: 'WebSocket upgrades are served on /sync/:configId and /sync/:configId/:docName only' },
   503: { text: 'Service Unavailable', code: 'shutting_down', message: 'this server is shutting down; reconnect' },
 } as const;
 
@@ -130,7 +133,8 @@ export function createSyncEndpoint(deps: SyncEndpointDeps) {
     }
     // `%ZZ` or a cut-off UTF-8 escape: a client error, answered before any lookup.
     const configId = decodeComponent(match[1]);
-    if (configId === null) {
+    const docName = match[2] === undefined ? MAIN_DOC_NAME : decodeComponent(match[2]);
+    if (configId === null || docName === null) {
       deps.observer?.rejected('badPath');
       refuse(socket, 400);
       return;
@@ -140,6 +144,16 @@ export function createSyncEndpoint(deps: SyncEndpointDeps) {
     // the oldest version served is told to reload before anything else (no lookup needed).
     const extVersion = parseExtVersion(url.searchParams.get('ext'));
     const ext = extVersion !== null;
+    // Only a declared document: the name from the URL goes no further than this lookup. Refused
+    // before any lookup (the declared names are no secret); accepted, then closed with a reason,
+    // since a WebSocket client cannot read an HTTP status.
+    const doc = manager.keyOf(configId, docName);
+    if (!doc) {
+      deps.observer?.rejected('unknownDocument');
+      logger.info({ configId, addr: address, code: CloseCode.unknownDocument.code }, 'sync connection refused: unknown document');
+      wss.handleUpgrade(req, socket, head, (ws) => ws.close(CloseCode.unknownDocument.code, CloseCode.unknownDocument.reason));
+      return;
+    }
     let auth: AuthorizeResult;
     if (extVersion === 'malformed') {
       auth = { ok: false, close: MALFORMED_EXT };
@@ -155,11 +169,12 @@ export function createSyncEndpoint(deps: SyncEndpointDeps) {
     }
     // Accept, then close with a reason: a WebSocket client cannot read an HTTP error status.
     if (!auth.ok) logger.info({ configId, addr: address, code: auth.close.code }, 'sync connection refused');
-    wss.handleUpgrade(req, socket, head, (ws) => open(ws, configId, ext, address, auth));
+    wss.handleUpgrade(req, socket, head, (ws) => open(ws, doc, ext, address, auth));
   }
 
-  function open(ws: WebSocket, configId: string, ext: boolean, address: string, auth: AuthorizeResult): void {
+  function open(ws: WebSocket, doc: DocKey, ext: boolean, address: string, auth: AuthorizeResult): void {
     if (!auth.ok) {
+
       deps.observer?.rejected(`auth:${auth.close.code}`);
       ws.close(auth.close.code, auth.close.reason);
       return;
@@ -189,11 +204,14 @@ export function createSyncEndpoint(deps: SyncEndpointDeps) {
       auth.principal,
       ext,
     );
-    attach(ws, conn, configId, granted.quota);
+    attach(ws, conn, doc, granted.quota);
   }
 
-  /** Wires a socket to its room. Frames that arrive while the room loads are kept in order. */
-  function attach(ws: WebSocket, conn: Connection, configId: string, quota: ConnectionQuota): void {
+  /** Wires a socket to its room. Frames that arrive while the room loads are kept in order. The
+   * registry holds connections by configuration, whichever document they opened: access is the
+   * configuration's, so a revocation ends them all. */
+  function attach(ws: WebSocket, conn: Connection, doc: DocKey, quota: ConnectionQuota): void {
+    const { configId } = doc;
     let room: Room | null = null;
     let early: Uint8Array[] | null = [];
     ws.on('message', (data, isBinary) => {
@@ -219,7 +237,7 @@ export function createSyncEndpoint(deps: SyncEndpointDeps) {
     });
     // Created only when there is something to say: a child logger per socket costs memory.
     ws.on('error', (error) => logger.warn({ err: error, conn: conn.id, configId }, 'socket error'));
-    withinAdmission(manager.get(configId)).then(
+    withinAdmission(manager.get(doc)).then(
       (loaded) => {
         if (conn.closed) return;
         if (!manager.join(loaded, conn)) return;

@@ -108,6 +108,53 @@ export const FILE_MODES_ROOT = {
 
 export const DOC_LAYOUT: readonly RootDeclaration[] = [CONFIG_ROOT, NOTES_ROOT, FILES_ROOT, FILE_MODES_ROOT];
 
+/**
+ * A document of a configuration (docs/architecture.md, "Document layout"): a configuration holds
+ * one Y.Doc per declared document, each with its own roots, stored, synced and published on the
+ * bus apart from the others. `main` is the configuration's document of old (its roots are
+ * `DOC_LAYOUT`): REST reads, freezes, versions, builds and history all mean it.
+ */
+export interface DocumentDeclaration {
+  /** Stored in every row of the document's log and snapshot and in its sync URL and bus channel:
+   * never rename one. Lower-case letters, digits and `-` (`DOC_NAME_PATTERN`). */
+  readonly name: string;
+  readonly roots: readonly RootDeclaration[];
+}
+
+/** The name of the configuration's main document. */
+export const MAIN_DOC_NAME = 'main';
+
+/** What a document name looks like. Names come from `CONFIG_DOCUMENTS` only, never from a
+ * request: a name asked for in a URL is looked up in that list, and this pattern is a second
+ * fence for what reaches SQL, Redis channel names and paths. */
+export const DOC_NAME_PATTERN = /^[a-z][a-z0-9-]{0,31}$/;
+
+export const MAIN_DOCUMENT = { name: MAIN_DOC_NAME, roots: DOC_LAYOUT } as const satisfies DocumentDeclaration;
+
+/** Every document a configuration may hold. Adding one is adding a line here (its roots declared
+ * like `DOC_LAYOUT`'s); the files feature (issue #17) will add the second. */
+export const CONFIG_DOCUMENTS: readonly DocumentDeclaration[] = [MAIN_DOCUMENT];
+
+/** Why a list of documents is inconsistent, or undefined. Checked for `CONFIG_DOCUMENTS` when this
+ * module loads, and for any list a server is given. */
+export function documentsProblem(documents: readonly DocumentDeclaration[]): string | undefined {
+  if (documents[0]?.name !== MAIN_DOC_NAME) return `the first document must be "${MAIN_DOC_NAME}"`;
+  const names = new Set<string>();
+  for (const d of documents) {
+    if (!DOC_NAME_PATTERN.test(d.name)) return `document name "${d.name.slice(0, 40)}" is not lower-case letters, digits and -`;
+    if (names.has(d.name)) return `document "${d.name}" is declared twice`;
+    names.add(d.name);
+    const problem = layoutProblem(d.roots);
+    if (problem) return `document "${d.name}": ${problem}`;
+  }
+  return undefined;
+}
+
+/** The declared document named `name`, or undefined (an undeclared name, or not a string). */
+export function documentNamed(name: unknown, documents: readonly DocumentDeclaration[] = CONFIG_DOCUMENTS): DocumentDeclaration | undefined {
+  return typeof name === 'string' ? documents.find((d) => d.name === name) : undefined;
+}
+
 /** The path the userpatches tree has wherever it is addressed (diff, restore: `#files/<path>`). */
 export const FILES_PATH = FILES_ROOT.path;
 
@@ -151,7 +198,7 @@ export function writeActions(layout: readonly RootDeclaration[] = DOC_LAYOUT): S
   return new Set(layout.map((r) => r.write));
 }
 
-const problem = layoutProblem(DOC_LAYOUT);
+const problem = layoutProblem(DOC_LAYOUT) ?? documentsProblem(CONFIG_DOCUMENTS);
 if (problem) throw new Error(`document layout: ${problem}`);
 
 /** The declared root named `name`, or undefined (a root the layout does not have). */

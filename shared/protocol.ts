@@ -45,6 +45,9 @@ export const CloseCode = {
   unauthorized: { code: 4401, reason: 'authentication required' },
   forbidden: { code: 4403, reason: 'access denied' },
   notFound: { code: 4404, reason: 'unknown configuration' },
+  /** `/sync/:configId/:docName` names no document the configuration may hold (shared/doc-layout.ts
+   * `CONFIG_DOCUMENTS`): final, like an unknown configuration, and told apart by its reason. */
+  unknownDocument: { code: 4404, reason: 'unknown document' },
   /** A page on an origin that is not allowed tried to use the session cookie (cross-site). */
   crossOrigin: { code: 4405, reason: 'cross-origin request refused' },
   /** 1009 is RFC 6455's own "message too big"; `ws` uses it too when a frame passes maxPayload. */

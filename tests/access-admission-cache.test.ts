@@ -180,7 +180,7 @@ describe('the admission cache', () => {
     const roles = new Map<string, Role | null>([[`${CONFIG}|u1`, 'editor']]);
     const s = store(roles);
     const cacheB = createAdmissionCache(s.lookup);
-    const common = { registry: { byConfig: new Map() } as never, peek: () => null, recheck: async () => {} };
+    const common = { registry: { byConfig: new Map() } as never, roomsOf: () => [], recheck: async () => {} };
     const a = createAccessControl({ ...common, bus: { publish: bus().publish, subscribe: () => {} } });
     const b = createAccessControl({ ...common, bus: { publish: () => {}, subscribe: bus().subscribe }, forgetAccess: (scope) => cacheB.forget(scope) });
     try {

@@ -42,7 +42,7 @@ function serverProcess(bus: ReturnType<ReturnType<typeof memoryBus>['forProcess'
   let finish!: () => void;
   const control = createAccessControl({
     registry: new ConnectionRegistry(),
-    peek: () => null,
+    roomsOf: () => [],
     bus,
     recheck: (scope) => {
       rechecks.push(scope ?? 'all');

@@ -17,6 +17,7 @@ import { startClusterPair, type ClusterPair } from './helpers/cluster-pair.ts';
 import { convergedWithStorage } from './helpers/convergence.ts';
 import { createConfig, scrapeMetrics } from './helpers/server.ts';
 import { eventually } from './helpers/wait.ts';
+import { mainDoc } from '../server/storage/doc-key.ts';
 
 /** The 2 s promise plus room for a busy CI machine. */
 const CONVERGE_ASSERT_MS = 5_000;
@@ -52,7 +53,7 @@ describe('cluster convergence', () => {
     try {
       for (let i = 0; i < 30; i++) script(writer.doc).insert(script(writer.doc).length, `while-cut-${i}\n`);
       await eventually(async () => expect(lines(await pair.reader.load(id))).toHaveLength(30));
-      await convergedWithStorage(pair.reader, id, () => [b.manager.peek(id)?.doc, watcher.doc], CONVERGE_ASSERT_MS);
+      await convergedWithStorage(pair.reader, id, () => [b.manager.peek(mainDoc(id))?.doc, watcher.doc], CONVERGE_ASSERT_MS);
       expect(lines(watcher.doc)).toHaveLength(30);
     } finally {
       a.proxy.restore();
@@ -61,7 +62,7 @@ describe('cluster convergence', () => {
     // Back online, the writer goes on with the same paragraph: B shows it all (nothing parked).
     for (let i = 0; i < 10; i++) script(writer.doc).insert(script(writer.doc).length, `after-${i}\n`);
     await eventually(async () => expect(lines(await pair.reader.load(id))).toHaveLength(40));
-    await convergedWithStorage(pair.reader, id, () => [a.manager.peek(id)?.doc, b.manager.peek(id)?.doc, watcher.doc], CONVERGE_ASSERT_MS);
+    await convergedWithStorage(pair.reader, id, () => [a.manager.peek(mainDoc(id))?.doc, b.manager.peek(mainDoc(id))?.doc, watcher.doc], CONVERGE_ASSERT_MS);
     expect(lines(watcher.doc)).toHaveLength(40);
     const metrics = await (await scrapeMetrics(b.url)).text();
     expect(metrics).toMatch(/boardroom_catchups_total\{reason="[a-z]+"\} [1-9]/);
@@ -97,7 +98,7 @@ describe('cluster convergence', () => {
     await redis.start();
     await burst(20);
 
-    await convergedWithStorage(pair.reader, id, () => [a.manager.peek(id)?.doc, b.manager.peek(id)?.doc, ...writers.map((w) => w.doc)], CONVERGE_ASSERT_MS);
+    await convergedWithStorage(pair.reader, id, () => [a.manager.peek(mainDoc(id))?.doc, b.manager.peek(mainDoc(id))?.doc, ...writers.map((w) => w.doc)], CONVERGE_ASSERT_MS);
     // Every line typed (and, once saved, acknowledged) is in Postgres.
     const stored = await pair.reader.load(id);
     expect(lines(stored)).toHaveLength(typed * 2);

@@ -9,6 +9,7 @@ import * as Y from 'yjs';
 import { connectClient, synced, type TestClient } from './helpers/clients.ts';
 import { createConfig, startTestServer, type TestServer } from './helpers/server.ts';
 import { eventually } from './helpers/wait.ts';
+import { mainDoc } from '../server/storage/doc-key.ts';
 
 const THRESHOLD = 25;
 
@@ -35,9 +36,9 @@ describe('compaction during editing', () => {
     await eventually(() => expect(list(b).length).toBe(200));
     await eventually(() => expect(list(a).length).toBe(200));
     await eventually(async () => {
-      const tail = await server.storage.tailSize(id);
+      const tail = await server.storage.tailSize(mainDoc(id));
       expect(tail.count).toBeLessThan(THRESHOLD + 5);
-      const stored = await server.storage.loadDoc(id);
+      const stored = await server.storage.loadDoc(mainDoc(id));
       expect(stored.snapshot).not.toBeNull();
     });
     const expected = canonicalJson(a.doc.getMap('config').toJSON());

@@ -19,6 +19,7 @@ import { startTcpProxy } from './helpers/tcp-proxy.ts';
 import { eventually } from './helpers/wait.ts';
 import { VALID_CONFIG } from './builder-harness.ts';
 import { docFromStored } from '../server/storage/stored-doc.ts';
+import { mainDoc } from '../server/storage/doc-key.ts';
 
 describe('degraded modes', () => {
   const clients: TestClient[] = [];
@@ -102,7 +103,7 @@ describe('degraded modes', () => {
     proxy.restore();
     await eventually(() => expect(savedClock()).toBe(typedClock), { timeoutMs: 20_000 });
     await eventually(() => expect(script(reader).toString()).toBe(script(writer).toString()));
-    const stored = await server.storage.loadDoc(id);
+    const stored = await server.storage.loadDoc(mainDoc(id));
     const doc = docFromStored(stored);
     expect(String(doc.getMap('config').get('customizeScript'))).toContain('while-away-19');
   });

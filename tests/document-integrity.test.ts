@@ -20,6 +20,7 @@ import { connectClient, synced, type TestClient } from './helpers/clients.ts';
 import { addMember, createConfig, startTestServer, type TestServer } from './helpers/server.ts';
 import { eventually } from './helpers/wait.ts';
 import { applyStored } from '../server/storage/stored-doc.ts';
+import { mainDoc } from '../server/storage/doc-key.ts';
 
 const MARK = 'HIDDEN-PAYLOAD';
 const ATTACKER = 4_242_424;
@@ -335,7 +336,7 @@ describe('over a real socket, against a real server', () => {
   });
 
   async function storedState(): Promise<Y.Doc> {
-    const stored = await server.storage.loadDoc(id);
+    const stored = await server.storage.loadDoc(mainDoc(id));
     for (const bytes of [stored.snapshot, ...stored.updates]) if (bytes) expect(containsMark(bytes)).toBe(false);
     const doc = new Y.Doc();
     configMap(doc);

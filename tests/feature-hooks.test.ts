@@ -15,6 +15,7 @@ import { refuse } from '../server/sync/room.ts';
 import { connectClient, synced, type TestClient } from './helpers/clients.ts';
 import { createConfig, startTestServer, type TestServer } from './helpers/server.ts';
 import { eventually } from './helpers/wait.ts';
+import { mainDoc } from '../server/storage/doc-key.ts';
 
 /** A logger that keeps every line, to see what a failing hook leaves for the operator. */
 function capturingLogger() {
@@ -123,7 +124,7 @@ describe('features under the hook runner', () => {
     a.doc.getMap('config').set('BOARD', 'rock-5b');
     a.doc.getMap('config').set('BRANCH', 'current');
     await eventually(() => expect([b.doc.getMap('config').get('BOARD'), b.doc.getMap('config').get('BRANCH')]).toEqual(['rock-5b', 'current']));
-    await eventually(async () => expect((await readDurable(id, { storage: server.storage, manager: server.manager })).configJson).toMatchObject({ BOARD: 'rock-5b', BRANCH: 'current' }));
+    await eventually(async () => expect((await readDurable(id, { storage: server.storage, manager: server.rooms })).configJson).toMatchObject({ BOARD: 'rock-5b', BRANCH: 'current' }));
 
     expect(closes).toEqual([]);
     expect(a.provider.wsconnected).toBe(true);
@@ -147,7 +148,7 @@ describe('features under the hook runner', () => {
     // The stock provider's own rule: 44xx is final, it does not reconnect.
     expect(writer.provider.shouldConnect || writer.provider.wsconnected).toBe(false);
     expect(watcher.doc.getMap('config').get('BOARD')).toBeUndefined();
-    expect((await readDurable(id, { storage: server.storage, manager: server.manager })).configJson.BOARD).toBeUndefined();
+    expect((await readDurable(id, { storage: server.storage, manager: server.rooms })).configJson.BOARD).toBeUndefined();
   });
 
   it('a retryable veto closes with 4522; the provider reconnects and its edit lands once the feature lets it', async () => {
@@ -160,10 +161,10 @@ describe('features under the hook runner', () => {
 
     writer.doc.getMap('config').set('BOARD', 'nanopi-r5s');
     await eventually(() => expect(closes[0]).toEqual({ code: CloseCode.changeRefusedForNow.code, reason: 'freeze: frozen for a moment' }));
-    expect((await readDurable(id, { storage: server.storage, manager: server.manager })).configJson.BOARD).toBeUndefined();
+    expect((await readDurable(id, { storage: server.storage, manager: server.rooms })).configJson.BOARD).toBeUndefined();
 
     frozen.delete(id);
-    await eventually(async () => expect((await readDurable(id, { storage: server.storage, manager: server.manager })).configJson.BOARD).toBe('nanopi-r5s'), { timeoutMs: 15_000 });
+    await eventually(async () => expect((await readDurable(id, { storage: server.storage, manager: server.rooms })).configJson.BOARD).toBe('nanopi-r5s'), { timeoutMs: 15_000 });
   });
 
   it('a veto hook that throws refuses retryably (never "malformed") and is counted', async () => {
@@ -179,7 +180,7 @@ describe('features under the hook runner', () => {
     expect(closes.some((c) => c.code === CloseCode.malformed.code)).toBe(false);
     expect(await hookFailures(server, 'freeze', 'beforeClientUpdate')).toBeGreaterThan(0);
     frozen.delete(id);
-    await eventually(async () => expect((await readDurable(id, { storage: server.storage, manager: server.manager })).configJson.BOARD).toBe('rock-5b'), { timeoutMs: 15_000 });
+    await eventually(async () => expect((await readDurable(id, { storage: server.storage, manager: server.rooms })).configJson.BOARD).toBe('rock-5b'), { timeoutMs: 15_000 });
   });
 
   it('onJoin that throws or rejects is logged and counted, never an unhandled rejection; the client syncs', async () => {
@@ -194,7 +195,7 @@ describe('features under the hook runner', () => {
       expect(await hookFailures(server, 'late-greeter', 'onJoin')).toBeGreaterThan(0);
     });
     client.doc.getMap('config').set('BOARD', 'orangepi5');
-    await eventually(async () => expect((await readDurable(id, { storage: server.storage, manager: server.manager })).configJson.BOARD).toBe('orangepi5'));
+    await eventually(async () => expect((await readDurable(id, { storage: server.storage, manager: server.rooms })).configJson.BOARD).toBe('orangepi5'));
     expect(closes).toEqual([]);
     expect(unhandled).toEqual([]);
   });
@@ -232,7 +233,7 @@ describe('feature shutdown', () => {
       await synced(client);
       client.doc.getMap('config').set('BOARD', 'rock-5b');
       // The server has applied it; whether it is committed yet is up to the group committer.
-      await eventually(() => expect(server.manager.peek(configId)?.doc.getMap('config').get('BOARD')).toBe('rock-5b'));
+      await eventually(() => expect(server.manager.peek(mainDoc(configId))?.doc.getMap('config').get('BOARD')).toBe('rock-5b'));
       await server.stop();
       client.destroy();
       expect(stops).toEqual([

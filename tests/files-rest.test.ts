@@ -19,6 +19,7 @@ import { authed, signUp, type TestUser } from './helpers/auth.ts';
 import { connectClient, synced, type TestClient } from './helpers/clients.ts';
 import { addMember, createConfig, startTestServer, type TestServer } from './helpers/server.ts';
 import { eventually } from './helpers/wait.ts';
+import { mainDoc } from '../server/storage/doc-key.ts';
 
 /** Small, so a test reaches it with a few bytes. */
 const FILE_LIMIT = 4096;
@@ -114,7 +115,7 @@ describe('the userpatches tree over REST and WebSocket', () => {
     const closed = await sendAndClose(`${server.url.replace('http', 'ws')}/sync/${id}?token=${editor.token}`, Y.encodeStateAsUpdate(copy, sv));
     expect(closed.code).toBe(CloseCode.malformed.code);
     expect(closed.reason).toMatch(/may not contain "\.\."/);
-    const stored = await server.storage.loadDoc(id);
+    const stored = await server.storage.loadDoc(mainDoc(id));
     for (const row of [stored.snapshot, ...stored.updates]) if (row) expect(Buffer.from(row).includes(Buffer.from('cron.d'))).toBe(false);
   });
 
@@ -156,7 +157,7 @@ describe('the userpatches tree over REST and WebSocket', () => {
     const peer = clients[0];
     for (let i = 0; i < COMPACT_AFTER * 2; i++) peer.doc.transact(() => putTextFile(peer.doc, `overlay/etc/note-${i}`, `note ${i}\n`));
     await eventually(async () => {
-      const stored = await server.storage.loadDoc(id);
+      const stored = await server.storage.loadDoc(mainDoc(id));
       expect(stored.snapshot).not.toBeNull();
       const doc = new Y.Doc();
       if (stored.snapshot) Y.applyUpdate(doc, stored.snapshot);

@@ -19,6 +19,7 @@ import { connectClient, synced, type TestClient } from './helpers/clients.ts';
 import { createConfig, startTestServer, type TestServer } from './helpers/server.ts';
 import { eventually } from './helpers/wait.ts';
 import { readStored } from '../server/storage/stored-doc.ts';
+import { mainDoc } from '../server/storage/doc-key.ts';
 
 let server: TestServer;
 const clients: TestClient[] = [];
@@ -33,7 +34,7 @@ afterAll(async () => {
 });
 
 async function storedJson(configId: string): Promise<Record<string, unknown>> {
-  return readStored(await server.storage.loadDoc(configId), configToJson);
+  return readStored(await server.storage.loadDoc(mainDoc(configId)), configToJson);
 }
 
 describe('a single-line field typed into by two people at once', () => {
@@ -161,7 +162,7 @@ describe('a document stored in the old layout', () => {
     frozen.destroy();
     const vendor = configMap(second.doc).get('VENDOR') as Y.Text;
     vendor.insert(vendor.length, ' Ltd');
-    await eventually(() => expect(server.manager.peek(configId) && configToJson(server.manager.peek(configId)!.doc).VENDOR).toBe('OldCo Ltd'));
+    await eventually(() => expect(server.manager.peek(mainDoc(configId)) && configToJson(server.manager.peek(mainDoc(configId))!.doc).VENDOR).toBe('OldCo Ltd'));
     const restored = await server.api(`/api/configs/${configId}/versions/${version.id}/restore`, { method: 'POST', body: '{}' });
     expect(restored.status).toBeLessThan(300);
     await eventually(() => expect(configToJson(second.doc).VENDOR).toBe('OldCo'));

@@ -11,6 +11,7 @@ import type { PendingUpdate } from '../server/storage/types.ts';
 import { Timeouts } from '../shared/protocol.ts';
 import { testLogger } from './helpers/logger.ts';
 import { eventually } from './helpers/wait.ts';
+import { mainDoc } from '../server/storage/doc-key.ts';
 
 interface Call {
   batch: PendingUpdate[];
@@ -38,12 +39,12 @@ describe('group commit pipeline', () => {
     const storage = drivenStorage();
     const committer = new GroupCommitter({ storage, logger: testLogger() });
     const acked: number[] = [];
-    committer.enqueue('a', bytes(1), () => acked.push(1));
-    committer.enqueue('b', bytes(2), () => acked.push(2));
+    committer.enqueue(mainDoc('a'), bytes(1), () => acked.push(1));
+    committer.enqueue(mainDoc('b'), bytes(2), () => acked.push(2));
     await turn();
     expect(storage.calls.map((c) => c.batch.length)).toEqual([2]);
     // A second update while the first commit is still on its way goes out at once.
-    committer.enqueue('a', bytes(3), () => acked.push(3));
+    committer.enqueue(mainDoc('a'), bytes(3), () => acked.push(3));
     await turn();
     expect(storage.calls.length).toBe(2);
     expect(committer.pending).toBe(3);
@@ -58,7 +59,7 @@ describe('group commit pipeline', () => {
     const committer = new GroupCommitter({ storage, logger: testLogger() });
     const acked: number[] = [];
     for (const n of [1, 2, 3]) {
-      committer.enqueue('a', bytes(n), () => acked.push(n));
+      committer.enqueue(mainDoc('a'), bytes(n), () => acked.push(n));
       await turn();
     }
     expect(storage.calls.length).toBe(3);
@@ -75,15 +76,15 @@ describe('group commit pipeline', () => {
     const failures: unknown[] = [];
     const committer = new GroupCommitter({ storage, logger: testLogger(), onFailure: (e) => failures.push(e) });
     const acked: number[] = [];
-    committer.enqueue('a', bytes(1), () => acked.push(1));
+    committer.enqueue(mainDoc('a'), bytes(1), () => acked.push(1));
     await turn();
-    committer.enqueue('a', bytes(2), () => acked.push(2));
+    committer.enqueue(mainDoc('a'), bytes(2), () => acked.push(2));
     await turn();
     storage.calls[0].reject(new Error('connection lost'));
     storage.calls[1].resolve();
     await eventually(() => expect(failures.length).toBe(1));
     // While the retry is pending a new update is queued, not sent.
-    committer.enqueue('a', bytes(3), () => acked.push(3));
+    committer.enqueue(mainDoc('a'), bytes(3), () => acked.push(3));
     await turn();
     expect(storage.calls.length).toBe(2);
     expect(acked).toEqual([]);
@@ -105,7 +106,7 @@ describe('group commit pipeline', () => {
     const committer = new GroupCommitter({ storage, logger: testLogger(), maxInFlight: 2 });
     const acked: number[] = [];
     for (let n = 0; n < 6; n++) {
-      committer.enqueue('a', bytes(n), () => acked.push(n));
+      committer.enqueue(mainDoc('a'), bytes(n), () => acked.push(n));
       await turn();
     }
     expect(storage.calls.length).toBe(2);

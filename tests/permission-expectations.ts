@@ -125,6 +125,9 @@ export const EXPECTATIONS: Record<string, Expectation> = {
   'GET /health/ready': anyone({ ok: [200, 503] }), // 503 is its contract when a dependency is down
   'GET /health/builder': anyone({ ok: [200, 503] }),
   'GET /sync/:configId': sameForAll(426, 'WebSocket endpoint; see the sync table'),
+  // Another document of the configuration: `main` is the only declared one so far (an undeclared
+  // name answers 404 unknown_document, before any access decision: the names are no secret).
+  'GET /sync/:configId/:docName': sameForAll(426, 'WebSocket endpoint for a declared document (`main` here); see the sync table', { params: { docName: 'main' } }),
   'GET /api/auth/github': sameForAll(404, 'GitHub sign-in not configured here'),
   'GET /api/auth/github/callback': sameForAll(404, 'GitHub sign-in not configured here'),
   'POST /api/auth/signup': anyone({ ok: [201], body: (who, { unique }) => ({ email: `${who}.${unique}@signup.test`, name: who, password: 'correct horse battery' }) }),

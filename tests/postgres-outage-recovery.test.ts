@@ -26,6 +26,7 @@ import { startTcpProxy, type TcpProxy } from './helpers/tcp-proxy.ts';
 import { eventually } from './helpers/wait.ts';
 import { REDIS_URL } from './builder-harness.ts';
 import { readStored } from '../server/storage/stored-doc.ts';
+import { mainDoc } from '../server/storage/doc-key.ts';
 
 /** The goal is 2 s from Postgres answering again to saving; the assertion leaves room for a busy
  * CI machine (eight test workers on two cores) without letting a wedge (never) pass. */
@@ -123,7 +124,7 @@ describe('Postgres outages heal by themselves', () => {
   const savedClock = (rig: Rig) => Math.max(0, ...rig.acks.map((a) => a.clocks[String(rig.writer.doc.clientID)] ?? 0));
 
   async function storedScript(rig: Rig): Promise<string> {
-    return readStored(await rig.server.storage.loadDoc(rig.configId), (doc) => script(doc).toString());
+    return readStored(await rig.server.storage.loadDoc(mainDoc(rig.configId)), (doc) => script(doc).toString());
   }
 
   const outages: Outage[] = ['refuse', 'blackhole', 'reset', 'failover'];

@@ -10,6 +10,7 @@ import { configSchema, validateConfig, type ValidationResult } from '../shared/v
 import { connectClient, synced } from './helpers/clients.ts';
 import { createConfig, startTestServer, type TestServer } from './helpers/server.ts';
 import { eventually } from './helpers/wait.ts';
+import { mainDoc } from '../server/storage/doc-key.ts';
 
 const VALID = { BOARD: 'orangepi5', BRANCH: 'vendor', RELEASE: 'bookworm', BUILD_MINIMAL: 'yes', extraPackages: ['htop'] };
 
@@ -42,14 +43,14 @@ describe('REST config data', () => {
 
   it('PUT data with a wrong shape is 422 with JSON Pointer details, and changes nothing', async () => {
     const id = await createConfig(server, { name: 'put-bad', data: VALID });
-    const before = await server.storage.loadDoc(id);
+    const before = await server.storage.loadDoc(mainDoc(id));
     const res = await json(`/api/configs/${id}/data`, 'PUT', { ...VALID, BOARD: 7, bogus: true });
     expect(res.status).toBe(422);
     const body = (await res.json()) as { error: { code: string; details: Array<{ path: string; keyword: string; message: string }> } };
     expect(body.error.code).toBe('validation_failed');
     expect(body.error.details.map((d) => d.path)).toEqual(expect.arrayContaining(['/BOARD', '/bogus']));
     for (const d of body.error.details) expect(d.message.length).toBeGreaterThan(0);
-    const after = await server.storage.loadDoc(id);
+    const after = await server.storage.loadDoc(mainDoc(id));
     expect(after.updates.length).toBe(before.updates.length);
     expect((await get(id)).data.BOARD).toBe('orangepi5');
   });

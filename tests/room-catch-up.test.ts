@@ -16,6 +16,7 @@ import { digest } from './helpers/convergence.ts';
 import { testLogger } from './helpers/logger.ts';
 import { createTestDatabase, type TestDatabase } from './helpers/postgres.ts';
 import { readStored } from '../server/storage/stored-doc.ts';
+import { mainDoc } from '../server/storage/doc-key.ts';
 
 describe('room catch-up from Postgres', () => {
   let testDb: TestDatabase;
@@ -28,7 +29,7 @@ describe('room catch-up from Postgres', () => {
     return m;
   };
   const stored = async (id: string) => {
-    return readStored((await storage.loadConfigDoc(id))!, digest);
+    return readStored((await storage.loadConfigDoc(mainDoc(id)))!, digest);
   };
   beforeAll(async () => {
     testDb = await createTestDatabase('catchup');
@@ -44,7 +45,7 @@ describe('room catch-up from Postgres', () => {
   it('gets rows it never received, and the snapshot when a peer compacted rows it never saw', async () => {
     const { id } = await storage.createConfig({ name: 'catch-up' });
     const [a, b] = [manager(), manager()];
-    const [roomA, roomB] = [await a.get(id), await b.get(id)];
+    const [roomA, roomB] = [await a.get(mainDoc(id)), await b.get(mainDoc(id))];
     roomA.transactAsServer(() => roomA.doc.getMap('config').set('BOARD', 'first'));
     await roomA.whenSaved();
     b.catchUp.request(roomB, 'interval');
@@ -55,7 +56,7 @@ describe('room catch-up from Postgres', () => {
     for (let i = 0; i < 5; i++) roomA.transactAsServer(() => roomA.doc.getMap('config').set(`K${i}`, i));
     await roomA.whenSaved();
     await a.compact(roomA);
-    expect((await storage.tailSize(id)).count).toBe(0);
+    expect((await storage.tailSize(mainDoc(id))).count).toBe(0);
     b.catchUp.request(roomB, 'interval');
     await b.catchUp.idle();
     expect(digest(roomB.doc)).toEqual(await stored(id));
@@ -64,7 +65,7 @@ describe('room catch-up from Postgres', () => {
   it('a parked update (its cause never arrived on the bus) makes the room read the cause back at once', async () => {
     const { id } = await storage.createConfig({ name: 'pending' });
     const [a, b] = [manager(), manager()];
-    const [roomA, roomB] = [await a.get(id), await b.get(id)];
+    const [roomA, roomB] = [await a.get(mainDoc(id)), await b.get(mainDoc(id))];
     const text = () => {
       const map = roomA.doc.getMap('config');
       if (!map.has('customizeScript')) roomA.transactAsServer(() => map.set('customizeScript', new Y.Text()));

@@ -18,6 +18,7 @@ import { createMemoryStorage } from './doubles/memory-storage.ts';
 import { joinRoom, memberPrincipal } from './doubles/socket-pair.ts';
 import { testLogger } from './helpers/logger.ts';
 import { eventually } from './helpers/wait.ts';
+import { mainDoc } from '../server/storage/doc-key.ts';
 
 const managers: RoomManager[] = [];
 function serverProcess(storage: DocStorage, bus?: RoomBus): RoomManager {
@@ -32,7 +33,7 @@ afterEach(async () => {
 });
 
 async function storedConfig(storage: DocStorage, id: string): Promise<Record<string, unknown>> {
-  return docFromStored((await storage.loadConfigDoc(id))!).getMap('config').toJSON();
+  return docFromStored((await storage.loadConfigDoc(mainDoc(id)))!).getMap('config').toJSON();
 }
 
 describe('rooms on in-memory storage, bus and sockets', () => {
@@ -118,10 +119,10 @@ describe('rooms on in-memory storage, bus and sockets', () => {
     const { id } = await storage.createConfig({ name: 'outage at load' });
     const manager = serverProcess(storage);
     storage.fail();
-    await expect(manager.get(id)).rejects.toMatchObject({ code: 'load_failed' });
-    expect(manager.peek(id)).toBeNull();
+    await expect(manager.get(mainDoc(id))).rejects.toMatchObject({ code: 'load_failed' });
+    expect(manager.peek(mainDoc(id))).toBeNull();
     storage.heal();
-    expect((await manager.get(id)).configId).toBe(id);
-    await expect(manager.get('00000000-0000-4000-8000-000000000000')).rejects.toMatchObject({ code: 'not_found' });
+    expect((await manager.get(mainDoc(id))).configId).toBe(id);
+    await expect(manager.get(mainDoc('00000000-0000-4000-8000-000000000000'))).rejects.toMatchObject({ code: 'not_found' });
   });
 });

@@ -16,6 +16,7 @@ import { seededRandom } from './helpers/random.ts';
 import { addMember, createConfig, startTestServer, type TestServer } from './helpers/server.ts';
 import { eventually } from './helpers/wait.ts';
 import { docFromStored } from '../server/storage/stored-doc.ts';
+import { mainDoc } from '../server/storage/doc-key.ts';
 
 const FUZZ_CONNECTIONS = 60;
 const FRAMES_PER_CONNECTION = 20;
@@ -140,7 +141,7 @@ describe('sync endpoint under hostile input', () => {
     const { testDb, owner } = server;
     await server.stop();
     server = await startTestServer({ testDb, owner });
-    const stored = await server.storage.loadDoc(id);
+    const stored = await server.storage.loadDoc(mainDoc(id));
     const doc = docFromStored(stored);
     expect(doc.share.has('sneaky')).toBe(false);
     const after = connectClient(server, id);

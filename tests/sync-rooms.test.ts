@@ -11,6 +11,7 @@ import { connectClient, synced } from './helpers/clients.ts';
 import { useTestServer } from './helpers/rig.ts';
 import { createConfig } from './helpers/server.ts';
 import { eventually } from './helpers/wait.ts';
+import { mainDoc } from '../server/storage/doc-key.ts';
 
 const IDLE_UNLOAD_MS = 200;
 
@@ -29,7 +30,7 @@ describe('rooms', () => {
     client.doc.getMap('config').set('BOARD', 'rock-5b');
     const clock = Y.getState(client.doc.store, client.doc.clientID);
     await eventually(() => expect(acks.some((a) => (a.clocks[String(client.doc.clientID)] ?? 0) >= clock)).toBe(true));
-    const stored = await server.storage.loadDoc(id);
+    const stored = await server.storage.loadDoc(mainDoc(id));
     expect(stored.updates.length).toBeGreaterThan(0);
   });
 
@@ -68,9 +69,9 @@ describe('rooms', () => {
     const c = connectClient(server, id);
     await synced(c);
     c.doc.getMap('config').set('BOARD', 'rock-5b');
-    expect(server.manager.peek(id)).not.toBeNull();
+    expect(server.manager.peek(mainDoc(id))).not.toBeNull();
     c.destroy();
-    await eventually(() => expect(server.manager.peek(id)).toBeNull(), { timeoutMs: 5_000 });
+    await eventually(() => expect(server.manager.peek(mainDoc(id))).toBeNull(), { timeoutMs: 5_000 });
     const again = connectClient(server, id);
     clients.push(again);
     await synced(again);

@@ -28,6 +28,7 @@ export const UNIT_TESTS = [
   'tests/client-text-binding.test.ts',
   'tests/conf-import.test.ts',
   'tests/conf-roundtrip.test.ts',
+  'tests/doc-addressing.test.ts',
   'tests/doc-binding.test.ts',
   'tests/doc-layout.test.ts',
   'tests/ext-messages.test.ts',

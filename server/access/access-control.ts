@@ -53,8 +53,9 @@ export function scopeOf(message: unknown): AccessScope | null {
 
 export function createAccessControl(deps: {
   registry: ConnectionRegistry;
-  /** The loaded room of a configuration, or null (a role change restamps presence there). */
-  peek: (configId: string) => Room | null;
+  /** The configuration's loaded rooms, one per open document (a role change restamps presence
+   * in the one holding the connection). */
+  roomsOf: (configId: string) => Room[];
   bus?: AccessEventBus;
   /** Re-decides connections (the revalidator's `recheck`; without a scope: all of them). */
   recheck: (scope?: AccessScope) => Promise<void>;
@@ -112,7 +113,8 @@ export function createAccessControl(deps: {
       forgetWho(conn);
       conn.principal.role = role;
       conn.toldReadOnly = false;
-      const room = deps.peek(configId);
+      // The connection is in one of the configuration's documents' rooms.
+      const room = deps.roomsOf(configId).find((r) => r.connections.has(conn));
       if (room) restampConnection(room.awareness, conn);
     },
   };

@@ -1,5 +1,6 @@
 /**
- * Who may open `GET /sync/:configId`, with which role and which stamped identity. Works on the raw
+ * Who may open `GET /sync/:configId` (or another document of it, `/sync/:configId/:docName`: the
+ * same decision, access is the configuration's), with which role and which stamped identity. Works on the raw
  * upgrade request (no framework objects are kept alive per connection).
  */
 import { randomUUID } from 'node:crypto';

@@ -11,6 +11,8 @@ import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { MIGRATIONS_DIR, migratePostgres } from '../../shared/node/db/migrate.ts';
 import { COMMIT_TUNING, openPostgresClient, POOL_TUNING } from '../../shared/node/db/postgres-client.ts';
 import * as schema from '../../shared/node/db/schema.ts';
+import { MAIN_DOC_NAME } from '../../shared/doc-layout.ts';
+import type { PendingUpdate } from '../storage/types.ts';
 import { withDeadline } from '../../shared/deadline.ts';
 
 export type Schema = typeof schema;
@@ -22,7 +24,7 @@ export interface Database {
   kind: 'postgres' | 'pglite';
   /** The hot path of every edit, when the engine has a faster one than the query builder:
    * one prepared INSERT on a connection of its own (postgres.js). */
-  appendUpdates?: (batch: Array<{ configId: string; update: Uint8Array }>) => Promise<number[]>;
+  appendUpdates?: (batch: readonly PendingUpdate[]) => Promise<number[]>;
   /** Cheap liveness probe for /health/ready. */
   ping(): Promise<void>;
   close(): Promise<void>;
@@ -70,9 +72,14 @@ async function openPostgres(url: string, poolSize: number): Promise<Database> {
     db,
     kind: 'postgres',
     appendUpdates: async (batch) => {
-      const rows = batch.map((b) => ({ config_id: b.configId, update: Buffer.from(b.update.buffer, b.update.byteOffset, b.update.byteLength) }));
+      // A batch of main documents only (nearly every one) is the INSERT it always was, the column's
+      // default naming the document; a batch with another document names every row's.
+      let onlyMain = true;
+      for (const b of batch) if (b.doc.docName !== MAIN_DOC_NAME) onlyMain = false;
+      const rows = batch.map((b) => ({ config_id: b.doc.configId, doc_name: b.doc.docName, update: Buffer.from(b.update.buffer, b.update.byteOffset, b.update.byteLength) }));
+      const values = onlyMain ? commits(rows, 'config_id', 'update') : commits(rows, 'config_id', 'doc_name', 'update');
       // Ids come back in the order of the VALUES list: rooms track which rows they hold.
-      const inserted = await withDeadline(commits`insert into doc_updates ${commits(rows, 'config_id', 'update')} returning id`, COMMIT_DEADLINE_MS, () => new DeadlineError(`no answer from Postgres within ${COMMIT_DEADLINE_MS} ms`), () => {
+      const inserted = await withDeadline(commits`insert into doc_updates ${values} returning id`, COMMIT_DEADLINE_MS, () => new DeadlineError(`no answer from Postgres within ${COMMIT_DEADLINE_MS} ms`), () => {
         // Everything in flight on this connection is lost with it; the committer retries it all.
         for (const socket of commitSockets) socket.destroy();
       });

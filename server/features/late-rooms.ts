@@ -7,6 +7,7 @@
  */
 import type { DocumentRooms } from '../sync/room-contract.ts';
 import type { RoomManager } from '../sync/room-manager.ts';
+import { mainDoc } from '../storage/doc-key.ts';
 
 export interface LateRooms {
   /** What the core hands features. */
@@ -25,8 +26,9 @@ export function lateRooms(): LateRooms {
   };
   return {
     rooms: {
-      get: (configId) => manager().get(configId),
-      peek: (configId) => manager().peek(configId),
+      // Routes mean the configuration's main document (docs/architecture.md, "Document layout").
+      get: (configId) => manager().get(mainDoc(configId)),
+      peek: (configId) => manager().peek(mainDoc(configId)),
       publishExt: (configId, kind, payload) => manager().publishExt(configId, kind, payload),
     },
     manager,

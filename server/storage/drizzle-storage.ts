@@ -1,10 +1,13 @@
 /**
- * DocStorage on drizzle-orm. The same code runs on postgres.js and on PGlite.
+ * DocStorage on drizzle-orm. The same code runs on postgres.js and on PGlite. Every read and
+ * write of the log and snapshots names one document (config_id, doc_name); document names come
+ * from a `DocKey` (doc-key.ts), so they are declared names, never request text.
  */
 import { and, asc, desc, eq, inArray, isNull, sql } from 'drizzle-orm';
 import { configs, docSnapshots, docUpdates } from '../../shared/node/db/schema.ts';
 import { isUuid } from '../../shared/uuid.ts';
 import type { Db } from '../db/connect.ts';
+import type { DocKey } from './doc-key.ts';
 import type { CompactionResult, ConfigRecord, DocStorage, PendingUpdate, StoredDoc, TailResult } from './types.ts';
 
 const configColumns = {
@@ -36,6 +39,8 @@ function arrayLiteral(values: Array<string | number>): string {
 
 export function createDrizzleStorage(db: Db, options: DrizzleStorageOptions = {}): DocStorage {
   const live = (id: string) => and(eq(configs.id, id), isNull(configs.deletedAt));
+  const updatesOf = (doc: DocKey) => and(eq(docUpdates.configId, doc.configId), eq(docUpdates.docName, doc.docName));
+  const snapshotOf = (doc: DocKey) => and(eq(docSnapshots.configId, doc.configId), eq(docSnapshots.docName, doc.docName));
 
   return {
     async createConfig({ name, initialState, ownerId }) {
@@ -83,7 +88,7 @@ export function createDrizzleStorage(db: Db, options: DrizzleStorageOptions = {}
       return rows.length > 0;
     },
 
-    async loadDoc(configId): Promise<StoredDoc> {
+    async loadDoc(doc): Promise<StoredDoc> {
       // One transaction so a compaction committing between the two reads cannot hide rows:
       // we would see either the old snapshot with its rows, or the new snapshot without them.
       return db.transaction(async (tx) => {
@@ -91,24 +96,25 @@ export function createDrizzleStorage(db: Db, options: DrizzleStorageOptions = {}
         const [snap] = await tx
           .select({ state: docSnapshots.state })
           .from(docSnapshots)
-          .where(eq(docSnapshots.configId, configId));
+          .where(snapshotOf(doc));
         const rows = await tx
           .select({ update: docUpdates.update })
           .from(docUpdates)
-          .where(eq(docUpdates.configId, configId))
+          .where(updatesOf(doc))
           .orderBy(asc(docUpdates.id));
         return { snapshot: snap?.state ?? null, updates: rows.map((r) => r.update) };
       });
     },
 
-    async loadConfigDoc(configId) {
+    async loadConfigDoc(doc) {
+      const { configId, docName } = doc;
       if (!isUuid(configId)) return null;
       // One statement sees one snapshot of the database, so a compaction committing meanwhile
       // cannot hide rows (same guarantee as loadDoc's transaction, one round trip instead of four).
       const result = await db.execute(sql`
         select 0 as k, 0::bigint as id, null::bytea as b from configs where id = ${configId} and deleted_at is null
-        union all select 1, folded_updates, state from doc_snapshots where config_id = ${configId}
-        union all select 2, id, ${docUpdates.update} from doc_updates where config_id = ${configId}
+        union all select 1, folded_updates, state from doc_snapshots where config_id = ${configId} and doc_name = ${docName}
+        union all select 2, id, ${docUpdates.update} from doc_updates where config_id = ${configId} and doc_name = ${docName}
         order by k, id`);
       const rows = rowsOf<{ k: number; id: number | string; b: Uint8Array | null }>(result);
       if (rows.length === 0 || Number(rows[0].k) !== 0) return null;
@@ -129,7 +135,7 @@ export function createDrizzleStorage(db: Db, options: DrizzleStorageOptions = {}
       if (options.appendUpdates) return options.appendUpdates(batch);
       const rows = await db
         .insert(docUpdates)
-        .values(batch.map((b) => ({ configId: b.configId, update: b.update })))
+        .values(batch.map((b) => ({ configId: b.doc.configId, docName: b.doc.docName, update: b.update })))
         .returning({ id: docUpdates.id });
       return rows.map((r) => Number(r.id));
     },
@@ -140,22 +146,26 @@ export function createDrizzleStorage(db: Db, options: DrizzleStorageOptions = {}
       const known = requests.flatMap((r) => r.known);
       // Ids are unique across configurations, so one flat "already held" list serves every room;
       // an anti-join rather than `<> all(...)`, which would compare every row with every id.
+      // Each request is answered under its position `n`, so the result needs no key parsing.
+      // Document names are declared names (doc-key.ts): `[a-z][a-z0-9-]*`, safe in an array literal.
       const result = await db.execute(sql`
         with k as (
-          select * from unnest(${arrayLiteral(requests.map((r) => r.configId))}::uuid[],
+          select * from unnest(${arrayLiteral(requests.map((r) => r.doc.configId))}::uuid[],
+                               ${arrayLiteral(requests.map((r) => r.doc.docName))}::text[],
                                ${arrayLiteral(requests.map((r) => r.after))}::bigint[],
-                               ${arrayLiteral(requests.map((r) => r.snapshotVersion))}::int[]) as k(config_id, after, version))
-        select 1 as kind, s.config_id::text as config_id, s.folded_updates::bigint as id, s.state as b
-          from k join doc_snapshots s on s.config_id = k.config_id and s.folded_updates <> k.version
+                               ${arrayLiteral(requests.map((r) => r.snapshotVersion))}::int[]) with ordinality as k(config_id, doc_name, after, version, n))
+        select 1 as kind, k.n::int as n, s.folded_updates::bigint as id, s.state as b
+          from k join doc_snapshots s on s.config_id = k.config_id and s.doc_name = k.doc_name and s.folded_updates <> k.version
         union all
-        select 2, u.config_id::text, u.id, u.update
-          from k join doc_updates u on u.config_id = k.config_id and u.id > k.after
+        select 2, k.n::int, u.id, u.update
+          from k join doc_updates u on u.config_id = k.config_id and u.doc_name = k.doc_name and u.id > k.after
           left join unnest(${arrayLiteral(known)}::bigint[]) as held(id) on held.id = u.id
           where held.id is null
         order by 1, 3`);
-      for (const row of rowsOf<{ kind: number; config_id: string; id: number | string; b: Uint8Array }>(result)) {
-        let entry = out.get(row.config_id);
-        if (!entry) out.set(row.config_id, (entry = { updates: [] }));
+      for (const row of rowsOf<{ kind: number; n: number | string; id: number | string; b: Uint8Array }>(result)) {
+        const key = requests[Number(row.n) - 1].doc.id;
+        let entry = out.get(key);
+        if (!entry) out.set(key, (entry = { updates: [] }));
         if (Number(row.kind) === 1) entry.snapshot = { state: asBytes(row.b), version: Number(row.id) };
         else entry.updates.push({ id: Number(row.id), update: asBytes(row.b) });
       }
@@ -174,39 +184,41 @@ export function createDrizzleStorage(db: Db, options: DrizzleStorageOptions = {}
       );
     },
 
-    async tailSize(configId) {
+    async tailSize(doc) {
       const [row] = await db
         .select({
           count: sql<number>`count(*)::int`,
           bytes: sql<number>`coalesce(sum(octet_length(${docUpdates.update})), 0)::int`,
         })
         .from(docUpdates)
-        .where(eq(docUpdates.configId, configId));
+        .where(updatesOf(doc));
       return { count: Number(row?.count ?? 0), bytes: Number(row?.bytes ?? 0) };
     },
 
-    async compact(configId, merge): Promise<CompactionResult> {
+    async compact(doc, merge): Promise<CompactionResult> {
+      const { configId, docName } = doc;
       return db.transaction(async (tx) => {
-        // Serialise compactions of one config (across processes): the config row lock is held
-        // until commit, and the reads below happen after it is granted, so they see the latest rows.
+        // Serialise compactions of one config (across processes, all its documents): the config
+        // row lock is held until commit, and the reads below happen after it is granted, so they
+        // see the latest rows.
         await tx.execute(sql`select id from configs where id = ${configId} for update`);
         const [snap] = await tx
           .select({ state: docSnapshots.state, folded: docSnapshots.foldedUpdates })
           .from(docSnapshots)
-          .where(eq(docSnapshots.configId, configId));
+          .where(snapshotOf(doc));
         const rows = await tx
           .select({ id: docUpdates.id, update: docUpdates.update })
           .from(docUpdates)
-          .where(eq(docUpdates.configId, configId))
+          .where(updatesOf(doc))
           .orderBy(asc(docUpdates.id));
         if (rows.length === 0) return { folded: 0, snapshotBytes: snap?.state.length ?? 0 };
         const state = merge({ snapshot: snap?.state ?? null, updates: rows.map((r) => r.update) });
         const folded = (snap?.folded ?? 0) + rows.length;
         await tx
           .insert(docSnapshots)
-          .values({ configId, state, foldedUpdates: folded })
+          .values({ configId, docName, state, foldedUpdates: folded })
           .onConflictDoUpdate({
-            target: docSnapshots.configId,
+            target: [docSnapshots.configId, docSnapshots.docName],
             set: { state, foldedUpdates: folded, updatedAt: new Date() },
           });
         // Delete exactly the rows merged above; rows committed meanwhile stay in the log.

@@ -1,7 +1,11 @@
 /**
  * What the sync core needs from storage, and nothing more. One contract test suite
- * (`tests/storage-contract.test.ts`) runs against every implementation.
+ * (`tests/storage-contract.test.ts`) runs against every implementation. A document is addressed by
+ * its `DocKey` (configuration and declared document name, doc-key.ts); configurations by id.
  */
+import type { DocKey } from './doc-key.ts';
+
+export type { DocKey };
 
 export interface ConfigRecord {
   id: string;
@@ -22,7 +26,7 @@ export interface StoredDoc {
 
 /** What a room asks storage for when it catches up (see `readTails`). */
 export interface TailRequest {
-  configId: string;
+  doc: DocKey;
   /** Rows with ids above this are wanted… */
   after: number;
   /** …except these, which the room already applied. */
@@ -38,7 +42,8 @@ export interface TailResult {
 }
 
 export interface PendingUpdate {
-  configId: string;
+  /** The room's own key: the commit path allocates nothing to name the document. */
+  doc: DocKey;
   update: Uint8Array;
 }
 
@@ -56,25 +61,28 @@ export interface DocStorage {
   /** Soft delete: the row stays for audit, the config disappears from lists and loads. */
   deleteConfig(id: string): Promise<boolean>;
   /** Loads snapshot and log tail. Throws on storage failure: callers must never treat that as empty. */
-  loadDoc(configId: string): Promise<StoredDoc>;
+  loadDoc(doc: DocKey): Promise<StoredDoc>;
   /** Like loadDoc, in one statement, and null when the configuration does not exist (or was
-   * deleted): what a room load needs, in one round trip. */
-  loadConfigDoc(configId: string): Promise<StoredDoc | null>;
-  /** Appends many updates (any configs) in ONE transaction: all are durable or none is.
-   * Resolves with the log row ids, in the order of `batch`. */
+   * deleted): what a room load needs, in one round trip. A document of a live configuration that
+   * holds nothing yet loads empty. */
+  loadConfigDoc(doc: DocKey): Promise<StoredDoc | null>;
+  /** Appends many updates (any documents of any configs) in ONE transaction: all are durable or
+   * none is. Resolves with the log row ids, in the order of `batch`. */
   appendUpdates(batch: PendingUpdate[]): Promise<number[]>;
   /** The catch-up read of many rooms in ONE statement (one consistent view, so a compaction
    * committing meanwhile cannot hide rows): each room's log rows after `after` it does not know,
-   * and its snapshot when that changed. Rooms with nothing new are absent from the map. */
+   * and its snapshot when that changed, keyed by `DocKey.id`. Rooms with nothing new are absent
+   * from the map. */
   readTails(requests: TailRequest[]): Promise<Map<string, TailResult>>;
   /** Marks configs as modified now. Kept off the commit path: callers throttle it per config. */
   touchConfigs(ids: string[]): Promise<void>;
-  /** Number of log rows and their bytes not yet folded into the snapshot. */
-  tailSize(configId: string): Promise<{ count: number; bytes: number }>;
+  /** Number of log rows and their bytes not yet folded into the document's snapshot. */
+  tailSize(doc: DocKey): Promise<{ count: number; bytes: number }>;
   /**
-   * Folds the log into the snapshot in one transaction, serialised per config. `merge` turns the
-   * stored snapshot plus updates into the new snapshot; only the rows it was given are deleted.
+   * Folds a document's log into its snapshot in one transaction, serialised per config. `merge`
+   * turns the stored snapshot plus updates into the new snapshot; only the rows it was given are
+   * deleted.
    */
-  compact(configId: string, merge: (doc: StoredDoc) => Uint8Array): Promise<CompactionResult>;
+  compact(doc: DocKey, merge: (doc: StoredDoc) => Uint8Array): Promise<CompactionResult>;
   ping(): Promise<void>;
 }

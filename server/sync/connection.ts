@@ -10,7 +10,7 @@ export interface SyncSocket {
   close(code: number, reason: string): void;
 }
 
-import type { Role } from '../../shared/roles.ts';
+import type { Action, Role } from '../../shared/roles.ts';
 import { DOC_LAYOUT, writeActions, writeActionsFor, type RootDeclaration } from '../../shared/doc-layout.ts';
 import { allows, type MemberPrincipal, type ShareLinkGuestPrincipal } from '../access/policy.ts';
 
@@ -34,8 +34,8 @@ export interface ConnectionPrincipal {
   expiresAt?: number;
 }
 
-/** The actions that write some root of the layout (fixed at load, like the layout). */
-const WRITE_ACTIONS = [...writeActions()];
+/** The actions that write some root of the main document's layout (fixed at load, like the layout). */
+const WRITE_ACTIONS: readonly Action[] = [...writeActions()];
 
 export class Connection {
   readonly id: string;
@@ -62,10 +62,15 @@ export class Connection {
   }
 
   /** May write some root at all? Asked for every document message before it is decoded (a
-   * read-only connection's updates are dropped unread): the role table, no I/O. */
-  get canWrite(): boolean {
-    for (const action of WRITE_ACTIONS) if (allows(this.principal, action)) return true;
+   * read-only connection's updates are dropped unread): the role table, no I/O. `actions`: the
+   * write actions of the room's document (`Room.writeActions`; default the main document's). */
+  canWriteAny(actions: readonly Action[] = WRITE_ACTIONS): boolean {
+    for (const action of actions) if (allows(this.principal, action)) return true;
     return false;
+  }
+
+  get canWrite(): boolean {
+    return this.canWriteAny();
   }
 
   /** May write under every one of `roots` (an update's, from the update check): each root's own

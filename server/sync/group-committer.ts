@@ -14,7 +14,7 @@
  */
 import type { Logger } from 'pino';
 import { Timeouts } from '../../shared/protocol.ts';
-import type { DocStorage, PendingUpdate } from '../storage/types.ts';
+import type { DocKey, DocStorage, PendingUpdate } from '../storage/types.ts';
 
 /** Upper bound of one batch: keeps a single INSERT below Postgres' parameter limit (65,535 / 2). */
 const MAX_BATCH_UPDATES = 5_000;
@@ -73,9 +73,9 @@ export class GroupCommitter {
   }
 
   /** Queues an update; `onCommitted` runs once it, and everything queued before it, is durable. */
-  enqueue(configId: string, update: Uint8Array, onCommitted: (id: number) => void): void {
+  enqueue(doc: DocKey, update: Uint8Array, onCommitted: (id: number) => void): void {
     if (this.queue.length === 0) this.queueSince = Date.now();
-    this.queue.push({ configId, update, onCommitted });
+    this.queue.push({ doc, update, onCommitted });
     this.schedule();
   }
 
@@ -199,7 +199,7 @@ export class GroupCommitter {
           // 0 when an engine could not say (rooms then simply read that row once more).
           entry.onCommitted(batch.ids[i] ?? 0);
         } catch (error) {
-          this.options.logger.error({ err: error, configId: entry.configId }, 'commit callback failed');
+          this.options.logger.error({ err: error, doc: entry.doc.id }, 'commit callback failed');
         }
       }
     }

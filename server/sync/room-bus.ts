@@ -1,6 +1,9 @@
 /**
- * Fan-out between server processes through Redis pub/sub, one channel per configuration
- * (docs/architecture.md, "Many processes": no home-made cluster protocol). A process publishes a document update
+ * Fan-out between server processes through Redis pub/sub, one channel per document of a
+ * configuration (docs/architecture.md, "Many processes": no home-made cluster protocol). The main
+ * document's channel is `doc:<configId>`, as it was when a configuration had one document, so
+ * processes of the previous release and this one share it during a rolling upgrade; any other
+ * document's is `doc:<configId>:<docName>` (`DocKey.id`). A process publishes a document update
  * only after it committed it, so whatever arrives on a channel is already durable and is never
  * persisted again. Awareness and extension messages (validation, comments, build events) travel
  * the same way. Frames: see bus-frame.ts.
@@ -14,6 +17,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
+import type { DocKey } from '../storage/doc-key.ts';
 import { BusKind, decodeFrame, encodeFrame, PROCESS_ID_BYTES, type BusKindValue, type BusMessage, type StoredRange } from './bus-frame.ts';
 
 export { BusKind, type BusKindValue, type BusMessage, type StoredRange };
@@ -36,8 +40,8 @@ export interface Subscription {
 }
 
 export interface RoomBus {
-  subscribe(configId: string, handler: BusHandler): Subscription;
-  publish(configId: string, kind: BusKindValue, payload: Uint8Array, stored?: StoredRange): void;
+  subscribe(doc: DocKey, handler: BusHandler): Subscription;
+  publish(doc: DocKey, kind: BusKindValue, payload: Uint8Array, stored?: StoredRange): void;
   /** Both Redis connections are up right now. */
   isUp(): boolean;
   /** Called after the subscriber came back and re-subscribed: messages may have been missed. */
@@ -62,10 +66,10 @@ export function createRedisRoomBus(options: {
   const self = randomBytes(PROCESS_ID_BYTES);
   const channels = new Map<string, Channel>();
   const reconnectListeners: Array<() => void> = [];
-  /** Configurations whose publications failed: they get a catch-up hint when the publisher is back. */
-  const missed = new Set<string>();
-  const channel = (configId: string) => `${options.prefix}doc:${configId}`;
-  const configOf = (name: string) => name.slice(`${options.prefix}doc:`.length);
+  /** Documents whose publications failed (by `DocKey.id`): they get a catch-up hint when the
+   * publisher is back. */
+  const missed = new Map<string, DocKey>();
+  const channel = (doc: DocKey) => `${options.prefix}doc:${doc.id}`;
   let subscriberLost = false;
   let closed = false;
 
@@ -119,23 +123,23 @@ export function createRedisRoomBus(options: {
   });
   publisher.on('ready', () => {
     if (missed.size === 0 || closed) return;
-    const ids = [...missed];
+    const docs = [...missed.values()];
     missed.clear();
-    for (const configId of ids) publish(configId, BusKind.catchUpHint, new Uint8Array(0));
+    for (const doc of docs) publish(doc, BusKind.catchUpHint, new Uint8Array(0));
   });
 
-  function publish(configId: string, kind: BusKindValue, payload: Uint8Array, stored?: StoredRange): void {
+  function publish(doc: DocKey, kind: BusKindValue, payload: Uint8Array, stored?: StoredRange): void {
     const frame = encodeFrame(self, { kind, payload, sentAt: Date.now(), stored });
-    publisher.publish(channel(configId), frame).catch(() => {
+    publisher.publish(channel(doc), frame).catch(() => {
       // Counted, not logged one by one (the link's state changes are logged by the cluster).
       observer?.publishFailed();
-      missed.add(configId);
+      missed.set(doc.id, doc);
     });
   }
 
   return {
-    subscribe(configId, handler) {
-      const name = channel(configId);
+    subscribe(doc, handler) {
+      const name = channel(doc);
       const entry: Channel = { handler, confirmed: false, waiters: [] };
       channels.set(name, entry);
       const ready = new Promise<void>((resolve) => entry.waiters.push(resolve));
@@ -146,7 +150,7 @@ export function createRedisRoomBus(options: {
           if (channels.get(name) !== entry) return;
           channels.delete(name);
           for (const w of entry.waiters.splice(0)) w();
-          await subscriber.unsubscribe(name).catch((error: unknown) => logger.debug({ err: error, configId: configOf(name) }, 'unsubscribe failed'));
+          await subscriber.unsubscribe(name).catch((error: unknown) => logger.debug({ err: error, doc: doc.id }, 'unsubscribe failed'));
         },
       };
     },

@@ -106,7 +106,7 @@ export class RoomCatchUp {
     try {
       results = await this.deps.storage.readTails(
         batch.map(([room]) => ({
-          configId: room.configId,
+          doc: room.key,
           after: room.stored.settled,
           known: room.stored.known(),
           snapshotVersion: room.stored.snapshotVersion,
@@ -125,7 +125,7 @@ export class RoomCatchUp {
     }
     for (const [room, reason] of batch) {
       if (room.doc.isDestroyed) continue;
-      const found = results.get(room.configId);
+      const found = results.get(room.key.id);
       if (found) {
         const bytes = room.applyStored(found.snapshot ?? null, found.updates);
         this.deps.observer?.caughtUp(reason, found.updates.length, bytes);
@@ -142,15 +142,15 @@ export class RoomCatchUp {
     if (Date.now() - last < FULL_RELOAD_MIN_INTERVAL_MS) return;
     this.lastFullReload.set(room, Date.now());
     try {
-      const stored = await this.deps.storage.loadConfigDoc(room.configId);
+      const stored = await this.deps.storage.loadConfigDoc(room.key);
       if (!stored || room.doc.isDestroyed) return;
       const updates = stored.updates.map((update, i) => ({ id: stored.updateIds?.[i] ?? 0, update }));
       const snapshot = stored.snapshot ? { state: stored.snapshot, version: stored.snapshotVersion ?? 0 } : null;
       const bytes = room.applyStored(snapshot, updates);
       this.deps.observer?.caughtUp('pending', updates.length, bytes);
-      if (room.hasPending()) this.deps.logger.warn({ configId: room.configId }, 'document holds pending structs that storage cannot complete');
+      if (room.hasPending()) this.deps.logger.warn({ doc: room.key.id }, 'document holds pending structs that storage cannot complete');
     } catch (error) {
-      this.deps.logger.warn({ err: error, configId: room.configId }, 'full reload from Postgres failed');
+      this.deps.logger.warn({ err: error, doc: room.key.id }, 'full reload from Postgres failed');
     }
   }
 }

@@ -4,6 +4,7 @@
  * is in room.ts.
  */
 import type { TreeEntry } from '../../shared/files/file-tree.ts';
+import type { RootDeclaration } from '../../shared/doc-layout.ts';
 import type { Logger } from 'pino';
 import type * as Y from 'yjs';
 import type { ExtPublisher } from '../../shared/ext-messages.ts';
@@ -150,6 +151,9 @@ export interface RoomDeps {
   observer?: SyncObserver;
   /** Operator settings (server/settings.ts); default shared/protocol.ts `Limits`. */
   limits?: RoomLimits;
+  /** The roots of the room's document (shared/doc-layout.ts `DocumentDeclaration`); default the
+   * main document's, `DOC_LAYOUT`. */
+  layout?: readonly RootDeclaration[];
 }
 
 export type RoomLimits = { maxMessageBytes: number; maxDocumentBytes: number; maxUnsavedUpdatesPerRoom: number };
@@ -222,11 +226,12 @@ export interface DocumentRoom {
   applyAs(origin: ActorOrigin, edits: readonly RoomEdit[]): Promise<AppliedEdit>;
 }
 
-/** The rooms as routes see them. `RoomManager` is one. */
+/** The rooms as routes see them (server/features/late-rooms.ts): each configuration's main
+ * document, which is what REST reads, freezes, versions, builds and history mean. */
 export interface DocumentRooms {
-  /** The room, loading it if needed. */
+  /** The main document's room, loading it if needed. */
   get(configId: string): Promise<DocumentRoom>;
-  /** The loaded room, or null. Never loads. */
+  /** The main document's loaded room, or null. Never loads. */
   peek(configId: string): DocumentRoom | null;
   /** Sends a live event to the configuration's extension clients on every process. */
   publishExt: ExtPublisher;

@@ -1,10 +1,14 @@
 /**
  * Loads rooms on first connection, unloads them after the last one leaves (plus an idle delay),
- * and folds their update logs into snapshots when the logs pass named thresholds.
+ * and folds their update logs into snapshots when the logs pass named thresholds. A room is one
+ * document of a configuration, keyed by its `DocKey` (docs/architecture.md, "Document layout"):
+ * the main document, or another one the configuration's declared documents name.
  */
 import type { Logger } from 'pino';
 import { encodeExtEvent, type ExtKind, type ExtPayloads } from '../../shared/ext-messages.ts';
 import { migrateLayout, needsLayoutMigration } from '../../shared/doc-layout-migration.ts';
+import { CONFIG_DOCUMENTS, documentNamed, documentsProblem, type DocumentDeclaration } from '../../shared/doc-layout.ts';
+import { docKey, isMainDoc, mainDoc, type DocKey } from '../storage/doc-key.ts';
 import { CloseCode, Limits, Timeouts } from '../../shared/protocol.ts';
 import { mergeStored } from '../storage/stored-doc.ts';
 import type { DocStorage, StoredDoc } from '../storage/types.ts';
@@ -57,10 +61,15 @@ export interface RoomManagerOptions {
   catchUpObserver?: CatchUpObserver;
   /** Steady catch-up interval (default CATCH_UP_INTERVAL_MS). */
   catchUpIntervalMs?: number;
+  /** The documents a configuration may hold (default shared/doc-layout.ts `CONFIG_DOCUMENTS`;
+   * tests declare a second one). */
+  documents?: readonly DocumentDeclaration[];
 }
 
 export class RoomManager {
+  /** Loaded rooms by `DocKey.id` (the configuration id for a main document). */
   readonly rooms = new Map<string, Room>();
+  readonly documents: readonly DocumentDeclaration[];
   private readonly loading = new Map<string, Promise<Room>>();
   private readonly touchPending = new Set<string>();
   private readonly unsubscribers = new Map<Room, () => Promise<void>>();
@@ -77,6 +86,9 @@ export class RoomManager {
     this.compactAfterUpdates = options.compactAfterUpdates ?? COMPACT_AFTER_UPDATES;
     this.compactAfterBytes = options.compactAfterBytes ?? COMPACT_AFTER_BYTES;
     this.hooks = options.hooks ?? NO_ROOM_HOOKS;
+    this.documents = options.documents ?? CONFIG_DOCUMENTS;
+    const problem = documentsProblem(this.documents);
+    if (problem) throw new Error(`declared documents: ${problem}`);
     this.catchUp = new RoomCatchUp({
       storage: options.storage,
       logger: options.logger,
@@ -89,9 +101,25 @@ export class RoomManager {
     options.bus?.onReconnect(() => this.catchUp.requestAll('reconnect'));
   }
 
+  /** The key of the configuration's document `docName`, or null when no declared document has
+   * that name (a name from a URL goes through here). */
+  keyOf(configId: string, docName: unknown): DocKey | null {
+    return docKey(configId, docName, this.documents);
+  }
+
   /** The loaded room, or null. Never loads. */
-  peek(configId: string): Room | null {
-    return this.rooms.get(configId) ?? null;
+  peek(key: DocKey): Room | null {
+    return this.rooms.get(key.id) ?? null;
+  }
+
+  /** Every loaded room of the configuration, one per document (access changes reach them all). */
+  roomsOf(configId: string): Room[] {
+    const out: Room[] = [];
+    for (const d of this.documents) {
+      const room = this.rooms.get(docKey(configId, d.name, this.documents)!.id);
+      if (room) out.push(room);
+    }
+    return out;
   }
 
   /** Sends a live event (a comment, a review decision, a history event; `ExtPayloads`) to the
@@ -100,8 +128,10 @@ export class RoomManager {
    * another process while this one handled the REST call. */
   publishExt<K extends ExtKind>(configId: string, kind: K, payload: ExtPayloads[K]): void {
     const message = encodeExtEvent(kind, payload);
-    this.rooms.get(configId)?.broadcastExt(message);
-    this.options.bus?.publish(configId, BusKind.ext, message);
+    const room = this.rooms.get(configId);
+    room?.broadcastExt(message);
+    // Live events go to the main document's clients (the configuration's editor).
+    this.options.bus?.publish(room?.key ?? mainDoc(configId), BusKind.ext, message);
   }
 
   /** Sends a live event to this process's clients of the configuration only: for news every
@@ -113,18 +143,22 @@ export class RoomManager {
 
   /** Returns the room, loading it if needed. A failed load throws and leaves nothing behind, so
    * the configuration is never served (or overwritten) as an empty document. */
-  async get(configId: string): Promise<Room> {
-    const loaded = this.rooms.get(configId);
+  async get(key: DocKey): Promise<Room> {
+    const loaded = this.rooms.get(key.id);
     if (loaded) return loaded;
-    const pending = this.loading.get(configId);
+    const pending = this.loading.get(key.id);
     if (pending) return pending;
-    const promise = this.load(configId).finally(() => this.loading.delete(configId));
-    this.loading.set(configId, promise);
+    const promise = this.load(key).finally(() => this.loading.delete(key.id));
+    this.loading.set(key.id, promise);
     return promise;
   }
 
-  private async load(configId: string): Promise<Room> {
+  private async load(key: DocKey): Promise<Room> {
     const { storage, logger, bus } = this.options;
+    const { configId } = key;
+    const main = isMainDoc(key);
+    const declared = documentNamed(key.docName, this.documents);
+    if (!declared) throw new RoomLoadError('not_found', 'unknown document');
     // Subscribe before reading storage: anything committed elsewhere after our read arrives on
     // the channel, anything before it is in the read. Messages are held until the room exists.
     // While Redis is away the load goes on from Postgres alone; once the subscription is
@@ -132,7 +166,7 @@ export class RoomManager {
     let early: BusMessage[] | null = [];
     let room: Room | null = null;
     const subscription: Subscription | null = bus
-      ? bus.subscribe(configId, (message) => {
+      ? bus.subscribe(key, (message) => {
           if (room) room.applyRemote(message);
           else early?.push(message);
         })
@@ -149,24 +183,28 @@ export class RoomManager {
     }
     let stored: StoredDoc;
     try {
-      const found = await storage.loadConfigDoc(configId);
+      const found = await storage.loadConfigDoc(key);
       if (!found) throw new RoomLoadError('not_found', 'unknown configuration');
       stored = found;
     } catch (error) {
       await unsubscribe?.();
       if (error instanceof RoomLoadError) throw error;
-      logger.error({ err: error, configId }, 'room load failed');
+      logger.error({ err: error, configId, doc: key.docName }, 'room load failed');
       throw new RoomLoadError('load_failed', 'configuration could not be loaded');
     }
-    room = new Room(configId, {
+    room = new Room(key, {
       committer: this.options.committer,
-      logger: logger.child({ configId }),
-      hooks: this.hooks,
+      logger: logger.child(main ? { configId } : { configId, doc: key.docName }),
+      // Features hook the configuration's main document (the schema, the change log, the build
+      // gate read its roots); another document gets the hooks of the feature that declares it
+      // once one does (docs/architecture.md, "Document layout").
+      hooks: main ? this.hooks : NO_ROOM_HOOKS,
+      layout: declared.roots,
       onCommitted: (r) => this.afterCommit(r),
       observer: this.options.observer,
       limits: this.options.limits,
       // Published even while Redis is away: failures are counted, and peers catch up from Postgres.
-      publish: bus ? (kind, payload, range) => bus.publish(configId, kind, payload, range) : undefined,
+      publish: bus ? (kind, payload, range) => bus.publish(key, kind, payload, range) : undefined,
       onBehind: (r, reason) => this.catchUp.request(r, reason),
     });
     try {
@@ -174,7 +212,7 @@ export class RoomManager {
     } catch (error) {
       room.destroy();
       await unsubscribe?.();
-      logger.error({ err: error, configId }, 'stored state could not be applied');
+      logger.error({ err: error, configId, doc: key.docName }, 'stored state could not be applied');
       throw new RoomLoadError('load_failed', 'stored state could not be applied');
     }
     for (const message of early ?? []) room.applyRemote(message);
@@ -182,7 +220,7 @@ export class RoomManager {
     // A document stored in an older layout (free text as plain strings) is brought up to date
     // in one server transaction, durable before the room serves anyone: no client ever syncs
     // the old layout and then races the conversion (docs/architecture.md, "Document layout").
-    if (needsLayoutMigration(room.doc)) {
+    if (main && needsLayoutMigration(room.doc)) {
       let converted = 0;
       const migrating = room;
       migrating.transactAsServer(() => {
@@ -192,11 +230,11 @@ export class RoomManager {
       await room.whenSaved();
     }
     if (unsubscribe) this.unsubscribers.set(room, unsubscribe);
-    this.rooms.set(configId, room);
+    this.rooms.set(key.id, room);
     if (subscription && !subscribed) {
       const loaded = room;
       void subscription.ready.then(() => {
-        if (this.rooms.get(configId) === loaded) this.catchUp.request(loaded, 'subscribed');
+        if (this.rooms.get(key.id) === loaded) this.catchUp.request(loaded, 'subscribed');
       });
     }
     this.scheduleIdleCheck(room);
@@ -230,13 +268,13 @@ export class RoomManager {
   }
 
   private async unloadIfIdle(room: Room): Promise<void> {
-    if (room.connections.size > 0 || this.rooms.get(room.configId) !== room) return;
+    if (room.connections.size > 0 || this.rooms.get(room.key.id) !== room) return;
     if (room.unsaved > 0) {
       // Still committing (maybe Postgres is away): keep it in memory and look again later.
       this.scheduleIdleCheck(room);
       return;
     }
-    this.rooms.delete(room.configId);
+    this.rooms.delete(room.key.id);
     room.destroy();
     await this.unsubscribers.get(room)?.();
     this.unsubscribers.delete(room);
@@ -255,13 +293,13 @@ export class RoomManager {
     if (room.compacting) return;
     room.compacting = true;
     try {
-      const result = await this.options.storage.compact(room.configId, mergeStored);
+      const result = await this.options.storage.compact(room.key, mergeStored);
       room.tailCount = Math.max(0, room.tailCount - result.folded);
       room.tailBytes = room.tailCount === 0 ? 0 : room.tailBytes;
       room.approxBytes = result.snapshotBytes + room.tailBytes;
     } catch (error) {
       // The log is untouched when the transaction fails; we simply try again at the next threshold.
-      this.options.logger.error({ err: error, configId: room.configId }, 'compaction failed');
+      this.options.logger.error({ err: error, configId: room.configId, doc: room.key.docName }, 'compaction failed');
     } finally {
       room.compacting = false;
     }

@@ -1,5 +1,6 @@
 /**
- * A room: the in-memory Y.Doc of one open configuration and the connections editing it.
+ * A room: the in-memory Y.Doc of one open document of a configuration (its `DocKey`: the main
+ * document, or another declared one) and the connections editing it.
  *
  * Durability rule (docs/architecture.md, "Durability"): a change is applied to the room's document at once
  * (so the server can validate and repair it), but nothing derived from it leaves the server —
@@ -15,7 +16,10 @@
  */
 import * as awarenessProtocol from 'y-protocols/awareness';
 import * as Y from 'yjs';
-import { declareRoots, DOC_LAYOUT, rootOf } from '../../shared/doc-layout.ts';
+import { declareRoots, DOC_LAYOUT, rootOf, writeActions, type RootDeclaration } from '../../shared/doc-layout.ts';
+import type { Action } from '../../shared/roles.ts';
+import type { DocKey } from '../storage/doc-key.ts';
+import { rootsByName, type RootsByName } from './update-placement.ts';
 import { encodeExt, type SavedAck } from '../../shared/ext-messages.ts';
 import { SCHEMA_VERSION } from '../../shared/schema/version.ts';
 import { Limits, MessageType } from '../../shared/protocol.ts';
@@ -109,17 +113,29 @@ export class Room implements DocumentRoom {
   tailBytes = 0;
   idleTimer: NodeJS.Timeout | null = null;
   compacting = false;
+  readonly configId: string;
+  /** The roots of this room's document (the main document's: `DOC_LAYOUT`). */
+  readonly layout: readonly RootDeclaration[];
+  /** The same by name, for the update check (made once here, not per update). */
+  readonly roots: RootsByName;
+  /** The actions that write some root of this document: holding none, a connection is read-only. */
+  readonly writeActions: readonly Action[];
 
   constructor(
-    readonly configId: string,
+    /** Which document of which configuration: storage, the bus and the manager address it so. */
+    readonly key: DocKey,
     /** What the room is built from; read by the sync-protocol handling (sync-messages.ts) too. */
     readonly deps: RoomDeps,
   ) {
+    this.configId = key.configId;
+    this.layout = deps.layout ?? DOC_LAYOUT;
+    this.roots = rootsByName(this.layout);
+    this.writeActions = [...writeActions(this.layout)];
     // Without peers (no bus) nothing else writes this configuration: no catch-up, nothing to track.
     this.stored = new StoredSeq(Date.now, !deps.publish);
     // Fix the root types up front so a client update cannot decide what they are.
-    declareRoots(this.doc);
-    this.schemaChecked = new Set(DOC_LAYOUT.filter((r) => r.checks === 'schema').map((r) => rootOf(this.doc, r) as Y.AbstractType<unknown>));
+    declareRoots(this.doc, this.layout);
+    this.schemaChecked = new Set(this.layout.filter((r) => r.checks === 'schema').map((r) => rootOf(this.doc, r) as Y.AbstractType<unknown>));
     this.awareness = new awarenessProtocol.Awareness(this.doc);
     // The server has no presence of its own.
     this.awareness.setLocalState(null);
@@ -333,7 +349,7 @@ export class Room implements DocumentRoom {
     const ids: number[] = [];
     group.updates.forEach((u, i) => {
       const last = i === group.updates.length - 1;
-      this.deps.committer.enqueue(this.configId, u.update, (id) => {
+      this.deps.committer.enqueue(this.key, u.update, (id) => {
         ids.push(id);
         if (!last) return;
         const prev = this.stored.max;

@@ -89,11 +89,11 @@ function handleSync(room: Room, conn: Connection, decoder: decoding.Decoder): vo
     return;
   }
   const update = decoding.readVarUint8Array(decoder);
-  if (!conn.canWrite) {
+  if (!conn.canWriteAny(room.writeActions)) {
     refuseReadOnly(room, conn);
     return;
   }
-  const check = checkClientUpdate(update, room.doc);
+  const check = checkClientUpdate(update, room.doc, room.roots);
   if (!check.ok) {
     room.deps.logger.warn({ conn: conn.id, configId: room.configId, reason: check.reason }, 'update refused');
     if (check.retry) {
@@ -105,7 +105,7 @@ function handleSync(room: Room, conn: Connection, decoder: decoding.Decoder): vo
     return;
   }
   // Each root the update touches needs its own write action (docs/architecture.md, "Document layout").
-  if (!conn.mayWrite(check.roots)) {
+  if (!conn.mayWrite(check.roots, room.layout)) {
     refuseReadOnly(room, conn, `your role (${conn.principal.role}) may not change ${[...check.roots].join(', ')}`);
     return;
   }

@@ -10,7 +10,7 @@
 import * as Y from 'yjs';
 import { FILES_ROOT } from '../../shared/doc-layout.ts';
 import { treeProblem } from '../../shared/files/file-path.ts';
-import { MISSING_DEPENDENCY, PlacementResolver } from './update-placement.ts';
+import { MISSING_DEPENDENCY, PlacementResolver, type RootsByName } from './update-placement.ts';
 
 export type UpdateCheck =
   /** `roots`: the names of the layout's roots the update writes or deletes under
@@ -19,14 +19,15 @@ export type UpdateCheck =
   /** `retry`: the update may become acceptable once the server has the changes it builds on. */
   | { ok: false; reason: string; retry?: boolean };
 
-export function checkClientUpdate(update: Uint8Array, doc: Y.Doc): UpdateCheck {
+/** `roots`: the roots of the room's document (`Room.roots`; default the main document's). */
+export function checkClientUpdate(update: Uint8Array, doc: Y.Doc, layoutRoots?: RootsByName): UpdateCheck {
   let decoded: ReturnType<typeof Y.decodeUpdate>;
   try {
     decoded = Y.decodeUpdate(update);
   } catch {
     return { ok: false, reason: 'undecodable update' };
   }
-  const resolver = new PlacementResolver(doc, decoded.structs);
+  const resolver = new PlacementResolver(doc, decoded.structs, layoutRoots);
   const listing = resolver.listing();
   if (listing) return { ok: false, ...listing };
   const deletions = resolver.deletions(decoded.ds);

@@ -83,8 +83,16 @@ const ROOT_PLACES: Record<RootKind, ParentKind> = { map: 'mapRoot', xmlFragment:
 /** How a refusal names a root. */
 const ROOT_WORDS: Record<RootKind, string> = { map: 'a map', xmlFragment: 'an XML fragment' };
 
-/** The root names of the document layout and the kind each root is (docs/architecture.md, "Document layout"). */
-const ROOTS: ReadonlyMap<string, RootDeclaration> = new Map(DOC_LAYOUT.map((r) => [r.name, r]));
+/** A document's roots by name (docs/architecture.md, "Document layout"): what the resolver checks
+ * placements against. A room makes its own once, from its document's layout. */
+export type RootsByName = ReadonlyMap<string, RootDeclaration>;
+
+export function rootsByName(layout: readonly RootDeclaration[]): RootsByName {
+  return new Map(layout.map((r) => [r.name, r]));
+}
+
+/** The main document's roots. */
+const ROOTS: RootsByName = rootsByName(DOC_LAYOUT);
 
 /** The placement rules of a root: its kind's, or the userpatches tree's for the roots it checks. */
 function rootParentKind(root: RootDeclaration): ParentKind {
@@ -107,8 +115,8 @@ function treeEntryRefusal(parent: ParentKind, key: string, item: Y.Item): string
   return problem ? `update puts a bad entry at "${key}": ${problem}` : undefined;
 }
 
-function parentWords(placement: { parent: ParentKind; root?: string }): string {
-  const root = placement.root === undefined ? undefined : ROOTS.get(placement.root);
+function parentWords(placement: { parent: ParentKind; root?: string }, roots: RootsByName): string {
+  const root = placement.root === undefined ? undefined : roots.get(placement.root);
   return root ? `the "${root.name}" root (${ROOT_WORDS[root.kind]})` : PARENT_WORDS[placement.parent];
 }
 
@@ -238,6 +246,8 @@ export class PlacementResolver {
   constructor(
     doc: Y.Doc,
     private readonly structs: readonly Struct[],
+    /** The roots of the room's document (default the main document's). */
+    private readonly roots: RootsByName = ROOTS,
   ) {
     this.index = new StructIndex(doc, structs);
     this.rootNames = new Map([...doc.share.entries()].map(([name, type]) => [type as Y.AbstractType<unknown>, name]));
@@ -338,7 +348,7 @@ export class PlacementResolver {
       return tree && placement.key !== null ? treeEntryRefusal(placement.parent, placement.key, item) : undefined;
     }
     const where = placement.key === null ? 'as content of' : 'as a keyed entry of';
-    return `update puts ${CONTENT_WORDS[kind]} ${where} ${parentWords(placement)}`;
+    return `update puts ${CONTENT_WORDS[kind]} ${where} ${parentWords(placement, this.roots)}`;
   }
 
   /** The root and key of a keyed entry placed directly in a root, or undefined. */
@@ -354,7 +364,7 @@ export class PlacementResolver {
     const parent = struct.parent as Y.AbstractType<unknown>;
     if (parent._item === null) {
       const name = [...this.index.doc.share.entries()].find(([, t]) => t === parent)?.[0];
-      const root = name === undefined ? undefined : ROOTS.get(name);
+      const root = name === undefined ? undefined : this.roots.get(name);
       return root ? rootPlacement(root, struct.parentSub) : { refused: 'update writes under a root the layout does not have' };
     }
     const under = this.rootNameOf(parent);
@@ -368,7 +378,7 @@ export class PlacementResolver {
   private step(item: Y.Item): Placement | { from: Y.Item } {
     const parent: unknown = item.parent;
     if (typeof parent === 'string') {
-      const root = ROOTS.get(parent);
+      const root = this.roots.get(parent);
       return root ? rootPlacement(root, item.parentSub) : { refused: `update writes to unknown root "${parent.slice(0, 40)}"` };
     }
     if (parent instanceof Y.ID) {

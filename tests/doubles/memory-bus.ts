@@ -49,33 +49,36 @@ export function createMemoryBusNetwork(): MemoryBusNetwork {
     },
     join() {
       const self = new Uint8Array(randomBytes(PROCESS_ID_BYTES));
-      const mine = new Set<{ self: Uint8Array; handler: BusHandler; configId: string }>();
+      const mine = new Set<{ self: Uint8Array; handler: BusHandler; channel: string }>();
       let closed = false;
       const roomBus: RoomBus = {
-        subscribe(configId, handler) {
-          const entry = { self, handler, configId };
-          let set = rooms.get(configId);
-          if (!set) rooms.set(configId, (set = new Set()));
+        // One channel per document, named by `DocKey.id` like the Redis bus's.
+        subscribe(doc, handler) {
+          const channel = doc.id;
+          const entry = { self, handler, channel };
+          let set = rooms.get(channel);
+          if (!set) rooms.set(channel, (set = new Set()));
           set.add(entry);
           mine.add(entry);
           return {
             ready: Promise.resolve(),
             async unsubscribe() {
-              rooms.get(configId)?.delete(entry);
+              rooms.get(channel)?.delete(entry);
               mine.delete(entry);
             },
           };
         },
-        publish(configId: string, kind: BusKindValue, payload: Uint8Array, stored?: StoredRange) {
+        publish(doc, kind: BusKindValue, payload: Uint8Array, stored?: StoredRange) {
+          const channel = doc.id;
           if (closed) return;
           published += 1;
           if (!isUp) return;
           const frame = encodeFrame(self, { kind, payload, sentAt: Date.now(), stored });
-          for (const entry of [...(rooms.get(configId) ?? [])]) {
+          for (const entry of [...(rooms.get(channel) ?? [])]) {
             if (same(entry.self, self)) continue;
             later(() => {
               // Unsubscribed before delivery: Redis would not deliver either.
-              if (!rooms.get(configId)?.has(entry)) return;
+              if (!rooms.get(channel)?.has(entry)) return;
               entry.handler(decodeFrame(frame).message);
             });
           }
@@ -86,7 +89,7 @@ export function createMemoryBusNetwork(): MemoryBusNetwork {
         },
         async close() {
           closed = true;
-          for (const entry of mine) rooms.get(entry.configId)?.delete(entry);
+          for (const entry of mine) rooms.get(entry.channel)?.delete(entry);
           mine.clear();
         },
       };

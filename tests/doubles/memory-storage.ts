@@ -6,15 +6,22 @@
  * caller gets back is a copy, so nobody can change "stored" bytes by accident.
  */
 import { randomUUID } from 'node:crypto';
-import type { CompactionResult, ConfigRecord, DocStorage, PendingUpdate, StoredDoc, TailResult } from '../../server/storage/types.ts';
+import type { CompactionResult, ConfigRecord, DocKey, DocStorage, PendingUpdate, StoredDoc, TailResult } from '../../server/storage/types.ts';
+import { MAIN_DOC_NAME } from '../../shared/doc-layout.ts';
 import { isUuid } from '../../shared/uuid.ts';
+
+/** One document of a configuration: its snapshot and log. */
+interface StoredDocument {
+  snapshot: { state: Uint8Array; folded: number } | null;
+  /** Log rows, ascending ids (ids are unique across configurations, like the real sequence). */
+  updates: Array<{ id: number; update: Uint8Array }>;
+}
 
 interface StoredConfig {
   record: ConfigRecord;
   deleted: boolean;
-  snapshot: { state: Uint8Array; folded: number } | null;
-  /** Log rows, ascending ids (ids are unique across configurations, like the real sequence). */
-  updates: Array<{ id: number; update: Uint8Array }>;
+  /** By document name; a document nothing was stored for yet is absent (it loads empty). */
+  docs: Map<string, StoredDocument>;
 }
 
 export interface MemoryStorage extends DocStorage {
@@ -36,6 +43,14 @@ export function createMemoryStorage(): MemoryStorage {
     return config && !config.deleted ? config : null;
   };
   const record = (config: StoredConfig): ConfigRecord => ({ ...config.record });
+  /** The stored document of `key`, made empty on first write; undefined for an unknown configuration. */
+  const docOf = (key: DocKey, create = false): StoredDocument | undefined => {
+    const config = configs.get(key.configId);
+    if (!config) return undefined;
+    let doc = config.docs.get(key.docName);
+    if (!doc && create) config.docs.set(key.docName, (doc = { snapshot: null, updates: [] }));
+    return doc;
+  };
   async function io(): Promise<void> {
     await turn();
     if (outage) throw outage;
@@ -55,8 +70,7 @@ export function createMemoryStorage(): MemoryStorage {
       const config: StoredConfig = {
         record: { id: randomUUID(), name, createdAt: now, updatedAt: now },
         deleted: false,
-        snapshot: initialState ? { state: copy(initialState), folded: 0 } : null,
-        updates: [],
+        docs: new Map(initialState ? [[MAIN_DOC_NAME, { snapshot: { state: copy(initialState), folded: 0 }, updates: [] }]] : []),
       };
       configs.set(config.record.id, config);
       return record(config);
@@ -92,22 +106,23 @@ export function createMemoryStorage(): MemoryStorage {
       return true;
     },
 
-    async loadDoc(configId): Promise<StoredDoc> {
+    async loadDoc(key): Promise<StoredDoc> {
       await io();
       // Like the real store: rows of a deleted configuration are still there for whoever asks.
-      const config = configs.get(configId);
-      return { snapshot: config?.snapshot ? copy(config.snapshot.state) : null, updates: config?.updates.map((u) => copy(u.update)) ?? [] };
+      const doc = docOf(key);
+      return { snapshot: doc?.snapshot ? copy(doc.snapshot.state) : null, updates: doc?.updates.map((u) => copy(u.update)) ?? [] };
     },
 
-    async loadConfigDoc(configId) {
+    async loadConfigDoc(key) {
       await io();
-      const config = isUuid(configId) ? live(configId) : null;
+      const config = isUuid(key.configId) ? live(key.configId) : null;
       if (!config) return null;
+      const doc = config.docs.get(key.docName);
       return {
-        snapshot: config.snapshot ? copy(config.snapshot.state) : null,
-        updates: config.updates.map((u) => copy(u.update)),
-        updateIds: config.updates.map((u) => u.id),
-        snapshotVersion: config.snapshot?.folded ?? 0,
+        snapshot: doc?.snapshot ? copy(doc.snapshot.state) : null,
+        updates: doc?.updates.map((u) => copy(u.update)) ?? [],
+        updateIds: doc?.updates.map((u) => u.id) ?? [],
+        snapshotVersion: doc?.snapshot?.folded ?? 0,
       };
     },
 
@@ -116,11 +131,11 @@ export function createMemoryStorage(): MemoryStorage {
       await io();
       // All or nothing, as one INSERT: a row naming a configuration that does not exist (the
       // foreign key) fails the whole batch before anything is written.
-      const unknown = batch.find((entry) => !configs.has(entry.configId));
-      if (unknown) throw new Error(`memory storage: no configuration ${unknown.configId} (foreign key)`);
+      const unknown = batch.find((entry) => !configs.has(entry.doc.configId));
+      if (unknown) throw new Error(`memory storage: no configuration ${unknown.doc.configId} (foreign key)`);
       return batch.map((entry) => {
         const id = nextId++;
-        configs.get(entry.configId)!.updates.push({ id, update: copy(entry.update) });
+        docOf(entry.doc, true)!.updates.push({ id, update: copy(entry.update) });
         return id;
       });
     },
@@ -129,16 +144,16 @@ export function createMemoryStorage(): MemoryStorage {
       await io();
       const out = new Map<string, TailResult>();
       for (const request of requests) {
-        const config = configs.get(request.configId);
-        if (!config) continue;
+        const doc = docOf(request.doc);
+        if (!doc) continue;
         const known = new Set(request.known);
         const entry: TailResult = {
-          updates: config.updates.filter((u) => u.id > request.after && !known.has(u.id)).map((u) => ({ id: u.id, update: copy(u.update) })),
+          updates: doc.updates.filter((u) => u.id > request.after && !known.has(u.id)).map((u) => ({ id: u.id, update: copy(u.update) })),
         };
-        if (config.snapshot && config.snapshot.folded !== request.snapshotVersion) {
-          entry.snapshot = { state: copy(config.snapshot.state), version: config.snapshot.folded };
+        if (doc.snapshot && doc.snapshot.folded !== request.snapshotVersion) {
+          entry.snapshot = { state: copy(doc.snapshot.state), version: doc.snapshot.folded };
         }
-        if (entry.snapshot || entry.updates.length > 0) out.set(request.configId, entry);
+        if (entry.snapshot || entry.updates.length > 0) out.set(request.doc.id, entry);
       }
       return out;
     },
@@ -152,23 +167,23 @@ export function createMemoryStorage(): MemoryStorage {
       }
     },
 
-    async tailSize(configId) {
+    async tailSize(key) {
       await io();
-      const updates = configs.get(configId)?.updates ?? [];
+      const updates = docOf(key)?.updates ?? [];
       return { count: updates.length, bytes: updates.reduce((sum, u) => sum + u.update.length, 0) };
     },
 
-    async compact(configId, merge): Promise<CompactionResult> {
+    async compact(key, merge): Promise<CompactionResult> {
       await io();
-      const config = configs.get(configId);
-      if (!config || config.updates.length === 0) return { folded: 0, snapshotBytes: config?.snapshot?.state.length ?? 0 };
-      const rows = [...config.updates];
+      const doc = docOf(key);
+      if (!doc || doc.updates.length === 0) return { folded: 0, snapshotBytes: doc?.snapshot?.state.length ?? 0 };
+      const rows = [...doc.updates];
       // `merge` may throw (a crash half-way): nothing below has changed anything yet.
-      const state = merge({ snapshot: config.snapshot ? copy(config.snapshot.state) : null, updates: rows.map((r) => copy(r.update)) });
+      const state = merge({ snapshot: doc.snapshot ? copy(doc.snapshot.state) : null, updates: rows.map((r) => copy(r.update)) });
       const folded = new Set(rows.map((r) => r.id));
-      config.snapshot = { state: copy(state), folded: (config.snapshot?.folded ?? 0) + rows.length };
+      doc.snapshot = { state: copy(state), folded: (doc.snapshot?.folded ?? 0) + rows.length };
       // Exactly the rows merged: rows appended while `merge` ran stay in the log.
-      config.updates = config.updates.filter((u) => !folded.has(u.id));
+      doc.updates = doc.updates.filter((u) => !folded.has(u.id));
       return { folded: rows.length, snapshotBytes: state.length };
     },
 

@@ -12,6 +12,7 @@ import * as Y from 'yjs';
 import { Connection, type ConnectionPrincipal, type SyncSocket } from '../../server/sync/connection.ts';
 import type { Room } from '../../server/sync/room.ts';
 import type { RoomManager } from '../../server/sync/room-manager.ts';
+import { mainDoc, type DocKey } from '../../server/storage/doc-key.ts';
 import { MessageType } from '../../shared/protocol.ts';
 import type { Role } from '../../shared/roles.ts';
 
@@ -46,9 +47,10 @@ export function memberPrincipal(role: Role, userId = `user-${role}`): Connection
   };
 }
 
-export async function joinRoom(manager: RoomManager, configId: string, principal: ConnectionPrincipal): Promise<PairedClient> {
+/** Joins the room of `target`: a configuration id (its main document) or a document's key. */
+export async function joinRoom(manager: RoomManager, target: string | DocKey, principal: ConnectionPrincipal): Promise<PairedClient> {
   const doc = new Y.Doc();
-  const room = await manager.get(configId);
+  const room = await manager.get(typeof target === 'string' ? mainDoc(target) : target);
   let conn!: Connection;
   const client: PairedClient = {
     doc,

@@ -25,8 +25,8 @@ export function storedDocReader(databaseUrl: string) {
     async load(configId: string): Promise<Y.Doc> {
       // One statement: a compaction committing meanwhile cannot hide rows.
       const rows = await sql<Array<{ k: number; b: Uint8Array }>>`
-        select 1 as k, 0::bigint as id, state as b from doc_snapshots where config_id = ${configId}
-        union all select 2, id, update from doc_updates where config_id = ${configId} order by 1, 2`;
+        select 1 as k, 0::bigint as id, state as b from doc_snapshots where config_id = ${configId} and doc_name = 'main'
+        union all select 2, id, update from doc_updates where config_id = ${configId} and doc_name = 'main' order by 1, 2`;
       const doc = new Y.Doc();
       for (const r of rows) Y.applyUpdate(doc, r.b);
       return doc;

@@ -2,7 +2,7 @@
  * Tables of the sync core. Every DDL statement is generated from these by drizzle-kit into
  * `migrations/`; nothing creates tables at run time.
  */
-import { bigserial, boolean, index, integer, jsonb, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { bigserial, boolean, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 import { bytea } from './bytea.ts';
 
 export const configs = pgTable('configs', {
@@ -21,7 +21,9 @@ export const configs = pgTable('configs', {
 
 /**
  * Append-only update log. Rows are only ever deleted by compaction, in the same transaction that
- * writes a snapshot containing them, and only the exact rows that snapshot was built from.
+ * writes a snapshot containing them, and only the exact rows that snapshot was built from. Each
+ * row belongs to one document of its configuration (`doc_name`, a declared name of
+ * shared/doc-layout.ts `CONFIG_DOCUMENTS`; rows stored before there were several are `main`).
  */
 export const docUpdates = pgTable(
   'doc_updates',
@@ -30,22 +32,30 @@ export const docUpdates = pgTable(
     configId: uuid('config_id')
       .notNull()
       .references(() => configs.id, { onDelete: 'cascade' }),
+    docName: text('doc_name').notNull().default('main'),
     update: bytea('update').notNull(),
     createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
   },
-  (t) => [index('doc_updates_config_idx').on(t.configId, t.id)],
+  // One document's rows in order: loads, catch-ups, tail sizes and compaction read exactly that.
+  (t) => [index('doc_updates_doc_idx').on(t.configId, t.docName, t.id)],
 );
 
-/** One compacted Yjs state per configuration: the merge of every update deleted from the log. */
-export const docSnapshots = pgTable('doc_snapshots', {
-  configId: uuid('config_id')
-    .primaryKey()
-    .references(() => configs.id, { onDelete: 'cascade' }),
-  state: bytea('state').notNull(),
-  /** How many log rows have been folded into this snapshot over its life (for metrics). */
-  foldedUpdates: integer('folded_updates').notNull().default(0),
-  updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
-});
+/** One compacted Yjs state per document of a configuration: the merge of every update deleted
+ * from that document's log. */
+export const docSnapshots = pgTable(
+  'doc_snapshots',
+  {
+    configId: uuid('config_id')
+      .notNull()
+      .references(() => configs.id, { onDelete: 'cascade' }),
+    docName: text('doc_name').notNull().default('main'),
+    state: bytea('state').notNull(),
+    /** How many log rows have been folded into this snapshot over its life (for metrics). */
+    foldedUpdates: integer('folded_updates').notNull().default(0),
+    updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.configId, t.docName] })],
+);
 
 /** Each person's saved workspace layout (golden-layout's LayoutConfig as JSON). */
 export const userLayouts = pgTable('user_layouts', {
