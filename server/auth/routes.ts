@@ -4,7 +4,7 @@
  */
 import { Hono, type Context } from 'hono';
 import { normalizeEmail, type Accounts, type User } from './accounts.ts';
-import { colorFor, requireSession, type AppEnv } from './actor.ts';
+import { colorFor, refuseToken, requireSession, type AppEnv } from './actor.ts';
 import { clearSessionCookie, issueSessionCookie } from './session-cookie.ts';
 import type { LoginThrottle } from './login-throttle.ts';
 import { HasherBusyError, type PasswordHasher } from './password-hasher.ts';
@@ -101,6 +101,8 @@ export function authRoutes(deps: AuthRouteDeps): Hono<AppEnv> {
   });
 
   app.post('/logout', async (c) => {
+    // A token has no session to end; revoking it is the account page's (DELETE /api/tokens/:id).
+    refuseToken(c.get('actor'));
     const session = c.get('actor').session;
     if (session) {
       await deps.accounts.revokeSession(session.id);
