@@ -127,7 +127,18 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
     await next();
   };
   app.use('/api/*', async (c, next) => {
-    c.set('actor', await resolveActor(c, deps.accounts, { store: deps.tokens, address: c.get('clientAddress') }));
+    try {
+      c.set('actor', await resolveActor(c, deps.accounts, { store: deps.tokens, address: c.get('clientAddress') }));
+    } catch (error) {
+      // A refused token still counts against its address's rate, like any request (each costs
+      // an index probe), and a flood of them is told to wait.
+      const wait = deps.guard.request(null, addressKey(c.get('clientAddress')));
+      if (wait > 0) {
+        c.header('retry-after', String(wait));
+        return c.json(errorBody('rate_limited', `too many requests; try again in ${wait} s`), 429);
+      }
+      throw error;
+    }
     await next();
   });
   app.use('/sync/*', identify);

@@ -60,7 +60,10 @@ export function authRoutes(deps: AuthRouteDeps): Hono<AppEnv> {
     return c.json({ user: publicUser(user), token }, status);
   };
 
+  // Sessions are made and ended by people, not scripts: a request carrying a personal access
+  // token never signs up, signs in or out (security.md, "Personal access tokens").
   app.post('/signup', async (c) => {
+    refuseToken(c.get('actor'));
     const body = await readJsonObject(c);
     const email = normalizeEmail(field(body, 'email', MAX_EMAIL_LENGTH, 3));
     if (!EMAIL_RE.test(email)) {
@@ -84,6 +87,7 @@ export function authRoutes(deps: AuthRouteDeps): Hono<AppEnv> {
   });
 
   app.post('/login', async (c) => {
+    refuseToken(c.get('actor'));
     const body = await readJsonObject(c);
     const email = normalizeEmail(field(body, 'email', MAX_EMAIL_LENGTH, 3));
     const password = field(body, 'password', PASSWORD_MAX_LENGTH);
