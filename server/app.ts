@@ -8,7 +8,10 @@ import { Hono, type MiddlewareHandler } from 'hono';
 import type { AccessEvents } from './access/access-control.ts';
 import type { FeatureRoutes } from './features/feature.ts';
 import type { Accounts } from './auth/accounts.ts';
-import { resolveActor, type AppEnv } from './auth/actor.ts';
+import type { AccessStore } from './auth/access-store.ts';
+import { actorUserId, refuseToken, resolveActor, type AppEnv } from './auth/actor.ts';
+import type { TokenStore } from './tokens/token-store.ts';
+import { tokenRoutes } from './tokens/routes.ts';
 import { authRoutes } from './auth/routes.ts';
 import { githubAuthRoutes, type GithubSettings } from './auth/github-routes.ts';
 import { getConnInfo } from '@hono/node-server/conninfo';
@@ -37,6 +40,8 @@ export interface AppDeps {
   health: HealthChecks;
   db: Db;
   accounts: Accounts;
+  /** Memberships (a token's configuration restriction names only configurations its owner reaches). */
+  access: AccessStore;
   accessEvents: AccessEvents;
   /** Base URL people reach this server at (sign-in redirects are built from it). */
   publicUrl: () => string;
@@ -63,6 +68,8 @@ export interface AppDeps {
   hasher: PasswordHasher;
   /** The documents a configuration may hold (default shared/doc-layout.ts `CONFIG_DOCUMENTS`). */
   documents?: readonly DocumentDeclaration[];
+  /** Personal access tokens (server/tokens/): resolved for `/api/*`, managed at `/api/tokens`. */
+  tokens: TokenStore;
 }
 
 /** Seconds a REST write refused for a full unsaved backlog is told to wait: commits drain a
@@ -116,15 +123,31 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
     }),
   );
 
-  // Every API request and sync upgrade learns who is calling, once.
+  // Every API request and sync upgrade learns who is calling, once. Personal access tokens count
+  // under /api only (the sync endpoint refuses them: security.md, "Personal access tokens").
   const identify: MiddlewareHandler<AppEnv> = async (c, next) => {
     c.set('actor', await resolveActor(c, deps.accounts));
     await next();
   };
-  app.use('/api/*', identify);
+  app.use('/api/*', async (c, next) => {
+    try {
+      c.set('actor', await resolveActor(c, deps.accounts, { store: deps.tokens, address: c.get('clientAddress') }));
+    } catch (error) {
+      // A refused token still counts against its address's rate, like any request (each costs
+      // an index probe), and a flood of them is told to wait.
+      const wait = deps.guard.request(null, addressKey(c.get('clientAddress')));
+      if (wait > 0) {
+        c.header('retry-after', String(wait));
+        return c.json(errorBody('rate_limited', `too many requests; try again in ${wait} s`), 429);
+      }
+      throw error;
+    }
+    await next();
+  });
   app.use('/sync/*', identify);
   app.use('/api/*', async (c, next) => {
-    const wait = deps.guard.request(c.get('actor').session?.user.id ?? null, addressKey(c.get('clientAddress')));
+    // A token counts against its owner's per-person limit, like the owner's own requests.
+    const wait = deps.guard.request(actorUserId(c.get('actor')), addressKey(c.get('clientAddress')));
     if (wait > 0) {
       c.header('retry-after', String(wait));
       return c.json(errorBody('rate_limited', `too many requests; try again in ${wait} s`), 429);
@@ -156,8 +179,18 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   );
   app.route('/api/auth/github', githubAuthRoutes({ accounts: deps.accounts, settings: deps.github, publicUrl: deps.publicUrl, secureCookies: deps.secureCookies }));
   app.route('/api/auth', authRoutes({ accounts: deps.accounts, providers: { github: !!deps.github }, secureCookies: deps.secureCookies, onSessionRevoked: (sessionId) => deps.accessEvents.invalidate({ sessionId }), throttle: deps.loginThrottle, hasher: deps.hasher, signupLimit: { perAddress: deps.limits.signupsPerAddress, windowMs: deps.limits.signupWindowMs } }));
+  app.route('/api/tokens', tokenRoutes({ tokens: deps.tokens, access: deps.access, settings: deps.limits }));
   for (const { at, routes } of deps.featureRoutes) app.route(at, routes);
-  app.route('/api/layout', layoutRoutes({ db: deps.db, userIdOf: (c) => c.get('actor').session?.user.id ?? null }));
+  app.route(
+    '/api/layout',
+    layoutRoutes({
+      db: deps.db,
+      userIdOf: (c) => {
+        refuseToken(c.get('actor'));
+        return c.get('actor').session?.user.id ?? null;
+      },
+    }),
+  );
   if (deps.clientDir) mountClient(app, deps.clientDir, { serveSourceMaps: deps.serveSourceMaps });
   return app;
 }

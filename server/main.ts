@@ -10,9 +10,10 @@ import { openDatabase, type Database } from './db/connect.ts';
 import { startServer, type RunningServer } from './server.ts';
 import { checkLimitsAgree, readBoolean, readList, readServerLimits } from './settings.ts';
 import { createMetrics } from './metrics.ts';
+import { LOG_REDACT } from './log-redact.ts';
 import { installProcessGuards } from '../shared/node/process-guards.ts';
 
-const logger = pino({ level: process.env.LOG_LEVEL ?? 'info' });
+const logger = pino({ level: process.env.LOG_LEVEL ?? 'info', redact: LOG_REDACT });
 const dataDir = process.env.DATA_DIR ?? './data';
 const redisUrl = process.env.REDIS_URL || undefined;
 // Same defaults as builder/settings.ts (read there too), without loading the builder here.

@@ -30,6 +30,7 @@ import type { BuildsContext } from './builds/builds-context.ts';
 import { DEFAULT_KEY_PREFIX } from '../shared/builds/keys.ts';
 import { createAccessStore } from './auth/access-store.ts';
 import { createAccounts } from './auth/accounts.ts';
+import { createTokenStore } from './tokens/token-store.ts';
 import { createInvitationStore } from './invitations/invitation-store.ts';
 import { createSmtpMailer } from './invitations/mailer.ts';
 import { createSyncAuthorizer } from './auth/sync-authorizer.ts';
@@ -309,6 +310,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     loginThrottle: createLoginThrottle(limits),
     hasher: createPasswordHasher(limits.passwordHashConcurrency),
     documents: manager.documents,
+    access,
+    tokens: createTokenStore(database.db, { perUser: limits.tokensPerUser, lastUsedIntervalMs: limits.tokenLastUsedIntervalMs }),
   });
   const sync = createSyncEndpoint({
     manager,

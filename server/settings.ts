@@ -75,6 +75,15 @@ export const ServerLimitDefaults = {
   /** One binary file of a configuration's tree (boot logo, firmware blob): 1 MiB, whose base64
    * upload (`POST …/files/upload`, 4/3 of it) fits the 2 MiB REST body. Raise both together. */
   fileMaxBytes: 1024 * 1024,
+  // --- personal access tokens (server/tokens/) ---
+  /** Longest a token may live: a year covers a CI job's yearly rotation; "forever" tokens are how
+   * a leaked secret keeps working unnoticed. */
+  tokenMaxLifetimeDays: 365,
+  /** A token's "last used" is written at most this often: a CI job polling a build every few
+   * seconds must not write a row per request, and a minute is as precise as the list shows. */
+  tokenLastUsedIntervalMs: 60_000,
+  /** Unrevoked, unexpired tokens per person: one per script and machine, not one per run. */
+  tokensPerUser: 50,
 } as const;
 
 export type ServerLimits = { -readonly [K in keyof typeof ServerLimitDefaults]: number };
@@ -111,6 +120,9 @@ export const LIMIT_ENV: Record<keyof ServerLimits, string> = {
   smtpTimeoutMs: 'SMTP_TIMEOUT_MS',
   maxMatrixCells: 'BUILD_MATRIX_MAX_CELLS',
   fileMaxBytes: 'FILE_MAX_BYTES',
+  tokenMaxLifetimeDays: 'TOKEN_MAX_LIFETIME_DAYS',
+  tokenLastUsedIntervalMs: 'TOKEN_LAST_USED_INTERVAL_MS',
+  tokensPerUser: 'TOKENS_PER_USER',
 };
 
 /** JSON around a file upload's base64 (path, flags): generous, paths are at most 255 characters. */

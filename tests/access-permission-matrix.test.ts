@@ -27,7 +27,7 @@ import { renderPermissionDoc } from './helpers/permission-doc.ts';
 import { startTestServer, type TestServer } from './helpers/server.ts';
 import { eventually } from './helpers/wait.ts';
 import { createPeople, createWorld, fillPath, paramValues, routeTable, type People, type World } from './helpers/world.ts';
-import { EXPECTATIONS, PRINCIPALS, SIGNED_IN, syncOutcome, type Principal } from './permission-expectations.ts';
+import { EXPECTATIONS, outcomeOf, PRINCIPALS, SIGNED_IN, syncOutcome, type Principal } from './permission-expectations.ts';
 
 const DOC_PATH = fileURLToPath(new URL('../docs/permissions.md', import.meta.url));
 const PASSWORD = 'correct horse battery';
@@ -38,6 +38,8 @@ const VOLATILE_TABLES = new Set(['change_log', 'doc_snapshots', 'build_logs', 'b
 const VOLATILE_COLUMNS: Record<string, string[]> = {
   configs: ['updated_at'],
   build_jobs: ['status', 'stage', 'progress', 'error', 'attempts', 'started_at', 'finished_at', 'builder_version', 'executor'],
+  // A token's use is recorded whatever the answer (its owner sees when and from where it was used).
+  access_tokens: ['last_used_at', 'last_used_address'],
 };
 /** The whole matrix is a few hundred requests with a database fingerprint around each refusal. */
 const MATRIX_TIMEOUT_MS = 400_000;
@@ -60,7 +62,8 @@ describe('generated permission matrix', () => {
     const artifactsDir = path.join(tmp, 'artifacts');
     // Every principal signs up once through the route itself: the per-address sign-up limit is not
     // what this test is about (tests/sign-in-throttle.test.ts is).
-    server = await startTestServer({ redisUrl: REDIS_URL, keyPrefix, artifactsDir, clientDir, metricsToken: randomUUID(), limits: { signupsPerAddress: 1_000 } });
+    // The owner's three live tokens count against the owner's REST rate too.
+    server = await startTestServer({ redisUrl: REDIS_URL, keyPrefix, artifactsDir, clientDir, metricsToken: randomUUID(), limits: { signupsPerAddress: 1_000, requestsPerMinute: 6_000 } });
     builderRedis = new Redis(REDIS_URL, { maxRetriesPerRequest: null });
     builder = createBuilder({
       db: server.database.db,
@@ -150,6 +153,14 @@ describe('generated permission matrix', () => {
         return { share: w.badLinks.otherConfig };
       case 'anonymous':
         return {};
+      case 'readToken':
+        return { bearer: w.accessTokens.read };
+      case 'buildToken':
+        return { bearer: w.accessTokens.build };
+      case 'otherConfigToken':
+        return { bearer: w.accessTokens.otherConfig };
+      case 'revokedToken':
+        return { bearer: w.accessTokens.revoked };
     }
   };
   const emailOf = (w: World, who: Principal) =>
@@ -189,9 +200,9 @@ describe('generated permission matrix', () => {
         const w = expectation.fresh ? await createWorld(server, `fresh ${route.key}`, people) : world;
         const params = paramValues(w, expectation.params);
         // Refusals first, on a settled database; then the callers that may act.
-        const order = [...PRINCIPALS].sort((a, b) => Number(expectation.outcome(a) === 'allowed') - Number(expectation.outcome(b) === 'allowed'));
+        const order = [...PRINCIPALS].sort((a, b) => Number(outcomeOf(route.key, a) === 'allowed') - Number(outcomeOf(route.key, b) === 'allowed'));
         for (const who of order) {
-          const expected = expectation.outcome(who);
+          const expected = outcomeOf(route.key, who);
           const creds = tokenOf(w, who);
           if (expectation.ownSession && SIGNED_IN.has(who)) {
             creds.bearer = await freshSession(w, who);
@@ -210,7 +221,7 @@ describe('generated permission matrix', () => {
             },
           });
           const url = `${server.url}${fillPath(route.path, params)}${expectation.query ?? ''}`;
-          const before = expected === 'allowed' ? null : (known ?? (await fingerprint()));
+          const before: string | null = expected === 'allowed' ? null : (known ?? (await fingerprint()));
           known = null;
           const res = await fetch(url, { method: route.method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
           const text = await res.text();

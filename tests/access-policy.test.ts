@@ -2,7 +2,7 @@
  * The access policy without a database: every role against every action, authorship of a
  * comment, links (expired, revoked, snapshot, another configuration's), sessions, the stronger of
  * membership and link with its expiry, and the one mapping from a denial to a status or close
- * code. The REST answers for every route are in tests/access-permission-matrix.test.ts; the live
+ * code, and personal access tokens (scopes, restriction). The REST answers for every route are in tests/access-permission-matrix.test.ts; the live
  * re-decisions in tests/access-live-decisions.test.ts.
  */
 import { describe, expect, it } from 'vitest';
@@ -23,10 +23,12 @@ import {
   type MemberPrincipal,
   type Principal,
   type ShareLinkGuestPrincipal,
+  type TokenPrincipal,
 } from '../server/access/policy.ts';
 import type { ShareLink } from '../server/auth/access-store.ts';
 import { CloseCode } from '../shared/protocol.ts';
 import { ROLES, type Role } from '../shared/roles.ts';
+import { TOKEN_SCOPES, type TokenScope } from '../shared/token-scopes.ts';
 
 const CONFIG = '11111111-1111-4111-8111-111111111111';
 const OTHER = '22222222-2222-4222-8222-222222222222';
@@ -211,5 +213,62 @@ describe('invalidations between processes', () => {
     expect(scopeOf({ type: 'shareRoleChanged', args: [CONFIG, 'l', 'viewer', null] })).toBeNull();
     expect(scopeOf({ type: 'invalidate', scope: { configId: 42 } })).toBeNull();
     expect(scopeOf(null)).toBeNull();
+  });
+});
+
+describe('personal access tokens', () => {
+  /** What each scope allows, written out by hand (not derived from SCOPE_OF_ACTION). */
+  const BY_SCOPE: Record<TokenScope, Action[]> = {
+    read: ['read'],
+    write: ['comment', 'editOwnComment', 'edit'],
+    build: ['build'],
+    review: ['decide', 'openReview'],
+  };
+  const token = (over: Partial<TokenPrincipal> = {}): TokenPrincipal => ({
+    kind: 'token',
+    tokenId: 'tttttttt-tttt-4ttt-8ttt-tttttttttttt',
+    userId: 'uuuuuuuu-uuuu-4uuu-8uuu-uuuuuuuuuuuu',
+    name: 'Tess',
+    isAdmin: false,
+    scopes: ['read'],
+    configIds: null,
+    expiresAt: NOW + HOUR,
+    link: null,
+    ...over,
+  });
+  const facts = (memberRole: Role | null): AccessFacts => ({ configGone: false, memberRole, session: null, link: null });
+  /** The caller wrote the comment (editOwnComment's condition beyond role and scope). */
+  const own = { comment: { authorId: 'uuuuuuuu-uuuu-4uuu-8uuu-uuuuuuuuuuuu', actorId: 'uuuuuuuu-uuuu-4uuu-8uuu-uuuuuuuuuuuu' } };
+
+  it("allow exactly their scopes' actions, within the owner's role", () => {
+    for (const role of ROLES) {
+      for (const scope of TOKEN_SCOPES) {
+        const allowed = ALL_ACTIONS.filter((action) => decideFor(token({ scopes: [scope] }), CONFIG, action, facts(role), NOW, own).ok);
+        expect({ role, scope, allowed }).toEqual({ role, scope, allowed: BY_SCOPE[scope].filter((a) => EXPECTED[role].includes(a)) });
+      }
+    }
+    // Every scope together still never manages access, review settings or deletes.
+    const all = ALL_ACTIONS.filter((action) => decideFor(token({ scopes: [...TOKEN_SCOPES] }), CONFIG, action, facts('owner'), NOW, own).ok);
+    expect(all).toEqual(['read', 'comment', 'editOwnComment', 'decide', 'edit', 'build', 'openReview']);
+  });
+
+  it('name the missing scope, and answer a restriction or no role like a missing configuration', () => {
+    const refused = decideFor(token(), CONFIG, 'edit', facts('owner'), NOW);
+    expect(refused).toEqual({ ok: false, denial: { reason: 'tokenScope', action: 'edit', scope: 'write' } });
+    expect(!refused.ok && denialResponse(refused.denial)).toMatchObject({ status: 403, code: 'token_scope', details: { missingScope: 'write' } });
+    const never = decideFor(token({ scopes: [...TOKEN_SCOPES] }), CONFIG, 'manageAccess', facts('owner'), NOW);
+    expect(!never.ok && denialResponse(never.denial)).toMatchObject({ status: 403, code: 'token_scope', details: { missingScope: null } });
+    // A lower role is the role's refusal, whatever the scopes.
+    expect(decideFor(token({ scopes: ['write'] }), CONFIG, 'edit', facts('viewer'), NOW)).toMatchObject({ ok: false, denial: { reason: 'roleTooLow' } });
+    for (const [principal, role] of [
+      [token({ configIds: [OTHER] }), 'owner'],
+      [token(), null],
+      [token({ expiresAt: NOW }), 'owner'],
+    ] as const) {
+      const d = decideFor(principal, CONFIG, 'read', facts(role), NOW);
+      expect(!d.ok && denialResponse(d.denial).status).toBe(404);
+    }
+    expect(decideFor(token({ configIds: [CONFIG] }), CONFIG, 'read', facts('viewer'), NOW)).toMatchObject({ ok: true, grant: { role: 'viewer', expiresAt: NOW + HOUR } });
+    expect(personIdOf(token())).toBe('uuuuuuuu-uuuu-4uuu-8uuu-uuuuuuuuuuuu');
   });
 });

@@ -213,6 +213,23 @@ describe('the boardroom CLI', () => {
     expect(bad.err).toMatch(/401/);
   });
 
+  it('works with a personal access token, within its scopes: a read-only token may not build (exit 3)', async () => {
+    const expiresAt = new Date(Date.now() + 24 * 3600 * 1000).toISOString();
+    const made = await server.api('/api/tokens', { method: 'POST', body: JSON.stringify({ name: 'ci read', scopes: ['read'], expiresAt }) });
+    expect(made.status).toBe(201);
+    const { token } = (await made.json()) as { token: string };
+    const tokenHome = path.join(tmp, 'token-home');
+    const env = { BOARDROOM_CONFIG_DIR: tokenHome };
+    const login = await cli(['login', '--url', server.url, '--token-stdin'], { env, stdin: `${token}\n` });
+    expect(login.code).toBe(0);
+    const me = JSON.parse((await cli(['whoami', '--json'], { env })).out) as { user: { email: string } };
+    expect(me.user.email).toBe(server.owner.user.email);
+    expect((await cli(['validate', configId], { env })).code).toBe(0);
+    const build = await cli(['build', configId], { env });
+    expect(build.code).toBe(3);
+    expect(build.err).toContain('token_scope');
+  });
+
   it('runs as a process through bin/boardroom.mjs, with usage errors exiting 2', async () => {
     const run = promisify(execFile);
     const env = { ...process.env, BOARDROOM_URL: server.url, BOARDROOM_TOKEN: server.token, BOARDROOM_CONFIG_DIR: path.join(tmp, 'nowhere') };

@@ -14,7 +14,11 @@
  *   allowed when the principal's role there may do `action` (shared/roles.ts), else 403 with a
  *   lower role, 404 with a credential that gives no role (existence is not revealed), 401 with no
  *   credential at all.
- * - `signedIn()`: any signed-in account; 401 for share-link guests and no credential.
+ * - `signedIn()`: any signed-in account; 401 for share-link guests and no credential; 403 for a
+ *   personal access token unless `tokens: <scope>` lets tokens with that scope in.
+ * - Token principals (the owner's personal access tokens) hold the owner's role capped by their
+ *   scopes (`SCOPE_OF_ACTION`, shared/token-scopes.ts) and restriction; a revoked token gets 401 on
+ *   every `/api` route (`outcomeOf`).
  * - `anyone()`: every principal gets the allowed answer (public routes, or the credential is in
  *   the path as with `/api/shares/:token`).
  * - `sameForAll(status)`: every principal gets `status` (a disabled feature, a plain GET on the
@@ -33,6 +37,7 @@
  * `paramValues`.
  */
 import { can, type Action, type Role } from '../shared/roles.ts';
+import { SCOPE_OF_ACTION, type TokenScope } from '../shared/token-scopes.ts';
 
 export const PRINCIPALS = [
   'owner',
@@ -47,6 +52,13 @@ export const PRINCIPALS = [
   'revokedLink',
   'otherConfigLink',
   'anonymous',
+  // Personal access tokens of the owner (Authorization: Bearer brt_…): four, not one per
+  // scope × role, to keep this file's run time (the policy's scope table is unit-tested in
+  // tests/access-policy.test.ts).
+  'readToken',
+  'buildToken',
+  'otherConfigToken',
+  'revokedToken',
 ] as const;
 export type Principal = (typeof PRINCIPALS)[number];
 
@@ -64,7 +76,22 @@ export const ROLE_OF: Record<Principal, Role | null> = {
   revokedLink: null,
   otherConfigLink: null,
   anonymous: null,
+  // A token holds its owner's role, capped by its scopes (TOKEN_SCOPES_OF).
+  readToken: 'owner',
+  buildToken: 'owner',
+  otherConfigToken: null,
+  revokedToken: null,
 };
+
+/** The scopes of each token principal; a token principal that holds a role is capped by them. */
+export const TOKEN_SCOPES_OF: Partial<Record<Principal, readonly TokenScope[]>> = {
+  readToken: ['read'],
+  buildToken: ['read', 'build'],
+  /** Every scope, restricted to another configuration. */
+  otherConfigToken: ['read', 'write', 'build', 'review'],
+  revokedToken: ['read', 'write', 'build', 'review'],
+};
+const isToken = (who: Principal) => who in TOKEN_SCOPES_OF;
 /** Principals that are a signed-in account (the others are link guests or nobody). */
 export const SIGNED_IN: ReadonlySet<Principal> = new Set(['owner', 'editor', 'commenter', 'viewer', 'stranger']);
 
@@ -86,6 +113,10 @@ export interface RequestShape {
   ownSession?: boolean;
   /** Overrides for path parameters (by name). */
   params?: Record<string, string>;
+  /** What a (valid) personal access token gets: `'refused'` (403 `token_not_allowed`: account
+   * routes), or the scope a non-configuration route needs (`GET /api/configs`: read). Default:
+   * refused for `signedIn()`, allowed for `anyone()`. */
+  tokens?: 'refused' | 'any' | TokenScope;
 }
 
 export interface Expectation extends RequestShape {
@@ -94,23 +125,40 @@ export interface Expectation extends RequestShape {
 }
 
 export function config(action: Action, shape: RequestShape = {}): Expectation {
+  const scope = SCOPE_OF_ACTION[action];
   return {
     ...shape,
-    rule: `role ≥ ${action}`,
+    rule: `role ≥ ${action}${scope ? `, token: ${scope}` : ', no token'}`,
     outcome(who) {
       const role = ROLE_OF[who];
-      if (role) return can(role, action) ? 'allowed' : 403;
+      if (role) return can(role, action) && (!isToken(who) || (scope !== null && TOKEN_SCOPES_OF[who]!.includes(scope))) ? 'allowed' : 403;
       return who === 'anonymous' ? 401 : 404;
     },
   };
 }
 
+/** What a valid token principal gets on a route that is not about one configuration. */
+function tokenOutcome(who: Principal, tokens: RequestShape['tokens']): Outcome {
+  if (!tokens || tokens === 'refused') return 403;
+  if (tokens === 'any') return 'allowed';
+  return TOKEN_SCOPES_OF[who]!.includes(tokens) ? 'allowed' : 403;
+}
+
 export function signedIn(shape: RequestShape = {}): Expectation {
-  return { ...shape, rule: 'signed in', outcome: (who) => (SIGNED_IN.has(who) ? 'allowed' : 401) };
+  const tokens = shape.tokens ?? 'refused';
+  return {
+    ...shape,
+    rule: tokens === 'refused' ? 'signed in, no token' : `signed in, token: ${tokens}`,
+    outcome: (who) => (isToken(who) ? tokenOutcome(who, tokens) : SIGNED_IN.has(who) ? 'allowed' : 401),
+  };
 }
 
 export function anyone(shape: RequestShape = {}): Expectation {
-  return { ...shape, rule: 'anyone', outcome: () => 'allowed' };
+  return {
+    ...shape,
+    rule: shape.tokens === 'refused' ? 'anyone, no token' : 'anyone',
+    outcome: (who) => (isToken(who) && shape.tokens ? tokenOutcome(who, shape.tokens) : 'allowed'),
+  };
 }
 
 export function sameForAll(status: number, why: string, shape: RequestShape = {}): Expectation {
@@ -118,6 +166,13 @@ export function sameForAll(status: number, why: string, shape: RequestShape = {}
 }
 
 const json = (value: unknown) => () => value;
+
+/** The expected answer for `who` on the route `key`: the route's rule, except that a revoked
+ * (expired, unknown) token is refused with 401 on every `/api` route before any rule applies. */
+export function outcomeOf(key: string, who: Principal): Outcome {
+  if (who === 'revokedToken' && key.split(' ')[1].startsWith('/api/')) return 401;
+  return EXPECTATIONS[key].outcome(who);
+}
 
 export const EXPECTATIONS: Record<string, Expectation> = {
   'GET /metrics': sameForAll(401, 'only with METRICS_TOKEN (no principal holds it)'),
@@ -130,9 +185,10 @@ export const EXPECTATIONS: Record<string, Expectation> = {
   'GET /sync/:configId/:docName': sameForAll(426, 'WebSocket endpoint for a declared document (`main` here); see the sync table', { params: { docName: 'main' } }),
   'GET /api/auth/github': sameForAll(404, 'GitHub sign-in not configured here'),
   'GET /api/auth/github/callback': sameForAll(404, 'GitHub sign-in not configured here'),
-  'POST /api/auth/signup': anyone({ ok: [201], body: (who, { unique }) => ({ email: `${who}.${unique}@signup.test`, name: who, password: 'correct horse battery' }) }),
-  'POST /api/auth/login': anyone({ body: (_who, { world }) => ({ email: world.strangerEmail, password: 'correct horse battery' }) }),
-  'POST /api/auth/logout': anyone({ ownSession: true }),
+  // Sessions are people's: a request with a personal access token never signs up, in or out.
+  'POST /api/auth/signup': anyone({ ok: [201], tokens: 'refused', body: (who, { unique }) => ({ email: `${who}.${unique}@signup.test`, name: who, password: 'correct horse battery' }) }),
+  'POST /api/auth/login': anyone({ tokens: 'refused', body: (_who, { world }) => ({ email: world.strangerEmail, password: 'correct horse battery' }) }),
+  'POST /api/auth/logout': anyone({ ownSession: true, tokens: 'refused' }),
   // GitHub is not configured on the matrix server: a signed-in caller reaches the route, which says so.
   'POST /api/auth/github/link': signedIn({ ok: [404], body: json({}) }),
   'POST /api/invitations/lookup': anyone({ body: (_who, { world }) => ({ token: world.pendingInvitationToken }) }),
@@ -140,7 +196,7 @@ export const EXPECTATIONS: Record<string, Expectation> = {
   'POST /api/invitations/accept': signedIn({ fresh: true, body: async (_who, ctx) => ({ token: await ctx.newInvitationToken() }) }),
   'DELETE /api/configs/:id/invitations/:invitationId': config('manageAccess'),
   'GET /api/auth/providers': anyone(),
-  'GET /api/auth/me': signedIn(),
+  'GET /api/auth/me': signedIn({ tokens: 'any' }),
   'GET /api/configs/:id/members': config('manageAccess'),
   'POST /api/configs/:id/members': config('manageAccess', { ok: [201], body: (who, { unique }) => ({ email: `${who}.${unique}@invited.test`, role: 'viewer' }) }),
   'PATCH /api/configs/:id/members/:userId': config('manageAccess', { body: json({ role: 'commenter' }) }),
@@ -173,7 +229,8 @@ export const EXPECTATIONS: Record<string, Expectation> = {
   'PATCH /api/configs/:id/data': config('edit', { body: json({ VENDOR: 'Matrix' }) }),
   'POST /api/configs/import': signedIn({ ok: [201], body: (who) => ({ name: `imported by ${who}`, data: {} }) }),
   'GET /api/configs/:id/export': config('read', { query: '?format=conf' }),
-  'GET /api/configs': signedIn(),
+  'GET /api/configs': signedIn({ tokens: 'read' }),
+  // Making configurations takes the write scope and a token not restricted to some (none here has both).
   'POST /api/configs': signedIn({ ok: [201], body: (who) => ({ name: `made by ${who}` }) }),
   'GET /api/configs/:id': config('read'),
   'PATCH /api/configs/:id': config('edit', { body: (who) => ({ name: `renamed by ${who}` }) }),
@@ -201,6 +258,11 @@ export const EXPECTATIONS: Record<string, Expectation> = {
   'GET /api/configs/:id/approval': config('read'),
   'GET /api/configs/:id/settings': config('read'),
   'PUT /api/configs/:id/settings': config('configureReview', { body: json({ requireApproval: false }) }),
+  // Personal access tokens: a session's own (a token cannot mint, see or revoke tokens).
+  'GET /api/tokens': signedIn(),
+  'POST /api/tokens': signedIn({ ok: [201], body: (who) => ({ name: `made by ${who}`, scopes: ['read'], expiresAt: new Date(Date.now() + 86_400_000).toISOString() }) }),
+  // An unknown token id (the param is a fresh uuid): "unknown token". tests/access-tokens.test.ts revokes real ones.
+  'DELETE /api/tokens/:tokenId': signedIn({ ok: [404] }),
   'GET /api/layout': signedIn(),
   'PUT /api/layout': signedIn({ ok: [204], body: json({ layout: { root: { type: 'row' } } }) }),
   // The built client's pages: public shells; what they show comes through the routes above.
@@ -210,12 +272,15 @@ export const EXPECTATIONS: Record<string, Expectation> = {
   'GET /login': anyone(),
   'GET /signup': anyone(),
   'GET /i/:token': anyone(),
+  'GET /account': anyone(),
 };
 
 /** The sync endpoint, per principal: may it read the document, and are its edits kept? */
 export type SyncOutcome = 'write' | 'read-only' | { close: number };
 
 export function syncOutcome(who: Principal, codes: { unauthorized: number; notFound: number }): SyncOutcome {
+  // Tokens are for REST: the socket refuses them like a missing credential (with a reason).
+  if (isToken(who)) return { close: codes.unauthorized };
   const role = ROLE_OF[who];
   if (role) return can(role, 'edit') ? 'write' : 'read-only';
   return { close: who === 'anonymous' ? codes.unauthorized : codes.notFound };

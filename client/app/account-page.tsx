@@ -1,6 +1,8 @@
-/** Sign in and sign up: a small form, errors as the server words them, then back where you were. */
+/** Sign in and sign up: a small form, errors as the server words them, then back where you were.
+ * Signed in, `/account` is your account: who you are and your access tokens for scripts. */
 import { createResource, createSignal, Show, type JSX } from 'solid-js';
 import { ApiRequestError, type Api, type User } from './api.ts';
+import { TokensSection } from './tokens-section.tsx';
 
 /** Why GitHub sign-in or linking was refused (`/login?error=<code>`, server/auth/github-routes.ts).
  * Only known codes are shown, in our words: text from the URL never reaches the page. */
@@ -106,6 +108,31 @@ export function AccountPage(props: { api: Api; mode: 'login' | 'signup'; next: s
           </a>
         </p>
       </form>
+    </div>
+  );
+}
+
+/** `/account`: the signed-in person's account page. */
+export function AccountSettingsPage(props: { api: Api; user: User; onHome: () => void }): JSX.Element {
+  return (
+    <div class="account-page account-page--settings">
+      <main class="account-card account-card--wide" aria-labelledby="account-settings-title">
+        <a
+          class="link"
+          href="/"
+          onClick={(event) => {
+            event.preventDefault();
+            props.onHome();
+          }}
+        >
+          ← Back to Boardroom
+        </a>
+        <h1 id="account-settings-title">Your account</h1>
+        <p class="muted" data-testid="account-identity">
+          {props.user.name} · {props.user.email}
+        </p>
+        <TokensSection api={props.api} />
+      </main>
     </div>
   );
 }

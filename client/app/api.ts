@@ -9,6 +9,7 @@ import { createAccessApi, type AccessApi } from './access-api.ts';
 import { createBuildApi, type BuildApi } from './build-api.ts';
 import { createHistoryApi, type HistoryApi } from '../history/history-api.ts';
 import { createReviewApi, type ReviewApi } from '../review/review-api.ts';
+import { createTokensApi, type TokensApi } from './tokens-api.ts';
 
 export interface ConfigSummary {
   id: string;
@@ -138,6 +139,8 @@ export interface Api {
   review: ReviewApi;
   /** The userpatches tree's uploads and downloads (text files live in the document). */
   files: FilesApi;
+  /** Your personal access tokens for scripts (the account page). */
+  tokens: TokensApi;
 }
 
 /** One REST call relative to the API's base, with the share token when there is one. */
@@ -230,5 +233,6 @@ export function createApi(base = '', shareToken?: string): Api {
     history: createHistoryApi(call),
     review: createReviewApi(call),
     files: createFilesApi(base, shareToken),
+    tokens: createTokensApi(call),
   };
 }

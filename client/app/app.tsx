@@ -4,7 +4,7 @@
  */
 import { createMemo, createSignal, Match, onCleanup, onMount, Switch, type JSX } from 'solid-js';
 import { createApi, type User } from './api.ts';
-import { AccountPage } from './account-page.tsx';
+import { AccountPage, AccountSettingsPage } from './account-page.tsx';
 import { parseRoute, type Route } from './routes.ts';
 import { InvitationPage } from './invitation-page.tsx';
 import { ShareGate } from './share-gate.tsx';
@@ -89,6 +89,9 @@ export function App(): JSX.Element {
       </Match>
       <Match when={invitation()}>
         {(token) => <InvitationPage api={api} token={token()} user={user()} navigate={navigate} />}
+      </Match>
+      <Match when={route().name === 'settings' && user()}>
+        {(u) => <AccountSettingsPage api={api} user={u()} onHome={() => navigate('/')} />}
       </Match>
       <Match when={route().name === 'account' || !user()}>
         <AccountPage

@@ -1,12 +1,13 @@
 /** The app's URLs: `/` (start), `/c/:configId` (a configuration), `/s/:token` (a share link),
- * `/i/:token` (an invitation). */
+ * `/i/:token` (an invitation), `/account` (your account: access tokens). */
 
 export type Route =
   | { name: 'home' }
   | { name: 'config'; configId: string }
   | { name: 'share'; token: string }
   | { name: 'invitation'; token: string }
-  | { name: 'account'; page: 'login' | 'signup' };
+  | { name: 'account'; page: 'login' | 'signup' }
+  | { name: 'settings' };
 
 export function parseRoute(pathname: string): Route {
   const config = /^\/c\/([^/]+)\/?$/.exec(pathname);
@@ -16,6 +17,7 @@ export function parseRoute(pathname: string): Route {
   const invitation = /^\/i\/([^/]+)\/?$/.exec(pathname);
   // Tokens are base64url: nothing to decode (and a malformed escape must not break the page).
   if (invitation) return { name: 'invitation', token: invitation[1] };
+  if (pathname === '/account' || pathname === '/account/') return { name: 'settings' };
   if (pathname === '/login' || pathname === '/signup') return { name: 'account', page: pathname.slice(1) as 'login' | 'signup' };
   return { name: 'home' };
 }

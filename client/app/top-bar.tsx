@@ -23,6 +23,8 @@ export function TopBar(props: {
   onShare: () => void;
   onHome: () => void;
   onSignOut: () => void;
+  /** Opens the account page (access tokens). */
+  onAccount: () => void;
   /** Present when GitHub sign-in exists: links it to this account (an explicit act, never by email). */
   onLinkGithub?: () => void;
 }): JSX.Element {
@@ -100,7 +102,18 @@ export function TopBar(props: {
       <Show when={props.user} fallback={<a class="button button--small" href={`/login?next=${encodeURIComponent(location.pathname)}`}>Sign in</a>}>
         {(user) => (
           <span class="user-chip">
-            <span class="user-name" title={user().email}>{user().name}</span>
+            <a
+              class="user-name link"
+              href="/account"
+              title={`${user().email}: your account and access tokens`}
+              data-testid="account-link"
+              onClick={(event) => {
+                event.preventDefault();
+                props.onAccount();
+              }}
+            >
+              {user().name}
+            </a>
             <Show when={props.onLinkGithub}>
               {(link) => (
                 <button type="button" class="button button--small" title="Sign in with GitHub to this account from now on" onClick={() => link()()} data-testid="link-github">

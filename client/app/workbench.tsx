@@ -171,6 +171,7 @@ export function Workbench(props: WorkbenchProps): JSX.Element {
         onShare={() => setSharing(true)}
         onHome={goHome}
         onSignOut={props.onSignOut}
+        onAccount={() => props.navigate('/account')}
         onLinkGithub={githubOffered() ? () => void linkGithub() : undefined}
       />
       <div class="app-banners">

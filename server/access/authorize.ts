@@ -24,6 +24,7 @@ import {
   type Principal,
   type Role,
   type ShareLinkGuestPrincipal,
+  type TokenPrincipal,
 } from './policy.ts';
 
 export interface AuthorizeDeps {
@@ -32,7 +33,7 @@ export interface AuthorizeDeps {
 
 /** An allowed request: who, what they hold, and (for code that records people) session and link. */
 export interface Access {
-  principal: MemberPrincipal | ShareLinkGuestPrincipal;
+  principal: MemberPrincipal | ShareLinkGuestPrincipal | TokenPrincipal;
   grant: Grant;
   role: Role;
   session: Session | null;
@@ -42,10 +43,16 @@ export interface Access {
 
 /** Who the credentials of a request name. A share token is resolved here, once per request. */
 export async function principalOf(deps: AuthorizeDeps, actor: Actor, guest?: { id: string; name: string }): Promise<Principal> {
+  if (actor.token) return tokenPrincipal(actor);
   const link = actor.shareToken ? await deps.access.resolveShare(actor.shareToken) : null;
   if (actor.session) return memberPrincipal(actor.session, link);
   if (link) return { kind: 'shareLinkGuest', link, guestId: guest?.id ?? null, guestName: guest?.name ?? null };
   return { kind: 'anonymous', presented: actor.shareToken !== null };
+}
+
+function tokenPrincipal(actor: Actor): TokenPrincipal {
+  const { id, user, scopes, configIds, expiresAt } = actor.token!;
+  return { kind: 'token', tokenId: id, userId: user.id, name: user.name, isAdmin: user.isAdmin, scopes, configIds, expiresAt: expiresAt.getTime(), link: null };
 }
 
 /** What Postgres says about `principal` on `configId` (the member's role; the link and session
@@ -54,7 +61,8 @@ async function factsFor(deps: AuthorizeDeps, principal: Principal, configId: str
   const link = principal.kind === 'anonymous' ? null : principal.link;
   return {
     configGone: false,
-    memberRole: principal.kind === 'member' ? await deps.access.memberRole(configId, { id: principal.userId, isAdmin: principal.isAdmin }) : null,
+    memberRole:
+      principal.kind === 'member' || principal.kind === 'token' ? await deps.access.memberRole(configId, { id: principal.userId, isAdmin: principal.isAdmin }) : null,
     session: principal.kind === 'member' ? { expiresAt: principal.sessionExpiresAt, revoked: false } : null,
     link: link ? linkFacts(link) : null,
   };
@@ -66,11 +74,11 @@ export async function authorize(deps: AuthorizeDeps, principal: Principal, confi
 }
 
 export function denialError(denial: Denial): ApiError {
-  const { status, code, message } = denialResponse(denial);
-  return new ApiError(status, code, message);
+  const { status, code, message, details } = denialResponse(denial);
+  return new ApiError(status, code, message, details);
 }
 
-function accessOf(principal: MemberPrincipal | ShareLinkGuestPrincipal, grant: Grant, session: Session | null): Access {
+function accessOf(principal: MemberPrincipal | ShareLinkGuestPrincipal | TokenPrincipal, grant: Grant, session: Session | null): Access {
   const link = principal.link;
   return { principal, grant, role: grant.role, session, share: link && grant.linkId === link.id ? link : null };
 }
@@ -81,7 +89,7 @@ export async function requireAction(deps: AuthorizeDeps, actor: Actor, configId:
   const principal = await principalOf(deps, actor);
   const decision = await authorize(deps, principal, configId, action, context);
   if (!decision.ok) throw denialError(decision.denial);
-  return accessOf(principal as MemberPrincipal | ShareLinkGuestPrincipal, decision.grant, actor.session);
+  return accessOf(principal as MemberPrincipal | ShareLinkGuestPrincipal | TokenPrincipal, decision.grant, actor.session);
 }
 
 /** A further action by a caller already let in (e.g. `editOwnComment` once the comment is
@@ -93,3 +101,6 @@ export function requireAlso(access: Access, action: Action, context?: DecisionCo
 
 /** The person id a REST caller is recorded under (history, comments, reviews). */
 export const actorIdOf = (access: Access): string => personIdOf(access.principal);
+
+/** The account an allowed request acts for (a member, or a token's owner); null for a guest. */
+export const accountIdOf = (access: Access): string | null => (access.principal.kind === 'shareLinkGuest' ? null : access.principal.userId);

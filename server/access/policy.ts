@@ -7,13 +7,14 @@
  */
 import { CloseCode } from '../../shared/protocol.ts';
 import { ACTIONS, can, roleRank, type Action, type Role } from '../../shared/roles.ts';
+import { SCOPE_OF_ACTION, type TokenScope } from '../../shared/token-scopes.ts';
 import type { ShareLink } from '../auth/access-store.ts';
 import type { Session } from '../auth/accounts.ts';
 
 export type { Action, Role };
 
 /** Who is asking, from the credentials they presented (resolved, never a prefixed string). */
-export type Principal = MemberPrincipal | ShareLinkGuestPrincipal | AnonymousPrincipal;
+export type Principal = MemberPrincipal | ShareLinkGuestPrincipal | TokenPrincipal | AnonymousPrincipal;
 
 /** A signed-in account; `link` is a live link it also presented (the stronger role counts). */
 export interface MemberPrincipal {
@@ -37,6 +38,23 @@ export interface ShareLinkGuestPrincipal {
   guestName: string | null;
 }
 
+/** A script with a personal access token (REST only). It acts as its owner, capped by the
+ * owner's role, the token's scopes and its configuration restriction. Validity (revoked,
+ * expired) was checked when the request presented it (server/tokens/token-store.ts). */
+export interface TokenPrincipal {
+  kind: 'token';
+  tokenId: string;
+  userId: string;
+  name: string;
+  isAdmin: boolean;
+  scopes: readonly TokenScope[];
+  /** null: every configuration the owner can reach. */
+  configIds: readonly string[] | null;
+  /** Epoch ms. */
+  expiresAt: number;
+  link: null;
+}
+
 /** No usable credential. `presented`: a credential came but gives nothing (an unknown, expired or
  * revoked link): that is answered like "not yours" (404), never as "sign in" (401). */
 export interface AnonymousPrincipal {
@@ -54,8 +72,9 @@ export function memberPrincipal(session: Session, link: ShareLink | null): Membe
  * guest `guest:<id>` on a connection and `share:<link id>` over REST. These strings are stored
  * and sent to clients, so their format stays; this is the one place that makes them.
  */
-export function personIdOf(principal: MemberPrincipal | ShareLinkGuestPrincipal): string {
-  if (principal.kind === 'member') return principal.userId;
+export function personIdOf(principal: MemberPrincipal | ShareLinkGuestPrincipal | TokenPrincipal): string {
+  // A token's work is its owner's: history and reviews credit the person.
+  if (principal.kind === 'member' || principal.kind === 'token') return principal.userId;
   return principal.guestId ? `guest:${principal.guestId}` : `share:${principal.link.id}`;
 }
 
@@ -90,6 +109,9 @@ export interface Grant {
   /** Epoch ms when this grant ends by itself: the earliest of the session's and, when the link
    * grants the role, the link's expiry. */
   expiresAt: number | undefined;
+  /** A token's scopes: each action also needs its scope (shared/token-scopes.ts). Absent for
+   * people and links, whose role alone decides. */
+  scopes?: readonly TokenScope[];
 }
 
 /** Why an action is refused. Statuses and close codes for each are below, in one place. */
@@ -103,6 +125,8 @@ export type Denial =
   /** The session that admitted a connection ended (signed out, revoked, expired). */
   | { reason: 'sessionEnded' }
   | { reason: 'roleTooLow'; role: Role; action: Action }
+  /** A token without the scope the action needs (`scope` null: no scope grants it). */
+  | { reason: 'tokenScope'; action: Action; scope: TokenScope | null }
   /** `editOwnComment` by someone other than the comment's author. */
   | { reason: 'notAuthor' };
 
@@ -123,6 +147,12 @@ const active = (link: NonNullable<AccessFacts['link']>, configId: string, now: n
 export function grantFor(principal: Principal, configId: string, facts: AccessFacts, now: number): GrantResult {
   if (principal.kind === 'anonymous') return deny(principal.presented ? { reason: 'noAccess' } : { reason: 'unauthenticated' });
   if (facts.configGone) return deny({ reason: 'configGone' });
+  if (principal.kind === 'token') {
+    // Outside the token's restriction is answered like any configuration it has no role on.
+    if (principal.configIds && !principal.configIds.includes(configId)) return deny({ reason: 'noAccess' });
+    if (!facts.memberRole || principal.expiresAt <= now) return deny({ reason: 'noAccess' });
+    return { ok: true, grant: { role: facts.memberRole, linkId: null, expiresAt: principal.expiresAt, scopes: principal.scopes } };
+  }
   let memberRole: Role | null = null;
   let sessionExpiry: number | undefined;
   if (principal.kind === 'member') {
@@ -139,14 +169,22 @@ export function grantFor(principal: Principal, configId: string, facts: AccessFa
   return { ok: true, grant: { role, linkId: viaLink?.id ?? null, expiresAt: expiries.length > 0 ? Math.min(...expiries) : undefined } };
 }
 
-/** Whether the grant's role allows `action` (the role table alone; fast, for every sync message). */
-export function allows(grant: { role: Role } | null | undefined, action: Action): boolean {
-  return can(grant?.role, action);
+/** Whether the grant's role (and a token's scopes) allow `action`: the tables alone, fast, for
+ * every sync message. */
+export function allows(grant: { role: Role; scopes?: readonly TokenScope[] } | null | undefined, action: Action): boolean {
+  return can(grant?.role, action) && scopeAllows(grant?.scopes, action);
+}
+
+function scopeAllows(scopes: readonly TokenScope[] | undefined, action: Action): boolean {
+  if (!scopes) return true;
+  const needed = SCOPE_OF_ACTION[action];
+  return needed !== null && scopes.includes(needed);
 }
 
 /** May the holder of `grant` do `action`? */
 export function decide(grant: Grant, action: Action, context: DecisionContext = {}): Decision {
-  if (!allows(grant, action)) return deny({ reason: 'roleTooLow', role: grant.role, action });
+  if (!can(grant.role, action)) return deny({ reason: 'roleTooLow', role: grant.role, action });
+  if (!scopeAllows(grant.scopes, action)) return deny({ reason: 'tokenScope', action, scope: SCOPE_OF_ACTION[action] });
   if (action === 'editOwnComment') {
     const comment = context.comment;
     if (!comment || comment.authorId !== comment.actorId) return deny({ reason: 'notAuthor' });
@@ -166,7 +204,7 @@ function deny(denial: Denial): { ok: false; denial: Denial } {
 
 /** The REST answer to a denial. 404 for "not yours" is deliberate: the same answer as for an id
  * that does not exist, so ids are no oracle for what exists. */
-export function denialResponse(denial: Denial): { status: 401 | 403 | 404; code: string; message: string } {
+export function denialResponse(denial: Denial): { status: 401 | 403 | 404; code: string; message: string; details?: unknown } {
   switch (denial.reason) {
     case 'unauthenticated':
       return { status: 401, code: 'unauthorized', message: 'sign in or use a share link' };
@@ -178,6 +216,10 @@ export function denialResponse(denial: Denial): { status: 401 | 403 | 404; code:
       return { status: 403, code: 'forbidden', message: `your role (${denial.role}) may not ${describe(denial.action)} this configuration` };
     case 'notAuthor':
       return { status: 403, code: 'forbidden', message: 'only its author may edit a comment' };
+    case 'tokenScope':
+      return denial.scope
+        ? { status: 403, code: 'token_scope', message: `this token lacks the ${denial.scope} scope (needed to ${describe(denial.action)} this configuration)`, details: { missingScope: denial.scope, action: denial.action } }
+        : { status: 403, code: 'token_scope', message: `no token may ${describe(denial.action)} a configuration; sign in to do that`, details: { missingScope: null, action: denial.action } };
   }
 }
 

@@ -4,7 +4,7 @@
  */
 import { Hono, type Context } from 'hono';
 import { normalizeEmail, type Accounts, type User } from './accounts.ts';
-import { colorFor, requireSession, type AppEnv } from './actor.ts';
+import { colorFor, refuseToken, requireSession, type AppEnv } from './actor.ts';
 import { clearSessionCookie, issueSessionCookie } from './session-cookie.ts';
 import type { LoginThrottle } from './login-throttle.ts';
 import { HasherBusyError, type PasswordHasher } from './password-hasher.ts';
@@ -60,7 +60,10 @@ export function authRoutes(deps: AuthRouteDeps): Hono<AppEnv> {
     return c.json({ user: publicUser(user), token }, status);
   };
 
+  // Sessions are made and ended by people, not scripts: a request carrying a personal access
+  // token never signs up, signs in or out (security.md, "Personal access tokens").
   app.post('/signup', async (c) => {
+    refuseToken(c.get('actor'));
     const body = await readJsonObject(c);
     const email = normalizeEmail(field(body, 'email', MAX_EMAIL_LENGTH, 3));
     if (!EMAIL_RE.test(email)) {
@@ -84,6 +87,7 @@ export function authRoutes(deps: AuthRouteDeps): Hono<AppEnv> {
   });
 
   app.post('/login', async (c) => {
+    refuseToken(c.get('actor'));
     const body = await readJsonObject(c);
     const email = normalizeEmail(field(body, 'email', MAX_EMAIL_LENGTH, 3));
     const password = field(body, 'password', PASSWORD_MAX_LENGTH);
@@ -101,6 +105,8 @@ export function authRoutes(deps: AuthRouteDeps): Hono<AppEnv> {
   });
 
   app.post('/logout', async (c) => {
+    // A token has no session to end; revoking it is the account page's (DELETE /api/tokens/:id).
+    refuseToken(c.get('actor'));
     const session = c.get('actor').session;
     if (session) {
       await deps.accounts.revokeSession(session.id);
@@ -112,6 +118,14 @@ export function authRoutes(deps: AuthRouteDeps): Hono<AppEnv> {
 
   app.get('/providers', (c) => c.json(deps.providers));
 
-  app.get('/me', (c) => c.json({ user: publicUser(requireSession(c.get('actor')).user) }));
+  // Also for a personal access token: a script asks whose token it holds and what it may do
+  // (`boardroom whoami`); nothing here is more than the token's own holder already knows.
+  app.get('/me', (c) => {
+    const { token } = c.get('actor');
+    if (token) {
+      return c.json({ user: publicUser(token.user), token: { id: token.id, scopes: token.scopes, configIds: token.configIds, expiresAt: token.expiresAt.toISOString() } });
+    }
+    return c.json({ user: publicUser(requireSession(c.get('actor')).user) });
+  });
   return app;
 }

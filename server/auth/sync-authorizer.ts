@@ -9,6 +9,7 @@ import type { AuthorizeSync } from '../ws-transport.ts';
 import type { AccessStore } from './access-store.ts';
 import type { Accounts } from './accounts.ts';
 import type { OriginPolicy } from '../request-trust/origin-policy.ts';
+import { isAccessTokenText } from '../tokens/token-secret.ts';
 import { authorize, principalOf } from '../access/authorize.ts';
 import { admissionClose, personIdOf, type Grant, type MemberPrincipal, type ShareLinkGuestPrincipal } from '../access/policy.ts';
 import type { ConnectionPrincipal } from '../sync/connection.ts';
@@ -20,6 +21,10 @@ export interface SyncAuthorizerDeps {
   /** Origins whose pages may open a socket with the session cookie. */
   originPolicy?: OriginPolicy;
 }
+
+/** The close for a personal access token on the sync endpoint: 4401 (what the stock provider
+ * treats as "no credential"), with a reason that says why. */
+export const TOKEN_REFUSED = { code: CloseCode.unauthorized.code, reason: 'personal access tokens are for the REST API; sign in to sync' };
 
 export function createSyncAuthorizer(deps: SyncAuthorizerDeps): AuthorizeSync {
   return async (request) => {
@@ -38,6 +43,10 @@ export function createSyncAuthorizer(deps: SyncAuthorizerDeps): AuthorizeSync {
     if (deps.originPolicy && origin && sessionCredential(credentials)?.via === 'cookie' && !deps.originPolicy.allows(origin)) {
       return { ok: false, close: CloseCode.crossOrigin };
     }
+    // Personal access tokens are for REST: a socket outlives the per-request check that makes a
+    // revoke or an expiry take effect at once, and `?token=` lands in proxy logs.
+    const presented = sessionCredential(credentials);
+    if (presented && isAccessTokenText(presented.token)) return { ok: false, close: TOKEN_REFUSED };
     const actor = await actorFrom(credentials, deps.accounts);
     // randomUUID draws from a cached pool: no system call per connection (used only for guests).
     const guest = { id: randomUUID(), name: sanitizeGuestName(url.searchParams.get('name') ?? undefined) };

@@ -20,8 +20,8 @@ import { expandTargetsYaml, TargetsFileError, type TargetVars } from '../../shar
 import { configSchema, SCHEMA_VERSION } from '../../shared/schema/index.ts';
 import { isUuid } from '../../shared/uuid.ts';
 import { validateConfig } from '../../shared/validation/index.ts';
-import { authorize, denialError, principalOf, requireAction } from '../access/authorize.ts';
-import type { AppEnv } from '../auth/actor.ts';
+import { accountIdOf, authorize, denialError, principalOf, requireAction } from '../access/authorize.ts';
+import { actorUserId, type AppEnv } from '../auth/actor.ts';
 import { ApiError, notFound, readJsonObject, unprocessable } from '../http-errors.ts';
 import { gateHashOf, mapBuildError, queueUnavailable, requireGate, type BuildRouteDeps } from './routes.ts';
 
@@ -133,12 +133,12 @@ export function matrixRoutes(deps: MatrixRouteDeps): Hono<AppEnv> {
    * of a configuration the caller cannot read is answered as one that does not exist. */
   const matrixFor = async (c: Context<AppEnv>, action: 'read' | 'build') => {
     const actor = c.get('actor');
-    if (!actor.session && !actor.shareToken) throw new ApiError(401, 'unauthorized', 'sign in or use a share link');
+    if (!actor.session && !actor.shareToken && !actor.token) throw new ApiError(401, 'unauthorized', 'sign in or use a share link');
     const matrixId = c.req.param('matrixId') ?? '';
     const found = isUuid(matrixId) ? await matrixConfigId(ctx().db, matrixId) : null;
     if (!found) throw notFound('matrix');
     const decision = await authorize(deps, await principalOf(deps, actor), found.configId, action);
-    if (!decision.ok) throw decision.denial.reason === 'roleTooLow' ? denialError(decision.denial) : notFound('matrix');
+    if (!decision.ok) throw decision.denial.reason === 'roleTooLow' || decision.denial.reason === 'tokenScope' ? denialError(decision.denial) : notFound('matrix');
     return { matrixId, ...found };
   };
   const positionOf = (c: Context<AppEnv>): number => {
@@ -176,7 +176,7 @@ export function matrixRoutes(deps: MatrixRouteDeps): Hono<AppEnv> {
       contentHash: hash,
       origin,
       targets,
-      requestedBy: access.session?.user.id ?? null,
+      requestedBy: accountIdOf(access),
     }).catch(mapBuildError);
     deps.onBuildRequest?.('matrix');
     return c.json({ ...result.matrix, deduplicated: result.deduplicated, skipped }, 202);
@@ -204,7 +204,7 @@ export function matrixRoutes(deps: MatrixRouteDeps): Hono<AppEnv> {
   const retry = async (c: Context<AppEnv>, cell: (c: Context<AppEnv>) => number | 'all') => {
     const { matrixId, configId } = await matrixFor(c, 'build');
     const position = cell(c);
-    const requestedBy = c.get('actor').session?.user.id ?? null;
+    const requestedBy = actorUserId(c.get('actor'));
     const result = await retryMatrixCells(service(), matrixId, position, {
       requestedBy,
       // A retry builds again: the same permission as a new build, for each build it repeats.

@@ -15,8 +15,8 @@ import { getArtifact, getBuild, getBuildSnapshot, listBuilds, readBuildLog } fro
 import { SCHEMA_VERSION } from '../../shared/schema/index.ts';
 import { validateConfig } from '../../shared/validation/index.ts';
 import type { AccessStore } from '../auth/access-store.ts';
-import { authorize, denialError, principalOf, requireAction } from '../access/authorize.ts';
-import type { AppEnv } from '../auth/actor.ts';
+import { accountIdOf, authorize, denialError, principalOf, requireAction } from '../access/authorize.ts';
+import { actorUserId, type AppEnv } from '../auth/actor.ts';
 import { isUuid } from '../../shared/uuid.ts';
 import type { BuildsContext } from './builds-context.ts';
 import { ApiError, notFound, readJsonObject, unprocessable } from '../http-errors.ts';
@@ -89,13 +89,13 @@ export function buildRoutes(deps: BuildRouteDeps): Hono<AppEnv> {
    */
   const buildFor = async (c: Context<AppEnv>, action: 'read' | 'build') => {
     const actor = c.get('actor');
-    if (!actor.session && !actor.shareToken) throw new ApiError(401, 'unauthorized', 'sign in or use a share link');
+    if (!actor.session && !actor.shareToken && !actor.token) throw new ApiError(401, 'unauthorized', 'sign in or use a share link');
     const buildId = c.req.param('buildId') ?? '';
     const build = isUuid(buildId) ? await getBuild(ctx().db, buildId) : null;
     if (!build) throw notFound('build');
     const decision = await authorize(deps, await principalOf(deps, actor), build.configId, action);
     // Only a lower role is told apart: anything else is "no such build".
-    if (!decision.ok) throw decision.denial.reason === 'roleTooLow' ? denialError(decision.denial) : notFound('build');
+    if (!decision.ok) throw decision.denial.reason === 'roleTooLow' || decision.denial.reason === 'tokenScope' ? denialError(decision.denial) : notFound('build');
     return build;
   };
 
@@ -139,10 +139,10 @@ export function buildRoutes(deps: BuildRouteDeps): Hono<AppEnv> {
       schemaVersion: SCHEMA_VERSION,
       contentHash: hash,
       force: body.force === true,
-      requestedBy: access.session?.user.id ?? null,
+      requestedBy: accountIdOf(access),
     }).catch(mapBuildError);
     if (!result.deduplicated) {
-      await deps.gate.accepted?.({ configId: id, buildId: result.id, contentHash: hash, configJson, yjsState, userId: access.session?.user.id ?? null });
+      await deps.gate.accepted?.({ configId: id, buildId: result.id, contentHash: hash, configJson, yjsState, userId: accountIdOf(access) });
     }
     return { ...result, contentHash: hash, warnings: validation.warnings };
   }
@@ -210,7 +210,7 @@ export function buildRoutes(deps: BuildRouteDeps): Hono<AppEnv> {
     const build = await buildFor(c, 'build');
     // A retry builds the same frozen content again: it needs the same permission as a new build.
     await requireMayStart(build.configId, gateHashOf(build));
-    const requestedBy = c.get('actor').session?.user.id ?? null;
+    const requestedBy = actorUserId(c.get('actor'));
     return c.json(await retryBuild(service(), build.id, { requestedBy }).catch(mapBuildError), 202);
   });
 

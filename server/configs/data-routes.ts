@@ -6,7 +6,7 @@
 import { Hono } from 'hono';
 import type { AccessStore } from '../auth/access-store.ts';
 import { requireAction } from '../access/authorize.ts';
-import { requireSession, type AppEnv } from '../auth/actor.ts';
+import { requireAccount, type AppEnv } from '../auth/actor.ts';
 import { configToConf } from '../../shared/conf/conf-export.ts';
 import { ConfImportError, parseConf, type ImportWarning } from '../../shared/conf/conf-import.ts';
 import { defaultConfig } from '../../shared/doc-binding.ts';
@@ -78,7 +78,7 @@ export function configDataRoutes(deps: ConfigDataDeps): Hono<AppEnv> {
   });
 
   app.post('/import', async (c) => {
-    const session = requireSession(c.get('actor'));
+    const { user } = requireAccount(c.get('actor'), 'write', { unrestricted: true });
     // Two forms: JSON (`{ name, data }`, or `{ name?, conf }` with the text of an Armbian .conf
     // file or a `./compile.sh` line, which is what the browser app sends), and the same text as
     // `text/plain` for scripts (`curl --data-binary @config-x.conf`). The raw form is refused for
@@ -122,7 +122,7 @@ export function configDataRoutes(deps: ConfigDataDeps): Hono<AppEnv> {
       for (const key of parsed.unset) delete prepared[key];
       warnings = parsed.warnings;
     }
-    const record = await storage.createConfig({ name, initialState: initialState(prepared), ownerId: session.user.id });
+    const record = await storage.createConfig({ name, initialState: initialState(prepared), ownerId: user.id });
     return c.json({ id: record.id, name: record.name, createdAt: record.createdAt, updatedAt: record.updatedAt, warnings }, 201);
   });
 

@@ -4,7 +4,7 @@
 import { Hono } from 'hono';
 import type { AccessStore } from '../auth/access-store.ts';
 import { requireAction } from '../access/authorize.ts';
-import { requireSession, type AppEnv } from '../auth/actor.ts';
+import { requireAccount, type AppEnv } from '../auth/actor.ts';
 import { Limits } from '../../shared/protocol.ts';
 import { initialState, readDurable } from '../config-doc.ts';
 import { badRequest, notFound, readJsonObject } from '../http-errors.ts';
@@ -32,21 +32,21 @@ export function configRoutes(deps: ConfigRoutesDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
 
   app.get('/', async (c) => {
-    const session = requireSession(c.get('actor'));
-    const visible = await access.visibleConfigIds(session.user);
-    const list = (await storage.listConfigs()).filter((r) => visible === 'all' || visible.has(r.id));
+    const { user, configIds } = requireAccount(c.get('actor'), 'read');
+    const visible = await access.visibleConfigIds(user);
+    const list = (await storage.listConfigs()).filter((r) => (visible === 'all' || visible.has(r.id)) && (!configIds || configIds.includes(r.id)));
     return c.json(list.map((r) => ({ id: r.id, name: r.name, createdAt: r.createdAt, updatedAt: r.updatedAt })));
   });
 
   app.post('/', async (c) => {
-    const session = requireSession(c.get('actor'));
+    const { user } = requireAccount(c.get('actor'), 'write', { unrestricted: true });
     const body = await readJsonObject(c);
     const name = readName(body, true)!;
     if (body.data !== undefined && (typeof body.data !== 'object' || body.data === null || Array.isArray(body.data))) {
       throw badRequest('data must be a JSON object');
     }
     const data = rules.prepareNewData((body.data as Record<string, unknown> | undefined) ?? {});
-    const record = await storage.createConfig({ name, initialState: initialState(data), ownerId: session.user.id });
+    const record = await storage.createConfig({ name, initialState: initialState(data), ownerId: user.id });
     return c.json({ id: record.id, name: record.name, createdAt: record.createdAt, updatedAt: record.updatedAt }, 201);
   });
 

@@ -18,7 +18,7 @@ import {
 } from '../../shared/node/builds/framework-check.ts';
 import type { AccessStore } from '../auth/access-store.ts';
 import { requireAction } from '../access/authorize.ts';
-import type { AppEnv } from '../auth/actor.ts';
+import { actorUserId, type AppEnv } from '../auth/actor.ts';
 import type { BuildsContext } from '../builds/builds-context.ts';
 import { ApiError, notFound } from '../http-errors.ts';
 import { CHECK_RETRY_AFTER_S, createCheckFlights, TooManyChecks, type CheckFlights } from './check-flights.ts';
@@ -51,7 +51,8 @@ export function frameworkCheckRoutes(deps: FrameworkCheckRouteDeps): Hono<AppEnv
     // Only what is durable is sent to a builder (docs/architecture.md, "Durability").
     const { configJson, contentHash } = (await deps.manager.get(id)).readDurable();
     const actor = c.get('actor');
-    const person = actor.session ? `user:${actor.session.user.id}` : `link:${actor.shareToken ?? c.get('clientAddress')}`;
+    const userId = actorUserId(actor);
+    const person = userId ? `user:${userId}` : `link:${actor.shareToken ?? c.get('clientAddress')}`;
     try {
       return c.json(await flights.run(`${id}:${contentHash}:${record.name}`, person, () => askBuilder(b, record.name, configJson)));
     } catch (err) {

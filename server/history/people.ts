@@ -17,7 +17,7 @@ export const SERVER_PERSON: Person = { id: null, name: 'Boardroom', kind: 'serve
 export function personOf(access: Access): Person {
   const { principal } = access;
   const id = personIdOf(principal);
-  if (principal.kind === 'member') return { id, name: principal.name, kind: 'user' };
+  if (principal.kind === 'member' || principal.kind === 'token') return { id, name: principal.name, kind: 'user' };
   return { id, name: principal.link.label ? `Guest (${principal.link.label})` : 'Guest', kind: 'guest' };
 }
 

@@ -2,7 +2,7 @@
  * Renders the permission expectations as `docs/permissions.md`, in route-table order. The matrix
  * test fails when the committed document differs from this rendering.
  */
-import { EXPECTATIONS, PRINCIPALS, syncOutcome, type Outcome } from '../permission-expectations.ts';
+import { EXPECTATIONS, outcomeOf, PRINCIPALS, syncOutcome, type Outcome } from '../permission-expectations.ts';
 
 const cell = (o: Outcome) => (o === 'allowed' ? '✓' : String(o));
 
@@ -10,7 +10,7 @@ export function renderPermissionDoc(routeKeys: string[], closeCodes: { unauthori
   const head = `| Route | Rule | ${PRINCIPALS.join(' | ')} |\n|---|---|${PRINCIPALS.map(() => '---').join('|')}|`;
   const rows = routeKeys.map((key) => {
     const e = EXPECTATIONS[key];
-    return `| \`${key}\` | ${e.rule} | ${PRINCIPALS.map((p) => cell(e.outcome(p))).join(' | ')} |`;
+    return `| \`${key}\` | ${e.rule} | ${PRINCIPALS.map((p) => cell(outcomeOf(key, p))).join(' | ')} |`;
   });
   const sync = PRINCIPALS.map((p) => {
     const o = syncOutcome(p, closeCodes);
@@ -26,7 +26,11 @@ export function renderPermissionDoc(routeKeys: string[], closeCodes: { unauthori
     '',
     'Principals: the configuration\'s owner; members with each role; a guest on a live share link of',
     'each role; a signed-in stranger; an expired, a revoked and another configuration\'s link; no',
-    'credentials. ✓ means the request is served (2xx); a number is the status every such caller',
+    'credentials; and four of the owner\'s personal access tokens (`Authorization: Bearer brt_…`): read',
+    'only, read + build, every scope but restricted to another configuration, revoked. A token holds',
+    'its owner\'s role capped by its scopes (`token: <scope>` in the rule; "no token": no scope',
+    'reaches it, 403 `token_not_allowed` or `token_scope`); a revoked token gets 401 on every `/api`',
+    'route. ✓ means the request is served (2xx); a number is the status every such caller',
     'gets. A refused request changes nothing in Postgres (the test compares every table before and',
     'after). 404 for "not yours" is deliberate: it is the same answer as for an id that does not exist.',
     '',

@@ -37,6 +37,9 @@ export interface World extends People {
   buildId: string | null;
   /** A build matrix of one cell, the configuration as it is (null without a build queue). */
   matrixId: string | null;
+  /** The owner's personal access tokens: read only; read + build; every scope but restricted to
+   * another configuration; revoked. */
+  accessTokens: { read: string; build: string; otherConfig: string; revoked: string };
 }
 
 async function json<T>(res: Response, expected: number, what: string): Promise<T> {
@@ -77,7 +80,21 @@ export async function createWorld(server: TestServer, name = 'world', people?: P
   await server.database.db.update(shareLinks).set({ expiresAt: new Date(Date.now() - 1000) }).where(eq(shareLinks.id, expired.id));
   const revoked = await share(configId, 'editor');
   if ((await api(`/api/configs/${configId}/shares/${revoked.id}`, { method: 'DELETE' })).status !== 204) throw new Error('revoke failed');
-  const other = await share(await createConfig(server, { name: `${name} (other)` }), 'editor');
+  const otherConfigId = await createConfig(server, { name: `${name} (other)` });
+  const other = await share(otherConfigId, 'editor');
+  const makeToken = (scopes: string[], configIds: string[] | null = null) =>
+    api('/api/tokens', { method: 'POST', body: JSON.stringify({ name: `${name} ${scopes.join('+')}`, scopes, configIds, expiresAt: new Date(Date.now() + 86_400_000).toISOString() }) }).then((r) =>
+      json<{ id: string; token: string }>(r, 201, 'token'),
+    );
+  const allScopes = ['read', 'write', 'build', 'review'];
+  const revokedToken = await makeToken(allScopes);
+  if ((await api(`/api/tokens/${revokedToken.id}`, { method: 'DELETE' })).status !== 204) throw new Error('token revoke failed');
+  const accessTokens = {
+    read: (await makeToken(['read'])).token,
+    build: (await makeToken(['read', 'build'])).token,
+    otherConfig: (await makeToken(allScopes, [otherConfigId])).token,
+    revoked: revokedToken.token,
+  };
 
   const invite = async (email: string) =>
     json<{ id: string; token: string }>(await api(`/api/configs/${configId}/members`, { method: 'POST', body: JSON.stringify({ email, role: 'viewer' }) }), 201, 'invite');
@@ -111,6 +128,7 @@ export async function createWorld(server: TestServer, name = 'world', people?: P
     reviewId: review.id,
     buildId,
     matrixId,
+    accessTokens,
   };
 }
 

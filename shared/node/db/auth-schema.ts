@@ -116,3 +116,34 @@ export const shareLinks = pgTable(
       .where(sql`revoked_at is null`),
   ],
 );
+
+/**
+ * Personal access tokens for scripts (security.md, "Personal access tokens"). The secret is
+ * `brt_<public_id>_<secret>`; only sha256 of the secret part is stored, and rows are found by
+ * `public_id` (unique), so a lookup is one index probe and the hash is compared in constant time.
+ * A token acts as its owner, capped by `scopes` and, when set, by `config_ids`.
+ */
+export const accessTokens = pgTable(
+  'access_tokens',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    name: text('name').notNull(),
+    /** The visible part of the token (`brt_<public_id>_…`): shown in lists, found by the index. */
+    publicId: text('public_id').notNull(),
+    /** sha256 (hex) of the secret part; the secret itself is never stored. */
+    secretHash: text('secret_hash').notNull(),
+    /** read | write | build | review (shared/token-scopes.ts). */
+    scopes: text('scopes').array().notNull(),
+    /** The configurations the token may reach; null: every configuration its owner can reach. */
+    configIds: uuid('config_ids').array(),
+    createdAt: ts('created_at').notNull().defaultNow(),
+    expiresAt: ts('expires_at').notNull(),
+    lastUsedAt: ts('last_used_at'),
+    lastUsedAddress: text('last_used_address'),
+    revokedAt: ts('revoked_at'),
+  },
+  (t) => [uniqueIndex('access_tokens_public_id_idx').on(t.publicId), index('access_tokens_user_idx').on(t.userId)],
+);

@@ -42,8 +42,9 @@ export const POOL_TUNING: Omit<PostgresClientTuning, 'max'> = {
   connectTimeoutS: 3,
   replyTimeoutMs: 7_000,
   statementTimeoutMs: 5_000,
-  // No column is an array and arrays are sent as text literals (`'{a,b}'::uuid[]`), so the pool
-  // needs no array types. Asking for them is also a fourth wedge: postgres.js runs that query on
+  // Arrays are sent as text literals (`'{a,b}'::uuid[]`) and the few array columns (an access
+  // token's scopes and configurations) come back as text that drizzle's array columns parse, so the
+  // pool needs no array types. Asking for them is also a fourth wedge: postgres.js runs that query on
   // every new connection without handling its failure, so a connection that dies during it (a
   // failover) becomes an unhandled rejection in the process.
   fetchTypes: false,
