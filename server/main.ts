@@ -11,6 +11,7 @@ import { startServer, type RunningServer } from './server.ts';
 import { checkLimitsAgree, readBoolean, readList, readServerLimits } from './settings.ts';
 import { createMetrics } from './metrics.ts';
 import { installProcessGuards } from '../shared/node/process-guards.ts';
+import { resolveSecretsKey } from '../shared/node/secrets/sealed.ts';
 
 const logger = pino({ level: process.env.LOG_LEVEL ?? 'info' });
 const dataDir = process.env.DATA_DIR ?? './data';
@@ -21,6 +22,10 @@ const artifactsDir = path.resolve(process.env.ARTIFACTS_DIR || path.join(dataDir
 
 // Read before anything starts: a malformed limit stops the start-up with its variable's name.
 const limits = checkLimitsAgree(readServerLimits(process.env));
+// The key stored secrets are sealed with (docs/security.md, "Secrets at rest"): SECRETS_KEY, required
+// in production; elsewhere generated once into DATA_DIR/secrets.key.
+const secrets = resolveSecretsKey({ secretsKey: process.env.SECRETS_KEY, production: process.env.NODE_ENV === 'production', dataDir });
+if (secrets.source === 'generated') logger.warn({ file: path.join(dataDir, 'secrets.key') }, 'SECRETS_KEY is not set: generated a key for stored secrets into DATA_DIR (keep it with the database; production requires SECRETS_KEY)');
 /** SHUTDOWN_DEADLINE_MS (server/settings.ts says why 15 s). */
 const SHUTDOWN_DEADLINE_MS = limits.shutdownDeadlineMs;
 
@@ -67,6 +72,8 @@ server = await startServer({
         }
       : null,
   limits,
+  secretsKey: secrets.key,
+  webhookAllowedNetworks: readList(process.env.WEBHOOK_ALLOWED_NETWORKS),
   trustProxy: readList(process.env.TRUST_PROXY),
   allowedOrigins: readList(process.env.ALLOWED_ORIGINS),
   clientDir: process.env.CLIENT_DIR ? path.resolve(process.env.CLIENT_DIR) : undefined,

@@ -75,6 +75,15 @@ export const ServerLimitDefaults = {
   /** One binary file of a configuration's tree (boot logo, firmware blob): 1 MiB, whose base64
    * upload (`POST …/files/upload`, 4/3 of it) fits the 2 MiB REST body. Raise both together. */
   fileMaxBytes: 1024 * 1024,
+  // --- webhooks (server/webhooks/) ---
+  /** Attempts per delivery, the first included: with the base delay below, the last is about
+   * 2.5 minutes after the first (a receiver's deploy or restart), then it is "failed" and can be
+   * redelivered by hand. */
+  webhookAttempts: 5,
+  /** Delay before the first retry; each further one doubles it (BullMQ exponential backoff). */
+  webhookRetryBaseMs: 10_000,
+  /** One attempt, connecting included; a receiver should answer at once and work afterwards. */
+  webhookTimeoutMs: 10_000,
 } as const;
 
 export type ServerLimits = { -readonly [K in keyof typeof ServerLimitDefaults]: number };
@@ -111,6 +120,9 @@ export const LIMIT_ENV: Record<keyof ServerLimits, string> = {
   smtpTimeoutMs: 'SMTP_TIMEOUT_MS',
   maxMatrixCells: 'BUILD_MATRIX_MAX_CELLS',
   fileMaxBytes: 'FILE_MAX_BYTES',
+  webhookAttempts: 'WEBHOOK_ATTEMPTS',
+  webhookRetryBaseMs: 'WEBHOOK_RETRY_BASE_MS',
+  webhookTimeoutMs: 'WEBHOOK_TIMEOUT_MS',
 };
 
 /** JSON around a file upload's base64 (path, flags): generous, paths are at most 255 characters. */
