@@ -28,6 +28,13 @@ const CLOSE_DEADLINE_MS = 3_000;
 /** Finished jobs BullMQ keeps (the delivery log in Postgres is the record; these only let a
  * duplicate enqueue of the same delivery be recognised for a while). */
 const KEEP_FINISHED = { age: 24 * 3600, count: 10_000 };
+/** How often every process looks for deliveries that were written but never queued (their
+ * process died between the row and the job, or Redis was away), and how old such a row must be:
+ * well past the moment its own process would have queued it. Queueing one twice is harmless (a
+ * first delivery's job id is the delivery's id). */
+const SWEEP_INTERVAL_MS = 60_000;
+const SWEEP_MIN_AGE_MS = 30_000;
+const SWEEP_BATCH = 500;
 
 export interface DeliveryJob {
   deliveryId: string;
@@ -139,6 +146,18 @@ export function createWebhookDispatcher(deps: {
     );
   };
 
+  const sweep = async (): Promise<void> => {
+    try {
+      const ids = await store.unqueued(SWEEP_MIN_AGE_MS, SWEEP_BATCH);
+      for (const id of ids) await enqueue(id, false);
+      if (ids.length > 0) logger.info({ deliveries: ids.length }, 'queued webhook deliveries that had been written but not queued');
+    } catch (error) {
+      if (link.up()) logger.warn({ err: error }, 'webhook sweep failed; the next one tries again');
+    }
+  };
+  const sweeper = setInterval(() => void sweep(), SWEEP_INTERVAL_MS);
+  sweeper.unref();
+
   return {
     async emit(event) {
       try {
@@ -157,6 +176,7 @@ export function createWebhookDispatcher(deps: {
       await redis.ping();
     },
     async close() {
+      clearInterval(sweeper);
       link.stop();
       let timer: NodeJS.Timeout | undefined;
       const deadline = new Promise<void>((resolve) => {

@@ -3,7 +3,7 @@
  * that takes a webhook or delivery id also names its configuration (or webhook), so an id from
  * another configuration reads nothing.
  */
-import { and, desc, eq, inArray, sql } from 'drizzle-orm';
+import { and, desc, eq, inArray, lt, sql } from 'drizzle-orm';
 import { webhookAttempts, webhookDeliveries, webhooks } from '../../shared/node/db/webhooks-schema.ts';
 import { isUuid } from '../../shared/uuid.ts';
 import type { Db } from '../db/connect.ts';
@@ -119,6 +119,17 @@ export function createWebhookStore(db: Db) {
         await tx.insert(webhookAttempts).values({ deliveryId, ...attempt });
         await tx.update(webhookDeliveries).set({ status }).where(eq(webhookDeliveries.id, deliveryId));
       });
+    },
+    /** Deliveries never attempted and older than `olderThanMs`: made by a process that died (or
+     * lost Redis) before it queued them. */
+    async unqueued(olderThanMs: number, limit: number): Promise<string[]> {
+      const rows = await db
+        .select({ id: webhookDeliveries.id })
+        .from(webhookDeliveries)
+        .where(and(eq(webhookDeliveries.status, 'pending'), eq(webhookDeliveries.attempts, 0), lt(webhookDeliveries.createdAt, new Date(Date.now() - olderThanMs))))
+        .orderBy(webhookDeliveries.createdAt)
+        .limit(limit);
+      return rows.map((r) => r.id);
     },
     async markPending(deliveryId: string): Promise<void> {
       await db.update(webhookDeliveries).set({ status: 'pending' }).where(eq(webhookDeliveries.id, deliveryId));
