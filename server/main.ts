@@ -25,7 +25,7 @@ const limits = checkLimitsAgree(readServerLimits(process.env));
 // The key stored secrets are sealed with (docs/security.md, "Secrets at rest"): SECRETS_KEY, required
 // in production; elsewhere generated once into DATA_DIR/secrets.key.
 const secrets = resolveSecretsKey({ secretsKey: process.env.SECRETS_KEY, production: process.env.NODE_ENV === 'production', dataDir });
-if (secrets.source === 'generated') logger.warn({ file: path.join(dataDir, 'secrets.key') }, 'SECRETS_KEY is not set: generated a key for stored secrets into DATA_DIR (keep it with the database; production requires SECRETS_KEY)');
+if (secrets.source === 'generated') logger.info({ file: path.join(dataDir, 'secrets.key') }, 'SECRETS_KEY is not set: generated the key for stored secrets into DATA_DIR (back it up with the database; production requires SECRETS_KEY)');
 /** SHUTDOWN_DEADLINE_MS (server/settings.ts says why 15 s). */
 const SHUTDOWN_DEADLINE_MS = limits.shutdownDeadlineMs;
 

@@ -21,6 +21,9 @@ import { buildFinishedEvent, reviewDecidedEvent, versionCreatedEvent } from './e
 import { webhookRoutes } from './routes.ts';
 import { createWebhookStore } from './store.ts';
 
+/** Shutdown waits this long for the status subscriber's QUIT before cutting it. */
+const SUBSCRIBER_QUIT_DEADLINE_MS = 2_000;
+
 /** What other features tell webhooks (passed on in server/server.ts). Each returns at once; the
  * delivery is queued in the background and a failure to queue it is logged, never thrown. */
 export interface WebhookFacts {
@@ -71,6 +74,14 @@ export function webhooksFeature(core: FeatureCore, deps: { sealer: Sealer; redis
       reviewDecided: (fact) => emit(reviewDecidedEvent(fact)),
     },
     async shutdown() {
+      // QUIT is answered after every command sent before it, so a SUBSCRIBE ioredis re-sent by
+      // itself after a reconnect settles instead of rejecting unhandled when the socket is cut
+      // (the same reason as in server/builds/builds-context.ts).
+      if (subscriber?.status === 'ready') {
+        let timer: NodeJS.Timeout | undefined;
+        await Promise.race([subscriber.quit().catch(() => undefined), new Promise((resolve) => (timer = setTimeout(resolve, SUBSCRIBER_QUIT_DEADLINE_MS)))]);
+        clearTimeout(timer);
+      }
       subscriber?.disconnect();
       await dispatcher?.close();
     },
