@@ -116,6 +116,19 @@ describe('webhook address guard', () => {
     expect(result).toMatchObject({ ok: false, statusCode: null, retryable: false });
     expect(result.error).toMatch(/refused/);
   });
+
+  it('checks the address a name resolves to when connecting, without naming it', async () => {
+    const attempt = (allowed: ReturnType<typeof parseAllowedNetworks>) =>
+      attemptDelivery({ url: 'http://localhost:1/hook', secret: 's', body: BODY, eventType: 'ping', eventId: 'evt_1', deliveryId: 'd', timeoutMs: 2000, allowed });
+    const refused = await attempt(none);
+    expect(refused).toMatchObject({ ok: false, statusCode: null, retryable: false });
+    expect(refused.error).toMatch(/^refused: localhost resolves to a private, loopback/);
+    expect(refused.error).not.toMatch(/127\.0\.0\.1|::1/);
+    // Allowed, the checked address is the one connected to (nothing listens on port 1).
+    const allowed = await attempt(parseAllowedNetworks(['127.0.0.0/8', '::1/128']));
+    expect(allowed).toMatchObject({ ok: false, retryable: true });
+    expect(allowed.error).toMatch(/ECONNREFUSED/);
+  });
 });
 
 describe('sealed secrets', () => {

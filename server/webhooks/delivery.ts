@@ -52,8 +52,16 @@ function guardedLookup(allowed: BlockList) {
     dnsLookup(hostname, { all: true, family: options.family ?? 0 }, (err, addresses) => {
       if (err) return callback(err, '');
       for (const a of addresses) {
-        const why = refusedAddress(a.address, allowed);
-        if (why) return callback(Object.assign(new RefusedAddress(`${hostname} resolves to ${why}`), { code: 'EREFUSEDADDRESS' }), '');
+        // Which address is not said: the log is the owner's, and naming it would make webhooks a
+        // way to read the deployment's internal DNS.
+        if (refusedAddress(a.address, allowed)) {
+          return callback(
+            Object.assign(new RefusedAddress(`${hostname} resolves to a private, loopback, link-local or reserved address (WEBHOOK_ALLOWED_NETWORKS lets chosen networks through)`), {
+              code: 'EREFUSEDADDRESS',
+            }),
+            '',
+          );
+        }
       }
       if (addresses.length === 0) return callback(Object.assign(new Error(`${hostname} has no address`), { code: 'ENOTFOUND' }), '');
       if (options.all) callback(null, addresses);

@@ -54,7 +54,6 @@ export interface WebhookDispatcher {
   emit(event: WebhookEvent): Promise<void>;
   /** Queue a delivery (a new one, a redelivery or a ping); rejects when Redis is away. */
   enqueue(deliveryId: string, redelivery: boolean): Promise<void>;
-  ready(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -172,9 +171,6 @@ export function createWebhookDispatcher(deps: {
       }
     },
     enqueue,
-    async ready() {
-      await redis.ping();
-    },
     async close() {
       clearInterval(sweeper);
       link.stop();
