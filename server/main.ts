@@ -12,6 +12,7 @@ import { checkLimitsAgree, readBoolean, readList, readServerLimits } from './set
 import { createMetrics } from './metrics.ts';
 import { LOG_REDACT } from './log-redact.ts';
 import { installProcessGuards } from '../shared/node/process-guards.ts';
+import { resolveSecretsKey } from '../shared/node/secrets/sealed.ts';
 
 const logger = pino({ level: process.env.LOG_LEVEL ?? 'info', redact: LOG_REDACT });
 const dataDir = process.env.DATA_DIR ?? './data';
@@ -22,6 +23,10 @@ const artifactsDir = path.resolve(process.env.ARTIFACTS_DIR || path.join(dataDir
 
 // Read before anything starts: a malformed limit stops the start-up with its variable's name.
 const limits = checkLimitsAgree(readServerLimits(process.env));
+// The key stored secrets are sealed with (docs/security.md, "Secrets at rest"): SECRETS_KEY, required
+// in production; elsewhere generated once into DATA_DIR/secrets.key.
+const secrets = resolveSecretsKey({ secretsKey: process.env.SECRETS_KEY, production: process.env.NODE_ENV === 'production', dataDir });
+if (secrets.source === 'generated') logger.info({ file: path.join(dataDir, 'secrets.key') }, 'SECRETS_KEY is not set: generated the key for stored secrets into DATA_DIR (back it up with the database; production requires SECRETS_KEY)');
 /** SHUTDOWN_DEADLINE_MS (server/settings.ts says why 15 s). */
 const SHUTDOWN_DEADLINE_MS = limits.shutdownDeadlineMs;
 
@@ -68,6 +73,8 @@ server = await startServer({
         }
       : null,
   limits,
+  secretsKey: secrets.key,
+  webhookAllowedNetworks: readList(process.env.WEBHOOK_ALLOWED_NETWORKS),
   trustProxy: readList(process.env.TRUST_PROXY),
   allowedOrigins: readList(process.env.ALLOWED_ORIGINS),
   clientDir: process.env.CLIENT_DIR ? path.resolve(process.env.CLIENT_DIR) : undefined,

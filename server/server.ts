@@ -55,6 +55,9 @@ import { invitationsFeature } from './invitations/feature.ts';
 import { frameworkCheckFeature } from './framework-check/feature.ts';
 import { configsFeature } from './configs/feature.ts';
 import { filesFeature } from './files/feature.ts';
+import { webhooksFeature } from './webhooks/feature.ts';
+import { parseAllowedNetworks } from './webhooks/url-guard.ts';
+import { createSealer, generateSecretsKey } from '../shared/node/secrets/sealed.ts';
 import { deleteArtifactsOfConfigs } from '../shared/node/builds/artifact-cleanup.ts';
 import type { DocumentDeclaration } from '../shared/doc-layout.ts';
 import type { DocumentRooms } from './sync/room-contract.ts';
@@ -113,6 +116,13 @@ export interface ServerOptions {
   /** The documents a configuration may hold; default shared/doc-layout.ts `CONFIG_DOCUMENTS`
    * (tests declare a second one). */
   documents?: readonly DocumentDeclaration[];
+  /** `SECRETS_KEY` (shared/node/secrets/sealed.ts): seals webhook secrets at rest. main.ts always
+   * passes one; without it (tests) a key is made up for this process, so what it sealed does not
+   * open after a restart. */
+  secretsKey?: string;
+  /** `WEBHOOK_ALLOWED_NETWORKS`: CIDRs webhooks may be sent to although the guard refuses them
+   * (server/webhooks/url-guard.ts). */
+  webhookAllowedNetworks?: string[];
 }
 
 /** Sender of invitation mails when MAIL_FROM is not set. */
@@ -222,8 +232,18 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     },
     onRepaired: (_id, paths) => metrics.repairs.inc(paths),
   });
-  const history = historyFeature(core);
-  const review = reviewFeature(core, { authors: history.changeLog.authorsBetween.bind(history.changeLog) });
+  // Built before the features that report facts to it; mounted after them.
+  const webhooks = webhooksFeature(core, {
+    sealer: createSealer(options.secretsKey ?? generateSecretsKey()),
+    redis: options.redisUrl ? { url: options.redisUrl, keyPrefix } : null,
+    allowed: parseAllowedNetworks(options.webhookAllowedNetworks ?? []),
+  });
+  const history = historyFeature(core, { onVersionCreated: webhooks.facts.versionCreated });
+  const review = reviewFeature(core, {
+    authors: history.changeLog.authorsBetween.bind(history.changeLog),
+    onVersionCreated: webhooks.facts.versionCreated,
+    onDecision: webhooks.facts.reviewDecided,
+  });
   const builds = await buildsFeature(core, {
     redis: options.redisUrl ? { url: options.redisUrl, keyPrefix } : null,
     artifactsDir: options.artifactsDir ?? 'data/artifacts',
@@ -246,6 +266,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     review,
     trash,
     filesFeature(core),
+    webhooks,
     ...(options.features?.(core) ?? []),
   ];
   const manager = new RoomManager({

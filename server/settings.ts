@@ -84,6 +84,15 @@ export const ServerLimitDefaults = {
   tokenLastUsedIntervalMs: 60_000,
   /** Unrevoked, unexpired tokens per person: one per script and machine, not one per run. */
   tokensPerUser: 50,
+  // --- webhooks (server/webhooks/) ---
+  /** Attempts per delivery, the first included: with the base delay below, the last is about
+   * 2.5 minutes after the first (a receiver's deploy or restart), then it is "failed" and can be
+   * redelivered by hand. */
+  webhookAttempts: 5,
+  /** Delay before the first retry; each further one doubles it (BullMQ exponential backoff). */
+  webhookRetryBaseMs: 10_000,
+  /** One attempt, connecting included; a receiver should answer at once and work afterwards. */
+  webhookTimeoutMs: 10_000,
 } as const;
 
 export type ServerLimits = { -readonly [K in keyof typeof ServerLimitDefaults]: number };
@@ -123,6 +132,9 @@ export const LIMIT_ENV: Record<keyof ServerLimits, string> = {
   tokenMaxLifetimeDays: 'TOKEN_MAX_LIFETIME_DAYS',
   tokenLastUsedIntervalMs: 'TOKEN_LAST_USED_INTERVAL_MS',
   tokensPerUser: 'TOKENS_PER_USER',
+  webhookAttempts: 'WEBHOOK_ATTEMPTS',
+  webhookRetryBaseMs: 'WEBHOOK_RETRY_BASE_MS',
+  webhookTimeoutMs: 'WEBHOOK_TIMEOUT_MS',
 };
 
 /** JSON around a file upload's base64 (path, flags): generous, paths are at most 255 characters. */

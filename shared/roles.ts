@@ -34,6 +34,8 @@ export const ACTION_MIN_ROLE = {
   configureReview: 'owner',
   /** Members, invitations and share links. */
   manageAccess: 'owner',
+  /** Webhooks: their URLs and signing secrets, and their delivery log. */
+  manageWebhooks: 'owner',
   /** Move the configuration to the trash and back. */
   delete: 'owner',
 } as const satisfies Record<string, Role>;

@@ -14,7 +14,7 @@ export const TOKEN_PREFIX = 'brt_';
 
 /**
  * The scope each action needs. `null`: no scope grants it. Owner-only actions (members and links,
- * review settings, the trash) stay with a signed-in person: a script that leaked must not be
+ * review settings, webhooks, the trash) stay with a signed-in person: a script that leaked must not be
  * able to hand out access or delete a configuration.
  */
 export const SCOPE_OF_ACTION: Record<Action, TokenScope | null> = {
@@ -27,6 +27,8 @@ export const SCOPE_OF_ACTION: Record<Action, TokenScope | null> = {
   openReview: 'review',
   configureReview: null,
   manageAccess: null,
+  // A webhook's URL and secret decide where a configuration's events go: a person's decision.
+  manageWebhooks: null,
   delete: null,
 };
 

@@ -34,12 +34,14 @@ const PASSWORD = 'correct horse battery';
 const CLOSE_CODES = { unauthorized: CloseCode.unauthorized.code, notFound: CloseCode.notFound.code };
 /** Rows written behind the request's back (timers, the builder): not evidence of a refused
  * request having acted. The document itself (doc_updates) and everything access-related are kept. */
-const VOLATILE_TABLES = new Set(['change_log', 'doc_snapshots', 'build_logs', 'build_artifacts']);
+const VOLATILE_TABLES = new Set(['change_log', 'doc_snapshots', 'build_logs', 'build_artifacts', 'webhook_attempts']);
 const VOLATILE_COLUMNS: Record<string, string[]> = {
   configs: ['updated_at'],
   build_jobs: ['status', 'stage', 'progress', 'error', 'attempts', 'started_at', 'finished_at', 'builder_version', 'executor'],
   // A token's use is recorded whatever the answer (its owner sees when and from where it was used).
   access_tokens: ['last_used_at', 'last_used_address'],
+  // The webhook worker's attempts at the world's ping (its receiver never answers).
+  webhook_deliveries: ['status', 'attempts', 'last_attempt_at'],
 };
 /** The whole matrix is a few hundred requests with a database fingerprint around each refusal. */
 const MATRIX_TIMEOUT_MS = 400_000;

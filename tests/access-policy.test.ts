@@ -40,7 +40,7 @@ const EXPECTED: Record<Role, Action[]> = {
   viewer: ['read'],
   commenter: ['read', 'comment', 'editOwnComment', 'decide'],
   editor: ['read', 'comment', 'editOwnComment', 'decide', 'edit', 'build', 'openReview'],
-  owner: ['read', 'comment', 'editOwnComment', 'decide', 'edit', 'build', 'openReview', 'configureReview', 'manageAccess', 'delete'],
+  owner: ['read', 'comment', 'editOwnComment', 'decide', 'edit', 'build', 'openReview', 'configureReview', 'manageAccess', 'manageWebhooks', 'delete'],
 };
 
 const link = (over: Partial<ShareLink> = {}): ShareLink => ({

@@ -206,6 +206,15 @@ export const EXPECTATIONS: Record<string, Expectation> = {
   'PATCH /api/configs/:id/shares/:shareId': config('manageAccess', { body: json({ label: 'renamed' }) }),
   'DELETE /api/configs/:id/shares/:shareId': config('manageAccess'),
   'GET /api/shares/:token': anyone(),
+  'GET /api/configs/:id/webhooks': config('manageWebhooks'),
+  'POST /api/configs/:id/webhooks': config('manageWebhooks', { ok: [201], body: json({ url: 'https://receiver.invalid/matrix', events: ['review.approved'] }) }),
+  'PATCH /api/configs/:id/webhooks/:webhookId': config('manageWebhooks', { body: json({ active: true }) }),
+  'POST /api/configs/:id/webhooks/:webhookId/rotate-secret': config('manageWebhooks', { body: json({}) }),
+  'POST /api/configs/:id/webhooks/:webhookId/ping': config('manageWebhooks', { ok: [202], body: json({}) }),
+  'GET /api/configs/:id/webhooks/:webhookId/deliveries': config('manageWebhooks'),
+  'POST /api/configs/:id/webhooks/:webhookId/deliveries/:deliveryId/redeliver': config('manageWebhooks', { ok: [202], body: json({}) }),
+  // Runs last of the webhook routes (route table order), so the ones above still find the webhook.
+  'DELETE /api/configs/:id/webhooks/:webhookId': config('manageWebhooks'),
   'POST /api/configs/:id/builds': config('build', { ok: [202], body: json({}) }),
   // 503 framework_check_unavailable: the matrix's builder has no Armbian checkout (tests/framework-check-rest.test.ts runs the check).
   'POST /api/configs/:id/framework-check': config('build', { ok: [503] }),

@@ -51,6 +51,7 @@ export const UNIT_TESTS = [
   'tests/shared-split.test.ts',
   'tests/stored-seq.test.ts',
   'tests/validators-fresh.test.ts',
+  'tests/webhooks-signing.test.ts',
 ];
 
 /**

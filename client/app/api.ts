@@ -6,6 +6,7 @@ import { createFilesApi, type FilesApi } from '../files/files-api.ts';
 import type { Role } from '../../shared/roles.ts';
 import type { ValidationResult } from '../../shared/validation/issue.ts';
 import { createAccessApi, type AccessApi } from './access-api.ts';
+import { createWebhooksApi, type WebhooksApi } from './webhooks-api.ts';
 import { createBuildApi, type BuildApi } from './build-api.ts';
 import { createHistoryApi, type HistoryApi } from '../history/history-api.ts';
 import { createReviewApi, type ReviewApi } from '../review/review-api.ts';
@@ -133,6 +134,8 @@ export interface Api {
   builds: BuildApi;
   /** Members and share links of a configuration (owner only). */
   access: AccessApi;
+  /** Webhooks and their delivery log (owner only). */
+  webhooks: WebhooksApi;
   /** Change log, named versions, diffs and restores. */
   history: HistoryApi;
   /** Comments, reviews, build approval and the review settings. */
@@ -230,6 +233,7 @@ export function createApi(base = '', shareToken?: string): Api {
     putLayout: (layout, options) => call('PUT', '/api/layout', { json: { layout }, keepalive: options?.leaving === true }),
     builds: createBuildApi(call, base, shareToken),
     access: createAccessApi(call),
+    webhooks: createWebhooksApi(call),
     history: createHistoryApi(call),
     review: createReviewApi(call),
     files: createFilesApi(base, shareToken),

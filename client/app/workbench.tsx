@@ -186,6 +186,7 @@ export function Workbench(props: WorkbenchProps): JSX.Element {
         {(current) => (
           <ShareDialog
             api={api.access}
+            webhooks={container()?.may('manageWebhooks') ? api.webhooks : null}
             configId={current().configId}
             configName={current().name()}
             selfId={props.user?.id ?? null}

@@ -10,7 +10,7 @@ import type { BuildGate } from '../builds/routes.ts';
 import type { Feature, FeatureCore } from '../features/feature.ts';
 import { ChangeLog } from './change-log.ts';
 import { historyRoutes } from './routes.ts';
-import { createBuildVersion } from './versions.ts';
+import { createBuildVersion, type VersionMeta } from './versions.ts';
 
 export { createBuildVersion, type BuildSnapshot } from './versions.ts';
 
@@ -20,7 +20,7 @@ export interface HistoryFeature extends Feature {
   recordBuild: NonNullable<BuildGate['accepted']>;
 }
 
-export function historyFeature(core: FeatureCore): HistoryFeature {
+export function historyFeature(core: FeatureCore, deps: { onVersionCreated?: (configId: string, version: VersionMeta) => void } = {}): HistoryFeature {
   // Live events go to the configuration's ext clients on every server process, whether or not
   // this process has the room loaded (the REST call may land on a process nobody edits through).
   const push = core.bus.publish;
@@ -28,7 +28,7 @@ export function historyFeature(core: FeatureCore): HistoryFeature {
   return {
     name: 'history',
     roomHooks: changeLog.hooks,
-    routes: [{ at: '/api/configs', routes: historyRoutes({ ...core, manager: core.rooms, changeLog, push }) }],
+    routes: [{ at: '/api/configs', routes: historyRoutes({ ...core, manager: core.rooms, changeLog, push, onVersionCreated: deps.onVersionCreated }) }],
     shutdown: () => changeLog.close(),
     changeLog,
     async recordBuild(info) {
@@ -39,6 +39,7 @@ export function historyFeature(core: FeatureCore): HistoryFeature {
           { ...info, schemaVersion: SCHEMA_VERSION, requestedBy: info.userId ? { id: info.userId, name: user?.name ?? 'Unknown' } : null },
         );
         push(info.configId, 'version', { action: 'created', version });
+        deps.onVersionCreated?.(info.configId, version);
       } catch (error) {
         // The build is queued either way; a missing version is a gap in history, not a failed build.
         core.logger.error({ err: error, buildId: info.buildId }, 'could not record the build as a version');

@@ -43,6 +43,7 @@ import {
   VERSIONS_PAGE_DEFAULT,
   VERSIONS_PAGE_MAX,
   type VersionKind,
+  type VersionMeta,
 } from './versions.ts';
 
 /** Paths are JSON Pointers into a configuration: a property name and maybe a list index. */
@@ -55,6 +56,8 @@ export interface HistoryRouteDeps {
   access: AccessStore;
   changeLog: ChangeLog;
   push: ExtPublisher;
+  /** Told of every version made here, after it is stored (webhooks' `version.created`). */
+  onVersionCreated?: (configId: string, version: VersionMeta) => void;
 }
 
 function readPath(raw: string | undefined, name = 'path'): string | undefined {
@@ -132,6 +135,7 @@ export function historyRoutes(deps: HistoryRouteDeps): Hono<AppEnv> {
     const state = await (await deps.manager.get(id)).freeze();
     const version = await insertVersion(db, { configId: id, kind: 'manual', label, createdBy: personOf(access), state });
     deps.push(id, 'version', { action: 'created', version });
+    deps.onVersionCreated?.(id, version);
     return c.json(version, 201);
   });
 

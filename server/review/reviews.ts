@@ -169,8 +169,8 @@ export async function insertReview(
 export async function insertDecision(
   db: Db,
   input: { reviewId: string; by: Person; decision: Decision; comment: string | null; contentHash: string },
-): Promise<void> {
-  await db.insert(reviewDecisions).values({
+): Promise<{ id: string; at: Date }> {
+  const [row] = await db.insert(reviewDecisions).values({
     reviewId: input.reviewId,
     byId: input.by.id,
     byName: input.by.name,
@@ -178,7 +178,8 @@ export async function insertDecision(
     comment: input.comment,
     contentHash: input.contentHash,
     at: new Date(),
-  });
+  }).returning({ id: reviewDecisions.id, at: reviewDecisions.at });
+  return row;
 }
 
 export async function reviewRow(db: Db, configId: string, reviewId: string): Promise<ReviewRow | null> {

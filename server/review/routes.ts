@@ -29,7 +29,7 @@ import type { Db } from '../db/connect.ts';
 import { readLimit, readText } from '../history/params.ts';
 import { personOf } from '../history/people.ts';
 import { MAX_PATH_LENGTH } from '../history/routes.ts';
-import { insertVersion } from '../history/versions.ts';
+import { insertVersion, type VersionMeta } from '../history/versions.ts';
 import { isUuid } from '../../shared/uuid.ts';
 import { ApiError, badRequest, notFound, readJsonObject, unprocessable } from '../http-errors.ts';
 import type { DocStorage } from '../storage/types.ts';
@@ -75,6 +75,10 @@ export interface ReviewRouteDeps {
   push: ExtPublisher;
   /** Who changed a configuration when (the change log, with what it still holds in memory). */
   authors?: AuthorLookup;
+  /** Told after a version (a review's) is stored (webhooks' `version.created`). */
+  onVersionCreated?: (configId: string, version: VersionMeta) => void;
+  /** Told after a decision is stored (webhooks' `review.approved` / `review.changes_requested`). */
+  onDecision?: (fact: { configId: string; decisionId: string; decision: Decision; review: { id: string; title: string | null; contentHash: string }; by: { name: string }; at: Date }) => void;
 }
 
 const invalid = (path: string, message: string, keyword: string) => unprocessable(message, [{ path, message, keyword }]);
@@ -205,6 +209,7 @@ export function reviewRoutes(deps: ReviewRouteDeps): Hono<AppEnv> {
     const reviewId = await insertReview(db, { configId: id, contentHash: state.contentHash, versionId: version.id, baseVersionId, title, openedBy });
     const review = (await getReview(approval, id, reviewId, await current(id)))!;
     push(id, 'review', { action: 'opened', review: { ...review, diff: undefined } });
+    deps.onVersionCreated?.(id, version);
     return c.json(review, 201);
   });
 
@@ -221,9 +226,11 @@ export function reviewRoutes(deps: ReviewRouteDeps): Hono<AppEnv> {
         reviewed: row.contentHash,
       });
     }
-    await insertDecision(db, { reviewId: row.id, by: personOf(access), decision: body.decision as Decision, comment, contentHash: row.contentHash });
+    const by = personOf(access);
+    const decided = await insertDecision(db, { reviewId: row.id, by, decision: body.decision as Decision, comment, contentHash: row.contentHash });
     const review = (await getReview(approval, id, row.id, await current(id)))!;
     push(id, 'review', { action: 'decided', review: { ...review, diff: undefined } });
+    deps.onDecision?.({ configId: id, decisionId: decided.id, decision: body.decision as Decision, review: { id: row.id, title: review.title ?? null, contentHash: row.contentHash }, by, at: decided.at });
     return c.json(review);
   });
 

@@ -40,6 +40,11 @@ export interface World extends People {
   /** The owner's personal access tokens: read only; read + build; every scope but restricted to
    * another configuration; revoked. */
   accessTokens: { read: string; build: string; otherConfig: string; revoked: string };
+  /** A webhook to a receiver that never answers (`.invalid`), and its test ping's delivery (null
+   * without Redis: nothing is sent then). It listens only for approvals, which the route-table
+   * tests never send: no delivery appears behind a request's back. */
+  webhookId: string;
+  deliveryId: string | null;
 }
 
 async function json<T>(res: Response, expected: number, what: string): Promise<T> {
@@ -115,9 +120,18 @@ export async function createWorld(server: TestServer, name = 'world', people?: P
     buildId = (await json<{ id: string }>(await api(`/api/configs/${configId}/builds`, { method: 'POST', body: '{}' }), 202, 'build')).id;
     matrixId = (await json<{ id: string }>(await api(`/api/configs/${configId}/matrices`, { method: 'POST', body: '{"targets":[{}]}' }), 202, 'matrix')).id;
   }
+  const webhook = await json<{ webhook: { id: string } }>(
+    await api(`/api/configs/${configId}/webhooks`, { method: 'POST', body: JSON.stringify({ url: 'https://receiver.invalid/boardroom', events: ['review.approved'] }) }),
+    201,
+    'webhook',
+  );
+  const ping = await api(`/api/configs/${configId}/webhooks/${webhook.webhook.id}/ping`, { method: 'POST', body: '{}' });
+  const deliveryId = ping.status === 202 ? ((await ping.json()) as { deliveryId: string }).deliveryId : null;
   return {
     ...who,
     configId,
+    webhookId: webhook.webhook.id,
+    deliveryId,
     links,
     badLinks: { expired: expired.token, revoked: revoked.token, otherConfig: other.token },
     spareLinkId: spareLink.id,
@@ -146,6 +160,8 @@ export function paramValues(world: World, extra: Record<string, string> = {}): (
     reviewId: world.reviewId,
     buildId: world.buildId ?? randomUUID(),
     matrixId: world.matrixId ?? randomUUID(),
+    webhookId: world.webhookId,
+    deliveryId: world.deliveryId ?? randomUUID(),
     name: 'SHA256SUMS',
     ...extra,
   };
