@@ -6,7 +6,7 @@ import { randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from 'node:c
 
 /** N = 2^15, r = 8: 32 MiB and roughly 50–100 ms per hash on this machine — slow for an
  * attacker with a stolen table, tolerable for a person signing in. */
-export const SCRYPT_PARAMS: ScryptParams = { N: 2 ** 15, r: 8, p: 1 };
+export const SCRYPT_PARAMS: ScryptParams = Object.freeze({ N: 2 ** 15, r: 8, p: 1 });
 
 /** scrypt's cost parameters (N: CPU/memory cost, r: block size, p: parallelism). */
 export interface ScryptParams {
