@@ -12,6 +12,9 @@ import { eventually } from './helpers/wait.ts';
 
 /** Short grace so the test does not wait the production 10 s. */
 const GRACE_MS = 300;
+/** Its own waits add up to about 50 s on a machine busy with other test files (20 s for the
+ * first attempt to run, 30 s for the rescue), beyond the 60 s default; quiet, it takes 8 s. */
+const TEST_TIMEOUT_MS = 120_000;
 
 describe('builder shutdown mid-build', () => {
   let env: BuildsEnv;
@@ -50,5 +53,5 @@ describe('builder shutdown mid-build', () => {
     } finally {
       await rescuer.close();
     }
-  });
+  }, TEST_TIMEOUT_MS);
 });
