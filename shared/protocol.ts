@@ -68,12 +68,12 @@ export const CloseCode = {
   loadFailed: { code: 4500, reason: 'configuration could not be loaded, try again later' },
   unsavedBacklog: { code: 4503, reason: 'storage unavailable, too many unsaved changes' },
   slowConsumer: { code: 4504, reason: 'connection too slow to keep up, reconnect' },
-  /** An update builds on changes this process has not received yet (another process committed
-   * them and the bus message is late, or was missed and is being re-read): the client reconnects
-   * and resends once the server has caught up. Never applied meanwhile: Yjs would hold it unchecked. */
   /** A feature's veto hook refused a client's change for now (retryable by its own declaration),
    * or a veto hook failed: the provider reconnects with backoff and resends. */
   changeRefusedForNow: { code: 4522, reason: 'change refused for now, retrying' },
+  /** An update builds on changes this process has not received yet (another process committed
+   * them and the bus message is late, or was missed and is being re-read): the client reconnects
+   * and resends once the server has caught up. Never applied meanwhile: Yjs would hold it unchecked. */
   notYetKnown: { code: 4520, reason: 'update depends on changes the server does not have yet, reconnect' },
 } as const;
 export type CloseCodeName = keyof typeof CloseCode;

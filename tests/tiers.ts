@@ -16,6 +16,7 @@ export const UNIT_TESTS = [
   'tests/builder-work-dirs.test.ts',
   'tests/canonical-json.test.ts',
   'tests/cli-parsing.test.ts',
+  'tests/client-close-reasons.test.ts',
   'tests/client-comment-badges.test.ts',
   'tests/client-follow.test.ts',
   'tests/client-form-binding.test.ts',

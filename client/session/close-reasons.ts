@@ -104,6 +104,11 @@ const BY_CODE: ReadonlyMap<number, Words> = new Map<number, Words>([
 
 /** What a close means. Unknown codes: 44xx are final (y-websocket's own rule), the rest are quiet. */
 export function describeClose(code: number, reason: string): ConnectionEnd {
+  if (code === CloseCode.changeRefused.code) {
+    // A feature refused the change for good; its reason (the close reason) is what to fix.
+    const why = reason && reason !== CloseCode.changeRefused.reason ? reason : 'a server-side check refused it';
+    return { code, ...ENDED('Change refused', `Your last change was not saved: ${why}. Reload to continue from the saved state.`, ['reload']) };
+  }
   const known = BY_CODE.get(code);
   if (known) return { code, ...known };
   if (code >= 4400 && code < 4500) {
