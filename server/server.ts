@@ -19,6 +19,7 @@ import { GroupCommitter } from './sync/group-committer.ts';
 import { RoomManager } from './sync/room-manager.ts';
 import { createAccessControl } from './access/access-control.ts';
 import { createAdmissionCache } from './access/admission-cache.ts';
+import { createLinkAdmission } from './access/link-admission.ts';
 import { createAccessRevalidator } from './auth/access-revalidation.ts';
 import type { GithubSettings } from './auth/github-routes.ts';
 import { createAbuseGuard } from './abuse-limits.ts';
@@ -185,6 +186,12 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const access = createAccessStore(database.db);
   // WebSocket admission remembers granted member roles; access events drop them (access-control).
   const admission = createAdmissionCache((configId, user) => access.memberRole(configId, user));
+  // Share-link guests too: the link a token names is remembered, its uses written in batches.
+  const linkAdmission = createLinkAdmission({
+    resolveShare: (token) => access.resolveShare(token),
+    addShareUses: (linkId, uses) => access.addShareUses(linkId, uses),
+    onFlushError: (err) => logger.warn({ err }, 'share link uses could not be written'),
+  });
   const invitations = createInvitationStore(database.db);
   const mailer = options.smtpUrl ? createSmtpMailer({ smtpUrl: options.smtpUrl, from: options.mailFrom ?? DEFAULT_MAIL_FROM, logger, timeoutMs: limits.smtpTimeoutMs }) : null;
   const publicUrl = { value: options.publicUrl ?? '' };
@@ -204,7 +211,10 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     bus: cluster?.accessBus,
     recheck: (scope) => revalidator.recheck(scope),
     forgetSession: (id) => accounts.forgetSession(id),
-    forgetAccess: (scope) => admission.forget(scope),
+    forgetAccess: (scope) => {
+      admission.forget(scope);
+      linkAdmission.forget(scope);
+    },
     forgetPerson: (userId) => admission.forgetPerson(userId),
   });
   const revalidator = createAccessRevalidator({
@@ -217,6 +227,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   // Invalidations published while the bus was away are lost: start admission over from Postgres.
   cluster?.onReconnect(() => {
     admission.forget();
+    linkAdmission.forget();
     revalidator.request();
   });
   const core: FeatureCore = {
@@ -262,7 +273,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   });
   const features: Feature[] = [
     schema,
-    shareLinksFeature(core, { invitations, events: control.events, publicUrl: () => publicUrl.value }),
+    shareLinksFeature(core, { invitations, events: control.events, publicUrl: () => publicUrl.value, flushLinkUses: () => linkAdmission.flush() }),
     invitationsFeature(core, { invitations, events: control.events, mailer, publicUrl: () => publicUrl.value }),
     builds,
     frameworkCheckFeature(core, { builds: builds.context }),
@@ -341,7 +352,11 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   });
   const sync = createSyncEndpoint({
     manager,
-    authorize: createSyncAuthorizer({ access: { ...access, memberRole: admission.memberRole }, accounts, originPolicy }),
+    authorize: createSyncAuthorizer({
+      access: { ...access, memberRole: admission.memberRole, resolveShare: linkAdmission.resolveShare, recordShareUse: async (link) => linkAdmission.countUse(link) },
+      accounts,
+      originPolicy,
+    }),
     logger,
     minExtVersion: options.minExtVersion,
     registry,
@@ -404,6 +419,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       await manager.closeAll(CloseCode.goingAway, SHUTDOWN_FLUSH_TIMEOUT_MS);
       // Rooms are flushed and closed: no hook runs any more. Features stop in reverse order.
       await shutDownFeatures(features, logger);
+      await linkAdmission.close();
       await cluster?.close();
       committer.close();
       sync.wss.close();

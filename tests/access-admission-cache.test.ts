@@ -68,6 +68,36 @@ describe('admission without Postgres', () => {
   });
 });
 
+describe('share-link guests at admission', () => {
+  const { server, clients } = useTestServer();
+
+  it('a second guest through the same link to a loaded room issues no query; uses are written in a batch; a revoked link stops admitting at once', async () => {
+    const id = await createConfig(server, { name: 'link admission' });
+    const made = await server.api(`/api/configs/${id}/shares`, { method: 'POST', body: JSON.stringify({ role: 'editor', label: 'chat' }) });
+    const link = (await made.json()) as { id: string; token: string };
+    const first = connectClient(server.url, id, { share: link.token });
+    clients.push(first);
+    await synced(first);
+
+    const queries = recordQueries(server);
+    const second = connectClient(server.url, id, { share: link.token });
+    clients.push(second);
+    await synced(second);
+    expect(queries.filter((q) => !steadyRecheck(q))).toEqual([]);
+
+    // Both uses are in the Share dialog's list (it writes this process's pending count first).
+    const shares = (await (await server.api(`/api/configs/${id}/shares`)).json()) as Array<{ id: string; uses: number }>;
+    expect(shares.find((s) => s.id === link.id)?.uses).toBe(2);
+
+    const closed = closeCode(first);
+    expect((await server.api(`/api/configs/${id}/shares/${link.id}`, { method: 'DELETE' })).status).toBe(204);
+    expect(await closed).toBe(CloseCode.accessRevoked.code);
+    const again = connectClient(server.url, id, { share: link.token });
+    clients.push(again);
+    expect(await closeCode(again)).toBe(CloseCode.notFound.code);
+  });
+});
+
 describe('admission after a removal made on another process', () => {
   let pair: ClusterPair;
   const clients: TestClient[] = [];

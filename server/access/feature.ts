@@ -8,6 +8,6 @@ import type { Feature, FeatureCore } from '../features/feature.ts';
 import type { AccessEvents } from './access-control.ts';
 import { accessRoutes } from './routes.ts';
 
-export function shareLinksFeature(core: FeatureCore, deps: { invitations: InvitationStore; events: AccessEvents; publicUrl: () => string }): Feature {
+export function shareLinksFeature(core: FeatureCore, deps: { invitations: InvitationStore; events: AccessEvents; publicUrl: () => string; flushLinkUses?: () => Promise<void> }): Feature {
   return { name: 'access', routes: [{ at: '/api', routes: accessRoutes({ ...core, ...deps, manager: core.rooms }) }] };
 }

@@ -27,6 +27,9 @@ export interface AccessRouteDeps {
   events: AccessEvents;
   /** Base URL people reach this server at; a function because it is known only once listening. */
   publicUrl: () => string;
+  /** Writes the share-link uses this process counted but has not written yet (link-admission.ts),
+   * so the list shows them; other processes' follow within their next flush. */
+  flushLinkUses?: () => Promise<void>;
 }
 
 const invalid = (path: string, message: string, keyword = 'enum') =>
@@ -105,6 +108,7 @@ export function accessRoutes(deps: AccessRouteDeps): Hono<AppEnv> {
   app.get('/configs/:id/shares', async (c) => {
     const id = c.req.param('id');
     await owner(c, id);
+    await deps.flushLinkUses?.();
     return c.json((await access.listShares(id)).map(shareView));
   });
 

@@ -218,6 +218,14 @@ export function createAccessStore(db: Db) {
       return isLinkActive(link as ShareLink) ? (link as ShareLink & { snapshotJson: unknown; snapshotState: Uint8Array | null }) : null;
     },
 
+    /** Adds uses counted in memory (server/access/link-admission.ts) and sets the last use. */
+    async addShareUses(linkId: string, uses: number): Promise<void> {
+      await db
+        .update(shareLinks)
+        .set({ lastUsedAt: new Date(), uses: sql`${shareLinks.uses} + ${uses}` })
+        .where(eq(shareLinks.id, linkId));
+    },
+
     /** Counts a use (a session opened through the link) and refreshes last use, throttled. */
     async recordShareUse(link: ShareLink, countUse: boolean): Promise<void> {
       const stale = !link.lastUsedAt || Date.now() - link.lastUsedAt.getTime() > SHARE_TOUCH_INTERVAL_MS;
