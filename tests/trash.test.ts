@@ -26,7 +26,7 @@ function closeCode(client: TestClient): Promise<number> {
 
 describe('the trash', () => {
   let server: TestServer;
-  let alice: TestUser; // an ordinary owner (the server's first account is an instance admin)
+  let alice: TestUser; // an ordinary owner
   let editor: TestUser;
   const clients: TestClient[] = [];
   beforeAll(async () => {

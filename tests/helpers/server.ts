@@ -3,6 +3,7 @@
  */
 import { openDatabase, type Database } from '../../server/db/connect.ts';
 import { startServer, type RunningServer, type ServerOptions } from '../../server/server.ts';
+import { grantAdmin } from '../../server/auth/instance-admins.ts';
 import { authed, signUp, type TestUser } from './auth.ts';
 import { testLogger } from './logger.ts';
 import { createTestDatabase, type TestDatabase } from './postgres.ts';
@@ -10,7 +11,7 @@ import { createTestDatabase, type TestDatabase } from './postgres.ts';
 export interface TestServer extends RunningServer {
   database: Database;
   testDb: TestDatabase;
-  /** The first account (instance admin) made at start. */
+  /** The first account made at start: an ordinary account, an instance admin only with `ownerIsAdmin`. */
   owner: TestUser;
   token: string;
   /** fetch as the owner */
@@ -22,7 +23,7 @@ export interface TestServer extends RunningServer {
 }
 
 export async function startTestServer(
-  options: Partial<Omit<ServerOptions, 'database'>> & { testDb?: TestDatabase; owner?: TestUser } = {},
+  options: Partial<Omit<ServerOptions, 'database'>> & { testDb?: TestDatabase; owner?: TestUser; ownerIsAdmin?: boolean } = {},
 ): Promise<TestServer> {
   const testDb = options.testDb ?? (await createTestDatabase());
   const database = await openDatabase({ databaseUrl: testDb.url, dataDir: 'memory://' });
@@ -35,6 +36,11 @@ export async function startTestServer(
     await database.close();
   };
   const owner = options.owner ?? (await signUp(server.url, 'Owner'));
+  // The operator's grant (`npm run admin -- grant`), the way a real instance gets an admin.
+  if (options.ownerIsAdmin) {
+    if (!(await grantAdmin(database.db, owner.user.email))) throw new Error('grant: no owner account');
+    owner.user.isAdmin = true;
+  }
   return {
     ...server,
     database,

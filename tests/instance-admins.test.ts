@@ -1,0 +1,128 @@
+/**
+ * Instance admins (docs/security.md, "Instance admins"): nobody is admin by signing up, first or
+ * not; an ADMIN_EMAILS address is admin only once its account opened the logged proof link; the
+ * operator's grant makes one directly; an address taken off the list is not admin after a
+ * restart; every use of a power is logged as `admin power used`.
+ */
+import { randomBytes } from 'node:crypto';
+import { Writable } from 'node:stream';
+import pino from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { grantAdmin, listAdmins } from '../server/auth/instance-admins.ts';
+import { LOG_REDACT } from '../server/log-redact.ts';
+import { authed, signUp, type TestUser } from './helpers/auth.ts';
+import { connectClient, synced, type TestClient } from './helpers/clients.ts';
+import { createConfig, startTestServer, type TestServer } from './helpers/server.ts';
+import { eventually } from './helpers/wait.ts';
+
+const logLines: string[] = [];
+const logger = pino({ level: 'info', redact: LOG_REDACT }, new Writable({ write: (chunk, _enc, done) => (logLines.push(String(chunk)), done()) }));
+const logged = (msg: string) => logLines.map((l) => JSON.parse(l) as Record<string, unknown>).filter((l) => typeof l.msg === 'string' && l.msg.includes(msg));
+
+const ALICE = `alice.${randomBytes(4).toString('hex')}@corp.test`;
+
+async function signUpAs(url: string, email: string, name: string): Promise<TestUser> {
+  const res = await fetch(`${url}/api/auth/signup`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, name, password: 'correct horse battery' }) });
+  expect(res.status).toBe(201);
+  return (await res.json()) as TestUser;
+}
+
+describe('instance admins', () => {
+  let server: TestServer;
+  let bob: TestUser; // an ordinary owner whose configuration admins may reach
+  let alice: TestUser;
+  let carol: TestUser;
+  let configId: string;
+  const clients: TestClient[] = [];
+  const as = (user: TestUser) => authed(server.url, user.token);
+  const isAdmin = async (user: TestUser) => ((await (await as(user)('/api/auth/me')).json()) as { user: { isAdmin: boolean } }).user.isAdmin;
+
+  beforeAll(async () => {
+    // Listed in another case: the setting is normalised like account addresses.
+    server = await startTestServer({ logger, adminEmails: [ALICE] });
+    bob = await signUp(server.url, 'Bob');
+    configId = await createConfig({ url: server.url, token: bob.token }, { name: 'bobs board' });
+  });
+  afterAll(async () => {
+    for (const c of clients) c.destroy();
+    await server?.cleanup();
+  });
+
+  it('makes nobody admin by signing up first', async () => {
+    expect(server.owner.user.isAdmin).toBe(false);
+    expect(await isAdmin(server.owner)).toBe(false);
+    expect((await server.api(`/api/configs/${configId}`)).status).toBe(404);
+    expect(await listAdmins(server.database.db)).toEqual([]);
+  });
+
+  it('a listed address is not admin until its account opens the logged proof link', async () => {
+    alice = await signUpAs(server.url, ALICE.toUpperCase(), 'Alice');
+    expect(alice.user.isAdmin).toBe(false);
+    expect(await isAdmin(alice)).toBe(false);
+    expect((await as(alice)(`/api/configs/${configId}`)).status).toBe(404);
+
+    const line = await eventually(() => {
+      const found = logged(`ADMIN_EMAILS lists ${ALICE}`).at(-1);
+      if (!found) throw new Error('no proof link logged yet');
+      return found;
+    });
+    const link = new URL(/(http\S+admin-proof\?token=\S+)/.exec(String(line.msg))![1]);
+    const open = (user: TestUser | null, url = link) => authed(server.url, user?.token ?? null)(`${url.pathname}${url.search}`, { redirect: 'manual' });
+
+    // Another account cannot use it, a changed token is worthless, and it needs a session.
+    expect((await open(bob)).status).toBe(404);
+    const forged = new URL(link);
+    forged.searchParams.set('token', link.searchParams.get('token')!.replace(/.$/, (c) => (c === 'A' ? 'B' : 'A')));
+    expect((await open(alice, forged)).status).toBe(404);
+    expect((await open(null)).status).toBe(401);
+    expect(await isAdmin(alice)).toBe(false);
+
+    const proven = await open(alice);
+    expect(proven.status).toBe(303);
+    expect(await isAdmin(alice)).toBe(true);
+    expect(await isAdmin(bob)).toBe(false);
+  });
+
+  it('an admin reaches configurations of others, and each use of the power is logged', async () => {
+    const read = await as(alice)(`/api/configs/${configId}`);
+    expect(read.status).toBe(200);
+    const list = (await (await as(alice)('/api/configs')).json()) as { id: string }[];
+    expect(list.map((c) => c.id)).toContain(configId);
+
+    const client = connectClient({ url: server.url, token: alice.token }, configId);
+    clients.push(client);
+    await synced(client);
+
+    const uses = logged('admin power used');
+    expect(uses).toContainEqual(
+      expect.objectContaining({ power: 'ownEveryConfiguration', adminId: alice.user.id, configId, action: 'read', reqId: read.headers.get('x-request-id'), route: `GET /api/configs/${configId}` }),
+    );
+    expect(uses).toContainEqual(expect.objectContaining({ power: 'seeEveryConfiguration', adminId: alice.user.id, configId: null, action: 'list', route: 'GET /api/configs' }));
+    expect(uses).toContainEqual(expect.objectContaining({ power: 'ownEveryConfiguration', adminId: alice.user.id, configId, action: 'read', route: `WS /sync/${configId}` }));
+    // Bob on his own configuration uses no power; no line carries a session token.
+    expect((await as(bob)(`/api/configs/${configId}`)).status).toBe(200);
+    expect(uses.every((u) => u.adminId === alice.user.id)).toBe(true);
+    for (const u of uses) expect(JSON.stringify(u)).not.toContain(alice.token);
+  });
+
+  it("the operator's grant makes an admin of an unlisted address", async () => {
+    carol = await signUp(server.url, 'Carol');
+    expect(await grantAdmin(server.database.db, carol.user.email.toUpperCase())).toBe(true);
+    expect(await grantAdmin(server.database.db, 'nobody@example.test')).toBe(false);
+    expect(await isAdmin(carol)).toBe(true);
+    expect((await as(carol)(`/api/configs/${configId}`)).status).toBe(200);
+    expect(await listAdmins(server.database.db)).toEqual(
+      expect.arrayContaining([expect.objectContaining({ email: ALICE, via: 'list' }), expect.objectContaining({ email: carol.user.email, via: 'grant' })]),
+    );
+  });
+
+  it('an address taken off ADMIN_EMAILS is not admin after a restart; a granted admin stays one', async () => {
+    for (const c of clients.splice(0)) c.destroy();
+    await server.stop();
+    server = await startTestServer({ logger, adminEmails: [], testDb: server.testDb, owner: server.owner });
+    expect(await isAdmin(alice)).toBe(false);
+    expect((await as(alice)(`/api/configs/${configId}`)).status).toBe(404);
+    expect(logged('no longer in ADMIN_EMAILS')).toContainEqual(expect.objectContaining({ userId: alice.user.id }));
+    expect(await isAdmin(carol)).toBe(true);
+  });
+});
