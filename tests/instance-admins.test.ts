@@ -5,13 +5,19 @@
  * restart; every use of a power is logged as `admin power used`.
  */
 import { randomBytes } from 'node:crypto';
+import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { Writable } from 'node:stream';
 import pino from 'pino';
+import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { grantAdmin, listAdmins } from '../server/auth/instance-admins.ts';
 import { LOG_REDACT } from '../server/log-redact.ts';
+import { MIGRATIONS_DIR, migratePostgres } from '../shared/node/db/migrate.ts';
 import { authed, signUp, type TestUser } from './helpers/auth.ts';
 import { connectClient, synced, type TestClient } from './helpers/clients.ts';
+import { createTestDatabase } from './helpers/postgres.ts';
 import { createConfig, startTestServer, type TestServer } from './helpers/server.ts';
 import { eventually } from './helpers/wait.ts';
 
@@ -124,5 +130,32 @@ describe('instance admins', () => {
     expect((await as(alice)(`/api/configs/${configId}`)).status).toBe(404);
     expect(logged('no longer in ADMIN_EMAILS')).toContainEqual(expect.objectContaining({ userId: alice.user.id }));
     expect(await isAdmin(carol)).toBe(true);
+  });
+});
+
+describe('upgrading a database whose first account was admin', () => {
+  it('leaves no account admin until listed and proven, or granted', async () => {
+    const testDb = await createTestDatabase('admins');
+    const folder = await mkdtemp(path.join(tmpdir(), 'boardroom-migrations-'));
+    const db = postgres(testDb.url, { max: 1, onnotice: () => {} });
+    try {
+      // Every migration before this one (found by name: migrations are renumbered at merges).
+      const journal = JSON.parse(await readFile(path.join(MIGRATIONS_DIR, 'meta', '_journal.json'), 'utf8')) as { entries: Array<{ idx: number; tag: string }> };
+      const adminsMigration = journal.entries.find((e) => e.tag.endsWith('_instance_admins'))!;
+      const before = journal.entries.filter((e) => e.idx < adminsMigration.idx);
+      await mkdir(path.join(folder, 'meta'));
+      await writeFile(path.join(folder, 'meta', '_journal.json'), JSON.stringify({ ...journal, entries: before }));
+      for (const e of before) await copyFile(path.join(MIGRATIONS_DIR, `${e.tag}.sql`), path.join(folder, `${e.tag}.sql`));
+      await migratePostgres(testDb.url, folder);
+      await db`insert into users (email, name, is_admin) values ('first@old.test', 'First', true), ('second@old.test', 'Second', false)`;
+
+      await migratePostgres(testDb.url);
+      const [{ admins: left }] = await db<Array<{ admins: number }>>`select count(*)::int as admins from users where is_admin`;
+      expect(left).toBe(0);
+    } finally {
+      await db.end();
+      await rm(folder, { recursive: true, force: true });
+      await testDb.drop();
+    }
   });
 });
