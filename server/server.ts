@@ -41,7 +41,8 @@ import { resolveLimits, type ServerLimits } from './settings.ts';
 import { parseTrustedProxies } from './request-trust/client-address.ts';
 import { createOriginPolicy } from './request-trust/origin-policy.ts';
 import { createLoginThrottle } from './auth/login-throttle.ts';
-import { createPasswordHasher } from './auth/password-hasher.ts';
+import { createPasswordHasher, MAX_WAITING_SIGNUPS } from './auth/password-hasher.ts';
+import type { ScryptParams } from './auth/passwords.ts';
 import type { TrashSweep } from './trash/trash-sweep.ts';
 import { trashFeature } from './trash/feature.ts';
 import type { Feature, FeatureCore } from './features/feature.ts';
@@ -128,6 +129,10 @@ export interface ServerOptions {
   /** `WEBHOOK_ALLOWED_NETWORKS`: CIDRs webhooks may be sent to although the guard refuses them
    * (server/webhooks/url-guard.ts). */
   webhookAllowedNetworks?: string[];
+  /** scrypt cost of new password hashes; default SCRYPT_PARAMS (server/auth/passwords.ts). Only
+   * test servers set it (a cheaper cost: each sign-up otherwise spends ~100 ms of CPU), which is
+   * why it is an option and not a setting: no environment variable can weaken production's. */
+  passwordHashParams?: ScryptParams;
 }
 
 /** Sender of invitation mails when MAIL_FROM is not set. */
@@ -352,7 +357,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     trustedProxies,
     originPolicy,
     loginThrottle: createLoginThrottle(limits),
-    hasher: createPasswordHasher(limits.passwordHashConcurrency),
+    hasher: createPasswordHasher(limits.passwordHashConcurrency, MAX_WAITING_SIGNUPS, options.passwordHashParams),
     documents: manager.documents,
     access,
     admins,

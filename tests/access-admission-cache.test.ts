@@ -12,7 +12,8 @@ import { CloseCode } from '../shared/protocol.ts';
 import { signUp, type TestUser } from './helpers/auth.ts';
 import { connectClient, synced, type TestClient } from './helpers/clients.ts';
 import { as, startClusterPair, type ClusterPair } from './helpers/cluster-pair.ts';
-import { addMember, createConfig, startTestServer, type TestServer } from './helpers/server.ts';
+import { useTestServer } from './helpers/rig.ts';
+import { addMember, createConfig, type TestServer } from './helpers/server.ts';
 
 const CONFIG = '11111111-1111-4111-8111-111111111111';
 
@@ -38,16 +39,10 @@ function recordQueries(server: TestServer): string[] {
 const steadyRecheck = (q: string) => /unnest\(|= any\(/.test(q);
 
 describe('admission without Postgres', () => {
-  let server: TestServer;
+  const { server, clients } = useTestServer();
   let member: TestUser;
-  const clients: TestClient[] = [];
   beforeAll(async () => {
-    server = await startTestServer();
     member = await signUp(server.url, 'Member');
-  });
-  afterAll(async () => {
-    for (const c of clients) c.destroy();
-    await server?.cleanup();
   });
 
   it('a second connection of the same person to a loaded room issues no query; a removed member is refused at once', async () => {

@@ -5,17 +5,16 @@
  * guest's. The Review panel gets the reason each uncounted approval does not count. Real Postgres,
  * real Redis, real server; no builder (a cancelled build is what gets retried).
  */
-import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { authed, signUp, type TestUser } from './helpers/auth.ts';
-import { connectClient, synced, type TestClient } from './helpers/clients.ts';
-import { addMember, createConfig, startTestServer, type TestServer } from './helpers/server.ts';
+import { connectClient, synced } from './helpers/clients.ts';
+import { useTestServer } from './helpers/rig.ts';
+import { addMember, createConfig } from './helpers/server.ts';
 import { eventually } from './helpers/wait.ts';
-import { REDIS_URL, VALID_CONFIG } from './builder-harness.ts';
+import { VALID_CONFIG } from './builder-harness.ts';
 
 interface Review {
   id: string;
@@ -25,31 +24,21 @@ interface Review {
 }
 
 describe('the approval gate', () => {
-  let server: TestServer;
-  let tmp: string;
+  let tmp: string | undefined;
+  // Registered before the rig, so the folder goes after the server stopped.
+  afterAll(async () => {
+    if (tmp) await rm(tmp, { recursive: true, force: true });
+  });
+  const { server, clients } = useTestServer(async () => {
+    tmp = await mkdtemp(path.join(tmpdir(), 'approval-gate-'));
+    return { redis: 'approval', artifactsDir: path.join(tmp, 'artifacts') };
+  });
   let eddie: TestUser;
   let carol: TestUser;
   let dana: TestUser;
-  const keyPrefix = `test:${randomBytes(6).toString('hex')}:`;
 
   beforeAll(async () => {
-    tmp = await mkdtemp(path.join(tmpdir(), 'approval-gate-'));
-    server = await startTestServer({ redisUrl: REDIS_URL, keyPrefix, artifactsDir: path.join(tmp, 'artifacts') });
     [eddie, carol, dana] = await Promise.all(['Eddie', 'Carol', 'Dana'].map((n) => signUp(server.url, n)));
-  });
-  const clients: TestClient[] = [];
-  afterAll(async () => {
-    for (const c of clients) c.destroy();
-    await server?.cleanup();
-    const redis = new Redis(REDIS_URL);
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${keyPrefix}*`, 'COUNT', 1000);
-      cursor = next;
-      if (keys.length > 0) await redis.del(...keys);
-    } while (cursor !== '0');
-    await redis.quit();
-    await rm(tmp, { recursive: true, force: true });
   });
 
   const as = (user: TestUser | null, headers: Record<string, string> = {}) => (p: string, method = 'GET', body?: unknown) =>

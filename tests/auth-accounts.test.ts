@@ -4,27 +4,21 @@
  * presence identity is stamped by the server whatever the client claims.
  */
 import { eq, sql } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { sessions, shareLinks, users } from '../shared/node/db/auth-schema.ts';
 import { CloseCode } from '../shared/protocol.ts';
 import { ServerLimitDefaults } from '../server/settings.ts';
 import { authed, signUp } from './helpers/auth.ts';
-import { connectClient, synced, type TestClient } from './helpers/clients.ts';
-import { addMember, createConfig, startTestServer, type TestServer } from './helpers/server.ts';
+import { connectClient, synced } from './helpers/clients.ts';
+import { useTestServer } from './helpers/rig.ts';
+import { addMember, createConfig } from './helpers/server.ts';
 import { eventually } from './helpers/wait.ts';
 
 describe('accounts and credentials', () => {
-  let server: TestServer;
-  const clients: TestClient[] = [];
-  beforeAll(async () => {
-    // A first sign-in delay that no pause of a busy machine between two requests outlasts.
-    server = await startTestServer({ limits: { loginDelayBaseMs: 60_000 } });
-  });
-  afterAll(async () => {
-    for (const c of clients) c.destroy();
-    await server.cleanup();
-  });
+  // A first sign-in delay that no pause of a busy machine between two requests outlasts.
+  // Production's scrypt cost: the stored hash is checked for it.
+  const { server, clients } = useTestServer({ limits: { loginDelayBaseMs: 60_000 }, realPasswordHashing: true });
 
   it('makes no account an instance admin by signing up, the first one included', async () => {
     expect(server.owner.user.isAdmin).toBe(false);

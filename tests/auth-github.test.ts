@@ -7,9 +7,10 @@
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { authed, type TestUser } from './helpers/auth.ts';
-import { startTestServer, type TestServer } from './helpers/server.ts';
+import { useTestServer } from './helpers/rig.ts';
+import { startTestServer } from './helpers/server.ts';
 
 /** GitHub identities of the stand-in, chosen by the OAuth `code` the callback gets. */
 const PEOPLE: Record<string, { id: number; login: string; name: string; email: string }> = {
@@ -26,12 +27,16 @@ const cookiesOf = (res: Response) =>
     .join('; ');
 
 describe('GitHub sign-in', () => {
-  let fake: http.Server;
+  let fake: http.Server | undefined;
   let fakeUrl: string;
-  let server: TestServer;
   const seen: { tokenRequests: Array<Record<string, string>> } = { tokenRequests: [] };
+  // Registered before the rig, so the fake GitHub goes after the server stopped.
+  afterAll(() => {
+    fake?.close();
+  });
 
-  beforeAll(async () => {
+  // The fake GitHub's port is the server's setting: the options are made once it listens.
+  const { server } = useTestServer(async () => {
     fake = http.createServer((req, res) => {
       let body = '';
       req.on('data', (d) => (body += d));
@@ -53,13 +58,9 @@ describe('GitHub sign-in', () => {
         }
       });
     });
-    await new Promise<void>((r) => fake.listen(0, '127.0.0.1', () => r()));
+    await new Promise<void>((r) => fake!.listen(0, '127.0.0.1', () => r()));
     fakeUrl = `http://127.0.0.1:${(fake.address() as AddressInfo).port}`;
-    server = await startTestServer({ github: { clientId: 'cid', clientSecret: 'secret', oauthBase: fakeUrl, apiBase: fakeUrl } });
-  });
-  afterAll(async () => {
-    await server.cleanup();
-    fake.close();
+    return { github: { clientId: 'cid', clientSecret: 'secret', oauthBase: fakeUrl, apiBase: fakeUrl } };
   });
 
   it('redirects to GitHub with a state, and the callback signs the person in', async () => {

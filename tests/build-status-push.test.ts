@@ -69,7 +69,7 @@ describe('build status pushed to the configuration\'s clients', () => {
 
   beforeAll(async () => {
     tmp = await mkdtemp(path.join(tmpdir(), 'build-push-'));
-    testDb = await createTestDatabase('build_push');
+    testDb = await createTestDatabase('build_push', { migrated: true });
     keyPrefix = `test:${randomBytes(5).toString('hex')}:`;
     const env = { DATABASE_URL: testDb.url, REDIS_URL, KEY_PREFIX: keyPrefix, ARTIFACTS_DIR: path.join(tmp, 'artifacts') };
     servers.push(await startChildServer(env), await startChildServer(env));

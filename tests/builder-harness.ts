@@ -50,7 +50,7 @@ export async function createBuildsEnv(logger: Logger, label = 'builder'): Promis
   // Real-build frameworks run as nobody when the tests run as root: they must reach their
   // workspaces under here, and the stand-in compile.sh writes its pid files here.
   await chmod(tmp, 0o1777);
-  const testDb = await createTestDatabase(label.replace(/[^a-z0-9_]/g, '_'));
+  const testDb = await createTestDatabase(label.replace(/[^a-z0-9_]/g, '_'), { migrated: true });
   const database = await openDatabase({ databaseUrl: testDb.url, dataDir: 'memory://' });
   const db = database.db as BuildsDb;
   const redis = new Redis(REDIS_URL);

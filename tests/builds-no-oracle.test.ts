@@ -4,26 +4,24 @@
  * does not exist, and a caller without credentials gets the same 401 for both.
  */
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { REDIS_URL } from './builder-harness.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { authed, signUp, type TestUser } from './helpers/auth.ts';
-import { createConfig, startTestServer, type TestServer } from './helpers/server.ts';
+import { useTestServer } from './helpers/rig.ts';
+import { createConfig } from './helpers/server.ts';
 import { BUILDABLE, fillPath, routeTable } from './helpers/world.ts';
 
 describe('build routes answer "not yours" like "missing"', () => {
-  let server: TestServer;
+  const { server } = useTestServer({ redis: 'oracle' });
   let stranger: TestUser;
   let buildId: string;
 
   beforeAll(async () => {
-    server = await startTestServer({ redisUrl: REDIS_URL, keyPrefix: `test:oracle:${randomUUID()}:` });
     stranger = await signUp(server.url, 'stranger');
     const configId = await createConfig(server, { name: 'secret', data: BUILDABLE });
     const res = await server.api(`/api/configs/${configId}/builds`, { method: 'POST', body: '{}' });
     expect(res.status).toBe(202);
     buildId = ((await res.json()) as { id: string }).id;
   });
-  afterAll(() => server?.cleanup());
 
   const answer = async (token: string | null, method: string, path: string) => {
     const res = await authed(server.url, token)(path, { method, body: method === 'GET' ? undefined : '{}' });

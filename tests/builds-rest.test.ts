@@ -4,7 +4,7 @@
  * artifacts download with their checksum; the same content is deduplicated unless forced, and a
  * forced rebuild is byte-identical; the live log stream ends with the build.
  */
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -17,7 +17,8 @@ import { buildKeys } from '../shared/builds/keys.ts';
 import { CHECKSUM_HEADER } from '../server/builds/routes.ts';
 import { authed, signUp } from './helpers/auth.ts';
 import { testLogger } from './helpers/logger.ts';
-import { addMember, createConfig, startTestServer, type TestServer } from './helpers/server.ts';
+import { useTestServer } from './helpers/rig.ts';
+import { addMember, createConfig, startTestServer } from './helpers/server.ts';
 import { eventually } from './helpers/wait.ts';
 import { planExecutor, REDIS_URL, VALID_CONFIG } from './builder-harness.ts';
 
@@ -31,33 +32,35 @@ interface BuildBody {
 const METRICS_TOKEN = 'builds-rest-metrics';
 
 describe('builds over REST', () => {
-  let server: TestServer;
   let builder: Builder;
   let builderRedis: Redis;
-  let tmp: string;
+  let tmp: string | undefined;
+  // Registered before the rig, so the folder goes after the server stopped.
+  afterAll(async () => {
+    if (tmp) await rm(tmp, { recursive: true, force: true });
+  });
+  const rig = useTestServer(async () => {
+    tmp = await mkdtemp(path.join(tmpdir(), 'builds-rest-'));
+    return { redis: 'builds', artifactsDir: path.join(tmp, 'artifacts'), metricsToken: METRICS_TOKEN };
+  });
+  const { server } = rig;
 
   beforeAll(async () => {
-    tmp = await mkdtemp(path.join(tmpdir(), 'builds-rest-'));
-    const keyPrefix = `test:${randomBytes(6).toString('hex')}:`;
-    const artifactsDir = path.join(tmp, 'artifacts');
-    server = await startTestServer({ redisUrl: REDIS_URL, keyPrefix, artifactsDir, metricsToken: METRICS_TOKEN });
     builderRedis = new Redis(REDIS_URL, { maxRetriesPerRequest: null });
     builder = createBuilder({
       db: server.database.db,
       redis: builderRedis,
-      keys: buildKeys(keyPrefix),
+      keys: buildKeys(rig.keyPrefix!),
       logger: testLogger(),
       executor: planExecutor(),
-      storage: createLocalArtifactStorage(artifactsDir),
-      workRoot: path.join(tmp, 'work'),
+      storage: createLocalArtifactStorage(path.join(tmp!, 'artifacts')),
+      workRoot: path.join(tmp!, 'work'),
     });
     await builder.start();
   });
   afterAll(async () => {
     await builder?.close();
     builderRedis?.disconnect();
-    await server?.cleanup();
-    await rm(tmp, { recursive: true, force: true });
   });
 
   const finished = async (id: string): Promise<BuildBody> =>

@@ -8,14 +8,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApi } from '../client/app/api.ts';
 import { signUp } from './helpers/auth.ts';
-import { startTestServer, type TestServer } from './helpers/server.ts';
+import { useTestServer } from './helpers/rig.ts';
 
 describe("the app's API client with the session cookie", () => {
-  let server: TestServer;
+  const { server } = useTestServer();
   const sent: Array<{ method: string; path: string; contentType: string | null }> = [];
   const realFetch = globalThis.fetch;
   beforeAll(async () => {
-    server = await startTestServer();
     const cookie = `br_session=${server.token}`;
     globalThis.fetch = (async (input: string | URL | Request, init: RequestInit = {}) => {
       const headers = new Headers(init.headers);
@@ -27,7 +26,6 @@ describe("the app's API client with the session cookie", () => {
   });
   afterAll(async () => {
     globalThis.fetch = realFetch;
-    await server.cleanup();
   });
 
   it('sends JSON on every mutating call, and the server accepts each one', async () => {

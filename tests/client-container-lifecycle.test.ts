@@ -126,7 +126,7 @@ function docObservers(container: ConfigContainer): number {
 }
 
 beforeAll(async () => {
-  db = await createTestDatabase('client_container');
+  db = await createTestDatabase('client_container', { migrated: true });
   server = await startChildServer({ DATABASE_URL: db.url, METRICS_TOKEN: TEST_METRICS_TOKEN });
   owner = await signUp(server.url, 'Owner');
   configs = [

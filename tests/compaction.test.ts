@@ -4,25 +4,21 @@
  */
 // Compared as canonical JSON: map key order depends on the order updates were integrated.
 import { canonicalJson } from '../shared/canonical-json.ts';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { connectClient, synced, type TestClient } from './helpers/clients.ts';
-import { createConfig, startTestServer, type TestServer } from './helpers/server.ts';
+import { useTestServer } from './helpers/rig.ts';
+import { createConfig } from './helpers/server.ts';
 import { eventually } from './helpers/wait.ts';
 import { mainDoc } from '../server/storage/doc-key.ts';
 
 const THRESHOLD = 25;
 
 describe('compaction during editing', () => {
-  let server: TestServer;
-  const clients: TestClient[] = [];
-  afterAll(async () => {
-    for (const c of clients) c.destroy();
-    await server?.cleanup();
-  });
+  const rig = useTestServer({ compactAfterUpdates: THRESHOLD });
+  const { server, clients } = rig;
 
   it('folds the log past the threshold and loses nothing', async () => {
-    server = await startTestServer({ compactAfterUpdates: THRESHOLD });
     const id = await createConfig(server, { name: 'compaction', data: { extraPackages: [] } });
     const a = connectClient(server, id);
     const b = connectClient(server, id);
@@ -44,9 +40,7 @@ describe('compaction during editing', () => {
     const expected = canonicalJson(a.doc.getMap('config').toJSON());
     for (const c of clients) c.destroy();
     clients.length = 0;
-    const { testDb, owner } = server;
-    await server.stop();
-    server = await startTestServer({ testDb, owner });
+    await rig.restart();
     const reader = connectClient(server, id);
     clients.push(reader);
     await synced(reader);

@@ -4,27 +4,22 @@
  * allowed origin. Bearer and share-token clients without an Origin (scripts, the stock provider
  * in Node) keep working. What browsers actually do is in tests/browser/cross-site.test.ts.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { CloseCode } from '../shared/protocol.ts';
-import { connectClient, synced, type TestClient } from './helpers/clients.ts';
-import { createConfig, startTestServer, type TestServer } from './helpers/server.ts';
+import { connectClient, synced } from './helpers/clients.ts';
+import { useTestServer } from './helpers/rig.ts';
+import { createConfig } from './helpers/server.ts';
 
 const FRIENDLY = 'https://boardroom-docs.example';
 
 describe('cross-site requests', () => {
-  let server: TestServer;
+  const { server, clients } = useTestServer({ allowedOrigins: [FRIENDLY] });
   let cookie: string;
   let configId: string;
-  const clients: TestClient[] = [];
   beforeAll(async () => {
-    server = await startTestServer({ allowedOrigins: [FRIENDLY] });
     cookie = `br_session=${server.token}`;
     configId = await createConfig(server, { name: 'target' });
-  });
-  afterAll(async () => {
-    for (const c of clients) c.destroy();
-    await server.cleanup();
   });
 
   const rename = (headers: Record<string, string>, name: string, body?: string) =>

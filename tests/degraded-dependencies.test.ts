@@ -63,7 +63,7 @@ describe('degraded modes', () => {
   });
 
   it('Postgres unreachable: no "saved" acks and no fan-out until it returns; then nothing is lost', async () => {
-    const testDb = await createTestDatabase('pgaway');
+    const testDb = await createTestDatabase('pgaway', { migrated: true });
     const proxy = await startTcpProxy({ host: '127.0.0.1', port: 5432 });
     const url = new URL(testDb.url);
     url.port = String(proxy.port);

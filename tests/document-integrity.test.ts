@@ -17,7 +17,8 @@ import { CloseCode, MessageType } from '../shared/protocol.ts';
 import { checkClientUpdate } from '../server/sync/update-check.ts';
 import { signUp } from './helpers/auth.ts';
 import { connectClient, synced, type TestClient } from './helpers/clients.ts';
-import { addMember, createConfig, startTestServer, type TestServer } from './helpers/server.ts';
+import { useTestServer } from './helpers/rig.ts';
+import { addMember, createConfig } from './helpers/server.ts';
 import { eventually } from './helpers/wait.ts';
 import { applyStored } from '../server/storage/stored-doc.ts';
 import { mainDoc } from '../server/storage/doc-key.ts';
@@ -311,7 +312,7 @@ function containsMark(bytes: Uint8Array): boolean {
 }
 
 describe('over a real socket, against a real server', () => {
-  let server: TestServer;
+  const { server } = useTestServer();
   let id: string;
   let wsUrl: string;
   let a: TestClient;
@@ -319,7 +320,6 @@ describe('over a real socket, against a real server', () => {
   const received: Uint8Array[] = [];
 
   beforeAll(async () => {
-    server = await startTestServer();
     id = await createConfig(server, { name: 'integrity' });
     const attacker = await signUp(server.url, 'Attacker');
     await addMember(server, id, attacker, 'editor');
@@ -332,7 +332,6 @@ describe('over a real socket, against a real server', () => {
   afterAll(async () => {
     a?.destroy();
     b?.destroy();
-    await server?.cleanup();
   });
 
   async function storedState(): Promise<Y.Doc> {

@@ -5,14 +5,15 @@
  * client (no `ext`) still syncs and never gets an extension frame, not even a live event that
  * the extension clients of the same configuration get.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { EXT_PROTOCOL_VERSION, MIN_EXT_PROTOCOL_VERSION, installExtHandlers } from '../shared/ext-messages.ts';
 import { CloseCode, MessageType } from '../shared/protocol.ts';
 import { shouldReconnect, describeClose } from '../client/session/close-reasons.ts';
 import { authed } from './helpers/auth.ts';
-import { connectClient, synced, type TestClient } from './helpers/clients.ts';
-import { createConfig, startTestServer, type TestServer } from './helpers/server.ts';
+import { connectClient, synced } from './helpers/clients.ts';
+import { useTestServer } from './helpers/rig.ts';
+import { createConfig, type TestServer } from './helpers/server.ts';
 import { eventually } from './helpers/wait.ts';
 
 interface RawRun {
@@ -37,18 +38,12 @@ function openRaw(server: { url: string; token: string }, configId: string, query
 }
 
 describe('extension protocol version', () => {
-  let server: TestServer;
+  const rig = useTestServer();
+  const { server, clients } = rig;
   let strict: TestServer;
-  const clients: TestClient[] = [];
   beforeAll(async () => {
-    server = await startTestServer();
     // A server that has dropped version 1 pages, as after a change that is not additive.
-    strict = await startTestServer({ testDb: server.testDb, owner: server.owner, minExtVersion: EXT_PROTOCOL_VERSION });
-  });
-  afterAll(async () => {
-    for (const c of clients) c.destroy();
-    await strict?.stop();
-    await server?.cleanup();
+    strict = await rig.startAnother({ minExtVersion: EXT_PROTOCOL_VERSION });
   });
 
   it('closes a page older than the oldest version served with 4426 and a reason to reload', async () => {

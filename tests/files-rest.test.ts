@@ -8,7 +8,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import * as encoding from 'lib0/encoding';
 import * as syncProtocol from 'y-protocols/sync';
 import { WebSocket } from 'ws';
@@ -16,8 +16,9 @@ import * as Y from 'yjs';
 import { CloseCode, MessageType } from '../shared/protocol.ts';
 import { filesRoot, putTextFile, readTree, setExecutable } from '../shared/files/file-tree.ts';
 import { authed, signUp, type TestUser } from './helpers/auth.ts';
-import { connectClient, synced, type TestClient } from './helpers/clients.ts';
-import { addMember, createConfig, startTestServer, type TestServer } from './helpers/server.ts';
+import { connectClient, synced } from './helpers/clients.ts';
+import { useTestServer } from './helpers/rig.ts';
+import { addMember, createConfig } from './helpers/server.ts';
 import { eventually } from './helpers/wait.ts';
 import { mainDoc } from '../server/storage/doc-key.ts';
 
@@ -49,24 +50,19 @@ async function sendAndClose(url: string, update: Uint8Array): Promise<{ code: nu
 }
 
 describe('the userpatches tree over REST and WebSocket', () => {
-  let server: TestServer;
+  const rig = useTestServer({ limits: { fileMaxBytes: FILE_LIMIT }, compactAfterUpdates: COMPACT_AFTER });
+  const { server, clients } = rig;
   let id: string;
   let viewer: TestUser;
   let editor: TestUser;
-  const clients: TestClient[] = [];
   const logo = bytes(3000);
 
   beforeAll(async () => {
-    server = await startTestServer({ limits: { fileMaxBytes: FILE_LIMIT }, compactAfterUpdates: COMPACT_AFTER });
     id = await createConfig(server, { name: 'files' });
     viewer = await signUp(server.url, 'Viewer');
     editor = await signUp(server.url, 'Editor');
     await addMember(server, id, viewer, 'viewer');
     await addMember(server, id, editor, 'editor');
-  });
-  afterAll(async () => {
-    for (const c of clients) c.destroy();
-    await server?.cleanup();
   });
 
   it('stores a binary upload as a blob and a text upload as text; a collaborator sees both live', async () => {
@@ -165,9 +161,7 @@ describe('the userpatches tree over REST and WebSocket', () => {
       expect(readTree(doc).filter((e) => e.path.startsWith('overlay/etc/note-'))).toHaveLength(COMPACT_AFTER * 2);
     });
     for (const c of clients.splice(0)) c.destroy();
-    const { testDb, owner } = server;
-    await server.stop();
-    server = await startTestServer({ testDb, owner, limits: { fileMaxBytes: FILE_LIMIT } });
+    await rig.restart();
     const raw = await server.api(`/api/configs/${id}/files/raw?path=overlay/boot/logo.bmp`);
     expect(Buffer.from(await raw.arrayBuffer())).toEqual(logo);
     const tar = await server.api(`/api/configs/${id}/files/tarball`);

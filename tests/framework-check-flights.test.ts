@@ -4,7 +4,6 @@
  * with Retry-After). The builder here is a BullMQ worker on the real queue that answers when the
  * test lets it, so the checks are in flight for as long as the test needs.
  */
-import { randomBytes } from 'node:crypto';
 import { Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -17,7 +16,8 @@ import {
 import { buildKeys } from '../shared/builds/keys.ts';
 import { CHECK_RETRY_AFTER_S, CHECKS_IN_FLIGHT_PER_PERSON, createCheckFlights } from '../server/framework-check/check-flights.ts';
 import { authed, signUp } from './helpers/auth.ts';
-import { addMember, createConfig, startTestServer, type TestServer } from './helpers/server.ts';
+import { useTestServer } from './helpers/rig.ts';
+import { addMember, createConfig } from './helpers/server.ts';
 import { eventually } from './helpers/wait.ts';
 import { REDIS_URL, VALID_CONFIG } from './builder-harness.ts';
 
@@ -62,15 +62,13 @@ describe('checks in flight on one server', () => {
 });
 
 describe('POST /api/configs/:id/framework-check under load', () => {
-  let server: TestServer;
+  const { server, keyPrefix } = useTestServer({ redis: 'flights' });
   let redis: Redis;
   let worker: Worker<FrameworkCheckJobData, FrameworkCheckAnswer> | null = null;
   let workerRedis: Redis | null = null;
-  const keyPrefix = `test:${randomBytes(6).toString('hex')}:`;
-  const keys = buildKeys(keyPrefix);
+  const keys = buildKeys(keyPrefix!);
 
   beforeAll(async () => {
-    server = await startTestServer({ redisUrl: REDIS_URL, keyPrefix });
     redis = new Redis(REDIS_URL, { maxRetriesPerRequest: null });
     // A builder with a checkout says so; its worker starts only when the test lets checks finish.
     await redis.set(frameworkCheckerKey(keys), 'test-builder', 'PX', 300_000);
@@ -79,7 +77,6 @@ describe('POST /api/configs/:id/framework-check under load', () => {
     await worker?.close();
     workerRedis?.disconnect();
     redis?.disconnect();
-    await server?.cleanup();
   });
 
   it('runs one check for the same state and refuses a person’s third waiting check', async () => {

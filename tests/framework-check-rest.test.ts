@@ -4,7 +4,6 @@
  * with the framework's verdict in its own words. Without such a builder it says at once that the
  * check is unavailable.
  */
-import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createFrameworkCheckWorker, type FrameworkCheckWorker } from '../builder/framework-check/check-worker.ts';
@@ -13,7 +12,8 @@ import type { FrameworkCheckAnswer } from '../shared/node/builds/framework-check
 import { buildKeys } from '../shared/builds/keys.ts';
 import { authed, signUp } from './helpers/auth.ts';
 import { testLogger } from './helpers/logger.ts';
-import { createConfig, startTestServer, type TestServer } from './helpers/server.ts';
+import { useTestServer } from './helpers/rig.ts';
+import { createConfig } from './helpers/server.ts';
 import { REDIS_URL } from './builder-harness.ts';
 import { startFrameworkRig, type FrameworkRig } from './framework/framework-rig.ts';
 
@@ -21,14 +21,12 @@ import { startFrameworkRig, type FrameworkRig } from './framework/framework-rig.
 const CHECK_TEST_TIMEOUT_MS = 300_000;
 
 describe('Check with Armbian over REST', () => {
-  let server: TestServer;
+  const { server, keyPrefix } = useTestServer({ redis: 'fwcheck' });
   let redis: Redis;
   let rig: FrameworkRig;
   let worker: FrameworkCheckWorker | null = null;
-  const keyPrefix = `test:${randomBytes(6).toString('hex')}:`;
 
   beforeAll(async () => {
-    server = await startTestServer({ redisUrl: REDIS_URL, keyPrefix });
     redis = new Redis(REDIS_URL);
     rig = await startFrameworkRig(2);
   });
@@ -36,7 +34,6 @@ describe('Check with Armbian over REST', () => {
     await worker?.close();
     redis?.disconnect();
     await rig?.close();
-    await server?.cleanup();
   });
 
   const check = (id: string, token = server.token) => authed(server.url, token)(`/api/configs/${id}/framework-check`, { method: 'POST' });
@@ -53,7 +50,7 @@ describe('Check with Armbian over REST', () => {
   it("answers with the framework's verdict and words", async () => {
     worker = createFrameworkCheckWorker({
       redis,
-      keys: buildKeys(keyPrefix),
+      keys: buildKeys(keyPrefix!),
       judge: rig.judge,
       facts: loadArmbianFacts(),
       builderVersion: '1.0.0',

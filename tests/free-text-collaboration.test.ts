@@ -6,7 +6,7 @@
  *   first load, durably and once; its old versions still read and restore.
  */
 import { count, eq } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { bindTextArea } from '../client/form/text-binding.ts';
 import { FakeTextArea } from './helpers/fake-textarea.ts';
@@ -15,23 +15,15 @@ import { configMap, configToJson } from '../shared/doc-binding.ts';
 import { configVersions } from '../shared/node/db/review-schema.ts';
 import { docUpdates } from '../shared/node/db/schema.ts';
 import { SCHEMA_VERSION } from '../shared/schema/version.ts';
-import { connectClient, synced, type TestClient } from './helpers/clients.ts';
-import { createConfig, startTestServer, type TestServer } from './helpers/server.ts';
+import { connectClient, synced } from './helpers/clients.ts';
+import { useTestServer } from './helpers/rig.ts';
+import { createConfig } from './helpers/server.ts';
 import { eventually } from './helpers/wait.ts';
 import { readStored } from '../server/storage/stored-doc.ts';
 import { mainDoc } from '../server/storage/doc-key.ts';
 
-let server: TestServer;
-const clients: TestClient[] = [];
-
-beforeAll(async () => {
-  server = await startTestServer();
-}, 60_000);
-
-afterAll(async () => {
-  for (const c of clients) c.destroy();
-  await server?.cleanup();
-});
+const rig = useTestServer();
+const { server, clients } = rig;
 
 async function storedJson(configId: string): Promise<Record<string, unknown>> {
   return readStored(await server.storage.loadDoc(mainDoc(configId)), configToJson);
@@ -141,9 +133,7 @@ describe('a document stored in the old layout', () => {
     first.destroy();
 
     // A restart and a second load: nothing left to migrate, nothing written.
-    const { testDb, owner } = server;
-    await server.stop();
-    server = await startTestServer({ testDb, owner });
+    await rig.restart();
     const rowsAfterMigration = await logRows(configId);
     const second = connectClient(server, configId);
     clients.push(second);

@@ -4,14 +4,15 @@
  * to their caller and to the server, the log survives a restart, and ext clients hear of changes.
  */
 import { eq } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { changeLog } from '../shared/node/db/review-schema.ts';
 import { installExtHandlers } from '../shared/ext-messages.ts';
 import { MessageType } from '../shared/protocol.ts';
 import { authed, signUp, type TestUser } from './helpers/auth.ts';
 import { connectClient, synced, type TestClient } from './helpers/clients.ts';
-import { addMember, createConfig, startTestServer, type TestServer } from './helpers/server.ts';
+import { useTestServer } from './helpers/rig.ts';
+import { addMember, createConfig } from './helpers/server.ts';
 import { eventually } from './helpers/wait.ts';
 
 interface Entry {
@@ -31,21 +32,16 @@ interface Entry {
 }
 
 describe('change log', () => {
-  let server: TestServer;
+  const rig = useTestServer();
+  const { server, clients } = rig;
   let alice: TestUser;
   let bob: TestUser;
   let vera: TestUser;
-  const clients: TestClient[] = [];
 
   beforeAll(async () => {
-    server = await startTestServer();
     alice = await signUp(server.url, 'Alice');
     bob = await signUp(server.url, 'Bob');
     vera = await signUp(server.url, 'Vera');
-  });
-  afterAll(async () => {
-    for (const c of clients) c.destroy();
-    await server.cleanup();
   });
 
   const invite = async (id: string, user: TestUser, role: string) => {
@@ -264,9 +260,7 @@ describe('change log', () => {
     await eventually(async () => expect((await history(id)).entries.map((e) => e.path)).toContain('/VENDOR'));
     b.destroy();
 
-    const { testDb, owner } = server;
-    await server.stop();
-    server = await startTestServer({ testDb, owner });
+    await rig.restart();
     const rows = await server.database.db.select().from(changeLog).where(eq(changeLog.configId, id));
     const edits = [{ at: 0, delete: 'Armbian-unofficial', insert: 'Bob Builds' }];
     expect(rows.find((r) => r.path === '/VENDOR')).toMatchObject({ authorId: bob.user.id, authorName: 'Bob', op: 'edit', after: { $edits: edits } });

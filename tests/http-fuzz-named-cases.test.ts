@@ -4,17 +4,13 @@
  * cookie on the upgrade, and a GitHub sign-in state whose length differs in bytes and characters.
  */
 import { WebSocket } from 'ws';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { CloseCode } from '../shared/protocol.ts';
 import { rawStatus } from './helpers/raw-http.ts';
-import { startTestServer, type TestServer } from './helpers/server.ts';
+import { useTestServer } from './helpers/rig.ts';
 
 describe('named cases from the issue', () => {
-  let server: TestServer;
-  beforeAll(async () => {
-    server = await startTestServer();
-  });
-  afterAll(() => server?.cleanup());
+  const { server } = useTestServer();
 
   it('DELETE …/members/%25E0%25A4%25A answers 404, not 500 (no second decode)', async () => {
     const id = (await (await server.api('/api/configs', { method: 'POST', body: JSON.stringify({ name: 'm' }) })).json()) as { id: string };
@@ -58,12 +54,8 @@ describe('named cases from the issue', () => {
 });
 
 describe('GitHub sign-in callback with odd state', () => {
-  let server: TestServer;
-  beforeAll(async () => {
-    // Nothing listens on port 9: a callback that got past the state check would answer 502, not hang.
-    server = await startTestServer({ github: { clientId: 'id', clientSecret: 'secret', oauthBase: 'http://127.0.0.1:9', apiBase: 'http://127.0.0.1:9' } });
-  });
-  afterAll(() => server?.cleanup());
+  // Nothing listens on port 9: a callback that got past the state check would answer 502, not hang.
+  const { server } = useTestServer({ github: { clientId: 'id', clientSecret: 'secret', oauthBase: 'http://127.0.0.1:9', apiBase: 'http://127.0.0.1:9' } });
 
   it('a state of the same length in characters but not in bytes answers 400, not 500', async () => {
     const cases: Array<{ cookie: string; state: string }> = [

@@ -5,24 +5,23 @@
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { rawStatus } from './helpers/raw-http.ts';
-import { startTestServer, type TestServer } from './helpers/server.ts';
+import { useTestServer } from './helpers/rig.ts';
 
 describe('the built client under odd paths', () => {
-  let server: TestServer;
-  let dir: string;
-  beforeAll(async () => {
+  let dir: string | undefined;
+  // Registered before the rig, so the folder goes after the server stopped.
+  afterAll(async () => {
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
+  const { server } = useTestServer(async () => {
     dir = await mkdtemp(path.join(tmpdir(), 'fuzz-client-'));
     await mkdir(path.join(dir, 'client', 'assets'), { recursive: true });
     await writeFile(path.join(dir, 'client', 'index.html'), '<!doctype html><title>shell</title>');
     await writeFile(path.join(dir, 'client', 'assets', 'app.js'), 'console.log(1)');
     await writeFile(path.join(dir, 'secret.txt'), 'TOP-SECRET-OUTSIDE-THE-CLIENT');
-    server = await startTestServer({ clientDir: path.join(dir, 'client') });
-  });
-  afterAll(async () => {
-    await server?.cleanup();
-    await rm(dir, { recursive: true, force: true });
+    return { clientDir: path.join(dir, 'client') };
   });
 
   it('static files: malformed escapes and traversal answer 4xx or the shell, never a file outside the client', async () => {

@@ -90,7 +90,7 @@ describe('sync upgrade and WebSocket fuzz', () => {
 
 describe('the real entry point', () => {
   it('GET /sync/%ZZ with upgrade headers leaves `server/main.ts` running', async () => {
-    const db = await createTestDatabase('fuzzentry');
+    const db = await createTestDatabase('fuzzentry', { migrated: true });
     const child = await startChildServer({ DATABASE_URL: db.url, METRICS_TOKEN: 'entry-test-token' });
     let exitCode: number | null | 'running' = 'running';
     void child.exited.then((code) => (exitCode = code));

@@ -11,14 +11,15 @@ import path from 'node:path';
 import { Writable } from 'node:stream';
 import pino from 'pino';
 import postgres from 'postgres';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { grantAdmin, listAdmins } from '../server/auth/instance-admins.ts';
 import { LOG_REDACT } from '../server/log-redact.ts';
 import { MIGRATIONS_DIR, migratePostgres } from '../shared/node/db/migrate.ts';
 import { authed, signUp, type TestUser } from './helpers/auth.ts';
-import { connectClient, synced, type TestClient } from './helpers/clients.ts';
+import { synced } from './helpers/clients.ts';
 import { createTestDatabase } from './helpers/postgres.ts';
-import { createConfig, startTestServer, type TestServer } from './helpers/server.ts';
+import { useTestServer } from './helpers/rig.ts';
+import { createConfig } from './helpers/server.ts';
 import { eventually } from './helpers/wait.ts';
 
 const logLines: string[] = [];
@@ -34,24 +35,18 @@ async function signUpAs(url: string, email: string, name: string): Promise<TestU
 }
 
 describe('instance admins', () => {
-  let server: TestServer;
+  const rig = useTestServer({ logger, adminEmails: [ALICE] });
+  const { server } = rig;
   let bob: TestUser; // an ordinary owner whose configuration admins may reach
   let alice: TestUser;
   let carol: TestUser;
   let configId: string;
-  const clients: TestClient[] = [];
   const as = (user: TestUser) => authed(server.url, user.token);
   const isAdmin = async (user: TestUser) => ((await (await as(user)('/api/auth/me')).json()) as { user: { isAdmin: boolean } }).user.isAdmin;
 
   beforeAll(async () => {
-    // Listed in another case: the setting is normalised like account addresses.
-    server = await startTestServer({ logger, adminEmails: [ALICE] });
     bob = await signUp(server.url, 'Bob');
     configId = await createConfig({ url: server.url, token: bob.token }, { name: 'bobs board' });
-  });
-  afterAll(async () => {
-    for (const c of clients) c.destroy();
-    await server?.cleanup();
   });
 
   it('makes nobody admin by signing up first', async () => {
@@ -95,9 +90,7 @@ describe('instance admins', () => {
     const list = (await (await as(alice)('/api/configs')).json()) as { id: string }[];
     expect(list.map((c) => c.id)).toContain(configId);
 
-    const client = connectClient({ url: server.url, token: alice.token }, configId);
-    clients.push(client);
-    await synced(client);
+    await synced(rig.connect({ url: server.url, token: alice.token }, configId));
 
     const uses = logged('admin power used');
     expect(uses).toContainEqual(
@@ -123,9 +116,8 @@ describe('instance admins', () => {
   });
 
   it('an address taken off ADMIN_EMAILS is not admin after a restart; a granted admin stays one', async () => {
-    for (const c of clients.splice(0)) c.destroy();
-    await server.stop();
-    server = await startTestServer({ logger, adminEmails: [], testDb: server.testDb, owner: server.owner });
+    for (const c of rig.clients.splice(0)) c.destroy();
+    await rig.restart({ adminEmails: [] });
     expect(await isAdmin(alice)).toBe(false);
     expect((await as(alice)(`/api/configs/${configId}`)).status).toBe(404);
     expect(logged('no longer in ADMIN_EMAILS')).toContainEqual(expect.objectContaining({ userId: alice.user.id }));

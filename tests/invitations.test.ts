@@ -8,10 +8,11 @@ import { createHash } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { eq } from 'drizzle-orm';
 import { SMTPServer } from 'smtp-server';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { configInvitations } from '../shared/node/db/auth-schema.ts';
 import { authed, signUp, type TestUser } from './helpers/auth.ts';
-import { createConfig, startTestServer, type TestServer } from './helpers/server.ts';
+import { useTestServer } from './helpers/rig.ts';
+import { createConfig, type TestServer } from './helpers/server.ts';
 import { eventually } from './helpers/wait.ts';
 
 interface Invited {
@@ -35,13 +36,7 @@ const signUpAs = async (server: TestServer, email: string, name: string): Promis
 };
 
 describe('invitations by link', () => {
-  let server: TestServer;
-  beforeAll(async () => {
-    server = await startTestServer();
-  });
-  afterAll(async () => {
-    await server.cleanup();
-  });
+  const { server } = useTestServer();
 
   const invite = async (id: string, email: string, role = 'editor') => {
     const res = await server.api(`/api/configs/${id}/members`, { method: 'POST', body: JSON.stringify({ email, role }) });
@@ -151,11 +146,13 @@ describe('invitations by link', () => {
 });
 
 describe('invitations by e-mail', () => {
-  let server: TestServer;
   let smtp: SMTPServer;
   const inbox: Array<{ to: string[]; data: string }> = [];
-
-  beforeAll(async () => {
+  // Registered before the rig, so it runs after the server (and its mail connections) stopped.
+  afterAll(async () => {
+    if (smtp) await new Promise<void>((resolve) => smtp.close(() => resolve()));
+  });
+  const { server } = useTestServer(async () => {
     smtp = new SMTPServer({
       authOptional: true,
       disabledCommands: ['STARTTLS'],
@@ -171,11 +168,7 @@ describe('invitations by e-mail', () => {
     });
     await new Promise<void>((resolve) => smtp.listen(0, '127.0.0.1', () => resolve()));
     const port = (smtp.server.address() as AddressInfo).port;
-    server = await startTestServer({ smtpUrl: `smtp://127.0.0.1:${port}`, mailFrom: 'Boardroom <boardroom@example.test>' });
-  });
-  afterAll(async () => {
-    await server.cleanup();
-    await new Promise<void>((resolve) => smtp.close(() => resolve()));
+    return { smtpUrl: `smtp://127.0.0.1:${port}`, mailFrom: 'Boardroom <boardroom@example.test>' };
   });
 
   it('mails the link instead of showing it, and the mailed link works once', async () => {

@@ -6,35 +6,28 @@
  */
 import { Writable } from 'node:stream';
 import pino from 'pino';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { ServerLimitDefaults as AbuseLimits } from '../server/settings.ts';
 import { CloseCode, Limits } from '../shared/protocol.ts';
 import { randomUUID } from 'node:crypto';
 import { signUp } from './helpers/auth.ts';
-import { connectClient, synced, type TestClient } from './helpers/clients.ts';
-import { createConfig, startTestServer, type TestServer } from './helpers/server.ts';
+import { connectClient, synced } from './helpers/clients.ts';
+import { useTestServer } from './helpers/rig.ts';
+import { createConfig, startTestServer } from './helpers/server.ts';
 import { eventually } from './helpers/wait.ts';
 
 const METRICS_TOKEN = 'scrape-me-not-a-secret-in-tests';
 
 describe('operations', () => {
-  let server: TestServer;
-  const clients: TestClient[] = [];
   const logLines: Array<Record<string, unknown>> = [];
-  beforeAll(async () => {
-    const sink = new Writable({
-      write(chunk, _enc, done) {
-        for (const line of String(chunk).split('\n').filter(Boolean)) logLines.push(JSON.parse(line) as Record<string, unknown>);
-        done();
-      },
-    });
-    server = await startTestServer({ metricsToken: METRICS_TOKEN, logger: pino({ level: 'info' }, sink) });
+  const sink = new Writable({
+    write(chunk, _enc, done) {
+      for (const line of String(chunk).split('\n').filter(Boolean)) logLines.push(JSON.parse(line) as Record<string, unknown>);
+      done();
+    },
   });
-  afterAll(async () => {
-    for (const c of clients) c.destroy();
-    await server.cleanup();
-  });
+  const { server, clients } = useTestServer({ metricsToken: METRICS_TOKEN, logger: pino({ level: 'info' }, sink) });
 
   const scrape = async () => {
     const res = await fetch(`${server.url}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } });

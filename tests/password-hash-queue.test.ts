@@ -4,11 +4,11 @@
  * Asserted as ordering, not time: the login finishes while most of the flood is still queued.
  */
 import { randomBytes } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { createPasswordHasher, HasherBusyError } from '../server/auth/password-hasher.ts';
 import { hashPassword } from '../server/auth/passwords.ts';
 import { signUp, type TestUser } from './helpers/auth.ts';
-import { startTestServer, type TestServer } from './helpers/server.ts';
+import { useTestServer } from './helpers/rig.ts';
 
 const PASSWORD = 'correct horse battery';
 const FLOOD = 40;
@@ -41,13 +41,12 @@ describe('password hashing queue', () => {
 });
 
 describe('a sign-up flood against a real server', () => {
-  let server: TestServer;
+  // Production's scrypt cost: the queue is only there because each hash is that slow.
+  const { server } = useTestServer({ trustProxy: ['127.0.0.1', '::1'], realPasswordHashing: true });
   let user: TestUser;
   beforeAll(async () => {
-    server = await startTestServer({ trustProxy: ['127.0.0.1', '::1'] });
     user = await signUp(server.url, 'Regular');
   });
-  afterAll(() => server.cleanup());
 
   it(`${FLOOD} concurrent sign-ups do not queue a login behind them`, async () => {
     const finished: string[] = [];

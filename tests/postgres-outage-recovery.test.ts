@@ -89,7 +89,7 @@ describe('Postgres outages heal by themselves', () => {
   });
 
   async function startRig(label: string): Promise<Rig> {
-    const testDb = await createTestDatabase(label);
+    const testDb = await createTestDatabase(label, { migrated: true });
     const proxy = await startTcpProxy({ host: '127.0.0.1', port: 5432 });
     const url = new URL(testDb.url);
     url.port = String(proxy.port);

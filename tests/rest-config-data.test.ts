@@ -3,23 +3,20 @@
  * export (JSON, Armbian .conf and pasted ./compile.sh lines), the schema, and identical validation
  * on both ends.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { configToConf } from '../shared/conf/conf-export.ts';
 import { defaultConfig } from '../shared/doc-binding.ts';
 import { configSchema, validateConfig, type ValidationResult } from '../shared/validation/index.ts';
 import { connectClient, synced } from './helpers/clients.ts';
-import { createConfig, startTestServer, type TestServer } from './helpers/server.ts';
+import { useTestServer } from './helpers/rig.ts';
+import { createConfig } from './helpers/server.ts';
 import { eventually } from './helpers/wait.ts';
 import { mainDoc } from '../server/storage/doc-key.ts';
 
 const VALID = { BOARD: 'orangepi5', BRANCH: 'vendor', RELEASE: 'bookworm', BUILD_MINIMAL: 'yes', extraPackages: ['htop'] };
 
 describe('REST config data', () => {
-  let server: TestServer;
-  beforeAll(async () => {
-    server = await startTestServer();
-  });
-  afterAll(() => server.cleanup());
+  const { server } = useTestServer();
 
   const json = (path: string, method: string, body: unknown) => server.api(path, { method, body: JSON.stringify(body) });
   const get = async (id: string) =>

@@ -1,19 +1,16 @@
 /**
  * REST basics of /api/configs and health, against a real server and Postgres.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { Limits } from '../shared/protocol.ts';
 import { connectClient, synced } from './helpers/clients.ts';
-import { createConfig, startTestServer, type TestServer } from './helpers/server.ts';
+import { useTestServer } from './helpers/rig.ts';
+import { createConfig } from './helpers/server.ts';
 import { eventually } from './helpers/wait.ts';
 
 describe('REST /api/configs', () => {
-  let server: TestServer;
-  beforeAll(async () => {
-    server = await startTestServer();
-  });
-  afterAll(() => server.cleanup());
+  const { server } = useTestServer();
 
   const api = (path: string, init: RequestInit = {}) => server.api(path, init);
 

@@ -34,7 +34,7 @@ describe('REST reads under SIGKILL', () => {
   const rig = {
     clients,
     async start() {
-      testDb ??= await createTestDatabase('restcrash');
+      testDb ??= await createTestDatabase('restcrash', { migrated: true });
       const url = new URL(testDb.url);
       proxy ??= await startTcpProxy({ host: url.hostname, port: Number(url.port || 5432) }, { latencyMs: POSTGRES_LATENCY_MS });
       url.port = String(proxy.port);

@@ -57,7 +57,7 @@ describe('REST and the durability rule', () => {
   const clients: TestClient[] = [];
 
   beforeAll(async () => {
-    testDb = await createTestDatabase('durable');
+    testDb = await createTestDatabase('durable', { migrated: true });
     database = await openDatabase({ databaseUrl: testDb.url, dataDir: 'memory://' });
     gate = commitGate(database);
     server = await startServer({ database, logger: testLogger(), port: 0, limits: { maxUnsavedUpdatesPerRoom: UNSAVED_LIMIT, maxDocumentBytes: DOCUMENT_LIMIT } });

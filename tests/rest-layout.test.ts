@@ -1,16 +1,12 @@
 /**
  * The saved workspace layout: stored per user, bounded, and validated.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { MAX_LAYOUT_BYTES } from '../server/layout/routes.ts';
-import { startTestServer, type TestServer } from './helpers/server.ts';
+import { useTestServer } from './helpers/rig.ts';
 
 describe('REST /api/layout', () => {
-  let server: TestServer;
-  beforeAll(async () => {
-    server = await startTestServer();
-  });
-  afterAll(() => server.cleanup());
+  const { server } = useTestServer();
   const put = (body: unknown) => server.api('/api/layout', { method: 'PUT', body: JSON.stringify(body) });
 
   it('returns null before anything is saved, then the saved layout', async () => {

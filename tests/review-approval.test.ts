@@ -5,21 +5,20 @@
  * approval" on, a build is refused (with the reason the Build button shows) until the state being
  * built is approved, and allowed after — checked directly and through the build route.
  */
-import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { contentHash } from '../shared/node/content-hash.ts';
 import { installExtHandlers } from '../shared/ext-messages.ts';
 import { MessageType } from '../shared/protocol.ts';
 import { checkBuildApproval } from '../server/review/reviews.ts';
 import { authed, signUp, type TestUser } from './helpers/auth.ts';
-import { connectClient, synced, type TestClient } from './helpers/clients.ts';
-import { addMember, createConfig, startTestServer, type TestServer } from './helpers/server.ts';
+import { connectClient, synced } from './helpers/clients.ts';
+import { useTestServer } from './helpers/rig.ts';
+import { addMember, createConfig, type TestServer } from './helpers/server.ts';
 import { eventually } from './helpers/wait.ts';
-import { REDIS_URL, VALID_CONFIG } from './builder-harness.ts';
+import { VALID_CONFIG } from './builder-harness.ts';
 
 interface Review {
   id: string;
@@ -57,16 +56,10 @@ const call = (server: TestServer, user: TestUser | null) => (p: string, method =
   (user ? authed(server.url, user.token) : server.api)(p, { method, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
 
 describe('reviews and approvals', () => {
-  let server: TestServer;
+  const { server, clients } = useTestServer();
   let team: People;
-  const clients: TestClient[] = [];
   beforeAll(async () => {
-    server = await startTestServer();
     team = await people(server);
-  });
-  afterAll(async () => {
-    for (const c of clients) c.destroy();
-    await server.cleanup();
   });
 
   const currentHash = async (id: string) => contentHash(((await (await server.api(`/api/configs/${id}`)).json()) as { data: unknown }).data);
@@ -164,26 +157,18 @@ describe('reviews and approvals', () => {
 });
 
 describe('the build route and approvals', () => {
-  let server: TestServer;
   let team: People;
-  let tmp: string;
-  const keyPrefix = `test:${randomBytes(6).toString('hex')}:`;
-  beforeAll(async () => {
-    tmp = await mkdtemp(path.join(tmpdir(), 'review-builds-'));
-    server = await startTestServer({ redisUrl: REDIS_URL, keyPrefix, artifactsDir: path.join(tmp, 'artifacts') });
-    team = await people(server);
-  });
+  let tmp: string | undefined;
+  // Registered before the rig, so the folder goes after the server stopped.
   afterAll(async () => {
-    await server?.cleanup();
-    const redis = new Redis(REDIS_URL);
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${keyPrefix}*`, 'COUNT', 1000);
-      cursor = next;
-      if (keys.length > 0) await redis.del(...keys);
-    } while (cursor !== '0');
-    await redis.quit();
-    await rm(tmp, { recursive: true, force: true });
+    if (tmp) await rm(tmp, { recursive: true, force: true });
+  });
+  const { server } = useTestServer(async () => {
+    tmp = await mkdtemp(path.join(tmpdir(), 'review-builds-'));
+    return { redis: 'review', artifactsDir: path.join(tmp, 'artifacts') };
+  });
+  beforeAll(async () => {
+    team = await people(server);
   });
 
   it('refuses a build without the required approval, with the reason, and builds after it; the build becomes a version', async () => {

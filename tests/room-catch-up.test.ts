@@ -32,7 +32,7 @@ describe('room catch-up from Postgres', () => {
     return readStored((await storage.loadConfigDoc(mainDoc(id)))!, digest);
   };
   beforeAll(async () => {
-    testDb = await createTestDatabase('catchup');
+    testDb = await createTestDatabase('catchup', { migrated: true });
     database = await openDatabase({ databaseUrl: testDb.url, dataDir: 'memory://' });
     storage = createDrizzleStorage(database.db, { appendUpdates: database.appendUpdates });
   });

@@ -33,7 +33,7 @@ describe('two server processes', () => {
   });
 
   it('converge, store each update once, and survive a client moving between them', async () => {
-    testDb = await createTestDatabase('scale');
+    testDb = await createTestDatabase('scale', { migrated: true });
     const env = { DATABASE_URL: testDb.url, REDIS_URL, KEY_PREFIX: `test:${randomBytes(5).toString('hex')}:` };
     servers.push(await startChildServer(env));
     servers.push(await startChildServer(env));

@@ -28,7 +28,7 @@ describe('graceful shutdown', () => {
   });
 
   it('moves clients to the other process on SIGTERM and loses nothing', async () => {
-    testDb = await createTestDatabase('sigterm');
+    testDb = await createTestDatabase('sigterm', { migrated: true });
     const env = { DATABASE_URL: testDb.url, REDIS_URL, KEY_PREFIX: `test:${randomBytes(5).toString('hex')}:` };
     const a = await startChildServer(env);
     const b = await startChildServer(env);

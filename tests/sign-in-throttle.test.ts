@@ -4,11 +4,11 @@
  * client is in X-Forwarded-For, as nginx's `proxy_add_x_forwarded_for` does.
  */
 import { randomBytes } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { createLoginThrottle, loginDelayMs } from '../server/auth/login-throttle.ts';
 import { ServerLimitDefaults } from '../server/settings.ts';
 import { signUp, type TestUser } from './helpers/auth.ts';
-import { startTestServer, type TestServer } from './helpers/server.ts';
+import { useTestServer } from './helpers/rig.ts';
 
 const PASSWORD = 'correct horse battery';
 /** First sign-in delay in these tests: long enough that no pause of a busy machine between two
@@ -32,13 +32,11 @@ function signUpFrom(url: string, forwardedFor: string) {
 }
 
 describe('behind a trusted proxy', () => {
-  let server: TestServer;
+  const { server } = useTestServer({ trustProxy: ['127.0.0.1', '::1'], limits: { signupsPerAddress: 3, loginDelayBaseMs: SLOW_MACHINE_DELAY_MS } });
   let user: TestUser;
   beforeAll(async () => {
-    server = await startTestServer({ trustProxy: ['127.0.0.1', '::1'], limits: { signupsPerAddress: 3, loginDelayBaseMs: SLOW_MACHINE_DELAY_MS } });
     user = await signUp(server.url, 'Dana');
   });
-  afterAll(() => server.cleanup());
 
   it('50 strangers failing sign-in, even as this user, do not lock the user out', async () => {
     for (let i = 0; i < 50; i++) {
@@ -72,12 +70,8 @@ describe('behind a trusted proxy', () => {
 });
 
 describe('without a trusted proxy', () => {
-  let server: TestServer;
-  beforeAll(async () => {
-    // Trusts some other proxy, not the peer these requests come from.
-    server = await startTestServer({ trustProxy: ['10.0.0.0/8'], limits: { loginDelayBaseMs: SLOW_MACHINE_DELAY_MS } });
-  });
-  afterAll(() => server.cleanup());
+  // Trusts some other proxy, not the peer these requests come from.
+  const { server } = useTestServer({ trustProxy: ['10.0.0.0/8'], limits: { loginDelayBaseMs: SLOW_MACHINE_DELAY_MS } });
 
   it("ignores an untrusted peer's X-Forwarded-For: changing it does not escape the throttle", async () => {
     const victim = await signUp(server.url, 'Erin');

@@ -12,8 +12,8 @@ import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MIN_COMPRESS_BYTES, precompressDir } from '../scripts/precompress.ts';
 import { acceptedQuality } from '../server/static-client.ts';
-import { createTestDatabase, type TestDatabase } from './helpers/postgres.ts';
-import { startTestServer, type TestServer } from './helpers/server.ts';
+import { useTestServer } from './helpers/rig.ts';
+import type { TestServer } from './helpers/server.ts';
 
 interface Answer {
   status: number;
@@ -39,11 +39,12 @@ const INDEX = `<!doctype html><html><head><script type="module" src="/assets/ind
 describe('static client assets', () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'boardroom-static-'));
   const outside = `${dir}-secret.txt`;
-  let db: TestDatabase;
-  let plain: TestServer;
-  let withMaps: TestServer;
-
-  beforeAll(async () => {
+  // Registered before the rig, so the files go after both servers stopped.
+  afterAll(() => {
+    rmSync(dir, { recursive: true, force: true });
+    rmSync(outside, { force: true });
+  });
+  const rig = useTestServer(() => {
     mkdirSync(path.join(dir, 'assets'));
     writeFileSync(path.join(dir, 'index.html'), INDEX);
     writeFileSync(path.join(dir, 'assets/index-4f2a9c1d.js'), SCRIPT);
@@ -52,16 +53,12 @@ describe('static client assets', () => {
     writeFileSync(path.join(dir, 'favicon.svg'), `<svg xmlns="http://www.w3.org/2000/svg">${'<g/>'.repeat(400)}</svg>`);
     writeFileSync(outside, 'not for the web');
     precompressDir(dir);
-    db = await createTestDatabase('static');
-    plain = await startTestServer({ testDb: db, clientDir: dir });
-    withMaps = await startTestServer({ testDb: db, clientDir: dir, serveSourceMaps: true, owner: plain.owner });
+    return { clientDir: dir };
   });
-
-  afterAll(async () => {
-    await withMaps?.stop();
-    await plain?.cleanup();
-    rmSync(dir, { recursive: true, force: true });
-    rmSync(outside, { force: true });
+  const { server: plain } = rig;
+  let withMaps: TestServer;
+  beforeAll(async () => {
+    withMaps = await rig.startAnother({ serveSourceMaps: true });
   });
 
   it('writes brotli and gzip copies at build time, only for text worth compressing', () => {

@@ -38,7 +38,7 @@ const engines: Array<{ name: string; open: () => Promise<{ storage: DocStorage; 
   {
     name: 'postgres',
     open: async () => {
-      const t: TestDatabase = await createTestDatabase('storage');
+      const t: TestDatabase = await createTestDatabase('storage', { migrated: true });
       const db = await openDatabase({ databaseUrl: t.url, dataDir: 'unused' });
       return {
         storage: storageOf(db),

@@ -4,11 +4,12 @@
  */
 // Compared as canonical JSON: map key order depends on the order updates were integrated.
 import { canonicalJson } from '../shared/canonical-json.ts';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { connectClient, synced, type TestClient } from './helpers/clients.ts';
+import { connectClient, synced } from './helpers/clients.ts';
 import { seededRandom } from './helpers/random.ts';
-import { createConfig, startTestServer, type TestServer } from './helpers/server.ts';
+import { useTestServer } from './helpers/rig.ts';
+import { createConfig } from './helpers/server.ts';
 import { eventually } from './helpers/wait.ts';
 
 const EDITS_PER_CLIENT = 150;
@@ -39,16 +40,10 @@ function randomEdit(doc: Y.Doc, rnd: ReturnType<typeof seededRandom>, who: numbe
 }
 
 describe('sync convergence', () => {
-  let server: TestServer;
-  const clients: TestClient[] = [];
-
-  afterAll(async () => {
-    for (const c of clients) c.destroy();
-    await server?.cleanup();
-  });
+  const rig = useTestServer();
+  const { server, clients } = rig;
 
   it('converges three stock clients, a late joiner, and a client after restart', async () => {
-    server = await startTestServer();
     const id = await createConfig(server, {
       name: 'convergence',
       data: { extraPackages: ['htop'], customizeScript: '#!/bin/bash\n', RELEASE: 'bookworm' },
@@ -79,9 +74,7 @@ describe('sync convergence', () => {
     // Restart: a new process state loads from Postgres only.
     for (const c of clients) c.destroy();
     clients.length = 0;
-    const { testDb, owner } = server;
-    await server.stop();
-    server = await startTestServer({ testDb, owner });
+    await rig.restart();
     const after = connectClient(server, id);
     clients.push(after);
     await synced(after);

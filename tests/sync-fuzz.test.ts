@@ -5,15 +5,16 @@
 // Compared as canonical JSON: map key order depends on the order updates were integrated.
 import { canonicalJson } from '../shared/canonical-json.ts';
 import * as encoding from 'lib0/encoding';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import * as syncProtocol from 'y-protocols/sync';
 import * as Y from 'yjs';
 import { CloseCode, Limits, MessageType } from '../shared/protocol.ts';
 import { signUp } from './helpers/auth.ts';
-import { connectClient, synced, type TestClient } from './helpers/clients.ts';
+import { connectClient, synced } from './helpers/clients.ts';
 import { seededRandom } from './helpers/random.ts';
-import { addMember, createConfig, startTestServer, type TestServer } from './helpers/server.ts';
+import { useTestServer } from './helpers/rig.ts';
+import { addMember, createConfig } from './helpers/server.ts';
 import { eventually } from './helpers/wait.ts';
 import { docFromStored } from '../server/storage/stored-doc.ts';
 import { mainDoc } from '../server/storage/doc-key.ts';
@@ -51,15 +52,10 @@ function closed(ws: WebSocket): Promise<number> {
 }
 
 describe('sync endpoint under hostile input', () => {
-  let server: TestServer;
-  const clients: TestClient[] = [];
-  afterAll(async () => {
-    for (const c of clients) c.destroy();
-    await server?.cleanup();
-  });
+  const rig = useTestServer();
+  const { server, clients } = rig;
 
   it('survives random and mutated frames without harming others', async () => {
-    server = await startTestServer();
     const id = await createConfig(server, { name: 'fuzz' });
     // The fuzzer is a person of its own: its floods must not eat the honest clients' message budget.
     const fuzzer = await signUp(server.url, 'Fuzzer');
@@ -138,9 +134,7 @@ describe('sync endpoint under hostile input', () => {
     const expected = canonicalJson(a.doc.getMap('config').toJSON());
     for (const c of clients) c.destroy();
     clients.length = 0;
-    const { testDb, owner } = server;
-    await server.stop();
-    server = await startTestServer({ testDb, owner });
+    await rig.restart();
     const stored = await server.storage.loadDoc(mainDoc(id));
     const doc = docFromStored(stored);
     expect(doc.share.has('sneaky')).toBe(false);

@@ -2,7 +2,6 @@
  * A configuration that leaves the trash for good takes its builds' artifact files with it; the
  * artifacts of every other configuration stay on disk and downloadable.
  */
-import { randomBytes } from 'node:crypto';
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -13,7 +12,8 @@ import { createBuilder, type Builder } from '../builder/worker.ts';
 import { createLocalArtifactStorage } from '../shared/node/builds/artifact-storage-local.ts';
 import { buildKeys } from '../shared/builds/keys.ts';
 import { testLogger } from './helpers/logger.ts';
-import { createConfig, startTestServer, type TestServer } from './helpers/server.ts';
+import { useTestServer } from './helpers/rig.ts';
+import { createConfig } from './helpers/server.ts';
 import { eventually } from './helpers/wait.ts';
 import { planExecutor, REDIS_URL, VALID_CONFIG } from './builder-harness.ts';
 
@@ -24,34 +24,37 @@ interface BuildBody {
 }
 
 describe('purging a configuration from the trash', () => {
-  let server: TestServer;
   let builder: Builder;
   let builderRedis: Redis;
-  let tmp: string;
+  let tmp: string | undefined;
   let artifactsDir: string;
+  // Registered before the rig, so the folder goes after the server stopped.
+  afterAll(async () => {
+    if (tmp) await rm(tmp, { recursive: true, force: true });
+  });
+  const rig = useTestServer(async () => {
+    tmp = await mkdtemp(path.join(tmpdir(), 'trash-artifacts-'));
+    artifactsDir = path.join(tmp, 'artifacts');
+    return { redis: 'trash_artifacts', artifactsDir };
+  });
+  const { server } = rig;
 
   beforeAll(async () => {
-    tmp = await mkdtemp(path.join(tmpdir(), 'trash-artifacts-'));
-    const keyPrefix = `test:${randomBytes(6).toString('hex')}:`;
-    artifactsDir = path.join(tmp, 'artifacts');
-    server = await startTestServer({ redisUrl: REDIS_URL, keyPrefix, artifactsDir });
     builderRedis = new Redis(REDIS_URL, { maxRetriesPerRequest: null });
     builder = createBuilder({
       db: server.database.db,
       redis: builderRedis,
-      keys: buildKeys(keyPrefix),
+      keys: buildKeys(rig.keyPrefix!),
       logger: testLogger(),
       executor: planExecutor(),
       storage: createLocalArtifactStorage(artifactsDir),
-      workRoot: path.join(tmp, 'work'),
+      workRoot: path.join(tmp!, 'work'),
     });
     await builder.start();
   });
   afterAll(async () => {
     await builder?.close();
     builderRedis?.disconnect();
-    await server?.cleanup();
-    await rm(tmp, { recursive: true, force: true });
   });
 
   const buildOf = async (configId: string): Promise<BuildBody> => {

@@ -3,15 +3,15 @@
  * every route and to the WebSocket; the owner restores it whole (document, versions, comments,
  * builds, share links); only the expiry sweep deletes it for good, and only once expired.
  */
-import { randomBytes } from 'node:crypto';
 import { sql } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { CloseCode } from '../shared/protocol.ts';
 import { authed, signUp, type TestUser } from './helpers/auth.ts';
 import { connectClient, synced, type TestClient } from './helpers/clients.ts';
-import { addMember, createConfig, startTestServer, type TestServer } from './helpers/server.ts';
-import { REDIS_URL, VALID_CONFIG } from './builder-harness.ts';
+import { useTestServer } from './helpers/rig.ts';
+import { addMember, createConfig } from './helpers/server.ts';
+import { VALID_CONFIG } from './builder-harness.ts';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -25,19 +25,13 @@ function closeCode(client: TestClient): Promise<number> {
 }
 
 describe('the trash', () => {
-  let server: TestServer;
+  const { server, clients } = useTestServer({ redis: 'trash' });
   let alice: TestUser; // an ordinary owner
   let editor: TestUser;
-  const clients: TestClient[] = [];
   beforeAll(async () => {
-    server = await startTestServer({ redisUrl: REDIS_URL, keyPrefix: `test:${randomBytes(5).toString('hex')}:` });
     alice = await signUp(server.url, 'Alice');
     editor = await signUp(server.url, 'Eddie');
   }, 60_000);
-  afterAll(async () => {
-    for (const c of clients) c.destroy();
-    await server?.cleanup();
-  });
   const as = (user: TestUser) => authed(server.url, user.token);
 
   it('hides a deleted configuration everywhere and restores it whole', async () => {

@@ -27,24 +27,37 @@ function refuse(what: string): never {
   throw new Error(`unit tier: ${what}; this test needs the integration tier (remove it from tests/tiers.ts)`);
 }
 
-const connect = net.Socket.prototype.connect;
-net.Socket.prototype.connect = function (this: net.Socket, ...args: unknown[]) {
-  const first = args[0] as { port?: unknown } | number | string | undefined;
-  const port = typeof first === 'object' && first !== null ? first.port : first;
-  if (port !== undefined && SERVICE_PORTS.has(String(port))) refuse(`connection to port ${String(port)} (Postgres/Redis)`);
-  return (connect as (...a: unknown[]) => net.Socket).apply(this, args);
-} as typeof connect;
-
-/** Tools, not services: Vite's CSS and TS transforms run esbuild as a child process. */
-const ALLOWED_CHILDREN = /(^|[/\\])esbuild(\.exe)?$/;
-
-const processes = childProcess as unknown as Record<string, (...args: unknown[]) => unknown>;
-for (const name of ['spawn', 'spawnSync', 'fork', 'exec', 'execSync', 'execFile', 'execFileSync'] as const) {
-  const original = processes[name]!;
-  processes[name] = function (this: unknown, ...args: unknown[]) {
-    const command = String(args[0]).split(' ')[0]!;
-    if (!ALLOWED_CHILDREN.test(command)) refuse(`child_process.${name}(${command})`);
-    return original.apply(this, args);
-  };
+/** The unit tier shares worker processes between files (`--isolate=false`, package.json) and
+ * this file runs before each: install the guards once per process, not one layer per file. */
+const INSTALLED = Symbol.for('boardroom.unitTierGuard');
+const host = globalThis as { [INSTALLED]?: boolean };
+if (!host[INSTALLED]) {
+  host[INSTALLED] = true;
+  install();
 }
-syncBuiltinESMExports();
+
+function install(): void {
+  const connect = net.Socket.prototype.connect;
+  net.Socket.prototype.connect = function (this: net.Socket, ...args: unknown[]) {
+    // net.connect()/createConnection() (ioredis) pass their arguments already normalized, as one
+    // array whose first element is the options object; socket.connect(port, host) (postgres.js) not.
+    const first = (Array.isArray(args[0]) ? args[0][0] : args[0]) as { port?: unknown } | number | string | undefined;
+    const port = typeof first === 'object' && first !== null ? first.port : first;
+    if (port !== undefined && SERVICE_PORTS.has(String(port))) refuse(`connection to port ${String(port)} (Postgres/Redis)`);
+    return (connect as (...a: unknown[]) => net.Socket).apply(this, args);
+  } as typeof connect;
+
+  /** Tools, not services: Vite's CSS and TS transforms run esbuild as a child process. */
+  const ALLOWED_CHILDREN = /(^|[/\\])esbuild(\.exe)?$/;
+
+  const processes = childProcess as unknown as Record<string, (...args: unknown[]) => unknown>;
+  for (const name of ['spawn', 'spawnSync', 'fork', 'exec', 'execSync', 'execFile', 'execFileSync'] as const) {
+    const original = processes[name]!;
+    processes[name] = function (this: unknown, ...args: unknown[]) {
+      const command = String(args[0]).split(' ')[0]!;
+      if (!ALLOWED_CHILDREN.test(command)) refuse(`child_process.${name}(${command})`);
+      return original.apply(this, args);
+    };
+  }
+  syncBuiltinESMExports();
+}

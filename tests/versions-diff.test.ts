@@ -3,7 +3,7 @@
  * that appear or vanish because a condition changed), and named versions over REST — frozen
  * exactly (JSON, Yjs state, content hash), listed, fetched and compared with each other and now.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { diffConfigs } from '../shared/config-diff.ts';
 import { contentHash } from '../shared/node/content-hash.ts';
@@ -12,7 +12,8 @@ import { diffNotes, notesLines } from '../shared/notes-text.ts';
 import { configSchema } from '../shared/validation/index.ts';
 import { authed, signUp } from './helpers/auth.ts';
 import { connectClient, synced } from './helpers/clients.ts';
-import { addMember, createConfig, startTestServer, type TestServer } from './helpers/server.ts';
+import { useTestServer } from './helpers/rig.ts';
+import { addMember, createConfig } from './helpers/server.ts';
 import { eventually } from './helpers/wait.ts';
 
 const diff = (a: Record<string, unknown>, b: Record<string, unknown>) => diffConfigs(a, b, configSchema);
@@ -109,13 +110,7 @@ describe('notes in diffs', () => {
 });
 
 describe('versions over REST', () => {
-  let server: TestServer;
-  beforeAll(async () => {
-    server = await startTestServer();
-  });
-  afterAll(async () => {
-    await server.cleanup();
-  });
+  const { server } = useTestServer();
 
   const post = (path: string, body: unknown) => server.api(path, { method: 'POST', body: JSON.stringify(body) });
   const put = (id: string, data: unknown) => server.api(`/api/configs/${id}/data`, { method: 'PUT', body: JSON.stringify(data) });

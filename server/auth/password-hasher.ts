@@ -5,7 +5,7 @@
  * the rest wait in two queues: sign-ins (someone waiting to get in) go before sign-ups, so a
  * sign-up flood delays other sign-ups, not the people who already have an account.
  */
-import { dummyVerify, hashPassword, verifyPassword } from './passwords.ts';
+import { dummyVerify, hashPassword, SCRYPT_PARAMS, verifyPassword, type ScryptParams } from './passwords.ts';
 
 /** Default cap: two of libuv's four threads, leaving the rest for file and DNS work. */
 export const PASSWORD_HASH_CONCURRENCY = 2;
@@ -30,7 +30,9 @@ export interface PasswordHasher {
   load(): { running: number; waiting: number };
 }
 
-export function createPasswordHasher(concurrency = PASSWORD_HASH_CONCURRENCY, maxWaitingSignups = MAX_WAITING_SIGNUPS): PasswordHasher {
+/** `params`: the scrypt cost of new hashes and of the dummy check; only test servers pass a
+ * lower one (server/server.ts, `passwordHashParams`). */
+export function createPasswordHasher(concurrency = PASSWORD_HASH_CONCURRENCY, maxWaitingSignups = MAX_WAITING_SIGNUPS, params: ScryptParams = SCRYPT_PARAMS): PasswordHasher {
   let running = 0;
   const waiting: Record<HashPriority, Array<() => void>> = { signin: [], signup: [] };
 
@@ -61,9 +63,9 @@ export function createPasswordHasher(concurrency = PASSWORD_HASH_CONCURRENCY, ma
   };
 
   return {
-    hash: (password) => run('signup', () => hashPassword(password)),
+    hash: (password) => run('signup', () => hashPassword(password, params)),
     verify: (password, stored) => run('signin', () => verifyPassword(password, stored)),
-    dummyVerify: (password) => run('signin', () => dummyVerify(password)),
+    dummyVerify: (password) => run('signin', () => dummyVerify(password, params)),
     load: () => ({ running, waiting: waiting.signin.length + waiting.signup.length }),
   };
 }

@@ -70,7 +70,7 @@ export interface ChaosRig {
 }
 
 export async function startChaosRig(): Promise<ChaosRig> {
-  const db = await createTestDatabase('chaos');
+  const db = await createTestDatabase('chaos', { migrated: true });
   const redis = await startPrivateRedis();
   const env = { DATABASE_URL: db.url, REDIS_URL: redis.url, KEY_PREFIX: `chaos:${randomBytes(4).toString('hex')}:` };
   const servers: [ChildServer, ChildServer] = [await startChildServer(env), await startChildServer(env)];

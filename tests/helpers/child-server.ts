@@ -20,7 +20,7 @@ export function useChildServer(label: string) {
     server: null as ChildServer | null,
     clients: [] as TestClient[],
     async start(): Promise<ChildServer> {
-      rig.db ??= await createTestDatabase(label);
+      rig.db ??= await createTestDatabase(label, { migrated: true });
       rig.server = await startChildServer({ DATABASE_URL: rig.db.url });
       return rig.server;
     },

@@ -40,7 +40,7 @@ function capturingLogger(into: Array<{ msg: string }>): Logger {
 
 export async function startClusterPair(options: { captureLogs?: boolean } = {}): Promise<ClusterPair> {
   const redis = await startPrivateRedis();
-  const db = await createTestDatabase('cluster');
+  const db = await createTestDatabase('cluster', { migrated: true });
   const port = Number(new URL(redis.url).port);
   const keyPrefix = `chaos:${randomBytes(4).toString('hex')}:`;
   const start = async (): Promise<PairMember> => {

@@ -9,43 +9,73 @@
  * `server` stands for the server the `beforeAll` starts: reading it before then throws. It is a
  * stand-in (a Proxy) rather than a variable so that test bodies written against a `let server`
  * keep working unchanged; setting a property (a fresh token) sets it on the real server.
+ *
+ * Options known only once something else has started (a fake OAuth server's port, a temporary
+ * folder) are passed as a function, called in the `beforeAll`:
+ *
+ *   const rig = useTestServer(() => ({ github: { ...fake.settings } }));
+ *
+ * Restart and two-process tests use `rig.restart()` (same database, owner and options: what a
+ * deploy or a crash-free restart does) and `rig.startAnother()` (a second server on the same
+ * database and Redis prefix); the rig stops those too.
  */
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll } from 'vitest';
 import { connectClient, type TestClient } from './clients.ts';
-import { startTestServer, type TestServer } from './server.ts';
+import { startTestServer, type TestServer, type TestServerOptions } from './server.ts';
 
 /** The shared Redis (tests isolate themselves by key prefix, never by FLUSHALL). */
 export const TEST_REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 
-export type RigOptions = Parameters<typeof startTestServer>[0] & {
+export type RigOptions = TestServerOptions & {
   /** Use Redis (builds, the cluster bus) under a fresh prefix `test:<label>:<random>:`, whose keys
    * are deleted at cleanup. */
   redis?: string;
 };
 
 export interface Rig {
+  /** The current server: after `restart()`, the new one. */
   server: TestServer;
   /** Clients to destroy before the server stops: push every client a test opens. */
   clients: TestClient[];
   /** `connectClient`, with the client pushed onto `clients`. */
   connect(...args: Parameters<typeof connectClient>): TestClient;
-  /** The Redis key prefix (only with `redis`). */
+  /** The Redis key prefix (only with `redis`; with options given as a function, read it as
+   * `rig.keyPrefix` once the `beforeAll` has run). */
   keyPrefix: string | null;
+  /**
+   * Stops the server (its clients see the connection drop; the rig's `clients` stay, to reconnect
+   * or be destroyed) and starts a new one on the same database with the same owner and options,
+   * `options` overriding them for the new one. `server` then stands for the new server.
+   */
+  restart(options?: ServerOnlyOptions): Promise<TestServer>;
+  /** Another server (process) on the same database, owner and Redis prefix, `options` added to
+   * the rig's; stopped by the rig before the main one. */
+  startAnother(options?: ServerOnlyOptions): Promise<TestServer>;
 }
 
-export function useTestServer(options: RigOptions = {}): Rig {
-  const { redis: label, ...serverOptions } = options;
-  const keyPrefix = label === undefined ? null : `test:${label}:${randomBytes(5).toString('hex')}:`;
+/** What may differ between the servers of one rig (the database and owner are the rig's). */
+type ServerOnlyOptions = Omit<TestServerOptions, 'testDb' | 'owner'>;
+
+export function useTestServer(options: RigOptions | (() => RigOptions | Promise<RigOptions>) = {}): Rig {
+  const prefixFor = (label: string | undefined) => (label === undefined ? null : `test:${label}:${randomBytes(5).toString('hex')}:`);
+  // Known at once for plain options (tests destructure it); after the `beforeAll` for a function.
+  let keyPrefix = typeof options === 'function' ? null : prefixFor(options.redis);
+  let serverOptions: TestServerOptions = {};
   let started: TestServer | null = null;
+  const others: TestServer[] = [];
   const clients: TestClient[] = [];
 
   beforeAll(async () => {
-    started = await startTestServer({ ...(keyPrefix ? { redisUrl: TEST_REDIS_URL, keyPrefix } : {}), ...serverOptions });
+    const { redis: label, ...rest } = typeof options === 'function' ? await options() : options;
+    if (typeof options === 'function') rig.keyPrefix = keyPrefix = prefixFor(label);
+    serverOptions = { ...(keyPrefix ? { redisUrl: TEST_REDIS_URL, keyPrefix } : {}), ...rest };
+    started = await startTestServer(serverOptions);
   });
   afterAll(async () => {
     for (const client of clients.splice(0)) client.destroy();
+    for (const other of others.splice(0)) await other.stop();
     await started?.cleanup();
     if (keyPrefix) await deleteKeys(keyPrefix);
   });
@@ -65,7 +95,12 @@ export function useTestServer(options: RigOptions = {}): Rig {
     },
   });
 
-  return {
+  const sameDatabase = (extra: ServerOnlyOptions = {}) => {
+    const current = real();
+    return { ...serverOptions, ...extra, testDb: current.testDb, owner: current.owner };
+  };
+
+  const rig: Rig = {
     server,
     clients,
     keyPrefix,
@@ -74,7 +109,19 @@ export function useTestServer(options: RigOptions = {}): Rig {
       clients.push(client);
       return client;
     },
+    async restart(extra) {
+      const next = sameDatabase(extra);
+      await real().stop();
+      started = await startTestServer(next);
+      return started;
+    },
+    async startAnother(extra) {
+      const another = await startTestServer(sameDatabase(extra));
+      others.push(another);
+      return another;
+    },
   };
+  return rig;
 }
 
 async function deleteKeys(prefix: string): Promise<void> {

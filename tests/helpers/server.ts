@@ -1,7 +1,9 @@
 /**
- * A real server on port 0 against a fresh Postgres database, torn down by the test.
+ * A real server on port 0 against a fresh Postgres database (a copy of the migrated template,
+ * tests/helpers/postgres.ts), torn down by the test.
  */
 import { openDatabase, type Database } from '../../server/db/connect.ts';
+import type { ScryptParams } from '../../server/auth/passwords.ts';
 import { startServer, type RunningServer, type ServerOptions } from '../../server/server.ts';
 import { grantAdmin } from '../../server/auth/instance-admins.ts';
 import { authed, signUp, type TestUser } from './auth.ts';
@@ -22,12 +24,32 @@ export interface TestServer extends RunningServer {
   cleanup(): Promise<void>;
 }
 
-export async function startTestServer(
-  options: Partial<Omit<ServerOptions, 'database'>> & { testDb?: TestDatabase; owner?: TestUser; ownerIsAdmin?: boolean } = {},
-): Promise<TestServer> {
-  const testDb = options.testDb ?? (await createTestDatabase());
+/**
+ * scrypt cost of passwords in test servers: N = 2^10 (1 MiB, about 2 ms) instead of production's
+ * 2^15 (32 MiB, 50–100 ms, several times that on a loaded CI machine), which every sign-up in
+ * every file paid. Hashes record their cost, so sign-in works the same; tests of the hashing
+ * itself (its cost, its queue) ask for `realPasswordHashing`.
+ */
+export const TEST_SCRYPT_PARAMS: ScryptParams = { N: 2 ** 10, r: 8, p: 1 };
+
+export type TestServerOptions = Partial<Omit<ServerOptions, 'database'>> & {
+  /** An existing database (a restart, a second process); default a fresh migrated one. */
+  testDb?: TestDatabase;
+  /** An owner made by an earlier server on the same database; default a new sign-up. */
+  owner?: TestUser;
+  /** Hash passwords at production cost (SCRYPT_PARAMS) instead of TEST_SCRYPT_PARAMS. */
+  realPasswordHashing?: boolean;
+  /** Make the owner an instance admin through the operator's grant (nobody is one by signing up). */
+  ownerIsAdmin?: boolean;
+};
+
+export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
+  const { realPasswordHashing, testDb: given, owner: givenOwner, ownerIsAdmin, ...serverOptions } = options;
+  const testDb = given ?? (await createTestDatabase('t', { migrated: true }));
+  // The server migrates as in production; on a copy of the template that finds nothing to do.
   const database = await openDatabase({ databaseUrl: testDb.url, dataDir: 'memory://' });
-  const server = await startServer({ database, logger: testLogger(), port: 0, ...options });
+  const passwordHashParams = realPasswordHashing ? undefined : TEST_SCRYPT_PARAMS;
+  const server = await startServer({ database, logger: testLogger(), port: 0, passwordHashParams, ...serverOptions });
   let stopped = false;
   const stop = async () => {
     if (stopped) return;
@@ -35,9 +57,9 @@ export async function startTestServer(
     await server.close();
     await database.close();
   };
-  const owner = options.owner ?? (await signUp(server.url, 'Owner'));
+  const owner = givenOwner ?? (await signUp(server.url, 'Owner'));
   // The operator's grant (`npm run admin -- grant`), the way a real instance gets an admin.
-  if (options.ownerIsAdmin) {
+  if (ownerIsAdmin) {
     if (!(await grantAdmin(database.db, owner.user.email))) throw new Error('grant: no owner account');
     owner.user.isAdmin = true;
   }
