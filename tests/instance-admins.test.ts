@@ -91,6 +91,10 @@ describe('instance admins', () => {
     expect(list.map((c) => c.id)).toContain(configId);
 
     await synced(rig.connect({ url: server.url, token: alice.token }, configId));
+    const trashed = await createConfig({ url: server.url, token: bob.token }, { name: 'bobs old board' });
+    expect((await as(bob)(`/api/configs/${trashed}`, { method: 'DELETE' })).status).toBe(204);
+    const restored = await as(alice)(`/api/configs/${trashed}/restore`, { method: 'POST' });
+    expect(((await restored.json()) as { restored: boolean }).restored).toBe(true);
 
     const uses = logged('admin power used');
     expect(uses).toContainEqual(
@@ -98,6 +102,7 @@ describe('instance admins', () => {
     );
     expect(uses).toContainEqual(expect.objectContaining({ power: 'seeEveryConfiguration', adminId: alice.user.id, configId: null, action: 'list', route: 'GET /api/configs' }));
     expect(uses).toContainEqual(expect.objectContaining({ power: 'ownEveryConfiguration', adminId: alice.user.id, configId, action: 'read', route: `WS /sync/${configId}` }));
+    expect(uses).toContainEqual(expect.objectContaining({ power: 'restoreAnyTrash', adminId: alice.user.id, configId: trashed, action: 'restore', route: `POST /api/configs/${trashed}/restore` }));
     // Bob on his own configuration uses no power; no line carries a session token.
     expect((await as(bob)(`/api/configs/${configId}`)).status).toBe(200);
     expect(uses.every((u) => u.adminId === alice.user.id)).toBe(true);
