@@ -202,7 +202,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   admins = createInstanceAdmins({
     db: database.db,
     emails: options.adminEmails ?? [],
-    key: secretsKey,
+    // The sealing key in use (SECRETS_KEY may list older ones after it, for opening only).
+    key: secretsKey.split(',')[0].trim(),
     logger,
     mailer,
     publicUrl: () => publicUrl.value,
@@ -363,6 +364,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     admins,
     tokens: createTokenStore(database.db, { perUser: limits.tokensPerUser, lastUsedIntervalMs: limits.tokenLastUsedIntervalMs }),
   });
+  // Before the first request: an address taken off ADMIN_EMAILS is not admin on this start.
+  await admins.dropUnlisted();
   const sync = createSyncEndpoint({
     manager,
     authorize: createSyncAuthorizer({ access: { ...access, memberRole: admission.memberRole }, accounts, originPolicy }),
@@ -382,8 +385,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const port = (server.address() as AddressInfo).port;
   listening.port = port;
   if (!publicUrl.value) publicUrl.value = `http://${hostForUrl(options.host ?? '127.0.0.1')}:${port}`;
-  // Once the links can name this server: ADMIN_EMAILS now decides who stays a listed admin.
-  await admins.reconcile();
+  // Once the links can name this server.
+  await admins.announcePending();
   const metricsServer =
     options.metricsPort === undefined
       ? null

@@ -105,9 +105,8 @@ export function createInstanceAdmins(deps: InstanceAdminsDeps) {
   return {
     isListed: (email: string) => listed.has(normalizeEmail(email)),
 
-    /** At start: listed admins no longer listed stop being admin; listed accounts not proven yet
-     * get a proof link in the log (not mailed again at every start). */
-    async reconcile(): Promise<void> {
+    /** At start, before requests: listed admins no longer listed stop being admin. */
+    async dropUnlisted(): Promise<void> {
       const dropped = await deps.db
         .update(users)
         .set({ isAdmin: false, adminVia: null })
@@ -117,6 +116,11 @@ export function createInstanceAdmins(deps: InstanceAdminsDeps) {
         deps.logger.info({ userId: user.id, email: user.email }, 'address is no longer in ADMIN_EMAILS: not an instance admin any more');
         deps.changed(user.id);
       }
+    },
+
+    /** At start, once links can name the server: listed accounts not proven yet get a proof link
+     * in the log (not mailed again at every start). */
+    async announcePending(): Promise<void> {
       if (!listed.size) return;
       const pending = await deps.db
         .select({ id: users.id, email: users.email })
