@@ -98,7 +98,7 @@ export function createInstanceAdmins(deps: InstanceAdminsDeps) {
     const expiresAt = Date.now() + ADMIN_PROOF_TTL_MS;
     return { url: `${deps.publicUrl()}${ADMIN_PROOF_PATH}?token=${proofToken(deps.key, user, expiresAt)}`, expiresAt: new Date(expiresAt) };
   };
-  /** The operator's copy: the log line the brief of docs/security.md describes. */
+  /** The operator's copy, whether or not it is mailed: reading the log proves running the server. */
   const logLink = (user: { id: string; email: string }, url: string) =>
     deps.logger.warn({ userId: user.id, email: user.email }, `ADMIN_EMAILS lists ${user.email}: to make the account admin, open this link while signed in as it: ${url}`);
 
