@@ -6,12 +6,14 @@
  */
 import { randomBytes } from 'node:crypto';
 import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
 import pino from 'pino';
 import postgres from 'postgres';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { SMTPServer } from 'smtp-server';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { grantAdmin, listAdmins } from '../server/auth/instance-admins.ts';
 import { LOG_REDACT } from '../server/log-redact.ts';
 import { MIGRATIONS_DIR, migratePostgres } from '../shared/node/db/migrate.ts';
@@ -35,6 +37,12 @@ async function signUpAs(url: string, email: string, name: string): Promise<TestU
 }
 
 describe('instance admins', () => {
+  let smtp: SMTPServer | null = null;
+  const inbox: Array<{ to: string[]; data: string }> = [];
+  // Registered before the rig, so it runs after the servers (and their mail connections) stopped.
+  afterAll(async () => {
+    if (smtp) await new Promise<void>((resolve) => smtp!.close(() => resolve()));
+  });
   const rig = useTestServer({ logger, adminEmails: [ALICE] });
   const { server } = rig;
   let bob: TestUser; // an ordinary owner whose configuration admins may reach
@@ -118,6 +126,34 @@ describe('instance admins', () => {
     expect(await listAdmins(server.database.db)).toEqual(
       expect.arrayContaining([expect.objectContaining({ email: ALICE, via: 'list' }), expect.objectContaining({ email: carol.user.email, via: 'grant' })]),
     );
+  });
+
+  it('with SMTP, a listed address that signs up is mailed its link', async () => {
+    smtp = new SMTPServer({
+      authOptional: true,
+      disabledCommands: ['STARTTLS'],
+      logger: false,
+      onData(stream, session, callback) {
+        let data = '';
+        stream.on('data', (chunk: Buffer) => (data += chunk.toString('utf8')));
+        stream.on('end', () => {
+          inbox.push({ to: session.envelope.rcptTo.map((r) => r.address), data });
+          callback();
+        });
+      },
+    });
+    await new Promise<void>((resolve) => smtp!.listen(0, '127.0.0.1', () => resolve()));
+    const port = (smtp.server.address() as AddressInfo).port;
+    const dave = `dave.${randomBytes(4).toString('hex')}@corp.test`;
+    const mailing = await rig.startAnother({ adminEmails: [ALICE, dave], smtpUrl: `smtp://127.0.0.1:${port}`, mailFrom: 'Boardroom <boardroom@example.test>' });
+    const user = await signUpAs(mailing.url, dave, 'Dave');
+    const mail = await eventually(() => inbox.find((m) => m.to.includes(dave)) ?? Promise.reject(new Error('no mail yet')));
+    // Quoted-printable folds long lines and writes "=" as "=3D".
+    const body = mail.data.replace(/=\r?\n/g, '').replace(/=3D/g, '=');
+    const link = new URL(/(http\S+admin-proof\?token=\S+)/.exec(body)![1]);
+    const proven = await authed(mailing.url, user.token)(`${link.pathname}${link.search}`, { redirect: 'manual' });
+    expect(proven.status).toBe(303);
+    expect((await authed(mailing.url, user.token)(`/api/configs/${configId}`)).status).toBe(200);
   });
 
   it('an address taken off ADMIN_EMAILS is not admin after a restart; a granted admin stays one', async () => {
