@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /**
  * Compiles the server and the builder to JavaScript for production (`npm run build:server`, part
- * of `npm run build`): `dist/app/server.js`, `dist/app/builder.js` and `dist/app/migrate.js`, run with plain `node`, no
+ * of `npm run build`): `dist/app/server.js`, `dist/app/builder.js`, `dist/app/migrate.js` and `dist/app/admin.js`, run with plain `node`, no
  * tsx and no TypeScript at run time (architecture.md, "Production build").
  *
  * - ESM with code splitting: what the entry files load with `await import()` (the cluster bus,
@@ -40,7 +40,7 @@ const sourceUrlPlugin = {
 await rm(OUT_DIR, { recursive: true, force: true });
 const result = await build({
   absWorkingDir: ROOT,
-  entryPoints: { server: 'server/main.ts', builder: 'builder/main.ts', migrate: 'scripts/migrate.ts', cli: 'cli/main.ts' },
+  entryPoints: { server: 'server/main.ts', builder: 'builder/main.ts', migrate: 'scripts/migrate.ts', admin: 'scripts/admin.ts', cli: 'cli/main.ts' },
   outdir: OUT_DIR,
   bundle: true,
   splitting: true,

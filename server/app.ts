@@ -9,6 +9,7 @@ import type { AccessEvents } from './access/access-control.ts';
 import type { FeatureRoutes } from './features/feature.ts';
 import type { Accounts } from './auth/accounts.ts';
 import type { AccessStore } from './auth/access-store.ts';
+import type { InstanceAdmins } from './auth/instance-admins.ts';
 import { actorUserId, refuseToken, resolveActor, type AppEnv } from './auth/actor.ts';
 import type { TokenStore } from './tokens/token-store.ts';
 import { tokenRoutes } from './tokens/routes.ts';
@@ -16,6 +17,7 @@ import { authRoutes } from './auth/routes.ts';
 import { githubAuthRoutes, type GithubSettings } from './auth/github-routes.ts';
 import { getConnInfo } from '@hono/node-server/conninfo';
 import { randomBytes } from 'node:crypto';
+import { runInRequest } from './request-context.ts';
 import { addressKey, clientAddress, type TrustedProxies } from './request-trust/client-address.ts';
 import { crossSiteGuard } from './request-trust/cross-site-guard.ts';
 import type { OriginPolicy } from './request-trust/origin-policy.ts';
@@ -42,6 +44,7 @@ export interface AppDeps {
   accounts: Accounts;
   /** Memberships (a token's configuration restriction names only configurations its owner reaches). */
   access: AccessStore;
+  admins: InstanceAdmins;
   accessEvents: AccessEvents;
   /** Base URL people reach this server at (sign-in redirects are built from it). */
   publicUrl: () => string;
@@ -103,7 +106,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
     const requestId = c.req.header('x-request-id')?.slice(0, 64) || randomBytes(6).toString('base64url');
     const started = performance.now();
     c.header('x-request-id', requestId);
-    await next();
+    await runInRequest({ reqId: requestId, route: `${c.req.method} ${c.req.path}` }, next);
     deps.metrics.httpRequests.inc({ status: `${Math.floor(c.res.status / 100)}xx` });
     deps.logger.info({ reqId: requestId, method: c.req.method, path: c.req.path, status: c.res.status, addr: c.get('clientAddress'), ms: Math.round(performance.now() - started) }, 'request');
   });
@@ -178,7 +181,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
       : c.json(errorBody('unknown_document', 'a configuration holds no document of that name'), 404),
   );
   app.route('/api/auth/github', githubAuthRoutes({ accounts: deps.accounts, settings: deps.github, publicUrl: deps.publicUrl, secureCookies: deps.secureCookies }));
-  app.route('/api/auth', authRoutes({ accounts: deps.accounts, providers: { github: !!deps.github }, secureCookies: deps.secureCookies, onSessionRevoked: (sessionId) => deps.accessEvents.invalidate({ sessionId }), throttle: deps.loginThrottle, hasher: deps.hasher, signupLimit: { perAddress: deps.limits.signupsPerAddress, windowMs: deps.limits.signupWindowMs } }));
+  app.route('/api/auth', authRoutes({ accounts: deps.accounts, providers: { github: !!deps.github }, secureCookies: deps.secureCookies, onSessionRevoked: (sessionId) => deps.accessEvents.invalidate({ sessionId }), throttle: deps.loginThrottle, hasher: deps.hasher, signupLimit: { perAddress: deps.limits.signupsPerAddress, windowMs: deps.limits.signupWindowMs }, admins: deps.admins }));
   app.route('/api/tokens', tokenRoutes({ tokens: deps.tokens, access: deps.access, settings: deps.limits }));
   for (const { at, routes } of deps.featureRoutes) app.route(at, routes);
   app.route(

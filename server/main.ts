@@ -10,6 +10,7 @@ import { openDatabase, type Database } from './db/connect.ts';
 import { startServer, type RunningServer } from './server.ts';
 import { checkLimitsAgree, readBoolean, readList, readServerLimits } from './settings.ts';
 import { createMetrics } from './metrics.ts';
+import { parseAdminEmails } from './auth/instance-admins.ts';
 import { LOG_REDACT } from './log-redact.ts';
 import { installProcessGuards } from '../shared/node/process-guards.ts';
 import { resolveSecretsKey } from '../shared/node/secrets/sealed.ts';
@@ -74,6 +75,7 @@ server = await startServer({
       : null,
   limits,
   secretsKey: secrets.key,
+  adminEmails: parseAdminEmails(process.env.ADMIN_EMAILS),
   webhookAllowedNetworks: readList(process.env.WEBHOOK_ALLOWED_NETWORKS),
   trustProxy: readList(process.env.TRUST_PROXY),
   allowedOrigins: readList(process.env.ALLOWED_ORIGINS),

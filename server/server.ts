@@ -31,6 +31,8 @@ import type { BuildsContext } from './builds/builds-context.ts';
 import { DEFAULT_KEY_PREFIX } from '../shared/builds/keys.ts';
 import { createAccessStore } from './auth/access-store.ts';
 import { createAccounts } from './auth/accounts.ts';
+import { createInstanceAdmins, type InstanceAdmins } from './auth/instance-admins.ts';
+import { adminPowerLog } from './access/admin-powers.ts';
 import { createTokenStore } from './tokens/token-store.ts';
 import { createInvitationStore } from './invitations/invitation-store.ts';
 import { createSmtpMailer } from './invitations/mailer.ts';
@@ -122,6 +124,9 @@ export interface ServerOptions {
    * passes one; without it (tests) a key is made up for this process, so what it sealed does not
    * open after a restart. */
   secretsKey?: string;
+  /** `ADMIN_EMAILS`, normalised (auth/instance-admins.ts): addresses that become instance admins
+   * once proven. */
+  adminEmails?: string[];
   /** `WEBHOOK_ALLOWED_NETWORKS`: CIDRs webhooks may be sent to although the guard refuses them
    * (server/webhooks/url-guard.ts). */
   webhookAllowedNetworks?: string[];
@@ -182,8 +187,14 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     ? (await import('./cluster.ts')).createCluster({ redisUrl: options.redisUrl, prefix: keyPrefix, logger, observer: metrics.cluster.bus })
     : null;
   const registry = new ConnectionRegistry();
-  const accounts = createAccounts(database.db);
-  const access = createAccessStore(database.db);
+  // Proof links of ADMIN_EMAILS are signed with the same key as sealed secrets (instance-admins.ts).
+  const secretsKey = options.secretsKey ?? generateSecretsKey();
+  // Built below (it needs the mailer and the caches); sign-ups reach it only once requests flow.
+  let admins: InstanceAdmins | null = null;
+  const accounts = createAccounts(database.db, {
+    onCreated: (user) => void admins?.accountCreated(user).catch((error: unknown) => logger.warn({ err: error }, 'admin proof link not sent')),
+  });
+  const access = createAccessStore(database.db, { adminPowerUsed: adminPowerLog(logger) });
   // WebSocket admission remembers granted member roles; access events drop them (access-control).
   const admission = createAdmissionCache((configId, user) => access.memberRole(configId, user));
   // Share-link guests too: the link a token names is remembered, its uses written in batches.
@@ -195,6 +206,19 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const invitations = createInvitationStore(database.db);
   const mailer = options.smtpUrl ? createSmtpMailer({ smtpUrl: options.smtpUrl, from: options.mailFrom ?? DEFAULT_MAIL_FROM, logger, timeoutMs: limits.smtpTimeoutMs }) : null;
   const publicUrl = { value: options.publicUrl ?? '' };
+  admins = createInstanceAdmins({
+    db: database.db,
+    emails: options.adminEmails ?? [],
+    // The sealing key in use (SECRETS_KEY may list older ones after it, for opening only).
+    key: secretsKey.split(',')[0].trim(),
+    logger,
+    mailer,
+    publicUrl: () => publicUrl.value,
+    changed: (userId) => {
+      accounts.forgetUser(userId);
+      admission.forgetPerson(userId);
+    },
+  });
   const listening = { port: 0 };
 
   // Construction order (docs/architecture.md, "Features"): the core; then the features, in the
@@ -250,7 +274,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   });
   // Built before the features that report facts to it; mounted after them.
   const webhooks = webhooksFeature(core, {
-    sealer: createSealer(options.secretsKey ?? generateSecretsKey()),
+    sealer: createSealer(secretsKey),
     redis: options.redisUrl ? { url: options.redisUrl, keyPrefix } : null,
     allowed: parseAllowedNetworks(options.webhookAllowedNetworks ?? []),
   });
@@ -348,8 +372,11 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     hasher: createPasswordHasher(limits.passwordHashConcurrency, MAX_WAITING_SIGNUPS, options.passwordHashParams),
     documents: manager.documents,
     access,
+    admins,
     tokens: createTokenStore(database.db, { perUser: limits.tokensPerUser, lastUsedIntervalMs: limits.tokenLastUsedIntervalMs }),
   });
+  // Before the first request: an address taken off ADMIN_EMAILS is not admin on this start.
+  await admins.dropUnlisted();
   const sync = createSyncEndpoint({
     manager,
     authorize: createSyncAuthorizer({
@@ -373,6 +400,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const port = (server.address() as AddressInfo).port;
   listening.port = port;
   if (!publicUrl.value) publicUrl.value = `http://${hostForUrl(options.host ?? '127.0.0.1')}:${port}`;
+  // Once the links can name this server.
+  await admins.announcePending();
   const metricsServer =
     options.metricsPort === undefined
       ? null

@@ -22,7 +22,8 @@ import { addMember, createConfig } from './helpers/server.ts';
 import { eventually } from './helpers/wait.ts';
 
 describe('live access changes are re-decided by the policy', () => {
-  const { server, clients } = useTestServer();
+  // server.owner is an instance admin (the operator's grant): one test is about an admin.
+  const { server, clients } = useTestServer({ ownerIsAdmin: true });
 
   const connect = (...args: Parameters<typeof connectClient>) => {
     const client = connectClient(...args);
@@ -71,7 +72,7 @@ describe('live access changes are re-decided by the policy', () => {
   it('an admin who invites and accepts themselves stays owner on their live connection', async () => {
     const author = await signUp(server.url, 'Author');
     const id = await createConfig({ url: server.url, token: author.token }, { name: 'admin-invites-self' });
-    // server.owner is the first account, the instance admin: owner of every configuration.
+    // server.owner is an instance admin (granted): owner of every configuration.
     expect(server.owner.user.isAdmin).toBe(true);
     const admin = connect(server, id);
     const other = connect({ url: server.url, token: author.token }, id);

@@ -1,5 +1,5 @@
 /**
- * Accounts and credentials: the first account is admin, secrets are stored only as hashes (a
+ * Accounts and credentials: no account is admin by signing up, secrets are stored only as hashes (a
  * stolen row lets nobody in), sign-in is rate-limited, sign-out ends the session everywhere, and
  * presence identity is stamped by the server whatever the client claims.
  */
@@ -20,8 +20,8 @@ describe('accounts and credentials', () => {
   // Production's scrypt cost: the stored hash is checked for it.
   const { server, clients } = useTestServer({ limits: { loginDelayBaseMs: 60_000 }, realPasswordHashing: true });
 
-  it('makes the first account the instance admin, and only the first', async () => {
-    expect(server.owner.user.isAdmin).toBe(true);
+  it('makes no account an instance admin by signing up, the first one included', async () => {
+    expect(server.owner.user.isAdmin).toBe(false);
     const second = await signUp(server.url, 'Second');
     expect(second.user.isAdmin).toBe(false);
     const me = (await (await authed(server.url, second.token)('/api/auth/me')).json()) as { user: { email: string } };

@@ -67,7 +67,7 @@ describe('compiled server and builder (dist/app)', () => {
   });
 
   it('emits the two entries and lazily loaded chunks', () => {
-    for (const entry of ['server.js', 'builder.js', 'migrate.js']) expect(existsSync(path.join(ROOT, 'dist/app', entry))).toBe(true);
+    for (const entry of ['server.js', 'builder.js', 'migrate.js', 'admin.js']) expect(existsSync(path.join(ROOT, 'dist/app', entry))).toBe(true);
     const server = readFileSync(path.join(ROOT, 'dist/app/server.js'), 'utf8');
     // The cluster bus and the build queue are dynamic imports: chunks of their own.
     expect(server).toMatch(/import\("\.\/cluster-[A-Z0-9]+\.js"\)/);

@@ -197,6 +197,9 @@ export const EXPECTATIONS: Record<string, Expectation> = {
   'DELETE /api/configs/:id/invitations/:invitationId': config('manageAccess'),
   'GET /api/auth/providers': anyone(),
   'GET /api/auth/me': signedIn({ tokens: 'any' }),
+  // The proof link of an ADMIN_EMAILS address (none is listed here): a signed-in person reaches
+  // the route, which finds the made-up token worthless.
+  'GET /api/auth/admin-proof': signedIn({ ok: [404], query: '?token=00000000-0000-0000-0000-000000000000.9999999999999.AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA' }),
   'GET /api/configs/:id/members': config('manageAccess'),
   'POST /api/configs/:id/members': config('manageAccess', { ok: [201], body: (who, { unique }) => ({ email: `${who}.${unique}@invited.test`, role: 'viewer' }) }),
   'PATCH /api/configs/:id/members/:userId': config('manageAccess', { body: json({ role: 'commenter' }) }),

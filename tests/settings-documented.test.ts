@@ -13,7 +13,7 @@ const operations = readFileSync(new URL('docs/operations.md', root), 'utf8');
 
 /** The files allowed to read the environment (architecture.md, "Processes"), and the settings
  * helpers they read it through. */
-const ENTRY_FILES = ['server/main.ts', 'builder/main.ts', 'builder/settings.ts', 'scripts/start.mjs', 'scripts/migrate.ts'];
+const ENTRY_FILES = ['server/main.ts', 'builder/main.ts', 'builder/settings.ts', 'scripts/start.mjs', 'scripts/migrate.ts', 'scripts/admin.ts'];
 const ENV_READS = [/process\.env\.([A-Z][A-Z0-9_]*)/g, /\benv\.([A-Z][A-Z0-9_]*)/g, /\benv\[['"]([A-Z][A-Z0-9_]*)['"]\]/g, /(?:positiveInt|readBoolean)\((?:process\.)?env, '([A-Z][A-Z0-9_]*)'/g];
 
 /** Every variable name an entry file reads, and every limit's variable. */

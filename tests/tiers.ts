@@ -38,6 +38,7 @@ export const UNIT_TESTS = [
   'tests/history-change-writer.test.ts',
   'tests/history-coalescer.test.ts',
   'tests/history-text-capture.test.ts',
+  'tests/instance-admin-powers.test.ts',
   'tests/minimal-diff.test.ts',
   'tests/primitives-safe-next.test.ts',
   'tests/primitives-stored-doc.test.ts',

@@ -26,7 +26,7 @@ function closeCode(client: TestClient): Promise<number> {
 
 describe('the trash', () => {
   const { server, clients } = useTestServer({ redis: 'trash' });
-  let alice: TestUser; // an ordinary owner (the server's first account is an instance admin)
+  let alice: TestUser; // an ordinary owner
   let editor: TestUser;
   beforeAll(async () => {
     alice = await signUp(server.url, 'Alice');

@@ -7,6 +7,7 @@ import type { AccessStore, ShareLink } from '../auth/access-store.ts';
 import type { Actor } from '../auth/actor.ts';
 import type { Session } from '../auth/accounts.ts';
 import { ApiError } from '../http-errors.ts';
+import { requestOf } from '../request-context.ts';
 import {
   decide,
   decideFor,
@@ -68,9 +69,20 @@ async function factsFor(deps: AuthorizeDeps, principal: Principal, configId: str
   };
 }
 
-/** May `principal` do `action` on `configId` now? */
+/** May `principal` do `action` on `configId` now? An instance admin let in only by being admin
+ * (ADMIN_POWERS.ownEveryConfiguration) is logged: their own role, as owner or member, is decided
+ * too, and when it would not allow the action the use of the power is recorded. */
 export async function authorize(deps: AuthorizeDeps, principal: Principal, configId: string, action: Action, context?: DecisionContext): Promise<Decision> {
-  return decideFor(principal, configId, action, await factsFor(deps, principal, configId), Date.now(), context);
+  const now = Date.now();
+  const facts = await factsFor(deps, principal, configId);
+  const decision = decideFor(principal, configId, action, facts, now, context);
+  if (decision.ok && (principal.kind === 'member' || principal.kind === 'token') && principal.isAdmin) {
+    const own = await factsFor(deps, { ...principal, isAdmin: false }, configId);
+    if (!decideFor({ ...principal, isAdmin: false }, configId, action, own, now, context).ok) {
+      deps.access.adminPowerUsed({ power: 'ownEveryConfiguration', adminId: principal.userId, configId, action, ...requestOf() });
+    }
+  }
+  return decision;
 }
 
 export function denialError(denial: Denial): ApiError {

@@ -21,6 +21,7 @@ export interface MemberPrincipal {
   kind: 'member';
   userId: string;
   name: string;
+  /** An instance admin: owner of every configuration (ADMIN_POWERS in admin-powers.ts). */
   isAdmin: boolean;
   sessionId: string;
   /** Epoch ms when the session ends. */

@@ -8,6 +8,7 @@ import { isUuid } from '../../shared/uuid.ts';
 import type { Role, ShareRole } from '../../shared/roles.ts';
 import type { Db } from '../db/connect.ts';
 import { hashToken, newToken, plausibleToken, tokenMatches } from './tokens.ts';
+import type { AdminPowerLog } from '../access/admin-powers.ts';
 
 /** last_used_at is refreshed at most this often per link, so busy links do not write on every request. */
 const SHARE_TOUCH_INTERVAL_MS = 60_000;
@@ -55,9 +56,13 @@ export function isLinkActive(link: Pick<ShareLink, 'revokedAt' | 'expiresAt'>, n
   return !link.revokedAt && (!link.expiresAt || link.expiresAt.getTime() > now);
 }
 
-export function createAccessStore(db: Db) {
+export function createAccessStore(db: Db, options: { adminPowerUsed?: AdminPowerLog } = {}) {
   return {
-    /** The role a signed-in user holds on a config through ownership or membership (admins own all). */
+    /** Records an instance admin's use of a power (server/access/admin-powers.ts). */
+    adminPowerUsed: options.adminPowerUsed ?? (() => {}),
+
+    /** The role a signed-in user holds on a config through ownership or membership (admins own
+     * all: ADMIN_POWERS.ownEveryConfiguration; `isAdmin: false` asks for the role without it). */
     async memberRole(configId: string, user: { id: string; isAdmin: boolean }): Promise<Role | null> {
       if (!isUuid(configId)) return null;
       const [row] = await db
@@ -70,7 +75,7 @@ export function createAccessStore(db: Db) {
       return (row.role as Role | null) ?? null;
     },
 
-    /** Ids of configs a user owns or is a member of (admins: all). */
+    /** Ids of configs a user owns or is a member of (admins: all, ADMIN_POWERS.seeEveryConfiguration). */
     async visibleConfigIds(user: { id: string; isAdmin: boolean }): Promise<Set<string> | 'all'> {
       if (user.isAdmin) return 'all';
       const rows = await db

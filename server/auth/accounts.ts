@@ -1,9 +1,10 @@
 /**
- * Accounts and sessions in Postgres. The first account created becomes the instance admin.
- * Signing up never grants access to anything: typing an address proves nothing about owning it,
- * so invitations turn into memberships only through their link (server/invitations/).
+ * Accounts and sessions in Postgres. Signing up never grants access to anything: typing an
+ * address proves nothing about owning it, so invitations turn into memberships only through their
+ * link (server/invitations/), and no account is an instance admin by signing up, first or not
+ * (instance-admins.ts: an ADMIN_EMAILS address proven through its link, or the operator's grant).
  */
-import { and, eq, gt, isNull, sql } from 'drizzle-orm';
+import { and, eq, gt, isNull } from 'drizzle-orm';
 import { sessions, users } from '../../shared/node/db/auth-schema.ts';
 import type { Db } from '../db/connect.ts';
 import { hashToken, newToken, tokenMatches } from './tokens.ts';
@@ -37,7 +38,7 @@ export const SESSION_CACHE_TTL_MS = 5_000;
 /** Past this many cached sessions the cache starts over, bounding its memory. */
 const SESSION_CACHE_MAX = 10_000;
 
-export function createAccounts(db: Db) {
+export function createAccounts(db: Db, options: { onCreated?: (user: User) => void } = {}) {
   const cache = new Map<string, { session: Session; until: number }>();
   return {
     /** Drops a session from the cache (it was revoked). */
@@ -66,18 +67,20 @@ export function createAccounts(db: Db) {
     /** Creates an account; returns null when the email is taken. */
     async createUser(input: { email: string; name: string; passwordHash: string | null; githubId?: string }): Promise<User | null> {
       const email = normalizeEmail(input.email);
-      return db.transaction(async (tx) => {
-        // Serialise sign-ups so exactly one "first account" becomes admin.
-        await tx.execute(sql`select pg_advisory_xact_lock(hashtext('boardroom:signup'))`);
-        const [taken] = await tx.select({ id: users.id }).from(users).where(eq(users.email, email));
-        if (taken) return null;
-        const [{ count }] = await tx.select({ count: sql<number>`count(*)::int` }).from(users);
-        const [user] = await tx
-          .insert(users)
-          .values({ email, name: input.name, passwordHash: input.passwordHash, githubId: input.githubId, isAdmin: Number(count) === 0 })
-          .returning(userColumns);
-        return user;
-      });
+      // The unique email index decides a race between two sign-ups of one address.
+      const [user] = await db
+        .insert(users)
+        .values({ email, name: input.name, passwordHash: input.passwordHash, githubId: input.githubId })
+        .onConflictDoNothing({ target: users.email })
+        .returning(userColumns);
+      if (!user) return null;
+      options.onCreated?.(user);
+      return user;
+    },
+
+    /** Drops every cached session of a person (their admin standing changed). */
+    forgetUser(userId: string): void {
+      for (const [hash, entry] of cache) if (entry.session.user.id === userId) cache.delete(hash);
     },
 
     /** Links a GitHub identity to an account (an explicit act of its signed-in owner); refuses

@@ -5,6 +5,7 @@
 import { Hono, type Context } from 'hono';
 import { normalizeEmail, type Accounts, type User } from './accounts.ts';
 import { colorFor, refuseToken, requireSession, type AppEnv } from './actor.ts';
+import type { InstanceAdmins } from './instance-admins.ts';
 import { clearSessionCookie, issueSessionCookie } from './session-cookie.ts';
 import type { LoginThrottle } from './login-throttle.ts';
 import { HasherBusyError, type PasswordHasher } from './password-hasher.ts';
@@ -17,6 +18,8 @@ export const MAX_EMAIL_LENGTH = 254;
 /** What a turned-away sign-up is told: about the time the waiting queue takes to drain. */
 const BUSY_RETRY_AFTER_S = 5;
 export const MAX_USER_NAME_LENGTH = 100;
+/** A proof token is about 100 characters; anything much longer is not one. */
+const MAX_PROOF_TOKEN_LENGTH = 200;
 const EMAIL_RE = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 export interface AuthRouteDeps {
@@ -33,6 +36,8 @@ export interface AuthRouteDeps {
   hasher: PasswordHasher;
   /** Sign-ups allowed per client address and window. */
   signupLimit: { perAddress: number; windowMs: number };
+  /** ADMIN_EMAILS and its proof links (instance-admins.ts). */
+  admins: InstanceAdmins;
 }
 
 const publicUser = (u: User) => ({ id: u.id, email: u.email, name: u.name, isAdmin: u.isAdmin, color: colorFor(u.id) });
@@ -126,6 +131,21 @@ export function authRoutes(deps: AuthRouteDeps): Hono<AppEnv> {
       return c.json({ user: publicUser(token.user), token: { id: token.id, scopes: token.scopes, configIds: token.configIds, expiresAt: token.expiresAt.toISOString() } });
     }
     return c.json({ user: publicUser(requireSession(c.get('actor')).user) });
+  });
+
+  // The proof link of an ADMIN_EMAILS address (instance-admins.ts). A GET, so it opens from a mail
+  // or a log line; it changes only the standing of the signed-in account the link was made for,
+  // and its token cannot be made without the secrets key, so another page linking here does nothing.
+  app.get('/admin-proof', async (c) => {
+    const session = requireSession(c.get('actor'));
+    const token = c.req.query('token');
+    if (!token || token.length > MAX_PROOF_TOKEN_LENGTH) throw new ApiError(400, 'bad_request', 'the link has no token; open the link exactly as sent');
+    const outcome = await deps.admins.prove(session.user, token);
+    if (outcome === 'invalid') {
+      throw new ApiError(404, 'admin_proof_invalid', 'this link is unknown, expired, or for another account: sign in as the listed address and open its latest link');
+    }
+    if (outcome === 'not_listed') throw new ApiError(403, 'admin_not_listed', 'your address is not in ADMIN_EMAILS (any more)');
+    return c.redirect('/', 303);
   });
   return app;
 }

@@ -11,6 +11,7 @@ import type { Accounts } from './accounts.ts';
 import type { OriginPolicy } from '../request-trust/origin-policy.ts';
 import { isAccessTokenText } from '../tokens/token-secret.ts';
 import { authorize, principalOf } from '../access/authorize.ts';
+import { runInRequest } from '../request-context.ts';
 import { admissionClose, personIdOf, type Grant, type MemberPrincipal, type ShareLinkGuestPrincipal } from '../access/policy.ts';
 import type { ConnectionPrincipal } from '../sync/connection.ts';
 import { actorFrom, colorFor, cookieValue, sanitizeGuestName, SESSION_COOKIE, sessionCredential, type Credentials } from './actor.ts';
@@ -51,7 +52,8 @@ export function createSyncAuthorizer(deps: SyncAuthorizerDeps): AuthorizeSync {
     // randomUUID draws from a cached pool: no system call per connection (used only for guests).
     const guest = { id: randomUUID(), name: sanitizeGuestName(url.searchParams.get('name') ?? undefined) };
     const who = await principalOf(deps, actor, guest);
-    const decision = await authorize(deps, who, configId, 'read');
+    // An admin's power is logged here, once per socket: never per message (admin-powers.ts).
+    const decision = await runInRequest({ reqId: null, route: `WS ${url.pathname}` }, () => authorize(deps, who, configId, 'read'));
     // "No such configuration" and "not yours" get the same close code, as REST answers 404 for
     // both: a different answer would tell a stranger which configuration ids exist.
     if (!decision.ok) return { ok: false, close: admissionClose(decision.denial) };

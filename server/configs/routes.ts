@@ -8,6 +8,7 @@ import { requireAccount, type AppEnv } from '../auth/actor.ts';
 import { Limits } from '../../shared/protocol.ts';
 import { initialState, readDurable } from '../config-doc.ts';
 import { badRequest, notFound, readJsonObject } from '../http-errors.ts';
+import { requestOf } from '../request-context.ts';
 import type { DocStorage } from '../storage/types.ts';
 import type { DocumentRooms } from '../sync/room.ts';
 import type { ConfigRules } from './config-rules.ts';
@@ -34,6 +35,7 @@ export function configRoutes(deps: ConfigRoutesDeps): Hono<AppEnv> {
   app.get('/', async (c) => {
     const { user, configIds } = requireAccount(c.get('actor'), 'read');
     const visible = await access.visibleConfigIds(user);
+    if (visible === 'all') access.adminPowerUsed({ power: 'seeEveryConfiguration', adminId: user.id, configId: null, action: 'list', ...requestOf() });
     const list = (await storage.listConfigs()).filter((r) => (visible === 'all' || visible.has(r.id)) && (!configIds || configIds.includes(r.id)));
     return c.json(list.map((r) => ({ id: r.id, name: r.name, createdAt: r.createdAt, updatedAt: r.updatedAt })));
   });

@@ -21,8 +21,16 @@ export interface InvitationMail {
   expiresAt: Date;
 }
 
+/** The link that makes an ADMIN_EMAILS address's account an instance admin (auth/instance-admins.ts). */
+export interface AdminProofMail {
+  to: string;
+  url: string;
+  expiresAt: Date;
+}
+
 export interface Mailer {
   sendInvitation(mail: InvitationMail): Promise<void>;
+  sendAdminProof(mail: AdminProofMail): Promise<void>;
   close(): void;
 }
 
@@ -40,6 +48,20 @@ export function invitationText(mail: InvitationMail): { subject: string; text: s
   return { subject, text };
 }
 
+export function adminProofText(mail: AdminProofMail): { subject: string; text: string } {
+  const subject = 'Confirm your Boardroom instance admin address';
+  const text = [
+    `This server's operator listed ${mail.to} as an instance admin of Boardroom (ADMIN_EMAILS).`,
+    '',
+    'Sign in to the account with this address, then open this link to become admin:',
+    mail.url,
+    '',
+    `The link works until ${mail.expiresAt.toUTCString()}, only for that account.`,
+    'If you did not sign up, tell the operator: someone else created an account with your address.',
+  ].join('\n');
+  return { subject, text };
+}
+
 export function createSmtpMailer(options: { smtpUrl: string; from: string; logger: Logger; timeoutMs?: number }): Mailer {
   const timeoutMs = options.timeoutMs ?? SMTP_TIMEOUT_MS;
   const transport = nodemailer.createTransport(options.smtpUrl, {
@@ -53,6 +75,11 @@ export function createSmtpMailer(options: { smtpUrl: string; from: string; logge
       const { subject, text } = invitationText(mail);
       const info = await transport.sendMail({ from: options.from, to: mail.to, subject, text });
       options.logger.info({ messageId: info.messageId }, 'invitation mailed');
+    },
+    async sendAdminProof(mail) {
+      const { subject, text } = adminProofText(mail);
+      const info = await transport.sendMail({ from: options.from, to: mail.to, subject, text });
+      options.logger.info({ messageId: info.messageId }, 'admin proof link mailed');
     },
     close: () => transport.close(),
   };

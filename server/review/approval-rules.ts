@@ -80,7 +80,8 @@ export function tally(decisions: DecisionRow[], facts: ReviewFacts, required: nu
   return { status, counted, required, notCounted };
 }
 
-/** Roles people hold on a configuration now, through ownership (admins own everything) or membership. */
+/** Roles people hold on a configuration now, through ownership (admins own everything:
+ * ADMIN_POWERS.approveAsOwner, server/access/admin-powers.ts) or membership. */
 async function rolesOn(db: Db, configId: string, userIds: string[]): Promise<Map<string, Role>> {
   const roles = new Map<string, Role>();
   const ids = userIds.filter(isUuid);

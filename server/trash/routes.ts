@@ -8,6 +8,7 @@ import type { AccessStore } from '../auth/access-store.ts';
 import { requireAction } from '../access/authorize.ts';
 import { requireSession, type AppEnv } from '../auth/actor.ts';
 import { notFound } from '../http-errors.ts';
+import { requestOf } from '../request-context.ts';
 import type { DocStorage } from '../storage/types.ts';
 import { purgeDate, type TrashStore } from './trash-store.ts';
 
@@ -37,7 +38,13 @@ export function trashRoutes(deps: TrashRoutesDeps): Hono<AppEnv> {
   app.post('/configs/:id/restore', async (c) => {
     const id = c.req.param('id');
     const actor = c.get('actor');
-    const restored = actor.session ? await deps.trash.restore(id, actor.session.user) : null;
+    const user = actor.session?.user;
+    let restored = user ? await deps.trash.restore(id, { id: user.id, isAdmin: false }) : null;
+    // Someone else's configuration comes back only through an instance admin's power, which is logged.
+    if (!restored && user?.isAdmin) {
+      restored = await deps.trash.restore(id, user);
+      if (restored) deps.access.adminPowerUsed({ power: 'restoreAnyTrash', adminId: user.id, configId: id, action: 'restore', ...requestOf() });
+    }
     if (restored) return c.json({ id: restored.id, name: restored.name, updatedAt: restored.updatedAt, restored: true });
     // Not in the caller's trash: answered like any owner-only action on a live configuration
     // (401 / 404 / 403), and for its owner there is nothing to do. A trashed configuration of

@@ -5,6 +5,7 @@
 import { openDatabase, type Database } from '../../server/db/connect.ts';
 import type { ScryptParams } from '../../server/auth/passwords.ts';
 import { startServer, type RunningServer, type ServerOptions } from '../../server/server.ts';
+import { grantAdmin } from '../../server/auth/instance-admins.ts';
 import { authed, signUp, type TestUser } from './auth.ts';
 import { testLogger } from './logger.ts';
 import { createTestDatabase, type TestDatabase } from './postgres.ts';
@@ -12,7 +13,7 @@ import { createTestDatabase, type TestDatabase } from './postgres.ts';
 export interface TestServer extends RunningServer {
   database: Database;
   testDb: TestDatabase;
-  /** The first account (instance admin) made at start. */
+  /** The first account made at start: an ordinary account, an instance admin only with `ownerIsAdmin`. */
   owner: TestUser;
   token: string;
   /** fetch as the owner */
@@ -38,10 +39,12 @@ export type TestServerOptions = Partial<Omit<ServerOptions, 'database'>> & {
   owner?: TestUser;
   /** Hash passwords at production cost (SCRYPT_PARAMS) instead of TEST_SCRYPT_PARAMS. */
   realPasswordHashing?: boolean;
+  /** Make the owner an instance admin through the operator's grant (nobody is one by signing up). */
+  ownerIsAdmin?: boolean;
 };
 
 export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
-  const { realPasswordHashing, testDb: given, owner: givenOwner, ...serverOptions } = options;
+  const { realPasswordHashing, testDb: given, owner: givenOwner, ownerIsAdmin, ...serverOptions } = options;
   const testDb = given ?? (await createTestDatabase('t', { migrated: true }));
   // The server migrates as in production; on a copy of the template that finds nothing to do.
   const database = await openDatabase({ databaseUrl: testDb.url, dataDir: 'memory://' });
@@ -55,6 +58,11 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     await database.close();
   };
   const owner = givenOwner ?? (await signUp(server.url, 'Owner'));
+  // The operator's grant (`npm run admin -- grant`), the way a real instance gets an admin.
+  if (ownerIsAdmin) {
+    if (!(await grantAdmin(database.db, owner.user.email))) throw new Error('grant: no owner account');
+    owner.user.isAdmin = true;
+  }
   return {
     ...server,
     database,

@@ -19,7 +19,12 @@ export const users = pgTable(
     /** `scrypt$N$r$p$salt$hash` (base64url); null for accounts that only sign in with GitHub. */
     passwordHash: text('password_hash'),
     githubId: text('github_id'),
+    /** Instance admin (docs/security.md, "Instance admins"); never from signing up. */
     isAdmin: boolean('is_admin').notNull().default(false),
+    /** Why `isAdmin`: 'grant' (the operator's `npm run admin -- grant`) or 'list' (an ADMIN_EMAILS
+     * address whose owner opened its proof link); a 'list' admin whose address leaves the list
+     * stops being admin at the next start. Null when not admin. */
+    adminVia: text('admin_via'),
     createdAt: ts('created_at').notNull().defaultNow(),
   },
   (t) => [uniqueIndex('users_email_idx').on(t.email), uniqueIndex('users_github_idx').on(t.githubId)],
