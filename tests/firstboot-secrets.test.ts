@@ -6,6 +6,7 @@
  * file of its private workspace only; and no REST answer, WebSocket frame, export, version, change
  * log entry, build log, server or builder log line, or artifact holds any of the values.
  */
+import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -202,6 +203,9 @@ describe('first-boot secrets', () => {
     expect(workspace[0]!.content).toContain(`PRESET_ROOT_PASSWORD='${ROOT_2}'`);
     expect(workspace[0]!.content).toContain(`PRESET_USER_PASSWORD='${USER.replace(/'/g, `'\\''`)}'`);
     expect(workspace[0]!.content).toContain(`PRESET_NET_WIFI_KEY='${WIFI}'`);
+    // What the image's first login gets when it sources the file: the values exactly.
+    const sourced = spawnSync('bash', ['-c', `${workspace[0]!.content}\nprintf '%s\\n' "$PRESET_ROOT_PASSWORD" "$PRESET_USER_PASSWORD" "$PRESET_NET_WIFI_KEY"`], { encoding: 'utf8' });
+    expect(sourced.stdout).toBe(`${ROOT_2}\n${USER}\n${WIFI}\n`);
 
     // The plan enables its first-boot extension; the log says which secrets, and hides the echo.
     const names = build.artifacts.map((a) => a.name);
