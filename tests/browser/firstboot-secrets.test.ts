@@ -48,6 +48,14 @@ describe('first-boot secrets in the form', () => {
     expect(await page.content()).not.toContain(VALUE);
     await root.getByRole('button', { name: 'Clear' }).click();
     await root.getByText('not set').waitFor();
+
+    // The change log says which secret changed and how, never the value.
+    await page.getByRole('tab', { name: 'History' }).click();
+    const timeline = page.getByTestId('history-timeline');
+    await timeline.locator('[data-path="#secrets/rootPassword"]').first().waitFor();
+    await expect(timeline.textContent()).resolves.toMatch(/Secret: Root password\s*cleared[\s\S]*Secret: Root password\s*set/);
+    expect(await page.content()).not.toContain(VALUE);
+    await h.screenshot(page, 'secret-history');
   });
 
   it('is not offered to a viewer', async () => {
