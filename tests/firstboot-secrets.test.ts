@@ -55,6 +55,7 @@ interface SecretStatus { name: string; set: boolean; updatedBy: { name: string }
 describe('first-boot secrets', () => {
   let server: TestServer;
   let builder: Builder;
+  let startBuilder: () => Promise<void>;
   let builderRedis: Redis;
   let tmp: string;
   let editor: TestUser;
@@ -90,17 +91,20 @@ describe('first-boot secrets', () => {
       },
     };
     builderRedis = new Redis(REDIS_URL, { maxRetriesPerRequest: null });
-    builder = createBuilder({
-      db: server.database.db,
-      redis: builderRedis,
-      keys: buildKeys(keyPrefix),
-      logger: capture(),
-      executor,
-      storage: createLocalArtifactStorage(artifactsDir),
-      workRoot: path.join(tmp, 'work'),
-      sealer: createSealer(SECRETS_KEY),
-    });
-    await builder.start();
+    startBuilder = async () => {
+      builder = createBuilder({
+        db: server.database.db,
+        redis: builderRedis,
+        keys: buildKeys(keyPrefix),
+        logger: capture(),
+        executor,
+        storage: createLocalArtifactStorage(artifactsDir),
+        workRoot: path.join(tmp, 'work'),
+        sealer: createSealer(SECRETS_KEY),
+      });
+      await builder.start();
+    };
+    await startBuilder();
     editor = await signUp(server.url, 'Eddie');
     viewer = await signUp(server.url, 'Vera');
     configId = await createConfig(server, { name: 'Firstboot', data: { ...VALID_CONFIG } });
@@ -231,6 +235,24 @@ describe('first-boot secrets', () => {
     const versions = (await owner(`/api/configs/${configId}/versions`)).json() as unknown as Array<{ id: string }>;
     expect(versions.length).toBeGreaterThan(0);
     for (const v of versions) await owner(`/api/configs/${configId}/versions/${v.id}`);
+  });
+
+  it('a secret changed after the build was requested fails that build, naming the secret only', async () => {
+    const owner = as(server.token);
+    await builder.close();
+    await owner(`/api/configs/${configId}/secrets/rootPassword`, 'PUT', { value: ROOT });
+    const accepted = (await owner(`/api/configs/${configId}/builds`, 'POST', {})).json() as { id: string };
+    await owner(`/api/configs/${configId}/secrets/rootPassword`, 'PUT', { value: ROOT_2 });
+    await startBuilder();
+    const build = await eventually(
+      async () => {
+        const b = (await owner(`/api/builds/${accepted.id}`)).json() as { status: string; error: string | null };
+        expect(['succeeded', 'failed']).toContain(b.status);
+        return b;
+      },
+      { timeoutMs: 30_000, intervalMs: 50 },
+    );
+    expect(build).toMatchObject({ status: 'failed', error: expect.stringContaining('rootPassword changed or was cleared after this build was requested') });
   });
 
   it('no answer, frame, log line or artifact holds a value', async () => {
