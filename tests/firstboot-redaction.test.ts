@@ -103,6 +103,19 @@ describe('the plan with first-boot secrets', () => {
     expect(plan.compileArgs).toContain(`ENABLE_EXTENSIONS=${FIRSTRUN_EXTENSION}`);
   });
 
+  it('writes the first-login settings of the configuration without needing any secret', () => {
+    const snap = { ...snapshot(null), configJson: { BOARD: 'rock-5b', BRANCH: 'current', RELEASE: 'trixie', firstbootUserName: 'ops', firstbootWifiSsid: "Cafe 'Net'", firstbootWifiCountry: 'DE', firstbootTimezone: 'Europe/Berlin' } };
+    const plan = renderPlan(snap, facts, '1.0.0');
+    const ext = plan.files.find((f) => f.name === `${FIRSTRUN_EXTENSION}.sh`)!.content;
+    expect(ext).toContain("\tPRESET_USER_NAME='ops'\n");
+    expect(ext).toContain("\tPRESET_NET_WIFI_SSID='Cafe '\\''Net'\\'''\n");
+    expect(ext).toContain("\tPRESET_NET_CHANGE_DEFAULTS='1'\n\tPRESET_NET_WIFI_ENABLED='1'\n");
+    expect(ext).toContain("\tPRESET_NET_WIFI_COUNTRYCODE='DE'\n");
+    expect(ext).toContain("\tPRESET_TIMEZONE='Europe/Berlin'\n");
+    expect(ext).not.toContain('boardroom-firstrun-secrets.conf');
+    expect(plan.files.find((f) => f.name === 'config-firstboot.conf')!.content).toContain(`enable_extension "${FIRSTRUN_EXTENSION}"`);
+  });
+
   it('hashes which values a build uses: same values same hash, a new value a new hash', () => {
     const hash = 'b'.repeat(64);
     expect(withFirstbootSecrets(hash, {})).toEqual({ contentHash: hash, firstbootSecrets: null });

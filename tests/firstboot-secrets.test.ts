@@ -8,7 +8,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
@@ -107,7 +107,7 @@ describe('first-boot secrets', () => {
     await startBuilder();
     editor = await signUp(server.url, 'Eddie');
     viewer = await signUp(server.url, 'Vera');
-    configId = await createConfig(server, { name: 'Firstboot', data: { ...VALID_CONFIG } });
+    configId = await createConfig(server, { name: 'Firstboot', data: { ...VALID_CONFIG, firstbootUserName: 'ops', firstbootWifiSsid: 'Lab net', firstbootWifiCountry: 'DE' } });
     await addMember(server, configId, editor, 'editor');
     await addMember(server, configId, viewer, 'viewer');
     // A live client of the configuration (extension events included): every frame is kept.
@@ -218,6 +218,17 @@ describe('first-boot secrets', () => {
     expect(log).toContain('first-boot secrets: rootPassword, userPassword, wifiPassphrase (values never shown)');
     expect(log).toContain('framework: PRESET value is [secret] (as typed)');
     for (const a of build.artifacts) await owner(`/api/builds/${accepted.id}/artifacts/${encodeURIComponent(a.name)}`);
+    // The extension the framework sources: valid bash that writes the settings, then the secrets' file.
+    const extension = (await owner(`/api/builds/${accepted.id}/artifacts/boardroom-firstrun.sh`)).text;
+    expect(spawnSync('bash', ['-n'], { input: extension, encoding: 'utf8' }).status).toBe(0);
+    const sdcard = path.join(tmp, 'sdcard');
+    await mkdir(path.join(sdcard, 'root'), { recursive: true });
+    const userpatches = path.join(tmp, 'userpatches');
+    await mkdir(path.join(userpatches, 'extensions'), { recursive: true });
+    await writeFile(path.join(userpatches, FIRSTRUN_SECRETS_FILE), workspace[0]!.content);
+    const hook = spawnSync('bash', ['-c', `display_alert() { :; }\n${extension}\npost_family_tweaks__boardroom_firstrun\n. "$SDCARD/root/.not_logged_in_yet"\nprintf '%s\\n' "$PRESET_USER_NAME" "$PRESET_NET_WIFI_SSID" "$PRESET_ROOT_PASSWORD"`], { encoding: 'utf8', env: { PATH: process.env.PATH, SDCARD: sdcard, USERPATCHES_PATH: userpatches } });
+    expect(hook.stdout).toBe(`ops\nLab net\n${ROOT_2}\n`);
+    expect((await stat(path.join(sdcard, 'root/.not_logged_in_yet'))).mode & 0o777).toBe(0o600);
     const manifest = JSON.parse((await owner(`/api/builds/${accepted.id}/artifacts/manifest.json`)).text) as { firstbootSecrets?: string[] };
     expect(manifest.firstbootSecrets).toEqual(['rootPassword', 'userPassword', 'wifiPassphrase']);
 

@@ -25,24 +25,54 @@ export const FIRSTRUN_EXTENSION = 'boardroom-firstrun';
  * not use (shared/files/file-path.ts). */
 export const FIRSTRUN_SECRETS_FILE = `extensions/${FIRSTRUN_EXTENSION}-secrets.conf`;
 
-/** The extension: appends the values file to what the framework (or `userpatches/firstboot.conf`)
- * put into `/root/.not_logged_in_yet`, and keeps that file readable by root only. */
-export function renderFirstrunExtension(header: string[], names: readonly FirstbootSecretName[]): string {
+/** Ends the here-document of the settings; no settings line can equal it (each is `NAME='…'`). */
+const HEREDOC = 'BOARDROOM_FIRSTRUN';
+
+/** The configuration's own (not secret) first-login settings: `PRESET_*` name → value. */
+export function firstrunPresets(config: Record<string, unknown>): Array<[string, string]> {
+  const text = (key: string): string | null => (typeof config[key] === 'string' && config[key] !== '' ? (config[key] as string) : null);
+  const presets: Array<[string, string]> = [];
+  const user = text('firstbootUserName');
+  if (user) presets.push(['PRESET_USER_NAME', user]);
+  const locale = text('firstbootLocale');
+  if (locale) presets.push(['PRESET_LOCALE', locale]);
+  const timezone = text('firstbootTimezone');
+  if (timezone) presets.push(['PRESET_TIMEZONE', timezone]);
+  const ssid = text('firstbootWifiSsid');
+  if (ssid) {
+    // The framework's own example: network presets apply only with CHANGE_DEFAULTS, Wi-Fi only when enabled.
+    presets.push(['PRESET_NET_CHANGE_DEFAULTS', '1'], ['PRESET_NET_WIFI_ENABLED', '1'], ['PRESET_NET_WIFI_SSID', ssid]);
+    const country = text('firstbootWifiCountry');
+    if (country) presets.push(['PRESET_NET_WIFI_COUNTRYCODE', country]);
+  }
+  return presets;
+}
+
+/** The extension: appends the configuration's first-login settings, then the secrets' values file,
+ * to what the framework (or `userpatches/firstboot.conf`) put into `/root/.not_logged_in_yet`, and
+ * keeps that file readable by root only. */
+export function renderFirstrunExtension(header: string[], presets: ReadonlyArray<[string, string]>, names: readonly FirstbootSecretName[]): string {
   const fn = `post_family_tweaks__${FIRSTRUN_EXTENSION.replace(/-/g, '_')}`;
-  return `${[
+  const lines = [
     ...header,
-    `# first-boot settings for armbian-firstlogin: ${names.map((n) => FIRSTBOOT_SECRETS[n].preset).join(' ')}`,
-    `# the values are in userpatches/${FIRSTRUN_SECRETS_FILE}, which Boardroom writes only into the build's private workspace`,
-    `function ${fn}() {`,
-    `\tlocal values="\${USERPATCHES_PATH}/${FIRSTRUN_SECRETS_FILE}"`,
-    `\tif [[ ! -f "\${values}" ]]; then`,
-    `\t\texit_with_error "first-boot values missing" "\${values}"`,
-    '\tfi',
-    '\tdisplay_alert "Boardroom" "first-boot settings (values not shown)" "info"',
-    '\tcat "${values}" >> "${SDCARD}/root/.not_logged_in_yet"',
-    '\tchmod 600 "${SDCARD}/root/.not_logged_in_yet"',
-    '}',
-  ].join('\n')}\n`;
+    `# first-login settings for armbian-firstlogin: ${[...presets.map(([n]) => n), ...names.map((n) => FIRSTBOOT_SECRETS[n].preset)].join(' ')}`,
+  ];
+  if (names.length > 0) lines.push(`# the secrets' values are in userpatches/${FIRSTRUN_SECRETS_FILE}, which Boardroom writes only into the build's private workspace`);
+  lines.push(`function ${fn}() {`, '\tdisplay_alert "Boardroom" "first-login settings (secret values not shown)" "info"');
+  if (presets.length > 0) {
+    lines.push(`\tcat >> "\${SDCARD}/root/.not_logged_in_yet" <<- '${HEREDOC}'`, ...presets.map(([n, v]) => `\t${n}=${quoted(v)}`), `\t${HEREDOC}`);
+  }
+  if (names.length > 0) {
+    lines.push(
+      `\tlocal values="\${USERPATCHES_PATH}/${FIRSTRUN_SECRETS_FILE}"`,
+      `\tif [[ ! -f "\${values}" ]]; then`,
+      `\t\texit_with_error "first-boot secret values missing" "\${values}"`,
+      '\tfi',
+      '\tcat "${values}" >> "${SDCARD}/root/.not_logged_in_yet"',
+    );
+  }
+  lines.push('\tchmod 600 "${SDCARD}/root/.not_logged_in_yet"', '}');
+  return `${lines.join('\n')}\n`;
 }
 
 /** The values file: one `PRESET_NAME='value'` line per secret, single-quoted for the `source` of

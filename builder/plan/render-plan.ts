@@ -12,7 +12,7 @@ import { mapConfig, type ArmbianAssignment, type ScriptInputs } from './config-m
 import { doubleQuoted, shellWord } from './shell.ts';
 import { stableJson } from './stable-json.ts';
 import type { TreeFile } from './plan-tree.ts';
-import { FIRSTRUN_EXTENSION, renderFirstrunExtension } from './firstrun.ts';
+import { FIRSTRUN_EXTENSION, firstrunPresets, renderFirstrunExtension } from './firstrun.ts';
 import { FIRSTBOOT_SECRET_NAMES, type FirstbootSecretName } from '../../shared/firstboot-secrets.ts';
 
 /** Longest `<name>` in `config-<name>.conf`: keeps file and artifact names short and readable. */
@@ -149,13 +149,15 @@ export function renderPlan(
 
   const confName = confNameOf(snapshot.configName, facts.framework.commands);
   const secretNames = FIRSTBOOT_SECRET_NAMES.filter((n) => snapshot.firstbootSecrets?.[n] !== undefined);
-  if (secretNames.length > 0 && (get('ENABLE_EXTENSIONS') ?? '').split(',').includes('preset-firstrun')) {
-    warnings.push('ENABLE_EXTENSIONS has preset-firstrun, which writes its example passwords over the first-boot secrets: remove it');
+  const presets = firstrunPresets(config as Record<string, unknown>);
+  const firstrun = secretNames.length > 0 || presets.length > 0;
+  if (firstrun && (get('ENABLE_EXTENSIONS') ?? '').split(',').includes('preset-firstrun')) {
+    warnings.push('ENABLE_EXTENSIONS has preset-firstrun, which writes its example values (passwords included) over the first-login settings: remove it');
   }
   // The user extensions the plan writes, enabled in the conf file (and on the command line).
   const planExtensions = [
     ...(mapped.script.extraPackages.length > 0 ? [PACKAGES_EXTENSION] : []),
-    ...(secretNames.length > 0 ? [FIRSTRUN_EXTENSION] : []),
+    ...(firstrun ? [FIRSTRUN_EXTENSION] : []),
   ];
   const compileArgs = ['build', ...commandAssignments(mapped.assignments, planExtensions)];
   // What the armbian executor runs: the framework sources userpatches/config-<confName>.conf, so
@@ -188,11 +190,11 @@ export function renderPlan(
       content: renderPackagesExtension(header, mapped.script.extraPackages),
     });
   }
-  if (secretNames.length > 0) {
+  if (firstrun) {
     files.push({
       name: `${FIRSTRUN_EXTENSION}.sh`,
       installTo: `userpatches/extensions/${FIRSTRUN_EXTENSION}.sh`,
-      content: renderFirstrunExtension(header, secretNames as FirstbootSecretName[]),
+      content: renderFirstrunExtension(header, presets, secretNames as FirstbootSecretName[]),
     });
   }
   const script = renderCustomizeScript(header, mapped.script);
