@@ -40,6 +40,8 @@ export interface LogSinkDeps {
   buildId: string;
   /** Highest seq already stored for this build (earlier attempts), 0 for none. */
   startSeq: number;
+  /** Applied to every line before it is cut, stored or published (builder/redact.ts). */
+  redact?: (line: string) => string;
 }
 
 export function createLogSink(deps: LogSinkDeps): LogSink {
@@ -90,7 +92,8 @@ export function createLogSink(deps: LogSinkDeps): LogSink {
   };
 
   return {
-    append(line, stream) {
+    append(raw, stream) {
+      const line = deps.redact ? deps.redact(raw) : raw;
       if (closed) {
         deps.logger.warn({ buildId: deps.buildId, line }, 'log line after the log was closed');
         return;

@@ -8,6 +8,8 @@
  *   REDIS_URL     default redis://127.0.0.1:6379
  *   DATA_DIR      default ./data (artifacts default to <DATA_DIR>/artifacts)
  *   LOG_LEVEL     pino level, default info
+ *   SECRETS_KEY   the servers' key: opens first-boot secrets for builds (without it, builds that
+ *                 use them fail)
  *   BUILDER_HEALTH_PORT  port of the liveness endpoint (`GET /health`, health-endpoint.ts); empty:
  *                 none. The images set 8081. BUILDER_HEALTH_HOST: its address, default 0.0.0.0
  *   and the build settings listed in builder/settings.ts (KEY_PREFIX, ARTIFACTS_DIR,
@@ -50,7 +52,7 @@ async function main(): Promise<void> {
   const sqlClient = openPostgresClient(databaseUrl, { max: poolSize, ...POOL_TUNING });
   const redis = new Redis(process.env.REDIS_URL || 'redis://127.0.0.1:6379');
   const builder = createBuilderFromSettings(
-    { db: drizzle(sqlClient) as unknown as BuildsDb, redis, logger, env: process.env },
+    { db: drizzle(sqlClient) as unknown as BuildsDb, redis, logger, env: process.env, secretsKey: process.env.SECRETS_KEY || null },
     settings,
   );
   let stopping = false;

@@ -32,6 +32,10 @@ import { writeWorkDirOwner } from './work-dirs.ts';
 import { BuilderSetupError, ExecutorError, type Executor } from './executors/types.ts';
 import { createLogSink, type LogSink } from './log-sink.ts';
 import { createProgressReporter } from './progress-reporter.ts';
+import { createRedactor, type Redactor } from './redact.ts';
+import { createConfigSecretStore, SecretUnavailableError } from '../shared/node/secrets/config-secrets.ts';
+import type { Sealer } from '../shared/node/secrets/sealed.ts';
+import type { FirstbootSecretName } from '../shared/firstboot-secrets.ts';
 
 export interface RunBuildDeps {
   db: BuildsDb;
@@ -51,6 +55,9 @@ export interface RunBuildDeps {
   /** Told when a build found the builder's setup broken (BuilderSetupError): the builder stops
    * taking builds until its setup check passes again. */
   onSetupProblem(error: BuilderSetupError): void;
+  /** Opens the first-boot secrets builds use (SECRETS_KEY, the same key as the servers'); null: a
+   * build that uses secrets fails, saying so. */
+  sealer?: Sealer | null;
   /** A build that met a broken setup goes back to the queue for this long before a builder tries
    * it again (the builder re-checks its setup meanwhile). Not an attempt: it never ran. */
   setupRetryDelayMs: number;
@@ -75,7 +82,9 @@ export async function runBuild(deps: RunBuildDeps, job: Job<BuildJobData>, token
     const snapshot = await getBuildSnapshot(deps.db, buildId);
     if (!snapshot) throw new UnrecoverableError(`build ${buildId} does not exist`);
     const startSeq = await lastLogSeq(deps.db, buildId);
-    const sink = createLogSink({ ...deps, logger: log, buildId, startSeq });
+    // Knows the secrets' values once they are opened; every line and error passes it first.
+    const redactor = createRedactor();
+    const sink = createLogSink({ ...deps, logger: log, buildId, startSeq, redact: redactor.redact });
 
     // BullMQ hands a job to one worker at a time; a row still `running` means the worker that had
     // it died or lost its lock. Record that before taking it over.
@@ -107,7 +116,7 @@ export async function runBuild(deps: RunBuildDeps, job: Job<BuildJobData>, token
     }
     await publish(deps, claimed);
     if (claimed.cancelRequested) controller.abort(new BuildAbort('cancel', 'cancelled'));
-    return await runClaimed(deps, job, claimed, snapshot, sink, controller, log, token);
+    return await runClaimed(deps, job, claimed, snapshot, sink, controller, log, token, redactor);
   } finally {
     deps.running.delete(buildId);
   }
@@ -122,6 +131,7 @@ async function runClaimed(
   controller: AbortController,
   log: Logger,
   token: string | undefined,
+  redactor: Redactor,
 ): Promise<BuildOutcome> {
   const buildId = claimed.id;
   const progress = createProgressReporter({ ...deps, logger: log, buildId, configId: claimed.configId });
@@ -146,6 +156,8 @@ async function runClaimed(
     await rm(workDir, { recursive: true, force: true });
     await mkdir(workDir, { recursive: true });
     await writeWorkDirOwner(workDir);
+    const firstbootSecrets = await openFirstbootSecrets(deps, snapshot, redactor);
+    if (firstbootSecrets.size > 0) sink.append(`first-boot secrets: ${[...firstbootSecrets.keys()].join(', ')} (values never shown)`, 'system');
     if (!controller.signal.aborted) {
       await deps.executor.run({
         buildId,
@@ -155,6 +167,7 @@ async function runClaimed(
         logger: log,
         log: (line, stream = 'stdout') => sink.append(line, stream),
         progress: (stage, pct) => progress.report(stage, pct),
+        firstbootSecrets,
         fetchBlob: blobFetcherFor(deps.db, snapshot.configId),
         addArtifact: async (name, filePath) => {
           const info = await recordArtifact({ ...deps, ttlMs: deps.artifactTtlMs }, buildId, name, filePath);
@@ -175,7 +188,27 @@ async function runClaimed(
   // Nothing runs any more: a cancel from here on has nothing to stop, and whoever sees the final
   // status must not still find the build among the running ones.
   deps.running.delete(buildId);
-  return finish(deps, job, buildId, sink, controller.signal, failure, log, token);
+  return finish(deps, job, buildId, sink, controller.signal, failure, log, token, redactor);
+}
+
+/** The values of the secrets the snapshot names, exactly as stamped, handed to the redactor
+ * before anything can log them. */
+async function openFirstbootSecrets(
+  deps: RunBuildDeps,
+  snapshot: NonNullable<Awaited<ReturnType<typeof getBuildSnapshot>>>,
+  redactor: Redactor,
+): Promise<ReadonlyMap<FirstbootSecretName, string>> {
+  const stamp = snapshot.firstbootSecrets;
+  if (!stamp || Object.keys(stamp).length === 0) return new Map();
+  if (!deps.sealer) throw new ExecutorError('secrets_unavailable', 'this build uses first-boot secrets, and this builder has no SECRETS_KEY to open them (give it the servers\' key)');
+  try {
+    const values = await createConfigSecretStore(deps.db).openForBuild(deps.sealer, snapshot.configId, stamp);
+    redactor.add(values.values());
+    return values;
+  } catch (error) {
+    if (error instanceof SecretUnavailableError) throw new ExecutorError('secrets_unavailable', error.message);
+    throw error;
+  }
 }
 
 async function finish(
@@ -187,6 +220,7 @@ async function finish(
   failure: unknown,
   log: Logger,
   token: string | undefined,
+  redactor: Redactor,
 ): Promise<BuildOutcome> {
   const abort = abortKindOf(signal);
   const now = DB_NOW;
@@ -219,7 +253,7 @@ async function finish(
   if (failure instanceof BuilderSetupError) {
     // The operator's problem: the build waits (queued, not failed, no attempt used) while the
     // builder pauses and re-checks its setup.
-    log.error({ err: failure }, 'the builder setup is broken; the build waits');
+    log.error({ err: redactor.redactError(failure) }, 'the builder setup is broken; the build waits');
     deps.onSetupProblem(failure);
     sink.append(`the builder cannot run this build: its setup is broken; ${WAITING_FOR_SETUP}`, 'system');
     await sink.close();
@@ -235,12 +269,14 @@ async function finish(
     throw failure;
   }
   if (failure instanceof ExecutorError) {
-    await end('failed', { finishedAt: now, error: failure.message }, `failed: ${failure.message}`);
-    throw new UnrecoverableError(failure.message);
+    const reason = redactor.redact(failure.message);
+    await end('failed', { finishedAt: now, error: reason }, `failed: ${reason}`);
+    throw new UnrecoverableError(reason);
   }
   // A builder-side fault. BullMQ retries while attempts remain; the row says which way it went.
-  const message = failure instanceof Error ? failure.message : String(failure);
-  log.error({ err: failure }, 'build attempt failed');
+  // Redacted: BullMQ keeps the thrown error's message in Redis, and the row and logs show it.
+  const message = redactor.redact(failure instanceof Error ? failure.message : String(failure));
+  log.error({ err: redactor.redactError(failure) }, 'build attempt failed');
   const retrying = job.attemptsMade + 1 < (job.opts.attempts ?? 1);
   try {
     if (retrying) await end('queued', { error: `attempt failed: ${message}; retrying` }, `attempt failed: ${message}; retrying`);
@@ -249,6 +285,7 @@ async function finish(
     // The store is what failed; the sweep or the next attempt settles the row.
     log.error({ err }, 'could not record the failed attempt');
   }
+  if (failure instanceof Error) failure.message = message;
   throw failure;
 }
 

@@ -35,6 +35,7 @@ import type { BuildsDb } from '../shared/node/builds/db.ts';
 import { buildKeys, DEFAULT_KEY_PREFIX } from '../shared/builds/keys.ts';
 import { BUILDER_VERSION } from '../shared/builds/version.ts';
 import { createBuildEnv, parseBuildEnvPassthrough } from './executors/build-env.ts';
+import { createSealer } from '../shared/node/secrets/sealed.ts';
 import { createExecutor } from './executors/index.ts';
 import type { BuildUser } from './executors/workspace.ts';
 import type { FrameworkJudge } from './framework-check/checked-plan.ts';
@@ -147,6 +148,9 @@ export interface BuilderRuntime {
   logger: Logger;
   /** The builder's environment: builds see only the allow-listed part of it (`build-env.ts`). */
   env: Env;
+  /** SECRETS_KEY, the servers' key: opens the first-boot secrets of builds (docs/security.md,
+   * "First-boot secrets"). Absent: builds that use secrets fail, saying so. */
+  secretsKey?: string | null;
 }
 
 export function createBuilderFromSettings(runtime: BuilderRuntime, settings: BuilderSettings): Builder {
@@ -174,6 +178,7 @@ export function createBuilderFromSettings(runtime: BuilderRuntime, settings: Bui
     storage: createLocalArtifactStorage(settings.artifactsDir),
     workRoot: settings.workDir,
     tuning: { concurrency: settings.concurrency, timeoutMs: settings.timeoutMs },
+    sealer: runtime.secretsKey ? createSealer(runtime.secretsKey) : null,
   });
   if (!judge) {
     runtime.logger.info('no Armbian checkout (ARMBIAN_DIR): builds are not checked by the framework, and "Check with Armbian" is unavailable');

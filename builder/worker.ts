@@ -20,6 +20,7 @@ import { buildStateColumns, DB_NOW, publishBuildEvent, statusEvent, transitionBu
 import { BUILDER_VERSION } from '../shared/builds/version.ts';
 import { buildJobs } from '../shared/node/db/builds-schema.ts';
 import { BuildAbort } from './abort-reason.ts';
+import type { Sealer } from '../shared/node/secrets/sealed.ts';
 import { BuilderSetupError, type Executor } from './executors/types.ts';
 import { runBuild, WAITING_FOR_SETUP, type BuildOutcome, type RunBuildDeps } from './run-build.ts';
 import { sweepWorkDirs } from './work-dirs.ts';
@@ -93,6 +94,8 @@ export interface BuilderDeps {
   workRoot: string;
   workerName?: string;
   tuning?: Partial<BuilderTuning>;
+  /** Opens first-boot secrets (SECRETS_KEY); null or absent: builds that use them fail, saying so. */
+  sealer?: Sealer | null;
 }
 
 export interface Builder {
@@ -133,6 +136,7 @@ export function createBuilder(deps: BuilderDeps): Builder {
     executor: deps.executor,
     storage: deps.storage,
     workRoot: deps.workRoot,
+    sealer: deps.sealer ?? null,
     timeoutMs: tuning.timeoutMs,
     artifactTtlMs: tuning.artifactTtlMs,
     workerName,

@@ -94,7 +94,7 @@ if (process.env.BUILDER_MODE === 'inline' && redisUrl) {
   const redis = new Redis(redisUrl, { maxRetriesPerRequest: null });
   builderRedis = redis;
   redis.on('error', (err) => logger.warn({ err: err.message }, 'builder redis error'));
-  builder = createBuilderFromSettings({ db: database.db, redis, logger: logger.child({ service: 'builder' }), env: process.env }, buildSettings);
+  builder = createBuilderFromSettings({ db: database.db, redis, logger: logger.child({ service: 'builder' }), env: process.env, secretsKey: secrets.key }, buildSettings);
   await builder.start();
   logger.info({ executor: buildSettings.executor }, 'builder running in the server process');
 }

@@ -60,6 +60,7 @@ import { frameworkCheckFeature } from './framework-check/feature.ts';
 import { configsFeature } from './configs/feature.ts';
 import { filesFeature } from './files/feature.ts';
 import { webhooksFeature } from './webhooks/feature.ts';
+import { secretsFeature } from './secrets/feature.ts';
 import { parseAllowedNetworks } from './webhooks/url-guard.ts';
 import { createSealer, generateSecretsKey } from '../shared/node/secrets/sealed.ts';
 import { deleteArtifactsOfConfigs } from '../shared/node/builds/artifact-cleanup.ts';
@@ -120,7 +121,7 @@ export interface ServerOptions {
   /** The documents a configuration may hold; default shared/doc-layout.ts `CONFIG_DOCUMENTS`
    * (tests declare a second one). */
   documents?: readonly DocumentDeclaration[];
-  /** `SECRETS_KEY` (shared/node/secrets/sealed.ts): seals webhook secrets at rest. main.ts always
+  /** `SECRETS_KEY` (shared/node/secrets/sealed.ts): seals webhook and first-boot secrets at rest. main.ts always
    * passes one; without it (tests) a key is made up for this process, so what it sealed does not
    * open after a restart. */
   secretsKey?: string;
@@ -273,12 +274,15 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     onRepaired: (_id, paths) => metrics.repairs.inc(paths),
   });
   // Built before the features that report facts to it; mounted after them.
+  // One key for everything sealed at rest: webhook secrets and first-boot secrets.
+  const sealer = createSealer(secretsKey);
   const webhooks = webhooksFeature(core, {
-    sealer: createSealer(secretsKey),
+    sealer,
     redis: options.redisUrl ? { url: options.redisUrl, keyPrefix } : null,
     allowed: parseAllowedNetworks(options.webhookAllowedNetworks ?? []),
   });
   const history = historyFeature(core, { onVersionCreated: webhooks.facts.versionCreated });
+  const secrets = secretsFeature(core, { sealer, recordChange: (configId, name, op, by) => history.changeLog.recordSecretChange(configId, name, op, by) });
   const review = reviewFeature(core, {
     authors: history.changeLog.authorsBetween.bind(history.changeLog),
     onVersionCreated: webhooks.facts.versionCreated,
@@ -306,6 +310,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     review,
     trash,
     filesFeature(core),
+    secrets,
     webhooks,
     ...(options.features?.(core) ?? []),
   ];

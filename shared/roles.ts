@@ -34,12 +34,20 @@ export const ACTION_MIN_ROLE = {
   configureReview: 'owner',
   /** Members, invitations and share links. */
   manageAccess: 'owner',
+  /** First-boot secrets (root password, user password, Wi-Fi passphrase): see which are set, set,
+   * replace or clear them; nobody ever reads a value back. People only: a share link never may
+   * (server/access/policy.ts, `PERSON_ONLY_ACTIONS`). */
+  manageSecrets: 'editor',
   /** Webhooks: their URLs and signing secrets, and their delivery log. */
   manageWebhooks: 'owner',
   /** Move the configuration to the trash and back. */
   delete: 'owner',
 } as const satisfies Record<string, Role>;
 export type Action = keyof typeof ACTION_MIN_ROLE;
+
+/** Actions a role held through a share link never grants: only members (and their tokens) may. A
+ * link is passed around; the image's passwords are not for whoever holds it. */
+export const PERSON_ONLY_ACTIONS: ReadonlySet<Action> = new Set<Action>(['manageSecrets']);
 export const ACTIONS = Object.keys(ACTION_MIN_ROLE) as Action[];
 
 export function roleRank(role: Role): number {

@@ -6,7 +6,7 @@
  */
 import type { Action } from './roles.ts';
 
-export const TOKEN_SCOPES = ['read', 'write', 'build', 'review'] as const;
+export const TOKEN_SCOPES = ['read', 'write', 'build', 'review', 'secrets'] as const;
 export type TokenScope = (typeof TOKEN_SCOPES)[number];
 
 /** Every token secret starts with this, so secret scanners can find leaked ones by pattern. */
@@ -25,6 +25,9 @@ export const SCOPE_OF_ACTION: Record<Action, TokenScope | null> = {
   build: 'build',
   decide: 'review',
   openReview: 'review',
+  // Its own scope, not `write`: a CI token that edits settings need not be able to set the
+  // image's root password.
+  manageSecrets: 'secrets',
   configureReview: null,
   manageAccess: null,
   // A webhook's URL and secret decide where a configuration's events go: a person's decision.
@@ -38,6 +41,7 @@ export const SCOPE_WORDS: Record<TokenScope, string> = {
   write: 'Edit configurations and comment',
   build: 'Start, cancel and retry builds; check with Armbian',
   review: 'Open reviews, approve or request changes',
+  secrets: 'Set and clear first-boot secrets (never read them back)',
 };
 
 export function isTokenScope(value: unknown): value is TokenScope {

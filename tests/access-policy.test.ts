@@ -39,8 +39,8 @@ const HOUR = 3_600_000;
 const EXPECTED: Record<Role, Action[]> = {
   viewer: ['read'],
   commenter: ['read', 'comment', 'editOwnComment', 'decide'],
-  editor: ['read', 'comment', 'editOwnComment', 'decide', 'edit', 'build', 'openReview'],
-  owner: ['read', 'comment', 'editOwnComment', 'decide', 'edit', 'build', 'openReview', 'configureReview', 'manageAccess', 'manageWebhooks', 'delete'],
+  editor: ['read', 'comment', 'editOwnComment', 'decide', 'edit', 'build', 'openReview', 'manageSecrets'],
+  owner: ['read', 'comment', 'editOwnComment', 'decide', 'edit', 'build', 'openReview', 'manageSecrets', 'configureReview', 'manageAccess', 'manageWebhooks', 'delete'],
 };
 
 const link = (over: Partial<ShareLink> = {}): ShareLink => ({
@@ -96,13 +96,21 @@ describe('every role against every action', () => {
         if (!asMember.ok) expect(asMember.denial).toEqual({ reason: 'roleTooLow', role, action });
         if (role === 'owner') return; // a link never carries owner
         const viaLink = guest(link({ role }));
-        expect(decideFor(viaLink, CONFIG, action, factsOf(viaLink, null), NOW, context).ok).toBe(allowed);
+        // First-boot secrets are for members only: a link never grants them, whatever its role.
+        const viaLinkAllowed = allowed && action !== 'manageSecrets';
+        expect(decideFor(viaLink, CONFIG, action, factsOf(viaLink, null), NOW, context).ok).toBe(viaLinkAllowed);
       });
     }
   }
 });
 
 describe('conditions beyond the role', () => {
+  it('manageSecrets: never through a share link, even an editor one', () => {
+    const viaLink = guest(link({ role: 'editor' }));
+    expect(decideFor(viaLink, CONFIG, 'manageSecrets', factsOf(viaLink, null), NOW)).toEqual({ ok: false, denial: { reason: 'personOnly', action: 'manageSecrets' } });
+    expect(decide(grantOf('editor'), 'manageSecrets').ok).toBe(true);
+  });
+
   it('editOwnComment: only the comment author, whatever the role', () => {
     expect(decide(grantOf('owner'), 'editOwnComment', { comment: { authorId: 'someone-else', actorId: 'me' } })).toEqual({ ok: false, denial: { reason: 'notAuthor' } });
     expect(decide(grantOf('commenter'), 'editOwnComment', { comment: { authorId: 'me', actorId: 'me' } }).ok).toBe(true);
@@ -223,6 +231,7 @@ describe('personal access tokens', () => {
     write: ['comment', 'editOwnComment', 'edit'],
     build: ['build'],
     review: ['decide', 'openReview'],
+    secrets: ['manageSecrets'],
   };
   const token = (over: Partial<TokenPrincipal> = {}): TokenPrincipal => ({
     kind: 'token',
@@ -249,7 +258,7 @@ describe('personal access tokens', () => {
     }
     // Every scope together still never manages access, review settings or deletes.
     const all = ALL_ACTIONS.filter((action) => decideFor(token({ scopes: [...TOKEN_SCOPES] }), CONFIG, action, facts('owner'), NOW, own).ok);
-    expect(all).toEqual(['read', 'comment', 'editOwnComment', 'decide', 'edit', 'build', 'openReview']);
+    expect(all).toEqual(['read', 'comment', 'editOwnComment', 'decide', 'edit', 'build', 'openReview', 'manageSecrets']);
   });
 
   it('name the missing scope, and answer a restriction or no role like a missing configuration', () => {

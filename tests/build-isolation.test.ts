@@ -138,6 +138,7 @@ describe('build environment', () => {
       progress: () => undefined,
       signal: new AbortController().signal,
       addArtifact: async () => ({ size: 0, sha256: '' }),
+      firstbootSecrets: new Map(),
       fetchBlob: async () => null,
       logger: env.logger,
     });

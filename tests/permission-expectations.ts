@@ -36,7 +36,7 @@
  * exist; for a route that needs a real one, add the resource to `createWorld` and its name to
  * `paramValues`.
  */
-import { can, type Action, type Role } from '../shared/roles.ts';
+import { can, PERSON_ONLY_ACTIONS, type Action, type Role } from '../shared/roles.ts';
 import { SCOPE_OF_ACTION, type TokenScope } from '../shared/token-scopes.ts';
 
 export const PRINCIPALS = [
@@ -92,6 +92,8 @@ export const TOKEN_SCOPES_OF: Partial<Record<Principal, readonly TokenScope[]>> 
   revokedToken: ['read', 'write', 'build', 'review'],
 };
 const isToken = (who: Principal) => who in TOKEN_SCOPES_OF;
+/** Principals whose role comes from a share link alone. */
+const LINK_GUESTS: ReadonlySet<Principal> = new Set(['editorLink', 'commenterLink', 'viewerLink']);
 /** Principals that are a signed-in account (the others are link guests or nobody). */
 export const SIGNED_IN: ReadonlySet<Principal> = new Set(['owner', 'editor', 'commenter', 'viewer', 'stranger']);
 
@@ -126,11 +128,13 @@ export interface Expectation extends RequestShape {
 
 export function config(action: Action, shape: RequestShape = {}): Expectation {
   const scope = SCOPE_OF_ACTION[action];
+  const personOnly = PERSON_ONLY_ACTIONS.has(action);
   return {
     ...shape,
-    rule: `role ≥ ${action}${scope ? `, token: ${scope}` : ', no token'}`,
+    rule: `role ≥ ${action}${personOnly ? ', not via a link' : ''}${scope ? `, token: ${scope}` : ', no token'}`,
     outcome(who) {
       const role = ROLE_OF[who];
+      if (role && personOnly && LINK_GUESTS.has(who)) return 403;
       if (role) return can(role, action) && (!isToken(who) || (scope !== null && TOKEN_SCOPES_OF[who]!.includes(scope))) ? 'allowed' : 403;
       return who === 'anonymous' ? 401 : 404;
     },
@@ -209,6 +213,10 @@ export const EXPECTATIONS: Record<string, Expectation> = {
   'PATCH /api/configs/:id/shares/:shareId': config('manageAccess', { body: json({ label: 'renamed' }) }),
   'DELETE /api/configs/:id/shares/:shareId': config('manageAccess'),
   'GET /api/shares/:token': anyone(),
+  // First-boot secrets: editors and owners as members (never through a link), tokens with `secrets`.
+  'GET /api/configs/:id/secrets': config('manageSecrets'),
+  'PUT /api/configs/:id/secrets/:name': config('manageSecrets', { params: { name: 'rootPassword' }, body: json({ value: 'matrix-secret' }) }),
+  'DELETE /api/configs/:id/secrets/:name': config('manageSecrets', { params: { name: 'rootPassword' } }),
   'GET /api/configs/:id/webhooks': config('manageWebhooks'),
   'POST /api/configs/:id/webhooks': config('manageWebhooks', { ok: [201], body: json({ url: 'https://receiver.invalid/matrix', events: ['review.approved'] }) }),
   'PATCH /api/configs/:id/webhooks/:webhookId': config('manageWebhooks', { body: json({ active: true }) }),

@@ -34,6 +34,7 @@ export const UNIT_TESTS = [
   'tests/doc-binding.test.ts',
   'tests/doc-layout.test.ts',
   'tests/ext-messages.test.ts',
+  'tests/firstboot-redaction.test.ts',
   'tests/group-commit-pipeline.test.ts',
   'tests/history-change-writer.test.ts',
   'tests/history-coalescer.test.ts',

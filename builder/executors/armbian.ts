@@ -30,6 +30,7 @@ import { createStageTracker, sectionStarted, stripAnsi } from './armbian-progres
 import type { BuildEnvFactory } from './build-env.ts';
 import { resolveFrameworkSource, type FrameworkPin, type FrameworkSource } from './framework-source.ts';
 import { BuilderSetupError, ExecutorError, type Executor, type ExecutorContext } from './types.ts';
+import { FIRSTRUN_SECRETS_FILE, writeFirstrunSecrets } from '../plan/firstrun.ts';
 import { chownWorkspace, createWorkspace, pruneWorktrees, removeWorkspace, type BuildUser } from './workspace.ts';
 
 /** Cancel (and timeout, and shutdown) stops the framework's whole process group within this
@@ -126,6 +127,12 @@ async function buildInWorkspace(deps: ArmbianExecutorDeps, ctx: ExecutorContext,
       await mkdir(path.dirname(target), { recursive: true });
       await writeFile(target, file.content, 'utf8');
     }
+  }
+  if (ctx.firstbootSecrets.size > 0) {
+    // The values the first-boot extension reads: the workspace's userpatches only (0600, owned by
+    // the build user below), never an artifact.
+    await writeFirstrunSecrets(path.join(root, 'userpatches'), ctx.firstbootSecrets);
+    ctx.log(`wrote userpatches/${FIRSTRUN_SECRETS_FILE} (0600, private to this build; not an artifact)`, 'system');
   }
   if (plan.tree.length > 0) {
     // Exactly the configuration's files and modes; the path rules keep them off the plan's names.

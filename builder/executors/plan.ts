@@ -6,6 +6,7 @@ import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { checkedPlan, planOrUserErrorAsync, type FrameworkJudge } from '../framework-check/checked-plan.ts';
 import { resolveTree, TREE_ARTIFACT, treeTarball, writeTree } from '../plan/plan-tree.ts';
+import { FIRSTRUN_SECRETS_FILE, writeFirstrunSecrets } from '../plan/firstrun.ts';
 import type { ArmbianFacts } from '../plan/armbian-facts.ts';
 import type { BuildEnvFactory } from './build-env.ts';
 import { ExecutorError, type Executor } from './types.ts';
@@ -43,6 +44,11 @@ export function createPlanExecutor(deps: { facts: ArmbianFacts; builderVersion: 
         done += 1;
         ctx.log(`wrote ${file.name}${file.installTo ? ` (for ${file.installTo})` : ''}`, 'system');
         ctx.progress('plan', Math.round((done / plan.files.length) * 100));
+      }
+      if (ctx.firstbootSecrets.size > 0) {
+        // Where the extension reads it in a checkout's userpatches/: the private workspace only.
+        await writeFirstrunSecrets(path.join(ctx.workDir, 'userpatches'), ctx.firstbootSecrets);
+        ctx.log(`wrote userpatches/${FIRSTRUN_SECRETS_FILE} (0600, private to this build; not an artifact)`, 'system');
       }
       if (plan.tree.length > 0) {
         // The tree as the build's userpatches/ gets it (bytes and modes), and as one artifact.

@@ -6,6 +6,7 @@
 import type { Logger } from 'pino';
 import type { LogStream } from '../../shared/builds/events.ts';
 import type { BuildSnapshot } from '../../shared/node/builds/read.ts';
+import type { FirstbootSecretName } from '../../shared/firstboot-secrets.ts';
 import type { BlobFetcher } from '../plan/plan-tree.ts';
 
 export interface ExecutorContext {
@@ -21,6 +22,9 @@ export interface ExecutorContext {
   /** Stores a file as a build artifact (name: one path segment, see `checkArtifactName`); answers
    * its size and sha256 as stored. */
   addArtifact(name: string, filePath: string): Promise<{ size: number; sha256: string }>;
+  /** The build's first-boot secrets by name (empty: none). Written only into the private workspace
+   * (builder/plan/firstrun.ts), never into an artifact; every log line is redacted of them. */
+  firstbootSecrets: ReadonlyMap<FirstbootSecretName, string>;
   /** The content of a binary file of the configuration's userpatches tree, by sha256. */
   fetchBlob: BlobFetcher;
   logger: Logger;
@@ -35,7 +39,7 @@ export interface Executor {
 }
 
 /** Codes of failures that are the build's own (not the builder's): retrying would fail again. */
-export type ExecutorErrorCode = 'invalid_config' | 'framework_refused' | 'compile_failed' | 'no_output' | 'aborted';
+export type ExecutorErrorCode = 'invalid_config' | 'framework_refused' | 'compile_failed' | 'no_output' | 'aborted' | 'secrets_unavailable';
 
 /** A failure of the build itself. Any other error thrown by an executor is treated as a builder
  * fault, and the job is retried. */

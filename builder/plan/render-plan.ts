@@ -12,6 +12,8 @@ import { mapConfig, type ArmbianAssignment, type ScriptInputs } from './config-m
 import { doubleQuoted, shellWord } from './shell.ts';
 import { stableJson } from './stable-json.ts';
 import type { TreeFile } from './plan-tree.ts';
+import { FIRSTRUN_EXTENSION, firstrunPresets, renderFirstrunExtension } from './firstrun.ts';
+import { FIRSTBOOT_SECRET_NAMES, type FirstbootSecretName } from '../../shared/firstboot-secrets.ts';
 
 /** Longest `<name>` in `config-<name>.conf`: keeps file and artifact names short and readable. */
 const CONF_NAME_MAX_LENGTH = 64;
@@ -39,6 +41,9 @@ export interface PlanManifest {
   files: Array<{ name: string; installTo: string | null }>;
   /** The configuration's userpatches tree, written into userpatches/ (and `userpatches.tar`). */
   userpatches: Array<{ path: string; sha256: string; size: number; mode: string }>;
+  /** First-boot secrets the build writes for the image's first login: names only, never values
+   * (builder/plan/firstrun.ts). Absent when there are none, so other manifests stay as they were. */
+  firstbootSecrets?: string[];
   /** The framework's resolved KERNEL_MAJOR_MINOR when it was asked; else what the facts expect. */
   kernelVersion: string | null;
   framework: PlanFrameworkRecord;
@@ -143,7 +148,18 @@ export function renderPlan(
   }
 
   const confName = confNameOf(snapshot.configName, facts.framework.commands);
-  const compileArgs = ['build', ...commandAssignments(mapped.assignments, mapped.script.extraPackages.length > 0)];
+  const secretNames = FIRSTBOOT_SECRET_NAMES.filter((n) => snapshot.firstbootSecrets?.[n] !== undefined);
+  const presets = firstrunPresets(config as Record<string, unknown>);
+  const firstrun = secretNames.length > 0 || presets.length > 0;
+  if (firstrun && (get('ENABLE_EXTENSIONS') ?? '').split(',').includes('preset-firstrun')) {
+    warnings.push('ENABLE_EXTENSIONS has preset-firstrun, which writes its example values (passwords included) over the first-login settings: remove it');
+  }
+  // The user extensions the plan writes, enabled in the conf file (and on the command line).
+  const planExtensions = [
+    ...(mapped.script.extraPackages.length > 0 ? [PACKAGES_EXTENSION] : []),
+    ...(firstrun ? [FIRSTRUN_EXTENSION] : []),
+  ];
+  const compileArgs = ['build', ...commandAssignments(mapped.assignments, planExtensions)];
   // What the armbian executor runs: the framework sources userpatches/config-<confName>.conf, so
   // the configuration's extra lines and customize script take part. The KEY=value form is kept
   // for reading and pasting, but it cannot carry them, so it is labelled as such.
@@ -163,7 +179,7 @@ export function renderPlan(
     {
       name: `config-${confName}.conf`,
       installTo: `userpatches/config-${confName}.conf`,
-      content: renderConf(header, confName, mapped.assignments, mapped.extraLines, mapped.script.extraPackages.length > 0),
+      content: renderConf(header, confName, mapped.assignments, mapped.extraLines, planExtensions),
     },
     { name: 'compile-command.txt', installTo: null, content: `${commandFile}\n` },
   ];
@@ -172,6 +188,13 @@ export function renderPlan(
       name: `${PACKAGES_EXTENSION}.sh`,
       installTo: `userpatches/extensions/${PACKAGES_EXTENSION}.sh`,
       content: renderPackagesExtension(header, mapped.script.extraPackages),
+    });
+  }
+  if (firstrun) {
+    files.push({
+      name: `${FIRSTRUN_EXTENSION}.sh`,
+      installTo: `userpatches/extensions/${FIRSTRUN_EXTENSION}.sh`,
+      content: renderFirstrunExtension(header, presets, secretNames as FirstbootSecretName[]),
     });
   }
   const script = renderCustomizeScript(header, mapped.script);
@@ -192,6 +215,7 @@ export function renderPlan(
       (f) => ({ name: f.name, installTo: f.installTo }),
     ),
     kernelVersion,
+    ...(secretNames.length > 0 ? { firstbootSecrets: secretNames } : {}),
     userpatches: tree.map((f) => ({ path: f.path, sha256: f.sha256, size: f.bytes.length, mode: f.mode.toString(8) })),
     framework: {
       check: accepted ? 'accepted' : 'unavailable',
@@ -211,22 +235,28 @@ export function renderPlan(
   return { files, tree: [...tree], manifest, compileArgs, confName };
 }
 
-/** KEY=value words of the command line; with extra packages, their extension joins ENABLE_EXTENSIONS
- * (the conf file enables it with `enable_extension` instead). */
-function commandAssignments(assignments: ArmbianAssignment[], packages: boolean): string[] {
+/** KEY=value words of the command line; the plan's own extensions join ENABLE_EXTENSIONS (the conf
+ * file enables them with `enable_extension` instead). */
+function commandAssignments(assignments: ArmbianAssignment[], extensions: readonly string[]): string[] {
+  const added = extensions.join(',');
   const words = assignments.map((a) =>
-    a.name === 'ENABLE_EXTENSIONS' && packages ? `${a.name}=${a.value},${PACKAGES_EXTENSION}` : `${a.name}=${a.value}`,
+    a.name === 'ENABLE_EXTENSIONS' && added ? `${a.name}=${a.value},${added}` : `${a.name}=${a.value}`,
   );
-  if (packages && !assignments.some((a) => a.name === 'ENABLE_EXTENSIONS')) words.push(`ENABLE_EXTENSIONS=${PACKAGES_EXTENSION}`);
+  if (added && !assignments.some((a) => a.name === 'ENABLE_EXTENSIONS')) words.push(`ENABLE_EXTENSIONS=${added}`);
   return words;
 }
 
-function renderConf(header: string[], confName: string, assignments: ArmbianAssignment[], extraLines: string, packages: boolean): string {
+const EXTENSION_PURPOSE: Record<string, string> = {
+  [PACKAGES_EXTENSION]: 'the extra packages',
+  [FIRSTRUN_EXTENSION]: 'the first-boot settings',
+};
+
+function renderConf(header: string[], confName: string, assignments: ArmbianAssignment[], extraLines: string, extensions: readonly string[]): string {
   const lines = [...header, `# use: ./compile.sh ${confName} build`];
   for (const a of assignments) {
     lines.push(`${a.name}=${doubleQuoted(a.value)}${a.implied ? ' # set by Boardroom: no terminal to ask' : ''}`);
   }
-  if (packages) lines.push(`enable_extension "${PACKAGES_EXTENSION}" # the extra packages, see extensions/${PACKAGES_EXTENSION}.sh`);
+  for (const ext of extensions) lines.push(`enable_extension "${ext}" # ${EXTENSION_PURPOSE[ext]}, see extensions/${ext}.sh`);
   // The configuration's own bash, verbatim and last, so it sees (and may override) the settings.
   if (extraLines.trim() !== '') lines.push('# extra lines of the configuration', extraLines.replace(/\n+$/, ''));
   return `${lines.join('\n')}\n`;

@@ -7,6 +7,7 @@ import type { Role } from '../../shared/roles.ts';
 import type { ValidationResult } from '../../shared/validation/issue.ts';
 import { createAccessApi, type AccessApi } from './access-api.ts';
 import { createWebhooksApi, type WebhooksApi } from './webhooks-api.ts';
+import { createSecretsApi, type SecretsApi } from './secrets-api.ts';
 import { createBuildApi, type BuildApi } from './build-api.ts';
 import { createHistoryApi, type HistoryApi } from '../history/history-api.ts';
 import { createReviewApi, type ReviewApi } from '../review/review-api.ts';
@@ -136,6 +137,8 @@ export interface Api {
   access: AccessApi;
   /** Webhooks and their delivery log (owner only). */
   webhooks: WebhooksApi;
+  /** First-boot secrets, write-only (editors and owners, as members). */
+  secrets: SecretsApi;
   /** Change log, named versions, diffs and restores. */
   history: HistoryApi;
   /** Comments, reviews, build approval and the review settings. */
@@ -234,6 +237,7 @@ export function createApi(base = '', shareToken?: string): Api {
     builds: createBuildApi(call, base, shareToken),
     access: createAccessApi(call),
     webhooks: createWebhooksApi(call),
+    secrets: createSecretsApi(call),
     history: createHistoryApi(call),
     review: createReviewApi(call),
     files: createFilesApi(base, shareToken),

@@ -10,7 +10,7 @@ import { relativeTime } from '../app/words.ts';
 import { isPending, type TimelineEntry } from './timeline.ts';
 import { TextEdits } from './text-edits.tsx';
 import { ValueChange } from './value-change.tsx';
-import { editsOfEntry, fieldTitle, NOTES_PATH, sourceWords } from './value-format.ts';
+import { editsOfEntry, fieldTitle, NOTES_PATH, SECRET_OP_WORDS, secretOfPath, sourceWords } from './value-format.ts';
 
 function Meta(props: { entry: TimelineEntry; now: number }): JSX.Element {
   const entry = () => props.entry;
@@ -44,7 +44,7 @@ export function ChangeList(props: {
         {(entry) => (
           <li class="change" classList={{ 'change--pending': isPending(entry) }} data-path={entry.path} data-entry={entry.id}>
             <span class="change-head">
-              <Show when={props.onFilter && entry.path !== NOTES_PATH} fallback={<span class="change-field">{fieldTitle(props.schema, entry.path)}</span>}>
+              <Show when={props.onFilter && entry.path !== NOTES_PATH && !secretOfPath(entry.path)} fallback={<span class="change-field">{fieldTitle(props.schema, entry.path)}</span>}>
                 <button
                   type="button"
                   class="change-field change-field--link"
@@ -59,7 +59,10 @@ export function ChangeList(props: {
                   when={editsOfEntry(entry as ChangeView)}
                   fallback={
                     <Show when={entry.path !== NOTES_PATH} fallback={<span class="change-note muted">edited</span>}>
-                      <ValueChange before={(entry as ChangeView).before} after={(entry as ChangeView).after} />
+                      {/* A secret's entry has no value, only what was done. */}
+                      <Show when={!secretOfPath(entry.path)} fallback={<span class="change-note muted">{SECRET_OP_WORDS[(entry as ChangeView).op] ?? 'changed'}</span>}>
+                        <ValueChange before={(entry as ChangeView).before} after={(entry as ChangeView).after} />
+                      </Show>
                     </Show>
                   }
                 >

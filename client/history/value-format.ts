@@ -8,6 +8,7 @@ import { parsePointer } from '../../shared/json-pointer.ts';
 import { titleAt } from '../../shared/schema/schema-path.ts';
 import type { ConfigSchema } from '../../shared/schema/types.ts';
 import { NOTES_PATH } from '../../shared/notes-text.ts';
+import { FIRSTBOOT_SECRETS, isFirstbootSecretName, type FirstbootSecretName } from '../../shared/firstboot-secrets.ts';
 
 /** Path of the rich-text notes in the change log, diffs and restores. */
 export { NOTES_PATH };
@@ -15,8 +16,22 @@ export { NOTES_PATH };
 /** Values are cut to this many characters in timelines and diffs; the full value is in the tooltip. */
 export const MAX_INLINE_VALUE_CHARS = 64;
 
+/** Change-log path of a first-boot secret (server/history/change-log.ts `recordSecretChange`). */
+const SECRETS_PATH_PREFIX = '#secrets/';
+
+/** The secret a change-log entry is about, or null: those entries never carry a value. */
+export function secretOfPath(path: string): FirstbootSecretName | null {
+  const name = path.startsWith(SECRETS_PATH_PREFIX) ? path.slice(SECRETS_PATH_PREFIX.length) : null;
+  return isFirstbootSecretName(name) ? name : null;
+}
+
+/** What happened to a secret, in words (op add / change / remove). */
+export const SECRET_OP_WORDS: Record<string, string> = { add: 'set', change: 'replaced', remove: 'cleared' };
+
 export function fieldTitle(schema: ConfigSchema, path: string): string {
   if (path === NOTES_PATH) return 'Notes';
+  const secret = secretOfPath(path);
+  if (secret) return `Secret: ${FIRSTBOOT_SECRETS[secret].title}`;
   try {
     return titleAt(schema, parsePointer(path));
   } catch {

@@ -4,6 +4,7 @@
  */
 import { createSignal, Show, untrack, type JSX } from 'solid-js';
 import { FormView } from '../fields/form-view.tsx';
+import { FirstbootSecrets } from '../fields/firstboot-secrets.tsx';
 import { FormDecorated } from '../review/form-decorations.tsx';
 import type { ConfigSession } from '../session/config-session.ts';
 import { stateString } from '../workspace/panel-instance.ts';
@@ -65,6 +66,10 @@ export function FormPanel(props: PanelProps): JSX.Element {
               section={untrack(() => stateString(panel.state(), 'section'))}
               onSection={(section) => panel.setState({ section })}
             />
+            {/* Members only: a share link never manages secrets (server/access/policy.ts). */}
+            <Show when={props.ctx.user && container.session.may('manageSecrets')}>
+              <FirstbootSecrets api={props.ctx.api.secrets} configId={container.session.configId} />
+            </Show>
           </FormDecorated>
         )}
       </SessionGate>

@@ -6,7 +6,7 @@
  * (architecture.md, "Access").
  */
 import { CloseCode } from '../../shared/protocol.ts';
-import { ACTIONS, can, roleRank, type Action, type Role } from '../../shared/roles.ts';
+import { ACTIONS, can, PERSON_ONLY_ACTIONS, roleRank, type Action, type Role } from '../../shared/roles.ts';
 import { SCOPE_OF_ACTION, type TokenScope } from '../../shared/token-scopes.ts';
 import type { ShareLink } from '../auth/access-store.ts';
 import type { Session } from '../auth/accounts.ts';
@@ -129,7 +129,9 @@ export type Denial =
   /** A token without the scope the action needs (`scope` null: no scope grants it). */
   | { reason: 'tokenScope'; action: Action; scope: TokenScope | null }
   /** `editOwnComment` by someone other than the comment's author. */
-  | { reason: 'notAuthor' };
+  | { reason: 'notAuthor' }
+  /** The role comes from a share link, and the action is for people only (`PERSON_ONLY_ACTIONS`). */
+  | { reason: 'personOnly'; action: Action };
 
 export type Decision = { ok: true; grant: Grant } | { ok: false; denial: Denial };
 /** A grant, or why there is none. */
@@ -186,6 +188,7 @@ function scopeAllows(scopes: readonly TokenScope[] | undefined, action: Action):
 export function decide(grant: Grant, action: Action, context: DecisionContext = {}): Decision {
   if (!can(grant.role, action)) return deny({ reason: 'roleTooLow', role: grant.role, action });
   if (!scopeAllows(grant.scopes, action)) return deny({ reason: 'tokenScope', action, scope: SCOPE_OF_ACTION[action] });
+  if (PERSON_ONLY_ACTIONS.has(action) && grant.linkId !== null) return deny({ reason: 'personOnly', action });
   if (action === 'editOwnComment') {
     const comment = context.comment;
     if (!comment || comment.authorId !== comment.actorId) return deny({ reason: 'notAuthor' });
@@ -217,6 +220,8 @@ export function denialResponse(denial: Denial): { status: 401 | 403 | 404; code:
       return { status: 403, code: 'forbidden', message: `your role (${denial.role}) may not ${describe(denial.action)} this configuration` };
     case 'notAuthor':
       return { status: 403, code: 'forbidden', message: 'only its author may edit a comment' };
+    case 'personOnly':
+      return { status: 403, code: 'forbidden', message: `a share link may not ${describe(denial.action)} this configuration; sign in as a member` };
     case 'tokenScope':
       return denial.scope
         ? { status: 403, code: 'token_scope', message: `this token lacks the ${denial.scope} scope (needed to ${describe(denial.action)} this configuration)`, details: { missingScope: denial.scope, action: denial.action } }

@@ -5,6 +5,7 @@
  * status), and cancel or retry one cell or all. Each cell is a normal build (routes/builds.ts):
  * its logs and artifacts are the build's.
  */
+import { createConfigSecretStore } from '../../shared/node/secrets/config-secrets.ts';
 import { Hono, type Context } from 'hono';
 import {
   cancelMatrixCells,
@@ -177,6 +178,8 @@ export function matrixRoutes(deps: MatrixRouteDeps): Hono<AppEnv> {
       origin,
       targets,
       requestedBy: accountIdOf(access),
+      // Which first-boot secrets are set (ids, never values): in every cell's content hash.
+      firstbootSecrets: await createConfigSecretStore(ctx().db).stamp(id),
     }).catch(mapBuildError);
     deps.onBuildRequest?.('matrix');
     return c.json({ ...result.matrix, deduplicated: result.deduplicated, skipped }, 202);

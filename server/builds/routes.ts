@@ -3,6 +3,7 @@
  * them, follow one (status, live log stream), cancel, retry, read the exact configuration it
  * built, and download its artifacts.
  */
+import { createConfigSecretStore } from '../../shared/node/secrets/config-secrets.ts';
 import { Hono, type Context } from 'hono';
 import { stream, streamSSE } from 'hono/streaming';
 // Named modules rather than shared/node/builds/index.ts, which also pulls in BullMQ (tens of MB) —
@@ -140,6 +141,9 @@ export function buildRoutes(deps: BuildRouteDeps): Hono<AppEnv> {
       contentHash: hash,
       force: body.force === true,
       requestedBy: accountIdOf(access),
+      // Which first-boot secrets are set (ids, never values): in the build's content hash, and
+      // what its builder opens (docs/security.md, "First-boot secrets").
+      firstbootSecrets: await createConfigSecretStore(ctx().db).stamp(id),
     }).catch(mapBuildError);
     if (!result.deduplicated) {
       await deps.gate.accepted?.({ configId: id, buildId: result.id, contentHash: hash, configJson, yjsState, userId: accountIdOf(access) });

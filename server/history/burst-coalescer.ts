@@ -101,6 +101,11 @@ export class BurstCoalescer {
     this.maxMs = options.maxMs ?? COALESCE_MAX_MS;
   }
 
+  /** A seq for an entry made outside a burst (ChangeLog.recordSecretChange): the same order. */
+  takeSeq(now: number): number {
+    return this.nextSeq(now);
+  }
+
   private nextSeq(now: number): number {
     this.lastSeq = Math.max(now * 1000, this.lastSeq + 1);
     return this.lastSeq;

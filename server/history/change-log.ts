@@ -23,10 +23,14 @@ import type { Db } from '../db/connect.ts';
 import { originOf, type Room, type RoomHooks } from '../sync/room.ts';
 import { BurstCoalescer, type Burst } from './burst-coalescer.ts';
 import { FieldTracker, textAt } from './change-capture.ts';
-import { burstRow, burstView, rowView, type ChangeView, type LastChange } from './change-entry.ts';
+import { burstRow, burstView, rowView, type ChangeRow, type ChangeView, type LastChange } from './change-entry.ts';
 import { ChangeReader, type PendingView } from './change-reader.ts';
 import { ChangeWriter, postgresStore } from './change-writer.ts';
-import { authorOfOrigin } from './people.ts';
+import { authorOfOrigin, type Person } from './people.ts';
+import { changeLog } from '../../shared/node/db/review-schema.ts';
+
+/** Path prefix of the change-log entries of first-boot secrets: `#secrets/rootPassword`. */
+export const SECRETS_PATH_PREFIX = '#secrets/';
 
 export { COALESCE_IDLE_MS, COALESCE_MAX_MS, MAX_AUTHOR_SWITCHES_PER_SECOND } from './burst-coalescer.ts';
 export { MAX_LOGGED_VALUE_CHARS, type ChangeView, type LastChange } from './change-entry.ts';
@@ -138,6 +142,35 @@ export class ChangeLog {
         this.writer.remove(b.id);
       }
     }
+  }
+
+  /**
+   * "secret X changed by Y" (docs/security.md, "First-boot secrets"): one entry at the path
+   * `#secrets/<name>` with op add (set), change (replaced) or remove (cleared), and never a
+   * value (`before` and `after` are null). Written before it resolves, then announced live.
+   */
+  async recordSecretChange(configId: string, name: string, op: 'add' | 'change' | 'remove', author: Person): Promise<void> {
+    const now = Date.now();
+    const row: ChangeRow = {
+      id: randomUUID(),
+      configId,
+      seq: this.coalescer.takeSeq(now),
+      path: `${SECRETS_PATH_PREFIX}${name}`,
+      op,
+      before: null,
+      after: null,
+      textOffset: null,
+      authorId: author.id,
+      authorName: author.name,
+      authorKind: author.kind,
+      coauthors: null,
+      source: 'rest',
+      changes: 1,
+      startedAt: new Date(now),
+      at: new Date(now),
+    };
+    await this.deps.db.insert(changeLog).values(row);
+    this.deps.push(configId, 'change', { action: 'closed', entry: rowView(row) });
   }
 
   /** Closes every open entry and writes everything (shutdown, tests). */

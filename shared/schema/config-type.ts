@@ -56,6 +56,12 @@ export interface BoardConfig {
   CONSOLE_AUTOLOGIN?: YesNo;
   BSPFREEZE?: YesNo;
   SKIP_ARMBIAN_REPO?: YesNo;
+  /** First login (PRESET_* of armbian-firstlogin), written by the plan's first-run extension. */
+  firstbootUserName?: string;
+  firstbootLocale?: string;
+  firstbootTimezone?: string;
+  firstbootWifiSsid?: string;
+  firstbootWifiCountry?: string;
   // customisation
   /** Exported joined with ','. */
   ENABLE_EXTENSIONS?: string[];
@@ -78,6 +84,7 @@ export const BOARD_CONFIG_KEYS = [
   'ROOTFS_TYPE', 'FIXED_IMAGE_SIZE', 'BTRFS_COMPRESSION', 'BTRFS_CHECKSUM', 'BOOTSIZE', 'SECTOR_SIZE', 'INCLUDE_HOME_DIR',
   'COMPRESS_OUTPUTIMAGE', 'IMAGE_XZ_COMPRESSION_RATIO', 'ZSTD_COMPRESSION_LEVEL', 'VENDOR', 'SHARE_LOG',
   'NETWORKING_STACK', 'DEST_LANG', 'timezone', 'CONSOLE_AUTOLOGIN', 'BSPFREEZE', 'SKIP_ARMBIAN_REPO',
+  'firstbootUserName', 'firstbootLocale', 'firstbootTimezone', 'firstbootWifiSsid', 'firstbootWifiCountry',
   'ENABLE_EXTENSIONS', 'extraPackages', 'customizeScript', 'extraLines', 'description',
 ] as const satisfies readonly (keyof BoardConfig)[];
 

@@ -15,6 +15,8 @@ import type { BuildQueue } from './queue.ts';
 import { ACTIVE_BUILD_STATUSES, isTerminal, type BuildStatus } from '../../builds/status.ts';
 import { DB_NOW, buildStateColumns, publishBuildEvent, statusEvent, transitionBuild, type BuildState } from './transition.ts';
 import { BUILDER_VERSION } from '../../builds/version.ts';
+import type { FirstbootSecretStamp } from '../../firstboot-secrets.ts';
+import { withFirstbootSecrets } from './firstboot-stamp.ts';
 
 export interface BuildServiceDeps {
   db: BuildsDb;
@@ -42,6 +44,9 @@ export interface BuildRequest {
   /** A matrix cell: the hash of the configuration state before the target's overrides, the one
    * the build gate decided on (build_jobs.source_content_hash). */
   sourceContentHash?: string | null;
+  /** The first-boot secrets set now (names → value ids; never values). Folded into the build's
+   * content hash (firstboot-stamp.ts); `contentHash` stays the gate's hash as source. */
+  firstbootSecrets?: FirstbootSecretStamp | null;
 }
 
 export interface EnqueueResult {
@@ -64,10 +69,14 @@ const MAX_DEDUPE_ROUNDS = 3;
  * Two requests racing (on two processes) are settled by the unique index on active builds: the
  * insert that loses does nothing, and the loser returns the winner's build.
  */
-export async function enqueueBuild(deps: BuildServiceDeps, request: BuildRequest): Promise<EnqueueResult> {
-  if (!SHA256_HEX.test(request.contentHash)) {
+export async function enqueueBuild(deps: BuildServiceDeps, asked: BuildRequest): Promise<EnqueueResult> {
+  if (!SHA256_HEX.test(asked.contentHash)) {
     throw new BuildError('invalid_request', 'contentHash must be a lowercase hex sha256');
   }
+  const stamped = withFirstbootSecrets(asked.contentHash, asked.firstbootSecrets ?? {});
+  const request: BuildRequest = stamped.firstbootSecrets
+    ? { ...asked, contentHash: stamped.contentHash, sourceContentHash: asked.sourceContentHash ?? asked.contentHash }
+    : asked;
   if (typeof request.configJson !== 'object' || request.configJson === null || Array.isArray(request.configJson)) {
     throw new BuildError('invalid_request', 'configJson must be a JSON object');
   }
@@ -82,6 +91,7 @@ export async function enqueueBuild(deps: BuildServiceDeps, request: BuildRequest
     requestedBy: request.requestedBy ?? null,
     forced: request.force === true,
     sourceContentHash: request.sourceContentHash && request.sourceContentHash !== request.contentHash ? request.sourceContentHash : null,
+    firstbootSecrets: stamped.firstbootSecrets,
   };
   if (request.force) {
     const inserted = await deps.db.insert(buildJobs).values(values).returning({ id: buildJobs.id });
@@ -219,6 +229,8 @@ export async function retryBuild(
       requestedBy: options.requestedBy ?? original.requestedBy,
       retryOf: original.id,
       sourceContentHash: original.sourceContentHash,
+      // The same secrets: the builder opens them only while they are still those values.
+      firstbootSecrets: original.firstbootSecrets,
     })
     .returning({ id: buildJobs.id });
   return queued(deps, inserted[0]!.id, original.configId);

@@ -4,6 +4,7 @@
  * content hash covers the target and deduplication works per cell: a cell whose content already
  * built (or is building) points at that build. Cancel and retry act on the cells' builds.
  */
+import type { FirstbootSecretStamp } from '../../firstboot-secrets.ts';
 import { and, asc, desc, eq, inArray } from 'drizzle-orm';
 import { buildJobs, buildMatrices, buildMatrixCells } from '../db/builds-schema.ts';
 import { contentHash } from '../content-hash.ts';
@@ -28,6 +29,8 @@ export interface MatrixRequest {
   origin: MatrixOrigin;
   targets: readonly TargetVars[];
   requestedBy?: string | null;
+  /** The first-boot secrets every cell uses (build-service.ts `BuildRequest.firstbootSecrets`). */
+  firstbootSecrets?: FirstbootSecretStamp | null;
 }
 
 export interface MatrixCellView {
@@ -86,6 +89,7 @@ export async function createMatrix(deps: BuildServiceDeps, request: MatrixReques
       contentHash: contentHash(cellJson),
       sourceContentHash: request.contentHash,
       requestedBy: request.requestedBy ?? null,
+      firstbootSecrets: request.firstbootSecrets ?? null,
     });
     if (result.deduplicated) deduplicated.push(position);
     await deps.db.insert(buildMatrixCells).values({ matrixId, position, target, buildId: result.id });

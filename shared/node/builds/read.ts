@@ -5,6 +5,7 @@ import { buildArtifacts, buildJobs, buildLogs } from '../db/builds-schema.ts';
 import type { BuildsDb } from './db.ts';
 import type { BuildArtifactInfo, BuildLogLine, LogStream } from '../../builds/events.ts';
 import type { BuildStatus } from '../../builds/status.ts';
+import type { FirstbootSecretStamp } from '../../firstboot-secrets.ts';
 
 /** One page of stored log lines: enough for a quick catch-up, small enough for one response. */
 export const BUILD_LOG_PAGE_LINES = 5_000;
@@ -48,6 +49,9 @@ export interface BuildSnapshot {
   schemaVersion: string;
   builderVersion: string;
   contentHash: string;
+  /** The first-boot secrets the build uses (names and value ids, never values); absent or null:
+   * none (shared/node/builds/firstboot-stamp.ts). */
+  firstbootSecrets?: FirstbootSecretStamp | null;
 }
 
 const viewColumns = {
@@ -104,10 +108,12 @@ export async function getBuildSnapshot(db: BuildsDb, buildId: string): Promise<B
       schemaVersion: buildJobs.schemaVersion,
       builderVersion: buildJobs.builderVersion,
       contentHash: buildJobs.contentHash,
+      firstbootSecrets: buildJobs.firstbootSecrets,
     })
     .from(buildJobs)
     .where(eq(buildJobs.id, buildId));
-  return rows[0] ?? null;
+  const row = rows[0];
+  return row ? { ...row, firstbootSecrets: (row.firstbootSecrets as FirstbootSecretStamp | null) ?? null } : null;
 }
 
 /** Stored log lines with seq > afterSeq, in order, at most `limit`. */

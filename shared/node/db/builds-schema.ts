@@ -39,7 +39,9 @@ export const buildJobs = pgTable(
     stage: text('stage'),
     /** 0–100. */
     progress: integer('progress').notNull().default(0),
-    /** sha256 (hex) of the canonical JSON of `config_json`. */
+    /** sha256 (hex) of the canonical JSON of `config_json`; with first-boot secrets, of that hash
+     * and `firstboot_secrets` (shared/node/builds/firstboot-stamp.ts), so a changed secret is a new
+     * build. */
     contentHash: text('content_hash').notNull(),
     configJson: jsonb('config_json').notNull(),
     yjsState: bytea('yjs_state').notNull(),
@@ -63,6 +65,9 @@ export const buildJobs = pgTable(
      * configuration state it was made from, which the build gate decided on (approvals are of
      * configuration states). Null: the build is of the configuration as it was (`content_hash`). */
     sourceContentHash: text('source_content_hash'),
+    /** The first-boot secrets the build uses: name → value id (shared/firstboot-secrets.ts), never
+     * a value; the builder opens exactly these (docs/security.md, "First-boot secrets"). */
+    firstbootSecrets: jsonb('firstboot_secrets').$type<Record<string, string>>(),
   },
   (t) => [
     index('build_jobs_config_idx').on(t.configId, t.createdAt),

@@ -9100,6 +9100,66 @@ export const configSchema = deepFreeze({
    "x-order": 6,
    "x-source": "https://github.com/armbian/build/blob/82a0c923f91f75211cade3ee703fc06372c840e5/lib/functions/rootfs/distro-specific.sh"
   },
+  "firstbootUserName": {
+   "type": "string",
+   "title": "First user",
+   "description": "Account the first login creates without asking (PRESET_USER_NAME). Its password is a first-boot secret.",
+   "maxLength": 32,
+   "pattern": "^[a-z_][a-z0-9_-]{0,31}$",
+   "x-pattern-hint": "a Linux user name: lower-case letters, digits, _ and -, starting with a letter or _",
+   "x-widget": "text",
+   "x-export": "script",
+   "x-section": "system",
+   "x-order": 7
+  },
+  "firstbootLocale": {
+   "type": "string",
+   "title": "First-login locale",
+   "description": "Locale the first login sets without asking (PRESET_LOCALE), such as en_US.UTF-8.",
+   "maxLength": 128,
+   "pattern": "^[A-Za-z]{2,3}(_[A-Za-z]{2,3})?(\\.[A-Za-z0-9-]+)?(@[A-Za-z]+)?$",
+   "x-pattern-hint": "a locale name such as en_US.UTF-8",
+   "x-widget": "text",
+   "x-export": "script",
+   "x-section": "system",
+   "x-order": 8
+  },
+  "firstbootTimezone": {
+   "type": "string",
+   "title": "First-login time zone",
+   "description": "Time zone the first login sets without asking (PRESET_TIMEZONE), an IANA name such as Europe/Berlin.",
+   "maxLength": 128,
+   "pattern": "^[A-Za-z][A-Za-z0-9_+-]*(/[A-Za-z0-9_+-]+){0,2}$",
+   "x-pattern-hint": "an IANA time zone name such as Europe/Berlin or UTC",
+   "x-widget": "text",
+   "x-export": "script",
+   "x-section": "system",
+   "x-order": 9
+  },
+  "firstbootWifiSsid": {
+   "type": "string",
+   "title": "Wi-Fi network",
+   "description": "SSID the first login connects to (PRESET_NET_WIFI_SSID); its passphrase is a first-boot secret.",
+   "maxLength": 32,
+   "pattern": "^[^\\u0000-\\u001f\\u007f]+$",
+   "x-pattern-hint": "a network name of up to 32 characters, one line",
+   "x-widget": "text",
+   "x-export": "script",
+   "x-section": "system",
+   "x-order": 10
+  },
+  "firstbootWifiCountry": {
+   "type": "string",
+   "title": "Wi-Fi country",
+   "description": "Regulatory country of the Wi-Fi (PRESET_NET_WIFI_COUNTRYCODE), ISO 3166-1 alpha-2 such as DE or US.",
+   "maxLength": 2,
+   "pattern": "^[A-Z]{2}$",
+   "x-pattern-hint": "two capital letters such as DE, GB or US",
+   "x-widget": "text",
+   "x-export": "script",
+   "x-section": "system",
+   "x-order": 11
+  },
   "ENABLE_EXTENSIONS": {
    "type": "array",
    "title": "Extensions",
@@ -9205,7 +9265,10 @@ const pattern5 = new RegExp("^[A-Za-z0-9_-]+( [A-Za-z0-9_-]+)*$", "u");
 const pattern7 = new RegExp("^(none|lzo|zlib(:[1-9])?|zstd(:([1-9]|1[0-5]))?)$", "u");
 const pattern9 = new RegExp("^[A-Za-z]{2,3}(_[A-Za-z]{2,3})?(\\.[A-Za-z0-9-]+)?(@[A-Za-z]+)?$", "u");
 const pattern10 = new RegExp("^[A-Za-z][A-Za-z0-9_+-]*(/[A-Za-z0-9_+-]+){0,2}$", "u");
-const pattern12 = new RegExp("^[a-z0-9][a-z0-9+.-]+(:[a-z0-9]+)?$", "u");
+const pattern11 = new RegExp("^[a-z_][a-z0-9_-]{0,31}$", "u");
+const pattern14 = new RegExp("^[^\\u0000-\\u001f\\u007f]+$", "u");
+const pattern15 = new RegExp("^[A-Z]{2}$", "u");
+const pattern17 = new RegExp("^[a-z0-9][a-z0-9+.-]+(:[a-z0-9]+)?$", "u");
 
 function validate20(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="urn:boardroom:schema:board-config" */;
@@ -10477,11 +10540,11 @@ vErrors.push(err107);
 errors++;
 }
 }
-if(data.ENABLE_EXTENSIONS !== undefined){
-let data35 = data.ENABLE_EXTENSIONS;
-if(Array.isArray(data35)){
-if(data35.length > 64){
-const err108 = {instancePath:instancePath+"/ENABLE_EXTENSIONS",schemaPath:"#/properties/ENABLE_EXTENSIONS/maxItems",keyword:"maxItems",params:{limit: 64}};
+if(data.firstbootUserName !== undefined){
+let data35 = data.firstbootUserName;
+if(typeof data35 === "string"){
+if(data35.length > 32){
+const err108 = {instancePath:instancePath+"/firstbootUserName",schemaPath:"#/properties/firstbootUserName/maxLength",keyword:"maxLength",params:{limit: 32}};
 if(vErrors === null){
 vErrors = [err108];
 }
@@ -10490,12 +10553,8 @@ vErrors.push(err108);
 }
 errors++;
 }
-const len1 = data35.length;
-for(let i1=0; i1<len1; i1++){
-let data36 = data35[i1];
-if(typeof data36 === "string"){
-if(data36.length > 64){
-const err109 = {instancePath:instancePath+"/ENABLE_EXTENSIONS/" + i1,schemaPath:"#/properties/ENABLE_EXTENSIONS/items/maxLength",keyword:"maxLength",params:{limit: 64}};
+if(!pattern11.test(data35)){
+const err109 = {instancePath:instancePath+"/firstbootUserName",schemaPath:"#/properties/firstbootUserName/pattern",keyword:"pattern",params:{pattern: "^[a-z_][a-z0-9_-]{0,31}$"}};
 if(vErrors === null){
 vErrors = [err109];
 }
@@ -10504,8 +10563,9 @@ vErrors.push(err109);
 }
 errors++;
 }
-if(data36.length < 1){
-const err110 = {instancePath:instancePath+"/ENABLE_EXTENSIONS/" + i1,schemaPath:"#/properties/ENABLE_EXTENSIONS/items/minLength",keyword:"minLength",params:{limit: 1}};
+}
+else {
+const err110 = {instancePath:instancePath+"/firstbootUserName",schemaPath:"#/properties/firstbootUserName/type",keyword:"type",params:{type: "string"}};
 if(vErrors === null){
 vErrors = [err110];
 }
@@ -10514,8 +10574,12 @@ vErrors.push(err110);
 }
 errors++;
 }
-if(!pattern4.test(data36)){
-const err111 = {instancePath:instancePath+"/ENABLE_EXTENSIONS/" + i1,schemaPath:"#/properties/ENABLE_EXTENSIONS/items/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9._+-]*$"}};
+}
+if(data.firstbootLocale !== undefined){
+let data36 = data.firstbootLocale;
+if(typeof data36 === "string"){
+if(data36.length > 128){
+const err111 = {instancePath:instancePath+"/firstbootLocale",schemaPath:"#/properties/firstbootLocale/maxLength",keyword:"maxLength",params:{limit: 128}};
 if(vErrors === null){
 vErrors = [err111];
 }
@@ -10524,9 +10588,8 @@ vErrors.push(err111);
 }
 errors++;
 }
-}
-else {
-const err112 = {instancePath:instancePath+"/ENABLE_EXTENSIONS/" + i1,schemaPath:"#/properties/ENABLE_EXTENSIONS/items/type",keyword:"type",params:{type: "string"}};
+if(!pattern9.test(data36)){
+const err112 = {instancePath:instancePath+"/firstbootLocale",schemaPath:"#/properties/firstbootLocale/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z]{2,3}(_[A-Za-z]{2,3})?(\\.[A-Za-z0-9-]+)?(@[A-Za-z]+)?$"}};
 if(vErrors === null){
 vErrors = [err112];
 }
@@ -10536,9 +10599,8 @@ vErrors.push(err112);
 errors++;
 }
 }
-}
 else {
-const err113 = {instancePath:instancePath+"/ENABLE_EXTENSIONS",schemaPath:"#/properties/ENABLE_EXTENSIONS/type",keyword:"type",params:{type: "array"}};
+const err113 = {instancePath:instancePath+"/firstbootLocale",schemaPath:"#/properties/firstbootLocale/type",keyword:"type",params:{type: "string"}};
 if(vErrors === null){
 vErrors = [err113];
 }
@@ -10548,11 +10610,11 @@ vErrors.push(err113);
 errors++;
 }
 }
-if(data.extraPackages !== undefined){
-let data37 = data.extraPackages;
-if(Array.isArray(data37)){
-if(data37.length > 256){
-const err114 = {instancePath:instancePath+"/extraPackages",schemaPath:"#/properties/extraPackages/maxItems",keyword:"maxItems",params:{limit: 256}};
+if(data.firstbootTimezone !== undefined){
+let data37 = data.firstbootTimezone;
+if(typeof data37 === "string"){
+if(data37.length > 128){
+const err114 = {instancePath:instancePath+"/firstbootTimezone",schemaPath:"#/properties/firstbootTimezone/maxLength",keyword:"maxLength",params:{limit: 128}};
 if(vErrors === null){
 vErrors = [err114];
 }
@@ -10561,12 +10623,8 @@ vErrors.push(err114);
 }
 errors++;
 }
-const len2 = data37.length;
-for(let i2=0; i2<len2; i2++){
-let data38 = data37[i2];
-if(typeof data38 === "string"){
-if(data38.length > 128){
-const err115 = {instancePath:instancePath+"/extraPackages/" + i2,schemaPath:"#/properties/extraPackages/items/maxLength",keyword:"maxLength",params:{limit: 128}};
+if(!pattern10.test(data37)){
+const err115 = {instancePath:instancePath+"/firstbootTimezone",schemaPath:"#/properties/firstbootTimezone/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z][A-Za-z0-9_+-]*(/[A-Za-z0-9_+-]+){0,2}$"}};
 if(vErrors === null){
 vErrors = [err115];
 }
@@ -10575,8 +10633,9 @@ vErrors.push(err115);
 }
 errors++;
 }
-if(data38.length < 1){
-const err116 = {instancePath:instancePath+"/extraPackages/" + i2,schemaPath:"#/properties/extraPackages/items/minLength",keyword:"minLength",params:{limit: 1}};
+}
+else {
+const err116 = {instancePath:instancePath+"/firstbootTimezone",schemaPath:"#/properties/firstbootTimezone/type",keyword:"type",params:{type: "string"}};
 if(vErrors === null){
 vErrors = [err116];
 }
@@ -10585,8 +10644,12 @@ vErrors.push(err116);
 }
 errors++;
 }
-if(!pattern12.test(data38)){
-const err117 = {instancePath:instancePath+"/extraPackages/" + i2,schemaPath:"#/properties/extraPackages/items/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9][a-z0-9+.-]+(:[a-z0-9]+)?$"}};
+}
+if(data.firstbootWifiSsid !== undefined){
+let data38 = data.firstbootWifiSsid;
+if(typeof data38 === "string"){
+if(data38.length > 32){
+const err117 = {instancePath:instancePath+"/firstbootWifiSsid",schemaPath:"#/properties/firstbootWifiSsid/maxLength",keyword:"maxLength",params:{limit: 32}};
 if(vErrors === null){
 vErrors = [err117];
 }
@@ -10595,9 +10658,8 @@ vErrors.push(err117);
 }
 errors++;
 }
-}
-else {
-const err118 = {instancePath:instancePath+"/extraPackages/" + i2,schemaPath:"#/properties/extraPackages/items/type",keyword:"type",params:{type: "string"}};
+if(!pattern14.test(data38)){
+const err118 = {instancePath:instancePath+"/firstbootWifiSsid",schemaPath:"#/properties/firstbootWifiSsid/pattern",keyword:"pattern",params:{pattern: "^[^\\u0000-\\u001f\\u007f]+$"}};
 if(vErrors === null){
 vErrors = [err118];
 }
@@ -10607,9 +10669,8 @@ vErrors.push(err118);
 errors++;
 }
 }
-}
 else {
-const err119 = {instancePath:instancePath+"/extraPackages",schemaPath:"#/properties/extraPackages/type",keyword:"type",params:{type: "array"}};
+const err119 = {instancePath:instancePath+"/firstbootWifiSsid",schemaPath:"#/properties/firstbootWifiSsid/type",keyword:"type",params:{type: "string"}};
 if(vErrors === null){
 vErrors = [err119];
 }
@@ -10619,11 +10680,11 @@ vErrors.push(err119);
 errors++;
 }
 }
-if(data.customizeScript !== undefined){
-let data39 = data.customizeScript;
+if(data.firstbootWifiCountry !== undefined){
+let data39 = data.firstbootWifiCountry;
 if(typeof data39 === "string"){
-if(data39.length > 65536){
-const err120 = {instancePath:instancePath+"/customizeScript",schemaPath:"#/properties/customizeScript/maxLength",keyword:"maxLength",params:{limit: 65536}};
+if(data39.length > 2){
+const err120 = {instancePath:instancePath+"/firstbootWifiCountry",schemaPath:"#/properties/firstbootWifiCountry/maxLength",keyword:"maxLength",params:{limit: 2}};
 if(vErrors === null){
 vErrors = [err120];
 }
@@ -10632,9 +10693,8 @@ vErrors.push(err120);
 }
 errors++;
 }
-}
-else {
-const err121 = {instancePath:instancePath+"/customizeScript",schemaPath:"#/properties/customizeScript/type",keyword:"type",params:{type: "string"}};
+if(!pattern15.test(data39)){
+const err121 = {instancePath:instancePath+"/firstbootWifiCountry",schemaPath:"#/properties/firstbootWifiCountry/pattern",keyword:"pattern",params:{pattern: "^[A-Z]{2}$"}};
 if(vErrors === null){
 vErrors = [err121];
 }
@@ -10644,11 +10704,8 @@ vErrors.push(err121);
 errors++;
 }
 }
-if(data.extraLines !== undefined){
-let data40 = data.extraLines;
-if(typeof data40 === "string"){
-if(data40.length > 65536){
-const err122 = {instancePath:instancePath+"/extraLines",schemaPath:"#/properties/extraLines/maxLength",keyword:"maxLength",params:{limit: 65536}};
+else {
+const err122 = {instancePath:instancePath+"/firstbootWifiCountry",schemaPath:"#/properties/firstbootWifiCountry/type",keyword:"type",params:{type: "string"}};
 if(vErrors === null){
 vErrors = [err122];
 }
@@ -10658,8 +10715,11 @@ vErrors.push(err122);
 errors++;
 }
 }
-else {
-const err123 = {instancePath:instancePath+"/extraLines",schemaPath:"#/properties/extraLines/type",keyword:"type",params:{type: "string"}};
+if(data.ENABLE_EXTENSIONS !== undefined){
+let data40 = data.ENABLE_EXTENSIONS;
+if(Array.isArray(data40)){
+if(data40.length > 64){
+const err123 = {instancePath:instancePath+"/ENABLE_EXTENSIONS",schemaPath:"#/properties/ENABLE_EXTENSIONS/maxItems",keyword:"maxItems",params:{limit: 64}};
 if(vErrors === null){
 vErrors = [err123];
 }
@@ -10668,12 +10728,12 @@ vErrors.push(err123);
 }
 errors++;
 }
-}
-if(data.description !== undefined){
-let data41 = data.description;
+const len1 = data40.length;
+for(let i1=0; i1<len1; i1++){
+let data41 = data40[i1];
 if(typeof data41 === "string"){
-if(data41.length > 16384){
-const err124 = {instancePath:instancePath+"/description",schemaPath:"#/properties/description/maxLength",keyword:"maxLength",params:{limit: 16384}};
+if(data41.length > 64){
+const err124 = {instancePath:instancePath+"/ENABLE_EXTENSIONS/" + i1,schemaPath:"#/properties/ENABLE_EXTENSIONS/items/maxLength",keyword:"maxLength",params:{limit: 64}};
 if(vErrors === null){
 vErrors = [err124];
 }
@@ -10682,9 +10742,8 @@ vErrors.push(err124);
 }
 errors++;
 }
-}
-else {
-const err125 = {instancePath:instancePath+"/description",schemaPath:"#/properties/description/type",keyword:"type",params:{type: "string"}};
+if(data41.length < 1){
+const err125 = {instancePath:instancePath+"/ENABLE_EXTENSIONS/" + i1,schemaPath:"#/properties/ENABLE_EXTENSIONS/items/minLength",keyword:"minLength",params:{limit: 1}};
 if(vErrors === null){
 vErrors = [err125];
 }
@@ -10693,15 +10752,194 @@ vErrors.push(err125);
 }
 errors++;
 }
-}
-}
-else {
-const err126 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}};
+if(!pattern4.test(data41)){
+const err126 = {instancePath:instancePath+"/ENABLE_EXTENSIONS/" + i1,schemaPath:"#/properties/ENABLE_EXTENSIONS/items/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9._+-]*$"}};
 if(vErrors === null){
 vErrors = [err126];
 }
 else {
 vErrors.push(err126);
+}
+errors++;
+}
+}
+else {
+const err127 = {instancePath:instancePath+"/ENABLE_EXTENSIONS/" + i1,schemaPath:"#/properties/ENABLE_EXTENSIONS/items/type",keyword:"type",params:{type: "string"}};
+if(vErrors === null){
+vErrors = [err127];
+}
+else {
+vErrors.push(err127);
+}
+errors++;
+}
+}
+}
+else {
+const err128 = {instancePath:instancePath+"/ENABLE_EXTENSIONS",schemaPath:"#/properties/ENABLE_EXTENSIONS/type",keyword:"type",params:{type: "array"}};
+if(vErrors === null){
+vErrors = [err128];
+}
+else {
+vErrors.push(err128);
+}
+errors++;
+}
+}
+if(data.extraPackages !== undefined){
+let data42 = data.extraPackages;
+if(Array.isArray(data42)){
+if(data42.length > 256){
+const err129 = {instancePath:instancePath+"/extraPackages",schemaPath:"#/properties/extraPackages/maxItems",keyword:"maxItems",params:{limit: 256}};
+if(vErrors === null){
+vErrors = [err129];
+}
+else {
+vErrors.push(err129);
+}
+errors++;
+}
+const len2 = data42.length;
+for(let i2=0; i2<len2; i2++){
+let data43 = data42[i2];
+if(typeof data43 === "string"){
+if(data43.length > 128){
+const err130 = {instancePath:instancePath+"/extraPackages/" + i2,schemaPath:"#/properties/extraPackages/items/maxLength",keyword:"maxLength",params:{limit: 128}};
+if(vErrors === null){
+vErrors = [err130];
+}
+else {
+vErrors.push(err130);
+}
+errors++;
+}
+if(data43.length < 1){
+const err131 = {instancePath:instancePath+"/extraPackages/" + i2,schemaPath:"#/properties/extraPackages/items/minLength",keyword:"minLength",params:{limit: 1}};
+if(vErrors === null){
+vErrors = [err131];
+}
+else {
+vErrors.push(err131);
+}
+errors++;
+}
+if(!pattern17.test(data43)){
+const err132 = {instancePath:instancePath+"/extraPackages/" + i2,schemaPath:"#/properties/extraPackages/items/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9][a-z0-9+.-]+(:[a-z0-9]+)?$"}};
+if(vErrors === null){
+vErrors = [err132];
+}
+else {
+vErrors.push(err132);
+}
+errors++;
+}
+}
+else {
+const err133 = {instancePath:instancePath+"/extraPackages/" + i2,schemaPath:"#/properties/extraPackages/items/type",keyword:"type",params:{type: "string"}};
+if(vErrors === null){
+vErrors = [err133];
+}
+else {
+vErrors.push(err133);
+}
+errors++;
+}
+}
+}
+else {
+const err134 = {instancePath:instancePath+"/extraPackages",schemaPath:"#/properties/extraPackages/type",keyword:"type",params:{type: "array"}};
+if(vErrors === null){
+vErrors = [err134];
+}
+else {
+vErrors.push(err134);
+}
+errors++;
+}
+}
+if(data.customizeScript !== undefined){
+let data44 = data.customizeScript;
+if(typeof data44 === "string"){
+if(data44.length > 65536){
+const err135 = {instancePath:instancePath+"/customizeScript",schemaPath:"#/properties/customizeScript/maxLength",keyword:"maxLength",params:{limit: 65536}};
+if(vErrors === null){
+vErrors = [err135];
+}
+else {
+vErrors.push(err135);
+}
+errors++;
+}
+}
+else {
+const err136 = {instancePath:instancePath+"/customizeScript",schemaPath:"#/properties/customizeScript/type",keyword:"type",params:{type: "string"}};
+if(vErrors === null){
+vErrors = [err136];
+}
+else {
+vErrors.push(err136);
+}
+errors++;
+}
+}
+if(data.extraLines !== undefined){
+let data45 = data.extraLines;
+if(typeof data45 === "string"){
+if(data45.length > 65536){
+const err137 = {instancePath:instancePath+"/extraLines",schemaPath:"#/properties/extraLines/maxLength",keyword:"maxLength",params:{limit: 65536}};
+if(vErrors === null){
+vErrors = [err137];
+}
+else {
+vErrors.push(err137);
+}
+errors++;
+}
+}
+else {
+const err138 = {instancePath:instancePath+"/extraLines",schemaPath:"#/properties/extraLines/type",keyword:"type",params:{type: "string"}};
+if(vErrors === null){
+vErrors = [err138];
+}
+else {
+vErrors.push(err138);
+}
+errors++;
+}
+}
+if(data.description !== undefined){
+let data46 = data.description;
+if(typeof data46 === "string"){
+if(data46.length > 16384){
+const err139 = {instancePath:instancePath+"/description",schemaPath:"#/properties/description/maxLength",keyword:"maxLength",params:{limit: 16384}};
+if(vErrors === null){
+vErrors = [err139];
+}
+else {
+vErrors.push(err139);
+}
+errors++;
+}
+}
+else {
+const err140 = {instancePath:instancePath+"/description",schemaPath:"#/properties/description/type",keyword:"type",params:{type: "string"}};
+if(vErrors === null){
+vErrors = [err140];
+}
+else {
+vErrors.push(err140);
+}
+errors++;
+}
+}
+}
+else {
+const err141 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}};
+if(vErrors === null){
+vErrors = [err141];
+}
+else {
+vErrors.push(err141);
 }
 errors++;
 }

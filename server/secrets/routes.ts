@@ -1,0 +1,72 @@
+/**
+ * First-boot secrets of a configuration (docs/security.md, "First-boot secrets"), all
+ * `manageSecrets` (editors and owners, never through a share link; tokens need the `secrets`
+ * scope). Write-only: no answer ever holds a value.
+ *
+ * - `GET    /:id/secrets`         every name with whether it is set, by whom and when
+ * - `PUT    /:id/secrets/:name`   `{ "value": "…" }` set or replace
+ * - `DELETE /:id/secrets/:name`   clear (204 whether or not it was set)
+ *
+ * Names are the closed set of shared/firstboot-secrets.ts; another is 404 `unknown_secret`. Each
+ * change is one change-log entry "secret <name> changed by <person>", without the value.
+ */
+import { Hono, type Context } from 'hono';
+import { FIRSTBOOT_SECRET_NAMES, firstbootSecretProblem, isFirstbootSecretName, type FirstbootSecretName } from '../../shared/firstboot-secrets.ts';
+import type { ConfigSecretStore } from '../../shared/node/secrets/config-secrets.ts';
+import type { Sealer } from '../../shared/node/secrets/sealed.ts';
+import { requireAction, type Access } from '../access/authorize.ts';
+import type { AccessStore } from '../auth/access-store.ts';
+import type { AppEnv } from '../auth/actor.ts';
+import { personOf, type Person } from '../history/people.ts';
+import { ApiError, readJsonObject } from '../http-errors.ts';
+
+export interface SecretRouteDeps {
+  access: AccessStore;
+  store: ConfigSecretStore;
+  sealer: Sealer;
+  /** Writes the change-log entry (server/history/change-log.ts `recordSecretChange`). */
+  recordChange(configId: string, name: FirstbootSecretName, op: 'add' | 'change' | 'remove', by: Person): Promise<void>;
+}
+
+export function secretRoutes(deps: SecretRouteDeps): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+  const allowed = (c: Context<AppEnv>, id: string): Promise<Access> => requireAction(deps, c.get('actor'), id, 'manageSecrets');
+  const nameOf = (c: Context<AppEnv>): FirstbootSecretName => {
+    const name = c.req.param('name');
+    if (!isFirstbootSecretName(name)) {
+      throw new ApiError(404, 'unknown_secret', `unknown first-boot secret; one of: ${FIRSTBOOT_SECRET_NAMES.join(', ')}`, { names: FIRSTBOOT_SECRET_NAMES });
+    }
+    return name;
+  };
+
+  app.get('/:id/secrets', async (c) => {
+    const id = c.req.param('id');
+    await allowed(c, id);
+    return c.json({ secrets: await deps.store.list(id) });
+  });
+
+  app.put('/:id/secrets/:name', async (c) => {
+    const id = c.req.param('id');
+    const access = await allowed(c, id);
+    const name = nameOf(c);
+    const body = await readJsonObject(c);
+    const problem = firstbootSecretProblem(name, body.value);
+    // The message says what is wrong with the value, never the value.
+    if (problem) throw new ApiError(422, 'validation_failed', problem, [{ path: '/value', message: problem, keyword: 'secret' }]);
+    const by = personOf(access);
+    const { replaced } = await deps.store.set(deps.sealer, id, name, body.value as string, { id: access.principal.kind === 'shareLinkGuest' ? null : access.principal.userId, name: by.name });
+    await deps.recordChange(id, name, replaced ? 'change' : 'add', by);
+    const status = (await deps.store.list(id)).find((s) => s.name === name)!;
+    return c.json({ secret: status });
+  });
+
+  app.delete('/:id/secrets/:name', async (c) => {
+    const id = c.req.param('id');
+    const access = await allowed(c, id);
+    const name = nameOf(c);
+    if (await deps.store.clear(id, name)) await deps.recordChange(id, name, 'remove', personOf(access));
+    return c.body(null, 204);
+  });
+
+  return app;
+}
