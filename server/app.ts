@@ -33,6 +33,7 @@ import { healthRoutes, type HealthChecks } from './health/routes.ts';
 import type { Db } from './db/connect.ts';
 import { layoutRoutes } from './layout/routes.ts';
 import { mountClient } from './static-client.ts';
+import { mountApiDescription } from './api-spec/routes.ts';
 import { CONFIG_DOCUMENTS, documentNamed, type DocumentDeclaration } from '../shared/doc-layout.ts';
 
 export interface AppDeps {
@@ -191,6 +192,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
       },
     }),
   );
+  mountApiDescription(app);
   if (deps.clientDir) mountClient(app, deps.clientDir, { serveSourceMaps: deps.serveSourceMaps });
   return app;
 }

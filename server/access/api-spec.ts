@@ -1,0 +1,40 @@
+/** Route descriptions of members and share links (docs/architecture.md, "REST API description"). */
+import { ROLES, SHARE_ROLES } from '../../shared/roles.ts';
+import { anyObject, arrayOf, bool, empty, json, nullable, obj, oneOfStrings, str, uuid, type ApiSpec } from '../api-spec/operation.ts';
+
+const member = obj({ userId: uuid, role: oneOfStrings(ROLES) }, ['role']);
+const share = obj({ id: uuid, role: str(), kind: str(), label: nullable(str()) }, ['id', 'role']);
+
+export const accessApi: ApiSpec = {
+  tag: 'access',
+  description: 'Who may open a configuration: members and share links.',
+  operations: {
+    'GET /api/configs/:id/members': {
+      summary: 'Members and pending invitations',
+      access: { action: 'manageAccess' },
+      responses: { 200: json(arrayOf(obj({ userId: nullable(uuid), email: str(), name: nullable(str()), role: str(), pending: bool }, ['role', 'pending']))) },
+    },
+    'PATCH /api/configs/:id/members/:userId': {
+      summary: 'Change a member\'s role',
+      access: { action: 'manageAccess' },
+      body: obj({ role: oneOfStrings(SHARE_ROLES) }, ['role']),
+      responses: { 200: json(member) },
+    },
+    'DELETE /api/configs/:id/members/:userId': { summary: 'Remove a member', access: { action: 'manageAccess' }, responses: { 204: empty('Removed') } },
+    'GET /api/configs/:id/shares': { summary: 'Share links', access: { action: 'manageAccess' }, responses: { 200: json(arrayOf(share)) } },
+    'POST /api/configs/:id/shares': {
+      summary: 'Make a share link (its token is in this answer only)',
+      access: { action: 'manageAccess' },
+      body: obj({ role: oneOfStrings(SHARE_ROLES), label: str(), kind: oneOfStrings(['live', 'snapshot']), expiresAt: nullable(str()) }, ['role']),
+      responses: { 201: json({ allOf: [share, obj({ token: str(), url: str() }, ['token', 'url'])] }, 'Made') },
+    },
+    'PATCH /api/configs/:id/shares/:shareId': {
+      summary: 'Rename a link or change its expiry',
+      access: { action: 'manageAccess' },
+      body: obj({ label: nullable(str()), expiresAt: nullable(str()) }),
+      responses: { 200: json(share) },
+    },
+    'DELETE /api/configs/:id/shares/:shareId': { summary: 'Revoke a share link', access: { action: 'manageAccess' }, responses: { 204: empty('Revoked') } },
+    'GET /api/shares/:token': { summary: 'What a share link opens (a snapshot link: its frozen data)', access: { public: true }, responses: { 200: json(anyObject) } },
+  },
+};

@@ -1,0 +1,31 @@
+/** Route descriptions of invitations (docs/architecture.md, "REST API description"). */
+import { SHARE_ROLES } from '../../shared/roles.ts';
+import { anyObject, empty, json, obj, oneOfStrings, str, uuid, type ApiSpec } from '../api-spec/operation.ts';
+
+const invitation = obj({ id: uuid, email: str(), role: str(), delivery: oneOfStrings(['email', 'link']), token: str(), url: str() }, ['id', 'delivery']);
+
+export const invitationsApi: ApiSpec = {
+  tag: 'invitations',
+  description: 'Invitations to a configuration by e-mail or link.',
+  operations: {
+    'POST /api/configs/:id/members': {
+      summary: 'Invite someone by e-mail (a member once they accept)',
+      access: { action: 'manageAccess' },
+      body: obj({ email: str(), role: oneOfStrings(SHARE_ROLES) }, ['email', 'role']),
+      responses: { 201: json(invitation, 'Invited') },
+    },
+    'DELETE /api/configs/:id/invitations/:invitationId': { summary: 'Withdraw a pending invitation', access: { action: 'manageAccess' }, responses: { 204: empty('Withdrawn') } },
+    'POST /api/invitations/lookup': {
+      summary: 'What an invitation token is for',
+      access: { public: true },
+      body: obj({ token: str() }, ['token']),
+      responses: { 200: json(anyObject) },
+    },
+    'POST /api/invitations/accept': {
+      summary: 'Accept an invitation (become a member)',
+      access: { signedIn: true },
+      body: obj({ token: str() }, ['token']),
+      responses: { 200: json(obj({ configId: uuid, role: str() }, ['configId', 'role'])) },
+    },
+  },
+};

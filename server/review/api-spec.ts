@@ -1,0 +1,47 @@
+/** Route descriptions of comments, reviews and approval settings (docs/architecture.md, "REST API description"). */
+import { arrayOf, bool, int, json, obj, oneOfStrings, str, uuid, type ApiSpec } from '../api-spec/operation.ts';
+
+const thread = obj({ id: uuid }, ['id']);
+const review = obj({ id: uuid }, ['id']);
+
+export const reviewApi: ApiSpec = {
+  tag: 'review',
+  description: 'Comment threads anchored to fields, reviews of a state, approvals that builds may require.',
+  operations: {
+    'GET /api/configs/:id/comments': {
+      summary: 'Comment threads',
+      access: { action: 'read' },
+      query: { resolved: { schema: str() }, reviewId: { schema: str() }, path: { schema: str() } },
+      responses: { 200: json(arrayOf(thread)) },
+    },
+    'POST /api/configs/:id/comments': {
+      summary: 'Start a thread or reply to one',
+      access: { action: 'comment' },
+      body: obj({ body: str(), anchor: obj({ path: str() }), threadId: uuid, reviewId: uuid }, ['body']),
+      responses: { 201: json(thread, 'Posted') },
+    },
+    'PATCH /api/configs/:id/comments/:commentId': {
+      summary: 'Resolve or reopen a thread, or edit my comment\'s text',
+      access: { action: 'comment' },
+      body: obj({ resolved: bool, body: str() }),
+      responses: { 200: json(thread) },
+    },
+    'GET /api/configs/:id/reviews': { summary: 'Reviews', access: { action: 'read' }, query: { limit: { schema: str({ pattern: '^[0-9]+$' }) } }, responses: { 200: json(arrayOf(obj({ id: uuid, title: str(), contentHash: str() }, ['id']))) } },
+    'GET /api/configs/:id/reviews/:reviewId': { summary: 'A review', access: { action: 'read' }, responses: { 200: json(review) } },
+    'POST /api/configs/:id/reviews': { summary: 'Open a review of the current state', access: { action: 'openReview' }, body: obj({ title: str() }), bodyOptional: true, responses: { 201: json(review, 'Opened') } },
+    'POST /api/configs/:id/reviews/:reviewId/decision': {
+      summary: 'Approve or request changes',
+      access: { action: 'decide' },
+      body: obj({ decision: oneOfStrings(['approve', 'request_changes']), contentHash: str() }, ['decision']),
+      responses: { 200: json(review) },
+    },
+    'GET /api/configs/:id/approval': { summary: 'Whether the current state is approved for building', access: { action: 'read' }, responses: { 200: json(obj({ required: bool, contentHash: str() }, ['required'])) } },
+    'GET /api/configs/:id/settings': { summary: 'Review settings', access: { action: 'read' }, responses: { 200: json(obj({ requireApproval: bool, requiredApprovals: int() })) } },
+    'PUT /api/configs/:id/settings': {
+      summary: 'Whether builds need approval, and how many',
+      access: { action: 'configureReview' },
+      body: obj({ requireApproval: bool, requiredApprovals: int({ minimum: 1 }) }),
+      responses: { 200: json(obj({ requireApproval: bool, requiredApprovals: int() })) },
+    },
+  },
+};
