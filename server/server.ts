@@ -176,7 +176,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     ? (await import('./cluster.ts')).createCluster({ redisUrl: options.redisUrl, prefix: keyPrefix, logger, observer: metrics.cluster.bus })
     : null;
   const registry = new ConnectionRegistry();
-  const accounts = createAccounts(database.db);
+  const accounts = createAccounts(database.db, { sessionTtlMs: limits.sessionTtlMs });
   const access = createAccessStore(database.db);
   // WebSocket admission remembers granted member roles; access events drop them (access-control).
   const admission = createAdmissionCache((configId, user) => access.memberRole(configId, user));

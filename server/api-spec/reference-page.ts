@@ -58,7 +58,7 @@ export function renderApiPage(document: Obj): string {
 <title>${escapeHtml(document.info.title)}</title>
 <style>
 body{font:15px/1.5 system-ui,sans-serif;margin:0;display:flex;color:#1b1f24}
-nav{width:20rem;flex:none;height:100vh;overflow:auto;position:sticky;top:0;background:#f4f6f8;padding:1rem;box-sizing:border-box;font-size:13px}
+nav{width:20rem;flex:none;overflow-wrap:anywhere;height:100vh;overflow:auto;position:sticky;top:0;background:#f4f6f8;padding:1rem;box-sizing:border-box;font-size:13px}
 nav ul{list-style:none;padding-left:.5rem;margin:.2rem 0 .8rem}
 main{padding:1rem 2rem;max-width:60rem;min-width:0}
 .op{border-top:1px solid #d0d7de;padding:.5rem 0}
