@@ -19,7 +19,13 @@ import { EXPECTATIONS } from './permission-expectations.ts';
 
 /** Routes whose JSON body is read with the schema their description declares
  * (server/api-spec/validated-body.ts). The others still check by hand; this list only grows. */
-const VALIDATED_WITH_DECLARED_SCHEMA = ['POST /api/tokens', 'PUT /api/layout'];
+const VALIDATED_WITH_DECLARED_SCHEMA = [
+  'POST /api/tokens',
+  'PUT /api/layout',
+  'PUT /api/configs/:id/settings',
+  'POST /api/configs/:id/reviews/:reviewId/decision',
+  'PATCH /api/configs/:id/members/:userId',
+];
 
 const artifactsDir = path.join(tmpdir(), `openapi-artifacts-${randomBytes(5).toString('hex')}`);
 afterAll(async () => {
@@ -134,11 +140,20 @@ describe('OpenAPI document', () => {
       const [method, p] = key.split(' ');
       const op = doc.paths[openApiPath(p)][method.toLowerCase()] as Obj;
       const schema = op.requestBody.content['application/json'].schema as Obj;
-      // Every required property missing: one detail per property, each naming it.
+      // An empty body: one detail per missing required property, naming it (or one for the body
+      // when the schema asks for "at least one" property instead).
       const res = await server.api(fillPath(p, paramValues(world)), { method, body: '{}' });
       const answer = (await res.json()) as Obj;
       expect({ key, status: res.status, code: answer.error.code }).toEqual({ key, status: 422, code: 'validation_failed' });
-      expect((answer.error.details as Obj[]).map((d) => d.path).sort()).toEqual((schema.required as string[]).map((r) => `/${r}`).sort());
+      const required = (schema.required ?? []) as string[];
+      expect({ key, paths: (answer.error.details as Obj[]).map((d) => d.path).sort() }).toEqual({ key, paths: required.length ? required.map((r) => `/${r}`).sort() : [''] });
+      // A property of the wrong type is named too.
+      const [name, property] = Object.entries(schema.properties as Obj).find(([, s]) => ['string', 'boolean', 'integer', 'object'].includes(s.type))!;
+      const wrong = property.type === 'string' ? 12 : 'nonsense';
+      const typed = await server.api(fillPath(p, paramValues(world)), { method, body: JSON.stringify({ [name]: wrong }) });
+      const typedAnswer = (await typed.json()) as Obj;
+      expect({ key, status: typed.status, paths: (typedAnswer.error.details as Obj[]).map((d) => d.path) }).toEqual(expect.objectContaining({ key, status: 422 }));
+      expect((typedAnswer.error.details as Obj[]).map((d) => d.path)).toContain(`/${name}`);
     }
   });
 

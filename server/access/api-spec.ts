@@ -2,6 +2,9 @@
 import { ROLES, SHARE_ROLES } from '../../shared/roles.ts';
 import { anyObject, arrayOf, bool, empty, json, nullable, obj, oneOfStrings, str, uuid, type ApiSpec } from '../api-spec/operation.ts';
 
+/** `PATCH …/members/:userId`: a member's new role (never `owner`: ownership is not handed over here). */
+export const MEMBER_ROLE_BODY = obj({ role: oneOfStrings(SHARE_ROLES) }, ['role']);
+
 const member = obj({ userId: uuid, role: oneOfStrings(ROLES) }, ['role']);
 const share = obj({ id: uuid, role: str(), kind: str(), label: nullable(str()) }, ['id', 'role']);
 
@@ -17,7 +20,7 @@ export const accessApi: ApiSpec = {
     'PATCH /api/configs/:id/members/:userId': {
       summary: 'Change a member\'s role',
       access: { action: 'manageAccess' },
-      body: obj({ role: oneOfStrings(SHARE_ROLES) }, ['role']),
+      body: MEMBER_ROLE_BODY,
       responses: { 200: json(member) },
     },
     'DELETE /api/configs/:id/members/:userId': { summary: 'Remove a member', access: { action: 'manageAccess' }, responses: { 204: empty('Removed') } },

@@ -4,7 +4,7 @@
  * plus `GET /api/shares/:token`, which tells the `/s/<token>` page what a link opens.
  */
 import { Hono } from 'hono';
-import { isRole, isShareRole, type Role, type ShareRole } from '../../shared/roles.ts';
+import { isShareRole, type ShareRole } from '../../shared/roles.ts';
 import type { AccessStore, ShareLink } from '../auth/access-store.ts';
 import { normalizeEmail } from '../auth/accounts.ts';
 import { requireAction } from './authorize.ts';
@@ -14,6 +14,8 @@ import { ApiError, notFound, readJsonObject } from '../http-errors.ts';
 import type { InvitationStore } from '../invitations/invitation-store.ts';
 import type { DocStorage } from '../storage/types.ts';
 import type { DocumentRooms } from '../sync/room.ts';
+import { validatedBody } from '../api-spec/validated-body.ts';
+import { MEMBER_ROLE_BODY } from './api-spec.ts';
 
 export const MAX_SHARE_LABEL_LENGTH = 100;
 /** Links live at most a year; "forever" links are how old access lingers unnoticed. */
@@ -75,13 +77,14 @@ export function accessRoutes(deps: AccessRouteDeps): Hono<AppEnv> {
 
   // Inviting (POST …/members) lives with the invitations: server/invitations/routes.ts.
 
+  // The schema the API description declares (access/api-spec.ts).
+  const readMemberRole = validatedBody<{ role: ShareRole }>(MEMBER_ROLE_BODY);
   app.patch('/configs/:id/members/:userId', async (c) => {
     const id = c.req.param('id');
     await owner(c, id);
-    const body = await readJsonObject(c);
-    if (!isRole(body.role) || body.role === 'owner') throw invalid('/role', 'role must be editor, commenter or viewer');
+    const body = await readMemberRole(c);
     const userId = c.req.param('userId');
-    if (!(await access.setMemberRole(id, userId, body.role as Role))) throw notFound('member');
+    if (!(await access.setMemberRole(id, userId, body.role))) throw notFound('member');
     await events.invalidate({ configId: id, userId });
     return c.json({ userId, role: body.role });
   });

@@ -1,5 +1,20 @@
 /** Route descriptions of comments, reviews and approval settings (docs/architecture.md, "REST API description"). */
-import { arrayOf, bool, int, json, obj, oneOfStrings, str, uuid, type ApiSpec } from '../api-spec/operation.ts';
+import { arrayOf, bool, int, json, nullable, obj, oneOfStrings, str, uuid, type ApiSpec } from '../api-spec/operation.ts';
+import { MAX_REQUIRED_APPROVALS } from './approval-rules.ts';
+import { DECISIONS, MAX_DECISION_COMMENT_LENGTH } from './reviews.ts';
+
+/** `PUT …/settings`: at least one of the two, nothing else. */
+export const REVIEW_SETTINGS_BODY = obj(
+  { requireApproval: bool, requiredApprovals: int({ minimum: 1, maximum: MAX_REQUIRED_APPROVALS }) },
+  [],
+  { additionalProperties: false, minProperties: 1 },
+);
+/** `POST …/reviews/:reviewId/decision`: the comment is trimmed after; a `contentHash` that is not
+ * the review's answers 409 `review_stale`. */
+export const DECISION_BODY = obj(
+  { decision: oneOfStrings(DECISIONS), comment: nullable(str({ maxLength: MAX_DECISION_COMMENT_LENGTH })), contentHash: str() },
+  ['decision'],
+);
 
 const thread = obj({ id: uuid }, ['id']);
 const review = obj({ id: uuid }, ['id']);
@@ -32,7 +47,7 @@ export const reviewApi: ApiSpec = {
     'POST /api/configs/:id/reviews/:reviewId/decision': {
       summary: 'Approve or request changes',
       access: { action: 'decide' },
-      body: obj({ decision: oneOfStrings(['approve', 'request_changes']), contentHash: str() }, ['decision']),
+      body: DECISION_BODY,
       responses: { 200: json(review) },
     },
     'GET /api/configs/:id/approval': { summary: 'Whether the current state is approved for building', access: { action: 'read' }, responses: { 200: json(obj({ required: bool, contentHash: str() }, ['required'])) } },
@@ -40,7 +55,7 @@ export const reviewApi: ApiSpec = {
     'PUT /api/configs/:id/settings': {
       summary: 'Whether builds need approval, and how many',
       access: { action: 'configureReview' },
-      body: obj({ requireApproval: bool, requiredApprovals: int({ minimum: 1 }) }),
+      body: REVIEW_SETTINGS_BODY,
       responses: { 200: json(obj({ requireApproval: bool, requiredApprovals: int() })) },
     },
   },
