@@ -25,6 +25,9 @@ const VALIDATED_WITH_DECLARED_SCHEMA = [
   'PUT /api/configs/:id/settings',
   'POST /api/configs/:id/reviews/:reviewId/decision',
   'PATCH /api/configs/:id/members/:userId',
+  'POST /api/configs/:id/members',
+  'POST /api/invitations/lookup',
+  'POST /api/invitations/accept',
 ];
 
 const artifactsDir = path.join(tmpdir(), `openapi-artifacts-${randomBytes(5).toString('hex')}`);
