@@ -160,6 +160,17 @@ describe('OpenAPI document', () => {
     }
   });
 
+  it('the reference page lists every operation, with no script and nothing from elsewhere', async () => {
+    const res = await fetch(`${server.url}/api/docs`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toContain('text/html');
+    expect(res.headers.get('content-security-policy')).toContain("default-src 'none'");
+    const page = await res.text();
+    expect(page).not.toMatch(/<script|<link|src=/i);
+    const ids = Object.values(doc.paths as Obj).flatMap((item) => Object.values(item as Obj).map((op) => (op as Obj).operationId as string));
+    expect(ids.filter((id) => !page.includes(`id="${id}"`))).toEqual([]);
+  });
+
   function checkResponse(op: Obj, status: number, contentType: string | null, text: string): string | null {
     const declared = op.responses[String(status)] as Obj | undefined;
     const media = (contentType ?? '').split(';')[0].trim();
