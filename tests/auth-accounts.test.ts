@@ -14,12 +14,15 @@ import { connectClient, synced, type TestClient } from './helpers/clients.ts';
 import { addMember, createConfig, startTestServer, type TestServer } from './helpers/server.ts';
 import { eventually } from './helpers/wait.ts';
 
+const SESSION_TTL_MS = 3_600_000;
+
 describe('accounts and credentials', () => {
   let server: TestServer;
   const clients: TestClient[] = [];
   beforeAll(async () => {
     // A first sign-in delay that no pause of a busy machine between two requests outlasts.
-    server = await startTestServer({ limits: { loginDelayBaseMs: 60_000 } });
+    // A session of one hour (SESSION_TTL_MS), so the cookie's and the row's lifetime show the setting.
+    server = await startTestServer({ limits: { loginDelayBaseMs: 60_000, sessionTtlMs: SESSION_TTL_MS } });
   });
   afterAll(async () => {
     for (const c of clients) c.destroy();
@@ -46,9 +49,14 @@ describe('accounts and credentials', () => {
     expect(cookie).toMatch(/HttpOnly/i);
     expect(cookie).toMatch(/SameSite=Lax/i);
     expect(cookie).toMatch(/Path=\//i);
-    expect(cookie).toMatch(/Max-Age=\d+/i);
+    expect(cookie).toMatch(new RegExp(`Max-Age=${SESSION_TTL_MS / 1000}(;|$)`, 'i'));
     const me = await fetch(`${server.url}/api/auth/me`, { headers: { cookie: cookie.split(';')[0] } });
     expect(me.status).toBe(200);
+    // The session itself ends when its cookie does (not after the two-week default).
+    const { user } = (await res.json()) as { user: { id: string } };
+    const [row] = await server.database.db.select({ expiresAt: sessions.expiresAt }).from(sessions).where(eq(sessions.userId, user.id));
+    expect(row.expiresAt.getTime()).toBeLessThanOrEqual(Date.now() + SESSION_TTL_MS);
+    expect(row.expiresAt.getTime()).toBeGreaterThan(Date.now());
   });
 
   it('refuses bad sign-ups with details and duplicate emails with 409', async () => {
