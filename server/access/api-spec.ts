@@ -1,6 +1,6 @@
 /** Route descriptions of members and share links (docs/architecture.md, "REST API description"). */
 import { ROLES, SHARE_ROLES } from '../../shared/roles.ts';
-import { anyObject, arrayOf, bool, empty, json, nullable, obj, oneOfStrings, str, uuid, type ApiSpec } from '../api-spec/operation.ts';
+import { arrayOf, bool, CONFIG_SCHEMA_REF, empty, json, nullable, obj, oneOfStrings, str, uuid, type ApiSpec } from '../api-spec/operation.ts';
 
 /** `PATCH …/members/:userId`: a member's new role (never `owner`: ownership is not handed over here). */
 export const MEMBER_ROLE_BODY = obj({ role: oneOfStrings(SHARE_ROLES) }, ['role']);
@@ -38,6 +38,10 @@ export const accessApi: ApiSpec = {
       responses: { 200: json(share) },
     },
     'DELETE /api/configs/:id/shares/:shareId': { summary: 'Revoke a share link', access: { action: 'manageAccess' }, responses: { 204: empty('Revoked') } },
-    'GET /api/shares/:token': { summary: 'What a share link opens (a snapshot link: its frozen data)', access: { public: true }, responses: { 200: json(anyObject) } },
+    'GET /api/shares/:token': {
+      summary: 'What a share link opens (a snapshot link: its frozen data)',
+      access: { public: true },
+      responses: { 200: json(obj({ configId: uuid, name: str(), role: str(), kind: str(), label: nullable(str()), expiresAt: nullable(str()), data: CONFIG_SCHEMA_REF, frozenAt: str() }, ['configId', 'name', 'role', 'kind'])) },
+    },
   },
 };

@@ -1,7 +1,9 @@
 /** Route descriptions of the health endpoints (docs/architecture.md, "REST API description"). */
-import { json, obj, str, anyObject, type ApiSpec } from '../api-spec/operation.ts';
+import { json, obj, oneOfStrings, str, anyObject, type ApiSpec } from '../api-spec/operation.ts';
 
 const status = obj({ status: str() }, ['status']);
+/** `checks`: per dependency `ok` or why not. */
+const readiness = obj({ status: oneOfStrings(['ready', 'unavailable']), checks: { type: 'object', additionalProperties: str() }, builder: str() }, ['status', 'checks']);
 
 export const healthApi: ApiSpec = {
   tag: 'health',
@@ -11,7 +13,7 @@ export const healthApi: ApiSpec = {
     'GET /health/ready': {
       summary: 'The process can serve (Postgres, Redis, every feature)',
       access: { public: true },
-      responses: { 200: json(anyObject, 'Ready'), 503: json(anyObject, 'Not ready, with the reason per dependency') },
+      responses: { 200: json(readiness, 'Ready'), 503: json(readiness, 'Not ready, with the reason per dependency') },
     },
     'GET /health/builder': {
       summary: 'Whether a builder is taking build jobs',

@@ -1,6 +1,6 @@
 /** Route descriptions of invitations (docs/architecture.md, "REST API description"). */
 import { SHARE_ROLES } from '../../shared/roles.ts';
-import { anyObject, empty, json, obj, oneOfStrings, str, uuid, type ApiSpec } from '../api-spec/operation.ts';
+import { empty, json, nullable, obj, oneOfStrings, str, uuid, type ApiSpec } from '../api-spec/operation.ts';
 
 /** `POST /api/configs/:id/members`: the address's form is checked after normalizing it. */
 export const INVITE_BODY = obj({ email: str(), role: oneOfStrings(SHARE_ROLES) }, ['email', 'role']);
@@ -24,7 +24,7 @@ export const invitationsApi: ApiSpec = {
       summary: 'What an invitation token is for',
       access: { public: true },
       body: INVITATION_TOKEN_BODY,
-      responses: { 200: json(anyObject) },
+      responses: { 200: json(obj({ configId: uuid, configName: str(), role: str(), email: str(), invitedBy: nullable(str()), expiresAt: str() }, ['configId', 'configName', 'role'])) },
     },
     'POST /api/invitations/accept': {
       summary: 'Accept an invitation (become a member)',
