@@ -28,6 +28,8 @@ const VALIDATED_WITH_DECLARED_SCHEMA = [
   'POST /api/configs/:id/members',
   'POST /api/invitations/lookup',
   'POST /api/invitations/accept',
+  'POST /api/configs/:id/shares',
+  'PATCH /api/configs/:id/shares/:shareId',
 ];
 
 const artifactsDir = path.join(tmpdir(), `openapi-artifacts-${randomBytes(5).toString('hex')}`);
@@ -145,11 +147,13 @@ describe('OpenAPI document', () => {
       const schema = op.requestBody.content['application/json'].schema as Obj;
       // An empty body: one detail per missing required property, naming it (or one for the body
       // when the schema asks for "at least one" property instead).
-      const res = await server.api(fillPath(p, paramValues(world)), { method, body: '{}' });
-      const answer = (await res.json()) as Obj;
-      expect({ key, status: res.status, code: answer.error.code }).toEqual({ key, status: 422, code: 'validation_failed' });
       const required = (schema.required ?? []) as string[];
-      expect({ key, paths: (answer.error.details as Obj[]).map((d) => d.path).sort() }).toEqual({ key, paths: required.length ? required.map((r) => `/${r}`).sort() : [''] });
+      if (required.length || schema.minProperties) {
+        const res = await server.api(fillPath(p, paramValues(world)), { method, body: '{}' });
+        const answer = (await res.json()) as Obj;
+        expect({ key, status: res.status, code: answer.error.code }).toEqual({ key, status: 422, code: 'validation_failed' });
+        expect({ key, paths: (answer.error.details as Obj[]).map((d) => d.path).sort() }).toEqual({ key, paths: required.length ? required.map((r) => `/${r}`).sort() : [''] });
+      }
       // A property of the wrong type is named too.
       const [name, property] = Object.entries(schema.properties as Obj).find(([, s]) => ['string', 'boolean', 'integer', 'object'].includes(s.type))!;
       const wrong = property.type === 'string' ? 12 : 'nonsense';

@@ -5,6 +5,19 @@ import { arrayOf, bool, CONFIG_SCHEMA_REF, empty, json, nullable, obj, oneOfStri
 /** `PATCH …/members/:userId`: a member's new role (never `owner`: ownership is not handed over here). */
 export const MEMBER_ROLE_BODY = obj({ role: oneOfStrings(SHARE_ROLES) }, ['role']);
 
+/** Longest label of a share link. */
+export const MAX_SHARE_LABEL_LENGTH = 100;
+const shareFields = {
+  role: oneOfStrings(SHARE_ROLES),
+  label: nullable(str({ maxLength: MAX_SHARE_LABEL_LENGTH })),
+  expiresAt: nullable(str({ description: 'A date-time in the future, at most a year ahead; null: never.' })),
+};
+/** `POST …/shares`: role defaults to viewer, kind to live; a snapshot link is viewer only, and
+ * the expiry's range is checked after. */
+export const NEW_SHARE_BODY = obj({ ...shareFields, kind: oneOfStrings(['live', 'snapshot']) });
+/** `PATCH …/shares/:shareId`: any of them; `{}` changes nothing. */
+export const SHARE_PATCH_BODY = obj(shareFields);
+
 const member = obj({ userId: uuid, role: oneOfStrings(ROLES) }, ['role']);
 const share = obj({ id: uuid, role: str(), kind: str(), label: nullable(str()) }, ['id', 'role']);
 
@@ -28,13 +41,13 @@ export const accessApi: ApiSpec = {
     'POST /api/configs/:id/shares': {
       summary: 'Make a share link (its token is in this answer only)',
       access: { action: 'manageAccess' },
-      body: obj({ role: oneOfStrings(SHARE_ROLES), label: str(), kind: oneOfStrings(['live', 'snapshot']), expiresAt: nullable(str()) }, ['role']),
+      body: NEW_SHARE_BODY,
       responses: { 201: json({ allOf: [share, obj({ token: str(), url: str() }, ['token', 'url'])] }, 'Made') },
     },
     'PATCH /api/configs/:id/shares/:shareId': {
       summary: 'Rename a link or change its expiry',
       access: { action: 'manageAccess' },
-      body: obj({ label: nullable(str()), expiresAt: nullable(str()) }),
+      body: SHARE_PATCH_BODY,
       responses: { 200: json(share) },
     },
     'DELETE /api/configs/:id/shares/:shareId': { summary: 'Revoke a share link', access: { action: 'manageAccess' }, responses: { 204: empty('Revoked') } },

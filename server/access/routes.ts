@@ -15,9 +15,9 @@ import type { InvitationStore } from '../invitations/invitation-store.ts';
 import type { DocStorage } from '../storage/types.ts';
 import type { DocumentRooms } from '../sync/room.ts';
 import { validatedBody } from '../api-spec/validated-body.ts';
-import { MEMBER_ROLE_BODY } from './api-spec.ts';
+import { MAX_SHARE_LABEL_LENGTH, MEMBER_ROLE_BODY, NEW_SHARE_BODY, SHARE_PATCH_BODY } from './api-spec.ts';
 
-export const MAX_SHARE_LABEL_LENGTH = 100;
+export { MAX_SHARE_LABEL_LENGTH } from './api-spec.ts';
 /** Links live at most a year; "forever" links are how old access lingers unnoticed. */
 export const MAX_SHARE_LIFETIME_MS = 365 * 24 * 3600 * 1000;
 
@@ -111,10 +111,13 @@ export function accessRoutes(deps: AccessRouteDeps): Hono<AppEnv> {
     return c.json((await access.listShares(id)).map(shareView));
   });
 
+  // The schemas the API description declares (access/api-spec.ts); the rest is checked below.
+  const readNewShare = validatedBody(NEW_SHARE_BODY);
+  const readSharePatch = validatedBody(SHARE_PATCH_BODY);
   app.post('/configs/:id/shares', async (c) => {
     const id = c.req.param('id');
     const me = await owner(c, id);
-    const body = await readJsonObject(c);
+    const body = await readNewShare(c);
     const kind = body.kind ?? 'live';
     if (kind !== 'live' && kind !== 'snapshot') throw invalid('/kind', 'kind must be live or snapshot');
     const role = (body.role ?? 'viewer') as ShareRole;
@@ -137,7 +140,7 @@ export function accessRoutes(deps: AccessRouteDeps): Hono<AppEnv> {
   app.patch('/configs/:id/shares/:shareId', async (c) => {
     const id = c.req.param('id');
     await owner(c, id);
-    const body = await readJsonObject(c);
+    const body = await readSharePatch(c);
     const current = await access.getShare(id, c.req.param('shareId'));
     if (!current || current.revokedAt) throw notFound('share link');
     if (body.role !== undefined && (!isShareRole(body.role) || (current.kind === 'snapshot' && body.role !== 'viewer'))) {
