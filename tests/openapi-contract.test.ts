@@ -30,6 +30,8 @@ const VALIDATED_WITH_DECLARED_SCHEMA = [
   'POST /api/invitations/accept',
   'POST /api/configs/:id/shares',
   'PATCH /api/configs/:id/shares/:shareId',
+  'POST /api/configs/:id/comments',
+  'PATCH /api/configs/:id/comments/:commentId',
 ];
 
 const artifactsDir = path.join(tmpdir(), `openapi-artifacts-${randomBytes(5).toString('hex')}`);

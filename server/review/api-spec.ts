@@ -16,6 +16,21 @@ export const DECISION_BODY = obj(
   ['decision'],
 );
 
+/** `POST …/comments`: a new thread (`anchor`, optionally in a review) or a reply (`threadId`);
+ * the text's length, the anchor's path and the thread's existence are checked after. */
+export const NEW_COMMENT_BODY = obj(
+  {
+    body: str(),
+    // Its fields are checked by the route, which names them (`/anchor/path`) in its answer.
+    anchor: nullable(obj({ path: { description: 'A JSON Pointer such as /BOARD (a field that exists).' }, schemaVersion: { description: 'A short string; default the current schema version.' } })),
+    threadId: str(),
+    reviewId: nullable(str()),
+  },
+  ['body'],
+);
+/** `PATCH …/comments/:commentId`: resolve or reopen the thread, and/or edit the comment's text. */
+export const COMMENT_PATCH_BODY = obj({ resolved: bool, body: str() }, [], { minProperties: 1 });
+
 const thread = obj({ id: uuid }, ['id']);
 const review = obj({ id: uuid }, ['id']);
 
@@ -32,13 +47,13 @@ export const reviewApi: ApiSpec = {
     'POST /api/configs/:id/comments': {
       summary: 'Start a thread or reply to one',
       access: { action: 'comment' },
-      body: obj({ body: str(), anchor: obj({ path: str() }), threadId: uuid, reviewId: uuid }, ['body']),
+      body: NEW_COMMENT_BODY,
       responses: { 201: json(thread, 'Posted') },
     },
     'PATCH /api/configs/:id/comments/:commentId': {
       summary: 'Resolve or reopen a thread, or edit my comment\'s text',
       access: { action: 'comment' },
-      body: obj({ resolved: bool, body: str() }),
+      body: COMMENT_PATCH_BODY,
       responses: { 200: json(thread) },
     },
     'GET /api/configs/:id/reviews': { summary: 'Reviews', access: { action: 'read' }, query: { limit: { schema: str({ pattern: '^[0-9]+$' }) } }, responses: { 200: json(arrayOf(obj({ id: uuid, title: str(), contentHash: str() }, ['id']))) } },

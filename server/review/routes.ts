@@ -50,7 +50,7 @@ import {
 } from './comments.ts';
 import type { ApprovalDeps, AuthorLookup } from './approval-rules.ts';
 import { validatedBody } from '../api-spec/validated-body.ts';
-import { DECISION_BODY, REVIEW_SETTINGS_BODY } from './api-spec.ts';
+import { COMMENT_PATCH_BODY, DECISION_BODY, NEW_COMMENT_BODY, REVIEW_SETTINGS_BODY } from './api-spec.ts';
 import {
   baseVersionFor,
   checkBuildApproval,
@@ -126,10 +126,13 @@ export function reviewRoutes(deps: ReviewRouteDeps): Hono<AppEnv> {
     return c.json(await listThreads(db, id, await currentJson(id), filter));
   });
 
+  // The schemas the API description declares (review/api-spec.ts); the rest is checked below.
+  const readNewComment = validatedBody(NEW_COMMENT_BODY);
+  const readCommentPatch = validatedBody(COMMENT_PATCH_BODY);
   app.post('/:id/comments', async (c) => {
     const id = c.req.param('id');
     const access = await allow(c, 'comment');
-    const body = await readJsonObject(c);
+    const body = await readNewComment(c);
     const text = readText(body, 'body', { max: MAX_COMMENT_BODY_LENGTH, required: true })!;
     const config = await currentJson(id);
     const author = personOf(access);
@@ -165,7 +168,7 @@ export function reviewRoutes(deps: ReviewRouteDeps): Hono<AppEnv> {
     const commentId = c.req.param('commentId');
     const comment = isUuid(commentId) ? await getComment(db, id, commentId) : null;
     if (!comment) throw notFound('comment');
-    const body = await readJsonObject(c);
+    const body = await readCommentPatch(c);
     if (body.resolved === undefined && body.body === undefined) {
       throw invalid('', 'send resolved (true or false) and/or body', 'required');
     }
