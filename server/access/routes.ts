@@ -10,7 +10,7 @@ import { normalizeEmail } from '../auth/accounts.ts';
 import { requireAction } from './authorize.ts';
 import type { AppEnv } from '../auth/actor.ts';
 import type { AccessEvents } from './access-control.ts';
-import { ApiError, notFound, readJsonObject } from '../http-errors.ts';
+import { ApiError, notFound } from '../http-errors.ts';
 import type { InvitationStore } from '../invitations/invitation-store.ts';
 import type { DocStorage } from '../storage/types.ts';
 import type { DocumentRooms } from '../sync/room.ts';

@@ -54,7 +54,6 @@ import { COMMENT_PATCH_BODY, DECISION_BODY, NEW_COMMENT_BODY, REVIEW_SETTINGS_BO
 import {
   baseVersionFor,
   checkBuildApproval,
-  DECISIONS,
   getReviewSettings,
   getReview,
   insertDecision,
