@@ -35,6 +35,7 @@ import { healthRoutes, type HealthChecks } from './health/routes.ts';
 import type { Db } from './db/connect.ts';
 import { layoutRoutes } from './layout/routes.ts';
 import { mountClient } from './static-client.ts';
+import { mountApiDescription } from './api-spec/routes.ts';
 import { CONFIG_DOCUMENTS, documentNamed, type DocumentDeclaration } from '../shared/doc-layout.ts';
 
 export interface AppDeps {
@@ -170,7 +171,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
     return c.body(await deps.metrics.registry.metrics());
   });
 
-  app.route('/health', healthRoutes(deps.health));
+  app.route('/health', healthRoutes(deps.health, deps.limits.readyCheckTimeoutMs));
   // Upgrades never get here (the sync endpoint takes them from the HTTP server); plain GETs do.
   app.get('/sync/:configId', (c) => c.json(errorBody('upgrade_required', 'this endpoint speaks WebSocket'), 426));
   // Another document of the configuration: a declared name speaks WebSocket too; any other name
@@ -180,7 +181,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
       ? c.json(errorBody('upgrade_required', 'this endpoint speaks WebSocket'), 426)
       : c.json(errorBody('unknown_document', 'a configuration holds no document of that name'), 404),
   );
-  app.route('/api/auth/github', githubAuthRoutes({ accounts: deps.accounts, settings: deps.github, publicUrl: deps.publicUrl, secureCookies: deps.secureCookies }));
+  app.route('/api/auth/github', githubAuthRoutes({ accounts: deps.accounts, settings: deps.github, publicUrl: deps.publicUrl, secureCookies: deps.secureCookies, timeoutMs: deps.limits.githubTimeoutMs }));
   app.route('/api/auth', authRoutes({ accounts: deps.accounts, providers: { github: !!deps.github }, secureCookies: deps.secureCookies, onSessionRevoked: (sessionId) => deps.accessEvents.invalidate({ sessionId }), throttle: deps.loginThrottle, hasher: deps.hasher, signupLimit: { perAddress: deps.limits.signupsPerAddress, windowMs: deps.limits.signupWindowMs }, admins: deps.admins }));
   app.route('/api/tokens', tokenRoutes({ tokens: deps.tokens, access: deps.access, settings: deps.limits }));
   for (const { at, routes } of deps.featureRoutes) app.route(at, routes);
@@ -194,6 +195,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
       },
     }),
   );
+  mountApiDescription(app);
   if (deps.clientDir) mountClient(app, deps.clientDir, { serveSourceMaps: deps.serveSourceMaps });
   return app;
 }

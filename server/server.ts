@@ -193,6 +193,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   // Built below (it needs the mailer and the caches); sign-ups reach it only once requests flow.
   let admins: InstanceAdmins | null = null;
   const accounts = createAccounts(database.db, {
+    sessionTtlMs: limits.sessionTtlMs,
     onCreated: (user) => void admins?.accountCreated(user).catch((error: unknown) => logger.warn({ err: error }, 'admin proof link not sent')),
   });
   const access = createAccessStore(database.db, { adminPowerUsed: adminPowerLog(logger) });

@@ -93,6 +93,18 @@ export const ServerLimitDefaults = {
   webhookRetryBaseMs: 10_000,
   /** One attempt, connecting included; a receiver should answer at once and work afterwards. */
   webhookTimeoutMs: 10_000,
+  // --- sign-in, readiness, admission (server/auth/, server/health/, server/ws-transport.ts) ---
+  /** How long a session lasts after sign-in (the cookie lives as long): two weeks of a person
+   * coming back to their work without signing in again. */
+  sessionTtlMs: 14 * 24 * 3600 * 1000,
+  /** One readiness check of `/health/ready` (Postgres, Redis, a feature): a dependency slower than
+   * this counts as down, so a load balancer stops sending work to this process. */
+  readyCheckTimeoutMs: 2_000,
+  /** Deciding whether a WebSocket may connect (its access, loading its room): past this the
+   * client is closed with a retryable code rather than left waiting on a stuck dependency. */
+  admissionTimeoutMs: 5_000,
+  /** One request to GitHub during sign-in (token exchange, profile, e-mails). */
+  githubTimeoutMs: 10_000,
 } as const;
 
 export type ServerLimits = { -readonly [K in keyof typeof ServerLimitDefaults]: number };
@@ -135,6 +147,10 @@ export const LIMIT_ENV: Record<keyof ServerLimits, string> = {
   webhookAttempts: 'WEBHOOK_ATTEMPTS',
   webhookRetryBaseMs: 'WEBHOOK_RETRY_BASE_MS',
   webhookTimeoutMs: 'WEBHOOK_TIMEOUT_MS',
+  sessionTtlMs: 'SESSION_TTL_MS',
+  readyCheckTimeoutMs: 'READY_CHECK_TIMEOUT_MS',
+  admissionTimeoutMs: 'ADMISSION_TIMEOUT_MS',
+  githubTimeoutMs: 'GITHUB_TIMEOUT_MS',
 };
 
 /** JSON around a file upload's base64 (path, flags): generous, paths are at most 255 characters. */

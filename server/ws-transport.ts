@@ -28,15 +28,15 @@ const SYNC_PATH_RE = /^\/sync\/([^/?#]+)(?:\/([^/?#]+))?$/;
  * they have not answered in this long, Postgres is away: the client is told to retry later (4500,
  * which the stock provider retries with its backoff) instead of waiting on a socket that says
  * nothing. */
-export const ADMISSION_TIMEOUT_MS = 5_000;
+export const ADMISSION_TIMEOUT_MS = 5_000; // the default of the `ADMISSION_TIMEOUT_MS` setting (server/settings.ts)
 
 class AdmissionTimeout extends Error {
   readonly code = 'admission_timeout';
 }
 
-/** Rejects with AdmissionTimeout when `work` takes longer than ADMISSION_TIMEOUT_MS. */
-function withinAdmission<T>(work: Promise<T>): Promise<T> {
-  return withDeadline(work, ADMISSION_TIMEOUT_MS, () => new AdmissionTimeout(`no answer within ${ADMISSION_TIMEOUT_MS} ms`));
+/** Rejects with AdmissionTimeout when `work` takes longer than `timeoutMs`. */
+function withinAdmission<T>(work: Promise<T>, timeoutMs: number): Promise<T> {
+  return withDeadline(work, timeoutMs, () => new AdmissionTimeout(`no answer within ${timeoutMs} ms`));
 }
 /** A refused upgrade's URL goes to the log cut to this length: the client chose it. */
 const MAX_LOGGED_URL_LENGTH = 200;
@@ -68,7 +68,7 @@ export interface SyncEndpointDeps {
   guard?: AbuseGuard;
   observer?: SyncObserver;
   /** Frame and send-buffer limits (server/settings.ts); default shared/protocol.ts. */
-  limits?: { maxMessageBytes: number; maxBufferedBytesPerConnection: number };
+  limits?: { maxMessageBytes: number; maxBufferedBytesPerConnection: number; admissionTimeoutMs?: number };
   /** Proxies whose X-Forwarded-For names the client (`TRUST_PROXY`). */
   trustedProxies?: TrustedProxies;
   /** Oldest `?ext=` version served; default MIN_EXT_PROTOCOL_VERSION (shared/ext-messages.ts). */
@@ -109,6 +109,7 @@ export function createSyncEndpoint(deps: SyncEndpointDeps) {
   const { manager, logger } = deps;
   const registry = deps.registry ?? new ConnectionRegistry();
   const limits = deps.limits ?? Limits;
+  const admissionTimeoutMs = deps.limits?.admissionTimeoutMs ?? ADMISSION_TIMEOUT_MS;
   // Frames larger than this never reach our code: `ws` closes with 1009 before buffering them.
   const wss = new WebSocketServer({ noServer: true, maxPayload: limits.maxMessageBytes, perMessageDeflate: false });
   let accepting = true;
@@ -161,7 +162,7 @@ export function createSyncEndpoint(deps: SyncEndpointDeps) {
       auth = { ok: false, close: CloseCode.clientTooOld };
     } else {
       try {
-        auth = await withinAdmission(deps.authorize({ configId, url, headers: req.headers, address }));
+        auth = await withinAdmission(deps.authorize({ configId, url, headers: req.headers, address }), admissionTimeoutMs);
       } catch (error) {
         logger.error({ err: error, configId, addr: address }, 'sync authorization failed');
         auth = { ok: false, close: CloseCode.loadFailed };
@@ -237,7 +238,7 @@ export function createSyncEndpoint(deps: SyncEndpointDeps) {
     });
     // Created only when there is something to say: a child logger per socket costs memory.
     ws.on('error', (error) => logger.warn({ err: error, conn: conn.id, configId }, 'socket error'));
-    withinAdmission(manager.get(doc)).then(
+    withinAdmission(manager.get(doc), admissionTimeoutMs).then(
       (loaded) => {
         if (conn.closed) return;
         if (!manager.join(loaded, conn)) return;

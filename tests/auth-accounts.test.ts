@@ -15,10 +15,13 @@ import { useTestServer } from './helpers/rig.ts';
 import { addMember, createConfig } from './helpers/server.ts';
 import { eventually } from './helpers/wait.ts';
 
+const SESSION_TTL_MS = 3_600_000;
+
 describe('accounts and credentials', () => {
   // A first sign-in delay that no pause of a busy machine between two requests outlasts.
-  // Production's scrypt cost: the stored hash is checked for it.
-  const { server, clients } = useTestServer({ limits: { loginDelayBaseMs: 60_000 }, realPasswordHashing: true });
+  // Production's scrypt cost: the stored hash is checked for it. A session of one hour
+  // (SESSION_TTL_MS), so the cookie's and the row's lifetime show the setting.
+  const { server, clients } = useTestServer({ limits: { loginDelayBaseMs: 60_000, sessionTtlMs: SESSION_TTL_MS }, realPasswordHashing: true });
 
   it('makes no account an instance admin by signing up, the first one included', async () => {
     expect(server.owner.user.isAdmin).toBe(false);
@@ -40,9 +43,14 @@ describe('accounts and credentials', () => {
     expect(cookie).toMatch(/HttpOnly/i);
     expect(cookie).toMatch(/SameSite=Lax/i);
     expect(cookie).toMatch(/Path=\//i);
-    expect(cookie).toMatch(/Max-Age=\d+/i);
+    expect(cookie).toMatch(new RegExp(`Max-Age=${SESSION_TTL_MS / 1000}(;|$)`, 'i'));
     const me = await fetch(`${server.url}/api/auth/me`, { headers: { cookie: cookie.split(';')[0] } });
     expect(me.status).toBe(200);
+    // The session itself ends when its cookie does (not after the two-week default).
+    const { user } = (await res.json()) as { user: { id: string } };
+    const [row] = await server.database.db.select({ expiresAt: sessions.expiresAt }).from(sessions).where(eq(sessions.userId, user.id));
+    expect(row.expiresAt.getTime()).toBeLessThanOrEqual(Date.now() + SESSION_TTL_MS);
+    expect(row.expiresAt.getTime()).toBeGreaterThan(Date.now());
   });
 
   it('refuses bad sign-ups with details and duplicate emails with 409', async () => {

@@ -245,6 +245,9 @@ export const EXPECTATIONS: Record<string, Expectation> = {
   // A cell's retry points the cell at the new build; the next caller finds it running (409).
   'POST /api/matrices/:matrixId/cells/:position/retry': config('build', { ok: [202, 409], body: json({}), params: { position: '0' } }),
   'GET /api/schema': anyone(),
+  // The REST API's description and its reference page (server/api-spec/): public, like the schema.
+  'GET /api/openapi.json': anyone(),
+  'GET /api/docs': anyone(),
   'PUT /api/configs/:id/data': config('edit', { body: json({ BOARD: 'rock-5b', BRANCH: 'current', RELEASE: 'trixie' }) }),
   'PATCH /api/configs/:id/data': config('edit', { body: json({ VENDOR: 'Matrix' }) }),
   'POST /api/configs/import': signedIn({ ok: [201], body: (who) => ({ name: `imported by ${who}`, data: {} }) }),

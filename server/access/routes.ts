@@ -4,18 +4,20 @@
  * plus `GET /api/shares/:token`, which tells the `/s/<token>` page what a link opens.
  */
 import { Hono } from 'hono';
-import { isRole, isShareRole, type Role, type ShareRole } from '../../shared/roles.ts';
+import { isShareRole, type ShareRole } from '../../shared/roles.ts';
 import type { AccessStore, ShareLink } from '../auth/access-store.ts';
 import { normalizeEmail } from '../auth/accounts.ts';
 import { requireAction } from './authorize.ts';
 import type { AppEnv } from '../auth/actor.ts';
 import type { AccessEvents } from './access-control.ts';
-import { ApiError, notFound, readJsonObject } from '../http-errors.ts';
+import { ApiError, notFound } from '../http-errors.ts';
 import type { InvitationStore } from '../invitations/invitation-store.ts';
 import type { DocStorage } from '../storage/types.ts';
 import type { DocumentRooms } from '../sync/room.ts';
+import { validatedBody } from '../api-spec/validated-body.ts';
+import { MAX_SHARE_LABEL_LENGTH, MEMBER_ROLE_BODY, NEW_SHARE_BODY, SHARE_PATCH_BODY } from './api-spec.ts';
 
-export const MAX_SHARE_LABEL_LENGTH = 100;
+export { MAX_SHARE_LABEL_LENGTH } from './api-spec.ts';
 /** Links live at most a year; "forever" links are how old access lingers unnoticed. */
 export const MAX_SHARE_LIFETIME_MS = 365 * 24 * 3600 * 1000;
 
@@ -78,13 +80,14 @@ export function accessRoutes(deps: AccessRouteDeps): Hono<AppEnv> {
 
   // Inviting (POST …/members) lives with the invitations: server/invitations/routes.ts.
 
+  // The schema the API description declares (access/api-spec.ts).
+  const readMemberRole = validatedBody<{ role: ShareRole }>(MEMBER_ROLE_BODY);
   app.patch('/configs/:id/members/:userId', async (c) => {
     const id = c.req.param('id');
     await owner(c, id);
-    const body = await readJsonObject(c);
-    if (!isRole(body.role) || body.role === 'owner') throw invalid('/role', 'role must be editor, commenter or viewer');
+    const body = await readMemberRole(c);
     const userId = c.req.param('userId');
-    if (!(await access.setMemberRole(id, userId, body.role as Role))) throw notFound('member');
+    if (!(await access.setMemberRole(id, userId, body.role))) throw notFound('member');
     await events.invalidate({ configId: id, userId });
     return c.json({ userId, role: body.role });
   });
@@ -112,10 +115,13 @@ export function accessRoutes(deps: AccessRouteDeps): Hono<AppEnv> {
     return c.json((await access.listShares(id)).map(shareView));
   });
 
+  // The schemas the API description declares (access/api-spec.ts); the rest is checked below.
+  const readNewShare = validatedBody(NEW_SHARE_BODY);
+  const readSharePatch = validatedBody(SHARE_PATCH_BODY);
   app.post('/configs/:id/shares', async (c) => {
     const id = c.req.param('id');
     const me = await owner(c, id);
-    const body = await readJsonObject(c);
+    const body = await readNewShare(c);
     const kind = body.kind ?? 'live';
     if (kind !== 'live' && kind !== 'snapshot') throw invalid('/kind', 'kind must be live or snapshot');
     const role = (body.role ?? 'viewer') as ShareRole;
@@ -138,7 +144,7 @@ export function accessRoutes(deps: AccessRouteDeps): Hono<AppEnv> {
   app.patch('/configs/:id/shares/:shareId', async (c) => {
     const id = c.req.param('id');
     await owner(c, id);
-    const body = await readJsonObject(c);
+    const body = await readSharePatch(c);
     const current = await access.getShare(id, c.req.param('shareId'));
     if (!current || current.revokedAt) throw notFound('share link');
     if (body.role !== undefined && (!isShareRole(body.role) || (current.kind === 'snapshot' && body.role !== 'viewer'))) {

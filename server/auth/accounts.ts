@@ -10,6 +10,7 @@ import type { Db } from '../db/connect.ts';
 import { hashToken, newToken, tokenMatches } from './tokens.ts';
 
 /** Sessions last two weeks: long enough not to annoy, short enough that a lost laptop's cookie dies. */
+/** Default session lifetime (the `SESSION_TTL_MS` setting, server/settings.ts). */
 export const SESSION_TTL_MS = 14 * 24 * 3600 * 1000;
 
 export interface User {
@@ -38,9 +39,12 @@ export const SESSION_CACHE_TTL_MS = 5_000;
 /** Past this many cached sessions the cache starts over, bounding its memory. */
 const SESSION_CACHE_MAX = 10_000;
 
-export function createAccounts(db: Db, options: { onCreated?: (user: User) => void } = {}) {
+export function createAccounts(db: Db, options: { onCreated?: (user: User) => void; sessionTtlMs?: number } = {}) {
   const cache = new Map<string, { session: Session; until: number }>();
+  const sessionTtlMs = options.sessionTtlMs ?? SESSION_TTL_MS;
   return {
+    /** How long a new session lasts (its cookie lives as long). */
+    sessionTtlMs,
     /** Drops a session from the cache (it was revoked). */
     forgetSession(sessionId: string): void {
       for (const [hash, entry] of cache) if (entry.session.id === sessionId) cache.delete(hash);
@@ -94,7 +98,7 @@ export function createAccounts(db: Db, options: { onCreated?: (user: User) => vo
 
     async createSession(userId: string): Promise<{ token: string; session: { id: string; expiresAt: Date } }> {
       const token = newToken();
-      const expiresAt = new Date(Date.now() + SESSION_TTL_MS);
+      const expiresAt = new Date(Date.now() + sessionTtlMs);
       const [row] = await db
         .insert(sessions)
         .values({ userId, tokenHash: hashToken(token), expiresAt })

@@ -37,7 +37,6 @@ const LINK_COOKIE = 'br_oauth_link';
 /** The round trip through GitHub's consent page takes seconds; ten minutes is generous. */
 const STATE_TTL_S = 600;
 /** GitHub answers in well under a second; do not hold a sign-in open longer than this. */
-const GITHUB_TIMEOUT_MS = 10_000;
 
 /** Constant-time equality of two client-supplied strings. Compared as sha256 digests: equal
  * character counts can still be different byte counts (`ü`), and `timingSafeEqual` throws on
@@ -52,8 +51,12 @@ interface GithubUser {
   name: string | null;
 }
 
-async function githubJson<T>(url: string, init: RequestInit): Promise<T> {
-  const res = await fetch(url, { ...init, signal: AbortSignal.timeout(GITHUB_TIMEOUT_MS) });
+async function githubJson<T>(url: string, init: RequestInit, timeoutMs: number): Promise<T> {
+  // A GitHub that does not answer is GitHub failing (502), not this server (500).
+  const res = await fetch(url, { ...init, signal: AbortSignal.timeout(timeoutMs) }).catch((error: unknown) => {
+    if (error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError')) throw new ApiError(502, 'github_failed', `GitHub did not answer within ${timeoutMs} ms`);
+    throw error;
+  });
   if (!res.ok) throw new ApiError(502, 'github_failed', `GitHub answered ${res.status}`);
   return (await res.json()) as T;
 }
@@ -63,6 +66,8 @@ export function githubAuthRoutes(deps: {
   settings: GithubSettings | null;
   publicUrl: () => string;
   secureCookies: boolean;
+  /** One request to GitHub (`GITHUB_TIMEOUT_MS`, server/settings.ts). */
+  timeoutMs: number;
 }): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   const settings = (): GithubSettings => {
@@ -125,10 +130,10 @@ export function githubAuthRoutes(deps: {
       method: 'POST',
       headers: { accept: 'application/json', 'content-type': 'application/json' },
       body: JSON.stringify({ client_id: s.clientId, client_secret: s.clientSecret, code, redirect_uri: callbackUrl() }),
-    });
+    }, deps.timeoutMs);
     if (!token.access_token) throw new ApiError(502, 'github_failed', 'GitHub gave no access token');
     const auth = { headers: { authorization: `Bearer ${token.access_token}`, accept: 'application/vnd.github+json' } };
-    const profile = await githubJson<GithubUser>(new URL('/user', s.apiBase).toString(), auth);
+    const profile = await githubJson<GithubUser>(new URL('/user', s.apiBase).toString(), auth, deps.timeoutMs);
     if (linkSession) {
       // Linking: only into the very session that asked for it, still signed in.
       const session = c.get('actor').session;
@@ -140,7 +145,7 @@ export function githubAuthRoutes(deps: {
       }
       return c.redirect(next, 302);
     }
-    const user = await findOrCreate(deps.accounts, s, profile, auth);
+    const user = await findOrCreate(deps.accounts, s, profile, auth, deps.timeoutMs);
     await issueSessionCookie(c, deps, user.id);
     return c.redirect(next, 302);
   };
@@ -154,11 +159,11 @@ const emailTaken = () =>
     'An account with the email of this GitHub account already exists. Sign in to it (with its password) and link GitHub from your account menu.',
   );
 
-async function findOrCreate(accounts: Accounts, s: GithubSettings, profile: GithubUser, auth: RequestInit): Promise<User> {
+async function findOrCreate(accounts: Accounts, s: GithubSettings, profile: GithubUser, auth: RequestInit, timeoutMs: number): Promise<User> {
   const githubId = String(profile.id);
   const known = await accounts.findByGithubId(githubId);
   if (known) return known;
-  const emails = await githubJson<Array<{ email: string; primary: boolean; verified: boolean }>>(new URL('/user/emails', s.apiBase).toString(), auth);
+  const emails = await githubJson<Array<{ email: string; primary: boolean; verified: boolean }>>(new URL('/user/emails', s.apiBase).toString(), auth, timeoutMs);
   const primary = emails.find((e) => e.primary && e.verified) ?? emails.find((e) => e.verified);
   if (!primary) throw new ApiError(403, 'github_no_email', 'your GitHub account has no verified email');
   // Never link by email: whoever registered the address first may not own it.

@@ -6,7 +6,7 @@
  */
 import type { Context } from 'hono';
 import { deleteCookie, setCookie } from 'hono/cookie';
-import { SESSION_TTL_MS, type Accounts } from './accounts.ts';
+import type { Accounts } from './accounts.ts';
 import { SESSION_COOKIE } from './actor.ts';
 
 /** Creates a session for `userId`, sets its cookie on the response, and gives its token (API
@@ -18,7 +18,7 @@ export async function issueSessionCookie(c: Context, deps: { accounts: Accounts;
     sameSite: 'Lax',
     secure: deps.secureCookies,
     path: '/',
-    maxAge: Math.floor(SESSION_TTL_MS / 1000),
+    maxAge: Math.floor(deps.accounts.sessionTtlMs / 1000),
   });
   return token;
 }

@@ -10,7 +10,6 @@ import type { AppEnv } from '../auth/actor.ts';
 
 /** A dependency that does not answer within this long counts as down: load balancers poll often,
  * and a probe must answer before theirs times out (commonly 5 s). */
-const READY_CHECK_TIMEOUT_MS = 2_000;
 
 export type ReadinessCheck = () => Promise<void>;
 
@@ -23,12 +22,13 @@ export interface HealthChecks {
 
 export type BuilderPresence = 'present' | 'absent' | 'not_configured';
 
-export function healthRoutes(checks: HealthChecks): Hono<AppEnv> {
+/** `readyTimeoutMs`: one readiness check's deadline (`READY_CHECK_TIMEOUT_MS`, server/settings.ts). */
+export function healthRoutes(checks: HealthChecks, readyTimeoutMs: number): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
 
   async function builderPresence(): Promise<{ builder: BuilderPresence; reason?: string }> {
     if (!checks.builder) return { builder: 'not_configured' };
-    const result = await run(checks.builder);
+    const result = await run(checks.builder, readyTimeoutMs);
     return result === 'ok' ? { builder: 'present' } : { builder: 'absent', reason: result };
   }
 
@@ -38,7 +38,7 @@ export function healthRoutes(checks: HealthChecks): Hono<AppEnv> {
     const [presence] = await Promise.all([
       builderPresence(),
       ...Object.entries(checks.required).map(async ([name, check]) => {
-        results[name] = await run(check);
+        results[name] = await run(check, readyTimeoutMs);
       }),
     ]);
     const ready = Object.values(results).every((r) => r === 'ok');
@@ -52,10 +52,10 @@ export function healthRoutes(checks: HealthChecks): Hono<AppEnv> {
 }
 
 /** 'ok', or why the check failed (its message, or that it did not answer in time). */
-async function run(check: ReadinessCheck): Promise<string> {
+async function run(check: ReadinessCheck, timeoutMs: number): Promise<string> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`no answer within ${READY_CHECK_TIMEOUT_MS} ms`)), READY_CHECK_TIMEOUT_MS);
+    timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
   });
   try {
     await Promise.race([check(), timeout]);

@@ -12,13 +12,15 @@
  */
 import { Hono } from 'hono';
 import type { Logger } from 'pino';
-import { isRole } from '../../shared/roles.ts';
+import type { ShareRole } from '../../shared/roles.ts';
+import { validatedBody } from '../api-spec/validated-body.ts';
+import { INVITATION_TOKEN_BODY, INVITE_BODY } from './api-spec.ts';
 import { normalizeEmail } from '../auth/accounts.ts';
 import type { AccessStore } from '../auth/access-store.ts';
 import { requireAction } from '../access/authorize.ts';
 import { requireSession, type AppEnv } from '../auth/actor.ts';
 import type { AccessEvents } from '../access/access-control.ts';
-import { ApiError, notFound, readJsonObject } from '../http-errors.ts';
+import { ApiError, notFound } from '../http-errors.ts';
 import type { DocStorage } from '../storage/types.ts';
 import type { InvitationStore } from './invitation-store.ts';
 import type { Mailer } from './mailer.ts';
@@ -41,10 +43,9 @@ export interface InvitationRouteDeps {
 const invalid = (path: string, message: string, keyword: string) => new ApiError(422, 'validation_failed', message, [{ path, message, keyword }]);
 const invalidLink = () => new ApiError(404, 'invitation_invalid', 'this invitation link is unknown, already used, expired or revoked; ask the owner for a new one');
 
-function readToken(body: Record<string, unknown>): string {
-  if (typeof body.token !== 'string' || body.token.length === 0) throw invalid('/token', 'token is required', 'required');
-  return body.token;
-}
+// The schemas the API description declares (invitations/api-spec.ts).
+const readInvite = validatedBody<{ email: string; role: ShareRole }>(INVITE_BODY);
+const readTokenBody = validatedBody<{ token: string }>(INVITATION_TOKEN_BODY);
 
 export function invitationRoutes(deps: InvitationRouteDeps): Hono<AppEnv> {
   const { invitations } = deps;
@@ -53,10 +54,9 @@ export function invitationRoutes(deps: InvitationRouteDeps): Hono<AppEnv> {
   app.post('/configs/:id/members', async (c) => {
     const id = c.req.param('id');
     const me = await requireAction(deps, c.get('actor'), id, 'manageAccess');
-    const body = await readJsonObject(c);
-    const email = typeof body.email === 'string' ? normalizeEmail(body.email) : '';
+    const body = await readInvite(c);
+    const email = normalizeEmail(body.email);
     if (email.length > MAX_EMAIL_LENGTH || !EMAIL_RE.test(email)) throw invalid('/email', 'email must be an address', 'format');
-    if (!isRole(body.role) || body.role === 'owner') throw invalid('/role', 'role must be editor, commenter or viewer', 'enum');
     const inviter = me.session!.user;
     const { invitation, token } = await invitations.create({ configId: id, email, role: body.role, invitedBy: inviter.id });
     const url = `${deps.publicUrl()}/i/${token}`;
@@ -83,7 +83,7 @@ export function invitationRoutes(deps: InvitationRouteDeps): Hono<AppEnv> {
   });
 
   app.post('/invitations/lookup', async (c) => {
-    const preview = await invitations.preview(readToken(await readJsonObject(c)));
+    const preview = await invitations.preview((await readTokenBody(c)).token);
     if (!preview) throw invalidLink();
     return c.json({
       configId: preview.configId,
@@ -97,7 +97,7 @@ export function invitationRoutes(deps: InvitationRouteDeps): Hono<AppEnv> {
 
   app.post('/invitations/accept', async (c) => {
     const session = requireSession(c.get('actor'));
-    const result = await invitations.accept(readToken(await readJsonObject(c)), session.user.id);
+    const result = await invitations.accept((await readTokenBody(c)).token, session.user.id);
     if (!result.ok) throw invalidLink();
     // Open sockets of this person on the configuration (through a link, say) are re-decided: a
     // stronger role applies at once, an owner or admin stays what they are.

@@ -8,7 +8,9 @@ import { Hono, type Context } from 'hono';
 import type { AppEnv } from '../auth/actor.ts';
 import { userLayouts } from '../../shared/node/db/schema.ts';
 import type { Db } from '../db/connect.ts';
-import { ApiError, readJsonObject } from '../http-errors.ts';
+import { ApiError } from '../http-errors.ts';
+import { validatedBody } from '../api-spec/validated-body.ts';
+import { LAYOUT_BODY } from './api-spec.ts';
 
 /** A layout with a dozen panels is a few KB; 64 KB means something else is being stored. */
 export const MAX_LAYOUT_BYTES = 64 * 1024;
@@ -31,15 +33,11 @@ export function layoutRoutes(deps: { db: Db; userIdOf: UserIdOf }): Hono<AppEnv>
     return c.json({ layout: row.layout });
   });
 
+  // The schema the API description declares (layout/api-spec.ts); the size is checked here.
+  const readLayout = validatedBody<{ layout: Record<string, unknown> }>(LAYOUT_BODY);
   app.put('/', async (c) => {
     const userId = requireUser(c);
-    const body = await readJsonObject(c);
-    const layout = body.layout;
-    if (typeof layout !== 'object' || layout === null || Array.isArray(layout)) {
-      throw new ApiError(422, 'validation_failed', 'layout must be a JSON object', [
-        { path: '/layout', message: 'expected a JSON object', keyword: 'type' },
-      ]);
-    }
+    const { layout } = await readLayout(c);
     if (JSON.stringify(layout).length > MAX_LAYOUT_BYTES) {
       throw new ApiError(413, 'payload_too_large', `a layout is at most ${MAX_LAYOUT_BYTES} bytes`);
     }

@@ -48,11 +48,12 @@ import {
   MAX_THREADS_PER_CONFIG,
   setResolved,
 } from './comments.ts';
-import { MAX_REQUIRED_APPROVALS, type ApprovalDeps, type AuthorLookup } from './approval-rules.ts';
+import type { ApprovalDeps, AuthorLookup } from './approval-rules.ts';
+import { validatedBody } from '../api-spec/validated-body.ts';
+import { COMMENT_PATCH_BODY, DECISION_BODY, NEW_COMMENT_BODY, REVIEW_SETTINGS_BODY } from './api-spec.ts';
 import {
   baseVersionFor,
   checkBuildApproval,
-  DECISIONS,
   getReviewSettings,
   getReview,
   insertDecision,
@@ -124,10 +125,13 @@ export function reviewRoutes(deps: ReviewRouteDeps): Hono<AppEnv> {
     return c.json(await listThreads(db, id, await currentJson(id), filter));
   });
 
+  // The schemas the API description declares (review/api-spec.ts); the rest is checked below.
+  const readNewComment = validatedBody(NEW_COMMENT_BODY);
+  const readCommentPatch = validatedBody(COMMENT_PATCH_BODY);
   app.post('/:id/comments', async (c) => {
     const id = c.req.param('id');
     const access = await allow(c, 'comment');
-    const body = await readJsonObject(c);
+    const body = await readNewComment(c);
     const text = readText(body, 'body', { max: MAX_COMMENT_BODY_LENGTH, required: true })!;
     const config = await currentJson(id);
     const author = personOf(access);
@@ -163,7 +167,7 @@ export function reviewRoutes(deps: ReviewRouteDeps): Hono<AppEnv> {
     const commentId = c.req.param('commentId');
     const comment = isUuid(commentId) ? await getComment(db, id, commentId) : null;
     if (!comment) throw notFound('comment');
-    const body = await readJsonObject(c);
+    const body = await readCommentPatch(c);
     if (body.resolved === undefined && body.body === undefined) {
       throw invalid('', 'send resolved (true or false) and/or body', 'required');
     }
@@ -213,13 +217,14 @@ export function reviewRoutes(deps: ReviewRouteDeps): Hono<AppEnv> {
     return c.json(review, 201);
   });
 
+  // The schema the API description declares (review/api-spec.ts).
+  const readDecision = validatedBody<{ decision: Decision; comment?: string | null; contentHash?: string }>(DECISION_BODY);
   app.post('/:id/reviews/:reviewId/decision', async (c) => {
     const id = c.req.param('id');
     const access = await allow(c, 'decide');
     const row = await reviewRow(db, id, c.req.param('reviewId'));
     if (!row) throw notFound('review');
-    const body = await readJsonObject(c);
-    if (!DECISIONS.includes(body.decision as Decision)) throw invalid('/decision', 'decision must be approve or request_changes', 'enum');
+    const body = await readDecision(c);
     const comment = readText(body, 'comment', { max: MAX_DECISION_COMMENT_LENGTH }) || null;
     if (body.contentHash !== undefined && body.contentHash !== row.contentHash) {
       throw new ApiError(409, 'review_stale', `this review is of ${String(row.contentHash).slice(0, 12)}…, not of the state you sent; open a new review of it`, {
@@ -248,21 +253,15 @@ export function reviewRoutes(deps: ReviewRouteDeps): Hono<AppEnv> {
     return c.json(await getReviewSettings(db, id));
   });
 
+  // The schema the API description declares (review/api-spec.ts).
+  const readSettings = validatedBody<{ requireApproval?: boolean; requiredApprovals?: number }>(REVIEW_SETTINGS_BODY);
   app.put('/:id/settings', async (c) => {
     const id = c.req.param('id');
     await allow(c, 'configureReview');
-    const body = await readJsonObject(c);
-    const unknown = Object.keys(body).filter((k) => k !== 'requireApproval' && k !== 'requiredApprovals');
-    if (unknown.length > 0) throw invalid(`/${unknown[0]}`, `unknown setting ${unknown[0]}`, 'additionalProperties');
-    if (body.requireApproval === undefined && body.requiredApprovals === undefined) throw invalid('', 'send requireApproval and/or requiredApprovals', 'required');
-    if (body.requireApproval !== undefined && typeof body.requireApproval !== 'boolean') throw invalid('/requireApproval', 'requireApproval must be true or false', 'type');
-    const n = body.requiredApprovals;
-    if (n !== undefined && (typeof n !== 'number' || !Number.isInteger(n) || n < 1 || n > MAX_REQUIRED_APPROVALS)) {
-      throw invalid('/requiredApprovals', `requiredApprovals must be a whole number from 1 to ${MAX_REQUIRED_APPROVALS}`, 'maximum');
-    }
+    const body = await readSettings(c);
     const settings = await setReviewSettings(db, id, {
-      ...(body.requireApproval !== undefined ? { requireApproval: body.requireApproval as boolean } : {}),
-      ...(n !== undefined ? { requiredApprovals: n as number } : {}),
+      ...(body.requireApproval !== undefined ? { requireApproval: body.requireApproval } : {}),
+      ...(body.requiredApprovals !== undefined ? { requiredApprovals: body.requiredApprovals } : {}),
     });
     push(id, 'settings', settings);
     return c.json(settings);

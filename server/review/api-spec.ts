@@ -1,0 +1,77 @@
+/** Route descriptions of comments, reviews and approval settings (docs/architecture.md, "REST API description"). */
+import { arrayOf, bool, int, json, nullable, obj, oneOfStrings, str, uuid, type ApiSpec } from '../api-spec/operation.ts';
+import { MAX_REQUIRED_APPROVALS } from './approval-rules.ts';
+import { DECISIONS, MAX_DECISION_COMMENT_LENGTH } from './reviews.ts';
+
+/** `PUT …/settings`: at least one of the two, nothing else. */
+export const REVIEW_SETTINGS_BODY = obj(
+  { requireApproval: bool, requiredApprovals: int({ minimum: 1, maximum: MAX_REQUIRED_APPROVALS }) },
+  [],
+  { additionalProperties: false, minProperties: 1 },
+);
+/** `POST …/reviews/:reviewId/decision`: the comment is trimmed after; a `contentHash` that is not
+ * the review's answers 409 `review_stale`. */
+export const DECISION_BODY = obj(
+  { decision: oneOfStrings(DECISIONS), comment: nullable(str({ maxLength: MAX_DECISION_COMMENT_LENGTH })), contentHash: str() },
+  ['decision'],
+);
+
+/** `POST …/comments`: a new thread (`anchor`, optionally in a review) or a reply (`threadId`);
+ * the text's length, the anchor's path and the thread's existence are checked after. */
+export const NEW_COMMENT_BODY = obj(
+  {
+    body: str(),
+    // Its fields are checked by the route, which names them (`/anchor/path`) in its answer.
+    anchor: nullable(obj({ path: { description: 'A JSON Pointer such as /BOARD (a field that exists).' }, schemaVersion: { description: 'A short string; default the current schema version.' } })),
+    threadId: str(),
+    reviewId: nullable(str()),
+  },
+  ['body'],
+);
+/** `PATCH …/comments/:commentId`: resolve or reopen the thread, and/or edit the comment's text. */
+export const COMMENT_PATCH_BODY = obj({ resolved: bool, body: str() }, [], { minProperties: 1 });
+
+const thread = obj({ id: uuid }, ['id']);
+const review = obj({ id: uuid }, ['id']);
+
+export const reviewApi: ApiSpec = {
+  tag: 'review',
+  description: 'Comment threads anchored to fields, reviews of a state, approvals that builds may require.',
+  operations: {
+    'GET /api/configs/:id/comments': {
+      summary: 'Comment threads',
+      access: { action: 'read' },
+      query: { resolved: { schema: str() }, reviewId: { schema: str() }, path: { schema: str() } },
+      responses: { 200: json(arrayOf(thread)) },
+    },
+    'POST /api/configs/:id/comments': {
+      summary: 'Start a thread or reply to one',
+      access: { action: 'comment' },
+      body: NEW_COMMENT_BODY,
+      responses: { 201: json(thread, 'Posted') },
+    },
+    'PATCH /api/configs/:id/comments/:commentId': {
+      summary: 'Resolve or reopen a thread, or edit my comment\'s text',
+      access: { action: 'comment' },
+      body: COMMENT_PATCH_BODY,
+      responses: { 200: json(thread) },
+    },
+    'GET /api/configs/:id/reviews': { summary: 'Reviews', access: { action: 'read' }, query: { limit: { schema: str({ pattern: '^[0-9]+$' }) } }, responses: { 200: json(arrayOf(obj({ id: uuid, title: str(), contentHash: str() }, ['id']))) } },
+    'GET /api/configs/:id/reviews/:reviewId': { summary: 'A review', access: { action: 'read' }, responses: { 200: json(review) } },
+    'POST /api/configs/:id/reviews': { summary: 'Open a review of the current state', access: { action: 'openReview' }, body: obj({ title: str() }), bodyOptional: true, responses: { 201: json(review, 'Opened') } },
+    'POST /api/configs/:id/reviews/:reviewId/decision': {
+      summary: 'Approve or request changes',
+      access: { action: 'decide' },
+      body: DECISION_BODY,
+      responses: { 200: json(review) },
+    },
+    'GET /api/configs/:id/approval': { summary: 'Whether the current state is approved for building', access: { action: 'read' }, responses: { 200: json(obj({ required: bool, contentHash: str() }, ['required'])) } },
+    'GET /api/configs/:id/settings': { summary: 'Review settings', access: { action: 'read' }, responses: { 200: json(obj({ requireApproval: bool, requiredApprovals: int() })) } },
+    'PUT /api/configs/:id/settings': {
+      summary: 'Whether builds need approval, and how many',
+      access: { action: 'configureReview' },
+      body: REVIEW_SETTINGS_BODY,
+      responses: { 200: json(obj({ requireApproval: bool, requiredApprovals: int() })) },
+    },
+  },
+};
