@@ -39,11 +39,26 @@ export function firstrunPresets(config: Record<string, unknown>): Array<[string,
   const timezone = text('firstbootTimezone');
   if (timezone) presets.push(['PRESET_TIMEZONE', timezone]);
   const ssid = text('firstbootWifiSsid');
+  const staticIp = text('firstbootStaticIp');
+  // The framework's own example: network presets apply only with CHANGE_DEFAULTS.
+  if (ssid || staticIp) presets.push(['PRESET_NET_CHANGE_DEFAULTS', '1']);
   if (ssid) {
-    // The framework's own example: network presets apply only with CHANGE_DEFAULTS, Wi-Fi only when enabled.
-    presets.push(['PRESET_NET_CHANGE_DEFAULTS', '1'], ['PRESET_NET_WIFI_ENABLED', '1'], ['PRESET_NET_WIFI_SSID', ssid]);
+    // Wi-Fi only when enabled; with Wi-Fi on, the first login leaves Ethernet off.
+    presets.push(['PRESET_NET_WIFI_ENABLED', '1'], ['PRESET_NET_WIFI_SSID', ssid]);
     const country = text('firstbootWifiCountry');
     if (country) presets.push(['PRESET_NET_WIFI_COUNTRYCODE', country]);
+  } else if (staticIp) {
+    presets.push(['PRESET_NET_ETHERNET_ENABLED', '1']);
+  }
+  if (staticIp) {
+    // Validation makes mask and gateway present with the address (shared/validation/rules.ts).
+    presets.push(['PRESET_NET_USE_STATIC', '1'], ['PRESET_NET_STATIC_IP', staticIp]);
+    const mask = text('firstbootStaticMask');
+    if (mask) presets.push(['PRESET_NET_STATIC_MASK', mask]);
+    const gateway = text('firstbootStaticGateway');
+    if (gateway) presets.push(['PRESET_NET_STATIC_GATEWAY', gateway]);
+    const dns = text('firstbootStaticDns');
+    if (dns) presets.push(['PRESET_NET_STATIC_DNS', dns]);
   }
   return presets;
 }

@@ -21,6 +21,11 @@ type Common = Pick<PropertySchema, 'title' | 'description'> & Partial<PropertySc
 /** Shell-safe one-line values: the conf file is a bash script the framework sources. */
 const SAFE_WORD = '^[A-Za-z0-9][A-Za-z0-9._+-]*$';
 const SAFE_WORD_HINT = 'letters, digits and . _ + - (no spaces), starting with a letter or digit';
+/** One dotted IPv4 address, each part 0–255 without leading zeros. */
+const IPV4_PART = '(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])';
+const IPV4_BODY = `${IPV4_PART}(\\.${IPV4_PART}){3}`;
+const IPV4 = `^${IPV4_BODY}$`;
+const IPV4_HINT = 'an IPv4 address such as 192.168.1.50';
 
 function place(section: SectionId, order: number, p: Omit<PropertySchema, 'x-section' | 'x-order'>): PropertySchema {
   return { ...p, 'x-section': section, 'x-order': order };
@@ -393,6 +398,48 @@ function systemAndCustomisation(options: BuildOptions): Record<string, PropertyS
       maxLength: 2,
       pattern: '^[A-Z]{2}$',
       'x-pattern-hint': 'two capital letters such as DE, GB or US',
+      'x-widget': 'text',
+      'x-export': 'script',
+    }),
+    // A fixed address for the first login's network setup, as the framework's preset-firstrun
+    // example writes it (PRESET_NET_USE_STATIC and PRESET_NET_STATIC_*); IPv4 only, as there.
+    firstbootStaticIp: place('system', 12, {
+      type: 'string',
+      title: 'Static IP address',
+      description: 'A fixed IPv4 address the first login configures instead of DHCP (PRESET_NET_STATIC_IP). Needs the mask and the gateway.',
+      maxLength: 15,
+      pattern: IPV4,
+      'x-pattern-hint': IPV4_HINT,
+      'x-widget': 'text',
+      'x-export': 'script',
+    }),
+    firstbootStaticMask: place('system', 13, {
+      type: 'string',
+      title: 'Network mask',
+      description: 'Mask of the static address (PRESET_NET_STATIC_MASK), such as 255.255.255.0.',
+      maxLength: 15,
+      pattern: IPV4,
+      'x-pattern-hint': 'a dotted mask such as 255.255.255.0',
+      'x-widget': 'text',
+      'x-export': 'script',
+    }),
+    firstbootStaticGateway: place('system', 14, {
+      type: 'string',
+      title: 'Gateway',
+      description: 'Default gateway of the static address (PRESET_NET_STATIC_GATEWAY).',
+      maxLength: 15,
+      pattern: IPV4,
+      'x-pattern-hint': IPV4_HINT,
+      'x-widget': 'text',
+      'x-export': 'script',
+    }),
+    firstbootStaticDns: place('system', 15, {
+      type: 'string',
+      title: 'DNS servers',
+      description: 'Name servers of the static address, separated by spaces (PRESET_NET_STATIC_DNS), such as 9.9.9.9 1.1.1.1.',
+      maxLength: 79,
+      pattern: `^${IPV4_BODY}( ${IPV4_BODY}){0,4}$`,
+      'x-pattern-hint': 'one to five IPv4 addresses separated by single spaces',
       'x-widget': 'text',
       'x-export': 'script',
     }),

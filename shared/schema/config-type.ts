@@ -62,6 +62,12 @@ export interface BoardConfig {
   firstbootTimezone?: string;
   firstbootWifiSsid?: string;
   firstbootWifiCountry?: string;
+  /** A fixed IPv4 address instead of DHCP (PRESET_NET_STATIC_*), with its mask, gateway and DNS. */
+  firstbootStaticIp?: string;
+  firstbootStaticMask?: string;
+  firstbootStaticGateway?: string;
+  /** Space-separated IPv4 addresses. */
+  firstbootStaticDns?: string;
   // customisation
   /** Exported joined with ','. */
   ENABLE_EXTENSIONS?: string[];
@@ -85,6 +91,7 @@ export const BOARD_CONFIG_KEYS = [
   'COMPRESS_OUTPUTIMAGE', 'IMAGE_XZ_COMPRESSION_RATIO', 'ZSTD_COMPRESSION_LEVEL', 'VENDOR', 'SHARE_LOG',
   'NETWORKING_STACK', 'DEST_LANG', 'timezone', 'CONSOLE_AUTOLOGIN', 'BSPFREEZE', 'SKIP_ARMBIAN_REPO',
   'firstbootUserName', 'firstbootLocale', 'firstbootTimezone', 'firstbootWifiSsid', 'firstbootWifiCountry',
+  'firstbootStaticIp', 'firstbootStaticMask', 'firstbootStaticGateway', 'firstbootStaticDns',
   'ENABLE_EXTENSIONS', 'extraPackages', 'customizeScript', 'extraLines', 'description',
 ] as const satisfies readonly (keyof BoardConfig)[];
 

@@ -209,6 +209,21 @@ function outputRules(ctx: RuleContext): void {
   }
 }
 
+/** A static address for the first login comes with its mask and gateway (the framework's
+ * preset-firstrun example sets them together), and a mask, gateway or DNS without an address
+ * would be written but never used: both are refused rather than built into an image that then
+ * asks for DHCP. */
+function firstbootNetworkRules(ctx: RuleContext): void {
+  const ip = isSet(ctx, 'firstbootStaticIp');
+  for (const [key, what] of [['firstbootStaticMask', 'the network mask'], ['firstbootStaticGateway', 'the gateway']] as const) {
+    if (ip && !isSet(ctx, key)) add(ctx, `/${key}`, 'static-ip-incomplete', 'error', `A static IP address needs ${what}`);
+  }
+  if (ip) return;
+  for (const key of ['firstbootStaticMask', 'firstbootStaticGateway', 'firstbootStaticDns'] as const) {
+    if (isSet(ctx, key)) add(ctx, `/${key}`, 'static-ip-missing', 'error', `${ctx.schema.properties[key]?.title ?? key} is used only with a static IP address; set the address or clear this`);
+  }
+}
+
 /** Rules that follow from the schema's annotations rather than from one property. */
 const SPECIFIC_RULE_PROPERTIES = new Set(['DESKTOP_ENVIRONMENT', 'BTRFS_COMPRESSION']);
 
@@ -255,6 +270,7 @@ export function checkRules(schema: ConfigSchema, facts: FactsIndex, data: unknow
   filesystemRules(ctx);
   extensionRules(ctx);
   outputRules(ctx);
+  firstbootNetworkRules(ctx);
   annotationRules(ctx);
   return ctx.issues;
 }

@@ -9160,6 +9160,54 @@ export const configSchema = deepFreeze({
    "x-section": "system",
    "x-order": 11
   },
+  "firstbootStaticIp": {
+   "type": "string",
+   "title": "Static IP address",
+   "description": "A fixed IPv4 address the first login configures instead of DHCP (PRESET_NET_STATIC_IP). Needs the mask and the gateway.",
+   "maxLength": 15,
+   "pattern": "^(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}$",
+   "x-pattern-hint": "an IPv4 address such as 192.168.1.50",
+   "x-widget": "text",
+   "x-export": "script",
+   "x-section": "system",
+   "x-order": 12
+  },
+  "firstbootStaticMask": {
+   "type": "string",
+   "title": "Network mask",
+   "description": "Mask of the static address (PRESET_NET_STATIC_MASK), such as 255.255.255.0.",
+   "maxLength": 15,
+   "pattern": "^(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}$",
+   "x-pattern-hint": "a dotted mask such as 255.255.255.0",
+   "x-widget": "text",
+   "x-export": "script",
+   "x-section": "system",
+   "x-order": 13
+  },
+  "firstbootStaticGateway": {
+   "type": "string",
+   "title": "Gateway",
+   "description": "Default gateway of the static address (PRESET_NET_STATIC_GATEWAY).",
+   "maxLength": 15,
+   "pattern": "^(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}$",
+   "x-pattern-hint": "an IPv4 address such as 192.168.1.50",
+   "x-widget": "text",
+   "x-export": "script",
+   "x-section": "system",
+   "x-order": 14
+  },
+  "firstbootStaticDns": {
+   "type": "string",
+   "title": "DNS servers",
+   "description": "Name servers of the static address, separated by spaces (PRESET_NET_STATIC_DNS), such as 9.9.9.9 1.1.1.1.",
+   "maxLength": 79,
+   "pattern": "^(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}( (25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}){0,4}$",
+   "x-pattern-hint": "one to five IPv4 addresses separated by single spaces",
+   "x-widget": "text",
+   "x-export": "script",
+   "x-section": "system",
+   "x-order": 15
+  },
   "ENABLE_EXTENSIONS": {
    "type": "array",
    "title": "Extensions",
@@ -9268,7 +9316,9 @@ const pattern10 = new RegExp("^[A-Za-z][A-Za-z0-9_+-]*(/[A-Za-z0-9_+-]+){0,2}$",
 const pattern11 = new RegExp("^[a-z_][a-z0-9_-]{0,31}$", "u");
 const pattern14 = new RegExp("^[^\\u0000-\\u001f\\u007f]+$", "u");
 const pattern15 = new RegExp("^[A-Z]{2}$", "u");
-const pattern17 = new RegExp("^[a-z0-9][a-z0-9+.-]+(:[a-z0-9]+)?$", "u");
+const pattern16 = new RegExp("^(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}$", "u");
+const pattern19 = new RegExp("^(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}( (25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}){0,4}$", "u");
+const pattern21 = new RegExp("^[a-z0-9][a-z0-9+.-]+(:[a-z0-9]+)?$", "u");
 
 function validate20(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="urn:boardroom:schema:board-config" */;
@@ -10715,11 +10765,11 @@ vErrors.push(err122);
 errors++;
 }
 }
-if(data.ENABLE_EXTENSIONS !== undefined){
-let data40 = data.ENABLE_EXTENSIONS;
-if(Array.isArray(data40)){
-if(data40.length > 64){
-const err123 = {instancePath:instancePath+"/ENABLE_EXTENSIONS",schemaPath:"#/properties/ENABLE_EXTENSIONS/maxItems",keyword:"maxItems",params:{limit: 64}};
+if(data.firstbootStaticIp !== undefined){
+let data40 = data.firstbootStaticIp;
+if(typeof data40 === "string"){
+if(data40.length > 15){
+const err123 = {instancePath:instancePath+"/firstbootStaticIp",schemaPath:"#/properties/firstbootStaticIp/maxLength",keyword:"maxLength",params:{limit: 15}};
 if(vErrors === null){
 vErrors = [err123];
 }
@@ -10728,12 +10778,8 @@ vErrors.push(err123);
 }
 errors++;
 }
-const len1 = data40.length;
-for(let i1=0; i1<len1; i1++){
-let data41 = data40[i1];
-if(typeof data41 === "string"){
-if(data41.length > 64){
-const err124 = {instancePath:instancePath+"/ENABLE_EXTENSIONS/" + i1,schemaPath:"#/properties/ENABLE_EXTENSIONS/items/maxLength",keyword:"maxLength",params:{limit: 64}};
+if(!pattern16.test(data40)){
+const err124 = {instancePath:instancePath+"/firstbootStaticIp",schemaPath:"#/properties/firstbootStaticIp/pattern",keyword:"pattern",params:{pattern: "^(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}$"}};
 if(vErrors === null){
 vErrors = [err124];
 }
@@ -10742,8 +10788,9 @@ vErrors.push(err124);
 }
 errors++;
 }
-if(data41.length < 1){
-const err125 = {instancePath:instancePath+"/ENABLE_EXTENSIONS/" + i1,schemaPath:"#/properties/ENABLE_EXTENSIONS/items/minLength",keyword:"minLength",params:{limit: 1}};
+}
+else {
+const err125 = {instancePath:instancePath+"/firstbootStaticIp",schemaPath:"#/properties/firstbootStaticIp/type",keyword:"type",params:{type: "string"}};
 if(vErrors === null){
 vErrors = [err125];
 }
@@ -10752,8 +10799,12 @@ vErrors.push(err125);
 }
 errors++;
 }
-if(!pattern4.test(data41)){
-const err126 = {instancePath:instancePath+"/ENABLE_EXTENSIONS/" + i1,schemaPath:"#/properties/ENABLE_EXTENSIONS/items/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9._+-]*$"}};
+}
+if(data.firstbootStaticMask !== undefined){
+let data41 = data.firstbootStaticMask;
+if(typeof data41 === "string"){
+if(data41.length > 15){
+const err126 = {instancePath:instancePath+"/firstbootStaticMask",schemaPath:"#/properties/firstbootStaticMask/maxLength",keyword:"maxLength",params:{limit: 15}};
 if(vErrors === null){
 vErrors = [err126];
 }
@@ -10762,9 +10813,8 @@ vErrors.push(err126);
 }
 errors++;
 }
-}
-else {
-const err127 = {instancePath:instancePath+"/ENABLE_EXTENSIONS/" + i1,schemaPath:"#/properties/ENABLE_EXTENSIONS/items/type",keyword:"type",params:{type: "string"}};
+if(!pattern16.test(data41)){
+const err127 = {instancePath:instancePath+"/firstbootStaticMask",schemaPath:"#/properties/firstbootStaticMask/pattern",keyword:"pattern",params:{pattern: "^(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}$"}};
 if(vErrors === null){
 vErrors = [err127];
 }
@@ -10774,9 +10824,8 @@ vErrors.push(err127);
 errors++;
 }
 }
-}
 else {
-const err128 = {instancePath:instancePath+"/ENABLE_EXTENSIONS",schemaPath:"#/properties/ENABLE_EXTENSIONS/type",keyword:"type",params:{type: "array"}};
+const err128 = {instancePath:instancePath+"/firstbootStaticMask",schemaPath:"#/properties/firstbootStaticMask/type",keyword:"type",params:{type: "string"}};
 if(vErrors === null){
 vErrors = [err128];
 }
@@ -10786,11 +10835,11 @@ vErrors.push(err128);
 errors++;
 }
 }
-if(data.extraPackages !== undefined){
-let data42 = data.extraPackages;
-if(Array.isArray(data42)){
-if(data42.length > 256){
-const err129 = {instancePath:instancePath+"/extraPackages",schemaPath:"#/properties/extraPackages/maxItems",keyword:"maxItems",params:{limit: 256}};
+if(data.firstbootStaticGateway !== undefined){
+let data42 = data.firstbootStaticGateway;
+if(typeof data42 === "string"){
+if(data42.length > 15){
+const err129 = {instancePath:instancePath+"/firstbootStaticGateway",schemaPath:"#/properties/firstbootStaticGateway/maxLength",keyword:"maxLength",params:{limit: 15}};
 if(vErrors === null){
 vErrors = [err129];
 }
@@ -10799,12 +10848,8 @@ vErrors.push(err129);
 }
 errors++;
 }
-const len2 = data42.length;
-for(let i2=0; i2<len2; i2++){
-let data43 = data42[i2];
-if(typeof data43 === "string"){
-if(data43.length > 128){
-const err130 = {instancePath:instancePath+"/extraPackages/" + i2,schemaPath:"#/properties/extraPackages/items/maxLength",keyword:"maxLength",params:{limit: 128}};
+if(!pattern16.test(data42)){
+const err130 = {instancePath:instancePath+"/firstbootStaticGateway",schemaPath:"#/properties/firstbootStaticGateway/pattern",keyword:"pattern",params:{pattern: "^(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}$"}};
 if(vErrors === null){
 vErrors = [err130];
 }
@@ -10813,8 +10858,9 @@ vErrors.push(err130);
 }
 errors++;
 }
-if(data43.length < 1){
-const err131 = {instancePath:instancePath+"/extraPackages/" + i2,schemaPath:"#/properties/extraPackages/items/minLength",keyword:"minLength",params:{limit: 1}};
+}
+else {
+const err131 = {instancePath:instancePath+"/firstbootStaticGateway",schemaPath:"#/properties/firstbootStaticGateway/type",keyword:"type",params:{type: "string"}};
 if(vErrors === null){
 vErrors = [err131];
 }
@@ -10823,8 +10869,12 @@ vErrors.push(err131);
 }
 errors++;
 }
-if(!pattern17.test(data43)){
-const err132 = {instancePath:instancePath+"/extraPackages/" + i2,schemaPath:"#/properties/extraPackages/items/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9][a-z0-9+.-]+(:[a-z0-9]+)?$"}};
+}
+if(data.firstbootStaticDns !== undefined){
+let data43 = data.firstbootStaticDns;
+if(typeof data43 === "string"){
+if(data43.length > 79){
+const err132 = {instancePath:instancePath+"/firstbootStaticDns",schemaPath:"#/properties/firstbootStaticDns/maxLength",keyword:"maxLength",params:{limit: 79}};
 if(vErrors === null){
 vErrors = [err132];
 }
@@ -10833,9 +10883,8 @@ vErrors.push(err132);
 }
 errors++;
 }
-}
-else {
-const err133 = {instancePath:instancePath+"/extraPackages/" + i2,schemaPath:"#/properties/extraPackages/items/type",keyword:"type",params:{type: "string"}};
+if(!pattern19.test(data43)){
+const err133 = {instancePath:instancePath+"/firstbootStaticDns",schemaPath:"#/properties/firstbootStaticDns/pattern",keyword:"pattern",params:{pattern: "^(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}( (25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}){0,4}$"}};
 if(vErrors === null){
 vErrors = [err133];
 }
@@ -10845,9 +10894,8 @@ vErrors.push(err133);
 errors++;
 }
 }
-}
 else {
-const err134 = {instancePath:instancePath+"/extraPackages",schemaPath:"#/properties/extraPackages/type",keyword:"type",params:{type: "array"}};
+const err134 = {instancePath:instancePath+"/firstbootStaticDns",schemaPath:"#/properties/firstbootStaticDns/type",keyword:"type",params:{type: "string"}};
 if(vErrors === null){
 vErrors = [err134];
 }
@@ -10857,11 +10905,11 @@ vErrors.push(err134);
 errors++;
 }
 }
-if(data.customizeScript !== undefined){
-let data44 = data.customizeScript;
-if(typeof data44 === "string"){
-if(data44.length > 65536){
-const err135 = {instancePath:instancePath+"/customizeScript",schemaPath:"#/properties/customizeScript/maxLength",keyword:"maxLength",params:{limit: 65536}};
+if(data.ENABLE_EXTENSIONS !== undefined){
+let data44 = data.ENABLE_EXTENSIONS;
+if(Array.isArray(data44)){
+if(data44.length > 64){
+const err135 = {instancePath:instancePath+"/ENABLE_EXTENSIONS",schemaPath:"#/properties/ENABLE_EXTENSIONS/maxItems",keyword:"maxItems",params:{limit: 64}};
 if(vErrors === null){
 vErrors = [err135];
 }
@@ -10870,9 +10918,12 @@ vErrors.push(err135);
 }
 errors++;
 }
-}
-else {
-const err136 = {instancePath:instancePath+"/customizeScript",schemaPath:"#/properties/customizeScript/type",keyword:"type",params:{type: "string"}};
+const len1 = data44.length;
+for(let i1=0; i1<len1; i1++){
+let data45 = data44[i1];
+if(typeof data45 === "string"){
+if(data45.length > 64){
+const err136 = {instancePath:instancePath+"/ENABLE_EXTENSIONS/" + i1,schemaPath:"#/properties/ENABLE_EXTENSIONS/items/maxLength",keyword:"maxLength",params:{limit: 64}};
 if(vErrors === null){
 vErrors = [err136];
 }
@@ -10881,12 +10932,8 @@ vErrors.push(err136);
 }
 errors++;
 }
-}
-if(data.extraLines !== undefined){
-let data45 = data.extraLines;
-if(typeof data45 === "string"){
-if(data45.length > 65536){
-const err137 = {instancePath:instancePath+"/extraLines",schemaPath:"#/properties/extraLines/maxLength",keyword:"maxLength",params:{limit: 65536}};
+if(data45.length < 1){
+const err137 = {instancePath:instancePath+"/ENABLE_EXTENSIONS/" + i1,schemaPath:"#/properties/ENABLE_EXTENSIONS/items/minLength",keyword:"minLength",params:{limit: 1}};
 if(vErrors === null){
 vErrors = [err137];
 }
@@ -10895,9 +10942,8 @@ vErrors.push(err137);
 }
 errors++;
 }
-}
-else {
-const err138 = {instancePath:instancePath+"/extraLines",schemaPath:"#/properties/extraLines/type",keyword:"type",params:{type: "string"}};
+if(!pattern4.test(data45)){
+const err138 = {instancePath:instancePath+"/ENABLE_EXTENSIONS/" + i1,schemaPath:"#/properties/ENABLE_EXTENSIONS/items/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9._+-]*$"}};
 if(vErrors === null){
 vErrors = [err138];
 }
@@ -10907,11 +10953,8 @@ vErrors.push(err138);
 errors++;
 }
 }
-if(data.description !== undefined){
-let data46 = data.description;
-if(typeof data46 === "string"){
-if(data46.length > 16384){
-const err139 = {instancePath:instancePath+"/description",schemaPath:"#/properties/description/maxLength",keyword:"maxLength",params:{limit: 16384}};
+else {
+const err139 = {instancePath:instancePath+"/ENABLE_EXTENSIONS/" + i1,schemaPath:"#/properties/ENABLE_EXTENSIONS/items/type",keyword:"type",params:{type: "string"}};
 if(vErrors === null){
 vErrors = [err139];
 }
@@ -10921,8 +10964,9 @@ vErrors.push(err139);
 errors++;
 }
 }
+}
 else {
-const err140 = {instancePath:instancePath+"/description",schemaPath:"#/properties/description/type",keyword:"type",params:{type: "string"}};
+const err140 = {instancePath:instancePath+"/ENABLE_EXTENSIONS",schemaPath:"#/properties/ENABLE_EXTENSIONS/type",keyword:"type",params:{type: "array"}};
 if(vErrors === null){
 vErrors = [err140];
 }
@@ -10932,14 +10976,160 @@ vErrors.push(err140);
 errors++;
 }
 }
-}
-else {
-const err141 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}};
+if(data.extraPackages !== undefined){
+let data46 = data.extraPackages;
+if(Array.isArray(data46)){
+if(data46.length > 256){
+const err141 = {instancePath:instancePath+"/extraPackages",schemaPath:"#/properties/extraPackages/maxItems",keyword:"maxItems",params:{limit: 256}};
 if(vErrors === null){
 vErrors = [err141];
 }
 else {
 vErrors.push(err141);
+}
+errors++;
+}
+const len2 = data46.length;
+for(let i2=0; i2<len2; i2++){
+let data47 = data46[i2];
+if(typeof data47 === "string"){
+if(data47.length > 128){
+const err142 = {instancePath:instancePath+"/extraPackages/" + i2,schemaPath:"#/properties/extraPackages/items/maxLength",keyword:"maxLength",params:{limit: 128}};
+if(vErrors === null){
+vErrors = [err142];
+}
+else {
+vErrors.push(err142);
+}
+errors++;
+}
+if(data47.length < 1){
+const err143 = {instancePath:instancePath+"/extraPackages/" + i2,schemaPath:"#/properties/extraPackages/items/minLength",keyword:"minLength",params:{limit: 1}};
+if(vErrors === null){
+vErrors = [err143];
+}
+else {
+vErrors.push(err143);
+}
+errors++;
+}
+if(!pattern21.test(data47)){
+const err144 = {instancePath:instancePath+"/extraPackages/" + i2,schemaPath:"#/properties/extraPackages/items/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9][a-z0-9+.-]+(:[a-z0-9]+)?$"}};
+if(vErrors === null){
+vErrors = [err144];
+}
+else {
+vErrors.push(err144);
+}
+errors++;
+}
+}
+else {
+const err145 = {instancePath:instancePath+"/extraPackages/" + i2,schemaPath:"#/properties/extraPackages/items/type",keyword:"type",params:{type: "string"}};
+if(vErrors === null){
+vErrors = [err145];
+}
+else {
+vErrors.push(err145);
+}
+errors++;
+}
+}
+}
+else {
+const err146 = {instancePath:instancePath+"/extraPackages",schemaPath:"#/properties/extraPackages/type",keyword:"type",params:{type: "array"}};
+if(vErrors === null){
+vErrors = [err146];
+}
+else {
+vErrors.push(err146);
+}
+errors++;
+}
+}
+if(data.customizeScript !== undefined){
+let data48 = data.customizeScript;
+if(typeof data48 === "string"){
+if(data48.length > 65536){
+const err147 = {instancePath:instancePath+"/customizeScript",schemaPath:"#/properties/customizeScript/maxLength",keyword:"maxLength",params:{limit: 65536}};
+if(vErrors === null){
+vErrors = [err147];
+}
+else {
+vErrors.push(err147);
+}
+errors++;
+}
+}
+else {
+const err148 = {instancePath:instancePath+"/customizeScript",schemaPath:"#/properties/customizeScript/type",keyword:"type",params:{type: "string"}};
+if(vErrors === null){
+vErrors = [err148];
+}
+else {
+vErrors.push(err148);
+}
+errors++;
+}
+}
+if(data.extraLines !== undefined){
+let data49 = data.extraLines;
+if(typeof data49 === "string"){
+if(data49.length > 65536){
+const err149 = {instancePath:instancePath+"/extraLines",schemaPath:"#/properties/extraLines/maxLength",keyword:"maxLength",params:{limit: 65536}};
+if(vErrors === null){
+vErrors = [err149];
+}
+else {
+vErrors.push(err149);
+}
+errors++;
+}
+}
+else {
+const err150 = {instancePath:instancePath+"/extraLines",schemaPath:"#/properties/extraLines/type",keyword:"type",params:{type: "string"}};
+if(vErrors === null){
+vErrors = [err150];
+}
+else {
+vErrors.push(err150);
+}
+errors++;
+}
+}
+if(data.description !== undefined){
+let data50 = data.description;
+if(typeof data50 === "string"){
+if(data50.length > 16384){
+const err151 = {instancePath:instancePath+"/description",schemaPath:"#/properties/description/maxLength",keyword:"maxLength",params:{limit: 16384}};
+if(vErrors === null){
+vErrors = [err151];
+}
+else {
+vErrors.push(err151);
+}
+errors++;
+}
+}
+else {
+const err152 = {instancePath:instancePath+"/description",schemaPath:"#/properties/description/type",keyword:"type",params:{type: "string"}};
+if(vErrors === null){
+vErrors = [err152];
+}
+else {
+vErrors.push(err152);
+}
+errors++;
+}
+}
+}
+else {
+const err153 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}};
+if(vErrors === null){
+vErrors = [err153];
+}
+else {
+vErrors.push(err153);
 }
 errors++;
 }
