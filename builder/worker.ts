@@ -57,6 +57,13 @@ export interface BuilderTuning {
 /** A reported setup problem lapses after this many re-check periods without a refresh (its
  * builder died). */
 const SETUP_PROBLEM_TTL_PERIODS = 3;
+/** After the shutdown grace aborts the running builds, how long their executors get to stop
+ * their processes and hand the builds back (executors stop a process group within 10 s) before
+ * the worker is closed without waiting: a builder told to stop never hangs on one stuck build,
+ * whose lock then lapses and another builder picks it up as stalled. */
+export const SHUTDOWN_ABORT_BOUND_MS = 15_000;
+/** A Redis QUIT unanswered for this long (a link that is reconnecting) is cut instead. */
+const REDIS_QUIT_TIMEOUT_MS = 2_000;
 /** Longest pause between tries of a setup problem only a build can see: an operator's fix is
  * picked up within this long, and a broken builder tries a build at most four times an hour. */
 const SETUP_RECHECK_MAX_MS = 15 * 60_000;
@@ -337,15 +344,21 @@ export function createBuilder(deps: BuilderDeps): Builder {
             controller.abort(new BuildAbort('shutdown', 'builder shutting down'));
           }
         }, tuning.shutdownGraceMs);
+        let bound: ReturnType<typeof setTimeout> | undefined;
         try {
-          await stopping;
+          const stopped = await Promise.race([stopping.then(() => true), new Promise<false>((r) => (bound = setTimeout(() => r(false), tuning.shutdownGraceMs + SHUTDOWN_ABORT_BOUND_MS)))]);
+          if (!stopped) {
+            logger.warn({ builds: [...running.keys()] }, 'builds did not stop within the shutdown bound; closing the worker without them');
+            await worker?.close(true);
+          }
         } finally {
           clearTimeout(grace);
+          clearTimeout(bound);
         }
         subscriber.off('message', onCancelMessage);
         if (setupProblem !== null) await clearSetupProblem(deps.redis, deps.keys, workerName).catch(() => undefined);
         await queue.close();
-        await Promise.allSettled([subscriber.quit(), workerRedis.quit()]);
+        await Promise.allSettled([quitWithin(subscriber), quitWithin(workerRedis)]);
         logger.info('builder stopped');
       })();
       return closing;
@@ -354,4 +367,20 @@ export function createBuilder(deps: BuilderDeps): Builder {
     running: () => [...running.keys()],
     setupProblem: () => setupProblem,
   };
+}
+
+/** QUIT, or the connection cut when QUIT is not answered in time. */
+async function quitWithin(redis: { quit(): Promise<unknown>; disconnect(): void }): Promise<void> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const cut = new Promise<void>((resolve) => {
+    timer = setTimeout(() => {
+      redis.disconnect();
+      resolve();
+    }, REDIS_QUIT_TIMEOUT_MS);
+  });
+  try {
+    await Promise.race([redis.quit().then(() => undefined, () => undefined), cut]);
+  } finally {
+    clearTimeout(timer);
+  }
 }

@@ -15,6 +15,16 @@ const GRACE_MS = 300;
 /** Its own waits add up to about 50 s on a machine busy with other test files (20 s for the
  * first attempt to run, 30 s for the rescue), beyond the 60 s default; quiet, it takes 8 s. */
 const TEST_TIMEOUT_MS = 120_000;
+/** A builder's start or stop that takes longer is a hang: named, rather than the test's timeout. */
+const STEP_BOUND_MS = 40_000;
+
+function within<T>(what: string, step: Promise<T>): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} did not finish within ${STEP_BOUND_MS} ms`)), STEP_BOUND_MS);
+  });
+  return Promise.race([step, late]).finally(() => clearTimeout(timer));
+}
 
 describe('builder shutdown mid-build', () => {
   let env: BuildsEnv;
@@ -26,19 +36,19 @@ describe('builder shutdown mid-build', () => {
   it('hands the running build back, and another builder finishes it', async () => {
     const hanging = await fakeArmbianCheckout(env.tmp);
     const leaving = startTestBuilder(env, armbianExecutor(hanging, { FAKE_ARMBIAN_HANG: '1', FAKE_ARMBIAN_PIDFILE: `${env.tmp}/shutdown.pid` }), { shutdownGraceMs: GRACE_MS });
-    await leaving.start();
+    await within('the first builder\'s start', leaving.start());
     const configId = await insertConfig(env.db, 'shutdown');
     const { id } = await enqueueBuild(env.service, buildRequest(configId));
     await eventually(async () => expect((await getBuild(env.db, id))?.status).toBe('running'), { timeoutMs: 20_000 });
 
-    await leaving.close();
+    await within('the first builder\'s close (handing the running build back)', leaving.close());
     const afterClose = await getBuild(env.db, id);
     expect(afterClose?.status).not.toBe('running');
     expect(afterClose?.status).not.toBe('failed');
 
     const checkout = await fakeArmbianCheckout(env.tmp);
     const rescuer = startTestBuilder(env, armbianExecutor(checkout));
-    await rescuer.start();
+    await within('the second builder\'s start', rescuer.start());
     try {
       const done = await eventually(
         async () => {
@@ -51,7 +61,7 @@ describe('builder shutdown mid-build', () => {
       expect(done.attempts).toBe(2);
       expect((await readBuildLog(env.db, id)).length).toBeGreaterThan(0);
     } finally {
-      await rescuer.close();
+      await within('the second builder\'s close', rescuer.close());
     }
   }, TEST_TIMEOUT_MS);
 });
