@@ -13,6 +13,7 @@
  */
 import type { BuildOptions } from './build-options.ts';
 import type { FrameworkFacts } from './framework-facts.ts';
+import { FIRSTBOOT_PROPERTIES } from './firstboot-properties.ts';
 import { ConfigLimits } from './limits.ts';
 import type { BoardFacts, EnumDetail, PropertySchema, ReleaseFacts, SectionId } from './types.ts';
 
@@ -21,11 +22,6 @@ type Common = Pick<PropertySchema, 'title' | 'description'> & Partial<PropertySc
 /** Shell-safe one-line values: the conf file is a bash script the framework sources. */
 const SAFE_WORD = '^[A-Za-z0-9][A-Za-z0-9._+-]*$';
 const SAFE_WORD_HINT = 'letters, digits and . _ + - (no spaces), starting with a letter or digit';
-/** One dotted IPv4 address, each part 0–255 without leading zeros. */
-const IPV4_PART = '(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])';
-const IPV4_BODY = `${IPV4_PART}(\\.${IPV4_PART}){3}`;
-const IPV4 = `^${IPV4_BODY}$`;
-const IPV4_HINT = 'an IPv4 address such as 192.168.1.50';
 
 function place(section: SectionId, order: number, p: Omit<PropertySchema, 'x-section' | 'x-order'>): PropertySchema {
   return { ...p, 'x-section': section, 'x-order': order };
@@ -86,6 +82,8 @@ function desktopDetails(options: BuildOptions): EnumDetail[] {
 }
 
 const DESKTOP_ONLY = { BUILD_DESKTOP: ['yes'] };
+/** Where the first-login settings start in the System section (after SKIP_ARMBIAN_REPO at 6). */
+const FIRST_LOGIN_ORDER = 7;
 
 export function configProperties(
   options: BuildOptions,
@@ -347,102 +345,8 @@ function systemAndCustomisation(options: BuildOptions): Record<string, PropertyS
       title: 'Leave out the Armbian repository',
       description: 'Ship the image with the Armbian apt repository disabled.',
     })),
-    // First login (armbian-firstlogin reads PRESET_* from /root/.not_logged_in_yet; the plan's
-    // boardroom-firstrun extension writes them, builder/plan/firstrun.ts). Not framework build
-    // variables, so camelCase; the passwords and the Wi-Fi passphrase are first-boot secrets,
-    // never fields (docs/security.md, "First-boot secrets").
-    firstbootUserName: place('system', 7, {
-      type: 'string',
-      title: 'First user',
-      description: 'Account the first login creates without asking (PRESET_USER_NAME). Its password is a first-boot secret.',
-      maxLength: 32,
-      pattern: '^[a-z_][a-z0-9_-]{0,31}$',
-      'x-pattern-hint': 'a Linux user name: lower-case letters, digits, _ and -, starting with a letter or _',
-      'x-widget': 'text',
-      'x-export': 'script',
-    }),
-    firstbootLocale: place('system', 8, {
-      type: 'string',
-      title: 'First-login locale',
-      description: 'Locale the first login sets without asking (PRESET_LOCALE), such as en_US.UTF-8.',
-      maxLength: ConfigLimits.shortTextLength,
-      pattern: '^[A-Za-z]{2,3}(_[A-Za-z]{2,3})?(\\.[A-Za-z0-9-]+)?(@[A-Za-z]+)?$',
-      'x-pattern-hint': 'a locale name such as en_US.UTF-8',
-      'x-widget': 'text',
-      'x-export': 'script',
-    }),
-    firstbootTimezone: place('system', 9, {
-      type: 'string',
-      title: 'First-login time zone',
-      description: 'Time zone the first login sets without asking (PRESET_TIMEZONE), an IANA name such as Europe/Berlin.',
-      maxLength: ConfigLimits.shortTextLength,
-      pattern: '^[A-Za-z][A-Za-z0-9_+-]*(/[A-Za-z0-9_+-]+){0,2}$',
-      'x-pattern-hint': 'an IANA time zone name such as Europe/Berlin or UTC',
-      'x-widget': 'text',
-      'x-export': 'script',
-    }),
-    firstbootWifiSsid: place('system', 10, {
-      type: 'string',
-      title: 'Wi-Fi network',
-      description: 'SSID the first login connects to (PRESET_NET_WIFI_SSID); its passphrase is a first-boot secret.',
-      maxLength: 32,
-      pattern: '^[^\\u0000-\\u001f\\u007f]+$',
-      'x-pattern-hint': 'a network name of up to 32 characters, one line',
-      'x-widget': 'text',
-      'x-export': 'script',
-    }),
-    firstbootWifiCountry: place('system', 11, {
-      type: 'string',
-      title: 'Wi-Fi country',
-      description: 'Regulatory country of the Wi-Fi (PRESET_NET_WIFI_COUNTRYCODE), ISO 3166-1 alpha-2 such as DE or US.',
-      maxLength: 2,
-      pattern: '^[A-Z]{2}$',
-      'x-pattern-hint': 'two capital letters such as DE, GB or US',
-      'x-widget': 'text',
-      'x-export': 'script',
-    }),
-    // A fixed address for the first login's network setup, as the framework's preset-firstrun
-    // example writes it (PRESET_NET_USE_STATIC and PRESET_NET_STATIC_*); IPv4 only, as there.
-    firstbootStaticIp: place('system', 12, {
-      type: 'string',
-      title: 'Static IP address',
-      description: 'A fixed IPv4 address the first login configures instead of DHCP (PRESET_NET_STATIC_IP). Needs the mask and the gateway.',
-      maxLength: 15,
-      pattern: IPV4,
-      'x-pattern-hint': IPV4_HINT,
-      'x-widget': 'text',
-      'x-export': 'script',
-    }),
-    firstbootStaticMask: place('system', 13, {
-      type: 'string',
-      title: 'Network mask',
-      description: 'Mask of the static address (PRESET_NET_STATIC_MASK), such as 255.255.255.0.',
-      maxLength: 15,
-      pattern: IPV4,
-      'x-pattern-hint': 'a dotted mask such as 255.255.255.0',
-      'x-widget': 'text',
-      'x-export': 'script',
-    }),
-    firstbootStaticGateway: place('system', 14, {
-      type: 'string',
-      title: 'Gateway',
-      description: 'Default gateway of the static address (PRESET_NET_STATIC_GATEWAY).',
-      maxLength: 15,
-      pattern: IPV4,
-      'x-pattern-hint': IPV4_HINT,
-      'x-widget': 'text',
-      'x-export': 'script',
-    }),
-    firstbootStaticDns: place('system', 15, {
-      type: 'string',
-      title: 'DNS servers',
-      description: 'Name servers of the static address, separated by spaces (PRESET_NET_STATIC_DNS), such as 9.9.9.9 1.1.1.1.',
-      maxLength: 79,
-      pattern: `^${IPV4_BODY}( ${IPV4_BODY}){0,4}$`,
-      'x-pattern-hint': 'one to five IPv4 addresses separated by single spaces',
-      'x-widget': 'text',
-      'x-export': 'script',
-    }),
+    // First login (shared/schema/firstboot-properties.ts), in its own order after the switches.
+    ...Object.fromEntries(FIRSTBOOT_PROPERTIES.map(([name, property], i) => [name, place('system', FIRST_LOGIN_ORDER + i, property)])),
     // ── customisation ─────────────────────────────────────────────────────────────────────
     ENABLE_EXTENSIONS: place('customisation', 1, {
       type: 'array',
