@@ -107,7 +107,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
     const requestId = c.req.header('x-request-id')?.slice(0, 64) || randomBytes(6).toString('base64url');
     const started = performance.now();
     c.header('x-request-id', requestId);
-    await runInRequest({ reqId: requestId, route: `${c.req.method} ${c.req.path}` }, next);
+    await runInRequest({ reqId: requestId, route: `${c.req.method} ${c.req.path}`, address: c.get('clientAddress') }, next);
     deps.metrics.httpRequests.inc({ status: `${Math.floor(c.res.status / 100)}xx` });
     deps.logger.info({ reqId: requestId, method: c.req.method, path: c.req.path, status: c.res.status, addr: c.get('clientAddress'), ms: Math.round(performance.now() - started) }, 'request');
   });

@@ -30,6 +30,8 @@ import { refreshRoomConnections } from './cluster-metrics.ts';
 import type { BuildsContext } from './builds/builds-context.ts';
 import { DEFAULT_KEY_PREFIX } from '../shared/builds/keys.ts';
 import { createAccessStore } from './auth/access-store.ts';
+import { createAuditLog } from './audit/audit-log.ts';
+import { createOrgStore } from './orgs/org-store.ts';
 import { createAccounts } from './auth/accounts.ts';
 import { createInstanceAdmins, type InstanceAdmins } from './auth/instance-admins.ts';
 import { adminPowerLog } from './access/admin-powers.ts';
@@ -261,6 +263,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     storage,
     rooms: rooms.rooms,
     access,
+    orgs: createOrgStore(database.db),
+    audit: createAuditLog(database.db, logger),
     bus: {
       publish: (configId, kind, payload) => rooms.manager().publishExt(configId, kind, payload),
       deliver: (configId, kind, payload) => rooms.manager().deliverExt(configId, kind, payload),

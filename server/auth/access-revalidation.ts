@@ -77,10 +77,10 @@ async function readFacts(db: Db, live: Array<{ configId: string; conn: Connectio
   const [pairRows, shareRows, sessionRows] = await Promise.all([
     db.execute(sql`
       select k.c::text as config_id, k.u::text as user_id, c.id is not null as found, c.deleted_at is not null as deleted,
-             c.owner_id::text as owner_id, m.role, coalesce(usr.is_admin, false) as is_admin
+             c.owner_id::text as owner_id, case when k.u is null or c.id is null then null else boardroom_effective_role(k.c, k.u) end as role,
+             coalesce(usr.is_admin, false) as is_admin
         from unnest(${literal(list.map((p) => p.configId))}::uuid[], ${literal(list.map((p) => p.userId))}::uuid[]) as k(c, u)
         left join configs c on c.id = k.c
-        left join config_members m on m.config_id = k.c and m.user_id = k.u
         left join users usr on usr.id = k.u`),
     shareIds.size === 0
       ? []

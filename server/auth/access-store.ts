@@ -1,7 +1,7 @@
 /**
  * Who may do what on a configuration: owners, members and share links, in Postgres.
  */
-import { and, desc, eq, isNull, or, sql } from 'drizzle-orm';
+import { and, desc, eq, isNull, sql } from 'drizzle-orm';
 import { configInvitations, configMembers, shareLinks, users } from '../../shared/node/db/auth-schema.ts';
 import { configs } from '../../shared/node/db/schema.ts';
 import { isUuid } from '../../shared/uuid.ts';
@@ -52,6 +52,8 @@ const shareColumns = {
   revokedAt: shareLinks.revokedAt,
 };
 
+const rowsOf = <T>(result: unknown): T[] => (Array.isArray(result) ? result : (result as { rows: unknown[] }).rows) as T[];
+
 export function isLinkActive(link: Pick<ShareLink, 'revokedAt' | 'expiresAt'>, now = Date.now()): boolean {
   return !link.revokedAt && (!link.expiresAt || link.expiresAt.getTime() > now);
 }
@@ -61,28 +63,25 @@ export function createAccessStore(db: Db, options: { adminPowerUsed?: AdminPower
     /** Records an instance admin's use of a power (server/access/admin-powers.ts). */
     adminPowerUsed: options.adminPowerUsed ?? (() => {}),
 
-    /** The role a signed-in user holds on a config through ownership or membership (admins own
-     * all: ADMIN_POWERS.ownEveryConfiguration; `isAdmin: false` asks for the role without it). */
+    /** The role a signed-in user holds on a config: the effective role of ownership, direct
+     * membership, teams and organisation (`boardroom_effective_role`, orgs-schema.ts); admins own
+     * all (ADMIN_POWERS.ownEveryConfiguration; `isAdmin: false` asks for the role without it). */
     async memberRole(configId: string, user: { id: string; isAdmin: boolean }): Promise<Role | null> {
       if (!isUuid(configId)) return null;
-      const [row] = await db
-        .select({ ownerId: configs.ownerId, role: configMembers.role })
-        .from(configs)
-        .leftJoin(configMembers, and(eq(configMembers.configId, configs.id), eq(configMembers.userId, user.id)))
-        .where(and(eq(configs.id, configId), isNull(configs.deletedAt)));
+      const [row] = rowsOf<{ role: Role | null }>(
+        await db.execute(sql`select boardroom_effective_role(c.id, ${user.id}::uuid) as role from configs c where c.id = ${configId}::uuid and c.deleted_at is null`),
+      );
       if (!row) return null;
-      if (row.ownerId === user.id || user.isAdmin) return 'owner';
-      return (row.role as Role | null) ?? null;
+      if (user.isAdmin) return 'owner';
+      return row.role ?? null;
     },
 
-    /** Ids of configs a user owns or is a member of (admins: all, ADMIN_POWERS.seeEveryConfiguration). */
+    /** Ids of configs a user holds any role on (admins: all, ADMIN_POWERS.seeEveryConfiguration). */
     async visibleConfigIds(user: { id: string; isAdmin: boolean }): Promise<Set<string> | 'all'> {
       if (user.isAdmin) return 'all';
-      const rows = await db
-        .select({ id: configs.id })
-        .from(configs)
-        .leftJoin(configMembers, and(eq(configMembers.configId, configs.id), eq(configMembers.userId, user.id)))
-        .where(and(isNull(configs.deletedAt), or(eq(configs.ownerId, user.id), eq(configMembers.userId, user.id))));
+      const rows = rowsOf<{ id: string }>(
+        await db.execute(sql`select r.config_id::text as id from boardroom_user_roles(${user.id}::uuid) r join configs c on c.id = r.config_id where c.deleted_at is null`),
+      );
       return new Set(rows.map((r) => r.id));
     },
 

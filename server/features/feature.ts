@@ -12,6 +12,8 @@ import type { Hono } from 'hono';
 import type { Logger } from 'pino';
 import type { ExtPublisher } from '../../shared/ext-messages.ts';
 import type { AccessStore } from '../auth/access-store.ts';
+import type { AuditLog } from '../audit/audit-log.ts';
+import type { OrgStore } from '../orgs/org-store.ts';
 import type { AppEnv } from '../auth/actor.ts';
 import type { Db } from '../db/connect.ts';
 import type { ServerLimits } from '../settings.ts';
@@ -38,6 +40,10 @@ export interface FeatureCore {
   /** Memberships, share links, sessions: what `authorize` decides with. */
   access: AccessStore;
   bus: FeatureBus;
+  /** Organisations and their members (server/orgs/org-store.ts). */
+  orgs: OrgStore;
+  /** Who changed access, policies, secrets or builds (server/audit/audit-log.ts). */
+  audit: AuditLog;
   logger: Logger;
   /** Operator settings (server/settings.ts). */
   settings: ServerLimits;

@@ -4,20 +4,27 @@
  */
 import { bigserial, boolean, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 import { bytea } from './bytea.ts';
+import { organisations } from './orgs-schema.ts';
 
-export const configs = pgTable('configs', {
-  id: uuid('id').primaryKey().defaultRandom(),
-  name: text('name').notNull(),
-  /** The person who created it; null only for configurations made before accounts existed. */
-  ownerId: uuid('owner_id'),
-  /** Builds of this configuration need an approved review of the exact state (issue: reviews). */
-  requireApproval: boolean('require_approval').notNull().default(false),
-  /** How many approvals that count (server/review/approval-rules.ts) a state needs to be built. */
-  requiredApprovals: integer('required_approvals').notNull().default(1),
-  createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
-  updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
-  deletedAt: timestamp('deleted_at', { withTimezone: true, mode: 'date' }),
-});
+export const configs = pgTable(
+  'configs',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    name: text('name').notNull(),
+    /** The person who created it; null only for configurations made before accounts existed. */
+    ownerId: uuid('owner_id'),
+    /** The organisation it belongs to (orgs-schema.ts); null: a personal configuration. */
+    orgId: uuid('org_id').references(() => organisations.id),
+    /** Builds of this configuration need an approved review of the exact state (issue: reviews). */
+    requireApproval: boolean('require_approval').notNull().default(false),
+    /** How many approvals that count (server/review/approval-rules.ts) a state needs to be built. */
+    requiredApprovals: integer('required_approvals').notNull().default(1),
+    createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+    updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+    deletedAt: timestamp('deleted_at', { withTimezone: true, mode: 'date' }),
+  },
+  (t) => [index('configs_org_idx').on(t.orgId)],
+);
 
 /**
  * Append-only update log. Rows are only ever deleted by compaction, in the same transaction that
