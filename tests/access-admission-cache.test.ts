@@ -165,6 +165,15 @@ describe('the admission cache', () => {
     roles.set(`${CONFIG}|u2`, 'editor');
     cache.forget({ configId: CONFIG });
     expect(await cache.memberRole(CONFIG, u2)).toBe('editor');
+
+    // An organisation or team change names the account: its roles on every configuration go.
+    roles.set(`other|u2`, 'viewer');
+    expect(await cache.memberRole('other', u2)).toBe('viewer');
+    roles.set(`${CONFIG}|u2`, 'commenter');
+    roles.set(`other|u2`, null);
+    expect(await cache.memberRole(CONFIG, u1)).toBeNull();
+    cache.forget({ accountId: 'u2' });
+    expect([await cache.memberRole(CONFIG, u2), await cache.memberRole('other', u2)]).toEqual(['commenter', null]);
   });
 
   it('never stores an answer read before an invalidation that came while it was in flight', async () => {

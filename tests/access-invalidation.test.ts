@@ -113,6 +113,12 @@ describe('which connections a change affects', () => {
     expect([member, guest].map((c) => affects({ sessionId: 'session-1' }, CONFIG, c))).toEqual([true, false]);
   });
 
+  it('an account scope (organisation or team membership) covers that member on every configuration, never a guest', () => {
+    expect([member, guest].map((c) => affects({ accountId: 'user-1' }, CONFIG, c))).toEqual([true, false]);
+    expect([member, guest].map((c) => affects({ accountId: 'user-1' }, 'another-config', c))).toEqual([true, false]);
+    expect([member, guest].map((c) => affects({ accountId: 'user-2' }, CONFIG, c))).toEqual([false, false]);
+  });
+
   it('a guest connection is shown as guest:<id>, a member by user id (the wire format is unchanged)', () => {
     expect(guest.principal.userId).toBe('guest:g1');
     expect(guest.principal.name).toBe('Robin (guest)');

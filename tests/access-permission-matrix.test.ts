@@ -163,10 +163,23 @@ describe('generated permission matrix', () => {
         return { bearer: w.accessTokens.otherConfig };
       case 'revokedToken':
         return { bearer: w.accessTokens.revoked };
+      case 'orgAdmin':
+        return { bearer: w.org.admin.token };
+      case 'orgMember':
+        return { bearer: w.org.member.token };
+      case 'otherOrgOwner':
+        return { bearer: w.org.otherOwner.token };
     }
   };
+  const ORG_PEOPLE: Partial<Record<Principal, keyof World['org']>> = { orgAdmin: 'admin', orgMember: 'member', otherOrgOwner: 'otherOwner' };
   const emailOf = (w: World, who: Principal) =>
-    who === 'owner' ? server.owner.user.email : who === 'stranger' ? w.stranger.user.email : w.members[who as 'editor'].user.email;
+    who === 'owner'
+      ? server.owner.user.email
+      : who === 'stranger'
+        ? w.stranger.user.email
+        : ORG_PEOPLE[who]
+          ? w.org[ORG_PEOPLE[who]!].user.email
+          : w.members[who as 'editor'].user.email;
 
   /** A session made for one call (signing out must not end the matrix's own). */
   async function freshSession(w: World, who: Principal): Promise<string> {
@@ -201,6 +214,7 @@ describe('generated permission matrix', () => {
         if (expectation.fresh) known = null;
         const w = expectation.fresh ? await createWorld(server, `fresh ${route.key}`, people) : world;
         const params = paramValues(w, expectation.params);
+        let consumed = false;
         // Refusals first, on a settled database; then the callers that may act.
         const order = [...PRINCIPALS].sort((a, b) => Number(outcomeOf(route.key, a) === 'allowed') - Number(outcomeOf(route.key, b) === 'allowed'));
         for (const who of order) {
@@ -229,7 +243,8 @@ describe('generated permission matrix', () => {
           const text = await res.text();
           const label = `${route.key} as ${who}`;
           if (expected === 'allowed') {
-            const ok = expectation.ok ?? [200, 201, 202, 204];
+            const ok = consumed ? [404] : (expectation.ok ?? [200, 201, 202, 204]);
+            if (expectation.consumes) consumed = true;
             if (!ok.includes(res.status)) failures.push(`${label}: expected ${ok.join('/')}, got ${res.status} ${text.slice(0, 200)}`);
             continue;
           }

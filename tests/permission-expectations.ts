@@ -38,6 +38,7 @@
  */
 import { can, PERSON_ONLY_ACTIONS, type Action, type Role } from '../shared/roles.ts';
 import { SCOPE_OF_ACTION, type TokenScope } from '../shared/token-scopes.ts';
+import { ORG_ACTION_MIN_ROLE, orgCan, type OrgAction, type OrgRole } from '../shared/org-roles.ts';
 
 export const PRINCIPALS = [
   'owner',
@@ -59,6 +60,12 @@ export const PRINCIPALS = [
   'buildToken',
   'otherConfigToken',
   'revokedToken',
+  // Organisations (the matrix configuration belongs to the owner's organisation): its admin, who
+  // owns every configuration of it; a member with no role on the configuration; and the owner of
+  // another organisation, who must get nothing here (the cross-tenant rows).
+  'orgAdmin',
+  'orgMember',
+  'otherOrgOwner',
 ] as const;
 export type Principal = (typeof PRINCIPALS)[number];
 
@@ -81,7 +88,16 @@ export const ROLE_OF: Record<Principal, Role | null> = {
   buildToken: 'owner',
   otherConfigToken: null,
   revokedToken: null,
+  orgAdmin: 'owner',
+  orgMember: null,
+  otherOrgOwner: null,
 };
+
+/** The role each principal holds in the matrix configuration's organisation (null: none). */
+export const ORG_ROLE_OF: Record<Principal, OrgRole | null> = Object.fromEntries(PRINCIPALS.map((p) => [p, null])) as Record<Principal, OrgRole | null>;
+ORG_ROLE_OF.owner = 'owner';
+ORG_ROLE_OF.orgAdmin = 'admin';
+ORG_ROLE_OF.orgMember = 'member';
 
 /** The scopes of each token principal; a token principal that holds a role is capped by them. */
 export const TOKEN_SCOPES_OF: Partial<Record<Principal, readonly TokenScope[]>> = {
@@ -95,7 +111,7 @@ const isToken = (who: Principal) => who in TOKEN_SCOPES_OF;
 /** Principals whose role comes from a share link alone. */
 const LINK_GUESTS: ReadonlySet<Principal> = new Set(['editorLink', 'commenterLink', 'viewerLink']);
 /** Principals that are a signed-in account (the others are link guests or nobody). */
-export const SIGNED_IN: ReadonlySet<Principal> = new Set(['owner', 'editor', 'commenter', 'viewer', 'stranger']);
+export const SIGNED_IN: ReadonlySet<Principal> = new Set(['owner', 'editor', 'commenter', 'viewer', 'stranger', 'orgAdmin', 'orgMember', 'otherOrgOwner']);
 
 export type Outcome = 'allowed' | 401 | 403 | 404 | number;
 
@@ -115,6 +131,10 @@ export interface RequestShape {
   ownSession?: boolean;
   /** Overrides for path parameters (by name). */
   params?: Record<string, string>;
+  /** The first allowed caller removes what the route names (a member, a link, the
+   * configuration): later allowed callers (the owner and the organisation's admin both may) find
+   * it gone, and 404 is what they must get. */
+  consumes?: boolean;
   /** What a (valid) personal access token gets: `'refused'` (403 `token_not_allowed`: account
    * routes), or the scope a non-configuration route needs (`GET /api/configs`: read). Default:
    * refused for `signedIn()`, allowed for `anyone()`. */
@@ -137,6 +157,28 @@ export function config(action: Action, shape: RequestShape = {}): Expectation {
       if (role && personOnly && LINK_GUESTS.has(who)) return 403;
       if (role) return can(role, action) && (!isToken(who) || (scope !== null && TOKEN_SCOPES_OF[who]!.includes(scope))) ? 'allowed' : 403;
       return who === 'anonymous' ? 401 : 404;
+    },
+  };
+}
+
+/**
+ * The route acts on the organisation `:orgId` (the matrix configuration's): allowed when the
+ * principal's organisation role may do `action` (shared/org-roles.ts), else 403 for a member
+ * with a lower role, 404 for a signed-in person outside it (another tenant included: existence
+ * is not revealed), 401 for link guests and no credential. Tokens are refused (403) unless
+ * `tokens` lets them in.
+ */
+export function org(action: OrgAction, shape: RequestShape = {}): Expectation {
+  const tokens = shape.tokens ?? 'refused';
+  return {
+    ...shape,
+    rule: `organisation role ≥ ${ORG_ACTION_MIN_ROLE[action]} (${action})${tokens === 'refused' ? ', no token' : `, token: ${tokens}`}`,
+    outcome(who) {
+      if (isToken(who)) return tokenOutcome(who, tokens);
+      if (!SIGNED_IN.has(who)) return 401;
+      const role = ORG_ROLE_OF[who];
+      if (!role) return 404;
+      return orgCan(role, action) ? 'allowed' : 403;
     },
   };
 }
@@ -198,7 +240,7 @@ export const EXPECTATIONS: Record<string, Expectation> = {
   'POST /api/invitations/lookup': anyone({ body: (_who, { world }) => ({ token: world.pendingInvitationToken }) }),
   // Accepting makes the caller a member: on a configuration of its own, with a token per call.
   'POST /api/invitations/accept': signedIn({ fresh: true, body: async (_who, ctx) => ({ token: await ctx.newInvitationToken() }) }),
-  'DELETE /api/configs/:id/invitations/:invitationId': config('manageAccess'),
+  'DELETE /api/configs/:id/invitations/:invitationId': config('manageAccess', { consumes: true }),
   'GET /api/auth/providers': anyone(),
   'GET /api/auth/me': signedIn({ tokens: 'any' }),
   // The proof link of an ADMIN_EMAILS address (none is listed here): a signed-in person reaches
@@ -207,11 +249,11 @@ export const EXPECTATIONS: Record<string, Expectation> = {
   'GET /api/configs/:id/members': config('manageAccess'),
   'POST /api/configs/:id/members': config('manageAccess', { ok: [201], body: (who, { unique }) => ({ email: `${who}.${unique}@invited.test`, role: 'viewer' }) }),
   'PATCH /api/configs/:id/members/:userId': config('manageAccess', { body: json({ role: 'commenter' }) }),
-  'DELETE /api/configs/:id/members/:userId': config('manageAccess'),
+  'DELETE /api/configs/:id/members/:userId': config('manageAccess', { consumes: true }),
   'GET /api/configs/:id/shares': config('manageAccess'),
   'POST /api/configs/:id/shares': config('manageAccess', { ok: [201], body: json({ role: 'viewer' }) }),
   'PATCH /api/configs/:id/shares/:shareId': config('manageAccess', { body: json({ label: 'renamed' }) }),
-  'DELETE /api/configs/:id/shares/:shareId': config('manageAccess'),
+  'DELETE /api/configs/:id/shares/:shareId': config('manageAccess', { consumes: true }),
   'GET /api/shares/:token': anyone(),
   // First-boot secrets: editors and owners as members (never through a link), tokens with `secrets`.
   'GET /api/configs/:id/secrets': config('manageSecrets'),
@@ -225,7 +267,7 @@ export const EXPECTATIONS: Record<string, Expectation> = {
   'GET /api/configs/:id/webhooks/:webhookId/deliveries': config('manageWebhooks'),
   'POST /api/configs/:id/webhooks/:webhookId/deliveries/:deliveryId/redeliver': config('manageWebhooks', { ok: [202], body: json({}) }),
   // Runs last of the webhook routes (route table order), so the ones above still find the webhook.
-  'DELETE /api/configs/:id/webhooks/:webhookId': config('manageWebhooks'),
+  'DELETE /api/configs/:id/webhooks/:webhookId': config('manageWebhooks', { consumes: true }),
   'POST /api/configs/:id/builds': config('build', { ok: [202], body: json({}) }),
   // 503 framework_check_unavailable: the matrix's builder has no Armbian checkout (tests/framework-check-rest.test.ts runs the check).
   'POST /api/configs/:id/framework-check': config('build', { ok: [503] }),
@@ -257,7 +299,7 @@ export const EXPECTATIONS: Record<string, Expectation> = {
   'POST /api/configs': signedIn({ ok: [201], body: (who) => ({ name: `made by ${who}` }) }),
   'GET /api/configs/:id': config('read'),
   'PATCH /api/configs/:id': config('edit', { body: (who) => ({ name: `renamed by ${who}` }) }),
-  'DELETE /api/configs/:id': config('delete', { fresh: true }),
+  'DELETE /api/configs/:id': config('delete', { fresh: true, consumes: true }),
   // On the live matrix configuration: its owner finds nothing to restore (200, `restored: false`).
   'POST /api/configs/:id/restore': config('delete'),
   'GET /api/trash': signedIn(),

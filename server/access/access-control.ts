@@ -47,6 +47,7 @@ export function scopeOf(message: unknown): AccessScope | null {
   if (type !== 'invalidate' || !scope || typeof scope !== 'object') return null;
   const text = (v: unknown) => (typeof v === 'string' ? v : undefined);
   if (text(scope.sessionId)) return { sessionId: scope.sessionId as string };
+  if (text(scope.accountId)) return { accountId: scope.accountId as string };
   if (!text(scope.configId)) return null;
   return { configId: scope.configId as string, userId: text(scope.userId), linkId: text(scope.linkId) };
 }

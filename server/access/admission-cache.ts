@@ -70,6 +70,12 @@ export function createAdmissionCache(lookup: MemberRoleLookup, options: Admissio
     size = 0;
   };
 
+  const forgetPerson = (userId: string) => {
+    generation++;
+    pending.clear();
+    for (const configId of [...byConfig.keys()]) drop(configId, (key) => key !== userId && key !== `${userId}|admin`);
+  };
+
   return {
     memberRole(configId, user) {
       const key = personKey(user);
@@ -101,6 +107,8 @@ export function createAdmissionCache(lookup: MemberRoleLookup, options: Admissio
       if (!scope) return forgetAll();
       // A session ending changes no role; the session cache (accounts.ts) drops the session.
       if ('sessionId' in scope) return;
+      // Organisation or team membership: the account's roles everywhere.
+      if ('accountId' in scope) return forgetPerson(scope.accountId);
       // A link changes what the link grants, not the membership remembered here.
       if (scope.linkId !== undefined && scope.userId === undefined) return;
       generation++;
@@ -109,11 +117,7 @@ export function createAdmissionCache(lookup: MemberRoleLookup, options: Admissio
       drop(scope.configId, userId === undefined ? undefined : (key) => key !== userId && key !== `${userId}|admin`);
     },
 
-    forgetPerson(userId) {
-      generation++;
-      pending.clear();
-      for (const configId of [...byConfig.keys()]) drop(configId, (key) => key !== userId && key !== `${userId}|admin`);
-    },
+    forgetPerson,
 
     get size() {
       return size;

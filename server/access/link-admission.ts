@@ -99,7 +99,7 @@ export function createLinkAdmission(deps: LinkAdmissionDeps, options: { ttlMs?: 
 
     forget(scope) {
       // A session ending or a member's role changing leaves links as they are.
-      if (scope && ('sessionId' in scope || (scope.userId !== undefined && scope.linkId === undefined))) return;
+      if (scope && ('sessionId' in scope || 'accountId' in scope || (scope.userId !== undefined && scope.linkId === undefined))) return;
       generation++;
       pending.clear();
       if (!scope) return byHash.clear();

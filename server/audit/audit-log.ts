@@ -9,14 +9,14 @@
  */
 import { sql } from 'drizzle-orm';
 import type { Logger } from 'pino';
+import type { AuditAction } from '../../shared/audit-actions.ts';
 import { auditLog } from '../../shared/node/db/orgs-schema.ts';
 import type { Db } from '../db/connect.ts';
 import { addressOf } from '../request-context.ts';
 
 export interface AuditEntry {
-  /** What happened, `<subject>.<verb>`: `member.added`, `team.created`, `policy.changed`,
-   * `link.created`, `secret.changed`, `build.started`, … */
-  action: string;
+  /** What happened (shared/audit-actions.ts). */
+  action: AuditAction;
   /** Who did it: an account id, or null for a guest or the system. */
   actorId: string | null;
   /** How to name the actor when the account is gone or is none (a guest's link, "system"). */

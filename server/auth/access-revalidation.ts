@@ -33,12 +33,14 @@ export interface AccessEnforcer {
 }
 
 /** Which connections an access change may affect: those of one configuration (optionally only
- * one user's, or one link's), or those of one session, wherever they are. */
-export type AccessScope = { configId: string; userId?: string; linkId?: string } | { sessionId: string };
+ * one user's, or one link's), those of one session, or those of one account on every
+ * configuration (a change of organisation or team membership, which reaches many at once). */
+export type AccessScope = { configId: string; userId?: string; linkId?: string } | { sessionId: string } | { accountId: string };
 
 export function affects(scope: AccessScope, configId: string, conn: Connection): boolean {
   const { who } = conn.principal;
   if ('sessionId' in scope) return who.kind === 'member' && who.sessionId === scope.sessionId;
+  if ('accountId' in scope) return who.kind === 'member' && who.userId === scope.accountId;
   if (scope.configId !== configId) return false;
   if (scope.userId !== undefined && !(who.kind === 'member' && who.userId === scope.userId)) return false;
   if (scope.linkId !== undefined && who.link?.id !== scope.linkId) return false;

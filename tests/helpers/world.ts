@@ -5,6 +5,9 @@
 import { randomUUID } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import { shareLinks } from '../../shared/node/db/auth-schema.ts';
+import { organisations } from '../../shared/node/db/orgs-schema.ts';
+import { configs } from '../../shared/node/db/schema.ts';
+import { createOrgStore } from '../../server/orgs/org-store.ts';
 import { authed, signUp, type TestUser } from './auth.ts';
 import { addMember, createConfig, type TestServer } from './server.ts';
 
@@ -17,10 +20,20 @@ export interface People {
   stranger: TestUser;
   /** A viewer nobody acts as: routes that change or remove "a member" act on this one. */
   spare: TestUser;
+  /** The organisation's people (the configuration belongs to the world's organisation, whose
+   * owner is the server's owner): an admin (owner of every configuration of it), a member with
+   * no role on the configuration (the organisation's member role is none), and the owner of
+   * another organisation: a tenant that must see nothing of this one. */
+  org: { admin: TestUser; member: TestUser; otherOwner: TestUser };
 }
 
 export interface World extends People {
   configId: string;
+  /** The organisation the configuration belongs to. */
+  orgId: string;
+  /** Another organisation (of `org.otherOwner`) with a configuration of its own. */
+  otherOrgId: string;
+  otherOrgConfigId: string;
   /** Live share links by role: token and id. */
   links: Record<MemberRole, { id: string; token: string }>;
   /** Credentials that open nothing here: an expired and a revoked link, and another config's link. */
@@ -65,12 +78,36 @@ export const BUILDABLE = {
 export async function createPeople(server: TestServer, name: string): Promise<People> {
   const members = {} as Record<MemberRole, TestUser>;
   for (const role of MEMBER_ROLES) members[role] = await signUp(server.url, `${name}-${role}`);
-  return { members, stranger: await signUp(server.url, `${name}-stranger`), spare: await signUp(server.url, `${name}-spare`) };
+  return {
+    members,
+    stranger: await signUp(server.url, `${name}-stranger`),
+    spare: await signUp(server.url, `${name}-spare`),
+    org: { admin: await signUp(server.url, `${name}-org-admin`), member: await signUp(server.url, `${name}-org-member`), otherOwner: await signUp(server.url, `${name}-other-org`) },
+  };
+}
+
+/** The world's organisations, made in Postgres (the organisation routes have tests of their own):
+ * the owner's, with the admin and member, and another tenant's. The organisation's member role
+ * is none, so each principal's role on the configuration stays exactly its direct one. */
+async function createOrgs(server: TestServer, name: string, who: People, configId: string) {
+  const orgs = createOrgStore(server.database.db);
+  const org = await orgs.create(`${name} org`, server.owner.user.id);
+  await server.database.db.update(organisations).set({ memberRole: null }).where(eq(organisations.id, org.id));
+  await orgs.setMember(org.id, who.org.admin.user.id, 'admin');
+  await orgs.setMember(org.id, who.org.member.user.id, 'member');
+  // The spare member is in the organisation too: routes that act on "a member" act on it.
+  await orgs.setMember(org.id, who.spare.user.id, 'member');
+  await server.database.db.update(configs).set({ orgId: org.id }).where(eq(configs.id, configId));
+  const other = await orgs.create(`${name} other org`, who.org.otherOwner.user.id);
+  const otherConfigId = await createConfig({ url: server.url, token: who.org.otherOwner.token }, { name: `${name} (other tenant)` });
+  await server.database.db.update(configs).set({ orgId: other.id }).where(eq(configs.id, otherConfigId));
+  return { orgId: org.id, otherOrgId: other.id, otherOrgConfigId: otherConfigId };
 }
 
 export async function createWorld(server: TestServer, name = 'world', people?: People): Promise<World> {
   const who = people ?? (await createPeople(server, name));
   const configId = await createConfig(server, { name, data: BUILDABLE });
+  const tenants = await createOrgs(server, name, who, configId);
   const api = server.api;
   const share = (id: string, role: string) =>
     api(`/api/configs/${id}/shares`, { method: 'POST', body: JSON.stringify({ role, label: `${role} link` }) }).then((r) => json<{ id: string; token: string }>(r, 201, 'share'));
@@ -130,6 +167,7 @@ export async function createWorld(server: TestServer, name = 'world', people?: P
   return {
     ...who,
     configId,
+    ...tenants,
     webhookId: webhook.webhook.id,
     deliveryId,
     links,
@@ -151,6 +189,7 @@ export function paramValues(world: World, extra: Record<string, string> = {}): (
   const values: Record<string, string> = {
     id: world.configId,
     configId: world.configId,
+    orgId: world.orgId,
     userId: world.spare.user.id,
     shareId: world.spareLinkId,
     invitationId: world.invitationId,
