@@ -32,6 +32,7 @@ import { DEFAULT_KEY_PREFIX } from '../shared/builds/keys.ts';
 import { createAccessStore } from './auth/access-store.ts';
 import { createAuditLog } from './audit/audit-log.ts';
 import { createOrgStore } from './orgs/org-store.ts';
+import { orgsFeature } from './orgs/feature.ts';
 import { createAccounts } from './auth/accounts.ts';
 import { createInstanceAdmins, type InstanceAdmins } from './auth/instance-admins.ts';
 import { adminPowerLog } from './access/admin-powers.ts';
@@ -311,6 +312,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     builds,
     frameworkCheckFeature(core, { builds: builds.context }),
     configsFeature(core, { events: control.events }),
+    orgsFeature(core),
     history,
     review,
     trash,

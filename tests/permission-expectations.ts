@@ -324,6 +324,10 @@ export const EXPECTATIONS: Record<string, Expectation> = {
   'GET /api/configs/:id/settings': config('read'),
   'PUT /api/configs/:id/settings': config('configureReview', { body: json({ requireApproval: false }) }),
   // Personal access tokens: a session's own (a token cannot mint, see or revoke tokens).
+  // Organisations: any signed-in person lists theirs and may make one; one organisation by its role.
+  'GET /api/orgs': signedIn(),
+  'POST /api/orgs': signedIn({ ok: [201], body: (who) => ({ name: `org of ${who}` }) }),
+  'GET /api/orgs/:orgId': org('readOrg'),
   'GET /api/tokens': signedIn(),
   'POST /api/tokens': signedIn({ ok: [201], body: (who) => ({ name: `made by ${who}`, scopes: ['read'], expiresAt: new Date(Date.now() + 86_400_000).toISOString() }) }),
   // An unknown token id (the param is a fresh uuid): "unknown token". tests/access-tokens.test.ts revokes real ones.
@@ -338,6 +342,7 @@ export const EXPECTATIONS: Record<string, Expectation> = {
   'GET /signup': anyone(),
   'GET /i/:token': anyone(),
   'GET /account': anyone(),
+  'GET /orgs/:orgId': anyone(),
 };
 
 /** The sync endpoint, per principal: may it read the document, and are its edits kept? */

@@ -12,6 +12,7 @@ import { createBuildApi, type BuildApi } from './build-api.ts';
 import { createHistoryApi, type HistoryApi } from '../history/history-api.ts';
 import { createReviewApi, type ReviewApi } from '../review/review-api.ts';
 import { createTokensApi, type TokensApi } from './tokens-api.ts';
+import { createOrgsApi, type OrgsApi } from '../orgs/orgs-api.ts';
 
 export interface ConfigSummary {
   id: string;
@@ -147,6 +148,8 @@ export interface Api {
   files: FilesApi;
   /** Your personal access tokens for scripts (the account page). */
   tokens: TokensApi;
+  /** Organisations you belong to (the organisation page, the top bar's switcher). */
+  orgs: OrgsApi;
 }
 
 /** One REST call relative to the API's base, with the share token when there is one. */
@@ -242,5 +245,6 @@ export function createApi(base = '', shareToken?: string): Api {
     review: createReviewApi(call),
     files: createFilesApi(base, shareToken),
     tokens: createTokensApi(call),
+    orgs: createOrgsApi(call),
   };
 }

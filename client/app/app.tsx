@@ -5,6 +5,7 @@
 import { createMemo, createSignal, Match, onCleanup, onMount, Switch, type JSX } from 'solid-js';
 import { createApi, type User } from './api.ts';
 import { AccountPage, AccountSettingsPage } from './account-page.tsx';
+import { OrgPage } from '../orgs/org-page.tsx';
 import { parseRoute, type Route } from './routes.ts';
 import { InvitationPage } from './invitation-page.tsx';
 import { ShareGate } from './share-gate.tsx';
@@ -69,6 +70,10 @@ export function App(): JSX.Element {
     const r = route();
     return r.name === 'share' ? r.token : null;
   };
+  const orgId = () => {
+    const r = route();
+    return r.name === 'org' ? r.orgId : null;
+  };
   const invitation = () => {
     const r = route();
     return r.name === 'invitation' ? r.token : null;
@@ -89,6 +94,9 @@ export function App(): JSX.Element {
       </Match>
       <Match when={invitation()}>
         {(token) => <InvitationPage api={api} token={token()} user={user()} navigate={navigate} />}
+      </Match>
+      <Match when={orgId() !== null && user()}>
+        {(u) => <OrgPage api={api} user={u()} orgId={orgId()!} onHome={() => navigate('/')} />}
       </Match>
       <Match when={route().name === 'settings' && user()}>
         {(u) => <AccountSettingsPage api={api} user={u()} onHome={() => navigate('/')} />}

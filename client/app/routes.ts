@@ -1,5 +1,6 @@
 /** The app's URLs: `/` (start), `/c/:configId` (a configuration), `/s/:token` (a share link),
- * `/i/:token` (an invitation), `/account` (your account: access tokens). */
+ * `/i/:token` (an invitation), `/account` (your account: access tokens), `/orgs/:orgId` (an
+ * organisation). */
 
 export type Route =
   | { name: 'home' }
@@ -7,7 +8,8 @@ export type Route =
   | { name: 'share'; token: string }
   | { name: 'invitation'; token: string }
   | { name: 'account'; page: 'login' | 'signup' }
-  | { name: 'settings' };
+  | { name: 'settings' }
+  | { name: 'org'; orgId: string };
 
 export function parseRoute(pathname: string): Route {
   const config = /^\/c\/([^/]+)\/?$/.exec(pathname);
@@ -18,8 +20,14 @@ export function parseRoute(pathname: string): Route {
   // Tokens are base64url: nothing to decode (and a malformed escape must not break the page).
   if (invitation) return { name: 'invitation', token: invitation[1] };
   if (pathname === '/account' || pathname === '/account/') return { name: 'settings' };
+  const org = /^\/orgs\/([^/]+)\/?$/.exec(pathname);
+  if (org) return { name: 'org', orgId: decodeURIComponent(org[1]) };
   if (pathname === '/login' || pathname === '/signup') return { name: 'account', page: pathname.slice(1) as 'login' | 'signup' };
   return { name: 'home' };
+}
+
+export function orgPath(orgId: string): string {
+  return `/orgs/${encodeURIComponent(orgId)}`;
 }
 
 export function configPath(configId: string): string {

@@ -42,6 +42,7 @@ function security(access: Access): Array<Record<string, string[]>> | undefined {
   if ('public' in access) return [{}];
   if ('other' in access) return undefined;
   const session: Array<Record<string, string[]>> = [{ sessionCookie: [] }, { bearerSession: [] }];
+  if ('orgAction' in access) return session;
   if ('signedIn' in access) {
     if (!access.token) return session;
     return [...session, { accessToken: access.token === 'any' ? [] : [access.token] }];
@@ -58,6 +59,7 @@ function security(access: Access): Array<Record<string, string[]>> | undefined {
 function accessText(access: Access): string {
   if ('public' in access) return 'Public.';
   if ('other' in access) return access.other;
+  if ('orgAction' in access) return `A member of the organisation whose organisation role may \`${access.orgAction}\` (shared/org-roles.ts); personal access tokens are refused.`;
   if ('signedIn' in access) {
     const token = !access.token ? 'personal access tokens are refused' : access.token === 'any' ? 'any personal access token' : `personal access tokens with the \`${access.token}\` scope`;
     return `Signed in (${token}).`;

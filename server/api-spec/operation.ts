@@ -6,6 +6,7 @@
  * A request body's schema is also what the route validates with (`validated-body.ts`), so the
  * document and the server cannot disagree about what a body may hold.
  */
+import type { OrgAction } from '../../shared/org-roles.ts';
 import type { Action } from '../../shared/roles.ts';
 import type { TokenScope } from '../../shared/token-scopes.ts';
 
@@ -22,6 +23,9 @@ export type Access =
   /** The configuration's (or its build's) role may do `action` (shared/roles.ts): sessions,
    * share links whose role allows it, tokens with the action's scope (shared/token-scopes.ts). */
   | { action: Action }
+  /** A signed-in member of the organisation `:orgId` whose organisation role may do `orgAction`
+   * (shared/org-roles.ts); personal access tokens are refused. */
+  | { orgAction: OrgAction }
   /** Not for callers of the REST API (the metrics scrape, the WebSocket endpoint). */
   | { other: string };
 

@@ -13,6 +13,7 @@ import { healthApi } from '../health/api-spec.ts';
 import { historyApi } from '../history/api-spec.ts';
 import { invitationsApi } from '../invitations/api-spec.ts';
 import { layoutApi } from '../layout/api-spec.ts';
+import { orgsApi } from '../orgs/api-spec.ts';
 import { reviewApi } from '../review/api-spec.ts';
 import { secretsApi } from '../secrets/api-spec.ts';
 import { tokensApi } from '../tokens/api-spec.ts';
@@ -32,6 +33,7 @@ export const API_SPECS: readonly ApiSpec[] = [
   secretsApi,
   buildsApi,
   frameworkCheckApi,
+  orgsApi,
   accessApi,
   invitationsApi,
   webhooksApi,

@@ -7,6 +7,7 @@
 import { and, asc, eq, isNull } from 'drizzle-orm';
 import { organisations, orgMembers } from '../../shared/node/db/orgs-schema.ts';
 import { isOrgRole, type OrgRole } from '../../shared/org-roles.ts';
+import { isRole, isShareRole, type Role, type ShareRole } from '../../shared/roles.ts';
 import { isUuid } from '../../shared/uuid.ts';
 import type { Db } from '../db/connect.ts';
 
@@ -21,6 +22,18 @@ export interface Organisation {
 
 export interface OrgMembership extends Organisation {
   role: OrgRole;
+}
+
+/** An organisation's policies (orgs-schema.ts `organisations`): defaults its configurations may
+ * only tighten. */
+export interface OrgPolicies {
+  memberRole: Role | null;
+  requireApproval: boolean;
+  requiredApprovals: number;
+  allowedLinkRoles: ShareRole[];
+  maxLinkLifetimeMs: number | null;
+  configCreators: 'members' | 'admins';
+  auditRetentionDays: number;
 }
 
 export function createOrgStore(db: Db) {
@@ -54,6 +67,27 @@ export function createOrgStore(db: Db) {
         .innerJoin(organisations, eq(organisations.id, orgMembers.orgId))
         .where(and(eq(orgMembers.orgId, orgId), eq(orgMembers.userId, userId), isNull(organisations.deletedAt)));
       return row && isOrgRole(row.role) ? row.role : null;
+    },
+
+    /** A live organisation's name and policies; null when there is none with that id. */
+    async get(orgId: string): Promise<(Organisation & { policies: OrgPolicies }) | null> {
+      if (!isUuid(orgId)) return null;
+      const [row] = await db.select().from(organisations).where(and(eq(organisations.id, orgId), isNull(organisations.deletedAt)));
+      if (!row) return null;
+      return {
+        id: row.id,
+        name: row.name,
+        createdAt: row.createdAt,
+        policies: {
+          memberRole: isRole(row.memberRole) ? row.memberRole : null,
+          requireApproval: row.requireApproval,
+          requiredApprovals: row.requiredApprovals,
+          allowedLinkRoles: row.allowedLinkRoles.filter(isShareRole),
+          maxLinkLifetimeMs: row.maxLinkLifetimeMs,
+          configCreators: row.configCreators === 'admins' ? 'admins' : 'members',
+          auditRetentionDays: row.auditRetentionDays,
+        },
+      };
     },
 
     /** Adds a member, or changes the role of one already there. */

@@ -1,0 +1,40 @@
+/** Organisations of the signed-in account (`/api/orgs`, session only). */
+import type { OrgRole } from '../../shared/org-roles.ts';
+import type { Role, ShareRole } from '../../shared/roles.ts';
+import type { ApiCall } from '../app/api.ts';
+
+export interface OrgSummary {
+  id: string;
+  name: string;
+  /** Your role in it. */
+  role: OrgRole;
+  createdAt: string;
+}
+
+export interface OrgPolicies {
+  memberRole: Role | null;
+  requireApproval: boolean;
+  requiredApprovals: number;
+  allowedLinkRoles: ShareRole[];
+  maxLinkLifetimeMs: number | null;
+  configCreators: 'members' | 'admins';
+  auditRetentionDays: number;
+}
+
+export interface OrgDetails extends OrgSummary {
+  policies: OrgPolicies;
+}
+
+export interface OrgsApi {
+  list(): Promise<OrgSummary[]>;
+  create(name: string): Promise<OrgSummary>;
+  get(orgId: string): Promise<OrgDetails>;
+}
+
+export function createOrgsApi(call: ApiCall): OrgsApi {
+  return {
+    list: () => call('GET', '/api/orgs'),
+    create: (name) => call('POST', '/api/orgs', { json: { name } }),
+    get: (orgId) => call('GET', `/api/orgs/${encodeURIComponent(orgId)}`),
+  };
+}
