@@ -2,6 +2,21 @@
 import { TOKEN_SCOPES } from '../../shared/token-scopes.ts';
 import { arrayOf, bool, empty, json, media, nullable, obj, oneOfStrings, str, uuid, anyObject, type ApiSpec } from '../api-spec/operation.ts';
 
+import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from './passwords.ts';
+
+export const MAX_EMAIL_LENGTH = 254;
+export const MAX_USER_NAME_LENGTH = 100;
+
+const email = str({ minLength: 3, maxLength: MAX_EMAIL_LENGTH });
+/** `POST /api/auth/signup`: what the route checks with (server/auth/routes.ts); that the email
+ * is an address (name@domain) is checked after. */
+export const SIGNUP_BODY = obj(
+  { email, name: str({ minLength: 1, maxLength: MAX_USER_NAME_LENGTH, pattern: '\\S' }), password: str({ minLength: PASSWORD_MIN_LENGTH, maxLength: PASSWORD_MAX_LENGTH }) },
+  ['email', 'name', 'password'],
+);
+/** `POST /api/auth/login`. No minimum for the password: a short one is simply wrong (401). */
+export const LOGIN_BODY = obj({ email, password: str({ minLength: 1, maxLength: PASSWORD_MAX_LENGTH }) }, ['email', 'password']);
+
 const user = obj({ id: uuid, email: str(), name: str() }, ['id']);
 const signedIn = obj({ user, token: str({ description: 'A session token for `Authorization: Bearer …` (also set as the session cookie).' }) }, ['user', 'token']);
 
@@ -12,13 +27,13 @@ export const authApi: ApiSpec = {
     'POST /api/auth/signup': {
       summary: 'Make an account and sign in',
       access: { public: true },
-      body: obj({ email: str(), name: str(), password: str() }, ['email', 'password']),
+      body: SIGNUP_BODY,
       responses: { 201: json(signedIn, 'Signed up and in') },
     },
     'POST /api/auth/login': {
       summary: 'Sign in with e-mail and password',
       access: { public: true },
-      body: obj({ email: str(), password: str() }, ['email', 'password']),
+      body: LOGIN_BODY,
       responses: { 200: json(signedIn, 'Signed in') },
     },
     'POST /api/auth/logout': { summary: 'End this session', access: { public: true }, responses: { 200: json(anyObject, 'Signed out'), 204: empty('Signed out') } },

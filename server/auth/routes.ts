@@ -9,15 +9,15 @@ import type { InstanceAdmins } from './instance-admins.ts';
 import { clearSessionCookie, issueSessionCookie } from './session-cookie.ts';
 import type { LoginThrottle } from './login-throttle.ts';
 import { HasherBusyError, type PasswordHasher } from './password-hasher.ts';
-import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from './passwords.ts';
+import { LOGIN_BODY, SIGNUP_BODY } from './api-spec.ts';
+import { validatedBody } from '../api-spec/validated-body.ts';
 import { FixedWindowLimiter } from './rate-limit.ts';
 import { addressKey } from '../request-trust/client-address.ts';
-import { ApiError, readJsonObject } from '../http-errors.ts';
+import { ApiError } from '../http-errors.ts';
 
-export const MAX_EMAIL_LENGTH = 254;
+export { MAX_EMAIL_LENGTH, MAX_USER_NAME_LENGTH } from './api-spec.ts';
 /** What a turned-away sign-up is told: about the time the waiting queue takes to drain. */
 const BUSY_RETRY_AFTER_S = 5;
-export const MAX_USER_NAME_LENGTH = 100;
 /** A proof token is about 100 characters; anything much longer is not one. */
 const MAX_PROOF_TOKEN_LENGTH = 200;
 const EMAIL_RE = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
@@ -42,16 +42,6 @@ export interface AuthRouteDeps {
 
 const publicUser = (u: User) => ({ id: u.id, email: u.email, name: u.name, isAdmin: u.isAdmin, color: colorFor(u.id) });
 
-function field(body: Record<string, unknown>, name: string, max: number, min = 1): string {
-  const value = body[name];
-  if (typeof value !== 'string' || value.trim().length < min || value.length > max) {
-    throw new ApiError(422, 'validation_failed', `${name} is missing or invalid`, [
-      { path: `/${name}`, message: `${name} must be ${min}–${max} characters`, keyword: 'length' },
-    ]);
-  }
-  return value;
-}
-
 export function authRoutes(deps: AuthRouteDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   const signups = new FixedWindowLimiter(deps.signupLimit.perAddress, deps.signupLimit.windowMs);
@@ -65,17 +55,21 @@ export function authRoutes(deps: AuthRouteDeps): Hono<AppEnv> {
     return c.json({ user: publicUser(user), token }, status);
   };
 
+  // Bodies are checked with the schemas the API description declares (auth/api-spec.ts).
+  const readSignup = validatedBody<{ email: string; name: string; password: string }>(SIGNUP_BODY);
+  const readLogin = validatedBody<{ email: string; password: string }>(LOGIN_BODY);
+
   // Sessions are made and ended by people, not scripts: a request carrying a personal access
   // token never signs up, signs in or out (security.md, "Personal access tokens").
   app.post('/signup', async (c) => {
     refuseToken(c.get('actor'));
-    const body = await readJsonObject(c);
-    const email = normalizeEmail(field(body, 'email', MAX_EMAIL_LENGTH, 3));
+    const body = await readSignup(c);
+    const email = normalizeEmail(body.email);
     if (!EMAIL_RE.test(email)) {
       throw new ApiError(422, 'validation_failed', 'email is not an address', [{ path: '/email', message: 'expected name@domain', keyword: 'format' }]);
     }
-    const name = field(body, 'name', MAX_USER_NAME_LENGTH).trim();
-    const password = field(body, 'password', PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH);
+    const name = body.name.trim();
+    const password = body.password;
     // Counted before the hash: the hash is the cost a flood of sign-ups would make us pay.
     const address = addressKey(c.get('clientAddress'));
     const decision = signups.check(address);
@@ -93,9 +87,9 @@ export function authRoutes(deps: AuthRouteDeps): Hono<AppEnv> {
 
   app.post('/login', async (c) => {
     refuseToken(c.get('actor'));
-    const body = await readJsonObject(c);
-    const email = normalizeEmail(field(body, 'email', MAX_EMAIL_LENGTH, 3));
-    const password = field(body, 'password', PASSWORD_MAX_LENGTH);
+    const body = await readLogin(c);
+    const email = normalizeEmail(body.email);
+    const password = body.password;
     const address = addressKey(c.get('clientAddress'));
     const decision = deps.throttle.check(email, address);
     if (!decision.allowed) refuse(c, decision.retryAfterS, 'failed sign-ins');
