@@ -1,5 +1,11 @@
 /** Route descriptions of history, versions and diffs (docs/architecture.md, "REST API description"). */
+import { MAX_VERSION_LABEL_LENGTH } from './versions.ts';
 import { anyObject, arrayOf, CONFIG_SCHEMA_REF, json, nullable, obj, str, uuid, type ApiSpec } from '../api-spec/operation.ts';
+
+/** `POST /api/configs/:id/versions`: what the route checks with (history/routes.ts). */
+export const NEW_VERSION_BODY = obj({ label: str({ minLength: 1, maxLength: MAX_VERSION_LABEL_LENGTH, pattern: '\\S' }) }, ['label']);
+/** `POST …/versions/:versionId/restore`: the whole version, or one path of it. */
+export const RESTORE_BODY = obj({ path: nullable(str()) });
 
 const digits = str({ pattern: '^[0-9]+$' });
 const version = obj({ id: uuid }, ['id']);
@@ -21,7 +27,7 @@ export const historyApi: ApiSpec = {
       query: { limit: { schema: digits }, before: { schema: str() }, kind: { schema: str() } },
       responses: { 200: json(arrayOf(obj({ id: uuid, kind: str(), label: nullable(str()) }, ['id', 'kind']))) },
     },
-    'POST /api/configs/:id/versions': { summary: 'Save the committed state as a named version', access: { action: 'edit' }, body: obj({ label: str() }), bodyOptional: true, responses: { 201: json(version, 'Saved') } },
+    'POST /api/configs/:id/versions': { summary: 'Save the committed state as a named version', access: { action: 'edit' }, body: NEW_VERSION_BODY, responses: { 201: json(version, 'Saved') } },
     'GET /api/configs/:id/versions/:versionId': {
       summary: 'A version (with `state=1`, its Yjs state as base64)',
       access: { action: 'read' },
@@ -31,7 +37,7 @@ export const historyApi: ApiSpec = {
     'POST /api/configs/:id/versions/:versionId/restore': {
       summary: 'Restore a version, whole or one path (`#notes`, `#files/<path>`, a JSON Pointer)',
       access: { action: 'edit' },
-      body: obj({ path: str() }),
+      body: RESTORE_BODY,
       bodyOptional: true,
       responses: { 200: json(anyObject) },
     },

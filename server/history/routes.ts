@@ -25,7 +25,9 @@ import { diffRootTexts, rootTextsOfState } from '../../shared/notes-text.ts';
 import { diffTrees, filePathOf } from '../../shared/files/file-diff.ts';
 import { readTreeOfState, type TreeEntry } from '../../shared/files/file-tree.ts';
 import { readDurable } from '../config-doc.ts';
-import { ApiError, badRequest, notFound, readJsonObject, unprocessable } from '../http-errors.ts';
+import { ApiError, badRequest, notFound } from '../http-errors.ts';
+import { validatedBody } from '../api-spec/validated-body.ts';
+import { NEW_VERSION_BODY, RESTORE_BODY } from './api-spec.ts';
 import type { Db } from '../db/connect.ts';
 import type { DocStorage } from '../storage/types.ts';
 import type { DocumentRooms } from '../sync/room.ts';
@@ -39,7 +41,6 @@ import {
   insertVersion,
   listVersions,
   MAX_MANUAL_VERSIONS_PER_CONFIG,
-  MAX_VERSION_LABEL_LENGTH,
   VERSIONS_PAGE_DEFAULT,
   VERSIONS_PAGE_MAX,
   type VersionKind,
@@ -124,11 +125,14 @@ export function historyRoutes(deps: HistoryRouteDeps): Hono<AppEnv> {
     return c.json(await listVersions(db, id, { limit, before, kind: kind as VersionKind | undefined }));
   });
 
+  // Bodies are checked with the schemas the API description declares (history/api-spec.ts).
+  const readNewVersion = validatedBody<{ label: string }>(NEW_VERSION_BODY);
+  const readRestore = validatedBody<{ path?: string | null }>(RESTORE_BODY);
+
   app.post('/:id/versions', async (c) => {
     const id = c.req.param('id');
     const access = await allow(c, id, 'edit');
-    const body = await readJsonObject(c);
-    const label = readText(body, 'label', { max: MAX_VERSION_LABEL_LENGTH, required: true })!;
+    const label = (await readNewVersion(c)).label.trim();
     if ((await countManualVersions(db, id)) >= MAX_MANUAL_VERSIONS_PER_CONFIG) {
       throw new ApiError(409, 'limit_reached', `a configuration keeps at most ${MAX_MANUAL_VERSIONS_PER_CONFIG} named versions`);
     }
@@ -151,11 +155,8 @@ export function historyRoutes(deps: HistoryRouteDeps): Hono<AppEnv> {
   app.post('/:id/versions/:versionId/restore', async (c) => {
     const id = c.req.param('id');
     const access = await allow(c, id, 'edit');
-    const body = await readJsonObject(c);
-    if (body.path !== undefined && body.path !== null && typeof body.path !== 'string') {
-      throw unprocessable('path must be a JSON Pointer', [{ path: '/path', message: 'expected a string', keyword: 'type' }]);
-    }
-    const path = readPath((body.path as string | null | undefined) ?? undefined);
+    const body = await readRestore(c);
+    const path = readPath(body.path ?? undefined);
     const version = await getVersion(db, id, c.req.param('versionId'));
     if (!version) throw notFound('version');
     const room = await deps.manager.get(id);
