@@ -1,5 +1,20 @@
 /** Route descriptions of webhooks (docs/architecture.md, "REST API description"). */
-import { anyObject, arrayOf, bool, empty, json, obj, str, uuid, type ApiSpec } from '../api-spec/operation.ts';
+import { anyObject, arrayOf, bool, empty, json, obj, oneOfStrings, str, uuid, type ApiSpec } from '../api-spec/operation.ts';
+import { WEBHOOK_EVENT_TYPES } from './events.ts';
+
+/** A URL is longer than this only by mistake (or to fill our database). */
+const MAX_WEBHOOK_URL_LENGTH = 2048;
+const webhookFields = {
+  // Which addresses are allowed (https, no private networks unless WEBHOOK_ALLOWED_NETWORKS) is
+  // checked by the route after the schema (webhooks/url-check.ts).
+  url: str({ minLength: 1, maxLength: MAX_WEBHOOK_URL_LENGTH }),
+  events: arrayOf(oneOfStrings(WEBHOOK_EVENT_TYPES), { minItems: 1 }),
+  active: bool,
+};
+/** `POST /api/configs/:id/webhooks`: what the route checks with (webhooks/routes.ts). */
+export const NEW_WEBHOOK_BODY = obj(webhookFields, ['url', 'events']);
+/** `PATCH …/webhooks/:webhookId`: any of the same fields. */
+export const WEBHOOK_PATCH_BODY = obj(webhookFields);
 
 const webhook = obj({ id: uuid, url: str(), events: arrayOf(str()), active: bool }, ['id', 'url', 'events']);
 
@@ -11,13 +26,13 @@ export const webhooksApi: ApiSpec = {
     'POST /api/configs/:id/webhooks': {
       summary: 'Add a webhook (its signing secret is in this answer only)',
       access: { action: 'manageWebhooks' },
-      body: obj({ url: str(), events: arrayOf(str()), active: bool }, ['url', 'events']),
+      body: NEW_WEBHOOK_BODY,
       responses: { 201: json(obj({ webhook, secret: str() }, ['webhook', 'secret']), 'Added') },
     },
     'PATCH /api/configs/:id/webhooks/:webhookId': {
       summary: 'Change a webhook\'s URL, events or whether it is active',
       access: { action: 'manageWebhooks' },
-      body: obj({ url: str(), events: arrayOf(str()), active: bool }),
+      body: WEBHOOK_PATCH_BODY,
       responses: { 200: json(obj({ webhook }, ['webhook'])) },
     },
     'POST /api/configs/:id/webhooks/:webhookId/rotate-secret': { summary: 'A new signing secret', access: { action: 'manageWebhooks' }, responses: { 200: json(obj({ webhook, secret: str() }, ['webhook', 'secret'])) } },

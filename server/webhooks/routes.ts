@@ -17,9 +17,11 @@ import type { Sealer } from '../../shared/node/secrets/sealed.ts';
 import { requireAction } from '../access/authorize.ts';
 import type { AccessStore } from '../auth/access-store.ts';
 import type { AppEnv } from '../auth/actor.ts';
-import { ApiError, notFound, readJsonObject } from '../http-errors.ts';
+import { ApiError, notFound } from '../http-errors.ts';
+import { validatedBody } from '../api-spec/validated-body.ts';
+import { NEW_WEBHOOK_BODY, WEBHOOK_PATCH_BODY } from './api-spec.ts';
 import { secretContext, type WebhookDispatcher } from './dispatcher.ts';
-import { isWebhookEventType, pingEvent, WEBHOOK_EVENT_TYPES } from './events.ts';
+import { pingEvent, WEBHOOK_EVENT_TYPES } from './events.ts';
 import { checkWebhookUrl } from './url-guard.ts';
 import { webhookView, type WebhookStore } from './store.ts';
 
@@ -45,25 +47,10 @@ function newSecret(): string {
   return `whsec_${randomBytes(32).toString('base64url')}`;
 }
 
-function readUrl(body: Record<string, unknown>, allowed: BlockList): string {
-  const check = checkWebhookUrl(body.url, allowed);
+function readUrl(url: string, allowed: BlockList): string {
+  const check = checkWebhookUrl(url, allowed);
   if (!check.ok) throw invalid('/url', check.reason, 'format');
   return check.url.toString();
-}
-
-function readEvents(body: Record<string, unknown>): string[] {
-  const list = body.events;
-  if (!Array.isArray(list) || list.length === 0) throw invalid('/events', `events must be a non-empty list of: ${WEBHOOK_EVENT_TYPES.join(', ')}`, 'minItems');
-  list.forEach((e, i) => {
-    if (!isWebhookEventType(e)) throw invalid(`/events/${i}`, `unknown event type; one of: ${WEBHOOK_EVENT_TYPES.join(', ')}`, 'enum');
-  });
-  return [...new Set(list as string[])];
-}
-
-function readActive(body: Record<string, unknown>): boolean | undefined {
-  if (body.active === undefined) return undefined;
-  if (typeof body.active !== 'boolean') throw invalid('/active', 'active must be true or false', 'type');
-  return body.active;
 }
 
 export function webhookRoutes(deps: WebhookRouteDeps): Hono<AppEnv> {
@@ -76,6 +63,11 @@ export function webhookRoutes(deps: WebhookRouteDeps): Hono<AppEnv> {
     return row;
   };
 
+  // Bodies are checked with the schemas the API description declares (webhooks/api-spec.ts).
+  type WebhookFields = { url: string; events: string[]; active?: boolean };
+  const readNewWebhook = validatedBody<WebhookFields>(NEW_WEBHOOK_BODY);
+  const readPatch = validatedBody<Partial<WebhookFields>>(WEBHOOK_PATCH_BODY);
+
   app.get('/:id/webhooks', async (c) => {
     const id = c.req.param('id');
     await owner(c, id);
@@ -85,10 +77,10 @@ export function webhookRoutes(deps: WebhookRouteDeps): Hono<AppEnv> {
   app.post('/:id/webhooks', async (c) => {
     const id = c.req.param('id');
     const access = await owner(c, id);
-    const body = await readJsonObject(c);
-    const url = readUrl(body, deps.allowed);
-    const events = readEvents(body);
-    const active = readActive(body) ?? true;
+    const body = await readNewWebhook(c);
+    const url = readUrl(body.url, deps.allowed);
+    const events = [...new Set(body.events)];
+    const active = body.active ?? true;
     if ((await store.count(id)) >= MAX_WEBHOOKS_PER_CONFIG) throw new ApiError(409, 'limit_reached', `a configuration has at most ${MAX_WEBHOOKS_PER_CONFIG} webhooks`);
     const webhookId = randomUUID();
     const secret = newSecret();
@@ -101,12 +93,11 @@ export function webhookRoutes(deps: WebhookRouteDeps): Hono<AppEnv> {
     const id = c.req.param('id');
     await owner(c, id);
     const existing = await webhookOf(id, c.req.param('webhookId'));
-    const body = await readJsonObject(c);
+    const body = await readPatch(c);
     const patch: { url?: string; events?: string[]; active?: boolean } = {};
-    if (body.url !== undefined) patch.url = readUrl(body, deps.allowed);
-    if (body.events !== undefined) patch.events = readEvents(body);
-    const active = readActive(body);
-    if (active !== undefined) patch.active = active;
+    if (body.url !== undefined) patch.url = readUrl(body.url, deps.allowed);
+    if (body.events !== undefined) patch.events = [...new Set(body.events)];
+    if (body.active !== undefined) patch.active = body.active;
     const row = await store.update(id, existing.id, patch);
     if (!row) throw notFound('webhook');
     return c.json({ webhook: webhookView(row) });
