@@ -1,6 +1,11 @@
 /** Route descriptions of the userpatches tree (docs/architecture.md, "REST API description"). */
 import { bool, json, media, obj, str, type ApiSpec } from '../api-spec/operation.ts';
 
+/** `POST /api/configs/:id/files/upload`: what the route checks with (files/routes.ts). The path's
+ * rules (shared/files/file-path.ts), "exactly one of text and contentBase64" and the size limit
+ * are checked after. */
+export const UPLOAD_BODY = obj({ path: str({ minLength: 1 }), text: str(), contentBase64: str(), executable: bool }, ['path']);
+
 export const filesApi: ApiSpec = {
   tag: 'files',
   description: 'The configuration\'s userpatches files (architecture.md, "Document layout").',
@@ -8,7 +13,7 @@ export const filesApi: ApiSpec = {
     'POST /api/configs/:id/files/upload': {
       summary: 'Write one file (text, or bytes as base64)',
       access: { action: 'edit' },
-      body: obj({ path: str(), text: str(), contentBase64: str(), executable: bool }, ['path']),
+      body: UPLOAD_BODY,
       responses: { 201: json(obj({ path: str(), kind: str() }, ['path', 'kind']), 'Written') },
     },
     'GET /api/configs/:id/files/raw': {

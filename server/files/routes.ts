@@ -18,7 +18,9 @@ import { requireAction } from '../access/authorize.ts';
 import type { AccessStore } from '../auth/access-store.ts';
 import type { AppEnv } from '../auth/actor.ts';
 import { readDurable } from '../config-doc.ts';
-import { ApiError, badRequest, notFound, readJsonObject, unprocessable } from '../http-errors.ts';
+import { ApiError, badRequest, notFound, unprocessable } from '../http-errors.ts';
+import { validatedBody } from '../api-spec/validated-body.ts';
+import { UPLOAD_BODY } from './api-spec.ts';
 import { actingOrigin } from '../history/people.ts';
 import type { DocStorage } from '../storage/types.ts';
 import type { DocumentRooms } from '../sync/room.ts';
@@ -61,14 +63,13 @@ export function fileRoutes(deps: FileRouteDeps): Hono<AppEnv> {
     return readTreeOfState((await readDurable(configId, deps)).yjsState);
   };
 
+  // The body is checked with the schema the API description declares (files/api-spec.ts).
+  const readUpload = validatedBody<{ path: string; text?: string; contentBase64?: string; executable?: boolean }>(UPLOAD_BODY);
   app.post('/:id/files/upload', async (c) => {
     const id = c.req.param('id');
     const access = await requireAction(deps, c.get('actor'), id, 'edit');
-    const body = await readJsonObject(c);
+    const body = await readUpload(c);
     const path = requirePath(body.path, '/path');
-    if (body.executable !== undefined && typeof body.executable !== 'boolean') {
-      throw unprocessable('executable must be true or false', [{ path: '/executable', message: 'expected a boolean', keyword: 'type' }]);
-    }
     const mode = body.executable ? EXECUTABLE_MODE : REGULAR_MODE;
     const hasText = typeof body.text === 'string';
     const hasBytes = typeof body.contentBase64 === 'string';
@@ -80,7 +81,7 @@ export function fileRoutes(deps: FileRouteDeps): Hono<AppEnv> {
     if (clash) throw unprocessable(clash, [{ path: '/path', message: clash, keyword: 'tree' }]);
     let entry: TreeEntry;
     if (hasBytes) {
-      const raw = body.contentBase64 as string;
+      const raw = body.contentBase64!;
       // Checked on the encoded length first: decoding a huge string only to refuse it wastes memory.
       if (Math.floor((raw.length * 3) / 4) - 2 > deps.maxFileBytes) throw tooLarge(deps.maxFileBytes);
       const bytes = decodeBase64(raw);
@@ -88,7 +89,7 @@ export function fileRoutes(deps: FileRouteDeps): Hono<AppEnv> {
       const ref = await deps.blobs.put(id, bytes);
       entry = { path, kind: 'blob', sha256: ref.sha256, size: ref.size, mode };
     } else {
-      entry = { path, kind: 'text', text: body.text as string, mode };
+      entry = { path, kind: 'text', text: body.text!, mode };
     }
     const room = await deps.manager.get(id);
     await room.applyAs(actingOrigin(access, 'rest'), [{ kind: 'files', put: [entry] }]);
