@@ -1,10 +1,14 @@
 /** Route descriptions of configurations and their data (docs/architecture.md, "REST API description").
  * The configuration's own shape is the JSON Schema at `/api/schema` (shared/schema/), referenced
  * here and validated with its generated validator (server/configs/config-rules.ts). */
-import { anyObject, arrayOf, CONFIG_SCHEMA_REF, empty, json, obj, oneOfStrings, str, uuid, type ApiSpec } from '../api-spec/operation.ts';
+import { arrayOf, CONFIG_SCHEMA_REF, empty, json, obj, oneOfStrings, str, uuid, type ApiSpec } from '../api-spec/operation.ts';
 
 const summary = obj({ id: uuid, name: str() }, ['id', 'name']);
 const withData = obj({ id: uuid, name: str(), data: CONFIG_SCHEMA_REF }, ['id', 'data']);
+
+/** `PATCH /api/configs/:id/data`: top-level keys to set (`null` removes one); at least one. What
+ * each value may be is the configuration schema's to say, on the merged result. */
+export const DATA_PATCH_BODY = { type: 'object', minProperties: 1 };
 
 export const configsApi: ApiSpec = {
   tag: 'configs',
@@ -38,7 +42,7 @@ export const configsApi: ApiSpec = {
     'PATCH /api/configs/:id/data': {
       summary: 'Change some top-level keys (JSON Merge Patch of the top level; `null` removes a key)',
       access: { action: 'edit' },
-      body: anyObject,
+      body: DATA_PATCH_BODY,
       responses: { 200: json(withData) },
     },
     'GET /api/configs/:id/export': {

@@ -13,6 +13,8 @@ import { defaultConfig } from '../../shared/doc-binding.ts';
 import { checkShape, configSchema, type ValidationIssue } from '../../shared/validation/index.ts';
 import { readDurable, initialState } from '../config-doc.ts';
 import { ApiError, badRequest, isJsonContentType, notFound, readJsonObject, unprocessable } from '../http-errors.ts';
+import { validatedBody } from '../api-spec/validated-body.ts';
+import { DATA_PATCH_BODY } from './api-spec.ts';
 import type { DocStorage } from '../storage/types.ts';
 import { actingOrigin } from '../history/people.ts';
 import type { DocumentRooms } from '../sync/room.ts';
@@ -64,12 +66,12 @@ export function configDataRoutes(deps: ConfigDataDeps): Hono<AppEnv> {
   // Some keys, not the whole configuration (JSON Merge Patch, RFC 7396, on the top level): each
   // key given replaces that key, `null` removes it, keys not named stay as they are now, even if
   // someone changed them since the caller last read. What `boardroom set KEY=value` sends.
+  const readPatch = validatedBody(DATA_PATCH_BODY);
   app.patch('/:id/data', async (c) => {
     const access = await requireAction(deps, c.get('actor'), c.req.param('id'), 'edit');
     const record = await storage.getConfig(c.req.param('id'));
     if (!record) throw notFound();
-    const patch = await readJsonObject(c);
-    if (Object.keys(patch).length === 0) throw unprocessable('the patch names no key', [{ path: '', message: 'expected at least one key', keyword: 'minProperties' }]);
+    const patch = await readPatch(c);
     const room = await manager.get(record.id);
     // Applied to the state the room holds when it writes, so concurrent edits to other keys stay.
     await room.applyAs(actingOrigin(access, 'rest'), [{ kind: 'config', data: (current) => requireWellShaped(mergePatch(current, patch)) }]);
