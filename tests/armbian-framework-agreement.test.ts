@@ -14,6 +14,7 @@ import { checkedPlan, filesForCheck } from '../builder/framework-check/checked-p
 import { loadArmbianFacts } from '../builder/plan/armbian-facts.ts';
 import { expectedImageFileId } from '../builder/plan/image-file-id.ts';
 import { renderPlan } from '../builder/plan/render-plan.ts';
+import { FIRSTRUN_EXTENSION } from '../builder/plan/firstrun.ts';
 import { validateConfig } from '../shared/validation/index.ts';
 import { acceptedCases, refusedCases, sampleBoards, SAMPLE_BOARDS, trimmedCopyLimit } from './framework/agreement-cases.ts';
 import { percentile, snapshotOf, startFrameworkRig, type FrameworkRig } from './framework/framework-rig.ts';
@@ -61,11 +62,11 @@ describe('the sample', () => {
 });
 
 describe.concurrent('what the project calls valid, the framework accepts with the expected IMAGE_FILE_ID', () => {
-  it.each(accepted)('$name', async ({ config, configName }) => {
+  it.each(accepted)('$name', async ({ config, configName, firstbootSecrets }) => {
     const validation = validateConfig(config);
     expect(validation.errors, JSON.stringify(validation.errors)).toEqual([]);
     const before = Date.now();
-    const plan = await checkedPlan({ snapshot: snapshotOf(config, configName), facts, builderVersion: '1.0.0', judge: rig.judge });
+    const plan = await checkedPlan({ snapshot: snapshotOf(config, configName, firstbootSecrets), facts, builderVersion: '1.0.0', judge: rig.judge });
     durations.push(Date.now() - before);
     const m = plan.manifest;
     expect(m.framework.check).toBe('accepted');
@@ -76,6 +77,12 @@ describe.concurrent('what the project calls valid, the framework accepts with th
     expect(m.warnings.join('\n')).not.toMatch(/facts expected IMAGE_FILE_ID/);
     expect(m.framework.commit).toBe(facts.framework.commit);
     if (configName === 'Build') expect(plan.confName).toBe('build-config');
+    if (firstbootSecrets) {
+      // Accepted with the extension enabled: the framework found it in userpatches/extensions/ and sourced it.
+      expect(get('ENABLE_EXTENSIONS')?.split(',')).toContain(FIRSTRUN_EXTENSION);
+      expect(plan.files.map((f) => f.installTo)).toContain(`userpatches/extensions/${FIRSTRUN_EXTENSION}.sh`);
+      expect(m.firstbootSecrets).toEqual(['rootPassword', 'userPassword', 'wifiPassphrase']);
+    }
     if (Array.isArray(config.extraPackages)) {
       // Through the framework's own package aggregation, not apt-get in customize-image.sh.
       expect(m.framework.resolved!.EXTRA_PACKAGES_IMAGE).toEqual(expect.arrayContaining(config.extraPackages as string[]));

@@ -5,11 +5,14 @@
  * configurations the framework refuses, each with the project rule that must say so.
  */
 import type { ArmbianFacts, BoardRecord } from '../../builder/plan/armbian-facts.ts';
+import type { FirstbootSecretStamp } from '../../shared/firstboot-secrets.ts';
 
 export interface AgreementCase {
   name: string;
   config: Record<string, unknown>;
   configName?: string;
+  /** First-boot secrets set on the configuration (value ids; the values are the builder's). */
+  firstbootSecrets?: FirstbootSecretStamp;
 }
 
 export interface RefusedCase extends AgreementCase {
@@ -113,6 +116,26 @@ export function acceptedCases(facts: ArmbianFacts): AgreementCase[] {
     { name: 'desktop without a tier, legacy app groups set', config: { BOARD: 'rock-5b', BRANCH: 'current', RELEASE: 'noble', BUILD_DESKTOP: 'yes', DESKTOP_ENVIRONMENT: 'xfce', DESKTOP_APPGROUPS_SELECTED: 'browsers' } },
     { name: 'extra packages through the generated extension', config: { BOARD: 'rock-5b', BRANCH: 'current', RELEASE: 'trixie', extraPackages: ['htop', 'vim'] } },
     { name: 'a configuration named like a framework command', config: { BOARD: 'rock-5b', BRANCH: 'current', RELEASE: 'trixie' }, configName: 'Build' },
+    {
+      // Boardroom's first-login extension (builder/plan/firstrun.ts) in userpatches/extensions/,
+      // enabled, with every setting and secret it writes: the framework finds and sources it.
+      name: 'first-login settings, a static address and secrets through the boardroom-firstrun extension',
+      config: {
+        BOARD: 'rock-5b',
+        BRANCH: 'current',
+        RELEASE: 'trixie',
+        firstbootUserName: 'ada',
+        firstbootLocale: 'de_DE.UTF-8',
+        firstbootTimezone: 'Europe/Berlin',
+        firstbootWifiSsid: 'Lab network',
+        firstbootWifiCountry: 'DE',
+        firstbootStaticIp: '192.168.7.20',
+        firstbootStaticMask: '255.255.255.0',
+        firstbootStaticGateway: '192.168.7.1',
+        firstbootStaticDns: '192.168.7.1',
+      },
+      firstbootSecrets: { rootPassword: 'value-1', userPassword: 'value-2', wifiPassphrase: 'value-3' },
+    },
   );
   return cases;
 }

@@ -13,6 +13,7 @@ import type { FrameworkJudge } from '../../builder/framework-check/checked-plan.
 import { createFrameworkChecker } from '../../builder/framework-check/framework-checker.ts';
 import { frameworkIdentity } from '../../builder/framework-check/framework-commit.ts';
 import type { BuildSnapshot } from '../../shared/node/builds/read.ts';
+import type { FirstbootSecretStamp } from '../../shared/firstboot-secrets.ts';
 
 /** tests/framework/ → repository root → the folder beside it. */
 export const FRAMEWORK_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'shared', 'armbian-build');
@@ -37,8 +38,9 @@ export async function startFrameworkRig(concurrency: number): Promise<FrameworkR
   };
 }
 
-export function snapshotOf(configJson: Record<string, unknown>, configName = 'Framework check'): BuildSnapshot {
+export function snapshotOf(configJson: Record<string, unknown>, configName = 'Framework check', firstbootSecrets?: FirstbootSecretStamp): BuildSnapshot {
   return {
+    ...(firstbootSecrets ? { firstbootSecrets } : {}),
     buildId: '00000000-0000-0000-0000-000000000000',
     configId: '00000000-0000-0000-0000-000000000001',
     configName,
