@@ -57,8 +57,12 @@ describe('personal access tokens', () => {
     expect(read.token.startsWith(read.prefix)).toBe(true);
     const asRead = authed(server.url, read.token);
 
-    // Read within the restriction; the list holds only what the token may reach.
-    expect((await asRead(`/api/configs/${a}`)).status).toBe(200);
+    // Read within the restriction; the list holds only what the token may reach. The answer says
+    // what the token may do (its owner's role capped by the scope), not the owner's whole role.
+    const seen = await asRead(`/api/configs/${a}`);
+    expect(seen.status).toBe(200);
+    expect(await seen.json()).toMatchObject({ role: 'owner', actions: ['read'] });
+    expect(((await (await server.api(`/api/configs/${a}`)).json()) as { actions: string[] }).actions).toEqual(expect.arrayContaining(['edit', 'manageAccess', 'delete']));
     expect(((await (await asRead('/api/configs')).json()) as Array<{ id: string }>).map((c) => c.id)).toEqual([a]);
     // Outside the restriction: like a configuration that does not exist.
     expect(await errorOf(await asRead(`/api/configs/${b}`))).toMatchObject({ status: 404, code: 'not_found' });

@@ -1,6 +1,7 @@
 /** Route descriptions of configurations and their data (docs/architecture.md, "REST API description").
  * The configuration's own shape is the JSON Schema at `/api/schema` (shared/schema/), referenced
  * here and validated with its generated validator (server/configs/config-rules.ts). */
+import { ACTIONS, ROLES } from '../../shared/roles.ts';
 import { arrayOf, CONFIG_SCHEMA_REF, empty, json, obj, oneOfStrings, str, uuid, type ApiSpec } from '../api-spec/operation.ts';
 
 const summary = obj({ id: uuid, name: str() }, ['id', 'name']);
@@ -29,7 +30,12 @@ export const configsApi: ApiSpec = {
       body: obj({ name: str(), data: CONFIG_SCHEMA_REF, conf: str({ description: 'docs/conf-format.md' }) }),
       responses: { 201: json(summary, 'Made') },
     },
-    'GET /api/configs/:id': { summary: 'A configuration with its committed data', access: { action: 'read' }, responses: { 200: json(withData) } },
+    'GET /api/configs/:id': {
+      summary: 'A configuration with its committed data',
+      description: '`role` is the caller\'s role (a token\'s owner\'s); `actions` is what this caller may do here, a token\'s scopes applied.',
+      access: { action: 'read' },
+      responses: { 200: json({ allOf: [withData, obj({ role: oneOfStrings(ROLES), actions: arrayOf(oneOfStrings(ACTIONS)) }, ['role', 'actions'])] }) },
+    },
     'PATCH /api/configs/:id': { summary: 'Rename a configuration', access: { action: 'edit' }, body: obj({ name: str() }, ['name']), responses: { 200: json(summary) } },
     'DELETE /api/configs/:id': { summary: 'Move a configuration to the trash', access: { action: 'delete' }, responses: { 204: empty('In the trash') } },
     'PUT /api/configs/:id/data': {

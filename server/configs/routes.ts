@@ -1,6 +1,7 @@
 /**
  * `/api/configs`: create, list, get, rename, delete.
  */
+import { allows, ALL_ACTIONS } from '../access/policy.ts';
 import { Hono } from 'hono';
 import type { AccessStore } from '../auth/access-store.ts';
 import { requireAction } from '../access/authorize.ts';
@@ -53,7 +54,7 @@ export function configRoutes(deps: ConfigRoutesDeps): Hono<AppEnv> {
   });
 
   app.get('/:id', async (c) => {
-    const { role } = await requireAction(deps, c.get('actor'), c.req.param('id'), 'read');
+    const { role, grant } = await requireAction(deps, c.get('actor'), c.req.param('id'), 'read');
     const record = await storage.getConfig(c.req.param('id'));
     if (!record) throw notFound();
     const { configJson: data } = await readDurable(record.id, { storage, manager });
@@ -63,6 +64,9 @@ export function configRoutes(deps: ConfigRoutesDeps): Hono<AppEnv> {
       data,
       ...rules.describe(record.id, data),
       role,
+      // What this caller may do here: for a personal access token, its owner's role capped by the
+      // token's scopes (the role alone would overstate it).
+      actions: ALL_ACTIONS.filter((action) => allows(grant, action)),
       updatedAt: record.updatedAt,
     });
   });
