@@ -204,6 +204,19 @@ describe('GitHub sign-in', () => {
     expect(await kept('/c/123')).toBe('/c/123');
   });
 
+  it('never starts or finishes a sign-in for a personal access token', async () => {
+    const made = await authed(server.url, server.token)('/api/tokens', {
+      method: 'POST',
+      body: JSON.stringify({ name: 'ci', scopes: ['read'], expiresAt: new Date(Date.now() + 86_400_000).toISOString() }),
+    });
+    const { token } = (await made.json()) as { token: string };
+    for (const route of ['/api/auth/github?next=/', '/api/auth/github/callback?state=x&code=y']) {
+      const res = await fetch(`${server.url}${route}`, { redirect: 'manual', headers: { authorization: `Bearer ${token}` } });
+      expect({ route, status: res.status }).toEqual({ route, status: 403 });
+      expect(((await res.json()) as { error: { code: string } }).error.code).toBe('token_not_allowed');
+    }
+  });
+
   it('says it is disabled when not configured', async () => {
     const plain = await startTestServer();
     try {

@@ -13,7 +13,7 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { Hono, type Context } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import type { Accounts, User } from './accounts.ts';
-import { requireSession, type AppEnv } from './actor.ts';
+import { refuseToken, requireSession, type AppEnv } from './actor.ts';
 import { issueSessionCookie } from './session-cookie.ts';
 import { ApiError, readJsonObject } from '../http-errors.ts';
 import { safeNext } from '../../shared/safe-next.ts';
@@ -90,7 +90,13 @@ export function githubAuthRoutes(deps: {
     return url.toString();
   };
 
-  app.get('/', (c) => c.redirect(begin(c, c.req.query('next') ?? '/', null), 302));
+  // Signing in is for people: a request with a personal access token never starts or finishes it
+  // (after the "not configured" answer, which is the same for everyone).
+  app.get('/', (c) => {
+    settings();
+    refuseToken(c.get('actor'));
+    return c.redirect(begin(c, c.req.query('next') ?? '/', null), 302);
+  });
 
   /** Link GitHub to the signed-in account: a POST (a link or image elsewhere cannot start it),
    * answered with the URL to send the browser to. */
@@ -116,6 +122,7 @@ export function githubAuthRoutes(deps: {
 
   const callback = async (c: Context<AppEnv>) => {
     const s = settings();
+    refuseToken(c.get('actor'));
     const expected = getCookie(c, STATE_COOKIE) ?? '';
     const state = c.req.query('state') ?? '';
     const next = safeNext(getCookie(c, NEXT_COOKIE));
