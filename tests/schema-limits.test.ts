@@ -27,7 +27,7 @@ describe('limits the server enforces', () => {
 
   it('keeps long free text collaborative (multiline → Y.Text)', () => {
     const multiline = properties.filter(([, p]) => p.format === 'multiline').map(([name]) => name);
-    expect(multiline).toEqual(['customizeScript', 'extraLines', 'description']);
+    expect(multiline).toEqual(['firstbootSshKeys', 'customizeScript', 'extraLines', 'description']);
   });
 });
 

@@ -33,6 +33,7 @@ export const UNIT_TESTS = [
   'tests/doc-addressing.test.ts',
   'tests/doc-binding.test.ts',
   'tests/firstboot-network.test.ts',
+  'tests/firstboot-ssh-host.test.ts',
   'tests/doc-layout.test.ts',
   'tests/ext-messages.test.ts',
   'tests/firstboot-redaction.test.ts',

@@ -19,6 +19,7 @@ import { chmod, mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { FIRSTBOOT_SECRETS, type FirstbootSecretName } from '../../shared/firstboot-secrets.ts';
 import { shellWord } from './shell.ts';
+import { sshKeyLines } from '../../shared/ssh-keys.ts';
 
 export const FIRSTRUN_EXTENSION = 'boardroom-firstrun';
 /** Relative to userpatches/: under `extensions/boardroom-*`, which a configuration's own files may
@@ -27,6 +28,14 @@ export const FIRSTRUN_SECRETS_FILE = `extensions/${FIRSTRUN_EXTENSION}-secrets.c
 
 /** Ends the here-document of the settings; no settings line can equal it (each is `NAME='…'`). */
 const HEREDOC = 'BOARDROOM_FIRSTRUN';
+/** Ends the here-document of the SSH keys; no key line can equal it (each starts with its type). */
+const KEYS_HEREDOC = 'BOARDROOM_SSH_KEYS';
+
+/** The configuration's SSH public key lines (validated: shared/ssh-keys.ts), or none. */
+export function firstrunSshKeys(config: Record<string, unknown>): string[] {
+  const text = config.firstbootSshKeys;
+  return typeof text === 'string' ? sshKeyLines(text).map(({ key }) => key) : [];
+}
 
 /** The configuration's own (not secret) first-login settings: `PRESET_*` name → value. */
 export function firstrunPresets(config: Record<string, unknown>): Array<[string, string]> {
@@ -66,7 +75,7 @@ export function firstrunPresets(config: Record<string, unknown>): Array<[string,
 /** The extension: appends the configuration's first-login settings, then the secrets' values file,
  * to what the framework (or `userpatches/firstboot.conf`) put into `/root/.not_logged_in_yet`, and
  * keeps that file readable by root only. */
-export function renderFirstrunExtension(header: string[], presets: ReadonlyArray<[string, string]>, names: readonly FirstbootSecretName[]): string {
+export function renderFirstrunExtension(header: string[], presets: ReadonlyArray<[string, string]>, names: readonly FirstbootSecretName[], sshKeys: readonly string[] = []): string {
   const fn = `post_family_tweaks__${FIRSTRUN_EXTENSION.replace(/-/g, '_')}`;
   const lines = [
     ...header,
@@ -86,7 +95,15 @@ export function renderFirstrunExtension(header: string[], presets: ReadonlyArray
       '\tcat "${values}" >> "${SDCARD}/root/.not_logged_in_yet"',
     );
   }
-  lines.push('\tchmod 600 "${SDCARD}/root/.not_logged_in_yet"', '}');
+  lines.push('\tchmod 600 "${SDCARD}/root/.not_logged_in_yet"');
+  if (sshKeys.length > 0) {
+    // root's keys, and /etc/skel's, which adduser copies into the home of the user the first
+    // login creates (armbian-firstlogin makes that user after the image is built).
+    lines.push(`\tlocal dir`, `\tfor dir in "\${SDCARD}/root/.ssh" "\${SDCARD}/etc/skel/.ssh"; do`, '\t\tinstall -d -m 700 "${dir}"');
+    lines.push(`\t\tcat >> "\${dir}/authorized_keys" <<- '${KEYS_HEREDOC}'`, ...sshKeys.map((k) => `\t\t${k}`), `\t\t${KEYS_HEREDOC}`);
+    lines.push('\t\tchmod 600 "${dir}/authorized_keys"', '\tdone');
+  }
+  lines.push('}');
   return `${lines.join('\n')}\n`;
 }
 

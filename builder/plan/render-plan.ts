@@ -12,7 +12,7 @@ import { mapConfig, type ArmbianAssignment, type ScriptInputs } from './config-m
 import { doubleQuoted, shellWord } from './shell.ts';
 import { stableJson } from './stable-json.ts';
 import type { TreeFile } from './plan-tree.ts';
-import { FIRSTRUN_EXTENSION, firstrunPresets, renderFirstrunExtension } from './firstrun.ts';
+import { FIRSTRUN_EXTENSION, firstrunPresets, firstrunSshKeys, renderFirstrunExtension } from './firstrun.ts';
 import { FIRSTBOOT_SECRET_NAMES, type FirstbootSecretName } from '../../shared/firstboot-secrets.ts';
 
 /** Longest `<name>` in `config-<name>.conf`: keeps file and artifact names short and readable. */
@@ -150,7 +150,8 @@ export function renderPlan(
   const confName = confNameOf(snapshot.configName, facts.framework.commands);
   const secretNames = FIRSTBOOT_SECRET_NAMES.filter((n) => snapshot.firstbootSecrets?.[n] !== undefined);
   const presets = firstrunPresets(config as Record<string, unknown>);
-  const firstrun = secretNames.length > 0 || presets.length > 0;
+  const sshKeys = firstrunSshKeys(config as Record<string, unknown>);
+  const firstrun = secretNames.length > 0 || presets.length > 0 || sshKeys.length > 0;
   if (firstrun && (get('ENABLE_EXTENSIONS') ?? '').split(',').includes('preset-firstrun')) {
     warnings.push('ENABLE_EXTENSIONS has preset-firstrun, which writes its example values (passwords included) over the first-login settings: remove it');
   }
@@ -194,7 +195,7 @@ export function renderPlan(
     files.push({
       name: `${FIRSTRUN_EXTENSION}.sh`,
       installTo: `userpatches/extensions/${FIRSTRUN_EXTENSION}.sh`,
-      content: renderFirstrunExtension(header, presets, secretNames as FirstbootSecretName[]),
+      content: renderFirstrunExtension(header, presets, secretNames as FirstbootSecretName[], sshKeys),
     });
   }
   const script = renderCustomizeScript(header, mapped.script);

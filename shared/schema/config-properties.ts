@@ -82,8 +82,8 @@ function desktopDetails(options: BuildOptions): EnumDetail[] {
 }
 
 const DESKTOP_ONLY = { BUILD_DESKTOP: ['yes'] };
-/** Where the first-login settings start in the System section (after SKIP_ARMBIAN_REPO at 6). */
-const FIRST_LOGIN_ORDER = 7;
+/** Where the first-login settings start in the System section (after HOST at 7). */
+const FIRST_LOGIN_ORDER = 8;
 
 export function configProperties(
   options: BuildOptions,
@@ -345,6 +345,18 @@ function systemAndCustomisation(options: BuildOptions): Record<string, PropertyS
       title: 'Leave out the Armbian repository',
       description: 'Ship the image with the Armbian apt repository disabled.',
     })),
+    // The framework's own variable (lib/functions/configuration/main-config.sh: `HOST` defaults to
+    // BOARD; rootfs/distro-agnostic.sh writes it to /etc/hostname and /etc/hosts).
+    HOST: place('system', 7, {
+      type: 'string',
+      title: 'Host name',
+      description: 'Host name of the image (/etc/hostname). Left unset, the board\'s name.',
+      maxLength: 63,
+      pattern: '^[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?$',
+      'x-pattern-hint': 'one host name label: letters, digits and -, not starting or ending with -',
+      'x-widget': 'text',
+      'x-export': 'conf',
+    }),
     // First login (shared/schema/firstboot-properties.ts), in its own order after the switches.
     ...Object.fromEntries(FIRSTBOOT_PROPERTIES.map(([name, property], i) => [name, place('system', FIRST_LOGIN_ORDER + i, property)])),
     // ── customisation ─────────────────────────────────────────────────────────────────────

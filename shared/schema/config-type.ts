@@ -56,6 +56,8 @@ export interface BoardConfig {
   CONSOLE_AUTOLOGIN?: YesNo;
   BSPFREEZE?: YesNo;
   SKIP_ARMBIAN_REPO?: YesNo;
+  /** The image's host name (the framework's HOST; defaults to BOARD). */
+  HOST?: string;
   /** First login (PRESET_* of armbian-firstlogin), written by the plan's first-run extension. */
   firstbootUserName?: string;
   firstbootLocale?: string;
@@ -68,6 +70,8 @@ export interface BoardConfig {
   firstbootStaticGateway?: string;
   /** Space-separated IPv4 addresses. */
   firstbootStaticDns?: string;
+  /** SSH public keys, one per line, for root and the first user (multiline → Y.Text). */
+  firstbootSshKeys?: string;
   // customisation
   /** Exported joined with ','. */
   ENABLE_EXTENSIONS?: string[];
@@ -89,9 +93,9 @@ export const BOARD_CONFIG_KEYS = [
   'KERNEL_CONFIGURE', 'KERNEL_BTF', 'EXTRAWIFI', 'INSTALL_HEADERS', 'DISABLE_KERNEL_PATCHES', 'KERNEL_COMPILER',
   'ROOTFS_TYPE', 'FIXED_IMAGE_SIZE', 'BTRFS_COMPRESSION', 'BTRFS_CHECKSUM', 'BOOTSIZE', 'SECTOR_SIZE', 'INCLUDE_HOME_DIR',
   'COMPRESS_OUTPUTIMAGE', 'IMAGE_XZ_COMPRESSION_RATIO', 'ZSTD_COMPRESSION_LEVEL', 'VENDOR', 'SHARE_LOG',
-  'NETWORKING_STACK', 'DEST_LANG', 'timezone', 'CONSOLE_AUTOLOGIN', 'BSPFREEZE', 'SKIP_ARMBIAN_REPO',
+  'NETWORKING_STACK', 'DEST_LANG', 'timezone', 'CONSOLE_AUTOLOGIN', 'BSPFREEZE', 'SKIP_ARMBIAN_REPO', 'HOST',
   'firstbootUserName', 'firstbootLocale', 'firstbootTimezone', 'firstbootWifiSsid', 'firstbootWifiCountry',
-  'firstbootStaticIp', 'firstbootStaticMask', 'firstbootStaticGateway', 'firstbootStaticDns',
+  'firstbootStaticIp', 'firstbootStaticMask', 'firstbootStaticGateway', 'firstbootStaticDns', 'firstbootSshKeys',
   'ENABLE_EXTENSIONS', 'extraPackages', 'customizeScript', 'extraLines', 'description',
 ] as const satisfies readonly (keyof BoardConfig)[];
 

@@ -132,4 +132,16 @@ export const FIRSTBOOT_PROPERTIES: ReadonlyArray<[string, Omit<PropertySchema, '
       'x-export': 'script',
     },
   ],
+  [
+    'firstbootSshKeys',
+    {
+      type: 'string',
+      format: 'multiline',
+      title: 'SSH public keys',
+      description: 'Keys allowed to log in over SSH, one per line (ssh-ed25519 AAAA… name), for root and for the first user the first login creates. Public keys only: they are not secret.',
+      maxLength: ConfigLimits.sshKeysLength,
+      'x-widget': 'textarea',
+      'x-export': 'script',
+    },
+  ],
 ];

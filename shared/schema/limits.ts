@@ -24,6 +24,9 @@ export const ConfigLimits = {
   /** Verbatim bash lines of config-<name>.conf (functions, conditionals): the same budget as the
    * customize script, for the same reason. */
   extraLinesLength: 65_536,
+  /** SSH public keys, one per line: an RSA-4096 key is about 750 characters, so 16 Ki fits a team's
+   * worth; more belongs in a provisioning system. */
+  sshKeysLength: 16_384,
   /** Free-form description of the configuration; the rich notes live in the Tiptap fragment. */
   descriptionLength: 16_384,
   /** FIXED_IMAGE_SIZE in MiB: 256 GiB is larger than any card image a person flashes. */

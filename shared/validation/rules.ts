@@ -6,6 +6,7 @@
  * Errors make a build refuse; warnings (support levels, deprecated switches, settings without
  * effect) are shown but allowed.
  */
+import { sshKeyLines, sshKeyProblem } from '../ssh-keys.ts';
 import { conditionHolds } from '../schema/conditions.ts';
 import type { BoardFacts, ConfigSchema, ReleaseFacts } from '../schema/types.ts';
 import { escapeSegment } from '../json-pointer.ts';
@@ -224,6 +225,17 @@ function firstbootNetworkRules(ctx: RuleContext): void {
   }
 }
 
+/** Each SSH key line must be a public key (shared/ssh-keys.ts): one bad line would be written
+ * into authorized_keys and silently never match, so the person who pasted it hears now. */
+function sshKeyRules(ctx: RuleContext): void {
+  const keys = ctx.data.firstbootSshKeys;
+  if (typeof keys !== 'string') return;
+  for (const { line, key } of sshKeyLines(keys)) {
+    const problem = sshKeyProblem(key);
+    if (problem) add(ctx, '/firstbootSshKeys', 'ssh-key', 'error', `Line ${line}: ${problem}`);
+  }
+}
+
 /** Rules that follow from the schema's annotations rather than from one property. */
 const SPECIFIC_RULE_PROPERTIES = new Set(['DESKTOP_ENVIRONMENT', 'BTRFS_COMPRESSION']);
 
@@ -271,6 +283,7 @@ export function checkRules(schema: ConfigSchema, facts: FactsIndex, data: unknow
   extensionRules(ctx);
   outputRules(ctx);
   firstbootNetworkRules(ctx);
+  sshKeyRules(ctx);
   annotationRules(ctx);
   return ctx.issues;
 }

@@ -133,6 +133,8 @@ export function acceptedCases(facts: ArmbianFacts): AgreementCase[] {
         firstbootStaticMask: '255.255.255.0',
         firstbootStaticGateway: '192.168.7.1',
         firstbootStaticDns: '192.168.7.1',
+        firstbootSshKeys: 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIAcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcH ada@lab',
+        HOST: 'lab-gw-01',
       },
       firstbootSecrets: { rootPassword: 'value-1', userPassword: 'value-2', wifiPassphrase: 'value-3' },
     },

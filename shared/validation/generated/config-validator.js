@@ -9100,6 +9100,18 @@ export const configSchema = deepFreeze({
    "x-order": 6,
    "x-source": "https://github.com/armbian/build/blob/82a0c923f91f75211cade3ee703fc06372c840e5/lib/functions/rootfs/distro-specific.sh"
   },
+  "HOST": {
+   "type": "string",
+   "title": "Host name",
+   "description": "Host name of the image (/etc/hostname). Left unset, the board's name.",
+   "maxLength": 63,
+   "pattern": "^[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?$",
+   "x-pattern-hint": "one host name label: letters, digits and -, not starting or ending with -",
+   "x-widget": "text",
+   "x-export": "conf",
+   "x-section": "system",
+   "x-order": 7
+  },
   "firstbootUserName": {
    "type": "string",
    "title": "First user",
@@ -9110,7 +9122,7 @@ export const configSchema = deepFreeze({
    "x-widget": "text",
    "x-export": "script",
    "x-section": "system",
-   "x-order": 7
+   "x-order": 8
   },
   "firstbootLocale": {
    "type": "string",
@@ -9122,7 +9134,7 @@ export const configSchema = deepFreeze({
    "x-widget": "text",
    "x-export": "script",
    "x-section": "system",
-   "x-order": 8
+   "x-order": 9
   },
   "firstbootTimezone": {
    "type": "string",
@@ -9134,7 +9146,7 @@ export const configSchema = deepFreeze({
    "x-widget": "text",
    "x-export": "script",
    "x-section": "system",
-   "x-order": 9
+   "x-order": 10
   },
   "firstbootWifiSsid": {
    "type": "string",
@@ -9146,7 +9158,7 @@ export const configSchema = deepFreeze({
    "x-widget": "text",
    "x-export": "script",
    "x-section": "system",
-   "x-order": 10
+   "x-order": 11
   },
   "firstbootWifiCountry": {
    "type": "string",
@@ -9158,7 +9170,7 @@ export const configSchema = deepFreeze({
    "x-widget": "text",
    "x-export": "script",
    "x-section": "system",
-   "x-order": 11
+   "x-order": 12
   },
   "firstbootStaticIp": {
    "type": "string",
@@ -9170,7 +9182,7 @@ export const configSchema = deepFreeze({
    "x-widget": "text",
    "x-export": "script",
    "x-section": "system",
-   "x-order": 12
+   "x-order": 13
   },
   "firstbootStaticMask": {
    "type": "string",
@@ -9182,7 +9194,7 @@ export const configSchema = deepFreeze({
    "x-widget": "text",
    "x-export": "script",
    "x-section": "system",
-   "x-order": 13
+   "x-order": 14
   },
   "firstbootStaticGateway": {
    "type": "string",
@@ -9194,7 +9206,7 @@ export const configSchema = deepFreeze({
    "x-widget": "text",
    "x-export": "script",
    "x-section": "system",
-   "x-order": 14
+   "x-order": 15
   },
   "firstbootStaticDns": {
    "type": "string",
@@ -9206,7 +9218,18 @@ export const configSchema = deepFreeze({
    "x-widget": "text",
    "x-export": "script",
    "x-section": "system",
-   "x-order": 15
+   "x-order": 16
+  },
+  "firstbootSshKeys": {
+   "type": "string",
+   "format": "multiline",
+   "title": "SSH public keys",
+   "description": "Keys allowed to log in over SSH, one per line (ssh-ed25519 AAAA… name), for root and for the first user the first login creates. Public keys only: they are not secret.",
+   "maxLength": 16384,
+   "x-widget": "textarea",
+   "x-export": "script",
+   "x-section": "system",
+   "x-order": 17
   },
   "ENABLE_EXTENSIONS": {
    "type": "array",
@@ -9313,12 +9336,13 @@ const pattern5 = new RegExp("^[A-Za-z0-9_-]+( [A-Za-z0-9_-]+)*$", "u");
 const pattern7 = new RegExp("^(none|lzo|zlib(:[1-9])?|zstd(:([1-9]|1[0-5]))?)$", "u");
 const pattern9 = new RegExp("^[A-Za-z]{2,3}(_[A-Za-z]{2,3})?(\\.[A-Za-z0-9-]+)?(@[A-Za-z]+)?$", "u");
 const pattern10 = new RegExp("^[A-Za-z][A-Za-z0-9_+-]*(/[A-Za-z0-9_+-]+){0,2}$", "u");
-const pattern11 = new RegExp("^[a-z_][a-z0-9_-]{0,31}$", "u");
-const pattern14 = new RegExp("^[^\\u0000-\\u001f\\u007f]+$", "u");
-const pattern15 = new RegExp("^[A-Z]{2}$", "u");
-const pattern16 = new RegExp("^(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}$", "u");
-const pattern19 = new RegExp("^(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}( (25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}){0,4}$", "u");
-const pattern21 = new RegExp("^[a-z0-9][a-z0-9+.-]+(:[a-z0-9]+)?$", "u");
+const pattern11 = new RegExp("^[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?$", "u");
+const pattern12 = new RegExp("^[a-z_][a-z0-9_-]{0,31}$", "u");
+const pattern15 = new RegExp("^[^\\u0000-\\u001f\\u007f]+$", "u");
+const pattern16 = new RegExp("^[A-Z]{2}$", "u");
+const pattern17 = new RegExp("^(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}$", "u");
+const pattern20 = new RegExp("^(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}( (25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}){0,4}$", "u");
+const pattern22 = new RegExp("^[a-z0-9][a-z0-9+.-]+(:[a-z0-9]+)?$", "u");
 
 function validate20(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="urn:boardroom:schema:board-config" */;
@@ -10590,11 +10614,11 @@ vErrors.push(err107);
 errors++;
 }
 }
-if(data.firstbootUserName !== undefined){
-let data35 = data.firstbootUserName;
+if(data.HOST !== undefined){
+let data35 = data.HOST;
 if(typeof data35 === "string"){
-if(data35.length > 32){
-const err108 = {instancePath:instancePath+"/firstbootUserName",schemaPath:"#/properties/firstbootUserName/maxLength",keyword:"maxLength",params:{limit: 32}};
+if(data35.length > 63){
+const err108 = {instancePath:instancePath+"/HOST",schemaPath:"#/properties/HOST/maxLength",keyword:"maxLength",params:{limit: 63}};
 if(vErrors === null){
 vErrors = [err108];
 }
@@ -10604,7 +10628,7 @@ vErrors.push(err108);
 errors++;
 }
 if(!pattern11.test(data35)){
-const err109 = {instancePath:instancePath+"/firstbootUserName",schemaPath:"#/properties/firstbootUserName/pattern",keyword:"pattern",params:{pattern: "^[a-z_][a-z0-9_-]{0,31}$"}};
+const err109 = {instancePath:instancePath+"/HOST",schemaPath:"#/properties/HOST/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?$"}};
 if(vErrors === null){
 vErrors = [err109];
 }
@@ -10615,7 +10639,7 @@ errors++;
 }
 }
 else {
-const err110 = {instancePath:instancePath+"/firstbootUserName",schemaPath:"#/properties/firstbootUserName/type",keyword:"type",params:{type: "string"}};
+const err110 = {instancePath:instancePath+"/HOST",schemaPath:"#/properties/HOST/type",keyword:"type",params:{type: "string"}};
 if(vErrors === null){
 vErrors = [err110];
 }
@@ -10625,11 +10649,11 @@ vErrors.push(err110);
 errors++;
 }
 }
-if(data.firstbootLocale !== undefined){
-let data36 = data.firstbootLocale;
+if(data.firstbootUserName !== undefined){
+let data36 = data.firstbootUserName;
 if(typeof data36 === "string"){
-if(data36.length > 128){
-const err111 = {instancePath:instancePath+"/firstbootLocale",schemaPath:"#/properties/firstbootLocale/maxLength",keyword:"maxLength",params:{limit: 128}};
+if(data36.length > 32){
+const err111 = {instancePath:instancePath+"/firstbootUserName",schemaPath:"#/properties/firstbootUserName/maxLength",keyword:"maxLength",params:{limit: 32}};
 if(vErrors === null){
 vErrors = [err111];
 }
@@ -10638,8 +10662,8 @@ vErrors.push(err111);
 }
 errors++;
 }
-if(!pattern9.test(data36)){
-const err112 = {instancePath:instancePath+"/firstbootLocale",schemaPath:"#/properties/firstbootLocale/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z]{2,3}(_[A-Za-z]{2,3})?(\\.[A-Za-z0-9-]+)?(@[A-Za-z]+)?$"}};
+if(!pattern12.test(data36)){
+const err112 = {instancePath:instancePath+"/firstbootUserName",schemaPath:"#/properties/firstbootUserName/pattern",keyword:"pattern",params:{pattern: "^[a-z_][a-z0-9_-]{0,31}$"}};
 if(vErrors === null){
 vErrors = [err112];
 }
@@ -10650,7 +10674,7 @@ errors++;
 }
 }
 else {
-const err113 = {instancePath:instancePath+"/firstbootLocale",schemaPath:"#/properties/firstbootLocale/type",keyword:"type",params:{type: "string"}};
+const err113 = {instancePath:instancePath+"/firstbootUserName",schemaPath:"#/properties/firstbootUserName/type",keyword:"type",params:{type: "string"}};
 if(vErrors === null){
 vErrors = [err113];
 }
@@ -10660,11 +10684,11 @@ vErrors.push(err113);
 errors++;
 }
 }
-if(data.firstbootTimezone !== undefined){
-let data37 = data.firstbootTimezone;
+if(data.firstbootLocale !== undefined){
+let data37 = data.firstbootLocale;
 if(typeof data37 === "string"){
 if(data37.length > 128){
-const err114 = {instancePath:instancePath+"/firstbootTimezone",schemaPath:"#/properties/firstbootTimezone/maxLength",keyword:"maxLength",params:{limit: 128}};
+const err114 = {instancePath:instancePath+"/firstbootLocale",schemaPath:"#/properties/firstbootLocale/maxLength",keyword:"maxLength",params:{limit: 128}};
 if(vErrors === null){
 vErrors = [err114];
 }
@@ -10673,8 +10697,8 @@ vErrors.push(err114);
 }
 errors++;
 }
-if(!pattern10.test(data37)){
-const err115 = {instancePath:instancePath+"/firstbootTimezone",schemaPath:"#/properties/firstbootTimezone/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z][A-Za-z0-9_+-]*(/[A-Za-z0-9_+-]+){0,2}$"}};
+if(!pattern9.test(data37)){
+const err115 = {instancePath:instancePath+"/firstbootLocale",schemaPath:"#/properties/firstbootLocale/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z]{2,3}(_[A-Za-z]{2,3})?(\\.[A-Za-z0-9-]+)?(@[A-Za-z]+)?$"}};
 if(vErrors === null){
 vErrors = [err115];
 }
@@ -10685,7 +10709,7 @@ errors++;
 }
 }
 else {
-const err116 = {instancePath:instancePath+"/firstbootTimezone",schemaPath:"#/properties/firstbootTimezone/type",keyword:"type",params:{type: "string"}};
+const err116 = {instancePath:instancePath+"/firstbootLocale",schemaPath:"#/properties/firstbootLocale/type",keyword:"type",params:{type: "string"}};
 if(vErrors === null){
 vErrors = [err116];
 }
@@ -10695,11 +10719,11 @@ vErrors.push(err116);
 errors++;
 }
 }
-if(data.firstbootWifiSsid !== undefined){
-let data38 = data.firstbootWifiSsid;
+if(data.firstbootTimezone !== undefined){
+let data38 = data.firstbootTimezone;
 if(typeof data38 === "string"){
-if(data38.length > 32){
-const err117 = {instancePath:instancePath+"/firstbootWifiSsid",schemaPath:"#/properties/firstbootWifiSsid/maxLength",keyword:"maxLength",params:{limit: 32}};
+if(data38.length > 128){
+const err117 = {instancePath:instancePath+"/firstbootTimezone",schemaPath:"#/properties/firstbootTimezone/maxLength",keyword:"maxLength",params:{limit: 128}};
 if(vErrors === null){
 vErrors = [err117];
 }
@@ -10708,8 +10732,8 @@ vErrors.push(err117);
 }
 errors++;
 }
-if(!pattern14.test(data38)){
-const err118 = {instancePath:instancePath+"/firstbootWifiSsid",schemaPath:"#/properties/firstbootWifiSsid/pattern",keyword:"pattern",params:{pattern: "^[^\\u0000-\\u001f\\u007f]+$"}};
+if(!pattern10.test(data38)){
+const err118 = {instancePath:instancePath+"/firstbootTimezone",schemaPath:"#/properties/firstbootTimezone/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z][A-Za-z0-9_+-]*(/[A-Za-z0-9_+-]+){0,2}$"}};
 if(vErrors === null){
 vErrors = [err118];
 }
@@ -10720,7 +10744,7 @@ errors++;
 }
 }
 else {
-const err119 = {instancePath:instancePath+"/firstbootWifiSsid",schemaPath:"#/properties/firstbootWifiSsid/type",keyword:"type",params:{type: "string"}};
+const err119 = {instancePath:instancePath+"/firstbootTimezone",schemaPath:"#/properties/firstbootTimezone/type",keyword:"type",params:{type: "string"}};
 if(vErrors === null){
 vErrors = [err119];
 }
@@ -10730,11 +10754,11 @@ vErrors.push(err119);
 errors++;
 }
 }
-if(data.firstbootWifiCountry !== undefined){
-let data39 = data.firstbootWifiCountry;
+if(data.firstbootWifiSsid !== undefined){
+let data39 = data.firstbootWifiSsid;
 if(typeof data39 === "string"){
-if(data39.length > 2){
-const err120 = {instancePath:instancePath+"/firstbootWifiCountry",schemaPath:"#/properties/firstbootWifiCountry/maxLength",keyword:"maxLength",params:{limit: 2}};
+if(data39.length > 32){
+const err120 = {instancePath:instancePath+"/firstbootWifiSsid",schemaPath:"#/properties/firstbootWifiSsid/maxLength",keyword:"maxLength",params:{limit: 32}};
 if(vErrors === null){
 vErrors = [err120];
 }
@@ -10744,7 +10768,7 @@ vErrors.push(err120);
 errors++;
 }
 if(!pattern15.test(data39)){
-const err121 = {instancePath:instancePath+"/firstbootWifiCountry",schemaPath:"#/properties/firstbootWifiCountry/pattern",keyword:"pattern",params:{pattern: "^[A-Z]{2}$"}};
+const err121 = {instancePath:instancePath+"/firstbootWifiSsid",schemaPath:"#/properties/firstbootWifiSsid/pattern",keyword:"pattern",params:{pattern: "^[^\\u0000-\\u001f\\u007f]+$"}};
 if(vErrors === null){
 vErrors = [err121];
 }
@@ -10755,7 +10779,7 @@ errors++;
 }
 }
 else {
-const err122 = {instancePath:instancePath+"/firstbootWifiCountry",schemaPath:"#/properties/firstbootWifiCountry/type",keyword:"type",params:{type: "string"}};
+const err122 = {instancePath:instancePath+"/firstbootWifiSsid",schemaPath:"#/properties/firstbootWifiSsid/type",keyword:"type",params:{type: "string"}};
 if(vErrors === null){
 vErrors = [err122];
 }
@@ -10765,11 +10789,11 @@ vErrors.push(err122);
 errors++;
 }
 }
-if(data.firstbootStaticIp !== undefined){
-let data40 = data.firstbootStaticIp;
+if(data.firstbootWifiCountry !== undefined){
+let data40 = data.firstbootWifiCountry;
 if(typeof data40 === "string"){
-if(data40.length > 15){
-const err123 = {instancePath:instancePath+"/firstbootStaticIp",schemaPath:"#/properties/firstbootStaticIp/maxLength",keyword:"maxLength",params:{limit: 15}};
+if(data40.length > 2){
+const err123 = {instancePath:instancePath+"/firstbootWifiCountry",schemaPath:"#/properties/firstbootWifiCountry/maxLength",keyword:"maxLength",params:{limit: 2}};
 if(vErrors === null){
 vErrors = [err123];
 }
@@ -10779,7 +10803,7 @@ vErrors.push(err123);
 errors++;
 }
 if(!pattern16.test(data40)){
-const err124 = {instancePath:instancePath+"/firstbootStaticIp",schemaPath:"#/properties/firstbootStaticIp/pattern",keyword:"pattern",params:{pattern: "^(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}$"}};
+const err124 = {instancePath:instancePath+"/firstbootWifiCountry",schemaPath:"#/properties/firstbootWifiCountry/pattern",keyword:"pattern",params:{pattern: "^[A-Z]{2}$"}};
 if(vErrors === null){
 vErrors = [err124];
 }
@@ -10790,7 +10814,7 @@ errors++;
 }
 }
 else {
-const err125 = {instancePath:instancePath+"/firstbootStaticIp",schemaPath:"#/properties/firstbootStaticIp/type",keyword:"type",params:{type: "string"}};
+const err125 = {instancePath:instancePath+"/firstbootWifiCountry",schemaPath:"#/properties/firstbootWifiCountry/type",keyword:"type",params:{type: "string"}};
 if(vErrors === null){
 vErrors = [err125];
 }
@@ -10800,11 +10824,11 @@ vErrors.push(err125);
 errors++;
 }
 }
-if(data.firstbootStaticMask !== undefined){
-let data41 = data.firstbootStaticMask;
+if(data.firstbootStaticIp !== undefined){
+let data41 = data.firstbootStaticIp;
 if(typeof data41 === "string"){
 if(data41.length > 15){
-const err126 = {instancePath:instancePath+"/firstbootStaticMask",schemaPath:"#/properties/firstbootStaticMask/maxLength",keyword:"maxLength",params:{limit: 15}};
+const err126 = {instancePath:instancePath+"/firstbootStaticIp",schemaPath:"#/properties/firstbootStaticIp/maxLength",keyword:"maxLength",params:{limit: 15}};
 if(vErrors === null){
 vErrors = [err126];
 }
@@ -10813,8 +10837,8 @@ vErrors.push(err126);
 }
 errors++;
 }
-if(!pattern16.test(data41)){
-const err127 = {instancePath:instancePath+"/firstbootStaticMask",schemaPath:"#/properties/firstbootStaticMask/pattern",keyword:"pattern",params:{pattern: "^(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}$"}};
+if(!pattern17.test(data41)){
+const err127 = {instancePath:instancePath+"/firstbootStaticIp",schemaPath:"#/properties/firstbootStaticIp/pattern",keyword:"pattern",params:{pattern: "^(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}$"}};
 if(vErrors === null){
 vErrors = [err127];
 }
@@ -10825,7 +10849,7 @@ errors++;
 }
 }
 else {
-const err128 = {instancePath:instancePath+"/firstbootStaticMask",schemaPath:"#/properties/firstbootStaticMask/type",keyword:"type",params:{type: "string"}};
+const err128 = {instancePath:instancePath+"/firstbootStaticIp",schemaPath:"#/properties/firstbootStaticIp/type",keyword:"type",params:{type: "string"}};
 if(vErrors === null){
 vErrors = [err128];
 }
@@ -10835,11 +10859,11 @@ vErrors.push(err128);
 errors++;
 }
 }
-if(data.firstbootStaticGateway !== undefined){
-let data42 = data.firstbootStaticGateway;
+if(data.firstbootStaticMask !== undefined){
+let data42 = data.firstbootStaticMask;
 if(typeof data42 === "string"){
 if(data42.length > 15){
-const err129 = {instancePath:instancePath+"/firstbootStaticGateway",schemaPath:"#/properties/firstbootStaticGateway/maxLength",keyword:"maxLength",params:{limit: 15}};
+const err129 = {instancePath:instancePath+"/firstbootStaticMask",schemaPath:"#/properties/firstbootStaticMask/maxLength",keyword:"maxLength",params:{limit: 15}};
 if(vErrors === null){
 vErrors = [err129];
 }
@@ -10848,8 +10872,8 @@ vErrors.push(err129);
 }
 errors++;
 }
-if(!pattern16.test(data42)){
-const err130 = {instancePath:instancePath+"/firstbootStaticGateway",schemaPath:"#/properties/firstbootStaticGateway/pattern",keyword:"pattern",params:{pattern: "^(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}$"}};
+if(!pattern17.test(data42)){
+const err130 = {instancePath:instancePath+"/firstbootStaticMask",schemaPath:"#/properties/firstbootStaticMask/pattern",keyword:"pattern",params:{pattern: "^(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}$"}};
 if(vErrors === null){
 vErrors = [err130];
 }
@@ -10860,7 +10884,7 @@ errors++;
 }
 }
 else {
-const err131 = {instancePath:instancePath+"/firstbootStaticGateway",schemaPath:"#/properties/firstbootStaticGateway/type",keyword:"type",params:{type: "string"}};
+const err131 = {instancePath:instancePath+"/firstbootStaticMask",schemaPath:"#/properties/firstbootStaticMask/type",keyword:"type",params:{type: "string"}};
 if(vErrors === null){
 vErrors = [err131];
 }
@@ -10870,11 +10894,11 @@ vErrors.push(err131);
 errors++;
 }
 }
-if(data.firstbootStaticDns !== undefined){
-let data43 = data.firstbootStaticDns;
+if(data.firstbootStaticGateway !== undefined){
+let data43 = data.firstbootStaticGateway;
 if(typeof data43 === "string"){
-if(data43.length > 79){
-const err132 = {instancePath:instancePath+"/firstbootStaticDns",schemaPath:"#/properties/firstbootStaticDns/maxLength",keyword:"maxLength",params:{limit: 79}};
+if(data43.length > 15){
+const err132 = {instancePath:instancePath+"/firstbootStaticGateway",schemaPath:"#/properties/firstbootStaticGateway/maxLength",keyword:"maxLength",params:{limit: 15}};
 if(vErrors === null){
 vErrors = [err132];
 }
@@ -10883,8 +10907,8 @@ vErrors.push(err132);
 }
 errors++;
 }
-if(!pattern19.test(data43)){
-const err133 = {instancePath:instancePath+"/firstbootStaticDns",schemaPath:"#/properties/firstbootStaticDns/pattern",keyword:"pattern",params:{pattern: "^(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}( (25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}){0,4}$"}};
+if(!pattern17.test(data43)){
+const err133 = {instancePath:instancePath+"/firstbootStaticGateway",schemaPath:"#/properties/firstbootStaticGateway/pattern",keyword:"pattern",params:{pattern: "^(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}$"}};
 if(vErrors === null){
 vErrors = [err133];
 }
@@ -10895,7 +10919,7 @@ errors++;
 }
 }
 else {
-const err134 = {instancePath:instancePath+"/firstbootStaticDns",schemaPath:"#/properties/firstbootStaticDns/type",keyword:"type",params:{type: "string"}};
+const err134 = {instancePath:instancePath+"/firstbootStaticGateway",schemaPath:"#/properties/firstbootStaticGateway/type",keyword:"type",params:{type: "string"}};
 if(vErrors === null){
 vErrors = [err134];
 }
@@ -10905,11 +10929,11 @@ vErrors.push(err134);
 errors++;
 }
 }
-if(data.ENABLE_EXTENSIONS !== undefined){
-let data44 = data.ENABLE_EXTENSIONS;
-if(Array.isArray(data44)){
-if(data44.length > 64){
-const err135 = {instancePath:instancePath+"/ENABLE_EXTENSIONS",schemaPath:"#/properties/ENABLE_EXTENSIONS/maxItems",keyword:"maxItems",params:{limit: 64}};
+if(data.firstbootStaticDns !== undefined){
+let data44 = data.firstbootStaticDns;
+if(typeof data44 === "string"){
+if(data44.length > 79){
+const err135 = {instancePath:instancePath+"/firstbootStaticDns",schemaPath:"#/properties/firstbootStaticDns/maxLength",keyword:"maxLength",params:{limit: 79}};
 if(vErrors === null){
 vErrors = [err135];
 }
@@ -10918,12 +10942,8 @@ vErrors.push(err135);
 }
 errors++;
 }
-const len1 = data44.length;
-for(let i1=0; i1<len1; i1++){
-let data45 = data44[i1];
-if(typeof data45 === "string"){
-if(data45.length > 64){
-const err136 = {instancePath:instancePath+"/ENABLE_EXTENSIONS/" + i1,schemaPath:"#/properties/ENABLE_EXTENSIONS/items/maxLength",keyword:"maxLength",params:{limit: 64}};
+if(!pattern20.test(data44)){
+const err136 = {instancePath:instancePath+"/firstbootStaticDns",schemaPath:"#/properties/firstbootStaticDns/pattern",keyword:"pattern",params:{pattern: "^(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}( (25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}){0,4}$"}};
 if(vErrors === null){
 vErrors = [err136];
 }
@@ -10932,8 +10952,9 @@ vErrors.push(err136);
 }
 errors++;
 }
-if(data45.length < 1){
-const err137 = {instancePath:instancePath+"/ENABLE_EXTENSIONS/" + i1,schemaPath:"#/properties/ENABLE_EXTENSIONS/items/minLength",keyword:"minLength",params:{limit: 1}};
+}
+else {
+const err137 = {instancePath:instancePath+"/firstbootStaticDns",schemaPath:"#/properties/firstbootStaticDns/type",keyword:"type",params:{type: "string"}};
 if(vErrors === null){
 vErrors = [err137];
 }
@@ -10942,8 +10963,12 @@ vErrors.push(err137);
 }
 errors++;
 }
-if(!pattern4.test(data45)){
-const err138 = {instancePath:instancePath+"/ENABLE_EXTENSIONS/" + i1,schemaPath:"#/properties/ENABLE_EXTENSIONS/items/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9._+-]*$"}};
+}
+if(data.firstbootSshKeys !== undefined){
+let data45 = data.firstbootSshKeys;
+if(typeof data45 === "string"){
+if(data45.length > 16384){
+const err138 = {instancePath:instancePath+"/firstbootSshKeys",schemaPath:"#/properties/firstbootSshKeys/maxLength",keyword:"maxLength",params:{limit: 16384}};
 if(vErrors === null){
 vErrors = [err138];
 }
@@ -10954,7 +10979,7 @@ errors++;
 }
 }
 else {
-const err139 = {instancePath:instancePath+"/ENABLE_EXTENSIONS/" + i1,schemaPath:"#/properties/ENABLE_EXTENSIONS/items/type",keyword:"type",params:{type: "string"}};
+const err139 = {instancePath:instancePath+"/firstbootSshKeys",schemaPath:"#/properties/firstbootSshKeys/type",keyword:"type",params:{type: "string"}};
 if(vErrors === null){
 vErrors = [err139];
 }
@@ -10964,9 +10989,11 @@ vErrors.push(err139);
 errors++;
 }
 }
-}
-else {
-const err140 = {instancePath:instancePath+"/ENABLE_EXTENSIONS",schemaPath:"#/properties/ENABLE_EXTENSIONS/type",keyword:"type",params:{type: "array"}};
+if(data.ENABLE_EXTENSIONS !== undefined){
+let data46 = data.ENABLE_EXTENSIONS;
+if(Array.isArray(data46)){
+if(data46.length > 64){
+const err140 = {instancePath:instancePath+"/ENABLE_EXTENSIONS",schemaPath:"#/properties/ENABLE_EXTENSIONS/maxItems",keyword:"maxItems",params:{limit: 64}};
 if(vErrors === null){
 vErrors = [err140];
 }
@@ -10975,12 +11002,12 @@ vErrors.push(err140);
 }
 errors++;
 }
-}
-if(data.extraPackages !== undefined){
-let data46 = data.extraPackages;
-if(Array.isArray(data46)){
-if(data46.length > 256){
-const err141 = {instancePath:instancePath+"/extraPackages",schemaPath:"#/properties/extraPackages/maxItems",keyword:"maxItems",params:{limit: 256}};
+const len1 = data46.length;
+for(let i1=0; i1<len1; i1++){
+let data47 = data46[i1];
+if(typeof data47 === "string"){
+if(data47.length > 64){
+const err141 = {instancePath:instancePath+"/ENABLE_EXTENSIONS/" + i1,schemaPath:"#/properties/ENABLE_EXTENSIONS/items/maxLength",keyword:"maxLength",params:{limit: 64}};
 if(vErrors === null){
 vErrors = [err141];
 }
@@ -10989,12 +11016,8 @@ vErrors.push(err141);
 }
 errors++;
 }
-const len2 = data46.length;
-for(let i2=0; i2<len2; i2++){
-let data47 = data46[i2];
-if(typeof data47 === "string"){
-if(data47.length > 128){
-const err142 = {instancePath:instancePath+"/extraPackages/" + i2,schemaPath:"#/properties/extraPackages/items/maxLength",keyword:"maxLength",params:{limit: 128}};
+if(data47.length < 1){
+const err142 = {instancePath:instancePath+"/ENABLE_EXTENSIONS/" + i1,schemaPath:"#/properties/ENABLE_EXTENSIONS/items/minLength",keyword:"minLength",params:{limit: 1}};
 if(vErrors === null){
 vErrors = [err142];
 }
@@ -11003,8 +11026,8 @@ vErrors.push(err142);
 }
 errors++;
 }
-if(data47.length < 1){
-const err143 = {instancePath:instancePath+"/extraPackages/" + i2,schemaPath:"#/properties/extraPackages/items/minLength",keyword:"minLength",params:{limit: 1}};
+if(!pattern4.test(data47)){
+const err143 = {instancePath:instancePath+"/ENABLE_EXTENSIONS/" + i1,schemaPath:"#/properties/ENABLE_EXTENSIONS/items/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9._+-]*$"}};
 if(vErrors === null){
 vErrors = [err143];
 }
@@ -11013,8 +11036,9 @@ vErrors.push(err143);
 }
 errors++;
 }
-if(!pattern21.test(data47)){
-const err144 = {instancePath:instancePath+"/extraPackages/" + i2,schemaPath:"#/properties/extraPackages/items/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9][a-z0-9+.-]+(:[a-z0-9]+)?$"}};
+}
+else {
+const err144 = {instancePath:instancePath+"/ENABLE_EXTENSIONS/" + i1,schemaPath:"#/properties/ENABLE_EXTENSIONS/items/type",keyword:"type",params:{type: "string"}};
 if(vErrors === null){
 vErrors = [err144];
 }
@@ -11024,8 +11048,9 @@ vErrors.push(err144);
 errors++;
 }
 }
+}
 else {
-const err145 = {instancePath:instancePath+"/extraPackages/" + i2,schemaPath:"#/properties/extraPackages/items/type",keyword:"type",params:{type: "string"}};
+const err145 = {instancePath:instancePath+"/ENABLE_EXTENSIONS",schemaPath:"#/properties/ENABLE_EXTENSIONS/type",keyword:"type",params:{type: "array"}};
 if(vErrors === null){
 vErrors = [err145];
 }
@@ -11035,9 +11060,11 @@ vErrors.push(err145);
 errors++;
 }
 }
-}
-else {
-const err146 = {instancePath:instancePath+"/extraPackages",schemaPath:"#/properties/extraPackages/type",keyword:"type",params:{type: "array"}};
+if(data.extraPackages !== undefined){
+let data48 = data.extraPackages;
+if(Array.isArray(data48)){
+if(data48.length > 256){
+const err146 = {instancePath:instancePath+"/extraPackages",schemaPath:"#/properties/extraPackages/maxItems",keyword:"maxItems",params:{limit: 256}};
 if(vErrors === null){
 vErrors = [err146];
 }
@@ -11046,12 +11073,12 @@ vErrors.push(err146);
 }
 errors++;
 }
-}
-if(data.customizeScript !== undefined){
-let data48 = data.customizeScript;
-if(typeof data48 === "string"){
-if(data48.length > 65536){
-const err147 = {instancePath:instancePath+"/customizeScript",schemaPath:"#/properties/customizeScript/maxLength",keyword:"maxLength",params:{limit: 65536}};
+const len2 = data48.length;
+for(let i2=0; i2<len2; i2++){
+let data49 = data48[i2];
+if(typeof data49 === "string"){
+if(data49.length > 128){
+const err147 = {instancePath:instancePath+"/extraPackages/" + i2,schemaPath:"#/properties/extraPackages/items/maxLength",keyword:"maxLength",params:{limit: 128}};
 if(vErrors === null){
 vErrors = [err147];
 }
@@ -11060,9 +11087,8 @@ vErrors.push(err147);
 }
 errors++;
 }
-}
-else {
-const err148 = {instancePath:instancePath+"/customizeScript",schemaPath:"#/properties/customizeScript/type",keyword:"type",params:{type: "string"}};
+if(data49.length < 1){
+const err148 = {instancePath:instancePath+"/extraPackages/" + i2,schemaPath:"#/properties/extraPackages/items/minLength",keyword:"minLength",params:{limit: 1}};
 if(vErrors === null){
 vErrors = [err148];
 }
@@ -11071,12 +11097,8 @@ vErrors.push(err148);
 }
 errors++;
 }
-}
-if(data.extraLines !== undefined){
-let data49 = data.extraLines;
-if(typeof data49 === "string"){
-if(data49.length > 65536){
-const err149 = {instancePath:instancePath+"/extraLines",schemaPath:"#/properties/extraLines/maxLength",keyword:"maxLength",params:{limit: 65536}};
+if(!pattern22.test(data49)){
+const err149 = {instancePath:instancePath+"/extraPackages/" + i2,schemaPath:"#/properties/extraPackages/items/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9][a-z0-9+.-]+(:[a-z0-9]+)?$"}};
 if(vErrors === null){
 vErrors = [err149];
 }
@@ -11087,7 +11109,7 @@ errors++;
 }
 }
 else {
-const err150 = {instancePath:instancePath+"/extraLines",schemaPath:"#/properties/extraLines/type",keyword:"type",params:{type: "string"}};
+const err150 = {instancePath:instancePath+"/extraPackages/" + i2,schemaPath:"#/properties/extraPackages/items/type",keyword:"type",params:{type: "string"}};
 if(vErrors === null){
 vErrors = [err150];
 }
@@ -11097,11 +11119,9 @@ vErrors.push(err150);
 errors++;
 }
 }
-if(data.description !== undefined){
-let data50 = data.description;
-if(typeof data50 === "string"){
-if(data50.length > 16384){
-const err151 = {instancePath:instancePath+"/description",schemaPath:"#/properties/description/maxLength",keyword:"maxLength",params:{limit: 16384}};
+}
+else {
+const err151 = {instancePath:instancePath+"/extraPackages",schemaPath:"#/properties/extraPackages/type",keyword:"type",params:{type: "array"}};
 if(vErrors === null){
 vErrors = [err151];
 }
@@ -11111,8 +11131,11 @@ vErrors.push(err151);
 errors++;
 }
 }
-else {
-const err152 = {instancePath:instancePath+"/description",schemaPath:"#/properties/description/type",keyword:"type",params:{type: "string"}};
+if(data.customizeScript !== undefined){
+let data50 = data.customizeScript;
+if(typeof data50 === "string"){
+if(data50.length > 65536){
+const err152 = {instancePath:instancePath+"/customizeScript",schemaPath:"#/properties/customizeScript/maxLength",keyword:"maxLength",params:{limit: 65536}};
 if(vErrors === null){
 vErrors = [err152];
 }
@@ -11122,14 +11145,75 @@ vErrors.push(err152);
 errors++;
 }
 }
-}
 else {
-const err153 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}};
+const err153 = {instancePath:instancePath+"/customizeScript",schemaPath:"#/properties/customizeScript/type",keyword:"type",params:{type: "string"}};
 if(vErrors === null){
 vErrors = [err153];
 }
 else {
 vErrors.push(err153);
+}
+errors++;
+}
+}
+if(data.extraLines !== undefined){
+let data51 = data.extraLines;
+if(typeof data51 === "string"){
+if(data51.length > 65536){
+const err154 = {instancePath:instancePath+"/extraLines",schemaPath:"#/properties/extraLines/maxLength",keyword:"maxLength",params:{limit: 65536}};
+if(vErrors === null){
+vErrors = [err154];
+}
+else {
+vErrors.push(err154);
+}
+errors++;
+}
+}
+else {
+const err155 = {instancePath:instancePath+"/extraLines",schemaPath:"#/properties/extraLines/type",keyword:"type",params:{type: "string"}};
+if(vErrors === null){
+vErrors = [err155];
+}
+else {
+vErrors.push(err155);
+}
+errors++;
+}
+}
+if(data.description !== undefined){
+let data52 = data.description;
+if(typeof data52 === "string"){
+if(data52.length > 16384){
+const err156 = {instancePath:instancePath+"/description",schemaPath:"#/properties/description/maxLength",keyword:"maxLength",params:{limit: 16384}};
+if(vErrors === null){
+vErrors = [err156];
+}
+else {
+vErrors.push(err156);
+}
+errors++;
+}
+}
+else {
+const err157 = {instancePath:instancePath+"/description",schemaPath:"#/properties/description/type",keyword:"type",params:{type: "string"}};
+if(vErrors === null){
+vErrors = [err157];
+}
+else {
+vErrors.push(err157);
+}
+errors++;
+}
+}
+}
+else {
+const err158 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}};
+if(vErrors === null){
+vErrors = [err158];
+}
+else {
+vErrors.push(err158);
 }
 errors++;
 }
