@@ -14,7 +14,7 @@
  * The tenant of a request is the organisation of the configuration it addresses (the one its
  * access check was made on), not of the person: a person may be in many organisations.
  */
-import { sql } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import type { Db } from './connect.ts';
 
 /** The role tenant transactions take (migration 0014). */
@@ -33,13 +33,13 @@ export interface TenantOptions {
   isolationLevel?: 'read committed' | 'repeatable read' | 'serializable';
 }
 
-/** Runs `fn` in a transaction that sees only `tenant`'s rows. */
+/** Runs `fn` in a transaction that sees only `tenant`'s rows. Round trips: BEGIN, the settings
+ * pipelined with fn's first query, fn's other queries, COMMIT. */
 export async function withTenant<T>(db: Db, tenant: Tenant, fn: (tx: Db) => Promise<T>, options: TenantOptions = {}): Promise<T> {
-  return db.transaction(async (tx) => {
-    // One statement for both settings: a tenant transaction costs one round trip more than BEGIN.
-    await tx.execute(sql`select set_config('boardroom.tenant', ${tenant}, true), set_config('role', ${TENANT_ROLE}, true)`);
-    return fn(tx as unknown as Db);
-  }, options.isolationLevel ? { isolationLevel: options.isolationLevel } : undefined);
+  return db.transaction(
+    (tx) => settingThen(tx as unknown as Db, sql`select set_config('boardroom.tenant', ${tenant}, true), set_config('role', ${TENANT_ROLE}, true)`, fn),
+    options.isolationLevel ? { isolationLevel: options.isolationLevel } : undefined,
+  );
 }
 
 /**
@@ -48,10 +48,32 @@ export async function withTenant<T>(db: Db, tenant: Tenant, fn: (tx: Db) => Prom
  * nothing at all.
  */
 export async function withConfigTenant<T>(db: Db, configId: string, fn: (tx: Db) => Promise<T>, options: TenantOptions = {}): Promise<T> {
-  return db.transaction(async (tx) => {
-    await tx.execute(sql`select set_config('boardroom.tenant',
-        coalesce((select coalesce(org_id::text, ${PERSONAL_TENANT}) from configs where id = ${configId}::uuid), ''), true),
-      set_config('role', ${TENANT_ROLE}, true)`);
-    return fn(tx as unknown as Db);
-  }, options.isolationLevel ? { isolationLevel: options.isolationLevel } : undefined);
+  const setting = sql`select set_config('boardroom.tenant',
+      coalesce((select coalesce(org_id::text, ${PERSONAL_TENANT}) from configs where id = ${configId}::uuid), ''), true),
+    set_config('role', ${TENANT_ROLE}, true)`;
+  return db.transaction((tx) => settingThen(tx as unknown as Db, setting, fn), options.isolationLevel ? { isolationLevel: options.isolationLevel } : undefined);
+}
+
+/**
+ * Sends the tenant's settings and, without waiting for their answer, `fn`'s first query: on one
+ * connection statements run in the order sent, so that query already runs as the tenant, and
+ * postgres.js pipelines the two (one round trip instead of two). Should the settings fail, the
+ * transaction is aborted and `fn`'s query fails with it; the settings' own error is the one thrown.
+ */
+async function settingThen<T>(tx: Db, setting: SQL, fn: (tx: Db) => Promise<T>): Promise<T> {
+  // drizzle's queries are lazy: `then` is what sends it.
+  const settled = tx.execute(setting).then(
+    () => null,
+    (error: unknown) => ({ error }),
+  );
+  let result: T;
+  try {
+    result = await fn(tx);
+  } catch (error) {
+    const failed = await settled;
+    throw failed ? failed.error : error;
+  }
+  const failed = await settled;
+  if (failed) throw failed.error;
+  return result;
 }
