@@ -18,10 +18,10 @@ export function createLocalArtifactStorage(rootDir: string): ArtifactStorage {
   const root = path.resolve(rootDir);
 
   const fileOf = (buildId: string, name: string, tenant?: string): string => {
-    if (!isUuid(buildId)) throw new ArtifactStorageError('invalid_key', `not a build id: ${buildId}`);
-    if (tenant !== undefined && tenant !== ARTIFACT_PERSONAL_TENANT && !isUuid(tenant)) throw new ArtifactStorageError('invalid_key', `not a tenant: ${tenant}`);
     const check = checkArtifactName(name);
     if (!check.ok) throw new ArtifactStorageError('invalid_name', `bad artifact name: ${check.message}`);
+    if (!isUuid(buildId)) throw new ArtifactStorageError('invalid_key', `not a build id: ${buildId}`);
+    if (tenant !== undefined && tenant !== ARTIFACT_PERSONAL_TENANT && !isUuid(tenant)) throw new ArtifactStorageError('invalid_key', `not a tenant: ${tenant}`);
     const base = tenant === undefined ? root : path.join(root, tenant);
     const file = path.join(base, buildId, name);
     // Belt and braces: the checks above already make escaping impossible.
@@ -29,12 +29,14 @@ export function createLocalArtifactStorage(rootDir: string): ArtifactStorage {
     return file;
   };
 
-  /** `<tenant>/<buildId>/<name>`, or `<buildId>/<name>` (before tenants). */
+  /** `<tenant>/<buildId>/<name>`, or `<buildId>/<name>` (before tenants). A name never holds a
+   * slash (checkArtifactName), so a second slash means the tenant form; fileOf checks each part. */
   const parseKey = (key: string): string => {
-    const parts = key.split('/');
-    if (parts.length === 2) return fileOf(parts[0], parts[1]);
-    if (parts.length === 3) return fileOf(parts[1], parts[2], parts[0]);
-    throw new ArtifactStorageError('invalid_key', `bad storage key: ${key}`);
+    const [head, ...rest] = key.split('/');
+    if (rest.length === 0) throw new ArtifactStorageError('invalid_key', `bad storage key: ${key}`);
+    if (rest.length === 1) return fileOf(head, rest[0]);
+    const [buildId, ...name] = rest;
+    return fileOf(buildId, name.join('/'), head);
   };
 
   return {
