@@ -8,10 +8,15 @@
  * that is not under a policy fails here.
  */
 import { randomUUID } from 'node:crypto';
+import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import postgres from 'postgres';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase, type Database, type Db } from '../server/db/connect.ts';
 import { PERSONAL_TENANT, withConfigTenant, withTenant } from '../server/db/tenant.ts';
+import { MIGRATIONS_DIR, migratePostgres } from '../shared/node/db/migrate.ts';
 import { CHILD_TENANT_TABLES, CONFIG_TENANT_TABLES, TENANT_TABLES } from '../shared/node/db/tenant-column.ts';
 import { createTestDatabase, type TestDatabase } from './helpers/postgres.ts';
 
@@ -259,6 +264,45 @@ describe('tenant isolation on PGlite', () => {
       expect(await withTenant(lite.db, '', (tx) => query(tx, 'select * from doc_updates'))).toEqual([]);
     } finally {
       await lite.close();
+    }
+  });
+});
+
+describe('upgrading a database with data from before tenants', () => {
+  it("backfills every row's org_id from its configuration (and its parent row)", async () => {
+    const old = await createTestDatabase('tenant_backfill');
+    const folder = await mkdtemp(path.join(tmpdir(), 'boardroom-migrations-'));
+    const pg = postgres(old.url, { max: 1, onnotice: () => {} });
+    try {
+      // Every migration before this one (found by name: migrations are renumbered at merges).
+      const journal = JSON.parse(await readFile(path.join(MIGRATIONS_DIR, 'meta', '_journal.json'), 'utf8')) as { entries: Array<{ idx: number; tag: string }> };
+      const tenants = journal.entries.find((e) => e.tag.endsWith('_tenant_isolation'))!;
+      const before = journal.entries.filter((e) => e.idx < tenants.idx);
+      await mkdir(path.join(folder, 'meta'));
+      await writeFile(path.join(folder, 'meta', '_journal.json'), JSON.stringify({ ...journal, entries: before }));
+      for (const e of before) await copyFile(path.join(MIGRATIONS_DIR, `${e.tag}.sql`), path.join(folder, `${e.tag}.sql`));
+      await migratePostgres(old.url, folder);
+      const [org] = await pg`insert into organisations (name) values ('old org') returning id`;
+      const [inOrg] = await pg`insert into configs (name, org_id) values ('old', ${org.id}) returning id`;
+      const [mine] = await pg`insert into configs (name) values ('mine') returning id`;
+      for (const c of [inOrg, mine]) {
+        await pg`insert into doc_updates (config_id, update) values (${c.id}, '\\x01'::bytea)`;
+        const [build] = await pg`insert into build_jobs (config_id, config_name, content_hash, config_json, yjs_state, schema_version, builder_version)
+          values (${c.id}, 'c', 'h', '{}', '\\x00'::bytea, '1', 'v') returning id`;
+        await pg`insert into build_logs (build_id, seq, ts, stream, line) values (${build.id}, 1, now(), 'stdout', 'x')`;
+      }
+
+      await migratePostgres(old.url);
+      const rows = await pg`
+        select 'doc_updates' as t, config_id, org_id from doc_updates
+        union all select 'build_jobs', config_id, org_id from build_jobs
+        union all select 'build_logs', j.config_id, l.org_id from build_logs l join build_jobs j on j.id = l.build_id`;
+      expect(rows).toHaveLength(6);
+      for (const r of rows) expect({ t: r.t, org: r.org_id }).toEqual({ t: r.t, org: r.config_id === inOrg.id ? org.id : null });
+    } finally {
+      await pg.end();
+      await rm(folder, { recursive: true, force: true });
+      await old.drop();
     }
   });
 });
