@@ -2,12 +2,12 @@
 import { and, eq } from 'drizzle-orm';
 import type { Redis } from 'ioredis';
 import { checkArtifactName } from '../shared/builds/artifact-name.ts';
-import type { ArtifactStorage } from '../shared/node/builds/artifact-storage.ts';
+import { artifactTenantOf, type ArtifactStorage } from '../shared/node/builds/artifact-storage.ts';
 import type { BuildsDb } from '../shared/node/builds/db.ts';
 import type { BuildArtifactInfo } from '../shared/builds/events.ts';
 import type { BuildKeys } from '../shared/builds/keys.ts';
 import { publishBuildEvent } from '../shared/node/builds/transition.ts';
-import { buildArtifacts } from '../shared/node/db/builds-schema.ts';
+import { buildArtifacts, buildJobs } from '../shared/node/db/builds-schema.ts';
 import { ExecutorError } from './executors/types.ts';
 
 export interface ArtifactRecorderDeps {
@@ -27,7 +27,9 @@ export async function recordArtifact(
 ): Promise<BuildArtifactInfo> {
   const check = checkArtifactName(name);
   if (!check.ok) throw new ExecutorError('no_output', `artifact name ${JSON.stringify(name)} refused: ${check.message}`);
-  const stored = await deps.storage.put(buildId, name, filePath);
+  // Under the build's tenant (its row's org_id, set by the database from the configuration).
+  const [build] = await deps.db.select({ orgId: buildJobs.orgId }).from(buildJobs).where(eq(buildJobs.id, buildId));
+  const stored = await deps.storage.put(buildId, name, filePath, artifactTenantOf(build?.orgId));
   const expiresAt = new Date(Date.now() + deps.ttlMs);
   const row = { size: stored.size, sha256: stored.sha256, expiresAt, storageKey: stored.key };
   await deps.db

@@ -38,7 +38,7 @@ export interface SweepResult {
 export async function sweepBuilds(deps: SweepDeps, now: Date = new Date()): Promise<SweepResult> {
   const result: SweepResult = { failed: 0, requeued: 0 };
   const rows = await deps.db
-    .select({ id: buildJobs.id, status: buildJobs.status })
+    .select({ id: buildJobs.id, status: buildJobs.status, orgId: buildJobs.orgId })
     .from(buildJobs)
     .where(and(inArray(buildJobs.status, [...ACTIVE_BUILD_STATUSES]), lt(buildJobs.createdAt, new Date(now.getTime() - SWEEP_MIN_AGE_MS))))
     .orderBy(asc(buildJobs.createdAt))
@@ -59,7 +59,7 @@ export async function sweepBuilds(deps: SweepDeps, now: Date = new Date()): Prom
         const queued = await transitionBuild(deps.db, row.id, 'queued', { error: 'its job was lost; queued again' }, ['running']);
         if (queued) await publishBuildEvent(deps.redis, deps.keys, statusEvent(queued));
       }
-      await deps.queue.add(BUILD_JOB_NAME, { buildId: row.id }, buildJobOptions(row.id));
+      await deps.queue.add(BUILD_JOB_NAME, { buildId: row.id, orgId: row.orgId }, buildJobOptions(row.id));
       result.requeued += 1;
       deps.logger.warn({ buildId: row.id }, 'sweep: queued a build whose job was missing');
     }

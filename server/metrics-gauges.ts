@@ -93,11 +93,38 @@ async function refreshExternalGauges(metrics: Metrics, builds: BuildsContext): P
     const byStatus = new Map((Array.isArray(outcomes) ? outcomes : outcomes.rows).map((r) => [r.status, Number(r.n)]));
     // Every final status is reported, zero included, so a rate of failures can be alerted on.
     for (const status of FINAL_BUILD_STATUSES) metrics.buildOutcomes.set({ status }, byStatus.get(status) ?? 0);
+    const byTenant = (await builds.db.execute(sql`
+      select coalesce(org_id::text, 'personal') as tenant, status, count(*)::int as n from build_jobs
+      where finished_at > now() - make_interval(secs => ${OUTCOME_WINDOW_S}) group by 1, 2`)) as unknown as
+      | Array<{ tenant: string; status: string; n: number }>
+      | { rows: Array<{ tenant: string; status: string; n: number }> };
+    setTenantOutcomes(metrics, Array.isArray(byTenant) ? byTenant : byTenant.rows);
     metrics.queueReachable.set(1);
   } catch (error) {
     // Redis or Postgres is away: say so as a figure instead of failing the whole scrape (the
     // outage itself is logged where it happens, not once per scrape).
     metrics.queueReachable.set(0);
     builds.logger.debug({ err: error }, 'queue figures unavailable for this scrape');
+  }
+}
+
+/** Tenants named in the build metrics' `tenant` label; the others are summed as `other`. */
+export const MAX_TENANT_LABELS = 20;
+
+/** Recent build outcomes by tenant: the MAX_TENANT_LABELS busiest tenants by name, the rest as
+ * `other`. Labels of tenants gone from the window are dropped (the gauge is rebuilt each scrape). */
+export function setTenantOutcomes(metrics: Metrics, rows: ReadonlyArray<{ tenant: string; status: string; n: number }>): void {
+  const totals = new Map<string, number>();
+  for (const r of rows) totals.set(r.tenant, (totals.get(r.tenant) ?? 0) + Number(r.n));
+  const named = new Set([...totals.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).slice(0, MAX_TENANT_LABELS).map(([t]) => t));
+  const figures = new Map<string, number>();
+  for (const r of rows) {
+    const key = `${named.has(r.tenant) ? r.tenant : 'other'}\n${r.status}`;
+    figures.set(key, (figures.get(key) ?? 0) + Number(r.n));
+  }
+  metrics.buildOutcomesByTenant.reset();
+  for (const [key, n] of figures) {
+    const [tenant, status] = key.split('\n');
+    metrics.buildOutcomesByTenant.set({ tenant, status }, n);
   }
 }

@@ -70,6 +70,15 @@ export function createMetrics() {
       labelNames: ['status'],
       registers: [registry],
     }),
+    // The tenant is a label of build metrics only (docs/operations.md, "Metrics"): an organisation
+    // id, `personal` or `other`; at most MAX_TENANT_LABELS tenants are named, so its cardinality
+    // stays bounded however many organisations there are.
+    buildOutcomesByTenant: new Gauge({
+      name: 'boardroom_builds_finished_recent_by_tenant',
+      help: 'Builds that finished in the last 24 hours, by tenant (organisation id, personal, or other beyond the busiest) and final status',
+      labelNames: ['tenant', 'status'],
+      registers: [registry],
+    }),
     buildDuration: new Gauge({
       name: 'boardroom_build_duration_seconds',
       help: 'Duration of the last 100 finished builds, by quantile',

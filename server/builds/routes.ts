@@ -12,6 +12,7 @@ import { checkArtifactName } from '../../shared/builds/artifact-name.ts';
 import { cancelBuild, enqueueBuild, retryBuild } from '../../shared/node/builds/build-service.ts';
 import { BuildError } from '../../shared/builds/errors.ts';
 import { followBuildLog } from '../../shared/node/builds/follow-log.ts';
+import { withConfigTenant } from '../db/tenant.ts';
 import { getArtifact, getBuild, getBuildSnapshot, listBuilds, readBuildLog } from '../../shared/node/builds/read.ts';
 import { SCHEMA_VERSION } from '../../shared/schema/index.ts';
 import { validateConfig } from '../../shared/validation/index.ts';
@@ -154,7 +155,8 @@ export function buildRoutes(deps: BuildRouteDeps): Hono<AppEnv> {
   app.get('/configs/:id/builds', async (c) => {
     const id = c.req.param('id');
     await requireAction(deps, c.get('actor'), id, 'read');
-    return c.json(await listBuilds(ctx().db, id));
+    // As the configuration's tenant: RLS is the second line on this read (server/db/tenant.ts).
+    return c.json(await withConfigTenant(ctx().db, id, (tx) => listBuilds(tx, id)));
   });
 
   app.get('/builds/:buildId', async (c) => c.json(await buildFor(c, 'read')));

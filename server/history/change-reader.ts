@@ -7,6 +7,7 @@
 import { and, desc, eq, gt, lt, lte, ne } from 'drizzle-orm';
 import { changeLog } from '../../shared/node/db/review-schema.ts';
 import type { Db } from '../db/connect.ts';
+import { withConfigTenant } from '../db/tenant.ts';
 import { NOTES_PATH } from './change-capture.ts';
 import { rowView, type ChangeView, type LastChange } from './change-entry.ts';
 import { personView, type Person } from './people.ts';
@@ -35,12 +36,10 @@ export class ChangeReader {
     const conditions = [eq(changeLog.configId, configId)];
     if (options.path !== undefined) conditions.push(eq(changeLog.path, options.path));
     if (options.before !== undefined) conditions.push(lt(changeLog.seq, options.before));
-    const rows = await this.db
-      .select()
-      .from(changeLog)
-      .where(and(...conditions))
-      .orderBy(desc(changeLog.seq))
-      .limit(options.limit);
+    // As the configuration's tenant: RLS is the second line on this read (server/db/tenant.ts).
+    const rows = await withConfigTenant(this.db, configId, (tx) =>
+      tx.select().from(changeLog).where(and(...conditions)).orderBy(desc(changeLog.seq)).limit(options.limit),
+    );
     const removing = this.source.removing();
     const byId = new Map(rows.filter((r) => !removing.has(r.id)).map((r) => [r.id, rowView(r)]));
     for (const e of this.source.pending(configId)) {

@@ -29,6 +29,7 @@ import { ApiError, badRequest, notFound } from '../http-errors.ts';
 import { validatedBody } from '../api-spec/validated-body.ts';
 import { NEW_VERSION_BODY, RESTORE_BODY } from './api-spec.ts';
 import type { Db } from '../db/connect.ts';
+import { withConfigTenant } from '../db/tenant.ts';
 import type { DocStorage } from '../storage/types.ts';
 import type { DocumentRooms } from '../sync/room.ts';
 import { HISTORY_PAGE_DEFAULT, HISTORY_PAGE_MAX, type ChangeLog } from './change-log.ts';
@@ -122,7 +123,8 @@ export function historyRoutes(deps: HistoryRouteDeps): Hono<AppEnv> {
     if (kind !== undefined && !['manual', 'build', 'review'].includes(kind)) {
       throw badRequest('kind must be manual, build or review', [{ path: 'kind', message: `unknown kind ${kind}`, keyword: 'enum' }]);
     }
-    return c.json(await listVersions(db, id, { limit, before, kind: kind as VersionKind | undefined }));
+    // As the configuration's tenant: RLS is the second line on this read (server/db/tenant.ts).
+    return c.json(await withConfigTenant(db, id, (tx) => listVersions(tx, id, { limit, before, kind: kind as VersionKind | undefined })));
   });
 
   // Bodies are checked with the schemas the API description declares (history/api-spec.ts).

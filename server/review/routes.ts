@@ -26,6 +26,7 @@ import { actorIdOf, requireAction, requireAlso } from '../access/authorize.ts';
 import type { AppEnv } from '../auth/actor.ts';
 import { readDurable } from '../config-doc.ts';
 import type { Db } from '../db/connect.ts';
+import { withConfigTenant } from '../db/tenant.ts';
 import { readLimit, readText } from '../history/params.ts';
 import { personOf } from '../history/people.ts';
 import { MAX_PATH_LENGTH } from '../history/routes.ts';
@@ -122,7 +123,9 @@ export function reviewRoutes(deps: ReviewRouteDeps): Hono<AppEnv> {
     const path = c.req.query('path');
     if (path !== undefined && path.length > MAX_PATH_LENGTH) throw badRequest(`path is longer than ${MAX_PATH_LENGTH} characters`);
     const filter = { path, reviewId, resolved: resolved === undefined ? undefined : resolved === 'true' };
-    return c.json(await listThreads(db, id, await currentJson(id), filter));
+    const json = await currentJson(id);
+    // As the configuration's tenant: RLS is the second line on this read (server/db/tenant.ts).
+    return c.json(await withConfigTenant(db, id, (tx) => listThreads(tx, id, json, filter)));
   });
 
   // The schemas the API description declares (review/api-spec.ts); the rest is checked below.

@@ -7,6 +7,7 @@ import { and, asc, desc, eq, inArray, isNull, sql } from 'drizzle-orm';
 import { configs, docSnapshots, docUpdates } from '../../shared/node/db/schema.ts';
 import { isUuid } from '../../shared/uuid.ts';
 import type { Db } from '../db/connect.ts';
+import { withConfigTenant } from '../db/tenant.ts';
 import type { DocKey } from './doc-key.ts';
 import type { CompactionResult, ConfigRecord, DocStorage, PendingUpdate, StoredDoc, TailResult } from './types.ts';
 
@@ -91,8 +92,8 @@ export function createDrizzleStorage(db: Db, options: DrizzleStorageOptions = {}
     async loadDoc(doc): Promise<StoredDoc> {
       // One transaction so a compaction committing between the two reads cannot hide rows:
       // we would see either the old snapshot with its rows, or the new snapshot without them.
-      return db.transaction(async (tx) => {
-        await tx.execute(sql`set transaction isolation level repeatable read`);
+      // As the configuration's tenant (server/db/tenant.ts): RLS is the second line on room loads.
+      return withConfigTenant(db, doc.configId, async (tx) => {
         const [snap] = await tx
           .select({ state: docSnapshots.state })
           .from(docSnapshots)
@@ -103,7 +104,7 @@ export function createDrizzleStorage(db: Db, options: DrizzleStorageOptions = {}
           .where(updatesOf(doc))
           .orderBy(asc(docUpdates.id));
         return { snapshot: snap?.state ?? null, updates: rows.map((r) => r.update) };
-      });
+      }, { isolationLevel: 'repeatable read' });
     },
 
     async loadConfigDoc(doc) {
@@ -111,11 +112,12 @@ export function createDrizzleStorage(db: Db, options: DrizzleStorageOptions = {}
       if (!isUuid(configId)) return null;
       // One statement sees one snapshot of the database, so a compaction committing meanwhile
       // cannot hide rows (same guarantee as loadDoc's transaction, one round trip instead of four).
-      const result = await db.execute(sql`
+      // As the configuration's tenant (server/db/tenant.ts): RLS is the second line on room loads.
+      const result = await withConfigTenant(db, configId, (tx) => tx.execute(sql`
         select 0 as k, 0::bigint as id, null::bytea as b from configs where id = ${configId} and deleted_at is null
         union all select 1, folded_updates, state from doc_snapshots where config_id = ${configId} and doc_name = ${docName}
         union all select 2, id, ${docUpdates.update} from doc_updates where config_id = ${configId} and doc_name = ${docName}
-        order by k, id`);
+        order by k, id`));
       const rows = rowsOf<{ k: number; id: number | string; b: Uint8Array | null }>(result);
       if (rows.length === 0 || Number(rows[0].k) !== 0) return null;
       const snapshotRow = rows.find((r) => Number(r.k) === 1);

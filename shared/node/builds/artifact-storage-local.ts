@@ -1,5 +1,6 @@
 /**
- * Artifacts on local disk: `<root>/<buildId>/<name>`. Writes go to a temporary file in the same
+ * Artifacts on local disk: `<root>/<tenant>/<buildId>/<name>` (`<root>/<buildId>/<name>` for
+ * artifacts stored before tenants existed, still served and deleted by their stored keys). Writes go to a temporary file in the same
  * directory and are renamed into place, so a reader never sees half an artifact and a crash
  * leaves at most a temp file (dot-named, which no valid artifact name can be).
  */
@@ -11,30 +12,36 @@ import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { isUuid } from '../../uuid.ts';
 import { checkArtifactName } from '../../builds/artifact-name.ts';
-import { ArtifactStorageError, type ArtifactStorage, type StoredObject } from './artifact-storage.ts';
+import { ARTIFACT_PERSONAL_TENANT, ArtifactStorageError, type ArtifactStorage, type StoredObject } from './artifact-storage.ts';
 
 export function createLocalArtifactStorage(rootDir: string): ArtifactStorage {
   const root = path.resolve(rootDir);
 
-  const fileOf = (buildId: string, name: string): string => {
-    if (!isUuid(buildId)) throw new ArtifactStorageError('invalid_key', `not a build id: ${buildId}`);
+  const fileOf = (buildId: string, name: string, tenant?: string): string => {
     const check = checkArtifactName(name);
     if (!check.ok) throw new ArtifactStorageError('invalid_name', `bad artifact name: ${check.message}`);
-    const file = path.join(root, buildId, name);
+    if (!isUuid(buildId)) throw new ArtifactStorageError('invalid_key', `not a build id: ${buildId}`);
+    if (tenant !== undefined && tenant !== ARTIFACT_PERSONAL_TENANT && !isUuid(tenant)) throw new ArtifactStorageError('invalid_key', `not a tenant: ${tenant}`);
+    const base = tenant === undefined ? root : path.join(root, tenant);
+    const file = path.join(base, buildId, name);
     // Belt and braces: the checks above already make escaping impossible.
-    if (path.dirname(path.dirname(file)) !== root) throw new ArtifactStorageError('invalid_key', 'path escapes root');
+    if (path.dirname(path.dirname(file)) !== base) throw new ArtifactStorageError('invalid_key', 'path escapes root');
     return file;
   };
 
+  /** `<tenant>/<buildId>/<name>`, or `<buildId>/<name>` (before tenants). A name never holds a
+   * slash (checkArtifactName), so a second slash means the tenant form; fileOf checks each part. */
   const parseKey = (key: string): string => {
-    const slash = key.indexOf('/');
-    if (slash < 0) throw new ArtifactStorageError('invalid_key', `bad storage key: ${key}`);
-    return fileOf(key.slice(0, slash), key.slice(slash + 1));
+    const [head, ...rest] = key.split('/');
+    if (rest.length === 0) throw new ArtifactStorageError('invalid_key', `bad storage key: ${key}`);
+    if (rest.length === 1) return fileOf(head, rest[0]);
+    const [buildId, ...name] = rest;
+    return fileOf(buildId, name.join('/'), head);
   };
 
   return {
-    async put(buildId, name, source): Promise<StoredObject> {
-      const file = fileOf(buildId, name);
+    async put(buildId, name, source, tenant): Promise<StoredObject> {
+      const file = fileOf(buildId, name, tenant);
       await mkdir(path.dirname(file), { recursive: true });
       const temp = path.join(path.dirname(file), `.tmp-${randomUUID()}`);
       const hash = createHash('sha256');
@@ -54,7 +61,7 @@ export function createLocalArtifactStorage(rootDir: string): ArtifactStorage {
         await rm(temp, { force: true });
         throw err;
       }
-      return { key: `${buildId}/${name}`, size, sha256: hash.digest('hex') };
+      return { key: tenant === undefined ? `${buildId}/${name}` : `${tenant}/${buildId}/${name}`, size, sha256: hash.digest('hex') };
     },
 
     async get(key): Promise<Readable> {

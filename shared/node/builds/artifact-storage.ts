@@ -13,13 +13,22 @@ export interface StoredObject {
 }
 
 export interface ArtifactStorage {
-  /** Stores a file (path) or a stream under the build; replaces an object of the same name. */
-  put(buildId: string, name: string, source: string | Readable): Promise<StoredObject>;
+  /** Stores a file (path) or a stream under the build; replaces an object of the same name.
+   * `tenant` (an organisation id or ARTIFACT_PERSONAL_TENANT) puts it under the tenant's own
+   * prefix, `<tenant>/<buildId>/<name>`; without it, `<buildId>/<name>` (artifacts stored before
+   * tenants existed keep their keys: the key is stored with the artifact row). */
+  put(buildId: string, name: string, source: string | Readable, tenant?: string): Promise<StoredObject>;
   /** The stored bytes; rejects with code 'ENOENT' when the object is gone. */
   get(key: string): Promise<Readable>;
   /** Removes the object; a missing object is not an error. */
   delete(key: string): Promise<void>;
 }
+
+/** The artifact prefix of personal configurations' builds. */
+export const ARTIFACT_PERSONAL_TENANT = 'personal';
+
+/** The artifact prefix of a build whose configuration belongs to `orgId` (null: personal). */
+export const artifactTenantOf = (orgId: string | null | undefined): string => orgId ?? ARTIFACT_PERSONAL_TENANT;
 
 export class ArtifactStorageError extends Error {
   readonly code: 'invalid_key' | 'invalid_name' | 'ENOENT';

@@ -94,8 +94,8 @@ export async function enqueueBuild(deps: BuildServiceDeps, asked: BuildRequest):
     firstbootSecrets: stamped.firstbootSecrets,
   };
   if (request.force) {
-    const inserted = await deps.db.insert(buildJobs).values(values).returning({ id: buildJobs.id });
-    return queued(deps, inserted[0]!.id, request.configId);
+    const inserted = await deps.db.insert(buildJobs).values(values).returning({ id: buildJobs.id, orgId: buildJobs.orgId });
+    return queued(deps, inserted[0]!.id, request.configId, inserted[0]!.orgId);
   }
   for (let round = 0; round < MAX_DEDUPE_ROUNDS; round++) {
     const existing = await findReusable(deps, request);
@@ -107,8 +107,8 @@ export async function enqueueBuild(deps: BuildServiceDeps, asked: BuildRequest):
         target: [buildJobs.configId, buildJobs.contentHash, buildJobs.builderVersion],
         where: sql.raw(ACTIVE_DEDUPE_PREDICATE),
       })
-      .returning({ id: buildJobs.id });
-    if (inserted[0]) return queued(deps, inserted[0].id, request.configId);
+      .returning({ id: buildJobs.id, orgId: buildJobs.orgId });
+    if (inserted[0]) return queued(deps, inserted[0].id, request.configId, inserted[0].orgId);
     // Another request inserted the same build first: the next round finds it.
   }
   throw new BuildError('build_conflict', 'identical builds kept being requested and finished at once; try again');
@@ -133,8 +133,10 @@ async function findReusable(deps: BuildServiceDeps, request: BuildRequest): Prom
   return found ? { id: found.id, status: found.status as BuildStatus } : null;
 }
 
-async function queued(deps: BuildServiceDeps, id: string, configId: string): Promise<EnqueueResult> {
-  await addToQueue(deps, id);
+/** `orgId`: the build's tenant as the database set it on insert (a trigger copies the
+ * configuration's), carried in the job's data. */
+async function queued(deps: BuildServiceDeps, id: string, configId: string, orgId: string | null): Promise<EnqueueResult> {
+  await addToQueue(deps, id, orgId);
   await announceQueued(deps, id, configId);
   return { id, status: 'queued', deduplicated: false };
 }
@@ -232,13 +234,13 @@ export async function retryBuild(
       // The same secrets: the builder opens them only while they are still those values.
       firstbootSecrets: original.firstbootSecrets,
     })
-    .returning({ id: buildJobs.id });
-  return queued(deps, inserted[0]!.id, original.configId);
+    .returning({ id: buildJobs.id, orgId: buildJobs.orgId });
+  return queued(deps, inserted[0]!.id, original.configId, inserted[0]!.orgId);
 }
 
-async function addToQueue(deps: BuildServiceDeps, buildId: string): Promise<void> {
+async function addToQueue(deps: BuildServiceDeps, buildId: string, orgId: string | null): Promise<void> {
   try {
-    await deps.queue.add(BUILD_JOB_NAME, { buildId }, buildJobOptions(buildId));
+    await deps.queue.add(BUILD_JOB_NAME, { buildId, orgId }, buildJobOptions(buildId));
   } catch (cause) {
     // Without a job no builder will ever pick the row up: close it instead of leaving it queued.
     const failed = await transitionBuild(

@@ -8,6 +8,10 @@ export const BUILD_JOB_NAME = 'build';
 
 export interface BuildJobData {
   buildId: string;
+  /** The build's tenant (its configuration's organisation; null: personal), for whoever looks at
+   * the queue: per-tenant views and limits. Absent on jobs queued before tenants existed. The
+   * build row (build_jobs.org_id, set by the database) stays the truth the builder acts on. */
+  orgId?: string | null;
 }
 
 /** A build that fails because its builder died or lost Redis/Postgres is tried this many times in

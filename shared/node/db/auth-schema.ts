@@ -6,6 +6,7 @@ import { sql } from 'drizzle-orm';
 import { boolean, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { bytea } from './bytea.ts';
 import { configs } from './schema.ts';
+import { tenantOrgId } from './tenant-column.ts';
 
 const ts = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
 
@@ -49,6 +50,8 @@ export const sessions = pgTable(
 export const configMembers = pgTable(
   'config_members',
   {
+    /** The tenant (tenant-column.ts): set by a trigger from the configuration, never by the application. */
+    orgId: tenantOrgId(),
     configId: uuid('config_id')
       .notNull()
       .references(() => configs.id, { onDelete: 'cascade' }),
@@ -71,6 +74,8 @@ export const configMembers = pgTable(
 export const configInvitations = pgTable(
   'config_invitations',
   {
+    /** The tenant (tenant-column.ts): set by a trigger from the configuration, never by the application. */
+    orgId: tenantOrgId(),
     id: uuid('id').primaryKey().defaultRandom(),
     configId: uuid('config_id')
       .notNull()
@@ -93,6 +98,8 @@ export const configInvitations = pgTable(
 export const shareLinks = pgTable(
   'share_links',
   {
+    /** The tenant (tenant-column.ts): set by a trigger from the configuration, never by the application. */
+    orgId: tenantOrgId(),
     id: uuid('id').primaryKey().defaultRandom(),
     configId: uuid('config_id')
       .notNull()

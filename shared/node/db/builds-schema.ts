@@ -20,6 +20,7 @@ import {
 } from 'drizzle-orm/pg-core';
 import { bytea } from './bytea.ts';
 import { configs } from './schema.ts';
+import { tenantOrgId } from './tenant-column.ts';
 
 /** Rows that take part in deduplication: active, not forced, not a retry. The unique index below
  * and the service's `on conflict` clause must name the same predicate for Postgres to match them. */
@@ -28,6 +29,8 @@ export const ACTIVE_DEDUPE_PREDICATE = "status in ('queued', 'running') and not 
 export const buildJobs = pgTable(
   'build_jobs',
   {
+    /** The tenant (tenant-column.ts): set by a trigger from the configuration, never by the application. */
+    orgId: tenantOrgId(),
     id: uuid('id').primaryKey().defaultRandom(),
     configId: uuid('config_id')
       .notNull()
@@ -88,6 +91,8 @@ export const buildJobs = pgTable(
 export const buildLogs = pgTable(
   'build_logs',
   {
+    /** The tenant (tenant-column.ts): set by a trigger from the configuration, never by the application. */
+    orgId: tenantOrgId(),
     buildId: uuid('build_id')
       .notNull()
       .references(() => buildJobs.id, { onDelete: 'cascade' }),
@@ -104,6 +109,8 @@ export const buildLogs = pgTable(
 export const buildArtifacts = pgTable(
   'build_artifacts',
   {
+    /** The tenant (tenant-column.ts): set by a trigger from the configuration, never by the application. */
+    orgId: tenantOrgId(),
     buildId: uuid('build_id')
       .notNull()
       .references(() => buildJobs.id, { onDelete: 'cascade' }),
@@ -122,6 +129,8 @@ export const buildArtifacts = pgTable(
 export const buildMatrices = pgTable(
   'build_matrices',
   {
+    /** The tenant (tenant-column.ts): set by a trigger from the configuration, never by the application. */
+    orgId: tenantOrgId(),
     id: uuid('id').primaryKey().defaultRandom(),
     configId: uuid('config_id')
       .notNull()
@@ -141,6 +150,8 @@ export const buildMatrices = pgTable(
 export const buildMatrixCells = pgTable(
   'build_matrix_cells',
   {
+    /** The tenant (tenant-column.ts): set by a trigger from the configuration, never by the application. */
+    orgId: tenantOrgId(),
     matrixId: uuid('matrix_id')
       .notNull()
       .references(() => buildMatrices.id, { onDelete: 'cascade' }),

@@ -9,6 +9,7 @@
 import { bigint, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { bytea } from './bytea.ts';
 import { configs } from './schema.ts';
+import { tenantOrgId } from './tenant-column.ts';
 
 const ts = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
 
@@ -21,6 +22,8 @@ const ts = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' 
 export const changeLog = pgTable(
   'change_log',
   {
+    /** The tenant (tenant-column.ts): set by a trigger from the configuration, never by the application. */
+    orgId: tenantOrgId(),
     id: uuid('id').primaryKey(),
     configId: uuid('config_id')
       .notNull()
@@ -55,6 +58,8 @@ export const changeLog = pgTable(
 export const configVersions = pgTable(
   'config_versions',
   {
+    /** The tenant (tenant-column.ts): set by a trigger from the configuration, never by the application. */
+    orgId: tenantOrgId(),
     id: uuid('id').primaryKey().defaultRandom(),
     configId: uuid('config_id')
       .notNull()
@@ -88,6 +93,8 @@ export const configVersions = pgTable(
 export const comments = pgTable(
   'comments',
   {
+    /** The tenant (tenant-column.ts): set by a trigger from the configuration, never by the application. */
+    orgId: tenantOrgId(),
     id: uuid('id').primaryKey(),
     configId: uuid('config_id')
       .notNull()
@@ -115,6 +122,8 @@ export const comments = pgTable(
 export const reviews = pgTable(
   'reviews',
   {
+    /** The tenant (tenant-column.ts): set by a trigger from the configuration, never by the application. */
+    orgId: tenantOrgId(),
     id: uuid('id').primaryKey().defaultRandom(),
     configId: uuid('config_id')
       .notNull()
@@ -138,6 +147,8 @@ export const reviews = pgTable(
 export const reviewDecisions = pgTable(
   'review_decisions',
   {
+    /** The tenant (tenant-column.ts): set by a trigger from the configuration, never by the application. */
+    orgId: tenantOrgId(),
     id: uuid('id').primaryKey().defaultRandom(),
     reviewId: uuid('review_id')
       .notNull()

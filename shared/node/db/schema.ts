@@ -5,6 +5,7 @@
 import { bigserial, boolean, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 import { bytea } from './bytea.ts';
 import { organisations } from './orgs-schema.ts';
+import { tenantOrgId } from './tenant-column.ts';
 
 export const configs = pgTable(
   'configs',
@@ -35,6 +36,8 @@ export const configs = pgTable(
 export const docUpdates = pgTable(
   'doc_updates',
   {
+    /** The tenant (tenant-column.ts): set by a trigger from the configuration, never by the application. */
+    orgId: tenantOrgId(),
     id: bigserial('id', { mode: 'number' }).primaryKey(),
     configId: uuid('config_id')
       .notNull()
@@ -52,6 +55,8 @@ export const docUpdates = pgTable(
 export const docSnapshots = pgTable(
   'doc_snapshots',
   {
+    /** The tenant (tenant-column.ts): set by a trigger from the configuration, never by the application. */
+    orgId: tenantOrgId(),
     configId: uuid('config_id')
       .notNull()
       .references(() => configs.id, { onDelete: 'cascade' }),

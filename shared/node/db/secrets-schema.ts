@@ -8,10 +8,13 @@
 import { pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 import { users } from './auth-schema.ts';
 import { configs } from './schema.ts';
+import { tenantOrgId } from './tenant-column.ts';
 
 export const configSecrets = pgTable(
   'config_secrets',
   {
+    /** The tenant (tenant-column.ts): set by a trigger from the configuration, never by the application. */
+    orgId: tenantOrgId(),
     configId: uuid('config_id')
       .notNull()
       .references(() => configs.id, { onDelete: 'cascade' }),

@@ -8,12 +8,15 @@
 import { bigserial, boolean, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { users } from './auth-schema.ts';
 import { configs } from './schema.ts';
+import { tenantOrgId } from './tenant-column.ts';
 
 const ts = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
 
 export const webhooks = pgTable(
   'webhooks',
   {
+    /** The tenant (tenant-column.ts): set by a trigger from the configuration, never by the application. */
+    orgId: tenantOrgId(),
     id: uuid('id').primaryKey().defaultRandom(),
     configId: uuid('config_id')
       .notNull()
@@ -34,6 +37,8 @@ export const webhooks = pgTable(
 export const webhookDeliveries = pgTable(
   'webhook_deliveries',
   {
+    /** The tenant (tenant-column.ts): set by a trigger from the configuration, never by the application. */
+    orgId: tenantOrgId(),
     /** Sent as `Boardroom-Delivery`. */
     id: uuid('id').primaryKey().defaultRandom(),
     webhookId: uuid('webhook_id')
@@ -56,6 +61,8 @@ export const webhookDeliveries = pgTable(
 export const webhookAttempts = pgTable(
   'webhook_attempts',
   {
+    /** The tenant (tenant-column.ts): set by a trigger from the configuration, never by the application. */
+    orgId: tenantOrgId(),
     id: bigserial('id', { mode: 'number' }).primaryKey(),
     deliveryId: uuid('delivery_id')
       .notNull()
