@@ -117,7 +117,7 @@ function AuditLog(props: OrgSectionProps): JSX.Element {
         <label class="account-field">
           <span>Configuration</span>
           <select class="input" name="audit-config" value={configId()} onChange={(e) => refilter(() => setConfigId(e.currentTarget.value))}>
-            <option value="">Any configuration</option>
+            <option value="">Any</option>
             <For each={[...configs()].sort((a, b) => a[1].localeCompare(b[1]))}>{([id, name]) => <option value={id}>{name}</option>}</For>
           </select>
         </label>
