@@ -31,6 +31,8 @@ import type { BuildsContext } from './builds/builds-context.ts';
 import { DEFAULT_KEY_PREFIX } from '../shared/builds/keys.ts';
 import { createAccessStore } from './auth/access-store.ts';
 import { createAuditLog } from './audit/audit-log.ts';
+import { auditFeature } from './audit/feature.ts';
+import type { AuditSweep } from './audit/audit-sweep.ts';
 import { createOrgStore } from './orgs/org-store.ts';
 import { orgsFeature } from './orgs/feature.ts';
 import { createAccounts } from './auth/accounts.ts';
@@ -160,6 +162,8 @@ export interface RunningServer {
   app: Hono<AppEnv>;
   /** The trash expiry sweep (runs on its own timer; tests call `runOnce`). */
   trashSweep: TrashSweep;
+  /** The audit retention sweep (runs on its own timer; tests call `runOnce`). */
+  auditSweep: AuditSweep;
   close(): Promise<void>;
 }
 
@@ -305,6 +309,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     // Purging a configuration deletes its artifact files too (bytes first, then rows).
     deleteArtifactsOf: buildArtifacts ? (ids) => deleteArtifactsOfConfigs({ db: database.db, storage: buildArtifacts, logger }, ids) : undefined,
   });
+  const audit = auditFeature(core);
   const features: Feature[] = [
     schema,
     shareLinksFeature(core, { invitations, events: control.events, publicUrl: () => publicUrl.value, flushLinkUses: () => linkAdmission.flush() }),
@@ -313,6 +318,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     frameworkCheckFeature(core, { builds: builds.context }),
     configsFeature(core, { events: control.events }),
     orgsFeature(core),
+    audit,
     history,
     review,
     trash,
@@ -449,6 +455,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     metricsPort: metricsServer?.port ?? null,
     app,
     trashSweep: trash.sweep,
+    auditSweep: audit.sweep,
     async close() {
       await metricsServer?.close();
       // Stop accepting, then flush and publish what is pending before leaving the cluster, so

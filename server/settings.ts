@@ -54,6 +54,14 @@ export const ServerLimitDefaults = {
   /** Days a deleted configuration stays restorable before the sweep deletes it for good: a
    * month covers a holiday and a "who deleted that?" noticed at the next release. */
   trashRetentionDays: 30,
+  // --- audit log (server/audit/) ---
+  /** Days the audit entries of personal configurations (no organisation) are kept; an
+   * organisation's are kept its own `audit_retention_days` (default 365 too): a year covers an
+   * annual access review. */
+  auditRetentionDays: 365,
+  /** How often the audit retention sweep runs: retention is counted in days, an hour late is no
+   * one's loss, and each pass is a few indexed deletes. */
+  auditSweepIntervalMs: 60 * 60 * 1000,
   // --- process (server/main.ts, server/db/connect.ts, server/invitations/mailer.ts) ---
   /** SIGTERM to exit: orchestrators wait about 30 s before SIGKILL; we aim well inside that. Past
    * this, whatever is still unsaved stays with the clients, which re-send it to another process.
@@ -134,6 +142,8 @@ export const LIMIT_ENV: Record<keyof ServerLimits, string> = {
   loginWindowMs: 'LOGIN_WINDOW_MS',
   signupsPerAddress: 'SIGNUPS_PER_ADDRESS',
   trashRetentionDays: 'TRASH_RETENTION_DAYS',
+  auditRetentionDays: 'AUDIT_RETENTION_DAYS',
+  auditSweepIntervalMs: 'AUDIT_SWEEP_INTERVAL_MS',
   signupWindowMs: 'SIGNUP_WINDOW_MS',
   passwordHashConcurrency: 'PASSWORD_HASH_CONCURRENCY',
   shutdownDeadlineMs: 'SHUTDOWN_DEADLINE_MS',

@@ -247,6 +247,7 @@ export const EXPECTATIONS: Record<string, Expectation> = {
   // the route, which finds the made-up token worthless.
   'GET /api/auth/admin-proof': signedIn({ ok: [404], query: '?token=00000000-0000-0000-0000-000000000000.9999999999999.AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA' }),
   'GET /api/configs/:id/members': config('manageAccess'),
+  'GET /api/configs/:id/audit': config('manageAccess'),
   'POST /api/configs/:id/members': config('manageAccess', { ok: [201], body: (who, { unique }) => ({ email: `${who}.${unique}@invited.test`, role: 'viewer' }) }),
   'PATCH /api/configs/:id/members/:userId': config('manageAccess', { body: json({ role: 'commenter' }) }),
   'DELETE /api/configs/:id/members/:userId': config('manageAccess', { consumes: true }),
@@ -328,6 +329,8 @@ export const EXPECTATIONS: Record<string, Expectation> = {
   'GET /api/orgs': signedIn(),
   'POST /api/orgs': signedIn({ ok: [201], body: (who) => ({ name: `org of ${who}` }) }),
   'GET /api/orgs/:orgId': org('readOrg'),
+  'GET /api/orgs/:orgId/audit': org('readAudit'),
+  'GET /api/orgs/:orgId/audit/export': org('readAudit'),
   'GET /api/tokens': signedIn(),
   'POST /api/tokens': signedIn({ ok: [201], body: (who) => ({ name: `made by ${who}`, scopes: ['read'], expiresAt: new Date(Date.now() + 86_400_000).toISOString() }) }),
   // An unknown token id (the param is a fresh uuid): "unknown token". tests/access-tokens.test.ts revokes real ones.

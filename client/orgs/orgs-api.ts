@@ -2,6 +2,7 @@
 import type { OrgRole } from '../../shared/org-roles.ts';
 import type { Role, ShareRole } from '../../shared/roles.ts';
 import type { ApiCall } from '../app/api.ts';
+import { auditPath, type AuditPage, type AuditQuery } from './audit-api.ts';
 
 export interface OrgSummary {
   id: string;
@@ -29,6 +30,8 @@ export interface OrgsApi {
   list(): Promise<OrgSummary[]>;
   create(name: string): Promise<OrgSummary>;
   get(orgId: string): Promise<OrgDetails>;
+  /** A page of the audit log (admins and owners). */
+  audit(orgId: string, query: AuditQuery): Promise<AuditPage>;
 }
 
 export function createOrgsApi(call: ApiCall): OrgsApi {
@@ -36,5 +39,6 @@ export function createOrgsApi(call: ApiCall): OrgsApi {
     list: () => call('GET', '/api/orgs'),
     create: (name) => call('POST', '/api/orgs', { json: { name } }),
     get: (orgId) => call('GET', `/api/orgs/${encodeURIComponent(orgId)}`),
+    audit: (orgId, query) => call('GET', auditPath(orgId, query)),
   };
 }

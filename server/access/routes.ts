@@ -15,6 +15,8 @@ import type { InvitationStore } from '../invitations/invitation-store.ts';
 import type { DocStorage } from '../storage/types.ts';
 import type { DocumentRooms } from '../sync/room.ts';
 import { validatedBody } from '../api-spec/validated-body.ts';
+import type { AuditLog } from '../audit/audit-log.ts';
+import { auditActorOf } from '../audit/audit-actor.ts';
 import { MAX_SHARE_LABEL_LENGTH, MEMBER_ROLE_BODY, NEW_SHARE_BODY, SHARE_PATCH_BODY } from './api-spec.ts';
 
 export { MAX_SHARE_LABEL_LENGTH } from './api-spec.ts';
@@ -27,6 +29,8 @@ export interface AccessRouteDeps {
   storage: DocStorage;
   manager: DocumentRooms;
   events: AccessEvents;
+  /** Membership and link changes are recorded (never a link's token). */
+  audit: AuditLog;
   /** Base URL people reach this server at; a function because it is known only once listening. */
   publicUrl: () => string;
   /** Writes the share-link uses this process counted but has not written yet (link-admission.ts),
@@ -47,6 +51,9 @@ const shareView = (l: ShareLink) => ({
   lastUsedAt: l.lastUsedAt,
   uses: l.uses,
 });
+
+/** What the audit log keeps of a link: never its token. */
+const linkTarget = (l: ShareLink) => ({ linkId: l.id, role: l.role, kind: l.kind, label: l.label, expiresAt: l.expiresAt });
 
 function readExpiry(body: Record<string, unknown>): Date | null | undefined {
   if (body.expiresAt === undefined) return undefined;
@@ -84,27 +91,32 @@ export function accessRoutes(deps: AccessRouteDeps): Hono<AppEnv> {
   const readMemberRole = validatedBody<{ role: ShareRole }>(MEMBER_ROLE_BODY);
   app.patch('/configs/:id/members/:userId', async (c) => {
     const id = c.req.param('id');
-    await owner(c, id);
+    const me = await owner(c, id);
     const body = await readMemberRole(c);
     const userId = c.req.param('userId');
     if (!(await access.setMemberRole(id, userId, body.role))) throw notFound('member');
     await events.invalidate({ configId: id, userId });
+    await deps.audit.record({ action: 'member.role_changed', ...auditActorOf(c.get('actor'), me), configId: id, target: { scope: 'config', userId, role: body.role } });
     return c.json({ userId, role: body.role });
   });
 
   app.delete('/configs/:id/members/:userId', async (c) => {
     const id = c.req.param('id');
-    await owner(c, id);
+    const me = await owner(c, id);
+    const who = auditActorOf(c.get('actor'), me);
     // Hono has already decoded the path parameter (an invited email arrives as `a%40b.c`);
     // decoding again broke addresses with a `%` in them and threw on `%25E0%25A4%25A` (a 500).
     const userId = c.req.param('userId');
     // An email names pending invitations to it (older clients revoke them this way).
     if (userId.includes('@')) {
-      if (!(await deps.invitations.revokeByEmail(id, normalizeEmail(userId)))) throw notFound('member');
+      const email = normalizeEmail(userId);
+      if (!(await deps.invitations.revokeByEmail(id, email))) throw notFound('member');
+      await deps.audit.record({ action: 'invitation.revoked', ...who, configId: id, target: { scope: 'config', email } });
       return c.body(null, 204);
     }
     if (!(await access.removeMember(id, userId))) throw notFound('member');
     await events.invalidate({ configId: id, userId });
+    await deps.audit.record({ action: 'member.removed', ...who, configId: id, target: { scope: 'config', userId } });
     return c.body(null, 204);
   });
 
@@ -138,12 +150,13 @@ export function accessRoutes(deps: AccessRouteDeps): Hono<AppEnv> {
       createdBy: me.session!.user.id,
       snapshot,
     });
+    await deps.audit.record({ action: 'link.created', ...auditActorOf(c.get('actor'), me), configId: id, target: linkTarget(link) });
     return c.json({ ...shareView(link), token, url: `${deps.publicUrl()}/s/${token}` }, 201);
   });
 
   app.patch('/configs/:id/shares/:shareId', async (c) => {
     const id = c.req.param('id');
-    await owner(c, id);
+    const me = await owner(c, id);
     const body = await readSharePatch(c);
     const current = await access.getShare(id, c.req.param('shareId'));
     if (!current || current.revokedAt) throw notFound('share link');
@@ -156,15 +169,19 @@ export function accessRoutes(deps: AccessRouteDeps): Hono<AppEnv> {
     const updated = await access.updateShare(id, current.id, patch);
     if (!updated) throw notFound('share link');
     await events.invalidate({ configId: id, linkId: updated.id });
+    const changed = Object.keys(patch).filter((k) => patch[k as keyof typeof patch] !== undefined);
+    await deps.audit.record({ action: 'link.changed', ...auditActorOf(c.get('actor'), me), configId: id, target: { ...linkTarget(updated), changed } });
     return c.json(shareView(updated));
   });
 
   app.delete('/configs/:id/shares/:shareId', async (c) => {
     const id = c.req.param('id');
-    await owner(c, id);
+    const me = await owner(c, id);
     const shareId = c.req.param('shareId');
+    const link = await access.getShare(id, shareId);
     if (!(await access.revokeShare(id, shareId))) throw notFound('share link');
     await events.invalidate({ configId: id, linkId: shareId });
+    await deps.audit.record({ action: 'link.revoked', ...auditActorOf(c.get('actor'), me), configId: id, target: link ? linkTarget(link) : { linkId: shareId } });
     return c.body(null, 204);
   });
 

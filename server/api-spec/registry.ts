@@ -4,6 +4,7 @@
  * `api-spec.ts` here; tests/openapi-contract.test.ts fails while a served route has no description.
  */
 import { accessApi } from '../access/api-spec.ts';
+import { auditApi } from '../audit/api-spec.ts';
 import { authApi } from '../auth/api-spec.ts';
 import { buildsApi } from '../builds/api-spec.ts';
 import { configsApi } from '../configs/api-spec.ts';
@@ -34,6 +35,7 @@ export const API_SPECS: readonly ApiSpec[] = [
   buildsApi,
   frameworkCheckApi,
   orgsApi,
+  auditApi,
   accessApi,
   invitationsApi,
   webhooksApi,

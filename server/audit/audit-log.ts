@@ -26,6 +26,8 @@ export interface AuditEntry {
   configId?: string | null;
   /** What it was done to, and how (ids, roles, names): never a secret value. */
   target?: Record<string, unknown>;
+  /** How the actor acted when not in person (`token brt_…`): stored as `target.via`. */
+  via?: string | null;
   /** Defaults to the address of the request being served. */
   address?: string | null;
 }
@@ -46,7 +48,7 @@ export function createAuditLog(db: Db, logger: Logger): AuditLog {
           actorLabel: entry.actorLabel ?? null,
           address,
           action: entry.action,
-          target: entry.target ?? {},
+          target: entry.via ? { ...entry.target, via: entry.via } : (entry.target ?? {}),
         });
       } catch (err) {
         logger.error({ err, action: entry.action, configId: entry.configId ?? null }, 'audit entry not written');

@@ -23,6 +23,7 @@ import { isUuid } from '../../shared/uuid.ts';
 import { validateConfig } from '../../shared/validation/index.ts';
 import { accountIdOf, authorize, denialError, principalOf, requireAction } from '../access/authorize.ts';
 import { actorUserId, type AppEnv } from '../auth/actor.ts';
+import { auditActor, auditActorOf } from '../audit/audit-actor.ts';
 import { ApiError, notFound, readJsonObject, unprocessable } from '../http-errors.ts';
 import { gateHashOf, mapBuildError, queueUnavailable, requireGate, type BuildRouteDeps } from './routes.ts';
 
@@ -138,9 +139,10 @@ export function matrixRoutes(deps: MatrixRouteDeps): Hono<AppEnv> {
     const matrixId = c.req.param('matrixId') ?? '';
     const found = isUuid(matrixId) ? await matrixConfigId(ctx().db, matrixId) : null;
     if (!found) throw notFound('matrix');
-    const decision = await authorize(deps, await principalOf(deps, actor), found.configId, action);
+    const principal = await principalOf(deps, actor);
+    const decision = await authorize(deps, principal, found.configId, action);
     if (!decision.ok) throw decision.denial.reason === 'roleTooLow' || decision.denial.reason === 'tokenScope' ? denialError(decision.denial) : notFound('matrix');
-    return { matrixId, ...found };
+    return { matrixId, ...found, auditActor: auditActor(actor, principal.kind === 'shareLinkGuest' ? principal.link : null) };
   };
   const positionOf = (c: Context<AppEnv>): number => {
     const raw = c.req.param('position') ?? '';
@@ -182,6 +184,13 @@ export function matrixRoutes(deps: MatrixRouteDeps): Hono<AppEnv> {
       firstbootSecrets: await createConfigSecretStore(ctx().db).stamp(id),
     }).catch(mapBuildError);
     deps.onBuildRequest?.('matrix');
+    // One entry per matrix, not per cell: a 64-cell matrix is one decision by one person.
+    await deps.audit.record({
+      action: 'build.started',
+      ...auditActorOf(c.get('actor'), access),
+      configId: id,
+      target: { matrixId: result.matrix.id, cells: result.matrix.cells.length, contentHash: hash, origin },
+    });
     return c.json({ ...result.matrix, deduplicated: result.deduplicated, skipped }, 202);
   });
 
@@ -200,12 +209,16 @@ export function matrixRoutes(deps: MatrixRouteDeps): Hono<AppEnv> {
 
   // The position is read after the access check: a bad one is no hint about the matrix.
   const cancel = async (c: Context<AppEnv>, cell: (c: Context<AppEnv>) => number | 'all') => {
-    const { matrixId } = await matrixFor(c, 'build');
+    const { matrixId, configId, auditActor: who } = await matrixFor(c, 'build');
     const position = cell(c);
-    return c.json(await cancelMatrixCells(service(), matrixId, position).catch(mapBuildError));
+    const result = await cancelMatrixCells(service(), matrixId, position).catch(mapBuildError);
+    if (result.cancelled.length > 0) {
+      await deps.audit.record({ action: 'build.cancelled', ...who, configId, target: { matrixId, cell: position, cells: result.cancelled.length, buildIds: result.cancelled } });
+    }
+    return c.json(result);
   };
   const retry = async (c: Context<AppEnv>, cell: (c: Context<AppEnv>) => number | 'all') => {
-    const { matrixId, configId } = await matrixFor(c, 'build');
+    const { matrixId, configId, auditActor: who } = await matrixFor(c, 'build');
     const position = cell(c);
     const requestedBy = actorUserId(c.get('actor'));
     const result = await retryMatrixCells(service(), matrixId, position, {
@@ -213,6 +226,9 @@ export function matrixRoutes(deps: MatrixRouteDeps): Hono<AppEnv> {
       // A retry builds again: the same permission as a new build, for each build it repeats.
       mayStart: (build) => requireGate(deps.gate, configId, gateHashOf(build)),
     }).catch(mapBuildError);
+    if (result.retried.length > 0) {
+      await deps.audit.record({ action: 'build.retried', ...who, configId, target: { matrixId, cell: position, cells: result.retried.length, buildIds: result.retried.map((r) => r.buildId) } });
+    }
     return c.json(result, 202);
   };
   const all = () => 'all' as const;

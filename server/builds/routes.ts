@@ -11,6 +11,7 @@ import { stream, streamSSE } from 'hono/streaming';
 import { checkArtifactName } from '../../shared/builds/artifact-name.ts';
 import { cancelBuild, enqueueBuild, retryBuild } from '../../shared/node/builds/build-service.ts';
 import { BuildError } from '../../shared/builds/errors.ts';
+import { isTerminal, type BuildStatus } from '../../shared/builds/status.ts';
 import { followBuildLog } from '../../shared/node/builds/follow-log.ts';
 import { withConfigTenant } from '../db/tenant.ts';
 import { getArtifact, getBuild, getBuildSnapshot, listBuilds, readBuildLog } from '../../shared/node/builds/read.ts';
@@ -19,6 +20,8 @@ import { validateConfig } from '../../shared/validation/index.ts';
 import type { AccessStore } from '../auth/access-store.ts';
 import { accountIdOf, authorize, denialError, principalOf, requireAction } from '../access/authorize.ts';
 import { actorUserId, type AppEnv } from '../auth/actor.ts';
+import { auditActor, auditActorOf } from '../audit/audit-actor.ts';
+import type { AuditLog } from '../audit/audit-log.ts';
 import { isUuid } from '../../shared/uuid.ts';
 import type { BuildsContext } from './builds-context.ts';
 import { ApiError, notFound, readJsonObject, unprocessable } from '../http-errors.ts';
@@ -47,6 +50,8 @@ export interface BuildRouteDeps {
   /** Null when no Redis is configured: build routes answer 503. */
   builds: BuildsContext | null;
   gate: BuildGate;
+  /** Builds started, cancelled and retried are recorded. */
+  audit: AuditLog;
   /** Counts build requests by outcome (accepted, deduplicated, queue_unavailable, refused). */
   onBuildRequest?: (outcome: string) => void;
 }
@@ -95,10 +100,11 @@ export function buildRoutes(deps: BuildRouteDeps): Hono<AppEnv> {
     const buildId = c.req.param('buildId') ?? '';
     const build = isUuid(buildId) ? await getBuild(ctx().db, buildId) : null;
     if (!build) throw notFound('build');
-    const decision = await authorize(deps, await principalOf(deps, actor), build.configId, action);
+    const principal = await principalOf(deps, actor);
+    const decision = await authorize(deps, principal, build.configId, action);
     // Only a lower role is told apart: anything else is "no such build".
     if (!decision.ok) throw decision.denial.reason === 'roleTooLow' || decision.denial.reason === 'tokenScope' ? denialError(decision.denial) : notFound('build');
-    return build;
+    return { ...build, auditActor: auditActor(actor, principal.kind === 'shareLinkGuest' ? principal.link : null) };
   };
 
   const requireMayStart = (configId: string, hash: string) => requireGate(deps.gate, configId, hash);
@@ -147,6 +153,7 @@ export function buildRoutes(deps: BuildRouteDeps): Hono<AppEnv> {
       firstbootSecrets: await createConfigSecretStore(ctx().db).stamp(id),
     }).catch(mapBuildError);
     if (!result.deduplicated) {
+      await deps.audit.record({ action: 'build.started', ...auditActorOf(c.get('actor'), access), configId: id, target: { buildId: result.id, contentHash: hash, force: body.force === true } });
       await deps.gate.accepted?.({ configId: id, buildId: result.id, contentHash: hash, configJson, yjsState, userId: accountIdOf(access) });
     }
     return { ...result, contentHash: hash, warnings: validation.warnings };
@@ -159,7 +166,10 @@ export function buildRoutes(deps: BuildRouteDeps): Hono<AppEnv> {
     return c.json(await withConfigTenant(ctx().db, id, (tx) => listBuilds(tx, id)));
   });
 
-  app.get('/builds/:buildId', async (c) => c.json(await buildFor(c, 'read')));
+  app.get('/builds/:buildId', async (c) => {
+    const { auditActor: _who, ...build } = await buildFor(c, 'read');
+    return c.json(build);
+  });
 
   /** The frozen configuration the build ran on, exactly as hashed (never the live document). */
   app.get('/builds/:buildId/snapshot', async (c) => {
@@ -209,7 +219,10 @@ export function buildRoutes(deps: BuildRouteDeps): Hono<AppEnv> {
 
   app.post('/builds/:buildId/cancel', async (c) => {
     const build = await buildFor(c, 'build');
-    return c.json(await cancelBuild(service(), build.id).catch(mapBuildError));
+    const result = await cancelBuild(service(), build.id).catch(mapBuildError);
+    // A finished build is answered unchanged: nothing was cancelled, nothing to record.
+    if (!isTerminal(build.status as BuildStatus)) await deps.audit.record({ action: 'build.cancelled', ...build.auditActor, configId: build.configId, target: { buildId: build.id, contentHash: build.contentHash } });
+    return c.json(result);
   });
 
   app.post('/builds/:buildId/retry', async (c) => {
@@ -217,7 +230,9 @@ export function buildRoutes(deps: BuildRouteDeps): Hono<AppEnv> {
     // A retry builds the same frozen content again: it needs the same permission as a new build.
     await requireMayStart(build.configId, gateHashOf(build));
     const requestedBy = actorUserId(c.get('actor'));
-    return c.json(await retryBuild(service(), build.id, { requestedBy }).catch(mapBuildError), 202);
+    const result = await retryBuild(service(), build.id, { requestedBy }).catch(mapBuildError);
+    await deps.audit.record({ action: 'build.retried', ...build.auditActor, configId: build.configId, target: { buildId: result.id, retryOf: build.id, contentHash: build.contentHash } });
+    return c.json(result, 202);
   });
 
   app.get('/builds/:buildId/artifacts/:name', async (c) => {

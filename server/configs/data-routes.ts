@@ -20,12 +20,16 @@ import { actingOrigin } from '../history/people.ts';
 import type { DocumentRooms } from '../sync/room.ts';
 import type { ConfigRules } from './config-rules.ts';
 import { readName } from './routes.ts';
+import { auditActor } from '../audit/audit-actor.ts';
+import type { AuditLog } from '../audit/audit-log.ts';
 
 export interface ConfigDataDeps {
   storage: DocStorage;
   manager: DocumentRooms;
   rules: ConfigRules;
   access: AccessStore;
+  /** Configurations made by import are recorded as created. */
+  audit: AuditLog;
 }
 
 /** File name characters we allow in Content-Disposition; the rest become '-'. */
@@ -125,6 +129,7 @@ export function configDataRoutes(deps: ConfigDataDeps): Hono<AppEnv> {
       warnings = parsed.warnings;
     }
     const record = await storage.createConfig({ name, initialState: initialState(prepared), ownerId: user.id });
+    await deps.audit.record({ action: 'config.created', ...auditActor(c.get('actor')), configId: record.id, target: { name: record.name, imported: true } });
     return c.json({ id: record.id, name: record.name, createdAt: record.createdAt, updatedAt: record.updatedAt, warnings }, 201);
   });
 

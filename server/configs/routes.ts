@@ -5,6 +5,8 @@ import { allows, ALL_ACTIONS } from '../access/policy.ts';
 import { Hono } from 'hono';
 import type { AccessStore } from '../auth/access-store.ts';
 import { requireAction } from '../access/authorize.ts';
+import { auditActor, auditActorOf } from '../audit/audit-actor.ts';
+import type { AuditLog } from '../audit/audit-log.ts';
 import { requireAccount, type AppEnv } from '../auth/actor.ts';
 import { Limits } from '../../shared/protocol.ts';
 import { initialState, readDurable } from '../config-doc.ts';
@@ -19,6 +21,8 @@ export interface ConfigRoutesDeps {
   manager: DocumentRooms;
   rules: ConfigRules;
   access: AccessStore;
+  /** Configurations created and deleted are recorded. */
+  audit: AuditLog;
 }
 
 export function readName(body: Record<string, unknown>, required: boolean): string | undefined {
@@ -50,6 +54,7 @@ export function configRoutes(deps: ConfigRoutesDeps): Hono<AppEnv> {
     }
     const data = rules.prepareNewData((body.data as Record<string, unknown> | undefined) ?? {});
     const record = await storage.createConfig({ name, initialState: initialState(data), ownerId: user.id });
+    await deps.audit.record({ action: 'config.created', ...auditActor(c.get('actor')), configId: record.id, target: { name: record.name } });
     return c.json({ id: record.id, name: record.name, createdAt: record.createdAt, updatedAt: record.updatedAt }, 201);
   });
 
@@ -82,9 +87,11 @@ export function configRoutes(deps: ConfigRoutesDeps): Hono<AppEnv> {
 
   app.delete('/:id', async (c) => {
     const id = c.req.param('id');
-    await requireAction(deps, c.get('actor'), id, 'delete');
+    const access = await requireAction(deps, c.get('actor'), id, 'delete');
+    const record = await storage.getConfig(id);
     if (!(await storage.deleteConfig(id))) throw notFound();
     rules.onDeleted(id);
+    await deps.audit.record({ action: 'config.deleted', ...auditActorOf(c.get('actor'), access), configId: id, target: { name: record?.name ?? null } });
     return c.body(null, 204);
   });
 

@@ -18,6 +18,8 @@ import { INVITATION_TOKEN_BODY, INVITE_BODY } from './api-spec.ts';
 import { normalizeEmail } from '../auth/accounts.ts';
 import type { AccessStore } from '../auth/access-store.ts';
 import { requireAction } from '../access/authorize.ts';
+import { auditActor, auditActorOf } from '../audit/audit-actor.ts';
+import type { AuditLog } from '../audit/audit-log.ts';
 import { requireSession, type AppEnv } from '../auth/actor.ts';
 import type { AccessEvents } from '../access/access-control.ts';
 import { ApiError, notFound } from '../http-errors.ts';
@@ -34,6 +36,8 @@ export interface InvitationRouteDeps {
   invitations: InvitationStore;
   storage: DocStorage;
   events: AccessEvents;
+  /** Invitations made, revoked and accepted are recorded (never their tokens). */
+  audit: AuditLog;
   /** Null without `SMTP_URL`: the owner is given the link to pass on. */
   mailer: Mailer | null;
   logger: Logger;
@@ -59,6 +63,12 @@ export function invitationRoutes(deps: InvitationRouteDeps): Hono<AppEnv> {
     if (email.length > MAX_EMAIL_LENGTH || !EMAIL_RE.test(email)) throw invalid('/email', 'email must be an address', 'format');
     const inviter = me.session!.user;
     const { invitation, token } = await invitations.create({ configId: id, email, role: body.role, invitedBy: inviter.id });
+    await deps.audit.record({
+      action: 'invitation.created',
+      ...auditActorOf(c.get('actor'), me),
+      configId: id,
+      target: { scope: 'config', invitationId: invitation.id, email, role: invitation.role, expiresAt: invitation.expiresAt },
+    });
     const url = `${deps.publicUrl()}/i/${token}`;
     const view = { id: invitation.id, email, role: invitation.role, pending: true, createdAt: invitation.createdAt, expiresAt: invitation.expiresAt };
     if (deps.mailer) {
@@ -77,8 +87,10 @@ export function invitationRoutes(deps: InvitationRouteDeps): Hono<AppEnv> {
 
   app.delete('/configs/:id/invitations/:invitationId', async (c) => {
     const id = c.req.param('id');
-    await requireAction(deps, c.get('actor'), id, 'manageAccess');
-    if (!(await invitations.revoke(id, c.req.param('invitationId')))) throw notFound('invitation');
+    const me = await requireAction(deps, c.get('actor'), id, 'manageAccess');
+    const invitationId = c.req.param('invitationId');
+    if (!(await invitations.revoke(id, invitationId))) throw notFound('invitation');
+    await deps.audit.record({ action: 'invitation.revoked', ...auditActorOf(c.get('actor'), me), configId: id, target: { scope: 'config', invitationId } });
     return c.body(null, 204);
   });
 
@@ -102,6 +114,10 @@ export function invitationRoutes(deps: InvitationRouteDeps): Hono<AppEnv> {
     // Open sockets of this person on the configuration (through a link, say) are re-decided: a
     // stronger role applies at once, an owner or admin stays what they are.
     await deps.events.invalidate({ configId: result.configId, userId: session.user.id });
+    // Accepting makes a member: both are recorded, so a filter on either finds it.
+    const who = auditActor(c.get('actor'));
+    await deps.audit.record({ action: 'invitation.accepted', ...who, configId: result.configId, target: { scope: 'config', userId: session.user.id, role: result.role } });
+    await deps.audit.record({ action: 'member.added', ...who, configId: result.configId, target: { scope: 'config', userId: session.user.id, role: result.role, by: 'invitation' } });
     return c.json({ configId: result.configId, role: result.role });
   });
 

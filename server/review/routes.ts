@@ -24,6 +24,8 @@ import { configSchema } from '../../shared/validation/index.ts';
 import type { AccessStore } from '../auth/access-store.ts';
 import { actorIdOf, requireAction, requireAlso } from '../access/authorize.ts';
 import type { AppEnv } from '../auth/actor.ts';
+import { auditActorOf } from '../audit/audit-actor.ts';
+import type { AuditLog } from '../audit/audit-log.ts';
 import { readDurable } from '../config-doc.ts';
 import type { Db } from '../db/connect.ts';
 import { withConfigTenant } from '../db/tenant.ts';
@@ -75,6 +77,8 @@ export interface ReviewRouteDeps {
   manager: DocumentRooms;
   access: AccessStore;
   push: ExtPublisher;
+  /** Changes of the review settings are recorded. */
+  audit: AuditLog;
   /** Who changed a configuration when (the change log, with what it still holds in memory). */
   authors?: AuthorLookup;
   /** Told after a version (a review's) is stored (webhooks' `version.created`). */
@@ -260,13 +264,14 @@ export function reviewRoutes(deps: ReviewRouteDeps): Hono<AppEnv> {
   const readSettings = validatedBody<{ requireApproval?: boolean; requiredApprovals?: number }>(REVIEW_SETTINGS_BODY);
   app.put('/:id/settings', async (c) => {
     const id = c.req.param('id');
-    await allow(c, 'configureReview');
+    const access = await allow(c, 'configureReview');
     const body = await readSettings(c);
     const settings = await setReviewSettings(db, id, {
       ...(body.requireApproval !== undefined ? { requireApproval: body.requireApproval } : {}),
       ...(body.requiredApprovals !== undefined ? { requiredApprovals: body.requiredApprovals } : {}),
     });
     push(id, 'settings', settings);
+    await deps.audit.record({ action: 'review_settings.changed', ...auditActorOf(c.get('actor'), access), configId: id, target: { ...body, now: settings } });
     return c.json(settings);
   });
 

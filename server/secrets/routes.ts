@@ -16,6 +16,8 @@ import type { ConfigSecretStore } from '../../shared/node/secrets/config-secrets
 import type { Sealer } from '../../shared/node/secrets/sealed.ts';
 import { requireAction, type Access } from '../access/authorize.ts';
 import type { AccessStore } from '../auth/access-store.ts';
+import { auditActorOf } from '../audit/audit-actor.ts';
+import type { AuditLog } from '../audit/audit-log.ts';
 import type { AppEnv } from '../auth/actor.ts';
 import { personOf, type Person } from '../history/people.ts';
 import { ApiError, readJsonObject } from '../http-errors.ts';
@@ -24,6 +26,8 @@ export interface SecretRouteDeps {
   access: AccessStore;
   store: ConfigSecretStore;
   sealer: Sealer;
+  /** Records which secret was set or cleared, by whom: never the value. */
+  audit: AuditLog;
   /** Writes the change-log entry (server/history/change-log.ts `recordSecretChange`). */
   recordChange(configId: string, name: FirstbootSecretName, op: 'add' | 'change' | 'remove', by: Person): Promise<void>;
 }
@@ -56,6 +60,7 @@ export function secretRoutes(deps: SecretRouteDeps): Hono<AppEnv> {
     const by = personOf(access);
     const { replaced } = await deps.store.set(deps.sealer, id, name, body.value as string, { id: access.principal.kind === 'shareLinkGuest' ? null : access.principal.userId, name: by.name });
     await deps.recordChange(id, name, replaced ? 'change' : 'add', by);
+    await deps.audit.record({ action: 'secret.set', ...auditActorOf(c.get('actor'), access), configId: id, target: { name, replaced } });
     const status = (await deps.store.list(id)).find((s) => s.name === name)!;
     return c.json({ secret: status });
   });
@@ -64,7 +69,10 @@ export function secretRoutes(deps: SecretRouteDeps): Hono<AppEnv> {
     const id = c.req.param('id');
     const access = await allowed(c, id);
     const name = nameOf(c);
-    if (await deps.store.clear(id, name)) await deps.recordChange(id, name, 'remove', personOf(access));
+    if (await deps.store.clear(id, name)) {
+      await deps.recordChange(id, name, 'remove', personOf(access));
+      await deps.audit.record({ action: 'secret.cleared', ...auditActorOf(c.get('actor'), access), configId: id, target: { name } });
+    }
     return c.body(null, 204);
   });
 

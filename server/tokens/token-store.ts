@@ -30,6 +30,8 @@ export interface AccessTokenView {
 /** A presented token that is valid now: who it acts as, and its caps. */
 export interface ResolvedToken {
   id: string;
+  /** `brt_<public id>`: how the audit log names the token (never its secret). */
+  prefix: string;
   user: User;
   scopes: TokenScope[];
   configIds: string[] | null;
@@ -150,7 +152,7 @@ export function createTokenStore(db: Db, settings: TokenStoreSettings) {
           .set({ lastUsedAt: new Date(now), lastUsedAddress: address })
           .where(and(eq(accessTokens.id, row.id), or(isNull(accessTokens.lastUsedAt), lt(accessTokens.lastUsedAt, stale))));
       }
-      return { ok: true, token: { id: row.id, user: row.user, scopes: row.scopes as TokenScope[], configIds: (row.configIds as string[] | null) ?? null, expiresAt: row.expiresAt } };
+      return { ok: true, token: { id: row.id, prefix: displayPrefix(parts.publicId), user: row.user, scopes: row.scopes as TokenScope[], configIds: (row.configIds as string[] | null) ?? null, expiresAt: row.expiresAt } };
     },
   };
 }

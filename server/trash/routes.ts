@@ -6,6 +6,8 @@
 import { Hono } from 'hono';
 import type { AccessStore } from '../auth/access-store.ts';
 import { requireAction } from '../access/authorize.ts';
+import { auditActor } from '../audit/audit-actor.ts';
+import type { AuditLog } from '../audit/audit-log.ts';
 import { requireSession, type AppEnv } from '../auth/actor.ts';
 import { notFound } from '../http-errors.ts';
 import { requestOf } from '../request-context.ts';
@@ -17,6 +19,8 @@ export interface TrashRoutesDeps {
   access: AccessStore;
   storage: DocStorage;
   retentionDays: number;
+  /** Restores are recorded. */
+  audit: AuditLog;
 }
 
 export function trashRoutes(deps: TrashRoutesDeps): Hono<AppEnv> {
@@ -45,7 +49,10 @@ export function trashRoutes(deps: TrashRoutesDeps): Hono<AppEnv> {
       restored = await deps.trash.restore(id, user);
       if (restored) deps.access.adminPowerUsed({ power: 'restoreAnyTrash', adminId: user.id, configId: id, action: 'restore', ...requestOf() });
     }
-    if (restored) return c.json({ id: restored.id, name: restored.name, updatedAt: restored.updatedAt, restored: true });
+    if (restored) {
+      await deps.audit.record({ action: 'config.restored', ...auditActor(actor), configId: restored.id, target: { name: restored.name } });
+      return c.json({ id: restored.id, name: restored.name, updatedAt: restored.updatedAt, restored: true });
+    }
     // Not in the caller's trash: answered like any owner-only action on a live configuration
     // (401 / 404 / 403), and for its owner there is nothing to do. A trashed configuration of
     // someone else is "unknown", as on every other route.
