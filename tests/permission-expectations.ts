@@ -328,6 +328,10 @@ export const EXPECTATIONS: Record<string, Expectation> = {
   'GET /api/orgs': signedIn(),
   'POST /api/orgs': signedIn({ ok: [201], body: (who) => ({ name: `org of ${who}` }) }),
   'GET /api/orgs/:orgId': org('readOrg'),
+  // Policies: read by any member; changed by admins (a no-op on the world's: its policies stay
+  // the permissive defaults the rest of this table assumes).
+  'GET /api/orgs/:orgId/policies': org('readOrg'),
+  'PUT /api/orgs/:orgId/policies': org('managePolicies', { body: json({ requireApproval: false }) }),
   'GET /api/tokens': signedIn(),
   'POST /api/tokens': signedIn({ ok: [201], body: (who) => ({ name: `made by ${who}`, scopes: ['read'], expiresAt: new Date(Date.now() + 86_400_000).toISOString() }) }),
   // An unknown token id (the param is a fresh uuid): "unknown token". tests/access-tokens.test.ts revokes real ones.

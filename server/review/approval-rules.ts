@@ -16,6 +16,7 @@ import { isUuid } from '../../shared/uuid.ts';
 import { isGuestPersonId } from '../access/policy.ts';
 import type { Db } from '../db/connect.ts';
 import { authorsBetween } from '../history/change-log.ts';
+import { reviewRulesOf } from '../policies/policy-store.ts';
 
 /** Most approvals a configuration may require: more than a team this size reviews with is a
  * setting that would stop every build. */
@@ -98,9 +99,10 @@ async function rolesOn(db: Db, configId: string, userIds: string[]): Promise<Map
   return roles;
 }
 
+/** Approvals that count needed: the configuration's, or more when its organisation requires more
+ * (server/policies/policy-rules.ts `effectiveRule`). */
 export async function requiredApprovalsOf(db: Db, configId: string): Promise<number> {
-  const [row] = await db.select({ n: configs.requiredApprovals }).from(configs).where(eq(configs.id, configId));
-  return row?.n ?? 1;
+  return (await reviewRulesOf(db, configId))?.effective.requiredApprovals ?? 1;
 }
 
 /**
