@@ -251,6 +251,7 @@ export const EXPECTATIONS: Record<string, Expectation> = {
   'PATCH /api/configs/:id/members/:userId': config('manageAccess', { body: json({ role: 'commenter' }) }),
   'DELETE /api/configs/:id/members/:userId': config('manageAccess', { consumes: true }),
   'GET /api/configs/:id/shares': config('manageAccess'),
+  'GET /api/configs/:id/link-policy': config('manageAccess'),
   'POST /api/configs/:id/shares': config('manageAccess', { ok: [201], body: json({ role: 'viewer' }) }),
   'PATCH /api/configs/:id/shares/:shareId': config('manageAccess', { body: json({ label: 'renamed' }) }),
   'DELETE /api/configs/:id/shares/:shareId': config('manageAccess', { consumes: true }),

@@ -29,12 +29,18 @@ export interface OrgsApi {
   list(): Promise<OrgSummary[]>;
   create(name: string): Promise<OrgSummary>;
   get(orgId: string): Promise<OrgDetails>;
+  /** Changes some policies (admins and owners); says how many links it revoked or shortened. */
+  setPolicies(orgId: string, change: PolicyChange): Promise<{ policies: OrgPolicies; effect: { linksRevoked: number; linksShortened: number } }>;
 }
+
+/** What `PUT /api/orgs/:orgId/policies` accepts (the audit retention has its own place). */
+export type PolicyChange = Partial<Omit<OrgPolicies, 'auditRetentionDays'>>;
 
 export function createOrgsApi(call: ApiCall): OrgsApi {
   return {
     list: () => call('GET', '/api/orgs'),
     create: (name) => call('POST', '/api/orgs', { json: { name } }),
     get: (orgId) => call('GET', `/api/orgs/${encodeURIComponent(orgId)}`),
+    setPolicies: (orgId, change) => call('PUT', `/api/orgs/${encodeURIComponent(orgId)}/policies`, { json: change }),
   };
 }

@@ -4,7 +4,7 @@
  * plus `GET /api/shares/:token`, which tells the `/s/<token>` page what a link opens.
  */
 import { Hono } from 'hono';
-import { isShareRole, type ShareRole } from '../../shared/roles.ts';
+import { isShareRole, SHARE_ROLES, type ShareRole } from '../../shared/roles.ts';
 import type { AccessStore, ShareLink } from '../auth/access-store.ts';
 import { normalizeEmail } from '../auth/accounts.ts';
 import { requireAction } from './authorize.ts';
@@ -115,6 +115,18 @@ export function accessRoutes(deps: AccessRouteDeps): Hono<AppEnv> {
     if (!(await access.removeMember(id, userId))) throw notFound('member');
     await events.invalidate({ configId: id, userId });
     return c.body(null, 204);
+  });
+
+  /** What the new-link form may offer: the organisation's link policy (server/policies/). */
+  app.get('/configs/:id/link-policy', async (c) => {
+    const id = c.req.param('id');
+    await owner(c, id);
+    const policy = await deps.linkPolicyOf(id);
+    return c.json(
+      policy
+        ? { organisation: policy.orgName, allowedLinkRoles: policy.allowedLinkRoles, maxLinkLifetimeMs: policy.maxLinkLifetimeMs }
+        : { organisation: null, allowedLinkRoles: [...SHARE_ROLES], maxLinkLifetimeMs: null },
+    );
   });
 
   app.get('/configs/:id/shares', async (c) => {

@@ -7,12 +7,11 @@
  * - share links: a role the organisation allows, and an expiry within its maximum lifetime (a
  *   link without an expiry breaks a maximum).
  */
+import { lifetimeWords, MIN_LINK_LIFETIME_MS } from '../../shared/link-lifetime.ts';
 import type { ShareRole } from '../../shared/roles.ts';
 import type { OrgPolicies } from '../orgs/org-store.ts';
 
-/** The shortest maximum link lifetime an organisation may set: a shorter one makes links that
- * expire before anybody opens them. */
-export const MIN_LINK_LIFETIME_MS = 60_000;
+export { MIN_LINK_LIFETIME_MS };
 
 export interface ReviewRule {
   requireApproval: boolean;
@@ -55,16 +54,7 @@ export interface LinkRefusal {
   keyword: 'enum' | 'maximum' | 'required';
 }
 
-const days = (ms: number) => {
-  const d = ms / 86_400_000;
-  if (d >= 1) return `${Number.isInteger(d) ? d : d.toFixed(1)} day${d === 1 ? '' : 's'}`;
-  const h = ms / 3_600_000;
-  if (h >= 1) return `${Number.isInteger(h) ? h : h.toFixed(1)} hour${h === 1 ? '' : 's'}`;
-  return `${Math.round(ms / 60_000)} minutes`;
-};
 
-/** A human phrase for a link lifetime ("7 days", "12 hours"). */
-export const lifetimeWords = days;
 
 /** Why a link with this role and expiry breaks the organisation's policy, or null. */
 export function linkRefusal(policy: LinkPolicy | null, link: { role?: ShareRole; expiresAt?: Date | null }, now = Date.now()): LinkRefusal | null {
@@ -76,10 +66,10 @@ export function linkRefusal(policy: LinkPolicy | null, link: { role?: ShareRole;
   const max = policy.maxLinkLifetimeMs;
   if (max !== null && link.expiresAt !== undefined) {
     if (link.expiresAt === null) {
-      return { path: '/expiresAt', keyword: 'required', message: `the organisation ${policy.orgName} limits links to ${days(max)} (policy maxLinkLifetimeMs): set an expiry` };
+      return { path: '/expiresAt', keyword: 'required', message: `the organisation ${policy.orgName} limits links to ${lifetimeWords(max)} (policy maxLinkLifetimeMs): set an expiry` };
     }
     if (link.expiresAt.getTime() - now > max) {
-      return { path: '/expiresAt', keyword: 'maximum', message: `the organisation ${policy.orgName} limits links to ${days(max)} (policy maxLinkLifetimeMs): choose an earlier expiry` };
+      return { path: '/expiresAt', keyword: 'maximum', message: `the organisation ${policy.orgName} limits links to ${lifetimeWords(max)} (policy maxLinkLifetimeMs): choose an earlier expiry` };
     }
   }
   return null;
