@@ -143,6 +143,17 @@ describe('organisation policies', () => {
     expect(changes.every((r) => r.actor === ada.user.id)).toBe(true);
   });
 
+  it("an approval by someone who is a commenter through the organisation's member role counts", async () => {
+    const [ada, olga] = await Promise.all(['Ada', 'Olga'].map((n) => signUp(server.url, n)));
+    const { orgId, configId } = await orgWithConfig(ada, 'Member Approvals');
+    await server.database.db.execute(sql`insert into org_members (org_id, user_id, role) values (${orgId}, ${olga.user.id}, 'member')`);
+    await setPolicies(ada, orgId, { memberRole: 'commenter', requireApproval: true, requiredApprovals: 1 });
+    const review = (await (await as(ada)(`/api/configs/${configId}/reviews`, 'POST', { title: 'Check' })).json()) as { id: string };
+    const decided = (await (await as(olga)(`/api/configs/${configId}/reviews/${review.id}/decision`, 'POST', { decision: 'approve' })).json()) as { status: string };
+    expect(decided.status).toBe('approved');
+    expect((await as(ada)(`/api/configs/${configId}/builds`, 'POST', {})).status).toBe(202);
+  });
+
   it('share links: tightening revokes and shortens existing links (a live guest is closed), and new or edited links keep to the policy', async () => {
     const ada = await signUp(server.url, 'Ada');
     const { orgId, configId } = await orgWithConfig(ada, 'Links Ltd');
