@@ -35,6 +35,7 @@ import { auditFeature } from './audit/feature.ts';
 import type { AuditSweep } from './audit/audit-sweep.ts';
 import { createOrgStore } from './orgs/org-store.ts';
 import { orgsFeature } from './orgs/feature.ts';
+import { policiesFeature } from './policies/feature.ts';
 import { createAccounts } from './auth/accounts.ts';
 import { createInstanceAdmins, type InstanceAdmins } from './auth/instance-admins.ts';
 import { adminPowerLog } from './access/admin-powers.ts';
@@ -319,6 +320,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     configsFeature(core, { events: control.events }),
     orgsFeature(core),
     audit,
+    policiesFeature(core, { events: control.events }),
     history,
     review,
     trash,

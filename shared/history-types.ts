@@ -172,4 +172,14 @@ export type HistoryEvent =
   | { type: 'comment'; action: 'created' | 'updated'; thread: ThreadView }
   /** `review.diff` is left out of events; fetch the review for it. */
   | { type: 'review'; action: 'opened' | 'decided'; review: ReviewView }
-  | { type: 'settings'; requireApproval: boolean; requiredApprovals?: number };
+  /** The settings that apply; `organisation` is the policy of the configuration's organisation
+   * (a floor the configuration may only tighten), absent or null for a personal one. */
+  | { type: 'settings'; requireApproval: boolean; requiredApprovals?: number; organisation?: OrgReviewRule | null };
+
+/** An organisation's approval policy as a configuration's review settings show it. */
+export interface OrgReviewRule {
+  orgId: string;
+  name: string;
+  requireApproval: boolean;
+  requiredApprovals: number;
+}

@@ -139,7 +139,7 @@ describe('the approval gate', () => {
 
   it('with two approvals required, one is not enough', async () => {
     const id = await team('two', { requireApproval: true, requiredApprovals: 2 });
-    expect(await (await as(carol)(`/api/configs/${id}/settings`)).json()).toEqual({ requireApproval: true, requiredApprovals: 2 });
+    expect(await (await as(carol)(`/api/configs/${id}/settings`)).json()).toEqual({ requireApproval: true, requiredApprovals: 2, organisation: null });
     expect((await owner(`/api/configs/${id}/settings`, 'PUT', { requiredApprovals: 0 })).status).toBe(422);
     expect((await as(eddie)(`/api/configs/${id}/settings`, 'PUT', { requiredApprovals: 1 })).status).toBe(403);
     const review = await openReview(id, eddie);

@@ -252,6 +252,7 @@ export const EXPECTATIONS: Record<string, Expectation> = {
   'PATCH /api/configs/:id/members/:userId': config('manageAccess', { body: json({ role: 'commenter' }) }),
   'DELETE /api/configs/:id/members/:userId': config('manageAccess', { consumes: true }),
   'GET /api/configs/:id/shares': config('manageAccess'),
+  'GET /api/configs/:id/link-policy': config('manageAccess'),
   'POST /api/configs/:id/shares': config('manageAccess', { ok: [201], body: json({ role: 'viewer' }) }),
   'PATCH /api/configs/:id/shares/:shareId': config('manageAccess', { body: json({ label: 'renamed' }) }),
   'DELETE /api/configs/:id/shares/:shareId': config('manageAccess', { consumes: true }),
@@ -331,6 +332,10 @@ export const EXPECTATIONS: Record<string, Expectation> = {
   'GET /api/orgs/:orgId': org('readOrg'),
   'GET /api/orgs/:orgId/audit': org('readAudit'),
   'GET /api/orgs/:orgId/audit/export': org('readAudit'),
+  // Policies: read by any member; changed by admins (a no-op on the world's: its policies stay
+  // the permissive defaults the rest of this table assumes).
+  'GET /api/orgs/:orgId/policies': org('readOrg'),
+  'PUT /api/orgs/:orgId/policies': org('managePolicies', { body: json({ requireApproval: false }) }),
   'GET /api/tokens': signedIn(),
   'POST /api/tokens': signedIn({ ok: [201], body: (who) => ({ name: `made by ${who}`, scopes: ['read'], expiresAt: new Date(Date.now() + 86_400_000).toISOString() }) }),
   // An unknown token id (the param is a fresh uuid): "unknown token". tests/access-tokens.test.ts revokes real ones.

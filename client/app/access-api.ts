@@ -70,6 +70,15 @@ export interface AccessApi {
   createShare(configId: string, link: NewShareLink): Promise<CreatedShareLink>;
   updateShare(configId: string, shareId: string, change: { role?: ShareRole; label?: string | null; expiresAt?: string | null }): Promise<ShareLinkInfo>;
   revokeShare(configId: string, shareId: string): Promise<void>;
+  /** The roles and longest lifetime a new link may have (its organisation's policy). */
+  linkPolicy(configId: string): Promise<LinkPolicyInfo>;
+}
+
+/** `GET …/link-policy`: `organisation` names who set the limits (null: a personal configuration). */
+export interface LinkPolicyInfo {
+  organisation: string | null;
+  allowedLinkRoles: ShareRole[];
+  maxLinkLifetimeMs: number | null;
 }
 
 export function createAccessApi(call: ApiCall): AccessApi {
@@ -84,5 +93,6 @@ export function createAccessApi(call: ApiCall): AccessApi {
     createShare: (id, link) => call('POST', `${config(id)}/shares`, { json: link }),
     updateShare: (id, shareId, change) => call('PATCH', `${config(id)}/shares/${encodeURIComponent(shareId)}`, { json: change }),
     revokeShare: (id, shareId) => call('DELETE', `${config(id)}/shares/${encodeURIComponent(shareId)}`),
+    linkPolicy: (id) => call('GET', `${config(id)}/link-policy`),
   };
 }

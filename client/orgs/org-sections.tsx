@@ -7,6 +7,7 @@ import type { JSX } from 'solid-js';
 import type { Api, User } from '../app/api.ts';
 import type { OrgDetails } from './orgs-api.ts';
 import { AuditSection } from './audit-section.tsx';
+import { PoliciesSection } from './policies-section.tsx';
 
 export interface OrgSectionProps {
   api: Api;
@@ -15,6 +16,4 @@ export interface OrgSectionProps {
   onChanged: () => void;
 }
 
-export const ORG_SECTIONS: Array<(props: OrgSectionProps) => JSX.Element> = [
-  AuditSection,
-];
+export const ORG_SECTIONS: Array<(props: OrgSectionProps) => JSX.Element> = [PoliciesSection, AuditSection];

@@ -32,7 +32,12 @@ export interface OrgsApi {
   get(orgId: string): Promise<OrgDetails>;
   /** A page of the audit log (admins and owners). */
   audit(orgId: string, query: AuditQuery): Promise<AuditPage>;
+  /** Changes some policies (admins and owners); says how many links it revoked or shortened. */
+  setPolicies(orgId: string, change: PolicyChange): Promise<{ policies: OrgPolicies; effect: { linksRevoked: number; linksShortened: number } }>;
 }
+
+/** What `PUT /api/orgs/:orgId/policies` accepts (the audit retention has its own place). */
+export type PolicyChange = Partial<Omit<OrgPolicies, 'auditRetentionDays'>>;
 
 export function createOrgsApi(call: ApiCall): OrgsApi {
   return {
@@ -40,5 +45,6 @@ export function createOrgsApi(call: ApiCall): OrgsApi {
     create: (name) => call('POST', '/api/orgs', { json: { name } }),
     get: (orgId) => call('GET', `/api/orgs/${encodeURIComponent(orgId)}`),
     audit: (orgId, query) => call('GET', auditPath(orgId, query)),
+    setPolicies: (orgId, change) => call('PUT', `/api/orgs/${encodeURIComponent(orgId)}/policies`, { json: change }),
   };
 }

@@ -78,8 +78,20 @@ function ApprovalSetting(props: { center: ReviewCenter; isOwner: boolean }): JSX
       setError(message(e));
     }
   };
+  // The organisation's policy is a floor: what it requires is shown, and nothing looser offered.
+  const floor = () => {
+    const org = center.reviews.organisation();
+    return org?.requireApproval ? org : null;
+  };
   return (
     <div class="approval-setting">
+      <Show when={floor()}>
+        {(org) => (
+          <span class="muted" data-testid="org-approval-rule">
+            Required by {org().name}: at least {org().requiredApprovals === 1 ? '1 approval' : `${org().requiredApprovals} approvals`} before every build.
+          </span>
+        )}
+      </Show>
       <Show
         when={props.isOwner}
         fallback={
@@ -88,8 +100,14 @@ function ApprovalSetting(props: { center: ReviewCenter; isOwner: boolean }): JSX
           </Show>
         }
       >
-        <label class="check">
-          <input type="checkbox" checked={center.reviews.requireApproval()} onChange={(e) => void toggle(e.currentTarget.checked)} data-testid="require-approval" />
+        <label class="check" title={floor() ? `${floor()!.name} requires approval; a configuration may only ask for more` : undefined}>
+          <input
+            type="checkbox"
+            checked={center.reviews.requireApproval()}
+            disabled={floor() !== null}
+            onChange={(e) => void toggle(e.currentTarget.checked)}
+            data-testid="require-approval"
+          />
           Require an approved review before building
         </label>
         <Show when={center.reviews.requireApproval()}>
@@ -98,7 +116,7 @@ function ApprovalSetting(props: { center: ReviewCenter; isOwner: boolean }): JSX
             <input
               class="input input--narrow"
               type="number"
-              min={1}
+              min={floor()?.requiredApprovals ?? 1}
               max={MAX_REQUIRED_APPROVALS}
               value={center.reviews.requiredApprovals()}
               onChange={(e) => void setRequired(Number(e.currentTarget.value))}

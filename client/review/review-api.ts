@@ -4,7 +4,7 @@
  * comment and decide, editors open reviews, the owner changes the settings.
  */
 import type { CommentAnchor } from '../../shared/comment-anchor.ts';
-import type { ApprovalView, Decision, ReviewView, ThreadView } from '../../shared/history-types.ts';
+import type { ApprovalView, Decision, OrgReviewRule, ReviewView, ThreadView } from '../../shared/history-types.ts';
 import type { ApiCall } from '../app/api.ts';
 
 export type { ApprovalView, Decision, ReviewView, ThreadView };
@@ -13,6 +13,9 @@ export interface ReviewSettings {
   requireApproval: boolean;
   /** Approvals that count needed before a build (server/review/approval-rules.ts). */
   requiredApprovals: number;
+  /** The organisation's approval policy: a floor these settings may only tighten (null: a
+   * personal configuration; absent from older servers). */
+  organisation?: OrgReviewRule | null;
 }
 
 export interface NewComment {

@@ -102,7 +102,7 @@ export function createReviewCenter(api: Api, session: ConfigSession): ReviewCent
           void approval.refresh();
           break;
         case 'settings':
-          reviews.applySettings(event.requireApproval, event.requiredApprovals);
+          reviews.applySettings(event.requireApproval, event.requiredApprovals, event.organisation);
           void approval.refresh();
           break;
         case 'version':

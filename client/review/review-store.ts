@@ -7,7 +7,7 @@
  */
 import { batch, createEffect, createSignal, on, type Accessor } from 'solid-js';
 import type { DiffEntry } from '../../shared/config-diff.ts';
-import type { Decision, ReviewView } from '../../shared/history-types.ts';
+import type { Decision, OrgReviewRule, ReviewView } from '../../shared/history-types.ts';
 import type { ReviewApi } from './review-api.ts';
 
 export interface ReviewStore {
@@ -27,7 +27,9 @@ export interface ReviewStore {
   setRequireApproval(value: boolean): Promise<void>;
   setRequiredApprovals(value: number): Promise<void>;
   apply(review: ReviewView): void;
-  applySettings(requireApproval: boolean, requiredApprovals?: number): void;
+  applySettings(requireApproval: boolean, requiredApprovals?: number, organisation?: OrgReviewRule | null): void;
+  /** The organisation's approval policy, which the settings may only tighten (null: none). */
+  organisation: Accessor<OrgReviewRule | null>;
   /** Reads the reviews and the settings again. */
   refresh(): Promise<void>;
   /** Reads the reviews again (after edits: whether each still matches what is there now). */
@@ -53,10 +55,12 @@ export function createReviewStore(api: ReviewApi, configId: string, isDestroyed:
   const [diffs, setDiffs] = createSignal<ReadonlyMap<string, DiffEntry[]>>(new Map());
   const [requireApproval, setRequireApprovalSignal] = createSignal(false);
   const [requiredApprovals, setRequiredApprovalsSignal] = createSignal(1);
-  const applySettings = (value: boolean, required?: number) =>
+  const [organisation, setOrganisation] = createSignal<OrgReviewRule | null>(null);
+  const applySettings = (value: boolean, required?: number, org?: OrgReviewRule | null) =>
     batch(() => {
       setRequireApprovalSignal(value);
       if (required !== undefined) setRequiredApprovalsSignal(required);
+      if (org !== undefined) setOrganisation(org);
     });
   const asked = new Set<string>();
 
@@ -106,7 +110,7 @@ export function createReviewStore(api: ReviewApi, configId: string, isDestroyed:
   const loadSettings = async (): Promise<void> => {
     try {
       const settings = await api.settings(configId);
-      if (!isDestroyed()) applySettings(settings.requireApproval, settings.requiredApprovals);
+      if (!isDestroyed()) applySettings(settings.requireApproval, settings.requiredApprovals, settings.organisation);
     } catch (e) {
       failed(e);
     }
@@ -133,6 +137,7 @@ export function createReviewStore(api: ReviewApi, configId: string, isDestroyed:
     },
     requireApproval,
     requiredApprovals,
+    organisation,
     async open(title) {
       const review = await api.openReview(configId, title || undefined);
       if (!isDestroyed()) {
@@ -152,11 +157,11 @@ export function createReviewStore(api: ReviewApi, configId: string, isDestroyed:
     },
     async setRequireApproval(value) {
       const answer = await api.updateSettings(configId, { requireApproval: value });
-      if (!isDestroyed()) applySettings(answer.requireApproval, answer.requiredApprovals);
+      if (!isDestroyed()) applySettings(answer.requireApproval, answer.requiredApprovals, answer.organisation);
     },
     async setRequiredApprovals(value) {
       const answer = await api.updateSettings(configId, { requiredApprovals: value });
-      if (!isDestroyed()) applySettings(answer.requireApproval, answer.requiredApprovals);
+      if (!isDestroyed()) applySettings(answer.requireApproval, answer.requiredApprovals, answer.organisation);
     },
     apply,
     applySettings,

@@ -22,8 +22,8 @@ export function dateInputValue(date: Date): string {
 }
 
 /** The first and last day a custom expiry may be (local dates for the date input). */
-export function customDateBounds(now = new Date()): { min: string; max: string } {
-  return { min: dateInputValue(now), max: dateInputValue(new Date(now.getTime() + (MAX_LINK_LIFETIME_DAYS - 1) * DAY_MS)) };
+export function customDateBounds(now = new Date(), daysAhead = MAX_LINK_LIFETIME_DAYS): { min: string; max: string } {
+  return { min: dateInputValue(now), max: dateInputValue(new Date(now.getTime() + (daysAhead - 1) * DAY_MS)) };
 }
 
 /**

@@ -11,7 +11,7 @@ import { describeExpiry } from './expiry.ts';
 import { NewLinkForm } from './new-link-form.tsx';
 import { GRANTABLE_ROLES, ROLE_WORDS } from './role-words.ts';
 
-function LinkRow(props: { link: ShareLinkInfo; busy: boolean; onRole: (role: ShareRole) => void; onRevoke: () => void }): JSX.Element {
+function LinkRow(props: { link: ShareLinkInfo; roles: readonly ShareRole[]; busy: boolean; onRole: (role: ShareRole) => void; onRevoke: () => void }): JSX.Element {
   const [confirming, setConfirming] = createSignal(false);
   const title = () => props.link.label || (props.link.kind === 'snapshot' ? 'Snapshot link' : 'Link');
   const expiry = () => describeExpiry(props.link.expiresAt);
@@ -34,7 +34,8 @@ function LinkRow(props: { link: ShareLinkInfo; busy: boolean; onRole: (role: Sha
         title={props.link.kind === 'snapshot' ? 'A snapshot link is always read-only' : undefined}
         onChange={(e) => props.onRole(e.currentTarget.value as ShareRole)}
       >
-        <For each={GRANTABLE_ROLES}>{(r) => <option value={r}>{ROLE_WORDS[r].name}</option>}</For>
+        {/* The roles the organisation allows (its own role always shows: it is what the link has). */}
+        <For each={GRANTABLE_ROLES.filter((r) => r === props.link.role || props.roles.includes(r))}>{(r) => <option value={r}>{ROLE_WORDS[r].name}</option>}</For>
       </select>
       <Show
         when={confirming()}
@@ -59,6 +60,7 @@ function LinkRow(props: { link: ShareLinkInfo; busy: boolean; onRole: (role: Sha
 
 export function LinksSection(props: { api: AccessApi; configId: string }): JSX.Element {
   const [links, { refetch }] = createResource(() => props.configId, (id) => props.api.shares(id));
+  const [policy] = createResource(() => props.configId, (id) => props.api.linkPolicy(id));
   const [error, setError] = createSignal<string | null>(null);
   const [busy, setBusy] = createSignal(false);
   const run = async (action: () => Promise<unknown>) => {
@@ -95,6 +97,7 @@ export function LinksSection(props: { api: AccessApi; configId: string }): JSX.E
           {(link) => (
             <LinkRow
               link={link}
+              roles={policy()?.allowedLinkRoles ?? GRANTABLE_ROLES}
               busy={busy()}
               onRole={(role) => void run(() => props.api.updateShare(props.configId, link.id, { role }))}
               onRevoke={() => void run(() => props.api.revokeShare(props.configId, link.id))}

@@ -3,12 +3,13 @@
  * a frozen read-only copy). Each new link's address is shown once, to copy now, and stays until
  * dismissed: making another link adds its address above, never replaces one not yet copied.
  */
-import { createSignal, For, Show, type JSX } from 'solid-js';
+import { createEffect, createResource, createSignal, For, Show, type JSX } from 'solid-js';
 import type { ShareRole } from '../../shared/roles.ts';
 import type { AccessApi, CreatedShareLink, ShareKind } from '../app/access-api.ts';
 import { CopyButton } from '../app/copy-button.tsx';
-import { customDateBounds, EXPIRY_CHOICES, expiryFor, type ExpiryChoice } from './expiry.ts';
-import { GRANTABLE_ROLES, ROLE_WORDS } from './role-words.ts';
+import { customDateBounds, expiryFor } from './expiry.ts';
+import { allowedRoles, customDaysAhead, expiryOptions, limitExpiry, NO_LINK_POLICY, policyNote, type PolicyExpiryChoice } from './link-policy.ts';
+import { ROLE_WORDS } from './role-words.ts';
 
 /** Same limit as the server's MAX_SHARE_LABEL_LENGTH. */
 const MAX_LABEL_LENGTH = 100;
@@ -17,21 +18,36 @@ export function NewLinkForm(props: { api: AccessApi; configId: string; onCreated
   const [role, setRole] = createSignal<ShareRole>('viewer');
   const [kind, setKind] = createSignal<ShareKind>('live');
   const [label, setLabel] = createSignal('');
-  const [expiry, setExpiry] = createSignal<ExpiryChoice>('7d');
+  const [expiry, setExpiry] = createSignal<PolicyExpiryChoice>('7d');
   const [customDate, setCustomDate] = createSignal('');
   const [error, setError] = createSignal<string | null>(null);
   const [busy, setBusy] = createSignal(false);
   /** Addresses made in this dialog and not yet dismissed, newest first. */
   const [created, setCreated] = createSignal<CreatedShareLink[]>([]);
   const dismiss = (link: CreatedShareLink) => setCreated((list) => list.filter((l) => l !== link));
-  const bounds = customDateBounds();
+  // The organisation's link policy: only what it allows is offered (the server refuses the rest).
+  const [loadedPolicy] = createResource(() => props.configId, (id) => props.api.linkPolicy(id));
+  const policy = () => loadedPolicy() ?? NO_LINK_POLICY;
+  const roles = () => allowedRoles(policy());
+  const expiries = () => expiryOptions(policy());
+  const note = () => policyNote(policy());
+  const bounds = () => customDateBounds(new Date(), customDaysAhead(policy()));
+  // Keep the choices among what is offered once the policy has loaded.
+  createEffect(() => {
+    const allowed = roles();
+    if (allowed.length && !allowed.includes(role())) setRole(allowed[0]);
+    const options = expiries();
+    if (!options.some((o) => o.id === expiry())) setExpiry(options.find((o) => o.id !== 'custom')?.id ?? options[0].id);
+  });
+  const viewerAllowed = () => roles().includes('viewer');
 
   const create = async (event: Event) => {
     event.preventDefault();
     setError(null);
     let expiresAt: string | undefined;
     try {
-      expiresAt = expiryFor(expiry(), customDate());
+      const choice = expiry();
+      expiresAt = choice === 'limit' ? limitExpiry(policy()) : expiryFor(choice, customDate());
     } catch (e) {
       setError(e instanceof Error ? e.message : String(e));
       return;
@@ -56,50 +72,57 @@ export function NewLinkForm(props: { api: AccessApi; configId: string; onCreated
 
   return (
     <>
-      <form class="share-form share-form--link" onSubmit={(e) => void create(e)} aria-label="New link">
-        <fieldset class="share-kind">
-          <legend>Kind</legend>
-          <label class="check">
-            <input type="radio" name="share-kind" value="live" checked={kind() === 'live'} onChange={() => setKind('live')} />
-            Live — follows every change
-          </label>
-          <label class="check">
-            <input type="radio" name="share-kind" value="snapshot" checked={kind() === 'snapshot'} onChange={() => setKind('snapshot')} />
-            Snapshot — frozen copy as it is now, read-only
-          </label>
-        </fieldset>
-        <label class="share-field">
-          <span>Role</span>
-          <select class="input" value={kind() === 'snapshot' ? 'viewer' : role()} disabled={kind() === 'snapshot'} onChange={(e) => setRole(e.currentTarget.value as ShareRole)}>
-            <For each={GRANTABLE_ROLES}>
-              {(r) => (
-                <option value={r}>
-                  {ROLE_WORDS[r].name} ({ROLE_WORDS[r].can})
-                </option>
-              )}
-            </For>
-          </select>
-        </label>
-        <label class="share-field share-field--grow">
-          <span>Label (optional)</span>
-          <input class="input" maxLength={MAX_LABEL_LENGTH} placeholder="e.g. for the hardware team" value={label()} onInput={(e) => setLabel(e.currentTarget.value)} />
-        </label>
-        <label class="share-field">
-          <span>Expires</span>
-          <select class="input" value={expiry()} onChange={(e) => setExpiry(e.currentTarget.value as ExpiryChoice)}>
-            <For each={EXPIRY_CHOICES}>{(c) => <option value={c.id}>{c.label}</option>}</For>
-          </select>
-        </label>
-        <Show when={expiry() === 'custom'}>
+      <Show when={note()}>
+        <p class="muted share-policy-note" data-testid="link-policy-note">
+          {note()}
+        </p>
+      </Show>
+      <Show when={roles().length > 0}>
+        <form class="share-form share-form--link" onSubmit={(e) => void create(e)} aria-label="New link">
+          <fieldset class="share-kind">
+            <legend>Kind</legend>
+            <label class="check">
+              <input type="radio" name="share-kind" value="live" checked={kind() === 'live'} onChange={() => setKind('live')} />
+              Live — follows every change
+            </label>
+            <label class="check">
+              <input type="radio" name="share-kind" value="snapshot" checked={kind() === 'snapshot'} disabled={!viewerAllowed()} onChange={() => setKind('snapshot')} />
+              Snapshot — frozen copy as it is now, read-only
+            </label>
+          </fieldset>
           <label class="share-field">
-            <span>Last day</span>
-            <input class="input" type="date" required min={bounds.min} max={bounds.max} value={customDate()} onInput={(e) => setCustomDate(e.currentTarget.value)} />
+            <span>Role</span>
+            <select class="input" value={kind() === 'snapshot' ? 'viewer' : role()} disabled={kind() === 'snapshot'} onChange={(e) => setRole(e.currentTarget.value as ShareRole)}>
+              <For each={roles()}>
+                {(r) => (
+                  <option value={r}>
+                    {ROLE_WORDS[r].name} ({ROLE_WORDS[r].can})
+                  </option>
+                )}
+              </For>
+            </select>
           </label>
-        </Show>
-        <button class="button button--primary" type="submit" disabled={busy()}>
-          Create link
-        </button>
-      </form>
+          <label class="share-field share-field--grow">
+            <span>Label (optional)</span>
+            <input class="input" maxLength={MAX_LABEL_LENGTH} placeholder="e.g. for the hardware team" value={label()} onInput={(e) => setLabel(e.currentTarget.value)} />
+          </label>
+          <label class="share-field">
+            <span>Expires</span>
+            <select class="input" value={expiry()} onChange={(e) => setExpiry(e.currentTarget.value as PolicyExpiryChoice)}>
+              <For each={expiries()}>{(c) => <option value={c.id}>{c.label}</option>}</For>
+            </select>
+          </label>
+          <Show when={expiry() === 'custom'}>
+            <label class="share-field">
+              <span>Last day</span>
+              <input class="input" type="date" required min={bounds().min} max={bounds().max} value={customDate()} onInput={(e) => setCustomDate(e.currentTarget.value)} />
+            </label>
+          </Show>
+          <button class="button button--primary" type="submit" disabled={busy()}>
+            Create link
+          </button>
+        </form>
+      </Show>
       <Show when={error()}>
         <p class="field-issue field-issue--error" role="alert">
           {error()}

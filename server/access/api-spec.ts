@@ -1,6 +1,6 @@
 /** Route descriptions of members and share links (docs/architecture.md, "REST API description"). */
 import { ROLES, SHARE_ROLES } from '../../shared/roles.ts';
-import { arrayOf, bool, CONFIG_SCHEMA_REF, empty, json, nullable, obj, oneOfStrings, str, uuid, type ApiSpec } from '../api-spec/operation.ts';
+import { arrayOf, bool, CONFIG_SCHEMA_REF, empty, int, json, nullable, obj, oneOfStrings, str, uuid, type ApiSpec } from '../api-spec/operation.ts';
 
 /** `PATCH …/members/:userId`: a member's new role (never `owner`: ownership is not handed over here). */
 export const MEMBER_ROLE_BODY = obj({ role: oneOfStrings(SHARE_ROLES) }, ['role']);
@@ -38,6 +38,15 @@ export const accessApi: ApiSpec = {
     },
     'DELETE /api/configs/:id/members/:userId': { summary: 'Remove a member', access: { action: 'manageAccess' }, responses: { 204: empty('Removed') } },
     'GET /api/configs/:id/shares': { summary: 'Share links', access: { action: 'manageAccess' }, responses: { 200: json(arrayOf(share)) } },
+    'GET /api/configs/:id/link-policy': {
+      summary: 'What links of this configuration may be: the roles and longest lifetime its organisation allows (all roles, no limit for a personal one)',
+      access: { action: 'manageAccess' },
+      responses: {
+        200: json(
+          obj({ organisation: nullable(str()), allowedLinkRoles: arrayOf(oneOfStrings(SHARE_ROLES)), maxLinkLifetimeMs: nullable(int({ minimum: 1 })) }, ['organisation', 'allowedLinkRoles', 'maxLinkLifetimeMs']),
+        ),
+      },
+    },
     'POST /api/configs/:id/shares': {
       summary: 'Make a share link (its token is in this answer only)',
       access: { action: 'manageAccess' },

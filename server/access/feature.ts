@@ -7,7 +7,9 @@ import type { InvitationStore } from '../invitations/invitation-store.ts';
 import type { Feature, FeatureCore } from '../features/feature.ts';
 import type { AccessEvents } from './access-control.ts';
 import { accessRoutes } from './routes.ts';
+import { createPolicyStore } from '../policies/policy-store.ts';
 
 export function shareLinksFeature(core: FeatureCore, deps: { invitations: InvitationStore; events: AccessEvents; publicUrl: () => string; flushLinkUses?: () => Promise<void> }): Feature {
-  return { name: 'access', routes: [{ at: '/api', routes: accessRoutes({ ...core, ...deps, manager: core.rooms }) }] };
+  const policies = createPolicyStore(core.db);
+  return { name: 'access', routes: [{ at: '/api', routes: accessRoutes({ ...core, ...deps, manager: core.rooms, linkPolicyOf: policies.linkPolicyOf }) }] };
 }

@@ -4,7 +4,7 @@
  * plus `GET /api/shares/:token`, which tells the `/s/<token>` page what a link opens.
  */
 import { Hono } from 'hono';
-import { isShareRole, type ShareRole } from '../../shared/roles.ts';
+import { isShareRole, SHARE_ROLES, type ShareRole } from '../../shared/roles.ts';
 import type { AccessStore, ShareLink } from '../auth/access-store.ts';
 import { normalizeEmail } from '../auth/accounts.ts';
 import { requireAction } from './authorize.ts';
@@ -17,6 +17,7 @@ import type { DocumentRooms } from '../sync/room.ts';
 import { validatedBody } from '../api-spec/validated-body.ts';
 import type { AuditLog } from '../audit/audit-log.ts';
 import { auditActorOf } from '../audit/audit-actor.ts';
+import { linkRefusal, type LinkPolicy } from '../policies/policy-rules.ts';
 import { MAX_SHARE_LABEL_LENGTH, MEMBER_ROLE_BODY, NEW_SHARE_BODY, SHARE_PATCH_BODY } from './api-spec.ts';
 
 export { MAX_SHARE_LABEL_LENGTH } from './api-spec.ts';
@@ -36,6 +37,9 @@ export interface AccessRouteDeps {
   /** Writes the share-link uses this process counted but has not written yet (link-admission.ts),
    * so the list shows them; other processes' follow within their next flush. */
   flushLinkUses?: () => Promise<void>;
+  /** The link policy of a configuration's organisation (server/policies/), null for a personal
+   * configuration: every link created or edited here keeps to it. */
+  linkPolicyOf: (configId: string) => Promise<LinkPolicy | null>;
 }
 
 const invalid = (path: string, message: string, keyword = 'enum') =>
@@ -78,6 +82,11 @@ export function accessRoutes(deps: AccessRouteDeps): Hono<AppEnv> {
   const { access, events } = deps;
   const app = new Hono<AppEnv>();
   const owner = (c: { get(k: 'actor'): AppEnv['Variables']['actor'] }, id: string) => requireAction(deps, c.get('actor'), id, 'manageAccess');
+  /** 422 with the reason when the organisation's policy does not allow this role or expiry. */
+  const keepToPolicy = async (configId: string, link: { role?: ShareRole; expiresAt?: Date | null }) => {
+    const refusal = linkRefusal(await deps.linkPolicyOf(configId), link);
+    if (refusal) throw invalid(refusal.path, refusal.message, refusal.keyword);
+  };
 
   app.get('/configs/:id/members', async (c) => {
     const id = c.req.param('id');
@@ -120,6 +129,18 @@ export function accessRoutes(deps: AccessRouteDeps): Hono<AppEnv> {
     return c.body(null, 204);
   });
 
+  /** What the new-link form may offer: the organisation's link policy (server/policies/). */
+  app.get('/configs/:id/link-policy', async (c) => {
+    const id = c.req.param('id');
+    await owner(c, id);
+    const policy = await deps.linkPolicyOf(id);
+    return c.json(
+      policy
+        ? { organisation: policy.orgName, allowedLinkRoles: policy.allowedLinkRoles, maxLinkLifetimeMs: policy.maxLinkLifetimeMs }
+        : { organisation: null, allowedLinkRoles: [...SHARE_ROLES], maxLinkLifetimeMs: null },
+    );
+  });
+
   app.get('/configs/:id/shares', async (c) => {
     const id = c.req.param('id');
     await owner(c, id);
@@ -139,14 +160,17 @@ export function accessRoutes(deps: AccessRouteDeps): Hono<AppEnv> {
     const role = (body.role ?? 'viewer') as ShareRole;
     if (!isShareRole(role)) throw invalid('/role', 'role must be viewer, commenter or editor');
     if (kind === 'snapshot' && role !== 'viewer') throw invalid('/role', 'a snapshot link is read-only: role must be viewer');
+    const label = readLabel(body) ?? null;
+    const expiresAt = readExpiry(body) ?? null;
+    await keepToPolicy(id, { role, expiresAt });
     let snapshot: { json: unknown; state: Uint8Array } | undefined;
     if (kind === 'snapshot') snapshot = await freeze(deps, id);
     const { link, token } = await access.createShare({
       configId: id,
       role,
       kind,
-      label: readLabel(body) ?? null,
-      expiresAt: readExpiry(body) ?? null,
+      label,
+      expiresAt,
       createdBy: me.session!.user.id,
       snapshot,
     });
@@ -164,6 +188,7 @@ export function accessRoutes(deps: AccessRouteDeps): Hono<AppEnv> {
       throw invalid('/role', 'role must be viewer, commenter or editor (viewer for snapshot links)');
     }
     const patch = { role: body.role as ShareRole | undefined, label: readLabel(body), expiresAt: readExpiry(body) };
+    await keepToPolicy(id, patch);
     // `{}` changes nothing: answer with the link as it is (an UPDATE without columns is an error).
     if (Object.values(patch).every((v) => v === undefined)) return c.json(shareView(current));
     const updated = await access.updateShare(id, current.id, patch);

@@ -15,6 +15,7 @@ import { historyApi } from '../history/api-spec.ts';
 import { invitationsApi } from '../invitations/api-spec.ts';
 import { layoutApi } from '../layout/api-spec.ts';
 import { orgsApi } from '../orgs/api-spec.ts';
+import { policiesApi } from '../policies/api-spec.ts';
 import { reviewApi } from '../review/api-spec.ts';
 import { secretsApi } from '../secrets/api-spec.ts';
 import { tokensApi } from '../tokens/api-spec.ts';
@@ -36,6 +37,7 @@ export const API_SPECS: readonly ApiSpec[] = [
   frameworkCheckApi,
   orgsApi,
   auditApi,
+  policiesApi,
   accessApi,
   invitationsApi,
   webhooksApi,

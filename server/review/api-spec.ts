@@ -9,6 +9,10 @@ export const REVIEW_SETTINGS_BODY = obj(
   [],
   { additionalProperties: false, minProperties: 1 },
 );
+/** The approval policy of the configuration's organisation (null for a personal configuration). */
+const orgRule = nullable(obj({ orgId: uuid, name: str(), requireApproval: bool, requiredApprovals: int({ minimum: 1 }) }, ['orgId', 'name', 'requireApproval', 'requiredApprovals']));
+const reviewSettings = obj({ requireApproval: bool, requiredApprovals: int(), organisation: orgRule }, ['requireApproval', 'requiredApprovals', 'organisation']);
+
 /** `POST …/reviews/:reviewId/decision`: the comment is trimmed after; a `contentHash` that is not
  * the review's answers 409 `review_stale`. */
 export const DECISION_BODY = obj(
@@ -65,13 +69,18 @@ export const reviewApi: ApiSpec = {
       body: DECISION_BODY,
       responses: { 200: json(review) },
     },
-    'GET /api/configs/:id/approval': { summary: 'Whether the current state is approved for building', access: { action: 'read' }, responses: { 200: json(obj({ required: bool, contentHash: str() }, ['required'])) } },
-    'GET /api/configs/:id/settings': { summary: 'Review settings', access: { action: 'read' }, responses: { 200: json(obj({ requireApproval: bool, requiredApprovals: int() })) } },
+    'GET /api/configs/:id/approval': {
+      summary: 'Whether the current state is approved for building (and what the organisation requires)',
+      access: { action: 'read' },
+      responses: { 200: json(obj({ required: bool, contentHash: str(), organisation: orgRule }, ['required'])) },
+    },
+    'GET /api/configs/:id/settings': { summary: 'Review settings that apply, and the organisation policy they may only tighten', access: { action: 'read' }, responses: { 200: json(reviewSettings) } },
     'PUT /api/configs/:id/settings': {
       summary: 'Whether builds need approval, and how many',
       access: { action: 'configureReview' },
       body: REVIEW_SETTINGS_BODY,
-      responses: { 200: json(obj({ requireApproval: bool, requiredApprovals: int() })) },
+      description: 'Refused (422, naming the policy) when it would loosen the rule below the organisation policy.',
+      responses: { 200: json(reviewSettings) },
     },
   },
 };

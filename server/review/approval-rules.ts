@@ -6,16 +6,17 @@
  * is theirs; any "request changes" holds the review; otherwise it is approved once the approvals
  * that count reach the configuration's `requiredApprovals`.
  */
-import { and, eq, inArray } from 'drizzle-orm';
-import { configMembers, users } from '../../shared/node/db/auth-schema.ts';
+import { and, eq, inArray, sql } from 'drizzle-orm';
+import { users } from '../../shared/node/db/auth-schema.ts';
 import { configVersions, type reviewDecisions, type reviews } from '../../shared/node/db/review-schema.ts';
 import { configs } from '../../shared/node/db/schema.ts';
 import type { NotCountedCode, ReviewStatus } from '../../shared/history-types.ts';
-import { roleRank, type Role } from '../../shared/roles.ts';
+import { isRole, roleRank, type Role } from '../../shared/roles.ts';
 import { isUuid } from '../../shared/uuid.ts';
 import { isGuestPersonId } from '../access/policy.ts';
 import type { Db } from '../db/connect.ts';
 import { authorsBetween } from '../history/change-log.ts';
+import { reviewRulesOf } from '../policies/policy-store.ts';
 
 /** Most approvals a configuration may require: more than a team this size reviews with is a
  * setting that would stop every build. */
@@ -80,27 +81,26 @@ export function tally(decisions: DecisionRow[], facts: ReviewFacts, required: nu
   return { status, counted, required, notCounted };
 }
 
-/** Roles people hold on a configuration now, through ownership (admins own everything:
- * ADMIN_POWERS.approveAsOwner, server/access/admin-powers.ts) or membership. */
+/** Roles people hold on a configuration now: the effective role (ownership, membership, team
+ * grants and the organisation, the one definition `boardroom_effective_role`), and instance admins
+ * own everything (ADMIN_POWERS.approveAsOwner, server/access/admin-powers.ts). */
 async function rolesOn(db: Db, configId: string, userIds: string[]): Promise<Map<string, Role>> {
   const roles = new Map<string, Role>();
   const ids = userIds.filter(isUuid);
   if (ids.length === 0) return roles;
-  const [config] = await db.select({ ownerId: configs.ownerId }).from(configs).where(eq(configs.id, configId));
-  const members = await db
-    .select({ userId: configMembers.userId, role: configMembers.role })
-    .from(configMembers)
-    .where(and(eq(configMembers.configId, configId), inArray(configMembers.userId, ids)));
-  for (const m of members) roles.set(m.userId, m.role as Role);
+  const rows = (await db.execute(
+    sql`select u.id::text as id, boardroom_effective_role(${configId}::uuid, u.id) as role from users u where u.id in (${sql.join(ids.map((id) => sql`${id}::uuid`), sql`, `)})`,
+  )) as unknown as { rows?: Array<{ id: string; role: string | null }> } | Array<{ id: string; role: string | null }>;
+  for (const r of Array.isArray(rows) ? rows : (rows.rows ?? [])) if (isRole(r.role)) roles.set(r.id, r.role);
   const admins = await db.select({ id: users.id }).from(users).where(and(inArray(users.id, ids), eq(users.isAdmin, true)));
   for (const a of admins) roles.set(a.id, 'owner');
-  if (config?.ownerId && ids.includes(config.ownerId)) roles.set(config.ownerId, 'owner');
   return roles;
 }
 
+/** Approvals that count needed: the configuration's, or more when its organisation requires more
+ * (server/policies/policy-rules.ts `effectiveRule`). */
 export async function requiredApprovalsOf(db: Db, configId: string): Promise<number> {
-  const [row] = await db.select({ n: configs.requiredApprovals }).from(configs).where(eq(configs.id, configId));
-  return row?.n ?? 1;
+  return (await reviewRulesOf(db, configId))?.effective.requiredApprovals ?? 1;
 }
 
 /**

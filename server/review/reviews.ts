@@ -18,6 +18,8 @@ import type { Db } from '../db/connect.ts';
 import type { Decision, DecisionView, ReviewStatus, ReviewView } from '../../shared/history-types.ts';
 import { personView, type Person } from '../history/people.ts';
 import { NOT_COUNTED_WORDS, tallyReviews, type ApprovalDeps } from './approval-rules.ts';
+import { reviewRulesOf } from '../policies/policy-store.ts';
+import type { OrgRule } from '../policies/policy-rules.ts';
 
 export type { Decision, DecisionView, ReviewStatus, ReviewView };
 export type { ApprovalDeps };
@@ -202,9 +204,12 @@ const short = (hash: string) => hash.slice(0, 12);
 export async function checkBuildApproval(deps: ApprovalDeps, configId: string, contentHash: string): Promise<ApprovalCheck> {
   const { db } = deps;
   if (!isUuid(configId)) return { ok: false, code: 'not_found', reason: 'unknown configuration' };
-  const [config] = await db.select({ requireApproval: configs.requireApproval }).from(configs).where(eq(configs.id, configId));
-  if (!config) return { ok: false, code: 'not_found', reason: 'unknown configuration' };
-  if (!config.requireApproval) return { ok: true, required: false };
+  // The effective rule: the configuration's own, tightened by its organisation's policy.
+  const rules = await reviewRulesOf(db, configId);
+  if (!rules) return { ok: false, code: 'not_found', reason: 'unknown configuration' };
+  if (!rules.effective.requireApproval) return { ok: true, required: false };
+  const org = rules.org?.requireApproval ? rules.org : null;
+  const byOrg = org ? ` (The organisation ${org.name} requires ${org.requiredApprovals === 1 ? 'an approval' : `at least ${org.requiredApprovals} approvals`} before every build.)` : '';
   const ofHash = await db
     .select()
     .from(reviews)
@@ -221,7 +226,7 @@ export async function checkBuildApproval(deps: ApprovalDeps, configId: string, c
     return {
       ok: false,
       code: 'approval_required',
-      reason: `Changes were requested in the review "${blocked.title}" (by ${who.join(', ')}); this state needs an approval before it is built.`,
+      reason: `Changes were requested in the review "${blocked.title}" (by ${who.join(', ')}); this state needs an approval before it is built.${byOrg}`,
       reviewId: blocked.id,
     };
   }
@@ -235,7 +240,7 @@ export async function checkBuildApproval(deps: ApprovalDeps, configId: string, c
       code: 'approval_required',
       reason:
         `The review "${ofHash[0].title}" of this state is waiting for ${missing === 1 ? 'an approval' : `${missing} more approvals`} ` +
-        `(${tally.counted} of ${tally.required} counted)${why.length ? `. Not counted: ${why.join('; ')}` : ''}.`,
+        `(${tally.counted} of ${tally.required} counted)${why.length ? `. Not counted: ${why.join('; ')}` : ''}.${byOrg}`,
       reviewId: ofHash[0].id,
     };
   }
@@ -247,14 +252,14 @@ export async function checkBuildApproval(deps: ApprovalDeps, configId: string, c
     return {
       ok: false,
       code: 'approval_required',
-      reason: `The configuration changed since it was approved (review "${approvedReview.title}" approved ${short(approvedReview.contentHash)}…, this state is ${short(contentHash)}…). Open a review of this state and get it approved.`,
+      reason: `The configuration changed since it was approved (review "${approvedReview.title}" approved ${short(approvedReview.contentHash)}…, this state is ${short(contentHash)}…). Open a review of this state and get it approved.${byOrg}`,
       reviewId: approvedReview.id,
     };
   }
   return {
     ok: false,
     code: 'approval_required',
-    reason: 'Builds of this configuration need an approved review of the exact state, and this state has not been reviewed. Open a review and get it approved.',
+    reason: `Builds of this configuration need an approved review of the exact state, and this state has not been reviewed. Open a review and get it approved.${byOrg}`,
   };
 }
 
@@ -264,9 +269,17 @@ export interface ReviewSettings {
   requiredApprovals: number;
 }
 
-export async function getReviewSettings(db: Db, configId: string): Promise<ReviewSettings> {
-  const [row] = await db.select({ requireApproval: configs.requireApproval, requiredApprovals: configs.requiredApprovals }).from(configs).where(eq(configs.id, configId));
-  return row ?? { requireApproval: false, requiredApprovals: 1 };
+/** The settings as they apply (the configuration's own tightened by its organisation's policy),
+ * and the organisation's policy when the configuration belongs to one: what a client shows as
+ * "Required by <organisation>" and will not offer to loosen. */
+export interface EffectiveReviewSettings extends ReviewSettings {
+  organisation: OrgRule | null;
+}
+
+export async function getReviewSettings(db: Db, configId: string): Promise<EffectiveReviewSettings> {
+  const rules = await reviewRulesOf(db, configId);
+  if (!rules) return { requireApproval: false, requiredApprovals: 1, organisation: null };
+  return { ...rules.effective, organisation: rules.org };
 }
 
 export async function setReviewSettings(db: Db, configId: string, value: Partial<ReviewSettings>): Promise<ReviewSettings> {

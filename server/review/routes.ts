@@ -11,7 +11,8 @@
  * - `POST  /reviews/:reviewId/decision` `{ decision: approve|request_changes, comment?, contentHash? }`
  *          (decide: commenters review too, that is what a commenter link is for)
  * - `GET   /approval`                                may the current state be built? (read)
- * - `GET/PUT /settings` `{ requireApproval, requiredApprovals }`  (read / configureReview: owners)
+ * - `GET/PUT /settings` `{ requireApproval, requiredApprovals, organisation }`  (read / configureReview:
+ *          owners); the values that apply, never looser than the organisation's policy
  *
  * Every change is pushed to the configuration's extension clients as a live event (`ExtPayloads`).
  */
@@ -53,6 +54,7 @@ import {
 } from './comments.ts';
 import type { ApprovalDeps, AuthorLookup } from './approval-rules.ts';
 import { validatedBody } from '../api-spec/validated-body.ts';
+import { looserThanOrg } from '../policies/policy-rules.ts';
 import { COMMENT_PATCH_BODY, DECISION_BODY, NEW_COMMENT_BODY, REVIEW_SETTINGS_BODY } from './api-spec.ts';
 import {
   baseVersionFor,
@@ -251,7 +253,8 @@ export function reviewRoutes(deps: ReviewRouteDeps): Hono<AppEnv> {
     await allow(c, 'read');
     const { contentHash: hash } = await current(id);
     const check = await checkBuildApproval(approval, id, hash);
-    return c.json({ ...check, required: check.ok ? check.required : true, contentHash: hash });
+    const { organisation } = await getReviewSettings(db, id);
+    return c.json({ ...check, required: check.ok ? check.required : true, contentHash: hash, organisation });
   });
 
   app.get('/:id/settings', async (c) => {
@@ -266,10 +269,14 @@ export function reviewRoutes(deps: ReviewRouteDeps): Hono<AppEnv> {
     const id = c.req.param('id');
     const access = await allow(c, 'configureReview');
     const body = await readSettings(c);
-    const settings = await setReviewSettings(db, id, {
+    // A configuration may only tighten its organisation's policy (server/policies/).
+    const looser = looserThanOrg(body, (await getReviewSettings(db, id)).organisation);
+    if (looser) throw invalid(looser.path, looser.message, 'organisationPolicy');
+    await setReviewSettings(db, id, {
       ...(body.requireApproval !== undefined ? { requireApproval: body.requireApproval } : {}),
       ...(body.requiredApprovals !== undefined ? { requiredApprovals: body.requiredApprovals } : {}),
     });
+    const settings = await getReviewSettings(db, id);
     push(id, 'settings', settings);
     await deps.audit.record({ action: 'review_settings.changed', ...auditActorOf(c.get('actor'), access), configId: id, target: { ...body, now: settings } });
     return c.json(settings);
