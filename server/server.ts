@@ -33,6 +33,7 @@ import { createAccessStore } from './auth/access-store.ts';
 import { createAuditLog } from './audit/audit-log.ts';
 import { createOrgStore } from './orgs/org-store.ts';
 import { orgsFeature } from './orgs/feature.ts';
+import { teamsFeature } from './teams/feature.ts';
 import { createAccounts } from './auth/accounts.ts';
 import { createInstanceAdmins, type InstanceAdmins } from './auth/instance-admins.ts';
 import { adminPowerLog } from './access/admin-powers.ts';
@@ -313,6 +314,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     frameworkCheckFeature(core, { builds: builds.context }),
     configsFeature(core, { events: control.events }),
     orgsFeature(core),
+    teamsFeature(core, { events: control.events }),
     history,
     review,
     trash,

@@ -14,6 +14,7 @@ import { historyApi } from '../history/api-spec.ts';
 import { invitationsApi } from '../invitations/api-spec.ts';
 import { layoutApi } from '../layout/api-spec.ts';
 import { orgsApi } from '../orgs/api-spec.ts';
+import { teamsApi } from '../teams/api-spec.ts';
 import { reviewApi } from '../review/api-spec.ts';
 import { secretsApi } from '../secrets/api-spec.ts';
 import { tokensApi } from '../tokens/api-spec.ts';
@@ -34,6 +35,7 @@ export const API_SPECS: readonly ApiSpec[] = [
   buildsApi,
   frameworkCheckApi,
   orgsApi,
+  teamsApi,
   accessApi,
   invitationsApi,
   webhooksApi,
