@@ -10,7 +10,8 @@ import { signUp } from './helpers/auth.ts';
 import { createOrgFixture } from './helpers/org-fixture.ts';
 import { useTestServer } from './helpers/rig.ts';
 
-const { server } = useTestServer();
+// Many accounts per test (each arrangement has its own people): the per-address sign-up limit is raised.
+const { server } = useTestServer({ limits: { signupsPerAddress: 1_000 } });
 const rows = (r: unknown) => ((r as { rows?: unknown[] }).rows ?? r) as Array<Record<string, unknown>>;
 const put = (body?: unknown) => ({ method: 'PUT', body: body === undefined ? undefined : JSON.stringify(body) });
 
