@@ -5,6 +5,10 @@
  * in the list and on the server.
  */
 import { eq } from 'drizzle-orm';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { organisations } from '../../shared/node/db/orgs-schema.ts';
 import { configs } from '../../shared/node/db/schema.ts';
@@ -12,6 +16,18 @@ import { createOrgStore } from '../../server/orgs/org-store.ts';
 import { authed, signUp, type TestUser } from '../helpers/auth.ts';
 import { createConfig } from '../helpers/server.ts';
 import { formReady, startHarness, type Harness } from './browser-harness.ts';
+
+const AXE_SOURCE = readFileSync(path.join(path.dirname(createRequire(import.meta.url).resolve('axe-core')), 'axe.min.js'), 'utf8');
+
+/** axe-core's serious and critical findings on the page (the bar tests/browser/accessibility.test.ts sets). */
+async function seriousFindings(page: Page): Promise<string[]> {
+  await page.evaluate(AXE_SOURCE);
+  return page.evaluate(async () => {
+    const axe = (window as unknown as { axe: { run(d: Document, o: object): Promise<{ violations: Array<{ id: string; impact: string | null; nodes: Array<{ target: string[] }> }> }> } }).axe;
+    const { violations } = await axe.run(document, { resultTypes: ['violations'] });
+    return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+  });
+}
 
 let h: Harness;
 let orgId: string;
@@ -55,6 +71,7 @@ describe('teams', () => {
     await card.getByRole('list', { name: 'Members of team kernel' }).getByText('Kim Kernel').waitFor();
     expect(await card.locator('.team-count').textContent()).toContain('1 member');
     await h.screenshot(page, 'org-teams');
+    expect(await seriousFindings(page)).toEqual([]);
 
     // The Share dialog of a configuration of the organisation.
     const b = await h.open(h.owner, `/c/${configId}`);
@@ -81,6 +98,7 @@ describe('teams', () => {
     expect((await authed(h.server.url, kim.token)(`/api/configs/${configId}`)).status).toBe(200);
     await dialog.locator('[data-team=kernel]').scrollIntoViewIfNeeded();
     await h.screenshot(owner, 'share-dialog-team-sources');
+    expect(await seriousFindings(owner)).toEqual([]);
 
     // Removing the team's role right on Kim's line: Kim is gone from the list, and from the server.
     await kimRow.getByRole('button', { name: 'Remove the role of team kernel' }).click();
