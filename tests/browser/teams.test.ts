@@ -14,7 +14,7 @@ import { organisations } from '../../shared/node/db/orgs-schema.ts';
 import { configs } from '../../shared/node/db/schema.ts';
 import { createOrgStore } from '../../server/orgs/org-store.ts';
 import { authed, signUp, type TestUser } from '../helpers/auth.ts';
-import { createConfig } from '../helpers/server.ts';
+import { addMember, createConfig } from '../helpers/server.ts';
 import { formReady, startHarness, type Harness } from './browser-harness.ts';
 
 const AXE_SOURCE = readFileSync(path.join(path.dirname(createRequire(import.meta.url).resolve('axe-core')), 'axe.min.js'), 'utf8');
@@ -73,7 +73,8 @@ describe('teams', () => {
     await h.screenshot(page, 'org-teams');
     expect(await seriousFindings(page)).toEqual([]);
 
-    // The Share dialog of a configuration of the organisation.
+    // The Share dialog of a configuration of the organisation, where Kim is also a direct viewer.
+    await addMember(h.server, configId, kim, 'viewer');
     const b = await h.open(h.owner, `/c/${configId}`);
     errors.push(b.errors);
     const owner = b.page;
@@ -83,14 +84,13 @@ describe('teams', () => {
     const sources = dialog.getByTestId('access-sources');
     await sources.waitFor();
     expect(await dialog.getByTestId('team-grants').textContent()).toContain('No team has a role on this configuration.');
-    expect(await sources.locator(`[data-person="${kim.user.email}"]`).count()).toBe(0);
+    const kimRow = sources.locator(`[data-person="${kim.user.email}"]`);
+    expect(await kimRow.locator('.access-source').allTextContents()).toEqual(['direct: Viewer×']);
 
     await dialog.getByLabel('Team', { exact: true }).selectOption({ label: 'kernel' });
     await dialog.getByLabel('Team role').selectOption('editor');
     await dialog.getByRole('button', { name: 'Give role' }).click();
-    const kimRow = sources.locator(`[data-person="${kim.user.email}"]`);
-    await kimRow.waitFor();
-    expect(await kimRow.locator('.access-source').allTextContents()).toEqual(['via team kernel: Editor×']);
+    await expect.poll(() => kimRow.locator('.access-source').allTextContents()).toEqual(['via team kernel: Editor×', 'direct: Viewer×']);
     expect(await kimRow.getByTestId('effective-role').textContent()).toBe('Editor');
     // The owner's own access: ownership and the organisation.
     const ownerRow = sources.locator(`[data-person="${h.owner.user.email}"]`);
@@ -99,6 +99,13 @@ describe('teams', () => {
     await dialog.locator('[data-team=kernel]').scrollIntoViewIfNeeded();
     await h.screenshot(owner, 'share-dialog-team-sources');
     expect(await seriousFindings(owner)).toEqual([]);
+
+    // Removing the direct grant on Kim's line: the team still makes Kim an editor; the People
+    // list (direct members) no longer has Kim.
+    await kimRow.getByRole('button', { name: 'Remove the direct grant of Kim Kernel' }).click();
+    await expect.poll(() => kimRow.locator('.access-source').allTextContents()).toEqual(['via team kernel: Editor×']);
+    await expect.poll(() => dialog.getByTestId('members').textContent()).not.toContain('Kim Kernel');
+    expect(await kimRow.getByTestId('effective-role').textContent()).toBe('Editor');
 
     // Removing the team's role right on Kim's line: Kim is gone from the list, and from the server.
     await kimRow.getByRole('button', { name: 'Remove the role of team kernel' }).click();
