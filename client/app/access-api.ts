@@ -2,6 +2,7 @@
  * Members and share links of a configuration (server/access/routes.ts). Owner only: everyone
  * else gets 403, which is why the client shows the Share button to owners alone.
  */
+import type { OrgRole } from '../../shared/org-roles.ts';
 import type { Role, ShareRole } from '../../shared/roles.ts';
 import type { ApiCall } from './api.ts';
 
@@ -63,7 +64,7 @@ export type AccessSource =
   | { kind: 'owner'; role: 'owner' }
   | { kind: 'direct'; role: Role }
   | { kind: 'team'; teamId: string; teamName: string; role: Role }
-  | { kind: 'organisation'; orgRole: 'owner' | 'admin' | 'member'; role: Role };
+  | { kind: 'organisation'; orgRole: OrgRole; role: Role };
 
 /** `GET /api/configs/:id/access`: everyone with access, their effective role and its sources. */
 export interface AccessOverview {

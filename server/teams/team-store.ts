@@ -4,7 +4,7 @@
  * another organisation is "no such team" here, so no route can reach across tenants by id.
  * Roles are never decided here: `boardroom_effective_role` reads these rows.
  */
-import { and, asc, eq, inArray, sql } from 'drizzle-orm';
+import { and, asc, eq, sql } from 'drizzle-orm';
 import { teamConfigGrants, teamMembers, teams, orgMembers } from '../../shared/node/db/orgs-schema.ts';
 import { users } from '../../shared/node/db/auth-schema.ts';
 import { configs } from '../../shared/node/db/schema.ts';
@@ -178,13 +178,6 @@ export function createTeamStore(db: Db) {
         .where(and(eq(teamConfigGrants.teamId, teamId), eq(teamConfigGrants.configId, configId)))
         .returning({ teamId: teamConfigGrants.teamId });
       return done.length > 0;
-    },
-
-    /** The teams of `orgId` by id (for naming teams in answers). */
-    async names(orgId: string, ids: string[]): Promise<Map<string, string>> {
-      if (ids.length === 0) return new Map();
-      const rows = await db.select({ id: teams.id, name: teams.name }).from(teams).where(and(eq(teams.orgId, orgId), inArray(teams.id, ids)));
-      return new Map(rows.map((r) => [r.id, r.name]));
     },
   };
 }
