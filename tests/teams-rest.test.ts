@@ -6,6 +6,7 @@
  */
 import { sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
+import { createTeamStore } from '../server/teams/team-store.ts';
 import { signUp } from './helpers/auth.ts';
 import { createOrgFixture } from './helpers/org-fixture.ts';
 import { useTestServer } from './helpers/rig.ts';
@@ -161,5 +162,18 @@ describe('teams', () => {
     expect(await roleOn(b)).toBe('viewer');
     expect((await o.as(o.owner)(`/api/orgs/${o.orgId}/teams/${kernel}`, { method: 'DELETE' })).status).toBe(204);
     expect([await roleOn(a), await roleOn(b)]).toEqual([404, 404]);
+  });
+
+  it('someone leaving the organisation leaves its teams, and with them the teams\' roles', async () => {
+    const o = await createOrgFixture(server, 'Leaving');
+    const ann = await o.member('Ann');
+    const configId = await o.config('board');
+    const kernel = await o.team('kernel');
+    await o.as(o.owner)(`/api/orgs/${o.orgId}/teams/${kernel}/members/${ann.user.id}`, put());
+    await o.as(o.owner)(`/api/configs/${configId}/teams/${kernel}`, put({ role: 'editor' }));
+    expect((await o.as(ann)(`/api/configs/${configId}`)).status).toBe(200);
+    // What the organisation's member removal must call with it (the grant would stay otherwise).
+    expect(await createTeamStore(server.database.db).leaveAllTeams(o.orgId, ann.user.id)).toBe(1);
+    expect((await o.as(ann)(`/api/configs/${configId}`)).status).toBe(404);
   });
 });

@@ -139,6 +139,15 @@ export function createTeamStore(db: Db) {
       return done.length > 0;
     },
 
+    /** Takes a person out of every team of the organisation: call it (in the same transaction, via
+     * `tx`) when they leave the organisation. `boardroom_effective_role` does not ask whether a
+     * team member is still in the organisation, so a membership left behind would keep giving
+     * them the team's roles. Answers how many teams they were in. */
+    async leaveAllTeams(orgId: string, userId: string, tx: Pick<Db, 'delete'> = db): Promise<number> {
+      const done = await tx.delete(teamMembers).where(and(eq(teamMembers.orgId, orgId), eq(teamMembers.userId, userId))).returning({ teamId: teamMembers.teamId });
+      return done.length;
+    },
+
     /** Gives the team `role` on every live configuration of the organisation it has no grant on
      * yet (a default role applied to what exists); answers those configurations. */
     async grantOnAllConfigs(orgId: string, teamId: string, role: Role, grantedBy: string): Promise<string[]> {
