@@ -36,6 +36,7 @@ import type { AuditSweep } from './audit/audit-sweep.ts';
 import { createOrgStore } from './orgs/org-store.ts';
 import { orgsFeature } from './orgs/feature.ts';
 import { policiesFeature } from './policies/feature.ts';
+import { teamsFeature } from './teams/feature.ts';
 import { createAccounts } from './auth/accounts.ts';
 import { createInstanceAdmins, type InstanceAdmins } from './auth/instance-admins.ts';
 import { adminPowerLog } from './access/admin-powers.ts';
@@ -321,6 +322,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     orgsFeature(core),
     audit,
     policiesFeature(core, { events: control.events }),
+    teamsFeature(core, { events: control.events }),
     history,
     review,
     trash,

@@ -18,6 +18,7 @@ export const AUDIT_ACTIONS = [
   // Teams and what they are given.
   'team.created',
   'team.renamed',
+  'team.default_role_changed',
   'team.deleted',
   'team.member_added',
   'team.member_removed',

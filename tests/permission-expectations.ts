@@ -336,6 +336,18 @@ export const EXPECTATIONS: Record<string, Expectation> = {
   // the permissive defaults the rest of this table assumes).
   'GET /api/orgs/:orgId/policies': org('readOrg'),
   'PUT /api/orgs/:orgId/policies': org('managePolicies', { body: json({ requireApproval: false }) }),
+  // Teams (:teamId is the world's team, with no grant on the matrix configuration; :userId the
+  // spare member, who is in the organisation and a direct viewer, so a team role changes nothing).
+  'GET /api/orgs/:orgId/teams': org('readOrg'),
+  'GET /api/orgs/:orgId/team-candidates': org('manageTeams'),
+  'POST /api/orgs/:orgId/teams': org('manageTeams', { ok: [201], body: (who, { unique }) => ({ name: `team of ${who} ${unique}` }) }),
+  'PATCH /api/orgs/:orgId/teams/:teamId': org('manageTeams', { body: (who) => ({ name: `renamed by ${who}` }) }),
+  'PUT /api/orgs/:orgId/teams/:teamId/members/:userId': org('manageTeams', { ok: [204] }),
+  'DELETE /api/orgs/:orgId/teams/:teamId/members/:userId': org('manageTeams', { consumes: true }),
+  'GET /api/configs/:id/access': config('manageAccess'),
+  'PUT /api/configs/:id/teams/:teamId': config('manageAccess', { body: json({ role: 'viewer' }) }),
+  'DELETE /api/configs/:id/teams/:teamId': config('manageAccess', { consumes: true }),
+  'DELETE /api/orgs/:orgId/teams/:teamId': org('manageTeams', { consumes: true }),
   'GET /api/tokens': signedIn(),
   'POST /api/tokens': signedIn({ ok: [201], body: (who) => ({ name: `made by ${who}`, scopes: ['read'], expiresAt: new Date(Date.now() + 86_400_000).toISOString() }) }),
   // An unknown token id (the param is a fresh uuid): "unknown token". tests/access-tokens.test.ts revokes real ones.

@@ -2,6 +2,7 @@
  * Members and share links of a configuration (server/access/routes.ts). Owner only: everyone
  * else gets 403, which is why the client shows the Share button to owners alone.
  */
+import type { OrgRole } from '../../shared/org-roles.ts';
 import type { Role, ShareRole } from '../../shared/roles.ts';
 import type { ApiCall } from './api.ts';
 
@@ -58,7 +59,28 @@ export interface NewShareLink {
   expiresAt?: string;
 }
 
+/** Where one person's access comes from (server/teams/access-sources.ts). */
+export type AccessSource =
+  | { kind: 'owner'; role: 'owner' }
+  | { kind: 'direct'; role: Role }
+  | { kind: 'team'; teamId: string; teamName: string; role: Role }
+  | { kind: 'organisation'; orgRole: OrgRole; role: Role };
+
+/** `GET /api/configs/:id/access`: everyone with access, their effective role and its sources. */
+export interface AccessOverview {
+  /** Null for a personal configuration (no teams, no organisation). */
+  orgId: string | null;
+  people: Array<{ userId: string; name: string; email: string; role: Role; sources: AccessSource[] }>;
+  /** Teams holding a role here. */
+  teams: Array<{ teamId: string; teamName: string; role: Role; members: number }>;
+  /** Every team of the organisation (to give one a role). */
+  orgTeams: Array<{ id: string; name: string }>;
+}
+
 export interface AccessApi {
+  access(configId: string): Promise<AccessOverview>;
+  setTeamRole(configId: string, teamId: string, role: Role): Promise<unknown>;
+  removeTeamRole(configId: string, teamId: string): Promise<void>;
   members(configId: string): Promise<Member[]>;
   /** Invites an email: a new link (mailed, or returned to pass on); an older pending one to the
    * same email stops working. */
@@ -84,6 +106,9 @@ export interface LinkPolicyInfo {
 export function createAccessApi(call: ApiCall): AccessApi {
   const config = (id: string) => `/api/configs/${encodeURIComponent(id)}`;
   return {
+    access: (id) => call('GET', `${config(id)}/access`),
+    setTeamRole: (id, teamId, role) => call('PUT', `${config(id)}/teams/${encodeURIComponent(teamId)}`, { json: { role } }),
+    removeTeamRole: (id, teamId) => call('DELETE', `${config(id)}/teams/${encodeURIComponent(teamId)}`),
     members: (id) => call('GET', `${config(id)}/members`),
     invite: (id, email, role) => call('POST', `${config(id)}/members`, { json: { email, role } }),
     setMemberRole: (id, userId, role) => call('PATCH', `${config(id)}/members/${encodeURIComponent(userId)}`, { json: { role } }),

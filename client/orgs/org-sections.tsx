@@ -8,6 +8,7 @@ import type { Api, User } from '../app/api.ts';
 import type { OrgDetails } from './orgs-api.ts';
 import { AuditSection } from './audit-section.tsx';
 import { PoliciesSection } from './policies-section.tsx';
+import { TeamsSection } from './teams-section.tsx';
 
 export interface OrgSectionProps {
   api: Api;
@@ -16,4 +17,4 @@ export interface OrgSectionProps {
   onChanged: () => void;
 }
 
-export const ORG_SECTIONS: Array<(props: OrgSectionProps) => JSX.Element> = [PoliciesSection, AuditSection];
+export const ORG_SECTIONS: Array<(props: OrgSectionProps) => JSX.Element> = [TeamsSection, PoliciesSection, AuditSection];

@@ -26,7 +26,29 @@ export interface OrgDetails extends OrgSummary {
   policies: OrgPolicies;
 }
 
+export interface TeamPerson {
+  userId: string;
+  name: string;
+  email: string;
+}
+
+export interface Team {
+  id: string;
+  name: string;
+  /** The role the team gets on each new configuration of the organisation. */
+  defaultRole: Role | null;
+  members: TeamPerson[];
+}
+
 export interface OrgsApi {
+  teams(orgId: string): Promise<Team[]>;
+  /** The organisation's members, whom a team may take (admins). */
+  teamCandidates(orgId: string): Promise<TeamPerson[]>;
+  createTeam(orgId: string, team: { name: string; defaultRole: Role | null }): Promise<Team>;
+  updateTeam(orgId: string, teamId: string, change: { name?: string; defaultRole?: Role | null; applyToExisting?: boolean }): Promise<{ appliedTo?: number }>;
+  deleteTeam(orgId: string, teamId: string): Promise<void>;
+  addTeamMember(orgId: string, teamId: string, userId: string): Promise<void>;
+  removeTeamMember(orgId: string, teamId: string, userId: string): Promise<void>;
   list(): Promise<OrgSummary[]>;
   create(name: string): Promise<OrgSummary>;
   get(orgId: string): Promise<OrgDetails>;
@@ -38,6 +60,7 @@ export interface OrgsApi {
 
 /** What `PUT /api/orgs/:orgId/policies` accepts (the audit retention has its own place). */
 export type PolicyChange = Partial<Omit<OrgPolicies, 'auditRetentionDays'>>;
+const org = (orgId: string) => `/api/orgs/${encodeURIComponent(orgId)}`;
 
 export function createOrgsApi(call: ApiCall): OrgsApi {
   return {
@@ -46,5 +69,12 @@ export function createOrgsApi(call: ApiCall): OrgsApi {
     get: (orgId) => call('GET', `/api/orgs/${encodeURIComponent(orgId)}`),
     audit: (orgId, query) => call('GET', auditPath(orgId, query)),
     setPolicies: (orgId, change) => call('PUT', `/api/orgs/${encodeURIComponent(orgId)}/policies`, { json: change }),
+    teams: (orgId) => call('GET', `${org(orgId)}/teams`),
+    teamCandidates: (orgId) => call('GET', `${org(orgId)}/team-candidates`),
+    createTeam: (orgId, team) => call('POST', `${org(orgId)}/teams`, { json: team }),
+    updateTeam: (orgId, teamId, change) => call('PATCH', `${org(orgId)}/teams/${encodeURIComponent(teamId)}`, { json: change }),
+    deleteTeam: (orgId, teamId) => call('DELETE', `${org(orgId)}/teams/${encodeURIComponent(teamId)}`),
+    addTeamMember: (orgId, teamId, userId) => call('PUT', `${org(orgId)}/teams/${encodeURIComponent(teamId)}/members/${encodeURIComponent(userId)}`),
+    removeTeamMember: (orgId, teamId, userId) => call('DELETE', `${org(orgId)}/teams/${encodeURIComponent(teamId)}/members/${encodeURIComponent(userId)}`),
   };
 }

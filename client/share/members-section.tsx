@@ -14,8 +14,18 @@ function errorText(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-export function MembersSection(props: { api: AccessApi; configId: string; selfId: string | null }): JSX.Element {
-  const [members, { refetch }] = createResource(() => props.configId, (id) => props.api.members(id));
+export function MembersSection(props: {
+  api: AccessApi;
+  configId: string;
+  selfId: string | null;
+  /** Bumped when another section changed grants (a direct grant removed from the sources list). */
+  revision?: () => number;
+  onChanged?: () => void;
+}): JSX.Element {
+  const [members, { refetch }] = createResource(
+    () => [props.configId, props.revision?.() ?? 0] as const,
+    ([id]) => props.api.members(id),
+  );
   const [email, setEmail] = createSignal('');
   const [role, setRole] = createSignal<Role>('editor');
   const [error, setError] = createSignal<string | null>(null);
@@ -27,7 +37,9 @@ export function MembersSection(props: { api: AccessApi; configId: string; selfId
     setError(null);
     try {
       await action();
-      await refetch();
+      // Announcing the change reloads this list too (its source is the revision).
+      if (props.onChanged) props.onChanged();
+      else await refetch();
       return true;
     } catch (e) {
       setError(errorText(e));

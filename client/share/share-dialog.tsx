@@ -1,9 +1,11 @@
-/** The Share dialog (owner only): who has access, the links that give it, and the webhooks that
+/** The Share dialog (owner only): who has access (and, for an organisation's configuration, where
+ * it comes from: direct, teams, the organisation), the links that give it, and the webhooks that
  * tell other systems what happens to the configuration. */
-import { Show, type JSX } from 'solid-js';
+import { createSignal, Show, type JSX } from 'solid-js';
 import type { AccessApi } from '../app/access-api.ts';
 import type { WebhooksApi } from '../app/webhooks-api.ts';
 import { ModalDialog } from '../app/modal-dialog.tsx';
+import { AccessSourcesSection } from './access-sources-section.tsx';
 import { LinksSection } from './links-section.tsx';
 import { MembersSection } from './members-section.tsx';
 import { WebhooksSection } from './webhooks-section.tsx';
@@ -17,6 +19,9 @@ export function ShareDialog(props: {
   selfId: string | null;
   onClose: () => void;
 }): JSX.Element {
+  // People and "where access comes from" show the same grants: a change in one reloads the other.
+  const [revision, setRevision] = createSignal(0);
+  const changed = () => setRevision((n) => n + 1);
   return (
     <ModalDialog
       title={`Share “${props.configName || 'this configuration'}”`}
@@ -25,7 +30,8 @@ export function ShareDialog(props: {
       testId="share-dialog"
       wide
     >
-      <MembersSection api={props.api} configId={props.configId} selfId={props.selfId} />
+      <MembersSection api={props.api} configId={props.configId} selfId={props.selfId} revision={revision} onChanged={changed} />
+      <AccessSourcesSection api={props.api} configId={props.configId} revision={revision} onChanged={changed} />
       <LinksSection api={props.api} configId={props.configId} />
       <Show when={props.webhooks}>{(webhooks) => <WebhooksSection api={webhooks()} configId={props.configId} />}</Show>
     </ModalDialog>

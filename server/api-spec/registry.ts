@@ -16,6 +16,7 @@ import { invitationsApi } from '../invitations/api-spec.ts';
 import { layoutApi } from '../layout/api-spec.ts';
 import { orgsApi } from '../orgs/api-spec.ts';
 import { policiesApi } from '../policies/api-spec.ts';
+import { teamsApi } from '../teams/api-spec.ts';
 import { reviewApi } from '../review/api-spec.ts';
 import { secretsApi } from '../secrets/api-spec.ts';
 import { tokensApi } from '../tokens/api-spec.ts';
@@ -38,6 +39,7 @@ export const API_SPECS: readonly ApiSpec[] = [
   orgsApi,
   auditApi,
   policiesApi,
+  teamsApi,
   accessApi,
   invitationsApi,
   webhooksApi,

@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import { shareLinks } from '../../shared/node/db/auth-schema.ts';
-import { organisations } from '../../shared/node/db/orgs-schema.ts';
+import { organisations, teams } from '../../shared/node/db/orgs-schema.ts';
 import { configs } from '../../shared/node/db/schema.ts';
 import { createOrgStore } from '../../server/orgs/org-store.ts';
 import { authed, signUp, type TestUser } from './auth.ts';
@@ -34,6 +34,8 @@ export interface World extends People {
   /** Another organisation (of `org.otherOwner`) with a configuration of its own. */
   otherOrgId: string;
   otherOrgConfigId: string;
+  /** A team of the organisation, without members or grants (the team routes act on it). */
+  teamId: string;
   /** Live share links by role: token and id. */
   links: Record<MemberRole, { id: string; token: string }>;
   /** Credentials that open nothing here: an expired and a revoked link, and another config's link. */
@@ -101,7 +103,8 @@ async function createOrgs(server: TestServer, name: string, who: People, configI
   const other = await orgs.create(`${name} other org`, who.org.otherOwner.user.id);
   const otherConfigId = await createConfig({ url: server.url, token: who.org.otherOwner.token }, { name: `${name} (other tenant)` });
   await server.database.db.update(configs).set({ orgId: other.id }).where(eq(configs.id, otherConfigId));
-  return { orgId: org.id, otherOrgId: other.id, otherOrgConfigId: otherConfigId };
+  const [team] = await server.database.db.insert(teams).values({ orgId: org.id, name: `${name} team` }).returning({ id: teams.id });
+  return { orgId: org.id, otherOrgId: other.id, otherOrgConfigId: otherConfigId, teamId: team.id };
 }
 
 export async function createWorld(server: TestServer, name = 'world', people?: People): Promise<World> {
@@ -190,6 +193,7 @@ export function paramValues(world: World, extra: Record<string, string> = {}): (
     id: world.configId,
     configId: world.configId,
     orgId: world.orgId,
+    teamId: world.teamId,
     userId: world.spare.user.id,
     shareId: world.spareLinkId,
     invitationId: world.invitationId,
