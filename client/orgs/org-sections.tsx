@@ -6,6 +6,7 @@
 import type { JSX } from 'solid-js';
 import type { Api, User } from '../app/api.ts';
 import type { OrgDetails } from './orgs-api.ts';
+import { MembersSection } from './members-section.tsx';
 
 export interface OrgSectionProps {
   api: Api;
@@ -14,4 +15,4 @@ export interface OrgSectionProps {
   onChanged: () => void;
 }
 
-export const ORG_SECTIONS: Array<(props: OrgSectionProps) => JSX.Element> = [];
+export const ORG_SECTIONS: Array<(props: OrgSectionProps) => JSX.Element> = [MembersSection];
