@@ -319,7 +319,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     builds,
     frameworkCheckFeature(core, { builds: builds.context }),
     configsFeature(core, { events: control.events }),
-    orgsFeature(core),
+    orgsFeature(core, { events: control.events, mailer, publicUrl: () => publicUrl.value }),
     audit,
     policiesFeature(core, { events: control.events }),
     teamsFeature(core, { events: control.events }),

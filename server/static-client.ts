@@ -1,6 +1,6 @@
 /**
  * Serves the built client (`dist/client`) with a strict Content-Security-Policy; app routes
- * (`/`, `/c/:configId`, `/s/:token`, `/i/:token`, `/account`, `/orgs/:orgId`) answer with index.html so deep links reload correctly.
+ * (`/`, `/c/:configId`, `/s/:token`, `/i/:token`, `/oi/:token`, `/account`, `/orgs/:orgId`) answer with index.html so deep links reload correctly.
  *
  * The build writes brotli and gzip copies beside every text file (scripts/precompress.ts); a
  * request gets the best one its Accept-Encoding allows, and nothing is compressed per request.
@@ -118,7 +118,7 @@ export function mountClient(app: Hono<AppEnv>, clientDir: string, options: Clien
       c.header('x-content-type-options', 'nosniff');
     }
   });
-  for (const route of ['/', '/c/:configId', '/s/:token', '/i/:token', '/login', '/signup', '/account', '/orgs/:orgId']) {
+  for (const route of ['/', '/c/:configId', '/s/:token', '/i/:token', '/oi/:token', '/login', '/signup', '/account', '/orgs/:orgId']) {
     app.get(route, (c) => sendFile(c, indexPath, REVALIDATE) ?? c.notFound());
   }
   app.on(['GET', 'HEAD'], '/*', async (c, next) => {

@@ -42,6 +42,9 @@ export const ACTION_MIN_ROLE = {
   manageWebhooks: 'owner',
   /** Move the configuration to the trash and back. */
   delete: 'owner',
+  /** Move the configuration into an organisation, out of one, or between two (the organisation
+   * roles asked for on top: server/orgs/move-config.ts). */
+  transfer: 'owner',
 } as const satisfies Record<string, Role>;
 export type Action = keyof typeof ACTION_MIN_ROLE;
 

@@ -33,6 +33,8 @@ export const SCOPE_OF_ACTION: Record<Action, TokenScope | null> = {
   // A webhook's URL and secret decide where a configuration's events go: a person's decision.
   manageWebhooks: null,
   delete: null,
+  // Where a configuration lives decides who else may see it: a person's decision.
+  transfer: null,
 };
 
 /** What a person reads next to each checkbox. */

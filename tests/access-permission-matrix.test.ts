@@ -229,10 +229,15 @@ describe('generated permission matrix', () => {
           if (creds.share) headers['x-share-token'] = creds.share;
           const body = await expectation.body?.(who, {
             unique: randomBytes(4).toString('hex'),
-            world: { strangerEmail: w.stranger.user.email, pendingInvitationToken: w.pendingInvitationToken },
+            world: { strangerEmail: w.stranger.user.email, pendingInvitationToken: w.pendingInvitationToken, pendingOrgInvitationToken: w.pendingOrgInvitationToken },
             newInvitationToken: async () => {
               known = null;
               const res = await server.api(`/api/configs/${w.configId}/members`, { method: 'POST', body: JSON.stringify({ email: `${who}.${randomUUID()}@accept.test`, role: 'viewer' }) });
+              return ((await res.json()) as { token: string }).token;
+            },
+            newOrgInvitationToken: async () => {
+              known = null;
+              const res = await server.api(`/api/orgs/${w.orgId}/invitations`, { method: 'POST', body: JSON.stringify({ email: `${who}.${randomUUID()}@org-accept.test`, role: 'member' }) });
               return ((await res.json()) as { token: string }).token;
             },
           });

@@ -29,9 +29,10 @@ describe('HTTP input fuzz over the route table', () => {
       // past access checks and body validation to the lookups behind them.
       const validBody = await EXPECTATIONS[route.key]?.body?.('owner', {
         unique: randomUUID().slice(0, 8),
-        world: { strangerEmail: world.stranger.user.email, pendingInvitationToken: world.pendingInvitationToken },
+        world: { strangerEmail: world.stranger.user.email, pendingInvitationToken: world.pendingInvitationToken, pendingOrgInvitationToken: world.pendingOrgInvitationToken },
         // Never spent here: every fuzzed request has a bad path parameter.
         newInvitationToken: async () => world.pendingInvitationToken,
+        newOrgInvitationToken: async () => world.pendingOrgInvitationToken,
       });
       const hasBody = ['POST', 'PUT', 'PATCH'].includes(route.method);
       const body = hasBody ? JSON.stringify(validBody ?? {}) : undefined;

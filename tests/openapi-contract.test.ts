@@ -135,9 +135,13 @@ describe('OpenAPI document', () => {
       if (!expectation?.ownSession) headers.authorization = `Bearer ${server.token}`;
       const body = await expectation?.body?.('owner', {
         unique: randomBytes(4).toString('hex'),
-        world: { strangerEmail: w.stranger.user.email, pendingInvitationToken: w.pendingInvitationToken },
+        world: { strangerEmail: w.stranger.user.email, pendingInvitationToken: w.pendingInvitationToken, pendingOrgInvitationToken: w.pendingOrgInvitationToken },
         newInvitationToken: async () => {
           const res = await server.api(`/api/configs/${w.configId}/members`, { method: 'POST', body: JSON.stringify({ email: `${randomUUID()}@accept.test`, role: 'viewer' }) });
+          return ((await res.json()) as { token: string }).token;
+        },
+        newOrgInvitationToken: async () => {
+          const res = await server.api(`/api/orgs/${w.orgId}/invitations`, { method: 'POST', body: JSON.stringify({ email: `${randomUUID()}@org-accept.test`, role: 'member' }) });
           return ((await res.json()) as { token: string }).token;
         },
       });

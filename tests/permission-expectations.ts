@@ -118,9 +118,11 @@ export type Outcome = 'allowed' | 401 | 403 | 404 | number;
 export interface BodyContext {
   /** Different on every call (e-mail addresses, names). */
   unique: string;
-  world: { strangerEmail: string; pendingInvitationToken: string };
+  world: { strangerEmail: string; pendingInvitationToken: string; pendingOrgInvitationToken: string };
   /** A new pending invitation's token, made by the owner just for this call (single use). */
   newInvitationToken(): Promise<string>;
+  /** The same for an invitation into the world's organisation. */
+  newOrgInvitationToken(): Promise<string>;
 }
 
 export interface RequestShape {
@@ -129,8 +131,8 @@ export interface RequestShape {
   query?: string;
   fresh?: boolean;
   ownSession?: boolean;
-  /** Overrides for path parameters (by name). */
-  params?: Record<string, string>;
+  /** Overrides for path parameters (by name); a function when they come from the fixture. */
+  params?: Record<string, string> | ((world: { orgInvitationId: string }) => Record<string, string>);
   /** The first allowed caller removes what the route names (a member, a link, the
    * configuration): later allowed callers (the owner and the organisation's admin both may) find
    * it gone, and 404 is what they must get. */
@@ -348,6 +350,22 @@ export const EXPECTATIONS: Record<string, Expectation> = {
   'PUT /api/configs/:id/teams/:teamId': config('manageAccess', { body: json({ role: 'viewer' }) }),
   'DELETE /api/configs/:id/teams/:teamId': config('manageAccess', { consumes: true }),
   'DELETE /api/orgs/:orgId/teams/:teamId': org('manageTeams', { consumes: true }),
+  'PATCH /api/orgs/:orgId': org('manageOrg', { body: (who) => ({ name: `renamed by ${who}` }) }),
+  // The world's organisation holds the matrix configuration: its owner is refused, nothing lost
+  // (tests/orgs-members.test.ts deletes an empty one).
+  'DELETE /api/orgs/:orgId': org('manageOrg', { ok: [409] }),
+  'GET /api/orgs/:orgId/members': org('readOrg'),
+  // The spare member (an organisation member): made a member again, a no-op that still answers.
+  'PATCH /api/orgs/:orgId/members/:userId': org('manageMembers', { body: json({ role: 'member' }) }),
+  'DELETE /api/orgs/:orgId/members/:userId': org('manageMembers', { fresh: true, consumes: true }),
+  'POST /api/orgs/:orgId/invitations': org('manageMembers', { ok: [201], body: (who, { unique }) => ({ email: `${who}.${unique}@org-invite.test`, role: 'member' }) }),
+  'GET /api/orgs/:orgId/invitations': org('manageMembers'),
+  'DELETE /api/orgs/:orgId/invitations/:invitationId': org('manageMembers', { consumes: true, params: (w) => ({ invitationId: w.orgInvitationId }) }),
+  'POST /api/org-invitations/lookup': anyone({ body: (_who, { world }) => ({ token: world.pendingOrgInvitationToken }) }),
+  'POST /api/org-invitations/accept': signedIn({ fresh: true, body: async (_who, ctx) => ({ token: await ctx.newOrgInvitationToken() }) }),
+  // To personal, on a configuration of its own: the owner moves it, then the organisation's admin
+  // (who held it only through the organisation) finds nothing.
+  'POST /api/configs/:id/move': config('transfer', { fresh: true, consumes: true, body: json({ orgId: null }) }),
   'GET /api/tokens': signedIn(),
   'POST /api/tokens': signedIn({ ok: [201], body: (who) => ({ name: `made by ${who}`, scopes: ['read'], expiresAt: new Date(Date.now() + 86_400_000).toISOString() }) }),
   // An unknown token id (the param is a fresh uuid): "unknown token". tests/access-tokens.test.ts revokes real ones.
@@ -361,6 +379,7 @@ export const EXPECTATIONS: Record<string, Expectation> = {
   'GET /login': anyone(),
   'GET /signup': anyone(),
   'GET /i/:token': anyone(),
+  'GET /oi/:token': anyone(),
   'GET /account': anyone(),
   'GET /orgs/:orgId': anyone(),
 };

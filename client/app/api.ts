@@ -17,6 +17,8 @@ import { createOrgsApi, type OrgsApi } from '../orgs/orgs-api.ts';
 export interface ConfigSummary {
   id: string;
   name: string;
+  /** Its organisation; null (or absent from older servers): personal. */
+  orgId?: string | null;
   createdAt?: string;
   updatedAt: string;
 }
@@ -118,16 +120,17 @@ export interface Api {
   withShareToken(token: string): Api;
   listConfigs(): Promise<ConfigSummary[]>;
   getConfig(id: string): Promise<ConfigRecord>;
-  createConfig(name: string, data?: Record<string, unknown>): Promise<ConfigSummary>;
+  /** `orgId`: made in that organisation (the workspace chosen in the top bar); null: personal. */
+  createConfig(name: string, data?: Record<string, unknown>, orgId?: string | null): Promise<ConfigSummary>;
   renameConfig(id: string, name: string): Promise<ConfigSummary>;
   /** Moves a configuration to its owner's trash (owner only); restorable until it expires. */
   deleteConfig(id: string): Promise<void>;
   /** Your configurations in the trash, and the day each is deleted for good. */
   listTrash(): Promise<TrashedConfig[]>;
   restoreConfig(id: string): Promise<ConfigSummary>;
-  importConfig(fileName: string, text: string): Promise<ImportedConfig>;
+  importConfig(fileName: string, text: string, orgId?: string | null): Promise<ImportedConfig>;
   /** A pasted config file or `./compile.sh` line; an empty name lets the server choose one. */
-  importPasted(name: string, text: string): Promise<ImportedConfig>;
+  importPasted(name: string, text: string, orgId?: string | null): Promise<ImportedConfig>;
   exportUrl(id: string, format: 'json' | 'conf'): string;
   getLayout(): Promise<unknown>;
   /** `leaving`: the page is going away; the request must outlive it (fetch keepalive). */
@@ -211,25 +214,26 @@ export function createApi(base = '', shareToken?: string): Api {
     withShareToken: (token) => createApi(base, token),
     listConfigs: () => call('GET', '/api/configs'),
     getConfig: (id) => call('GET', config(id)),
-    createConfig: (name, data) => call('POST', '/api/configs', { json: data ? { name, data } : { name } }),
+    createConfig: (name, data, orgId) => call('POST', '/api/configs', { json: { name, ...(data ? { data } : {}), ...(orgId ? { orgId } : {}) } }),
     renameConfig: (id, name) => call('PATCH', config(id), { json: { name } }),
     deleteConfig: (id) => call('DELETE', config(id)),
     listTrash: () => call('GET', '/api/trash'),
     restoreConfig: (id) => call('POST', `${config(id)}/restore`),
-    importConfig(fileName, text) {
+    importConfig(fileName, text, orgId) {
+      const place = orgId ? { orgId } : {};
       const name = nameFromFile(fileName);
       if (/\.json$/i.test(fileName) || text.trimStart().startsWith('{')) {
         const parsed = JSON.parse(text) as Record<string, unknown>;
         // Accept both a bare configuration and the `{ name, data }` shape GET returns.
         const data = (parsed.data && typeof parsed.data === 'object' ? parsed.data : parsed) as Record<string, unknown>;
         const chosen = typeof parsed.name === 'string' && parsed.data ? parsed.name : name;
-        return call('POST', '/api/configs/import', { json: { name: chosen, data } });
+        return call('POST', '/api/configs/import', { json: { name: chosen, data, ...place } });
       }
       // The .conf text travels inside JSON: the session cookie only writes with application/json.
-      return call('POST', '/api/configs/import', { json: { name, conf: text } });
+      return call('POST', '/api/configs/import', { json: { name, conf: text, ...place } });
     },
-    importPasted: (name, text) =>
-      call('POST', '/api/configs/import', { json: name.trim() ? { name: name.trim(), conf: text } : { conf: text } }),
+    importPasted: (name, text, orgId) =>
+      call('POST', '/api/configs/import', { json: { ...(name.trim() ? { name: name.trim() } : {}), conf: text, ...(orgId ? { orgId } : {}) } }),
     exportUrl: (id, format) =>
       `${base}${config(id)}/export?format=${format}${shareToken ? `&share=${encodeURIComponent(shareToken)}` : ''}`,
     async getLayout() {

@@ -4,6 +4,7 @@ import type { ConfigContainer } from '../session/config-container.ts';
 import type { PanelType } from '../workspace/panel-types.ts';
 import type { Api, ConfigSummary, User } from './api.ts';
 import type { Identity } from './identity.ts';
+import type { WorkspaceChoice } from '../orgs/workspace-choice.ts';
 
 export interface ConfigList {
   items: Accessor<ConfigSummary[]>;
@@ -21,6 +22,8 @@ export interface AppContext {
    * start page. A new one for each configuration opened; the previous one is disposed. */
   container: Accessor<ConfigContainer | null>;
   configs: ConfigList;
+  /** The workspace chosen in the top bar (Personal or an organisation; client/orgs/). */
+  workspace: WorkspaceChoice;
   navigate(path: string): void;
   /** Brings a panel of `type` to the front of its stack (the one used last when there are
    * several; a new one when there is none), e.g. the form when a problem is chosen. Returns its

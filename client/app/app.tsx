@@ -6,6 +6,7 @@ import { createMemo, createSignal, Match, onCleanup, onMount, Switch, type JSX }
 import { createApi, type User } from './api.ts';
 import { AccountPage, AccountSettingsPage } from './account-page.tsx';
 import { OrgPage } from '../orgs/org-page.tsx';
+import { OrgInvitationPage } from '../orgs/org-invitation-page.tsx';
 import { parseRoute, type Route } from './routes.ts';
 import { InvitationPage } from './invitation-page.tsx';
 import { ShareGate } from './share-gate.tsx';
@@ -74,6 +75,10 @@ export function App(): JSX.Element {
     const r = route();
     return r.name === 'org' ? r.orgId : null;
   };
+  const orgInvitation = () => {
+    const r = route();
+    return r.name === 'orgInvitation' ? r.token : null;
+  };
   const invitation = () => {
     const r = route();
     return r.name === 'invitation' ? r.token : null;
@@ -94,6 +99,9 @@ export function App(): JSX.Element {
       </Match>
       <Match when={invitation()}>
         {(token) => <InvitationPage api={api} token={token()} user={user()} navigate={navigate} />}
+      </Match>
+      <Match when={orgInvitation()}>
+        {(token) => <OrgInvitationPage api={api} token={token()} user={user()} navigate={navigate} />}
       </Match>
       <Match when={orgId() !== null && user()}>
         {(u) => <OrgPage api={api} user={u()} orgId={orgId()!} onHome={() => navigate('/')} />}

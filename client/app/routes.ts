@@ -1,5 +1,5 @@
 /** The app's URLs: `/` (start), `/c/:configId` (a configuration), `/s/:token` (a share link),
- * `/i/:token` (an invitation), `/account` (your account: access tokens), `/orgs/:orgId` (an
+ * `/i/:token` (an invitation), `/oi/:token` (an invitation into an organisation), `/account` (your account: access tokens), `/orgs/:orgId` (an
  * organisation). */
 
 export type Route =
@@ -7,6 +7,7 @@ export type Route =
   | { name: 'config'; configId: string }
   | { name: 'share'; token: string }
   | { name: 'invitation'; token: string }
+  | { name: 'orgInvitation'; token: string }
   | { name: 'account'; page: 'login' | 'signup' }
   | { name: 'settings' }
   | { name: 'org'; orgId: string };
@@ -19,6 +20,8 @@ export function parseRoute(pathname: string): Route {
   const invitation = /^\/i\/([^/]+)\/?$/.exec(pathname);
   // Tokens are base64url: nothing to decode (and a malformed escape must not break the page).
   if (invitation) return { name: 'invitation', token: invitation[1] };
+  const orgInvitation = /^\/oi\/([^/]+)\/?$/.exec(pathname);
+  if (orgInvitation) return { name: 'orgInvitation', token: orgInvitation[1] };
   if (pathname === '/account' || pathname === '/account/') return { name: 'settings' };
   const org = /^\/orgs\/([^/]+)\/?$/.exec(pathname);
   if (org) return { name: 'org', orgId: decodeURIComponent(org[1]) };

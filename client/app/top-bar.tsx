@@ -1,11 +1,13 @@
-/** The top bar: product, open configuration, who is here, Build and Share, panel menu and layout reset. */
+/** The top bar: product, workspace (Personal or an organisation), open configuration, who is here, Build and Share, panel menu and layout reset. */
 import { For, Show, type JSX } from 'solid-js';
 import { BuildButton } from '../builds/build-button.tsx';
 import { Avatar } from '../panels/participants-panel.tsx';
 import { ROLE_WORDS } from '../share/role-words.ts';
 import type { ConfigContainer } from '../session/config-container.ts';
 import { peopleOf } from '../session/presence.ts';
-import type { User } from './api.ts';
+import type { Api, User } from './api.ts';
+import { OrgSwitcher } from '../orgs/org-switcher.tsx';
+import type { WorkspaceChoice } from '../orgs/workspace-choice.ts';
 import { MenuButton, type MenuItem } from './menu-button.tsx';
 import { MULTI_INSTANCE_PANELS, PANEL_TITLES, type PanelType } from '../workspace/panel-types.ts';
 
@@ -27,6 +29,10 @@ export function TopBar(props: {
   onAccount: () => void;
   /** Present when GitHub sign-in exists: links it to this account (an explicit act, never by email). */
   onLinkGithub?: () => void;
+  /** The workspace switcher (signed-in people only). */
+  workspace: WorkspaceChoice | null;
+  api: Api;
+  navigate: (path: string) => void;
 }): JSX.Element {
   return (
     <header class="top-bar">
@@ -40,6 +46,7 @@ export function TopBar(props: {
       >
         <span class="brand-mark" aria-hidden="true">▣</span> Boardroom
       </a>
+      <Show when={props.workspace}>{(workspace) => <OrgSwitcher api={props.api} workspace={workspace()} navigate={props.navigate} />}</Show>
       <Show when={props.container}>
         {(container) => {
           const session = () => container().session;

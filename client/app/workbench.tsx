@@ -19,6 +19,7 @@ import { AccessEndedPage, ConnectionBanner } from './connection-notice.tsx';
 import { loadIdentity, type Identity } from './identity.ts';
 import { StatusBar } from './status-bar.tsx';
 import { TopBar } from './top-bar.tsx';
+import { createWorkspaceChoice } from '../orgs/workspace-choice.ts';
 
 /** How long a passing message (layout not saved, …) stays in the status line. */
 const MESSAGE_DISPLAY_MS = 6_000;
@@ -66,6 +67,7 @@ export function Workbench(props: WorkbenchProps): JSX.Element {
     user: props.user,
     container,
     configs: createConfigList(api),
+    workspace: createWorkspaceChoice(api.orgs),
     navigate: props.navigate,
     revealPanel: (type) => workspace?.reveal(type) ?? null,
   };
@@ -172,6 +174,9 @@ export function Workbench(props: WorkbenchProps): JSX.Element {
         onHome={goHome}
         onSignOut={props.onSignOut}
         onAccount={() => props.navigate('/account')}
+        workspace={props.user ? ctx.workspace : null}
+        api={api}
+        navigate={props.navigate}
         onLinkGithub={githubOffered() ? () => void linkGithub() : undefined}
       />
       <div class="app-banners">

@@ -15,6 +15,7 @@ export const AUDIT_ACTION_WORDS: Record<AuditAction, string> = {
   'team.created': 'Created a team',
   'team.renamed': 'Renamed a team',
   'team.deleted': 'Deleted a team',
+  'team.default_role_changed': 'Changed a team\'s default role',
   'team.member_added': 'Added someone to a team',
   'team.member_removed': 'Removed someone from a team',
   'team.grant_set': 'Gave a team a configuration',

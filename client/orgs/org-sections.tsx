@@ -9,6 +9,7 @@ import type { OrgDetails } from './orgs-api.ts';
 import { AuditSection } from './audit-section.tsx';
 import { PoliciesSection } from './policies-section.tsx';
 import { TeamsSection } from './teams-section.tsx';
+import { MembersSection } from './members-section.tsx';
 
 export interface OrgSectionProps {
   api: Api;
@@ -17,4 +18,4 @@ export interface OrgSectionProps {
   onChanged: () => void;
 }
 
-export const ORG_SECTIONS: Array<(props: OrgSectionProps) => JSX.Element> = [TeamsSection, PoliciesSection, AuditSection];
+export const ORG_SECTIONS: Array<(props: OrgSectionProps) => JSX.Element> = [MembersSection, TeamsSection, PoliciesSection, AuditSection];

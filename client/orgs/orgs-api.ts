@@ -1,4 +1,5 @@
-/** Organisations of the signed-in account (`/api/orgs`, session only). */
+/** Organisations of the signed-in account (`/api/orgs`, session only): the organisation, its
+ * members and invitations, and moving a configuration between workspaces. */
 import type { OrgRole } from '../../shared/org-roles.ts';
 import type { Role, ShareRole } from '../../shared/roles.ts';
 import type { ApiCall } from '../app/api.ts';
@@ -40,6 +41,32 @@ export interface Team {
   members: TeamPerson[];
 }
 
+export interface OrgMember {
+  userId: string;
+  name: string;
+  email: string;
+  role: OrgRole;
+}
+
+export interface OrgInvitation {
+  id: string;
+  email: string;
+  role: OrgRole;
+  expiresAt: string;
+  /** Only in the answer that made it, when no e-mail was sent: the link, shown once. */
+  url?: string;
+  delivery?: 'email' | 'link';
+}
+
+export interface OrgInvitationInfo {
+  orgId: string;
+  orgName: string;
+  role: OrgRole;
+  email: string;
+  invitedBy: string | null;
+  expiresAt: string;
+}
+
 export interface OrgsApi {
   teams(orgId: string): Promise<Team[]>;
   /** The organisation's members, whom a team may take (admins). */
@@ -56,6 +83,18 @@ export interface OrgsApi {
   audit(orgId: string, query: AuditQuery): Promise<AuditPage>;
   /** Changes some policies (admins and owners); says how many links it revoked or shortened. */
   setPolicies(orgId: string, change: PolicyChange): Promise<{ policies: OrgPolicies; effect: { linksRevoked: number; linksShortened: number } }>;
+  members(orgId: string): Promise<OrgMember[]>;
+  setRole(orgId: string, userId: string, role: OrgRole): Promise<unknown>;
+  /** Removes a member; your own id: you leave. */
+  removeMember(orgId: string, userId: string): Promise<void>;
+  invitations(orgId: string): Promise<OrgInvitation[]>;
+  invite(orgId: string, email: string, role: OrgRole): Promise<OrgInvitation>;
+  revokeInvitation(orgId: string, invitationId: string): Promise<void>;
+  /** Tokens go in the body, not the path, so they stay out of request logs. */
+  lookupInvitation(token: string): Promise<OrgInvitationInfo>;
+  acceptInvitation(token: string): Promise<{ orgId: string; role: OrgRole }>;
+  /** Moves a configuration into an organisation, or out of one (`null`: personal). */
+  moveConfig(configId: string, orgId: string | null): Promise<{ orgId: string | null; moved: boolean }>;
 }
 
 /** What `PUT /api/orgs/:orgId/policies` accepts (the audit retention has its own place). */
@@ -63,10 +102,10 @@ export type PolicyChange = Partial<Omit<OrgPolicies, 'auditRetentionDays'>>;
 const org = (orgId: string) => `/api/orgs/${encodeURIComponent(orgId)}`;
 
 export function createOrgsApi(call: ApiCall): OrgsApi {
+  const org = (orgId: string) => `/api/orgs/${encodeURIComponent(orgId)}`;
   return {
     list: () => call('GET', '/api/orgs'),
     create: (name) => call('POST', '/api/orgs', { json: { name } }),
-    get: (orgId) => call('GET', `/api/orgs/${encodeURIComponent(orgId)}`),
     audit: (orgId, query) => call('GET', auditPath(orgId, query)),
     setPolicies: (orgId, change) => call('PUT', `/api/orgs/${encodeURIComponent(orgId)}/policies`, { json: change }),
     teams: (orgId) => call('GET', `${org(orgId)}/teams`),
@@ -76,5 +115,15 @@ export function createOrgsApi(call: ApiCall): OrgsApi {
     deleteTeam: (orgId, teamId) => call('DELETE', `${org(orgId)}/teams/${encodeURIComponent(teamId)}`),
     addTeamMember: (orgId, teamId, userId) => call('PUT', `${org(orgId)}/teams/${encodeURIComponent(teamId)}/members/${encodeURIComponent(userId)}`),
     removeTeamMember: (orgId, teamId, userId) => call('DELETE', `${org(orgId)}/teams/${encodeURIComponent(teamId)}/members/${encodeURIComponent(userId)}`),
+    get: (orgId) => call('GET', org(orgId)),
+    members: (orgId) => call('GET', `${org(orgId)}/members`),
+    setRole: (orgId, userId, role) => call('PATCH', `${org(orgId)}/members/${encodeURIComponent(userId)}`, { json: { role } }),
+    removeMember: (orgId, userId) => call('DELETE', `${org(orgId)}/members/${encodeURIComponent(userId)}`),
+    invitations: (orgId) => call('GET', `${org(orgId)}/invitations`),
+    invite: (orgId, email, role) => call('POST', `${org(orgId)}/invitations`, { json: { email, role } }),
+    revokeInvitation: (orgId, id) => call('DELETE', `${org(orgId)}/invitations/${encodeURIComponent(id)}`),
+    lookupInvitation: (token) => call('POST', '/api/org-invitations/lookup', { json: { token } }),
+    acceptInvitation: (token) => call('POST', '/api/org-invitations/accept', { json: { token } }),
+    moveConfig: (configId, orgId) => call('POST', `/api/configs/${encodeURIComponent(configId)}/move`, { json: { orgId } }),
   };
 }

@@ -6,6 +6,7 @@ import { ApiRequestError, type ImportedConfig, type ImportWarning } from '../app
 import type { PanelProps } from '../workspace/panels.tsx';
 import { configPath } from '../app/routes.ts';
 import { DeleteConfig } from '../trash/delete-config.tsx';
+import { MoveConfig } from '../orgs/move-config.tsx';
 import { TrashSection, type TrashView } from '../trash/trash-section.tsx';
 
 function describeError(error: unknown): string {
@@ -60,17 +61,17 @@ export function ConfigurationsPanel(props: PanelProps): JSX.Element {
     event.preventDefault();
     const chosen = name().trim();
     if (!chosen) return;
-    void run(() => ctx.api.createConfig(chosen)).then(() => setName(''));
+    void run(() => ctx.api.createConfig(chosen, undefined, ctx.workspace.current())).then(() => setName(''));
   };
   const importFile = async () => {
     const file = fileInput.files?.[0];
     fileInput.value = '';
-    if (file) await run(async () => ctx.api.importConfig(file.name, await file.text()));
+    if (file) await run(async () => ctx.api.importConfig(file.name, await file.text(), ctx.workspace.current()));
   };
   const importPasted = (event: Event) => {
     event.preventDefault();
     if (pasted().trim() === '') return;
-    void run(() => ctx.api.importPasted(pastedName(), pasted())).then(() => {
+    void run(() => ctx.api.importPasted(pastedName(), pasted(), ctx.workspace.current())).then(() => {
       if (!error()) {
         setPasted('');
         setPastedName('');
@@ -172,7 +173,7 @@ export function ConfigurationsPanel(props: PanelProps): JSX.Element {
         </p>
       </Show>
       <ul class="config-list" aria-label="Configurations">
-        <For each={ctx.configs.items()} fallback={<li class="panel-empty">{ctx.configs.loading() ? 'Loading…' : 'No configurations yet.'}</li>}>
+        <For each={ctx.configs.items().filter((c) => ctx.workspace.holds(c))} fallback={<li class="panel-empty">{ctx.configs.loading() ? 'Loading…' : 'No configurations yet.'}</li>}>
           {(item) => (
             <li class="config-item" classList={{ 'config-item--open': item.id === openId() }}>
               <a
@@ -198,6 +199,7 @@ export function ConfigurationsPanel(props: PanelProps): JSX.Element {
                   </a>
                   <Show when={ownsOpen()}>
                     <DeleteConfig name={item.name} onDelete={() => deleteConfig(item.id)} />
+                    <MoveConfig api={ctx.api} configId={item.id} orgId={item.orgId ?? null} workspace={ctx.workspace} onMoved={() => void ctx.configs.refresh()} />
                   </Show>
                 </span>
               </Show>

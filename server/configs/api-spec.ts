@@ -2,9 +2,11 @@
  * The configuration's own shape is the JSON Schema at `/api/schema` (shared/schema/), referenced
  * here and validated with its generated validator (server/configs/config-rules.ts). */
 import { ACTIONS, ROLES } from '../../shared/roles.ts';
-import { arrayOf, CONFIG_SCHEMA_REF, empty, json, obj, oneOfStrings, str, uuid, type ApiSpec } from '../api-spec/operation.ts';
+import { anyObject, arrayOf, CONFIG_SCHEMA_REF, empty, json, nullable, obj, oneOfStrings, str, uuid, type ApiSpec } from '../api-spec/operation.ts';
 
-const summary = obj({ id: uuid, name: str() }, ['id', 'name']);
+const summary = obj({ id: uuid, name: str(), orgId: nullable(uuid) }, ['id', 'name']);
+/** Where a new configuration goes: an organisation the caller may create in, or none (personal). */
+const orgIdField = nullable(str({ description: 'An organisation you may create configurations in (its `config_creators` policy); absent or null: personal.' }));
 const withData = obj({ id: uuid, name: str(), data: CONFIG_SCHEMA_REF }, ['id', 'data']);
 
 /** `PATCH /api/configs/:id/data`: top-level keys to set (`null` removes one); at least one. What
@@ -16,18 +18,24 @@ export const configsApi: ApiSpec = {
   description: 'Configurations: list, make, read, rename, delete, and their data (the JSON the schema describes).',
   operations: {
     'GET /api/schema': { summary: 'The configuration\'s JSON Schema (draft 2020-12)', access: { public: true }, responses: { 200: json({ type: 'object' }, 'The schema') } },
-    'GET /api/configs': { summary: 'Configurations I can open', access: { signedIn: true, token: 'read' }, responses: { 200: json(arrayOf(summary)) } },
+    'GET /api/configs': {
+      summary: 'Configurations I can open',
+      access: { signedIn: true, token: 'read' },
+      query: { org: { schema: str(), description: 'Only those of one organisation (its id), or `personal` for those of none.' } },
+      responses: { 200: json(arrayOf(summary)) },
+    },
     'POST /api/configs': {
       summary: 'Make a configuration',
       description: 'Tokens need the `write` scope and no configuration restriction.',
       access: { signedIn: true, token: 'write' },
-      body: obj({ name: str(), data: CONFIG_SCHEMA_REF }),
+      body: obj({ name: str(), data: CONFIG_SCHEMA_REF, orgId: orgIdField }),
       responses: { 201: json(summary, 'Made') },
     },
     'POST /api/configs/import': {
       summary: 'Make a configuration from JSON data or a `.conf` file\'s text',
       access: { signedIn: true, token: 'write' },
-      body: obj({ name: str(), data: CONFIG_SCHEMA_REF, conf: str({ description: 'docs/conf-format.md' }) }),
+      query: { orgId: { schema: str(), description: 'The organisation, for the `text/plain` form.' } },
+      body: obj({ name: str(), data: CONFIG_SCHEMA_REF, conf: str({ description: 'docs/conf-format.md' }), orgId: orgIdField }),
       responses: { 201: json(summary, 'Made') },
     },
     'GET /api/configs/:id': {

@@ -22,8 +22,11 @@ import type { ConfigRules } from './config-rules.ts';
 import { readName } from './routes.ts';
 import { auditActor } from '../audit/audit-actor.ts';
 import type { AuditLog } from '../audit/audit-log.ts';
+import { placementOf } from '../orgs/config-placement.ts';
+import type { OrgStore } from '../orgs/org-store.ts';
 
 export interface ConfigDataDeps {
+  orgs: OrgStore;
   storage: DocStorage;
   manager: DocumentRooms;
   rules: ConfigRules;
@@ -128,9 +131,11 @@ export function configDataRoutes(deps: ConfigDataDeps): Hono<AppEnv> {
       for (const key of parsed.unset) delete prepared[key];
       warnings = parsed.warnings;
     }
-    const record = await storage.createConfig({ name, initialState: initialState(prepared), ownerId: user.id });
+    // JSON bodies name the organisation in `orgId`; the text/plain form in `?orgId=`.
+    const place = await placementOf(deps.orgs, user.id, body.orgId ?? c.req.query('orgId'));
+    const record = await storage.createConfig({ name, initialState: initialState(prepared), ownerId: user.id, ...place });
     await deps.audit.record({ action: 'config.created', ...auditActor(c.get('actor')), configId: record.id, target: { name: record.name, imported: true } });
-    return c.json({ id: record.id, name: record.name, createdAt: record.createdAt, updatedAt: record.updatedAt, warnings }, 201);
+    return c.json({ id: record.id, name: record.name, orgId: record.orgId, createdAt: record.createdAt, updatedAt: record.updatedAt, warnings }, 201);
   });
 
   app.get('/:id/export', async (c) => {

@@ -15,6 +15,8 @@ import { requestOf } from '../request-context.ts';
 import type { DocStorage } from '../storage/types.ts';
 import type { DocumentRooms } from '../sync/room.ts';
 import type { ConfigRules } from './config-rules.ts';
+import type { OrgStore } from '../orgs/org-store.ts';
+import { placementOf } from '../orgs/config-placement.ts';
 
 export interface ConfigRoutesDeps {
   storage: DocStorage;
@@ -23,6 +25,7 @@ export interface ConfigRoutesDeps {
   access: AccessStore;
   /** Configurations created and deleted are recorded. */
   audit: AuditLog;
+  orgs: OrgStore;
 }
 
 export function readName(body: Record<string, unknown>, required: boolean): string | undefined {
@@ -39,10 +42,13 @@ export function configRoutes(deps: ConfigRoutesDeps): Hono<AppEnv> {
 
   app.get('/', async (c) => {
     const { user, configIds } = requireAccount(c.get('actor'), 'read');
+    // `?org=<id>` the configurations of one organisation, `?org=personal` those of none.
+    const org = c.req.query('org');
+    const inWorkspace = (orgId: string | null) => org === undefined || (org === 'personal' ? orgId === null : orgId === org);
     const visible = await access.visibleConfigIds(user);
     if (visible === 'all') access.adminPowerUsed({ power: 'seeEveryConfiguration', adminId: user.id, configId: null, action: 'list', ...requestOf() });
-    const list = (await storage.listConfigs()).filter((r) => (visible === 'all' || visible.has(r.id)) && (!configIds || configIds.includes(r.id)));
-    return c.json(list.map((r) => ({ id: r.id, name: r.name, createdAt: r.createdAt, updatedAt: r.updatedAt })));
+    const list = (await storage.listConfigs()).filter((r) => (visible === 'all' || visible.has(r.id)) && (!configIds || configIds.includes(r.id)) && inWorkspace(r.orgId));
+    return c.json(list.map((r) => ({ id: r.id, name: r.name, orgId: r.orgId, createdAt: r.createdAt, updatedAt: r.updatedAt })));
   });
 
   app.post('/', async (c) => {
@@ -52,10 +58,11 @@ export function configRoutes(deps: ConfigRoutesDeps): Hono<AppEnv> {
     if (body.data !== undefined && (typeof body.data !== 'object' || body.data === null || Array.isArray(body.data))) {
       throw badRequest('data must be a JSON object');
     }
+    const place = await placementOf(deps.orgs, user.id, body.orgId);
     const data = rules.prepareNewData((body.data as Record<string, unknown> | undefined) ?? {});
-    const record = await storage.createConfig({ name, initialState: initialState(data), ownerId: user.id });
+    const record = await storage.createConfig({ name, initialState: initialState(data), ownerId: user.id, ...place });
     await deps.audit.record({ action: 'config.created', ...auditActor(c.get('actor')), configId: record.id, target: { name: record.name } });
-    return c.json({ id: record.id, name: record.name, createdAt: record.createdAt, updatedAt: record.updatedAt }, 201);
+    return c.json({ id: record.id, name: record.name, orgId: record.orgId, createdAt: record.createdAt, updatedAt: record.updatedAt }, 201);
   });
 
   app.get('/:id', async (c) => {

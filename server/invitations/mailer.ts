@@ -4,6 +4,7 @@
  */
 import nodemailer from 'nodemailer';
 import type { Logger } from 'pino';
+import type { OrgRole } from '../../shared/org-roles.ts';
 import type { Role } from '../../shared/roles.ts';
 
 /** An SMTP server that has not answered in this long is treated as down: the invite request is
@@ -21,6 +22,16 @@ export interface InvitationMail {
   expiresAt: Date;
 }
 
+/** An invitation into an organisation (server/orgs/org-invitation-routes.ts). */
+export interface OrgInvitationMail {
+  to: string;
+  url: string;
+  orgName: string;
+  inviterName: string;
+  role: OrgRole;
+  expiresAt: Date;
+}
+
 /** The link that makes an ADMIN_EMAILS address's account an instance admin (auth/instance-admins.ts). */
 export interface AdminProofMail {
   to: string;
@@ -31,6 +42,7 @@ export interface AdminProofMail {
 export interface Mailer {
   sendInvitation(mail: InvitationMail): Promise<void>;
   sendAdminProof(mail: AdminProofMail): Promise<void>;
+  sendOrgInvitation(mail: OrgInvitationMail): Promise<void>;
   close(): void;
 }
 
@@ -38,6 +50,22 @@ export function invitationText(mail: InvitationMail): { subject: string; text: s
   const subject = `${mail.inviterName} invited you to "${mail.configName}" on Boardroom`;
   const text = [
     `${mail.inviterName} invited you to work on the build configuration "${mail.configName}" as ${ROLE_LABELS[mail.role]}.`,
+    '',
+    `Open this link to accept (sign in or create an account on the way):`,
+    mail.url,
+    '',
+    `The link works once, for whoever opens it first, until ${mail.expiresAt.toUTCString()}.`,
+    'If you did not expect this, ignore this message: nothing happens unless the link is opened.',
+  ].join('\n');
+  return { subject, text };
+}
+
+const ORG_ROLE_LABELS: Record<OrgRole, string> = { member: 'a member', admin: 'an admin', owner: 'an owner' };
+
+export function orgInvitationText(mail: OrgInvitationMail): { subject: string; text: string } {
+  const subject = `${mail.inviterName} invited you to the organisation "${mail.orgName}" on Boardroom`;
+  const text = [
+    `${mail.inviterName} invited you to join the organisation "${mail.orgName}" as ${ORG_ROLE_LABELS[mail.role]}.`,
     '',
     `Open this link to accept (sign in or create an account on the way):`,
     mail.url,
@@ -75,6 +103,11 @@ export function createSmtpMailer(options: { smtpUrl: string; from: string; logge
       const { subject, text } = invitationText(mail);
       const info = await transport.sendMail({ from: options.from, to: mail.to, subject, text });
       options.logger.info({ messageId: info.messageId }, 'invitation mailed');
+    },
+    async sendOrgInvitation(mail) {
+      const { subject, text } = orgInvitationText(mail);
+      const info = await transport.sendMail({ from: options.from, to: mail.to, subject, text });
+      options.logger.info({ messageId: info.messageId }, 'organisation invitation mailed');
     },
     async sendAdminProof(mail) {
       const { subject, text } = adminProofText(mail);

@@ -15,7 +15,7 @@ import type { Logger } from 'pino';
 import type { ShareRole } from '../../shared/roles.ts';
 import { validatedBody } from '../api-spec/validated-body.ts';
 import { INVITATION_TOKEN_BODY, INVITE_BODY } from './api-spec.ts';
-import { normalizeEmail } from '../auth/accounts.ts';
+import { inviteeAddress } from './invitee-address.ts';
 import type { AccessStore } from '../auth/access-store.ts';
 import { requireAction } from '../access/authorize.ts';
 import { auditActor, auditActorOf } from '../audit/audit-actor.ts';
@@ -27,9 +27,6 @@ import type { DocStorage } from '../storage/types.ts';
 import type { InvitationStore } from './invitation-store.ts';
 import type { Mailer } from './mailer.ts';
 
-const EMAIL_RE = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
-/** The longest address SMTP allows (RFC 5321). */
-const MAX_EMAIL_LENGTH = 254;
 
 export interface InvitationRouteDeps {
   access: AccessStore;
@@ -44,7 +41,6 @@ export interface InvitationRouteDeps {
   publicUrl: () => string;
 }
 
-const invalid = (path: string, message: string, keyword: string) => new ApiError(422, 'validation_failed', message, [{ path, message, keyword }]);
 const invalidLink = () => new ApiError(404, 'invitation_invalid', 'this invitation link is unknown, already used, expired or revoked; ask the owner for a new one');
 
 // The schemas the API description declares (invitations/api-spec.ts).
@@ -59,8 +55,7 @@ export function invitationRoutes(deps: InvitationRouteDeps): Hono<AppEnv> {
     const id = c.req.param('id');
     const me = await requireAction(deps, c.get('actor'), id, 'manageAccess');
     const body = await readInvite(c);
-    const email = normalizeEmail(body.email);
-    if (email.length > MAX_EMAIL_LENGTH || !EMAIL_RE.test(email)) throw invalid('/email', 'email must be an address', 'format');
+    const email = inviteeAddress(body.email);
     const inviter = me.session!.user;
     const { invitation, token } = await invitations.create({ configId: id, email, role: body.role, invitedBy: inviter.id });
     await deps.audit.record({

@@ -10,9 +10,14 @@ import type { AuditLog } from '../audit/audit-log.ts';
 import { NEW_ORG_BODY } from './api-spec.ts';
 import { requireOrgAction, unknownOrganisation } from './org-access.ts';
 import type { OrgStore } from './org-store.ts';
+import type { OrgMembers } from './org-members.ts';
+import type { AccessEvents } from '../access/access-control.ts';
+import { ApiError } from '../http-errors.ts';
 
 export interface OrgRouteDeps {
   orgs: OrgStore;
+  members: OrgMembers;
+  events: AccessEvents;
   audit: AuditLog;
 }
 
@@ -38,6 +43,31 @@ export function orgRoutes(deps: OrgRouteDeps): Hono<AppEnv> {
     const org = await deps.orgs.get(orgId);
     if (!org) throw unknownOrganisation();
     return c.json({ ...org, role });
+  });
+
+  app.patch('/:orgId', async (c) => {
+    const me = await requireOrgAction(deps.orgs, c.get('actor'), c.req.param('orgId'), 'manageOrg');
+    const { name } = await readNewOrg(c);
+    const renamed = await deps.members.rename(me.orgId, name.trim());
+    if (!renamed) throw unknownOrganisation();
+    await deps.audit.record({ action: 'org.renamed', actorId: me.session.user.id, orgId: me.orgId, target: { scope: 'org', from: renamed.from, to: renamed.name } });
+    return c.json({ id: renamed.id, name: renamed.name });
+  });
+
+  app.delete('/:orgId', async (c) => {
+    const me = await requireOrgAction(deps.orgs, c.get('actor'), c.req.param('orgId'), 'manageOrg');
+    const people = await deps.members.memberIds(me.orgId);
+    const result = await deps.members.softDelete(me.orgId);
+    if (!result) throw unknownOrganisation();
+    if (!result.ok) {
+      throw new ApiError(409, 'org_not_empty', `the organisation still holds ${result.configs} configuration${result.configs === 1 ? '' : 's'} (the trash counts): move them out or delete them first`, [
+        { path: '', message: `${result.configs} configurations`, keyword: 'configurations' },
+      ]);
+    }
+    await deps.audit.record({ action: 'org.deleted', actorId: me.session.user.id, orgId: me.orgId, target: { scope: 'org' } });
+    // Nobody holds anything through it any more.
+    for (const userId of people) await deps.events.invalidate({ accountId: userId });
+    return c.body(null, 204);
   });
 
   return app;

@@ -14,6 +14,7 @@ import type { CompactionResult, ConfigRecord, DocStorage, PendingUpdate, StoredD
 const configColumns = {
   id: configs.id,
   name: configs.name,
+  orgId: configs.orgId,
   createdAt: configs.createdAt,
   updatedAt: configs.updatedAt,
 };
@@ -44,12 +45,13 @@ export function createDrizzleStorage(db: Db, options: DrizzleStorageOptions = {}
   const snapshotOf = (doc: DocKey) => and(eq(docSnapshots.configId, doc.configId), eq(docSnapshots.docName, doc.docName));
 
   return {
-    async createConfig({ name, initialState, ownerId }) {
+    async createConfig({ name, initialState, ownerId, orgId, inTransaction }) {
       return db.transaction(async (tx) => {
-        const [row] = await tx.insert(configs).values({ name, ownerId }).returning(configColumns);
+        const [row] = await tx.insert(configs).values({ name, ownerId, orgId: orgId ?? null }).returning(configColumns);
         if (initialState) {
           await tx.insert(docSnapshots).values({ configId: row.id, state: initialState });
         }
+        await inTransaction?.(tx, row as ConfigRecord);
         return row as ConfigRecord;
       });
     },

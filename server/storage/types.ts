@@ -3,6 +3,7 @@
  * (`tests/storage-contract.test.ts`) runs against every implementation. A document is addressed by
  * its `DocKey` (configuration and declared document name, doc-key.ts); configurations by id.
  */
+import type { Db } from '../db/connect.ts';
 import type { DocKey } from './doc-key.ts';
 
 export type { DocKey };
@@ -10,6 +11,8 @@ export type { DocKey };
 export interface ConfigRecord {
   id: string;
   name: string;
+  /** The organisation it belongs to; null: a personal configuration. */
+  orgId: string | null;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -53,8 +56,18 @@ export interface CompactionResult {
   snapshotBytes: number;
 }
 
+export interface NewConfig {
+  name: string;
+  initialState?: Uint8Array;
+  ownerId?: string;
+  orgId?: string | null;
+  inTransaction?: (tx: Db, config: ConfigRecord) => Promise<void>;
+}
+
 export interface DocStorage {
-  createConfig(input: { name: string; initialState?: Uint8Array; ownerId?: string }): Promise<ConfigRecord>;
+  /** `orgId` places it in an organisation; `inTransaction` runs in the creating transaction (the
+   * organisation's default team grants), so the configuration never exists without them. */
+  createConfig(input: NewConfig): Promise<ConfigRecord>;
   getConfig(id: string): Promise<ConfigRecord | null>;
   listConfigs(): Promise<ConfigRecord[]>;
   renameConfig(id: string, name: string): Promise<ConfigRecord | null>;

@@ -64,11 +64,12 @@ export function createMemoryStorage(): MemoryStorage {
       outage = null;
     },
 
-    async createConfig({ name, initialState }) {
+    async createConfig({ name, initialState, orgId }) {
       await io();
       const now = new Date();
       const config: StoredConfig = {
-        record: { id: randomUUID(), name, createdAt: now, updatedAt: now },
+        // Organisations live in Postgres; this double only remembers the id it was given.
+        record: { id: randomUUID(), name, orgId: orgId ?? null, createdAt: now, updatedAt: now },
         deleted: false,
         docs: new Map(initialState ? [[MAIN_DOC_NAME, { snapshot: { state: copy(initialState), folded: 0 }, updates: [] }]] : []),
       };

@@ -45,6 +45,9 @@ export interface World extends People {
   /** Pending invitations: one to revoke (by id), one to look up (by token). */
   invitationId: string;
   pendingInvitationToken: string;
+  /** Pending invitations into the organisation: one to revoke (by id), one to look up (by token). */
+  orgInvitationId: string;
+  pendingOrgInvitationToken: string;
   versionId: string;
   commentId: string;
   reviewId: string;
@@ -145,6 +148,10 @@ export async function createWorld(server: TestServer, name = 'world', people?: P
     json<{ id: string; token: string }>(await api(`/api/configs/${configId}/members`, { method: 'POST', body: JSON.stringify({ email, role: 'viewer' }) }), 201, 'invite');
   const toRevoke = await invite(`revoke.${randomUUID()}@pending.test`);
   const toLookUp = await invite(`lookup.${randomUUID()}@pending.test`);
+  const inviteToOrg = async (email: string) =>
+    json<{ id: string; token: string }>(await api(`/api/orgs/${tenants.orgId}/invitations`, { method: 'POST', body: JSON.stringify({ email, role: 'member' }) }), 201, 'org invite');
+  const orgToRevoke = await inviteToOrg(`org-revoke.${randomUUID()}@pending.test`);
+  const orgToLookUp = await inviteToOrg(`org-lookup.${randomUUID()}@pending.test`);
   // A file in the tree, for the download routes (`GET …/files/raw?path=readme.txt`).
   await json(await api(`/api/configs/${configId}/files/upload`, { method: 'POST', body: JSON.stringify({ path: 'readme.txt', text: 'hello' }) }), 201, 'file');
   const version = await json<{ id: string }>(await api(`/api/configs/${configId}/versions`, { method: 'POST', body: JSON.stringify({ label: 'v1' }) }), 201, 'version');
@@ -178,6 +185,8 @@ export async function createWorld(server: TestServer, name = 'world', people?: P
     spareLinkId: spareLink.id,
     invitationId: toRevoke.id,
     pendingInvitationToken: toLookUp.token,
+    orgInvitationId: orgToRevoke.id,
+    pendingOrgInvitationToken: orgToLookUp.token,
     versionId: version.id,
     commentId: thread.comments?.[0]?.id ?? thread.id,
     reviewId: review.id,
@@ -188,7 +197,8 @@ export async function createWorld(server: TestServer, name = 'world', people?: P
 }
 
 /** Valid values for every path parameter name the app uses; unknown names get a fresh uuid. */
-export function paramValues(world: World, extra: Record<string, string> = {}): (name: string) => string {
+export function paramValues(world: World, extraParams: Record<string, string> | ((world: World) => Record<string, string>) = {}): (name: string) => string {
+  const extra = typeof extraParams === 'function' ? extraParams(world) : extraParams;
   const values: Record<string, string> = {
     id: world.configId,
     configId: world.configId,
