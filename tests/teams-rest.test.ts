@@ -132,7 +132,7 @@ describe('teams', () => {
     expect((await asAnn(`/api/configs/${configId}`)).status).toBe(404);
     expect((await o.as(o.owner)(`/api/configs/${configId}/teams/${kernel}`, { method: 'DELETE' })).status).toBe(404);
 
-    const audit = rows(await server.database.db.execute(sql`select action, config_id::text as config, target from audit_log where config_id = ${configId} order by id`));
+    const audit = rows(await server.database.db.execute(sql`select action, config_id::text as config, target from audit_log where config_id = ${configId} and action like 'team.%' order by id`));
     expect(audit.map((a) => [a.action, (a.target as { role?: string }).role ?? null])).toEqual([
       ['team.grant_set', 'viewer'],
       ['team.grant_set', 'editor'],
