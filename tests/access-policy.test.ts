@@ -40,7 +40,7 @@ const EXPECTED: Record<Role, Action[]> = {
   viewer: ['read'],
   commenter: ['read', 'comment', 'editOwnComment', 'decide'],
   editor: ['read', 'comment', 'editOwnComment', 'decide', 'edit', 'build', 'openReview', 'manageSecrets'],
-  owner: ['read', 'comment', 'editOwnComment', 'decide', 'edit', 'build', 'openReview', 'manageSecrets', 'configureReview', 'manageAccess', 'manageWebhooks', 'delete'],
+  owner: ['read', 'comment', 'editOwnComment', 'decide', 'edit', 'build', 'openReview', 'manageSecrets', 'configureReview', 'manageAccess', 'manageWebhooks', 'delete', 'transfer'],
 };
 
 const link = (over: Partial<ShareLink> = {}): ShareLink => ({
