@@ -4,6 +4,7 @@
  * `bin/boardroom.mjs`: sign in, import, set, validate, export, build --follow with the build's
  * exit code, and artifacts downloaded and verified — with a tampered artifact caught and deleted.
  */
+import { ARTIFACT_PERSONAL_TENANT } from '../shared/node/builds/artifact-storage.ts';
 import { execFile } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
@@ -189,7 +190,8 @@ describe('the boardroom CLI', () => {
     const { artifacts } = (await (await server.api(`/api/builds/${buildId}`)).json()) as { artifacts: Array<{ name: string }> };
     const victim = artifacts.find((a) => a.name !== 'SHA256SUMS')!.name;
     // Change the stored bytes behind the server's back (a disk fault, a tampered bucket).
-    const stored = path.join(artifactsDir, buildId, victim);
+    // A personal configuration's build: stored under the `personal` tenant prefix.
+    const stored = path.join(artifactsDir, ARTIFACT_PERSONAL_TENANT, buildId, victim);
     const bytes = await readFile(stored);
     bytes[0] = bytes[0]! ^ 0xff;
     await writeFile(stored, bytes);

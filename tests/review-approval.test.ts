@@ -73,7 +73,7 @@ describe('reviews and approvals', () => {
     expect((await eddie(`/api/configs/${id}/settings`, 'PUT', { requireApproval: true })).status).toBe(403);
     expect((await call(server, null)(`/api/configs/${id}/settings`, 'PUT', { requireApproval: 'yes' })).status).toBe(422);
     expect((await call(server, null)(`/api/configs/${id}/settings`, 'PUT', { requireApproval: true })).status).toBe(200);
-    expect(await (await carol(`/api/configs/${id}/settings`)).json()).toEqual({ requireApproval: true, requiredApprovals: 1 });
+    expect(await (await carol(`/api/configs/${id}/settings`)).json()).toEqual({ requireApproval: true, requiredApprovals: 1, organisation: null });
 
     const hash1 = await currentHash(id);
     const refused = await checkBuildApproval({ db: server.database.db }, id, hash1);
