@@ -2,6 +2,7 @@
  * A configuration that leaves the trash for good takes its builds' artifact files with it; the
  * artifacts of every other configuration stay on disk and downloadable.
  */
+import { ARTIFACT_PERSONAL_TENANT } from '../shared/node/builds/artifact-storage.ts';
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -77,16 +78,18 @@ describe('purging a configuration from the trash', () => {
     const kept = await createConfig(owner, { name: 'Kept', data: { ...VALID_CONFIG, VENDOR: 'Kept' } });
     const [gone, stays] = await Promise.all([buildOf(purged), buildOf(kept)]);
     expect(gone.artifacts.length).toBeGreaterThan(0);
-    expect((await readdir(artifactsDir)).sort()).toEqual([gone.id, stays.id].sort());
+    // Personal configurations' builds are stored under the `personal` tenant prefix.
+    const tenantDir = path.join(artifactsDir, ARTIFACT_PERSONAL_TENANT);
+    expect((await readdir(tenantDir)).sort()).toEqual([gone.id, stays.id].sort());
 
     expect((await server.api(`/api/configs/${purged}`, { method: 'DELETE' })).status).toBe(204);
     // Still in the trash: nothing is deleted, the owner could restore it with its artifacts.
     expect(await server.trashSweep.runOnce()).toEqual([]);
-    expect((await readdir(artifactsDir)).sort()).toEqual([gone.id, stays.id].sort());
+    expect((await readdir(tenantDir)).sort()).toEqual([gone.id, stays.id].sort());
 
     await server.database.db.execute(sql`update configs set deleted_at = now() - interval '31 days' where id = ${purged}`);
     expect(await server.trashSweep.runOnce()).toEqual([purged]);
-    expect(await readdir(artifactsDir)).toEqual([stays.id]);
+    expect(await readdir(tenantDir)).toEqual([stays.id]);
     const download = await server.api(`/api/builds/${stays.id}/artifacts/${encodeURIComponent(stays.artifacts[0].name)}`);
     expect(download.status).toBe(200);
     expect((await download.arrayBuffer()).byteLength).toBeGreaterThan(0);

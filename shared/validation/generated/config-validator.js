@@ -9110,7 +9110,8 @@ export const configSchema = deepFreeze({
    "x-widget": "text",
    "x-export": "conf",
    "x-section": "system",
-   "x-order": 7
+   "x-order": 7,
+   "x-source": "https://github.com/armbian/build/blob/82a0c923f91f75211cade3ee703fc06372c840e5/lib/functions/configuration/main-config.sh"
   },
   "firstbootUserName": {
    "type": "string",
