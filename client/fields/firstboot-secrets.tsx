@@ -85,9 +85,18 @@ function SecretRow(props: { status: SecretStatus; busy: boolean; onSet: (value: 
 }
 
 export function FirstbootSecrets(props: { api: SecretsApi; configId: string }): JSX.Element {
-  const [list, { refetch }] = createResource(() => props.configId, (id) => props.api.list(id));
   const [busy, setBusy] = createSignal(false);
   const [error, setError] = createSignal<string | null>(null);
+  // A list that cannot be fetched (offline, the server restarting) is said in the section, never
+  // thrown into the page: the rest of the form keeps working on the local copy.
+  const [list, { refetch }] = createResource(
+    () => props.configId,
+    (id) =>
+      props.api.list(id).catch((e: unknown) => {
+        setError(`Which secrets are set could not be read: ${e instanceof Error ? e.message : String(e)}`);
+        return null;
+      }),
+  );
   const run = async (work: () => Promise<unknown>): Promise<boolean> => {
     setBusy(true);
     setError(null);
