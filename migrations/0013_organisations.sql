@@ -113,6 +113,8 @@ CREATE FUNCTION boardroom_effective_role(p_config uuid, p_user uuid) RETURNS tex
     UNION ALL
     SELECT tg.role FROM team_config_grants tg
       JOIN team_members tm ON tm.team_id = tg.team_id AND tm.user_id = p_user
+      -- A team gives nothing to someone no longer in its organisation, whatever rows remain.
+      JOIN org_members tom ON tom.org_id = tg.org_id AND tom.user_id = p_user
       JOIN configs c ON c.id = tg.config_id AND c.org_id = tg.org_id
       WHERE tg.config_id = p_config
     UNION ALL
@@ -137,6 +139,8 @@ CREATE FUNCTION boardroom_user_roles(p_user uuid) RETURNS TABLE (config_id uuid,
     UNION ALL
     SELECT tg.config_id, tg.role FROM team_config_grants tg
       JOIN team_members tm ON tm.team_id = tg.team_id AND tm.user_id = p_user
+      -- A team gives nothing to someone no longer in its organisation, whatever rows remain.
+      JOIN org_members tom ON tom.org_id = tg.org_id AND tom.user_id = p_user
       JOIN configs c ON c.id = tg.config_id AND c.org_id = tg.org_id
     UNION ALL
     SELECT c.id, CASE WHEN om.role IN ('owner', 'admin') THEN 'owner' ELSE o.member_role END

@@ -62,6 +62,13 @@ describe('effective role', () => {
     await database.db.delete(configMembers).where(sql`config_id = ${board} and user_id = ${dev}`);
     expect(await role(dev)).toBe('commenter');
 
+    // A team member who left the organisation keeps nothing from the team, even if a
+    // team_members row were left behind.
+    await database.db.execute(sql`delete from org_members where org_id = ${acme.id} and user_id = ${dev}`);
+    expect(await role(dev)).toBeNull();
+    await orgs.setMember(acme.id, dev, 'member');
+    expect(await role(dev)).toBe('commenter');
+
     // No member role: members see only what teams and direct grants give.
     await database.db.update(organisations).set({ memberRole: null }).where(sql`id = ${acme.id}`);
     await database.db.delete(teamMembers).where(sql`user_id = ${dev}`);

@@ -55,6 +55,7 @@ export async function accessSources(db: Db, configId: string): Promise<PersonAcc
         union all
         select tm.user_id, 'team', tg.role, t.id, t.name, null from team_config_grants tg
           join team_members tm on tm.team_id = tg.team_id
+          join org_members tom on tom.org_id = tg.org_id and tom.user_id = tm.user_id
           join teams t on t.id = tg.team_id
           join configs c on c.id = tg.config_id and c.org_id = tg.org_id
           where tg.config_id = ${configId}::uuid
