@@ -9,7 +9,7 @@ import { ShareDialog } from '../share/share-dialog.tsx';
 import { openConfigContainer, type ConfigContainer } from '../session/config-container.ts';
 import { localCopyName } from '../session/local-copy.ts';
 import { browserNetwork } from '../session/network.ts';
-import { browserLayoutStore, createLayoutPersistence, type LayoutPersistence } from '../workspace/layout-persistence.ts';
+import { browserLayoutStore, createLayoutPersistence, withLeavingCopy, type LayoutPersistence } from '../workspace/layout-persistence.ts';
 import { Panel } from '../workspace/panels.tsx';
 import { createWorkspace, type Workspace } from '../workspace/workspace.ts';
 import type { Api, User } from './api.ts';
@@ -104,14 +104,14 @@ export function Workbench(props: WorkbenchProps): JSX.Element {
     createEffect(() => setOpenPanels(ws.openPanels()));
     let prefetched = props.initialLayout;
     const store = props.user
-      ? {
+      ? withLeavingCopy({
           get: () => {
             const early = prefetched;
             prefetched = undefined;
             return early ?? api.getLayout();
           },
           put: (layout: unknown, options?: { leaving?: boolean }) => api.putLayout(layout, options),
-        }
+        }, sessionStorage, `boardroom.layout.leaving:${props.user.id}`)
       : browserLayoutStore(localStorage);
     persistence = createLayoutPersistence(store, ws, showMessage);
     void persistence.restore();

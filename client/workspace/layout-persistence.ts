@@ -38,6 +38,47 @@ export function browserLayoutStore(storage: Pick<Storage, 'getItem' | 'setItem'>
   };
 }
 
+/**
+ * A layout sent while the page unloads (fetch keepalive) can reach the server after the next
+ * page's `GET /api/layout` has been answered: a reload inside the save debounce would then show
+ * the layout before the change. So the leaving save also keeps a copy in this tab's
+ * sessionStorage; the next page of the tab prefers that copy, sends it again, and drops it once
+ * the server has it. A later ordinary save drops it too (the server is then newer).
+ */
+export function withLeavingCopy(
+  store: LayoutStore,
+  storage: Pick<Storage, 'getItem' | 'setItem' | 'removeItem'>,
+  key: string,
+): LayoutStore {
+  const copy = (): unknown => {
+    try {
+      return JSON.parse(storage.getItem(key) ?? 'null') as unknown;
+    } catch {
+      return null;
+    }
+  };
+  return {
+    async get() {
+      const left = copy();
+      if (left === null) return store.get();
+      // Offline now: keep the copy for the next try, and show it all the same.
+      await store.put(left).then(
+        () => storage.removeItem(key),
+        () => {},
+      );
+      return left;
+    },
+    async put(layout, options) {
+      if (options?.leaving) {
+        storage.setItem(key, JSON.stringify(layout));
+        return store.put(layout, options);
+      }
+      await store.put(layout, options);
+      storage.removeItem(key);
+    },
+  };
+}
+
 export interface LayoutPersistence {
   /** Loads the saved layout (or the default) into the workspace. */
   restore(): Promise<'saved' | 'default'>;

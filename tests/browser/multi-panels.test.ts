@@ -106,9 +106,8 @@ describe('panels of one kind side by side', () => {
       await page.locator('[data-panel=form]').first().locator('[data-pointer="/BRANCH"] .field-history').click();
       await poll(() => historyFilters(page)).toEqual(['/BOARD', '/BRANCH']);
       await h.screenshot(page, 'two-forms-two-histories');
-      // Stored before the reload: a reload inside the save debounce relies on the pagehide
-      // keepalive, whose PUT can reach the server after the new page's GET (seen once in CI;
-      // noted as a product race in the closing note).
+      // Stored before the reload, so this is about the panels' own state; a reload inside the
+      // save debounce (the leaving save and its tab copy) is tests/browser/layout*.test.ts's.
       await poll(async () => ((await savedOf('history')) as Array<{ path: string }>).map((s) => s.path)).toEqual(['/BOARD', '/BRANCH']);
 
       await page.reload();
