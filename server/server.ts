@@ -6,33 +6,22 @@ import { serve, type ServerType } from '@hono/node-server';
 import type { Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import type { Logger } from 'pino';
 import { CloseCode } from '../shared/protocol.ts';
-import type { Hono } from 'hono';
 import { createApp } from './app.ts';
-import type { AppEnv } from './auth/actor.ts';
-import type { Database } from './db/connect.ts';
 import { createDrizzleStorage } from './storage/drizzle-storage.ts';
-import type { DocStorage } from './storage/types.ts';
 import type { HealthChecks } from './health/routes.ts';
 import { GroupCommitter } from './sync/group-committer.ts';
 import { RoomManager } from './sync/room-manager.ts';
-import { createAccessControl } from './access/access-control.ts';
-import { createAdmissionCache } from './access/admission-cache.ts';
-import { createLinkAdmission } from './access/link-admission.ts';
-import { createAccessRevalidator } from './auth/access-revalidation.ts';
-import type { GithubSettings } from './auth/github-routes.ts';
+import { createAccessWiring } from './access/access-wiring.ts';
 import { createAbuseGuard } from './abuse-limits.ts';
-import { createMetrics, type Metrics } from './metrics.ts';
+import { createMetrics } from './metrics.ts';
 import { startMetricsServer } from './metrics-endpoint.ts';
 import { createGaugeRefresher } from './metrics-gauges.ts';
 import { refreshRoomConnections } from './cluster-metrics.ts';
-import type { BuildsContext } from './builds/builds-context.ts';
 import { DEFAULT_KEY_PREFIX } from '../shared/builds/keys.ts';
 import { createAccessStore } from './auth/access-store.ts';
 import { createAuditLog } from './audit/audit-log.ts';
 import { auditFeature } from './audit/feature.ts';
-import type { AuditSweep } from './audit/audit-sweep.ts';
 import { createOrgStore } from './orgs/org-store.ts';
 import { orgsFeature } from './orgs/feature.ts';
 import { policiesFeature } from './policies/feature.ts';
@@ -45,13 +34,11 @@ import { createInvitationStore } from './invitations/invitation-store.ts';
 import { createSmtpMailer } from './invitations/mailer.ts';
 import { createSyncAuthorizer } from './auth/sync-authorizer.ts';
 import { ConnectionRegistry, createSyncEndpoint } from './ws-transport.ts';
-import { resolveLimits, type ServerLimits } from './settings.ts';
+import { resolveLimits } from './settings.ts';
 import { parseTrustedProxies } from './request-trust/client-address.ts';
 import { createOriginPolicy } from './request-trust/origin-policy.ts';
 import { createLoginThrottle } from './auth/login-throttle.ts';
 import { createPasswordHasher, MAX_WAITING_SIGNUPS } from './auth/password-hasher.ts';
-import type { ScryptParams } from './auth/passwords.ts';
-import type { TrashSweep } from './trash/trash-sweep.ts';
 import { trashFeature } from './trash/feature.ts';
 import type { Feature, FeatureCore } from './features/feature.ts';
 import { featureReadiness, shutDownFeatures } from './features/lifecycle.ts';
@@ -71,104 +58,14 @@ import { secretsFeature } from './secrets/feature.ts';
 import { parseAllowedNetworks } from './webhooks/url-guard.ts';
 import { createSealer, generateSecretsKey } from '../shared/node/secrets/sealed.ts';
 import { deleteArtifactsOfConfigs } from '../shared/node/builds/artifact-cleanup.ts';
-import type { DocumentDeclaration } from '../shared/doc-layout.ts';
-import type { DocumentRooms } from './sync/room-contract.ts';
+
+export { DEFAULT_MAIL_FROM, type RunningServer, type ServerOptions } from './server-options.ts';
+import { DEFAULT_MAIL_FROM, type RunningServer, type ServerOptions } from './server-options.ts';
 
 const DEFAULT_CLIENT_DIR = fileURLToPath(new URL('../dist/client', import.meta.url));
 
 /** On shutdown, wait this long for unsaved updates to commit before giving up. */
 const SHUTDOWN_FLUSH_TIMEOUT_MS = 10_000;
-
-export interface ServerOptions {
-  database: Database;
-  logger: Logger;
-  port: number;
-  host?: string;
-  idleUnloadMs?: number;
-  compactAfterUpdates?: number;
-  /** Folder of the built client; default `dist/client` next to the sources. */
-  clientDir?: string;
-  /** Serve the client's source maps (SERVE_SOURCE_MAPS); default not. */
-  serveSourceMaps?: boolean;
-  /** Base URL for links this server hands out; default its own address. */
-  publicUrl?: string;
-  secureCookies?: boolean;
-  /** Redis for the build queue and events; without it build routes answer 503. */
-  redisUrl?: string;
-  /** Oldest extension protocol version (`?ext=`) served; default MIN_EXT_PROTOCOL_VERSION
-   * (shared/ext-messages.ts). Older pages are closed with 4426 and told to reload. */
-  minExtVersion?: number;
-  /** Prefix of every Redis key and channel (tests and deployments sharing a Redis stay apart). */
-  keyPrefix?: string;
-  artifactsDir?: string;
-  /** Enables "Sign in with GitHub". */
-  github?: GithubSettings | null;
-  /** Limits and timeouts (server/settings.ts); unset ones keep their defaults. */
-  limits?: Partial<ServerLimits>;
-  /** `TRUST_PROXY`: addresses or CIDRs of reverse proxies whose X-Forwarded-For is believed. */
-  trustProxy?: string[];
-  /** `ALLOWED_ORIGINS`: origins besides PUBLIC_URL's whose pages may use the session cookie. */
-  allowedOrigins?: string[];
-  /** `smtp://user:pass@host:port` (or smtps://): invitation links are e-mailed. Without it the
-   * owner is shown the link to pass on. */
-  smtpUrl?: string;
-  /** Sender of those mails. */
-  mailFrom?: string;
-  /** Bearer token for `/metrics` (METRICS_TOKEN); without it the public port answers 404 there. */
-  metricsToken?: string;
-  /** Serve `/metrics` on a listener of its own (METRICS_PORT; 0 picks a free port). */
-  metricsPort?: number;
-  /** Address of that listener (METRICS_HOST); default `host`. */
-  metricsHost?: string;
-  /** The process's metrics, when the entry file made them first (to count process-level errors). */
-  metrics?: Metrics;
-  /** Features added after the built-in ones, built from the same core (tests plug one in to see
-   * what the server does with a failing hook, an unready feature or a shutdown). */
-  features?: (core: FeatureCore) => Feature[];
-  /** The documents a configuration may hold; default shared/doc-layout.ts `CONFIG_DOCUMENTS`
-   * (tests declare a second one). */
-  documents?: readonly DocumentDeclaration[];
-  /** `SECRETS_KEY` (shared/node/secrets/sealed.ts): seals webhook and first-boot secrets at rest. main.ts always
-   * passes one; without it (tests) a key is made up for this process, so what it sealed does not
-   * open after a restart. */
-  secretsKey?: string;
-  /** `ADMIN_EMAILS`, normalised (auth/instance-admins.ts): addresses that become instance admins
-   * once proven. */
-  adminEmails?: string[];
-  /** `WEBHOOK_ALLOWED_NETWORKS`: CIDRs webhooks may be sent to although the guard refuses them
-   * (server/webhooks/url-guard.ts). */
-  webhookAllowedNetworks?: string[];
-  /** scrypt cost of new password hashes; default SCRYPT_PARAMS (server/auth/passwords.ts). Only
-   * test servers set it (a cheaper cost: each sign-up otherwise spends ~100 ms of CPU), which is
-   * why it is an option and not a setting: no environment variable can weaken production's. */
-  passwordHashParams?: ScryptParams;
-}
-
-/** Sender of invitation mails when MAIL_FROM is not set. */
-export const DEFAULT_MAIL_FROM = 'Boardroom <boardroom@localhost>';
-
-export interface RunningServer {
-  port: number;
-  url: string;
-  storage: DocStorage;
-  manager: RoomManager;
-  /** The rooms as routes see them (each configuration's main document). */
-  rooms: DocumentRooms;
-  committer: GroupCommitter;
-  registry: ConnectionRegistry;
-  builds: BuildsContext | null;
-  metrics: Metrics;
-  /** Port of the separate metrics listener, or null when there is none. */
-  metricsPort: number | null;
-  /** The Hono app; its route table (`app.routes`) drives the generated permission matrix and fuzz tests. */
-  app: Hono<AppEnv>;
-  /** The trash expiry sweep (runs on its own timer; tests call `runOnce`). */
-  trashSweep: TrashSweep;
-  /** The audit retention sweep (runs on its own timer; tests call `runOnce`). */
-  auditSweep: AuditSweep;
-  close(): Promise<void>;
-}
-
 
 /** An IPv6 host goes into a URL in brackets. */
 function hostForUrl(host: string): string {
@@ -206,14 +103,24 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     onCreated: (user) => void admins?.accountCreated(user).catch((error: unknown) => logger.warn({ err: error }, 'admin proof link not sent')),
   });
   const access = createAccessStore(database.db, { adminPowerUsed: adminPowerLog(logger) });
-  // WebSocket admission remembers granted member roles; access events drop them (access-control).
-  const admission = createAdmissionCache((configId, user) => access.memberRole(configId, user));
-  // Share-link guests too: the link a token names is remembered, its uses written in batches.
-  const linkAdmission = createLinkAdmission({
-    resolveShare: (token) => access.resolveShare(token),
-    addShareUses: (linkId, uses) => access.addShareUses(linkId, uses),
-    onFlushError: (err) => logger.warn({ err }, 'share link uses could not be written'),
+  // Construction order (docs/architecture.md, "Features"): the core; then the features, in the
+  // order their hooks run and their routes are mounted; then one hook runner over them; then the
+  // rooms, built with that runner. Features reach the rooms through `core.rooms`, which opens
+  // once the rooms exist (their hooks and routes only run after that).
+  const rooms = lateRooms();
+  // Admission caches, live enforcement and steady re-checks (access/access-wiring.ts). Rooms
+  // are built after the features, so they are looked up late.
+  const accessWiring = createAccessWiring({
+    db: database.db,
+    access,
+    registry,
+    roomsOf: (configId) => rooms.manager().roomsOf(configId),
+    cluster,
+    forgetSession: (id) => accounts.forgetSession(id),
+    logger,
+    observer: metrics.cluster.revalidation,
   });
+  const { admission, linkAdmission } = accessWiring;
   const invitations = createInvitationStore(database.db);
   const mailer = options.smtpUrl ? createSmtpMailer({ smtpUrl: options.smtpUrl, from: options.mailFrom ?? DEFAULT_MAIL_FROM, logger, timeoutMs: limits.smtpTimeoutMs }) : null;
   const publicUrl = { value: options.publicUrl ?? '' };
@@ -232,39 +139,6 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   });
   const listening = { port: 0 };
 
-  // Construction order (docs/architecture.md, "Features"): the core; then the features, in the
-  // order their hooks run and their routes are mounted; then one hook runner over them; then the
-  // rooms, built with that runner. Features reach the rooms through `core.rooms`, which opens
-  // once the rooms exist (their hooks and routes only run after that).
-  const rooms = lateRooms();
-  // Access changes are announced as invalidations; each process re-decides its affected
-  // connections against Postgres, which also happens steadily and after a bus outage (an
-  // invalidation can be lost while Redis is away).
-  const control = createAccessControl({
-    registry,
-    roomsOf: (configId) => rooms.manager().roomsOf(configId),
-    bus: cluster?.accessBus,
-    recheck: (scope) => revalidator.recheck(scope),
-    forgetSession: (id) => accounts.forgetSession(id),
-    forgetAccess: (scope) => {
-      admission.forget(scope);
-      linkAdmission.forget(scope);
-    },
-    forgetPerson: (userId) => admission.forgetPerson(userId),
-  });
-  const revalidator = createAccessRevalidator({
-    db: database.db,
-    connections: () => registry.byConfig,
-    enforcer: control.enforcer,
-    logger,
-    observer: metrics.cluster.revalidation,
-  });
-  // Invalidations published while the bus was away are lost: start admission over from Postgres.
-  cluster?.onReconnect(() => {
-    admission.forget();
-    linkAdmission.forget();
-    revalidator.request();
-  });
   const core: FeatureCore = {
     db: database.db,
     storage,
@@ -314,15 +188,15 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const audit = auditFeature(core);
   const features: Feature[] = [
     schema,
-    shareLinksFeature(core, { invitations, events: control.events, publicUrl: () => publicUrl.value, flushLinkUses: () => linkAdmission.flush() }),
-    invitationsFeature(core, { invitations, events: control.events, mailer, publicUrl: () => publicUrl.value }),
+    shareLinksFeature(core, { invitations, events: accessWiring.events, publicUrl: () => publicUrl.value, flushLinkUses: () => linkAdmission.flush() }),
+    invitationsFeature(core, { invitations, events: accessWiring.events, mailer, publicUrl: () => publicUrl.value }),
     builds,
     frameworkCheckFeature(core, { builds: builds.context }),
-    configsFeature(core, { events: control.events }),
-    orgsFeature(core, { events: control.events, mailer, publicUrl: () => publicUrl.value }),
+    configsFeature(core, { events: accessWiring.events }),
+    orgsFeature(core, { events: accessWiring.events, mailer, publicUrl: () => publicUrl.value }),
     audit,
-    policiesFeature(core, { events: control.events }),
-    teamsFeature(core, { events: control.events }),
+    policiesFeature(core, { events: accessWiring.events }),
+    teamsFeature(core, { events: accessWiring.events }),
     history,
     review,
     trash,
@@ -381,7 +255,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     metricsAccess: { token: options.metricsToken || null },
     db: database.db,
     accounts,
-    accessEvents: control.events,
+    accessEvents: accessWiring.events,
     publicUrl: () => publicUrl.value,
     secureCookies: options.secureCookies ?? false,
     clientDir: options.clientDir ?? DEFAULT_CLIENT_DIR,
@@ -466,8 +340,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       // the other processes have every committed update.
       sync.stopAccepting();
       server.close();
-      control.close();
-      revalidator.close();
+      accessWiring.stop();
       await manager.closeAll(CloseCode.goingAway, SHUTDOWN_FLUSH_TIMEOUT_MS);
       // Rooms are flushed and closed: no hook runs any more. Features stop in reverse order.
       await shutDownFeatures(features, logger);
