@@ -12,15 +12,11 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { sql } from 'drizzle-orm';
-import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import * as Y from 'yjs';
-import { createBuilder, type Builder } from '../builder/worker.ts';
-import { createLocalArtifactStorage } from '../shared/node/builds/artifact-storage-local.ts';
-import { buildKeys } from '../shared/builds/keys.ts';
 import { CloseCode } from '../shared/protocol.ts';
-import { planExecutor, REDIS_URL } from './builder-harness.ts';
+import { type PlanBuilder, REDIS_URL, startPlanBuilder } from './builder-harness.ts';
 import { connectClient, synced } from './helpers/clients.ts';
 import { testLogger } from './helpers/logger.ts';
 import { renderPermissionDoc } from './helpers/permission-doc.ts';
@@ -53,8 +49,7 @@ describe('generated permission matrix', () => {
   let server: TestServer;
   let people: People;
   let world: World;
-  let builder: Builder;
-  let builderRedis: Redis;
+  let builder: PlanBuilder;
   let tmp: string;
 
   beforeAll(async () => {
@@ -69,17 +64,7 @@ describe('generated permission matrix', () => {
     // what this test is about (tests/sign-in-throttle.test.ts is).
     // The owner's three live tokens count against the owner's REST rate too.
     server = await startTestServer({ redisUrl: REDIS_URL, keyPrefix, artifactsDir, clientDir, metricsToken: randomUUID(), limits: { signupsPerAddress: 1_000, requestsPerMinute: 6_000 } });
-    builderRedis = new Redis(REDIS_URL, { maxRetriesPerRequest: null });
-    builder = createBuilder({
-      db: server.database.db,
-      redis: builderRedis,
-      keys: buildKeys(keyPrefix),
-      logger: testLogger(),
-      executor: planExecutor(),
-      storage: createLocalArtifactStorage(artifactsDir),
-      workRoot: path.join(tmp, 'work'),
-    });
-    await builder.start();
+    builder = await startPlanBuilder({ db: server.database.db, keyPrefix, artifactsDir, workRoot: path.join(tmp, 'work'), logger: testLogger() });
     people = await createPeople(server, 'matrix');
     world = await createWorld(server, 'matrix', people);
     // The build finishes, so artifact routes have something to serve.
@@ -89,7 +74,6 @@ describe('generated permission matrix', () => {
   });
   afterAll(async () => {
     await builder?.close();
-    builderRedis?.disconnect();
     await server?.cleanup();
     await rm(tmp, { recursive: true, force: true });
   });

@@ -23,7 +23,7 @@ import { createBuildEnv } from '../builder/executors/build-env.ts';
 import { createExecutor } from '../builder/executors/index.ts';
 import type { Executor } from '../builder/executors/types.ts';
 import { loadArmbianFacts } from '../builder/plan/armbian-facts.ts';
-import { createBuilder, type Builder, type BuilderTuning } from '../builder/worker.ts';
+import { createBuilder, type Builder, type BuilderDeps, type BuilderTuning } from '../builder/worker.ts';
 import { createTestDatabase, type TestDatabase } from './helpers/postgres.ts';
 
 export const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -93,6 +93,43 @@ async function deleteKeys(redis: Redis, prefix: string): Promise<void> {
 
 export function planExecutor(): Executor {
   return createExecutor({ name: 'plan', facts: loadArmbianFacts(), builderVersion: BUILDER_VERSION, buildEnv: createBuildEnv({}) });
+}
+
+/** A started builder with the plan executor beside a test server, on its own Redis connection. */
+export interface PlanBuilder {
+  builder: Builder;
+  /** Stops the builder and drops its Redis connection. */
+  close(): Promise<void>;
+}
+
+/**
+ * The builder most server tests run beside their server: the plan executor, artifacts stored in
+ * `artifactsDir` (the server's, so its artifact routes serve them), work under `workRoot`, and
+ * the server's key prefix. `overrides` replaces any other part (a logger that captures, a sealer).
+ */
+export async function startPlanBuilder(
+  options: { db: BuilderDeps['db']; keyPrefix: string; artifactsDir: string; workRoot: string; logger: Logger },
+  overrides: Partial<BuilderDeps> = {},
+): Promise<PlanBuilder> {
+  const redis = new Redis(REDIS_URL, { maxRetriesPerRequest: null });
+  const builder = createBuilder({
+    db: options.db,
+    redis,
+    keys: buildKeys(options.keyPrefix),
+    logger: options.logger,
+    executor: planExecutor(),
+    storage: createLocalArtifactStorage(options.artifactsDir),
+    workRoot: options.workRoot,
+    ...overrides,
+  });
+  await builder.start();
+  return {
+    builder,
+    async close() {
+      await builder.close();
+      redis.disconnect();
+    },
+  };
 }
 
 /** A private copy of the fake Armbian checkout (the executor writes into userpatches/ and output/). */

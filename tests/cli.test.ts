@@ -11,13 +11,9 @@ import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promise
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createBuilder, type Builder } from '../builder/worker.ts';
 import { runCli } from '../cli/main.ts';
-import { createLocalArtifactStorage } from '../shared/node/builds/artifact-storage-local.ts';
-import { buildKeys } from '../shared/builds/keys.ts';
-import { planExecutor, REDIS_URL, ROOT } from './builder-harness.ts';
+import { type PlanBuilder, REDIS_URL, ROOT, startPlanBuilder } from './builder-harness.ts';
 import { testLogger } from './helpers/logger.ts';
 import { startTestServer, type TestServer } from './helpers/server.ts';
 
@@ -31,8 +27,7 @@ interface Run {
 
 describe('the boardroom CLI', () => {
   let server: TestServer;
-  let builder: Builder;
-  let builderRedis: Redis;
+  let builder: PlanBuilder;
   let tmp: string;
   let artifactsDir: string;
   /** The CLI's own config folder: `login` writes the token here. */
@@ -58,21 +53,10 @@ describe('the boardroom CLI', () => {
     artifactsDir = path.join(tmp, 'artifacts');
     const keyPrefix = `test:cli:${randomBytes(6).toString('hex')}:`;
     server = await startTestServer({ redisUrl: REDIS_URL, keyPrefix, artifactsDir });
-    builderRedis = new Redis(REDIS_URL, { maxRetriesPerRequest: null });
-    builder = createBuilder({
-      db: server.database.db,
-      redis: builderRedis,
-      keys: buildKeys(keyPrefix),
-      logger: testLogger(),
-      executor: planExecutor(),
-      storage: createLocalArtifactStorage(artifactsDir),
-      workRoot: path.join(tmp, 'work'),
-    });
-    await builder.start();
+    builder = await startPlanBuilder({ db: server.database.db, keyPrefix, artifactsDir, workRoot: path.join(tmp, 'work'), logger: testLogger() });
   });
   afterAll(async () => {
     await builder?.close();
-    builderRedis?.disconnect();
     await server?.cleanup();
     await rm(tmp, { recursive: true, force: true });
   });

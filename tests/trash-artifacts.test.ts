@@ -6,17 +6,13 @@ import { ARTIFACT_PERSONAL_TENANT } from '../shared/node/builds/artifact-storage
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { Redis } from 'ioredis';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createBuilder, type Builder } from '../builder/worker.ts';
-import { createLocalArtifactStorage } from '../shared/node/builds/artifact-storage-local.ts';
-import { buildKeys } from '../shared/builds/keys.ts';
 import { testLogger } from './helpers/logger.ts';
 import { useTestServer } from './helpers/rig.ts';
 import { createConfig } from './helpers/server.ts';
 import { eventually } from './helpers/wait.ts';
-import { planExecutor, REDIS_URL, VALID_CONFIG } from './builder-harness.ts';
+import { type PlanBuilder, VALID_CONFIG, startPlanBuilder } from './builder-harness.ts';
 
 interface BuildBody {
   id: string;
@@ -25,8 +21,7 @@ interface BuildBody {
 }
 
 describe('purging a configuration from the trash', () => {
-  let builder: Builder;
-  let builderRedis: Redis;
+  let builder: PlanBuilder;
   let tmp: string | undefined;
   let artifactsDir: string;
   // Registered before the rig, so the folder goes after the server stopped.
@@ -41,21 +36,10 @@ describe('purging a configuration from the trash', () => {
   const { server } = rig;
 
   beforeAll(async () => {
-    builderRedis = new Redis(REDIS_URL, { maxRetriesPerRequest: null });
-    builder = createBuilder({
-      db: server.database.db,
-      redis: builderRedis,
-      keys: buildKeys(rig.keyPrefix!),
-      logger: testLogger(),
-      executor: planExecutor(),
-      storage: createLocalArtifactStorage(artifactsDir),
-      workRoot: path.join(tmp!, 'work'),
-    });
-    await builder.start();
+    builder = await startPlanBuilder({ db: server.database.db, keyPrefix: rig.keyPrefix!, artifactsDir, workRoot: path.join(tmp!, 'work'), logger: testLogger() });
   });
   afterAll(async () => {
     await builder?.close();
-    builderRedis?.disconnect();
   });
 
   const buildOf = async (configId: string): Promise<BuildBody> => {

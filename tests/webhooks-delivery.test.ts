@@ -12,18 +12,14 @@ import path from 'node:path';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { eq } from 'drizzle-orm';
-import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createBuilder, type Builder } from '../builder/worker.ts';
-import { buildKeys } from '../shared/builds/keys.ts';
-import { createLocalArtifactStorage } from '../shared/node/builds/artifact-storage-local.ts';
 import { webhooks } from '../shared/node/db/webhooks-schema.ts';
 import { generateSecretsKey } from '../shared/node/secrets/sealed.ts';
 import { verifySignature } from '../server/webhooks/signature.ts';
-import { planExecutor } from './builder-harness.ts';
+import { type PlanBuilder, startPlanBuilder } from './builder-harness.ts';
 import { authed, signUp } from './helpers/auth.ts';
 import { testLogger } from './helpers/logger.ts';
-import { useTestServer, TEST_REDIS_URL } from './helpers/rig.ts';
+import { useTestServer } from './helpers/rig.ts';
 import { addMember, createConfig } from './helpers/server.ts';
 import { eventually } from './helpers/wait.ts';
 import { BUILDABLE } from './helpers/world.ts';
@@ -66,8 +62,7 @@ const { server } = rig;
 describe('webhooks', () => {
   const receiver = startReceiver();
   let base = '';
-  let builder: Builder;
-  let builderRedis: Redis;
+  let builder: PlanBuilder;
   let tmp: string;
   let configId: string;
   let hook: { id: string; secret: string };
@@ -88,17 +83,7 @@ describe('webhooks', () => {
     await new Promise<void>((resolve) => receiver.server.listen(0, '127.0.0.1', resolve));
     base = `http://127.0.0.1:${(receiver.server.address() as AddressInfo).port}`;
     tmp = await mkdtemp(path.join(tmpdir(), 'webhooks-'));
-    builderRedis = new Redis(TEST_REDIS_URL, { maxRetriesPerRequest: null });
-    builder = createBuilder({
-      db: server.database.db,
-      redis: builderRedis,
-      keys: buildKeys(rig.keyPrefix!),
-      logger: testLogger(),
-      executor: planExecutor(),
-      storage: createLocalArtifactStorage(path.join(tmp, 'artifacts')),
-      workRoot: path.join(tmp, 'work'),
-    });
-    await builder.start();
+    builder = await startPlanBuilder({ db: server.database.db, keyPrefix: rig.keyPrefix!, artifactsDir: path.join(tmp, 'artifacts'), workRoot: path.join(tmp, 'work'), logger: testLogger() });
     configId = await createConfig(server, { name: 'hooked', data: BUILDABLE });
     const res = await server.api(`/api/configs/${configId}/webhooks`, {
       method: 'POST',
@@ -112,7 +97,6 @@ describe('webhooks', () => {
 
   afterAll(async () => {
     await builder?.close();
-    builderRedis?.disconnect();
     await new Promise((resolve) => receiver.server.close(resolve));
     if (tmp) await rm(tmp, { recursive: true, force: true });
   });
