@@ -341,7 +341,6 @@ export const EXPECTATIONS: Record<string, Expectation> = {
   // Teams (:teamId is the world's team, with no grant on the matrix configuration; :userId the
   // spare member, who is in the organisation and a direct viewer, so a team role changes nothing).
   'GET /api/orgs/:orgId/teams': org('readOrg'),
-  'GET /api/orgs/:orgId/team-candidates': org('manageTeams'),
   'POST /api/orgs/:orgId/teams': org('manageTeams', { ok: [201], body: (who, { unique }) => ({ name: `team of ${who} ${unique}` }) }),
   'PATCH /api/orgs/:orgId/teams/:teamId': org('manageTeams', { body: (who) => ({ name: `renamed by ${who}` }) }),
   'PUT /api/orgs/:orgId/teams/:teamId/members/:userId': org('manageTeams', { ok: [204] }),

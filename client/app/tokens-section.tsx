@@ -4,6 +4,7 @@
  * (asked twice). The server decides everything again (security.md, "Personal access tokens").
  */
 import { createResource, createSignal, For, Show, type JSX } from 'solid-js';
+import { ConfirmButton } from './confirm-button.tsx';
 import { SCOPE_WORDS, TOKEN_SCOPES, type TokenScope } from '../../shared/token-scopes.ts';
 import { ApiRequestError, type Api } from './api.ts';
 import { CopyButton } from './copy-button.tsx';
@@ -32,7 +33,6 @@ export function TokensSection(props: { api: Api }): JSX.Element {
   const [created, setCreated] = createSignal<{ name: string; token: string } | null>(null);
   const [error, setError] = createSignal<string | null>(null);
   const [busy, setBusy] = createSignal(false);
-  const [confirming, setConfirming] = createSignal<string | null>(null);
   let name!: HTMLInputElement;
 
   const toggle = <T,>(set: ReadonlySet<T>, value: T, on: boolean): ReadonlySet<T> => {
@@ -64,15 +64,11 @@ export function TokensSection(props: { api: Api }): JSX.Element {
     }
   };
 
+  // A refusal is said beside the token's own button (ConfirmButton), not above the table.
   const revoke = async (token: AccessToken) => {
     setError(null);
-    try {
-      await props.api.tokens.revoke(token.id);
-      setConfirming(null);
-      await refetch();
-    } catch (e) {
-      setError(messageOf(e));
-    }
+    await props.api.tokens.revoke(token.id);
+    await refetch();
   };
 
   return (
@@ -183,24 +179,14 @@ export function TokensSection(props: { api: Api }): JSX.Element {
                     <td>{day(token.expiresAt)}</td>
                     <td>{token.lastUsedAt ? `${when(token.lastUsedAt)}${token.lastUsedAddress ? ` from ${token.lastUsedAddress}` : ''}` : 'never'}</td>
                     <td>
-                      <Show
-                        when={confirming() === token.id}
-                        fallback={
-                          <button type="button" class="button button--small" aria-label={`Revoke ${token.name}`} onClick={() => setConfirming(token.id)}>
-                            Revoke…
-                          </button>
-                        }
-                      >
-                        <span class="confirm" role="group" aria-label={`Revoke ${token.name}?`}>
-                          <span class="muted">Scripts using it stop at once.</span>
-                          <button type="button" class="button button--small button--danger" onClick={() => void revoke(token)}>
-                            Revoke
-                          </button>
-                          <button type="button" class="button button--small" onClick={() => setConfirming(null)}>
-                            Keep
-                          </button>
-                        </span>
-                      </Show>
+                      <ConfirmButton
+                        label="Revoke…"
+                        labelFor={`Revoke ${token.name}`}
+                        question={`Revoke ${token.name}?`}
+                        note="Scripts using it stop at once."
+                        action="Revoke"
+                        onConfirm={() => revoke(token)}
+                      />
                     </td>
                   </tr>
                 )}

@@ -65,7 +65,10 @@ export function detailWords(entry: AuditEntry): string {
   } else {
     add('', text(t.email));
     add('', text(t.name));
+    add('team', text(t.team));
     add('role', text(t.role));
+    if (text(t.from) && text(t.to)) add('role', `${t.from} → ${t.to}`);
+    if (Array.isArray(t.policies)) add('changed', t.policies.join(', '));
     if (t.requireApproval !== undefined) add('approval required:', t.requireApproval ? 'yes' : 'no');
     add('approvals', text(t.requiredApprovals));
   }

@@ -69,8 +69,6 @@ export interface OrgInvitationInfo {
 
 export interface OrgsApi {
   teams(orgId: string): Promise<Team[]>;
-  /** The organisation's members, whom a team may take (admins). */
-  teamCandidates(orgId: string): Promise<TeamPerson[]>;
   createTeam(orgId: string, team: { name: string; defaultRole: Role | null }): Promise<Team>;
   updateTeam(orgId: string, teamId: string, change: { name?: string; defaultRole?: Role | null; applyToExisting?: boolean }): Promise<{ appliedTo?: number }>;
   deleteTeam(orgId: string, teamId: string): Promise<void>;
@@ -99,7 +97,6 @@ export interface OrgsApi {
 
 /** What `PUT /api/orgs/:orgId/policies` accepts (the audit retention has its own place). */
 export type PolicyChange = Partial<Omit<OrgPolicies, 'auditRetentionDays'>>;
-const org = (orgId: string) => `/api/orgs/${encodeURIComponent(orgId)}`;
 
 export function createOrgsApi(call: ApiCall): OrgsApi {
   const org = (orgId: string) => `/api/orgs/${encodeURIComponent(orgId)}`;
@@ -107,9 +104,8 @@ export function createOrgsApi(call: ApiCall): OrgsApi {
     list: () => call('GET', '/api/orgs'),
     create: (name) => call('POST', '/api/orgs', { json: { name } }),
     audit: (orgId, query) => call('GET', auditPath(orgId, query)),
-    setPolicies: (orgId, change) => call('PUT', `/api/orgs/${encodeURIComponent(orgId)}/policies`, { json: change }),
+    setPolicies: (orgId, change) => call('PUT', `${org(orgId)}/policies`, { json: change }),
     teams: (orgId) => call('GET', `${org(orgId)}/teams`),
-    teamCandidates: (orgId) => call('GET', `${org(orgId)}/team-candidates`),
     createTeam: (orgId, team) => call('POST', `${org(orgId)}/teams`, { json: team }),
     updateTeam: (orgId, teamId, change) => call('PATCH', `${org(orgId)}/teams/${encodeURIComponent(teamId)}`, { json: change }),
     deleteTeam: (orgId, teamId) => call('DELETE', `${org(orgId)}/teams/${encodeURIComponent(teamId)}`),

@@ -7,6 +7,7 @@
 import { createResource, createSignal, For, Show, type JSX } from 'solid-js';
 import { orgCan } from '../../shared/org-roles.ts';
 import { ROLES, type Role } from '../../shared/roles.ts';
+import { ConfirmButton } from '../app/confirm-button.tsx';
 import { ROLE_WORDS } from '../share/role-words.ts';
 import type { OrgSectionProps } from './org-sections.tsx';
 import type { Team } from './orgs-api.ts';
@@ -20,9 +21,10 @@ export function TeamsSection(props: OrgSectionProps): JSX.Element {
     () => props.org.id,
     (id) => orgs().teams(id),
   );
+  // The organisation's members are whom a team may take (the picker offers those not in it).
   const [people] = createResource(
     () => (manage() ? props.org.id : null),
-    (id) => orgs().teamCandidates(id),
+    (id) => orgs().members(id),
   );
   const [name, setName] = createSignal('');
   const [defaultRole, setDefaultRole] = createSignal<string>(NO_ROLE);
@@ -139,7 +141,6 @@ function TeamCard(props: {
   const [draft, setDraft] = createSignal(props.team.name);
   const [adding, setAdding] = createSignal('');
   const [applyToExisting, setApplyToExisting] = createSignal(false);
-  const [confirming, setConfirming] = createSignal(false);
   const outside = () => props.candidates.filter((c) => !props.team.members.some((m) => m.userId === c.userId));
   const rename = async (event: Event) => {
     event.preventDefault();
@@ -176,23 +177,15 @@ function TeamCard(props: {
             <button class="button button--small" type="button" onClick={() => setRenaming(true)}>
               Rename
             </button>
-            <Show
-              when={confirming()}
-              fallback={
-                <button class="button button--small button--danger" type="button" aria-label={`Delete team ${props.team.name}`} onClick={() => setConfirming(true)}>
-                  Delete
-                </button>
-              }
-            >
-              <span class="confirm">
-                <button class="button button--small button--danger" type="button" disabled={props.busy} onClick={() => void props.onDelete()}>
-                  Delete team and its roles
-                </button>
-                <button class="button button--small" type="button" onClick={() => setConfirming(false)}>
-                  Keep
-                </button>
-              </span>
-            </Show>
+            <ConfirmButton
+              label="Delete"
+              labelFor={`Delete team ${props.team.name}`}
+              triggerClass="button button--small button--danger"
+              question={`Delete team ${props.team.name}?`}
+              action="Delete team and its roles"
+              disabled={props.busy}
+              onConfirm={props.onDelete}
+            />
           </span>
         </Show>
       </div>

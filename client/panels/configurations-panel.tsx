@@ -36,6 +36,8 @@ export function ConfigurationsPanel(props: PanelProps): JSX.Element {
   const [importNotes, setImportNotes] = createSignal<{ name: string; warnings: ImportWarning[] } | null>(null);
   const [pasted, setPasted] = createSignal('');
   const [pastedName, setPastedName] = createSignal('');
+  /** The last move, said until the next action (the configuration left this list, or joined one). */
+  const [moved, setMoved] = createSignal<{ name: string; to: string | null; toName: string } | null>(null);
   let fileInput!: HTMLInputElement;
   onMount(() => {
     if (ctx.user) void ctx.configs.refresh();
@@ -45,6 +47,7 @@ export function ConfigurationsPanel(props: PanelProps): JSX.Element {
     setBusy(true);
     setError(null);
     setImportNotes(null);
+    setMoved(null);
     try {
       const created = await action();
       const warnings = (created as ImportedConfig).warnings ?? [];
@@ -167,6 +170,18 @@ export function ConfigurationsPanel(props: PanelProps): JSX.Element {
           </div>
         )}
       </Show>
+      <Show when={moved()}>
+        {(m) => (
+          <p class="import-notes import-notes--done" role="status">
+            Moved “{m().name}” to {m().toName}.{' '}
+            <Show when={ctx.workspace.current() !== m().to}>
+              <button type="button" class="link-button" onClick={() => (ctx.workspace.choose(m().to), setMoved(null))}>
+                Show {m().toName}
+              </button>
+            </Show>
+          </p>
+        )}
+      </Show>
       <Show when={error() ?? ctx.configs.error()}>
         <p class="field-issue field-issue--error" role="alert">
           {error() ?? ctx.configs.error()}
@@ -198,8 +213,18 @@ export function ConfigurationsPanel(props: PanelProps): JSX.Element {
                     .conf
                   </a>
                   <Show when={ownsOpen()}>
+                    <MoveConfig
+                      api={ctx.api}
+                      configId={item.id}
+                      name={item.name}
+                      orgId={item.orgId ?? null}
+                      workspace={ctx.workspace}
+                      onMoved={(to, toName) => {
+                        setMoved({ name: item.name, to, toName });
+                        void ctx.configs.refresh();
+                      }}
+                    />
                     <DeleteConfig name={item.name} onDelete={() => deleteConfig(item.id)} />
-                    <MoveConfig api={ctx.api} configId={item.id} orgId={item.orgId ?? null} workspace={ctx.workspace} onMoved={() => void ctx.configs.refresh()} />
                   </Show>
                 </span>
               </Show>

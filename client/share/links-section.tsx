@@ -4,6 +4,7 @@
  * everyone using it is disconnected at once).
  */
 import { createResource, createSignal, For, Show, type JSX } from 'solid-js';
+import { ConfirmButton } from '../app/confirm-button.tsx';
 import type { ShareRole } from '../../shared/roles.ts';
 import type { AccessApi, ShareLinkInfo } from '../app/access-api.ts';
 import { plural, relativeTime } from '../app/words.ts';
@@ -12,7 +13,6 @@ import { NewLinkForm } from './new-link-form.tsx';
 import { GRANTABLE_ROLES, ROLE_WORDS } from './role-words.ts';
 
 function LinkRow(props: { link: ShareLinkInfo; roles: readonly ShareRole[]; busy: boolean; onRole: (role: ShareRole) => void; onRevoke: () => void }): JSX.Element {
-  const [confirming, setConfirming] = createSignal(false);
   const title = () => props.link.label || (props.link.kind === 'snapshot' ? 'Snapshot link' : 'Link');
   const expiry = () => describeExpiry(props.link.expiresAt);
   return (
@@ -37,23 +37,14 @@ function LinkRow(props: { link: ShareLinkInfo; roles: readonly ShareRole[]; busy
         {/* The roles the organisation allows (its own role always shows: it is what the link has). */}
         <For each={GRANTABLE_ROLES.filter((r) => r === props.link.role || props.roles.includes(r))}>{(r) => <option value={r}>{ROLE_WORDS[r].name}</option>}</For>
       </select>
-      <Show
-        when={confirming()}
-        fallback={
-          <button type="button" class="button button--small" aria-label={`Revoke ${title()}`} disabled={props.busy} onClick={() => setConfirming(true)}>
-            Revoke
-          </button>
-        }
-      >
-        <span class="confirm" role="group" aria-label={`Revoke ${title()}?`}>
-          <button type="button" class="button button--small button--danger" disabled={props.busy} onClick={() => props.onRevoke()} ref={(el) => queueMicrotask(() => el.focus())}>
-            Revoke now
-          </button>
-          <button type="button" class="button button--small" onClick={() => setConfirming(false)}>
-            Keep
-          </button>
-        </span>
-      </Show>
+      <ConfirmButton
+        label="Revoke"
+        labelFor={`Revoke ${title()}`}
+        question={`Revoke ${title()}?`}
+        action="Revoke now"
+        disabled={props.busy}
+        onConfirm={props.onRevoke}
+      />
     </li>
   );
 }

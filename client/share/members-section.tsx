@@ -2,17 +2,16 @@
  * People with access: the owner, members (change role, remove) and pending invitations (revoke).
  * Inviting makes a one-time link: e-mailed when the server sends mail, otherwise shown here once
  * to copy and pass on. Whoever opens it signed in becomes a member; signing up with the invited
- * address alone gives nothing.
+ * address alone gives nothing. The pieces are people-list.tsx's, shared with organisations.
  */
 import { createResource, createSignal, For, Show, type JSX } from 'solid-js';
 import type { Role } from '../../shared/roles.ts';
 import type { AccessApi, CreatedInvitation, Member } from '../app/access-api.ts';
-import { CopyButton } from '../app/copy-button.tsx';
+import { errorText } from '../app/confirm-button.tsx';
+import { InviteForm, NewInvitation, PersonRow, type RoleNames } from './people-list.tsx';
 import { GRANTABLE_ROLES, ROLE_WORDS } from './role-words.ts';
 
-function errorText(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
+const CONFIG_ROLES: RoleNames<Role> = { roles: GRANTABLE_ROLES, name: (r) => ROLE_WORDS[r].name };
 
 export function MembersSection(props: {
   api: AccessApi;
@@ -26,8 +25,6 @@ export function MembersSection(props: {
     () => [props.configId, props.revision?.() ?? 0] as const,
     ([id]) => props.api.members(id),
   );
-  const [email, setEmail] = createSignal('');
-  const [role, setRole] = createSignal<Role>('editor');
   const [error, setError] = createSignal<string | null>(null);
   const [busy, setBusy] = createSignal(false);
   const [created, setCreated] = createSignal<CreatedInvitation | null>(null);
@@ -48,12 +45,6 @@ export function MembersSection(props: {
       setBusy(false);
     }
   };
-  const invite = async (event: Event) => {
-    event.preventDefault();
-    const address = email().trim();
-    if (!address) return;
-    if (await run(async () => setCreated(await props.api.invite(props.configId, address, role())))) setEmail('');
-  };
   // A pending invitation's role changes by inviting again: a new link, the old one stops working.
   const changeRole = (m: Member, next: Role) =>
     run(async () => {
@@ -70,57 +61,13 @@ export function MembersSection(props: {
       <h3 id="share-people" class="subhead">
         People
       </h3>
-      <form class="share-form" onSubmit={(e) => void invite(e)}>
-        <label class="share-field share-field--grow">
-          <span>Invite by email</span>
-          <input class="input" type="email" required placeholder="name@example.com" value={email()} onInput={(e) => setEmail(e.currentTarget.value)} />
-        </label>
-        <label class="share-field">
-          <span>Role</span>
-          <select class="input" aria-label="Role" value={role()} onChange={(e) => setRole(e.currentTarget.value as Role)}>
-            <For each={GRANTABLE_ROLES}>{(r) => <option value={r}>{ROLE_WORDS[r].name}</option>}</For>
-          </select>
-        </label>
-        <button class="button button--primary" type="submit" disabled={busy() || email().trim() === ''}>
-          Invite
-        </button>
-      </form>
+      <InviteForm roles={CONFIG_ROLES} initialRole="editor" busy={busy()} onInvite={(email, role) => run(async () => setCreated(await props.api.invite(props.configId, email, role)))} />
       <Show when={error()}>
         <p class="field-issue field-issue--error" role="alert">
           {error()}
         </p>
       </Show>
-      <Show when={created()}>
-        {(inv) => (
-          <div class="new-link" role="status" data-testid="new-invitation">
-            <Show
-              when={inv().url}
-              fallback={
-                <p class="new-link-note">
-                  An invitation link was e-mailed to <strong>{inv().email}</strong>. It works once, until {new Date(inv().expiresAt).toLocaleDateString()}.
-                </p>
-              }
-            >
-              {(url) => (
-                <>
-                  <p class="new-link-note">
-                    <Show when={inv().mailError}>{inv().mailError}. </Show>
-                    <strong>Send this link to {inv().email}:</strong> it is shown only this once. Whoever opens it first, signed in, joins as{' '}
-                    {ROLE_WORDS[inv().role].name.toLowerCase()}; it stops working after that, when you revoke it, or on {new Date(inv().expiresAt).toLocaleDateString()}.
-                  </p>
-                  <div class="new-link-row">
-                    <input class="input mono" readOnly value={url()} aria-label="Invitation link" data-testid="invitation-url" onFocus={(e) => e.currentTarget.select()} />
-                    <CopyButton value={url()} what="invitation link" class="button button--primary" />
-                  </div>
-                </>
-              )}
-            </Show>
-            <button type="button" class="button button--small" onClick={() => setCreated(null)}>
-              Done
-            </button>
-          </div>
-        )}
-      </Show>
+      <Show when={created()}>{(inv) => <NewInvitation invitation={inv()} roleName={ROLE_WORDS[inv().role].name} onDone={() => setCreated(null)} />}</Show>
       <Show when={members.error}>
         <p class="field-issue field-issue--error" role="alert">
           The people with access could not be loaded: {errorText(members.error)}
@@ -128,41 +75,23 @@ export function MembersSection(props: {
       </Show>
       <ul class="share-list" aria-label="People with access" data-testid="members">
         <For each={members() ?? []}>
-          {(m) => {
-            const who = () => m.name ?? m.email;
-            return (
-              <li class="share-row" data-member={m.email}>
-                <span class="share-row-main">
-                  <span class="share-row-title">
-                    {who()}
-                    {m.userId !== null && m.userId === props.selfId ? ' (you)' : ''}
-                  </span>
-                  <span class="muted">{m.pending ? pendingText(m) : m.email}</span>
-                </span>
-                <Show
-                  when={m.role !== 'owner'}
-                  fallback={
-                    <span class="badge" title={ROLE_WORDS.owner.can}>
-                      Owner
-                    </span>
-                  }
-                >
-                  <select
-                    class="input share-role"
-                    aria-label={`Role of ${who()}`}
-                    value={m.role}
-                    disabled={busy()}
-                    onChange={(e) => void changeRole(m, e.currentTarget.value as Role)}
-                  >
-                    <For each={GRANTABLE_ROLES}>{(r) => <option value={r}>{ROLE_WORDS[r].name}</option>}</For>
-                  </select>
-                  <button type="button" class="button button--small" aria-label={`${m.pending ? 'Revoke the invitation of' : 'Remove'} ${who()}`} disabled={busy()} onClick={() => void remove(m)}>
-                    {m.pending ? 'Revoke' : 'Remove'}
-                  </button>
-                </Show>
-              </li>
-            );
-          }}
+          {(m) => (
+            <PersonRow
+              email={m.email}
+              name={m.name ?? m.email}
+              self={m.userId !== null && m.userId === props.selfId}
+              detail={m.pending ? pendingText(m) : m.email}
+              role={m.role}
+              roles={CONFIG_ROLES}
+              editable={m.role !== 'owner'}
+              badgeTitle={ROLE_WORDS.owner.can}
+              busy={busy()}
+              onRole={(r) => void changeRole(m, r)}
+              removeText={m.pending ? 'Revoke' : 'Remove'}
+              removeLabel={`${m.pending ? 'Revoke the invitation of' : 'Remove'} ${m.name ?? m.email}`}
+              onRemove={() => void remove(m)}
+            />
+          )}
         </For>
       </ul>
     </section>

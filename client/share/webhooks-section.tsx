@@ -6,6 +6,7 @@
  * never shows it again (docs/webhooks.md).
  */
 import { createResource, createSignal, For, Show, type JSX } from 'solid-js';
+import { ConfirmButton } from '../app/confirm-button.tsx';
 import { CopyButton } from '../app/copy-button.tsx';
 import { WEBHOOK_EVENTS, type DeliveryInfo, type WebhookInfo, type WebhooksApi } from '../app/webhooks-api.ts';
 import { plural, relativeTime } from '../app/words.ts';
@@ -173,7 +174,6 @@ function WebhookRow(props: {
   view: { editing: boolean; showLog: boolean; refreshKey: number };
   onView: (change: Partial<{ editing: boolean; showLog: boolean; refresh: boolean }>) => void;
 }): JSX.Element {
-  const [confirming, setConfirming] = createSignal(false);
   const editing = () => props.view.editing;
   const showLog = () => props.view.showLog;
   const setEditing = (editing: boolean) => props.onView({ editing });
@@ -243,23 +243,13 @@ function WebhookRow(props: {
           >
             New secret
           </button>
-          <Show
-            when={confirming()}
-            fallback={
-              <button type="button" class="button button--small" disabled={props.busy} onClick={() => setConfirming(true)}>
-                Delete
-              </button>
-            }
-          >
-            <span class="confirm" role="group" aria-label="Delete this webhook?">
-              <button type="button" class="button button--small button--danger" disabled={props.busy} onClick={() => void props.run(() => props.api.remove(props.configId, id()))}>
-                Delete with its log
-              </button>
-              <button type="button" class="button button--small" onClick={() => setConfirming(false)}>
-                Keep
-              </button>
-            </span>
-          </Show>
+          <ConfirmButton
+            label="Delete"
+            question="Delete this webhook?"
+            action="Delete with its log"
+            disabled={props.busy}
+            onConfirm={() => props.run(() => props.api.remove(props.configId, id()))}
+          />
         </div>
         <Show when={showLog()}>
           <DeliveryLog api={props.api} configId={props.configId} webhookId={id()} canSend={props.canSend} refreshKey={props.view.refreshKey} />

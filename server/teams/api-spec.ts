@@ -39,11 +39,6 @@ export const teamsApi: ApiSpec = {
   description: 'Teams of an organisation, their members, and the roles they are given on its configurations; where each person\'s access comes from.',
   operations: {
     'GET /api/orgs/:orgId/teams': { summary: 'The organisation\'s teams with their members and default role', access: { orgAction: 'readOrg' }, responses: { 200: json(arrayOf(teamView)) } },
-    'GET /api/orgs/:orgId/team-candidates': {
-      summary: 'The organisation\'s members, whom its teams may take (for a team editor)',
-      access: { orgAction: 'manageTeams' },
-      responses: { 200: json(arrayOf(teamMember)) },
-    },
     'POST /api/orgs/:orgId/teams': {
       summary: 'Create a team (names are unique in the organisation: 409)',
       description: 'With `defaultRole`, the team gets that role on every configuration created in or moved into the organisation; `applyToExisting` also gives it on the existing ones.',

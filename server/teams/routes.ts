@@ -74,14 +74,6 @@ export function teamRoutes(deps: TeamRouteDeps): Hono<AppEnv> {
     return c.json(await teams.list(orgId));
   });
 
-  // The people a team may take (the organisation's members), for the team editor's picker. The
-  // organisation's member list with roles and invitations is the members feature's; this is the
-  // least the picker needs.
-  app.get('/orgs/:orgId/team-candidates', async (c) => {
-    const { orgId } = await requireOrgAction(deps.orgs, c.get('actor'), c.req.param('orgId'), 'manageTeams');
-    return c.json(await teams.candidates(orgId));
-  });
-
   app.post('/orgs/:orgId/teams', async (c) => {
     const { orgId, session } = await requireOrgAction(deps.orgs, c.get('actor'), c.req.param('orgId'), 'manageTeams');
     const body = await readNewTeam(c);

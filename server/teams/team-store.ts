@@ -66,16 +66,6 @@ export function createTeamStore(db: Db) {
       }));
     },
 
-    /** The organisation's members, by name: who may join its teams. */
-    async candidates(orgId: string): Promise<TeamMember[]> {
-      return db
-        .select({ userId: users.id, name: users.name, email: users.email })
-        .from(orgMembers)
-        .innerJoin(users, eq(users.id, orgMembers.userId))
-        .where(eq(orgMembers.orgId, orgId))
-        .orderBy(asc(users.name), asc(users.email));
-    },
-
     async count(orgId: string): Promise<number> {
       const [row] = await db.select({ n: sql<number>`count(*)::int` }).from(teams).where(eq(teams.orgId, orgId));
       return row?.n ?? 0;
