@@ -6,9 +6,8 @@ import { createMemo, createSignal, Match, onCleanup, onMount, Switch, type JSX }
 import { createApi, type User } from './api.ts';
 import { AccountPage, AccountSettingsPage } from './account-page.tsx';
 import { OrgPage } from '../orgs/org-page.tsx';
-import { OrgInvitationPage } from '../orgs/org-invitation-page.tsx';
 import { parseRoute, type Route } from './routes.ts';
-import { InvitationPage } from './invitation-page.tsx';
+import { CONFIG_INVITATION, InvitationPage, ORG_INVITATION } from './invitation-page.tsx';
 import { ShareGate } from './share-gate.tsx';
 import { Workbench } from './workbench.tsx';
 import { clearLocalCopies } from '../session/local-copy.ts';
@@ -98,10 +97,10 @@ export function App(): JSX.Element {
         {(token) => <ShareGate api={api} token={token()} user={user()} navigate={navigate} onSignOut={signOut} />}
       </Match>
       <Match when={invitation()}>
-        {(token) => <InvitationPage api={api} token={token()} user={user()} navigate={navigate} />}
+        {(token) => <InvitationPage kind={CONFIG_INVITATION} api={api} token={token()} user={user()} navigate={navigate} />}
       </Match>
       <Match when={orgInvitation()}>
-        {(token) => <OrgInvitationPage api={api} token={token()} user={user()} navigate={navigate} />}
+        {(token) => <InvitationPage kind={ORG_INVITATION} api={api} token={token()} user={user()} navigate={navigate} />}
       </Match>
       <Match when={orgId() !== null && user()}>
         {(u) => <OrgPage api={api} user={u()} orgId={orgId()!} onHome={() => navigate('/')} />}
