@@ -17,9 +17,6 @@ import { useTestServer } from './helpers/rig.ts';
 import { createWorld, fillPath, paramValues, routeTable, type World } from './helpers/world.ts';
 import { EXPECTATIONS } from './permission-expectations.ts';
 
-/** Routes whose schema refusal answers 400 `bad_request` (as they did before their body had a
- * declared schema, server/configs/routes.ts); every other answers 422 `validation_failed`. */
-const REFUSED_AS_BAD_REQUEST = new Set(['POST /api/configs', 'PATCH /api/configs/:id']);
 // GitHub is configured (never contacted) so that linking reaches its body.
 const github = { clientId: 'id', clientSecret: 'secret', oauthBase: 'http://127.0.0.1:9', apiBase: 'http://127.0.0.1:9' };
 
@@ -145,7 +142,7 @@ describe('OpenAPI document', () => {
     for (const { key, method, path: p } of withBody) {
       const given = EXPECTATIONS[key]?.params;
       const values = paramValues(whole, typeof given === 'function' ? given(whole) : given);
-      const refusal = REFUSED_AS_BAD_REQUEST.has(key) ? { status: 400, code: 'bad_request' } : { status: 422, code: 'validation_failed' };
+      const refusal = { status: 422, code: 'validation_failed' };
       const op = doc.paths[openApiPath(p)][method.toLowerCase()] as Obj;
       const schema = op.requestBody.content['application/json'].schema as Obj;
       // An empty body: one detail per missing required property, naming it (or one for the body

@@ -76,24 +76,17 @@ export interface BodyOptions {
   /** The body may be left out (the description's `bodyOptional`): an empty request, with or
    * without a content type, reads as `{}` and is then checked like any other body. */
   optional?: boolean;
-  /** The status and code of a schema refusal. 422 `validation_failed` unless a route answered
-   * otherwise before its body had a declared schema and clients rely on it (POST /api/configs:
-   * 400 `bad_request`); the details are the same either way. */
-  refusal?: { status: 400 | 422; code: string };
 }
-
-const SCHEMA_REFUSAL = { status: 422, code: 'validation_failed' } as const;
 
 /** Returns a validator for `schema` that reads the request's body and checks it. */
 export function validatedBody<T = Record<string, unknown>>(schema: JsonSchema, options: BodyOptions = {}): (c: Context) => Promise<T> {
   const validate = bodyValidator(schema);
-  const refusal = options.refusal ?? SCHEMA_REFUSAL;
   return async (c) => {
     // Hono caches the text, so readJsonObject reads the same bytes again.
     const body = options.optional && (await c.req.text()).trim() === '' ? {} : await readJsonObject(c);
     if (!validate(body)) {
       const details = errorDetails(validate.errors ?? [], schema);
-      throw new ApiError(refusal.status, refusal.code, details.map((d) => d.message).join('; '), details);
+      throw new ApiError(422, 'validation_failed', details.map((d) => d.message).join('; '), details);
     }
     return body as T;
   };

@@ -22,7 +22,7 @@ export const CONFIG_DATA_BODY = {
   description: 'A configuration as `GET /api/schema` describes it; only its shape is checked (types, known keys, sizes), required settings may still be missing.',
 };
 
-/** `POST /api/configs`. A refusal answers 400 `bad_request` (as before the schema was declared). */
+/** `POST /api/configs`. */
 export const NEW_CONFIG_BODY = obj({ name: configName, data: CONFIG_DATA_BODY, orgId: orgIdField }, ['name']);
 /** `PATCH /api/configs/:id`: the new name. */
 export const RENAME_BODY = obj({ name: configName }, ['name']);
@@ -60,7 +60,7 @@ export const configsApi: ApiSpec = {
     },
     'POST /api/configs': {
       summary: 'Make a configuration',
-      description: 'Tokens need the `write` scope and no configuration restriction. A body the schema refuses answers 400 `bad_request` with `details`; data of the wrong shape 422 `validation_failed`.',
+      description: 'Tokens need the `write` scope and no configuration restriction.',
       access: { signedIn: true, token: 'write' },
       body: NEW_CONFIG_BODY,
       responses: { 201: json(summary, 'Made') },
@@ -78,7 +78,7 @@ export const configsApi: ApiSpec = {
       access: { action: 'read' },
       responses: { 200: json({ allOf: [withData, obj({ role: oneOfStrings(ROLES), actions: arrayOf(oneOfStrings(ACTIONS)) }, ['role', 'actions'])] }) },
     },
-    'PATCH /api/configs/:id': { summary: 'Rename a configuration', description: 'A body the schema refuses answers 400 `bad_request` with `details`.', access: { action: 'edit' }, body: RENAME_BODY, responses: { 200: json(summary) } },
+    'PATCH /api/configs/:id': { summary: 'Rename a configuration', access: { action: 'edit' }, body: RENAME_BODY, responses: { 200: json(summary) } },
     'DELETE /api/configs/:id': { summary: 'Move a configuration to the trash', access: { action: 'delete' }, responses: { 204: empty('In the trash') } },
     'PUT /api/configs/:id/data': {
       summary: 'Replace the configuration\'s data',

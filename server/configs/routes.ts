@@ -29,15 +29,12 @@ export interface ConfigRoutesDeps {
   orgs: OrgStore;
 }
 
-/** Name refusals answer 400 `bad_request`, as they did before the body had a declared schema. */
-export const NAME_REFUSAL = { status: 400, code: 'bad_request' } as const;
-
 export function configRoutes(deps: ConfigRoutesDeps): Hono<AppEnv> {
   const { storage, manager, rules, access } = deps;
   const app = new Hono<AppEnv>();
   // Bodies are checked with the schemas the API description declares (configs/api-spec.ts).
-  const readNewConfig = validatedBody<{ name: string; data?: Record<string, unknown>; orgId?: string | null }>(NEW_CONFIG_BODY, { refusal: NAME_REFUSAL });
-  const readRename = validatedBody<{ name: string }>(RENAME_BODY, { refusal: NAME_REFUSAL });
+  const readNewConfig = validatedBody<{ name: string; data?: Record<string, unknown>; orgId?: string | null }>(NEW_CONFIG_BODY);
+  const readRename = validatedBody<{ name: string }>(RENAME_BODY);
 
   app.get('/', async (c) => {
     const { user, configIds } = requireAccount(c.get('actor'), 'read');
