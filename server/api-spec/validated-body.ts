@@ -63,9 +63,10 @@ export function errorDetails(errors: readonly ErrorObject[], schema?: JsonSchema
     const full = extra === undefined ? e.instancePath : `${e.instancePath}/${extra}`;
     const field = full.match(/^\/[^/]*/)?.[0] ?? '';
     const choice = choices.find((c) => c.error === e);
-    const message = choice
-      ? `give ${e.keyword === 'oneOf' ? 'exactly one' : 'at least one'} of ${choice.names.join(', ')}`
-      : `${full.slice(1) || 'the body'} ${e.message ?? 'is invalid'}`;
+    // ajv words a missing or unexpected property from its parent ("must have required property
+    // 'name'"); the detail is about the property itself.
+    const said = e.keyword === 'required' ? 'is required' : e.keyword === 'additionalProperties' ? 'is not a known property' : (e.message ?? 'is invalid');
+    const message = choice ? `give ${e.keyword === 'oneOf' ? 'exactly one' : 'at least one'} of ${choice.names.join(', ')}` : `${full.slice(1) || 'the body'} ${said}`;
     if (!byField.has(field)) byField.set(field, { path: field, message, keyword: e.keyword });
   }
   return [...byField.values()];
