@@ -11,6 +11,7 @@ export const UNIT_TESTS = [
   'tests/access-link-admission.test.ts',
   'tests/access-policy.test.ts',
   'tests/bench-cpuprofile-top.test.ts',
+  'tests/body-error-details.test.ts',
   'tests/bench-verdicts.test.ts',
   'tests/builder-plan-render.test.ts',
   'tests/builder-settings.test.ts',

@@ -17,6 +17,10 @@ export const SIGNUP_BODY = obj(
 /** `POST /api/auth/login`. No minimum for the password: a short one is simply wrong (401). */
 export const LOGIN_BODY = obj({ email, password: str({ minLength: 1, maxLength: PASSWORD_MAX_LENGTH }) }, ['email', 'password']);
 
+/** `POST /api/auth/github/link`: where to go after linking (a path on this site; anything else
+ * goes to `/`). */
+export const GITHUB_LINK_BODY = obj({ next: str() });
+
 const user = obj({ id: uuid, email: str(), name: str() }, ['id']);
 const signedIn = obj({ user, token: str({ description: 'A session token for `Authorization: Bearer …` (also set as the session cookie).' }) }, ['user', 'token']);
 
@@ -61,7 +65,7 @@ export const authApi: ApiSpec = {
     'POST /api/auth/github/link': {
       summary: 'Link the signed-in account to a GitHub account (redirect URL)',
       access: { signedIn: true },
-      body: anyObject,
+      body: GITHUB_LINK_BODY,
       bodyOptional: true,
       responses: { 200: json(obj({ url: str() })) },
     },

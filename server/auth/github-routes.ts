@@ -15,7 +15,9 @@ import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import type { Accounts, User } from './accounts.ts';
 import { refuseToken, requireSession, type AppEnv } from './actor.ts';
 import { issueSessionCookie } from './session-cookie.ts';
-import { ApiError, readJsonObject } from '../http-errors.ts';
+import { ApiError } from '../http-errors.ts';
+import { validatedBody } from '../api-spec/validated-body.ts';
+import { GITHUB_LINK_BODY } from './api-spec.ts';
 import { safeNext } from '../../shared/safe-next.ts';
 
 export interface GithubSettings {
@@ -98,12 +100,13 @@ export function githubAuthRoutes(deps: {
     return c.redirect(begin(c, c.req.query('next') ?? '/', null), 302);
   });
 
+  const readLink = validatedBody<{ next?: string }>(GITHUB_LINK_BODY, { optional: true });
   /** Link GitHub to the signed-in account: a POST (a link or image elsewhere cannot start it),
    * answered with the URL to send the browser to. */
   app.post('/link', async (c) => {
     const session = requireSession(c.get('actor'));
-    const body = (await c.req.text()).trim() === '' ? {} : await readJsonObject(c);
-    return c.json({ url: begin(c, typeof body.next === 'string' ? body.next : '/', session.id) });
+    const body = await readLink(c);
+    return c.json({ url: begin(c, body.next ?? '/', session.id) });
   });
 
   // A browser coming back from GitHub gets a page, not JSON: refusals send it to the sign-in page

@@ -1,5 +1,32 @@
 /** Route descriptions of builds and build matrices (docs/architecture.md, "REST API description"). */
-import { anyObject, arrayOf, bool, json, media, obj, str, uuid, type ApiSpec } from '../api-spec/operation.ts';
+import { IMAGE_TYPE_NAMES } from '../../shared/builds/matrix-targets.ts';
+import { configSchema } from '../../shared/schema/index.ts';
+import { anyObject, arrayOf, bool, json, media, obj, oneOfStrings, str, uuid, type ApiSpec } from '../api-spec/operation.ts';
+
+/** Longest targets.yaml accepted, in characters: Armbian's own largest target files are ~40 KB. */
+export const MAX_TARGETS_YAML_CHARS = 256 * 1024;
+
+/** `POST /api/configs/:id/builds`: optional; `force` builds again what an identical build made. */
+export const BUILD_BODY = obj({ force: bool });
+
+/** `POST /api/configs/:id/matrices`: exactly one way of naming the targets. Whether a board
+ * exists and whether each cell gives a buildable configuration are checked after (the board list
+ * is the schema's `x-boards`, too long to repeat here). */
+export const MATRIX_BODY = obj(
+  {
+    pick: obj(
+      { boards: arrayOf(str()), branches: arrayOf(str()), releases: arrayOf(str()), images: arrayOf(oneOfStrings(IMAGE_TYPE_NAMES)) },
+      [],
+      { additionalProperties: false, description: 'Boards × branches × releases × image types; pairs a board does not offer are skipped.' },
+    ),
+    targets: arrayOf(
+      { type: 'object', propertyNames: { enum: Object.keys(configSchema.properties) }, additionalProperties: str(), description: 'Settings (names from `/api/schema`) that override the configuration in one cell.' },
+    ),
+    targetsYaml: str({ maxLength: MAX_TARGETS_YAML_CHARS, description: 'The text of an Armbian `userpatches/targets.yaml`.' }),
+  },
+  [],
+  { oneOf: [{ required: ['pick'] }, { required: ['targets'] }, { required: ['targetsYaml'] }] },
+);
 
 const build = obj({ id: uuid, configId: uuid, status: str() }, ['id', 'status']);
 const matrix = obj({ id: uuid }, ['id']);
@@ -11,7 +38,7 @@ export const buildsApi: ApiSpec = {
     'POST /api/configs/:id/builds': {
       summary: 'Build the configuration as it is now',
       access: { action: 'build' },
-      body: obj({ force: bool }),
+      body: BUILD_BODY,
       bodyOptional: true,
       responses: { 202: json({ allOf: [build, obj({ deduplicated: bool })] }, 'Queued (or the identical build already queued)') },
     },
@@ -34,7 +61,7 @@ export const buildsApi: ApiSpec = {
     'POST /api/configs/:id/matrices': {
       summary: 'Build several targets (each a set of overrides) at once',
       access: { action: 'build' },
-      body: obj({ targets: arrayOf(anyObject), targetsYaml: str(), pick: {} }),
+      body: MATRIX_BODY,
       responses: { 202: json(matrix, 'Queued') },
     },
     'GET /api/configs/:id/matrices': { summary: 'The configuration\'s build matrices', access: { action: 'read' }, responses: { 200: json(arrayOf(matrix)) } },

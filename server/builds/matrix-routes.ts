@@ -16,7 +16,7 @@ import {
   retryMatrixCells,
   type MatrixOrigin,
 } from '../../shared/node/builds/matrix-service.ts';
-import { applyTarget, expandPick, IMAGE_TYPE_NAMES, targetLabel, uniqueTargets, type ImageType } from '../../shared/builds/matrix-targets.ts';
+import { applyTarget, expandPick, targetLabel, uniqueTargets, type MatrixPick } from '../../shared/builds/matrix-targets.ts';
 import { expandTargetsYaml, TargetsFileError, type TargetVars } from '../../shared/builds/targets-compositor.ts';
 import { configSchema, SCHEMA_VERSION } from '../../shared/schema/index.ts';
 import { isUuid } from '../../shared/uuid.ts';
@@ -24,7 +24,9 @@ import { validateConfig } from '../../shared/validation/index.ts';
 import { accountIdOf, authorize, denialError, principalOf, requireAction } from '../access/authorize.ts';
 import { actorUserId, type AppEnv } from '../auth/actor.ts';
 import { auditActor, auditActorOf } from '../audit/audit-actor.ts';
-import { ApiError, notFound, readJsonObject, unprocessable } from '../http-errors.ts';
+import { ApiError, notFound, unprocessable } from '../http-errors.ts';
+import { validatedBody } from '../api-spec/validated-body.ts';
+import { MATRIX_BODY } from './api-spec.ts';
 import { gateHashOf, mapBuildError, queueUnavailable, requireGate, type BuildRouteDeps } from './routes.ts';
 
 export interface MatrixRouteDeps extends BuildRouteDeps {
@@ -32,82 +34,47 @@ export interface MatrixRouteDeps extends BuildRouteDeps {
   maxMatrixCells: number;
 }
 
-/** Longest targets.yaml accepted, in characters: Armbian's own largest target files are ~40 KB. */
-const MAX_TARGETS_YAML_CHARS = 256 * 1024;
-
 type Detail = { path: string; message: string; keyword: string };
 
 const inventory = configSchema['x-boards'];
 const knownBoards = new Set(inventory.map((b) => b.board));
 const isSetting = (name: string) => Object.hasOwn(configSchema.properties, name);
 
-/** The targets a request names, or 422 with every problem. */
-function targetsOf(body: Record<string, unknown>, max: number): { origin: MatrixOrigin; targets: TargetVars[]; skipped: number } {
-  const given = (['pick', 'targets', 'targetsYaml'] as const).filter((k) => body[k] !== undefined);
-  if (given.length !== 1) throw unprocessable('give exactly one of "pick", "targets" or "targetsYaml"', [{ path: '', message: 'exactly one of pick, targets, targetsYaml', keyword: 'oneOf' }]);
+/** A matrix request, as its declared schema lets it through (builds/api-spec.ts). */
+type MatrixRequest = { pick?: Partial<MatrixPick>; targets?: TargetVars[]; targetsYaml?: string };
+
+/** The targets a request names, or 422 with every problem the schema cannot state (a board that
+ * does not exist, a targets file the framework would refuse). */
+function targetsOf(body: MatrixRequest, max: number): { origin: MatrixOrigin; targets: TargetVars[]; skipped: number } {
   const details: Detail[] = [];
   let origin: MatrixOrigin;
   let targets: TargetVars[] = [];
   let skipped = 0;
   if (body.pick !== undefined) {
     origin = 'pick';
-    const pick = body.pick as Record<string, unknown>;
-    const list = (name: string, allowed: (v: string) => string | null): string[] => {
-      const raw = typeof pick === 'object' && pick !== null ? pick[name] : undefined;
-      if (raw === undefined) return [];
-      if (!Array.isArray(raw) || raw.some((v) => typeof v !== 'string')) {
-        details.push({ path: `/pick/${name}`, message: 'must be a list of strings', keyword: 'type' });
-        return [];
-      }
-      raw.forEach((v: string, i) => {
-        const problem = allowed(v);
-        if (problem) details.push({ path: `/pick/${name}/${i}`, message: problem, keyword: 'enum' });
-      });
-      return raw as string[];
-    };
-    const expansion = expandPick(
-      {
-        boards: list('boards', (v) => (knownBoards.has(v) ? null : `unknown board "${v}"`)),
-        branches: list('branches', () => null),
-        releases: list('releases', () => null),
-        images: list('images', (v) => ((IMAGE_TYPE_NAMES as string[]).includes(v) ? null : `unknown image type "${v}" (one of ${IMAGE_TYPE_NAMES.join(', ')})`)) as ImageType[],
-      },
-      inventory,
-    );
+    const boards = body.pick.boards ?? [];
+    boards.forEach((v, i) => {
+      if (!knownBoards.has(v)) details.push({ path: `/pick/boards/${i}`, message: `unknown board "${v}"`, keyword: 'enum' });
+    });
+    const expansion = expandPick({ boards, branches: body.pick.branches ?? [], releases: body.pick.releases ?? [], images: body.pick.images ?? [] }, inventory);
     targets = expansion.targets;
     skipped = expansion.skipped.length;
   } else if (body.targets !== undefined) {
     origin = 'targets';
-    if (!Array.isArray(body.targets)) details.push({ path: '/targets', message: 'must be a list of targets', keyword: 'type' });
-    else {
-      body.targets.forEach((t: unknown, i) => {
-        if (typeof t !== 'object' || t === null || Array.isArray(t)) {
-          details.push({ path: `/targets/${i}`, message: 'a target is an object of settings', keyword: 'type' });
-          return;
-        }
-        for (const [name, value] of Object.entries(t)) {
-          if (!isSetting(name)) details.push({ path: `/targets/${i}/${name}`, message: `"${name}" is not a configuration setting`, keyword: 'additionalProperties' });
-          else if (typeof value !== 'string') details.push({ path: `/targets/${i}/${name}`, message: 'must be a string', keyword: 'type' });
-          else if (name === 'BOARD' && !knownBoards.has(value)) details.push({ path: `/targets/${i}/BOARD`, message: `unknown board "${value}"`, keyword: 'enum' });
-        }
-        targets.push(t as TargetVars);
-      });
-    }
+    body.targets.forEach((t, i) => {
+      if (t.BOARD !== undefined && !knownBoards.has(t.BOARD)) details.push({ path: `/targets/${i}/BOARD`, message: `unknown board "${t.BOARD}"`, keyword: 'enum' });
+    });
+    targets = body.targets;
   } else {
     origin = 'targets.yaml';
-    const text = body.targetsYaml;
-    if (typeof text !== 'string') details.push({ path: '/targetsYaml', message: 'must be the text of a targets.yaml', keyword: 'type' });
-    else if (text.length > MAX_TARGETS_YAML_CHARS) details.push({ path: '/targetsYaml', message: `longer than ${MAX_TARGETS_YAML_CHARS} characters`, keyword: 'maxLength' });
-    else {
-      try {
-        targets = expandTargetsYaml(text, inventory, { isSetting, maxTargets: max });
-      } catch (error) {
-        if (!(error instanceof TargetsFileError)) throw error;
-        // Too many targets is the answer only when nothing else is wrong with the file.
-        const tooMany = error.problems.every((p) => p.message.startsWith('the file expands to more than'));
-        if (tooMany) throw tooManyCells(max, `the targets file expands to more than ${max} targets`);
-        throw unprocessable('the targets file cannot be imported', error.problems.map((p) => ({ path: `/targetsYaml/${p.path}`, message: p.message, keyword: 'targets' })));
-      }
+    try {
+      targets = expandTargetsYaml(body.targetsYaml ?? '', inventory, { isSetting, maxTargets: max });
+    } catch (error) {
+      if (!(error instanceof TargetsFileError)) throw error;
+      // Too many targets is the answer only when nothing else is wrong with the file.
+      const tooMany = error.problems.every((p) => p.message.startsWith('the file expands to more than'));
+      if (tooMany) throw tooManyCells(max, `the targets file expands to more than ${max} targets`);
+      throw unprocessable('the targets file cannot be imported', error.problems.map((p) => ({ path: `/targetsYaml/${p.path}`, message: p.message, keyword: 'targets' })));
     }
   }
   if (details.length > 0) throw unprocessable('the matrix request has errors', details);
@@ -150,11 +117,13 @@ export function matrixRoutes(deps: MatrixRouteDeps): Hono<AppEnv> {
     return Number(raw);
   };
 
+  // The schema the API description declares (builds/api-spec.ts).
+  const readMatrix = validatedBody<MatrixRequest>(MATRIX_BODY);
   app.post('/configs/:id/matrices', async (c) => {
     const id = c.req.param('id');
     const access = await requireAction(deps, c.get('actor'), id, 'build');
     if (ctx().redis.status !== 'ready') throw queueUnavailable();
-    const body = await readJsonObject(c);
+    const body = await readMatrix(c);
     const { origin, targets, skipped } = targetsOf(body, deps.maxMatrixCells);
     const record = await deps.storage.getConfig(id);
     if (!record) throw notFound();

@@ -24,7 +24,9 @@ import { auditActor, auditActorOf } from '../audit/audit-actor.ts';
 import type { AuditLog } from '../audit/audit-log.ts';
 import { isUuid } from '../../shared/uuid.ts';
 import type { BuildsContext } from './builds-context.ts';
-import { ApiError, notFound, readJsonObject, unprocessable } from '../http-errors.ts';
+import { ApiError, notFound, unprocessable } from '../http-errors.ts';
+import { validatedBody } from '../api-spec/validated-body.ts';
+import { BUILD_BODY } from './api-spec.ts';
 import type { DocStorage } from '../storage/types.ts';
 import type { DocumentRooms } from '../sync/room.ts';
 
@@ -120,12 +122,15 @@ export function buildRoutes(deps: BuildRouteDeps): Hono<AppEnv> {
     }
   });
 
+  // The schema the API description declares (builds/api-spec.ts); no body is `{}`.
+  const readBuildRequest = validatedBody<{ force?: boolean }>(BUILD_BODY, { optional: true });
+
   async function requestBuild(c: Context<AppEnv>) {
     const id = c.req.param('id') ?? '';
     const access = await requireAction(deps, c.get('actor'), id, 'build');
     // Redis away: answer at once rather than record a build that can only fail.
     if (ctx().redis.status !== 'ready') throw queueUnavailable();
-    const body = (await c.req.text()).trim() === '' ? {} : await readJsonObject(c);
+    const body = await readBuildRequest(c);
     const record = await deps.storage.getConfig(id);
     if (!record) throw notFound();
     const room = await deps.manager.get(id);

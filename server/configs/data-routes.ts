@@ -4,6 +4,7 @@
  * see it; invalid input is refused with 422 and path-level details before anything changes.
  */
 import { Hono } from 'hono';
+import { Limits } from '../../shared/protocol.ts';
 import type { AccessStore } from '../auth/access-store.ts';
 import { requireAction } from '../access/authorize.ts';
 import { requireAccount, type AppEnv } from '../auth/actor.ts';
@@ -12,14 +13,13 @@ import { ConfImportError, parseConf, type ImportWarning } from '../../shared/con
 import { defaultConfig } from '../../shared/doc-binding.ts';
 import { checkShape, configSchema, type ValidationIssue } from '../../shared/validation/index.ts';
 import { readDurable, initialState } from '../config-doc.ts';
-import { ApiError, badRequest, isJsonContentType, notFound, readJsonObject, unprocessable } from '../http-errors.ts';
+import { ApiError, badRequest, isJsonContentType, notFound, unprocessable } from '../http-errors.ts';
 import { validatedBody } from '../api-spec/validated-body.ts';
-import { DATA_PATCH_BODY } from './api-spec.ts';
+import { DATA_PATCH_BODY, DATA_PUT_BODY, IMPORT_BODY } from './api-spec.ts';
 import type { DocStorage } from '../storage/types.ts';
 import { actingOrigin } from '../history/people.ts';
 import type { DocumentRooms } from '../sync/room.ts';
 import type { ConfigRules } from './config-rules.ts';
-import { readName } from './routes.ts';
 import { auditActor } from '../audit/audit-actor.ts';
 import type { AuditLog } from '../audit/audit-log.ts';
 import { placementOf } from '../orgs/config-placement.ts';
@@ -52,15 +52,29 @@ export function requireWellShaped(data: unknown): Record<string, unknown> {
   return data as Record<string, unknown>;
 }
 
+/** The name of a configuration imported from text: the one given (the JSON body's, or `?name=`
+ * of the text form, which has no schema to keep it in bounds), else the file's own. */
+function importName(given: string | undefined, fallback: string): string {
+  const name = given?.trim() || fallback.trim() || 'Imported configuration';
+  if (name.length > Limits.maxNameLength) {
+    throw badRequest(`name is longer than ${Limits.maxNameLength} characters`, [{ path: '/name', message: `at most ${Limits.maxNameLength} characters`, keyword: 'maxLength' }]);
+  }
+  return name;
+}
+
 export function configDataRoutes(deps: ConfigDataDeps): Hono<AppEnv> {
   const { storage, manager, rules } = deps;
   const app = new Hono<AppEnv>();
+  // Bodies are checked with the schemas the API description declares (configs/api-spec.ts); the
+  // configuration's shape is checked after, against its own schema (requireWellShaped).
+  const readData = validatedBody(DATA_PUT_BODY);
+  const readImport = validatedBody<{ name?: string; data?: Record<string, unknown>; conf?: string; orgId?: string | null }>(IMPORT_BODY);
 
   app.put('/:id/data', async (c) => {
     const access = await requireAction(deps, c.get('actor'), c.req.param('id'), 'edit');
     const record = await storage.getConfig(c.req.param('id'));
     if (!record) throw notFound();
-    const body = await readJsonObject(c);
+    const body = await readData(c);
     // Accept both the bare configuration and the `{ data }` envelope GET returns.
     const data = requireWellShaped('data' in body && Object.keys(body).length <= 2 && typeof body.data === 'object' ? body.data : body);
     const room = await manager.get(record.id);
@@ -98,20 +112,18 @@ export function configDataRoutes(deps: ConfigDataDeps): Hono<AppEnv> {
     let prepared: Record<string, unknown>;
     let warnings: ImportWarning[] = [];
     let conf: string | null = null;
-    let body: Record<string, unknown> = {};
+    let body: Awaited<ReturnType<typeof readImport>> = {};
     if (isJsonContentType(type)) {
-      body = await readJsonObject(c);
-      if (body.conf !== undefined) {
-        if (typeof body.conf !== 'string') throw unprocessable('conf must be the text of a .conf file', [{ path: '/conf', message: 'expected a string', keyword: 'type' }]);
-        conf = body.conf;
-      }
+      body = await readImport(c);
+      conf = body.conf ?? null;
     } else if (type.split(';')[0]!.trim().toLowerCase() === 'text/plain') {
       conf = await c.req.text();
     } else {
       throw new ApiError(415, 'unsupported_media_type', 'import takes application/json, or a .conf file as text/plain');
     }
     if (conf === null) {
-      name = readName(body, true)!;
+      // The schema requires the name when there is no `conf`.
+      name = body.name!.trim();
       prepared = rules.prepareNewData(requireWellShaped(body.data ?? {}));
     } else {
       // Never refused for what the text contains, only for its size (shared/conf/conf-import.ts).
@@ -124,8 +136,7 @@ export function configDataRoutes(deps: ConfigDataDeps): Hono<AppEnv> {
       }
       // Boardroom's header names the file; a pasted command line is named after its board.
       const fallback = parsed.name?.trim() || (typeof parsed.data.BOARD === 'string' ? parsed.data.BOARD : '') || 'Imported configuration';
-      const given = typeof body.name === 'string' && body.name.trim() !== '' ? body.name : undefined;
-      name = readName({ name: given ?? c.req.query('name') ?? fallback }, true)!;
+      name = importName(body.name ?? c.req.query('name'), fallback);
       prepared = rules.prepareNewData(parsed.data);
       // Deliberately empty in the file: the defaults must not come back.
       for (const key of parsed.unset) delete prepared[key];

@@ -8,9 +8,10 @@ import { requireAction } from '../access/authorize.ts';
 import { auditActor, auditActorOf } from '../audit/audit-actor.ts';
 import type { AuditLog } from '../audit/audit-log.ts';
 import { requireAccount, type AppEnv } from '../auth/actor.ts';
-import { Limits } from '../../shared/protocol.ts';
 import { initialState, readDurable } from '../config-doc.ts';
-import { badRequest, notFound, readJsonObject } from '../http-errors.ts';
+import { notFound } from '../http-errors.ts';
+import { validatedBody } from '../api-spec/validated-body.ts';
+import { NEW_CONFIG_BODY, RENAME_BODY } from './api-spec.ts';
 import { requestOf } from '../request-context.ts';
 import type { DocStorage } from '../storage/types.ts';
 import type { DocumentRooms } from '../sync/room.ts';
@@ -28,17 +29,12 @@ export interface ConfigRoutesDeps {
   orgs: OrgStore;
 }
 
-export function readName(body: Record<string, unknown>, required: boolean): string | undefined {
-  const { name } = body;
-  if (name === undefined && !required) return undefined;
-  if (typeof name !== 'string' || name.trim().length === 0) throw badRequest('name must be a non-empty string');
-  if (name.length > Limits.maxNameLength) throw badRequest(`name is longer than ${Limits.maxNameLength} characters`);
-  return name.trim();
-}
-
 export function configRoutes(deps: ConfigRoutesDeps): Hono<AppEnv> {
   const { storage, manager, rules, access } = deps;
   const app = new Hono<AppEnv>();
+  // Bodies are checked with the schemas the API description declares (configs/api-spec.ts).
+  const readNewConfig = validatedBody<{ name: string; data?: Record<string, unknown>; orgId?: string | null }>(NEW_CONFIG_BODY);
+  const readRename = validatedBody<{ name: string }>(RENAME_BODY);
 
   app.get('/', async (c) => {
     const { user, configIds } = requireAccount(c.get('actor'), 'read');
@@ -53,13 +49,10 @@ export function configRoutes(deps: ConfigRoutesDeps): Hono<AppEnv> {
 
   app.post('/', async (c) => {
     const { user } = requireAccount(c.get('actor'), 'write', { unrestricted: true });
-    const body = await readJsonObject(c);
-    const name = readName(body, true)!;
-    if (body.data !== undefined && (typeof body.data !== 'object' || body.data === null || Array.isArray(body.data))) {
-      throw badRequest('data must be a JSON object');
-    }
+    const body = await readNewConfig(c);
+    const name = body.name.trim();
     const place = await placementOf(deps.orgs, user.id, body.orgId);
-    const data = rules.prepareNewData((body.data as Record<string, unknown> | undefined) ?? {});
+    const data = rules.prepareNewData(body.data ?? {});
     const record = await storage.createConfig({ name, initialState: initialState(data), ownerId: user.id, ...place });
     await deps.audit.record({ action: 'config.created', ...auditActor(c.get('actor')), configId: record.id, target: { name: record.name } });
     return c.json({ id: record.id, name: record.name, orgId: record.orgId, createdAt: record.createdAt, updatedAt: record.updatedAt }, 201);
@@ -85,8 +78,7 @@ export function configRoutes(deps: ConfigRoutesDeps): Hono<AppEnv> {
 
   app.patch('/:id', async (c) => {
     await requireAction(deps, c.get('actor'), c.req.param('id'), 'edit');
-    const body = await readJsonObject(c);
-    const name = readName(body, true)!;
+    const name = (await readRename(c)).name.trim();
     const record = await storage.renameConfig(c.req.param('id'), name);
     if (!record) throw notFound();
     return c.json({ id: record.id, name: record.name, updatedAt: record.updatedAt });

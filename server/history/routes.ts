@@ -129,7 +129,7 @@ export function historyRoutes(deps: HistoryRouteDeps): Hono<AppEnv> {
 
   // Bodies are checked with the schemas the API description declares (history/api-spec.ts).
   const readNewVersion = validatedBody<{ label: string }>(NEW_VERSION_BODY);
-  const readRestore = validatedBody<{ path?: string | null }>(RESTORE_BODY);
+  const readRestore = validatedBody<{ path?: string | null }>(RESTORE_BODY, { optional: true });
 
   app.post('/:id/versions', async (c) => {
     const id = c.req.param('id');

@@ -1,7 +1,7 @@
 /** Route descriptions of comments, reviews and approval settings (docs/architecture.md, "REST API description"). */
 import { arrayOf, bool, int, json, nullable, obj, oneOfStrings, str, uuid, type ApiSpec } from '../api-spec/operation.ts';
 import { MAX_REQUIRED_APPROVALS } from './approval-rules.ts';
-import { DECISIONS, MAX_DECISION_COMMENT_LENGTH } from './reviews.ts';
+import { DECISIONS, MAX_DECISION_COMMENT_LENGTH, MAX_REVIEW_TITLE_LENGTH } from './reviews.ts';
 
 /** `PUT …/settings`: at least one of the two, nothing else. */
 export const REVIEW_SETTINGS_BODY = obj(
@@ -12,6 +12,9 @@ export const REVIEW_SETTINGS_BODY = obj(
 /** The approval policy of the configuration's organisation (null for a personal configuration). */
 const orgRule = nullable(obj({ orgId: uuid, name: str(), requireApproval: bool, requiredApprovals: int({ minimum: 1 }) }, ['orgId', 'name', 'requireApproval', 'requiredApprovals']));
 const reviewSettings = obj({ requireApproval: bool, requiredApprovals: int(), organisation: orgRule }, ['requireApproval', 'requiredApprovals', 'organisation']);
+
+/** `POST …/reviews`: an optional title (trimmed; empty or absent: "Review"). */
+export const NEW_REVIEW_BODY = obj({ title: nullable(str({ maxLength: MAX_REVIEW_TITLE_LENGTH })) });
 
 /** `POST …/reviews/:reviewId/decision`: the comment is trimmed after; a `contentHash` that is not
  * the review's answers 409 `review_stale`. */
@@ -62,7 +65,7 @@ export const reviewApi: ApiSpec = {
     },
     'GET /api/configs/:id/reviews': { summary: 'Reviews', access: { action: 'read' }, query: { limit: { schema: str({ pattern: '^[0-9]+$' }) } }, responses: { 200: json(arrayOf(obj({ id: uuid, title: str(), contentHash: str() }, ['id']))) } },
     'GET /api/configs/:id/reviews/:reviewId': { summary: 'A review', access: { action: 'read' }, responses: { 200: json(review) } },
-    'POST /api/configs/:id/reviews': { summary: 'Open a review of the current state', access: { action: 'openReview' }, body: obj({ title: str() }), bodyOptional: true, responses: { 201: json(review, 'Opened') } },
+    'POST /api/configs/:id/reviews': { summary: 'Open a review of the current state', access: { action: 'openReview' }, body: NEW_REVIEW_BODY, bodyOptional: true, responses: { 201: json(review, 'Opened') } },
     'POST /api/configs/:id/reviews/:reviewId/decision': {
       summary: 'Approve or request changes',
       access: { action: 'decide' },

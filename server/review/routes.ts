@@ -35,7 +35,7 @@ import { personOf } from '../history/people.ts';
 import { MAX_PATH_LENGTH } from '../history/routes.ts';
 import { insertVersion, type VersionMeta } from '../history/versions.ts';
 import { isUuid } from '../../shared/uuid.ts';
-import { ApiError, badRequest, notFound, readJsonObject, unprocessable } from '../http-errors.ts';
+import { ApiError, badRequest, notFound, unprocessable } from '../http-errors.ts';
 import type { DocStorage } from '../storage/types.ts';
 import type { DocumentRooms } from '../sync/room.ts';
 import {
@@ -55,7 +55,7 @@ import {
 import type { ApprovalDeps, AuthorLookup } from './approval-rules.ts';
 import { validatedBody } from '../api-spec/validated-body.ts';
 import { looserThanOrg } from '../policies/policy-rules.ts';
-import { COMMENT_PATCH_BODY, DECISION_BODY, NEW_COMMENT_BODY, REVIEW_SETTINGS_BODY } from './api-spec.ts';
+import { COMMENT_PATCH_BODY, DECISION_BODY, NEW_COMMENT_BODY, NEW_REVIEW_BODY, REVIEW_SETTINGS_BODY } from './api-spec.ts';
 import {
   baseVersionFor,
   checkBuildApproval,
@@ -210,10 +210,11 @@ export function reviewRoutes(deps: ReviewRouteDeps): Hono<AppEnv> {
     return c.json(review);
   });
 
+  const readNewReview = validatedBody<{ title?: string | null }>(NEW_REVIEW_BODY, { optional: true });
   app.post('/:id/reviews', async (c) => {
     const id = c.req.param('id');
     const access = await allow(c, 'openReview');
-    const body = await readJsonObject(c);
+    const body = await readNewReview(c);
     const title = readText(body, 'title', { max: MAX_REVIEW_TITLE_LENGTH }) || 'Review';
     const openedBy = personOf(access);
     const baseVersionId = await baseVersionFor(approval, id);

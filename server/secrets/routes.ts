@@ -20,7 +20,9 @@ import { auditActorOf } from '../audit/audit-actor.ts';
 import type { AuditLog } from '../audit/audit-log.ts';
 import type { AppEnv } from '../auth/actor.ts';
 import { personOf, type Person } from '../history/people.ts';
-import { ApiError, readJsonObject } from '../http-errors.ts';
+import { ApiError } from '../http-errors.ts';
+import { validatedBody } from '../api-spec/validated-body.ts';
+import { SECRET_BODY } from './api-spec.ts';
 
 export interface SecretRouteDeps {
   access: AccessStore;
@@ -49,16 +51,18 @@ export function secretRoutes(deps: SecretRouteDeps): Hono<AppEnv> {
     return c.json({ secrets: await deps.store.list(id) });
   });
 
+  // The schema the API description declares (secrets/api-spec.ts); the per-name rule after it.
+  const readSecret = validatedBody<{ value: string }>(SECRET_BODY);
   app.put('/:id/secrets/:name', async (c) => {
     const id = c.req.param('id');
     const access = await allowed(c, id);
     const name = nameOf(c);
-    const body = await readJsonObject(c);
+    const body = await readSecret(c);
     const problem = firstbootSecretProblem(name, body.value);
     // The message says what is wrong with the value, never the value.
     if (problem) throw new ApiError(422, 'validation_failed', problem, [{ path: '/value', message: problem, keyword: 'secret' }]);
     const by = personOf(access);
-    const { replaced } = await deps.store.set(deps.sealer, id, name, body.value as string, { id: access.principal.kind === 'shareLinkGuest' ? null : access.principal.userId, name: by.name });
+    const { replaced } = await deps.store.set(deps.sealer, id, name, body.value, { id: access.principal.kind === 'shareLinkGuest' ? null : access.principal.userId, name: by.name });
     await deps.recordChange(id, name, replaced ? 'change' : 'add', by);
     await deps.audit.record({ action: 'secret.set', ...auditActorOf(c.get('actor'), access), configId: id, target: { name, replaced } });
     const status = (await deps.store.list(id)).find((s) => s.name === name)!;
