@@ -47,6 +47,9 @@ describe('a custom board', () => {
     await page.keyboard.type('# Acme One\nBOARD_NAME="Acme One"\nBOARD_VENDOR="acme"\nBOARDFAMILY="rockchip-rk3588"\nKERNEL_TARGET="vendor,edge"\n');
     await expect.poll(async () => (await (await h.server.api(`/api/configs/${configId}/files/raw?path=${BOARD_FILE}`)).text())).toContain('KERNEL_TARGET="vendor,edge"');
 
+    // Under the file: what the framework will make of it.
+    await expect.poll(() => page.getByTestId('board-file-status').innerText()).toMatch(/Board acme-one in the picker: Acme One, rockchip-rk3588, arm64, branches vendor, edge/);
+    await h.screenshot(page, 'custom-board-file');
     // The Files panel opened over the form: back to the form's tab.
     await showForm();
     await field(page, 'BOARD').locator('input').click();
