@@ -73,8 +73,11 @@ export async function setValues(ctx: CommandContext, id: string, assignments: st
 }
 
 export async function validate(ctx: CommandContext, target: string): Promise<number> {
-  const data = await dataOf(ctx, target);
-  const { errors, warnings } = validateConfig(data);
+  // A configuration on the server is judged by the server: its tree's board files (custom boards)
+  // decide which BOARD values exist, and only the server reads the tree.
+  const { errors, warnings } = isUuid(target)
+    ? (await (await ctx.api()).json<{ validation: { errors: Issue[]; warnings: Issue[] } }>('GET', configPath(target))).validation
+    : validateConfig(await dataOf(ctx, target));
   const slim = (issues: Issue[]) => issues.map(({ path: p, message, keyword }) => ({ path: p, message, keyword }));
   print(ctx, { valid: errors.length === 0, errors: slim(errors), warnings: slim(warnings) }, () => [
     errors.length === 0 ? `Valid${warnings.length ? ` (${warnings.length} warning${warnings.length === 1 ? '' : 's'})` : ''}.` : `${errors.length} error${errors.length === 1 ? '' : 's'}.`,
@@ -83,10 +86,8 @@ export async function validate(ctx: CommandContext, target: string): Promise<num
   return errors.length === 0 ? 0 : 1;
 }
 
-/** A configuration on the server when `target` is an id, else a local file (JSON as exported, or
- * an Armbian .conf). */
+/** A local file (JSON as exported, or an Armbian .conf) as a configuration. */
 async function dataOf(ctx: CommandContext, target: string): Promise<unknown> {
-  if (isUuid(target)) return (await (await ctx.api()).json<{ data: unknown }>('GET', configPath(target))).data;
   const local = await readLocal(ctx, target);
   // Judged as importing it would make it: the defaults, then the file (what it unsets stays unset).
   if (isJsonFile(target, local)) return { ...defaultConfig(), ...jsonEnvelope(local, target).data };

@@ -25,6 +25,7 @@ const ANNOTATION_KEYWORDS = [
   'x-schema-version',
   'x-sections',
   'x-boards',
+  'x-families',
   'x-releases',
   'x-extensions',
   'x-section',

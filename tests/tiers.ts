@@ -31,6 +31,8 @@ export const UNIT_TESTS = [
   'tests/client-text-binding.test.ts',
   'tests/conf-import.test.ts',
   'tests/conf-roundtrip.test.ts',
+  'tests/custom-board-file.test.ts',
+  'tests/custom-board-validation.test.ts',
   'tests/doc-addressing.test.ts',
   'tests/doc-binding.test.ts',
   'tests/firstboot-network.test.ts',

@@ -12,6 +12,7 @@ import { mapConfig, type ArmbianAssignment, type ScriptInputs } from './config-m
 import { doubleQuoted, shellWord } from './shell.ts';
 import { stableJson } from './stable-json.ts';
 import type { TreeFile } from './plan-tree.ts';
+import { factsWithTreeBoards } from './tree-boards.ts';
 import { FIRSTRUN_EXTENSION, firstrunPresets, firstrunSshKeys, renderFirstrunExtension } from './firstrun.ts';
 import { FIRSTBOOT_SECRET_NAMES, type FirstbootSecretName } from '../../shared/firstboot-secrets.ts';
 
@@ -107,7 +108,7 @@ export function confNameOf(configName: string, reserved: readonly string[] = [])
 
 export function renderPlan(
   snapshot: BuildSnapshot,
-  facts: ArmbianFacts,
+  baseFacts: ArmbianFacts,
   builderVersion: string,
   framework: FrameworkFindings = { kind: 'unavailable', reason: 'the framework was not asked' },
   tree: readonly TreeFile[] = [],
@@ -116,6 +117,9 @@ export function renderPlan(
   if (typeof config !== 'object' || config === null || Array.isArray(config)) {
     throw new PlanError('the configuration is not a JSON object');
   }
+  // A board file of the tree is a board of this build (its file goes to userpatches/ with the rest).
+  const chosen = (config as Record<string, unknown>).BOARD;
+  const facts = factsWithTreeBoards(baseFacts, tree, typeof chosen === 'string' ? chosen : undefined);
   const mapped = mapConfig(config as Record<string, unknown>, facts);
   const get = (name: string): string | undefined => mapped.assignments.find((a) => a.name === name)?.value;
   const boardId = get('BOARD');

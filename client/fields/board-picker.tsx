@@ -4,7 +4,9 @@
  * current board. The chosen board's facts (family, branches, video) are shown under it.
  */
 import { createMemo, createSignal, For, Show, type JSX } from 'solid-js';
+import type { CustomBoard } from '../../shared/boards/custom-boards.ts';
 import type { BoardFacts } from '../../shared/schema/types.ts';
+import { boardsWithCustom } from '../boards/custom-boards-store.ts';
 import { createBoardIndex, SUPPORT_LABELS } from '../form/board-search.ts';
 import { boardFacts } from '../form/enum-options.ts';
 import { setField } from '../form/field-writes.ts';
@@ -18,15 +20,31 @@ function SupportBadge(props: { board: BoardFacts }): JSX.Element {
   return <span class={`badge badge--${props.board.support}`}>{SUPPORT_LABELS[props.board.support]}</span>;
 }
 
+/** A board from this configuration's own file: where it comes from, and whether it can be used. */
+function CustomBadge(props: { board: CustomBoard }): JSX.Element {
+  return (
+    <span
+      class="badge badge--custom"
+      classList={{ 'badge--custom-broken': props.board.facts === null }}
+      title={props.board.problem ?? `userpatches/${props.board.path}${props.board.overrides ? ', read on top of Armbian\'s board' : ''}`}
+    >
+      {props.board.facts === null ? 'your file: cannot be used' : props.board.overrides ? 'your file (changes Armbian\'s)' : 'your file'}
+    </span>
+  );
+}
+
 export function BoardPicker(props: FieldProps): JSX.Element {
   const { session, property } = props;
   const value = fieldSignal<unknown>(session.fields, `/${property}`);
-  const index = createBoardIndex(session.schema['x-boards']);
+  // The framework's boards plus this configuration's own board files (userpatches/config/boards/).
+  const index = createMemo(() => createBoardIndex(boardsWithCustom(session.schema['x-boards'], session.customBoards())));
+  const isCustom = (board: BoardFacts) => session.customBoards().has(board.board);
   const [open, setOpen] = createSignal(false);
   const [query, setQuery] = createSignal('');
   const [active, setActive] = createSignal(0);
-  const results = createMemo(() => (open() ? index.search(query(), RESULT_LIMIT) : []));
-  const selected = createMemo(() => boardFacts(session.schema, value()));
+  const results = createMemo(() => (open() ? index().search(query(), RESULT_LIMIT) : []));
+  const selected = createMemo(() => boardFacts(session.schema, value(), session.customBoards()));
+  const selectedFile = createMemo(() => (typeof value() === 'string' ? session.customBoards().get(value() as string) : undefined));
   const listId = `${props.controlId}-list`;
   let input!: HTMLInputElement;
   let list: HTMLUListElement | undefined;
@@ -114,6 +132,7 @@ export function BoardPicker(props: FieldProps): JSX.Element {
                   id={`${listId}-${i()}`}
                   data-index={i()}
                   data-board={board.board}
+                  data-custom={isCustom(board) ? 'yes' : undefined}
                   role="option"
                   class="board-option"
                   classList={{ 'board-option--active': i() === active() }}
@@ -130,6 +149,9 @@ export function BoardPicker(props: FieldProps): JSX.Element {
                   <span class="board-meta">{board.vendor}</span>
                   <span class="board-meta board-arch">{board.arch}</span>
                   <SupportBadge board={board} />
+                  <Show when={isCustom(board)}>
+                    <CustomBadge board={session.customBoards().get(board.board)!} />
+                  </Show>
                 </li>
               )}
             </For>
@@ -144,6 +166,7 @@ export function BoardPicker(props: FieldProps): JSX.Element {
             <span>{board().family}</span>
             <span>{board().arch}</span>
             <SupportBadge board={board()} />
+            <Show when={selectedFile()}>{(file) => <CustomBadge board={file()} />}</Show>
             <span>branches: {board().kernelTargets.join(', ')}</span>
             <Show when={!board().hasVideo}>
               <span>no video output</span>

@@ -9,7 +9,7 @@ export function SelectField(props: FieldProps): JSX.Element {
   const { session, property } = props;
   const value = fieldSignal<unknown>(session.fields, `/${property}`);
   const inputs = dataSignal(session.fields, optionInputs(property));
-  const options = createMemo(() => enumOptions(session.schema, property, inputs()));
+  const options = createMemo(() => enumOptions(session.schema, property, inputs(), session.customBoards()));
   // A conditional property's default is not applied (it would be a setting without effect), and
   // the rules ask for it explicitly when its condition holds: offer no "Default" there.
   const fallback = () => (props.schema['x-when'] ? undefined : props.schema.default);

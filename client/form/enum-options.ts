@@ -3,7 +3,12 @@
  * board lists, the releases built for its architecture. A value that is set but not offered stays
  * in the list, marked, so a remote or imported value never silently disappears from view.
  */
+import type { CustomBoard } from '../../shared/boards/custom-boards.ts';
 import type { BoardFacts, ConfigSchema, ReleaseFacts } from '../../shared/schema/types.ts';
+
+/** The configuration's own boards (client/boards/custom-boards-store.ts); none when absent. */
+export type CustomBoards = ReadonlyMap<string, CustomBoard>;
+const NONE: CustomBoards = new Map();
 
 export interface EnumOption {
   value: string;
@@ -14,8 +19,12 @@ export interface EnumOption {
   offered: boolean;
 }
 
-export function boardFacts(schema: ConfigSchema, board: unknown): BoardFacts | undefined {
-  return typeof board === 'string' ? schema['x-boards'].find((b) => b.board === board) : undefined;
+/** The chosen board's facts: a board file of the tree first (the framework reads it last, so it wins). */
+export function boardFacts(schema: ConfigSchema, board: unknown, custom: CustomBoards = NONE): BoardFacts | undefined {
+  if (typeof board !== 'string') return undefined;
+  const own = custom.get(board);
+  if (own) return own.facts ?? undefined;
+  return schema['x-boards'].find((b) => b.board === board);
 }
 
 const RELEASE_SUPPORT_WORDS: Record<ReleaseFacts['support'], string> = {
@@ -31,8 +40,8 @@ function withCurrent(options: EnumOption[], current: unknown): EnumOption[] {
   return options;
 }
 
-export function branchOptions(schema: ConfigSchema, data: Record<string, unknown>): EnumOption[] {
-  const board = boardFacts(schema, data.BOARD);
+export function branchOptions(schema: ConfigSchema, data: Record<string, unknown>, custom: CustomBoards = NONE): EnumOption[] {
+  const board = boardFacts(schema, data.BOARD, custom);
   const values = board ? board.kernelTargets.filter((b) => b in board.kernels) : (schema.properties.BRANCH?.enum ?? []);
   const options = values.map((value): EnumOption => {
     const kernel = board?.kernels[value];
@@ -46,8 +55,8 @@ export function branchOptions(schema: ConfigSchema, data: Record<string, unknown
   return withCurrent(options, data.BRANCH);
 }
 
-export function releaseOptions(schema: ConfigSchema, data: Record<string, unknown>): EnumOption[] {
-  const board = boardFacts(schema, data.BOARD);
+export function releaseOptions(schema: ConfigSchema, data: Record<string, unknown>, custom: CustomBoards = NONE): EnumOption[] {
+  const board = boardFacts(schema, data.BOARD, custom);
   const releases = schema['x-releases'].filter((r) => !board || r.architectures.includes(board.arch));
   // Supported releases first, then community, then end-of-support, each newest first as listed.
   const rank = { supported: 0, csc: 1, eos: 2 } as const;
@@ -78,9 +87,9 @@ function detailedOptions(schema: ConfigSchema, property: string, data: Record<st
 }
 
 /** The options of any enum property for the current data. */
-export function enumOptions(schema: ConfigSchema, property: string, data: Record<string, unknown>): EnumOption[] {
-  if (property === 'BRANCH') return branchOptions(schema, data);
-  if (property === 'RELEASE') return releaseOptions(schema, data);
+export function enumOptions(schema: ConfigSchema, property: string, data: Record<string, unknown>, custom: CustomBoards = NONE): EnumOption[] {
+  if (property === 'BRANCH') return branchOptions(schema, data, custom);
+  if (property === 'RELEASE') return releaseOptions(schema, data, custom);
   return detailedOptions(schema, property, data);
 }
 

@@ -13,6 +13,7 @@ import type { AppContext } from '../app/app-context.ts';
 import type { ConfigSession } from '../session/config-session.ts';
 import type { CodeEditor } from '../files/code-editor.ts';
 import { SessionGate } from './session-gate.tsx';
+import { BoardFileStatus } from '../boards/board-file-status.tsx';
 
 interface Row {
   path: string;
@@ -232,6 +233,7 @@ function Files(props: { ctx: AppContext; session: ConfigSession }): JSX.Element 
               </div>
             )}
           </Show>
+          <Show when={selectedEntry()}>{(entry) => <BoardFileStatus session={props.session} path={entry().path} />}</Show>
           <Show when={selectedEntry()?.kind === 'blob'}>
             <p class="panel-empty">Binary file, {selectedEntry()?.kind === 'blob' ? (selectedEntry() as { size: number }).size : 0} bytes, sha256 {(selectedEntry() as { sha256?: string } | undefined)?.sha256?.slice(0, 16)}…</p>
           </Show>

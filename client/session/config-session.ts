@@ -12,6 +12,8 @@ import { MessageType } from '../../shared/protocol.ts';
 import { configSchema, validateConfig } from '../../shared/validation/index.ts';
 import type { RepairedIssue, ValidationResult } from '../../shared/validation/issue.ts';
 import type { ConfigSchema } from '../../shared/schema/types.ts';
+import type { CustomBoard } from '../../shared/boards/custom-boards.ts';
+import { createCustomBoardsStore } from '../boards/custom-boards-store.ts';
 import { can, isRole, type Action, type Role } from '../../shared/roles.ts';
 import { ApiRequestError, type Api } from '../app/api.ts';
 import type { Identity } from '../app/identity.ts';
@@ -82,6 +84,8 @@ export interface ConfigSession {
    * closing the page loses nothing. */
   editsKept: Accessor<boolean>;
   validation: Accessor<ShownValidation>;
+  /** The boards this configuration's own board files add (userpatches/config/boards/), by id. */
+  customBoards: Accessor<ReadonlyMap<string, CustomBoard>>;
   repaired: Accessor<RepairedIssue[]>;
   dismissRepaired(): void;
   participants: Accessor<Participant[]>;
@@ -127,7 +131,8 @@ export function createConfigSession(options: SessionOptions): ConfigSession {
   const [repaired, setRepaired] = createSignal<RepairedIssue[]>([]);
   const [focusRequest, setFocusRequest] = createSignal<FocusRequest | null>(null);
 
-  const local = (): ValidationResult => validateConfig(fields.snapshot());
+  const customBoards = createCustomBoardsStore(doc);
+  const local = (): ValidationResult => validateConfig(fields.snapshot(), { customBoards: customBoards.boards() });
   const [validation, setValidation] = createSignal<ShownValidation>({ result: local(), source: 'local' });
   let lastServer: ValidationResult | null = null;
 
@@ -189,7 +194,7 @@ export function createConfigSession(options: SessionOptions): ConfigSession {
   const [storedLocally, setStoredLocally] = createSignal(localCopy?.stored() ?? false);
   localCopy?.onStoredChange(setStoredLocally);
 
-  fields.onChange(() => {
+  const revalidate = (): void => {
     const result = local();
     // The server pushes only when its result changes: the same issues mean it agrees.
     if (lastServer && connection() === 'connected' && sameResult(result, lastServer)) {
@@ -197,7 +202,10 @@ export function createConfigSession(options: SessionOptions): ConfigSession {
     } else {
       setValidation({ result, source: 'local' });
     }
-  });
+  };
+  fields.onChange(revalidate);
+  // A board file added, changed or removed changes which BOARD values are valid.
+  customBoards.onChange(revalidate);
 
   const awareness = sync.provider.awareness;
   awareness.setLocalStateField('user', { name: options.identity.name, color: options.identity.color });
@@ -270,6 +278,7 @@ export function createConfigSession(options: SessionOptions): ConfigSession {
     saveState,
     editsKept: () => saveState() === 'saved' || storedLocally(),
     validation,
+    customBoards: customBoards.boards,
     repaired,
     dismissRepaired: () => setRepaired([]),
     participants,
@@ -285,6 +294,7 @@ export function createConfigSession(options: SessionOptions): ConfigSession {
       destroyed = true;
       eventListeners.clear();
       awareness.off('change', onAwareness);
+      customBoards.destroy();
       fields.destroy();
       sync.destroy();
       void localCopy?.destroy();

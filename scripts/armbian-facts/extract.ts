@@ -7,7 +7,7 @@
 import { frameworkCommit } from '../../builder/framework-check/framework-commit.ts';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { readTopLevel, type TopLevelFile } from './bash-top-level.ts';
+import { readTopLevel, type TopLevelFile } from '../../shared/boards/bash-top-level.ts';
 
 export interface BoardFact {
   board: string;
@@ -38,6 +38,8 @@ export interface FamilyFact {
   branches: Record<string, string | null>;
   kernelMajorMinor: string | null;
   boardCount: number;
+  /** BOOTFS_TYPE the family (or an include) sets unconditionally: what a board of it gets unless it sets its own. */
+  bootFsType?: string;
 }
 
 export interface ReleaseFact {
@@ -102,6 +104,10 @@ function familyArch(parsed: ParsedFamily): string | null {
   return parsed.own.assignments.get('ARCH') ?? parsed.includes[0]?.file.assignments.get('ARCH') ?? null;
 }
 
+function familyBootFs(parsed: ParsedFamily): string | undefined {
+  return parsed.own.assignments.get('BOOTFS_TYPE') ?? parsed.includes.find((i) => i.file.assignments.has('BOOTFS_TYPE'))?.file.assignments.get('BOOTFS_TYPE');
+}
+
 function familyFact(family: string, parsed: ParsedFamily, boardCount: number): FamilyFact {
   const branches: Record<string, string | null> = {};
   // The family sources its includes first, so its own labels run last and win; they come first
@@ -116,6 +122,7 @@ function familyFact(family: string, parsed: ParsedFamily, boardCount: number): F
   const hasCase = Object.keys(branches).length > 0;
   const linuxFamily = parsed.own.assignments.get('LINUXFAMILY');
   const topVersion = parsed.own.assignments.get('KERNEL_MAJOR_MINOR') ?? parsed.includes.find((i) => i.file.assignments.has('KERNEL_MAJOR_MINOR'))?.file.assignments.get('KERNEL_MAJOR_MINOR');
+  const bootFsType = familyBootFs(parsed);
   return {
     family,
     arch: familyArch(parsed),
@@ -124,6 +131,7 @@ function familyFact(family: string, parsed: ParsedFamily, boardCount: number): F
     branches,
     kernelMajorMinor: hasCase ? null : topVersion ?? null,
     boardCount,
+    ...(bootFsType && !bootFsType.includes('$') ? { bootFsType } : {}),
   };
 }
 
@@ -148,7 +156,7 @@ function boardFact(file: string, board: string, support: string, families: Map<s
   if (a.has('HAS_VIDEO_OUTPUT')) fact.hasVideo = a.get('HAS_VIDEO_OUTPUT') === 'yes';
   const parsedFamily = family ? families.get(family) : undefined;
   fact.arch = a.get('ARCH') ?? (parsedFamily ? familyArch(parsedFamily) : null);
-  const bootFs = a.get('BOOTFS_TYPE') ?? parsedFamily?.own.assignments.get('BOOTFS_TYPE') ?? parsedFamily?.includes.find((i) => i.file.assignments.has('BOOTFS_TYPE'))?.file.assignments.get('BOOTFS_TYPE');
+  const bootFs = a.get('BOOTFS_TYPE') ?? (parsedFamily ? familyBootFs(parsedFamily) : undefined);
   if (bootFs && !bootFs.includes('$')) fact.bootFsType = bootFs;
   if (parsed.extensions.length > 0) fact.extensions = [...parsed.extensions];
   if (parsed.branchHooks.size > 0) fact.kernelOverrides = Object.fromEntries([...parsed.branchHooks].sort(([x], [y]) => byName(x, y)));

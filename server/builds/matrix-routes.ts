@@ -20,7 +20,8 @@ import { applyTarget, expandPick, targetLabel, uniqueTargets, type MatrixPick } 
 import { expandTargetsYaml, TargetsFileError, type TargetVars } from '../../shared/builds/targets-compositor.ts';
 import { configSchema, SCHEMA_VERSION } from '../../shared/schema/index.ts';
 import { isUuid } from '../../shared/uuid.ts';
-import { validateConfig } from '../../shared/validation/index.ts';
+import { treeTextsOfState } from '../../shared/boards/custom-boards.ts';
+import { customBoardsOfTree, validateConfig } from '../../shared/validation/index.ts';
 import { accountIdOf, authorize, denialError, principalOf, requireAction } from '../access/authorize.ts';
 import { actorUserId, type AppEnv } from '../auth/actor.ts';
 import { auditActor, auditActorOf } from '../audit/audit-actor.ts';
@@ -132,8 +133,9 @@ export function matrixRoutes(deps: MatrixRouteDeps): Hono<AppEnv> {
     const base = configJson as Record<string, unknown>;
     // Every cell must be buildable before any is queued; the errors say which cell.
     const details: Detail[] = [];
+    const customBoards = customBoardsOfTree(treeTextsOfState(yjsState));
     for (const [i, target] of targets.entries()) {
-      const validation = validateConfig(applyTarget(base, target));
+      const validation = validateConfig(applyTarget(base, target), { customBoards });
       for (const e of validation.errors) details.push({ path: `/cells/${i}${e.path}`, message: `${targetLabel(target)}: ${e.message}`, keyword: e.keyword });
     }
     if (details.length > 0) throw unprocessable('some targets do not give a buildable configuration; fix them or leave them out', details);

@@ -16,7 +16,8 @@ import { followBuildLog } from '../../shared/node/builds/follow-log.ts';
 import { withConfigTenant } from '../db/tenant.ts';
 import { getArtifact, getBuild, getBuildSnapshot, listBuilds, readBuildLog } from '../../shared/node/builds/read.ts';
 import { SCHEMA_VERSION } from '../../shared/schema/index.ts';
-import { validateConfig } from '../../shared/validation/index.ts';
+import { treeTextsOfState } from '../../shared/boards/custom-boards.ts';
+import { customBoardsOfTree, validateConfig } from '../../shared/validation/index.ts';
 import type { AccessStore } from '../auth/access-store.ts';
 import { accountIdOf, authorize, denialError, principalOf, requireAction } from '../access/authorize.ts';
 import { actorUserId, type AppEnv } from '../auth/actor.ts';
@@ -136,7 +137,8 @@ export function buildRoutes(deps: BuildRouteDeps): Hono<AppEnv> {
     const room = await deps.manager.get(id);
     // JSON, Yjs state and hash of one committed point (Room.freeze).
     const { configJson, yjsState, contentHash: hash } = await room.freeze();
-    const validation = validateConfig(configJson);
+    // The frozen tree's board files are part of what the build is checked against.
+    const validation = validateConfig(configJson, { customBoards: customBoardsOfTree(treeTextsOfState(yjsState)) });
     if (!validation.valid) {
       throw unprocessable(
         'the configuration has errors; fix them before building',

@@ -80,8 +80,8 @@ export function configDataRoutes(deps: ConfigDataDeps): Hono<AppEnv> {
     const room = await manager.get(record.id);
     // Credited to the caller in the change log; resolves once durable.
     await room.applyAs(actingOrigin(access, 'rest'), [{ kind: 'config', data }]);
-    const current = room.readDurable().configJson;
-    return c.json({ id: record.id, name: record.name, data: current, ...rules.describe(record.id, current) });
+    const { configJson: current, yjsState } = room.readDurable();
+    return c.json({ id: record.id, name: record.name, data: current, ...rules.describe(record.id, current, yjsState) });
   });
 
   // Some keys, not the whole configuration (JSON Merge Patch, RFC 7396, on the top level): each
@@ -96,8 +96,8 @@ export function configDataRoutes(deps: ConfigDataDeps): Hono<AppEnv> {
     const room = await manager.get(record.id);
     // Applied to the state the room holds when it writes, so concurrent edits to other keys stay.
     await room.applyAs(actingOrigin(access, 'rest'), [{ kind: 'config', data: (current) => requireWellShaped(mergePatch(current, patch)) }]);
-    const current = room.readDurable().configJson;
-    return c.json({ id: record.id, name: record.name, data: current, ...rules.describe(record.id, current) });
+    const { configJson: current, yjsState } = room.readDurable();
+    return c.json({ id: record.id, name: record.name, data: current, ...rules.describe(record.id, current, yjsState) });
   });
 
   app.post('/import', async (c) => {

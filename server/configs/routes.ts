@@ -62,12 +62,12 @@ export function configRoutes(deps: ConfigRoutesDeps): Hono<AppEnv> {
     const { role, grant } = await requireAction(deps, c.get('actor'), c.req.param('id'), 'read');
     const record = await storage.getConfig(c.req.param('id'));
     if (!record) throw notFound();
-    const { configJson: data } = await readDurable(record.id, { storage, manager });
+    const { configJson: data, yjsState } = await readDurable(record.id, { storage, manager });
     return c.json({
       id: record.id,
       name: record.name,
       data,
-      ...rules.describe(record.id, data),
+      ...rules.describe(record.id, data, yjsState),
       role,
       // What this caller may do here: for a personal access token, its owner's role capped by the
       // token's scopes (the role alone would overstate it).

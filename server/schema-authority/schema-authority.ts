@@ -13,7 +13,8 @@ import { configToJson } from '../../shared/doc-binding.ts';
 import { checkDocShape, repairShape } from '../../shared/doc-repair.ts';
 import { encodeExt } from '../../shared/ext-messages.ts';
 import { MessageType } from '../../shared/protocol.ts';
-import { validateConfig, type ValidationResult } from '../../shared/validation/index.ts';
+import { treeTextsOfDoc } from '../../shared/boards/custom-boards.ts';
+import { customBoardsOfTree, validateConfig, type ValidationResult } from '../../shared/validation/index.ts';
 import type { Connection } from '../sync/connection.ts';
 import { SERVER_ORIGIN, type DocChange, type Room, type RoomHooks } from '../sync/room.ts';
 
@@ -49,7 +50,8 @@ export function createSchemaAuthority(deps: {
 
   const validateNow = (room: Room): ValidationResult => {
     const s = stateOf(room);
-    s.result = validateConfig(configToJson(room.doc));
+    // The tree's board files decide which BOARD values exist (shared/boards/custom-boards.ts).
+    s.result = validateConfig(configToJson(room.doc), { customBoards: customBoardsOfTree(treeTextsOfDoc(room.doc)) });
     s.dirty = false;
     deps.onValidated?.(room.configId, s.result);
     return s.result;
@@ -79,8 +81,8 @@ export function createSchemaAuthority(deps: {
       }
     },
     afterCommit(room: Room, change: DocChange) {
-      // Rules read only the configuration: a notes edit cannot change the result.
-      if (!change.touchedConfig) return;
+      // Rules read the configuration and the tree's board files: a notes edit cannot change the result.
+      if (!change.touchedConfig && !change.touchedFiles) return;
       const s = stateOf(room);
       s.dirty = true;
       if (s.timer) return;

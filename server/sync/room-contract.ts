@@ -66,6 +66,8 @@ export function originOf(origin: unknown): DocOrigin {
 export interface DocChange {
   /** The configuration map (not only the notes) was touched. */
   touchedConfig: boolean;
+  /** The userpatches tree was touched (a board file there changes which boards are valid). */
+  touchedFiles: boolean;
 }
 
 /**

@@ -75,6 +75,8 @@ interface ChangeGroup {
   updates: Array<{ update: Uint8Array; origin: DocOrigin }>;
   /** Some update of the group changed a root the schema checks (the configuration, not only the notes). */
   touchedConfig: boolean;
+  /** Some update of the group changed the userpatches tree. */
+  touchedFiles: boolean;
 }
 
 /** Did the transaction change anything inside one of `roots`? (Walks each changed type up to its root.) */
@@ -94,6 +96,8 @@ export class Room implements DocumentRoom {
   private readonly durable = new DurableState();
   /** The roots the schema checks (the configuration), fixed at construction (see the constructor). */
   private readonly schemaChecked: ReadonlySet<Y.AbstractType<unknown>>;
+  /** The userpatches tree's roots: its board files take part in validation (shared/boards/). */
+  private readonly treeRoots: ReadonlySet<Y.AbstractType<unknown>>;
   readonly awareness: awarenessProtocol.Awareness;
   readonly connections = new Set<Connection>();
   /** Which connection announced each awareness client id: only it may update that entry. */
@@ -136,6 +140,7 @@ export class Room implements DocumentRoom {
     // Fix the root types up front so a client update cannot decide what they are.
     declareRoots(this.doc, this.layout);
     this.schemaChecked = new Set(this.layout.filter((r) => r.checks === 'schema').map((r) => rootOf(this.doc, r) as Y.AbstractType<unknown>));
+    this.treeRoots = new Set(this.layout.filter((r) => r.checks === 'filePaths').map((r) => rootOf(this.doc, r) as Y.AbstractType<unknown>));
     this.awareness = new awarenessProtocol.Awareness(this.doc);
     // The server has no presence of its own.
     this.awareness.setLocalState(null);
@@ -299,13 +304,13 @@ export class Room implements DocumentRoom {
     this.deps.observer?.applied();
     conn.received += 1;
     const seqOfMessage = conn.received;
-    const group: ChangeGroup = { author: conn, updates: [], receivedAt: performance.now(), touchedConfig: false };
+    const group: ChangeGroup = { author: conn, updates: [], receivedAt: performance.now(), touchedConfig: false, touchedFiles: false };
     this.collecting = group;
     try {
       Y.applyUpdate(this.doc, update, conn.origin);
       // Known from the update event of the apply (nothing changed: nothing to check).
-      const touchedConfig = group.touchedConfig;
-      this.deps.hooks.afterClientChange(this, conn, { touchedConfig });
+      const { touchedConfig, touchedFiles } = group;
+      this.deps.hooks.afterClientChange(this, conn, { touchedConfig, touchedFiles });
     } finally {
       this.collecting = null;
       this.commitGroup(group);
@@ -328,16 +333,18 @@ export class Room implements DocumentRoom {
       this.approxBytes += update.length;
       const message = encodeSyncUpdate(update);
       for (const c of this.connections) c.send(message);
-      this.deps.hooks.afterCommit(this, { touchedConfig: changedUnder(transaction, this.schemaChecked) });
+      this.deps.hooks.afterCommit(this, { touchedConfig: changedUnder(transaction, this.schemaChecked), touchedFiles: changedUnder(transaction, this.treeRoots) });
       return;
     }
     const touchedConfig = changedUnder(transaction, this.schemaChecked);
+    const touchedFiles = changedUnder(transaction, this.treeRoots);
     if (this.collecting) {
       this.collecting.updates.push({ update, origin: from });
       this.collecting.touchedConfig ||= touchedConfig;
+      this.collecting.touchedFiles ||= touchedFiles;
       return;
     }
-    this.commitGroup({ author: null, updates: [{ update, origin: from }], touchedConfig });
+    this.commitGroup({ author: null, updates: [{ update, origin: from }], touchedConfig, touchedFiles });
   };
 
   private commitGroup(group: ChangeGroup): void {
@@ -362,7 +369,7 @@ export class Room implements DocumentRoom {
         this.fanOut(group, { prev, ids });
         this.runWaiters();
         this.deps.onCommitted?.(this, group.updates.length, bytes);
-        this.deps.hooks.afterCommit(this, { touchedConfig: group.touchedConfig });
+        this.deps.hooks.afterCommit(this, { touchedConfig: group.touchedConfig, touchedFiles: group.touchedFiles });
       });
     });
   }

@@ -7,7 +7,7 @@
  */
 import rawBoards from '../data/armbian-boards.json' with { type: 'json' };
 import rawFamilies from '../data/armbian-families.json' with { type: 'json' };
-import type { BoardFacts, BoardSupport } from './types.ts';
+import type { BoardFacts, BoardSupport, FamilyFacts } from './types.ts';
 
 interface RawBoard {
   board: string;
@@ -26,6 +26,7 @@ interface RawFamily {
   family: string;
   branches: Record<string, string | null>;
   kernelMajorMinor: string | null;
+  bootFsType?: string;
 }
 
 const BOARD_SUPPORT_LEVELS: readonly BoardSupport[] = ['conf', 'csc', 'tvb', 'eos', 'wip'];
@@ -43,13 +44,31 @@ function asSupport(value: string, board: string): BoardSupport {
  * on top. A branch missing here leaves KERNEL_MAJOR_MINOR unset, which the framework refuses.
  */
 function kernelsFor(board: RawBoard, family: RawFamily | undefined, allBranches: readonly string[]): Record<string, string | null> {
+  const kernels = familyKernels(family, allBranches);
+  for (const [branch, version] of Object.entries(board.kernelOverrides ?? {})) kernels[branch] = version;
+  return kernels;
+}
+
+/** The branches a family file defines, with their kernel versions (see `kernelsFor`). */
+function familyKernels(family: RawFamily | undefined, allBranches: readonly string[]): Record<string, string | null> {
   const kernels: Record<string, string | null> = {};
   if (family && Object.keys(family.branches).length === 0 && family.kernelMajorMinor) {
     for (const branch of allBranches) kernels[branch] = family.kernelMajorMinor;
   }
   for (const [branch, version] of Object.entries(family?.branches ?? {})) kernels[branch] = version;
-  for (const [branch, version] of Object.entries(board.kernelOverrides ?? {})) kernels[branch] = version;
   return kernels;
+}
+
+/**
+ * Every family, sorted by id: what a board file of the configuration's own tree needs to be
+ * resolved the way the framework does (its BOARDFAMILY names the family file it sources, which
+ * gives the architecture and the kernel per branch). See shared/boards/custom-boards.ts.
+ */
+export function loadFamilyFacts(allBranches: readonly string[]): FamilyFacts[] {
+  return (rawFamilies as unknown as Array<RawFamily & { arch: string | null }>)
+    .filter((f) => f.arch !== null)
+    .map((f): FamilyFacts => ({ family: f.family, arch: f.arch!, kernels: familyKernels(f, allBranches), ...(f.bootFsType ? { bootFsType: f.bootFsType } : {}) }))
+    .sort((a, b) => (a.family < b.family ? -1 : a.family > b.family ? 1 : 0));
 }
 
 /** Every board, sorted by id, with only the facts the picker and the rules use. */

@@ -7,13 +7,15 @@
  *   `x-order`);
  * - `x-boards`: facts of every board (name, vendor, family, arch, support, kernel branches with
  *   their kernel versions, video output) for the board picker and the rules;
+ * - `x-families`: each family's architecture and kernels, for board files of the configuration's
+ *   own userpatches tree (shared/boards/custom-boards.ts);
  * - `x-releases`: facts of every release (label, support, architectures);
  * - `x-extensions`: every extension name the framework can enable.
  *
  * The server serves this object; the browser uses the identical copy embedded in the generated
  * validator module (`shared/validation/generated/`), which a test keeps fresh.
  */
-import { loadBoardFacts } from './board-facts.ts';
+import { loadBoardFacts, loadFamilyFacts } from './board-facts.ts';
 import { loadBuildOptions } from './build-options.ts';
 import { configProperties } from './config-properties.ts';
 import { loadFrameworkFacts } from './framework-facts.ts';
@@ -52,6 +54,7 @@ export function buildConfigSchema(): ConfigSchema {
     'x-schema-version': SCHEMA_VERSION,
     'x-sections': SECTIONS.map((s) => ({ ...s })),
     'x-boards': boards,
+    'x-families': loadFamilyFacts(framework.branches),
     'x-releases': releases,
     'x-extensions': [...framework.extensions],
     properties: withOptionLinks(configProperties(options, boards, releases, framework), loadOptionLinks()),

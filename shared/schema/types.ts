@@ -33,6 +33,17 @@ export interface BoardFacts {
   kernels: Record<string, string | null>;
 }
 
+/** What a board file's BOARDFAMILY brings with it: the family file's architecture and kernels. */
+export interface FamilyFacts {
+  /** The family id: a `config/sources/families/<family>.conf` of the framework. */
+  family: string;
+  arch: string;
+  /** Every branch the family defines, with its kernel major.minor (as `BoardFacts.kernels`). */
+  kernels: Record<string, string | null>;
+  /** The boot partition's filesystem when the family fixes it (BOOTFS_TYPE). */
+  bootFsType?: string;
+}
+
 export interface ReleaseFacts {
   /** The `RELEASE` value, e.g. `noble`. */
   release: string;
@@ -147,6 +158,8 @@ export interface ConfigSchema {
   'x-schema-version': string;
   'x-sections': SectionInfo[];
   'x-boards': BoardFacts[];
+  /** Every board family, for board files in the configuration's own userpatches tree. */
+  'x-families': FamilyFacts[];
   'x-releases': ReleaseFacts[];
   /** Every extension name the framework's `enable_extension` finds, sorted. */
   'x-extensions': string[];

@@ -8,7 +8,9 @@
  *
  * Both run the ajv standalone validator generated into `./generated/` (no eval, CSP-safe).
  */
-import { indexFacts } from './facts-index.ts';
+import { customBoardsOf, inventoryOf, type BoardInventory, type CustomBoard, type TreeText } from '../boards/custom-boards.ts';
+import { indexFacts, withCustomBoards } from './facts-index.ts';
+import { customBoardIssues, settleBoardEnum } from './custom-board-issues.ts';
 import { issuesFromAjv } from './ajv-issues.ts';
 import { configSchema, validateConfigSchema } from './generated/config-validator.js';
 import { SHAPE_KEYWORDS, type ValidationIssue, type ValidationResult } from './issue.ts';
@@ -49,9 +51,32 @@ function formOrder(issue: ValidationIssue): number {
   return PROPERTY_ORDER.get(first) ?? -1;
 }
 
+/** The framework's boards and families, what a board file of a configuration is resolved against. */
+export const BOARD_INVENTORY: BoardInventory = inventoryOf(configSchema['x-boards'], configSchema['x-families']);
+
+/** The boards a configuration's tree adds (board files under config/boards/), by id. */
+export function customBoardsOfTree(files: Iterable<TreeText>): Map<string, CustomBoard> {
+  return customBoardsOf(files, BOARD_INVENTORY);
+}
+
+/** What validation needs besides the configuration's JSON. */
+export interface ValidationContext {
+  /** The configuration's own boards (`customBoardsOfTree`); none when omitted. */
+  customBoards?: ReadonlyMap<string, CustomBoard>;
+}
+
+const NO_CUSTOM_BOARDS: ReadonlyMap<string, CustomBoard> = new Map();
+
 /** Shape, schema and domain-rule validation. `valid` is true when there are no errors. */
-export function validateConfig(data: unknown): ValidationResult {
-  const issues = withoutShadowedIssues([...schemaIssues(data), ...checkRules(configSchema, FACTS, data), ...checkExtraLines(configSchema, data)]);
+export function validateConfig(data: unknown, context: ValidationContext = {}): ValidationResult {
+  const custom = context.customBoards ?? NO_CUSTOM_BOARDS;
+  const facts = withCustomBoards(FACTS, custom);
+  const issues = withoutShadowedIssues([
+    ...settleBoardEnum(schemaIssues(data), data, custom),
+    ...customBoardIssues(data, custom),
+    ...checkRules(configSchema, facts, data),
+    ...checkExtraLines(configSchema, data),
+  ]);
   // Stable sort: within one property, schema issues come before rule issues.
   issues.sort((a, b) => formOrder(a) - formOrder(b));
   const errors = issues.filter((i) => i.severity === 'error');

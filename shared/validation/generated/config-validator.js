@@ -7662,6 +7662,680 @@ export const configSchema = deepFreeze({
    }
   }
  ],
+ "x-families": [
+  {
+   "family": "bcm2711",
+   "arch": "arm64",
+   "kernels": {
+    "legacy": "6.12",
+    "current": "6.18",
+    "edge": "7.1"
+   }
+  },
+  {
+   "family": "cix-p1",
+   "arch": "arm64",
+   "kernels": {
+    "current": "6.18",
+    "edge": "7.1"
+   }
+  },
+  {
+   "family": "d1",
+   "arch": "riscv64",
+   "kernels": {
+    "edge": "6.1"
+   }
+  },
+  {
+   "family": "filogic",
+   "arch": "arm64",
+   "kernels": {
+    "legacy": "6.12",
+    "current": "6.12",
+    "edge": "6.16"
+   }
+  },
+  {
+   "family": "genio",
+   "arch": "arm64",
+   "kernels": {
+    "edge": "7.1",
+    "vendor": "5.15"
+   }
+  },
+  {
+   "family": "imx6",
+   "arch": "armhf",
+   "kernels": {
+    "legacy": "6.12",
+    "current": "6.18",
+    "edge": "7.1"
+   }
+  },
+  {
+   "family": "imx7d",
+   "arch": "armhf",
+   "kernels": {
+    "legacy": "4.14",
+    "current": "5.4"
+   }
+  },
+  {
+   "family": "imx8m",
+   "arch": "arm64",
+   "kernels": {
+    "current": "6.18",
+    "edge": "7.1"
+   }
+  },
+  {
+   "family": "imx8ulp",
+   "arch": "arm64",
+   "kernels": {
+    "vendor": "6.1"
+   },
+   "bootFsType": "fat"
+  },
+  {
+   "family": "imx93",
+   "arch": "arm64",
+   "kernels": {
+    "current": "6.18",
+    "edge": "7.1"
+   }
+  },
+  {
+   "family": "jethub",
+   "arch": "arm64",
+   "kernels": {
+    "oldlts": "6.12",
+    "current": "6.18",
+    "edge": "7.1",
+    "bleedingedge": "7.2"
+   }
+  },
+  {
+   "family": "k3",
+   "arch": "arm64",
+   "kernels": {
+    "vendor": "6.18",
+    "vendor-rt": "6.18",
+    "vendor-edge": "6.18",
+    "edge": "7.2"
+   }
+  },
+  {
+   "family": "k3-beagle",
+   "arch": "arm64",
+   "kernels": {
+    "vendor": "6.12",
+    "vendor-rt": "6.12",
+    "edge": "7.2"
+   }
+  },
+  {
+   "family": "ls1046a",
+   "arch": "arm64",
+   "kernels": {
+    "current": "6.12"
+   }
+  },
+  {
+   "family": "meson-axg",
+   "arch": "arm64",
+   "kernels": {
+    "oldlts": "6.12",
+    "current": "6.18",
+    "edge": "7.1",
+    "bleedingedge": "7.2"
+   }
+  },
+  {
+   "family": "meson-g12a",
+   "arch": "arm64",
+   "kernels": {
+    "oldlts": "6.12",
+    "current": "6.18",
+    "edge": "7.1",
+    "bleedingedge": "7.2"
+   }
+  },
+  {
+   "family": "meson-g12b",
+   "arch": "arm64",
+   "kernels": {
+    "oldlts": "6.12",
+    "current": "6.18",
+    "edge": "7.1",
+    "bleedingedge": "7.2"
+   }
+  },
+  {
+   "family": "meson-gxbb",
+   "arch": "arm64",
+   "kernels": {
+    "oldlts": "6.12",
+    "current": "6.18",
+    "edge": "7.1",
+    "bleedingedge": "7.2"
+   }
+  },
+  {
+   "family": "meson-gxl",
+   "arch": "arm64",
+   "kernels": {
+    "oldlts": "6.12",
+    "current": "6.18",
+    "edge": "7.1",
+    "bleedingedge": "7.2"
+   }
+  },
+  {
+   "family": "meson-s4t7",
+   "arch": "arm64",
+   "kernels": {
+    "legacy": "5.15"
+   }
+  },
+  {
+   "family": "meson-sm1",
+   "arch": "arm64",
+   "kernels": {
+    "oldlts": "6.12",
+    "current": "6.18",
+    "edge": "7.1",
+    "bleedingedge": "7.2"
+   }
+  },
+  {
+   "family": "meson8b",
+   "arch": "armhf",
+   "kernels": {
+    "current": "6.12"
+   }
+  },
+  {
+   "family": "mt7623",
+   "arch": "armhf",
+   "kernels": {
+    "current": "6.18",
+    "edge": "7.1"
+   }
+  },
+  {
+   "family": "mvebu",
+   "arch": "armhf",
+   "kernels": {
+    "legacy": "6.1",
+    "current": "6.6",
+    "edge": "6.18"
+   }
+  },
+  {
+   "family": "mvebu64",
+   "arch": "arm64",
+   "kernels": {
+    "legacy": "6.12",
+    "current": "6.18",
+    "edge": "7.1"
+   }
+  },
+  {
+   "family": "nuvoton-ma35d1",
+   "arch": "arm64",
+   "kernels": {
+    "vendor": "5.10"
+   }
+  },
+  {
+   "family": "odroidxu4",
+   "arch": "armhf",
+   "kernels": {
+    "current": "6.6",
+    "edge": "6.15"
+   }
+  },
+  {
+   "family": "phytium-embedded",
+   "arch": "arm64",
+   "kernels": {
+    "vendor": "6.6"
+   }
+  },
+  {
+   "family": "qcom-abl",
+   "arch": "arm64",
+   "kernels": {}
+  },
+  {
+   "family": "qcs6490",
+   "arch": "arm64",
+   "kernels": {
+    "current": "6.18",
+    "edge": "7.1"
+   }
+  },
+  {
+   "family": "qrb2210",
+   "arch": "arm64",
+   "kernels": {
+    "edge": "7.1"
+   }
+  },
+  {
+   "family": "realtek-rtd1619b",
+   "arch": "arm64",
+   "kernels": {
+    "vendor": "6.6"
+   }
+  },
+  {
+   "family": "rk35xx",
+   "arch": "arm64",
+   "kernels": {
+    "legacy": "5.10",
+    "vendor": "6.1",
+    "current": "6.18",
+    "edge": "7.1",
+    "bleedingedge": "7.2"
+   }
+  },
+  {
+   "family": "rockchip",
+   "arch": "armhf",
+   "kernels": {
+    "vendor": "6.1",
+    "current": "6.18",
+    "edge": "7.2"
+   }
+  },
+  {
+   "family": "rockchip-rk3588",
+   "arch": "arm64",
+   "kernels": {
+    "legacy": "5.10",
+    "vendor": "6.1",
+    "current": "6.18",
+    "edge": "7.1",
+    "bleedingedge": "7.2"
+   }
+  },
+  {
+   "family": "rockchip-rv1106",
+   "arch": "armhf",
+   "kernels": {
+    "vendor": "6.1"
+   }
+  },
+  {
+   "family": "rockchip-rv1126",
+   "arch": "armhf",
+   "kernels": {
+    "vendor": "6.1"
+   }
+  },
+  {
+   "family": "rockchip64",
+   "arch": "arm64",
+   "kernels": {
+    "current": "6.18",
+    "edge": "7.1",
+    "bleedingedge": "7.2"
+   }
+  },
+  {
+   "family": "sc8280xp",
+   "arch": "arm64",
+   "kernels": {
+    "sc8280xp": "7.0",
+    "vendor": "7.0",
+    "edge": "7.1"
+   }
+  },
+  {
+   "family": "seeed-rk3576",
+   "arch": "arm64",
+   "kernels": {
+    "vendor": "6.1",
+    "current": "6.18",
+    "edge": "7.1",
+    "bleedingedge": "7.2"
+   }
+  },
+  {
+   "family": "seeed-rk3588",
+   "arch": "arm64",
+   "kernels": {
+    "vendor": "6.1",
+    "current": "6.18",
+    "edge": "7.1",
+    "bleedingedge": "7.2"
+   }
+  },
+  {
+   "family": "sm8250",
+   "arch": "arm64",
+   "kernels": {
+    "current": "6.18",
+    "edge": "6.19"
+   }
+  },
+  {
+   "family": "sm8550",
+   "arch": "arm64",
+   "kernels": {
+    "current": "6.18",
+    "edge": "7.0"
+   }
+  },
+  {
+   "family": "sm8550-sheng",
+   "arch": "arm64",
+   "kernels": {
+    "edge": "7.1",
+    "bleedingedge": "7.2"
+   }
+  },
+  {
+   "family": "sm8750",
+   "arch": "arm64",
+   "kernels": {
+    "edge": "7.1"
+   }
+  },
+  {
+   "family": "sophgo-sg200x-arm64",
+   "arch": "arm64",
+   "kernels": {
+    "edge": "7.0",
+    "bleedingedge": "7.2"
+   },
+   "bootFsType": "fat"
+  },
+  {
+   "family": "sophgo-sg200x-riscv64",
+   "arch": "riscv64",
+   "kernels": {
+    "edge": "7.0",
+    "bleedingedge": "7.2"
+   },
+   "bootFsType": "fat"
+  },
+  {
+   "family": "spacemit",
+   "arch": "riscv64",
+   "kernels": {
+    "legacy": "6.6",
+    "current": "6.18",
+    "edge": "7.2"
+   }
+  },
+  {
+   "family": "spacemit-k3",
+   "arch": "riscv64",
+   "kernels": {
+    "legacy": "6.18",
+    "current": "6.18"
+   }
+  },
+  {
+   "family": "starfive",
+   "arch": "riscv64",
+   "kernels": {
+    "edge": "6.1"
+   }
+  },
+  {
+   "family": "starfive2",
+   "arch": "riscv64",
+   "kernels": {
+    "vendor": "6.6"
+   }
+  },
+  {
+   "family": "sun4i",
+   "arch": "armhf",
+   "kernels": {
+    "legacy": "6.12",
+    "current": "6.18",
+    "edge": "7.1"
+   }
+  },
+  {
+   "family": "sun50iw1",
+   "arch": "arm64",
+   "kernels": {
+    "legacy": "6.12",
+    "current": "6.18",
+    "edge": "7.1"
+   }
+  },
+  {
+   "family": "sun50iw2",
+   "arch": "arm64",
+   "kernels": {
+    "legacy": "6.12",
+    "current": "6.18",
+    "edge": "7.1"
+   }
+  },
+  {
+   "family": "sun50iw6",
+   "arch": "arm64",
+   "kernels": {
+    "legacy": "6.12",
+    "current": "6.18",
+    "edge": "7.1"
+   }
+  },
+  {
+   "family": "sun50iw9",
+   "arch": "arm64",
+   "kernels": {
+    "current": "6.18",
+    "edge": "7.1",
+    "legacy": "6.12"
+   }
+  },
+  {
+   "family": "sun50iw9-bpi",
+   "arch": "arm64",
+   "kernels": {
+    "current": "6.18",
+    "edge": "7.1",
+    "legacy": "6.12"
+   }
+  },
+  {
+   "family": "sun55iw3",
+   "arch": "arm64",
+   "kernels": {
+    "legacy": "6.12",
+    "current": "6.18",
+    "edge": "7.1"
+   }
+  },
+  {
+   "family": "sun55iw3-syterkit",
+   "arch": "arm64",
+   "kernels": {
+    "legacy": "5.15"
+   }
+  },
+  {
+   "family": "sun5i",
+   "arch": "armhf",
+   "kernels": {
+    "legacy": "6.12",
+    "current": "6.18",
+    "edge": "7.1"
+   }
+  },
+  {
+   "family": "sun60iw2",
+   "arch": "arm64",
+   "kernels": {
+    "bleedingedge": "6.6",
+    "cloud": "6.6",
+    "current": "6.6",
+    "ddk": "6.6",
+    "edge": "6.6",
+    "legacy": "6.6",
+    "oldlts": "6.6",
+    "sc8280xp": "6.6",
+    "vendor": "6.6",
+    "vendor-edge": "6.6",
+    "vendor-rt": "6.6",
+    "wdk2023": "6.6"
+   }
+  },
+  {
+   "family": "sun6i",
+   "arch": "armhf",
+   "kernels": {
+    "legacy": "6.12",
+    "current": "6.18",
+    "edge": "7.1"
+   }
+  },
+  {
+   "family": "sun7i",
+   "arch": "armhf",
+   "kernels": {
+    "legacy": "6.12",
+    "current": "6.18",
+    "edge": "7.1"
+   }
+  },
+  {
+   "family": "sun8i",
+   "arch": "armhf",
+   "kernels": {
+    "legacy": "6.12",
+    "current": "6.18",
+    "edge": "7.1"
+   }
+  },
+  {
+   "family": "sun8i-v3s",
+   "arch": "armhf",
+   "kernels": {
+    "legacy": "6.12",
+    "current": "6.18",
+    "edge": "7.1"
+   }
+  },
+  {
+   "family": "sun9i",
+   "arch": "armhf",
+   "kernels": {
+    "legacy": "6.12",
+    "current": "6.18",
+    "edge": "7.1"
+   }
+  },
+  {
+   "family": "thead",
+   "arch": "riscv64",
+   "kernels": {
+    "legacy": "5.10",
+    "current": "6.6",
+    "edge": "6.7"
+   }
+  },
+  {
+   "family": "uefi-arm64",
+   "arch": "arm64",
+   "kernels": {
+    "ddk": null,
+    "cloud": "6.18",
+    "legacy": "6.12",
+    "current": "6.18",
+    "edge": "7.1",
+    "bleedingedge": "7.2"
+   }
+  },
+  {
+   "family": "uefi-loong64",
+   "arch": "loong64",
+   "kernels": {
+    "ddk": null,
+    "cloud": "6.18",
+    "legacy": "6.12",
+    "current": "6.18",
+    "edge": "7.1",
+    "bleedingedge": "7.2"
+   }
+  },
+  {
+   "family": "uefi-riscv64",
+   "arch": "riscv64",
+   "kernels": {
+    "ddk": null,
+    "cloud": "6.18",
+    "legacy": "6.12",
+    "current": "6.18",
+    "edge": "7.1",
+    "bleedingedge": "7.2"
+   }
+  },
+  {
+   "family": "uefi-x86",
+   "arch": "amd64",
+   "kernels": {
+    "current": "6.18",
+    "edge": "7.1",
+    "ddk": null,
+    "cloud": "6.18",
+    "legacy": "6.12",
+    "bleedingedge": "7.2"
+   }
+  },
+  {
+   "family": "uefidt",
+   "arch": "arm64",
+   "kernels": {
+    "edge": "7.1"
+   }
+  },
+  {
+   "family": "virtual",
+   "arch": "arm64",
+   "kernels": {
+    "bleedingedge": "5.15",
+    "cloud": "5.15",
+    "current": "5.15",
+    "ddk": "5.15",
+    "edge": "5.15",
+    "legacy": "5.15",
+    "oldlts": "5.15",
+    "sc8280xp": "5.15",
+    "vendor": "5.15",
+    "vendor-edge": "5.15",
+    "vendor-rt": "5.15",
+    "wdk2023": "5.15"
+   }
+  },
+  {
+   "family": "zynq",
+   "arch": "armhf",
+   "kernels": {
+    "bleedingedge": "5.4",
+    "cloud": "5.4",
+    "current": "5.4",
+    "ddk": "5.4",
+    "edge": "5.4",
+    "legacy": "5.4",
+    "oldlts": "5.4",
+    "sc8280xp": "5.4",
+    "vendor": "5.4",
+    "vendor-edge": "5.4",
+    "vendor-rt": "5.4",
+    "wdk2023": "5.4"
+   }
+  }
+ ],
  "x-releases": [
   {
    "release": "buster",
