@@ -111,7 +111,7 @@ describe('each framework rule reports its place', () => {
     { rule: 'missing branch', data: { BOARD: 'orangepi5', RELEASE: 'noble' }, path: '/BRANCH', keyword: 'required', severity: 'error', says: /Choose a kernel branch/ },
     { rule: 'missing release', data: { BOARD: 'orangepi5', BRANCH: 'current' }, path: '/RELEASE', keyword: 'required', severity: 'error', says: /Choose a release/ },
     { rule: 'board cleared to an empty string', data: { ...base, BOARD: '' }, path: '/BOARD', keyword: 'required', severity: 'error', says: /Choose a board/ },
-    { rule: 'unknown board', data: { ...base, BOARD: 'orangepi99' }, path: '/BOARD', keyword: 'enum', severity: 'error', says: /Board 'orangepi99' is not known/ },
+    { rule: 'unknown board', data: { ...base, BOARD: 'orangepi99' }, path: '/BOARD', keyword: 'enum', severity: 'error', says: /Board 'orangepi99' is not an Armbian board, and this configuration has no board file for it/ },
     { rule: 'unknown kernel branch', data: { ...base, BRANCH: 'stable' }, path: '/BRANCH', keyword: 'enum', severity: 'error', says: /'stable' is not one of bleedingedge, cloud, current/ },
     { rule: 'community supported (csc) board', data: { BOARD: 'orangepizero3', BRANCH: 'current', RELEASE: 'noble' }, path: '/BOARD', keyword: 'board-support', severity: 'warning', says: /Orange Pi Zero3 is community supported/ },
     { rule: 'TV box (tvb) board', data: { BOARD: 'aml-s805-mxq', BRANCH: 'current', RELEASE: 'noble' }, path: '/BOARD', keyword: 'board-support', severity: 'warning', says: /MXQ is a TV box/ },
