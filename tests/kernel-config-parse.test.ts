@@ -123,11 +123,11 @@ describe('diffKconfig', () => {
 
 describe('the kernel config file the framework reads', () => {
   it('is linux-<LINUXFAMILY>-<BRANCH>.config where the facts know LINUXFAMILY', () => {
-    expect(kernelConfigTarget('bcm2711', 'current')).toEqual({ linuxFamily: 'bcm2711', path: 'linux-bcm2711-current.config' });
+    expect(kernelConfigTarget('bcm2711', 'current')).toEqual({ linuxConfig: 'linux-bcm2711-current', path: 'linux-bcm2711-current.config' });
     // qcom-abl's family file sets LINUXFAMILY=arm64.
     expect(kernelConfigTarget('qcom-abl', 'edge').path).toBe('linux-arm64-edge.config');
     // rockchip64 sets it in an include: only the framework can say.
-    expect(kernelConfigTarget('rockchip64', 'current')).toEqual({ linuxFamily: null, path: null });
+    expect(kernelConfigTarget('rockchip64', 'current')).toEqual({ linuxConfig: null, path: null });
     expect(kernelConfigTarget('no-such-family', 'current').path).toBeNull();
   });
 

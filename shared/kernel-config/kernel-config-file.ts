@@ -5,23 +5,26 @@
  *   userpatches/<LINUXCONFIG>.config, userpatches/config/kernel/<LINUXCONFIG>.config,
  *   config/kernel/<LINUXCONFIG>.config (its own),
  * where LINUXCONFIG defaults to `linux-${LINUXFAMILY}-${BRANCH}` (config/sources/common.conf) and a
- * few families set their own. A file found there replaces the framework's whole config; it is not
- * merged.
+ * few families and boards set their own. A file found there replaces the framework's whole config;
+ * it is not merged.
  *
- * LINUXFAMILY comes from the family file; the facts know it where the family file sets it plainly
- * (`shared/data/armbian-families.json`, `linuxFamily`). Where an include or a `case $BRANCH` sets
- * it, only the framework can say: the plan then compares with the LINUXCONFIG the framework
- * resolved (builder/plan/kernel-config-check.ts). Browser-safe.
+ * Family files, their includes and `case $BRANCH` blocks set LINUXFAMILY and LINUXCONFIG, so the
+ * names come from the framework itself: `shared/data/armbian-kernel-configs.json`, written by
+ * `scripts/kernel-config-names.ts` (config-dump-json per family and branch). A branch missing
+ * there falls back to the family's plain LINUXFAMILY, else it is unknown; the plan compares with
+ * the LINUXCONFIG the framework resolved for the build (builder/plan/kernel-config-check.ts).
+ * Browser-safe.
  */
 import rawFamilies from '../data/armbian-families.json' with { type: 'json' };
+import rawKernelConfigs from '../data/armbian-kernel-configs.json' with { type: 'json' };
 
 /** A top-level `linux-….config` or one under `config/kernel/`: where the framework looks. */
 const KERNEL_CONFIG_PATH = /^(config\/kernel\/)?linux-[A-Za-z0-9._+-]+\.config$/;
 
 export interface KernelConfigTarget {
-  /** The LINUXFAMILY the facts know, or null. */
-  linuxFamily: string | null;
-  /** `linux-<LINUXFAMILY>-<BRANCH>.config` (relative to userpatches/), or null when LINUXFAMILY is unknown. */
+  /** LINUXCONFIG, e.g. `linux-rockchip64-current`; null when it is not known. */
+  linuxConfig: string | null;
+  /** `<LINUXCONFIG>.config` (relative to userpatches/), or null. */
   path: string | null;
 }
 
@@ -30,16 +33,25 @@ interface RawFamily {
   linuxFamily: string | null;
 }
 
-const LINUX_FAMILIES = new Map((rawFamilies as unknown as RawFamily[]).map((f) => [f.family, f.linuxFamily]));
-
-export function kernelConfigName(linuxFamily: string, branch: string): string {
-  return `linux-${linuxFamily}-${branch}.config`;
+interface KernelConfigNames {
+  /** BOARDFAMILY → BRANCH → LINUXCONFIG. */
+  families: Record<string, Record<string, string>>;
+  /** Boards whose own file sets another (wdk2023): BOARD → BRANCH → LINUXCONFIG. */
+  boards: Record<string, Record<string, string>>;
 }
 
-/** The file for a board's family (BOARDFAMILY) and a branch, as far as the facts tell. */
-export function kernelConfigTarget(boardFamily: string, branch: string): KernelConfigTarget {
-  const linuxFamily = LINUX_FAMILIES.get(boardFamily) ?? null;
-  return { linuxFamily, path: linuxFamily ? kernelConfigName(linuxFamily, branch) : null };
+const LINUX_FAMILIES = new Map((rawFamilies as unknown as RawFamily[]).map((f) => [f.family, f.linuxFamily]));
+const NAMES = rawKernelConfigs as unknown as KernelConfigNames;
+
+const own = <T>(record: Record<string, T> | undefined, key: string): T | undefined =>
+  record && Object.prototype.hasOwnProperty.call(record, key) ? record[key] : undefined;
+
+/** The file for a board (its BOARDFAMILY, and the board itself for boards that set their own) and a branch. */
+export function kernelConfigTarget(boardFamily: string, branch: string, board?: string): KernelConfigTarget {
+  const linuxConfig = (board ? own(own(NAMES.boards, board), branch) : undefined)
+    ?? own(own(NAMES.families, boardFamily), branch)
+    ?? (LINUX_FAMILIES.get(boardFamily) ? `linux-${LINUX_FAMILIES.get(boardFamily)}-${branch}` : null);
+  return { linuxConfig, path: linuxConfig ? `${linuxConfig}.config` : null };
 }
 
 /** True for a path (relative to userpatches/) the framework could read as a kernel config. */
