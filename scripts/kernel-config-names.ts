@@ -18,6 +18,7 @@ import rawFramework from '../shared/data/armbian-framework.json' with { type: 'j
 import { loadBoardFacts } from '../shared/schema/board-facts.ts';
 import { createFrameworkChecker } from '../builder/framework-check/framework-checker.ts';
 import { frameworkCommit } from '../builder/framework-check/framework-commit.ts';
+import { DISTRIBUTION_KERNEL_BRANCH } from '../shared/kernel-config/kernel-config-file.ts';
 
 /** Checks at once: two cores. */
 const PARALLEL = 2;
@@ -64,7 +65,8 @@ const jobs: Array<{ board: (typeof boards)[number]; branch: string; release: str
 for (const board of [...representatives.values(), ...boards.filter((b) => own.has(b.board))]) {
   const release = releaseFor(board.arch);
   if (!release) continue;
-  for (const branch of Object.keys(board.kernels).sort()) jobs.push({ board, branch, release, ownFile: own.has(board.board) });
+  // ddk installs the distribution's kernel: nothing is compiled, no kernel config is read.
+  for (const branch of Object.keys(board.kernels).sort()) if (branch !== DISTRIBUTION_KERNEL_BRANCH) jobs.push({ board, branch, release, ownFile: own.has(board.board) });
 }
 
 const workRoot = mkdtempSync(path.join(tmpdir(), 'kernel-config-names-'));

@@ -93,7 +93,8 @@ describe.concurrent('what the project calls valid, the framework accepts with th
     if (config.DESKTOP_APPGROUPS_SELECTED) {
       expect(m.framework.resolved!.artifactInputs.rootfs).toContain('DESKTOP_TIER=full');
     }
-    // The kernel config file the Kernel panel names is the one the framework reads.
+    // The kernel config file the Kernel panel names is the one the framework reads (none for the
+    // distribution's kernel: no kernel artifact, nothing compiled).
     expect(resolvedLinuxConfig(m.framework.resolved!)).toBe(kernelConfigTarget(board.family, String(config.BRANCH), board.board).linuxConfig);
   }, CASE_TIMEOUT_MS);
 });

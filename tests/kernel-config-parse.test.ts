@@ -122,13 +122,22 @@ describe('diffKconfig', () => {
 });
 
 describe('the kernel config file the framework reads', () => {
-  it('is linux-<LINUXFAMILY>-<BRANCH>.config where the facts know LINUXFAMILY', () => {
-    expect(kernelConfigTarget('bcm2711', 'current')).toEqual({ linuxConfig: 'linux-bcm2711-current', path: 'linux-bcm2711-current.config' });
-    // qcom-abl's family file sets LINUXFAMILY=arm64.
+  it('is the name the framework resolved for the family and branch (armbian-kernel-configs.json)', () => {
+    expect(kernelConfigTarget('bcm2711', 'current')).toEqual({ compiled: true, linuxConfig: 'linux-bcm2711-current', path: 'linux-bcm2711-current.config' });
+    // Set in an include, and per branch: rk35xx on vendor, rockchip64 on current.
+    expect(kernelConfigTarget('rockchip-rk3588', 'vendor', 'rock-5b').path).toBe('linux-rk35xx-vendor.config');
+    expect(kernelConfigTarget('rockchip-rk3588', 'current', 'rock-5b').path).toBe('linux-rockchip64-current.config');
+    // Families that set LINUXCONFIG themselves.
+    expect(kernelConfigTarget('ls1046a', 'current').path).toBe('linux-ls1046a-ask-current.config');
+    expect(kernelConfigTarget('imx8m', 'edge').path).toBe('linux-tq-imx8m-edge.config');
+    // A board whose own file sets it.
+    expect(kernelConfigTarget('uefi-arm64', 'wdk2023', 'wdk2023').path).toBe('linux-arm64-wdk2023.config');
+    // Not in the table: the family's plain LINUXFAMILY (qcom-abl sets arm64), else unknown.
     expect(kernelConfigTarget('qcom-abl', 'edge').path).toBe('linux-arm64-edge.config');
-    // rockchip64 sets it in an include: only the framework can say.
-    expect(kernelConfigTarget('rockchip64', 'current')).toEqual({ linuxConfig: null, path: null });
-    expect(kernelConfigTarget('no-such-family', 'current').path).toBeNull();
+    expect(kernelConfigTarget('no-such-family', 'current')).toEqual({ compiled: true, linuxConfig: null, path: null });
+    // The distribution's kernel: nothing compiled, no file read.
+    expect(kernelConfigTarget('uefi-x86', 'ddk')).toEqual({ compiled: false, linuxConfig: null, path: null });
+    expect(kernelConfigTarget('rockchip64', 'constructor').path).toBeNull();
   });
 
   it('recognises the paths the framework looks at', () => {

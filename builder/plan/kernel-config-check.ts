@@ -6,7 +6,7 @@
  * which a reviewer would not guess. A checked plan knows LINUXCONFIG from the framework (the
  * kernel artifact's inputs in `config-dump-json`); an unchecked one takes the facts' name.
  */
-import { isKernelConfigPath, kernelConfigTarget } from '../../shared/kernel-config/kernel-config-file.ts';
+import { DISTRIBUTION_KERNEL_BRANCH, isKernelConfigPath, kernelConfigTarget } from '../../shared/kernel-config/kernel-config-file.ts';
 import type { ResolvedValues } from '../framework-check/resolved-values.ts';
 
 /** LINUXCONFIG as the framework resolved it, or null when the dump did not carry it. */
@@ -28,6 +28,9 @@ export interface KernelConfigInputs {
 export function kernelConfigWarnings(input: KernelConfigInputs): string[] {
   const files = input.treePaths.filter(isKernelConfigPath);
   if (files.length === 0) return [];
+  if (input.branch === DISTRIBUTION_KERNEL_BRANCH) {
+    return files.map((f) => `userpatches/${f} is not read: branch ${input.branch} installs the distribution's kernel, none is compiled`);
+  }
   const fromFramework = input.resolved ? resolvedLinuxConfig(input.resolved) : null;
   const linuxConfig = fromFramework ?? kernelConfigTarget(input.board.family, input.branch, input.board.board).linuxConfig;
   if (!linuxConfig) return [];

@@ -119,10 +119,15 @@ function Kernel(props: { ctx: AppContext; session: ConfigSession }): JSX.Element
             <Show
               when={t().path}
               fallback={
-                <p>
-                  For {t().board.name} (family {t().board.family}), branch {t().branch}, the framework reads <code>userpatches/linux-&lt;LINUXFAMILY&gt;-{t().branch}.config</code>;
-                  Boardroom's facts do not know this family's LINUXFAMILY for that branch. Check with Armbian, or name the file as the framework's build log does.
-                </p>
+                <Show
+                  when={t().compiled}
+                  fallback={<p data-testid="kernel-target">Branch {t().branch} installs the distribution's kernel: no kernel is compiled, so no kernel config file is read.</p>}
+                >
+                  <p data-testid="kernel-target">
+                    For {t().board.name} (family {t().board.family}), branch {t().branch}, the framework reads <code>userpatches/linux-&lt;LINUXFAMILY&gt;-{t().branch}.config</code>;
+                    Boardroom's facts do not name it for this family and branch. The framework's build log names it ("Using kernel config file").
+                  </p>
+                </Show>
               }
             >
               {(path) => (

@@ -21,8 +21,14 @@ import rawKernelConfigs from '../data/armbian-kernel-configs.json' with { type: 
 /** A top-level `linux-….config` or one under `config/kernel/`: where the framework looks. */
 const KERNEL_CONFIG_PATH = /^(config\/kernel\/)?linux-[A-Za-z0-9._+-]+\.config$/;
 
+/** The branch that installs the distribution's kernel instead of compiling one (the UEFI families'
+ * `ddk`): no kernel config file is read. */
+export const DISTRIBUTION_KERNEL_BRANCH = 'ddk';
+
 export interface KernelConfigTarget {
-  /** LINUXCONFIG, e.g. `linux-rockchip64-current`; null when it is not known. */
+  /** False on the distribution-kernel branch: no kernel is compiled, so no file is read. */
+  compiled: boolean;
+  /** LINUXCONFIG, e.g. `linux-rockchip64-current`; null when it is not known (or not compiled). */
   linuxConfig: string | null;
   /** `<LINUXCONFIG>.config` (relative to userpatches/), or null. */
   path: string | null;
@@ -48,10 +54,11 @@ const own = <T>(record: Record<string, T> | undefined, key: string): T | undefin
 
 /** The file for a board (its BOARDFAMILY, and the board itself for boards that set their own) and a branch. */
 export function kernelConfigTarget(boardFamily: string, branch: string, board?: string): KernelConfigTarget {
+  if (branch === DISTRIBUTION_KERNEL_BRANCH) return { compiled: false, linuxConfig: null, path: null };
   const linuxConfig = (board ? own(own(NAMES.boards, board), branch) : undefined)
     ?? own(own(NAMES.families, boardFamily), branch)
     ?? (LINUX_FAMILIES.get(boardFamily) ? `linux-${LINUX_FAMILIES.get(boardFamily)}-${branch}` : null);
-  return { linuxConfig, path: linuxConfig ? `${linuxConfig}.config` : null };
+  return { compiled: true, linuxConfig, path: linuxConfig ? `${linuxConfig}.config` : null };
 }
 
 /** True for a path (relative to userpatches/) the framework could read as a kernel config. */
