@@ -10,6 +10,7 @@ import './styles/dialogs.css';
 import './styles/history.css';
 import './styles/comments.css';
 import './styles/files.css';
+import './styles/kernel.css';
 import './styles/review.css';
 import { render } from 'solid-js/web';
 import { App } from './app/app.tsx';

@@ -9,12 +9,15 @@
  * Framework time is printed at the end (p50/p95 per check, total wall time); docs/benchmarks.md
  * records it. Checks run FRAMEWORK_PARALLEL at a time: bash is single-threaded, two cores.
  */
+import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkedPlan, filesForCheck } from '../builder/framework-check/checked-plan.ts';
 import { loadArmbianFacts } from '../builder/plan/armbian-facts.ts';
 import { expectedImageFileId } from '../builder/plan/image-file-id.ts';
 import { renderPlan } from '../builder/plan/render-plan.ts';
 import { FIRSTRUN_EXTENSION } from '../builder/plan/firstrun.ts';
+import { resolvedLinuxConfig } from '../builder/plan/kernel-config-check.ts';
+import { kernelConfigTarget } from '../shared/kernel-config/kernel-config-file.ts';
 import { validateConfig } from '../shared/validation/index.ts';
 import { acceptedCases, refusedCases, sampleBoards, SAMPLE_BOARDS, trimmedCopyLimit } from './framework/agreement-cases.ts';
 import { percentile, snapshotOf, startFrameworkRig, type FrameworkRig } from './framework/framework-rig.ts';
@@ -90,6 +93,29 @@ describe.concurrent('what the project calls valid, the framework accepts with th
     if (config.DESKTOP_APPGROUPS_SELECTED) {
       expect(m.framework.resolved!.artifactInputs.rootfs).toContain('DESKTOP_TIER=full');
     }
+    // The kernel config file the Kernel panel names is the one the framework reads (none for the
+    // distribution's kernel: no kernel artifact, nothing compiled).
+    expect(resolvedLinuxConfig(m.framework.resolved!)).toBe(kernelConfigTarget(board.family, String(config.BRANCH), board.board).linuxConfig);
+  }, CASE_TIMEOUT_MS);
+});
+
+describe('a kernel config file in the tree', () => {
+  it('is in place for the check, which accepts it under the name the Kernel panel gives', async () => {
+    const config = { BOARD: 'rpi4b', BRANCH: 'current', RELEASE: 'noble', BUILD_MINIMAL: 'no', BUILD_DESKTOP: 'no', KERNEL_CONFIGURE: 'no' };
+    const path = kernelConfigTarget('bcm2711', 'current', 'rpi4b').path!;
+    const bytes = new TextEncoder().encode('CONFIG_WIREGUARD=m\n# CONFIG_DEBUG_INFO is not set\n');
+    const tree = [
+      { path, bytes, mode: 0o644, sha256: createHash('sha256').update(bytes).digest('hex') },
+      { path: 'linux-bcm2711-edge.config', bytes, mode: 0o644, sha256: createHash('sha256').update(bytes).digest('hex') },
+    ];
+    const plan = await checkedPlan({ snapshot: snapshotOf(config), facts, builderVersion: '1.0.0', judge: rig.judge, tree });
+    expect(plan.manifest.framework.check).toBe('accepted');
+    expect(resolvedLinuxConfig(plan.manifest.framework.resolved!)).toBe('linux-bcm2711-current');
+    expect(filesForCheck(plan).map((f) => f.installTo)).toContain(`userpatches/${path}`);
+    // Only the file for another branch is called out.
+    expect(plan.manifest.warnings.filter((w) => w.includes('.config'))).toEqual([
+      'userpatches/linux-bcm2711-edge.config is not read: for rpi4b on current the framework reads userpatches/linux-bcm2711-current.config',
+    ]);
   }, CASE_TIMEOUT_MS);
 });
 

@@ -52,6 +52,24 @@ describe('plan renderer', () => {
     expect(manifest.framework).toMatchObject({ check: 'unavailable', resolved: null, factsCommit: facts.framework.commit });
   });
 
+  it('refuses KERNEL_CONFIGURE=yes, saying why and which kernel config file to use', () => {
+    expect(() => files({ BOARD: 'rpi4b', BRANCH: 'current', RELEASE: 'noble', KERNEL_CONFIGURE: 'yes' }))
+      .toThrow(/needs a terminal .* userpatches\/linux-bcm2711-current\.config/);
+  });
+
+  it('warns about a kernel config file in the tree that the framework will not read', () => {
+    const file = (path: string) => ({ path, bytes: new TextEncoder().encode('CONFIG_X=y\n'), mode: 0o644, sha256: '0'.repeat(64) });
+    const warningsWith = (paths: string[]) =>
+      renderPlan(snapshot({ BOARD: 'rpi4b', BRANCH: 'current', RELEASE: 'noble' }), facts, '1.0.0', undefined, paths.map(file)).manifest.warnings.filter((w) => w.includes('.config'));
+    expect(warningsWith(['linux-bcm2711-current.config', 'overlay/etc/x.config'])).toEqual([]);
+    expect(warningsWith(['linux-rockchip64-current.config'])).toEqual([
+      'userpatches/linux-rockchip64-current.config is not read: for rpi4b on current the facts say the framework reads userpatches/linux-bcm2711-current.config',
+    ]);
+    expect(warningsWith(['linux-bcm2711-current.config', 'config/kernel/linux-bcm2711-current.config'])).toEqual([
+      'userpatches/config/kernel/linux-bcm2711-current.config is not read: userpatches/linux-bcm2711-current.config comes first',
+    ]);
+  });
+
   it('writes BUILD_MINIMAL and BUILD_DESKTOP whatever the configuration sets', () => {
     const conf = files({ BOARD: 'rock-5b', BRANCH: 'current', RELEASE: 'trixie' })['config-test.conf']!;
     expect(conf).toContain('BUILD_MINIMAL="no"');

@@ -122,7 +122,8 @@ describe('each framework rule reports its place', () => {
     { rule: 'legacy desktop app groups', data: { ...base, BUILD_DESKTOP: 'yes', DESKTOP_ENVIRONMENT: 'xfce', DESKTOP_TIER: 'mid', DESKTOP_APPGROUPS_SELECTED: 'browsers chat' }, path: '/DESKTOP_APPGROUPS_SELECTED', keyword: 'deprecated', severity: 'warning', says: /no longer reads/ },
     { rule: 'xz level without xz output', data: { ...base, IMAGE_XZ_COMPRESSION_RATIO: 5 }, path: '/IMAGE_XZ_COMPRESSION_RATIO', keyword: 'not-applicable', severity: 'warning', says: /no effect unless Image output is xz/ },
     { rule: 'an extension listed twice', data: { ...base, ENABLE_EXTENSIONS: ['docker-ce', 'zfs', 'docker-ce'] }, path: '/ENABLE_EXTENSIONS/2', keyword: 'duplicate-item', severity: 'warning', says: /lists 'docker-ce' twice/ },
-    { rule: 'kernel menuconfig in a remote build', data: { ...base, KERNEL_CONFIGURE: 'yes' }, path: '/KERNEL_CONFIGURE', keyword: 'interactive-kernel-config', severity: 'warning', says: /interactive menu/ },
+    { rule: 'kernel menuconfig in a remote build', data: { ...base, KERNEL_CONFIGURE: 'yes' }, path: '/KERNEL_CONFIGURE', keyword: 'interactive-kernel-config', severity: 'error', says: /needs a terminal .* userpatches\/linux-rockchip64-current\.config \(the Kernel panel\)/ },
+    { rule: 'kernel menuconfig on another family, its own file named', data: { BOARD: 'rpi4b', BRANCH: 'current', RELEASE: 'noble', KERNEL_CONFIGURE: 'yes' }, path: '/KERNEL_CONFIGURE', keyword: 'interactive-kernel-config', severity: 'error', says: /userpatches\/linux-bcm2711-current\.config/ },
     { rule: 'extension name with a space', data: { ...base, ENABLE_EXTENSIONS: ['docker ce'] }, path: '/ENABLE_EXTENSIONS/0', keyword: 'pattern', severity: 'error', says: /Entry 1 of Extensions 'docker ce' is not valid/ },
     { rule: 'image size of zero', data: { ...base, FIXED_IMAGE_SIZE: 0 }, path: '/FIXED_IMAGE_SIZE', keyword: 'minimum', severity: 'error', says: /at least 1 MiB/ },
   ];

@@ -41,6 +41,7 @@ export const UNIT_TESTS = [
   'tests/ext-messages.test.ts',
   'tests/firstboot-redaction.test.ts',
   'tests/group-commit-pipeline.test.ts',
+  'tests/kernel-config-parse.test.ts',
   'tests/history-change-writer.test.ts',
   'tests/history-coalescer.test.ts',
   'tests/history-text-capture.test.ts',

@@ -15,6 +15,8 @@ import type { TreeFile } from './plan-tree.ts';
 import { factsWithTreeBoards } from './tree-boards.ts';
 import { FIRSTRUN_EXTENSION, firstrunPresets, firstrunSshKeys, renderFirstrunExtension } from './firstrun.ts';
 import { FIRSTBOOT_SECRET_NAMES, type FirstbootSecretName } from '../../shared/firstboot-secrets.ts';
+import { kernelConfigureRefusal } from '../../shared/kernel-config/kernel-configure.ts';
+import { kernelConfigWarnings } from './kernel-config-check.ts';
 
 /** Longest `<name>` in `config-<name>.conf`: keeps file and artifact names short and readable. */
 const CONF_NAME_MAX_LENGTH = 64;
@@ -128,6 +130,9 @@ export function renderPlan(
   if (!boardId || !branch || !release) throw new PlanError('BOARD, BRANCH and RELEASE must be set');
   const board = facts.boards.get(boardId);
   if (!board) throw new PlanError(`unknown board ${boardId}`);
+  // The server refuses it before queueing; a snapshot from an older server must not reach a menu
+  // no one can answer either (shared/kernel-config/kernel-configure.ts).
+  if (get('KERNEL_CONFIGURE') === 'yes') throw new PlanError(kernelConfigureRefusal(board.family, branch, board.board));
 
   const warnings = [...mapped.warnings, ...targetWarnings(facts, board.board, branch, release, get)];
   const accepted = framework.kind === 'accepted' ? framework : null;
@@ -159,6 +164,7 @@ export function renderPlan(
   if (firstrun && (get('ENABLE_EXTENSIONS') ?? '').split(',').includes('preset-firstrun')) {
     warnings.push('ENABLE_EXTENSIONS has preset-firstrun, which writes its example values (passwords included) over the first-login settings: remove it');
   }
+  warnings.push(...kernelConfigWarnings({ treePaths: tree.map((f) => f.path), board, branch, resolved: accepted?.values ?? null }));
   // The user extensions the plan writes, enabled in the conf file (and on the command line).
   const planExtensions = [
     ...(mapped.script.extraPackages.length > 0 ? [PACKAGES_EXTENSION] : []),

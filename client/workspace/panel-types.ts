@@ -15,6 +15,7 @@ export const PANEL_TITLES = {
   review: 'Review',
   history: 'History',
   files: 'Files',
+  kernel: 'Kernel',
 } as const;
 
 export type PanelType = keyof typeof PANEL_TITLES;

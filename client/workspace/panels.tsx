@@ -9,6 +9,7 @@ import { FilesPanel } from '../panels/files-panel.tsx';
 import { FormPanel } from '../panels/form-panel.tsx';
 import { HistoryPanel } from '../panels/history-panel.tsx';
 import { JsonPanel } from '../panels/json-panel.tsx';
+import { KernelPanel } from '../kernel/kernel-panel.tsx';
 import { NotesPanel } from '../panels/notes-panel.tsx';
 import { ParticipantsPanel } from '../panels/participants-panel.tsx';
 import { ProblemsPanel } from '../panels/problems-panel.tsx';
@@ -32,6 +33,7 @@ const PANELS: Record<PanelType, (props: PanelProps) => JSX.Element> = {
   review: ReviewPanel,
   history: HistoryPanel,
   files: FilesPanel,
+  kernel: KernelPanel,
 };
 
 export function Panel(props: { type: string } & PanelProps): JSX.Element {

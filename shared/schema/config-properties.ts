@@ -178,7 +178,7 @@ export function configProperties(
     // ── kernel ────────────────────────────────────────────────────────────────────────────
     KERNEL_CONFIGURE: place('kernel', 1, yesNo(options, 'KERNEL_CONFIGURE', {
       title: 'Open kernel menuconfig',
-      description: 'yes stops the build at the kernel\'s interactive configuration menu, which a remote build cannot answer. Keep no and commit kernel configs instead.',
+      description: 'yes would stop the build at the kernel\'s interactive configuration menu, which needs a terminal: Boardroom builds refuse it. Keep no and put kernel options in the configuration\'s kernel config file (the Kernel panel), where the team can review them.',
       // The framework has no default and asks interactively; a Boardroom build never has a terminal.
       default: options.get('KERNEL_CONFIGURE').recommended ?? 'no',
     })),

@@ -7,6 +7,7 @@
  * effect) are shown but allowed.
  */
 import { sshKeyLines, sshKeyProblem } from '../ssh-keys.ts';
+import { KERNEL_CONFIGURE_KEYWORD, kernelConfigureRefusal } from '../kernel-config/kernel-configure.ts';
 import { conditionHolds } from '../schema/conditions.ts';
 import type { BoardFacts, ConfigSchema, ReleaseFacts } from '../schema/types.ts';
 import { escapeSegment } from '../json-pointer.ts';
@@ -177,8 +178,8 @@ function imageRules(ctx: RuleContext): void {
       `Desktop ${environment} is only known to work on ${andList(detail.releases)}, not on ${release}`);
   }
   if (text(ctx, 'KERNEL_CONFIGURE') === 'yes') {
-    add(ctx, '/KERNEL_CONFIGURE', 'interactive-kernel-config', 'warning',
-      'Open kernel menuconfig stops the build at an interactive menu that a Boardroom build cannot answer');
+    // An error, not a warning: a build cannot answer the menu (shared/kernel-config/kernel-configure.ts).
+    add(ctx, '/KERNEL_CONFIGURE', KERNEL_CONFIGURE_KEYWORD, 'error', kernelConfigureRefusal(ctx.board?.family, text(ctx, 'BRANCH'), ctx.board?.board));
   }
 }
 

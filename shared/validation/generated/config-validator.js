@@ -9363,7 +9363,7 @@ export const configSchema = deepFreeze({
    "x-widget": "toggle",
    "x-export": "conf",
    "title": "Open kernel menuconfig",
-   "description": "yes stops the build at the kernel's interactive configuration menu, which a remote build cannot answer. Keep no and commit kernel configs instead.",
+   "description": "yes would stop the build at the kernel's interactive configuration menu, which needs a terminal: Boardroom builds refuse it. Keep no and put kernel options in the configuration's kernel config file (the Kernel panel), where the team can review them.",
    "default": "no",
    "x-section": "kernel",
    "x-order": 1,
