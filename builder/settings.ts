@@ -32,6 +32,7 @@ import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { createLocalArtifactStorage } from '../shared/node/builds/artifact-storage-local.ts';
 import type { BuildsDb } from '../shared/node/builds/db.ts';
+import { blobFetcherFor } from './blob-fetch.ts';
 import { buildKeys, DEFAULT_KEY_PREFIX } from '../shared/builds/keys.ts';
 import { BUILDER_VERSION } from '../shared/builds/version.ts';
 import { createBuildEnv, parseBuildEnvPassthrough } from './executors/build-env.ts';
@@ -193,6 +194,7 @@ export function createBuilderFromSettings(runtime: BuilderRuntime, settings: Bui
     builderVersion: BUILDER_VERSION,
     logger: runtime.logger,
     workerName: `builder-${process.pid}`,
+    blobsOf: (configId) => blobFetcherFor(runtime.db, configId),
   });
   return {
     ...builder,

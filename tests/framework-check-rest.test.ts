@@ -7,6 +7,8 @@
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createFrameworkCheckWorker, type FrameworkCheckWorker } from '../builder/framework-check/check-worker.ts';
+import { blobFetcherFor } from '../builder/blob-fetch.ts';
+import type { BuildsDb } from '../shared/node/builds/db.ts';
 import { loadArmbianFacts } from '../builder/plan/armbian-facts.ts';
 import type { FrameworkCheckAnswer } from '../shared/node/builds/framework-check.ts';
 import { buildKeys } from '../shared/builds/keys.ts';
@@ -16,6 +18,9 @@ import { useTestServer } from './helpers/rig.ts';
 import { createConfig } from './helpers/server.ts';
 import { REDIS_URL } from './builder-harness.ts';
 import { startFrameworkRig, type FrameworkRig } from './framework/framework-rig.ts';
+
+/** A board file of the configuration's own (userpatches/config/boards/). */
+const ACME_BOARD = '# Acme One, our own RK3588 board\nBOARD_NAME="Acme One"\nBOARDFAMILY="rockchip-rk3588"\nBOARD_VENDOR="acme"\nKERNEL_TARGET="vendor"\n';
 
 /** Two framework runs on a busy two-core machine, plus the queue round trips. */
 const CHECK_TEST_TIMEOUT_MS = 300_000;
@@ -56,6 +61,7 @@ describe('Check with Armbian over REST', () => {
       builderVersion: '1.0.0',
       logger: testLogger(),
       workerName: 'test-builder',
+      blobsOf: (id) => blobFetcherFor(server.database.db as BuildsDb, id),
     });
     await worker.start();
 
@@ -72,6 +78,16 @@ describe('Check with Armbian over REST', () => {
     const bad = (await badRes.json()) as FrameworkCheckAnswer;
     expect(bad.accepted).toBe(false);
     expect(bad.errors.join('\n')).toMatch(/the Armbian framework refused this configuration: .*cant find extension 'docker'/);
+
+    // The userpatches tree is in place for the check as for a build: a board of the
+    // configuration's own is resolved by the framework from its file.
+    const own = await createConfig(server, { name: 'own board', data: { BOARD: 'acme-one', BRANCH: 'vendor', RELEASE: 'noble' } });
+    const upload = await server.api(`/api/configs/${own}/files/upload`, { method: 'POST', body: JSON.stringify({ path: 'config/boards/acme-one.csc', text: ACME_BOARD }) });
+    expect(upload.status).toBe(201);
+    const ownRes = await check(own);
+    const ownAnswer = (await ownRes.json()) as FrameworkCheckAnswer;
+    expect({ status: ownRes.status, accepted: ownAnswer.accepted, errors: ownAnswer.errors }).toEqual({ status: 200, accepted: true, errors: [] });
+    expect(ownAnswer.imageFileId).toMatch(/^Acme-one_noble_vendor_/);
 
     // Who may build may check; a viewer may not.
     const viewer = await signUp(server.url, 'Viewer');

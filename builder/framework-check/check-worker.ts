@@ -16,7 +16,8 @@ import {
 import type { BuildKeys } from '../../shared/builds/keys.ts';
 import { ExecutorError } from '../executors/types.ts';
 import type { ArmbianFacts } from '../plan/armbian-facts.ts';
-import { checkedPlan, type FrameworkJudge } from './checked-plan.ts';
+import { resolveTree, type BlobFetcher } from '../plan/plan-tree.ts';
+import { checkedPlan, planOrUserErrorAsync, type FrameworkJudge } from './checked-plan.ts';
 
 export interface FrameworkCheckWorkerDeps {
   redis: Redis;
@@ -26,6 +27,8 @@ export interface FrameworkCheckWorkerDeps {
   builderVersion: string;
   logger: Logger;
   workerName: string;
+  /** The binary files of a configuration's tree (builder/blob-fetch.ts). */
+  blobsOf: (configId: string) => BlobFetcher;
 }
 
 export interface FrameworkCheckWorker {
@@ -33,7 +36,7 @@ export interface FrameworkCheckWorker {
   close(): Promise<void>;
 }
 
-export async function answerCheck(deps: Pick<FrameworkCheckWorkerDeps, 'judge' | 'facts' | 'builderVersion'>, data: FrameworkCheckJobData): Promise<FrameworkCheckAnswer> {
+export async function answerCheck(deps: Pick<FrameworkCheckWorkerDeps, 'judge' | 'facts' | 'builderVersion' | 'blobsOf'>, data: FrameworkCheckJobData): Promise<FrameworkCheckAnswer> {
   const started = Date.now();
   const identity = deps.judge.identity;
   const framework = { commit: identity.commit, version: identity.version };
@@ -42,13 +45,16 @@ export async function answerCheck(deps: Pick<FrameworkCheckWorkerDeps, 'judge' |
     configId: 'framework-check',
     configName: data.configName,
     configJson: data.configJson,
-    yjsState: new Uint8Array(),
+    yjsState: Buffer.from(data.yjsState, 'base64'),
     schemaVersion: '',
     builderVersion: deps.builderVersion,
     contentHash: '',
   };
   try {
-    const plan = await checkedPlan({ snapshot, facts: deps.facts, builderVersion: deps.builderVersion, judge: deps.judge });
+    // The tree in place, exactly as a build of this state would have it (custom boards, kernel
+    // config, extensions are read by the framework at configuration time).
+    const tree = await planOrUserErrorAsync(() => resolveTree(snapshot.yjsState, deps.blobsOf(data.configId)));
+    const plan = await checkedPlan({ snapshot, facts: deps.facts, builderVersion: deps.builderVersion, judge: deps.judge, tree });
     const m = plan.manifest;
     return {
       accepted: true,

@@ -49,12 +49,12 @@ export function frameworkCheckRoutes(deps: FrameworkCheckRouteDeps): Hono<AppEnv
     if (!record) throw notFound();
     if ((await b.redis.exists(frameworkCheckerKey(b.keys))) === 0) throw new ApiError(503, 'framework_check_unavailable', UNAVAILABLE);
     // Only what is durable is sent to a builder (docs/architecture.md, "Durability").
-    const { configJson, contentHash } = (await deps.manager.get(id)).readDurable();
+    const { configJson, contentHash, yjsState } = (await deps.manager.get(id)).readDurable();
     const actor = c.get('actor');
     const userId = actorUserId(actor);
     const person = userId ? `user:${userId}` : `link:${actor.shareToken ?? c.get('clientAddress')}`;
     try {
-      return c.json(await flights.run(`${id}:${contentHash}:${record.name}`, person, () => askBuilder(b, record.name, configJson)));
+      return c.json(await flights.run(`${id}:${contentHash}:${record.name}`, person, () => askBuilder(b, { configId: id, configName: record.name, configJson, yjsState: Buffer.from(yjsState).toString('base64') })));
     } catch (err) {
       if (err instanceof TooManyChecks) c.header('retry-after', String(CHECK_RETRY_AFTER_S));
       throw err;
@@ -65,7 +65,7 @@ export function frameworkCheckRoutes(deps: FrameworkCheckRouteDeps): Hono<AppEnv
 }
 
 /** Puts one check on the queue and waits for a builder's answer. */
-async function askBuilder(b: BuildsContext, configName: string, configJson: FrameworkCheckJobData['configJson']): Promise<FrameworkCheckAnswer> {
+async function askBuilder(b: BuildsContext, data: FrameworkCheckJobData): Promise<FrameworkCheckAnswer> {
   // Per request: checks are rare and interactive, and QueueEvents holds a blocking connection
   // that a long-lived one would keep open for every server whose users never check.
   const queue = new Queue<FrameworkCheckJobData, FrameworkCheckAnswer>(FRAMEWORK_CHECK_QUEUE_NAME, { connection: b.redis, prefix: b.keys.bullPrefix });
@@ -75,7 +75,7 @@ async function askBuilder(b: BuildsContext, configName: string, configJson: Fram
   events.on('error', (err) => b.logger.warn({ err }, 'framework check events error'));
   try {
     await events.waitUntilReady();
-    const job = await queue.add(FRAMEWORK_CHECK_JOB_NAME, { configName, configJson }, frameworkCheckJobOptions());
+    const job = await queue.add(FRAMEWORK_CHECK_JOB_NAME, data, frameworkCheckJobOptions());
     try {
       return await job.waitUntilFinished(events, FRAMEWORK_CHECK_WAIT_MS);
     } catch (err) {

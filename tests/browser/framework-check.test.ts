@@ -8,6 +8,8 @@ import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createFrameworkCheckWorker, type FrameworkCheckWorker } from '../../builder/framework-check/check-worker.ts';
+import { blobFetcherFor } from '../../builder/blob-fetch.ts';
+import type { BuildsDb } from '../../shared/node/builds/db.ts';
 import { loadArmbianFacts } from '../../builder/plan/armbian-facts.ts';
 import { buildKeys } from '../../shared/builds/keys.ts';
 import { REDIS_URL } from '../builder-harness.ts';
@@ -29,7 +31,7 @@ beforeAll(async () => {
   h = await startHarness('framework-check', { redisUrl: REDIS_URL, keyPrefix });
   rig = await startFrameworkRig(2);
   redis = new Redis(REDIS_URL);
-  worker = createFrameworkCheckWorker({ redis, keys: buildKeys(keyPrefix), judge: rig.judge, facts: loadArmbianFacts(), builderVersion: '1.0.0', logger: testLogger(), workerName: 'browser-test' });
+  worker = createFrameworkCheckWorker({ redis, keys: buildKeys(keyPrefix), judge: rig.judge, facts: loadArmbianFacts(), builderVersion: '1.0.0', logger: testLogger(), workerName: 'browser-test', blobsOf: (id) => blobFetcherFor(h.server.database.db as BuildsDb, id) });
   await worker.start();
 }, 180_000);
 

@@ -20,8 +20,12 @@ export const FRAMEWORK_CHECKER_TTL_MS = 30_000;
 export const FRAMEWORK_CHECK_WAIT_MS = 120_000;
 
 export interface FrameworkCheckJobData {
+  configId: string;
   configName: string;
   configJson: Record<string, unknown>;
+  /** The durable Yjs state, base64: the userpatches tree (board files, kernel config, scripts)
+   * is in place for the check as it is for a build. Its blobs are fetched by the builder. */
+  yjsState: string;
 }
 
 export function frameworkCheckerKey(keys: BuildKeys): string {
