@@ -251,6 +251,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       linkAdmission.forget(scope);
     },
     forgetPerson: (userId) => admission.forgetPerson(userId),
+    relocate: (configId) => rooms.manager().relocate(configId),
   });
   const revalidator = createAccessRevalidator({
     db: database.db,
