@@ -12,7 +12,9 @@
  */
 import { Hono, type Context } from 'hono';
 import { FIRSTBOOT_SECRET_NAMES, firstbootSecretProblem, isFirstbootSecretName, type FirstbootSecretName } from '../../shared/firstboot-secrets.ts';
-import type { ConfigSecretStore } from '../../shared/node/secrets/config-secrets.ts';
+import { createConfigSecretStore, type ConfigSecretStore } from '../../shared/node/secrets/config-secrets.ts';
+import type { Db } from '../db/connect.ts';
+import { withConfigTenant } from '../db/tenant.ts';
 import type { Sealer } from '../../shared/node/secrets/sealed.ts';
 import { requireAction, type Access } from '../access/authorize.ts';
 import type { AccessStore } from '../auth/access-store.ts';
@@ -23,6 +25,8 @@ import { personOf, type Person } from '../history/people.ts';
 import { ApiError, readJsonObject } from '../http-errors.ts';
 
 export interface SecretRouteDeps {
+  /** For the list read as the configuration's tenant (RLS, server/db/tenant.ts). */
+  db: Db;
   access: AccessStore;
   store: ConfigSecretStore;
   sealer: Sealer;
@@ -46,7 +50,8 @@ export function secretRoutes(deps: SecretRouteDeps): Hono<AppEnv> {
   app.get('/:id/secrets', async (c) => {
     const id = c.req.param('id');
     await allowed(c, id);
-    return c.json({ secrets: await deps.store.list(id) });
+    // As the configuration's tenant: RLS is the second line on this read (server/db/tenant.ts).
+    return c.json({ secrets: await withConfigTenant(deps.db, id, (tx) => createConfigSecretStore(tx).list(id)) });
   });
 
   app.put('/:id/secrets/:name', async (c) => {

@@ -23,7 +23,7 @@ export interface FollowBuildLogOptions {
 }
 
 export async function followBuildLog(
-  deps: { db: BuildsDb; hub: BuildEventHub },
+  deps: { db: BuildsDb; hub: BuildEventHub; /** The store read (default `readBuildLog`; the server's runs it under RLS). */ readLog?: typeof readBuildLog },
   buildId: string,
   options: FollowBuildLogOptions,
 ): Promise<() => Promise<void>> {
@@ -43,7 +43,7 @@ export async function followBuildLog(
 
   const fillFromStore = async (): Promise<void> => {
     for (;;) {
-      const page = await readBuildLog(deps.db, buildId, { afterSeq: lastSeq });
+      const page = await (deps.readLog ?? readBuildLog)(deps.db, buildId, { afterSeq: lastSeq });
       if (page.length === 0 || closed) return;
       deliver(page);
       if (page.length < BUILD_LOG_PAGE_LINES) return;
