@@ -25,7 +25,8 @@ import { planExecutor, VALID_CONFIG } from './builder-harness.ts';
 let tmp = '';
 const rig = useTestServer(async () => {
   tmp = await mkdtemp(path.join(tmpdir(), 'tenant-redis-names-'));
-  return { redis: 'tenant-names', artifactsDir: path.join(tmp, 'artifacts') };
+  // The webhook receiver is a closed loopback port: deliveries fail, their jobs are what we read.
+  return { redis: 'tenant-names', artifactsDir: path.join(tmp, 'artifacts'), webhookAllowedNetworks: ['127.0.0.1/32'] };
 });
 let redis: Redis;
 let builderRedis: Redis;
@@ -88,6 +89,9 @@ describe('Redis names carry the tenant', () => {
     const inA = await newConfig(ada, 'in A', orgA);
     const inB = await newConfig(bob, 'in B', orgB);
     const personal = await newConfig(ada, 'personal', null);
+    // Organisation A's configuration has a webhook: its build's delivery is queued as A's.
+    const hook = await post(ada, rig.server.url, `/api/configs/${inA}/webhooks`, { url: 'http://127.0.0.1:9/hook', events: ['build.finished'] });
+    expect(hook.status).toBe(201);
 
     // Edited on both processes.
     const edited: Array<[string, TestUser]> = [
@@ -151,6 +155,11 @@ describe('Redis names carry the tenant', () => {
         expect(all).toContain(`bull:builds:${buildId}`);
         expect(await redis.hget(`${prefix()}bull:builds:${buildId}`, 'name')).toBe(`t:${tenantOf[id]}:build`);
       }
+      await eventually(async () => {
+        const deliveryJobs = (await keys()).filter((k) => /^bull:webhooks:[0-9a-f-]{36}$/.test(k));
+        expect(deliveryJobs.length).toBeGreaterThan(0);
+        for (const key of deliveryJobs) expect(await redis.hget(`${prefix()}${key}`, 'name')).toBe(`t:${orgA}:deliver`);
+      });
     } finally {
       listener.disconnect();
       await builder?.close();
