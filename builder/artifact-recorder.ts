@@ -7,6 +7,7 @@ import type { BuildsDb } from '../shared/node/builds/db.ts';
 import type { BuildArtifactInfo } from '../shared/builds/events.ts';
 import type { BuildKeys } from '../shared/builds/keys.ts';
 import { publishBuildEvent } from '../shared/node/builds/transition.ts';
+import { tenantOfOrg } from '../shared/tenant.ts';
 import { buildArtifacts, buildJobs } from '../shared/node/db/builds-schema.ts';
 import { ExecutorError } from './executors/types.ts';
 
@@ -37,7 +38,7 @@ export async function recordArtifact(
     .values({ buildId, name, ...row })
     .onConflictDoUpdate({ target: [buildArtifacts.buildId, buildArtifacts.name], set: { ...row, createdAt: new Date() } });
   const info: BuildArtifactInfo = { name, size: stored.size, sha256: stored.sha256, expiresAt: expiresAt.toISOString() };
-  await publishBuildEvent(deps.redis, deps.keys, { type: 'artifact', buildId, artifact: info });
+  await publishBuildEvent(deps.redis, deps.keys, tenantOfOrg(build?.orgId), { type: 'artifact', buildId, artifact: info });
   return info;
 }
 

@@ -9,6 +9,7 @@ import { buildLogs } from '../shared/node/db/builds-schema.ts';
 import type { BuildsDb } from '../shared/node/builds/db.ts';
 import type { BuildLogLine, LogStream } from '../shared/builds/events.ts';
 import type { BuildKeys } from '../shared/builds/keys.ts';
+import type { Tenant } from '../shared/tenant.ts';
 import { publishBuildEvent } from '../shared/node/builds/transition.ts';
 
 /** Lines wait at most this long before they are stored and published: well under the one second
@@ -38,6 +39,8 @@ export interface LogSinkDeps {
   keys: BuildKeys;
   logger: Logger;
   buildId: string;
+  /** The build's tenant: its events channel is named with it. */
+  tenant: Tenant;
   /** Highest seq already stored for this build (earlier attempts), 0 for none. */
   startSeq: number;
   /** Applied to every line before it is cut, stored or published (builder/redact.ts). */
@@ -75,7 +78,7 @@ export function createLogSink(deps: LogSinkDeps): LogSink {
       lastError = null;
       buffer = buffer.slice(batch.length);
       try {
-        await publishBuildEvent(deps.redis, deps.keys, { type: 'log', buildId: deps.buildId, lines: batch });
+        await publishBuildEvent(deps.redis, deps.keys, deps.tenant, { type: 'log', buildId: deps.buildId, lines: batch });
       } catch (err) {
         // Stored already: a late or reconnecting viewer reads them from the store.
         deps.logger.warn({ err, buildId: deps.buildId }, 'could not publish build log lines');

@@ -6,6 +6,7 @@ import type { Logger } from 'pino';
 import { buildJobs } from '../shared/node/db/builds-schema.ts';
 import type { BuildsDb } from '../shared/node/builds/db.ts';
 import type { BuildKeys } from '../shared/builds/keys.ts';
+import type { Tenant } from '../shared/tenant.ts';
 import { publishBuildEvent } from '../shared/node/builds/transition.ts';
 
 /** At most one progress report per build per interval (the last one is never lost, it goes out
@@ -25,6 +26,8 @@ export function createProgressReporter(deps: {
   logger: Logger;
   buildId: string;
   configId: string;
+  /** The build's tenant: its events channel is named with it. */
+  tenant: Tenant;
 }): ProgressReporter {
   let sentStage: string | null = null;
   let sentPct = -1;
@@ -49,7 +52,7 @@ export function createProgressReporter(deps: {
           .update(buildJobs)
           .set({ stage, progress: pct })
           .where(and(eq(buildJobs.id, deps.buildId), eq(buildJobs.status, 'running')));
-        await publishBuildEvent(deps.redis, deps.keys, { type: 'progress', buildId: deps.buildId, configId: deps.configId, stage, pct });
+        await publishBuildEvent(deps.redis, deps.keys, deps.tenant, { type: 'progress', buildId: deps.buildId, configId: deps.configId, stage, pct });
       } catch (err) {
         // Progress is advisory: the final status still arrives; say so and carry on.
         deps.logger.warn({ err, buildId: deps.buildId }, 'could not report build progress');

@@ -32,6 +32,7 @@ import { writeWorkDirOwner } from './work-dirs.ts';
 import { BuilderSetupError, ExecutorError, type Executor } from './executors/types.ts';
 import { createLogSink, type LogSink } from './log-sink.ts';
 import { createProgressReporter } from './progress-reporter.ts';
+import { tenantOfOrg } from '../shared/tenant.ts';
 import { createRedactor, type Redactor } from './redact.ts';
 import { createConfigSecretStore, SecretUnavailableError } from '../shared/node/secrets/config-secrets.ts';
 import type { Sealer } from '../shared/node/secrets/sealed.ts';
@@ -84,7 +85,7 @@ export async function runBuild(deps: RunBuildDeps, job: Job<BuildJobData>, token
     const startSeq = await lastLogSeq(deps.db, buildId);
     // Knows the secrets' values once they are opened; every line and error passes it first.
     const redactor = createRedactor();
-    const sink = createLogSink({ ...deps, logger: log, buildId, startSeq, redact: redactor.redact });
+    const sink = createLogSink({ ...deps, logger: log, buildId, tenant: tenantOfOrg(snapshot.orgId), startSeq, redact: redactor.redact });
 
     // BullMQ hands a job to one worker at a time; a row still `running` means the worker that had
     // it died or lost its lock. Record that before taking it over.
@@ -134,7 +135,7 @@ async function runClaimed(
   redactor: Redactor,
 ): Promise<BuildOutcome> {
   const buildId = claimed.id;
-  const progress = createProgressReporter({ ...deps, logger: log, buildId, configId: claimed.configId });
+  const progress = createProgressReporter({ ...deps, logger: log, buildId, configId: claimed.configId, tenant: tenantOfOrg(claimed.orgId) });
   sink.append(
     `attempt ${claimed.attempts}: executor ${deps.executor.name} on ${deps.workerName}, builder ${deps.builderVersion}`,
     'system',
@@ -291,7 +292,7 @@ async function finish(
 
 async function publish(deps: RunBuildDeps, state: BuildState): Promise<void> {
   try {
-    await publishBuildEvent(deps.redis, deps.keys, statusEvent(state));
+    await publishBuildEvent(deps.redis, deps.keys, tenantOfOrg(state.orgId), statusEvent(state));
   } catch (err) {
     // The row is the truth; a viewer that missed the event sees the status on its next read.
     deps.logger.warn({ err, buildId: state.id }, 'could not publish build status');

@@ -5,11 +5,12 @@
  * BullMQ still holds (waiting, delayed, active) are left to BullMQ: its stalled-job check gives a
  * dead builder's job to another builder, whose claim records the lost attempt.
  */
+import { tenantOfOrg } from '../shared/tenant.ts';
 import { and, asc, inArray, lt } from 'drizzle-orm';
 import type { Logger } from 'pino';
 import type { BuildsDb } from '../shared/node/builds/db.ts';
-import { BUILD_JOB_NAME, buildJobOptions } from '../shared/node/builds/job.ts';
-import type { BuildKeys } from '../shared/builds/keys.ts';
+import { buildJobOptions } from '../shared/node/builds/job.ts';
+import { buildJobName, type BuildKeys } from '../shared/builds/keys.ts';
 import type { BuildQueue } from '../shared/node/builds/queue.ts';
 import { ACTIVE_BUILD_STATUSES } from '../shared/builds/status.ts';
 import { DB_NOW, publishBuildEvent, statusEvent, transitionBuild } from '../shared/node/builds/transition.ts';
@@ -51,15 +52,15 @@ export async function sweepBuilds(deps: SweepDeps, now: Date = new Date()): Prom
       const failed = await transitionBuild(deps.db, row.id, 'failed', { finishedAt: DB_NOW, error: reason });
       if (failed) {
         result.failed += 1;
-        await publishBuildEvent(deps.redis, deps.keys, statusEvent(failed));
+        await publishBuildEvent(deps.redis, deps.keys, tenantOfOrg(failed.orgId), statusEvent(failed));
         deps.logger.warn({ buildId: row.id, reason }, 'sweep: marked a build failed');
       }
     } else if (state === 'missing' || state === 'unknown') {
       if (row.status === 'running') {
         const queued = await transitionBuild(deps.db, row.id, 'queued', { error: 'its job was lost; queued again' }, ['running']);
-        if (queued) await publishBuildEvent(deps.redis, deps.keys, statusEvent(queued));
+        if (queued) await publishBuildEvent(deps.redis, deps.keys, tenantOfOrg(queued.orgId), statusEvent(queued));
       }
-      await deps.queue.add(BUILD_JOB_NAME, { buildId: row.id, orgId: row.orgId }, buildJobOptions(row.id));
+      await deps.queue.add(buildJobName(tenantOfOrg(row.orgId)), { buildId: row.id, orgId: row.orgId }, buildJobOptions(row.id));
       result.requeued += 1;
       deps.logger.warn({ buildId: row.id }, 'sweep: queued a build whose job was missing');
     }

@@ -3,6 +3,7 @@
  * channel, stuck-build sweep, expired-artifact cleanup). `npm start` runs it in the same process
  * as the server or as its own process; docker-compose scales it as a service.
  */
+import { tenantOfOrg } from '../shared/tenant.ts';
 import { hostname } from 'node:os';
 import { DelayedError, Worker, type Job } from 'bullmq';
 import { inArray, and, eq, isNull } from 'drizzle-orm';
@@ -203,7 +204,7 @@ export function createBuilder(deps: BuilderDeps): Builder {
         finishedAt: DB_NOW,
         error: reason || job.failedReason || 'the build job failed',
       });
-      if (failed) await publishBuildEvent(deps.redis, deps.keys, statusEvent(failed));
+      if (failed) await publishBuildEvent(deps.redis, deps.keys, tenantOfOrg(failed.orgId), statusEvent(failed));
     })().catch((err: unknown) => logger.error({ err, buildId: jobId }, 'could not close a failed build'));
   };
 
@@ -248,7 +249,7 @@ export function createBuilder(deps: BuilderDeps): Builder {
       .set({ error: WAITING_FOR_SETUP })
       .where(and(eq(buildJobs.status, 'queued'), isNull(buildJobs.error)))
       .returning(buildStateColumns);
-    for (const row of rows) await publishBuildEvent(deps.redis, deps.keys, statusEvent(row as BuildState));
+    for (const row of rows) await publishBuildEvent(deps.redis, deps.keys, tenantOfOrg((row as BuildState).orgId), statusEvent(row as BuildState));
   };
 
   const processBuild = async (job: Job<BuildJobData>, token?: string): Promise<BuildOutcome> => {

@@ -117,6 +117,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     roomsOf: (configId) => rooms.manager().roomsOf(configId),
     cluster,
     forgetSession: (id) => accounts.forgetSession(id),
+    relocate: (configId) => rooms.manager().relocate(configId),
     logger,
     observer: metrics.cluster.revalidation,
   });

@@ -75,6 +75,10 @@ export const CloseCode = {
    * them and the bus message is late, or was missed and is being re-read): the client reconnects
    * and resends once the server has caught up. Never applied meanwhile: Yjs would hold it unchecked. */
   notYetKnown: { code: 4520, reason: 'update depends on changes the server does not have yet, reconnect' },
+  /** The configuration moved to another organisation: its room is reloaded under the new tenant
+   * (docs/architecture.md, "Redis key layout"). The client reconnects at once; its access is
+   * decided afresh. */
+  configMoved: { code: 4530, reason: 'configuration moved, reconnecting' },
 } as const;
 export type CloseCodeName = keyof typeof CloseCode;
 

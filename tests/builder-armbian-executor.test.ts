@@ -108,7 +108,7 @@ describe('armbian executor: a build in its own workspace', () => {
       const configId = await insertConfig(env.db, 'worktree');
       const config = { ...VALID_CONFIG, extraLines: 'BOARDROOM_TEST_EXTRA="from the extra lines"\n' };
       const queued = await enqueueBuild(env.service, buildRequest(configId, config));
-      const unsubscribe = await hub.follow(queued.id, (event) => events.push(event));
+      const unsubscribe = await hub.follow('personal', queued.id, (event) => events.push(event));
       await builder.start();
       const build = await statusOf(queued.id, 'succeeded');
       await unsubscribe();

@@ -110,7 +110,7 @@ async function buildAndKillBuilder(label: string): Promise<{ id: string; events:
   const configId = await insertConfig(env.db, label);
   const events: BuildEvent[] = [];
   const queued = await enqueueBuild(env.service, buildRequest(configId));
-  await hub.follow(queued.id, (event) => events.push(event));
+  await hub.follow('personal', queued.id, (event) => events.push(event));
 
   const fakePid = await eventually(async () => Number(await readFile(pidFile, 'utf8')), { timeoutMs: 20_000 });
   expect((await getBuild(env.db, queued.id))?.status).toBe('running');

@@ -88,14 +88,14 @@ describe('documents of a configuration over WebSockets', () => {
     expect(JSON.stringify(await res.json())).not.toContain('only in scratch');
   });
 
-  it('another document crosses processes on a channel of its own; the main channel keeps its name', async () => {
+  it('another document crosses processes on a channel of its own, both named with the tenant', async () => {
     const { server } = rig;
     const peer = await startOther();
     const listener = new Redis(TEST_REDIS_URL);
     const heard: string[] = [];
     try {
       listener.on('messageBuffer', (channel: Buffer) => heard.push(channel.toString()));
-      await listener.subscribe(`${rig.keyPrefix}doc:${id}`, `${rig.keyPrefix}doc:${id}:scratch`);
+      await listener.subscribe(`${rig.keyPrefix}t:personal:doc:${id}`, `${rig.keyPrefix}t:personal:doc:${id}:scratch`);
       const [here, there] = [{ url: server.url, token: server.token }, { url: peer.url, token: peer.token }];
       const scratchHere = rig.connect(here, `${id}/scratch`);
       const scratchThere = rig.connect(there, `${id}/scratch`);
@@ -103,12 +103,12 @@ describe('documents of a configuration over WebSockets', () => {
       await Promise.all([scratchHere, scratchThere, mainThere].map((c) => synced(c)));
       scratchHere.doc.getMap('pad').set('crossing', 'to the peer');
       await eventually(() => expect(scratchThere.doc.getMap('pad').get('crossing')).toBe('to the peer'));
-      await eventually(() => expect(heard).toContain(`${rig.keyPrefix}doc:${id}:scratch`));
+      await eventually(() => expect(heard).toContain(`${rig.keyPrefix}t:personal:doc:${id}:scratch`));
       expect(mainThere.doc.getMap('pad').size).toBe(0);
-      // The main document still publishes on `doc:<configId>`, what the previous release listens to.
+      // The main document publishes on `t:<tenant>:doc:<configId>` (a personal configuration's tenant).
       rig.connect(here, id).doc.getMap('config').set('BRANCH', 'vendor');
       await eventually(() => expect(mainThere.doc.getMap('config').get('BRANCH')).toBe('vendor'));
-      expect(heard).toContain(`${rig.keyPrefix}doc:${id}`);
+      expect(heard).toContain(`${rig.keyPrefix}t:personal:doc:${id}`);
     } finally {
       listener.disconnect();
       for (const client of rig.clients.splice(0)) client.destroy();

@@ -69,7 +69,7 @@ describe('redaction', () => {
     const stored: string[] = [];
     const db = { insert: () => ({ values: (rows: Array<{ line: string }>) => ({ onConflictDoNothing: async () => void stored.push(...rows.map((x) => x.line)) }) }) };
     const redis = { publish: async () => 1 };
-    const sink = createLogSink({ db: db as never, redis: redis as never, keys: { buildChannel: () => 'c', statusChannel: 's' } as never, logger: { warn() {}, error() {} } as never, buildId: 'b', startSeq: 0, redact: r.redact });
+    const sink = createLogSink({ db: db as never, redis: redis as never, keys: { buildChannel: () => 'c', statusChannel: 's' } as never, logger: { warn() {}, error() {} } as never, buildId: 'b', tenant: 'personal', startSeq: 0, redact: r.redact });
     sink.append(`${'x'.repeat(LOG_LINE_MAX_CHARS - 10)}${value}`, 'stdout');
     await sink.close().catch(() => undefined);
     expect(stored).toHaveLength(1);

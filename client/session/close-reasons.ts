@@ -77,6 +77,10 @@ const BY_CODE: ReadonlyMap<number, Words> = new Map<number, Words>([
     CloseCode.tooManyConnections.code,
     ENDED('Too many open tabs', 'You have too many Boardroom tabs or windows open. Close some of them, then try again.', ['retry']),
   ],
+  [
+    CloseCode.configMoved.code,
+    { title: 'Reconnecting…', detail: 'This configuration moved to another organisation; reconnecting to it there.', reconnect: 'quiet', blocking: false, actions: [] },
+  ],
   [CloseCode.linkBusy.code, ENDED('Link busy', 'Too many people are using this share link right now. Try again in a little while.', ['retry'])],
   [
     CloseCode.crossOrigin.code,

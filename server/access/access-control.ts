@@ -28,10 +28,24 @@ export interface AccessEvents {
    * change to every other process, which does the same.
    */
   invalidate(scope: AccessScope): Promise<void>;
+  /**
+   * The configuration moved to another organisation (call after the move is committed): every
+   * process reloads its rooms under the new tenant (RoomManager.relocate; their bus channel is
+   * named with it) and re-decides the access of everyone who reconnects, as after `invalidate`.
+   */
+  moved(configId: string): Promise<void>;
 }
 
-/** What travels between processes: only what changed, never a decision. */
-export type AccessMessage = { type: 'invalidate'; scope: AccessScope };
+/** What travels between processes: only what changed, never a decision. A process of an older
+ * release reads `moved` as an unknown message and re-checks everything, which is safe. */
+export type AccessMessage = { type: 'invalidate'; scope: AccessScope } | { type: 'moved'; configId: string };
+
+/** The configuration of a `moved` message, or null for any other message. */
+export function movedConfigOf(message: unknown): string | null {
+  if (!message || typeof message !== 'object') return null;
+  const { type, configId } = message as { type?: unknown; configId?: unknown };
+  return type === 'moved' && typeof configId === 'string' ? configId : null;
+}
 
 /** Carries access invalidations to every server process (their live sessions must end too). */
 export interface AccessEventBus {
@@ -67,6 +81,8 @@ export function createAccessControl(deps: {
   forgetAccess?: (scope?: AccessScope) => void;
   /** A re-check found a person's access changed: drop all their remembered roles. */
   forgetPerson?: (userId: string) => void;
+  /** A configuration moved: reload its rooms here (RoomManager.relocate). */
+  relocate?: (configId: string) => void;
 }) {
   const { registry } = deps;
 
@@ -76,13 +92,27 @@ export function createAccessControl(deps: {
     return deps.recheck(scope);
   };
 
+  const relocated = (configId: string): Promise<void> => {
+    deps.relocate?.(configId);
+    return apply({ configId });
+  };
+
   const events: AccessEvents = {
     invalidate(scope) {
       deps.bus?.publish({ type: 'invalidate', scope });
       return apply(scope);
     },
+    moved(configId) {
+      deps.bus?.publish({ type: 'moved', configId });
+      return relocated(configId);
+    },
   };
   deps.bus?.subscribe((message) => {
+    const moved = movedConfigOf(message);
+    if (moved) {
+      void relocated(moved);
+      return;
+    }
     const scope = scopeOf(message);
     if (scope) {
       void apply(scope);

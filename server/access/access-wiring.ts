@@ -38,6 +38,8 @@ export function createAccessWiring(deps: {
   cluster: { accessBus: AccessEventBus; onReconnect(fn: () => void): void } | null;
   /** A session ended: drop the accounts cache's copy of it. */
   forgetSession: (sessionId: string) => void;
+  /** A configuration moved to another tenant: reload its rooms here (access-control.ts). */
+  relocate: (configId: string) => void | Promise<void>;
   logger: Logger;
   observer: RevalidationObserver;
 }): AccessWiring {
@@ -59,6 +61,7 @@ export function createAccessWiring(deps: {
       linkAdmission.forget(scope);
     },
     forgetPerson: (userId) => admission.forgetPerson(userId),
+    relocate: deps.relocate,
   });
   const revalidator = createAccessRevalidator({
     db: deps.db,

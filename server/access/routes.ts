@@ -5,7 +5,9 @@
  */
 import { Hono } from 'hono';
 import { isShareRole, SHARE_ROLES, type ShareRole } from '../../shared/roles.ts';
-import type { AccessStore, ShareLink } from '../auth/access-store.ts';
+import { createAccessStore, type AccessStore, type ShareLink } from '../auth/access-store.ts';
+import type { Db } from '../db/connect.ts';
+import { withConfigTenant } from '../db/tenant.ts';
 import { normalizeEmail } from '../auth/accounts.ts';
 import { requireAction } from './authorize.ts';
 import type { AppEnv } from '../auth/actor.ts';
@@ -25,6 +27,8 @@ export { MAX_SHARE_LABEL_LENGTH } from './api-spec.ts';
 export const MAX_SHARE_LIFETIME_MS = 365 * 24 * 3600 * 1000;
 
 export interface AccessRouteDeps {
+  /** For the lists read as the configuration's tenant (RLS, server/db/tenant.ts). */
+  db: Db;
   access: AccessStore;
   invitations: InvitationStore;
   storage: DocStorage;
@@ -91,7 +95,8 @@ export function accessRoutes(deps: AccessRouteDeps): Hono<AppEnv> {
   app.get('/configs/:id/members', async (c) => {
     const id = c.req.param('id');
     await owner(c, id);
-    return c.json(await access.listMembers(id));
+    // As the configuration's tenant: RLS is the second line on this read (server/db/tenant.ts).
+    return c.json(await withConfigTenant(deps.db, id, (tx) => createAccessStore(tx).listMembers(id)));
   });
 
   // Inviting (POST …/members) lives with the invitations: server/invitations/routes.ts.
@@ -145,7 +150,8 @@ export function accessRoutes(deps: AccessRouteDeps): Hono<AppEnv> {
     const id = c.req.param('id');
     await owner(c, id);
     await deps.flushLinkUses?.();
-    return c.json((await access.listShares(id)).map(shareView));
+// As the configuration's tenant: RLS is the second line on this read (server/db/tenant.ts).
+    return c.json((await withConfigTenant(deps.db, id, (tx) => createAccessStore(tx).listShares(id))).map(shareView));
   });
 
   // The schemas the API description declares (access/api-spec.ts); the rest is checked below.

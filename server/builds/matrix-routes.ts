@@ -28,6 +28,7 @@ import { auditActor, auditActorOf } from '../audit/audit-actor.ts';
 import { ApiError, notFound, unprocessable } from '../http-errors.ts';
 import { validatedBody } from '../api-spec/validated-body.ts';
 import { MATRIX_BODY } from './api-spec.ts';
+import { withConfigTenant } from '../db/tenant.ts';
 import { gateHashOf, mapBuildError, queueUnavailable, requireGate, type BuildRouteDeps } from './routes.ts';
 
 export interface MatrixRouteDeps extends BuildRouteDeps {
@@ -168,12 +169,13 @@ export function matrixRoutes(deps: MatrixRouteDeps): Hono<AppEnv> {
   app.get('/configs/:id/matrices', async (c) => {
     const id = c.req.param('id');
     await requireAction(deps, c.get('actor'), id, 'read');
-    return c.json(await listMatrices(ctx().db, id));
+    // As the configuration's tenant: RLS is the second line on this read (server/db/tenant.ts).
+    return c.json(await withConfigTenant(ctx().db, id, (tx) => listMatrices(tx, id)));
   });
 
   app.get('/matrices/:matrixId', async (c) => {
-    const { matrixId } = await matrixFor(c, 'read');
-    const matrix = await getMatrix(ctx().db, matrixId);
+    const { matrixId, configId } = await matrixFor(c, 'read');
+    const matrix = await withConfigTenant(ctx().db, configId, (tx) => getMatrix(tx, matrixId));
     if (!matrix) throw notFound('matrix');
     return c.json(matrix);
   });

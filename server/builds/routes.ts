@@ -13,6 +13,8 @@ import { cancelBuild, enqueueBuild, retryBuild } from '../../shared/node/builds/
 import { BuildError } from '../../shared/builds/errors.ts';
 import { isTerminal, type BuildStatus } from '../../shared/builds/status.ts';
 import { followBuildLog } from '../../shared/node/builds/follow-log.ts';
+import { eq } from 'drizzle-orm';
+import { buildJobs } from '../../shared/node/db/builds-schema.ts';
 import { withConfigTenant } from '../db/tenant.ts';
 import { getArtifact, getBuild, getBuildSnapshot, listBuilds, readBuildLog } from '../../shared/node/builds/read.ts';
 import { SCHEMA_VERSION } from '../../shared/schema/index.ts';
@@ -101,12 +103,16 @@ export function buildRoutes(deps: BuildRouteDeps): Hono<AppEnv> {
     const actor = c.get('actor');
     if (!actor.session && !actor.shareToken && !actor.token) throw new ApiError(401, 'unauthorized', 'sign in or use a share link');
     const buildId = c.req.param('buildId') ?? '';
-    const build = isUuid(buildId) ? await getBuild(ctx().db, buildId) : null;
-    if (!build) throw notFound('build');
+    // Only its configuration is read before the access check (that is what the check is made
+    // on); the build itself is read after it, as the configuration's tenant (RLS, server/db/tenant.ts).
+    const [owner] = isUuid(buildId) ? await ctx().db.select({ configId: buildJobs.configId }).from(buildJobs).where(eq(buildJobs.id, buildId)) : [];
+    if (!owner) throw notFound('build');
     const principal = await principalOf(deps, actor);
-    const decision = await authorize(deps, principal, build.configId, action);
+    const decision = await authorize(deps, principal, owner.configId, action);
     // Only a lower role is told apart: anything else is "no such build".
     if (!decision.ok) throw decision.denial.reason === 'roleTooLow' || decision.denial.reason === 'tokenScope' ? denialError(decision.denial) : notFound('build');
+    const build = await withConfigTenant(ctx().db, owner.configId, (tx) => getBuild(tx, buildId));
+    if (!build) throw notFound('build');
     return { ...build, auditActor: auditActor(actor, principal.kind === 'shareLinkGuest' ? principal.link : null) };
   };
 
@@ -181,7 +187,7 @@ export function buildRoutes(deps: BuildRouteDeps): Hono<AppEnv> {
   /** The frozen configuration the build ran on, exactly as hashed (never the live document). */
   app.get('/builds/:buildId/snapshot', async (c) => {
     const build = await buildFor(c, 'read');
-    const snapshot = await getBuildSnapshot(ctx().db, build.id);
+    const snapshot = await withConfigTenant(ctx().db, build.configId, (tx) => getBuildSnapshot(tx, build.id));
     if (!snapshot) throw notFound('build');
     const { configJson, contentHash: hash, schemaVersion, builderVersion } = snapshot;
     return c.json({ configJson, contentHash: hash, schemaVersion, builderVersion });
@@ -193,13 +199,16 @@ export function buildRoutes(deps: BuildRouteDeps): Hono<AppEnv> {
     const build = await buildFor(c, 'read');
     const afterSeq = Number(c.req.header('last-event-id') ?? c.req.query('after') ?? 0) || 0;
     if (!(c.req.header('accept') ?? '').includes('text/event-stream')) {
-      return c.json(await readBuildLog(ctx().db, build.id, { afterSeq }));
+      return c.json(await withConfigTenant(ctx().db, build.configId, (tx) => readBuildLog(tx, build.id, { afterSeq })));
     }
     const b = ctx();
     return streamSSE(c, async (sse) => {
       let done: () => void = () => {};
       const finished = new Promise<void>((resolve) => (done = resolve));
-      const stop = await followBuildLog({ db: b.db, hub: b.hub }, build.id, {
+      // Each store read runs as the configuration's tenant on its own; the stream itself holds no
+      // transaction open (it may last as long as the build).
+      const readLog: typeof readBuildLog = (_db, id, options) => withConfigTenant(b.db, build.configId, (tx) => readBuildLog(tx, id, options));
+      const stop = await followBuildLog({ db: b.db, hub: b.hub, readLog }, build.id, {
         afterSeq,
         onLines: (lines) => {
           for (const line of lines) void sse.writeSSE({ id: String(line.seq), event: 'log', data: JSON.stringify(line) });
@@ -211,7 +220,7 @@ export function buildRoutes(deps: BuildRouteDeps): Hono<AppEnv> {
         onError: (err) => b.logger.warn({ err, buildId: build.id }, 'log stream store read failed'),
       });
       // A build that already ended: send what is stored and close.
-      const current = await getBuild(b.db, build.id);
+      const current = await withConfigTenant(b.db, build.configId, (tx) => getBuild(tx, build.id));
       if (current && ['succeeded', 'failed', 'cancelled'].includes(current.status)) {
         await sse.writeSSE({ event: 'status', data: JSON.stringify({ type: 'status', buildId: build.id, status: current.status }) });
         done();
@@ -247,7 +256,8 @@ export function buildRoutes(deps: BuildRouteDeps): Hono<AppEnv> {
     const name = c.req.param('name');
     const check = checkArtifactName(name);
     if (!check.ok) throw new ApiError(400, 'invalid_name', `artifact name refused: ${check.message}`);
-    const artifact = await getArtifact(ctx().db, build.id, name);
+    // The row under RLS; the file is streamed after the transaction ended (never held open by a download).
+    const artifact = await withConfigTenant(ctx().db, build.configId, (tx) => getArtifact(tx, build.id, name));
     if (!artifact) throw notFound('artifact');
     const body = await ctx().storage.get(artifact.storageKey).catch(() => null);
     if (!body) throw new ApiError(410, 'artifact_gone', 'the artifact file is no longer stored');

@@ -19,14 +19,9 @@ import type { Db } from './connect.ts';
 
 /** The role tenant transactions take (migration 0014). */
 export const TENANT_ROLE = 'boardroom_tenant';
-/** The tenant of personal configurations (org_id null). */
-export const PERSONAL_TENANT = 'personal';
+import { PERSONAL_TENANT, type Tenant } from '../../shared/tenant.ts';
 
-/** An organisation's id, or PERSONAL_TENANT. Anything else (e.g. '') sees nothing. */
-export type Tenant = string;
-
-/** The tenant whose rows a configuration of organisation `orgId` (null: personal) holds. */
-export const tenantOfOrg = (orgId: string | null | undefined): Tenant => orgId ?? PERSONAL_TENANT;
+export { PERSONAL_TENANT, tenantOfOrg, type Tenant } from '../../shared/tenant.ts';
 
 export interface TenantOptions {
   /** The transaction's isolation level (it must be set before its first query). */

@@ -45,7 +45,28 @@ export async function placementOf(
   const wanted = orgIdOf(requested);
   if (wanted === null) return {};
   const orgId = await requireCreateIn(orgs, userId, wanted);
-  return { orgId, inTransaction: (tx, config) => applyTeamDefaults(tx, config.id, orgId) };
+  return {
+    orgId,
+    inTransaction: async (tx, config) => {
+      await holdLiveOrg(tx, orgId);
+      await applyTeamDefaults(tx, config.id, orgId);
+    },
+  };
+}
+
+/**
+ * Holds the organisation's row (FOR KEY SHARE) until the creating transaction ends, or throws
+ * 404 when it was deleted meanwhile. The checks above ran before the transaction, and the
+ * organisation's deletion (`OrgMembers.softDelete`) counts its configurations under FOR UPDATE on
+ * the same row: a creation whose insert came first makes the deletion wait and then count it (409
+ * org_not_empty); a deletion that came first makes this wait for its commit, and the statement then
+ * reads the row as deleted, so the configuration is rolled back instead of landing in a deleted
+ * organisation (issue #20, the creation race).
+ */
+export async function holdLiveOrg(tx: Db, orgId: string): Promise<void> {
+  const live = await tx.execute(sql`SELECT 1 FROM organisations WHERE id = ${orgId}::uuid AND deleted_at IS NULL FOR KEY SHARE`);
+  const found = ((live as { rows?: unknown[] }).rows ?? (live as unknown as unknown[])).length;
+  if (found === 0) throw unknownOrganisation();
 }
 
 /** Each team of `orgId` with a default role gets that role on `configId` (a grant the owner may

@@ -36,7 +36,9 @@ export function moveRoutes(deps: MoveRouteDeps): Hono<AppEnv> {
     const { orgId } = await readMove(c);
     const result = await moveConfig(deps, { configId: id, to: orgId, actorId: session.user.id });
     if (result.moved) {
-      await deps.events.invalidate({ configId: id });
+      // Its rooms reload everywhere under the new tenant (their Redis channel is named with it),
+      // and everyone's access is re-decided.
+      await deps.events.moved(id);
       const target = { from: result.from, to: result.to };
       for (const org of new Set([result.from, result.to])) {
         if (org !== null) await deps.audit.record({ action: 'config.moved', actorId: session.user.id, orgId: org, configId: id, target });

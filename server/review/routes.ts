@@ -199,13 +199,16 @@ export function reviewRoutes(deps: ReviewRouteDeps): Hono<AppEnv> {
     const id = c.req.param('id');
     await allow(c, 'read');
     const limit = readLimit(c.req.query('limit'), REVIEWS_PAGE_DEFAULT, REVIEWS_PAGE_MAX);
-    return c.json(await listReviews(approval, id, await current(id), limit));
+    const state = await current(id);
+    // As the configuration's tenant: RLS is the second line on these reads (server/db/tenant.ts).
+    return c.json(await withConfigTenant(db, id, (tx) => listReviews({ ...approval, db: tx }, id, state, limit)));
   });
 
   app.get('/:id/reviews/:reviewId', async (c) => {
     const id = c.req.param('id');
     await allow(c, 'read');
-    const review = await getReview(approval, id, c.req.param('reviewId'), await current(id));
+    const state = await current(id);
+    const review = await withConfigTenant(db, id, (tx) => getReview({ ...approval, db: tx }, id, c.req.param('reviewId'), state));
     if (!review) throw notFound('review');
     return c.json(review);
   });
@@ -253,15 +256,14 @@ export function reviewRoutes(deps: ReviewRouteDeps): Hono<AppEnv> {
     const id = c.req.param('id');
     await allow(c, 'read');
     const { contentHash: hash } = await current(id);
-    const check = await checkBuildApproval(approval, id, hash);
-    const { organisation } = await getReviewSettings(db, id);
+    const [check, { organisation }] = await withConfigTenant(db, id, async (tx) => [await checkBuildApproval({ ...approval, db: tx }, id, hash), await getReviewSettings(tx, id)] as const);
     return c.json({ ...check, required: check.ok ? check.required : true, contentHash: hash, organisation });
   });
 
   app.get('/:id/settings', async (c) => {
     const id = c.req.param('id');
     await allow(c, 'read');
-    return c.json(await getReviewSettings(db, id));
+    return c.json(await withConfigTenant(db, id, (tx) => getReviewSettings(tx, id)));
   });
 
   // The schema the API description declares (review/api-spec.ts).

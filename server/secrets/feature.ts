@@ -23,6 +23,6 @@ export function secretsFeature(
   return {
     name: 'secrets',
     store,
-    routes: [{ at: '/api/configs', routes: secretRoutes({ access: core.access, audit: core.audit, store, sealer: deps.sealer, recordChange: deps.recordChange }) }],
+    routes: [{ at: '/api/configs', routes: secretRoutes({ db: core.db, access: core.access, audit: core.audit, store, sealer: deps.sealer, recordChange: deps.recordChange }) }],
   };
 }

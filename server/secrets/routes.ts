@@ -12,7 +12,9 @@
  */
 import { Hono, type Context } from 'hono';
 import { FIRSTBOOT_SECRET_NAMES, firstbootSecretProblem, isFirstbootSecretName, type FirstbootSecretName } from '../../shared/firstboot-secrets.ts';
-import type { ConfigSecretStore } from '../../shared/node/secrets/config-secrets.ts';
+import { createConfigSecretStore, type ConfigSecretStore } from '../../shared/node/secrets/config-secrets.ts';
+import type { Db } from '../db/connect.ts';
+import { withConfigTenant } from '../db/tenant.ts';
 import type { Sealer } from '../../shared/node/secrets/sealed.ts';
 import { requireAction, type Access } from '../access/authorize.ts';
 import type { AccessStore } from '../auth/access-store.ts';
@@ -25,6 +27,8 @@ import { validatedBody } from '../api-spec/validated-body.ts';
 import { SECRET_BODY } from './api-spec.ts';
 
 export interface SecretRouteDeps {
+  /** For the list read as the configuration's tenant (RLS, server/db/tenant.ts). */
+  db: Db;
   access: AccessStore;
   store: ConfigSecretStore;
   sealer: Sealer;
@@ -48,7 +52,8 @@ export function secretRoutes(deps: SecretRouteDeps): Hono<AppEnv> {
   app.get('/:id/secrets', async (c) => {
     const id = c.req.param('id');
     await allowed(c, id);
-    return c.json({ secrets: await deps.store.list(id) });
+    // As the configuration's tenant: RLS is the second line on this read (server/db/tenant.ts).
+    return c.json({ secrets: await withConfigTenant(deps.db, id, (tx) => createConfigSecretStore(tx).list(id)) });
   });
 
   // The schema the API description declares (secrets/api-spec.ts); the per-name rule after it.

@@ -116,11 +116,11 @@ export function createDrizzleStorage(db: Db, options: DrizzleStorageOptions = {}
       // cannot hide rows (same guarantee as loadDoc's transaction, one round trip instead of four).
       // As the configuration's tenant (server/db/tenant.ts): RLS is the second line on room loads.
       const result = await withConfigTenant(db, configId, (tx) => tx.execute(sql`
-        select 0 as k, 0::bigint as id, null::bytea as b from configs where id = ${configId} and deleted_at is null
-        union all select 1, folded_updates, state from doc_snapshots where config_id = ${configId} and doc_name = ${docName}
-        union all select 2, id, ${docUpdates.update} from doc_updates where config_id = ${configId} and doc_name = ${docName}
+        select 0 as k, 0::bigint as id, null::bytea as b, org_id::text as o from configs where id = ${configId} and deleted_at is null
+        union all select 1, folded_updates, state, null from doc_snapshots where config_id = ${configId} and doc_name = ${docName}
+        union all select 2, id, ${docUpdates.update}, null from doc_updates where config_id = ${configId} and doc_name = ${docName}
         order by k, id`));
-      const rows = rowsOf<{ k: number; id: number | string; b: Uint8Array | null }>(result);
+      const rows = rowsOf<{ k: number; id: number | string; b: Uint8Array | null; o: string | null }>(result);
       if (rows.length === 0 || Number(rows[0].k) !== 0) return null;
       const snapshotRow = rows.find((r) => Number(r.k) === 1);
       const updateRows = rows.filter((r) => Number(r.k) === 2);
@@ -129,6 +129,7 @@ export function createDrizzleStorage(db: Db, options: DrizzleStorageOptions = {}
         updates: updateRows.map((r) => asBytes(r.b)),
         updateIds: updateRows.map((r) => Number(r.id)),
         snapshotVersion: snapshotRow ? Number(snapshotRow.id) : 0,
+        orgId: rows[0].o,
       };
     },
 

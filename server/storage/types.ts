@@ -25,6 +25,10 @@ export interface StoredDoc {
   updateIds?: number[];
   /** The snapshot's fold count (0 without one): it changes exactly when a compaction ran. */
   snapshotVersion?: number;
+  /** The configuration's organisation as the load read it (null: personal; filled by
+   * loadConfigDoc, absent from stores without organisations): the room checks it against the
+   * tenant whose bus channel it subscribed to (a move may have come between). */
+  orgId?: string | null;
 }
 
 /** What a room asks storage for when it catches up (see `readTails`). */

@@ -1,9 +1,13 @@
 /**
  * Fan-out between server processes through Redis pub/sub, one channel per document of a
- * configuration (docs/architecture.md, "Many processes": no home-made cluster protocol). The main
- * document's channel is `doc:<configId>`, as it was when a configuration had one document, so
- * processes of the previous release and this one share it during a rolling upgrade; any other
- * document's is `doc:<configId>:<docName>` (`DocKey.id`). A process publishes a document update
+ * configuration (docs/architecture.md, "Many processes": no home-made cluster protocol), named
+ * with the configuration's tenant (issue #20: Redis names carry the tenant, docs/architecture.md
+ * "Redis key layout"): `t:<tenant>:doc:<DocKey.id>`, the tenant being the configuration's
+ * organisation id or `personal` (server/db/tenant.ts). A configuration that moves to another
+ * organisation changes channel: its rooms are reloaded on every process (RoomManager.relocate).
+ * During a rolling upgrade across this naming, processes of the two releases do not hear each
+ * other; the steady catch-up from Postgres (room-catch-up.ts, every second) is what keeps their
+ * rooms converged until the old ones are gone. A process publishes a document update
  * only after it committed it, so whatever arrives on a channel is already durable and is never
  * persisted again. Awareness and extension messages (validation, comments, build events) travel
  * the same way. Frames: see bus-frame.ts.
@@ -17,6 +21,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
+import type { Tenant } from '../db/tenant.ts';
 import type { DocKey } from '../storage/doc-key.ts';
 import { BusKind, decodeFrame, encodeFrame, PROCESS_ID_BYTES, type BusKindValue, type BusMessage, type StoredRange } from './bus-frame.ts';
 
@@ -39,9 +44,13 @@ export interface Subscription {
   unsubscribe(): Promise<void>;
 }
 
+/** The channel of a configuration's document (`keyPrefix` included). */
+export const roomChannel = (prefix: string, tenant: Tenant, doc: DocKey): string => `${prefix}t:${tenant}:doc:${doc.id}`;
+
 export interface RoomBus {
-  subscribe(doc: DocKey, handler: BusHandler): Subscription;
-  publish(doc: DocKey, kind: BusKindValue, payload: Uint8Array, stored?: StoredRange): void;
+  /** `tenant`: the configuration's (`tenantOfOrg`), which names the channel. */
+  subscribe(doc: DocKey, tenant: Tenant, handler: BusHandler): Subscription;
+  publish(doc: DocKey, tenant: Tenant, kind: BusKindValue, payload: Uint8Array, stored?: StoredRange): void;
   /** Both Redis connections are up right now. */
   isUp(): boolean;
   /** Called after the subscriber came back and re-subscribed: messages may have been missed. */
@@ -66,10 +75,10 @@ export function createRedisRoomBus(options: {
   const self = randomBytes(PROCESS_ID_BYTES);
   const channels = new Map<string, Channel>();
   const reconnectListeners: Array<() => void> = [];
-  /** Documents whose publications failed (by `DocKey.id`): they get a catch-up hint when the
+  /** Documents whose publications failed (by channel): they get a catch-up hint when the
    * publisher is back. */
-  const missed = new Map<string, DocKey>();
-  const channel = (doc: DocKey) => `${options.prefix}doc:${doc.id}`;
+  const missed = new Map<string, { doc: DocKey; tenant: Tenant }>();
+  const channel = (doc: DocKey, tenant: Tenant) => roomChannel(options.prefix, tenant, doc);
   let subscriberLost = false;
   let closed = false;
 
@@ -125,21 +134,22 @@ export function createRedisRoomBus(options: {
     if (missed.size === 0 || closed) return;
     const docs = [...missed.values()];
     missed.clear();
-    for (const doc of docs) publish(doc, BusKind.catchUpHint, new Uint8Array(0));
+    for (const { doc, tenant } of docs) publish(doc, tenant, BusKind.catchUpHint, new Uint8Array(0));
   });
 
-  function publish(doc: DocKey, kind: BusKindValue, payload: Uint8Array, stored?: StoredRange): void {
+  function publish(doc: DocKey, tenant: Tenant, kind: BusKindValue, payload: Uint8Array, stored?: StoredRange): void {
     const frame = encodeFrame(self, { kind, payload, sentAt: Date.now(), stored });
-    publisher.publish(channel(doc), frame).catch(() => {
+    const name = channel(doc, tenant);
+    publisher.publish(name, frame).catch(() => {
       // Counted, not logged one by one (the link's state changes are logged by the cluster).
       observer?.publishFailed();
-      missed.set(doc.id, doc);
+      missed.set(name, { doc, tenant });
     });
   }
 
   return {
-    subscribe(doc, handler) {
-      const name = channel(doc);
+    subscribe(doc, tenant, handler) {
+      const name = channel(doc, tenant);
       const entry: Channel = { handler, confirmed: false, waiters: [] };
       channels.set(name, entry);
       const ready = new Promise<void>((resolve) => entry.waiters.push(resolve));

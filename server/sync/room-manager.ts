@@ -19,6 +19,7 @@ import { NO_ROOM_HOOKS } from './room-contract.ts';
 import { BusKind, type BusMessage, type RoomBus, type Subscription } from './room-bus.ts';
 import { RoomCatchUp, type CatchUpObserver } from './room-catch-up.ts';
 import type { SyncObserver } from '../metrics.ts';
+import { tenantOfOrg, type Tenant } from '../db/tenant.ts';
 
 /** Compact when this many log rows pile up: loads stay fast (a load replays the whole tail). */
 export const COMPACT_AFTER_UPDATES = 500;
@@ -33,6 +34,9 @@ const TOUCH_INTERVAL_MS = 5_000;
  * catching up once the subscription is confirmed): a Redis outage must not stop anyone from
  * opening a configuration. Redis confirms a subscription in about a millisecond. */
 export const SUBSCRIBE_WAIT_MS = 1_000;
+/** A room load whose configuration moved between choosing its channel and reading it starts over
+ * at most this many times (a move is a person's click: two in one load is already unlikely). */
+const MAX_TENANT_RETRIES = 3;
 
 export class RoomLoadError extends Error {
   constructor(
@@ -73,6 +77,11 @@ export class RoomManager {
   private readonly loading = new Map<string, Promise<Room>>();
   private readonly touchPending = new Set<string>();
   private readonly unsubscribers = new Map<Room, () => Promise<void>>();
+  /** The tenant each loaded room's bus channel is named with (room-bus.ts). */
+  private readonly tenants = new Map<Room, Tenant>();
+  /** Relocations seen per configuration (`relocate`): a load that saw one while in flight starts
+   * over, so it never keeps the old channel. */
+  private readonly relocations = new Map<string, number>();
   /** Fills whatever the bus lost from Postgres (see room-catch-up.ts). */
   readonly catchUp: RoomCatchUp;
   private touchTimer: NodeJS.Timeout | null = null;
@@ -130,8 +139,53 @@ export class RoomManager {
     const message = encodeExtEvent(kind, payload);
     const room = this.rooms.get(configId);
     room?.broadcastExt(message);
-    // Live events go to the main document's clients (the configuration's editor).
-    this.options.bus?.publish(room?.key ?? mainDoc(configId), BusKind.ext, message);
+    const { bus } = this.options;
+    if (!bus) return;
+    // Live events go to the main document's clients (the configuration's editor), on the channel
+    // of its tenant: the loaded room's, else the configuration's as stored now.
+    const tenant = room ? this.tenants.get(room) : undefined;
+    if (tenant !== undefined) {
+      bus.publish(room!.key, tenant, BusKind.ext, message);
+      return;
+    }
+    void this.tenantOf(configId).then(
+      (found) => {
+        if (found !== null) bus.publish(mainDoc(configId), found, BusKind.ext, message);
+      },
+      (error: unknown) => this.options.logger.warn({ err: error, configId }, 'live event not sent to other processes: tenant unknown'),
+    );
+  }
+
+  /** The configuration's tenant as stored now; null when it does not exist (or was deleted). */
+  private async tenantOf(configId: string): Promise<Tenant | null> {
+    const record = await this.options.storage.getConfig(configId);
+    return record ? tenantOfOrg(record.orgId) : null;
+  }
+
+  /**
+   * The configuration moved to another organisation (`POST /api/configs/:id/move`, here or on
+   * another process): its rooms here go, their connections closed with `configMoved` (clients
+   * reconnect at once, and their access is decided afresh), so that the next load subscribes to
+   * the new tenant's channel and no process keeps publishing on the old one. Edits not yet
+   * committed are committed by the old room (its commit path does not depend on the channel);
+   * peers that missed their publication catch up from Postgres.
+   */
+  relocate(configId: string): void {
+    this.relocations.set(configId, (this.relocations.get(configId) ?? 0) + 1);
+    for (const room of this.roomsOf(configId)) {
+      this.rooms.delete(room.key.id);
+      for (const conn of [...room.connections]) conn.close(CloseCode.configMoved);
+      void this.retire(room);
+    }
+  }
+
+  /** Destroys a room taken out of `rooms` once its edits are committed, and leaves its channel. */
+  private async retire(room: Room): Promise<void> {
+    await room.whenSaved().catch(() => undefined);
+    room.destroy();
+    await this.unsubscribers.get(room)?.();
+    this.unsubscribers.delete(room);
+    this.tenants.delete(room);
   }
 
   /** Sends a live event to this process's clients of the configuration only: for news every
@@ -154,11 +208,34 @@ export class RoomManager {
   }
 
   private async load(key: DocKey): Promise<Room> {
+    for (let attempt = 0; ; attempt++) {
+      const room = await this.loadOnce(key, attempt < MAX_TENANT_RETRIES);
+      if (room) return room;
+    }
+  }
+
+  /** One load attempt; null when the configuration moved meanwhile (and `mayRetry`). */
+  private async loadOnce(key: DocKey, mayRetry: boolean): Promise<Room | null> {
     const { storage, logger, bus } = this.options;
     const { configId } = key;
     const main = isMainDoc(key);
     const declared = documentNamed(key.docName, this.documents);
     if (!declared) throw new RoomLoadError('not_found', 'unknown document');
+    const relocationsBefore = this.relocations.get(configId) ?? 0;
+    // The channel is the tenant's (room-bus.ts), so the tenant is read first; the load below
+    // reads it again in its own statement and starts over if a move came between.
+    let tenant: Tenant = tenantOfOrg(null);
+    if (bus) {
+      let found: Tenant | null;
+      try {
+        found = await this.tenantOf(configId);
+      } catch (error) {
+        logger.error({ err: error, configId }, 'room load failed');
+        throw new RoomLoadError('load_failed', 'configuration could not be loaded');
+      }
+      if (found === null) throw new RoomLoadError('not_found', 'unknown configuration');
+      tenant = found;
+    }
     // Subscribe before reading storage: anything committed elsewhere after our read arrives on
     // the channel, anything before it is in the read. Messages are held until the room exists.
     // While Redis is away the load goes on from Postgres alone; once the subscription is
@@ -166,7 +243,7 @@ export class RoomManager {
     let early: BusMessage[] | null = [];
     let room: Room | null = null;
     const subscription: Subscription | null = bus
-      ? bus.subscribe(key, (message) => {
+      ? bus.subscribe(key, tenant, (message) => {
           if (room) room.applyRemote(message);
           else early?.push(message);
         })
@@ -192,6 +269,10 @@ export class RoomManager {
       logger.error({ err: error, configId, doc: key.docName }, 'room load failed');
       throw new RoomLoadError('load_failed', 'configuration could not be loaded');
     }
+    if (bus && mayRetry && stored.orgId !== undefined && tenantOfOrg(stored.orgId) !== tenant) {
+      await unsubscribe?.();
+      return null;
+    }
     room = new Room(key, {
       committer: this.options.committer,
       logger: logger.child(main ? { configId } : { configId, doc: key.docName }),
@@ -204,7 +285,7 @@ export class RoomManager {
       observer: this.options.observer,
       limits: this.options.limits,
       // Published even while Redis is away: failures are counted, and peers catch up from Postgres.
-      publish: bus ? (kind, payload, range) => bus.publish(key, kind, payload, range) : undefined,
+      publish: bus ? (kind, payload, range) => bus.publish(key, tenant, kind, payload, range) : undefined,
       onBehind: (r, reason) => this.catchUp.request(r, reason),
     });
     try {
@@ -229,7 +310,14 @@ export class RoomManager {
       logger.info({ configId, converted }, 'migrated document layout');
       await room.whenSaved();
     }
+    if (mayRetry && (this.relocations.get(configId) ?? 0) !== relocationsBefore) {
+      // Moved while loading: this room's channel may be the old tenant's.
+      room.destroy();
+      await unsubscribe?.();
+      return null;
+    }
     if (unsubscribe) this.unsubscribers.set(room, unsubscribe);
+    this.tenants.set(room, tenant);
     this.rooms.set(key.id, room);
     if (subscription && !subscribed) {
       const loaded = room;
@@ -278,6 +366,7 @@ export class RoomManager {
     room.destroy();
     await this.unsubscribers.get(room)?.();
     this.unsubscribers.delete(room);
+    this.tenants.delete(room);
     if (room.tailCount >= COMPACT_ON_UNLOAD_MIN_UPDATES) await this.compact(room);
   }
 
@@ -336,6 +425,7 @@ export class RoomManager {
       await this.unsubscribers.get(room)?.();
     }
     this.unsubscribers.clear();
+    this.tenants.clear();
     this.rooms.clear();
   }
 }

@@ -20,6 +20,7 @@ import type { AccessStore } from '../auth/access-store.ts';
 import type { AppEnv } from '../auth/actor.ts';
 import type { AuditLog } from '../audit/audit-log.ts';
 import type { Db } from '../db/connect.ts';
+import { withConfigTenant } from '../db/tenant.ts';
 import { ApiError, notFound } from '../http-errors.ts';
 import { requireOrgAction } from '../orgs/org-access.ts';
 import type { OrgStore } from '../orgs/org-store.ts';
@@ -146,7 +147,12 @@ export function teamRoutes(deps: TeamRouteDeps): Hono<AppEnv> {
   app.get('/configs/:id/access', async (c) => {
     const id = c.req.param('id');
     const { orgId } = await configOrg(c, id);
-    const [people, grants, orgTeams] = await Promise.all([accessSources(deps.db, id), teamGrantsOf(deps.db, id), orgId ? teams.list(orgId) : Promise.resolve([])]);
+    // The configuration's grants as its tenant (RLS, server/db/tenant.ts); the organisation's
+    // teams are the organisation's, read as before.
+    const [[people, grants], orgTeams] = await Promise.all([
+      withConfigTenant(deps.db, id, async (tx) => [await accessSources(tx, id), await teamGrantsOf(tx, id)] as const),
+      orgId ? teams.list(orgId) : Promise.resolve([]),
+    ]);
     return c.json({ orgId, people, teams: grants, orgTeams: orgTeams.map((t) => ({ id: t.id, name: t.name })) });
   });
 

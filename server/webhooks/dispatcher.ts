@@ -6,6 +6,7 @@
  * BullMQ retries it with exponential backoff until `WEBHOOK_ATTEMPTS` are used up. A redelivery is
  * a new job for the same delivery: the same body and event id, the next attempt number.
  */
+import { tenantOfOrg, type Tenant } from '../../shared/tenant.ts';
 import { Queue, UnrecoverableError, Worker, type Job } from 'bullmq';
 import { Redis } from 'ioredis';
 import type { BlockList } from 'node:net';
@@ -17,6 +18,8 @@ import type { WebhookEvent } from './events.ts';
 import type { WebhookStore } from './store.ts';
 
 export const WEBHOOK_QUEUE_NAME = 'webhooks';
+/** A delivery job's BullMQ name: `t:<tenant>:deliver`, for whoever looks at the queue. */
+export const webhookJobName = (tenant: Tenant): string => `t:${tenant}:deliver`;
 /** Attempts one process makes at once: receivers are slow, not busy; this keeps a process's
  * sockets and Postgres pool for its users when many receivers hang until their timeout. */
 const WORKER_CONCURRENCY = 8;
@@ -130,8 +133,11 @@ export function createWebhookDispatcher(deps: {
   });
 
   const enqueue = async (deliveryId: string, redelivery: boolean): Promise<void> => {
+    // The job's name carries the delivery's tenant (docs/architecture.md, "Redis key layout");
+    // the worker takes jobs of any name and reads the delivery, never the name.
+    const orgId = await store.orgOf(deliveryId);
     await queue.add(
-      'deliver',
+      webhookJobName(tenantOfOrg(orgId)),
       { deliveryId, redelivery },
       {
         // A first delivery's job id is the delivery's: enqueueing it twice queues it once. A

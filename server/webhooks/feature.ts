@@ -68,7 +68,7 @@ export function webhooksFeature(core: FeatureCore, deps: { sealer: Sealer; redis
   };
   return {
     name: 'webhooks',
-    routes: [{ at: '/api/configs', routes: webhookRoutes({ access: core.access, store, sealer: deps.sealer, dispatcher, allowed: deps.allowed }) }],
+    routes: [{ at: '/api/configs', routes: webhookRoutes({ db: core.db, access: core.access, store, sealer: deps.sealer, dispatcher, allowed: deps.allowed }) }],
     facts: {
       versionCreated: (configId, version) => emit(versionCreatedEvent({ configId, version })),
       reviewDecided: (fact) => emit(reviewDecidedEvent(fact)),

@@ -23,7 +23,9 @@ import { NEW_WEBHOOK_BODY, WEBHOOK_PATCH_BODY } from './api-spec.ts';
 import { secretContext, type WebhookDispatcher } from './dispatcher.ts';
 import { pingEvent, WEBHOOK_EVENT_TYPES } from './events.ts';
 import { checkWebhookUrl } from './url-guard.ts';
-import { webhookView, type WebhookStore } from './store.ts';
+import { createWebhookStore, webhookView, type WebhookStore } from './store.ts';
+import type { Db } from '../db/connect.ts';
+import { withConfigTenant } from '../db/tenant.ts';
 
 /** Webhooks per configuration: a handful of receivers is the use; past this it is a mistake. */
 export const MAX_WEBHOOKS_PER_CONFIG = 20;
@@ -31,6 +33,8 @@ export const DELIVERIES_PAGE_DEFAULT = 30;
 export const DELIVERIES_PAGE_MAX = 100;
 
 export interface WebhookRouteDeps {
+  /** For the lists read as the configuration's tenant (RLS, server/db/tenant.ts). */
+  db: Db;
   access: AccessStore;
   store: WebhookStore;
   sealer: Sealer;
@@ -71,7 +75,9 @@ export function webhookRoutes(deps: WebhookRouteDeps): Hono<AppEnv> {
   app.get('/:id/webhooks', async (c) => {
     const id = c.req.param('id');
     await owner(c, id);
-    return c.json({ webhooks: (await store.list(id)).map(webhookView), eventTypes: WEBHOOK_EVENT_TYPES, deliveriesEnabled: deps.dispatcher !== null });
+// As the configuration's tenant: RLS is the second line on this read (server/db/tenant.ts).
+    const list = await withConfigTenant(deps.db, id, (tx) => createWebhookStore(tx).list(id));
+    return c.json({ webhooks: list.map(webhookView), eventTypes: WEBHOOK_EVENT_TYPES, deliveriesEnabled: deps.dispatcher !== null });
   });
 
   app.post('/:id/webhooks', async (c) => {
@@ -136,7 +142,8 @@ export function webhookRoutes(deps: WebhookRouteDeps): Hono<AppEnv> {
     if (!Number.isInteger(limit) || limit < 1 || limit > DELIVERIES_PAGE_MAX) {
       throw new ApiError(400, 'bad_request', `limit must be a whole number from 1 to ${DELIVERIES_PAGE_MAX}`, [{ path: 'limit', message: 'out of range', keyword: 'maximum' }]);
     }
-    return c.json({ deliveries: await store.deliveries(webhook.id, limit) });
+// As the configuration's tenant: RLS is the second line on this read (server/db/tenant.ts).
+    return c.json({ deliveries: await withConfigTenant(deps.db, id, (tx) => createWebhookStore(tx).deliveries(webhook.id, limit)) });
   });
 
   app.post('/:id/webhooks/:webhookId/deliveries/:deliveryId/redeliver', async (c) => {

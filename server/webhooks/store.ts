@@ -122,6 +122,11 @@ export function createWebhookStore(db: Db) {
     },
     /** Deliveries never attempted and older than `olderThanMs`: made by a process that died (or
      * lost Redis) before it queued them. */
+    /** The delivery's organisation (null: personal; undefined: no such delivery), for its job's name. */
+    async orgOf(deliveryId: string): Promise<string | null | undefined> {
+      const [row] = await db.select({ orgId: webhookDeliveries.orgId }).from(webhookDeliveries).where(eq(webhookDeliveries.id, deliveryId));
+      return row ? row.orgId : undefined;
+    },
     async unqueued(olderThanMs: number, limit: number): Promise<string[]> {
       const rows = await db
         .select({ id: webhookDeliveries.id })

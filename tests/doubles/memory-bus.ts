@@ -52,9 +52,9 @@ export function createMemoryBusNetwork(): MemoryBusNetwork {
       const mine = new Set<{ self: Uint8Array; handler: BusHandler; channel: string }>();
       let closed = false;
       const roomBus: RoomBus = {
-        // One channel per document, named by `DocKey.id` like the Redis bus's.
-        subscribe(doc, handler) {
-          const channel = doc.id;
+        // One channel per document of a tenant, like the Redis bus's.
+        subscribe(doc, tenant, handler) {
+          const channel = `t:${tenant}:doc:${doc.id}`;
           const entry = { self, handler, channel };
           let set = rooms.get(channel);
           if (!set) rooms.set(channel, (set = new Set()));
@@ -68,8 +68,8 @@ export function createMemoryBusNetwork(): MemoryBusNetwork {
             },
           };
         },
-        publish(doc, kind: BusKindValue, payload: Uint8Array, stored?: StoredRange) {
-          const channel = doc.id;
+        publish(doc, tenant, kind: BusKindValue, payload: Uint8Array, stored?: StoredRange) {
+          const channel = `t:${tenant}:doc:${doc.id}`;
           if (closed) return;
           published += 1;
           if (!isUp) return;

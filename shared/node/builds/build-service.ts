@@ -2,6 +2,7 @@
  * What the server calls to start, cancel and retry builds. The builder never calls these; it
  * reacts to the queue and to the cancel channel.
  */
+import { tenantOfOrg } from '../../tenant.ts';
 import { and, desc, eq, inArray, sql } from 'drizzle-orm';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
@@ -9,8 +10,8 @@ import { ACTIVE_DEDUPE_PREDICATE, buildJobs } from '../db/builds-schema.ts';
 import type { BuildsDb } from './db.ts';
 import { BuildError } from '../../builds/errors.ts';
 import type { BuildCancelMessage } from '../../builds/events.ts';
-import { BUILD_JOB_NAME, buildJobOptions } from './job.ts';
-import type { BuildKeys } from '../../builds/keys.ts';
+import { buildJobOptions } from './job.ts';
+import { buildJobName, type BuildKeys } from '../../builds/keys.ts';
 import type { BuildQueue } from './queue.ts';
 import { ACTIVE_BUILD_STATUSES, isTerminal, type BuildStatus } from '../../builds/status.ts';
 import { DB_NOW, buildStateColumns, publishBuildEvent, statusEvent, transitionBuild, type BuildState } from './transition.ts';
@@ -137,15 +138,16 @@ async function findReusable(deps: BuildServiceDeps, request: BuildRequest): Prom
  * configuration's), carried in the job's data. */
 async function queued(deps: BuildServiceDeps, id: string, configId: string, orgId: string | null): Promise<EnqueueResult> {
   await addToQueue(deps, id, orgId);
-  await announceQueued(deps, id, configId);
+  await announceQueued(deps, id, configId, orgId);
   return { id, status: 'queued', deduplicated: false };
 }
 
 /** A new build: the configuration's clients show it at once (the status channel). */
-async function announceQueued(deps: BuildServiceDeps, id: string, configId: string): Promise<void> {
+async function announceQueued(deps: BuildServiceDeps, id: string, configId: string, orgId: string | null): Promise<void> {
   const state: BuildState = {
     id,
     configId,
+    orgId,
     status: 'queued',
     stage: null,
     progress: 0,
@@ -156,7 +158,7 @@ async function announceQueued(deps: BuildServiceDeps, id: string, configId: stri
     finishedAt: null,
   };
   try {
-    await publishBuildEvent(deps.redis, deps.keys, statusEvent(state));
+    await publishBuildEvent(deps.redis, deps.keys, tenantOfOrg(state.orgId), statusEvent(state));
   } catch (err) {
     // The build is queued either way; clients read it on their next list request.
     deps.logger.warn({ err, buildId: id }, 'could not announce a queued build');
@@ -192,7 +194,7 @@ export async function cancelBuild(deps: BuildServiceDeps, buildId: string): Prom
     );
     if (cancelled) {
       state = cancelled;
-      await publishBuildEvent(deps.redis, deps.keys, statusEvent(cancelled));
+      await publishBuildEvent(deps.redis, deps.keys, tenantOfOrg(cancelled.orgId), statusEvent(cancelled));
       await removeFromQueue(deps, buildId);
       return state;
     }
@@ -240,7 +242,7 @@ export async function retryBuild(
 
 async function addToQueue(deps: BuildServiceDeps, buildId: string, orgId: string | null): Promise<void> {
   try {
-    await deps.queue.add(BUILD_JOB_NAME, { buildId, orgId }, buildJobOptions(buildId));
+    await deps.queue.add(buildJobName(tenantOfOrg(orgId)), { buildId, orgId }, buildJobOptions(buildId));
   } catch (cause) {
     // Without a job no builder will ever pick the row up: close it instead of leaving it queued.
     const failed = await transitionBuild(

@@ -7,12 +7,14 @@ import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { decodeBuildEvent, type BuildEvent } from '../../builds/events.ts';
 import type { BuildKeys } from '../../builds/keys.ts';
+import type { Tenant } from '../../tenant.ts';
 
 export type BuildEventListener = (event: BuildEvent) => void;
 
 export interface BuildEventHub {
   /** Resolves once Redis confirmed the subscription: events published after that are delivered. */
-  follow(buildId: string, listener: BuildEventListener): Promise<() => Promise<void>>;
+  /** `tenant`: the build's (its events channel is named with it, shared/builds/keys.ts). */
+  follow(tenant: Tenant, buildId: string, listener: BuildEventListener): Promise<() => Promise<void>>;
   close(): Promise<void>;
 }
 
@@ -40,8 +42,8 @@ export function createBuildEventHub(subscriber: Redis, keys: BuildKeys, logger: 
   subscriber.on('message', onMessage);
 
   return {
-    async follow(buildId, listener) {
-      const channel = keys.eventsChannel(buildId);
+    async follow(tenant, buildId, listener) {
+      const channel = keys.eventsChannel(tenant, buildId);
       let set = listeners.get(channel);
       if (!set) {
         set = new Set();

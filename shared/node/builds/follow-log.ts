@@ -3,6 +3,9 @@
  * repeat. The live channel is joined before the store is read; live lines already delivered
  * from the store are dropped by `seq`, and a gap (a missed message) is filled from the store.
  */
+import { eq } from 'drizzle-orm';
+import { buildJobs } from '../db/builds-schema.ts';
+import { tenantOfOrg } from '../../tenant.ts';
 import type { BuildsDb } from './db.ts';
 import type { BuildEventHub } from './event-hub.ts';
 import type { BuildEvent, BuildLogLine } from '../../builds/events.ts';
@@ -20,7 +23,7 @@ export interface FollowBuildLogOptions {
 }
 
 export async function followBuildLog(
-  deps: { db: BuildsDb; hub: BuildEventHub },
+  deps: { db: BuildsDb; hub: BuildEventHub; /** The store read (default `readBuildLog`; the server's runs it under RLS). */ readLog?: typeof readBuildLog },
   buildId: string,
   options: FollowBuildLogOptions,
 ): Promise<() => Promise<void>> {
@@ -40,7 +43,7 @@ export async function followBuildLog(
 
   const fillFromStore = async (): Promise<void> => {
     for (;;) {
-      const page = await readBuildLog(deps.db, buildId, { afterSeq: lastSeq });
+      const page = await (deps.readLog ?? readBuildLog)(deps.db, buildId, { afterSeq: lastSeq });
       if (page.length === 0 || closed) return;
       deliver(page);
       if (page.length < BUILD_LOG_PAGE_LINES) return;
@@ -59,7 +62,9 @@ export async function followBuildLog(
     return chain;
   };
 
-  const unsubscribe = await deps.hub.follow(buildId, (event) => {
+  // The build's events channel is its tenant's: read from the build's row (the database set it).
+  const [build] = await deps.db.select({ orgId: buildJobs.orgId }).from(buildJobs).where(eq(buildJobs.id, buildId));
+  const unsubscribe = await deps.hub.follow(tenantOfOrg(build?.orgId), buildId, (event) => {
     if (event.type === 'log') {
       if (catchingUp) pending.push(...event.lines);
       else void enqueue(() => deliverLive(event.lines));

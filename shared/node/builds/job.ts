@@ -4,6 +4,8 @@
  */
 import type { JobsOptions } from 'bullmq';
 
+/** The name of build jobs queued before job names carried the tenant (now `buildJobName`,
+ * shared/builds/keys.ts); workers take jobs of any name. */
 export const BUILD_JOB_NAME = 'build';
 
 export interface BuildJobData {

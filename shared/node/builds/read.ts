@@ -49,6 +49,9 @@ export interface BuildSnapshot {
   schemaVersion: string;
   builderVersion: string;
   contentHash: string;
+  /** The build's organisation (null: personal), as the database set it: its tenant names the
+   * build's events channel. Optional for snapshots made by hand (tests). */
+  orgId?: string | null;
   /** The first-boot secrets the build uses (names and value ids, never values); absent or null:
    * none (shared/node/builds/firstboot-stamp.ts). */
   firstbootSecrets?: FirstbootSecretStamp | null;
@@ -109,6 +112,7 @@ export async function getBuildSnapshot(db: BuildsDb, buildId: string): Promise<B
       builderVersion: buildJobs.builderVersion,
       contentHash: buildJobs.contentHash,
       firstbootSecrets: buildJobs.firstbootSecrets,
+      orgId: buildJobs.orgId,
     })
     .from(buildJobs)
     .where(eq(buildJobs.id, buildId));

@@ -8,12 +8,14 @@ import { buildJobs } from '../db/builds-schema.ts';
 import type { BuildsDb } from './db.ts';
 import { encodeBuildEvent, type BuildEvent } from '../../builds/events.ts';
 import type { BuildKeys } from '../../builds/keys.ts';
+import type { Tenant } from '../../tenant.ts';
 import { canTransition, sourcesOf, type BuildStatus } from '../../builds/status.ts';
 
 /** The small columns of a build: what status changes read back (never the snapshot). */
 export const buildStateColumns = {
   id: buildJobs.id,
   configId: buildJobs.configId,
+  orgId: buildJobs.orgId,
   status: buildJobs.status,
   stage: buildJobs.stage,
   progress: buildJobs.progress,
@@ -27,6 +29,8 @@ export const buildStateColumns = {
 export interface BuildState {
   id: string;
   configId: string;
+  /** The build's organisation (null: personal): its tenant names its events channel. */
+  orgId: string | null;
   status: BuildStatus;
   stage: string | null;
   progress: number;
@@ -85,10 +89,10 @@ export function statusEvent(state: BuildState, at: Date = new Date()): BuildEven
   };
 }
 
-/** Publishes to the build's viewers, and status and progress also to the servers that tell the
- * configuration's clients (`statusChannel`). */
-export async function publishBuildEvent(redis: Redis, keys: BuildKeys, event: BuildEvent): Promise<void> {
+/** Publishes to the build's viewers (on its tenant's channel), and status and progress also to
+ * the servers that tell the configuration's clients (`statusChannel`). */
+export async function publishBuildEvent(redis: Redis, keys: BuildKeys, tenant: Tenant, event: BuildEvent): Promise<void> {
   const encoded = encodeBuildEvent(event);
   const toConfig = event.type === 'status' || event.type === 'progress';
-  await Promise.all([redis.publish(keys.eventsChannel(event.buildId), encoded), toConfig ? redis.publish(keys.statusChannel, encoded) : null]);
+  await Promise.all([redis.publish(keys.eventsChannel(tenant, event.buildId), encoded), toConfig ? redis.publish(keys.statusChannel, encoded) : null]);
 }

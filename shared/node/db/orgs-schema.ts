@@ -158,5 +158,8 @@ export const auditLog = pgTable(
     target: jsonb('target').notNull().default(sql`'{}'::jsonb`),
     createdAt: ts('created_at').notNull().defaultNow(),
   },
-  (t) => [index('audit_log_org_time_idx').on(t.orgId, t.createdAt), index('audit_log_config_time_idx').on(t.configId, t.createdAt)],
+  // Pages go newest first by id (`where org_id = … and id < before order by id desc limit n`,
+  // server/audit/audit-store.ts): the index walks backwards from `before`, reading a page's rows
+  // and no more. Ids grow with time, so the optional since/until filters stay cheap on it too.
+  (t) => [index('audit_log_org_id_idx').on(t.orgId, t.id), index('audit_log_config_id_idx').on(t.configId, t.id)],
 );
