@@ -52,6 +52,7 @@ import { createLoginThrottle } from './auth/login-throttle.ts';
 import { createPasswordHasher, MAX_WAITING_SIGNUPS } from './auth/password-hasher.ts';
 import type { ScryptParams } from './auth/passwords.ts';
 import type { TrashSweep } from './trash/trash-sweep.ts';
+import type { BlobGcSweep } from './files/blob-gc.ts';
 import { trashFeature } from './trash/feature.ts';
 import type { Feature, FeatureCore } from './features/feature.ts';
 import { featureReadiness, shutDownFeatures } from './features/lifecycle.ts';
@@ -66,6 +67,7 @@ import { invitationsFeature } from './invitations/feature.ts';
 import { frameworkCheckFeature } from './framework-check/feature.ts';
 import { configsFeature } from './configs/feature.ts';
 import { filesFeature } from './files/feature.ts';
+import type { ObjectStoreSettings } from '../shared/node/blobs/object-store.ts';
 import { webhooksFeature } from './webhooks/feature.ts';
 import { secretsFeature } from './secrets/feature.ts';
 import { parseAllowedNetworks } from './webhooks/url-guard.ts';
@@ -132,6 +134,9 @@ export interface ServerOptions {
    * passes one; without it (tests) a key is made up for this process, so what it sealed does not
    * open after a restart. */
   secretsKey?: string;
+  /** `OBJECT_STORE_URL` and its bucket and credentials (shared/node/blobs/object-store.ts): binary
+   * files' bytes go there instead of Postgres. Null or absent: Postgres. */
+  objectStore?: ObjectStoreSettings | null;
   /** `ADMIN_EMAILS`, normalised (auth/instance-admins.ts): addresses that become instance admins
    * once proven. */
   adminEmails?: string[];
@@ -164,6 +169,8 @@ export interface RunningServer {
   app: Hono<AppEnv>;
   /** The trash expiry sweep (runs on its own timer; tests call `runOnce`). */
   trashSweep: TrashSweep;
+  /** The sweep of unreferenced file blobs (runs on its own timer; tests call `runOnce`). */
+  blobGc: BlobGcSweep;
   /** The audit retention sweep (runs on its own timer; tests call `runOnce`). */
   auditSweep: AuditSweep;
   close(): Promise<void>;
@@ -312,6 +319,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     deleteArtifactsOf: buildArtifacts ? (ids) => deleteArtifactsOfConfigs({ db: database.db, storage: buildArtifacts, logger }, ids) : undefined,
   });
   const audit = auditFeature(core);
+  const files = filesFeature(core, { objectStore: options.objectStore ?? null });
   const features: Feature[] = [
     schema,
     shareLinksFeature(core, { invitations, events: control.events, publicUrl: () => publicUrl.value, flushLinkUses: () => linkAdmission.flush() }),
@@ -326,7 +334,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     history,
     review,
     trash,
-    filesFeature(core),
+    files,
     secrets,
     webhooks,
     ...(options.features?.(core) ?? []),
@@ -459,6 +467,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     metricsPort: metricsServer?.port ?? null,
     app,
     trashSweep: trash.sweep,
+    blobGc: files.blobGc,
     auditSweep: audit.sweep,
     async close() {
       await metricsServer?.close();
