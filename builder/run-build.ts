@@ -36,6 +36,7 @@ import { tenantOfOrg } from '../shared/tenant.ts';
 import { createRedactor, type Redactor } from './redact.ts';
 import { createConfigSecretStore, SecretUnavailableError } from '../shared/node/secrets/config-secrets.ts';
 import type { Sealer } from '../shared/node/secrets/sealed.ts';
+import type { ObjectStore } from '../shared/node/blobs/object-store.ts';
 import type { FirstbootSecretName } from '../shared/firstboot-secrets.ts';
 
 export interface RunBuildDeps {
@@ -59,6 +60,8 @@ export interface RunBuildDeps {
   /** Opens the first-boot secrets builds use (SECRETS_KEY, the same key as the servers'); null: a
    * build that uses secrets fails, saying so. */
   sealer?: Sealer | null;
+  /** The object store blobs live in (OBJECT_STORE_URL); null: in Postgres only. */
+  objects?: ObjectStore | null;
   /** A build that met a broken setup goes back to the queue for this long before a builder tries
    * it again (the builder re-checks its setup meanwhile). Not an attempt: it never ran. */
   setupRetryDelayMs: number;
@@ -169,7 +172,7 @@ async function runClaimed(
         log: (line, stream = 'stdout') => sink.append(line, stream),
         progress: (stage, pct) => progress.report(stage, pct),
         firstbootSecrets,
-        fetchBlob: blobFetcherFor(deps.db, snapshot.configId),
+        fetchBlob: blobFetcherFor(deps.db, snapshot.configId, deps.objects ?? null),
         addArtifact: async (name, filePath) => {
           const info = await recordArtifact({ ...deps, ttlMs: deps.artifactTtlMs }, buildId, name, filePath);
           sink.append(`artifact ${info.name}: ${info.size} bytes, sha256 ${info.sha256}`, 'system');

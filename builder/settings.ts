@@ -44,6 +44,7 @@ import { createFrameworkChecker } from './framework-check/framework-checker.ts';
 import { createFrameworkCheckWorker } from './framework-check/check-worker.ts';
 import { frameworkIdentity } from './framework-check/framework-commit.ts';
 import { loadArmbianFacts } from './plan/armbian-facts.ts';
+import { createObjectStore, readObjectStoreSettings, type ObjectStoreSettings } from '../shared/node/blobs/object-store.ts';
 import { DEFAULT_BUILDER_TUNING, createBuilder, type Builder } from './worker.ts';
 import { FRAMEWORK_CHECKS_DIR } from './work-dirs.ts';
 
@@ -89,6 +90,8 @@ export interface BuilderSettings {
   buildUser: BuildUser;
   /** ARMBIAN_CACHE_DIR: the framework's cache/ (downloads, rootfs, ccache) shared by real builds. */
   cacheDir: string;
+  /** OBJECT_STORE_URL and the rest: where binary files' bytes are when not in Postgres. */
+  objectStore: ObjectStoreSettings | null;
 }
 
 /** The build user, or null when the builder is not root (it cannot switch; it runs as itself). */
@@ -139,6 +142,13 @@ export function readBuilderSettings(env: Env, dataDir = './data'): BuilderSettin
     // positiveInt refuses 0: the framework never runs as root on the host.
     buildUser: buildUserFrom(env),
     cacheDir: path.resolve(env.ARMBIAN_CACHE_DIR || path.join(env.BUILD_WORK_DIR || path.join(tmpdir(), 'boardroom-builds'), 'armbian-cache')),
+    objectStore: readObjectStoreSettings({
+      url: env.OBJECT_STORE_URL,
+      bucket: env.OBJECT_STORE_BUCKET,
+      region: env.OBJECT_STORE_REGION,
+      accessKeyId: env.OBJECT_STORE_ACCESS_KEY_ID,
+      secretAccessKey: env.OBJECT_STORE_SECRET_ACCESS_KEY,
+    }),
   };
 }
 
@@ -180,6 +190,7 @@ export function createBuilderFromSettings(runtime: BuilderRuntime, settings: Bui
     workRoot: settings.workDir,
     tuning: { concurrency: settings.concurrency, timeoutMs: settings.timeoutMs },
     sealer: runtime.secretsKey ? createSealer(runtime.secretsKey) : null,
+    objects: settings.objectStore ? createObjectStore(settings.objectStore) : null,
   });
   if (!judge) {
     runtime.logger.info('no Armbian checkout (ARMBIAN_DIR): builds are not checked by the framework, and "Check with Armbian" is unavailable');

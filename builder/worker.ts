@@ -23,6 +23,7 @@ import { buildJobs } from '../shared/node/db/builds-schema.ts';
 import { BuildAbort } from './abort-reason.ts';
 import type { Sealer } from '../shared/node/secrets/sealed.ts';
 import { BuilderSetupError, type Executor } from './executors/types.ts';
+import type { ObjectStore } from '../shared/node/blobs/object-store.ts';
 import { runBuild, WAITING_FOR_SETUP, type BuildOutcome, type RunBuildDeps } from './run-build.ts';
 import { sweepWorkDirs } from './work-dirs.ts';
 import { sweepBuilds } from './sweep.ts';
@@ -104,6 +105,8 @@ export interface BuilderDeps {
   tuning?: Partial<BuilderTuning>;
   /** Opens first-boot secrets (SECRETS_KEY); null or absent: builds that use them fail, saying so. */
   sealer?: Sealer | null;
+  /** Where binary files' bytes live when the deployment has an object store (OBJECT_STORE_URL). */
+  objects?: ObjectStore | null;
 }
 
 export interface Builder {
@@ -145,6 +148,7 @@ export function createBuilder(deps: BuilderDeps): Builder {
     storage: deps.storage,
     workRoot: deps.workRoot,
     sealer: deps.sealer ?? null,
+    objects: deps.objects ?? null,
     timeoutMs: tuning.timeoutMs,
     artifactTtlMs: tuning.artifactTtlMs,
     workerName,

@@ -8,7 +8,7 @@ import pino from 'pino';
 import { DEFAULT_KEY_PREFIX } from '../shared/builds/keys.ts';
 import { openDatabase, type Database } from './db/connect.ts';
 import { startServer, type RunningServer } from './server.ts';
-import { checkLimitsAgree, readBoolean, readList, readServerLimits } from './settings.ts';
+import { checkLimitsAgree, readBoolean, readList, readObjectStoreSettings, readServerLimits } from './settings.ts';
 import { createMetrics } from './metrics.ts';
 import { parseAdminEmails } from './auth/instance-admins.ts';
 import { LOG_REDACT } from './log-redact.ts';
@@ -24,6 +24,14 @@ const artifactsDir = path.resolve(process.env.ARTIFACTS_DIR || path.join(dataDir
 
 // Read before anything starts: a malformed limit stops the start-up with its variable's name.
 const limits = checkLimitsAgree(readServerLimits(process.env));
+// Binary files' bytes in an S3-compatible bucket instead of Postgres (docs/operations.md, "Object storage").
+const objectStore = readObjectStoreSettings({
+  url: process.env.OBJECT_STORE_URL,
+  bucket: process.env.OBJECT_STORE_BUCKET,
+  region: process.env.OBJECT_STORE_REGION,
+  accessKeyId: process.env.OBJECT_STORE_ACCESS_KEY_ID,
+  secretAccessKey: process.env.OBJECT_STORE_SECRET_ACCESS_KEY,
+});
 // The key stored secrets are sealed with (docs/security.md, "Secrets at rest"): SECRETS_KEY, required
 // in production; elsewhere generated once into DATA_DIR/secrets.key.
 const secrets = resolveSecretsKey({ secretsKey: process.env.SECRETS_KEY, production: process.env.NODE_ENV === 'production', dataDir });
@@ -76,6 +84,7 @@ server = await startServer({
   limits,
   secretsKey: secrets.key,
   adminEmails: parseAdminEmails(process.env.ADMIN_EMAILS),
+  objectStore,
   webhookAllowedNetworks: readList(process.env.WEBHOOK_ALLOWED_NETWORKS),
   trustProxy: readList(process.env.TRUST_PROXY),
   allowedOrigins: readList(process.env.ALLOWED_ORIGINS),

@@ -18,6 +18,8 @@ import type { GroupCommitter } from './sync/group-committer.ts';
 import type { DocumentRooms } from './sync/room-contract.ts';
 import type { RoomManager } from './sync/room-manager.ts';
 import type { TrashSweep } from './trash/trash-sweep.ts';
+import type { BlobGcSweep } from './files/blob-gc.ts';
+import type { ObjectStoreSettings } from '../shared/node/blobs/object-store.ts';
 import type { ConnectionRegistry } from './ws-transport.ts';
 import type { DocumentDeclaration } from '../shared/doc-layout.ts';
 
@@ -74,6 +76,9 @@ export interface ServerOptions {
    * passes one; without it (tests) a key is made up for this process, so what it sealed does not
    * open after a restart. */
   secretsKey?: string;
+  /** `OBJECT_STORE_URL` and its bucket and credentials (shared/node/blobs/object-store.ts): binary
+   * files' bytes go there instead of Postgres. Null or absent: Postgres. */
+  objectStore?: ObjectStoreSettings | null;
   /** `ADMIN_EMAILS`, normalised (auth/instance-admins.ts): addresses that become instance admins
    * once proven. */
   adminEmails?: string[];
@@ -106,6 +111,8 @@ export interface RunningServer {
   app: Hono<AppEnv>;
   /** The trash expiry sweep (runs on its own timer; tests call `runOnce`). */
   trashSweep: TrashSweep;
+  /** The sweep of unreferenced file blobs (runs on its own timer; tests call `runOnce`). */
+  blobGc: BlobGcSweep;
   /** The audit retention sweep (runs on its own timer; tests call `runOnce`). */
   auditSweep: AuditSweep;
   close(): Promise<void>;

@@ -187,6 +187,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     deleteArtifactsOf: buildArtifacts ? (ids) => deleteArtifactsOfConfigs({ db: database.db, storage: buildArtifacts, logger }, ids) : undefined,
   });
   const audit = auditFeature(core);
+  const files = filesFeature(core, { objectStore: options.objectStore ?? null });
   const features: Feature[] = [
     schema,
     shareLinksFeature(core, { invitations, events: accessWiring.events, publicUrl: () => publicUrl.value, flushLinkUses: () => linkAdmission.flush() }),
@@ -201,7 +202,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     history,
     review,
     trash,
-    filesFeature(core),
+    files,
     secrets,
     webhooks,
     ...(options.features?.(core) ?? []),
@@ -334,6 +335,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     metricsPort: metricsServer?.port ?? null,
     app,
     trashSweep: trash.sweep,
+    blobGc: files.blobGc,
     auditSweep: audit.sweep,
     async close() {
       await metricsServer?.close();

@@ -7,6 +7,10 @@
  */
 import { Limits, Timeouts } from '../shared/protocol.ts';
 
+// `OBJECT_STORE_URL`, `OBJECT_STORE_BUCKET`, `OBJECT_STORE_REGION` and the credentials: read by
+// main.ts and builder/settings.ts through this (shared with builders, which read blobs too).
+export { readObjectStoreSettings, type ObjectStoreSettings } from '../shared/node/blobs/object-store.ts';
+
 export const ServerLimitDefaults = {
   // --- sync (shared/protocol.ts explains each value) ---
   maxMessageBytes: Limits.maxMessageBytes,

@@ -1,6 +1,7 @@
 /**
  * Where a comment thread hangs: a field (JSON Pointer plus the schema version it was written
- * against) or, with a null anchor, the configuration as a whole. Environment-free: the server
+ * against), a line of a text file (`#files/<path>` plus a position, shared/files/file-line-anchor.ts)
+ * or, with a null anchor, the configuration as a whole. Environment-free: the server
  * marks threads detached when it lists them, and the form can work out the same thing live from
  * its own document to place count badges.
  */
@@ -12,6 +13,10 @@ import type { ConfigSchema } from './schema/types.ts';
 export interface CommentAnchor {
   path: string;
   schemaVersion: string;
+  /** File-line threads: the line's start as an encoded Yjs relative position (base64). */
+  position?: string;
+  /** File-line threads: the line (1-based) when the thread was started or last moved. */
+  line?: number;
 }
 
 /**

@@ -95,6 +95,9 @@ export interface ThreadView {
   reviewId: string | null;
   /** Worked out against the configuration when the thread was read or pushed. */
   detached: boolean;
+  /** File-line threads: the line the thread is on in the file now (clients work it out live from
+   * their own document; this is the server's answer when it was read). */
+  line?: number;
   detachedReason?: DetachedReason;
   resolved: boolean;
   resolvedBy: Person | null;

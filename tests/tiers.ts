@@ -35,6 +35,7 @@ export const UNIT_TESTS = [
   'tests/custom-board-validation.test.ts',
   'tests/doc-addressing.test.ts',
   'tests/doc-binding.test.ts',
+  'tests/file-line-anchor.test.ts',
   'tests/firstboot-network.test.ts',
   'tests/firstboot-ssh-host.test.ts',
   'tests/doc-layout.test.ts',

@@ -5,6 +5,8 @@
  */
 import { createMemo, createSignal, type Accessor } from 'solid-js';
 import type { ThreadView } from '../../shared/history-types.ts';
+import type { CommentAnchor } from '../../shared/comment-anchor.ts';
+import { ApiRequestError } from '../app/api.ts';
 import { SCHEMA_VERSION } from '../../shared/schema/version.ts';
 import type { ConfigSession } from '../session/config-session.ts';
 import type { ReviewApi } from '../review/review-api.ts';
@@ -21,12 +23,34 @@ export interface CommentStore {
   apply(thread: ThreadView): void;
   /** A new thread on a field (`path`) or, with null, on the whole configuration. */
   start(body: string, path: string | null, reviewId?: string): Promise<ThreadView>;
+  /** A new thread on a line of a file (`anchor.path` `#files/<path>`, shared/files/file-line-anchor.ts). */
+  startOnLine(body: string, anchor: CommentAnchor): Promise<ThreadView>;
+  /** Moves a file-line thread (after its file was renamed). */
+  move(threadId: string, anchor: CommentAnchor): Promise<ThreadView>;
   reply(threadId: string, body: string): Promise<ThreadView>;
   setResolved(threadId: string, resolved: boolean): Promise<ThreadView>;
   refresh(): Promise<void>;
 }
 
 const NO_COUNTS: ReadonlyMap<string, number> = new Map();
+
+/** A file-line anchor names characters of the file: the server checks it against what it has
+ * stored, which trails this tab's typing by a moment (the sync and the group commit). An anchor
+ * it does not know yet is asked for again a few times before the error is shown. */
+export const ANCHOR_RETRIES = 8;
+export const ANCHOR_RETRY_DELAY_MS = 250;
+
+async function whenServerHasIt<T>(request: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await request();
+    } catch (error) {
+      const unknownYet = error instanceof ApiRequestError && error.status === 422 && error.details.some((d) => d.keyword === 'anchor');
+      if (!unknownYet || attempt >= ANCHOR_RETRIES) throw error;
+      await new Promise((resolve) => setTimeout(resolve, ANCHOR_RETRY_DELAY_MS));
+    }
+  }
+}
 
 /** Call inside a reactive root; `version` changes with every change to the document. */
 export function createCommentStore(api: ReviewApi, session: ConfigSession, version: Accessor<number>, isDestroyed: () => boolean): CommentStore {
@@ -58,6 +82,8 @@ export function createCommentStore(api: ReviewApi, session: ConfigSession, versi
     apply,
     start: (body, path, reviewId) =>
       applied(api.comment(id, { body, anchor: path === null ? null : { path, schemaVersion: SCHEMA_VERSION }, ...(reviewId ? { reviewId } : {}) })),
+    startOnLine: (body, anchor) => applied(whenServerHasIt(() => api.comment(id, { body, anchor }))),
+    move: (threadId, anchor) => applied(whenServerHasIt(() => api.updateComment(id, threadId, { anchor }))),
     reply: (threadId, body) => applied(api.comment(id, { body, threadId })),
     setResolved: (threadId, resolved) => applied(api.updateComment(id, threadId, { resolved })),
     async refresh() {

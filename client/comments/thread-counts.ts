@@ -8,6 +8,7 @@
  */
 import { anchorStatus, type AnchorStatus } from '../../shared/comment-anchor.ts';
 import type { ThreadView } from '../../shared/history-types.ts';
+import { isFileAnchorPath } from '../../shared/files/file-line-anchor.ts';
 import type { ConfigSchema } from '../../shared/schema/types.ts';
 
 /** The form row a pointer belongs to: its top-level property ('' for the whole configuration). */
@@ -25,14 +26,18 @@ export function isAnchoredAt(thread: ThreadView, pointer: string): boolean {
 
 /** Detached or not, against the configuration as it is now; general threads never detach. */
 export function liveAnchorStatus(thread: ThreadView, schema: ConfigSchema, config: Record<string, unknown>): AnchorStatus {
-  return thread.anchor ? anchorStatus(schema, config, thread.anchor.path) : { detached: false };
+  if (!thread.anchor) return { detached: false };
+  // A file-line thread's place is in the tree, not the form: the Files panel works it out
+  // (shared/files/file-line-anchor.ts); here it counts as the server last said.
+  if (isFileAnchorPath(thread.anchor.path)) return thread.detached ? { detached: true, reason: thread.detachedReason ?? 'removed' } : { detached: false };
+  return anchorStatus(schema, config, thread.anchor.path);
 }
 
 /** Per form row (top-level pointer): how many unresolved, attached threads it has. */
 export function openThreadCounts(threads: readonly ThreadView[], schema: ConfigSchema, config: Record<string, unknown>): Map<string, number> {
   const counts = new Map<string, number>();
   for (const thread of threads) {
-    if (thread.resolved || !thread.anchor) continue;
+    if (thread.resolved || !thread.anchor || isFileAnchorPath(thread.anchor.path)) continue;
     if (liveAnchorStatus(thread, schema, config).detached) continue;
     const row = rowPointer(thread.anchor.path);
     counts.set(row, (counts.get(row) ?? 0) + 1);

@@ -10,6 +10,7 @@ import type { ConfigSchema } from '../../shared/schema/types.ts';
 import { relativeTime } from '../app/words.ts';
 import { fieldTitle } from '../history/value-format.ts';
 import { CommentComposer } from './comment-composer.tsx';
+import { filePathOfAnchor, isFileAnchorPath } from '../../shared/files/file-line-anchor.ts';
 
 const DETACHED_WORDS = {
   removed: 'field removed',
@@ -21,6 +22,8 @@ const DETACHED_TITLES = {
   not_applicable: 'The field this thread is on does not apply with the current settings, so the form does not show it.',
 } as const;
 
+const FILE_DETACHED_TITLE = 'The file this thread was on is gone: deleted, or renamed by someone whose client could not move the thread.';
+
 export function ThreadCard(props: {
   thread: Thread;
   status: AnchorStatus;
@@ -31,6 +34,8 @@ export function ThreadCard(props: {
   showAnchor: boolean;
   onReply: (body: string) => Promise<unknown>;
   onResolve: (resolved: boolean) => Promise<unknown>;
+  /** File-line threads: the line it is on now, worked out from the live document. */
+  line?: number;
   /** Go to the field in the form. */
   onShowField?: (path: string) => void;
 }): JSX.Element {
@@ -44,7 +49,12 @@ export function ThreadCard(props: {
       setBusy(false);
     }
   };
-  const anchorTitle = () => (props.thread.anchor ? fieldTitle(props.schema, props.thread.anchor.path) : 'The whole configuration');
+  const fileLine = () => (props.thread.anchor && isFileAnchorPath(props.thread.anchor.path) ? props.thread.anchor : null);
+  const anchorTitle = () => {
+    const file = fileLine();
+    if (file) return `${filePathOfAnchor(file.path)}, line ${props.line ?? props.thread.line ?? file.line ?? 1}`;
+    return props.thread.anchor ? fieldTitle(props.schema, props.thread.anchor.path) : 'The whole configuration';
+  };
   return (
     <article
       class="thread"
@@ -56,7 +66,7 @@ export function ThreadCard(props: {
       <Show when={props.showAnchor || props.status.detached || props.thread.resolved}>
         <header class="thread-head">
           <Show when={props.showAnchor}>
-            <Show when={props.thread.anchor && !props.status.detached && props.onShowField} fallback={<span class="thread-anchor">{anchorTitle()}</span>}>
+            <Show when={props.thread.anchor && !fileLine() && !props.status.detached && props.onShowField} fallback={<span class="thread-anchor">{anchorTitle()}</span>}>
               <button type="button" class="thread-anchor thread-anchor--link" onClick={() => props.onShowField!(props.thread.anchor!.path)}>
                 {anchorTitle()}
               </button>
@@ -64,8 +74,8 @@ export function ThreadCard(props: {
           </Show>
           <Show when={props.status.detached ? props.status : null}>
             {(s) => (
-              <span class="badge badge--detached" title={DETACHED_TITLES[s().reason]} data-testid="thread-detached">
-                {DETACHED_WORDS[s().reason]}
+              <span class="badge badge--detached" title={fileLine() ? FILE_DETACHED_TITLE : DETACHED_TITLES[s().reason]} data-testid="thread-detached">
+                {fileLine() ? 'file removed' : DETACHED_WORDS[s().reason]}
               </span>
             )}
           </Show>

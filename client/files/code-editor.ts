@@ -10,6 +10,7 @@ import { shell } from '@codemirror/legacy-modes/mode/shell';
 import { EditorState, type Extension } from '@codemirror/state';
 import { EditorView } from '@codemirror/view';
 import { yCollab } from 'y-codemirror.next';
+import { commentGutter, setCommentLines, type CommentLines } from './comment-gutter.ts';
 import type { Awareness } from 'y-protocols/awareness';
 import * as Y from 'yjs';
 
@@ -50,6 +51,12 @@ function languageExtension(path: string): Extension {
 }
 
 export interface CodeEditor {
+  /** The lines with open comment threads (the gutter's markers). */
+  setCommentLines(lines: CommentLines): void;
+  /** The line (1-based) the cursor is on. */
+  cursorLine(): number;
+  /** Scrolls `line` into view and puts the cursor at its start. */
+  showLine(line: number): void;
   destroy(): void;
 }
 
@@ -59,6 +66,10 @@ export function createCodeEditor(options: {
   text: Y.Text;
   awareness: Awareness;
   editable: boolean;
+  /** Comment gutter: a click on a line's gutter (commenters and up may start a thread there). */
+  comments?: { onLine: (line: number) => void; canComment: boolean };
+  /** Told the cursor's line (1-based) whenever it changes. */
+  onCursorLine?: (line: number) => void;
 }): CodeEditor {
   const undoManager = new Y.UndoManager(options.text);
   const view = new EditorView({
@@ -66,16 +77,26 @@ export function createCodeEditor(options: {
     state: EditorState.create({
       doc: options.text.toString(),
       extensions: [
+        options.comments ? commentGutter(options.comments) : [],
         basicSetup,
         languageExtension(options.path),
         yCollab(options.text, options.awareness, { undoManager }),
         EditorView.editable.of(options.editable),
+        EditorView.updateListener.of((update) => {
+          if (options.onCursorLine && (update.selectionSet || update.docChanged)) options.onCursorLine(update.state.doc.lineAt(update.state.selection.main.head).number);
+        }),
         EditorState.readOnly.of(!options.editable),
         EditorView.contentAttributes.of({ 'aria-label': `Contents of ${options.path}`, 'data-testid': 'file-editor' }),
       ],
     }),
   });
   return {
+    setCommentLines: (lines) => setCommentLines(view, lines),
+    cursorLine: () => view.state.doc.lineAt(view.state.selection.main.head).number,
+    showLine(line) {
+      const target = view.state.doc.line(Math.min(Math.max(1, line), view.state.doc.lines));
+      view.dispatch({ selection: { anchor: target.from }, effects: EditorView.scrollIntoView(target.from, { y: 'center' }) });
+    },
     destroy() {
       view.destroy();
       undoManager.destroy();

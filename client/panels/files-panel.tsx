@@ -5,13 +5,15 @@
  * REST with progress), downloads, and a code editor bound to the selected text file.
  * Names are checked as typed with the same rules the server applies (`shared/files/file-path.ts`).
  */
-import { createSignal, For, onCleanup, onMount, Show, type JSX } from 'solid-js';
+import { createMemo, createSignal, For, onCleanup, onMount, Show, type JSX } from 'solid-js';
 import * as Y from 'yjs';
 import { filePathProblem, treeProblem } from '../../shared/files/file-path.ts';
 import { EXECUTABLE_MODE, fileModesRoot, filesRoot, movePath, pathsUnder, putTextFile, readTree, removePath, setExecutable, type TreeEntry } from '../../shared/files/file-tree.ts';
 import type { AppContext } from '../app/app-context.ts';
 import type { ConfigSession } from '../session/config-session.ts';
 import type { CodeEditor } from '../files/code-editor.ts';
+import { FileComments, prepareThreadMove, type FileCommentsHandle } from '../files/file-comments.tsx';
+import type { ReviewCenter } from '../review/review-center.ts';
 import { SessionGate } from './session-gate.tsx';
 import { BoardFileStatus } from '../boards/board-file-status.tsx';
 
@@ -48,7 +50,7 @@ function asText(bytes: Uint8Array): string | null {
   }
 }
 
-function Files(props: { ctx: AppContext; session: ConfigSession }): JSX.Element {
+function Files(props: { ctx: AppContext; session: ConfigSession; center: ReviewCenter }): JSX.Element {
   const doc = props.session.doc;
   const [tree, setTree] = createSignal<TreeEntry[]>(readTree(doc));
   const [selected, setSelected] = createSignal<string | null>(null);
@@ -56,6 +58,9 @@ function Files(props: { ctx: AppContext; session: ConfigSession }): JSX.Element 
   const [uploads, setUploads] = createSignal<Array<{ path: string; fraction: number }>>([]);
   let editorHost!: HTMLDivElement;
   let editor: CodeEditor | null = null;
+  const [liveEditor, setLiveEditor] = createSignal<CodeEditor | null>(null);
+  const [cursorLine, setCursorLine] = createSignal(1);
+  let fileComments: FileCommentsHandle | null = null;
   let editorPath: string | null = null;
   let fileInput!: HTMLInputElement;
   let folderInput!: HTMLInputElement;
@@ -82,11 +87,22 @@ function Files(props: { ctx: AppContext; session: ConfigSession }): JSX.Element 
     if (wanted === editorPath) return;
     editor?.destroy();
     editor = null;
+    setLiveEditor(null);
     editorPath = wanted;
     if (wanted === null || !(value instanceof Y.Text)) return;
     void import('../files/code-editor.ts').then(({ createCodeEditor }) => {
       if (editorPath !== wanted) return;
-      editor = createCodeEditor({ parent: editorHost, path: wanted, text: value, awareness: props.session.provider.awareness, editable: props.session.may('edit') });
+      editor = createCodeEditor({
+        parent: editorHost,
+        path: wanted,
+        text: value,
+        awareness: props.session.provider.awareness,
+        editable: props.session.may('edit'),
+        comments: { onLine: (line) => fileComments?.onLine(line), canComment: props.session.may('comment') },
+        onCursorLine: setCursorLine,
+      });
+      setCursorLine(1);
+      setLiveEditor(editor);
     });
   }
 
@@ -130,9 +146,12 @@ function Files(props: { ctx: AppContext; session: ConfigSession }): JSX.Element 
     const rest = tree().map((e) => e.path).filter((p) => !moving.includes(p));
     const problem = targets.map((p) => filePathProblem(p)).find(Boolean) ?? treeProblem([...rest, ...targets]);
     if (problem) return void setMessage(problem);
+    // Comment threads on the moving files' lines follow them (file-comments.tsx).
+    const moveThreads = prepareThreadMove(props.center, doc, from, to);
     doc.transact(() => movePath(doc, from, to));
     setMessage(null);
     select(to);
+    moveThreads().catch((error: unknown) => setMessage(error instanceof Error ? error.message : String(error)));
   }
 
   function remove(): void {
@@ -179,6 +198,13 @@ function Files(props: { ctx: AppContext; session: ConfigSession }): JSX.Element 
 
   onMount(() => folderInput.setAttribute('webkitdirectory', ''));
   const selectedEntry = () => tree().find((e) => e.path === selected());
+  /** The selected text file's path and text, for its comment threads. */
+  const selectedText = createMemo(() => {
+    tree();
+    const path = selected();
+    const value = path === null ? undefined : filesRoot(doc).get(path);
+    return path !== null && value instanceof Y.Text ? { path, text: value } : null;
+  }, null, { equals: (a, b) => a?.path === b?.path && a?.text === b?.text });
   const canEdit = () => props.session.may('edit');
 
   return (
@@ -237,7 +263,23 @@ function Files(props: { ctx: AppContext; session: ConfigSession }): JSX.Element 
           <Show when={selectedEntry()?.kind === 'blob'}>
             <p class="panel-empty">Binary file, {selectedEntry()?.kind === 'blob' ? (selectedEntry() as { size: number }).size : 0} bytes, sha256 {(selectedEntry() as { sha256?: string } | undefined)?.sha256?.slice(0, 16)}…</p>
           </Show>
-          <div class="files-editor" ref={editorHost} />
+          <div class="files-editor-row">
+            <div class="files-editor" ref={editorHost} />
+            <Show when={selectedText()} keyed>
+              {(file) => (
+                <FileComments
+                  center={props.center}
+                  doc={doc}
+                  path={file.path}
+                  text={file.text}
+                  editor={liveEditor}
+                  cursorLine={cursorLine}
+                  canComment={props.session.may('comment')}
+                  ref={(handle) => (fileComments = handle)}
+                />
+              )}
+            </Show>
+          </div>
         </div>
       </div>
     </div>
@@ -247,7 +289,7 @@ function Files(props: { ctx: AppContext; session: ConfigSession }): JSX.Element 
 export function FilesPanel(props: { ctx: AppContext }): JSX.Element {
   return (
     <div class="panel panel--files">
-      <SessionGate ctx={props.ctx}>{(container) => <Files ctx={props.ctx} session={container.session} />}</SessionGate>
+      <SessionGate ctx={props.ctx}>{(container) => <Files ctx={props.ctx} session={container.session} center={container.review} />}</SessionGate>
     </div>
   );
 }

@@ -32,7 +32,7 @@ export interface ReviewApi {
   /** A new thread, or a reply with `threadId`; answers with the whole thread. */
   comment(configId: string, comment: NewComment): Promise<ThreadView>;
   /** Resolve or reopen the comment's thread, or edit the text (its author only). */
-  updateComment(configId: string, commentId: string, change: { resolved?: boolean; body?: string }): Promise<ThreadView>;
+  updateComment(configId: string, commentId: string, change: { resolved?: boolean; body?: string; anchor?: CommentAnchor }): Promise<ThreadView>;
   reviews(configId: string): Promise<ReviewView[]>;
   /** One review with the diff from its base. */
   review(configId: string, reviewId: string): Promise<ReviewView>;

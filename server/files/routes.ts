@@ -13,6 +13,7 @@
  * Every read is of the durable document (`readDurable`), every write goes through `applyAs`.
  */
 import { Hono } from 'hono';
+import type { Logger } from 'pino';
 import { stream } from 'hono/streaming';
 import { requireAction } from '../access/authorize.ts';
 import type { AccessStore } from '../auth/access-store.ts';
@@ -28,12 +29,14 @@ import { filePathProblem, treeProblem } from '../../shared/files/file-path.ts';
 import { EXECUTABLE_MODE, readTreeOfState, REGULAR_MODE, type TreeEntry } from '../../shared/files/file-tree.ts';
 import { tarEnd, tarHeader, tarPadding } from '../../shared/node/ustar.ts';
 import type { BlobStore } from './blob-store.ts';
+import { ObjectStoreError } from '../../shared/node/blobs/object-store.ts';
 
 export interface FileRouteDeps {
   storage: DocStorage;
   manager: DocumentRooms;
   access: AccessStore;
   blobs: BlobStore;
+  logger: Logger;
   /** Largest binary file (`FILE_MAX_BYTES`). */
   maxFileBytes: number;
 }
@@ -86,7 +89,14 @@ export function fileRoutes(deps: FileRouteDeps): Hono<AppEnv> {
       if (Math.floor((raw.length * 3) / 4) - 2 > deps.maxFileBytes) throw tooLarge(deps.maxFileBytes);
       const bytes = decodeBase64(raw);
       if (bytes.length > deps.maxFileBytes) throw tooLarge(deps.maxFileBytes);
-      const ref = await deps.blobs.put(id, bytes);
+      const ref = await deps.blobs.put(id, bytes).catch((error: unknown) => {
+        // The object store's answer may name the bucket and key: it goes to the log, not the client.
+        if (error instanceof ObjectStoreError) {
+          deps.logger.warn({ err: error, configId: id }, 'object store refused a blob upload');
+          throw new ApiError(503, 'blob_store_unavailable', 'the file storage did not take the file; nothing was stored, try again later');
+        }
+        throw error;
+      });
       entry = { path, kind: 'blob', sha256: ref.sha256, size: ref.size, mode };
     } else {
       entry = { path, kind: 'text', text: body.text!, mode };

@@ -23,20 +23,29 @@ export const DECISION_BODY = obj(
   ['decision'],
 );
 
+/** Where a thread hangs; its fields are checked by the route, which names them (`/anchor/path`) in its answer. */
+const ANCHOR = obj({
+  path: { description: 'A JSON Pointer such as /BOARD (a field that exists), or #files/<path> for a line of a text file of the userpatches tree.' },
+  schemaVersion: { description: 'A short string; default the current schema version.' },
+  position: { description: 'With #files/<path>: the start of the line as an encoded Yjs relative position, base64 (shared/files/file-line-anchor.ts). It must point into that file; the line number is worked out from it.' },
+});
+
 /** `POST …/comments`: a new thread (`anchor`, optionally in a review) or a reply (`threadId`);
  * the text's length, the anchor's path and the thread's existence are checked after. */
 export const NEW_COMMENT_BODY = obj(
   {
     body: str(),
     // Its fields are checked by the route, which names them (`/anchor/path`) in its answer.
-    anchor: nullable(obj({ path: { description: 'A JSON Pointer such as /BOARD (a field that exists).' }, schemaVersion: { description: 'A short string; default the current schema version.' } })),
+    anchor: nullable(ANCHOR),
     threadId: str(),
     reviewId: nullable(str()),
   },
   ['body'],
 );
-/** `PATCH …/comments/:commentId`: resolve or reopen the thread, and/or edit the comment's text. */
-export const COMMENT_PATCH_BODY = obj({ resolved: bool, body: str() }, [], { minProperties: 1 });
+/** `PATCH …/comments/:commentId`: resolve or reopen the thread, edit the comment's text, and/or
+ * (editors, a file-line thread's first comment) move the thread to a line of a file — what a
+ * rename of the file does. */
+export const COMMENT_PATCH_BODY = obj({ resolved: bool, body: str(), anchor: ANCHOR }, [], { minProperties: 1 });
 
 const thread = obj({ id: uuid }, ['id']);
 const review = obj({ id: uuid }, ['id']);
@@ -58,7 +67,7 @@ export const reviewApi: ApiSpec = {
       responses: { 201: json(thread, 'Posted') },
     },
     'PATCH /api/configs/:id/comments/:commentId': {
-      summary: 'Resolve or reopen a thread, or edit my comment\'s text',
+      summary: 'Resolve or reopen a thread, edit my comment\'s text, or move a file-line thread (editors)',
       access: { action: 'comment' },
       body: COMMENT_PATCH_BODY,
       responses: { 200: json(thread) },

@@ -6,7 +6,9 @@
  */
 import { randomUUID } from 'node:crypto';
 import { and, asc, count, desc, eq, inArray, isNull, isNotNull, sql } from 'drizzle-orm';
-import { anchorStatus, type CommentAnchor } from '../../shared/comment-anchor.ts';
+import type * as Y from 'yjs';
+import { anchorStatus, type AnchorStatus, type CommentAnchor } from '../../shared/comment-anchor.ts';
+import { fileLineStatus, isFileAnchorPath } from '../../shared/files/file-line-anchor.ts';
 import { comments } from '../../shared/node/db/review-schema.ts';
 import { configSchema } from '../../shared/validation/index.ts';
 import type { Db } from '../db/connect.ts';
@@ -36,16 +38,40 @@ const commentView = (r: Row): CommentView => ({
   editedAt: r.editedAt?.toISOString() ?? null,
 });
 
-/** `rows`: the thread's comments, first one first. `config`: the configuration now. */
-export function threadView(rows: Row[], config: Record<string, unknown>): ThreadView {
+/** The configuration now: its JSON for field threads, and its document for file-line threads
+ * (read only when a thread needs it: decoding a document with large files is not free). */
+export interface ThreadContext {
+  config: Record<string, unknown>;
+  files?: () => Promise<Y.Doc>;
+}
+
+const hasFileAnchor = (rows: Row[]) => rows.some((r) => r.anchorPath !== null && isFileAnchorPath(r.anchorPath));
+
+/** `rows`: the thread's comments, first one first. `files`: the document now (file-line threads). */
+export function threadView(rows: Row[], config: Record<string, unknown>, files?: Y.Doc): ThreadView {
   const root = rows[0];
-  const anchor = root.anchorPath === null ? null : { path: root.anchorPath, schemaVersion: root.anchorSchemaVersion ?? '' };
-  const status = anchor ? anchorStatus(configSchema, config, anchor.path) : ({ detached: false } as const);
+  const anchor: CommentAnchor | null =
+    root.anchorPath === null
+      ? null
+      : {
+          path: root.anchorPath,
+          schemaVersion: root.anchorSchemaVersion ?? '',
+          ...(root.anchorPosition !== null ? { position: root.anchorPosition } : {}),
+          ...(root.anchorLine !== null ? { line: root.anchorLine } : {}),
+        };
+  let status: AnchorStatus = { detached: false };
+  let line: number | undefined;
+  if (anchor && isFileAnchorPath(anchor.path)) {
+    const file = files ? fileLineStatus(files, anchor.path, anchor.position, anchor.line) : null;
+    if (file?.detached) status = file;
+    else line = file?.line ?? anchor.line;
+  } else if (anchor) status = anchorStatus(configSchema, config, anchor.path);
   return {
     id: root.id,
     anchor,
     reviewId: root.reviewId,
     detached: status.detached,
+    ...(line !== undefined ? { line } : {}),
     ...(status.detached ? { detachedReason: status.reason } : {}),
     resolved: root.resolvedAt !== null,
     resolvedBy: root.resolvedAt ? personView(root.resolvedById, root.resolvedByName ?? '') : null,
@@ -56,14 +82,14 @@ export function threadView(rows: Row[], config: Record<string, unknown>): Thread
   };
 }
 
-function groupThreads(rows: Row[], config: Record<string, unknown>, order: string[]): ThreadView[] {
+function groupThreads(rows: Row[], config: Record<string, unknown>, order: string[], files?: Y.Doc): ThreadView[] {
   const byThread = new Map<string, Row[]>();
   for (const r of rows) {
     const list = byThread.get(r.threadId) ?? [];
     list.push(r);
     byThread.set(r.threadId, list);
   }
-  return order.filter((id) => byThread.has(id)).map((id) => threadView(byThread.get(id)!, config));
+  return order.filter((id) => byThread.has(id)).map((id) => threadView(byThread.get(id)!, config, files));
 }
 
 export interface ThreadFilter {
@@ -73,7 +99,7 @@ export interface ThreadFilter {
 }
 
 /** Threads of a configuration, newest first. */
-export async function listThreads(db: Db, configId: string, config: Record<string, unknown>, filter: ThreadFilter): Promise<ThreadView[]> {
+export async function listThreads(db: Db, configId: string, context: ThreadContext, filter: ThreadFilter): Promise<ThreadView[]> {
   const conditions = [eq(comments.configId, configId), sql`${comments.threadId} = ${comments.id}`];
   if (filter.path !== undefined) conditions.push(eq(comments.anchorPath, filter.path));
   if (filter.reviewId !== undefined) conditions.push(eq(comments.reviewId, filter.reviewId));
@@ -93,17 +119,20 @@ export async function listThreads(db: Db, configId: string, config: Record<strin
     .orderBy(asc(comments.createdAt), asc(comments.id));
   // The first comment sorts first even when a reply has the same millisecond.
   rows.sort((a, b) => Number(b.id === b.threadId) - Number(a.id === a.threadId) || a.createdAt.getTime() - b.createdAt.getTime());
-  return groupThreads(rows, config, ids);
+  const files = hasFileAnchor(rows) ? await context.files?.() : undefined;
+  return groupThreads(rows, context.config, ids, files);
 }
 
-export async function getThread(db: Db, configId: string, threadId: string, config: Record<string, unknown>): Promise<ThreadView | null> {
+export async function getThread(db: Db, configId: string, threadId: string, context: ThreadContext): Promise<ThreadView | null> {
   const rows = await db
     .select()
     .from(comments)
     .where(and(eq(comments.configId, configId), eq(comments.threadId, threadId)))
     .orderBy(asc(comments.createdAt));
   rows.sort((a, b) => Number(b.id === b.threadId) - Number(a.id === a.threadId) || a.createdAt.getTime() - b.createdAt.getTime());
-  return rows.length > 0 ? threadView(rows, config) : null;
+  if (rows.length === 0) return null;
+  const files = hasFileAnchor(rows) ? await context.files?.() : undefined;
+  return threadView(rows, context.config, files);
 }
 
 export async function getComment(db: Db, configId: string, commentId: string): Promise<Row | null> {
@@ -140,6 +169,8 @@ export async function insertComment(
     threadId,
     anchorPath: root ? (input.anchor?.path ?? null) : null,
     anchorSchemaVersion: root ? (input.anchor?.schemaVersion ?? null) : null,
+    anchorPosition: root ? (input.anchor?.position ?? null) : null,
+    anchorLine: root ? (input.anchor?.line ?? null) : null,
     reviewId: root ? (input.reviewId ?? null) : null,
     authorId: input.author.id,
     authorName: input.author.name,
@@ -158,4 +189,12 @@ export async function setResolved(db: Db, threadId: string, by: Person | null): 
 
 export async function editBody(db: Db, commentId: string, body: string): Promise<void> {
   await db.update(comments).set({ body, editedAt: new Date() }).where(eq(comments.id, commentId));
+}
+
+/** Moves a thread to another place (a file-line thread to its file's new path after a rename). */
+export async function setAnchor(db: Db, threadId: string, anchor: CommentAnchor): Promise<void> {
+  await db
+    .update(comments)
+    .set({ anchorPath: anchor.path, anchorSchemaVersion: anchor.schemaVersion, anchorPosition: anchor.position ?? null, anchorLine: anchor.line ?? null })
+    .where(eq(comments.id, threadId));
 }

@@ -17,7 +17,11 @@
  * Every change is pushed to the configuration's extension clients as a live event (`ExtPayloads`).
  */
 import { Hono, type Context } from 'hono';
+import * as Y from 'yjs';
 import { anchorStatus, type CommentAnchor } from '../../shared/comment-anchor.ts';
+import { filePathProblem } from '../../shared/files/file-path.ts';
+import { filesRoot } from '../../shared/files/file-tree.ts';
+import { decodePosition, fileLineStatus, filePathOfAnchor, isFileAnchorPath } from '../../shared/files/file-line-anchor.ts';
 import type { ExtPublisher } from '../../shared/ext-messages.ts';
 import type { Action } from '../../shared/roles.ts';
 import { SCHEMA_VERSION } from '../../shared/schema/version.ts';
@@ -50,7 +54,9 @@ import {
   MAX_COMMENTS_PER_THREAD,
   MAX_SCHEMA_VERSION_LENGTH,
   MAX_THREADS_PER_CONFIG,
+  setAnchor,
   setResolved,
+  type ThreadContext,
 } from './comments.ts';
 import type { ApprovalDeps, AuthorLookup } from './approval-rules.ts';
 import { validatedBody } from '../api-spec/validated-body.ts';
@@ -91,12 +97,29 @@ export interface ReviewRouteDeps {
 
 const invalid = (path: string, message: string, keyword: string) => unprocessable(message, [{ path, message, keyword }]);
 
-function readAnchor(raw: unknown, config: Record<string, unknown>): CommentAnchor | null {
+/**
+ * A file-line anchor (`#files/<path>` with a position): the file must be a text file of the
+ * document now and the position must point into it (a position from another file, or made up,
+ * is refused); the line is worked out here, not taken from the client.
+ */
+function readFileAnchor(path: string, position: unknown, doc: Y.Doc): CommentAnchor {
+  const filePath = filePathOfAnchor(path);
+  const problem = filePathProblem(filePath);
+  if (problem) throw invalid('/anchor/path', `invalid file path: ${problem}`, 'format');
+  if (typeof position !== 'string') throw invalid('/anchor/position', 'a comment on a file line needs anchor.position (the line\'s start as an encoded Yjs relative position)', 'required');
+  if (!(filesRoot(doc).get(filePath) instanceof Y.Text)) throw invalid('/anchor/path', `there is no text file at ${filePath}`, 'anchor');
+  const status = decodePosition(position) ? fileLineStatus(doc, path, position, null) : null;
+  if (!status || status.detached || !status.exact) throw invalid('/anchor/position', `anchor.position is not a place in ${filePath}`, 'anchor');
+  return { path, schemaVersion: SCHEMA_VERSION, position, line: status.line };
+}
+
+async function readAnchor(raw: unknown, config: Record<string, unknown>, files: () => Promise<Y.Doc>): Promise<CommentAnchor | null> {
   if (raw === undefined || raw === null) return null;
   if (typeof raw !== 'object' || Array.isArray(raw)) throw invalid('/anchor', 'anchor must be { path, schemaVersion } or null', 'type');
-  const { path, schemaVersion } = raw as Record<string, unknown>;
+  const { path, schemaVersion, position } = raw as Record<string, unknown>;
+  if (typeof path === 'string' && isFileAnchorPath(path) && path.length <= MAX_PATH_LENGTH) return readFileAnchor(path, position, await files());
   if (typeof path !== 'string' || !path.startsWith('/') || path.length > MAX_PATH_LENGTH) {
-    throw invalid('/anchor/path', `anchor.path must be a JSON Pointer such as /BOARD (at most ${MAX_PATH_LENGTH} characters)`, 'format');
+    throw invalid('/anchor/path', `anchor.path must be a JSON Pointer such as /BOARD, or #files/<path> for a line of a file (at most ${MAX_PATH_LENGTH} characters)`, 'format');
   }
   if (schemaVersion !== undefined && (typeof schemaVersion !== 'string' || schemaVersion.length > MAX_SCHEMA_VERSION_LENGTH)) {
     throw invalid('/anchor/schemaVersion', 'anchor.schemaVersion must be a short string', 'type');
@@ -112,6 +135,21 @@ export function reviewRoutes(deps: ReviewRouteDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   const allow = (c: Context<AppEnv>, action: Action) => requireAction(deps, c.get('actor'), c.req.param('id')!, action);
   const currentJson = async (id: string) => (await readDurable(id, deps)).configJson;
+  /** The configuration's JSON, and its document when a file-line thread needs it (decoded once per request). */
+  const contextOf = async (id: string): Promise<ThreadContext> => {
+    const durable = await readDurable(id, deps);
+    let doc: Y.Doc | null = null;
+    return {
+      config: durable.configJson,
+      files: async () => {
+        if (!doc) {
+          doc = new Y.Doc();
+          Y.applyUpdate(doc, durable.yjsState);
+        }
+        return doc;
+      },
+    };
+  };
   const current = async (id: string) => {
     const durable = await readDurable(id, deps);
     return { json: durable.configJson, contentHash: durable.contentHash };
@@ -129,9 +167,9 @@ export function reviewRoutes(deps: ReviewRouteDeps): Hono<AppEnv> {
     const path = c.req.query('path');
     if (path !== undefined && path.length > MAX_PATH_LENGTH) throw badRequest(`path is longer than ${MAX_PATH_LENGTH} characters`);
     const filter = { path, reviewId, resolved: resolved === undefined ? undefined : resolved === 'true' };
-    const json = await currentJson(id);
+    const context = await contextOf(id);
     // As the configuration's tenant: RLS is the second line on this read (server/db/tenant.ts).
-    return c.json(await withConfigTenant(db, id, (tx) => listThreads(tx, id, json, filter)));
+    return c.json(await withConfigTenant(db, id, (tx) => listThreads(tx, id, context, filter)));
   });
 
   // The schemas the API description declares (review/api-spec.ts); the rest is checked below.
@@ -142,7 +180,7 @@ export function reviewRoutes(deps: ReviewRouteDeps): Hono<AppEnv> {
     const access = await allow(c, 'comment');
     const body = await readNewComment(c);
     const text = readText(body, 'body', { max: MAX_COMMENT_BODY_LENGTH, required: true })!;
-    const config = await currentJson(id);
+    const context = await contextOf(id);
     const author = personOf(access);
     let threadId: string;
     if (body.threadId !== undefined) {
@@ -154,7 +192,7 @@ export function reviewRoutes(deps: ReviewRouteDeps): Hono<AppEnv> {
       }
       threadId = await insertComment(db, { configId: id, threadId: root.id, author, body: text });
     } else {
-      const anchor = readAnchor(body.anchor, config);
+      const anchor = await readAnchor(body.anchor, context.config, context.files!);
       let reviewId: string | null = null;
       if (body.reviewId !== undefined && body.reviewId !== null) {
         if (typeof body.reviewId !== 'string' || !(await reviewRow(db, id, body.reviewId))) throw notFound('review');
@@ -165,7 +203,7 @@ export function reviewRoutes(deps: ReviewRouteDeps): Hono<AppEnv> {
       }
       threadId = await insertComment(db, { configId: id, anchor, reviewId, author, body: text });
     }
-    const thread = (await getThread(db, id, threadId, config))!;
+    const thread = (await getThread(db, id, threadId, context))!;
     push(id, 'comment', { action: 'created', thread });
     return c.json(thread, 201);
   });
@@ -177,8 +215,20 @@ export function reviewRoutes(deps: ReviewRouteDeps): Hono<AppEnv> {
     const comment = isUuid(commentId) ? await getComment(db, id, commentId) : null;
     if (!comment) throw notFound('comment');
     const body = await readCommentPatch(c);
-    if (body.resolved === undefined && body.body === undefined) {
-      throw invalid('', 'send resolved (true or false) and/or body', 'required');
+    if (body.resolved === undefined && body.body === undefined && body.anchor === undefined) {
+      throw invalid('', 'send resolved (true or false), body and/or anchor', 'required');
+    }
+    const context = await contextOf(id);
+    if (body.anchor !== undefined) {
+      // Moving a thread follows a file that was renamed or moved: that is an edit of the tree,
+      // so editors and owners do it, whoever started the thread. Only file-line threads move.
+      requireAlso(access, 'edit');
+      if (comment.threadId !== comment.id) throw invalid('/anchor', 'a thread is moved through its first comment', 'anchor');
+      const root = comment.anchorPath;
+      if (root === null || !isFileAnchorPath(root)) throw invalid('/anchor', 'only threads on a line of a file can be moved', 'anchor');
+      const anchor = await readAnchor(body.anchor, context.config, context.files!);
+      if (!anchor || !isFileAnchorPath(anchor.path)) throw invalid('/anchor/path', 'a thread on a line of a file moves to a line of a file (#files/<path>)', 'anchor');
+      await setAnchor(db, comment.id, anchor);
     }
     const me = personOf(access);
     if (body.body !== undefined) {
@@ -190,7 +240,7 @@ export function reviewRoutes(deps: ReviewRouteDeps): Hono<AppEnv> {
       if (typeof body.resolved !== 'boolean') throw invalid('/resolved', 'resolved must be true or false', 'type');
       await setResolved(db, comment.threadId, body.resolved ? me : null);
     }
-    const thread = (await getThread(db, id, comment.threadId, await currentJson(id)))!;
+    const thread = (await getThread(db, id, comment.threadId, context))!;
     push(id, 'comment', { action: 'updated', thread });
     return c.json(thread);
   });

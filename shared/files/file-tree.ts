@@ -132,11 +132,13 @@ export function movePath(doc: Y.Doc, from: string, to: string): string[] {
   for (const p of pathsUnder(doc, from)) {
     const target = to + p.slice(from.length);
     const value = files.get(p);
+    // Read before the delete: a deleted Y.Text reads as empty, even within the transaction.
+    const content = value instanceof Y.Text ? value.toString() : undefined;
     const executable = fileModesRoot(doc).get(p) === EXECUTABLE_MODE;
     files.delete(p);
     fileModesRoot(doc).delete(p);
-    if (value instanceof Y.Text) putTextFile(doc, target, value.toString());
-    else if (value !== undefined) putBlobFile(doc, target, value);
+    if (content !== undefined) putTextFile(doc, target, content);
+    else if (value !== undefined && !(value instanceof Y.Text)) putBlobFile(doc, target, value);
     setExecutable(doc, target, executable);
     moved.push(target);
   }

@@ -3,9 +3,12 @@
  * "Document layout", the files root): the document holds `{ sha256, size }`, this table the
  * content. Keyed by configuration as well as hash, so a reference copied from another
  * configuration (a sha256 seen in a manifest) never reads that configuration's bytes.
- * Rows are never rewritten: the same bytes give the same row. Deleted with their configuration.
+ * The same bytes give the same row. With an object store (`OBJECT_STORE_URL`, server/files/
+ * object-blob-store.ts) the bytes live there and `content` is null: the row stays the index that
+ * tenant isolation, existence checks and the garbage collection (server/files/blob-gc.ts) read.
+ * Deleted with their configuration, or by the collection once nothing references them.
  */
-import { integer, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { index, integer, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 import { bytea } from './bytea.ts';
 import { configs } from './schema.ts';
 import { tenantOrgId } from './tenant-column.ts';
@@ -20,8 +23,13 @@ export const fileBlobs = pgTable(
       .references(() => configs.id, { onDelete: 'cascade' }),
     sha256: text('sha256').notNull(),
     size: integer('size').notNull(),
-    content: bytea('content').notNull(),
+    /** Null: the bytes are in the object store under the key `objectKeyOf(configId, sha256)`. */
+    content: bytea('content'),
     createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+    /** The last time these bytes were uploaded (a re-upload of stored bytes sets it again): the
+     * garbage collection's grace period counts from here, so an upload whose reference reaches
+     * the document a moment later is never collected in between. */
+    lastPutAt: timestamp('last_put_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
   },
-  (t) => [primaryKey({ columns: [t.configId, t.sha256] })],
+  (t) => [primaryKey({ columns: [t.configId, t.sha256] }), index('file_blobs_last_put_idx').on(t.lastPutAt)],
 );

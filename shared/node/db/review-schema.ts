@@ -104,6 +104,13 @@ export const comments = pgTable(
     anchorPath: text('anchor_path'),
     /** Schema version the anchor was written against. */
     anchorSchemaVersion: text('anchor_schema_version'),
+    /** A line of a text file (anchor path `#files/<path>`): where in the file's Y.Text, as an
+     * encoded Yjs relative position in base64 (shared/files/file-line-anchor.ts), so the thread
+     * follows edits above it. Null for field and general threads. */
+    anchorPosition: text('anchor_position'),
+    /** That line's number (1-based) when the thread was started or moved: where it shows when the
+     * position no longer points into the file. */
+    anchorLine: integer('anchor_line'),
     /** The review the thread was started in, if any. */
     reviewId: uuid('review_id'),
     authorId: text('author_id'),
