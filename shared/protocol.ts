@@ -87,8 +87,11 @@ export const Limits = {
   /** One WebSocket frame. A config edit is bytes; a pasted customize-image.sh is kilobytes. 1 MiB
    * leaves room for a whole-document sync step 2 of a large config while stopping floods. */
   maxMessageBytes: 1024 * 1024,
-  /** Encoded Yjs state of one configuration. Board configs are small; 8 MiB means runaway notes. */
-  maxDocumentBytes: 8 * 1024 * 1024,
+  /** Encoded Yjs state of one configuration. Variables and notes are kilobytes; the userpatches
+   * tree is what grows: 200 text files of 50 KB (kernel configs, patches, overlay files) are
+   * about 10 MiB of document (docs/benchmarks.md, bench:files), so 16 MiB holds such a tree
+   * with room to edit it while still stopping runaway growth. */
+  maxDocumentBytes: 16 * 1024 * 1024,
   /** Open connections to one configuration, across all users, on one server process. */
   maxConnectionsPerRoom: 500,
   /** Updates received but not yet committed in one room. If Postgres is away for long this stops
