@@ -83,5 +83,13 @@ describe('kernel configuration', () => {
       'CONFIG_USB_NET_DRIVERS: removed (was m)',
       'CONFIG_WIREGUARD: y → m',
     ]);
+
+    // The review itself says so too: its changes since approval and its own diff cover the tree.
+    const detail = (await (await server.api(`/api/configs/${id}/reviews/${review.id}`)).json()) as {
+      changesSinceReview: Array<{ path: string; op: string; before: unknown; after: unknown }>;
+      diff: Array<{ path: string; op: string; after: unknown }>;
+    };
+    expect(detail.changesSinceReview.filter((e) => e.path.startsWith('#files/'))).toMatchObject([{ path: `#files/${KERNEL_FILE}`, op: 'change', before: approved, after: edited }]);
+    expect(detail.diff.filter((e) => e.path.startsWith('#files/'))).toMatchObject([{ path: `#files/${KERNEL_FILE}`, op: 'add', after: approved }]);
   });
 });

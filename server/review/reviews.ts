@@ -10,7 +10,9 @@
  * opener's, not an author's, not a guest's) make it `approved`; otherwise it is `open`.
  */
 import { and, desc, eq, inArray } from 'drizzle-orm';
-import { diffConfigs } from '../../shared/config-diff.ts';
+import { diffConfigs, type DiffEntry } from '../../shared/config-diff.ts';
+import { diffTrees } from '../../shared/files/file-diff.ts';
+import { readTreeOfState } from '../../shared/files/file-tree.ts';
 import { configVersions, reviewDecisions, reviews } from '../../shared/node/db/review-schema.ts';
 import { configs } from '../../shared/node/db/schema.ts';
 import { configSchema } from '../../shared/validation/index.ts';
@@ -49,17 +51,33 @@ async function decisionsOf(db: Db, reviewIds: string[]): Promise<Map<string, Dec
   return byReview;
 }
 
-async function versionJson(db: Db, versionIds: string[]): Promise<Map<string, Record<string, unknown>>> {
+/** A reviewed state: the configuration and the Yjs state its userpatches tree is read from. */
+interface ReviewedState {
+  json: Record<string, unknown>;
+  yjsState: Uint8Array;
+}
+
+async function versionStates(db: Db, versionIds: string[]): Promise<Map<string, ReviewedState>> {
   if (versionIds.length === 0) return new Map();
   const rows = await db
-    .select({ id: configVersions.id, json: configVersions.configJson })
+    .select({ id: configVersions.id, json: configVersions.configJson, yjsState: configVersions.yjsState })
     .from(configVersions)
     .where(inArray(configVersions.id, versionIds));
-  return new Map(rows.map((r) => [r.id, r.json as Record<string, unknown>]));
+  return new Map(rows.map((r) => [r.id, { json: r.json as Record<string, unknown>, yjsState: r.yjsState }]));
+}
+
+const EMPTY_STATE: ReviewedState = { json: {}, yjsState: new Uint8Array() };
+
+/** What changed between two states, over everything a build reads (what the content hash and so
+ * an approval cover): the configuration's settings and its userpatches tree, file by file. */
+function changesBetween(before: ReviewedState, after: ReviewedState): DiffEntry[] {
+  return [...diffConfigs(before.json, after.json, configSchema), ...diffTrees(readTreeOfState(before.yjsState), readTreeOfState(after.yjsState))];
 }
 
 export interface CurrentState {
   json: Record<string, unknown>;
+  /** The durable Yjs state (its userpatches tree is diffed too). */
+  yjsState: Uint8Array;
   contentHash: string;
 }
 
@@ -69,12 +87,12 @@ async function views(deps: ApprovalDeps, rows: ReviewRow[], current: CurrentStat
   const tallies = await tallyReviews(deps, rows, decisions);
   const ids = new Set(rows.map((r) => r.versionId));
   if (withDiff) for (const r of rows) if (r.baseVersionId) ids.add(r.baseVersionId);
-  const json = await versionJson(db, [...ids]);
+  const states = await versionStates(db, [...ids]);
   return rows.map((r) => {
     const ds = decisions.get(r.id) ?? [];
     const tally = tallies.get(r.id)!;
     const status = tally.status;
-    const reviewed = json.get(r.versionId) ?? {};
+    const reviewed = states.get(r.versionId) ?? EMPTY_STATE;
     const changed = current.contentHash !== r.contentHash;
     const view: ReviewView = {
       id: r.id,
@@ -101,9 +119,9 @@ async function views(deps: ApprovalDeps, rows: ReviewRow[], current: CurrentStat
       }),
       current: { contentHash: current.contentHash, changed },
       changedSinceApproval: status === 'approved' && changed,
-      changesSinceReview: changed ? diffConfigs(reviewed, current.json, configSchema) : [],
+      changesSinceReview: changed ? changesBetween(reviewed, current) : [],
     };
-    if (withDiff) view.diff = diffConfigs(r.baseVersionId ? (json.get(r.baseVersionId) ?? {}) : {}, reviewed, configSchema);
+    if (withDiff) view.diff = changesBetween(r.baseVersionId ? (states.get(r.baseVersionId) ?? EMPTY_STATE) : EMPTY_STATE, reviewed);
     return view;
   });
 }

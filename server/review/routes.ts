@@ -152,7 +152,7 @@ export function reviewRoutes(deps: ReviewRouteDeps): Hono<AppEnv> {
   };
   const current = async (id: string) => {
     const durable = await readDurable(id, deps);
-    return { json: durable.configJson, contentHash: durable.contentHash };
+    return { json: durable.configJson, yjsState: durable.yjsState, contentHash: durable.contentHash };
   };
 
   app.get('/:id/comments', async (c) => {
