@@ -99,10 +99,11 @@ describe('values and titles in words', () => {
     expect(editsOfEntry({ ...entry('e7', 12, '/customizeScript', { $omitted: 200000 }), offset: 0 })).toBeNull();
   });
 
-  it('names fields by their schema title, list entries by position, and the notes', () => {
+  it('names fields by their schema title, list entries by position, the notes and files of the tree', () => {
     expect(fieldTitle(configSchema, '/BOARD')).toBe(configSchema.properties.BOARD.title);
     expect(fieldTitle(configSchema, '/extraPackages/0')).toBe(`Entry 1 of ${configSchema.properties.extraPackages.title}`);
     expect(fieldTitle(configSchema, '#notes')).toBe('Notes');
+    expect(fieldTitle(configSchema, '#files/config/boards/acme-one.csc')).toBe('File userpatches/config/boards/acme-one.csc');
     expect(becauseWords(configSchema, ['BUILD_DESKTOP'])).toBe(`because ${configSchema.properties.BUILD_DESKTOP.title} changed`);
   });
 });

@@ -8,6 +8,7 @@ import { parsePointer } from '../../shared/json-pointer.ts';
 import { titleAt } from '../../shared/schema/schema-path.ts';
 import type { ConfigSchema } from '../../shared/schema/types.ts';
 import { NOTES_PATH } from '../../shared/notes-text.ts';
+import { FILES_PATH } from '../../shared/doc-layout.ts';
 import { FIRSTBOOT_SECRETS, isFirstbootSecretName, type FirstbootSecretName } from '../../shared/firstboot-secrets.ts';
 
 /** Path of the rich-text notes in the change log, diffs and restores. */
@@ -30,6 +31,8 @@ export const SECRET_OP_WORDS: Record<string, string> = { add: 'set', change: 're
 
 export function fieldTitle(schema: ConfigSchema, path: string): string {
   if (path === NOTES_PATH) return 'Notes';
+  // A file of the userpatches tree (`#files/<path>`): named by where the framework finds it.
+  if (path.startsWith(`${FILES_PATH}/`)) return `File userpatches/${path.slice(FILES_PATH.length + 1)}`;
   const secret = secretOfPath(path);
   if (secret) return `Secret: ${FIRSTBOOT_SECRETS[secret].title}`;
   try {
