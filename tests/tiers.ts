@@ -24,6 +24,7 @@ export const UNIT_TESTS = [
   'tests/client-form-binding.test.ts',
   'tests/client-history-timeline.test.ts',
   'tests/client-layout-persistence.test.ts',
+  'tests/client-live-tree.test.ts',
   'tests/client-presence.test.ts',
   'tests/client-readable-color.test.ts',
   'tests/client-save-status.test.ts',

@@ -11,7 +11,8 @@ import { diffKconfig, formatKconfigChange } from '../../shared/kernel-config/kco
 import { display, parseKconfig } from '../../shared/kernel-config/kconfig-parse.ts';
 import { isKernelConfigPath, kernelConfigTarget } from '../../shared/kernel-config/kernel-config-file.ts';
 import { filePathProblem, treeProblem } from '../../shared/files/file-path.ts';
-import { filesRoot, putTextFile, readTree, type TreeEntry } from '../../shared/files/file-tree.ts';
+import { filesRoot, putTextFile } from '../../shared/files/file-tree.ts';
+import { createLiveTree } from '../files/live-tree.ts';
 import type { AppContext } from '../app/app-context.ts';
 import type { CodeEditor } from '../files/code-editor.ts';
 import { SessionGate } from '../panels/session-gate.tsx';
@@ -33,9 +34,8 @@ function Kernel(props: { ctx: AppContext; session: ConfigSession }): JSX.Element
   const [branch, setBranch] = createSignal(session.fields.get('/BRANCH'));
   const offBoard = session.fields.subscribe('/BOARD', (v) => setBoard(v));
   const offBranch = session.fields.subscribe('/BRANCH', (v) => setBranch(v));
-  const [tree, setTree] = createSignal<TreeEntry[]>(readTree(doc));
-  const observer = () => setTree(readTree(doc));
-  filesRoot(doc).observeDeep(observer);
+  const live = createLiveTree(doc);
+  const tree = live.tree;
   const [chosen, setChosen] = createSignal<string | null>(null);
   const [kind, setKind] = createSignal<BaselineKind>('approved');
   const [message, setMessage] = createSignal<string | null>(null);
@@ -97,7 +97,7 @@ function Kernel(props: { ctx: AppContext; session: ConfigSession }): JSX.Element
     offBoard();
     offBranch();
     offEvents();
-    filesRoot(doc).unobserveDeep(observer);
+    live.destroy();
     editor?.destroy();
   });
 

@@ -8,7 +8,8 @@
 import { createMemo, createSignal, For, onCleanup, onMount, Show, type JSX } from 'solid-js';
 import * as Y from 'yjs';
 import { filePathProblem, treeProblem } from '../../shared/files/file-path.ts';
-import { EXECUTABLE_MODE, fileModesRoot, filesRoot, movePath, pathsUnder, putTextFile, readTree, removePath, setExecutable, type TreeEntry } from '../../shared/files/file-tree.ts';
+import { EXECUTABLE_MODE, filesRoot, movePath, pathsUnder, putTextFile, removePath, setExecutable, type TreeEntry } from '../../shared/files/file-tree.ts';
+import { createLiveTree } from '../files/live-tree.ts';
 import type { AppContext } from '../app/app-context.ts';
 import type { ConfigSession } from '../session/config-session.ts';
 import type { CodeEditor } from '../files/code-editor.ts';
@@ -52,7 +53,6 @@ function asText(bytes: Uint8Array): string | null {
 
 function Files(props: { ctx: AppContext; session: ConfigSession; center: ReviewCenter }): JSX.Element {
   const doc = props.session.doc;
-  const [tree, setTree] = createSignal<TreeEntry[]>(readTree(doc));
   const [selected, setSelected] = createSignal<string | null>(null);
   const [message, setMessage] = createSignal<string | null>(null);
   const [uploads, setUploads] = createSignal<Array<{ path: string; fraction: number }>>([]);
@@ -65,17 +65,14 @@ function Files(props: { ctx: AppContext; session: ConfigSession; center: ReviewC
   let fileInput!: HTMLInputElement;
   let folderInput!: HTMLInputElement;
 
-  const refresh = () => {
-    setTree(readTree(doc));
+  // Files added, removed or renamed: a selection that is gone is dropped, the editor follows.
+  const live = createLiveTree(doc, () => {
     if (selected() && !tree().some((e) => e.path === selected() || e.path.startsWith(`${selected()}/`))) setSelected(null);
     syncEditor();
-  };
-  const observer = () => refresh();
-  filesRoot(doc).observeDeep(observer);
-  fileModesRoot(doc).observe(observer);
+  });
+  const tree = live.tree;
   onCleanup(() => {
-    filesRoot(doc).unobserveDeep(observer);
-    fileModesRoot(doc).unobserve(observer);
+    live.destroy();
     editor?.destroy();
   });
 

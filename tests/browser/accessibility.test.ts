@@ -15,6 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestUser } from '../helpers/auth.ts';
 import { createConfig } from '../helpers/server.ts';
 import { field, formReady, startHarness, type Harness } from './browser-harness.ts';
+import { MULTI_INSTANCE_PANELS, PANEL_TITLES } from '../../client/workspace/panel-types.ts';
 
 const require = createRequire(import.meta.url);
 const AXE_SOURCE = readFileSync(path.join(path.dirname(require.resolve('axe-core')), 'axe.min.js'), 'utf8');
@@ -231,7 +232,8 @@ describe('keyboard', () => {
     await owner.keyboard.press('Enter');
     const items = owner.getByRole('menu').locator('[role^=menuitem]');
     const names = await items.allTextContents();
-    expect(names.length).toBe(12); // ten panels, and another Form or History panel
+    // Every panel, and another Form or History panel.
+    expect(names.length).toBe(Object.keys(PANEL_TITLES).length + MULTI_INSTANCE_PANELS.length);
     const focusedItem = () => owner.evaluate(() => document.activeElement?.closest('[role=menu]') ? document.activeElement?.textContent?.replace('✓', '') ?? null : null);
     expect(await focusedItem()).toBe(names[0].replace('✓', ''));
     await owner.keyboard.press('ArrowDown');
