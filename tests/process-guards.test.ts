@@ -17,11 +17,12 @@ it('a stray rejection is survived and counted; an uncaught exception drains and 
   const lines = out.split('\n').filter(Boolean).map((l) => JSON.parse(l) as { msg: string; err?: { message: string }; metrics?: string });
   const msgs = lines.map((l) => l.msg);
   const byMsg = (msg: string) => lines.find((l) => l.msg === msg);
-  // Order tells the story: the rejection was logged, the process went on, then the throw ended it.
-  // The fatal line and the drain's line may reach the pipe in either order (pino's stdout stream
-  // can hold a long line back when the pipe is full), so only the first two are ordered.
-  expect(msgs.slice(0, 2)).toEqual(['unhandled promise rejection (the process keeps running)', 'still alive']);
-  expect([...msgs.slice(2)].sort()).toEqual(['draining', 'uncaught exception: shutting down cleanly']);
+  // The rejection was logged first (100 ms before anything else). "still alive" proves the
+  // process went on after it: the throw is only scheduled from that line's timer. Lines written
+  // that close together may reach the pipe in any order (pino's stdout stream can hold one back
+  // while the fatal path writes directly; seen in CI), so the rest is compared as a set.
+  expect(msgs[0]).toBe('unhandled promise rejection (the process keeps running)');
+  expect([...msgs.slice(1)].sort()).toEqual(['draining', 'still alive', 'uncaught exception: shutting down cleanly']);
   expect(byMsg('unhandled promise rejection (the process keeps running)')?.err?.message).toBe('nobody awaited me');
   expect(byMsg('uncaught exception: shutting down cleanly')?.err?.message).toBe('sync boom');
   const metrics = byMsg('draining')?.metrics ?? '';
