@@ -2,7 +2,7 @@
  * Assembles a server process from its dependencies. `main.ts` reads the environment and calls
  * this; tests call it directly with their own database and port 0.
  */
-import { serve, type ServerType } from '@hono/node-server';
+import { createAdaptorServer, type ServerType } from '@hono/node-server';
 import type { Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
@@ -63,6 +63,10 @@ export { DEFAULT_MAIL_FROM, type RunningServer, type ServerOptions } from './ser
 import { DEFAULT_MAIL_FROM, type RunningServer, type ServerOptions } from './server-options.ts';
 
 const DEFAULT_CLIENT_DIR = fileURLToPath(new URL('../dist/client', import.meta.url));
+
+/** Pending connections the kernel queues for this process before dropping SYNs (capped by
+ * net.core.somaxconn): a whole population reconnecting after a restart, not the default 511. */
+const LISTEN_BACKLOG = 16_384;
 
 /** On shutdown, wait this long for unsaved updates to commit before giving up. */
 const SHUTDOWN_FLUSH_TIMEOUT_MS = 10_000;
@@ -291,9 +295,11 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     trustedProxies,
   });
 
-  const server: ServerType = await new Promise((resolve) => {
-    const s = serve({ fetch: app.fetch, port: options.port, hostname: options.host ?? '127.0.0.1' }, () => resolve(s));
-  });
+  // A reconnect storm after a restart arrives all at once; the default accept backlog (511) drops
+  // the SYNs beyond it, and each dropped client waits out TCP's retransmission backoff (1, 3, 7,
+  // 15… s). The kernel caps the backlog at net.core.somaxconn (docs/operations.md).
+  const server: ServerType = createAdaptorServer({ fetch: app.fetch });
+  await new Promise<void>((resolve) => (server as HttpServer).listen({ port: options.port, host: options.host ?? '127.0.0.1', backlog: LISTEN_BACKLOG }, resolve));
   sync.attach(server as HttpServer);
   const port = (server.address() as AddressInfo).port;
   listening.port = port;
