@@ -49,3 +49,26 @@ export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 export function isAuditAction(value: unknown): value is AuditAction {
   return typeof value === 'string' && (AUDIT_ACTIONS as readonly string[]).includes(value);
 }
+
+/** One audit entry as the REST API answers it: `at` is an ISO date on the wire (the server holds a
+ * Date, and stored actions as text). */
+export interface AuditEntry<At = string, Action = AuditAction> {
+  id: number;
+  at: At;
+  action: Action;
+  actorId: string | null;
+  /** The account's name now; the stored label when there is no account (a guest, a deleted one). */
+  actorName: string;
+  address: string | null;
+  orgId: string | null;
+  configId: string | null;
+  configName: string | null;
+  target: Record<string, unknown>;
+}
+
+/** A page of entries, newest first. */
+export interface AuditPage<Entry = AuditEntry> {
+  entries: Entry[];
+  /** Pass as `before` for the next page; null when this page is the last. */
+  next: number | null;
+}

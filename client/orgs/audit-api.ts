@@ -1,24 +1,7 @@
 /** The organisation's audit log over REST (`/api/orgs/:orgId/audit`, admins and owners). */
-import type { AuditAction } from '../../shared/audit-actions.ts';
+import type { AuditAction, AuditEntry, AuditPage } from '../../shared/audit-actions.ts';
 
-export interface AuditEntry {
-  id: number;
-  at: string;
-  action: AuditAction;
-  actorId: string | null;
-  actorName: string;
-  address: string | null;
-  orgId: string | null;
-  configId: string | null;
-  configName: string | null;
-  target: Record<string, unknown>;
-}
-
-export interface AuditPage {
-  entries: AuditEntry[];
-  /** The `before` of the next page; null on the last. */
-  next: number | null;
-}
+export type { AuditEntry, AuditPage };
 
 export interface AuditQuery {
   actions?: readonly AuditAction[];

@@ -6,6 +6,7 @@
  * Entries name the actor by the account's current name, joined at read time; an account that is
  * gone leaves its label (or "deleted account") behind.
  */
+import type { AuditEntry, AuditPage as SharedAuditPage } from '../../shared/audit-actions.ts';
 import { and, desc, eq, gte, inArray, lt, lte, sql, type SQL } from 'drizzle-orm';
 import { users } from '../../shared/node/db/auth-schema.ts';
 import { auditLog } from '../../shared/node/db/orgs-schema.ts';
@@ -28,25 +29,9 @@ export interface AuditFilter {
   limit: number;
 }
 
-export interface AuditEntryView {
-  id: number;
-  at: Date;
-  action: string;
-  actorId: string | null;
-  /** The account's name now; the stored label when there is no account (a guest, a deleted one). */
-  actorName: string;
-  address: string | null;
-  orgId: string | null;
-  configId: string | null;
-  configName: string | null;
-  target: Record<string, unknown>;
-}
-
-export interface AuditPage {
-  entries: AuditEntryView[];
-  /** Pass as `before` for the next page; null when this page is the last. */
-  next: number | null;
-}
+/** An entry as the store reads it (shared/audit-actions.ts has the wire shape). */
+export type AuditEntryView = AuditEntry<Date, string>;
+export type AuditPage = SharedAuditPage<AuditEntryView>;
 
 /** Rows deleted per statement by the retention purge: short transactions, no long lock. */
 export const AUDIT_PURGE_BATCH = 5_000;

@@ -79,14 +79,19 @@ interface ChangeGroup {
   touchedFiles: boolean;
 }
 
-/** Did the transaction change anything inside one of `roots`? (Walks each changed type up to its root.) */
-function changedUnder(tr: Y.Transaction, roots: ReadonlySet<Y.AbstractType<unknown>>): boolean {
+/** Did the transaction change anything inside the checked roots, the tree's roots? One walk of
+ * each changed type up to its root, for both (this runs on every update). */
+function touchedBy(tr: Y.Transaction, config: ReadonlySet<Y.AbstractType<unknown>>, files: ReadonlySet<Y.AbstractType<unknown>>): { touchedConfig: boolean; touchedFiles: boolean } {
+  let touchedConfig = false;
+  let touchedFiles = false;
   for (const type of tr.changed.keys()) {
     let t: Y.AbstractType<unknown> = type as Y.AbstractType<unknown>;
     while (t._item) t = t._item.parent as Y.AbstractType<unknown>;
-    if (roots.has(t)) return true;
+    touchedConfig ||= config.has(t);
+    touchedFiles ||= files.has(t);
+    if (touchedConfig && touchedFiles) break;
   }
-  return false;
+  return { touchedConfig, touchedFiles };
 }
 
 export class Room implements DocumentRoom {
@@ -333,11 +338,10 @@ export class Room implements DocumentRoom {
       this.approxBytes += update.length;
       const message = encodeSyncUpdate(update);
       for (const c of this.connections) c.send(message);
-      this.deps.hooks.afterCommit(this, { touchedConfig: changedUnder(transaction, this.schemaChecked), touchedFiles: changedUnder(transaction, this.treeRoots) });
+      this.deps.hooks.afterCommit(this, touchedBy(transaction, this.schemaChecked, this.treeRoots));
       return;
     }
-    const touchedConfig = changedUnder(transaction, this.schemaChecked);
-    const touchedFiles = changedUnder(transaction, this.treeRoots);
+    const { touchedConfig, touchedFiles } = touchedBy(transaction, this.schemaChecked, this.treeRoots);
     if (this.collecting) {
       this.collecting.updates.push({ update, origin: from });
       this.collecting.touchedConfig ||= touchedConfig;
