@@ -4,6 +4,7 @@
  * small smoke run.
  */
 import { parseArgs } from 'node:util';
+import type { ServerBuild } from './targets/target.ts';
 
 export const SCENARIOS = ['fanout', 'idle', 'room', 'load1k', 'load2k', 'hot', 'storm'] as const;
 export type ScenarioName = (typeof SCENARIOS)[number];
@@ -98,6 +99,8 @@ export interface BenchOptions {
   /** A load-scenario run whose window other work disturbed (other CPU above 25 % of a core) is
    * repeated up to this many times; the least disturbed attempt is kept. */
   retryDisturbed: number;
+  /** How Boardroom's server runs: the compiled bundle production deploys (default) or tsx. */
+  serverBuild: ServerBuild;
 }
 
 /** Sockets one generator holds at most: well inside this machine's open-files hard limit (20,000),
@@ -131,6 +134,7 @@ const FLAGS = {
   rounds: { type: 'string' },
   'quiet-wait': { type: 'string' },
   'retry-disturbed': { type: 'string' },
+  server: { type: 'string' },
   help: { type: 'boolean' },
 } as const;
 
@@ -157,6 +161,8 @@ export const USAGE = `npm run bench:sync [-- flags]   (every flag also as BENCH_
   --quiet-wait S               before each target, wait up to S s for other load to calm down (30)
   --retry-disturbed N          repeat a fan-out/room run whose window other work disturbed, up to N
                                times, keeping the least disturbed one (0)
+  --server compiled|tsx        Boardroom as production runs it, the bundle of \`npm run build:server\`
+                               (default; the bench builds it first), or the TypeScript source via tsx
   --json PATH                  also write the results as JSON (default bench/results/sync-<time>.json)
   REDIS_URL                    Redis of boardroom-2proc / boardroom-redis (redis://127.0.0.1:6379)
   BENCH_SERVER_NODE_FLAGS      extra node flags for the servers under test, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof"`;
@@ -294,5 +300,12 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv): BenchOptio
     rounds: Math.max(1, Math.round(num('rounds', capacity ? CAPACITY_ROUNDS : 1, capacity ? CAPACITY_ROUNDS : 1))),
     quietWaitS: num('quiet-wait', 30, 5),
     retryDisturbed: Math.round(num('retry-disturbed', 0, 0)),
+    serverBuild: serverBuildOf(get('server')),
   };
+}
+
+function serverBuildOf(raw: string | undefined): ServerBuild {
+  if (raw === undefined || raw === 'compiled') return 'compiled';
+  if (raw === 'tsx') return 'tsx';
+  throw new Error(`--server: unknown "${raw}" (compiled or tsx)`);
 }

@@ -7,6 +7,7 @@
  * Boardroom processes on one Postgres and one Redis), so each gets the machine to itself and its
  * CPU and RSS come from its own /proc entries. All traffic stays on 127.0.0.1.
  */
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -49,19 +50,27 @@ async function waitForQuiet(maxS: number): Promise<void> {
   if (waited) log(`  still busy after ${maxS} s; running anyway`);
 }
 
+/** `npm run build:server` (a couple of seconds): the bench measures the bundle of the code checked
+ * out now, never one left from an earlier build. */
+function buildServerBundle(): void {
+  log('building the server bundle (npm run build:server)…');
+  const built = spawnSync('node', ['scripts/build-server.mjs'], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
+  if (built.status !== 0) throw new Error(`npm run build:server failed (exit ${built.status})`);
+}
+
 /** The target being run, so Ctrl-C can still stop its processes and drop its database. */
 let current: Target | null = null;
 
 function makeTarget(name: TargetName, options: BenchOptions): Target {
   switch (name) {
     case 'boardroom':
-      return new BoardroomTarget({ adminUrl: options.adminUrl, nodeFlags: options.serverNodeFlags });
+      return new BoardroomTarget({ adminUrl: options.adminUrl, nodeFlags: options.serverNodeFlags, build: options.serverBuild });
     case 'boardroom-2proc':
-      return new BoardroomTarget({ adminUrl: options.adminUrl, nodeFlags: options.serverNodeFlags, processes: 2, redisUrl: options.redisUrl });
+      return new BoardroomTarget({ adminUrl: options.adminUrl, nodeFlags: options.serverNodeFlags, build: options.serverBuild, processes: 2, redisUrl: options.redisUrl });
     case 'boardroom-redis':
-      return new BoardroomTarget({ adminUrl: options.adminUrl, nodeFlags: options.serverNodeFlags, redis: true, redisUrl: options.redisUrl });
+      return new BoardroomTarget({ adminUrl: options.adminUrl, nodeFlags: options.serverNodeFlags, build: options.serverBuild, redis: true, redisUrl: options.redisUrl });
     case 'boardroom-async-commit':
-      return new BoardroomTarget({ adminUrl: options.adminUrl, nodeFlags: options.serverNodeFlags, synchronousCommit: 'off' });
+      return new BoardroomTarget({ adminUrl: options.adminUrl, nodeFlags: options.serverNodeFlags, build: options.serverBuild, synchronousCommit: 'off' });
     case 'hocuspocus':
       return hocuspocusTarget(options.serverNodeFlags);
     case 'y-websocket':
@@ -152,6 +161,8 @@ async function main(): Promise<boolean> {
   const command = `npm run bench:sync${process.argv.length > 2 ? ' -- ' + process.argv.slice(2).join(' ') : ''}`;
   const load = () => os.loadavg().map((n) => n.toFixed(2)).join(' ');
   console.log(`# bench:sync  ${started.toISOString()}\n# ${machine}\n# ${command}\n# load average at start: ${load()}\n`);
+  const boardroomRuns = options.scenarios.some((s) => options.targets[s.name].some((t) => t.startsWith('boardroom')));
+  if (boardroomRuns && options.serverBuild === 'compiled') buildServerBundle();
   process.once('SIGINT', () => {
     log('interrupted: stopping the current target');
     void (current?.stop() ?? Promise.resolve()).finally(() => process.exit(130));

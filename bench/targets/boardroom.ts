@@ -19,7 +19,7 @@ import { Redis } from 'ioredis';
 import postgres from 'postgres';
 import { spawnNode, waitForListening, type NodeChild } from '../child-process.ts';
 import { clientsByDoc, groupIntoPeople, sourceAddress, type Population } from '../population.ts';
-import { combineRuntime, GC_REPORT_WAIT_MS, RUNTIME_REPORT_WAIT_MS, serverNodeFlags, type RuntimeFigures, type Endpoint, type HeapFigures, type ServerProcessInfo, type Target } from './target.ts';
+import { boardroomEntry, combineRuntime, GC_REPORT_WAIT_MS, RUNTIME_REPORT_WAIT_MS, serverNodeFlags, type ServerBuild, type RuntimeFigures, type Endpoint, type HeapFigures, type ServerProcessInfo, type Target } from './target.ts';
 
 /** REST calls in flight during set-up: sign-ups hash passwords (scrypt, libuv's 4 threads), and
  * more parallel calls would only queue in the server. */
@@ -34,6 +34,8 @@ export interface BoardroomTargetOptions {
   adminUrl: string;
   /** Extra node flags for the server process (profiling). */
   nodeFlags?: string[];
+  /** Compiled bundle (production, the default) or the TypeScript source through tsx. */
+  build?: ServerBuild;
   /** `synchronous_commit` of the bench database. Diagnostic only: `off` shows what the commit's
    * WAL flush costs, but is not the durability Boardroom promises. */
   synchronousCommit?: 'on' | 'off';
@@ -84,7 +86,7 @@ export class BoardroomTarget implements Target {
             ? 'boardroom (sync_commit=off)'
             : 'boardroom');
     this.description =
-      'server/main.ts, Postgres, persist-before-fan-out (group commit)' +
+      `${(options.build ?? 'compiled') === 'compiled' ? 'dist/app/server.js (compiled)' : 'server/main.ts (tsx)'}, Postgres, persist-before-fan-out (group commit)` +
       (this.count > 1
         ? `, ${this.count} processes on one database, room bus on Redis, clients alternating`
         : this.useRedis
@@ -112,7 +114,7 @@ export class BoardroomTarget implements Target {
       const label = this.count > 1 ? `process ${String.fromCharCode(65 + n)}` : this.name;
       // LOG_LEVEL=info: the "server listening" line carries the port. Nothing on the sync path
       // logs at info, so this costs nothing per message. Without REDIS_URL: no room bus.
-      const child = spawnNode(this.count > 1 ? `${this.name} ${label}` : label, [...serverNodeFlags(this.options.nodeFlags ?? []), 'server/main.ts'], {
+      const child = spawnNode(this.count > 1 ? `${this.name} ${label}` : label, [...serverNodeFlags(this.options.nodeFlags ?? []), ...boardroomEntry(this.options.build ?? 'compiled')], {
         env: {
           DATABASE_URL: url.toString(),
           PORT: '0',

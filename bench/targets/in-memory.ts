@@ -75,7 +75,7 @@ export function hocuspocusTarget(nodeFlags: string[] = []): Target {
     'hocuspocus',
     'hocuspocus',
     '@hocuspocus/server 4.7, in memory, no extensions',
-    'bench/servers/hocuspocus.ts',
+    'bench/servers/hocuspocus.mjs',
     (port) => `ws://127.0.0.1:${port}/`,
     nodeFlags,
   );
@@ -87,7 +87,7 @@ export function referenceTarget(nodeFlags: string[] = []): Target {
     'y-websocket@1.5',
     'y-websocket',
     'y-websocket 1.5.4 bin/utils.js setupWSConnection, in memory',
-    'bench/servers/y-websocket-v1.ts',
+    'bench/servers/y-websocket-v1.mjs',
     (port, doc) => `ws://127.0.0.1:${port}/sync/${doc}`,
     nodeFlags,
   );

@@ -94,9 +94,20 @@ export interface Target {
   stop(): Promise<void>;
 }
 
-/** Node flags for every server under test: the same for all, so memory figures compare. `tsx` is
- * loaded by all three (Boardroom needs it; loading it everywhere keeps its cost out of the gap).
- * `extra` comes from `BENCH_SERVER_NODE_FLAGS` (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`). */
+/** Node flags for every server under test: the same for all, so memory figures compare. Every
+ * server runs as JavaScript without a loader, as in production (Boardroom's compiled bundle, see
+ * `boardroomEntry`); the preloads are plain `.mjs` for that reason. `extra` comes from
+ * `BENCH_SERVER_NODE_FLAGS` (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`). */
 export function serverNodeFlags(extra: string[]): string[] {
-  return ['--expose-gc', '--import', 'tsx', '--import', './bench/servers/gc-on-signal.ts', '--import', './bench/servers/runtime-stats.ts', ...extra];
+  return ['--expose-gc', '--import', './bench/servers/gc-on-signal.mjs', '--import', './bench/servers/runtime-stats.mjs', ...extra];
+}
+
+/** How the Boardroom server under test runs: `compiled` is what production deploys (the
+ * Dockerfile runs `node dist/app/server.js`, built by `npm run build:server`); `tsx` is the
+ * TypeScript source through the tsx loader, as `npm start` and the tests run it. */
+export type ServerBuild = 'compiled' | 'tsx';
+
+/** Node arguments that start Boardroom's server in `build` mode (after `serverNodeFlags`). */
+export function boardroomEntry(build: ServerBuild): string[] {
+  return build === 'compiled' ? ['dist/app/server.js'] : ['--import', 'tsx', 'server/main.ts'];
 }

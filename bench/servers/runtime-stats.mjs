@@ -5,7 +5,7 @@
  * and starts a new window; the bench signals at the start and the end of a measured window.
  * SIGWINCH: ignored by default, unused by Node without a TTY, and not SIGUSR1 (the inspector).
  */
-import { monitorEventLoopDelay, PerformanceObserver, type PerformanceEntry } from 'node:perf_hooks';
+import { monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
 
 /** Histogram sampling period, ms: fine enough for the few-ms stalls a fan-out p99 is made of. */
 const LOOP_RESOLUTION_MS = 5;
@@ -14,10 +14,12 @@ const loop = monitorEventLoopDelay({ resolution: LOOP_RESOLUTION_MS });
 loop.enable();
 
 /** GC kinds by perf_hooks' NODE_PERFORMANCE_GC_* numbers. */
-const GC_KIND: Record<number, string> = { 1: 'minor', 2: 'major', 4: 'incremental', 8: 'weakcb' };
-let gc = { count: 0, ms: 0, byKind: {} as Record<string, { count: number; ms: number }> };
+/** @type {Record<number, string>} */
+const GC_KIND = { 1: 'minor', 2: 'major', 4: 'incremental', 8: 'weakcb' };
+/** @type {{ count: number, ms: number, byKind: Record<string, { count: number, ms: number }> }} */
+let gc = { count: 0, ms: 0, byKind: {} };
 new PerformanceObserver((list) => {
-  for (const entry of list.getEntries() as Array<PerformanceEntry & { detail?: { kind?: number } }>) {
+  for (const entry of list.getEntries()) {
     const kind = GC_KIND[entry.detail?.kind ?? 0] ?? 'other';
     gc.count += 1;
     gc.ms += entry.duration;
@@ -27,7 +29,8 @@ new PerformanceObserver((list) => {
   }
 }).observe({ entryTypes: ['gc'] });
 
-const toMs = (ns: number) => ns / 1e6;
+/** @param {number} ns */
+const toMs = (ns) => ns / 1e6;
 
 process.on('SIGWINCH', () => {
   const report = {
@@ -39,4 +42,3 @@ process.on('SIGWINCH', () => {
   gc = { count: 0, ms: 0, byKind: {} };
   process.stdout.write(JSON.stringify(report) + '\n');
 });
-export {};

@@ -6,13 +6,10 @@
  */
 import http from 'node:http';
 import { createRequire } from 'node:module';
-import type { AddressInfo } from 'node:net';
 import { WebSocketServer } from 'ws';
 
 const require = createRequire(import.meta.url);
-const { setupWSConnection } = require('y-websocket-v1/bin/utils') as {
-  setupWSConnection: (conn: unknown, req: http.IncomingMessage) => void;
-};
+const { setupWSConnection } = require('y-websocket-v1/bin/utils');
 
 const wss = new WebSocketServer({ noServer: true });
 const server = http.createServer((_req, res) => {
@@ -24,6 +21,6 @@ server.on('upgrade', (request, socket, head) => {
   wss.handleUpgrade(request, socket, head, (ws) => wss.emit('connection', ws, request));
 });
 server.listen(Number(process.env.PORT ?? 0), '127.0.0.1', () => {
-  console.log(JSON.stringify({ msg: 'server listening', port: (server.address() as AddressInfo).port }));
+  console.log(JSON.stringify({ msg: 'server listening', port: server.address().port }));
 });
 process.on('SIGTERM', () => process.exit(0));

@@ -4,7 +4,8 @@
  * `{"msg":"bench memory",…}` with the process' own view (JS heap, external buffers), which the
  * bench uses to split RSS into heap and the rest. Needs `--expose-gc`.
  */
-const collect = (globalThis as { gc?: () => void }).gc;
+/** @type {(() => void) | undefined} */
+const collect = globalThis.gc;
 /** The second pass frees what the first one's finalizers released. */
 const SECOND_PASS_DELAY_MS = 100;
 
@@ -18,4 +19,3 @@ process.on('SIGUSR2', () => {
     );
   }, SECOND_PASS_DELAY_MS);
 });
-export {};
