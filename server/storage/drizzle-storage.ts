@@ -179,13 +179,15 @@ export function createDrizzleStorage(db: Db, options: DrizzleStorageOptions = {}
 
     async touchConfigs(ids) {
       if (ids.length === 0) return;
-      // Lock rows in id order so concurrent touchers (other processes) cannot deadlock.
+      // Lock rows in id order so concurrent touchers (other processes) cannot deadlock. FOR NO
+      // KEY UPDATE, the lock the UPDATE takes anyway: FOR UPDATE would also block the foreign-key
+      // check (FOR KEY SHARE) of every update committed for these configurations meanwhile.
       const sorted = [...ids].sort();
       await db.execute(
         sql`update configs set updated_at = now() where id in (select id from configs where id in (${sql.join(
           sorted.map((id) => sql`${id}::uuid`),
           sql`, `,
-        )}) order by id for update)`,
+        )}) order by id for no key update)`,
       );
     },
 
@@ -205,8 +207,11 @@ export function createDrizzleStorage(db: Db, options: DrizzleStorageOptions = {}
       return db.transaction(async (tx) => {
         // Serialise compactions of one config (across processes, all its documents): the config
         // row lock is held until commit, and the reads below happen after it is granted, so they
-        // see the latest rows.
-        await tx.execute(sql`select id from configs where id = ${configId} for update`);
+        // see the latest rows. FOR NO KEY UPDATE conflicts with itself (and with a deletion), not
+        // with FOR KEY SHARE: the foreign-key check of an update committed for this configuration
+        // meanwhile does not wait for the compaction, and neither does the rest of its group
+        // commit, which carries every room's updates (docs/architecture.md, "Compaction").
+        await tx.execute(sql`select id from configs where id = ${configId} for no key update`);
         const [snap] = await tx
           .select({ state: docSnapshots.state, folded: docSnapshots.foldedUpdates })
           .from(docSnapshots)
