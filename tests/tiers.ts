@@ -36,6 +36,7 @@ export const UNIT_TESTS = [
   'tests/custom-board-validation.test.ts',
   'tests/doc-addressing.test.ts',
   'tests/doc-binding.test.ts',
+  'tests/fan-out-plan.test.ts',
   'tests/file-line-anchor.test.ts',
   'tests/firstboot-network.test.ts',
   'tests/firstboot-ssh-host.test.ts',

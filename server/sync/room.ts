@@ -28,6 +28,7 @@ import { BusKind, type BusMessage, type StoredRange } from './bus-frame.ts';
 import { applyStored } from '../storage/stored-doc.ts';
 import { DurableState, durableSnapshotOf } from './durable-state.ts';
 import { editedParts, updateForEdits } from './room-edits.ts';
+import { planFanOut } from './fan-out.ts';
 import { StoredSeq } from './stored-seq.ts';
 import { encodeAwareness, encodeSyncUpdate, greet, handleMessage } from './sync-messages.ts';
 
@@ -66,6 +67,17 @@ import {
   type RoomDeps,
   type RoomEdit,
 } from './room-contract.ts';
+
+/** A group the committer has made durable, waiting for this turn's fan-out. */
+interface CommittedGroup {
+  group: ChangeGroup;
+  /** The highest stored row id this room knew before the group's rows. */
+  prev: number;
+  ids: number[];
+  /** The room's applied sequence number of the group's last update. */
+  seq: number;
+  bytes: number;
+}
 
 /** One change as it travels to storage and then to the other clients. */
 interface ChangeGroup {
@@ -113,6 +125,8 @@ export class Room implements DocumentRoom {
   private appliedSeq = 0;
   private committedSeq = 0;
   private waiters: Array<{ seq: number; run: () => void }> = [];
+  /** Groups committed since the last fan-out (see `flushCommitted`). */
+  private committed: CommittedGroup[] = [];
   /** While a client message is being applied, its changes (and repairs) are gathered here. */
   private collecting: ChangeGroup | null = null;
   /** Approximate encoded size: loaded state plus every update since. Refreshed on compaction. */
@@ -365,33 +379,60 @@ export class Room implements DocumentRoom {
         if (!last) return;
         const prev = this.stored.max;
         this.stored.know(ids);
-        // The committer is strictly ordered, so this is the highest durable sequence.
-        this.committedSeq = seq;
-        this.tailCount += group.updates.length;
-        this.tailBytes += bytes;
-        for (const u of group.updates) this.durable.add(u.update);
-        this.fanOut(group, { prev, ids });
-        this.runWaiters();
-        this.deps.onCommitted?.(this, group.updates.length, bytes);
-        this.deps.hooks.afterCommit(this, { touchedConfig: group.touchedConfig, touchedFiles: group.touchedFiles });
+        this.committed.push({ group, prev, ids, seq, bytes });
+        if (this.committed.length === 1) queueMicrotask(this.flushCommitted);
       });
     });
   }
 
-  private fanOut(group: ChangeGroup, stored: StoredRange): void {
-    if (group.receivedAt !== undefined) this.deps.observer?.fannedOut((performance.now() - group.receivedAt) / 1000);
-    const merged = group.updates.length === 1 ? group.updates[0].update : Y.mergeUpdates(group.updates.map((u) => u.update));
-    this.deps.publish?.(BusKind.update, merged, stored);
-    const all = encodeSyncUpdate(merged);
-    const author = group.author;
+  /**
+   * Everything committed since the last flush leaves together: the committer acknowledges a whole
+   * batch (every room's updates of one INSERT) in one synchronous pass, and this microtask runs
+   * after it, so however many of this room's changes the batch held, the room publishes once and
+   * sends each connection one frame (docs/architecture.md, "Fan-out"). Strictly after the
+   * commit, as before; the waiters (acks, sync step 2 replies, freezes) run after the fan-out.
+   */
+  private readonly flushCommitted = (): void => {
+    const done = this.committed;
+    this.committed = [];
+    if (done.length === 0) return;
+    let count = 0;
+    let bytes = 0;
+    let touchedConfig = false;
+    let touchedFiles = false;
+    const groups: ChangeGroup[] = [];
+    const ids: number[] = [];
+    for (const d of done) {
+      groups.push(d.group);
+      for (const id of d.ids) ids.push(id);
+      for (const u of d.group.updates) this.durable.add(u.update);
+      count += d.group.updates.length;
+      bytes += d.bytes;
+      touchedConfig ||= d.group.touchedConfig;
+      touchedFiles ||= d.group.touchedFiles;
+    }
+    // The committer is strictly ordered, so the last one is the highest durable sequence.
+    this.committedSeq = done[done.length - 1].seq;
+    this.tailCount += count;
+    this.tailBytes += bytes;
+    this.fanOut(groups, { prev: done[0].prev, ids });
+    this.runWaiters();
+    this.deps.onCommitted?.(this, count, bytes);
+    this.deps.hooks.afterCommit(this, { touchedConfig, touchedFiles });
+  };
+
+  private fanOut(groups: readonly ChangeGroup[], stored: StoredRange): void {
+    const now = performance.now();
+    for (const g of groups) if (g.receivedAt !== undefined) this.deps.observer?.fannedOut((now - g.receivedAt) / 1000);
+    const plan = planFanOut(groups);
+    this.deps.publish?.(BusKind.update, plan.merged, stored);
+    const all = encodeSyncUpdate(plan.merged);
     for (const c of this.connections) {
-      if (c !== author) c.send(all);
+      if (!plan.authors.has(c)) c.send(all);
     }
-    // The author already has its own change; it still needs what the server did on top (repairs).
-    if (author && group.updates.length > 1) {
-      const others = group.updates.filter((u) => u.origin !== author.origin).map((u) => u.update);
-      if (others.length > 0) author.send(encodeSyncUpdate(others.length === 1 ? others[0] : Y.mergeUpdates(others)));
-    }
+    // An author already has its own changes; it still needs the rest (others' changes in the
+    // same flush, and what the server did on top: repairs).
+    for (const [author, rest] of plan.authors) if (rest) author.send(encodeSyncUpdate(rest));
   }
 
   private afterCommitOf(seq: number, run: () => void): void {
