@@ -62,6 +62,34 @@ export class TokenBucket {
   }
 }
 
+interface Slots {
+  free(person: string, address: string, link: string | null): void;
+}
+
+/** A granted connection's quota. A class, not a pair of closures: a reconnect storm makes
+ * thousands within a second, and closures per socket were a visible share of admission's CPU. */
+class HeldQuota implements ConnectionQuota {
+  private released = false;
+  constructor(
+    private readonly slots: Slots,
+    private readonly person: string,
+    private readonly address: string,
+    private readonly link: string | null,
+    private readonly personBucket: TokenBucket,
+    private readonly linkBucket: TokenBucket | null,
+  ) {}
+
+  message(): boolean {
+    return this.personBucket.take() && (this.linkBucket?.take() ?? true);
+  }
+
+  release(): void {
+    if (this.released) return;
+    this.released = true;
+    this.slots.free(this.person, this.address, this.link);
+  }
+}
+
 export function createAbuseGuard(limits: AbuseLimits) {
   const connections = new Map<string, number>();
   const buckets = new Map<string, { bucket: TokenBucket; holders: number }>();
@@ -84,6 +112,18 @@ export function createAbuseGuard(limits: AbuseLimits) {
     if (e && --e.holders === 0) buckets.delete(key);
   };
 
+  const slots: Slots = {
+    free(person, address, link) {
+      count(person, -1);
+      count(address, -1);
+      dropBucket(person);
+      if (link) {
+        count(link, -1);
+        dropBucket(link);
+      }
+    },
+  };
+
   return {
     /** Reserves the connection's slots, or says which limit refused it. */
     openConnection(keys: ConnectionKeys): { ok: true; quota: ConnectionQuota } | { ok: false; refused: ConnectionRefusal } {
@@ -98,24 +138,7 @@ export function createAbuseGuard(limits: AbuseLimits) {
       if (link) count(link, 1);
       const personBucket = holdBucket(person, limits.messagesPerSecond, limits.messageBurst);
       const linkBucket = link ? holdBucket(link, limits.linkMessagesPerSecond, limits.linkMessageBurst) : null;
-      let released = false;
-      return {
-        ok: true,
-        quota: {
-          message: () => personBucket.take() && (linkBucket?.take() ?? true),
-          release: () => {
-            if (released) return;
-            released = true;
-            count(person, -1);
-            count(address, -1);
-            dropBucket(person);
-            if (link) {
-              count(link, -1);
-              dropBucket(link);
-            }
-          },
-        },
-      };
+      return { ok: true, quota: new HeldQuota(slots, person, address, link, personBucket, linkBucket) };
     },
     /** One REST request: the seconds to wait, or 0 when allowed. */
     request(userKey: string | null, address: string): number {

@@ -111,7 +111,9 @@ export function createSyncEndpoint(deps: SyncEndpointDeps) {
   const limits = deps.limits ?? Limits;
   const admissionTimeoutMs = deps.limits?.admissionTimeoutMs ?? ADMISSION_TIMEOUT_MS;
   // Frames larger than this never reach our code: `ws` closes with 1009 before buffering them.
-  const wss = new WebSocketServer({ noServer: true, maxPayload: limits.maxMessageBytes, perMessageDeflate: false });
+  // No client tracking: the registry (and the rooms) already hold every connection; ws' own set
+  // would be one more entry and one more close listener per socket.
+  const wss = new WebSocketServer({ noServer: true, maxPayload: limits.maxMessageBytes, perMessageDeflate: false, clientTracking: false });
   let accepting = true;
 
   /** Answers an upgrade we refuse before it becomes a WebSocket: plain HTTP with the REST error
@@ -169,18 +171,49 @@ export function createSyncEndpoint(deps: SyncEndpointDeps) {
       }
     }
     // Accept, then close with a reason: a WebSocket client cannot read an HTTP error status.
-    if (!auth.ok) logger.info({ configId, addr: address, code: auth.close.code }, 'sync connection refused');
-    wss.handleUpgrade(req, socket, head, (ws) => open(ws, doc, ext, address, auth));
-  }
-
-  function open(ws: WebSocket, doc: DocKey, ext: boolean, address: string, auth: AuthorizeResult): void {
     if (!auth.ok) {
-
-      deps.observer?.rejected(`auth:${auth.close.code}`);
-      ws.close(auth.close.code, auth.close.reason);
+      logger.info({ configId, addr: address, code: auth.close.code }, 'sync connection refused');
+      const refusal = auth.close;
+      wss.handleUpgrade(req, socket, head, (ws) => {
+        deps.observer?.rejected(`auth:${refusal.code}`);
+        ws.close(refusal.code, refusal.reason);
+      });
       return;
     }
-    const { principal } = auth;
+    // The room is loaded (or found loaded) before the handshake is answered, only for someone
+    // let in: the connection then joins it in the same turn as the handshake, so the 101, sync
+    // step 1 and the awareness states leave in one write (a system call per socket is what a
+    // reconnect storm of thousands pays most for), and no frame can arrive before the room.
+    const found = await roomFor(doc, address);
+    socket.cork();
+    try {
+      wss.handleUpgrade(req, socket, head, (ws) => {
+        if (!found.ok) {
+          ws.close(found.close.code, found.close.reason);
+          return;
+        }
+        open(ws, found.room, ext, address, auth.principal);
+      });
+    } finally {
+      socket.uncork();
+    }
+  }
+
+  /** The document's room, loaded if it was not (one load per document however many sockets wait
+   * for it: RoomManager.get), or the close that says why it cannot be served. */
+  async function roomFor(doc: DocKey, address: string): Promise<{ ok: true; room: Room } | { ok: false; close: { code: number; reason: string } }> {
+    const loaded = manager.peek(doc);
+    if (loaded) return { ok: true, room: loaded };
+    try {
+      return { ok: true, room: await withinAdmission(manager.get(doc), admissionTimeoutMs) };
+    } catch (error) {
+      if (error instanceof RoomLoadError && error.code === 'not_found') return { ok: false, close: CloseCode.notFound };
+      if (error instanceof AdmissionTimeout) logger.warn({ configId: doc.configId, addr: address }, 'room load did not answer in time; client told to retry');
+      return { ok: false, close: CloseCode.loadFailed };
+    }
+  }
+
+  function open(ws: WebSocket, room: Room, ext: boolean, address: string, principal: ConnectionPrincipal): void {
     const key = addressKey(address);
     // A guest's id is made up per connection; the person a guest counts as is (link, address).
     const person = principal.who.kind === 'member' ? principal.userId : `guest:${principal.who.link.id}@${key}`;
@@ -202,19 +235,18 @@ export function createSyncEndpoint(deps: SyncEndpointDeps) {
         },
         close: (code, reason) => ws.close(code, reason),
       },
-      auth.principal,
+      principal,
       ext,
     );
-    attach(ws, conn, doc, granted.quota);
+    attach(ws, conn, room, granted.quota);
   }
 
-  /** Wires a socket to its room. Frames that arrive while the room loads are kept in order. The
-   * registry holds connections by configuration, whichever document they opened: access is the
-   * configuration's, so a revocation ends them all. */
-  function attach(ws: WebSocket, conn: Connection, doc: DocKey, quota: ConnectionQuota): void {
-    const { configId } = doc;
-    let room: Room | null = null;
-    let early: Uint8Array[] | null = [];
+  /** Wires a socket to its loaded room, in the turn of the handshake (no frame has arrived yet).
+   * The registry holds connections by configuration, whichever document they opened: access is
+   * the configuration's, so a revocation ends them all. */
+  function attach(ws: WebSocket, conn: Connection, room: Room, quota: ConnectionQuota): void {
+    const { configId } = room.key;
+    let joined = false;
     ws.on('message', (data, isBinary) => {
       if (!isBinary) {
         conn.close(CloseCode.malformed);
@@ -225,36 +257,21 @@ export function createSyncEndpoint(deps: SyncEndpointDeps) {
         conn.close(CloseCode.rateLimited);
         return;
       }
-      const bytes = toBytes(data);
-      if (room) room.handleMessage(conn, bytes);
-      else early?.push(bytes);
+      if (joined) room.handleMessage(conn, toBytes(data));
     });
     ws.on('close', (code: number) => {
       deps.observer?.disconnected?.(code);
       conn.closed = true;
       quota.release();
+      if (!joined) return;
       registry.remove(configId, conn);
-      if (room) manager.leave(room, conn);
+      manager.leave(room, conn);
     });
     // Created only when there is something to say: a child logger per socket costs memory.
     ws.on('error', (error) => logger.warn({ err: error, conn: conn.id, configId }, 'socket error'));
-    withinAdmission(manager.get(doc), admissionTimeoutMs).then(
-      (loaded) => {
-        if (conn.closed) return;
-        if (!manager.join(loaded, conn)) return;
-        room = loaded;
-        registry.add(configId, conn);
-        for (const bytes of early ?? []) loaded.handleMessage(conn, bytes);
-        early = null;
-      },
-      (error: unknown) => {
-        if (error instanceof RoomLoadError && error.code === 'not_found') conn.close(CloseCode.notFound);
-        else {
-          if (error instanceof AdmissionTimeout) logger.warn({ configId, conn: conn.id }, 'room load did not answer in time; client told to retry');
-          conn.close(CloseCode.loadFailed);
-        }
-      },
-    );
+    if (!manager.join(room, conn)) return;
+    joined = true;
+    registry.add(configId, conn);
   }
 
   return {

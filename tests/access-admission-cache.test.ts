@@ -9,6 +9,7 @@ import { createAccessControl, type AccessEventBus } from '../server/access/acces
 import { createAdmissionCache } from '../server/access/admission-cache.ts';
 import type { Role } from '../shared/roles.ts';
 import { CloseCode } from '../shared/protocol.ts';
+import { mainDoc } from '../server/storage/doc-key.ts';
 import { signUp, type TestUser } from './helpers/auth.ts';
 import { connectClient, synced, type TestClient } from './helpers/clients.ts';
 import { as, startClusterPair, type ClusterPair } from './helpers/cluster-pair.ts';
@@ -16,6 +17,8 @@ import { useTestServer } from './helpers/rig.ts';
 import { addMember, createConfig, type TestServer } from './helpers/server.ts';
 
 const CONFIG = '11111111-1111-4111-8111-111111111111';
+/** Sockets one person opens at once in the storm test: a handful of tabs reconnecting together. */
+const SOCKETS_IN_BURST = 8;
 
 /** The close code of a client the server refuses (or ends); stops it from reconnecting. */
 function closeCode(client: TestClient): Promise<number> {
@@ -65,6 +68,36 @@ describe('admission without Postgres', () => {
     const again = connectClient({ url: server.url, token: member.token }, id);
     clients.push(again);
     expect(await closeCode(again)).toBe(CloseCode.notFound.code);
+  });
+});
+
+describe('a burst of sockets to a room nobody has opened (a reconnect storm after a restart)', () => {
+  const { server, clients } = useTestServer();
+
+  it('asks Postgres once for the session and once for the role, and loads one room, however many sockets arrive together', async () => {
+    const id = await createConfig(server, { name: 'storm' });
+    const member = await signUp(server.url, 'Stormy');
+    await addMember(server, id, member, 'editor');
+    // A session this server has never looked up (signing in answers without one), a role it has
+    // never decided, and a configuration nobody has opened, so its room is not loaded.
+    const login = await fetch(`${server.url}/api/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: member.user.email, password: 'correct horse battery' }),
+    });
+    expect(login.status).toBe(200);
+    const { token } = (await login.json()) as { token: string };
+    expect(server.manager.peek(mainDoc(id))).toBeNull();
+    const queries = recordQueries(server);
+    const burst = Array.from({ length: SOCKETS_IN_BURST }, () => connectClient({ url: server.url, token }, id));
+    clients.push(...burst);
+    await Promise.all(burst.map((c) => synced(c)));
+    expect(server.registry.byConfig.get(id)?.size).toBe(SOCKETS_IN_BURST);
+    const asked = queries.filter((q) => !steadyRecheck(q));
+    expect(asked.filter((q) => /from "sessions"/.test(q))).toHaveLength(1);
+    expect(asked.filter((q) => /boardroom_effective_role/.test(q))).toHaveLength(1);
+    // One room serves them all (its load runs in a tenant transaction, which this log does not see).
+    expect(server.manager.peek(mainDoc(id))?.connections.size).toBe(SOCKETS_IN_BURST);
   });
 });
 

@@ -117,6 +117,33 @@ describe.each(engines)('storage contract on $name', ({ open }) => {
     expect(await storage.loadConfigDoc(mainDoc(cfg.id))).toBeNull();
   });
 
+  it('loads many documents at once exactly as it loads each alone', async () => {
+    const full = await storage.createConfig({ name: 'batch-full', initialState: Y.encodeStateAsUpdate(new Y.Doc()) });
+    await storage.appendUpdates(makeUpdates(3, 'f').map((update) => ({ doc: mainDoc(full.id), update })));
+    await storage.compact(mainDoc(full.id), mergeStored);
+    await storage.appendUpdates(makeUpdates(2, 'g').map((update) => ({ doc: mainDoc(full.id), update })));
+    const scratch = docKey(full.id, SCRATCH.name, DOCUMENTS)!;
+    await storage.appendUpdates(makeUpdates(2, 's').map((update) => ({ doc: scratch, update })));
+    const empty = await storage.createConfig({ name: 'batch-empty' });
+    const gone = await storage.createConfig({ name: 'batch-gone' });
+    await storage.deleteConfig(gone.id);
+    const keys = [mainDoc(full.id), scratch, mainDoc(empty.id), mainDoc(gone.id), mainDoc('00000000-0000-4000-8000-000000000000'), mainDoc('not-a-uuid')];
+
+    const together = await storage.loadConfigDocs!(keys);
+    for (const key of keys) {
+      const alone = await storage.loadConfigDoc(key);
+      const got = together.get(key.id);
+      expect(got === null, key.id).toBe(alone === null);
+      if (!alone || !got) continue;
+      expect(got.snapshot && Buffer.from(got.snapshot).toString('hex')).toEqual(alone.snapshot && Buffer.from(alone.snapshot).toString('hex'));
+      expect(got.updates.map((u) => Buffer.from(u).toString('hex'))).toEqual(alone.updates.map((u) => Buffer.from(u).toString('hex')));
+      expect(got.updateIds).toEqual(alone.updateIds);
+      expect(got.snapshotVersion).toBe(alone.snapshotVersion);
+    }
+    expect(docFrom(together.get(mainDoc(full.id).id)!).getMap('config').get('g1')).toBe(1);
+    expect(together.get(mainDoc(gone.id).id)).toBeNull();
+  });
+
   it('a batch spanning several configs is all-or-nothing', async () => {
     const a = await storage.createConfig({ name: 'a' });
     const updates = makeUpdates(3, 'x');

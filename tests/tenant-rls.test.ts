@@ -14,6 +14,8 @@ import path from 'node:path';
 import postgres from 'postgres';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createDrizzleStorage } from '../server/storage/drizzle-storage.ts';
+import { mainDoc } from '../server/storage/doc-key.ts';
 import { openDatabase, type Database, type Db } from '../server/db/connect.ts';
 import { PERSONAL_TENANT, withConfigTenant, withTenant } from '../server/db/tenant.ts';
 import { MIGRATIONS_DIR, migratePostgres } from '../shared/node/db/migrate.ts';
@@ -262,6 +264,27 @@ describe('tenant isolation on PGlite', () => {
       const personalRows = await withTenant(lite.db, PERSONAL_TENANT, (tx) => query(tx, 'select config_id from doc_updates'));
       expect(personalRows).toEqual([{ config_id: mine.id }]);
       expect(await withTenant(lite.db, '', (tx) => query(tx, 'select * from doc_updates'))).toEqual([]);
+    } finally {
+      await lite.close();
+    }
+  });
+});
+
+describe('room loads in batches', () => {
+  it('reads the rooms of several tenants in one batch, each as its own tenant', async () => {
+    const lite = await openDatabase({ dataDir: 'memory://' });
+    try {
+      const [u] = rowsOf(await lite.db.execute(sql`insert into users (email, name) values ('b@example.test', 'b') returning id`));
+      const [o] = rowsOf(await lite.db.execute(sql`insert into organisations (name) values ('o') returning id`));
+      const [inOrg] = rowsOf(await lite.db.execute(sql`insert into configs (name, owner_id, org_id) values ('c', ${u.id}, ${o.id}) returning id`));
+      const [mine] = rowsOf(await lite.db.execute(sql`insert into configs (name, owner_id) values ('m', ${u.id}) returning id`));
+      await lite.db.execute(sql`insert into doc_updates (config_id, update) values (${inOrg.id}, '\x01'::bytea), (${mine.id}, '\x02'::bytea)`);
+      const storage = createDrizzleStorage(lite.db);
+      const loaded = await storage.loadConfigDocs!([mainDoc(String(inOrg.id)), mainDoc(String(mine.id))]);
+      expect(loaded.get(String(inOrg.id))).toMatchObject({ orgId: o.id });
+      expect(loaded.get(String(inOrg.id))!.updates.map((u) => [...u])).toEqual([[1]]);
+      expect(loaded.get(String(mine.id))).toMatchObject({ orgId: null });
+      expect(loaded.get(String(mine.id))!.updates.map((u) => [...u])).toEqual([[2]]);
     } finally {
       await lite.close();
     }

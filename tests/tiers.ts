@@ -10,6 +10,7 @@ export const UNIT_TESTS = [
   'tests/access-invalidation.test.ts',
   'tests/access-link-admission.test.ts',
   'tests/access-policy.test.ts',
+  'tests/batched-reads.test.ts',
   'tests/bench-cpuprofile-top.test.ts',
   'tests/body-error-details.test.ts',
   'tests/bench-verdicts.test.ts',

@@ -15,6 +15,14 @@ import type { ConnectionRegistry } from '../ws-transport.ts';
 import { createAccessControl, type AccessEventBus, type AccessEvents } from './access-control.ts';
 import { createAdmissionCache, type AdmissionCache } from './admission-cache.ts';
 import { createLinkAdmission, type LinkAdmission } from './link-admission.ts';
+import { createBatchedRead } from '../db/batched-reads.ts';
+import type { Role } from '../../shared/roles.ts';
+
+/** Role look-ups per query: a row each, and the pairs travel as three array parameters, so a
+ * batch this large is still one small statement. */
+export const ROLE_BATCH_MAX = 500;
+/** Role queries out at once: they share the pool with room loads and everything else. */
+export const ROLE_BATCHES_IN_FLIGHT = 2;
 
 export interface AccessWiring {
   /** Announce an access change (after its commit): this process and every other re-decide. */
@@ -44,7 +52,14 @@ export function createAccessWiring(deps: {
   observer: RevalidationObserver;
 }): AccessWiring {
   const { access, logger } = deps;
-  const admission = createAdmissionCache((configId, user) => access.memberRole(configId, user));
+  // The role look-ups of one turn share one query (a reconnect storm asks for hundreds at once).
+  const roleOf = createBatchedRead<{ configId: string; user: { id: string; isAdmin: boolean } }, Role | null>({
+    readOne: ({ configId, user }) => access.memberRole(configId, user),
+    readMany: (asks) => access.memberRoles(asks),
+    maxBatch: ROLE_BATCH_MAX,
+    maxInFlight: ROLE_BATCHES_IN_FLIGHT,
+  });
+  const admission = createAdmissionCache((configId, user) => roleOf({ configId, user }));
   const linkAdmission = createLinkAdmission({
     resolveShare: (token) => access.resolveShare(token),
     addShareUses: (linkId, uses) => access.addShareUses(linkId, uses),

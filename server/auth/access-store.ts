@@ -76,6 +76,25 @@ export function createAccessStore(db: Db, options: { adminPowerUsed?: AdminPower
       return row.role ?? null;
     },
 
+    /** `memberRole` of many (configuration, user) pairs in one statement, in the order asked: a
+     * reconnect storm asks for hundreds at once (server/access/admission-cache.ts). */
+    async memberRoles(asks: ReadonlyArray<{ configId: string; user: { id: string; isAdmin: boolean } }>): Promise<Array<Role | null>> {
+      const valid = asks.map((a, i) => ({ ...a, n: i + 1 })).filter((a) => isUuid(a.configId) && isUuid(a.user.id));
+      const out: Array<Role | null> = asks.map(() => null);
+      if (valid.length === 0) return out;
+      const rows = rowsOf<{ n: number | string; role: Role | null }>(
+        await db.execute(sql`
+          select k.n::int as n, boardroom_effective_role(c.id, k.user_id) as role
+          from unnest(${`{${valid.map((a) => a.configId).join(',')}}`}::uuid[], ${`{${valid.map((a) => a.user.id).join(',')}}`}::uuid[], ${`{${valid.map((a) => a.n).join(',')}}`}::int[]) as k(config_id, user_id, n)
+          join configs c on c.id = k.config_id and c.deleted_at is null`),
+      );
+      for (const row of rows) {
+        const i = Number(row.n) - 1;
+        out[i] = asks[i].user.isAdmin ? 'owner' : (row.role ?? null);
+      }
+      return out;
+    },
+
     /** Ids of configs a user holds any role on (admins: all, ADMIN_POWERS.seeEveryConfiguration). */
     async visibleConfigIds(user: { id: string; isAdmin: boolean }): Promise<Set<string> | 'all'> {
       if (user.isAdmin) return 'all';

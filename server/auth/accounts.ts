@@ -4,8 +4,9 @@
  * link (server/invitations/), and no account is an instance admin by signing up, first or not
  * (instance-admins.ts: an ADMIN_EMAILS address proven through its link, or the operator's grant).
  */
-import { and, eq, gt, isNull } from 'drizzle-orm';
+import { and, eq, gt, inArray, isNull } from 'drizzle-orm';
 import { sessions, users } from '../../shared/node/db/auth-schema.ts';
+import { createBatchedRead } from '../db/batched-reads.ts';
 import type { Db } from '../db/connect.ts';
 import { hashToken, newToken, tokenMatches } from './tokens.ts';
 
@@ -38,15 +39,61 @@ export function normalizeEmail(email: string): string {
 export const SESSION_CACHE_TTL_MS = 5_000;
 /** Past this many cached sessions the cache starts over, bounding its memory. */
 const SESSION_CACHE_MAX = 10_000;
+/** Sessions looked up per query (one parameter each, far below Postgres' 65,535). */
+export const SESSION_BATCH_MAX = 500;
+/** Session queries out at once: they share the pool with role look-ups and room loads. */
+export const SESSION_BATCHES_IN_FLIGHT = 2;
 
 export function createAccounts(db: Db, options: { onCreated?: (user: User) => void; sessionTtlMs?: number } = {}) {
   const cache = new Map<string, { session: Session; until: number }>();
+  /** One lookup per token hash at a time: after a restart every socket of a person arrives before
+   * the first answer (a reconnect storm), and they all wait for that one (docs/architecture.md,
+   * "Access"). */
+  const pending = new Map<string, Promise<Session | null>>();
+  /** Bumped by every forget: an answer read before a sign-out is never cached after it, and a
+   * caller arriving after the forget does not join a lookup that started before it. */
+  let generation = 0;
+  const forgotten = () => {
+    generation++;
+    pending.clear();
+  };
   const sessionTtlMs = options.sessionTtlMs ?? SESSION_TTL_MS;
+
+  type SessionRow = { id: string; tokenHash: string; expiresAt: Date; user: User };
+  const sessionRows = (hashes: string[]): Promise<SessionRow[]> =>
+    db
+      .select({ id: sessions.id, tokenHash: sessions.tokenHash, expiresAt: sessions.expiresAt, user: userColumns })
+      .from(sessions)
+      .innerJoin(users, eq(users.id, sessions.userId))
+      .where(and(hashes.length === 1 ? eq(sessions.tokenHash, hashes[0]) : inArray(sessions.tokenHash, hashes), isNull(sessions.revokedAt), gt(sessions.expiresAt, new Date())));
+  // The sessions of one turn share one query (a reconnect storm brings hundreds of people at once).
+  const sessionRowOf = createBatchedRead<string, SessionRow | null>({
+    readOne: async (hash) => (await sessionRows([hash]))[0] ?? null,
+    readMany: async (hashes) => {
+      const byHash = new Map((await sessionRows(hashes)).map((row) => [row.tokenHash, row]));
+      return hashes.map((hash) => byHash.get(hash) ?? null);
+    },
+    maxBatch: SESSION_BATCH_MAX,
+    maxInFlight: SESSION_BATCHES_IN_FLIGHT,
+  });
+
+  async function lookUpSession(token: string, hash: string, started: number): Promise<Session | null> {
+    const row = await sessionRowOf(hash);
+    if (!row || !tokenMatches(token, row.tokenHash)) return null;
+    const session = { id: row.id, user: row.user, expiresAt: row.expiresAt };
+    if (generation === started) {
+      if (cache.size >= SESSION_CACHE_MAX) cache.clear();
+      cache.set(hash, { session, until: Date.now() + SESSION_CACHE_TTL_MS });
+    }
+    return session;
+  }
+
   return {
     /** How long a new session lasts (its cookie lives as long). */
     sessionTtlMs,
     /** Drops a session from the cache (it was revoked). */
     forgetSession(sessionId: string): void {
+      forgotten();
       for (const [hash, entry] of cache) if (entry.session.id === sessionId) cache.delete(hash);
     },
 
@@ -84,6 +131,7 @@ export function createAccounts(db: Db, options: { onCreated?: (user: User) => vo
 
     /** Drops every cached session of a person (their admin standing changed). */
     forgetUser(userId: string): void {
+      forgotten();
       for (const [hash, entry] of cache) if (entry.session.user.id === userId) cache.delete(hash);
     },
 
@@ -112,16 +160,15 @@ export function createAccounts(db: Db, options: { onCreated?: (user: User) => vo
       const now = Date.now();
       const cached = cache.get(hash);
       if (cached && cached.until > now && cached.session.expiresAt.getTime() > now) return cached.session;
-      const [row] = await db
-        .select({ id: sessions.id, tokenHash: sessions.tokenHash, expiresAt: sessions.expiresAt, user: userColumns })
-        .from(sessions)
-        .innerJoin(users, eq(users.id, sessions.userId))
-        .where(and(eq(sessions.tokenHash, hash), isNull(sessions.revokedAt), gt(sessions.expiresAt, new Date())));
-      if (!row || !tokenMatches(token, row.tokenHash)) return null;
-      const session = { id: row.id, user: row.user, expiresAt: row.expiresAt };
-      if (cache.size >= SESSION_CACHE_MAX) cache.clear();
-      cache.set(hash, { session, until: now + SESSION_CACHE_TTL_MS });
-      return session;
+      const inFlight = pending.get(hash);
+      if (inFlight) return inFlight;
+      const answer = lookUpSession(token, hash, generation);
+      pending.set(hash, answer);
+      const settle = () => {
+        if (pending.get(hash) === answer) pending.delete(hash);
+      };
+      answer.then(settle, settle);
+      return answer;
     },
 
     async revokeSession(id: string): Promise<void> {

@@ -28,6 +28,7 @@ export interface SyncAuthorizerDeps {
 export const TOKEN_REFUSED = { code: CloseCode.unauthorized.code, reason: 'personal access tokens are for the REST API; sign in to sync' };
 
 export function createSyncAuthorizer(deps: SyncAuthorizerDeps): AuthorizeSync {
+  const colors = memberColors();
   return async (request) => {
     const { url, headers, configId } = request;
     const credentials: Credentials = {
@@ -49,8 +50,8 @@ export function createSyncAuthorizer(deps: SyncAuthorizerDeps): AuthorizeSync {
     const presented = sessionCredential(credentials);
     if (presented && isAccessTokenText(presented.token)) return { ok: false, close: TOKEN_REFUSED };
     const actor = await actorFrom(credentials, deps.accounts);
-    // randomUUID draws from a cached pool: no system call per connection (used only for guests).
-    const guest = { id: randomUUID(), name: sanitizeGuestName(url.searchParams.get('name') ?? undefined) };
+    // Only a link guest (no session) gets a made-up id and a chosen name.
+    const guest = actor.session ? undefined : { id: randomUUID(), name: sanitizeGuestName(url.searchParams.get('name') ?? undefined) };
     const who = await principalOf(deps, actor, guest);
     // An admin's power is logged here, once per socket: never per message (admin-powers.ts).
     const decision = await runInRequest({ reqId: null, route: `WS ${url.pathname}` }, () => authorize(deps, who, configId, 'read'));
@@ -59,14 +60,37 @@ export function createSyncAuthorizer(deps: SyncAuthorizerDeps): AuthorizeSync {
     if (!decision.ok) return { ok: false, close: admissionClose(decision.denial) };
     const admitted = who as MemberPrincipal | ShareLinkGuestPrincipal;
     if (decision.grant.linkId && admitted.link) await deps.access.recordShareUse(admitted.link, true);
-    const principal = connectionPrincipal(admitted, decision.grant);
+    const principal = connectionPrincipal(admitted, decision.grant, colors);
     return { ok: true, principal };
   };
 }
 
+/** Members' presence colours remembered past this many people start over (bounding memory). */
+const MEMBER_COLORS_MAX = 10_000;
+
+/** A member's colour (a hash of the id) worked out once per person rather than once per socket:
+ * a storm of sockets is a few people with many tabs each. Guests' ids are new on every socket,
+ * so they are never kept. */
+function memberColors(): (who: MemberPrincipal | ShareLinkGuestPrincipal, userId: string) => string {
+  const known = new Map<string, string>();
+  return (who, userId) => {
+    if (who.kind !== 'member') return colorFor(userId);
+    let color = known.get(userId);
+    if (color === undefined) {
+      if (known.size >= MEMBER_COLORS_MAX) known.clear();
+      known.set(userId, (color = colorFor(userId)));
+    }
+    return color;
+  };
+}
+
 /** The identity stamped on presence and the change log, with the grant it was admitted with. */
-export function connectionPrincipal(who: MemberPrincipal | ShareLinkGuestPrincipal, grant: Grant): ConnectionPrincipal {
+export function connectionPrincipal(
+  who: MemberPrincipal | ShareLinkGuestPrincipal,
+  grant: Grant,
+  colorOf: (who: MemberPrincipal | ShareLinkGuestPrincipal, userId: string) => string = (_who, userId) => colorFor(userId),
+): ConnectionPrincipal {
   const userId = personIdOf(who);
   const name = who.kind === 'member' ? who.name : `${who.guestName ?? 'Guest'} (guest)`;
-  return { who, userId, name, color: colorFor(userId), role: grant.role, linkId: grant.linkId, expiresAt: grant.expiresAt };
+  return { who, userId, name, color: colorOf(who, userId), role: grant.role, linkId: grant.linkId, expiresAt: grant.expiresAt };
 }

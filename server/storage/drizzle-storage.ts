@@ -7,7 +7,7 @@ import { and, asc, desc, eq, inArray, isNull, sql } from 'drizzle-orm';
 import { configs, docSnapshots, docUpdates } from '../../shared/node/db/schema.ts';
 import { isUuid } from '../../shared/uuid.ts';
 import type { Db } from '../db/connect.ts';
-import { withConfigTenant } from '../db/tenant.ts';
+import { tenantOfOrg, withConfigTenant, withTenant, type Tenant } from '../db/tenant.ts';
 import type { DocKey } from './doc-key.ts';
 import type { CompactionResult, ConfigRecord, DocStorage, PendingUpdate, StoredDoc, TailResult } from './types.ts';
 
@@ -39,12 +39,52 @@ function arrayLiteral(values: Array<string | number>): string {
   return `{${values.join(',')}}`;
 }
 
+/** Every document of `docs` in one statement (one snapshot of the database), in the shape of
+ * loadConfigDoc's: its configuration's row (k 0), snapshot (k 1) and log rows (k 2), under the
+ * document's position `n` in `docs`. */
+function loadManyQuery(docs: DocKey[]) {
+  return sql`
+    with k as (select * from unnest(${arrayLiteral(docs.map((d) => d.configId))}::uuid[], ${arrayLiteral(docs.map((d) => d.docName))}::text[]) with ordinality as k(config_id, doc_name, n))
+    select k.n::int as n, 0 as k, 0::bigint as id, null::bytea as b, c.org_id::text as o from k join configs c on c.id = k.config_id and c.deleted_at is null
+    union all select k.n::int, 1, s.folded_updates, s.state, null from k join doc_snapshots s on s.config_id = k.config_id and s.doc_name = k.doc_name
+    union all select k.n::int, 2, u.id, u.update, null from k join doc_updates u on u.config_id = k.config_id and u.doc_name = k.doc_name
+    order by 1, 2, 3`;
+}
+
+/** loadManyQuery's rows as StoredDocs by `DocKey.id`; a document whose configuration row did not
+ * come back (not visible to the tenant, or deleted) is absent. */
+function splitLoaded(docs: DocKey[], rows: Array<{ n: number | string; k: number | string; id: number | string; b: Uint8Array | null; o: string | null }>): Map<string, StoredDoc> {
+  const out = new Map<string, StoredDoc>();
+  let current: StoredDoc | null = null;
+  let currentN = -1;
+  for (const row of rows) {
+    const n = Number(row.n);
+    const kind = Number(row.k);
+    if (n !== currentN) {
+      currentN = n;
+      // Rows are ordered by (n, k): a document's configuration row comes first or not at all.
+      current = kind === 0 ? { snapshot: null, updates: [], updateIds: [], snapshotVersion: 0, orgId: row.o } : null;
+      if (current) out.set(docs[n - 1].id, current);
+      continue;
+    }
+    if (!current) continue;
+    if (kind === 1) {
+      current.snapshot = asBytes(row.b);
+      current.snapshotVersion = Number(row.id);
+    } else if (kind === 2) {
+      current.updates.push(asBytes(row.b));
+      current.updateIds!.push(Number(row.id));
+    }
+  }
+  return out;
+}
+
 export function createDrizzleStorage(db: Db, options: DrizzleStorageOptions = {}): DocStorage {
   const live = (id: string) => and(eq(configs.id, id), isNull(configs.deletedAt));
   const updatesOf = (doc: DocKey) => and(eq(docUpdates.configId, doc.configId), eq(docUpdates.docName, doc.docName));
   const snapshotOf = (doc: DocKey) => and(eq(docSnapshots.configId, doc.configId), eq(docSnapshots.docName, doc.docName));
 
-  return {
+  const storage: DocStorage = {
     async createConfig({ name, initialState, ownerId, orgId, inTransaction }) {
       return db.transaction(async (tx) => {
         const [row] = await tx.insert(configs).values({ name, ownerId, orgId: orgId ?? null }).returning(configColumns);
@@ -131,6 +171,37 @@ export function createDrizzleStorage(db: Db, options: DrizzleStorageOptions = {}
         snapshotVersion: snapshotRow ? Number(snapshotRow.id) : 0,
         orgId: rows[0].o,
       };
+    },
+
+    async loadConfigDocs(docs) {
+      const out = new Map<string, StoredDoc | null>();
+      const wanted = docs.filter((d) => isUuid(d.configId));
+      for (const d of docs) if (!isUuid(d.configId)) out.set(d.id, null);
+      if (wanted.length === 0) return out;
+      // RLS takes one tenant per transaction: the tenants first (as the owner, as withConfigTenant
+      // reads them), then one read per tenant of every document it holds.
+      const ids = [...new Set(wanted.map((d) => d.configId))];
+      const live = rowsOf<{ id: string; o: string | null }>(
+        await db.execute(sql`select id::text as id, org_id::text as o from configs where id = any(${arrayLiteral(ids)}::uuid[]) and deleted_at is null`),
+      );
+      const tenantOf = new Map(live.map((r) => [r.id, tenantOfOrg(r.o)]));
+      const byTenant = new Map<Tenant, DocKey[]>();
+      for (const d of wanted) {
+        const tenant = tenantOf.get(d.configId);
+        if (tenant === undefined) out.set(d.id, null);
+        else byTenant.set(tenant, [...(byTenant.get(tenant) ?? []), d]);
+      }
+      await Promise.all(
+        [...byTenant].map(async ([tenant, group]) => {
+          const loaded = await withTenant(db, tenant, async (tx) => splitLoaded(group, rowsOf(await tx.execute(loadManyQuery(group)))));
+          for (const d of group) {
+            // Moved to another tenant or deleted since the tenants were read: asked alone, which
+            // tells the two apart.
+            out.set(d.id, loaded.get(d.id) ?? (await storage.loadConfigDoc(d)));
+          }
+        }),
+      );
+      return out;
     },
 
     async appendUpdates(batch: PendingUpdate[]) {
@@ -246,4 +317,5 @@ export function createDrizzleStorage(db: Db, options: DrizzleStorageOptions = {}
       await db.execute(sql`select 1`);
     },
   };
+  return storage;
 }

@@ -83,6 +83,11 @@ export interface DocStorage {
    * deleted): what a room load needs, in one round trip. A document of a live configuration that
    * holds nothing yet loads empty. */
   loadConfigDoc(doc: DocKey): Promise<StoredDoc | null>;
+  /** `loadConfigDoc` of many documents at once, keyed by `DocKey.id`: a few round trips for all
+   * of them rather than a transaction each (a reconnect storm loads hundreds of rooms at once).
+   * Each document is read in one consistent view, as its tenant. Optional: without it, rooms
+   * load one by one. */
+  loadConfigDocs?(docs: DocKey[]): Promise<Map<string, StoredDoc | null>>;
   /** Appends many updates (any documents of any configs) in ONE transaction: all are durable or
    * none is. Resolves with the log row ids, in the order of `batch`. */
   appendUpdates(batch: PendingUpdate[]): Promise<number[]>;

@@ -18,6 +18,7 @@ import { Room, type RoomHookCalls, type RoomLimits } from './room.ts';
 import { NO_ROOM_HOOKS } from './room-contract.ts';
 import { BusKind, type BusMessage, type RoomBus, type Subscription } from './room-bus.ts';
 import { RoomCatchUp, type CatchUpObserver } from './room-catch-up.ts';
+import { createRoomLoadBatch } from './room-load-batch.ts';
 import type { SyncObserver } from '../metrics.ts';
 import { tenantOfOrg, type Tenant } from '../db/tenant.ts';
 
@@ -89,8 +90,11 @@ export class RoomManager {
   private readonly compactAfterUpdates: number;
   private readonly compactAfterBytes: number;
   private readonly hooks: RoomHookCalls;
+  /** Stored state of a document, read together with the other loads asked for meanwhile. */
+  private readonly readStored: (key: DocKey) => Promise<StoredDoc | null>;
 
   constructor(private readonly options: RoomManagerOptions) {
+    this.readStored = createRoomLoadBatch(options.storage);
     this.idleUnloadMs = options.idleUnloadMs ?? Timeouts.roomIdleUnloadMs;
     this.compactAfterUpdates = options.compactAfterUpdates ?? COMPACT_AFTER_UPDATES;
     this.compactAfterBytes = options.compactAfterBytes ?? COMPACT_AFTER_BYTES;
@@ -260,7 +264,7 @@ export class RoomManager {
     }
     let stored: StoredDoc;
     try {
-      const found = await storage.loadConfigDoc(key);
+      const found = await this.readStored(key);
       if (!found) throw new RoomLoadError('not_found', 'unknown configuration');
       stored = found;
     } catch (error) {

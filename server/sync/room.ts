@@ -107,8 +107,11 @@ function touchedBy(tr: Y.Transaction, config: ReadonlySet<Y.AbstractType<unknown
 }
 
 export class Room implements DocumentRoom {
-  /** The live document. Only the sync layer and room hooks use it; routes see `DocumentRoom`. */
-  readonly doc = new Y.Doc({ gc: true });
+  /** The live document. Only the sync layer and room hooks use it; routes see `DocumentRoom`.
+   * Named by its key: Y.Doc's default guid is a UUID drawn from 31 separate random reads (about
+   * 0.2 ms per document, paid by every room load of a reconnect storm), and the server has no
+   * sub-documents, the only thing a guid is for. */
+  readonly doc: Y.Doc;
   /** What of `doc` is durable (see durable-state.ts). */
   private readonly durable = new DurableState();
   /** The roots the schema checks (the configuration), fixed at construction (see the constructor). */
@@ -150,6 +153,7 @@ export class Room implements DocumentRoom {
     /** What the room is built from; read by the sync-protocol handling (sync-messages.ts) too. */
     readonly deps: RoomDeps,
   ) {
+    this.doc = new Y.Doc({ gc: true, guid: key.id });
     this.configId = key.configId;
     this.layout = deps.layout ?? DOC_LAYOUT;
     this.roots = rootsByName(this.layout);

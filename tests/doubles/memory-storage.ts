@@ -127,6 +127,12 @@ export function createMemoryStorage(): MemoryStorage {
       };
     },
 
+    async loadConfigDocs(keys) {
+      const out = new Map<string, StoredDoc | null>();
+      for (const key of keys) out.set(key.id, await this.loadConfigDoc(key));
+      return out;
+    },
+
     async appendUpdates(batch: PendingUpdate[]) {
       if (batch.length === 0) return [];
       await io();
