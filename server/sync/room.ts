@@ -29,6 +29,7 @@ import { applyStored } from '../storage/stored-doc.ts';
 import { DurableState, durableSnapshotOf } from './durable-state.ts';
 import { editedParts, updateForEdits } from './room-edits.ts';
 import { planFanOut } from './fan-out.ts';
+import { EncodedState } from './encoded-state.ts';
 import { StoredSeq } from './stored-seq.ts';
 import { encodeAwareness, encodeSyncUpdate, greet, handleMessage } from './sync-messages.ts';
 
@@ -119,6 +120,8 @@ export class Room implements DocumentRoom {
   /** The userpatches tree's roots: its board files take part in validation (shared/boards/). */
   private readonly treeRoots: ReadonlySet<Y.AbstractType<unknown>>;
   readonly awareness: awarenessProtocol.Awareness;
+  /** Sync step 1 and 2 as encoded for the document as it is now (encoded-state.ts). */
+  readonly encoded = new EncodedState();
   readonly connections = new Set<Connection>();
   /** Which connection announced each awareness client id: only it may update that entry. */
   readonly awarenessOwners = new Map<number, Connection>();
@@ -167,10 +170,15 @@ export class Room implements DocumentRoom {
     this.awareness = new awarenessProtocol.Awareness(this.doc);
     // The server has no presence of its own.
     this.awareness.setLocalState(null);
+    // Registered once and never switched off (unlike onDocUpdate during a load): every change,
+    // whatever its origin, outdates the encoded sync messages.
+    this.doc.on('update', this.onAnyUpdate);
     this.doc.on('update', this.onDocUpdate);
     this.doc.on('afterTransaction', this.onAfterTransaction);
     this.awareness.on('update', this.onAwarenessUpdate);
   }
+
+  private readonly onAnyUpdate = (): void => this.encoded.invalidate();
 
   /** Applies stored state (origin `load`): these updates are already durable. */
   loadStored(snapshot: Uint8Array | null, updates: Uint8Array[], ids: number[] = [], snapshotVersion = 0): void {
@@ -496,6 +504,7 @@ export class Room implements DocumentRoom {
   }
 
   destroy(): void {
+    this.doc.off('update', this.onAnyUpdate);
     this.doc.off('update', this.onDocUpdate);
     this.doc.off('afterTransaction', this.onAfterTransaction);
     this.awareness.off('update', this.onAwarenessUpdate);

@@ -23,10 +23,12 @@ import { checkClientUpdate } from './update-check.ts';
 /** What a newly joined client is sent first: sync step 1 (ask for what the server lacks) and
  * the awareness states present. */
 export function greet(room: Room, conn: Connection): void {
-  const encoder = encoding.createEncoder();
-  encoding.writeVarUint(encoder, MessageType.sync);
-  syncProtocol.writeSyncStep1(encoder, room.doc);
-  conn.send(encoding.toUint8Array(encoder));
+  conn.send(room.encoded.step1(() => {
+    const encoder = encoding.createEncoder();
+    encoding.writeVarUint(encoder, MessageType.sync);
+    syncProtocol.writeSyncStep1(encoder, room.doc);
+    return encoding.toUint8Array(encoder);
+  }));
   const states = room.awareness.getStates();
   if (states.size > 0) {
     conn.send(encodeAwareness(awarenessProtocol.encodeAwarenessUpdate(room.awareness, [...states.keys()])));
@@ -75,11 +77,13 @@ function handleSync(room: Room, conn: Connection, decoder: decoding.Decoder): vo
   const step = decoding.readVarUint(decoder);
   if (step === SyncStep.step1) {
     const stateVector = decoding.readVarUint8Array(decoder);
-    const encoder = encoding.createEncoder();
-    encoding.writeVarUint(encoder, MessageType.sync);
-    encoding.writeVarUint(encoder, SyncStep.step2);
-    encoding.writeVarUint8Array(encoder, Y.encodeStateAsUpdate(room.doc, stateVector));
-    const reply = encoding.toUint8Array(encoder);
+    const reply = room.encoded.step2(stateVector, () => {
+      const encoder = encoding.createEncoder();
+      encoding.writeVarUint(encoder, MessageType.sync);
+      encoding.writeVarUint(encoder, SyncStep.step2);
+      encoding.writeVarUint8Array(encoder, Y.encodeStateAsUpdate(room.doc, stateVector));
+      return encoding.toUint8Array(encoder);
+    });
     // The state may hold changes still being committed: hold the reply until they are durable.
     room.whenDurable(() => conn.send(reply));
     return;
