@@ -72,9 +72,11 @@ export class CpuWindow {
     }
   }
 
-  /** Sums the processes that lived through the whole window; `machinePercent` is every process
-   * of the machine over the same window. */
-  end(): { percent: number; seconds: number; machinePercent: number; perPid: Map<number, number> } {
+  /** Sums the processes that lived through the whole window, and `startedDuring` (pids read at
+   * the end: a pool's connections opened while the window ran, e.g. a restarted server's Postgres
+   * backends during a storm) with all their CPU, which they spent inside the window;
+   * `machinePercent` is every process of the machine over the same window. */
+  end(startedDuring: number[] = []): { percent: number; seconds: number; machinePercent: number; perPid: Map<number, number> } {
     const wall = (performance.now() - this.startedAt) / 1000;
     const machine = machineBusySeconds() - this.machineAtStart;
     const pct = (x: number) => (wall > 0 ? (100 * x) / wall : 0);
@@ -85,6 +87,13 @@ export class CpuWindow {
       if (s1 === null) continue;
       used += s1 - s0;
       perPid.set(pid, pct(s1 - s0));
+    }
+    for (const pid of startedDuring) {
+      if (this.start.has(pid)) continue;
+      const s1 = cpuSeconds(pid);
+      if (s1 === null) continue;
+      used += s1;
+      perPid.set(pid, pct(s1));
     }
     return { percent: pct(used), seconds: wall, machinePercent: pct(machine), perPid };
   }

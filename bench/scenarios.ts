@@ -104,7 +104,7 @@ export async function runFanout(
       await sleep(s.measureS * 1000);
       pool.measureEnd();
       const cpu = serverCpu.end();
-      const pg = pgCpu.end();
+      const pg = pgCpu.end(await target.supportPids());
       const bus = busCpu.end();
       const runtime = await target.runtimeStats();
       const mem = rssOf(target);
@@ -115,7 +115,7 @@ export async function runFanout(
       const all = merged(reports, (r) => r.latencies);
       const cross = merged(reports, (r) => r.crossLatencies);
       const multi = target.processes().length > 1;
-      const pgPercent = pgPids.length > 0 ? pg.percent : null;
+      const pgPercent = pg.perPid.size > 0 ? pg.percent : null;
       const busPercent = busPids.length > 0 ? bus.percent : null;
       const genPercent = reports.reduce((n, r) => n + r.cpuPercent, 0);
       const expected = reports.reduce((n, r) => n + r.expected, 0);
@@ -192,9 +192,9 @@ export async function runIdle(target: Target, s: IdleScenario, options: BenchOpt
       pgCpu.begin(pgPids);
       const connected = await pool.connect();
       const connectCpu = cpu.end();
-      const pg = pgCpu.end();
+      const pg = pgCpu.end(await target.supportPids());
       const connectCpuS = (connectCpu.percent / 100) * connectCpu.seconds;
-      const pgConnectCpuS = pgPids.length > 0 ? (pg.percent / 100) * pg.seconds : null;
+      const pgConnectCpuS = pg.perPid.size > 0 ? (pg.percent / 100) * pg.seconds : null;
       log(`  ${target.name}: ${connected.synced}/${s.connections} synced in ${(connected.ms / 1000).toFixed(1)} s`);
       if (connected.failed > 0) log(`  ${target.name}: connect failures (${connected.failed}): ${connected.errors.join('; ')}`);
       await sleep(s.settleS * 1000);
@@ -286,9 +286,9 @@ export async function runStorm(target: Target, s: StormScenario, options: BenchO
       pgCpu.begin(pgPids);
       const connected = await storm.connect();
       const used = cpu.end();
-      const pg = pgCpu.end();
+      const pg = pgCpu.end(await target.supportPids());
       const cpuS = (used.percent / 100) * used.seconds;
-      const pgCpuS = pgPids.length > 0 ? (pg.percent / 100) * pg.seconds : null;
+      const pgCpuS = pg.perPid.size > 0 ? (pg.percent / 100) * pg.seconds : null;
       const mem = rssOf(target);
       log(`  ${target.name}: ${connected.synced}/${s.clients} synced again in ${(connected.ms / 1000).toFixed(1)} s`);
       return {
