@@ -59,6 +59,7 @@ export const UNIT_TESTS = [
   'tests/primitives-value-at.test.ts',
   'tests/proxy-client-address.test.ts',
   'tests/rooms-in-memory.test.ts',
+  'tests/durable-reads-in-memory.test.ts',
   'tests/schema-limits.test.ts',
   'tests/schema-rules.test.ts',
   'tests/settings-documented.test.ts',

@@ -26,7 +26,7 @@ import { Limits, MessageType } from '../../shared/protocol.ts';
 import type { Connection } from './connection.ts';
 import { BusKind, type BusMessage, type StoredRange } from './bus-frame.ts';
 import { applyStored } from '../storage/stored-doc.ts';
-import { DurableState, durableSnapshotOf } from './durable-state.ts';
+import { DurableState } from './durable-state.ts';
 import { editedParts, updateForEdits } from './room-edits.ts';
 import { planFanOut } from './fan-out.ts';
 import { EncodedState } from './encoded-state.ts';
@@ -113,8 +113,10 @@ export class Room implements DocumentRoom {
    * 0.2 ms per document, paid by every room load of a reconnect storm), and the server has no
    * sub-documents, the only thing a guid is for. */
   readonly doc: Y.Doc;
-  /** What of `doc` is durable (see durable-state.ts). */
-  private readonly durable = new DurableState();
+  /** What of `doc` is durable (see durable-state.ts): the live document itself while nothing is
+   * unsaved (and no client message is being applied: its change is counted only after the
+   * features' hooks ran). */
+  private readonly durable: DurableState;
   /** The roots the schema checks (the configuration), fixed at construction (see the constructor). */
   private readonly schemaChecked: ReadonlySet<Y.AbstractType<unknown>>;
   /** The userpatches tree's roots: its board files take part in validation (shared/boards/). */
@@ -157,6 +159,7 @@ export class Room implements DocumentRoom {
     readonly deps: RoomDeps,
   ) {
     this.doc = new Y.Doc({ gc: true, guid: key.id });
+    this.durable = new DurableState(this.doc, () => this.unsaved === 0 && this.collecting === null);
     this.configId = key.configId;
     this.layout = deps.layout ?? DOC_LAYOUT;
     this.roots = rootsByName(this.layout);
@@ -249,7 +252,7 @@ export class Room implements DocumentRoom {
   }
 
   readDurable(): DurableSnapshot {
-    return durableSnapshotOf(this.durable.current());
+    return this.durable.read();
   }
 
   /**
