@@ -83,9 +83,9 @@ export class DurableState {
 
 /** `bytes`, or a copy of them when they are a view into a larger buffer: rows read from Postgres
  * are small slices of the driver's (or Node's 8 KiB pool) buffers, and keeping a slice keeps the
- * whole buffer. */
+ * whole buffer. (Not `bytes.slice()`: on a Node Buffer that is another view of the same memory.) */
 function owned(bytes: Uint8Array): Uint8Array {
-  return bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? bytes : bytes.slice();
+  return bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? bytes : new Uint8Array(bytes);
 }
 
 /** What a durable read answers, all from one document: the loaded room's committed state, or a
