@@ -167,7 +167,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   // Built before the features that report facts to it; mounted after them.
   // One key for everything sealed at rest: webhook secrets and first-boot secrets.
   const sealer = createSealer(secretsKey);
-  const webhooks = webhooksFeature(core, {
+  const webhooks = await webhooksFeature(core, {
     sealer,
     redis: options.redisUrl ? { url: options.redisUrl, keyPrefix } : null,
     allowed: parseAllowedNetworks(options.webhookAllowedNetworks ?? []),

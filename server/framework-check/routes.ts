@@ -5,7 +5,6 @@
  * The server has no framework: 503 `framework_check_unavailable` when no builder can check,
  * 504 when none answered in time.
  */
-import { Queue, QueueEvents } from 'bullmq';
 import { Hono } from 'hono';
 import {
   FRAMEWORK_CHECK_JOB_NAME,
@@ -67,7 +66,9 @@ export function frameworkCheckRoutes(deps: FrameworkCheckRouteDeps): Hono<AppEnv
 /** Puts one check on the queue and waits for a builder's answer. */
 async function askBuilder(b: BuildsContext, data: FrameworkCheckJobData): Promise<FrameworkCheckAnswer> {
   // Per request: checks are rare and interactive, and QueueEvents holds a blocking connection
-  // that a long-lived one would keep open for every server whose users never check.
+  // that a long-lived one would keep open for every server whose users never check. BullMQ is
+  // loaded here, not at start: a server without Redis never gets this far.
+  const { Queue, QueueEvents } = await import('bullmq');
   const queue = new Queue<FrameworkCheckJobData, FrameworkCheckAnswer>(FRAMEWORK_CHECK_QUEUE_NAME, { connection: b.redis, prefix: b.keys.bullPrefix });
   // Blocking reads: no per-command timeout, no retry limit (BullMQ's requirement).
   const eventsRedis = b.redis.duplicate({ maxRetriesPerRequest: null, commandTimeout: undefined });

@@ -2,7 +2,7 @@
  * Sends invitation links by e-mail through an SMTP server (nodemailer), when one is configured
  * (`SMTP_URL`). Without one there is no mailer and the owner is handed the link to pass on.
  */
-import nodemailer from 'nodemailer';
+import type { Transporter } from 'nodemailer';
 import type { Logger } from 'pino';
 import type { OrgRole } from '../../shared/org-roles.ts';
 import type { Role } from '../../shared/roles.ts';
@@ -92,28 +92,32 @@ export function adminProofText(mail: AdminProofMail): { subject: string; text: s
 
 export function createSmtpMailer(options: { smtpUrl: string; from: string; logger: Logger; timeoutMs?: number }): Mailer {
   const timeoutMs = options.timeoutMs ?? SMTP_TIMEOUT_MS;
-  const transport = nodemailer.createTransport(options.smtpUrl, {
-    from: options.from,
-    connectionTimeout: timeoutMs,
-    greetingTimeout: timeoutMs,
-    socketTimeout: timeoutMs,
-  } as never);
+  // nodemailer is loaded with the first mail, not at start: mail is rare (invitations, admin
+  // proofs) and its code is about 3 MB of heap an idle server would otherwise hold.
+  let transport: Promise<Transporter> | null = null;
+  const transportOf = (): Promise<Transporter> =>
+    (transport ??= import('nodemailer').then(({ default: nodemailer }) =>
+      nodemailer.createTransport(options.smtpUrl, {
+        from: options.from,
+        connectionTimeout: timeoutMs,
+        greetingTimeout: timeoutMs,
+        socketTimeout: timeoutMs,
+      } as never),
+    ));
+  const send = async (mail: { to: string; subject: string; text: string }) => (await transportOf()).sendMail({ from: options.from, ...mail });
   return {
     async sendInvitation(mail) {
-      const { subject, text } = invitationText(mail);
-      const info = await transport.sendMail({ from: options.from, to: mail.to, subject, text });
+      const info = await send({ to: mail.to, ...invitationText(mail) });
       options.logger.info({ messageId: info.messageId }, 'invitation mailed');
     },
     async sendOrgInvitation(mail) {
-      const { subject, text } = orgInvitationText(mail);
-      const info = await transport.sendMail({ from: options.from, to: mail.to, subject, text });
+      const info = await send({ to: mail.to, ...orgInvitationText(mail) });
       options.logger.info({ messageId: info.messageId }, 'organisation invitation mailed');
     },
     async sendAdminProof(mail) {
-      const { subject, text } = adminProofText(mail);
-      const info = await transport.sendMail({ from: options.from, to: mail.to, subject, text });
+      const info = await send({ to: mail.to, ...adminProofText(mail) });
       options.logger.info({ messageId: info.messageId }, 'admin proof link mailed');
     },
-    close: () => transport.close(),
+    close: () => void transport?.then((t) => t.close(), () => undefined),
   };
 }

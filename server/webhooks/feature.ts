@@ -9,14 +9,13 @@
  * - `version.created`, `review.approved`, `review.changes_requested`: told by the history and
  *   review features through `facts`, right after the row is written, in the process that wrote it.
  */
-import { Redis } from 'ioredis';
 import type { BlockList } from 'node:net';
 import { decodeBuildStatusNotice } from '../../shared/builds/events.ts';
 import { buildKeys } from '../../shared/builds/keys.ts';
 import { isTerminal } from '../../shared/builds/status.ts';
 import type { Sealer } from '../../shared/node/secrets/sealed.ts';
 import type { Feature, FeatureCore } from '../features/feature.ts';
-import { createWebhookDispatcher, type WebhookDispatcher } from './dispatcher.ts';
+import type { WebhookDispatcher } from './dispatcher.ts';
 import { buildFinishedEvent, reviewDecidedEvent, versionCreatedEvent } from './events.ts';
 import { webhookRoutes } from './routes.ts';
 import { createWebhookStore } from './store.ts';
@@ -35,12 +34,15 @@ export interface WebhooksFeature extends Feature {
   facts: WebhookFacts;
 }
 
-export function webhooksFeature(core: FeatureCore, deps: { sealer: Sealer; redis: { url: string; keyPrefix: string } | null; allowed: BlockList }): WebhooksFeature {
+export async function webhooksFeature(core: FeatureCore, deps: { sealer: Sealer; redis: { url: string; keyPrefix: string } | null; allowed: BlockList }): Promise<WebhooksFeature> {
   const store = createWebhookStore(core.db);
   const keys = deps.redis ? buildKeys(deps.redis.keyPrefix) : null;
+  // The queue and its worker (BullMQ, ioredis) load only when a Redis is configured: without one
+  // nothing is sent, and an idle server does not hold their code (as the build queue, builds/feature.ts).
+  const redisParts = deps.redis ? await Promise.all([import('./dispatcher.ts'), import('ioredis')]) : null;
   const dispatcher: WebhookDispatcher | null =
-    deps.redis && keys
-      ? createWebhookDispatcher({
+    deps.redis && keys && redisParts
+      ? redisParts[0].createWebhookDispatcher({
           store,
           sealer: deps.sealer,
           redisUrl: deps.redis.url,
@@ -51,7 +53,7 @@ export function webhooksFeature(core: FeatureCore, deps: { sealer: Sealer; redis
       : null;
 
   // Builds finish in the builders; every server hears it on the status channel.
-  const subscriber = deps.redis && keys ? new Redis(deps.redis.url) : null;
+  const subscriber = deps.redis && keys && redisParts ? new redisParts[1].Redis(deps.redis.url) : null;
   if (subscriber && keys && dispatcher) {
     subscriber.on('error', () => undefined); // the dispatcher's link reports Redis outages
     subscriber.on('message', (channel: string, message: string) => {
