@@ -15,7 +15,7 @@ import type { Sealer } from '../../shared/node/secrets/sealed.ts';
 import { watchRedisLink } from '../redis-link.ts';
 import { attemptDelivery } from './delivery.ts';
 import type { WebhookEvent } from './events.ts';
-import type { WebhookStore } from './store.ts';
+import { secretContext, type WebhookStore } from './store.ts';
 
 export const WEBHOOK_QUEUE_NAME = 'webhooks';
 /** A delivery job's BullMQ name: `t:<tenant>:deliver`, for whoever looks at the queue. */
@@ -59,8 +59,6 @@ export interface WebhookDispatcher {
   enqueue(deliveryId: string, redelivery: boolean): Promise<void>;
   close(): Promise<void>;
 }
-
-export const secretContext = (webhookId: string) => `webhook:${webhookId}`;
 
 export function createWebhookDispatcher(deps: {
   store: WebhookStore;

@@ -20,10 +20,10 @@ import type { AppEnv } from '../auth/actor.ts';
 import { ApiError, notFound } from '../http-errors.ts';
 import { validatedBody } from '../api-spec/validated-body.ts';
 import { NEW_WEBHOOK_BODY, WEBHOOK_PATCH_BODY } from './api-spec.ts';
-import { secretContext, type WebhookDispatcher } from './dispatcher.ts';
+import type { WebhookDispatcher } from './dispatcher.ts';
 import { pingEvent, WEBHOOK_EVENT_TYPES } from './events.ts';
 import { checkWebhookUrl } from './url-guard.ts';
-import { createWebhookStore, webhookView, type WebhookStore } from './store.ts';
+import { createWebhookStore, secretContext, webhookView, type WebhookStore } from './store.ts';
 import type { Db } from '../db/connect.ts';
 import { withConfigTenant } from '../db/tenant.ts';
 

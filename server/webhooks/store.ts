@@ -9,6 +9,10 @@ import { isUuid } from '../../shared/uuid.ts';
 import type { Db } from '../db/connect.ts';
 import type { AnyWebhookEventType, WebhookEvent } from './events.ts';
 
+/** The context a webhook's signing secret is sealed under (`secret_sealed`): routes seal it, the
+ * dispatcher opens it. Here, beside the row, so the routes need not load the dispatcher (BullMQ). */
+export const secretContext = (webhookId: string) => `webhook:${webhookId}`;
+
 export type WebhookRow = typeof webhooks.$inferSelect;
 export type DeliveryRow = typeof webhookDeliveries.$inferSelect;
 export type AttemptRow = typeof webhookAttempts.$inferSelect;
