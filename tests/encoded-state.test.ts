@@ -3,9 +3,9 @@
  * document is unchanged, and a sync step 2 only for the same state vector; a real room drops them
  * on every change, so a client joining after an edit gets the edit.
  */
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import * as Y from 'yjs';
-import { EncodedState } from '../server/sync/encoded-state.ts';
+import { ENCODED_REPLY_KEEP_MS, EncodedState } from '../server/sync/encoded-state.ts';
 
 describe('EncodedState', () => {
   it('encodes sync step 1 once until invalidated', () => {
@@ -42,5 +42,21 @@ describe('EncodedState', () => {
     const copy = new Y.Doc();
     Y.applyUpdate(copy, reply);
     expect(copy.getMap('config').get('BOARD')).toBe('rock-5b');
+  });
+
+  it('lets an idle room drop its encoded state after a while', () => {
+    vi.useFakeTimers();
+    try {
+      const cache = new EncodedState();
+      let calls = 0;
+      const encode = () => new Uint8Array([++calls]);
+      cache.step2(new Uint8Array([0]), encode);
+      vi.advanceTimersByTime(ENCODED_REPLY_KEEP_MS - 1);
+      expect(cache.step2(new Uint8Array([0]), encode)).toEqual(new Uint8Array([1]));
+      vi.advanceTimersByTime(1);
+      expect(cache.step2(new Uint8Array([0]), encode)).toEqual(new Uint8Array([2]));
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });

@@ -53,8 +53,17 @@ export interface RevalidationObserver {
   acted(action: 'closed' | 'role_changed'): void;
 }
 
+interface PairFacts {
+  exists: boolean;
+  deleted: boolean;
+  ownerId: string | null;
+  memberRole: Role | null;
+  isAdmin: boolean;
+}
+
 interface Facts {
-  pairs: Map<string, { exists: boolean; deleted: boolean; ownerId: string | null; memberRole: Role | null; isAdmin: boolean }>;
+  /** By configuration, then by user id ('' for a guest). */
+  pairs: Map<string, Map<string, PairFacts>>;
   shares: Map<string, { configId: string; role: Role; kind: string; expiresAt: number | null; revokedAt: number | null }>;
   sessions: Map<string, { expiresAt: number; revokedAt: number | null }>;
 }
@@ -62,26 +71,57 @@ interface Facts {
 const rowsOf = <T>(result: unknown): T[] => (Array.isArray(result) ? result : (result as { rows: unknown[] }).rows) as T[];
 const time = (v: unknown): number | null => (v == null ? null : new Date(v as string | Date).getTime());
 const literal = (values: Array<string | null>) => `{${values.map((v) => v ?? 'NULL').join(',')}}`;
-const pairKey = (configId: string, userId: string | null) => `${configId}|${userId ?? ''}`;
+/** Calls `visit` for every live connection `scope` selects, grouped by configuration. */
+type LiveVisitor = (visit: (configId: string, conn: Connection) => void) => void;
 
-async function readFacts(db: Db, live: Array<{ configId: string; conn: Connection }>): Promise<Facts> {
-  const pairs = new Map<string, { configId: string; userId: string | null }>();
+/**
+ * A connection's identity as the policy sees it (kind, person, session, link): connections with
+ * equal keys on one configuration get the same verdict. Made once per connection and kept beside
+ * it: the steady re-check runs every REVALIDATE_INTERVAL_MS over every connection, and anything
+ * it allocated per connection per run kept an idle server's heap from ever settling.
+ */
+const accessKeys = new WeakMap<Connection, string>();
+function accessKeyOf(conn: Connection): string {
+  let key = accessKeys.get(conn);
+  if (key === undefined) {
+    const { who } = conn.principal;
+    key = who.kind === 'member' ? `m|${who.userId}|${who.sessionId}|${who.link?.id ?? ''}` : `g|${who.link.id}`;
+    accessKeys.set(conn, key);
+  }
+  return key;
+}
+
+const userKey = (conn: Connection): string => (conn.principal.who.kind === 'member' ? conn.principal.who.userId : '');
+
+async function readFacts(db: Db, eachLive: LiveVisitor): Promise<Facts> {
+  const configIds: string[] = [];
+  const userIds: Array<string | null> = [];
   const shareIds = new Set<string>();
   const sessionIds = new Set<string>();
-  for (const { configId, conn } of live) {
+  // Connections come grouped by configuration: the users of the current one are told apart here.
+  let current: string | null = null;
+  const usersOfCurrent = new Set<string>();
+  eachLive((configId, conn) => {
+    if (configId !== current) {
+      current = configId;
+      usersOfCurrent.clear();
+    }
     const { who } = conn.principal;
-    const userId = who.kind === 'member' ? who.userId : null;
-    pairs.set(pairKey(configId, userId), { configId, userId });
+    const user = userKey(conn);
+    if (!usersOfCurrent.has(user)) {
+      usersOfCurrent.add(user);
+      configIds.push(configId);
+      userIds.push(user === '' ? null : user);
+    }
     if (who.link) shareIds.add(who.link.id);
     if (who.kind === 'member') sessionIds.add(who.sessionId);
-  }
-  const list = [...pairs.values()];
+  });
   const [pairRows, shareRows, sessionRows] = await Promise.all([
     db.execute(sql`
       select k.c::text as config_id, k.u::text as user_id, c.id is not null as found, c.deleted_at is not null as deleted,
              c.owner_id::text as owner_id, case when k.u is null or c.id is null then null else boardroom_effective_role(k.c, k.u) end as role,
              coalesce(usr.is_admin, false) as is_admin
-        from unnest(${literal(list.map((p) => p.configId))}::uuid[], ${literal(list.map((p) => p.userId))}::uuid[]) as k(c, u)
+        from unnest(${literal(configIds)}::uuid[], ${literal(userIds)}::uuid[]) as k(c, u)
         left join configs c on c.id = k.c
         left join users usr on usr.id = k.u`),
     shareIds.size === 0
@@ -93,7 +133,9 @@ async function readFacts(db: Db, live: Array<{ configId: string; conn: Connectio
   ]);
   const facts: Facts = { pairs: new Map(), shares: new Map(), sessions: new Map() };
   for (const r of rowsOf<{ config_id: string; user_id: string | null; found: boolean; deleted: boolean; owner_id: string | null; role: Role | null; is_admin: boolean }>(pairRows)) {
-    facts.pairs.set(pairKey(r.config_id, r.user_id), { exists: r.found, deleted: r.deleted, ownerId: r.owner_id, memberRole: r.role, isAdmin: r.is_admin });
+    let byUser = facts.pairs.get(r.config_id);
+    if (!byUser) facts.pairs.set(r.config_id, (byUser = new Map()));
+    byUser.set(r.user_id ?? '', { exists: r.found, deleted: r.deleted, ownerId: r.owner_id, memberRole: r.role, isAdmin: r.is_admin });
   }
   for (const r of rowsOf<{ id: string; config_id: string; role: Role; kind: string; expires_at: unknown; revoked_at: unknown }>(shareRows)) {
     facts.shares.set(r.id, { configId: r.config_id, role: r.role, kind: r.kind, expiresAt: time(r.expires_at), revokedAt: time(r.revoked_at) });
@@ -109,7 +151,7 @@ type Verdict = { close: { code: number; reason: string } } | { grant: Grant };
 /** The policy's facts for one connection, from one run's rows. */
 export function factsFor(configId: string, conn: Connection, facts: Facts): AccessFacts {
   const { who } = conn.principal;
-  const pair = facts.pairs.get(pairKey(configId, who.kind === 'member' ? who.userId : null));
+  const pair = facts.pairs.get(configId)?.get(userKey(conn));
   const member = pair && who.kind === 'member' && (pair.ownerId === who.userId || pair.isAdmin) ? 'owner' : (pair?.memberRole ?? null);
   const session = who.kind === 'member' ? facts.sessions.get(who.sessionId) : undefined;
   const link = who.link ? facts.shares.get(who.link.id) : undefined;
@@ -141,20 +183,31 @@ export function createAccessRevalidator(deps: {
   let queued: AccessScope[] | 'all' | null = null;
   let failing = false;
 
+  /** Numbers the runs: a connection read by a run is marked with it, so a connection admitted
+   * while the run waited for Postgres (its facts were not read) is left to its fresh admission. */
+  let runs = 0;
+
   async function runOnce(scope: AccessScope[] | 'all'): Promise<void> {
-    const live: Array<{ configId: string; conn: Connection }> = [];
-    for (const [configId, set] of deps.connections()) {
-      for (const conn of set) {
-        if (conn.closed) continue;
-        if (scope === 'all' || scope.some((s) => affects(s, configId, conn))) live.push({ configId, conn });
+    const run = ++runs;
+    const eachLive: LiveVisitor = (visit) => {
+      for (const [configId, set] of deps.connections()) {
+        for (const conn of set) {
+          if (conn.closed) continue;
+          if (scope === 'all' || scope.some((s) => affects(s, configId, conn))) visit(configId, conn);
+        }
       }
-    }
-    if (live.length === 0) return;
+    };
+    let selected = 0;
+    eachLive((_configId, conn) => {
+      conn.accessRun = run;
+      selected++;
+    });
+    if (selected === 0) return;
     // Only the steady sweep is observed: its actions are the changes no invalidation delivered.
     const sweep = scope === 'all';
     let facts: Facts;
     try {
-      facts = await readFacts(deps.db, live);
+      facts = await readFacts(deps.db, (visit) => eachLive((configId, conn) => conn.accessRun === run && visit(configId, conn)));
       if (sweep) deps.observer?.ran(true);
       if (failing) deps.logger.info('access re-check against Postgres works again');
       failing = false;
@@ -166,23 +219,36 @@ export function createAccessRevalidator(deps: {
       return;
     }
     const now = Date.now();
-    for (const { configId, conn } of live) {
-      if (conn.closed) continue;
-      const verdict = verdictFor(configId, conn, facts, now);
+    // One verdict per identity on each configuration (connections come grouped by configuration).
+    let current: string | null = null;
+    const verdicts = new Map<string, Verdict>();
+    const acts: Array<() => void> = [];
+    eachLive((configId, conn) => {
+      if (conn.accessRun !== run) return;
+      if (configId !== current) {
+        current = configId;
+        verdicts.clear();
+      }
+      const key = accessKeyOf(conn);
+      let verdict = verdicts.get(key);
+      if (!verdict) verdicts.set(key, (verdict = verdictFor(configId, conn, facts, now)));
       if ('close' in verdict) {
-        deps.enforcer.close(conn, verdict.close);
+        const close = verdict.close;
+        // Closing changes the sets being walked: after the walk.
+        acts.push(() => deps.enforcer.close(conn, close));
         if (sweep) deps.observer?.acted('closed');
-        continue;
+        return;
       }
       const { grant } = verdict;
-      const roleChanged = grant.role !== conn.principal.role;
       conn.principal.expiresAt = grant.expiresAt;
       conn.principal.linkId = grant.linkId;
-      if (roleChanged) {
-        deps.enforcer.setRole(configId, conn, grant.role);
+      if (grant.role !== conn.principal.role) {
+        const role = grant.role;
+        acts.push(() => deps.enforcer.setRole(configId, conn, role));
         if (sweep) deps.observer?.acted('role_changed');
       }
-    }
+    });
+    for (const act of acts) act();
   }
 
   async function drain(): Promise<void> {

@@ -44,6 +44,8 @@ export class Connection {
   readonly awarenessIds = new Set<number>();
   /** Document messages received from this connection (sync step 2 and updates). */
   received = 0;
+  /** The access re-check run that last selected this connection (access-revalidation.ts). */
+  accessRun = 0;
   closed = false;
   /** Set once we told a read-only client that its edits are dropped (we tell it only once). */
   toldReadOnly = false;

@@ -6,6 +6,11 @@
  * instead of once per connection. The room drops them on every change of its document.
  */
 
+/** How long an encoded sync step 2 (the whole state, for an empty vector) is kept for the next
+ * client: a storm's clients of one room arrive within seconds; past that it is memory an idle
+ * room would hold for nobody (a configuration's state is tens of kilobytes). */
+export const ENCODED_REPLY_KEEP_MS = 2_000;
+
 /** Equal state vectors (a few bytes per writer of the document). */
 function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
   if (a.length !== b.length) return false;
@@ -32,7 +37,11 @@ export class EncodedState {
     if (this.reply && sameBytes(this.reply.vector, vector)) return this.reply.message;
     const message = encode();
     // A copy: the vector is a view into the client's frame.
-    this.reply = { vector: vector.slice(), message };
+    const reply = { vector: vector.slice(), message };
+    this.reply = reply;
+    setTimeout(() => {
+      if (this.reply === reply) this.reply = null;
+    }, ENCODED_REPLY_KEEP_MS).unref();
     return message;
   }
 }
