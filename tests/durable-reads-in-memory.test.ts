@@ -9,7 +9,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import type { DocStorage } from '../server/storage/types.ts';
-import { FOLD_AFTER_UPDATES } from '../server/sync/durable-state.ts';
+import { FOLD_WITHOUT_QUIET_AFTER } from '../server/sync/durable-state.ts';
 import { GroupCommitter } from '../server/sync/group-committer.ts';
 import type { RoomBus } from '../server/sync/room-bus.ts';
 import type { Room, RoomHookCalls } from '../server/sync/room.ts';
@@ -96,8 +96,9 @@ describe('durable reads of a loaded room', () => {
     gate.close();
     onA.doc.getMap('config').set('BOARD', 'typed on A, not saved yet');
     await eventually(() => expect(onA.room.unsaved).toBeGreaterThan(0));
-    // More commits than one fold takes, each its own update (its own transaction on B's client).
-    const edits = FOLD_AFTER_UPDATES + 10;
+    // More commits than are kept before a fold without a quiet moment (A's edit keeps the room
+    // from ever being quiet), each its own update (its own transaction on B's client).
+    const edits = FOLD_WITHOUT_QUIET_AFTER + 10;
     for (let n = 1; n <= edits; n++) onB.doc.getMap('config').set('BRANCH', `edit ${n}`);
     await eventually(() => expect(config(onA.room)).toEqual({ BRANCH: `edit ${edits}` }));
 

@@ -37,6 +37,7 @@ export const UNIT_TESTS = [
   'tests/custom-board-validation.test.ts',
   'tests/doc-addressing.test.ts',
   'tests/doc-binding.test.ts',
+  'tests/compaction-slots.test.ts',
   'tests/encoded-state.test.ts',
   'tests/fan-out-plan.test.ts',
   'tests/file-line-anchor.test.ts',

@@ -14,9 +14,10 @@
  *   event has not fired yet, so the room does not count it as unsaved).
  * - Otherwise a scratch document is built from the bytes, read and dropped.
  *
- * Cheap on the sync path: a committed update is only remembered (one array push); every
- * FOLD_AFTER_UPDATES updates the bytes are folded into one, from the live document when it is
- * all durable (garbage-collected: deleted text takes no room) and else by `Y.mergeUpdates`.
+ * Cheap on the sync path: a committed update is only remembered (one array push); past
+ * FOLD_AFTER_UPDATES the room folds them into the bytes at its next quiet moment, by encoding the
+ * live document (garbage-collected: deleted text takes no room), and only past
+ * FOLD_WITHOUT_QUIET_AFTER without one by the much slower `Y.mergeUpdates`.
  * Yjs applies an update it already has as a no-op, so an update given twice (a peer's publication
  * and the catch-up that read the same row) does no harm.
  */
@@ -27,9 +28,15 @@ import { rootTexts } from '../../shared/notes-text.ts';
 import { readStored } from '../storage/stored-doc.ts';
 import type { DurableSnapshot } from './room-contract.ts';
 
-/** Committed updates remembered before they are folded into one: bounds what a room nobody
- * reads over REST keeps, and makes each fold a batch (one encode or merge for many updates). */
+/** Committed updates remembered one by one before the room folds them into its bytes at its next
+ * quiet moment (`settle`: nothing unsaved, so the fold is an encode of the live document, a few
+ * milliseconds for a large one). */
 export const FOLD_AFTER_UPDATES = 256;
+/** Without a quiet moment for this many commits, they are folded anyway, by `Y.mergeUpdates`:
+ * that reads the whole document and is slow (about 10 ms per 256 small updates), so it is the
+ * exception. Every FOLD_AFTER_UPDATES it stalled the commits of every room of the same rate under
+ * load, all reaching it in the same second. Bounds what a busy room keeps. */
+export const FOLD_WITHOUT_QUIET_AFTER = 2_048;
 
 export class DurableState {
   /** The committed state up to the last fold (null: nothing committed before it). */
@@ -47,7 +54,13 @@ export class DurableState {
   /** `update` is durable. */
   add(update: Uint8Array): void {
     this.pending.push(owned(update));
-    if (this.pending.length >= FOLD_AFTER_UPDATES) this.fold();
+    if (this.pending.length >= FOLD_WITHOUT_QUIET_AFTER) this.fold();
+  }
+
+  /** The room has just committed: if enough piled up and the live document is all durable now,
+   * fold by encoding it. */
+  settle(): void {
+    if (this.pending.length >= FOLD_AFTER_UPDATES && this.liveReadable()) this.fold();
   }
 
   /** JSON, Yjs state, content hash and texts of the committed state, all from one point. */

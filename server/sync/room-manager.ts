@@ -11,6 +11,7 @@ import { CONFIG_DOCUMENTS, documentNamed, documentsProblem, type DocumentDeclara
 import { docKey, isMainDoc, mainDoc, type DocKey } from '../storage/doc-key.ts';
 import { CloseCode, Limits, Timeouts } from '../../shared/protocol.ts';
 import { mergeStored } from '../storage/stored-doc.ts';
+import { CompactionSlots } from './compaction-slots.ts';
 import type { DocStorage, StoredDoc } from '../storage/types.ts';
 import type { Connection } from './connection.ts';
 import type { GroupCommitter } from './group-committer.ts';
@@ -89,6 +90,8 @@ export class RoomManager {
   private readonly idleUnloadMs: number;
   private readonly compactAfterUpdates: number;
   private readonly compactAfterBytes: number;
+  /** A few compactions at a time (compaction-slots.ts). */
+  private readonly compactions = new CompactionSlots();
   private readonly hooks: RoomHookCalls;
   /** Stored state of a document, read together with the other loads asked for meanwhile. */
   private readonly readStored: (key: DocKey) => Promise<StoredDoc | null>;
@@ -386,7 +389,7 @@ export class RoomManager {
     if (room.compacting) return;
     room.compacting = true;
     try {
-      const result = await this.options.storage.compact(room.key, mergeStored);
+      const result = await this.compactions.run(() => this.options.storage.compact(room.key, mergeStored));
       room.tailCount = Math.max(0, room.tailCount - result.folded);
       room.tailBytes = room.tailCount === 0 ? 0 : room.tailBytes;
       room.approxBytes = result.snapshotBytes + room.tailBytes;

@@ -434,6 +434,7 @@ export class Room implements DocumentRoom {
     this.runWaiters();
     this.deps.onCommitted?.(this, count, bytes);
     this.deps.hooks.afterCommit(this, { touchedConfig, touchedFiles });
+    this.durable.settle();
   };
 
   private fanOut(groups: readonly ChangeGroup[], stored: StoredRange): void {
@@ -499,6 +500,7 @@ export class Room implements DocumentRoom {
       const gap = (message.stored?.prev ?? 0) > this.stored.max;
       Y.applyUpdate(this.doc, message.payload, REMOTE_ORIGIN);
       this.stored.know(message.stored?.ids ?? []);
+      this.durable.settle();
       if (gap) this.deps.onBehind?.(this, 'gap');
       else if (this.hasPending()) this.deps.onBehind?.(this, 'pending');
     } else if (message.kind === BusKind.catchUpHint) this.deps.onBehind?.(this, 'hint');
