@@ -250,15 +250,21 @@ function whereOfConfig(table: string, configId: string): string {
   return `t.${key} in (select id from ${parent} where config_id = '${configId}')`;
 }
 
+/** A person with a configuration in an organisation (log row 0x01) and a personal one (0x02). */
+async function twoTenants(db: Db) {
+  const [u] = rowsOf(await db.execute(sql`insert into users (email, name) values ('p@example.test', 'p') returning id`));
+  const [o] = rowsOf(await db.execute(sql`insert into organisations (name) values ('o') returning id`));
+  const [inOrg] = rowsOf(await db.execute(sql`insert into configs (name, owner_id, org_id) values ('c', ${u.id}, ${o.id}) returning id`));
+  const [mine] = rowsOf(await db.execute(sql`insert into configs (name, owner_id) values ('m', ${u.id}) returning id`));
+  await db.execute(sql`insert into doc_updates (config_id, update) values (${inOrg.id}, '\x01'::bytea), (${mine.id}, '\x02'::bytea)`);
+  return { o, inOrg, mine };
+}
+
 describe('tenant isolation on PGlite', () => {
   it('migrates and filters the same way (npm start without DATABASE_URL)', async () => {
     const lite = await openDatabase({ dataDir: 'memory://' });
     try {
-      const [u] = rowsOf(await lite.db.execute(sql`insert into users (email, name) values ('p@example.test', 'p') returning id`));
-      const [o] = rowsOf(await lite.db.execute(sql`insert into organisations (name) values ('o') returning id`));
-      const [inOrg] = rowsOf(await lite.db.execute(sql`insert into configs (name, owner_id, org_id) values ('c', ${u.id}, ${o.id}) returning id`));
-      const [mine] = rowsOf(await lite.db.execute(sql`insert into configs (name, owner_id) values ('m', ${u.id}) returning id`));
-      await lite.db.execute(sql`insert into doc_updates (config_id, update) values (${inOrg.id}, '\x01'::bytea), (${mine.id}, '\x02'::bytea)`);
+      const { o, inOrg, mine } = await twoTenants(lite.db);
       const seen = await withTenant(lite.db, String(o.id), (tx) => query(tx, 'select config_id, org_id from doc_updates'));
       expect(seen).toEqual([{ config_id: inOrg.id, org_id: o.id }]);
       const personalRows = await withTenant(lite.db, PERSONAL_TENANT, (tx) => query(tx, 'select config_id from doc_updates'));
@@ -274,11 +280,7 @@ describe('room loads in batches', () => {
   it('reads the rooms of several tenants in one batch, each as its own tenant', async () => {
     const lite = await openDatabase({ dataDir: 'memory://' });
     try {
-      const [u] = rowsOf(await lite.db.execute(sql`insert into users (email, name) values ('b@example.test', 'b') returning id`));
-      const [o] = rowsOf(await lite.db.execute(sql`insert into organisations (name) values ('o') returning id`));
-      const [inOrg] = rowsOf(await lite.db.execute(sql`insert into configs (name, owner_id, org_id) values ('c', ${u.id}, ${o.id}) returning id`));
-      const [mine] = rowsOf(await lite.db.execute(sql`insert into configs (name, owner_id) values ('m', ${u.id}) returning id`));
-      await lite.db.execute(sql`insert into doc_updates (config_id, update) values (${inOrg.id}, '\x01'::bytea), (${mine.id}, '\x02'::bytea)`);
+      const { o, inOrg, mine } = await twoTenants(lite.db);
       const storage = createDrizzleStorage(lite.db);
       const loaded = await storage.loadConfigDocs!([mainDoc(String(inOrg.id)), mainDoc(String(mine.id))]);
       expect(loaded.get(String(inOrg.id))).toMatchObject({ orgId: o.id });

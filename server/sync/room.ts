@@ -29,6 +29,7 @@ import { applyStored } from '../storage/stored-doc.ts';
 import { DurableState } from './durable-state.ts';
 import { editedParts, updateForEdits } from './room-edits.ts';
 import { planFanOut } from './fan-out.ts';
+import { touchedBy, type ChangeGroup, type CommittedGroup } from './change-group.ts';
 import { EncodedState } from './encoded-state.ts';
 import { StoredSeq } from './stored-seq.ts';
 import { encodeAwareness, encodeSyncUpdate, greet, handleMessage } from './sync-messages.ts';
@@ -68,44 +69,6 @@ import {
   type RoomDeps,
   type RoomEdit,
 } from './room-contract.ts';
-
-/** A group the committer has made durable, waiting for this turn's fan-out. */
-interface CommittedGroup {
-  group: ChangeGroup;
-  /** The highest stored row id this room knew before the group's rows. */
-  prev: number;
-  ids: number[];
-  /** The room's applied sequence number of the group's last update. */
-  seq: number;
-  bytes: number;
-}
-
-/** One change as it travels to storage and then to the other clients. */
-interface ChangeGroup {
-  author: Connection | null;
-  /** performance.now() when the client message arrived (for the fan-out latency figure). */
-  receivedAt?: number;
-  updates: Array<{ update: Uint8Array; origin: DocOrigin }>;
-  /** Some update of the group changed a root the schema checks (the configuration, not only the notes). */
-  touchedConfig: boolean;
-  /** Some update of the group changed the userpatches tree. */
-  touchedFiles: boolean;
-}
-
-/** Did the transaction change anything inside the checked roots, the tree's roots? One walk of
- * each changed type up to its root, for both (this runs on every update). */
-function touchedBy(tr: Y.Transaction, config: ReadonlySet<Y.AbstractType<unknown>>, files: ReadonlySet<Y.AbstractType<unknown>>): { touchedConfig: boolean; touchedFiles: boolean } {
-  let touchedConfig = false;
-  let touchedFiles = false;
-  for (const type of tr.changed.keys()) {
-    let t: Y.AbstractType<unknown> = type as Y.AbstractType<unknown>;
-    while (t._item) t = t._item.parent as Y.AbstractType<unknown>;
-    touchedConfig ||= config.has(t);
-    touchedFiles ||= files.has(t);
-    if (touchedConfig && touchedFiles) break;
-  }
-  return { touchedConfig, touchedFiles };
-}
 
 export class Room implements DocumentRoom {
   /** The live document. Only the sync layer and room hooks use it; routes see `DocumentRoom`.
