@@ -17,22 +17,13 @@ import { authed, signUp, type TestUser } from './helpers/auth.ts';
 import { useTestServer } from './helpers/rig.ts';
 import { createConfig } from './helpers/server.ts';
 import { BUILDABLE } from './helpers/world.ts';
+import type { AuditEntry } from '../shared/audit-actions.ts';
 
 const { server } = useTestServer({ redis: 'audit' });
 const rows = (r: unknown) => ((r as { rows?: unknown[] }).rows ?? r) as Array<Record<string, unknown>>;
 
-interface Entry {
-  id: number;
-  at: string;
-  action: string;
-  actorId: string | null;
-  actorName: string;
-  address: string | null;
-  orgId: string | null;
-  configId: string | null;
-  configName: string | null;
-  target: Record<string, unknown>;
-}
+/** An entry as the API answers it (actions as plain strings: the test also reads unknown ones). */
+type Entry = AuditEntry<string, string>;
 interface Page {
   entries: Entry[];
   next: number | null;
