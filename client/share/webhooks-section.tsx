@@ -69,7 +69,15 @@ function statusBadge(status: string): JSX.Element {
   return <span class={cls}>{word}</span>;
 }
 
-function DeliveryRow(props: { delivery: DeliveryInfo; busy: boolean; canSend: boolean; onRedeliver: () => void }): JSX.Element {
+function DeliveryRow(props: {
+  delivery: DeliveryInfo;
+  busy: boolean;
+  canSend: boolean;
+  /** Whether its details are open: kept by the log, since a refresh renders every row anew. */
+  open: boolean;
+  onToggle: (open: boolean) => void;
+  onRedeliver: () => void;
+}): JSX.Element {
   const last = () => props.delivery.attempts[props.delivery.attempts.length - 1];
   const answer = () => {
     const a = last();
@@ -78,7 +86,7 @@ function DeliveryRow(props: { delivery: DeliveryInfo; busy: boolean; canSend: bo
   };
   return (
     <li class="delivery-row" data-delivery={props.delivery.id} data-testid="webhook-delivery">
-      <details>
+      <details open={props.open} onToggle={(e) => props.onToggle(e.currentTarget.open)}>
         <summary>
           <span class="delivery-event">{props.delivery.eventType === 'ping' ? 'Test' : eventLabel(props.delivery.eventType)}</span>
           {statusBadge(props.delivery.status)}
@@ -128,6 +136,16 @@ function DeliveryLog(props: { api: WebhooksApi; configId: string; webhookId: str
   );
   const [busy, setBusy] = createSignal(false);
   const [error, setError] = createSignal<string | null>(null);
+  // Deliveries whose details the user opened: a refresh (theirs or after a redelivery) brings new
+  // objects and so new rows, which would otherwise close what they were reading.
+  const [opened, setOpened] = createSignal<ReadonlySet<string>>(new Set());
+  const toggle = (id: string, open: boolean) => {
+    if (opened().has(id) === open) return;
+    const next = new Set(opened());
+    if (open) next.add(id);
+    else next.delete(id);
+    setOpened(next);
+  };
   const redeliver = async (deliveryId: string) => {
     setBusy(true);
     setError(null);
@@ -155,7 +173,16 @@ function DeliveryLog(props: { api: WebhooksApi; configId: string; webhookId: str
       </Show>
       <ul class="delivery-list" data-testid="webhook-deliveries">
         <For each={log()?.deliveries ?? []} fallback={<li class="muted share-empty">{log.loading ? 'Loading…' : 'Nothing sent yet.'}</li>}>
-          {(d) => <DeliveryRow delivery={d} busy={busy()} canSend={props.canSend} onRedeliver={() => void redeliver(d.id)} />}
+          {(d) => (
+            <DeliveryRow
+              delivery={d}
+              busy={busy()}
+              canSend={props.canSend}
+              open={opened().has(d.id)}
+              onToggle={(open) => toggle(d.id, open)}
+              onRedeliver={() => void redeliver(d.id)}
+            />
+          )}
         </For>
       </ul>
     </div>

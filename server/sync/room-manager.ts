@@ -379,17 +379,21 @@ export class RoomManager {
 
   private afterCommit(room: Room): void {
     this.touch(room.configId);
-    if (room.tailCount >= this.compactAfterUpdates || room.tailBytes >= this.compactAfterBytes) {
-      void this.compact(room);
-    }
+    if (this.tailOverThreshold(room)) void this.compact(room);
+  }
+
+  private tailOverThreshold(room: Room): boolean {
+    return room.tailCount >= this.compactAfterUpdates || room.tailBytes >= this.compactAfterBytes;
   }
 
   /** Folds the stored log of a room into its snapshot. Safe to call any time. */
   async compact(room: Room): Promise<void> {
     if (room.compacting) return;
     room.compacting = true;
+    let folded = 0;
     try {
       const result = await this.compactions.run(() => this.options.storage.compact(room.key, mergeStored));
+      folded = result.folded;
       room.tailCount = Math.max(0, room.tailCount - result.folded);
       room.tailBytes = room.tailCount === 0 ? 0 : room.tailBytes;
       room.approxBytes = result.snapshotBytes + room.tailBytes;
@@ -399,6 +403,11 @@ export class RoomManager {
     } finally {
       room.compacting = false;
     }
+    // Commits that landed while this compaction ran found it busy and started none; if they took
+    // the tail past the threshold again, fold them now: the next edit, which would have, may never
+    // come. Only after progress (a failing database is retried at the next commit, not in a loop),
+    // and only for a room still loaded (an unloading room has had its last compaction).
+    if (folded > 0 && this.rooms.get(room.key.id) === room && this.tailOverThreshold(room)) void this.compact(room);
   }
 
   private touch(configId: string): void {

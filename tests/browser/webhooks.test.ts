@@ -85,6 +85,13 @@ describe('the Webhooks section', () => {
       .toMatch(/failed.*HTTP 500/);
     await delivery.first().locator('summary').click();
     await delivery.first().getByText('receiver not ready').waitFor();
+    // Refreshing the log renders every row anew; what the user opened stays open.
+    await Promise.all([
+      page.waitForResponse((r) => r.request().method() === 'GET' && r.url().endsWith('/deliveries')),
+      row.getByRole('button', { name: 'Refresh' }).click(),
+    ]);
+    await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
+    expect(await delivery.first().getByText('receiver not ready').isVisible()).toBe(true);
     await delivery.first().scrollIntoViewIfNeeded();
     await h.screenshot(page, 'webhooks-failed-delivery');
 
