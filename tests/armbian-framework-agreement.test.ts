@@ -8,6 +8,9 @@
  *
  * Framework time is printed at the end (p50/p95 per check, total wall time); docs/benchmarks.md
  * records it. Checks run FRAMEWORK_PARALLEL at a time: bash is single-threaded, two cores.
+ *
+ * The default run puts every sampled board to the framework once (agreement-cases.ts,
+ * `AgreementSample`); `npm run test:agreement:full` puts every branch each board lists.
  */
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -19,7 +22,7 @@ import { FIRSTRUN_EXTENSION } from '../builder/plan/firstrun.ts';
 import { resolvedLinuxConfig } from '../builder/plan/kernel-config-check.ts';
 import { kernelConfigTarget } from '../shared/kernel-config/kernel-config-file.ts';
 import { validateConfig } from '../shared/validation/index.ts';
-import { acceptedCases, refusedCases, sampleBoards, SAMPLE_BOARDS, trimmedCopyLimit } from './framework/agreement-cases.ts';
+import { acceptedCases, agreementSampleFrom, refusedCases, sampleBoards, SAMPLE_BOARDS, trimmedCopyLimit } from './framework/agreement-cases.ts';
 import { percentile, snapshotOf, startFrameworkRig, type FrameworkRig } from './framework/framework-rig.ts';
 
 /** Checks at once: one per core plus one to cover the copy and process start of the next. */
@@ -28,7 +31,9 @@ const FRAMEWORK_PARALLEL = 3;
 const CASE_TIMEOUT_MS = 600_000;
 
 const facts = loadArmbianFacts();
-const sample = acceptedCases(facts);
+/** `FRAMEWORK_AGREEMENT=full` (npm run test:agreement:full) puts every sampled branch to the framework. */
+const sampleKind = agreementSampleFrom(process.env);
+const sample = acceptedCases(facts, sampleKind);
 const accepted = sample.filter((c) => !trimmedCopyLimit(facts, c.config));
 const limited = sample.filter((c) => trimmedCopyLimit(facts, c.config));
 const refused = refusedCases();
@@ -44,7 +49,7 @@ beforeAll(async () => {
 afterAll(async () => {
   const wall = (Date.now() - started) / 1000;
   console.log(
-    `framework agreement: ${accepted.length + refused.length} cases compared (${accepted.length} accepted, ${refused.length} refused), ` +
+    `framework agreement (${sampleKind} sample): ${accepted.length + refused.length} cases compared (${accepted.length} accepted, ${refused.length} refused), ` +
       `${limited.length} not comparable with the trimmed copy (uefi-x86 current/edge fetch T2 patches); 0 disagreements if green; check p50 ${(percentile(durations, 50) / 1000).toFixed(1)} s, p95 ${(percentile(durations, 95) / 1000).toFixed(1)} s, ` +
       `wall ${wall.toFixed(0)} s at ${FRAMEWORK_PARALLEL} in parallel`,
   );
