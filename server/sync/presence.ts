@@ -78,3 +78,32 @@ export function restampConnection(awareness: awarenessProtocol.Awareness, conn: 
   }
   awarenessProtocol.applyAwarenessUpdate(awareness, encoding.toUint8Array(encoder), conn);
 }
+
+/**
+ * Which connection announced each awareness client id in one room: only it may update that entry
+ * (stampAwarenessUpdate), and its entries go when it leaves.
+ */
+export class AwarenessOwners {
+  private readonly owners = new Map<number, Connection>();
+
+  readonly ownerOf = (clientId: number): Connection | undefined => this.owners.get(clientId);
+
+  /** Records a change `conn` made to its own entries. */
+  record(conn: Connection, announced: readonly number[], removed: readonly number[]): void {
+    for (const id of announced) {
+      conn.awarenessIds.add(id);
+      this.owners.set(id, conn);
+    }
+    for (const id of removed) {
+      conn.awarenessIds.delete(id);
+      this.owners.delete(id);
+    }
+  }
+
+  /** Forgets a leaving connection's entries and returns their ids, for removal from the awareness. */
+  release(conn: Connection): number[] {
+    const ids = [...conn.awarenessIds];
+    for (const id of ids) this.owners.delete(id);
+    return ids;
+  }
+}

@@ -32,6 +32,7 @@ import { planFanOut } from './fan-out.ts';
 import { touchedBy, type ChangeGroup, type CommittedGroup } from './change-group.ts';
 import { EncodedState } from './encoded-state.ts';
 import { StoredSeq } from './stored-seq.ts';
+import { AwarenessOwners } from './presence.ts';
 import { encodeAwareness, encodeSyncUpdate, greet, handleMessage } from './sync-messages.ts';
 
 export { actorOrigin, LOAD_ORIGIN, originOf, refuse, REMOTE_ORIGIN, RoomWriteRefused, SERVER_ORIGIN } from './room-contract.ts';
@@ -88,8 +89,7 @@ export class Room implements DocumentRoom {
   /** Sync step 1 and 2 as encoded for the document as it is now (encoded-state.ts). */
   readonly encoded = new EncodedState();
   readonly connections = new Set<Connection>();
-  /** Which connection announced each awareness client id: only it may update that entry. */
-  readonly awarenessOwners = new Map<number, Connection>();
+  readonly awarenessOwners = new AwarenessOwners();
   /** Which stored log rows this room holds (what a catch-up from Postgres leaves out). */
   readonly stored: StoredSeq;
   /** Sequence numbers of document changes: applied in memory, and durable. */
@@ -270,10 +270,8 @@ export class Room implements DocumentRoom {
 
   removeConnection(conn: Connection): void {
     if (!this.connections.delete(conn)) return;
-    if (conn.awarenessIds.size > 0) {
-      awarenessProtocol.removeAwarenessStates(this.awareness, [...conn.awarenessIds], conn);
-      for (const id of conn.awarenessIds) this.awarenessOwners.delete(id);
-    }
+    const ids = this.awarenessOwners.release(conn);
+    if (ids.length > 0) awarenessProtocol.removeAwarenessStates(this.awareness, ids, conn);
   }
 
   /** Entry point for every frame a client sends (sync-messages.ts). Never throws: bad input
@@ -438,15 +436,7 @@ export class Room implements DocumentRoom {
   ): void => {
     const changed = [...added, ...updated, ...removed];
     if (origin && typeof origin === 'object' && this.connections.has(origin as Connection)) {
-      const conn = origin as Connection;
-      for (const id of [...added, ...updated]) {
-        conn.awarenessIds.add(id);
-        this.awarenessOwners.set(id, conn);
-      }
-      for (const id of removed) {
-        conn.awarenessIds.delete(id);
-        this.awarenessOwners.delete(id);
-      }
+      this.awarenessOwners.record(origin as Connection, [...added, ...updated], removed);
     }
     const update = awarenessProtocol.encodeAwarenessUpdate(this.awareness, changed);
     if (origin !== REMOTE_ORIGIN) this.deps.publish?.(BusKind.awareness, update);

@@ -146,7 +146,7 @@ function handleAwareness(room: Room, conn: Connection, payload: Uint8Array): voi
     reject(room, conn, 'messageTooLarge', CloseCode.messageTooLarge);
     return;
   }
-  const stamped = stampAwarenessUpdate(payload, conn, (id) => room.awarenessOwners.get(id));
+  const stamped = stampAwarenessUpdate(payload, conn, room.awarenessOwners.ownerOf);
   if (stamped) awarenessProtocol.applyAwarenessUpdate(room.awareness, stamped, conn);
 }
 
