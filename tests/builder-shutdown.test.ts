@@ -3,6 +3,7 @@
  * hands the build back after its grace period: another builder then runs it to success. It is
  * never left `running` and never marked failed for the shutdown.
  */
+import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { enqueueBuild } from '../shared/node/builds/build-service.ts';
 import { getBuild, readBuildLog } from '../shared/node/builds/read.ts';
@@ -12,11 +13,23 @@ import { eventually } from './helpers/wait.ts';
 
 /** Short grace so the test does not wait the production 10 s. */
 const GRACE_MS = 300;
+/** SIGTERM → SIGKILL of the hanging stand-in (which ignores SIGTERM): the production 8 s would be
+ * most of this test's time, and a share of its step bound on a loaded machine. */
+const KILL_GRACE_MS = 500;
 /** Its own waits add up to about 50 s on a machine busy with other test files (20 s for the
  * first attempt to run, 30 s for the rescue), beyond the 60 s default; quiet, it takes 8 s. */
 const TEST_TIMEOUT_MS = 120_000;
 /** A builder's start or stop that takes longer is a hang: named, rather than the test's timeout. */
 const STEP_BOUND_MS = 40_000;
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 function within<T>(what: string, step: Promise<T>): Promise<T> {
   let timer: ReturnType<typeof setTimeout> | undefined;
@@ -35,7 +48,9 @@ describe('builder shutdown mid-build', () => {
 
   it('hands the running build back, and another builder finishes it', async () => {
     const hanging = await fakeArmbianCheckout(env.tmp);
-    const leaving = startTestBuilder(env, armbianExecutor(hanging, { FAKE_ARMBIAN_HANG: '1', FAKE_ARMBIAN_PIDFILE: `${env.tmp}/shutdown.pid` }), { shutdownGraceMs: GRACE_MS });
+    const leaving = startTestBuilder(env, armbianExecutor(hanging, { FAKE_ARMBIAN_HANG: '1', FAKE_ARMBIAN_PIDFILE: `${env.tmp}/shutdown.pid` }, { killGraceMs: KILL_GRACE_MS }), {
+      shutdownGraceMs: GRACE_MS,
+    });
     await within('the first builder\'s start', leaving.start());
     const configId = await insertConfig(env.db, 'shutdown');
     const { id } = await enqueueBuild(env.service, buildRequest(configId));
@@ -45,6 +60,10 @@ describe('builder shutdown mid-build', () => {
     const afterClose = await getBuild(env.db, id);
     expect(afterClose?.status).not.toBe('running');
     expect(afterClose?.status).not.toBe('failed');
+    // The stand-in ignores SIGTERM; the builder's SIGKILL ended it: nothing of the build runs on.
+    const hungPid = Number((await readFile(`${env.tmp}/shutdown.pid`, 'utf8')).trim());
+    expect(hungPid).toBeGreaterThan(0);
+    expect(isAlive(hungPid), `the framework process ${hungPid} outlived the builder`).toBe(false);
 
     const checkout = await fakeArmbianCheckout(env.tmp);
     const rescuer = startTestBuilder(env, armbianExecutor(checkout));
