@@ -9,8 +9,10 @@
  * Framework time is printed at the end (p50/p95 per check, total wall time); docs/benchmarks.md
  * records it. Checks run FRAMEWORK_PARALLEL at a time: bash is single-threaded, two cores.
  *
- * The default run puts every sampled board to the framework once (agreement-cases.ts,
- * `AgreementSample`); `npm run test:agreement:full` puts every branch each board lists.
+ * The default run puts one board of each (architecture, support level) group to the framework,
+ * with every targeted and refused case (agreement-cases.ts, `AgreementSample`);
+ * `FRAMEWORK_AGREEMENT=boards` puts each of the 34 sampled boards once, and
+ * `npm run test:agreement:full` every branch each of them lists.
  */
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -22,7 +24,7 @@ import { FIRSTRUN_EXTENSION } from '../builder/plan/firstrun.ts';
 import { resolvedLinuxConfig } from '../builder/plan/kernel-config-check.ts';
 import { kernelConfigTarget } from '../shared/kernel-config/kernel-config-file.ts';
 import { validateConfig } from '../shared/validation/index.ts';
-import { acceptedCases, agreementSampleFrom, refusedCases, sampleBoards, SAMPLE_BOARDS, trimmedCopyLimit } from './framework/agreement-cases.ts';
+import { acceptedCases, agreementSampleFrom, boardGroups, refusedCases, sampleBoards, SAMPLE_BOARDS, trimmedCopyLimit } from './framework/agreement-cases.ts';
 import { percentile, snapshotOf, startFrameworkRig, type FrameworkRig } from './framework/framework-rig.ts';
 
 /** Checks at once: one per core plus one to cover the copy and process start of the next. */
@@ -31,7 +33,7 @@ const FRAMEWORK_PARALLEL = 3;
 const CASE_TIMEOUT_MS = 600_000;
 
 const facts = loadArmbianFacts();
-/** `FRAMEWORK_AGREEMENT=full` (npm run test:agreement:full) puts every sampled branch to the framework. */
+/** `FRAMEWORK_AGREEMENT=boards|full` widens the sample (npm run test:agreement:full). */
 const sampleKind = agreementSampleFrom(process.env);
 const sample = acceptedCases(facts, sampleKind);
 const accepted = sample.filter((c) => !trimmedCopyLimit(facts, c.config));
@@ -66,6 +68,9 @@ describe('the sample', () => {
     const kinds = accepted.map((c) => (c.config.BUILD_DESKTOP === 'yes' ? 'desktop' : c.config.BUILD_MINIMAL === 'yes' ? 'minimal' : 'console'));
     expect(new Set(kinds)).toEqual(new Set(['console', 'minimal', 'desktop']));
     expect(accepted.some((c) => Array.isArray(c.config.ENABLE_EXTENSIONS))).toBe(true);
+    // Whatever the sample, every (architecture, support level) group is put to the framework.
+    const groupOf = (board: string) => `${facts.boards.get(board)?.arch}/${facts.boards.get(board)?.support}`;
+    expect(new Set(sample.map((c) => groupOf(String(c.config.BOARD)))).size).toBeGreaterThanOrEqual(boardGroups(facts));
   });
 });
 

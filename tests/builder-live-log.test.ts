@@ -8,6 +8,8 @@ import { enqueueBuild } from '../shared/node/builds/build-service.ts';
 import { createBuildEventHub, type BuildEventHub } from '../shared/node/builds/event-hub.ts';
 import type { BuildEvent, BuildLogLine } from '../shared/builds/events.ts';
 import { followBuildLog } from '../shared/node/builds/follow-log.ts';
+import { publishBuildEvent } from '../shared/node/builds/transition.ts';
+import { tenantOfOrg } from '../shared/tenant.ts';
 import { getBuild, readBuildLog } from '../shared/node/builds/read.ts';
 import type { Builder } from '../builder/worker.ts';
 import type { Redis } from 'ioredis';
@@ -58,9 +60,9 @@ interface Viewer {
   stop: () => Promise<void>;
 }
 
-async function view(buildId: string): Promise<Viewer> {
+async function view(buildId: string, readLog?: typeof readBuildLog): Promise<Viewer> {
   const viewer: Viewer = { lines: [], latencies: [], events: [], stop: async () => {} };
-  viewer.stop = await followBuildLog({ db: env.db, hub }, buildId, {
+  viewer.stop = await followBuildLog({ db: env.db, hub, readLog }, buildId, {
     onLines(lines) {
       const now = Date.now();
       for (const line of lines) {
@@ -105,5 +107,45 @@ describe('build log', () => {
     console.log(`live log latency: max ${worst} ms over ${live.latencies.length} lines`);
     expect(worst).toBeLessThan(LIVE_LATENCY_LIMIT_MS);
     expect(live.events.some((e) => e.type === 'progress')).toBe(true);
+  });
+
+  it('tells a viewer the build ended only after every stored line, even when it ends while the viewer catches up', async () => {
+    const configId = await insertConfig(env.db, 'ends-while-catching-up');
+    const queued = await enqueueBuild(env.service, buildRequest(configId));
+    await builder.start();
+    await eventually(async () => expect((await getBuild(env.db, queued.id))?.status).toBe('succeeded'), { timeoutMs: 30_000 });
+    const stored = await readBuildLog(env.db, queued.id);
+    const done = (await getBuild(env.db, queued.id))!;
+    // insertConfig makes a personal configuration: its builds' events are on the personal tenant's channel.
+    const tenant = tenantOfOrg(null);
+    const ended: BuildEvent = { type: 'status', buildId: done.id, configId, status: 'succeeded', error: null, attempts: done.attempts, at: new Date().toISOString() };
+
+    // The final status is published (and reaches this process) while the viewer's first store read
+    // is still out: the race a short build and a slow store make.
+    const watcher: BuildEvent[] = [];
+    const stopWatching = await hub.follow(tenant, queued.id, (event) => watcher.push(event));
+    let first = true;
+    const slowRead: typeof readBuildLog = async (db, id, options) => {
+      if (first) {
+        first = false;
+        await publishBuildEvent(env.redis, env.keys, tenant, ended);
+        await eventually(() => expect(watcher.some((e) => e.type === 'status')).toBe(true));
+      }
+      return readBuildLog(db, id, options);
+    };
+    const linesWhenEnded: number[] = [];
+    const viewer: Viewer = { lines: [], latencies: [], events: [], stop: async () => {} };
+    viewer.stop = await followBuildLog({ db: env.db, hub, readLog: slowRead }, queued.id, {
+      onLines: (lines) => viewer.lines.push(...lines),
+      onEvent: (event) => {
+        if (event.type === 'status') linesWhenEnded.push(viewer.lines.length);
+        viewer.events.push(event);
+      },
+    });
+    await eventually(() => expect(linesWhenEnded).toHaveLength(1));
+    expect(linesWhenEnded[0]).toBe(stored.length);
+    expect(viewer.lines).toEqual(stored);
+    await viewer.stop();
+    await stopWatching();
   });
 });

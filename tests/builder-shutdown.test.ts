@@ -16,8 +16,9 @@ const GRACE_MS = 300;
 /** SIGTERM → SIGKILL of the hanging stand-in (which ignores SIGTERM): the production 8 s would be
  * most of this test's time, and a share of its step bound on a loaded machine. */
 const KILL_GRACE_MS = 500;
-/** Its own waits add up to about 50 s on a machine busy with other test files (20 s for the
- * first attempt to run, 30 s for the rescue), beyond the 60 s default; quiet, it takes 8 s. */
+/** Its own waits are bounded at 70 s on a machine busy with other test files (20 s for the
+ * first attempt to run, 20 s for its framework process to start, 30 s for the rescue), beyond
+ * the 60 s default; quiet, it takes 7 s. */
 const TEST_TIMEOUT_MS = 120_000;
 /** A builder's start or stop that takes longer is a hang: named, rather than the test's timeout. */
 const STEP_BOUND_MS = 40_000;
@@ -48,21 +49,30 @@ describe('builder shutdown mid-build', () => {
 
   it('hands the running build back, and another builder finishes it', async () => {
     const hanging = await fakeArmbianCheckout(env.tmp);
-    const leaving = startTestBuilder(env, armbianExecutor(hanging, { FAKE_ARMBIAN_HANG: '1', FAKE_ARMBIAN_PIDFILE: `${env.tmp}/shutdown.pid` }, { killGraceMs: KILL_GRACE_MS }), {
+    const pidFile = `${env.tmp}/shutdown.pid`;
+    const leaving = startTestBuilder(env, armbianExecutor(hanging, { FAKE_ARMBIAN_HANG: '1', FAKE_ARMBIAN_PIDFILE: pidFile }, { killGraceMs: KILL_GRACE_MS }), {
       shutdownGraceMs: GRACE_MS,
     });
     await within('the first builder\'s start', leaving.start());
     const configId = await insertConfig(env.db, 'shutdown');
     const { id } = await enqueueBuild(env.service, buildRequest(configId));
     await eventually(async () => expect((await getBuild(env.db, id))?.status).toBe('running'), { timeoutMs: 20_000 });
+    // "running" is set when the job is claimed; the framework process starts after the set-up.
+    // Close once it runs (it wrote its pid), or there is no process to hand back from.
+    const hungPid = await eventually(
+      async () => {
+        const pid = Number((await readFile(pidFile, 'utf8')).trim());
+        expect(pid).toBeGreaterThan(0);
+        return pid;
+      },
+      { timeoutMs: 20_000 },
+    );
 
     await within('the first builder\'s close (handing the running build back)', leaving.close());
     const afterClose = await getBuild(env.db, id);
     expect(afterClose?.status).not.toBe('running');
     expect(afterClose?.status).not.toBe('failed');
     // The stand-in ignores SIGTERM; the builder's SIGKILL ended it: nothing of the build runs on.
-    const hungPid = Number((await readFile(`${env.tmp}/shutdown.pid`, 'utf8')).trim());
-    expect(hungPid).toBeGreaterThan(0);
     expect(isAlive(hungPid), `the framework process ${hungPid} outlived the builder`).toBe(false);
 
     const checkout = await fakeArmbianCheckout(env.tmp);
