@@ -100,6 +100,10 @@ describe.concurrent('what the project calls valid, the framework accepts with th
       // Through the framework's own package aggregation, not apt-get in customize-image.sh.
       expect(m.framework.resolved!.EXTRA_PACKAGES_IMAGE).toEqual(expect.arrayContaining(config.extraPackages as string[]));
     }
+    if (Array.isArray(config.ENABLE_EXTENSIONS) && config.ENABLE_EXTENSIONS.includes('watchdog')) {
+      // The extension ran (its package is in the image's list), whatever the board file assigns.
+      expect(m.framework.resolved!.EXTRA_PACKAGES_IMAGE).toContain('watchdog');
+    }
     if (config.DESKTOP_APPGROUPS_SELECTED) {
       expect(m.framework.resolved!.artifactInputs.rootfs).toContain('DESKTOP_TIER=full');
     }

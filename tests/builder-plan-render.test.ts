@@ -3,6 +3,7 @@
  * and the command line cannot run anything, implied non-interactive settings, and the framework's
  * warnings carried into the manifest.
  */
+import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { loadArmbianFacts } from '../builder/plan/armbian-facts.ts';
 import { confNameOf, renderPlan } from '../builder/plan/render-plan.ts';
@@ -91,6 +92,25 @@ describe('plan renderer', () => {
     expect(out['customize-image.sh']).toBeUndefined();
     const plan = renderPlan(snapshot({ BOARD: 'rock-5b', BRANCH: 'current', RELEASE: 'trixie', extraPackages: ['htop'] }), facts, '1.0.0');
     expect(plan.files.find((f) => f.name === 'boardroom-extra-packages.sh')!.installTo).toBe('userpatches/extensions/boardroom-extra-packages.sh');
+  });
+
+  it('enables the configuration\'s extensions in the conf file on a board whose file assigns ENABLE_EXTENSIONS', () => {
+    // uefi-loong64's board file sets ENABLE_EXTENSIONS="yt6801" after the command line's was read.
+    const loong = files({ BOARD: 'uefi-loong64', BRANCH: 'current', RELEASE: 'sid', ENABLE_EXTENSIONS: ['cloud-init', 'yt6801'] });
+    expect(loong['config-test.conf']).toContain('enable_extension "cloud-init" # from ENABLE_EXTENSIONS, which the board file sets over');
+    // The board enables its own: enabling it twice is left out.
+    expect(loong['config-test.conf']).not.toContain('enable_extension "yt6801"');
+    // Any other board reads ENABLE_EXTENSIONS itself: no line for it.
+    const rock = files({ BOARD: 'rock-5b', BRANCH: 'current', RELEASE: 'trixie', ENABLE_EXTENSIONS: ['cloud-init'] });
+    expect(rock['config-test.conf']).not.toContain('enable_extension');
+
+    // The same for a board file of the configuration's tree that assigns it.
+    const bytes = new TextEncoder().encode('BOARD_NAME="Acme One"\nBOARDFAMILY="rockchip64"\nKERNEL_TARGET="current"\nENABLE_EXTENSIONS="watchdog"\n');
+    const tree = [{ path: 'config/boards/acme-one.csc', bytes, mode: 0o644, sha256: createHash('sha256').update(bytes).digest('hex') }];
+    const acme = renderPlan(snapshot({ BOARD: 'acme-one', BRANCH: 'current', RELEASE: 'trixie', ENABLE_EXTENSIONS: ['docker-ce', 'watchdog'] }), facts, '1.0.0', undefined, tree);
+    const conf = acme.files.find((f) => f.name === 'config-test.conf')!.content;
+    expect(conf).toContain('enable_extension "docker-ce" # from ENABLE_EXTENSIONS');
+    expect(conf).not.toContain('enable_extension "watchdog"');
   });
 
   it('carries the framework warnings into the manifest', () => {

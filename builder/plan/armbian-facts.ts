@@ -20,6 +20,9 @@ export interface BoardRecord {
   kernelOverrides?: Record<string, string>;
   /** Extensions the board file enables itself. */
   extensions?: string[];
+  /** The board file assigns ENABLE_EXTENSIONS, replacing the command line's (the framework reads
+   * it only after the board file): these are enabled, and nothing asked for there. */
+  replacesExtensions?: string[];
   bootFsType?: string;
 }
 

@@ -13,7 +13,9 @@ export function expectedImageFileId(facts: ArmbianFacts, board: BoardRecord, get
   const branch = get('BRANCH') ?? '';
   const kernel = resolveKernelVersion(facts, board, branch);
   const desktop = get('DESKTOP_ENVIRONMENT');
-  const enabled = [...(board.extensions ?? []), ...(get('ENABLE_EXTENSIONS') ?? '').split(',').filter(Boolean)];
+  // A board that assigns ENABLE_EXTENSIONS gets its own list there, and the plan enables the
+  // command line's in the conf file (render-plan.ts, `keptExtensions`): both count.
+  const enabled = [...(board.extensions ?? []), ...(board.replacesExtensions ?? []), ...(get('ENABLE_EXTENSIONS') ?? '').split(',').filter(Boolean)];
   const suffixes = facts.framework.extensionImageSuffixes ?? {};
   let id = `${board.board.charAt(0).toUpperCase()}${board.board.slice(1)}_${get('RELEASE') ?? ''}_${branch}_${kernel ? `${kernel}.y` : 'generic'}`;
   if (desktop) id += `_${desktop}`;

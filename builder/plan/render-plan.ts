@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import type { BuildSnapshot } from '../../shared/node/builds/read.ts';
 import { imageFileName, type ResolvedValues } from '../framework-check/resolved-values.ts';
-import { resolveKernelVersion, type ArmbianFacts } from './armbian-facts.ts';
+import { resolveKernelVersion, type ArmbianFacts, type BoardRecord } from './armbian-facts.ts';
 import { expectedImageFileId } from './image-file-id.ts';
 import { mapConfig, type ArmbianAssignment, type ScriptInputs } from './config-mapping.ts';
 import { doubleQuoted, shellWord } from './shell.ts';
@@ -171,6 +171,7 @@ export function renderPlan(
     ...(firstrun ? [FIRSTRUN_EXTENSION] : []),
   ];
   const compileArgs = ['build', ...commandAssignments(mapped.assignments, planExtensions)];
+  const kept = keptExtensions(board, get('ENABLE_EXTENSIONS'));
   // What the armbian executor runs: the framework sources userpatches/config-<confName>.conf, so
   // the configuration's extra lines and customize script take part. The KEY=value form is kept
   // for reading and pasting, but it cannot carry them, so it is labelled as such.
@@ -190,7 +191,7 @@ export function renderPlan(
     {
       name: `config-${confName}.conf`,
       installTo: `userpatches/config-${confName}.conf`,
-      content: renderConf(header, confName, mapped.assignments, mapped.extraLines, planExtensions),
+      content: renderConf(header, confName, mapped.assignments, mapped.extraLines, planExtensions, kept),
     },
     { name: 'compile-command.txt', installTo: null, content: `${commandFile}\n` },
   ];
@@ -262,11 +263,32 @@ const EXTENSION_PURPOSE: Record<string, string> = {
   [FIRSTRUN_EXTENSION]: 'the first-boot settings',
 };
 
-function renderConf(header: string[], confName: string, assignments: ArmbianAssignment[], extraLines: string, extensions: readonly string[]): string {
+/**
+ * The configuration's ENABLE_EXTENSIONS that the conf file enables itself, because the board file
+ * assigns ENABLE_EXTENSIONS (uefi-loong64, photonicat2): the framework reads that variable only
+ * after sourcing the board file, so the command line's list would be replaced by the board's and
+ * the user's extensions silently left out. `enable_extension` in the conf file (sourced before the
+ * board file) enables them whatever the board assigns. Those the board lists itself are left to it.
+ */
+export function keptExtensions(board: BoardRecord, asked: string | undefined): string[] {
+  if (!board.replacesExtensions) return [];
+  const theBoards = new Set(board.replacesExtensions);
+  return [...new Set((asked ?? '').split(',').map((e) => e.trim()).filter((e) => e !== '' && !theBoards.has(e)))];
+}
+
+function renderConf(
+  header: string[],
+  confName: string,
+  assignments: ArmbianAssignment[],
+  extraLines: string,
+  extensions: readonly string[],
+  kept: readonly string[],
+): string {
   const lines = [...header, `# use: ./compile.sh ${confName} build`];
   for (const a of assignments) {
     lines.push(`${a.name}=${doubleQuoted(a.value)}${a.implied ? ' # set by Boardroom: no terminal to ask' : ''}`);
   }
+  for (const ext of kept) lines.push(`enable_extension "${ext}" # from ENABLE_EXTENSIONS, which the board file sets over`);
   for (const ext of extensions) lines.push(`enable_extension "${ext}" # ${EXTENSION_PURPOSE[ext]}, see extensions/${ext}.sh`);
   // The configuration's own bash, verbatim and last, so it sees (and may override) the settings.
   if (extraLines.trim() !== '') lines.push('# extra lines of the configuration', extraLines.replace(/\n+$/, ''));

@@ -36,6 +36,8 @@ export function factsWithTreeBoards(facts: ArmbianFacts, tree: readonly TreeFile
       kernelOverrides: { ...(sameFamily ? upstream?.kernelOverrides : {}), ...board.own.kernelOverrides },
       // The framework sources its own file and then this one: both files' enable_extension calls run.
       extensions: [...(upstream?.extensions ?? []), ...board.own.extensions],
+      // Sourced last, this file's ENABLE_EXTENSIONS assignment wins over the framework's file's.
+      ...((board.own.replacesExtensions ?? upstream?.replacesExtensions) ? { replacesExtensions: board.own.replacesExtensions ?? upstream?.replacesExtensions } : {}),
       ...(board.facts.bootFsType ? { bootFsType: board.facts.bootFsType } : {}),
     };
     boards.set(id, record);

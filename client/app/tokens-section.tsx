@@ -25,7 +25,8 @@ function messageOf(e: unknown): string {
 
 export function TokensSection(props: { api: Api }): JSX.Element {
   const [tokens, { refetch }] = createResource(() => props.api.tokens.list());
-  const [configs] = createResource(() => props.api.listConfigs().catch(() => []));
+  // null: the list could not be read (the names are then not known, which is not "no access").
+  const [configs] = createResource(() => props.api.listConfigs().catch(() => null));
   const [scopes, setScopes] = createSignal<ReadonlySet<TokenScope>>(new Set(['read']));
   const [restricted, setRestricted] = createSignal(false);
   const [picked, setPicked] = createSignal<ReadonlySet<string>>(new Set());
@@ -41,7 +42,13 @@ export function TokensSection(props: { api: Api }): JSX.Element {
     else next.delete(value);
     return next;
   };
-  const configName = (id: string) => configs()?.find((c) => c.id === id)?.name ?? 'a configuration you no longer reach';
+  const configName = (id: string): string => {
+    const list = configs();
+    // Until the list is in (it loads beside the tokens), a name not found there means nothing yet.
+    if (list === undefined) return 'a configuration (loading its name…)';
+    if (list === null) return 'a configuration (its name could not be loaded)';
+    return list.find((c) => c.id === id)?.name ?? 'a configuration you no longer reach';
+  };
 
   const create = async (event: Event) => {
     event.preventDefault();
@@ -124,7 +131,14 @@ export function TokensSection(props: { api: Api }): JSX.Element {
           </label>
           <Show when={restricted()}>
             <div class="token-config-list">
-              <For each={configs() ?? []} fallback={<span class="muted">You have no configurations yet.</span>}>
+              <For
+                each={configs() ?? []}
+                fallback={
+                  <span class="muted">
+                    {configs() === undefined ? 'Loading your configurations…' : configs() === null ? 'Your configurations could not be loaded; reload the page to try again.' : 'You have no configurations yet.'}
+                  </span>
+                }
+              >
                 {(config) => (
                   <label class="token-choice">
                     <input type="checkbox" name="token-config" value={config.id} checked={picked().has(config.id)} onChange={(e) => setPicked(toggle(picked(), config.id, e.currentTarget.checked))} />

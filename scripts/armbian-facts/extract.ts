@@ -25,6 +25,9 @@ export interface BoardFact {
   /** BOOTFS_TYPE the board (or its family) sets unconditionally; extensions such as cloud-init need fat. */
   bootFsType?: string;
   extensions?: string[];
+  /** `ENABLE_EXTENSIONS="…"` the board file assigns: it replaces what the command line asked for
+   * (the framework reads ENABLE_EXTENSIONS only after the board file), e.g. uefi-loong64 → yt6801. */
+  replacesExtensions?: string[];
   /** Branch → KERNEL_MAJOR_MINOR a board hook sets over the family's (e.g. wdk2023 → 6.7). */
   kernelOverrides?: Record<string, string>;
   extra: Record<string, string>;
@@ -159,6 +162,8 @@ function boardFact(file: string, board: string, support: string, families: Map<s
   const bootFs = a.get('BOOTFS_TYPE') ?? (parsedFamily ? familyBootFs(parsedFamily) : undefined);
   if (bootFs && !bootFs.includes('$')) fact.bootFsType = bootFs;
   if (parsed.extensions.length > 0) fact.extensions = [...parsed.extensions];
+  const replaced = a.get('ENABLE_EXTENSIONS');
+  if (replaced !== undefined && !replaced.includes('$')) fact.replacesExtensions = list(replaced);
   if (parsed.branchHooks.size > 0) fact.kernelOverrides = Object.fromEntries([...parsed.branchHooks].sort(([x], [y]) => byName(x, y)));
   fact.extra = {};
   for (const key of EXTRA_KEYS) {

@@ -40,8 +40,9 @@ export interface CustomBoard {
   /** Files of the same board that the framework ignores because `path` comes first. */
   ignored: string[];
   /** What the file itself adds, for the plan's facts (builder/plan/tree-boards.ts): extensions it
-   * enables at the top level, and kernel versions its `post_family_config_branch_*` hooks set. */
-  own: { extensions: string[]; kernelOverrides: Record<string, string> };
+   * enables at the top level, the list it assigns to ENABLE_EXTENSIONS (which replaces the
+   * command line's), and kernel versions its `post_family_config_branch_*` hooks set. */
+  own: { extensions: string[]; replacesExtensions?: string[]; kernelOverrides: Record<string, string> };
 }
 
 /** The tree's text (null: stored as a binary blob) at each path; only board-file paths matter. */
@@ -69,7 +70,12 @@ function resolve(board: string, path: string, type: BoardFileType, text: string 
   const read = readBoardFile(text);
   if (!read.ok) return refuse(read.problem);
   const a = read.file.assignments;
-  base.own = { extensions: [...read.file.extensions], kernelOverrides: Object.fromEntries(read.file.branchHooks) };
+  const assigned = literal(a, 'ENABLE_EXTENSIONS').value;
+  base.own = {
+    extensions: [...read.file.extensions],
+    ...(assigned !== undefined ? { replacesExtensions: assigned.split(',').map((e) => e.trim()).filter(Boolean) } : {}),
+    kernelOverrides: Object.fromEntries(read.file.branchHooks),
+  };
 
   const familySet = literal(a, 'BOARDFAMILY');
   if (familySet.computed) return refuse('BOARDFAMILY is computed at run time; Boardroom reads only a literal family name');

@@ -49,9 +49,20 @@ describe('account page: access tokens', () => {
     await page.reload();
     const row = page.getByTestId('token-row');
     await row.waitFor();
-    await expect(row.textContent()).resolves.toMatch(/nightly build.*read, build.*CI board.*from 127\.0\.0\.1/);
+    // The configuration's name comes with the list of configurations, which loads beside the tokens.
+    await expect.poll(() => row.textContent()).toMatch(/nightly build.*read, build.*CI board.*from 127\.0\.0\.1/);
     expect(await page.content()).not.toContain(secret.slice(-43));
     await h.screenshot(page, 'token-listed');
+
+    // When the list of configurations cannot be read, the row does not claim the access is gone.
+    await page.route('**/api/configs', (route) => route.fulfill({ status: 503, contentType: 'application/json', body: '{"error":{"code":"unavailable","message":"down"}}' }));
+    await page.reload();
+    await row.waitFor();
+    await expect.poll(() => row.textContent()).toContain('its name could not be loaded');
+    expect(await row.textContent()).not.toContain('no longer reach');
+    await page.unroute('**/api/configs');
+    await page.reload();
+    await expect.poll(() => row.textContent()).toContain('CI board');
 
     await row.getByRole('button', { name: 'Revoke nightly build' }).click();
     await row.getByRole('button', { name: 'Revoke', exact: true }).click();

@@ -146,6 +146,9 @@ export function acceptedCases(facts: ArmbianFacts, sample: AgreementSample = 'fu
     { name: 'rock-5b on btrfs zstd:3 with an xxhash checksum', config: { BOARD: 'rock-5b', BRANCH: 'current', RELEASE: 'trixie', ROOTFS_TYPE: 'btrfs', BTRFS_COMPRESSION: 'zstd:3', BTRFS_CHECKSUM: 'xxhash' } },
     { name: 'desktop without a tier, legacy app groups set', config: { BOARD: 'rock-5b', BRANCH: 'current', RELEASE: 'noble', BUILD_DESKTOP: 'yes', DESKTOP_ENVIRONMENT: 'xfce', DESKTOP_APPGROUPS_SELECTED: 'browsers' } },
     { name: 'extra packages through the generated extension', config: { BOARD: 'rock-5b', BRANCH: 'current', RELEASE: 'trixie', extraPackages: ['htop', 'vim'] } },
+    // Its board file assigns ENABLE_EXTENSIONS (as uefi-loong64's does), which replaces the command
+    // line's: the plan enables the configuration's own in the conf file.
+    { name: 'photonicat2, whose board file sets ENABLE_EXTENSIONS, keeps the configuration\'s watchdog', config: { BOARD: 'photonicat2', BRANCH: 'current', RELEASE: 'noble', ENABLE_EXTENSIONS: ['watchdog'] } },
     { name: 'a configuration named like a framework command', config: { BOARD: 'rock-5b', BRANCH: 'current', RELEASE: 'trixie' }, configName: 'Build' },
     {
       // Boardroom's first-login extension (builder/plan/firstrun.ts) in userpatches/extensions/,
