@@ -8,6 +8,7 @@
  */
 import type { ArmbianFacts, BoardRecord } from './armbian-facts.ts';
 import { resolveKernelVersion } from './armbian-facts.ts';
+import { commaList } from '../../shared/boards/board-file.ts';
 
 export function expectedImageFileId(facts: ArmbianFacts, board: BoardRecord, get: (name: string) => string | undefined): string {
   const branch = get('BRANCH') ?? '';
@@ -15,7 +16,7 @@ export function expectedImageFileId(facts: ArmbianFacts, board: BoardRecord, get
   const desktop = get('DESKTOP_ENVIRONMENT');
   // A board that assigns ENABLE_EXTENSIONS gets its own list there, and the plan enables the
   // command line's in the conf file (render-plan.ts, `keptExtensions`): both count.
-  const enabled = [...(board.extensions ?? []), ...(board.replacesExtensions ?? []), ...(get('ENABLE_EXTENSIONS') ?? '').split(',').filter(Boolean)];
+  const enabled = [...(board.extensions ?? []), ...(board.replacesExtensions ?? []), ...commaList(get('ENABLE_EXTENSIONS'))];
   const suffixes = facts.framework.extensionImageSuffixes ?? {};
   let id = `${board.board.charAt(0).toUpperCase()}${board.board.slice(1)}_${get('RELEASE') ?? ''}_${branch}_${kernel ? `${kernel}.y` : 'generic'}`;
   if (desktop) id += `_${desktop}`;

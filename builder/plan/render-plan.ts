@@ -9,6 +9,7 @@ import { imageFileName, type ResolvedValues } from '../framework-check/resolved-
 import { resolveKernelVersion, type ArmbianFacts, type BoardRecord } from './armbian-facts.ts';
 import { expectedImageFileId } from './image-file-id.ts';
 import { mapConfig, type ArmbianAssignment, type ScriptInputs } from './config-mapping.ts';
+import { commaList } from '../../shared/boards/board-file.ts';
 import { doubleQuoted, shellWord } from './shell.ts';
 import { stableJson } from './stable-json.ts';
 import type { TreeFile } from './plan-tree.ts';
@@ -161,7 +162,8 @@ export function renderPlan(
   const presets = firstrunPresets(config as Record<string, unknown>);
   const sshKeys = firstrunSshKeys(config as Record<string, unknown>);
   const firstrun = secretNames.length > 0 || presets.length > 0 || sshKeys.length > 0;
-  if (firstrun && (get('ENABLE_EXTENSIONS') ?? '').split(',').includes('preset-firstrun')) {
+  const askedExtensions = commaList(get('ENABLE_EXTENSIONS'));
+  if (firstrun && askedExtensions.includes('preset-firstrun')) {
     warnings.push('ENABLE_EXTENSIONS has preset-firstrun, which writes its example values (passwords included) over the first-login settings: remove it');
   }
   warnings.push(...kernelConfigWarnings({ treePaths: tree.map((f) => f.path), board, branch, resolved: accepted?.values ?? null }));
@@ -171,7 +173,7 @@ export function renderPlan(
     ...(firstrun ? [FIRSTRUN_EXTENSION] : []),
   ];
   const compileArgs = ['build', ...commandAssignments(mapped.assignments, planExtensions)];
-  const kept = keptExtensions(board, get('ENABLE_EXTENSIONS'));
+  const kept = keptExtensions(board, askedExtensions);
   // What the armbian executor runs: the framework sources userpatches/config-<confName>.conf, so
   // the configuration's extra lines and customize script take part. The KEY=value form is kept
   // for reading and pasting, but it cannot carry them, so it is labelled as such.
@@ -270,10 +272,10 @@ const EXTENSION_PURPOSE: Record<string, string> = {
  * the user's extensions silently left out. `enable_extension` in the conf file (sourced before the
  * board file) enables them whatever the board assigns. Those the board lists itself are left to it.
  */
-export function keptExtensions(board: BoardRecord, asked: string | undefined): string[] {
+export function keptExtensions(board: BoardRecord, asked: readonly string[]): string[] {
   if (!board.replacesExtensions) return [];
   const theBoards = new Set(board.replacesExtensions);
-  return [...new Set((asked ?? '').split(',').map((e) => e.trim()).filter((e) => e !== '' && !theBoards.has(e)))];
+  return [...new Set(asked.filter((e) => !theBoards.has(e)))];
 }
 
 function renderConf(

@@ -8,6 +8,7 @@ import { frameworkCommit } from '../../builder/framework-check/framework-commit.
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { readTopLevel, type TopLevelFile } from '../../shared/boards/bash-top-level.ts';
+import { commaList } from '../../shared/boards/board-file.ts';
 
 export interface BoardFact {
   board: string;
@@ -79,10 +80,6 @@ const BOARD_SUPPORT_EXTENSIONS = new Set(['conf', 'csc', 'wip', 'eos', 'tvb']);
 
 const byName = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
-function list(value: string | undefined): string[] {
-  return (value ?? '').split(',').map((s) => s.trim()).filter(Boolean);
-}
-
 function read(file: string): TopLevelFile {
   return readTopLevel(readFileSync(file, 'utf8'));
 }
@@ -153,8 +150,8 @@ function boardFact(file: string, board: string, support: string, families: Map<s
   } as BoardFact;
   const maintainer = a.get('BOARD_MAINTAINER');
   if (maintainer) fact.maintainer = maintainer;
-  fact.kernelTargets = list(a.get('KERNEL_TARGET'));
-  if (a.has('KERNEL_TEST_TARGET')) fact.kernelTestTarget = list(a.get('KERNEL_TEST_TARGET'));
+  fact.kernelTargets = commaList(a.get('KERNEL_TARGET'));
+  if (a.has('KERNEL_TEST_TARGET')) fact.kernelTestTarget = commaList(a.get('KERNEL_TEST_TARGET'));
   if (a.has('BOOTCONFIG')) fact.bootConfig = a.get('BOOTCONFIG')!;
   if (a.has('HAS_VIDEO_OUTPUT')) fact.hasVideo = a.get('HAS_VIDEO_OUTPUT') === 'yes';
   const parsedFamily = family ? families.get(family) : undefined;
@@ -163,7 +160,7 @@ function boardFact(file: string, board: string, support: string, families: Map<s
   if (bootFs && !bootFs.includes('$')) fact.bootFsType = bootFs;
   if (parsed.extensions.length > 0) fact.extensions = [...parsed.extensions];
   const replaced = a.get('ENABLE_EXTENSIONS');
-  if (replaced !== undefined && !replaced.includes('$')) fact.replacesExtensions = list(replaced);
+  if (replaced !== undefined && !replaced.includes('$')) fact.replacesExtensions = commaList(replaced);
   if (parsed.branchHooks.size > 0) fact.kernelOverrides = Object.fromEntries([...parsed.branchHooks].sort(([x], [y]) => byName(x, y)));
   fact.extra = {};
   for (const key of EXTRA_KEYS) {
@@ -211,7 +208,7 @@ function listReleases(dir: string): ReleaseFact[] {
         const file = path.join(root, release, name);
         return existsSync(file) ? readFileSync(file, 'utf8').trim() : '';
       };
-      return { release, order: Number(field('order')) || 0, fact: { release, name: field('name'), support: field('support'), architectures: list(field('architectures')) } };
+      return { release, order: Number(field('order')) || 0, fact: { release, name: field('name'), support: field('support'), architectures: commaList(field('architectures')) } };
     });
   return entries.sort((x, y) => x.order - y.order || byName(x.release, y.release)).map((e) => e.fact);
 }

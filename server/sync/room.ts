@@ -19,7 +19,7 @@ import * as Y from 'yjs';
 import { declareRoots, DOC_LAYOUT, rootOf, writeActions, type RootDeclaration } from '../../shared/doc-layout.ts';
 import type { Action } from '../../shared/roles.ts';
 import type { DocKey } from '../storage/doc-key.ts';
-import { rootsByName, type RootsByName } from './update-placement.ts';
+import { rootsByName, type RootsByName } from './placement-rules.ts';
 import { encodeExt, type SavedAck } from '../../shared/ext-messages.ts';
 import { SCHEMA_VERSION } from '../../shared/schema/version.ts';
 import { Limits, MessageType } from '../../shared/protocol.ts';

@@ -10,7 +10,8 @@
 import * as Y from 'yjs';
 import { FILES_ROOT } from '../../shared/doc-layout.ts';
 import { treeProblem } from '../../shared/files/file-path.ts';
-import { MISSING_DEPENDENCY, PlacementResolver, type RootsByName } from './update-placement.ts';
+import type { RootsByName } from './placement-rules.ts';
+import { MISSING_DEPENDENCY, PlacementResolver } from './update-placement.ts';
 
 export type UpdateCheck =
   /** `roots`: the names of the layout's roots the update writes or deletes under

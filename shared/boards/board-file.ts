@@ -65,7 +65,7 @@ export function readBoardFile(text: string): BoardFileRead {
   return { ok: true, file: readTopLevel(text) };
 }
 
-/** The comma list of KERNEL_TARGET (and KERNEL_TEST_TARGET) as the facts read it. */
+/** A comma list as the framework's variables hold them (KERNEL_TARGET, ENABLE_EXTENSIONS, …). */
 export function commaList(value: string | undefined): string[] {
   return (value ?? '').split(',').map((s) => s.trim()).filter(Boolean);
 }

@@ -73,7 +73,7 @@ function resolve(board: string, path: string, type: BoardFileType, text: string 
   const assigned = literal(a, 'ENABLE_EXTENSIONS').value;
   base.own = {
     extensions: [...read.file.extensions],
-    ...(assigned !== undefined ? { replacesExtensions: assigned.split(',').map((e) => e.trim()).filter(Boolean) } : {}),
+    ...(assigned !== undefined ? { replacesExtensions: commaList(assigned) } : {}),
     kernelOverrides: Object.fromEntries(read.file.branchHooks),
   };
 
