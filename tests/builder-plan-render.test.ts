@@ -98,6 +98,9 @@ describe('plan renderer', () => {
     // uefi-loong64's board file sets ENABLE_EXTENSIONS="yt6801" after the command line's was read.
     const loong = files({ BOARD: 'uefi-loong64', BRANCH: 'current', RELEASE: 'sid', ENABLE_EXTENSIONS: ['cloud-init', 'yt6801'] });
     expect(loong['config-test.conf']).toContain('enable_extension "cloud-init" # from ENABLE_EXTENSIONS, which the board file sets over');
+    // A name is quoted like any value: nothing in it runs when the framework sources the conf file.
+    const hostile = files({ BOARD: 'uefi-loong64', BRANCH: 'current', RELEASE: 'sid', ENABLE_EXTENSIONS: ['x";touch /tmp/p;"$(id)'] });
+    expect(hostile['config-test.conf']).toContain('enable_extension "x\\";touch /tmp/p;\\"\\$(id)" # from ENABLE_EXTENSIONS');
     // The board enables its own: enabling it twice is left out.
     expect(loong['config-test.conf']).not.toContain('enable_extension "yt6801"');
     // Any other board reads ENABLE_EXTENSIONS itself: no line for it.

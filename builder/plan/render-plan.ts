@@ -290,7 +290,9 @@ function renderConf(
   for (const a of assignments) {
     lines.push(`${a.name}=${doubleQuoted(a.value)}${a.implied ? ' # set by Boardroom: no terminal to ask' : ''}`);
   }
-  for (const ext of kept) lines.push(`enable_extension "${ext}" # from ENABLE_EXTENSIONS, which the board file sets over`);
+  // Quoted like every value of the configuration: the schema allows only safe words, but the conf
+  // file is bash the framework sources, so the renderer does not rely on that.
+  for (const ext of kept) lines.push(`enable_extension ${doubleQuoted(ext)} # from ENABLE_EXTENSIONS, which the board file sets over`);
   for (const ext of extensions) lines.push(`enable_extension "${ext}" # ${EXTENSION_PURPOSE[ext]}, see extensions/${ext}.sh`);
   // The configuration's own bash, verbatim and last, so it sees (and may override) the settings.
   if (extraLines.trim() !== '') lines.push('# extra lines of the configuration', extraLines.replace(/\n+$/, ''));
