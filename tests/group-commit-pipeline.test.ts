@@ -54,6 +54,21 @@ describe('group commit pipeline', () => {
     expect(committer.pending).toBe(0);
   });
 
+  it('puts the updates of separate callbacks of one event-loop turn into one batch', async () => {
+    // Each callback stands for one connection's socket read: the loop runs them all in one
+    // phase, and a batch per callback (one INSERT and one fsync each) is what this prevents.
+    const storage = drivenStorage();
+    const committer = new GroupCommitter({ storage, logger: testLogger() });
+    await new Promise<void>((resolve) => {
+      for (const n of [1, 2, 3]) setImmediate(() => committer.enqueue(mainDoc(`c${n}`), bytes(n), () => {}));
+      setImmediate(resolve);
+    });
+    await turn();
+    expect(storage.calls.map((c) => c.batch.map((u) => u.update[0]))).toEqual([[1, 2, 3]]);
+    for (const c of storage.calls) c.resolve();
+    await committer.flushed();
+  });
+
   it('acknowledges in order when a later commit finishes first', async () => {
     const storage = drivenStorage();
     const committer = new GroupCommitter({ storage, logger: testLogger() });

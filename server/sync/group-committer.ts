@@ -1,7 +1,7 @@
 /**
  * Group commit with pipelining: updates from every room are queued and written in batches, one
- * INSERT (its own transaction) per batch. A batch is sent as soon as the message that filled it
- * has been handled, without waiting for the batch before it: up to MAX_IN_FLIGHT batches travel to
+ * INSERT (its own transaction) per batch. A batch is what arrived in one event-loop turn, from
+ * every connection, and is sent at the end of that turn without waiting for the batch before it: up to MAX_IN_FLIGHT batches travel to
  * Postgres at once on the one commit connection, which runs them in order. Past that, updates
  * gather into the next batch, so under load many updates still share one commit.
  *
@@ -115,10 +115,13 @@ export class GroupCommitter {
   private schedule(): void {
     if (this.scheduled || this.closed) return;
     this.scheduled = true;
-    // A microtask, not a timer or setImmediate: it runs right after the socket read that queued
-    // the update (every message of that read joins the batch), so the INSERT leaves in the same
-    // event-loop turn instead of waiting for the next one.
-    queueMicrotask(() => {
+    // setImmediate: it runs once the event loop has handled every socket read that was ready in
+    // this turn, so updates from many connections share one INSERT and one fsync. A microtask
+    // would run after each read's callback and send one INSERT per connection that spoke: at
+    // 1,000 updates/s that was about one commit per update, each waiting behind the fsync of the
+    // one before it on the commit connection (docs/benchmarks.md, "Group commit per turn").
+    // No timer: nothing waits longer than the turn it arrived in.
+    setImmediate(() => {
       this.scheduled = false;
       this.sendNext();
     });
