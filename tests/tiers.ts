@@ -49,6 +49,7 @@ export const UNIT_TESTS = [
   'tests/group-commit-pipeline.test.ts',
   'tests/kernel-config-parse.test.ts',
   'tests/history-change-writer.test.ts',
+  'tests/history-checkpoint-schedule.test.ts',
   'tests/history-coalescer.test.ts',
   'tests/history-text-capture.test.ts',
   'tests/instance-admin-powers.test.ts',

@@ -11,8 +11,9 @@
  * Every applied transaction is turned into field changes (`change-capture.ts`) and attributed to
  * its origin: the connection's person for live edits, the REST caller for writes and restores
  * (an `actor` origin), the server for repairs. Closed entries are written once; open ones are
- * checkpointed every FLUSH_INTERVAL_MS (rewritten while their burst grows), so a SIGKILL loses at
- * most about a second of the log, not a whole open burst. The document itself is never at stake:
+ * checkpointed about once per CHECKPOINT_INTERVAL_MS (rewritten while their burst grows, spread
+ * over the ticks of that second: `checkpoint-schedule.ts`), so a SIGKILL loses about a second of
+ * the log at most, not a whole open burst. The document itself is never at stake:
  * this is an account of changes, not the changes; shutdown closes and writes everything.
  */
 import { randomUUID } from 'node:crypto';
@@ -26,6 +27,7 @@ import { FieldTracker, textAt } from './change-capture.ts';
 import { burstRow, burstView, rowView, type ChangeRow, type ChangeView, type LastChange } from './change-entry.ts';
 import { ChangeReader, type PendingView } from './change-reader.ts';
 import { ChangeWriter, postgresStore } from './change-writer.ts';
+import { CHECKPOINT_TICK_MS, dueCheckpoints } from './checkpoint-schedule.ts';
 import { authorOfOrigin, type Person } from './people.ts';
 import { changeLog } from '../../shared/node/db/review-schema.ts';
 
@@ -36,9 +38,6 @@ export { COALESCE_IDLE_MS, COALESCE_MAX_MS, MAX_AUTHOR_SWITCHES_PER_SECOND } fro
 export { MAX_LOGGED_VALUE_CHARS, type ChangeView, type LastChange } from './change-entry.ts';
 export { authorsBetween, HISTORY_PAGE_DEFAULT, HISTORY_PAGE_MAX } from './change-reader.ts';
 
-/** Open entries are checkpointed and due ones closed this often: one write per second at most,
- * whatever the edit rate. */
-export const FLUSH_INTERVAL_MS = 1_000;
 /** Shutdown waits this long for the last rows when Postgres does not answer. */
 const SHUTDOWN_FLUSH_MS = 5_000;
 
@@ -56,8 +55,8 @@ export class ChangeLog {
   private readonly coalescer = new BurstCoalescer({ newId: randomUUID });
   private readonly writer: ChangeWriter;
   private readonly reader: ChangeReader;
-  /** `seq` of each open burst's last checkpoint. */
-  private readonly checkpointed = new Map<string, number>();
+  /** `seq` and time of each open burst's last checkpoint. */
+  private readonly checkpointed = new Map<string, { seq: number; at: number }>();
   /** Opened bursts whose "started" event waits for their change to be durable. */
   private readonly unannounced = new Set<string>();
   private readonly timer: NodeJS.Timeout;
@@ -69,7 +68,8 @@ export class ChangeLog {
   constructor(private readonly deps: ChangeLogDeps) {
     this.writer = new ChangeWriter({ store: postgresStore(deps.db), logger: deps.logger });
     this.reader = new ChangeReader(deps.db, { pending: (id) => this.pendingOf(id), removing: () => this.writer.pendingRemovals() });
-    this.timer = setInterval(() => this.tick(Date.now()), FLUSH_INTERVAL_MS);
+    // Each tick closes what is due and checkpoints its share of what grew.
+    this.timer = setInterval(() => this.tick(Date.now()), CHECKPOINT_TICK_MS);
     this.timer.unref();
   }
 
@@ -127,16 +127,20 @@ export class ChangeLog {
     if (announced) this.deps.push(b.configId, 'change', { action: 'retracted', id: b.id });
   }
 
-  /** Closes what is due and checkpoints what grew. */
+  /** Closes what is due and checkpoints a share of what grew (all of it with `all`). */
   private tick(now: number, all = false): void {
     for (const b of this.coalescer.closeDue(now, all)) this.finish(b);
     for (const [configId, ref] of this.rooms) if (!ref.deref()) this.rooms.delete(configId);
+    const grown: Array<{ id: string; since: number; burst: Burst }> = [];
     for (const b of this.coalescer.openBursts()) {
-      if (this.checkpointed.get(b.id) === b.seq) continue;
+      const last = this.checkpointed.get(b.id);
+      if (last?.seq !== b.seq) grown.push({ id: b.id, since: last?.at ?? b.startedAt, burst: b });
+    }
+    for (const { burst: b } of dueCheckpoints(grown, now, all)) {
       const row = burstRow(b, this.textOf(b));
       if (row) {
         this.writer.put(row);
-        this.checkpointed.set(b.id, b.seq);
+        this.checkpointed.set(b.id, { seq: b.seq, at: now });
       } else if (this.checkpointed.delete(b.id)) {
         // Typed back to nothing for now: its checkpoint must not stand as a change.
         this.writer.remove(b.id);
