@@ -1,6 +1,6 @@
 /**
  * The change log's checkpoints are spread over the ticks of a second instead of all rewritten in
- * one turn (which held the event loop for 5–40 ms every second under load), and still every grown
+ * one turn (which held the event loop for 6–47 ms every second under load), and still every grown
  * entry is checkpointed about once a second: what a SIGKILL can lose of the log.
  */
 import { describe, expect, it } from 'vitest';

@@ -3,8 +3,8 @@
  * about once per CHECKPOINT_INTERVAL_MS (what a SIGKILL can lose of the log), but spread over the
  * ticks of that interval instead of all at once: a whole server's open entries rewritten in one
  * turn (an INSERT of every row, each carrying its burst's text so far) held the event loop for
- * 5–40 ms every second at 1,000 updates/s, and every update arriving then waited for it
- * (docs/benchmarks.md, "Spreading the periodic work").
+ * 6–47 ms every second at 1,000 updates/s, and every update arriving then waited for it
+ * (docs/benchmarks.md, "Capacity under real load", 2026-12-04).
  */
 
 /** An open entry's checkpoint is at most about this old. */

@@ -1,9 +1,10 @@
 /**
  * Group commit with pipelining: updates from every room are queued and written in batches, one
  * INSERT (its own transaction) per batch. A batch is what arrived in one event-loop turn, from
- * every connection, and is sent at the end of that turn without waiting for the batch before it: up to MAX_IN_FLIGHT batches travel to
- * Postgres at once on the one commit connection, which runs them in order. Past that, updates
- * gather into the next batch, so under load many updates still share one commit.
+ * every connection, and is sent at the end of that turn without waiting for the batch before it:
+ * up to MAX_IN_FLIGHT batches travel to Postgres at once on the one commit connection, which runs
+ * them in order. Past that, updates gather into the next batch, so under load many updates still
+ * share one commit.
  *
  * Acknowledgement stays strictly ordered: a batch's callbacks run only after every batch sent
  * before it is durable too, so "committed up to N" keeps meaning what it says. A failed batch
@@ -119,7 +120,8 @@ export class GroupCommitter {
     // this turn, so updates from many connections share one INSERT and one fsync. A microtask
     // would run after each read's callback and send one INSERT per connection that spoke: at
     // 1,000 updates/s that was about one commit per update, each waiting behind the fsync of the
-    // one before it on the commit connection (docs/benchmarks.md, "Group commit per turn").
+    // one before it on the commit connection (docs/benchmarks.md,
+    // "Capacity under real load", 2026-12-04).
     // No timer: nothing waits longer than the turn it arrived in.
     setImmediate(() => {
       this.scheduled = false;
