@@ -46,6 +46,7 @@ export const UNIT_TESTS = [
   'tests/doc-layout.test.ts',
   'tests/ext-messages.test.ts',
   'tests/firstboot-redaction.test.ts',
+  'tests/commit-order.test.ts',
   'tests/group-commit-pipeline.test.ts',
   'tests/kernel-config-parse.test.ts',
   'tests/history-change-writer.test.ts',

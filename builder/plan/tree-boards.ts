@@ -25,6 +25,8 @@ export function factsWithTreeBoards(facts: ArmbianFacts, tree: readonly TreeFile
     }
     const upstream = facts.boards.get(id);
     const sameFamily = upstream?.family === board.facts.family;
+    // Sourced last, this file's ENABLE_EXTENSIONS assignment wins over the framework's file's.
+    const replacesExtensions = board.own.replacesExtensions ?? upstream?.replacesExtensions;
     const record: BoardRecord = {
       board: id,
       name: board.facts.name,
@@ -36,8 +38,7 @@ export function factsWithTreeBoards(facts: ArmbianFacts, tree: readonly TreeFile
       kernelOverrides: { ...(sameFamily ? upstream?.kernelOverrides : {}), ...board.own.kernelOverrides },
       // The framework sources its own file and then this one: both files' enable_extension calls run.
       extensions: [...(upstream?.extensions ?? []), ...board.own.extensions],
-      // Sourced last, this file's ENABLE_EXTENSIONS assignment wins over the framework's file's.
-      ...((board.own.replacesExtensions ?? upstream?.replacesExtensions) ? { replacesExtensions: board.own.replacesExtensions ?? upstream?.replacesExtensions } : {}),
+      ...(replacesExtensions ? { replacesExtensions } : {}),
       ...(board.facts.bootFsType ? { bootFsType: board.facts.bootFsType } : {}),
     };
     boards.set(id, record);

@@ -31,6 +31,7 @@ import { editedParts, updateForEdits } from './room-edits.ts';
 import { planFanOut } from './fan-out.ts';
 import { touchedBy, type ChangeGroup, type CommittedGroup } from './change-group.ts';
 import { EncodedState } from './encoded-state.ts';
+import { CommitOrder } from './commit-order.ts';
 import { StoredSeq } from './stored-seq.ts';
 import { AwarenessOwners } from './presence.ts';
 import { encodeAwareness, encodeSyncUpdate, greet, handleMessage } from './sync-messages.ts';
@@ -92,10 +93,8 @@ export class Room implements DocumentRoom {
   readonly awarenessOwners = new AwarenessOwners();
   /** Which stored log rows this room holds (what a catch-up from Postgres leaves out). */
   readonly stored: StoredSeq;
-  /** Sequence numbers of document changes: applied in memory, and durable. */
-  private appliedSeq = 0;
-  private committedSeq = 0;
-  private waiters: Array<{ seq: number; run: () => void }> = [];
+  /** Changes applied in memory and durable, and what waits for durability (commit-order.ts). */
+  private readonly order = new CommitOrder();
   /** Groups committed since the last fan-out (see `flushCommitted`). */
   private committed: CommittedGroup[] = [];
   /** While a client message is being applied, its changes (and repairs) are gathered here. */
@@ -195,18 +194,12 @@ export class Room implements DocumentRoom {
   }
 
   get unsaved(): number {
-    return this.appliedSeq - this.committedSeq;
+    return this.order.unsaved;
   }
 
   /** Resolves once every change applied so far is durable. */
   whenSaved(): Promise<void> {
-    return new Promise((resolve) => this.afterCommitOf(this.appliedSeq, resolve));
-  }
-
-  /** Resolves once every change applied so far is durable (it may resolve later than that, never
-   * sooner). */
-  private committedThrough(seq: number): Promise<void> {
-    return new Promise((resolve) => this.afterCommitOf(seq, resolve));
+    return this.order.whenSaved();
   }
 
   /** Runs `fn` as a server transaction of the room's own (the layout migration at load). */
@@ -226,7 +219,7 @@ export class Room implements DocumentRoom {
    * committed point, never a mix with unsaved edits.
    */
   async freeze(): Promise<FrozenState> {
-    await this.committedThrough(this.appliedSeq);
+    await this.order.whenSaved();
     return { ...this.readDurable(), schemaVersion: SCHEMA_VERSION };
   }
 
@@ -250,7 +243,7 @@ export class Room implements DocumentRoom {
     }
     if (update) Y.applyUpdate(this.doc, update, origin);
     const after = editedParts(this.doc);
-    await this.committedThrough(this.appliedSeq);
+    await this.order.whenSaved();
     return {
       config: { before: before.config, after: after.config },
       texts: { before: before.texts, after: after.texts },
@@ -287,7 +280,7 @@ export class Room implements DocumentRoom {
 
   /** Runs `run` once everything applied so far is durable (at once when it already is). */
   whenDurable(run: () => void): void {
-    this.afterCommitOf(this.appliedSeq, run);
+    this.order.afterApplied(run);
   }
 
   /**
@@ -313,7 +306,7 @@ export class Room implements DocumentRoom {
     // Acknowledge once everything up to and including this message is durable (also when the
     // message changed nothing because the server already had it).
     if (conn.ext) {
-      this.afterCommitOf(this.appliedSeq, () => {
+      this.order.afterApplied(() => {
         const ack: SavedAck = { seq: seqOfMessage, clocks };
         conn.send(encodeExt(MessageType.saved, ack));
       });
@@ -346,7 +339,7 @@ export class Room implements DocumentRoom {
     let bytes = 0;
     for (const u of group.updates) bytes += u.update.length;
     this.approxBytes += bytes;
-    const seq = (this.appliedSeq += group.updates.length);
+    const seq = this.order.apply(group.updates.length);
     const ids: number[] = [];
     group.updates.forEach((u, i) => {
       const last = i === group.updates.length - 1;
@@ -388,11 +381,11 @@ export class Room implements DocumentRoom {
       touchedFiles ||= d.group.touchedFiles;
     }
     // The committer is strictly ordered, so the last one is the highest durable sequence.
-    this.committedSeq = done[done.length - 1].seq;
+    this.order.settle(done[done.length - 1].seq);
     this.tailCount += count;
     this.tailBytes += bytes;
     this.fanOut(groups, { prev: done[0].prev, ids });
-    this.runWaiters();
+    this.order.runDue();
     this.deps.onCommitted?.(this, count, bytes);
     this.deps.hooks.afterCommit(this, { touchedConfig, touchedFiles });
     this.durable.settle();
@@ -410,18 +403,6 @@ export class Room implements DocumentRoom {
     // An author already has its own changes; it still needs the rest (others' changes in the
     // same flush, and what the server did on top: repairs).
     for (const [author, rest] of plan.authors) if (rest) author.send(encodeSyncUpdate(rest));
-  }
-
-  private afterCommitOf(seq: number, run: () => void): void {
-    if (this.committedSeq >= seq) run();
-    else this.waiters.push({ seq, run });
-  }
-
-  private runWaiters(): void {
-    if (this.waiters.length === 0) return;
-    const ready = this.waiters.filter((w) => w.seq <= this.committedSeq);
-    this.waiters = this.waiters.filter((w) => w.seq > this.committedSeq);
-    for (const w of ready) w.run();
   }
 
   // The hook runner never throws (server/features/hook-runner.ts): thrown inside Yjs' transaction
