@@ -46,6 +46,8 @@ export class Connection {
   received = 0;
   /** The access re-check run that last selected this connection (access-revalidation.ts). */
   accessRun = 0;
+  /** The last access re-check run that read this connection's facts and decided on them. */
+  accessRead = 0;
   closed = false;
   /** Set once we told a read-only client that its edits are dropped (we tell it only once). */
   toldReadOnly = false;

@@ -3,7 +3,7 @@
  * invitation and share tokens) are stored only as sha256 hashes: a copied row lets nobody in.
  */
 import { sql } from 'drizzle-orm';
-import { boolean, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { bigint, boolean, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { bytea } from './bytea.ts';
 import { configs } from './schema.ts';
 import { tenantOrgId } from './tenant-column.ts';
@@ -159,3 +159,16 @@ export const accessTokens = pgTable(
   },
   (t) => [uniqueIndex('access_tokens_public_id_idx').on(t.publicId), index('access_tokens_user_idx').on(t.userId)],
 );
+
+/**
+ * One row counting changes to what an access decision reads (memberships, links, sessions,
+ * configuration ownership, organisations, admins). Constraint triggers advance it when such a
+ * change commits, in the same transaction (migration 0017), so the steady access re-check can
+ * tell "nothing changed since my last full read" with one tiny query (docs/architecture.md,
+ * "Access").
+ */
+export const accessGeneration = pgTable('access_generation', {
+  /** Always true: the table holds one row. */
+  id: boolean('id').primaryKey().default(true),
+  n: bigint('n', { mode: 'number' }).notNull().default(0),
+});
