@@ -16,6 +16,9 @@ ALTER TABLE "access_generation" ADD CONSTRAINT "access_generation_one_row" CHECK
 --> statement-breakpoint
 INSERT INTO "access_generation" ("id", "n") VALUES (true, 0);
 --> statement-breakpoint
+-- Only the trigger below moves it: tenant transactions may read it, never set it back.
+REVOKE INSERT, UPDATE, DELETE, TRUNCATE ON "access_generation" FROM boardroom_tenant;
+--> statement-breakpoint
 -- SECURITY DEFINER: changes made inside a tenant transaction (SET LOCAL ROLE boardroom_tenant)
 -- advance it too.
 CREATE FUNCTION boardroom_access_changed() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER SET search_path = public AS $$

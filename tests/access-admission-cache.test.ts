@@ -11,31 +11,14 @@ import type { Role } from '../shared/roles.ts';
 import { CloseCode } from '../shared/protocol.ts';
 import { mainDoc } from '../server/storage/doc-key.ts';
 import { signUp, type TestUser } from './helpers/auth.ts';
-import { connectClient, synced, type TestClient } from './helpers/clients.ts';
+import { closeCode, connectClient, synced, type TestClient } from './helpers/clients.ts';
 import { as, startClusterPair, type ClusterPair } from './helpers/cluster-pair.ts';
 import { useTestServer } from './helpers/rig.ts';
-import { addMember, createConfig, type TestServer } from './helpers/server.ts';
+import { addMember, createConfig, recordQueries } from './helpers/server.ts';
 
 const CONFIG = '11111111-1111-4111-8111-111111111111';
 /** Sockets one person opens at once in the storm test: a handful of tabs reconnecting together. */
 const SOCKETS_IN_BURST = 8;
-
-/** The close code of a client the server refuses (or ends); stops it from reconnecting. */
-function closeCode(client: TestClient): Promise<number> {
-  return new Promise((resolve) =>
-    client.provider.on('connection-close', (e: CloseEvent | null) => {
-      client.provider.shouldConnect = false;
-      resolve(e?.code ?? 0);
-    }),
-  );
-}
-
-/** Every SQL text the server's query pool sends from now on (drizzle's query logger). */
-function recordQueries(server: TestServer): string[] {
-  const seen: string[] = [];
-  (server.database.db as unknown as { session: { logger: { logQuery(q: string): void } } }).session.logger = { logQuery: (q) => void seen.push(q) };
-  return seen;
-}
 
 /** The steady access re-check (every REVALIDATE_INTERVAL_MS: the access generation, then the
  * batched facts of the connections it covers) runs on its own clock and is no part of admitting

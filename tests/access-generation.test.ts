@@ -11,10 +11,10 @@ import { describe, expect, it } from 'vitest';
 import { ACCESS_BOUND_MS, REVALIDATE_INTERVAL_MS } from '../server/auth/access-revalidation.ts';
 import { CloseCode } from '../shared/protocol.ts';
 import { signUp } from './helpers/auth.ts';
-import { connectClient, synced, type TestClient } from './helpers/clients.ts';
+import { closeCode, connectClient, synced } from './helpers/clients.ts';
 import { createOrgFixture } from './helpers/org-fixture.ts';
 import { useTestServer } from './helpers/rig.ts';
-import { addMember, createConfig, type TestServer } from './helpers/server.ts';
+import { addMember, createConfig, recordQueries } from './helpers/server.ts';
 
 /** The promise plus room for a busy CI machine. */
 const REVOKE_ASSERT_MS = ACCESS_BOUND_MS + 3_000;
@@ -25,21 +25,6 @@ type Change = [label: string, change: () => Promise<unknown>];
 
 const rowsOf = <T>(result: unknown): T[] => (Array.isArray(result) ? result : (result as { rows: unknown[] }).rows) as T[];
 
-function closeCode(client: TestClient): Promise<number> {
-  return new Promise((resolve) =>
-    client.provider.on('connection-close', (e: CloseEvent | null) => {
-      client.provider.shouldConnect = false;
-      resolve(e?.code ?? 0);
-    }),
-  );
-}
-
-/** Every SQL text the server's query pool sends from now on (drizzle's query logger). */
-function recordQueries(server: TestServer): string[] {
-  const seen: string[] = [];
-  (server.database.db as unknown as { session: { logger: { logQuery(q: string): void } } }).session.logger = { logQuery: (q) => void seen.push(q) };
-  return seen;
-}
 const readsGeneration = (q: string) => /from access_generation/.test(q);
 /** The re-check's batched read of (configuration, person) facts. */
 const readsFacts = (q: string) => /boardroom_effective_role\(k\.c, k\.u\)/.test(q);
@@ -109,6 +94,18 @@ describe('the access generation', () => {
       }),
     ).rejects.toThrow('changed my mind');
     expect(await generation()).toBe(before);
+  });
+
+  it('only its triggers move it: a tenant transaction cannot set it, and a change made in one advances it', async () => {
+    const asTenant = (statement: ReturnType<typeof sql>) =>
+      db().transaction(async (tx) => {
+        await tx.execute(sql`set local role boardroom_tenant`);
+        await tx.execute(statement);
+      });
+    // 42501: insufficient privilege (drizzle wraps the driver's error as its cause).
+    await expect(asTenant(sql`update access_generation set n = 0`)).rejects.toMatchObject({ cause: { code: '42501' } });
+    const member = await signUp(server.url, 'Tenant session');
+    expect(await advanced(() => asTenant(sql`update sessions set revoked_at = now() where user_id = ${member.user.id}`))).toBe(true);
   });
 
   it('while nothing changes the steady re-check reads one row; a change nobody announced still ends access in time', async () => {

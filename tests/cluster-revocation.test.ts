@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ACCESS_BOUND_MS } from '../server/auth/access-revalidation.ts';
 import { CloseCode } from '../shared/protocol.ts';
 import { signUp } from './helpers/auth.ts';
-import { connectClient, synced, type TestClient } from './helpers/clients.ts';
+import { closeCode, connectClient, synced, type TestClient } from './helpers/clients.ts';
 import { as, startClusterPair, type ClusterPair } from './helpers/cluster-pair.ts';
 import { addMember, createConfig, scrapeMetrics } from './helpers/server.ts';
 import { eventually } from './helpers/wait.ts';
@@ -16,14 +16,6 @@ import { eventually } from './helpers/wait.ts';
 /** The 5 s promise plus room for a busy CI machine. */
 const REVOKE_ASSERT_MS = ACCESS_BOUND_MS + 3_000;
 
-function closeCode(client: TestClient): Promise<number> {
-  return new Promise((resolve) =>
-    client.provider.on('connection-close', (e: CloseEvent | null) => {
-      client.provider.shouldConnect = false;
-      resolve(e?.code ?? 0);
-    }),
-  );
-}
 
 describe('revocation during a Redis outage', () => {
   let pair: ClusterPair;

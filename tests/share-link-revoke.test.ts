@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { shareLinks } from '../shared/node/db/auth-schema.ts';
 import { CloseCode } from '../shared/protocol.ts';
-import { connectClient, synced, type TestClient } from './helpers/clients.ts';
+import { closeCode, connectClient, synced } from './helpers/clients.ts';
 import { useTestServer } from './helpers/rig.ts';
 import { createConfig } from './helpers/server.ts';
 import { eventually } from './helpers/wait.ts';
@@ -24,15 +24,6 @@ describe('share links and live sessions', () => {
     expect(res.status).toBe(201);
     return (await res.json()) as { id: string; token: string; url: string; role: string };
   };
-
-  function closeCode(client: TestClient): Promise<number> {
-    return new Promise((resolve) => {
-      client.provider.on('connection-close', (event: CloseEvent | null) => {
-        client.provider.shouldConnect = false;
-        resolve(event?.code ?? 0);
-      });
-    });
-  }
 
   it('revoking a link disconnects its live sessions within a second, and the link stops working', async () => {
     const id = await createConfig(server, { name: 'revoke' });

@@ -8,21 +8,12 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { CloseCode } from '../shared/protocol.ts';
 import { authed, signUp, type TestUser } from './helpers/auth.ts';
-import { connectClient, synced, type TestClient } from './helpers/clients.ts';
+import { closeCode, connectClient, synced } from './helpers/clients.ts';
 import { useTestServer } from './helpers/rig.ts';
 import { addMember, createConfig } from './helpers/server.ts';
 import { VALID_CONFIG } from './builder-harness.ts';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
-
-function closeCode(client: TestClient): Promise<number> {
-  return new Promise((resolve) =>
-    client.provider.on('connection-close', (e: CloseEvent | null) => {
-      client.provider.shouldConnect = false;
-      resolve(e?.code ?? 0);
-    }),
-  );
-}
 
 describe('the trash', () => {
   const { server, clients } = useTestServer({ redis: 'trash' });

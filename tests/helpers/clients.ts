@@ -44,3 +44,13 @@ export async function synced(client: TestClient, timeoutMs = 10_000): Promise<vo
     { timeoutMs },
   );
 }
+
+/** The close code the server ends `client` with (0 if none came); stops it from reconnecting. */
+export function closeCode(client: TestClient): Promise<number> {
+  return new Promise((resolve) =>
+    client.provider.on('connection-close', (e: CloseEvent | null) => {
+      client.provider.shouldConnect = false;
+      resolve(e?.code ?? 0);
+    }),
+  );
+}

@@ -108,3 +108,10 @@ export const TEST_METRICS_TOKEN = 'test-metrics-token';
 export function scrapeMetrics(url: string): Promise<Response> {
   return fetch(`${url}/metrics`, { headers: { authorization: `Bearer ${TEST_METRICS_TOKEN}` } });
 }
+
+/** Every SQL text the server's query pool sends from now on (drizzle's query logger). */
+export function recordQueries(server: TestServer): string[] {
+  const seen: string[] = [];
+  (server.database.db as unknown as { session: { logger: { logQuery(q: string): void } } }).session.logger = { logQuery: (q) => void seen.push(q) };
+  return seen;
+}
